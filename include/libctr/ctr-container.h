@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * @file ctr-container.h
+ * @brief Containers as data: create, config and state getters, artifacts,
+ *        dependencies, batch, remove.
+ *
+ * A container has an immutable *config* (fixed at create) and a mutable
+ * *state* kept by the state backend.  A `ctr_container_t` is a reference
+ * counted handle holding both; calls that read the state first sync it from
+ * the backend under the container's lock.
+ *
+ * Threads: a handle may be used from several threads; calls on it serialize
+ * on the handle (and, across handles and processes, on the container's lock
+ * file).  Config getters returning `const char *` are lock-free: the config
+ * never changes.  Inside ctr_container_batch() the callback's thread owns the
+ * handle: calls from that thread do not relock, calls from other threads on
+ * the same container wait until the batch ends.
+ */
+#ifndef LIBCTR_CTR_CONTAINER_H
+#define LIBCTR_CTR_CONTAINER_H
+
+#include <libctr/ctr-common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Container states.  The numbers are ABI. */
+typedef enum ctr_state {
+    CTR_STATE_UNKNOWN = 0,    /**< an error left the state unknown */
+    CTR_STATE_CONFIGURED = 1, /**< exists as data only */
+    CTR_STATE_CREATED = 2,    /**< created in the OCI runtime, not started */
+    CTR_STATE_RUNNING = 3,
+    CTR_STATE_EXITED = 4,     /**< ran and exited; libpod's "stopped" */
+    CTR_STATE_PAUSED = 5,
+    CTR_STATE_STOPPING = 6,   /**< transient: a stop is in progress */
+    CTR_STATE_REMOVING = 7,   /**< transient: a remove is in progress */
+} ctr_state_t;
+
+/** The state's name as podman prints it ("configured", "running", "exited"...). Static; never NULL. */
+const char *ctr_state_name(ctr_state_t state);
+
+/** Linux namespaces a container can share with another container. The numbers are ABI. */
+typedef enum ctr_ns {
+    CTR_NS_IPC = 1,
+    CTR_NS_MNT = 2,
+    CTR_NS_NET = 3,
+    CTR_NS_PID = 4,
+    CTR_NS_USER = 5,
+    CTR_NS_UTS = 6,
+    CTR_NS_CGROUP = 7,
+} ctr_ns_t;
+
+/** Number of #ctr_ns_t values plus one (index 0 is unused). */
+#define CTR_NS_MAX 8
+
+/** A port forwarded from the host into the container's network namespace. */
+typedef struct ctr_port_mapping {
+    const char *host_ip;     /**< NULL or "" for all addresses */
+    uint16_t host_port;
+    uint16_t container_port;
+    const char *protocol;    /**< "tcp" (NULL means tcp) or "udp" */
+} ctr_port_mapping_t;
+
+/** Flags of #ctr_container_options_t and ctr_container_flags(). */
+enum {
+    CTR_CREATE_READ_ONLY = 1u << 0,     /**< read-only root file system */
+    CTR_CREATE_PRIVILEGED = 1u << 1,    /**< all capabilities and devices, no seccomp */
+    CTR_CREATE_NO_NEW_PRIVS = 1u << 2,  /**< set no_new_privileges */
+    CTR_CREATE_STDIN = 1u << 3,         /**< keep stdin open (attach can write) */
+    CTR_CREATE_TERMINAL = 1u << 4,      /**< allocate a pseudo-terminal */
+    CTR_CREATE_NETNS = 1u << 5,         /**< create and configure a network namespace */
+    CTR_CREATE_IMAGE_VOLUMES = 1u << 6, /**< create the image's volumes */
+};
+
+/** Current version of #ctr_container_options_t. */
+#define CTR_CONTAINER_OPTIONS_VERSION 1
+
+/**
+ * What a new container is made of.  Start from #CTR_CONTAINER_OPTIONS_INIT
+ * or ctr_container_options_init().  NULL means "not set"; string arrays are
+ * NULL-terminated.  Everything is copied.
+ */
+typedef struct ctr_container_options {
+    /** Must be #CTR_CONTAINER_OPTIONS_VERSION (older versions are accepted). */
+    unsigned int version;
+    /** `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 253 characters; NULL to generate one. */
+    const char *name;
+    /** An OCI runtime spec as JSON, used as the base of the generated spec; NULL for the defaults. */
+    const char *spec_json;
+    /** A root file system directory (absolute path). */
+    const char *rootfs;
+    /** An image reference (name or ID), as an alternative to @ref rootfs. */
+    const char *image;
+    /** The command (argv). NULL: the image's entrypoint and cmd, or `/bin/sh`. */
+    const char *const *command;
+    /** Environment as `KEY=VALUE` strings. */
+    const char *const *env;
+    /** Working directory in the container. */
+    const char *workdir;
+    /** User as `name`, `uid`, `name:group` or `uid:gid`, resolved in the rootfs. */
+    const char *user;
+    /** Host name inside the container; default: the first 12 characters of the ID. */
+    const char *hostname;
+    /** Full ID of the pod the container belongs to. */
+    const char *pod;
+    /** `CTR_CREATE_*` flags. */
+    uint64_t flags;
+    /** Size of /dev/shm in bytes; 0 means 64 MiB. */
+    int64_t shm_size;
+    /** Containers (ID, ID prefix or name) whose namespaces to join, indexed by #ctr_ns_t. */
+    const char *ns_ctr[CTR_NS_MAX];
+    /** Port mappings (with #CTR_CREATE_NETNS). */
+    const ctr_port_mapping_t *port_mappings;
+    size_t n_port_mappings;
+    /** DNS servers, search domains and resolver options overriding the host's. */
+    const char *const *dns_servers;
+    const char *const *dns_search;
+    const char *const *dns_options;
+    /** Extra `/etc/hosts` entries as `HOST:IP`. */
+    const char *const *hosts_add;
+    /** Labels as `KEY=VALUE` strings; keys must be unique and non-empty. */
+    const char *const *labels;
+    /** Stop signal number; 0 means SIGTERM. */
+    int stop_signal;
+    /** Seconds to wait after the stop signal before SIGKILL; negative means 10. */
+    int stop_timeout;
+    /** cgroup parent (cgroupfs path); NULL means `/libctr_parent`. */
+    const char *cgroup_parent;
+    /** Log file path; NULL means `ctr.log` in the container's static directory. */
+    const char *log_path;
+    /** SELinux process and mount labels; NULL to let libctr choose (no-op without SELinux). */
+    const char *process_label;
+    const char *mount_label;
+} ctr_container_options_t;
+
+/** Static initializer for #ctr_container_options_t. */
+#define CTR_CONTAINER_OPTIONS_INIT { .version = CTR_CONTAINER_OPTIONS_VERSION, .stop_timeout = -1 }
+
+/**
+ * Initialize @p opts to the defaults for @p version.
+ * @return 0, or -EINVAL for NULL or an unknown version.
+ */
+int ctr_container_options_init(ctr_container_options_t *opts, unsigned int version);
+
+/**
+ * Create a container in state #CTR_STATE_CONFIGURED.  Nothing runs yet.
+ *
+ * The ID is 64 random lowercase hex digits.  The name is checked and reserved
+ * atomically; containers named in `ns_ctr` must exist and are recorded by full
+ * ID.  On failure nothing is left on disk.
+ *
+ * @param ret receives the new handle; release with ctr_container_unref().
+ * @return 0; -EINVAL (NULL argument, bad version, invalid name, malformed or
+ *         non-object spec JSON, bad label, port mapping or flag, a
+ *         namespace container equal to itself); -EEXIST (name taken);
+ *         -ENOENT (a namespace container does not exist); an errno from the
+ *         state backend.
+ */
+int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts);
+
+/** Take a reference. Returns @p c; NULL allowed. */
+ctr_container_t *ctr_container_ref(ctr_container_t *c);
+/** Drop a reference. Returns NULL; NULL allowed. */
+ctr_container_t *ctr_container_unref(ctr_container_t *c);
+CTR_DEFINE_CLEANUP(ctr_container_t, ctr_container_unref)
+
+/** The runtime the container belongs to (lent; the handle holds a reference). */
+ctr_runtime_t *ctr_container_runtime(const ctr_container_t *c);
+
+/* ---- Config getters: lent strings, valid as long as the handle.  NULL when unset. ---- */
+
+/** Full 64-character ID. */
+const char *ctr_container_id(const ctr_container_t *c);
+/** Name. */
+const char *ctr_container_name(const ctr_container_t *c);
+/** Pod ID or NULL. */
+const char *ctr_container_pod(const ctr_container_t *c);
+/** Root file system directory given at create, or NULL. */
+const char *ctr_container_rootfs(const ctr_container_t *c);
+/** Image ID and the name it was created from, or NULL. */
+const char *ctr_container_image_id(const ctr_container_t *c);
+const char *ctr_container_image_name(const ctr_container_t *c);
+/** User, working directory and host name as configured, or NULL. */
+const char *ctr_container_user(const ctr_container_t *c);
+const char *ctr_container_workdir(const ctr_container_t *c);
+const char *ctr_container_hostname(const ctr_container_t *c);
+/** Static directory (persistent: artifacts, bundle, log). */
+const char *ctr_container_static_dir(const ctr_container_t *c);
+/** Source of the /dev/shm mount (in the run root). */
+const char *ctr_container_shm_dir(const ctr_container_t *c);
+/** Log file path. */
+const char *ctr_container_log_path(const ctr_container_t *c);
+/** cgroup parent. */
+const char *ctr_container_cgroup_parent(const ctr_container_t *c);
+/** SELinux labels, or NULL. */
+const char *ctr_container_process_label(const ctr_container_t *c);
+const char *ctr_container_mount_label(const ctr_container_t *c);
+/** Creation time, nanoseconds since the epoch. */
+int64_t ctr_container_created(const ctr_container_t *c);
+/** `CTR_CREATE_*` flags. */
+uint64_t ctr_container_flags(const ctr_container_t *c);
+/** /dev/shm size in bytes. */
+int64_t ctr_container_shm_size(const ctr_container_t *c);
+/** Stop signal number (never 0). */
+int ctr_container_stop_signal(const ctr_container_t *c);
+/** Stop timeout in seconds. */
+unsigned int ctr_container_stop_timeout(const ctr_container_t *c);
+/** Full ID of the container whose namespace @p ns is joined, or NULL. */
+const char *ctr_container_ns_ctr(const ctr_container_t *c, ctr_ns_t ns);
+/** NULL-terminated lent arrays; never NULL (an empty array when unset). */
+const char *const *ctr_container_command(const ctr_container_t *c);
+const char *const *ctr_container_env(const ctr_container_t *c);
+const char *const *ctr_container_dns_servers(const ctr_container_t *c);
+const char *const *ctr_container_dns_search(const ctr_container_t *c);
+const char *const *ctr_container_dns_options(const ctr_container_t *c);
+const char *const *ctr_container_hosts_add(const ctr_container_t *c);
+/** Mount points libctr makes inside the rootfs, unmounted before it. */
+const char *const *ctr_container_mounts(const ctr_container_t *c);
+/** Port mappings: returns their count and lends the array through @p ret. */
+size_t ctr_container_port_mappings(const ctr_container_t *c, const ctr_port_mapping_t **ret);
+
+/** A label's value, lent, or NULL when the label is not set. */
+const char *ctr_container_label(const ctr_container_t *c, const char *key);
+/**
+ * All labels as `KEY=VALUE` strings, sorted by key.
+ * @param ret receives a NULL-terminated array; free with ctr_strv_free().
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int ctr_container_labels(const ctr_container_t *c, char ***ret);
+
+/**
+ * The container's config as JSON (every field, with the spec).
+ * @param ret receives a string; free with ctr_free().
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int ctr_container_config_json(const ctr_container_t *c, char **ret);
+
+/**
+ * The OCI runtime spec given at create, as JSON, or "{}" when none was given.
+ * @param ret receives a string; free with ctr_free().
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int ctr_container_spec_json(const ctr_container_t *c, char **ret);
+
+/**
+ * Containers this one depends on (whose namespaces it joins), as full IDs,
+ * each once, in #ctr_ns_t order.
+ * @param ret receives a NULL-terminated array (possibly empty); free with ctr_strv_free().
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int ctr_container_dependencies(const ctr_container_t *c, char ***ret);
+
+/* ---- State: each call syncs with the stored state under the container's lock. ---- */
+
+/**
+ * Re-read the container's state.  Outside a batch every state getter does
+ * this itself; inside ctr_container_batch() it is the way to see changes.
+ * @return 0; -EINVAL; -ENOENT if the container was removed (the handle is then invalid).
+ */
+int ctr_container_sync(ctr_container_t *c);
+
+/** Current state. @return 0, -EINVAL, -ENOENT (removed). */
+int ctr_container_state(ctr_container_t *c, ctr_state_t *ret);
+/** PID of the container's first process, 0 when not running. @return as ctr_container_state(). */
+int ctr_container_pid(ctr_container_t *c, pid_t *ret);
+/** Exit code of the last run (128+signal when killed, -1 unknown). @return as ctr_container_state(). */
+int ctr_container_exit_code(ctr_container_t *c, int *ret);
+/** Non-zero when the last run was killed by the OOM killer. @return as ctr_container_state(). */
+int ctr_container_oom_killed(ctr_container_t *c, int *ret);
+/** Start and finish times of the last run, ns since the epoch, 0 if none. */
+int ctr_container_started_at(ctr_container_t *c, int64_t *ret);
+int ctr_container_finished_at(ctr_container_t *c, int64_t *ret);
+/**
+ * Whether the rootfs is mounted, and where.
+ * @param ret_mounted receives 0 or 1.
+ * @param ret_path    receives the mount point or NULL (may itself be NULL); free with ctr_free().
+ */
+int ctr_container_mounted(ctr_container_t *c, int *ret_mounted, char **ret_path);
+
+/**
+ * The state as JSON (the stored document, after a sync).
+ * @param ret receives a string; free with ctr_free().
+ */
+int ctr_container_state_json(ctr_container_t *c, char **ret);
+
+/**
+ * Path of one of the container's namespaces, `/proc/PID/ns/NAME`.
+ * @param ret receives the path; free with ctr_free().
+ * @return 0; -EINVAL (NULL, unknown @p ns); -EBUSY (not running or paused);
+ *         -ENOENT (removed).
+ */
+int ctr_container_namespace_path(ctr_container_t *c, ctr_ns_t ns, char **ret);
+
+/* ---- Artifacts: named blobs in the container's static directory. ---- */
+
+/**
+ * Store @p data under @p name, replacing any previous artifact atomically.
+ * @p name may not be empty, ".", "..", contain '/' or be over 255 bytes.
+ * @return 0; -EINVAL (bad name, NULL data with non-zero size); -ENOENT (removed); an I/O errno.
+ */
+int ctr_container_artifact_add(ctr_container_t *c, const char *name, const void *data, size_t size);
+/**
+ * Read an artifact.
+ * @param ret      receives a malloc'ed buffer (NUL-terminated for convenience); free with ctr_free().
+ * @param ret_size receives its size (may be NULL).
+ * @return 0; -EINVAL (bad name); -ENOENT (no such artifact, or container removed).
+ */
+int ctr_container_artifact_get(ctr_container_t *c, const char *name, void **ret, size_t *ret_size);
+/** Remove an artifact. @return 0; -EINVAL; -ENOENT. */
+int ctr_container_artifact_remove(ctr_container_t *c, const char *name);
+
+/* ---- Batch and remove ---- */
+
+/** Batch callback; a negative return aborts the batch and is returned by ctr_container_batch(). */
+typedef int (*ctr_batch_fn)(ctr_container_t *c, void *userdata);
+
+/**
+ * Run @p fn with the container's lock held and its state synced once.
+ * Calls on @p c from inside @p fn (on this thread) do not relock or resync;
+ * use ctr_container_sync() to re-read.  The state is saved once at the end
+ * when @p fn changed it.  Nested batches on the same handle are allowed and
+ * run inline.  Removing the container inside its own batch is refused.
+ *
+ * @return @p fn's return value when negative, else 0; -EINVAL; -ENOENT (removed).
+ */
+int ctr_container_batch(ctr_container_t *c, ctr_batch_fn fn, void *userdata);
+
+/**
+ * Remove the container: its state, name, static and run directories, lock
+ * file.  The handle stays valid for config getters; state calls on it then
+ * return -ENOENT.
+ *
+ * @param flags #CTR_REMOVE_FORCE stops it first and removes dependents too.
+ * @return 0; -EINVAL; -ENOENT (already removed); -EBUSY (running or paused
+ *         without force, or other containers depend on it: the message names
+ *         how many); -EDEADLK (inside its own batch).
+ */
+int ctr_container_remove(ctr_container_t *c, uint64_t flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

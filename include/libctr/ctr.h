@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * @file ctr.h
+ * @brief libctr: OCI containers as a C library.  Include this header.
+ */
+#ifndef LIBCTR_CTR_H
+#define LIBCTR_CTR_H
+
+#include <libctr/ctr-common.h>
+#include <libctr/ctr-error.h>
+#include <libctr/ctr-runtime.h>
+#include <libctr/ctr-container.h>
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The per-thread error detail and the log callback. */
+#pragma once
+
+#include "util.h"
+
+/* Set the calling thread's error detail and return code (a negative errno). */
+int ctr__err(int code, const char *fmt, ...) _printf_(2, 3);
+int ctr__errv(int code, const char *fmt, va_list ap);
+/* Keep the detail already set by a deeper call if there is one for code;
+ * otherwise set it from fmt. */
+int ctr__err_keep(int code, const char *fmt, ...) _printf_(2, 3);
+/* Prefix the current detail with "fmt: " (context from an outer layer). */
+int ctr__err_prefix(int code, const char *fmt, ...) _printf_(2, 3);
+/* Clear the detail; every public entry point calls this first. */
+void ctr__err_clear(void);
+/* Current code of the thread's detail (0 when none). */
+int ctr__err_code(void);
+
+/* Entry of a public function: clear the detail and check arguments. */
+#define CTR_ENTER() ctr__err_clear()
+#define CTR_CHECK_ARG(cond)                                                              \
+    do {                                                                                 \
+        if (!(cond))                                                                     \
+            return ctr__err(-EINVAL, "%s: invalid argument: %s", __func__, #cond);       \
+    } while (0)

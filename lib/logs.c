@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "logs.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+
+#include "error.h"
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool get_digits(const char *s, int n, int *ret)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *ret = v;
+    return true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+/* Strict on purpose (fixed field widths, at most 9 fraction digits): the
+ * header of a line then fits in a short prefix, which the tail scan relies
+ * on.  ctr__parse_time() from util.c is not used: it needs a NUL-terminated
+ * string, accepts loose field widths (strptime), and reads past the end of
+ * a short offset such as "+1:0". */
+int ctr__log_parse_timestamp(const char *s, size_t len, int64_t *ret_ns, size_t *ret_len)
+{
+    int y, mo, d, h, mi, sec, oh = 0, om = 0;
+    int64_t frac = 0;
+    size_t p;
+
+    if (len < 20)
+        return -EINVAL;
+    if (!get_digits(s, 4, &y) || s[4] != '-' || !get_digits(s + 5, 2, &mo) || s[7] != '-' ||
+        !get_digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') || !get_digits(s + 11, 2, &h) ||
+        s[13] != ':' || !get_digits(s + 14, 2, &mi) || s[16] != ':' || !get_digits(s + 17, 2, &sec))
+        return -EINVAL;
+    p = 19;
+    if (s[p] == '.') {
+        int nd = 0;
+        p++;
+        while (p < len && is_digit(s[p])) {
+            if (++nd > 9)
+                return -EINVAL;
+            frac = frac * 10 + (s[p] - '0');
+            p++;
+        }
+        if (nd == 0)
+            return -EINVAL;
+        for (; nd < 9; nd++)
+            frac *= 10;
+    }
+    if (p >= len)
+        return -EINVAL;
+    int sign = 0;
+    if (s[p] == 'Z' || s[p] == 'z') {
+        p++;
+    } else if (s[p] == '+' || s[p] == '-') {
+        sign = s[p] == '-' ? -1 : 1;
+        if (len - p < 6 || !get_digits(s + p + 1, 2, &oh) || s[p + 3] != ':' ||
+            !get_digits(s + p + 4, 2, &om))
+            return -EINVAL;
+        p += 6;
+    } else {
+        return -EINVAL;
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 60 ||
+        oh > 23 || om > 59)
+        return -EINVAL;
+
+    int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+                   sign * (oh * 3600 + om * 60);
+    int64_t ns;
+    if (__builtin_mul_overflow(secs, (int64_t)1000000000, &ns) || __builtin_add_overflow(ns, frac, &ns))
+        return -ERANGE;
+    *ret_ns = ns;
+    *ret_len = p;
+    return 0;
+}
+
+/* Like ctr__log_parse_line() but sets no error detail (the reader calls it
+ * for every line); *why names the bad field. */
+static int parse_line(const char *line, size_t len, struct ctr__log_line *ret, const char **why)
+{
+    int64_t ts;
+    size_t p;
+    int r;
+
+    if (len > 0 && line[len - 1] == '\n')
+        len--;
+    r = ctr__log_parse_timestamp(line, len, &ts, &p);
+    if (r < 0) {
+        *why = r == -ERANGE ? "timestamp out of range" : "bad timestamp";
+        return r;
+    }
+    if (p >= len || line[p] != ' ') {
+        *why = "no space after the timestamp";
+        return -EINVAL;
+    }
+    p++;
+    int stream;
+    if (len - p >= 6 && memcmp(line + p, "stdout", 6) == 0)
+        stream = CTR__LOG_STDOUT;
+    else if (len - p >= 6 && memcmp(line + p, "stderr", 6) == 0)
+        stream = CTR__LOG_STDERR;
+    else {
+        *why = "bad stream (want stdout or stderr)";
+        return -EINVAL;
+    }
+    p += 6;
+    if (p >= len || line[p] != ' ') {
+        *why = "no space after the stream";
+        return -EINVAL;
+    }
+    p++;
+    if (p >= len || (line[p] != 'F' && line[p] != 'P')) {
+        *why = "bad tag (want F or P)";
+        return -EINVAL;
+    }
+    bool partial = line[p] == 'P';
+    p++;
+    if (p < len) {
+        if (line[p] != ' ') {
+            *why = "no space after the tag";
+            return -EINVAL;
+        }
+        p++;
+    }
+    ret->timestamp = ts;
+    ret->stream = stream;
+    ret->partial = partial;
+    ret->msg = line + p;
+    ret->msg_len = len - p;
+    return 0;
+}
+
+int ctr__log_parse_line(const char *line, size_t len, struct ctr__log_line *ret)
+{
+    const char *why = NULL;
+    if (!line || !ret)
+        return ctr__err(-EINVAL, "log line: invalid argument");
+    int r = parse_line(line, len, ret, &why);
+    if (r < 0)
+        return ctr__err(r, "log line: %s", why);
+    return 0;
+}
+
+/* ---- reader ----------------------------------------------------------- */
+
+#define BLOCK_SIZE (64 * 1024)
+/* Longest header: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM stdout P " is 45. */
+#define HEADER_MAX 64
+
+struct pending {
+    char *data;
+    size_t len, cap;
+    bool active;
+    int64_t timestamp;  /* of the last part */
+    uint64_t last_off;  /* file offset of the last part's line */
+};
+
+struct reader {
+    const struct ctr__logs_opts *o;
+    unsigned streams;
+    size_t max_message;
+    ctr__log_fn fn;
+    void *userdata;
+
+    int fd;
+    uint64_t offset;    /* file offset of buf[0] */
+    char *buf;
+    size_t size, len;   /* buf holds [offset, offset + len) of the file */
+    size_t scanned;     /* buf[0..scanned) has no newline */
+    bool discarding;    /* inside an over-long line */
+    uint64_t threshold; /* messages ending at a line before this offset are skipped (tail) */
+    struct pending pend[3];
+
+    unsigned long malformed;
+    int stop;           /* fn's non-zero return */
+};
+
+static void reader_done(struct reader *r)
+{
+    free(r->buf);
+    for (size_t i = 0; i < ARRAY_SIZE(r->pend); i++)
+        free(r->pend[i].data);
+}
+
+static bool time_ok(const struct reader *r, int64_t ts)
+{
+    if (r->o->since != 0 && ts < r->o->since)
+        return false;
+    if (r->o->until != 0 && ts > r->o->until)
+        return false;
+    return true;
+}
+
+static void deliver(struct reader *r, int stream, int64_t ts, uint64_t end_off, const char *msg, size_t len)
+{
+    if (r->stop || end_off < r->threshold || !time_ok(r, ts))
+        return;
+    int k = r->fn(stream, ts, msg ? msg : "", len, r->userdata);
+    if (k != 0)
+        r->stop = k;
+}
+
+static int pending_append(struct reader *r, int stream, int64_t ts, uint64_t off, const char *msg, size_t len)
+{
+    struct pending *pd = &r->pend[stream];
+    while (len > 0) {
+        if (pd->len == r->max_message) {
+            /* Too long: hand out what we have as one piece. */
+            deliver(r, stream, ts, off, pd->data, pd->len);
+            pd->len = 0;
+        }
+        size_t n = len < r->max_message - pd->len ? len : r->max_message - pd->len;
+        if (pd->len + n > pd->cap) {
+            size_t cap = pd->cap ? pd->cap : 4096;
+            while (cap < pd->len + n)
+                cap *= 2;
+            if (cap > r->max_message)
+                cap = r->max_message;
+            char *d = realloc(pd->data, cap);
+            if (!d)
+                return ctr__err(-ENOMEM, "logs: out of memory");
+            pd->data = d;
+            pd->cap = cap;
+        }
+        memcpy(pd->data + pd->len, msg, n);
+        pd->len += n;
+        msg += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int process_line(struct reader *r, const char *line, size_t len, uint64_t off)
+{
+    struct ctr__log_line l;
+    const char *why;
+
+    if (len > CTR__LOG_LINE_MAX || parse_line(line, len, &l, &why) < 0) {
+        r->malformed++;
+        return 0;
+    }
+    if (!(r->streams & (unsigned)l.stream))
+        return 0;
+    struct pending *pd = &r->pend[l.stream];
+    if (l.partial) {
+        int k = pending_append(r, l.stream, l.timestamp, off, l.msg, l.msg_len);
+        if (k < 0)
+            return k;
+        pd->active = true;
+        pd->timestamp = l.timestamp;
+        pd->last_off = off;
+    } else if (pd->active || l.msg_len > r->max_message) {
+        int k = pending_append(r, l.stream, l.timestamp, off, l.msg, l.msg_len);
+        if (k < 0)
+            return k;
+        deliver(r, l.stream, l.timestamp, off, pd->data, pd->len);
+        pd->len = 0;
+        pd->active = false;
+    } else {
+        deliver(r, l.stream, l.timestamp, off, l.msg, l.msg_len);
+    }
+    return 0;
+}
+
+/* Deliver messages whose F line never came (end of file, or follow ended). */
+static void flush_pending(struct reader *r)
+{
+    for (int s = CTR__LOG_STDOUT; s <= CTR__LOG_STDERR; s++) {
+        struct pending *pd = &r->pend[s];
+        if (pd->active)
+            deliver(r, s, pd->timestamp, pd->last_off, pd->data, pd->len);
+        pd->len = 0;
+        pd->active = false;
+    }
+}
+
+/* Handle the complete lines in buf, keep the rest at its start. */
+static int process_buffer(struct reader *r)
+{
+    size_t start = 0;
+    while (!r->stop) {
+        char *nl = memchr(r->buf + r->scanned, '\n', r->len - r->scanned);
+        if (!nl)
+            break;
+        size_t end = (size_t)(nl - r->buf);
+        if (r->discarding)
+            r->discarding = false;  /* the tail of an over-long line */
+        else {
+            int k = process_line(r, r->buf + start, end - start, r->offset + start);
+            if (k < 0)
+                return k;
+        }
+        start = r->scanned = end + 1;
+    }
+    if (start > 0) {
+        memmove(r->buf, r->buf + start, r->len - start);
+        r->len -= start;
+        r->offset += start;
+    }
+    r->scanned = r->len;
+    return 0;
+}
+
+/* The unterminated last line, at the end of the file or of following. */
+static int process_fragment(struct reader *r)
+{
+    if (r->len > 0 && !r->discarding && !r->stop) {
+        int k = process_line(r, r->buf, r->len, r->offset);
+        if (k < 0)
+            return k;
+    }
+    r->offset += r->len;
+    r->len = r->scanned = 0;
+    r->discarding = false;
+    return 0;
+}
+
+/* Read and handle lines up to the end of the file. */
+static int read_to_eof(struct reader *r, const char *path)
+{
+    while (!r->stop) {
+        if (r->len == r->size) {
+            if (r->size < CTR__LOG_LINE_MAX + 1) {
+                size_t size = r->size ? r->size * 2 : BLOCK_SIZE;
+                if (size > CTR__LOG_LINE_MAX + 1)
+                    size = CTR__LOG_LINE_MAX + 1;
+                char *b = realloc(r->buf, size);
+                if (!b)
+                    return ctr__err(-ENOMEM, "logs: out of memory");
+                r->buf = b;
+                r->size = size;
+            } else {
+                /* A line longer than CTR__LOG_LINE_MAX: skip up to its newline. */
+                if (!r->discarding)
+                    r->malformed++;
+                r->discarding = true;
+                r->offset += r->len;
+                r->len = r->scanned = 0;
+            }
+        }
+        ssize_t n = read(r->fd, r->buf + r->len, r->size - r->len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return ctr__err(-errno, "logs: read %s: %m", path);
+        }
+        if (n == 0)
+            break;
+        r->len += (size_t)n;
+        int k = process_buffer(r);
+        if (k < 0)
+            return k;
+    }
+    return 0;
+}
+
+/* ---- tail: find where the last N messages start, reading backwards ---- */
+
+struct rscan {
+    int fd;
+    char block[BLOCK_SIZE];
+    uint64_t block_off;
+    size_t block_len;
+};
+
+static int rscan_load(struct rscan *s, uint64_t end)
+{
+    uint64_t off = end > BLOCK_SIZE ? end - BLOCK_SIZE : 0;
+    size_t want = (size_t)(end - off), got = 0;
+    while (got < want) {
+        ssize_t n = pread(s->fd, s->block + got, want - got, (off_t)(off + got));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (n == 0)
+            return -EIO;  /* the file shrank under us */
+        got += (size_t)n;
+    }
+    s->block_off = off;
+    s->block_len = want;
+    return 0;
+}
+
+/* Offset of the last '\n' before `before`; -1 if none. */
+static int rscan_prev_newline(struct rscan *s, uint64_t before, int64_t *ret)
+{
+    while (before > 0) {
+        if (before <= s->block_off || before > s->block_off + s->block_len) {
+            int r = rscan_load(s, before);
+            if (r < 0)
+                return r;
+        }
+        size_t n = (size_t)(before - s->block_off);
+        char *nl = memrchr(s->block, '\n', n);
+        if (nl) {
+            *ret = (int64_t)s->block_off + (nl - s->block);
+            return 0;
+        }
+        before = s->block_off;
+    }
+    *ret = -1;
+    return 0;
+}
+
+/* Up to HEADER_MAX bytes from off (the start of a line of length len). */
+static int rscan_header(struct rscan *s, uint64_t off, size_t len, char *buf, size_t *ret_len)
+{
+    size_t n = len < HEADER_MAX ? len : HEADER_MAX;
+    if (off >= s->block_off && off + n <= s->block_off + s->block_len) {
+        memcpy(buf, s->block + (off - s->block_off), n);
+    } else {
+        size_t got = 0;
+        while (got < n) {
+            ssize_t k = pread(s->fd, buf + got, n - got, (off_t)(off + got));
+            if (k < 0) {
+                if (errno == EINTR)
+                    continue;
+                return -errno;
+            }
+            if (k == 0)
+                return -EIO;
+            got += (size_t)k;
+        }
+    }
+    *ret_len = n;
+    return 0;
+}
+
+enum { UNSEEN, OPEN, CLOSED };
+
+/*
+ * Going backwards, a message ends at an F line, or (without follow) at the
+ * last line of its stream, an unfinished message.  Count the ends that pass
+ * the filters up to n: the n-th one's offset is the threshold (messages
+ * ending before it are not delivered).  Then keep going back until the
+ * first parts of the messages in progress at the threshold are found; the
+ * forward reading starts at the earliest of them.
+ */
+static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t *ret_start)
+{
+    _cleanup_free_ struct rscan *s = malloc(sizeof *s);
+    int st[3] = { UNSEEN, UNSEEN, UNSEEN };
+    uint64_t start[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX };
+    bool follow = r->o->follow, phase2 = n == 0;
+    int64_t count = 0;
+    int k;
+
+    if (!s)
+        return -ENOMEM;
+    s->fd = r->fd;
+    s->block_off = size;
+    s->block_len = 0;
+    r->threshold = size;
+    if (size == 0 || (n == 0 && !follow)) {
+        *ret_start = size;
+        return 0;
+    }
+    /* The last line ends at the final newline, or at EOF if unterminated. */
+    char last;
+    if (rscan_header(s, size - 1, 1, &last, &(size_t){ 0 }) < 0)
+        return -EIO;
+    uint64_t end = last == '\n' ? size - 1 : size;
+
+    for (;;) {
+        int64_t nl;
+        k = rscan_prev_newline(s, end, &nl);
+        if (k < 0)
+            return k;
+        uint64_t off = (uint64_t)(nl + 1), len = end - off;
+        struct ctr__log_line l;
+        const char *why;
+        char hdr[HEADER_MAX];
+        size_t hlen = 0;
+
+        if (len <= CTR__LOG_LINE_MAX) {
+            k = rscan_header(s, off, (size_t)len, hdr, &hlen);
+            if (k < 0)
+                return k;
+        }
+        if (len <= CTR__LOG_LINE_MAX && parse_line(hdr, hlen, &l, &why) >= 0 &&
+            (r->streams & (unsigned)l.stream)) {
+            int t = l.stream;
+            if (!phase2) {
+                if (!l.partial || (st[t] == UNSEEN && !follow)) {
+                    st[t] = OPEN;
+                    start[t] = off;
+                    if (time_ok(r, l.timestamp) && ++count == n) {
+                        r->threshold = off;
+                        phase2 = true;
+                    }
+                } else {
+                    st[t] = OPEN;
+                    start[t] = off;
+                }
+            } else {
+                if (st[t] == CLOSED) {
+                } else if (!l.partial) {
+                    st[t] = CLOSED;
+                } else if (st[t] == OPEN || follow) {
+                    st[t] = OPEN;
+                    start[t] = off;
+                } else {
+                    st[t] = CLOSED;
+                }
+                if (st[CTR__LOG_STDOUT] != OPEN && st[CTR__LOG_STDERR] != OPEN)
+                    break;
+            }
+        }
+        if (nl < 0)
+            break;
+        end = (uint64_t)nl;
+    }
+
+    if (!phase2) {
+        /* Fewer than n messages: all of them. */
+        r->threshold = 0;
+        *ret_start = 0;
+        return 0;
+    }
+    uint64_t first = r->threshold;
+    for (int t = CTR__LOG_STDOUT; t <= CTR__LOG_STDERR; t++)
+        if (start[t] < first)
+            first = start[t];
+    *ret_start = first;
+    return 0;
+}
+
+/* ---- follow ------------------------------------------------------------ */
+
+static int watch_fd(int ino, int fd)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+    /* The path through /proc names exactly the file we opened, even if the
+     * log was replaced in between. */
+    return inotify_add_watch(ino, p, IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF);
+}
+
+static void drain_inotify(int ino)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (read(ino, buf, sizeof buf) > 0)
+        ;
+}
+
+/* 1 if the log was replaced and reopened, 2 if truncated, 0 if not. */
+static int check_replaced(struct reader *r, const char *path, int ino, int *wd)
+{
+    struct stat sp, sf;
+    if (fstat(r->fd, &sf) < 0)
+        return ctr__err(-errno, "logs: stat %s: %m", path);
+    if (stat(path, &sp) < 0) {
+        if (errno == ENOENT)
+            return 0;  /* being rotated or removed: the directory watch tells */
+        return ctr__err(-errno, "logs: stat %s: %m", path);
+    }
+    if (sp.st_ino == sf.st_ino && sp.st_dev == sf.st_dev) {
+        if ((uint64_t)sf.st_size < r->offset + r->len) {
+            if (lseek(r->fd, 0, SEEK_SET) < 0)
+                return ctr__err(-errno, "logs: seek %s: %m", path);
+            r->offset = r->len = r->scanned = 0;
+            r->discarding = false;
+            return 2;
+        }
+        return 0;
+    }
+
+    /* Replaced: what is left in the old file comes first. */
+    int k = read_to_eof(r, path);
+    if (k >= 0)
+        k = process_fragment(r);
+    if (k < 0)
+        return k;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return ctr__err(-errno, "logs: open %s: %m", path);
+    }
+    if (*wd >= 0)
+        (void)inotify_rm_watch(ino, *wd);  /* may be gone already */
+    close(r->fd);
+    r->fd = fd;
+    r->offset = r->len = r->scanned = 0;
+    r->discarding = false;
+    r->threshold = 0;
+    *wd = watch_fd(ino, fd);
+    if (*wd < 0)
+        return ctr__err(-errno, "logs: inotify watch %s: %m", path);
+    return 1;
+}
+
+static int follow(struct reader *r, const char *path, int ino, int wd)
+{
+    _cleanup_close_ int tfd = -1;
+    bool stopping = false;
+    int k;
+
+    if (r->o->until != 0) {
+        tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (tfd < 0)
+            return ctr__err(-errno, "logs: timerfd: %m");
+        struct itimerspec its = { .it_value = { .tv_sec = r->o->until / 1000000000,
+                                                .tv_nsec = r->o->until % 1000000000 } };
+        if (its.it_value.tv_sec < 0 || its.it_value.tv_nsec < 0 ||
+            (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0))
+            its.it_value = (struct timespec){ 0, 1 };  /* already past: fire at once */
+        if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+            return ctr__err(-errno, "logs: timerfd: %m");
+    }
+
+    for (;;) {
+        k = read_to_eof(r, path);
+        if (k < 0)
+            return k;
+        if (r->stop)
+            return 0;
+        k = check_replaced(r, path, ino, &wd);
+        if (k < 0)
+            return k;
+        if (r->stop)
+            return 0;
+        if (k > 0)
+            continue;
+        if (stopping) {
+            k = process_fragment(r);
+            if (k < 0)
+                return k;
+            flush_pending(r);
+            return 0;
+        }
+
+        struct pollfd p[3] = {
+            { .fd = ino, .events = POLLIN },
+            { .fd = r->o->stop_fd, .events = POLLIN },
+            { .fd = tfd, .events = POLLIN },
+        };
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return ctr__err(-errno, "logs: poll: %m");
+        }
+        if ((p[1].revents | p[2].revents) & POLLNVAL)
+            return ctr__err(-EBADF, "logs: stop fd %d is not open", r->o->stop_fd);
+        if (p[1].revents || p[2].revents)
+            stopping = true;  /* one last read, then stop */
+        if (p[0].revents)
+            drain_inotify(ino);
+    }
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log_fn fn, void *userdata)
+{
+    static const struct ctr__logs_opts defaults = CTR__LOGS_OPTS_INIT;
+    _cleanup_close_ int fd = -1, ino = -1;
+    int wd = -1, k;
+
+    if (!opts)
+        opts = &defaults;
+    if (!path || !fn)
+        return ctr__err(-EINVAL, "logs: path and callback are required");
+    if (opts->tail < -1)
+        return ctr__err(-EINVAL, "logs: tail %lld is negative", (long long)opts->tail);
+    if (opts->streams & ~(unsigned)(CTR__LOG_STDOUT | CTR__LOG_STDERR))
+        return ctr__err(-EINVAL, "logs: unknown streams 0x%x", opts->streams);
+
+    if (opts->follow) {
+        _cleanup_free_ char *dir = dir_of(path);
+        if (!dir)
+            return ctr__err(-ENOMEM, "logs: out of memory");
+        ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (ino < 0)
+            return ctr__err(-errno, "logs: inotify: %m");
+        /* Before opening, so that a replacement right after is seen. */
+        if (inotify_add_watch(ino, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
+            return ctr__err(-errno, "logs: inotify watch %s: %m", dir);
+    }
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return ctr__err(-errno, "logs: open %s: %m", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return ctr__err(-errno, "logs: stat %s: %m", path);
+    if (!S_ISREG(st.st_mode))
+        return ctr__err(-EINVAL, "logs: %s is not a regular file", path);
+    if (opts->follow) {
+        wd = watch_fd(ino, fd);
+        if (wd < 0)
+            return ctr__err(-errno, "logs: inotify watch %s: %m", path);
+    }
+
+    struct reader r = {
+        .o = opts,
+        .streams = opts->streams ? opts->streams : CTR__LOG_STDOUT | CTR__LOG_STDERR,
+        .max_message = opts->max_message ? opts->max_message : CTR__LOG_MESSAGE_MAX,
+        .fn = fn,
+        .userdata = userdata,
+        .fd = -1,
+    };
+
+    if (opts->tail >= 0) {
+        uint64_t start;
+        r.fd = fd;
+        k = tail_find_start(&r, (uint64_t)st.st_size, opts->tail, &start);
+        if (k < 0) {
+            reader_done(&r);
+            return ctr__err(k, "logs: tail %s: %s", path, strerror(-k));
+        }
+        if (lseek(fd, (off_t)start, SEEK_SET) < 0) {
+            k = ctr__err(-errno, "logs: seek %s: %m", path);
+            reader_done(&r);
+            return k;
+        }
+        r.offset = start;
+    }
+    r.fd = TAKE_FD(fd);
+
+    if (opts->follow)
+        k = follow(&r, path, ino, wd);
+    else {
+        k = read_to_eof(&r, path);
+        if (k >= 0)
+            k = process_fragment(&r);
+        if (k >= 0)
+            flush_pending(&r);
+    }
+    close(r.fd);
+    reader_done(&r);
+    if (k < 0)
+        return k;
+    if (r.stop < 0)
+        return r.stop;
+    return r.malformed > INT_MAX ? INT_MAX : (int)r.malformed;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Driving conmon (2.1.x, API version 1): create under the monitor, exec
+ * through it, the attach socket, the ctl FIFO, exit files. */
+#pragma once
+
+#include <libctr/sys/ctr-oci.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* File names conmon and we use inside the bundle and run directories. */
+#define CTR__CONMON_PIDFILE "pidfile"        /* RUN_DIR: the container's init PID (runtime --pid-file) */
+#define CTR__CONMON_CONMON_PIDFILE "conmon.pid" /* RUN_DIR: the monitor's PID */
+#define CTR__CONMON_OCI_LOG "oci-log"        /* RUN_DIR: the runtime's JSON log */
+
+/* What every conmon invocation needs to know about the runtime. */
+struct ctr__conmon_runtime {
+    const char *conmon_path;     /* absolute */
+    const char *runtime_path;    /* absolute */
+    const char *runtime_name;    /* for messages: "runc" */
+    char *const *runtime_args;   /* global options placed before the command (--root X), NULL-terminated */
+    bool json_log;               /* the runtime takes --log FILE --log-format json */
+};
+
+/* Create a container under a new conmon.  Returns 0 with the container's
+ * and conmon's PIDs; -EIO with the runtime's message verbatim when the
+ * runtime fails (text_hint, when not NULL, is appended); -EEXIST when the
+ * runtime says the ID exists. */
+int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+                       const ctr_oci_create_options_t *opts, pid_t *ret_pid, pid_t *ret_conmon_pid);
+
+/* Run a process in the container through conmon and relay its streams.
+ * process_json is the OCI process object (its "terminal" is set here).
+ * Returns 0 with the exit code, CTR_OCI_DETACHED, or a negative errno. */
+int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+                     const ctr_oci_exec_options_t *opts, int *ret_exit_code);
+
+/* Attach to the container's attach socket in bundle_dir. */
+int ctr__conmon_attach(const ctr_oci_container_t *c, const ctr_oci_attach_options_t *opts);
+
+/* Write one control line ("1 H W\n", "2 0 0\n") to BUNDLE/ctl.  -EBUSY
+ * when no conmon reads it. */
+int ctr__conmon_ctl(const ctr_oci_container_t *c, const char *line);
+
+/* The exit of the container: read EXIT_DIR/ID, or learn that the monitor
+ * died without writing it (exit code -1).  -EAGAIN while it runs. */
+int ctr__conmon_exit_status(const ctr_oci_container_t *c, ctr_oci_exit_t *ret);
+/* Wait for it (inotify on the exit directory + pidfd of the monitor);
+ * timeout_ms -1 = forever.  -ETIMEDOUT. */
+int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_exit_t *ret);
+/* Wait (at most timeout_ms) for the container's monitor to be gone: used
+ * after the runtime deleted the container.  0 when gone, -ETIMEDOUT. */
+int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms);
+/* Remove what create() and conmon left: exit file, PID files, runtime log,
+ * attach socket, FIFOs, OOM marker. */
+void ctr__conmon_cleanup_files(const ctr_oci_container_t *c);
+
+/* A pidfd for the container's monitor if it is alive and really is that
+ * container's conmon (checked through /proc/PID/cmdline), else -ESRCH. */
+int ctr__conmon_pidfd(const ctr_oci_container_t *c);
+
+/* Collect a runtime's error text: the "msg" of error-level lines of a JSON
+ * log (log_text, may be NULL), else the trimmed stderr text.  Returns a
+ * malloc'ed string ("" when there is nothing), NULL on ENOMEM. */
+char *ctr__runtime_error_text(const char *log_text, const char *stderr_text);

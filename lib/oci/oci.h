@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The OCI runtime front: choosing and opening a backend (the registry), thin
+ * wrappers the lifecycle code calls, and helpers shared by the backends
+ * (spawning helpers, PATH lookup). */
+#pragma once
+
+#include <libctr/sys/ctr-oci.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+/* An opened backend.  Immutable after ctr__oci_open(); safe to share between
+ * threads (the backends' callbacks are thread-safe). */
+typedef struct ctr__oci {
+    const ctr_oci_backend_t *backend;
+    void *handle;
+    char *runtime_name;  /* what the user named ("runc" by default) */
+    char *runtime_path;  /* absolute path of the binary, or NULL (custom backend) */
+    char *conmon_path;   /* absolute, or NULL when not found */
+    uint64_t caps;       /* CTR_OCI_CAP_* */
+} ctr__oci_t;
+
+/*
+ * Choose and open a backend.
+ *
+ * runtime: NULL or "" means "runc".  A name containing '/' must be an
+ * absolute path to an executable: the built-in CLI backend drives it, with
+ * quirks chosen by its basename (runc, crun, youki, ...).  Otherwise a
+ * backend registered by the user under that name wins; then "oci-cli" names
+ * the built-in backend with runc; else the name is searched in PATH (and in
+ * the usual sbin/bin directories when PATH lacks them) and driven by the CLI
+ * backend.
+ *
+ * conmon_path: an absolute path, or NULL to search `conmon` in PATH,
+ * /usr/bin, /usr/libexec/podman, /usr/local/libexec/podman.  Not finding it
+ * is not an error here (create() then fails with -ENOENT).
+ *
+ * state_dir: the runtime's --root; created (mode 0700) if missing.
+ *
+ * Returns 0; -EINVAL (relative path, NULL state_dir); -ENOENT (runtime or an
+ * explicitly named conmon not found or not executable); -ENOMEM; a
+ * backend's open() error.  *ret is untouched on failure.
+ */
+int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path, const char *state_dir);
+/* Close and free; NULL is allowed.  Returns NULL. */
+ctr__oci_t *ctr__oci_close(ctr__oci_t *oci);
+static inline void ctr__oci_closep(ctr__oci_t **p) { ctr__oci_close(*p); }
+
+static inline bool ctr__oci_has(const ctr__oci_t *oci, uint64_t cap) { return (oci->caps & cap) == cap; }
+
+/* Fill a container descriptor (strings are borrowed). */
+static inline ctr_oci_container_t ctr__oci_container(const char *id, const char *bundle_dir, const char *run_dir,
+                                                     const char *exit_dir, pid_t pid, pid_t monitor_pid)
+{
+    ctr_oci_container_t c = {
+        .version = CTR_OCI_BACKEND_VERSION,
+        .id = id,
+        .bundle_dir = bundle_dir,
+        .run_dir = run_dir,
+        .exit_dir = exit_dir,
+        .pid = pid,
+        .monitor_pid = monitor_pid,
+    };
+    return c;
+}
+
+/*
+ * Wrappers around the backend's callbacks: they check arguments, turn a
+ * missing optional callback into -EOPNOTSUPP, and make sure a failure always
+ * leaves an error detail.  Semantics and return values are those documented
+ * in <libctr/sys/ctr-oci.h>.
+ */
+int ctr__oci_create(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
+                    pid_t *ret_pid, pid_t *ret_monitor_pid);
+int ctr__oci_start(ctr__oci_t *oci, const ctr_oci_container_t *c);
+int ctr__oci_kill(ctr__oci_t *oci, const ctr_oci_container_t *c, int signal, uint64_t flags);
+int ctr__oci_remove(ctr__oci_t *oci, const ctr_oci_container_t *c, uint64_t flags);
+int ctr__oci_pause(ctr__oci_t *oci, const ctr_oci_container_t *c);
+int ctr__oci_resume(ctr__oci_t *oci, const ctr_oci_container_t *c);
+int ctr__oci_state(ctr__oci_t *oci, const ctr_oci_container_t *c, ctr_oci_status_t *ret_status, pid_t *ret_pid);
+int ctr__oci_update(ctr__oci_t *oci, const ctr_oci_container_t *c, const char *resources_json);
+int ctr__oci_exec(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_exec_options_t *opts, int *ret_exit_code);
+int ctr__oci_attach(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_attach_options_t *opts);
+int ctr__oci_resize(ctr__oci_t *oci, const ctr_oci_container_t *c, unsigned int height, unsigned int width);
+int ctr__oci_reopen_log(ctr__oci_t *oci, const ctr_oci_container_t *c);
+int ctr__oci_exit_status(ctr__oci_t *oci, const ctr_oci_container_t *c, ctr_oci_exit_t *ret);
+int ctr__oci_wait_exit(ctr__oci_t *oci, const ctr_oci_container_t *c, int timeout_ms, ctr_oci_exit_t *ret);
+
+/* Name of a status ("created", "running", ...; "unknown"). Static. */
+const char *ctr__oci_status_name(ctr_oci_status_t s);
+
+/* ---- Helpers for backends ---- */
+
+/* The built-in CLI backend (oci-cli.c). */
+extern const ctr_oci_backend_t ctr__oci_cli_backend;
+
+/* Find an executable: an absolute path is checked as is; a bare name is
+ * searched in PATH, then in /usr/local/sbin, /usr/local/bin, /usr/sbin,
+ * /usr/bin, /sbin, /bin.  -ENOENT when not found. */
+int ctr__oci_find_program(const char *name, char **ret);
+
+/* Spawn a helper program (vfork semantics, via posix_spawn). */
+struct ctr__spawn {
+    const char *path;       /* absolute */
+    char *const *argv;
+    char *const *envp;      /* NULL: the caller's environment */
+    const char *cwd;        /* NULL: inherit */
+    /* fds[i] becomes the child's descriptor i (i < n_fds <= 8).  For i <= 2,
+     * -1 means /dev/null; for i > 2, -1 leaves the slot closed.  The
+     * caller's descriptors may all be close-on-exec and in any order. */
+    int fds[8];
+    size_t n_fds;
+    bool new_pgroup;        /* put the child in a process group of its own */
+};
+/* Signal mask empty and every signal at its default in the child.
+ * Returns 0 and the PID, or a negative errno (with a detail). */
+int ctr__spawn(const struct ctr__spawn *s, pid_t *ret_pid);
+/* waitpid() retrying on EINTR; *ret_status as from waitpid(). */
+int ctr__spawn_wait(pid_t pid, int *ret_status);
+/* The environment to give a helper: the caller's, without NOTIFY_SOCKET,
+ * LISTEN_*, and _OCI_* variables, plus `extra` (NULL-terminated, may be
+ * NULL).  Free with ctr__strv_free(). */
+char **ctr__spawn_env(const char *const *extra);
+/* Describe a wait status ("exited with status 1", "killed by signal 9"). */
+void ctr__spawn_status_string(int status, char *buf, size_t size);

@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "container.h"
+#include "error.h"
+#include "names.h"
+#include "runtime.h"
+
+#define DEFAULT_ROOT "/var/lib/libctr"
+#define DEFAULT_RUN_ROOT "/run/libctr"
+
+/* ---- config cache: id -> shared parsed config ---- */
+
+struct ctr__config_cache {
+    size_t cap;  /* power of two */
+    size_t used; /* live + tombstones */
+    struct ctr__config **slots;
+};
+
+#define TOMBSTONE ((struct ctr__config *)1)
+
+static size_t id_hash(const char *id)
+{
+    size_t h = 1469598103934665603ULL;
+    for (const char *p = id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
+
+static int cache_grow(struct ctr__config_cache *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 256;
+    struct ctr__config **slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -ENOMEM;
+    size_t used = 0;
+    for (size_t i = 0; i < c->cap; i++) {
+        struct ctr__config *cfg = c->slots[i];
+        if (!cfg || cfg == TOMBSTONE)
+            continue;
+        size_t j = id_hash(cfg->id) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = cfg;
+        used++;
+    }
+    free(c->slots);
+    c->slots = slots;
+    c->cap = cap;
+    c->used = used;
+    return 0;
+}
+
+static struct ctr__config **cache_slot(struct ctr__config_cache *c, const char *id)
+{
+    if (!c->cap)
+        return NULL;
+    for (size_t j = id_hash(id) & (c->cap - 1);; j = (j + 1) & (c->cap - 1)) {
+        struct ctr__config *cfg = c->slots[j];
+        if (!cfg)
+            return NULL;
+        if (cfg != TOMBSTONE && streq(cfg->id, id))
+            return &c->slots[j];
+    }
+}
+
+static void cache_put(struct ctr__config_cache *c, struct ctr__config *cfg)
+{
+    if (cache_slot(c, cfg->id))
+        return;
+    if ((c->used + 1) * 2 > c->cap && cache_grow(c) < 0)
+        return; /* a cache: failing to remember is fine */
+    size_t j = id_hash(cfg->id) & (c->cap - 1);
+    while (c->slots[j] && c->slots[j] != TOMBSTONE)
+        j = (j + 1) & (c->cap - 1);
+    if (!c->slots[j])
+        c->used++;
+    c->slots[j] = ctr__config_ref(cfg);
+}
+
+static void cache_free(struct ctr__config_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->slots[i] && c->slots[i] != TOMBSTONE)
+            ctr__config_unref(c->slots[i]);
+    free(c->slots);
+    free(c);
+}
+
+void ctr__runtime_config_remember(ctr_runtime_t *rt, struct ctr__config *cfg)
+{
+    pthread_mutex_lock(&rt->cache_mutex);
+    cache_put(rt->cache, cfg);
+    pthread_mutex_unlock(&rt->cache_mutex);
+}
+
+void ctr__runtime_config_forget(ctr_runtime_t *rt, const char *id)
+{
+    pthread_mutex_lock(&rt->cache_mutex);
+    struct ctr__config **slot = cache_slot(rt->cache, id);
+    if (slot) {
+        ctr__config_unref(*slot);
+        *slot = TOMBSTONE;
+    }
+    pthread_mutex_unlock(&rt->cache_mutex);
+}
+
+int ctr__runtime_config(ctr_runtime_t *rt, const char *id, const char *config_json, struct ctr__config **ret)
+{
+    pthread_mutex_lock(&rt->cache_mutex);
+    struct ctr__config **slot = cache_slot(rt->cache, id);
+    struct ctr__config *cfg = slot ? ctr__config_ref(*slot) : NULL;
+    pthread_mutex_unlock(&rt->cache_mutex);
+    if (cfg) {
+        *ret = cfg;
+        return 0;
+    }
+    _cleanup_free_ char *owned = NULL;
+    if (!config_json) {
+        int r = ctr__state_get(&rt->state, id, &owned, NULL);
+        if (r < 0)
+            return r;
+        config_json = owned;
+    }
+    int r = ctr__config_from_json(config_json, &cfg);
+    if (r < 0)
+        return ctr__err_prefix(r, "container %.12s", id);
+    if (!streq(cfg->id, id)) {
+        ctr__config_unref(cfg);
+        return ctr__err(-EINVAL, "container %.12s: stored config names another ID", id);
+    }
+    ctr__runtime_config_remember(rt, cfg);
+    *ret = cfg;
+    return 0;
+}
+
+/* ---- logging and paths ---- */
+
+void ctr__log(ctr_runtime_t *rt, int level, const char *fmt, ...)
+{
+    if (!rt || !rt->log_fn || level > rt->log_level)
+        return;
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    rt->log_fn(level, buf, rt->log_userdata);
+}
+
+char *ctr__static_dir(ctr_runtime_t *rt, const char *id)
+{
+    return ctr__asprintf("%s/containers/%s", rt->root, id);
+}
+
+char *ctr__run_dir(ctr_runtime_t *rt, const char *id)
+{
+    return ctr__asprintf("%s/containers/%s", rt->run_root, id);
+}
+
+char *ctr__lock_path(ctr_runtime_t *rt, const char *id)
+{
+    return ctr__asprintf("%s/%s.lock", rt->lock_dir, id);
+}
+
+bool ctr__id_valid(const char *id)
+{
+    size_t n = 0;
+    for (; id[n]; n++)
+        if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f')))
+            return false;
+    return n == 64;
+}
+
+/* ---- opening ---- */
+
+static const size_t options_size[] = { [1] = sizeof(ctr_runtime_options_t) };
+
+CTR_EXPORT int ctr_runtime_options_init(ctr_runtime_options_t *opts, unsigned int version)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(opts);
+    if (version < 1 || version > CTR_RUNTIME_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "runtime options version %u is not supported", version);
+    memset(opts, 0, options_size[version]);
+    opts->version = version;
+    return 0;
+}
+
+/* Make a private directory, refusing one owned by somebody else. */
+static int private_dir(const char *path)
+{
+    int r = ctr__mkdir_p(path, 0700);
+    if (r < 0)
+        return ctr__err(r, "cannot create %s: %s", path, strerror(-r));
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return ctr__err(-errno, "cannot stat %s: %m", path);
+    if (!S_ISDIR(st.st_mode))
+        return ctr__err(-ENOTDIR, "%s is not a directory", path);
+    if (st.st_uid != geteuid())
+        return ctr__err(-EACCES, "%s is owned by uid %u, not by the caller (uid %u): refusing to use it", path,
+                        (unsigned)st.st_uid, (unsigned)geteuid());
+    if (st.st_mode & 022)
+        return ctr__err(-EACCES, "%s is writable by group or others (mode %o): refusing to use it", path,
+                        (unsigned)(st.st_mode & 07777));
+    return 0;
+}
+
+static char *find_in_path(const char *name)
+{
+    if (name[0] == '/')
+        return strdup(name);
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    _cleanup_free_ char *copy = strdup(path);
+    if (!copy)
+        return NULL;
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char *full = ctr__asprintf("%s/%s", dir, name);
+        if (full && access(full, X_OK) == 0)
+            return full;
+        free(full);
+    }
+    return strdup(name);
+}
+
+static int read_boot_id(char *buf, size_t size)
+{
+    _cleanup_free_ char *s = NULL;
+    int r = ctr__read_file_at(AT_FDCWD, "/proc/sys/kernel/random/boot_id", &s, NULL);
+    if (r < 0)
+        return ctr__err(r, "cannot read the boot ID: %s", strerror(-r));
+    ctr__strstrip(s);
+    snprintf(buf, size, "%s", s);
+    return 0;
+}
+
+/* The run root's `alive` file holds the boot ID it was set up in.  A missing
+ * file or another boot ID means the machine rebooted (or the run root was
+ * wiped): the state's run-time fields are stale. */
+static int check_alive(ctr_runtime_t *rt)
+{
+    _cleanup_free_ char *alive = ctr__asprintf("%s/alive", rt->run_root);
+    _cleanup_free_ char *seen = NULL;
+    if (!alive)
+        return -ENOMEM;
+    int r = ctr__read_file_at(AT_FDCWD, alive, &seen, NULL);
+    if (r == 0 && streq(ctr__strstrip(seen), rt->boot_id))
+        return 0;
+    if (r < 0 && r != -ENOENT)
+        return ctr__err(r, "cannot read %s: %s", alive, strerror(-r));
+    rt->fresh_boot = true;
+    _cleanup_close_ int fd = open(rt->run_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot open %s: %m", rt->run_root);
+    r = ctr__write_file_at(fd, "alive", rt->boot_id, strlen(rt->boot_id), 0600, false);
+    if (r < 0)
+        return ctr__err(r, "cannot write %s: %s", alive, strerror(-r));
+    return 0;
+}
+
+static void runtime_free(ctr_runtime_t *rt)
+{
+    ctr__state_close(&rt->state);
+    ctr__lock_done(&rt->lock);
+    cache_free(rt->cache);
+    pthread_mutex_destroy(&rt->cache_mutex);
+    free(rt->root);
+    free(rt->run_root);
+    free(rt->lock_dir);
+    free(rt->oci_runtime);
+    free(rt->conmon_path);
+    free(rt->storage_driver);
+    free(rt->cni_config_dir);
+    free(rt->cni_plugin_dir);
+    free(rt);
+}
+
+static char *find_conmon(const char *given)
+{
+    if (given)
+        return strdup(given);
+    char *p = find_in_path("conmon");
+    if (p && p[0] == '/')
+        return p;
+    free(p);
+    if (access("/usr/libexec/podman/conmon", X_OK) == 0)
+        return strdup("/usr/libexec/podman/conmon");
+    return strdup("/usr/bin/conmon");
+}
+
+CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t *opts)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(ret);
+    ctr_runtime_options_t o = CTR_RUNTIME_OPTIONS_INIT;
+    if (opts) {
+        if (opts->version < 1 || opts->version > CTR_RUNTIME_OPTIONS_VERSION)
+            return ctr__err(-EINVAL, "runtime options version %u is not supported (1..%d)", opts->version,
+                            CTR_RUNTIME_OPTIONS_VERSION);
+        memcpy(&o, opts, options_size[opts->version]);
+    }
+    if (o.flags != 0)
+        return ctr__err(-EINVAL, "unknown runtime flags 0x%llx", (unsigned long long)o.flags);
+    const char *paths[] = { o.root, o.run_root, o.lock_dir, o.cni_config_dir, o.cni_plugin_dir, o.conmon_path };
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+        if (paths[i] && paths[i][0] != '/')
+            return ctr__err(-EINVAL, "\"%s\" is not an absolute path", paths[i]);
+    if (o.oci_runtime && (!*o.oci_runtime || (o.oci_runtime[0] != '/' && strchr(o.oci_runtime, '/'))))
+        return ctr__err(-EINVAL, "OCI runtime \"%s\" must be a name or an absolute path", o.oci_runtime);
+    if (o.storage_driver && !streq(o.storage_driver, "overlay") && !streq(o.storage_driver, "vfs"))
+        return ctr__err(-EINVAL, "unknown storage driver \"%s\" (overlay, vfs)", o.storage_driver);
+
+    const ctr_state_backend_t *backend;
+    int r = ctr__state_find(o.state_backend ? o.state_backend : "files", &backend);
+    if (r < 0)
+        return r;
+
+    ctr_runtime_t *rt = calloc(1, sizeof *rt);
+    if (!rt)
+        return -ENOMEM;
+    rt->refs = 1;
+    pthread_mutex_init(&rt->cache_mutex, NULL);
+    rt->lock.fd = -1;
+    rt->root = strdup(o.root ? o.root : DEFAULT_ROOT);
+    rt->run_root = strdup(o.run_root ? o.run_root : DEFAULT_RUN_ROOT);
+    rt->lock_dir = o.lock_dir ? strdup(o.lock_dir) : ctr__asprintf("%s/locks", rt->run_root ? rt->run_root : "");
+    rt->oci_runtime = find_in_path(o.oci_runtime ? o.oci_runtime : "runc");
+    rt->conmon_path = find_conmon(o.conmon_path);
+    rt->storage_driver = strdup(o.storage_driver ? o.storage_driver : "overlay");
+    rt->cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
+    rt->cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
+    rt->cache = calloc(1, sizeof *rt->cache);
+    rt->log_fn = o.log_fn;
+    rt->log_userdata = o.log_userdata;
+    rt->log_level = o.log_level ? o.log_level : CTR_LOG_WARNING;
+    if (!rt->root || !rt->run_root || !rt->lock_dir || !rt->oci_runtime || !rt->conmon_path ||
+        !rt->storage_driver || !rt->cni_config_dir || !rt->cni_plugin_dir || !rt->cache) {
+        runtime_free(rt);
+        return -ENOMEM;
+    }
+
+    _cleanup_free_ char *containers = ctr__asprintf("%s/containers", rt->root);
+    _cleanup_free_ char *run_containers = ctr__asprintf("%s/containers", rt->run_root);
+    _cleanup_free_ char *lock_path = ctr__asprintf("%s/runtime.lock", rt->lock_dir);
+    if (!containers || !run_containers || !lock_path) {
+        runtime_free(rt);
+        return -ENOMEM;
+    }
+    const char *dirs[] = { rt->root, rt->run_root, rt->lock_dir, containers, run_containers };
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        r = private_dir(dirs[i]);
+        if (r < 0) {
+            runtime_free(rt);
+            return r;
+        }
+    }
+    r = ctr__lock_init(&rt->lock, lock_path);
+    if (r == 0)
+        r = read_boot_id(rt->boot_id, sizeof rt->boot_id);
+    if (r == 0)
+        r = ctr__state_open(&rt->state, backend, rt->root);
+    if (r == 0) {
+        r = ctr__lock_acquire(&rt->lock);
+        if (r == 0) {
+            r = check_alive(rt);
+            ctr__lock_release(&rt->lock);
+        }
+    }
+    if (r < 0) {
+        runtime_free(rt);
+        return r;
+    }
+    *ret = rt;
+    return 0;
+}
+
+CTR_EXPORT ctr_runtime_t *ctr_runtime_ref(ctr_runtime_t *rt)
+{
+    if (rt)
+        __atomic_add_fetch(&rt->refs, 1, __ATOMIC_RELAXED);
+    return rt;
+}
+
+CTR_EXPORT ctr_runtime_t *ctr_runtime_unref(ctr_runtime_t *rt)
+{
+    if (rt && __atomic_sub_fetch(&rt->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        runtime_free(rt);
+    return NULL;
+}
+
+CTR_EXPORT const char *ctr_runtime_root(const ctr_runtime_t *rt)
+{
+    return rt ? rt->root : NULL;
+}
+
+CTR_EXPORT const char *ctr_runtime_run_root(const ctr_runtime_t *rt)
+{
+    return rt ? rt->run_root : NULL;
+}
+
+CTR_EXPORT const char *ctr_runtime_state_backend(const ctr_runtime_t *rt)
+{
+    return rt ? rt->state.backend->name : NULL;
+}
+
+CTR_EXPORT const char *ctr_runtime_oci_runtime(const ctr_runtime_t *rt)
+{
+    return rt ? rt->oci_runtime : NULL;
+}
+
+CTR_EXPORT const char *ctr_runtime_boot_id(const ctr_runtime_t *rt)
+{
+    return rt ? rt->boot_id : NULL;
+}
+
+/* ---- lookup ---- */
+
+struct prefix_match {
+    const char *prefix;
+    size_t len;
+    size_t count;
+    char id[65];
+};
+
+static int prefix_cb(const char *id, const char *config, const char *state, void *userdata)
+{
+    struct prefix_match *m = userdata;
+    if (strncmp(id, m->prefix, m->len) == 0) {
+        if (m->count++ == 0)
+            snprintf(m->id, sizeof m->id, "%s", id);
+    }
+    return 0;
+}
+
+static bool is_hex(const char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+            return false;
+    return true;
+}
+
+int ctr__runtime_resolve(ctr_runtime_t *rt, const char *s, char **ret_id)
+{
+    if (isempty(s))
+        return ctr__err(-EINVAL, "empty container ID or name");
+    if (strlen(s) > 253 || (!ctr__name_valid(s) && !is_hex(s)))
+        return ctr__err(-EINVAL, "\"%.64s\" is not a valid container ID or name", s);
+    if (ctr__id_valid(s)) {
+        int r = ctr__state_get(&rt->state, s, NULL, NULL);
+        if (r == 0) {
+            *ret_id = strdup(s);
+            return *ret_id ? 0 : -ENOMEM;
+        }
+        if (r != -ENOENT)
+            return r;
+    }
+    char *id = NULL;
+    int r = ctr__state_lookup_name(&rt->state, s, &id);
+    if (r == 0) {
+        *ret_id = id;
+        return 0;
+    }
+    if (r != -ENOENT)
+        return r;
+    if (is_hex(s) && strlen(s) < 64) {
+        struct prefix_match m = { .prefix = s, .len = strlen(s) };
+        r = ctr__state_iterate(&rt->state, 0, prefix_cb, &m);
+        if (r < 0)
+            return r;
+        if (m.count > 1)
+            return ctr__err(-EINVAL, "ID prefix \"%s\" is ambiguous: it matches %zu containers", s, m.count);
+        if (m.count == 1) {
+            *ret_id = strdup(m.id);
+            return *ret_id ? 0 : -ENOMEM;
+        }
+    }
+    return ctr__err(-ENOENT, "no such container \"%s\"", s);
+}
+
+CTR_EXPORT int ctr_runtime_lookup(ctr_runtime_t *rt, const char *id_or_name, ctr_container_t **ret)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(rt);
+    CTR_CHECK_ARG(id_or_name);
+    CTR_CHECK_ARG(ret);
+    _cleanup_free_ char *id = NULL;
+    int r = ctr__runtime_resolve(rt, id_or_name, &id);
+    if (r < 0)
+        return r;
+    return ctr__container_load(rt, id, NULL, NULL, ret);
+}
+
+/* ---- list ---- */
+
+struct list_entry {
+    char *id;
+    char *state;
+};
+
+struct list_acc {
+    struct list_entry *v;
+    size_t n, cap;
+};
+
+static int list_cb(const char *id, const char *config, const char *state, void *userdata)
+{
+    struct list_acc *a = userdata;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        struct list_entry *v = realloc(a->v, cap * sizeof *v);
+        if (!v)
+            return -ENOMEM;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n].id = strdup(id);
+    a->v[a->n].state = strdup(state ? state : "");
+    if (!a->v[a->n].id || !a->v[a->n].state) {
+        free(a->v[a->n].id);
+        free(a->v[a->n].state);
+        return -ENOMEM;
+    }
+    a->n++;
+    return 0;
+}
+
+static int created_cmp(const void *x, const void *y)
+{
+    const ctr_container_t *a = *(ctr_container_t *const *)x, *b = *(ctr_container_t *const *)y;
+    int64_t ca = ctr_container_created(a), cb = ctr_container_created(b);
+    if (ca != cb)
+        return ca < cb ? -1 : 1;
+    return strcmp(ctr_container_id(a), ctr_container_id(b));
+}
+
+CTR_EXPORT void ctr_container_list_free(ctr_container_t **list, size_t count)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < count; i++)
+        ctr_container_unref(list[i]);
+    free(list);
+}
+
+CTR_EXPORT int ctr_runtime_list(ctr_runtime_t *rt, ctr_container_filter_fn filter, void *userdata,
+                                ctr_container_t ***ret, size_t *ret_count)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(rt);
+    CTR_CHECK_ARG(ret);
+    CTR_CHECK_ARG(ret_count);
+    struct list_acc acc = { 0 };
+    int r = ctr__state_iterate(&rt->state, CTR_STATE_ITER_STATE, list_cb, &acc);
+    ctr_container_t **out = NULL;
+    size_t n = 0;
+    if (r == 0 && !(out = calloc(acc.n + 1, sizeof *out)))
+        r = -ENOMEM;
+    for (size_t i = 0; i < acc.n && r >= 0; i++) {
+        ctr_container_t *c = NULL;
+        int k = ctr__container_load(rt, acc.v[i].id, NULL, acc.v[i].state, &c);
+        if (k == -ENOENT)
+            continue; /* removed meanwhile */
+        if (k < 0) {
+            r = k;
+            break;
+        }
+        if (filter && !filter(c, userdata)) {
+            ctr_container_unref(c);
+            continue;
+        }
+        out[n++] = c;
+    }
+    for (size_t i = 0; i < acc.n; i++) {
+        free(acc.v[i].id);
+        free(acc.v[i].state);
+    }
+    free(acc.v);
+    if (r < 0) {
+        ctr_container_list_free(out, n);
+        return r;
+    }
+    qsort(out, n, sizeof *out, created_cmp);
+    *ret = out;
+    *ret_count = n;
+    return 0;
+}
+
+/* ---- dependents ---- */
+
+struct dep_acc {
+    ctr_runtime_t *rt;
+    char **ids;
+};
+
+static int ids_cb(const char *id, const char *config, const char *state, void *userdata)
+{
+    char ***ids = userdata;
+    return ctr__strv_push(ids, id);
+}
+
+int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids)
+{
+    _cleanup_strv_ char **all = calloc(1, sizeof(char *));
+    _cleanup_strv_ char **deps = calloc(1, sizeof(char *));
+    if (!all || !deps)
+        return -ENOMEM;
+    int r = ctr__state_iterate(&rt->state, 0, ids_cb, &all);
+    if (r < 0)
+        return r;
+    for (char **p = all; *p; p++) {
+        if (streq(*p, id))
+            continue;
+        struct ctr__config *cfg = NULL;
+        r = ctr__runtime_config(rt, *p, NULL, &cfg);
+        if (r == -ENOENT)
+            continue;
+        if (r < 0)
+            return r;
+        for (size_t ns = 1; ns < CTR_NS_MAX; ns++)
+            if (cfg->ns_ctr[ns] && streq(cfg->ns_ctr[ns], id)) {
+                r = ctr__strv_push(&deps, *p);
+                break;
+            }
+        ctr__config_unref(cfg);
+        if (r < 0)
+            return r;
+    }
+    *ret_ids = TAKE_PTR(deps);
+    return 0;
+}
+
+CTR_EXPORT int ctr_runtime_remove(ctr_runtime_t *rt, const char *id_or_name, uint64_t flags)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(rt);
+    CTR_CHECK_ARG(id_or_name);
+    _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
+    int r = ctr_runtime_lookup(rt, id_or_name, &c);
+    if (r < 0)
+        return r;
+    return ctr_container_remove(c, flags);
+}

@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The "files" state backend: plain files and directories, crash-safe through
+ * renames.
+ *
+ * Layout of the backend's directory DIR:
+ *
+ *   VERSION               the layout version ("1\n")
+ *   ctr/ID/config.json    written once, by add()
+ *   ctr/ID/state.json     replaced by save_state(): a new file renamed over it
+ *   names/NAME -> ID      a symlink per name; symlinkat() fails with EEXIST like
+ *                         O_EXCL, and creates the link with its content at once
+ *
+ * Transient entries all start with a dot and are never seen by readers:
+ *
+ *   ctr/.tmp-ID           a container being added, published by renaming it to ctr/ID
+ *   ctr/.rm-RANDOM        a removed container being deleted
+ *   ctr/.#state.RANDOM    a new state.json being written
+ *   names/.#link.RANDOM   a link that replaces a stale name
+ *   .#VERSION.RANDOM      a new VERSION being written
+ *
+ * Invariants (also across a crash or power loss, thanks to the fsyncs):
+ *
+ *   - ctr/ID appears complete or not at all: its files are written and synced
+ *     inside ctr/.tmp-ID before the one rename that publishes it;
+ *   - a published container's name link is durable before the rename, so no
+ *     container is ever durable without its name;
+ *   - a name link whose target ctr/ID does not exist is *dangling*: readers
+ *     ignore it (lookup_name() gives -ENOENT).  It is left by an add in flight
+ *     (then ctr/.tmp-ID exists), an add or remove that crashed, or a remove
+ *     whose unlink was not synced.  add() replaces a dangling link when it is
+ *     stale: no ctr/.tmp-ID exists, or the link is older than
+ *     STALE_NAME_SEC (no add takes that long).
+ *
+ * Leftovers (.tmp-*, .rm-*, .#*) are removed by open(); those that may belong
+ * to an operation still running in another process (.tmp-* and .#*) only once
+ * they are older than STALE_TEMP_SEC.  A .tmp-* directory is first renamed to
+ * .rm-*, so an add still in flight can never publish a half-deleted directory.
+ *
+ * libctr holds its runtime lock around add() and remove() and the container's
+ * lock around save_state(); this backend relies on that only for the stale
+ * name replacement, everything else is safe between unsynchronized processes.
+ *
+ * Costs: get() is two open+fstat+read+close; lookup_name() is readlinkat() +
+ * fstatat(); iterate() is one readdir of ctr/ plus the reads.  add() orders
+ * its work so that the metadata of the whole container rides in one journal
+ * commit (plus one for the rename): all files and the name link are created
+ * first, writeback of both files is started, and only then are they synced.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "backends.h"
+#include "error.h"
+
+#define STALE_NAME_SEC 10
+#define STALE_TEMP_SEC 60
+/* ".tmp-" + ID must fit in NAME_MAX. */
+#define ID_MAX 128
+#define NAME_LEN_MAX NAME_MAX
+
+struct files_db {
+    int dirfd;   /* DIR */
+    int ctrfd;   /* DIR/ctr */
+    int namesfd; /* DIR/names */
+    char *dir;   /* for messages */
+};
+
+static void files_db_free(struct files_db *db)
+{
+    if (!db)
+        return;
+    ctr__closep(&db->dirfd);
+    ctr__closep(&db->ctrfd);
+    ctr__closep(&db->namesfd);
+    free(db->dir);
+    free(db);
+}
+
+static void files_db_freep(struct files_db **p) { files_db_free(*p); }
+
+static void closedirp(DIR **d)
+{
+    if (*d)
+        closedir(*d);
+}
+
+/* A name usable as one path component of ours: not empty, no '/', no leading
+ * dot (dot entries are our transient ones), not too long. */
+static bool component_ok(const char *s, size_t max)
+{
+    if (isempty(s) || s[0] == '.' || strchr(s, '/'))
+        return false;
+    return strlen(s) <= max;
+}
+
+static int check_id(const char *id)
+{
+    if (!component_ok(id, ID_MAX))
+        return ctr__err(-EINVAL, "invalid container ID \"%.*s\"", 80, id ? id : "(null)");
+    return 0;
+}
+
+static int check_name(const char *name)
+{
+    if (!component_ok(name, NAME_LEN_MAX))
+        return ctr__err(-EINVAL, "invalid container name \"%.*s\"", 80, name ? name : "(null)");
+    return 0;
+}
+
+/* PREFIX + 16 random hex digits. */
+static int random_name(char *buf, size_t size, const char *prefix)
+{
+    char rnd[65];
+    int r = ctr__random_id(rnd);
+    if (r < 0)
+        return ctr__err(r, "cannot get random bytes: %s", strerror(-r));
+    snprintf(buf, size, "%s%.16s", prefix, rnd);
+    return 0;
+}
+
+static int64_t age_sec(const struct stat *st)
+{
+    time_t t = st->st_mtime > st->st_ctime ? st->st_mtime : st->st_ctime;
+    return (int64_t)time(NULL) - (int64_t)t;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reading documents. */
+
+struct buf {
+    char *data;
+    size_t cap;
+};
+
+/* Read dirfd/path into b (NUL-terminated).  Documents are never modified in
+ * place (a new file is renamed over the old one), so fstat()'s size is the
+ * whole content.  -errno without a message (callers know what they read). */
+static int read_doc(int dirfd, const char *path, struct buf *b)
+{
+    _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    if (fd < 0)
+        return -errno;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return -EUCLEAN;
+    size_t size = (size_t)st.st_size;
+    if (size + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < size + 1)
+            cap *= 2;
+        char *n = realloc(b->data, cap);
+        if (!n)
+            return -ENOMEM;
+        b->data = n;
+        b->cap = cap;
+    }
+    size_t len = 0;
+    while (len < size) {
+        ssize_t k = read(fd, b->data + len, size - len);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    b->data[len] = '\0';
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Open, layout version, leftovers. */
+
+/* Create ctr/ and names/ if missing and open them. */
+static int open_subdirs(struct files_db *db)
+{
+    static const char *const names[] = { "ctr", "names" };
+    int *fds[] = { &db->ctrfd, &db->namesfd };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        int fd = openat(db->dirfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) {
+            if (mkdirat(db->dirfd, names[i], 0700) < 0 && errno != EEXIST)
+                return ctr__err(-errno, "cannot create %s/%s: %m", db->dir, names[i]);
+            if (fsync(db->dirfd) < 0)
+                return ctr__err(-errno, "cannot sync %s: %m", db->dir);
+            fd = openat(db->dirfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0)
+            return ctr__err(-errno, "cannot open %s/%s: %m", db->dir, names[i]);
+        *fds[i] = fd;
+    }
+    return 0;
+}
+
+static int check_version(struct files_db *db)
+{
+    _cleanup_free_ char *text = NULL;
+    int r = ctr__read_file_at(db->dirfd, "VERSION", &text, NULL);
+    if (r == -ENOENT) {
+        /* A new database.  Two processes may get here at once: both create the
+         * directories and write the same VERSION, which is harmless. */
+        r = open_subdirs(db);
+        if (r < 0)
+            return r;
+        char v[32];
+        int n = snprintf(v, sizeof v, "%d\n", CTR__STATE_FILES_LAYOUT_VERSION);
+        r = ctr__write_file_at(db->dirfd, "VERSION", v, (size_t)n, 0600, true);
+        if (r < 0)
+            return ctr__err(r, "cannot write %s/VERSION: %s", db->dir, strerror(-r));
+        return 0;
+    }
+    if (r < 0)
+        return ctr__err(r, "cannot read %s/VERSION: %s", db->dir, strerror(-r));
+
+    ctr__strstrip(text);
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end || text[0] == '-' || text[0] == '+' || v == 0)
+        return ctr__err(-EUCLEAN, "%s/VERSION is corrupt (\"%.32s\")", db->dir, text);
+    if (v > CTR__STATE_FILES_LAYOUT_VERSION)
+        return ctr__err(-EPROTONOSUPPORT,
+                        "state directory %s has layout version %lu, but this libctr supports layout version %d "
+                        "at most (it was written by a newer libctr)",
+                        db->dir, v, CTR__STATE_FILES_LAYOUT_VERSION);
+    return open_subdirs(db);
+}
+
+/* Best effort: errors leave the entry for the next open. */
+static void clean_leftovers(int fd)
+{
+    int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    _cleanup_(closedirp) DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *n = de->d_name;
+        if (n[0] != '.' || streq(n, ".") || streq(n, ".."))
+            continue;
+        if (strncmp(n, ".rm-", 4) == 0) {
+            /* Removed already; only the deletion was interrupted. */
+            (void)ctr__rm_rf_at(fd, n);
+            continue;
+        }
+        bool tmpdir = strncmp(n, ".tmp-", 5) == 0;
+        if (!tmpdir && strncmp(n, ".#", 2) != 0)
+            continue;
+        struct stat st;
+        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 || age_sec(&st) <= STALE_TEMP_SEC)
+            continue;
+        if (tmpdir) {
+            /* Rename first: an add still running elsewhere then fails at its
+             * publishing rename instead of publishing a half-deleted directory. */
+            char rm[NAME_MAX + 1];
+            if (random_name(rm, sizeof rm, ".rm-") < 0 || renameat(fd, n, fd, rm) < 0)
+                continue;
+            (void)ctr__rm_rf_at(fd, rm);
+        } else if (!S_ISDIR(st.st_mode)) {
+            (void)unlinkat(fd, n, 0);
+        }
+    }
+}
+
+static int files_open(void **ret_db, const char *dir, void *userdata)
+{
+    if (isempty(dir))
+        return ctr__err(-EINVAL, "files state backend: no directory given");
+    _cleanup_(files_db_freep) struct files_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return ctr__err(-ENOMEM, "out of memory");
+    db->dirfd = db->ctrfd = db->namesfd = -1;
+    db->dir = strdup(dir);
+    if (!db->dir)
+        return ctr__err(-ENOMEM, "out of memory");
+    db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (db->dirfd < 0)
+        return ctr__err(-errno, "cannot open state directory %s: %m", dir);
+
+    int r = check_version(db);
+    if (r < 0)
+        return r;
+
+    clean_leftovers(db->dirfd);
+    clean_leftovers(db->ctrfd);
+    clean_leftovers(db->namesfd);
+
+    *ret_db = TAKE_PTR(db);
+    return 0;
+}
+
+static void files_close(void *p)
+{
+    files_db_free(p);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Names. */
+
+/* Read names/NAME into target (NAME_MAX + 1 bytes).  -errno without message;
+ * -EUCLEAN when it is not a link to a valid ID. */
+static int read_name_link(struct files_db *db, const char *name, char *target)
+{
+    ssize_t n = readlinkat(db->namesfd, name, target, NAME_MAX + 1);
+    if (n < 0)
+        return errno == EINVAL ? -EUCLEAN : -errno;
+    if (n > NAME_MAX)
+        return -EUCLEAN;
+    target[n] = '\0';
+    return component_ok(target, ID_MAX) ? 0 : -EUCLEAN;
+}
+
+static int exists_at(int fd, const char *name)
+{
+    struct stat st;
+    if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return 1;
+    return errno == ENOENT ? 0 : -errno;
+}
+
+/* Whether names/NAME, which exists, may be replaced by a link to ID: 1 stale,
+ * 2 already pointing at ID, 0 in use, -ENOENT vanished meanwhile, other -errno
+ * with a message. */
+static int name_is_stale(struct files_db *db, const char *name, const char *id)
+{
+    char target[NAME_MAX + 1];
+    int r = read_name_link(db, name, target);
+    if (r == -ENOENT)
+        return -ENOENT;
+    if (r == -EUCLEAN) {
+        struct stat st;
+        if (fstatat(db->namesfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(st.st_mode))
+            return ctr__err(-EUCLEAN, "%s/names/%s is not a symbolic link", db->dir, name);
+        return 1; /* a link to no possible container */
+    }
+    if (r < 0)
+        return ctr__err(r, "cannot read %s/names/%s: %s", db->dir, name, strerror(-r));
+    if (streq(target, id))
+        return 2; /* left by an earlier add of this very ID that crashed */
+
+    r = exists_at(db->ctrfd, target);
+    if (r < 0)
+        return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, target, strerror(-r));
+    if (r > 0)
+        return 0;
+
+    char tmp[NAME_MAX + 8];
+    snprintf(tmp, sizeof tmp, ".tmp-%s", target);
+    r = exists_at(db->ctrfd, tmp);
+    if (r < 0)
+        return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, tmp, strerror(-r));
+    if (r == 0)
+        return 1;
+
+    /* An add of the target may be in flight. */
+    struct stat st;
+    if (fstatat(db->namesfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? -ENOENT : ctr__err(-errno, "cannot stat %s/names/%s: %m", db->dir, name);
+    return age_sec(&st) > STALE_NAME_SEC;
+}
+
+/* Reserve names/NAME for ID, replacing a stale dangling link. */
+static int reserve_name(struct files_db *db, const char *name, const char *id)
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        if (symlinkat(id, db->namesfd, name) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return ctr__err(-errno, "cannot create %s/names/%s: %m", db->dir, name);
+
+        int r = name_is_stale(db, name, id);
+        if (r == -ENOENT)
+            continue; /* removed meanwhile: try again */
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return ctr__err(-EEXIST, "name %s is already in use", name);
+        if (r == 2)
+            return 0;
+
+        char tmp[NAME_MAX + 1];
+        r = random_name(tmp, sizeof tmp, ".#link.");
+        if (r < 0)
+            return r;
+        if (symlinkat(id, db->namesfd, tmp) < 0)
+            return ctr__err(-errno, "cannot create %s/names/%s: %m", db->dir, tmp);
+        if (renameat(db->namesfd, tmp, db->namesfd, name) < 0) {
+            r = ctr__err(-errno, "cannot replace stale name link %s/names/%s: %m", db->dir, name);
+            (void)unlinkat(db->namesfd, tmp, 0);
+            return r;
+        }
+        return 0;
+    }
+    return ctr__err(-EBUSY, "name %s keeps changing", name);
+}
+
+/* Remove names/NAME if it still points at ID (best effort, not synced). */
+static void release_name(struct files_db *db, const char *name, const char *id)
+{
+    char target[NAME_MAX + 1];
+    if (read_name_link(db, name, target) == 0 && streq(target, id))
+        (void)unlinkat(db->namesfd, name, 0);
+}
+
+static int files_lookup_name(void *p, const char *name, char **ret_id)
+{
+    struct files_db *db = p;
+    int r = check_name(name);
+    if (r < 0)
+        return r;
+    if (!ret_id)
+        return ctr__err(-EINVAL, "lookup_name: no output pointer");
+
+    char target[NAME_MAX + 1];
+    r = read_name_link(db, name, target);
+    if (r == -ENOENT || r == -EUCLEAN)
+        return ctr__err(-ENOENT, "no container is named %s", name);
+    if (r < 0)
+        return ctr__err(r, "cannot read %s/names/%s: %s", db->dir, name, strerror(-r));
+
+    /* A dangling link (an add in flight, a crash) names no container. */
+    r = exists_at(db->ctrfd, target);
+    if (r == 0)
+        return ctr__err(-ENOENT, "no container is named %s", name);
+    if (r < 0)
+        return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, target, strerror(-r));
+
+    char *id = strdup(target);
+    if (!id)
+        return ctr__err(-ENOMEM, "out of memory");
+    *ret_id = id;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Writes. */
+
+/* Create dirfd/name with data, leaving it open (not synced) in *ret_fd. */
+static int create_file(struct files_db *db, int dirfd, const char *name, const char *data, int *ret_fd)
+{
+    _cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot create %s in %s: %m", name, db->dir);
+    int r = ctr__write_all(fd, data, strlen(data));
+    if (r < 0)
+        return ctr__err(r, "cannot write %s in %s: %s", name, db->dir, strerror(-r));
+    /* Start writeback now, so that the block allocation joins the next journal
+     * commit and the later fdatasync() finds little left to do. */
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    *ret_fd = TAKE_FD(fd);
+    return 0;
+}
+
+static int sync_fd(struct files_db *db, int fd, bool data_only, const char *what)
+{
+    if ((data_only ? fdatasync(fd) : fsync(fd)) < 0)
+        return ctr__err(-errno, "cannot sync %s in %s: %m", what, db->dir);
+    return 0;
+}
+
+static int files_add(void *p, const char *id, const char *name, const char *config, const char *state)
+{
+    struct files_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    r = check_name(name);
+    if (r < 0)
+        return r;
+    if (!config || !state)
+        return ctr__err(-EINVAL, "add: missing config or state document");
+
+    r = exists_at(db->ctrfd, id);
+    if (r > 0)
+        return ctr__err(-EEXIST, "container %s already exists", id);
+    if (r < 0)
+        return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, id, strerror(-r));
+
+    char tmp[NAME_MAX + 1];
+    snprintf(tmp, sizeof tmp, ".tmp-%s", id);
+    if (mkdirat(db->ctrfd, tmp, 0700) < 0) {
+        if (errno != EEXIST)
+            return ctr__err(-errno, "cannot create %s/ctr/%s: %m", db->dir, tmp);
+        /* Left by an add of this ID that crashed (the caller holds the
+         * runtime lock: no add of it is running). */
+        (void)ctr__rm_rf_at(db->ctrfd, tmp);
+        if (mkdirat(db->ctrfd, tmp, 0700) < 0)
+            return ctr__err(-errno, "cannot create %s/ctr/%s: %m", db->dir, tmp);
+    }
+
+    bool name_reserved = false;
+    _cleanup_close_ int idfd = -1, cfd = -1, sfd = -1;
+    idfd = openat(db->ctrfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (idfd < 0) {
+        r = ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, tmp);
+        goto undo;
+    }
+    /* The name link is created after ctr/.tmp-ID, so that a link to an add in
+     * flight always has ctr/.tmp-ID or ctr/ID (see name_is_stale()). */
+    r = reserve_name(db, name, id);
+    if (r < 0)
+        goto undo;
+    name_reserved = true;
+
+    r = create_file(db, idfd, "config.json", config, &cfd);
+    if (r < 0)
+        goto undo;
+    r = create_file(db, idfd, "state.json", state, &sfd);
+    if (r < 0)
+        goto undo;
+
+    /* Everything the rename will publish must be durable first: both files,
+     * their directory entries and the name link. */
+    r = sync_fd(db, cfd, true, "config.json");
+    if (r == 0)
+        r = sync_fd(db, sfd, true, "state.json");
+    if (r == 0)
+        r = sync_fd(db, idfd, false, "the new container directory");
+    if (r == 0)
+        r = sync_fd(db, db->namesfd, false, "names/");
+    if (r < 0)
+        goto undo;
+
+    r = 0;
+    if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_NOREPLACE) < 0)
+        r = -errno;
+    if (r == -EINVAL) {
+        /* A file system without RENAME_NOREPLACE: renaming onto a non-empty
+         * directory fails anyway, and ctr/ID is never an empty one. */
+        r = exists_at(db->ctrfd, id);
+        if (r > 0)
+            r = -EEXIST;
+        else if (r == 0 && renameat(db->ctrfd, tmp, db->ctrfd, id) < 0)
+            r = -errno;
+    }
+    if (r < 0) {
+        if (r == -EEXIST || r == -ENOTEMPTY) {
+            r = ctr__err(-EEXIST, "container %s already exists", id);
+            goto undo;
+        }
+        if (r == -ENOENT) {
+            r = ctr__err(-EAGAIN, "%s/ctr/%s vanished (removed as stale by another process?)", db->dir, tmp);
+            goto undo;
+        }
+        if (r < 0) {
+            r = ctr__err(r, "cannot rename %s/ctr/%s to %s: %s", db->dir, tmp, id, strerror(-r));
+            goto undo;
+        }
+    }
+    if (fsync(db->ctrfd) < 0) {
+        r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
+        /* Unpublish what the caller is told has failed. */
+        char rm[NAME_MAX + 1];
+        if (random_name(rm, sizeof rm, ".rm-") == 0 && renameat(db->ctrfd, id, db->ctrfd, rm) == 0) {
+            release_name(db, name, id);
+            (void)ctr__rm_rf_at(db->ctrfd, rm);
+        }
+        return r;
+    }
+    return 0;
+
+undo:
+    if (name_reserved)
+        release_name(db, name, id);
+    (void)ctr__rm_rf_at(db->ctrfd, tmp);
+    return r;
+}
+
+static int files_remove(void *p, const char *id, const char *name)
+{
+    struct files_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    if (name) {
+        r = check_name(name);
+        if (r < 0)
+            return r;
+    }
+
+    char rm[NAME_MAX + 1];
+    r = random_name(rm, sizeof rm, ".rm-");
+    if (r < 0)
+        return r;
+    if (renameat(db->ctrfd, id, db->ctrfd, rm) < 0) {
+        if (errno == ENOENT)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        return ctr__err(-errno, "cannot rename %s/ctr/%s: %m", db->dir, id);
+    }
+    /* The commit point: once this rename is durable, the container is gone. */
+    if (fsync(db->ctrfd) < 0) {
+        r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
+        (void)renameat(db->ctrfd, rm, db->ctrfd, id);
+        return r;
+    }
+    /* Not synced: should a crash bring the link back, it dangles, which
+     * readers ignore and the next add of the name replaces. */
+    if (name)
+        release_name(db, name, id);
+    /* A failure leaves .rm-* for the next open to delete. */
+    (void)ctr__rm_rf_at(db->ctrfd, rm);
+    return 0;
+}
+
+static int files_save_state(void *p, const char *id, const char *state)
+{
+    struct files_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    if (!state)
+        return ctr__err(-EINVAL, "save_state: no state document");
+
+    _cleanup_close_ int idfd = openat(db->ctrfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (idfd < 0) {
+        if (errno == ENOENT)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        return ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, id);
+    }
+
+    /* The new file is written in ctr/ rather than ctr/ID/, so that open()
+     * finds leftovers of a crash with one readdir. */
+    char tmp[NAME_MAX + 1];
+    r = random_name(tmp, sizeof tmp, ".#state.");
+    if (r < 0)
+        return r;
+    _cleanup_close_ int fd = -1;
+    r = create_file(db, db->ctrfd, tmp, state, &fd);
+    if (r < 0) {
+        (void)unlinkat(db->ctrfd, tmp, 0);
+        return r;
+    }
+    r = sync_fd(db, fd, true, "the new state.json");
+    if (r == 0 && renameat(db->ctrfd, tmp, idfd, "state.json") < 0)
+        r = errno == ENOENT ? ctr__err(-ENOENT, "no such container %s", id)
+                            : ctr__err(-errno, "cannot rename the new state of %s into place: %m", id);
+    if (r < 0) {
+        (void)unlinkat(db->ctrfd, tmp, 0);
+        return r;
+    }
+    return sync_fd(db, idfd, false, "the container directory");
+}
+
+static int files_get(void *p, const char *id, char **ret_config, char **ret_state)
+{
+    struct files_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+
+    char path[NAME_MAX + 32];
+    struct buf c = { 0 }, s = { 0 };
+    _cleanup_free_ char *cfree = NULL, *sfree = NULL;
+
+    if (ret_config) {
+        snprintf(path, sizeof path, "%s/config.json", id);
+        r = read_doc(db->ctrfd, path, &c);
+        cfree = c.data;
+        if (r == -ENOENT || r == -ENOTDIR)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        if (r < 0)
+            return ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
+    }
+    if (ret_state) {
+        snprintf(path, sizeof path, "%s/state.json", id);
+        r = read_doc(db->ctrfd, path, &s);
+        sfree = s.data;
+        if (r == -ENOENT || r == -ENOTDIR)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        if (r < 0)
+            return ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
+    }
+    if (!ret_config && !ret_state) {
+        r = exists_at(db->ctrfd, id);
+        if (r == 0)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        if (r < 0)
+            return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, id, strerror(-r));
+    }
+    if (ret_config)
+        *ret_config = TAKE_PTR(cfree);
+    if (ret_state)
+        *ret_state = TAKE_PTR(sfree);
+    return 0;
+}
+
+static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void *userdata)
+{
+    struct files_db *db = p;
+    if (!fn)
+        return ctr__err(-EINVAL, "iterate: no callback");
+
+    int dfd = openat(db->ctrfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "cannot open %s/ctr: %m", db->dir);
+    _cleanup_(closedirp) DIR *d = fdopendir(dfd);
+    if (!d) {
+        int r = -errno;
+        close(dfd);
+        return ctr__err(r, "cannot read %s/ctr: %s", db->dir, strerror(-r));
+    }
+
+    struct buf c = { 0 }, s = { 0 };
+    _cleanup_free_ char *cfree = NULL, *sfree = NULL;
+    char path[NAME_MAX + 32];
+    int r = 0;
+    for (;;) {
+        r = 0;
+        errno = 0;
+        struct dirent *de = readdir(d);
+        if (!de) {
+            if (errno != 0)
+                r = ctr__err(-errno, "cannot read %s/ctr: %m", db->dir);
+            break;
+        }
+        const char *id = de->d_name;
+        if (id[0] == '.' || strlen(id) > ID_MAX)
+            continue; /* transient entries */
+        if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+            continue;
+
+        snprintf(path, sizeof path, "%s", id);
+        if (flags & CTR_STATE_ITER_CONFIG) {
+            snprintf(path, sizeof path, "%s/config.json", id);
+            r = read_doc(db->ctrfd, path, &c);
+            cfree = c.data;
+        }
+        if (r == 0 && (flags & CTR_STATE_ITER_STATE)) {
+            snprintf(path, sizeof path, "%s/state.json", id);
+            r = read_doc(db->ctrfd, path, &s);
+            sfree = s.data;
+        }
+        if (r == 0 && !(flags & (CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE)) && de->d_type == DT_UNKNOWN) {
+            struct stat st;
+            if (fstatat(db->ctrfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                r = -errno;
+            else if (!S_ISDIR(st.st_mode))
+                continue;
+        }
+        if (r == -ENOENT || r == -ENOTDIR) {
+            r = 0; /* removed meanwhile, or not a container directory */
+            continue;
+        }
+        if (r < 0) {
+            r = ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
+            break;
+        }
+        r = fn(id, (flags & CTR_STATE_ITER_CONFIG) ? c.data : NULL, (flags & CTR_STATE_ITER_STATE) ? s.data : NULL,
+               userdata);
+        if (r != 0)
+            break;
+    }
+    return r;
+}
+
+const ctr_state_backend_t ctr__state_backend_files = {
+    .version = CTR_STATE_BACKEND_VERSION,
+    .name = "files",
+    .open = files_open,
+    .close = files_close,
+    .add = files_add,
+    .remove = files_remove,
+    .save_state = files_save_state,
+    .get = files_get,
+    .lookup_name = files_lookup_name,
+    .iterate = files_iterate,
+};

@@ -1,0 +1,704 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The "tdb" state backend: one database DIR/state.tdb.
+ *
+ * Keys (without a NUL) and values (with their NUL terminator):
+ *
+ *   meta/version   the layout version, "1"
+ *   config/ID      the config document
+ *   state/ID       the state document
+ *   name/NAME      the ID
+ *
+ * Every write is one transaction; tdb_transaction_commit() writes a recovery
+ * area and fsyncs it before touching the data (TDB_DEFAULT keeps the syncs),
+ * and a crashed commit is rolled back by the next process that opens or locks
+ * the file.  Values read back are never trusted to hold a NUL.
+ *
+ * tdb refuses to open one file twice in a process (fcntl locks do not nest),
+ * and a context inherited through fork() must be reopened before use.  So
+ * handles on one file are shared within a process (reference counted, calls
+ * serialized with a mutex), and a context used by a process other than the one
+ * that opened it is reopened first.
+ */
+#include <ctr-config.h>
+
+#if HAVE_TDB
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <tdb.h>
+
+#include "backends.h"
+#include "error.h"
+
+#define ID_MAX 128
+#define NAME_LEN_MAX 255
+
+/* One open tdb context, shared by every handle on the same file. */
+struct shared {
+    struct shared *next;
+    dev_t dev;
+    ino_t ino;
+    pid_t pid; /* the process the context was (re)opened in */
+    unsigned int refs;
+    pthread_mutex_t mutex; /* serializes calls on tdb */
+    struct tdb_context *tdb;
+    char *path;
+};
+
+static pthread_mutex_t shared_list_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct shared *shared_list;
+
+struct tdb_db {
+    struct shared *s;
+};
+
+/* ------------------------------------------------------------------------- */
+/* Helpers. */
+
+static int code_of(struct tdb_context *tdb)
+{
+    switch (tdb_error(tdb)) {
+    case TDB_SUCCESS: return -EIO;
+    case TDB_ERR_CORRUPT: return -EUCLEAN;
+    case TDB_ERR_IO: return -EIO;
+    case TDB_ERR_LOCK:
+    case TDB_ERR_NOLOCK:
+    case TDB_ERR_LOCK_TIMEOUT: return -ENOLCK;
+    case TDB_ERR_OOM: return -ENOMEM;
+    case TDB_ERR_EXISTS: return -EEXIST;
+    case TDB_ERR_NOEXIST: return -ENOENT;
+    case TDB_ERR_EINVAL: return -EINVAL;
+    case TDB_ERR_RDONLY: return -EROFS;
+    case TDB_ERR_NESTING: return -EBUSY;
+    }
+    return -EIO;
+}
+
+/* Record tdb's error for what failed. */
+static int fail(struct shared *s, const char *what)
+{
+    return ctr__err(code_of(s->tdb), "%s: %s: %s", s->path, what, tdb_errorstr(s->tdb));
+}
+
+static bool component_ok(const char *s, size_t max)
+{
+    if (isempty(s) || s[0] == '.' || strchr(s, '/'))
+        return false;
+    return strlen(s) <= max;
+}
+
+static int check_id(const char *id)
+{
+    if (!component_ok(id, ID_MAX))
+        return ctr__err(-EINVAL, "invalid container ID \"%.*s\"", 80, id ? id : "(null)");
+    return 0;
+}
+
+static int check_name(const char *name)
+{
+    if (!component_ok(name, NAME_LEN_MAX))
+        return ctr__err(-EINVAL, "invalid container name \"%.*s\"", 80, name ? name : "(null)");
+    return 0;
+}
+
+/* A key "PREFIX/S" in buf (large enough: checked lengths). */
+static TDB_DATA make_key(char *buf, size_t size, const char *prefix, const char *s)
+{
+    int n = snprintf(buf, size, "%s/%s", prefix, s);
+    return (TDB_DATA){ .dptr = (unsigned char *)buf, .dsize = (size_t)n };
+}
+
+#define KEY_MAX (NAME_LEN_MAX + 16)
+
+static TDB_DATA value_of(const char *s)
+{
+    return (TDB_DATA){ .dptr = (unsigned char *)s, .dsize = strlen(s) + 1 };
+}
+
+/* A copy of v as a string: its bytes up to dsize (or the first NUL). */
+static char *string_of(TDB_DATA v)
+{
+    size_t n = v.dptr ? strnlen((const char *)v.dptr, v.dsize) : 0;
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    if (n)
+        memcpy(s, v.dptr, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* Fetch key as a string: 0, -ENOENT (no message), other -errno with a message. */
+static int fetch(struct shared *s, TDB_DATA key, char **ret)
+{
+    TDB_DATA v = tdb_fetch(s->tdb, key);
+    if (!v.dptr) {
+        if (tdb_error(s->tdb) == TDB_ERR_NOEXIST)
+            return -ENOENT;
+        return fail(s, "cannot read");
+    }
+    char *str;
+    if (v.dsize > 0 && v.dptr[v.dsize - 1] == '\0' && !memchr(v.dptr, '\0', v.dsize - 1)) {
+        str = (char *)v.dptr; /* tdb_fetch() allocates with malloc() */
+    } else {
+        str = string_of(v);
+        free(v.dptr);
+        if (!str)
+            return ctr__err(-ENOMEM, "out of memory");
+    }
+    *ret = str;
+    return 0;
+}
+
+/* Reopen the context if it was inherited through fork(). */
+static int ensure_own(struct shared *s)
+{
+    pid_t pid = getpid();
+    if (s->pid == pid)
+        return 0;
+    if (!s->tdb)
+        return ctr__err(-EBADF, "%s: the database could not be reopened after fork()", s->path);
+    if (tdb_reopen(s->tdb) != 0) {
+        s->tdb = NULL; /* tdb_reopen() closed it */
+        return ctr__err(-EIO, "%s: cannot reopen the database after fork()", s->path);
+    }
+    s->pid = pid;
+    return 0;
+}
+
+/* Enter a call on db: lock, reopen after fork. */
+static int enter(struct tdb_db *db)
+{
+    pthread_mutex_lock(&db->s->mutex);
+    int r = ensure_own(db->s);
+    if (r < 0)
+        pthread_mutex_unlock(&db->s->mutex);
+    return r;
+}
+
+static void leave(struct tdb_db *db)
+{
+    pthread_mutex_unlock(&db->s->mutex);
+}
+
+static int tx_start(struct shared *s)
+{
+    if (tdb_transaction_start(s->tdb) != 0)
+        return fail(s, "cannot start a transaction");
+    return 0;
+}
+
+static int tx_commit(struct shared *s)
+{
+    if (tdb_transaction_commit(s->tdb) != 0) {
+        int r = fail(s, "cannot commit a transaction");
+        /* Some failures leave the transaction open. */
+        (void)tdb_transaction_cancel(s->tdb);
+        return r;
+    }
+    return 0;
+}
+
+/* Cancel, keeping the error r already recorded. */
+static int tx_cancel(struct shared *s, int r)
+{
+    (void)tdb_transaction_cancel(s->tdb);
+    return r;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Open and close. */
+
+static int check_version(struct shared *s)
+{
+    static const char key_s[] = "meta/version";
+    TDB_DATA key = { .dptr = (unsigned char *)key_s, .dsize = sizeof key_s - 1 };
+    char want[16];
+    snprintf(want, sizeof want, "%d", CTR__STATE_TDB_LAYOUT_VERSION);
+
+    _cleanup_free_ char *v = NULL;
+    int r = fetch(s, key, &v);
+    if (r == -ENOENT) {
+        /* A new database (or one that only holds a crashed first open). */
+        r = tx_start(s);
+        if (r < 0)
+            return r;
+        r = fetch(s, key, &v);
+        if (r == -ENOENT) {
+            if (tdb_store(s->tdb, key, value_of(want), TDB_INSERT) != 0)
+                return tx_cancel(s, fail(s, "cannot store the layout version"));
+            return tx_commit(s);
+        }
+        (void)tdb_transaction_cancel(s->tdb);
+    }
+    if (r < 0)
+        return r;
+
+    char *end = NULL;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno != 0 || end == v || *end || v[0] == '-' || v[0] == '+' || n == 0)
+        return ctr__err(-EUCLEAN, "%s: the layout version is corrupt (\"%.32s\")", s->path, v);
+    if (n > CTR__STATE_TDB_LAYOUT_VERSION)
+        return ctr__err(-EPROTONOSUPPORT,
+                        "%s has layout version %lu, but this libctr supports layout version %d at most "
+                        "(it was written by a newer libctr)",
+                        s->path, n, CTR__STATE_TDB_LAYOUT_VERSION);
+    return 0;
+}
+
+static void shared_free(struct shared *s)
+{
+    if (!s)
+        return;
+    if (s->tdb)
+        tdb_close(s->tdb);
+    pthread_mutex_destroy(&s->mutex);
+    free(s->path);
+    free(s);
+}
+
+static void shared_freep(struct shared **p) { shared_free(*p); }
+
+/* With shared_list_mutex held. */
+static int shared_open(const char *path, struct shared **ret)
+{
+    struct stat st;
+    int flags = O_RDWR | O_CLOEXEC;
+    if (stat(path, &st) == 0) {
+        for (struct shared *i = shared_list; i; i = i->next)
+            if (i->dev == st.st_dev && i->ino == st.st_ino) {
+                pthread_mutex_lock(&i->mutex);
+                int r = ensure_own(i);
+                pthread_mutex_unlock(&i->mutex);
+                if (r < 0)
+                    return r;
+                i->refs++;
+                *ret = i;
+                return 0;
+            }
+        /* Only an empty file may be initialized: tdb would wipe a damaged one. */
+        if (st.st_size == 0)
+            flags |= O_CREAT;
+    } else if (errno == ENOENT) {
+        flags |= O_CREAT;
+    } else {
+        return ctr__err(-errno, "cannot stat %s: %m", path);
+    }
+
+    _cleanup_(shared_freep) struct shared *s = calloc(1, sizeof *s);
+    if (!s)
+        return ctr__err(-ENOMEM, "out of memory");
+    pthread_mutex_init(&s->mutex, NULL);
+    s->path = strdup(path);
+    if (!s->path)
+        return ctr__err(-ENOMEM, "out of memory");
+
+    errno = 0;
+    s->tdb = tdb_open(path, 0, TDB_DEFAULT, flags, 0600);
+    if (!s->tdb) {
+        int e = errno ? errno : EIO;
+        if (e == EBUSY)
+            return ctr__err(-EBUSY, "%s is already opened in this process by other code", path);
+        if (e == EIO || e == EINVAL)
+            return ctr__err(-e, "%s is not a tdb database or is damaged (%s)", path, strerror(e));
+        return ctr__err(-e, "cannot open %s: %s", path, strerror(e));
+    }
+    if (fstat(tdb_fd(s->tdb), &st) < 0)
+        return ctr__err(-errno, "cannot stat %s: %m", path);
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    s->pid = getpid();
+
+    int r = check_version(s);
+    if (r < 0)
+        return r;
+
+    s->refs = 1;
+    s->next = shared_list;
+    shared_list = s;
+    *ret = TAKE_PTR(s);
+    return 0;
+}
+
+static void shared_release(struct shared *s)
+{
+    pthread_mutex_lock(&shared_list_mutex);
+    if (--s->refs == 0) {
+        for (struct shared **i = &shared_list; *i; i = &(*i)->next)
+            if (*i == s) {
+                *i = s->next;
+                break;
+            }
+        /* A context inherited through fork() still belongs to the parent's
+         * file description and locks: closing it only drops ours. */
+        shared_free(s);
+    }
+    pthread_mutex_unlock(&shared_list_mutex);
+}
+
+static int tdbb_open(void **ret_db, const char *dir, void *userdata)
+{
+    if (isempty(dir))
+        return ctr__err(-EINVAL, "tdb state backend: no directory given");
+    _cleanup_free_ char *path = ctr__asprintf("%s/state.tdb", dir);
+    _cleanup_free_ struct tdb_db *db = calloc(1, sizeof *db);
+    if (!path || !db)
+        return ctr__err(-ENOMEM, "out of memory");
+
+    pthread_mutex_lock(&shared_list_mutex);
+    int r = shared_open(path, &db->s);
+    pthread_mutex_unlock(&shared_list_mutex);
+    if (r < 0)
+        return r;
+    *ret_db = TAKE_PTR(db);
+    return 0;
+}
+
+static void tdbb_close(void *p)
+{
+    struct tdb_db *db = p;
+    if (!db)
+        return;
+    shared_release(db->s);
+    free(db);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Writes. */
+
+static int do_add(struct shared *s, const char *id, const char *name, const char *config, const char *state)
+{
+    char kc[KEY_MAX], ks[KEY_MAX], kn[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+    TDB_DATA key_state = make_key(ks, sizeof ks, "state", id);
+    TDB_DATA key_name = make_key(kn, sizeof kn, "name", name);
+
+    int r = tx_start(s);
+    if (r < 0)
+        return r;
+    if (tdb_store(s->tdb, key_config, value_of(config), TDB_INSERT) != 0) {
+        if (tdb_error(s->tdb) == TDB_ERR_EXISTS)
+            return tx_cancel(s, ctr__err(-EEXIST, "container %s already exists", id));
+        return tx_cancel(s, fail(s, "cannot store a config"));
+    }
+    if (tdb_store(s->tdb, key_name, value_of(id), TDB_INSERT) != 0) {
+        if (tdb_error(s->tdb) == TDB_ERR_EXISTS)
+            return tx_cancel(s, ctr__err(-EEXIST, "name %s is already in use", name));
+        return tx_cancel(s, fail(s, "cannot store a name"));
+    }
+    /* TDB_REPLACE: a state without its config (never written so) is junk. */
+    if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
+        return tx_cancel(s, fail(s, "cannot store a state"));
+    return tx_commit(s);
+}
+
+static int tdbb_add(void *p, const char *id, const char *name, const char *config, const char *state)
+{
+    struct tdb_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    r = check_name(name);
+    if (r < 0)
+        return r;
+    if (!config || !state)
+        return ctr__err(-EINVAL, "add: missing config or state document");
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = do_add(db->s, id, name, config, state);
+    leave(db);
+    return r;
+}
+
+static int do_remove(struct shared *s, const char *id, const char *name)
+{
+    char kc[KEY_MAX], ks[KEY_MAX], kn[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+    TDB_DATA key_state = make_key(ks, sizeof ks, "state", id);
+
+    int r = tx_start(s);
+    if (r < 0)
+        return r;
+    if (tdb_delete(s->tdb, key_config) != 0) {
+        if (tdb_error(s->tdb) == TDB_ERR_NOEXIST)
+            return tx_cancel(s, ctr__err(-ENOENT, "no such container %s", id));
+        return tx_cancel(s, fail(s, "cannot delete a config"));
+    }
+    if (tdb_delete(s->tdb, key_state) != 0 && tdb_error(s->tdb) != TDB_ERR_NOEXIST)
+        return tx_cancel(s, fail(s, "cannot delete a state"));
+    if (name) {
+        TDB_DATA key_name = make_key(kn, sizeof kn, "name", name);
+        _cleanup_free_ char *owner = NULL;
+        r = fetch(s, key_name, &owner);
+        if (r < 0 && r != -ENOENT)
+            return tx_cancel(s, r);
+        /* Only the container's own name. */
+        if (r == 0 && streq(owner, id) && tdb_delete(s->tdb, key_name) != 0)
+            return tx_cancel(s, fail(s, "cannot delete a name"));
+    }
+    return tx_commit(s);
+}
+
+static int tdbb_remove(void *p, const char *id, const char *name)
+{
+    struct tdb_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    if (name) {
+        r = check_name(name);
+        if (r < 0)
+            return r;
+    }
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = do_remove(db->s, id, name);
+    leave(db);
+    return r;
+}
+
+static int do_save_state(struct shared *s, const char *id, const char *state)
+{
+    char kc[KEY_MAX], ks[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+    TDB_DATA key_state = make_key(ks, sizeof ks, "state", id);
+
+    int r = tx_start(s);
+    if (r < 0)
+        return r;
+    if (!tdb_exists(s->tdb, key_config)) {
+        if (tdb_error(s->tdb) != TDB_ERR_NOEXIST && tdb_error(s->tdb) != TDB_SUCCESS)
+            return tx_cancel(s, fail(s, "cannot read a config"));
+        return tx_cancel(s, ctr__err(-ENOENT, "no such container %s", id));
+    }
+    if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
+        return tx_cancel(s, fail(s, "cannot store a state"));
+    return tx_commit(s);
+}
+
+static int tdbb_save_state(void *p, const char *id, const char *state)
+{
+    struct tdb_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    if (!state)
+        return ctr__err(-EINVAL, "save_state: no state document");
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = do_save_state(db->s, id, state);
+    leave(db);
+    return r;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reads. */
+
+static int do_get(struct shared *s, const char *id, char **ret_config, char **ret_state)
+{
+    char kc[KEY_MAX], ks[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+    TDB_DATA key_state = make_key(ks, sizeof ks, "state", id);
+    _cleanup_free_ char *c = NULL, *st = NULL;
+    int r = 0;
+
+    if (ret_config || !ret_state) {
+        r = ret_config ? fetch(s, key_config, &c) : (tdb_exists(s->tdb, key_config) ? 0 : -ENOENT);
+        if (r == -ENOENT)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        if (r < 0)
+            return r;
+    }
+    if (ret_state) {
+        r = fetch(s, key_state, &st);
+        if (r == -ENOENT)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        if (r < 0)
+            return r;
+    }
+    if (ret_config)
+        *ret_config = TAKE_PTR(c);
+    if (ret_state)
+        *ret_state = TAKE_PTR(st);
+    return 0;
+}
+
+static int tdbb_get(void *p, const char *id, char **ret_config, char **ret_state)
+{
+    struct tdb_db *db = p;
+    int r = check_id(id);
+    if (r < 0)
+        return r;
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = do_get(db->s, id, ret_config, ret_state);
+    leave(db);
+    return r;
+}
+
+static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
+{
+    struct tdb_db *db = p;
+    int r = check_name(name);
+    if (r < 0)
+        return r;
+    if (!ret_id)
+        return ctr__err(-EINVAL, "lookup_name: no output pointer");
+    char kn[KEY_MAX];
+    TDB_DATA key_name = make_key(kn, sizeof kn, "name", name);
+
+    r = enter(db);
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *id = NULL;
+    r = fetch(db->s, key_name, &id);
+    leave(db);
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "no container is named %s", name);
+    if (r < 0)
+        return r;
+    if (!component_ok(id, ID_MAX))
+        return ctr__err(-EUCLEAN, "%s: the entry of name %s is corrupt", db->s->path, name);
+    *ret_id = TAKE_PTR(id);
+    return 0;
+}
+
+/* iterate() collects during one read traversal (a consistent snapshot: it
+ * holds the transaction lock), then calls back with no lock held, so that the
+ * callback may use the database. */
+struct entry {
+    char *id;
+    char *doc;
+    bool is_state;
+};
+
+struct collect {
+    unsigned int flags;
+    struct entry *v;
+    size_t n, cap;
+    int error;
+};
+
+static void collect_free(struct collect *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].id);
+        free(c->v[i].doc);
+    }
+    free(c->v);
+}
+
+static int collect_one(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data, void *userdata)
+{
+    struct collect *c = userdata;
+    static const char pc[] = "config/", ps[] = "state/";
+    bool is_state;
+    size_t plen;
+    if (key.dsize > sizeof pc - 1 && memcmp(key.dptr, pc, sizeof pc - 1) == 0) {
+        is_state = false;
+        plen = sizeof pc - 1;
+    } else if ((c->flags & CTR_STATE_ITER_STATE) && key.dsize > sizeof ps - 1 &&
+               memcmp(key.dptr, ps, sizeof ps - 1) == 0) {
+        is_state = true;
+        plen = sizeof ps - 1;
+    } else {
+        return 0;
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        struct entry *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            goto oom;
+        c->v = v;
+        c->cap = cap;
+    }
+    struct entry *e = &c->v[c->n];
+    *e = (struct entry){ .is_state = is_state };
+    e->id = string_of((TDB_DATA){ .dptr = key.dptr + plen, .dsize = key.dsize - plen });
+    if (!e->id)
+        goto oom;
+    if (is_state || (c->flags & CTR_STATE_ITER_CONFIG)) {
+        e->doc = string_of(data);
+        if (!e->doc) {
+            free(e->id);
+            goto oom;
+        }
+    }
+    c->n++;
+    return 0;
+oom:
+    c->error = -ENOMEM;
+    return 1;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    int r = strcmp(x->id, y->id);
+    if (r)
+        return r;
+    return (int)x->is_state - (int)y->is_state; /* config first */
+}
+
+static int tdbb_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void *userdata)
+{
+    struct tdb_db *db = p;
+    if (!fn)
+        return ctr__err(-EINVAL, "iterate: no callback");
+
+    _cleanup_(collect_free) struct collect c = { .flags = flags };
+    int r = enter(db);
+    if (r < 0)
+        return r;
+    int n = tdb_traverse_read(db->s->tdb, collect_one, &c);
+    if (n < 0 && c.error == 0)
+        r = fail(db->s, "cannot traverse the database");
+    leave(db);
+    if (c.error < 0)
+        return ctr__err(c.error, "out of memory");
+    if (r < 0)
+        return r;
+
+    qsort(c.v, c.n, sizeof *c.v, entry_cmp);
+    for (size_t i = 0; i < c.n; i++) {
+        struct entry *e = &c.v[i];
+        if (e->is_state)
+            continue; /* a state without its config: junk */
+        const char *state = NULL;
+        if (flags & CTR_STATE_ITER_STATE) {
+            if (i + 1 >= c.n || !c.v[i + 1].is_state || !streq(c.v[i + 1].id, e->id))
+                continue; /* a config without its state: never written so */
+            state = c.v[i + 1].doc;
+        }
+        if (!component_ok(e->id, ID_MAX))
+            continue;
+        r = fn(e->id, (flags & CTR_STATE_ITER_CONFIG) ? e->doc : NULL, state, userdata);
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+const ctr_state_backend_t ctr__state_backend_tdb = {
+    .version = CTR_STATE_BACKEND_VERSION,
+    .name = "tdb",
+    .open = tdbb_open,
+    .close = tdbb_close,
+    .add = tdbb_add,
+    .remove = tdbb_remove,
+    .save_state = tdbb_save_state,
+    .get = tdbb_get,
+    .lookup_name = tdbb_lookup_name,
+    .iterate = tdbb_iterate,
+};
+
+#endif /* HAVE_TDB */

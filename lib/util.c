@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+
+#include "util.h"
+
+const char *const ctr__strv_empty[] = { NULL };
+
+char *ctr__strdup_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+char *ctr__asprintf(const char *fmt, ...)
+{
+    char *s = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    return r < 0 ? NULL : s;
+}
+
+size_t ctr__strv_len(const char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+char **ctr__strv_copy(const char *const *v)
+{
+    size_t n = ctr__strv_len(v);
+    char **r = calloc(n + 1, sizeof *r);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        r[i] = strdup(v[i]);
+        if (!r[i]) {
+            ctr__strv_free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+int ctr__strv_push(char ***v, const char *s)
+{
+    size_t n = ctr__strv_len((const char *const *)*v);
+    char *c = strdup(s);
+    if (!c)
+        return -ENOMEM;
+    char **r = realloc(*v, (n + 2) * sizeof *r);
+    if (!r) {
+        free(c);
+        return -ENOMEM;
+    }
+    r[n] = c;
+    r[n + 1] = NULL;
+    *v = r;
+    return 0;
+}
+
+void ctr__strv_free(char **v)
+{
+    if (!v)
+        return;
+    for (char **p = v; *p; p++)
+        free(*p);
+    free(v);
+}
+
+bool ctr__strv_contains(const char *const *v, const char *s)
+{
+    for (; v && *v; v++)
+        if (streq(*v, s))
+            return true;
+    return false;
+}
+
+int64_t ctr__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void ctr__format_time(int64_t ns, char *buf, size_t size)
+{
+    time_t sec = (time_t)(ns / 1000000000);
+    long frac = (long)(ns % 1000000000);
+    if (frac < 0) {
+        frac += 1000000000;
+        sec--;
+    }
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, size, "%s.%09ldZ", base, frac);
+}
+
+int ctr__parse_time(const char *s, int64_t *ret_ns)
+{
+    struct tm tm = { 0 };
+    const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!p)
+        return -EINVAL;
+    long frac = 0;
+    if (*p == '.') {
+        int digits = 0;
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            if (digits < 9) {
+                frac = frac * 10 + (*p - '0');
+                digits++;
+            }
+            p++;
+        }
+        if (digits == 0)
+            return -EINVAL;
+        while (digits++ < 9)
+            frac *= 10;
+    }
+    long offset = 0;
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p == '-' ? -1 : 1, hh, mm;
+        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+            return -EINVAL;
+        offset = sign * (hh * 3600L + mm * 60L);
+        p += 6;
+    } else {
+        return -EINVAL;
+    }
+    if (*p)
+        return -EINVAL;
+    time_t sec = timegm(&tm);
+    *ret_ns = ((int64_t)sec - offset) * 1000000000 + frac;
+    return 0;
+}
+
+int ctr__random_id(char *buf)
+{
+    uint8_t raw[32];
+    size_t got = 0;
+    while (got < sizeof raw) {
+        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        got += (size_t)n;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof raw; i++) {
+        buf[2 * i] = hex[raw[i] >> 4];
+        buf[2 * i + 1] = hex[raw[i] & 15];
+    }
+    buf[64] = '\0';
+    return 0;
+}
+
+int ctr__mkdir_p(const char *path, mode_t mode)
+{
+    char buf[PATH_MAX];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf)
+        return -EINVAL;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(buf, mode) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+static int rm_rf_children(int fd, dev_t dev)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -errno;
+    }
+    int ret = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT && ret == 0)
+                ret = -errno;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (st.st_dev != dev) {
+                /* A mount point: never cross into another file system. */
+                if (ret == 0)
+                    ret = -EBUSY;
+                continue;
+            }
+            int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                int r = rm_rf_children(sub, dev);
+                if (r < 0 && ret == 0)
+                    ret = r;
+            }
+            if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT && ret == 0)
+                ret = -errno;
+        } else if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT && ret == 0) {
+            ret = -errno;
+        }
+    }
+    closedir(d);
+    return ret;
+}
+
+int ctr__rm_rf_at(int dirfd, const char *name)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : -errno;
+    if (!S_ISDIR(st.st_mode))
+        return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int r = rm_rf_children(fd, st.st_dev);
+    if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
+        r = -errno;
+    return r;
+}
+
+int ctr__rm_rf(const char *path)
+{
+    return ctr__rm_rf_at(AT_FDCWD, path);
+}
+
+int ctr__fsync_dirfd(int dirfd, const char *name)
+{
+    _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (fsync(fd) < 0)
+        return -errno;
+    return 0;
+}
+
+int ctr__fsync_dir(const char *path)
+{
+    return ctr__fsync_dirfd(AT_FDCWD, path);
+}
+
+int ctr__write_all(int fd, const void *data, size_t size)
+{
+    const char *p = data;
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t size, mode_t mode, bool durable)
+{
+    char tmp[NAME_MAX + 1];
+    char rnd[65];
+    int r = ctr__random_id(rnd);
+    if (r < 0)
+        return r;
+    snprintf(tmp, sizeof tmp, ".#tmp.%.16s", rnd);
+
+    _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -errno;
+    r = ctr__write_all(fd, data, size);
+    if (r == 0 && durable && fdatasync(fd) < 0)
+        r = -errno;
+    if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+        r = -errno;
+    if (r < 0) {
+        unlinkat(dirfd, tmp, 0);
+        return r;
+    }
+    if (durable && fsync(dirfd) < 0)
+        return -errno;
+    return 0;
+}
+
+int ctr__read_fd(int fd, char **ret, size_t *ret_size)
+{
+    size_t cap = 4096, len = 0;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        cap = (size_t)st.st_size + 1;
+    char *buf = malloc(cap);
+    if (!buf)
+        return -ENOMEM;
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *n = realloc(buf, cap * 2);
+            if (!n) {
+                free(buf);
+                return -ENOMEM;
+            }
+            buf = n;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, buf + len, cap - len - 1);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = -errno;
+            free(buf);
+            return e;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    buf[len] = '\0';
+    *ret = buf;
+    if (ret_size)
+        *ret_size = len;
+    return 0;
+}
+
+int ctr__read_file_at(int dirfd, const char *name, char **ret, size_t *ret_size)
+{
+    _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return -errno;
+    return ctr__read_fd(fd, ret, ret_size);
+}
+
+char *ctr__strstrip(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* ---- public memory helpers ---- */
+#include <libctr/ctr-common.h>
+
+CTR_EXPORT void ctr_free(void *p)
+{
+    free(p);
+}
+
+CTR_EXPORT void ctr_strv_free(char **strv)
+{
+    ctr__strv_free(strv);
+}

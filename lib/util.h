@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small helpers shared by every module: cleanup attributes, strings, files. */
+#pragma once
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CTR_EXPORT __attribute__((visibility("default")))
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _unused_ __attribute__((unused))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+
+static inline void ctr__freep(void *p) { free(*(void **)p); }
+static inline void ctr__closep(int *fd)
+{
+    if (*fd >= 0) {
+        int saved = errno;
+        close(*fd);
+        errno = saved;
+    }
+}
+#define _cleanup_free_ _cleanup_(ctr__freep)
+#define _cleanup_close_ _cleanup_(ctr__closep)
+#define _cleanup_strv_ _cleanup_(ctr__strv_freep)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Move ownership out of a cleanup variable. */
+#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
+#define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool streq_null(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+static inline bool isempty(const char *s) { return !s || !*s; }
+
+/* Strings and string arrays (NULL-terminated). */
+char *ctr__strdup_null(const char *s);                 /* NULL-safe; NULL on ENOMEM too */
+char *ctr__asprintf(const char *fmt, ...) _printf_(1, 2); /* NULL on ENOMEM */
+size_t ctr__strv_len(const char *const *v);
+char **ctr__strv_copy(const char *const *v);           /* NULL in -> empty array; NULL on ENOMEM */
+int ctr__strv_push(char ***v, const char *s);          /* copies s; -ENOMEM */
+void ctr__strv_free(char **v);
+static inline void ctr__strv_freep(char ***v) { ctr__strv_free(*v); }
+bool ctr__strv_contains(const char *const *v, const char *s);
+extern const char *const ctr__strv_empty[];            /* { NULL } */
+
+/* Time, nanoseconds since the epoch (CLOCK_REALTIME). */
+int64_t ctr__now_ns(void);
+/* RFC 3339 with nanoseconds in UTC, into buf (>= 40 bytes). */
+void ctr__format_time(int64_t ns, char *buf, size_t size);
+/* Parse what ctr__format_time() writes (and RFC 3339 with an offset); -EINVAL. */
+int ctr__parse_time(const char *s, int64_t *ret_ns);
+
+/* 64 lowercase hex digits from getrandom(); buf >= 65 bytes. */
+int ctr__random_id(char *buf);
+
+/* Files.  All paths are absolute or relative to dirfd (AT_FDCWD). */
+int ctr__mkdir_p(const char *path, mode_t mode);       /* 0 or -errno */
+int ctr__rm_rf_at(int dirfd, const char *name);        /* recursive, does not cross mounts; -errno */
+int ctr__rm_rf(const char *path);
+int ctr__fsync_dir(const char *path);                  /* fsync a directory */
+int ctr__fsync_dirfd(int dirfd, const char *name);     /* fsync dirfd/name (a directory) */
+/* Write data to dirfd/name atomically: temp file, fsync, rename, fsync of the directory.
+ * With durable == false the two fsyncs are skipped (run-root files). */
+int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t size, mode_t mode, bool durable);
+/* Read a whole file; *ret is NUL-terminated; ret_size may be NULL.  -errno. */
+int ctr__read_file_at(int dirfd, const char *name, char **ret, size_t *ret_size);
+int ctr__read_fd(int fd, char **ret, size_t *ret_size);
+int ctr__write_all(int fd, const void *data, size_t size);
+/* Trim trailing whitespace in place. */
+char *ctr__strstrip(char *s);
+

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers for the API tests: temporary roots and assertions on errors.
+ * API tests use only the public headers and link the real libctr.so. */
+#pragma once
+
+#include <libctr/ctr.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* Assert that expr returned code and left a non-empty message naming it. */
+#define assert_ctr_err(expr, want)                                                                  \
+    do {                                                                                            \
+        int _r = (expr);                                                                            \
+        if (_r != (want))                                                                           \
+            fail_msg("%s returned %d (%s), expected %d; message: %s", #expr, _r, ctr_strerror(_r), \
+                     (want), ctr_error_last()->message);                                            \
+        assert_int_equal(ctr_error_last()->code, (want));                                           \
+        assert_true(ctr_error_last()->message[0] != '\0');                                          \
+    } while (0)
+
+#define assert_ctr_ok(expr)                                                                         \
+    do {                                                                                            \
+        int _r = (expr);                                                                            \
+        if (_r < 0)                                                                                 \
+            fail_msg("%s failed: %d (%s): %s", #expr, _r, ctr_strerror(_r), ctr_error_last()->message); \
+    } while (0)
+
+/* A temporary root with a run root inside it. */
+struct test_root {
+    char root[64];
+    char run_root[80];
+};
+
+static inline void test_root_make(struct test_root *t)
+{
+    snprintf(t->root, sizeof t->root, "/tmp/libctr-test-XXXXXX");
+    if (!mkdtemp(t->root))
+        fail_msg("mkdtemp failed");
+    snprintf(t->run_root, sizeof t->run_root, "%s/run", t->root);
+}
+
+static inline void test_root_remove(struct test_root *t)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->root);
+    if (system(cmd) != 0)
+        fail_msg("cannot remove %s", t->root);
+}
+
+static inline ctr_runtime_t *test_runtime(struct test_root *t, const char *backend)
+{
+    ctr_runtime_options_t o = CTR_RUNTIME_OPTIONS_INIT;
+    o.root = t->root;
+    o.run_root = t->run_root;
+    o.state_backend = backend;
+    ctr_runtime_t *rt = NULL;
+    assert_ctr_ok(ctr_runtime_new(&rt, &o));
+    return rt;
+}
+
+/* Count entries of a directory (without . and ..), -1 if it does not exist. */
+int test_count_entries(const char *dir);
