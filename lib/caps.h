@@ -17,6 +17,8 @@ int ctr__cap_name(unsigned int cap, char *buf, size_t size);
  * *ret is a NULL-terminated array; free with ctr__strv_free().  -ENOMEM. */
 int ctr__caps_default(char ***ret);
 
-/* Every capability of the running kernel (0 .. cap_last_cap) that libcap-ng
- * can name.  Same ownership as ctr__caps_default(). */
+/* Every capability of the running kernel (0 .. cap_last_cap) that is in the
+ * calling process's bounding set (what podman's privileged mode gives: a
+ * capability we do not hold cannot be granted) and that libcap-ng can name.
+ * Same ownership as ctr__caps_default(). */
 int ctr__caps_all(char ***ret);

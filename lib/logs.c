@@ -181,6 +181,9 @@ int ctr__log_parse_line(const char *line, size_t len, struct ctr__log_line *ret)
 #define BLOCK_SIZE (64 * 1024)
 /* Longest header: "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn+HH:MM stdout P " is 45. */
 #define HEADER_MAX 64
+/* How far before a tail's first message to look for the first parts of
+ * messages still in progress there. */
+#define TAIL_LOOKBACK_MAX (8 * 1024 * 1024)
 
 struct pending {
     char *data;
@@ -504,6 +507,8 @@ static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t 
         if (k < 0)
             return k;
         uint64_t off = (uint64_t)(nl + 1), len = end - off;
+        if (phase2 && r->threshold > off && r->threshold - off > TAIL_LOOKBACK_MAX)
+            break;
         struct ctr__log_line l;
         const char *why;
         char hdr[HEADER_MAX];

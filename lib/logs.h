@@ -81,8 +81,10 @@ struct ctr__logs_opts {
  * partial message with no F line is delivered at the end of the file.
  * Tail seeks backwards from the end in blocks: memory does not grow with the
  * file.  Follow waits with inotify (and a timerfd for until): no polling.
- * Messages whose parts are interleaved with the other stream's lines and
- * started before a tail's first message may lose their early parts.
+ * With tail, a message whose parts are interleaved with the other stream's
+ * lines may lose early parts that lie more than 8 MiB before the tail's
+ * first message, or (with follow) a stream's unfinished message that
+ * started before the other stream's last complete one.
  *
  * Returns the number of malformed lines skipped (>= 0), or -EINVAL (bad
  * options), -ENOENT and other errnos of open/read/inotify, -ENOMEM, or the

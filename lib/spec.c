@@ -691,7 +691,7 @@ static bool device_listed(J *devices, const char *path)
 static int add_host_devices(J *devices, const char *dir, size_t *count, int depth)
 {
     static const char *const skip[] = { "pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts", ".udev",
-                                        "console", "ptmx" };
+                                        "console", "ptmx", NULL };
     if (depth > 8)
         return 0;
     DIR *d = opendir(dir);

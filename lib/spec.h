@@ -48,8 +48,9 @@ struct ctr__spec_ctx {
  *    clamped silently to the caller's current hard limit (getrlimit()),
  *    because raising a limit above it fails in the OCI runtime ("error
  *    setting rlimit type N").  A user spec asking for more gets less.
- *  - capabilities: podman's default set, or every capability of the running
- *    kernel when privileged; effective/permitted only for uid 0;
+ *  - capabilities: podman's default set, or when privileged every capability
+ *    of the running kernel that the caller's bounding set holds (like podman;
+ *    granting one we lack fails); effective/permitted only for uid 0;
  *    inheritable and ambient empty.
  *  - seccomp: the default policy (seccomp-default.c) evaluated against the
  *    bounding set, unless privileged, given by the user spec, or libctr was

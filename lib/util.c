@@ -313,12 +313,17 @@ int ctr__read_fd(int fd, char **ret, size_t *ret_size)
 {
     size_t cap = 4096, len = 0;
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    if (sized)
         cap = (size_t)st.st_size + 1;
     char *buf = malloc(cap);
     if (!buf)
         return -ENOMEM;
     for (;;) {
+        /* A regular file is read as the size fstat() gave: one read() call
+         * for the small atomically replaced files this is used for. */
+        if (sized && len == cap - 1)
+            break;
         if (len + 1 >= cap) {
             char *n = realloc(buf, cap * 2);
             if (!n) {

@@ -78,7 +78,7 @@ enum {
     /** kill() honors #CTR_OCI_KILL_ALL. */
     CTR_OCI_CAP_KILL_ALL = 1u << 6,
     /** create() writes the container's output to ctr_oci_create_options_t::log_path. */
-    CTR_OCI_CAP_LOG = 1u << 7,
+    CTR_OCI_CAP_LOG = 1u << 7
 };
 
 /** Container status as the runtime reports it (ctr_oci_backend_t::state). */
@@ -88,7 +88,7 @@ typedef enum ctr_oci_status {
     CTR_OCI_STATUS_CREATED = 2,  /**< created, the user process not started */
     CTR_OCI_STATUS_RUNNING = 3,
     CTR_OCI_STATUS_PAUSED = 4,
-    CTR_OCI_STATUS_STOPPED = 5,  /**< the user process exited */
+    CTR_OCI_STATUS_STOPPED = 5  /**< the user process exited */
 } ctr_oci_status_t;
 
 /** What the backend is opened with (ctr_oci_backend_t::open). */
@@ -141,7 +141,7 @@ enum {
     /** Allocate a pseudo-terminal (`process.terminal` must be true in config.json). */
     CTR_OCI_CREATE_TERMINAL = 1u << 0,
     /** Keep the container's stdin open so attach can write to it. */
-    CTR_OCI_CREATE_STDIN = 1u << 1,
+    CTR_OCI_CREATE_STDIN = 1u << 1
 };
 
 /** What create() needs beyond #ctr_oci_container_t. */
@@ -159,13 +159,13 @@ typedef struct ctr_oci_create_options {
 /** Flags of ctr_oci_backend_t::kill. */
 enum {
     /** Signal every process of the container, not only its init. */
-    CTR_OCI_KILL_ALL = 1u << 0,
+    CTR_OCI_KILL_ALL = 1u << 0
 };
 
 /** Flags of ctr_oci_backend_t::remove. */
 enum {
     /** Kill the container first if it is running or paused. */
-    CTR_OCI_REMOVE_FORCE = 1u << 0,
+    CTR_OCI_REMOVE_FORCE = 1u << 0
 };
 
 /** How a container (or an exec session) ended. */
@@ -193,13 +193,13 @@ enum {
      * closing the container's stdin), instead of relaying output until the
      * container's output ends.
      */
-    CTR_OCI_ATTACH_RETURN_ON_STDIN_EOF = 1u << 0,
+    CTR_OCI_ATTACH_RETURN_ON_STDIN_EOF = 1u << 0
 };
 
 /** Flags of #ctr_oci_exec_options_t. */
 enum {
     /** Allocate a pseudo-terminal for the process (its stderr then goes to the terminal too). */
-    CTR_OCI_EXEC_TTY = 1u << 0,
+    CTR_OCI_EXEC_TTY = 1u << 0
 };
 
 /**

@@ -1,0 +1,1233 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Driving conmon 2.1.x with --api-version 1.
+ *
+ * Create: two SOCK_SEQPACKET socket pairs passed as fds 3 and 4
+ * (_OCI_SYNCPIPE, _OCI_STARTPIPE).  conmon waits for a byte on the start
+ * pipe, forks (the first process exits at once and is reaped here), the
+ * daemon runs `runtime create` and writes one JSON line on the sync pipe:
+ * {"data": PID} or {"data": -1, "message": "..."}.  EOF: conmon died.
+ *
+ * Exec: the same plus _OCI_ATTACHPIPE (fd 5).  conmon sends {"data": 0} on
+ * the attach pipe once the session's attach socket exists; we connect, send
+ * a second start byte, then the sync pipe carries {"data": PID} and, after
+ * the output is drained and the socket closed, {"data": EXIT_STATUS}.
+ *
+ * Attach socket BUNDLE/attach: SOCK_SEQPACKET; output packets are one
+ * stream byte (2 stdout, 3 stderr) + data; input is raw bytes;
+ * shutdown(SHUT_WR) closes the container's stdin.
+ *
+ * Exit file EXIT_DIR/ID: the decimal exit status, written (temp + rename)
+ * after the output is drained; its ctime is the finish time. */
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "detach-keys.h"
+#include "error.h"
+#include "oci/conmon.h"
+#include "oci/oci.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+/* How long conmon may take to report a create or an exec start. */
+#define SYNC_TIMEOUT_MS (4 * 60 * 1000)
+/* How long to wait for a monitor to go away after its work is done. */
+#define MONITOR_EXIT_TIMEOUT_MS 5000
+/* conmon's output packets: 1 stream byte + STDIO_BUF_SIZE. */
+#define ATTACH_PACKET 8193
+#define ATTACH_STDOUT 2
+#define ATTACH_STDERR 3
+
+static int pidfd_open_(pid_t pid)
+{
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Remaining time of a deadline as a poll() timeout; -1 = none. */
+static int remaining_ms(int64_t deadline)
+{
+    if (deadline < 0)
+        return -1;
+    int64_t left = deadline - mono_ms();
+    return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
+static int64_t deadline_after(int timeout_ms)
+{
+    return timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
+}
+
+static char *memfd_text(int fd)
+{
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return strdup("");
+    size_t size = st.st_size > 65536 ? 65536 : (size_t)st.st_size;
+    char *s = malloc(size + 1);
+    if (!s)
+        return NULL;
+    ssize_t n = pread(fd, s, size, st.st_size > 65536 ? st.st_size - 65536 : 0);
+    s[n > 0 ? n : 0] = '\0';
+    return s;
+}
+
+/* ---- Runtime error text ---- */
+
+char *ctr__runtime_error_text(const char *log_text, const char *stderr_text)
+{
+    /* A JSON log has one object per line: {"level":"error","msg":"..."}. */
+    char *out = NULL;
+    size_t out_len = 0;
+    FILE *f = open_memstream(&out, &out_len);
+    if (!f)
+        return NULL;
+    bool any = false;
+    for (const char *p = log_text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len > 0 && p[0] == '{') {
+            json_tokener *tok = json_tokener_new();
+            json_object *o = tok ? json_tokener_parse_ex(tok, p, (int)len) : NULL;
+            json_object *lvl, *msg;
+            if (o && json_object_object_get_ex(o, "level", &lvl) && json_object_object_get_ex(o, "msg", &msg) &&
+                json_object_is_type(msg, json_type_string)) {
+                const char *l = json_object_get_string(lvl);
+                if (l && (streq(l, "error") || streq(l, "fatal") || streq(l, "panic"))) {
+                    if (any)
+                        fputs("; ", f);
+                    fputs(json_object_get_string(msg), f);
+                    any = true;
+                }
+            }
+            if (o)
+                json_object_put(o);
+            if (tok)
+                json_tokener_free(tok);
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    if (!any && stderr_text) {
+        /* Plain text: join the lines. */
+        _cleanup_free_ char *copy = strdup(stderr_text);
+        if (copy) {
+            ctr__strstrip(copy);
+            for (char *q = copy; *q; q++)
+                if (*q == '\n')
+                    *q = ' ';
+            const char *start = copy;
+            while (*start == ' ' || *start == '\n')
+                start++;
+            fputs(start, f);
+        }
+    }
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ---- Sync pipe messages ---- */
+
+/* Read one {"data": N, "message": "..."} packet.  -EPIPE on EOF,
+ * -ETIMEDOUT, -EBADMSG on garbage.  *ret_message may be NULL. */
+static int read_sync(int fd, int64_t deadline, int *ret_data, char **ret_message)
+{
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int n = poll(&p, 1, remaining_ms(deadline));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (n == 0)
+            return -ETIMEDOUT;
+        break;
+    }
+    ssize_t size;
+    do
+        size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    while (size < 0 && errno == EINTR);
+    if (size < 0)
+        return errno == ECONNRESET ? -EPIPE : -errno;
+    if (size == 0) {
+        /* EOF (or an empty packet, which conmon never sends). */
+        char c;
+        ssize_t k = recv(fd, &c, 1, MSG_DONTWAIT);
+        if (k == 0)
+            return -EPIPE;
+        return -EBADMSG;
+    }
+    _cleanup_free_ char *buf = malloc((size_t)size + 1);
+    if (!buf)
+        return -ENOMEM;
+    ssize_t k;
+    do
+        k = recv(fd, buf, (size_t)size, MSG_DONTWAIT);
+    while (k < 0 && errno == EINTR);
+    if (k < 0)
+        return -errno;
+    buf[k] = '\0';
+
+    json_object *o = json_tokener_parse(buf);
+    json_object *data, *msg;
+    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "data", &data) ||
+        !json_object_is_type(data, json_type_int)) {
+        if (o)
+            json_object_put(o);
+        return -EBADMSG;
+    }
+    int v = json_object_get_int(data);
+    char *m = NULL;
+    if (json_object_object_get_ex(o, "message", &msg) && json_object_is_type(msg, json_type_string)) {
+        m = strdup(json_object_get_string(msg));
+        if (!m) {
+            json_object_put(o);
+            return -ENOMEM;
+        }
+    }
+    json_object_put(o);
+    *ret_data = v;
+    if (ret_message)
+        *ret_message = m;
+    else
+        free(m);
+    return 0;
+}
+
+static int write_start_byte(int fd)
+{
+    char c = 0;
+    ssize_t n;
+    do
+        n = send(fd, &c, 1, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : 0;
+}
+
+/* ---- Spawning conmon ---- */
+
+struct conmon_argv {
+    char **v;
+    int err;
+};
+
+static void argv_add(struct conmon_argv *a, const char *s)
+{
+    if (a->err == 0 && ctr__strv_push(&a->v, s) < 0)
+        a->err = -ENOMEM;
+}
+
+static void argv_add_runtime_args(struct conmon_argv *a, const struct ctr__conmon_runtime *rt, const char *oci_log)
+{
+    for (char *const *p = rt->runtime_args; p && *p; p++) {
+        argv_add(a, "--runtime-arg");
+        argv_add(a, *p);
+    }
+    if (oci_log && rt->json_log) {
+        argv_add(a, "--runtime-arg");
+        argv_add(a, "--log");
+        argv_add(a, "--runtime-arg");
+        argv_add(a, oci_log);
+        argv_add(a, "--runtime-arg");
+        argv_add(a, "--log-format");
+        argv_add(a, "--runtime-arg");
+        argv_add(a, "json");
+    }
+}
+
+/* Spawn conmon with the socket pairs at fds 3.. and wait for its first
+ * process (which forks the monitor and exits).  extra_env names them. */
+static int spawn_conmon(const struct ctr__conmon_runtime *rt, char *const *argv, const char *cwd, const int *child_fds,
+                        size_t n_child_fds, const char *const *extra_env)
+{
+    _cleanup_strv_ char **env = ctr__spawn_env(extra_env);
+    if (!env)
+        return ctr__err(-ENOMEM, "out of memory");
+    _cleanup_close_ int err_fd = memfd_create("conmon-stderr", MFD_CLOEXEC);
+    if (err_fd < 0)
+        return ctr__err(-errno, "memfd_create: %m");
+
+    struct ctr__spawn s = {
+        .path = rt->conmon_path,
+        .argv = argv,
+        .envp = env,
+        .cwd = cwd,
+        .fds = { -1, -1, err_fd },
+        .n_fds = 3 + n_child_fds,
+        .new_pgroup = true,
+    };
+    for (size_t i = 0; i < n_child_fds; i++)
+        s.fds[3 + i] = child_fds[i];
+    pid_t pid;
+    int r = ctr__spawn(&s, &pid);
+    if (r < 0)
+        return r;
+    int status;
+    r = ctr__spawn_wait(pid, &status);
+    if (r < 0)
+        return ctr__err(r, "waiting for conmon: %s", strerror(-r));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char how[64];
+        ctr__spawn_status_string(status, how, sizeof how);
+        _cleanup_free_ char *text = memfd_text(err_fd);
+        if (text)
+            ctr__strstrip(text);
+        return ctr__err(-EIO, "conmon %s%s%s", how, !isempty(text) ? ": " : "", text ? text : "");
+    }
+    return 0;
+}
+
+static pid_t read_pid_file(int dirfd, const char *name)
+{
+    _cleanup_free_ char *s = NULL;
+    if (ctr__read_file_at(dirfd, name, &s, NULL) < 0)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || v <= 0 || v > INT_MAX)
+        return 0;
+    return (pid_t)v;
+}
+
+static char *read_text_at(int dirfd, const char *name)
+{
+    char *s = NULL;
+    if (ctr__read_file_at(dirfd, name, &s, NULL) < 0)
+        return NULL;
+    return s;
+}
+
+/* The runtime's complaint, from its JSON log or from what conmon relayed. */
+static char *runtime_complaint(int dirfd, const char *oci_log_name, const char *conmon_message)
+{
+    _cleanup_free_ char *log = oci_log_name ? read_text_at(dirfd, oci_log_name) : NULL;
+    char *t = ctr__runtime_error_text(log, conmon_message);
+    if (t && !*t) {
+        free(t);
+        t = strdup("no error message from the runtime");
+    }
+    return t;
+}
+
+void ctr__conmon_cleanup_files(const ctr_oci_container_t *c)
+{
+    if (!c->exit_dir || !c->id)
+        return;
+    _cleanup_free_ char *exit_file = ctr__asprintf("%s/%s", c->exit_dir, c->id);
+    if (exit_file)
+        unlink(exit_file);
+    _cleanup_close_ int run = c->run_dir ? open(c->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (run >= 0) {
+        unlinkat(run, CTR__CONMON_PIDFILE, 0);
+        unlinkat(run, CTR__CONMON_CONMON_PIDFILE, 0);
+        unlinkat(run, CTR__CONMON_OCI_LOG, 0);
+    }
+    _cleanup_close_ int bundle = c->bundle_dir ? open(c->bundle_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (bundle >= 0) {
+        unlinkat(bundle, "attach", 0);
+        unlinkat(bundle, "ctl", 0);
+        unlinkat(bundle, "winsz", 0);
+        unlinkat(bundle, "oom", 0);
+    }
+}
+
+int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+                       const ctr_oci_create_options_t *opts, pid_t *ret_pid, pid_t *ret_conmon_pid)
+{
+    if (!rt->conmon_path)
+        return ctr__err(-ENOENT, "conmon not found (looked in PATH, /usr/bin, /usr/libexec/podman); install conmon");
+
+    _cleanup_close_ int run = open(c->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (run < 0)
+        return ctr__err(-errno, "opening run directory %s: %m", c->run_dir);
+    ctr__conmon_cleanup_files(c);
+
+    _cleanup_free_ char *pidfile = ctr__asprintf("%s/" CTR__CONMON_PIDFILE, c->run_dir);
+    _cleanup_free_ char *conmon_pidfile = ctr__asprintf("%s/" CTR__CONMON_CONMON_PIDFILE, c->run_dir);
+    _cleanup_free_ char *oci_log = ctr__asprintf("%s/" CTR__CONMON_OCI_LOG, c->run_dir);
+    _cleanup_free_ char *log_arg = opts->log_path ? ctr__asprintf("k8s-file:%s", opts->log_path) : strdup("none");
+    if (!pidfile || !conmon_pidfile || !oci_log || !log_arg)
+        return ctr__err(-ENOMEM, "out of memory");
+
+    struct conmon_argv a = { 0 };
+    argv_add(&a, rt->conmon_path);
+    argv_add(&a, "--api-version");
+    argv_add(&a, "-c");
+    argv_add(&a, c->id);
+    argv_add(&a, "-u");
+    argv_add(&a, c->id);
+    argv_add(&a, "-r");
+    argv_add(&a, rt->runtime_path);
+    argv_add(&a, "-b");
+    argv_add(&a, c->bundle_dir);
+    argv_add(&a, "-p");
+    argv_add(&a, pidfile);
+    argv_add(&a, "-n");
+    argv_add(&a, isempty(opts->name) ? c->id : opts->name);
+    argv_add(&a, "--exit-dir");
+    argv_add(&a, c->exit_dir);
+    argv_add(&a, "--full-attach");
+    argv_add(&a, "-l");
+    argv_add(&a, log_arg);
+    argv_add(&a, "--log-level");
+    argv_add(&a, "warn");
+    if (opts->flags & CTR_OCI_CREATE_TERMINAL)
+        argv_add(&a, "-t");
+    else if (opts->flags & CTR_OCI_CREATE_STDIN)
+        argv_add(&a, "-i");
+    argv_add(&a, "--conmon-pidfile");
+    argv_add(&a, conmon_pidfile);
+    argv_add_runtime_args(&a, rt, oci_log);
+    _cleanup_strv_ char **argv = a.v;
+    if (a.err < 0)
+        return ctr__err(a.err, "out of memory");
+
+    int sync[2], start[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+        return ctr__err(-errno, "socketpair: %m");
+    _cleanup_close_ int sync_parent = sync[0], sync_child = sync[1];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, start) < 0)
+        return ctr__err(-errno, "socketpair: %m");
+    _cleanup_close_ int start_parent = start[0], start_child = start[1];
+
+    /* conmon reads the start byte before it forks: queue it now. */
+    int r = write_start_byte(start_parent);
+    if (r < 0)
+        return ctr__err(r, "writing to conmon's start pipe: %s", strerror(-r));
+
+    static const char *const env[] = { "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4", NULL };
+    int child_fds[] = { sync_child, start_child };
+    r = spawn_conmon(rt, argv, c->bundle_dir, child_fds, 2, env);
+    ctr__closep(&sync_child);
+    sync_child = -1;
+    ctr__closep(&start_child);
+    start_child = -1;
+    if (r < 0)
+        return r;
+
+    pid_t conmon_pid = read_pid_file(run, CTR__CONMON_CONMON_PIDFILE);
+
+    int data = 0;
+    _cleanup_free_ char *message = NULL;
+    r = read_sync(sync_parent, deadline_after(SYNC_TIMEOUT_MS), &data, &message);
+    if (r == -ETIMEDOUT) {
+        return ctr__err(-ETIMEDOUT, "%s create %.12s: conmon did not report within %d s", rt->runtime_name, c->id,
+                        SYNC_TIMEOUT_MS / 1000);
+    }
+    if (r < 0 || data < 0) {
+        _cleanup_free_ char *why = runtime_complaint(run, rt->json_log ? CTR__CONMON_OCI_LOG : NULL, message);
+        if (r < 0 && (!why || streq(why, "no error message from the runtime")))
+            return ctr__err(-EIO, "%s create %.12s: conmon exited without reporting (%s)", rt->runtime_name, c->id,
+                            r == -EPIPE ? "no message" : strerror(-r));
+        return ctr__err(-EIO, "%s", why ? why : "out of memory");
+    }
+    *ret_pid = (pid_t)data;
+    *ret_conmon_pid = conmon_pid;
+    return 0;
+}
+
+/* ---- Monitor identity and exit files ---- */
+
+/* 1 when PID's command line is a conmon for container id (not an exec
+ * session), 0 when not (or gone), -errno on other errors. */
+static int is_monitor_of(pid_t pid, const char *id)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT || errno == ESRCH ? 0 : -errno;
+    _cleanup_free_ char *buf = NULL;
+    size_t size = 0;
+    int r = ctr__read_fd(fd, &buf, &size);
+    if (r < 0)
+        return r == -ESRCH ? 0 : r;
+    bool cid = false;
+    for (size_t off = 0; off < size;) {
+        const char *arg = buf + off;
+        size_t len = strnlen(arg, size - off);
+        if (streq(arg, "-e") || streq(arg, "--exec"))
+            return 0;
+        if ((streq(arg, "-c") || streq(arg, "--cid")) && off + len + 1 < size && streq(buf + off + len + 1, id))
+            cid = true;
+        if (strncmp(arg, "--cid=", 6) == 0 && streq(arg + 6, id))
+            cid = true;
+        off += len + 1;
+    }
+    return cid ? 1 : 0;
+}
+
+static bool pidfd_exited(int pidfd)
+{
+    struct pollfd p = { .fd = pidfd, .events = POLLIN };
+    return poll(&p, 1, 0) > 0;
+}
+
+/* If the exited process is our child (we are its subreaper), reap it. */
+static void pidfd_reap(int pidfd)
+{
+    siginfo_t si;
+    (void)waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED | WNOHANG);
+}
+
+int ctr__conmon_pidfd(const ctr_oci_container_t *c)
+{
+    if (c->monitor_pid <= 0)
+        return -ESRCH;
+    int fd = pidfd_open_(c->monitor_pid);
+    if (fd < 0)
+        return errno == ESRCH ? -ESRCH : -errno;
+    /* The PID may have been reused since the monitor was started: check it
+     * is that container's conmon, and still the process the pidfd pins. */
+    int r = is_monitor_of(c->monitor_pid, c->id);
+    if (r <= 0 || pidfd_exited(fd)) {
+        if (r > 0)
+            pidfd_reap(fd);
+        close(fd);
+        return r < 0 ? r : -ESRCH;
+    }
+    return fd;
+}
+
+static int read_exit_file(const ctr_oci_container_t *c, int dirfd, ctr_oci_exit_t *ret)
+{
+    _cleanup_close_ int fd = openat(dirfd, c->id, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -errno;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    char buf[32];
+    ssize_t n;
+    do
+        n = read(fd, buf, sizeof buf - 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    long v = strtol(buf, &end, 10);
+    while (*end == '\n' || *end == ' ')
+        end++;
+    if (n == 0 || errno || *end || v < INT_MIN || v > INT_MAX)
+        return ctr__err(-EIO, "malformed exit file %s/%s: '%.31s'", c->exit_dir, c->id, buf);
+    ret->exit_code = (int)v;
+    ret->finished = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+    ret->oom_killed = 0;
+    if (c->bundle_dir) {
+        _cleanup_free_ char *oom = ctr__asprintf("%s/oom", c->bundle_dir);
+        ret->oom_killed = oom && access(oom, F_OK) == 0;
+    }
+    return 0;
+}
+
+static void exit_unknown(ctr_oci_exit_t *ret)
+{
+    ret->exit_code = -1;
+    ret->oom_killed = 0;
+    ret->finished = ctr__now_ns();
+}
+
+/* Is the process pid alive (no identity check possible)? */
+static bool pid_alive(pid_t pid)
+{
+    return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+int ctr__conmon_exit_status(const ctr_oci_container_t *c, ctr_oci_exit_t *ret)
+{
+    _cleanup_close_ int dirfd = open(c->exit_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return ctr__err(-errno, "opening exit directory %s: %m", c->exit_dir);
+    ctr_oci_exit_t e;
+    int r = read_exit_file(c, dirfd, &e);
+    if (r == 0)
+        goto done;
+    if (r != -ENOENT)
+        return r == -EIO ? r : ctr__err(r, "reading exit file %s/%s: %s", c->exit_dir, c->id, strerror(-r));
+
+    if (c->monitor_pid > 0) {
+        r = is_monitor_of(c->monitor_pid, c->id);
+        if (r < 0)
+            return ctr__err(r, "checking monitor %d: %s", (int)c->monitor_pid, strerror(-r));
+        if (r > 0)
+            return -EAGAIN;
+    } else if (pid_alive(c->pid)) {
+        return -EAGAIN;
+    }
+    /* The monitor is gone: it may have written the file just now. */
+    r = read_exit_file(c, dirfd, &e);
+    if (r == -ENOENT)
+        exit_unknown(&e);
+    else if (r < 0)
+        return r;
+done:
+    *ret = e;
+    return 0;
+}
+
+int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_exit_t *ret)
+{
+    int64_t deadline = deadline_after(timeout_ms);
+    _cleanup_close_ int dirfd = open(c->exit_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return ctr__err(-errno, "opening exit directory %s: %m", c->exit_dir);
+
+    /* Watch first, then look, so that no write is missed. */
+    _cleanup_close_ int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (ifd < 0)
+        return ctr__err(-errno, "inotify_init1: %m");
+    if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
+        return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
+
+    /* The process whose end means "no exit file is coming": the monitor,
+     * or, when none is known, the container's init. */
+    _cleanup_close_ int pfd = -1;
+    bool watched = false;
+    if (c->monitor_pid > 0) {
+        pfd = ctr__conmon_pidfd(c);
+        if (pfd < 0 && pfd != -ESRCH)
+            return ctr__err(pfd, "watching monitor %d: %s", (int)c->monitor_pid, strerror(-pfd));
+        watched = true;
+    } else if (c->pid > 0) {
+        pfd = pidfd_open_(c->pid);
+        watched = true;
+    }
+
+    for (;;) {
+        ctr_oci_exit_t e;
+        int r = read_exit_file(c, dirfd, &e);
+        if (r == 0) {
+            *ret = e;
+            return 0;
+        }
+        if (r != -ENOENT)
+            return r == -EIO ? r : ctr__err(r, "reading exit file %s/%s: %s", c->exit_dir, c->id, strerror(-r));
+        if (watched && pfd < 0) {
+            /* Gone, and the file was checked after it was gone. */
+            exit_unknown(ret);
+            return 0;
+        }
+
+        struct pollfd p[2] = { { .fd = ifd, .events = POLLIN }, { .fd = pfd, .events = POLLIN } };
+        int n = poll(p, pfd >= 0 ? 2 : 1, remaining_ms(deadline));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return ctr__err(-errno, "poll: %m");
+        }
+        if (n == 0)
+            return ctr__err(-ETIMEDOUT, "container %.12s did not exit within %d ms", c->id, timeout_ms);
+        if (pfd >= 0 && (p[1].revents & POLLIN)) {
+            pidfd_reap(pfd);
+            ctr__closep(&pfd);
+            pfd = -1;
+        }
+        if (p[0].revents & POLLIN) {
+            /* Drain; only our ID (or the directory itself going) matters,
+             * but a re-read is cheap, so any event leads to one. */
+            char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+            while (read(ifd, buf, sizeof buf) > 0)
+                ;
+        }
+    }
+}
+
+int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms)
+{
+    _cleanup_close_ int pfd = ctr__conmon_pidfd(c);
+    if (pfd < 0)
+        return 0;
+    int64_t deadline = deadline_after(timeout_ms);
+    for (;;) {
+        struct pollfd p = { .fd = pfd, .events = POLLIN };
+        int n = poll(&p, 1, remaining_ms(deadline));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -ETIMEDOUT;
+        pidfd_reap(pfd);
+        return 0;
+    }
+}
+
+/* ---- Control FIFO ---- */
+
+int ctr__conmon_ctl(const ctr_oci_container_t *c, const char *line)
+{
+    _cleanup_free_ char *path = ctr__asprintf("%s/ctl", c->bundle_dir);
+    if (!path)
+        return ctr__err(-ENOMEM, "out of memory");
+    /* Non-blocking: with no reader (no conmon) open() fails with ENXIO
+     * instead of hanging. */
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENXIO || errno == ENOENT)
+            return ctr__err(-EBUSY, "container %.12s has no monitor to control (not running under conmon)", c->id);
+        return ctr__err(-errno, "opening %s: %m", path);
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+        return ctr__err(-EBUSY, "%s is not conmon's control FIFO", path);
+    /* One short write to a FIFO is atomic; EINTR/EAGAIN retried. */
+    int r = ctr__write_all(fd, line, strlen(line));
+    if (r == -EAGAIN) {
+        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        if (poll(&p, 1, 1000) > 0)
+            r = ctr__write_all(fd, line, strlen(line));
+    }
+    if (r < 0)
+        return ctr__err(r == -EPIPE ? -EBUSY : r, "writing to %s: %s", path, strerror(-r));
+    return 0;
+}
+
+/* ---- Relaying streams over the attach socket ---- */
+
+/* SIGPIPE must not kill the caller when a descriptor it gave us is closed:
+ * block it on this thread while relaying, and consume one raised meanwhile. */
+struct sigpipe_guard {
+    sigset_t old;
+    bool was_pending;
+};
+
+static void sigpipe_block(struct sigpipe_guard *g)
+{
+    sigset_t set, pending;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    sigpending(&pending);
+    g->was_pending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+static void sigpipe_restore(struct sigpipe_guard *g)
+{
+    sigset_t set, pending;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    sigpending(&pending);
+    if (!g->was_pending && sigismember(&pending, SIGPIPE)) {
+        struct timespec zero = { 0, 0 };
+        while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* Write to a caller's descriptor, which may be non-blocking. */
+static int write_out(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                struct pollfd pf = { .fd = fd, .events = POLLOUT };
+                if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+                    return -errno;
+                continue;
+            }
+            return -errno;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+struct relay {
+    int sock;
+    int in_fd, out_fd, err_fd;
+    struct ctr__detach_matcher keys;
+    bool return_on_stdin_eof;
+
+    /* exec: conmon's sync pipe, and what came over it */
+    int sync_fd;
+    int n_sync;          /* messages received */
+    int exec_pid;
+    int exit_status;     /* valid when n_sync == 2 */
+    int sync_error;      /* data of a failure message (< 0) */
+    char *sync_message;  /* its message */
+};
+
+#define RELAY_DETACHED CTR_OCI_DETACHED
+
+static int relay_sync(struct relay *r)
+{
+    int data;
+    _cleanup_free_ char *msg = NULL;
+    int k = read_sync(r->sync_fd, 0, &data, &msg);
+    if (k == -ETIMEDOUT)
+        return 0;
+    if (k < 0) {
+        /* EOF or garbage: no more reports. */
+        r->sync_fd = -1;
+        return 0;
+    }
+    if (data < 0 || msg) {
+        r->sync_error = data < 0 ? data : -1;
+        free(r->sync_message);
+        r->sync_message = TAKE_PTR(msg);
+        r->sync_fd = -1;
+        return 0;
+    }
+    if (r->n_sync == 0)
+        r->exec_pid = data;
+    else
+        r->exit_status = data;
+    r->n_sync++;
+    if (r->n_sync >= 2)
+        r->sync_fd = -1;
+    return 0;
+}
+
+/* Send what stdin produced; false when conmon no longer takes input. */
+static bool flush_pending(int sock, const unsigned char *buf, size_t len, size_t *off)
+{
+    while (*off < len) {
+        ssize_t sent = send(sock, buf + *off, len - *off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno == EAGAIN;
+        }
+        *off += (size_t)sent;
+    }
+    return true;
+}
+
+/* Relay until the socket's output ends (and, for exec, the exit status
+ * arrived or the sync pipe closed), stdin ends with return_on_stdin_eof, or
+ * the detach keys are typed.  Returns 0, RELAY_DETACHED or -errno. */
+static int relay_run(struct relay *r)
+{
+    unsigned char pkt[ATTACH_PACKET];
+    unsigned char in[8192];
+    unsigned char pending[sizeof in + CTR__DETACH_KEYS_MAX];
+    size_t pending_len = 0, pending_off = 0;
+    /* in_open: stdin still read; shut_pending: stdin ended, SHUT_WR after
+     * the pending bytes went out. */
+    bool in_open = r->in_fd >= 0, shut_pending = false, sock_open = true;
+
+    for (;;) {
+        /* Input side: push pending bytes, then handle a finished stdin. */
+        if (sock_open && pending_off < pending_len) {
+            if (!flush_pending(r->sock, pending, pending_len, &pending_off)) {
+                /* conmon closed the container's stdin: drop input. */
+                pending_off = pending_len = 0;
+                in_open = false;
+            }
+        }
+        if (pending_off >= pending_len) {
+            pending_off = pending_len = 0;
+            if (shut_pending) {
+                shut_pending = false;
+                if (sock_open)
+                    shutdown(r->sock, SHUT_WR);
+                if (r->return_on_stdin_eof)
+                    return 0;
+            }
+        }
+        if (!sock_open && r->sync_fd < 0)
+            return 0;
+
+        struct pollfd p[3];
+        int n = 0, i_sock = -1, i_in = -1, i_sync = -1;
+        if (sock_open) {
+            i_sock = n;
+            p[n++] = (struct pollfd){ .fd = r->sock, .events = POLLIN | (pending_len > 0 ? POLLOUT : 0) };
+        }
+        if (in_open && pending_len == 0) {
+            i_in = n;
+            p[n++] = (struct pollfd){ .fd = r->in_fd, .events = POLLIN };
+        }
+        if (r->sync_fd >= 0) {
+            i_sync = n;
+            p[n++] = (struct pollfd){ .fd = r->sync_fd, .events = POLLIN };
+        }
+        int k = poll(p, (nfds_t)n, -1);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+
+        if (i_sync >= 0 && p[i_sync].revents)
+            relay_sync(r);
+
+        if (i_sock >= 0 && (p[i_sock].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t got = recv(r->sock, pkt, sizeof pkt, MSG_DONTWAIT);
+            if (got < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNRESET)
+                return -errno;
+            if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+                /* The output ended: the process exited (conmon drained it). */
+                sock_open = false;
+                in_open = false;
+                shut_pending = false;
+                pending_off = pending_len = 0;
+                continue;
+            }
+            if (got > 1) {
+                int fd = pkt[0] == ATTACH_STDERR ? r->err_fd : pkt[0] == ATTACH_STDOUT ? r->out_fd : -1;
+                if (fd >= 0) {
+                    int w = write_out(fd, pkt + 1, (size_t)got - 1);
+                    if (w < 0)
+                        return w;
+                }
+            }
+        }
+
+        if (i_in >= 0 && (p[i_in].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t got = read(r->in_fd, in, sizeof in);
+            if (got < 0 && (errno == EAGAIN || errno == EINTR))
+                continue;
+            if (got <= 0) {
+                /* EOF (or a hung-up terminal): release held bytes, then
+                 * close the container's stdin. */
+                pending_len = ctr__detach_matcher_flush(&r->keys, pending);
+                pending_off = 0;
+                in_open = false;
+                shut_pending = true;
+                continue;
+            }
+            size_t out_len = 0;
+            bool detach = ctr__detach_matcher_feed(&r->keys, in, (size_t)got, pending, &out_len);
+            pending_len = out_len;
+            pending_off = 0;
+            if (detach) {
+                /* Best effort for what was typed before the keys. */
+                flush_pending(r->sock, pending, pending_len, &pending_off);
+                return RELAY_DETACHED;
+            }
+        }
+    }
+}
+
+static int connect_attach(const char *dir, int *ret)
+{
+    _cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return -errno;
+    _cleanup_close_ int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -errno;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/attach", dfd);
+    int r;
+    do
+        r = connect(s, (struct sockaddr *)&addr, sizeof addr);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -errno;
+    *ret = TAKE_FD(s);
+    return 0;
+}
+
+int ctr__conmon_attach(const ctr_oci_container_t *c, const ctr_oci_attach_options_t *opts)
+{
+    struct relay r = {
+        .sock = -1,
+        .in_fd = opts->stdin_fd,
+        .out_fd = opts->stdout_fd,
+        .err_fd = opts->stderr_fd,
+        .return_on_stdin_eof = (opts->flags & CTR_OCI_ATTACH_RETURN_ON_STDIN_EOF) != 0,
+        .sync_fd = -1,
+    };
+    int k = ctr__detach_matcher_init_spec(&r.keys, opts->detach_keys ? opts->detach_keys : CTR__DETACH_KEYS_DEFAULT);
+    if (k < 0)
+        return ctr__err_keep(-EINVAL, "invalid detach keys '%s'", opts->detach_keys);
+
+    _cleanup_close_ int sock = -1;
+    k = connect_attach(c->bundle_dir, &sock);
+    if (k == -ENOENT || k == -ECONNREFUSED)
+        return ctr__err(-EBUSY, "container %.12s has no attach socket (not running under conmon)", c->id);
+    if (k < 0)
+        return ctr__err(k, "connecting to the attach socket in %s: %s", c->bundle_dir, strerror(-k));
+    r.sock = sock;
+
+    if (opts->attached) {
+        k = opts->attached(opts->attached_userdata);
+        if (k < 0)
+            return k;
+    }
+
+    struct sigpipe_guard g;
+    sigpipe_block(&g);
+    k = relay_run(&r);
+    sigpipe_restore(&g);
+    free(r.sync_message);
+    if (k == -EPIPE)
+        return ctr__err(-EPIPE, "attach: an output descriptor was closed");
+    if (k < 0)
+        return ctr__err(k, "attach: %s", strerror(-k));
+    return k;
+}
+
+/* ---- Exec ---- */
+
+static int write_process_json(int dirfd, const char *process_json, bool tty)
+{
+    json_object *o = json_tokener_parse(process_json);
+    if (!o || !json_object_is_type(o, json_type_object)) {
+        if (o)
+            json_object_put(o);
+        return ctr__err(-EINVAL, "exec: the process is not a JSON object");
+    }
+    json_object *args;
+    if (!json_object_object_get_ex(o, "args", &args) || !json_object_is_type(args, json_type_array) ||
+        json_object_array_length(args) == 0) {
+        json_object_put(o);
+        return ctr__err(-EINVAL, "exec: the process has no \"args\"");
+    }
+    if (json_object_object_add(o, "terminal", json_object_new_boolean(tty)) < 0) {
+        json_object_put(o);
+        return ctr__err(-ENOMEM, "out of memory");
+    }
+    size_t len;
+    const char *s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
+    int r = s ? ctr__write_file_at(dirfd, "process.json", s, len, 0600, false) : -ENOMEM;
+    json_object_put(o);
+    if (r < 0)
+        return ctr__err(r, "writing the exec process spec: %s", strerror(-r));
+    return 0;
+}
+
+int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+                     const ctr_oci_exec_options_t *opts, int *ret_exit_code)
+{
+    if (!rt->conmon_path)
+        return ctr__err(-ENOENT, "conmon not found (looked in PATH, /usr/bin, /usr/libexec/podman); install conmon");
+
+    struct relay rl = {
+        .sock = -1,
+        .in_fd = opts->stdin_fd,
+        .out_fd = opts->stdout_fd,
+        .err_fd = opts->stderr_fd,
+        .sync_fd = -1,
+    };
+    int r = ctr__detach_matcher_init_spec(&rl.keys, opts->detach_keys ? opts->detach_keys : CTR__DETACH_KEYS_DEFAULT);
+    if (r < 0)
+        return ctr__err_keep(-EINVAL, "invalid detach keys '%s'", opts->detach_keys);
+    bool tty = (opts->flags & CTR_OCI_EXEC_TTY) != 0;
+
+    /* The session's own bundle: RUN_DIR/exec/SESSION. */
+    char session[65];
+    r = ctr__random_id(session);
+    if (r < 0)
+        return ctr__err(r, "getrandom: %s", strerror(-r));
+    session[16] = '\0';
+    _cleanup_free_ char *dir = ctr__asprintf("%s/exec/%s", c->run_dir, session);
+    if (!dir)
+        return ctr__err(-ENOMEM, "out of memory");
+    r = ctr__mkdir_p(dir, 0700);
+    if (r < 0)
+        return ctr__err(r, "creating exec directory %s: %s", dir, strerror(-r));
+    bool keep_dir = false;
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        r = ctr__err(-errno, "opening %s: %m", dir);
+        goto out;
+    }
+    r = write_process_json(dfd, opts->process_json, tty);
+    if (r < 0)
+        goto out;
+
+    _cleanup_free_ char *pidfile = ctr__asprintf("%s/pidfile", dir);
+    _cleanup_free_ char *conmon_pidfile = ctr__asprintf("%s/conmon.pid", dir);
+    _cleanup_free_ char *spec = ctr__asprintf("%s/process.json", dir);
+    _cleanup_free_ char *oci_log = ctr__asprintf("%s/oci-log", dir);
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%u", opts->timeout);
+    struct conmon_argv a = { 0 };
+    argv_add(&a, rt->conmon_path);
+    argv_add(&a, "--api-version");
+    argv_add(&a, "-c");
+    argv_add(&a, c->id);
+    argv_add(&a, "-u");
+    argv_add(&a, session);
+    argv_add(&a, "-r");
+    argv_add(&a, rt->runtime_path);
+    argv_add(&a, "-b");
+    argv_add(&a, dir);
+    argv_add(&a, "-p");
+    argv_add(&a, pidfile ? pidfile : "");
+    argv_add(&a, "--full-attach");
+    argv_add(&a, "-l");
+    argv_add(&a, "none");
+    argv_add(&a, "--log-level");
+    argv_add(&a, "warn");
+    argv_add(&a, "--conmon-pidfile");
+    argv_add(&a, conmon_pidfile ? conmon_pidfile : "");
+    if (tty)
+        argv_add(&a, "-t");
+    if (opts->stdin_fd >= 0)
+        argv_add(&a, "-i");
+    if (opts->timeout > 0) {
+        argv_add(&a, "-T");
+        argv_add(&a, timeout);
+    }
+    argv_add(&a, "-e");
+    argv_add(&a, "--exec-attach");
+    argv_add(&a, "--exec-process-spec");
+    argv_add(&a, spec ? spec : "");
+    argv_add_runtime_args(&a, rt, oci_log);
+    _cleanup_strv_ char **argv = a.v;
+    if (a.err < 0 || !pidfile || !conmon_pidfile || !spec || !oci_log) {
+        r = ctr__err(-ENOMEM, "out of memory");
+        goto out;
+    }
+
+    int sync[2], start[2], attach[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
+        r = ctr__err(-errno, "socketpair: %m");
+        goto out;
+    }
+    _cleanup_close_ int sync_parent = sync[0], sync_child = sync[1];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, start) < 0) {
+        r = ctr__err(-errno, "socketpair: %m");
+        goto out;
+    }
+    _cleanup_close_ int start_parent = start[0], start_child = start[1];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, attach) < 0) {
+        r = ctr__err(-errno, "socketpair: %m");
+        goto out;
+    }
+    _cleanup_close_ int attach_parent = attach[0], attach_child = attach[1];
+
+    /* First start byte: read by conmon before it forks. */
+    r = write_start_byte(start_parent);
+    if (r < 0) {
+        r = ctr__err(r, "writing to conmon's start pipe: %s", strerror(-r));
+        goto out;
+    }
+    static const char *const env[] = { "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4", "_OCI_ATTACHPIPE=5", NULL };
+    int child_fds[] = { sync_child, start_child, attach_child };
+    r = spawn_conmon(rt, argv, dir, child_fds, 3, env);
+    ctr__closep(&sync_child);
+    sync_child = -1;
+    ctr__closep(&start_child);
+    start_child = -1;
+    ctr__closep(&attach_child);
+    attach_child = -1;
+    if (r < 0)
+        goto out;
+
+    /* Pin the session's monitor so that we can wait for it to finish. */
+    ctr_oci_container_t mon = *c;
+    mon.monitor_pid = read_pid_file(dfd, "conmon.pid");
+    _cleanup_close_ int mon_fd = mon.monitor_pid > 0 ? pidfd_open_(mon.monitor_pid) : -1;
+
+    /* conmon says the attach socket exists. */
+    int data;
+    r = read_sync(attach_parent, deadline_after(SYNC_TIMEOUT_MS), &data, NULL);
+    if (r < 0) {
+        int d2 = 0;
+        _cleanup_free_ char *msg = NULL;
+        if (read_sync(sync_parent, deadline_after(1000), &d2, &msg) == 0 && d2 < 0) {
+            _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, msg);
+            r = ctr__err(-EIO, "%s", why ? why : "out of memory");
+        } else {
+            r = ctr__err(-EIO, "%s exec %.12s: conmon exited before the session was set up", rt->runtime_name, c->id);
+        }
+        goto out;
+    }
+    _cleanup_close_ int sock = -1;
+    r = connect_attach(dir, &sock);
+    if (r < 0) {
+        r = ctr__err(-EIO, "connecting to the exec session's attach socket: %s", strerror(-r));
+        goto out;
+    }
+    /* Second start byte: conmon's child runs `runtime exec` now. */
+    r = write_start_byte(start_parent);
+    if (r < 0) {
+        r = ctr__err(-EIO, "conmon exited before the exec started");
+        goto out;
+    }
+
+    rl.sock = sock;
+    rl.sync_fd = sync_parent;
+    struct sigpipe_guard g;
+    sigpipe_block(&g);
+    r = relay_run(&rl);
+    sigpipe_restore(&g);
+    if (r == RELAY_DETACHED) {
+        /* The session goes on; its directory stays until the container's
+         * run directory is removed. */
+        keep_dir = true;
+        goto out;
+    }
+    if (r < 0) {
+        r = ctr__err(r, "exec: relaying the process's streams: %s", strerror(-r));
+        goto out;
+    }
+    /* The socket ended; the exit status may still be on its way. */
+    while (rl.sync_fd >= 0 && rl.n_sync < 2 && !rl.sync_message) {
+        struct pollfd p = { .fd = rl.sync_fd, .events = POLLIN };
+        int k = poll(&p, 1, SYNC_TIMEOUT_MS);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        relay_sync(&rl);
+    }
+
+    if (rl.sync_message || rl.sync_error < 0) {
+        if (rl.sync_message && streq(rl.sync_message, "command timed out")) {
+            r = ctr__err(-ETIMEDOUT, "exec in %.12s: killed after %u s", c->id, opts->timeout);
+        } else {
+            _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, rl.sync_message);
+            r = ctr__err(-EIO, "%s", why ? why : "out of memory");
+        }
+    } else if (rl.n_sync < 2) {
+        _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, NULL);
+        if (why && !streq(why, "no error message from the runtime"))
+            r = ctr__err(-EIO, "%s", why);
+        else
+            r = ctr__err(-EIO, "%s exec %.12s: conmon exited without reporting the exit status", rt->runtime_name,
+                         c->id);
+    } else {
+        *ret_exit_code = rl.exit_status;
+        r = 0;
+    }
+
+    /* Let the session's conmon finish (it exits right after reporting). */
+    if (mon_fd >= 0) {
+        struct pollfd p = { .fd = mon_fd, .events = POLLIN };
+        while (poll(&p, 1, MONITOR_EXIT_TIMEOUT_MS) < 0 && errno == EINTR)
+            ;
+        pidfd_reap(mon_fd);
+    }
+
+out:
+    free(rl.sync_message);
+    if (!keep_dir)
+        ctr__rm_rf(dir);
+    return r;
+}
