@@ -102,6 +102,11 @@ int ctr__log_parse_timestamp(const char *s, size_t len, int64_t *ret_ns, size_t 
     int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
                    sign * (oh * 3600 + om * 60);
     int64_t ns;
+    if (secs < 0 && frac > 0) {
+        /* so that the earliest representable time does not overflow midway */
+        secs++;
+        frac -= 1000000000;
+    }
     if (__builtin_mul_overflow(secs, (int64_t)1000000000, &ns) || __builtin_add_overflow(ns, frac, &ns))
         return -ERANGE;
     *ret_ns = ns;

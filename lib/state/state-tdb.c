@@ -371,6 +371,22 @@ static void tdbb_close(void *p)
 /* ------------------------------------------------------------------------- */
 /* Writes. */
 
+/* Whether the container that name/NAME points at exists: 1, 0, -errno. */
+static int name_owner_exists(struct shared *s, TDB_DATA key_name)
+{
+    _cleanup_free_ char *owner = NULL;
+    int r = fetch(s, key_name, &owner);
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return r;
+    if (!component_ok(owner, ID_MAX))
+        return 0;
+    char kc[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", owner);
+    return tdb_exists(s->tdb, key_config) ? 1 : 0;
+}
+
 static int do_add(struct shared *s, const char *id, const char *name, const char *config, const char *state)
 {
     char kc[KEY_MAX], ks[KEY_MAX], kn[KEY_MAX];
@@ -387,9 +403,16 @@ static int do_add(struct shared *s, const char *id, const char *name, const char
         return tx_cancel(s, fail(s, "cannot store a config"));
     }
     if (tdb_store(s->tdb, key_name, value_of(id), TDB_INSERT) != 0) {
-        if (tdb_error(s->tdb) == TDB_ERR_EXISTS)
+        if (tdb_error(s->tdb) != TDB_ERR_EXISTS)
+            return tx_cancel(s, fail(s, "cannot store a name"));
+        /* Taken, unless its owner is gone (a remove() given another name). */
+        r = name_owner_exists(s, key_name);
+        if (r < 0)
+            return tx_cancel(s, r);
+        if (r > 0)
             return tx_cancel(s, ctr__err(-EEXIST, "name %s is already in use", name));
-        return tx_cancel(s, fail(s, "cannot store a name"));
+        if (tdb_store(s->tdb, key_name, value_of(id), TDB_REPLACE) != 0)
+            return tx_cancel(s, fail(s, "cannot store a name"));
     }
     /* TDB_REPLACE: a state without its config (never written so) is junk. */
     if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
@@ -561,13 +584,20 @@ static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
         return r;
     _cleanup_free_ char *id = NULL;
     r = fetch(db->s, key_name, &id);
+    if (r == 0 && component_ok(id, ID_MAX)) {
+        /* A name left behind by a remove() given another name names nothing. */
+        char kc[KEY_MAX];
+        TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+        if (!tdb_exists(db->s->tdb, key_config))
+            r = -ENOENT;
+    } else if (r == 0) {
+        r = -ENOENT; /* not an ID: corrupt */
+    }
     leave(db);
     if (r == -ENOENT)
         return ctr__err(-ENOENT, "no container is named %s", name);
     if (r < 0)
         return r;
-    if (!component_ok(id, ID_MAX))
-        return ctr__err(-EUCLEAN, "%s: the entry of name %s is corrupt", db->s->path, name);
     *ret_id = TAKE_PTR(id);
     return 0;
 }
