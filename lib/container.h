@@ -3,7 +3,7 @@
  * (container.c: data, locking, batch, remove; artifact.c; lifecycle). */
 #pragma once
 
-#include <libctr/ctr-container.h>
+#include <libctr/ctr.h>
 
 #include "config.h"
 #include "lock.h"

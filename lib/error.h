@@ -2,6 +2,8 @@
 /* The per-thread error detail and the log callback. */
 #pragma once
 
+#include <libctr/ctr-error.h>
+
 #include "util.h"
 
 /* Set the calling thread's error detail and return code (a negative errno). */

@@ -188,7 +188,9 @@ int ctr__log_parse_line(const char *line, size_t len, struct ctr__log_line *ret)
 #define HEADER_MAX 64
 /* How far before a tail's first message to look for the first parts of
  * messages still in progress there. */
-#define TAIL_LOOKBACK_MAX (8 * 1024 * 1024)
+#define TAIL_LOOKBACK_MAX (2 * 1024 * 1024)
+/* Ordering key of an unfinished message (see tail_find_start()). */
+#define UNFINISHED_KEY (UINT64_C(1) << 62)
 
 struct pending {
     char *data;
@@ -305,13 +307,23 @@ static int process_line(struct reader *r, const char *line, size_t len, uint64_t
     return 0;
 }
 
-/* Deliver messages whose F line never came (end of file, or follow ended). */
+/* Deliver messages whose F line never came (end of file, or follow ended),
+ * in the order of their last lines.  Without follow they come after all
+ * others (see tail_find_start()); with follow the tail scan counted them as
+ * in progress: delivered if their last part is new. */
 static void flush_pending(struct reader *r)
 {
-    for (int s = CTR__LOG_STDOUT; s <= CTR__LOG_STDERR; s++) {
-        struct pending *pd = &r->pend[s];
+    struct pending *out = &r->pend[CTR__LOG_STDOUT], *err = &r->pend[CTR__LOG_STDERR];
+    int order[2] = { CTR__LOG_STDOUT, CTR__LOG_STDERR };
+    if (out->active && err->active && err->last_off < out->last_off) {
+        order[0] = CTR__LOG_STDERR;
+        order[1] = CTR__LOG_STDOUT;
+    }
+    for (int i = 0; i < 2; i++) {
+        struct pending *pd = &r->pend[order[i]];
         if (pd->active)
-            deliver(r, s, pd->timestamp, pd->last_off, pd->data, pd->len);
+            deliver(r, order[i], pd->timestamp, (r->o->follow ? 0 : UNFINISHED_KEY) + pd->last_off,
+                    pd->data, pd->len);
         pd->len = 0;
         pd->active = false;
     }
@@ -474,20 +486,28 @@ static int rscan_header(struct rscan *s, uint64_t off, size_t len, char *buf, si
 enum { UNSEEN, OPEN, CLOSED };
 
 /*
- * Going backwards, a message ends at an F line, or (without follow) at the
- * last line of its stream, an unfinished message.  Count the ends that pass
- * the filters up to n: the n-th one's offset is the threshold (messages
- * ending before it are not delivered).  Then keep going back until the
- * first parts of the messages in progress at the threshold are found; the
- * forward reading starts at the earliest of them.
+ * Which messages are the last n, in the order they are delivered: a message
+ * ending at an F line at offset X has key X; without follow, a stream whose
+ * last line is P has an unfinished message, delivered at the end of the file
+ * after all others, key UNFINISHED_KEY + offset of its last line.
+ *
+ * Going backwards, count messages by their end lines until the n-th latest
+ * key is known: that is the threshold, messages with a lower key are not
+ * delivered.  An unfinished message may turn up after the threshold was
+ * set (its P line lies before it) and then pushes the threshold one F
+ * message later; there are at most two such, so the last three F offsets
+ * are kept.  Then keep going back until the first parts of the messages in
+ * progress at the threshold are found: forward reading starts at the
+ * earliest of them.
  */
 static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t *ret_start)
 {
     _cleanup_free_ struct rscan *s = malloc(sizeof *s);
     int st[3] = { UNSEEN, UNSEEN, UNSEEN };
     uint64_t start[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX };
-    bool follow = r->o->follow, phase2 = n == 0;
-    int64_t count = 0;
+    uint64_t fkeys[3] = { 0 }, ukeys[2] = { 0 };
+    int64_t count_f = 0, found_u = 0;
+    bool follow = r->o->follow, phase2 = false;
     int k;
 
     if (!s)
@@ -497,13 +517,16 @@ static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t 
     s->block_len = 0;
     r->threshold = size;
     if (size == 0 || (n == 0 && !follow)) {
+        r->threshold = UINT64_MAX;
         *ret_start = size;
         return 0;
     }
+    phase2 = n == 0;
     /* The last line ends at the final newline, or at EOF if unterminated. */
     char last;
-    if (rscan_header(s, size - 1, 1, &last, &(size_t){ 0 }) < 0)
-        return -EIO;
+    k = rscan_header(s, size - 1, 1, &last, &(size_t){ 0 });
+    if (k < 0)
+        return k;
     uint64_t end = last == '\n' ? size - 1 : size;
 
     for (;;) {
@@ -512,8 +535,10 @@ static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t 
         if (k < 0)
             return k;
         uint64_t off = (uint64_t)(nl + 1), len = end - off;
-        if (phase2 && r->threshold > off && r->threshold - off > TAIL_LOOKBACK_MAX)
+        if (phase2 && (r->threshold >= UNFINISHED_KEY || r->threshold > off) &&
+            (r->threshold >= UNFINISHED_KEY ? size : r->threshold) - off > TAIL_LOOKBACK_MAX)
             break;
+
         struct ctr__log_line l;
         const char *why;
         char hdr[HEADER_MAX];
@@ -527,29 +552,54 @@ static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t 
         if (len <= CTR__LOG_LINE_MAX && parse_line(hdr, hlen, &l, &why) >= 0 &&
             (r->streams & (unsigned)l.stream)) {
             int t = l.stream;
-            if (!phase2) {
-                if (!l.partial || (st[t] == UNSEEN && !follow)) {
-                    st[t] = OPEN;
-                    start[t] = off;
-                    if (time_ok(r, l.timestamp) && ++count == n) {
-                        r->threshold = off;
-                        phase2 = true;
-                    }
-                } else {
-                    st[t] = OPEN;
-                    start[t] = off;
+            bool counted = false;
+
+            if (st[t] == UNSEEN && l.partial && !follow) {
+                /* an unfinished message */
+                st[t] = OPEN;
+                start[t] = off;
+                if (time_ok(r, l.timestamp)) {
+                    ukeys[found_u++] = UNFINISHED_KEY + off;
+                    counted = true;
                 }
+            } else if (!phase2) {
+                st[t] = OPEN;
+                start[t] = off;
+                if (!l.partial && time_ok(r, l.timestamp)) {
+                    count_f++;
+                    fkeys[count_f % 3] = off;
+                    counted = true;
+                }
+            } else if (st[t] == CLOSED) {
+            } else if (!l.partial) {
+                st[t] = CLOSED;  /* an earlier message: not needed */
             } else {
-                if (st[t] == CLOSED) {
-                } else if (!l.partial) {
-                    st[t] = CLOSED;
-                } else if (st[t] == OPEN || follow) {
-                    st[t] = OPEN;
-                    start[t] = off;
-                } else {
-                    st[t] = CLOSED;
+                /* part of a message in progress at the threshold (with
+                 * follow, of one that is not finished yet) */
+                st[t] = OPEN;
+                start[t] = off;
+            }
+
+            if (counted) {
+                /* the n latest: found_u unfinished ones and n - found_u F ones */
+                int64_t need = n - found_u;
+                if (need <= 0) {
+                    /* ukeys[] is in decreasing key order */
+                    r->threshold = ukeys[n - 1];
+                    phase2 = true;
+                } else if (count_f >= need && count_f - need < 3) {
+                    r->threshold = fkeys[need % 3];
+                    phase2 = true;
                 }
-                if (st[CTR__LOG_STDOUT] != OPEN && st[CTR__LOG_STDERR] != OPEN)
+            }
+            if (phase2) {
+                bool more = st[CTR__LOG_STDOUT] == OPEN || st[CTR__LOG_STDERR] == OPEN;
+                /* without follow, an unseen stream may still have an
+                 * unfinished message further back */
+                for (int u = CTR__LOG_STDOUT; u <= CTR__LOG_STDERR && !follow; u++)
+                    if ((r->streams & (unsigned)u) && st[u] == UNSEEN)
+                        more = true;
+                if (!more)
                     break;
             }
         }
@@ -564,7 +614,7 @@ static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t 
         *ret_start = 0;
         return 0;
     }
-    uint64_t first = r->threshold;
+    uint64_t first = r->threshold < size ? r->threshold : size;
     for (int t = CTR__LOG_STDOUT; t <= CTR__LOG_STDERR; t++)
         if (start[t] < first)
             first = start[t];
@@ -757,7 +807,7 @@ int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log
     };
 
     if (opts->tail >= 0) {
-        uint64_t start;
+        uint64_t start = 0;
         r.fd = fd;
         k = tail_find_start(&r, (uint64_t)st.st_size, opts->tail, &start);
         if (k < 0) {

@@ -104,7 +104,7 @@ static int random_below(uint32_t n, uint32_t *ret)
 {
     uint32_t limit = UINT32_MAX - UINT32_MAX % n; /* accept v < limit */
     for (;;) {
-        uint32_t v;
+        uint32_t v = 0;
         int r = random_u32(&v);
         if (r < 0)
             return r;

@@ -267,8 +267,31 @@ static int check_alive(ctr_runtime_t *rt)
     return 0;
 }
 
+int ctr__runtime_oci(ctr_runtime_t *rt, ctr__oci_t **ret)
+{
+    int r = 0;
+    pthread_mutex_lock(&rt->oci_mutex);
+    if (!rt->oci) {
+        const char *base = strrchr(rt->oci_name, '/');
+        _cleanup_free_ char *state_dir = ctr__asprintf("%s/oci/%s", rt->run_root, base ? base + 1 : rt->oci_name);
+        if (!state_dir)
+            r = -ENOMEM;
+        else if ((r = ctr__mkdir_p(state_dir, 0700)) < 0)
+            ctr__err(r, "cannot create %s: %s", state_dir, strerror(-r));
+        else
+            r = ctr__oci_open(&rt->oci, rt->oci_name, rt->conmon_path, state_dir);
+    }
+    if (r == 0)
+        *ret = rt->oci;
+    pthread_mutex_unlock(&rt->oci_mutex);
+    return r;
+}
+
 static void runtime_free(ctr_runtime_t *rt)
 {
+    ctr__oci_close(rt->oci);
+    pthread_mutex_destroy(&rt->oci_mutex);
+    free(rt->oci_name);
     ctr__state_close(&rt->state);
     ctr__lock_done(&rt->lock);
     cache_free(rt->cache);
@@ -282,19 +305,6 @@ static void runtime_free(ctr_runtime_t *rt)
     free(rt->cni_config_dir);
     free(rt->cni_plugin_dir);
     free(rt);
-}
-
-static char *find_conmon(const char *given)
-{
-    if (given)
-        return strdup(given);
-    char *p = find_in_path("conmon");
-    if (p && p[0] == '/')
-        return p;
-    free(p);
-    if (access("/usr/libexec/podman/conmon", X_OK) == 0)
-        return strdup("/usr/libexec/podman/conmon");
-    return strdup("/usr/bin/conmon");
 }
 
 CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t *opts)
@@ -329,12 +339,14 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
         return -ENOMEM;
     rt->refs = 1;
     pthread_mutex_init(&rt->cache_mutex, NULL);
+    pthread_mutex_init(&rt->oci_mutex, NULL);
     rt->lock.fd = -1;
+    rt->oci_name = strdup(o.oci_runtime ? o.oci_runtime : "runc");
     rt->root = strdup(o.root ? o.root : DEFAULT_ROOT);
     rt->run_root = strdup(o.run_root ? o.run_root : DEFAULT_RUN_ROOT);
     rt->lock_dir = o.lock_dir ? strdup(o.lock_dir) : ctr__asprintf("%s/locks", rt->run_root ? rt->run_root : "");
     rt->oci_runtime = find_in_path(o.oci_runtime ? o.oci_runtime : "runc");
-    rt->conmon_path = find_conmon(o.conmon_path);
+    rt->conmon_path = ctr__strdup_null(o.conmon_path); /* NULL: the OCI layer searches */
     rt->storage_driver = strdup(o.storage_driver ? o.storage_driver : "overlay");
     rt->cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
     rt->cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
@@ -342,7 +354,7 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     rt->log_fn = o.log_fn;
     rt->log_userdata = o.log_userdata;
     rt->log_level = o.log_level ? o.log_level : CTR_LOG_WARNING;
-    if (!rt->root || !rt->run_root || !rt->lock_dir || !rt->oci_runtime || !rt->conmon_path ||
+    if (!rt->oci_name || !rt->root || !rt->run_root || !rt->lock_dir || !rt->oci_runtime || (o.conmon_path && !rt->conmon_path) ||
         !rt->storage_driver || !rt->cni_config_dir || !rt->cni_plugin_dir || !rt->cache) {
         runtime_free(rt);
         return -ENOMEM;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "lock.h"
+#include "oci/oci.h"
 #include "state/state.h"
 #include "util.h"
 
@@ -18,6 +19,7 @@ struct ctr_runtime {
     char *run_root;
     char *lock_dir;
     char *oci_runtime;   /* absolute path, or the name when not found in PATH */
+    char *oci_name;      /* as given: a name or a path */
     char *conmon_path;
     char *storage_driver;
     char *cni_config_dir;
@@ -29,6 +31,8 @@ struct ctr_runtime {
     bool fresh_boot;     /* the run root was (re)initialized by this open in a new boot */
     struct ctr__state state;
     struct ctr__lock lock; /* runtime-wide: names, create, remove */
+    pthread_mutex_t oci_mutex;
+    ctr__oci_t *oci;     /* opened on first use */
     pthread_mutex_t cache_mutex;
     struct ctr__config_cache *cache;
 };
@@ -54,3 +58,6 @@ int ctr__runtime_resolve(ctr_runtime_t *rt, const char *id_or_name, char **ret_i
 int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids);
 
 bool ctr__id_valid(const char *id);
+
+/* The OCI runtime backend, opened on first use. */
+int ctr__runtime_oci(ctr_runtime_t *rt, ctr__oci_t **ret);

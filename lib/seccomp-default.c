@@ -257,6 +257,25 @@ static void json_putp(json_object **o)
     json_object_put(*o);
 }
 
+/* Add @v (a new reference; NULL after a failed allocation) as @key. */
+static int add_member(json_object *o, const char *key, json_object *v)
+{
+    if (!v || json_object_object_add(o, key, v) < 0) {
+        json_object_put(v);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+static int push_item(json_object *arr, json_object *v)
+{
+    if (!v || json_object_array_add(arr, v) < 0) {
+        json_object_put(v);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 /* Append every name of the space-separated @list to the array @names. */
 static int add_names(json_object *names, const char *list)
 {
@@ -267,11 +286,8 @@ static int add_names(json_object *names, const char *list)
         size_t n = strcspn(p, " ");
         if (n == 0)
             break;
-        json_object *s = json_object_new_string_len(p, (int)n);
-        if (!s || json_object_array_add(names, s) < 0) {
-            json_object_put(s);
+        if (push_item(names, json_object_new_string_len(p, (int)n)) < 0)
             return -ENOMEM;
-        }
         p += n;
     }
     return 0;
@@ -282,10 +298,12 @@ static int add_entry(json_object *syscalls, const char *const *lists, const char
 {
     _cleanup_(json_putp) json_object *e = json_object_new_object();
     json_object *names = json_object_new_array();
-    if (!e || !names || json_object_object_add(e, "names", names) < 0) {
+    if (!e) {
         json_object_put(names);
         return -ENOMEM;
     }
+    if (add_member(e, "names", names) < 0)
+        return -ENOMEM;
     int r = 0;
     for (size_t i = 0; lists && lists[i] && r >= 0; i++)
         r = add_names(names, lists[i]);
@@ -294,33 +312,25 @@ static int add_entry(json_object *syscalls, const char *const *lists, const char
     if (r < 0)
         return r;
 
-    if (json_object_object_add(e, "action",
-                               json_object_new_string(action == ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO")) < 0)
+    if (add_member(e, "action", json_object_new_string(action == ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO")) < 0)
         return -ENOMEM;
-    if (action == ERRNO && json_object_object_add(e, "errnoRet", json_object_new_int((int)errno_ret)) < 0)
+    if (action == ERRNO && add_member(e, "errnoRet", json_object_new_int((int)errno_ret)) < 0)
         return -ENOMEM;
     if (nargs > 0) {
         json_object *a = json_object_new_array();
-        if (!a || json_object_object_add(e, "args", a) < 0) {
-            json_object_put(a);
+        if (add_member(e, "args", a) < 0)
             return -ENOMEM;
-        }
         for (size_t i = 0; i < nargs; i++) {
             json_object *o = json_object_new_object();
-            if (!o || json_object_array_add(a, o) < 0) {
-                json_object_put(o);
+            if (push_item(a, o) < 0)
                 return -ENOMEM;
-            }
-            if (json_object_object_add(o, "index", json_object_new_int((int)args[i].index)) < 0 ||
-                json_object_object_add(o, "value", json_object_new_uint64(args[i].value)) < 0 ||
-                json_object_object_add(o, "op", json_object_new_string(args[i].op)) < 0)
+            if (add_member(o, "index", json_object_new_int((int)args[i].index)) < 0 ||
+                add_member(o, "value", json_object_new_uint64(args[i].value)) < 0 ||
+                add_member(o, "op", json_object_new_string(args[i].op)) < 0)
                 return -ENOMEM;
         }
     }
-    if (json_object_array_add(syscalls, e) < 0)
-        return -ENOMEM;
-    e = NULL;
-    return 0;
+    return push_item(syscalls, TAKE_PTR(e));
 }
 
 int ctr__seccomp_default_json(const char *const *caps, struct json_object **ret)
@@ -328,29 +338,25 @@ int ctr__seccomp_default_json(const char *const *caps, struct json_object **ret)
     _cleanup_(json_putp) json_object *sc = json_object_new_object();
     if (!sc)
         return -ENOMEM;
-    if (json_object_object_add(sc, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO")) < 0 ||
-        json_object_object_add(sc, "defaultErrnoRet", json_object_new_int(ENOSYS)) < 0)
+    if (add_member(sc, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO")) < 0 ||
+        add_member(sc, "defaultErrnoRet", json_object_new_int(ENOSYS)) < 0)
         return -ENOMEM;
 
 #ifdef NATIVE_SECCOMP_ARCHES
     {
         static const char *const arches[] = { NATIVE_SECCOMP_ARCHES };
         json_object *a = json_object_new_array();
-        if (!a || json_object_object_add(sc, "architectures", a) < 0) {
-            json_object_put(a);
+        if (add_member(sc, "architectures", a) < 0)
             return -ENOMEM;
-        }
         for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
-            if (json_object_array_add(a, json_object_new_string(arches[i])) < 0)
+            if (push_item(a, json_object_new_string(arches[i])) < 0)
                 return -ENOMEM;
     }
 #endif
 
     json_object *syscalls = json_object_new_array();
-    if (!syscalls || json_object_object_add(sc, "syscalls", syscalls) < 0) {
-        json_object_put(syscalls);
+    if (add_member(sc, "syscalls", syscalls) < 0)
         return -ENOMEM;
-    }
 
     int r = add_entry(syscalls, eperm_always, NULL, ERRNO, EPERM, NULL, 0);
     if (r >= 0)

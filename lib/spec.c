@@ -251,8 +251,10 @@ static int set_user(J *process, const struct ctr__user *u)
     return 0;
 }
 
-/* The user: cfg->user (strict), else the spec's process.user, else root.
- * *ret_uid is the uid the process runs as; *ret_home its home or NULL. */
+/* The user: cfg->user (strict: an unknown name fails), else the spec's
+ * process.user (kept as given), else root (a rootfs whose files cannot be
+ * read still runs as 0:0).  @u receives the uid the process runs as and,
+ * when the rootfs has an entry for it, its home. */
 static int resolve_user(J *process, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx,
                         struct ctr__user *u)
 {

@@ -10,5 +10,7 @@
 #include <libctr/ctr-error.h>
 #include <libctr/ctr-runtime.h>
 #include <libctr/ctr-container.h>
+#include <libctr/ctr-lifecycle.h>
+#include <libctr/ctr-io.h>
 
 #endif

@@ -1019,12 +1019,12 @@ static int write_process_json(int dirfd, const char *process_json, bool tty)
     return 0;
 }
 
-int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
-                     const ctr_oci_exec_options_t *opts, int *ret_exit_code)
+/* The exec session in directory dir (open as dfd).  *keep_dir is set when
+ * the session outlives the call (detached). */
+static int exec_session(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+                        const ctr_oci_exec_options_t *opts, const char *session, const char *dir, int dfd,
+                        int *ret_exit_code, bool *keep_dir)
 {
-    if (!rt->conmon_path)
-        return ctr__err(-ENOENT, "conmon not found (looked in PATH, /usr/bin, /usr/libexec/podman); install conmon");
-
     struct relay rl = {
         .sock = -1,
         .in_fd = opts->stdin_fd,
@@ -1036,33 +1036,16 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
     if (r < 0)
         return ctr__err_keep(-EINVAL, "invalid detach keys '%s'", opts->detach_keys);
     bool tty = (opts->flags & CTR_OCI_EXEC_TTY) != 0;
-
-    /* The session's own bundle: RUN_DIR/exec/SESSION. */
-    char session[65];
-    r = ctr__random_id(session);
-    if (r < 0)
-        return ctr__err(r, "getrandom: %s", strerror(-r));
-    session[16] = '\0';
-    _cleanup_free_ char *dir = ctr__asprintf("%s/exec/%s", c->run_dir, session);
-    if (!dir)
-        return ctr__err(-ENOMEM, "out of memory");
-    r = ctr__mkdir_p(dir, 0700);
-    if (r < 0)
-        return ctr__err(r, "creating exec directory %s: %s", dir, strerror(-r));
-    bool keep_dir = false;
-    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) {
-        r = ctr__err(-errno, "opening %s: %m", dir);
-        goto out;
-    }
     r = write_process_json(dfd, opts->process_json, tty);
     if (r < 0)
-        goto out;
+        return r;
 
     _cleanup_free_ char *pidfile = ctr__asprintf("%s/pidfile", dir);
     _cleanup_free_ char *conmon_pidfile = ctr__asprintf("%s/conmon.pid", dir);
     _cleanup_free_ char *spec = ctr__asprintf("%s/process.json", dir);
     _cleanup_free_ char *oci_log = ctr__asprintf("%s/oci-log", dir);
+    if (!pidfile || !conmon_pidfile || !spec || !oci_log)
+        return ctr__err(-ENOMEM, "out of memory");
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%u", opts->timeout);
     struct conmon_argv a = { 0 };
@@ -1077,14 +1060,14 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
     argv_add(&a, "-b");
     argv_add(&a, dir);
     argv_add(&a, "-p");
-    argv_add(&a, pidfile ? pidfile : "");
+    argv_add(&a, pidfile);
     argv_add(&a, "--full-attach");
     argv_add(&a, "-l");
     argv_add(&a, "none");
     argv_add(&a, "--log-level");
     argv_add(&a, "warn");
     argv_add(&a, "--conmon-pidfile");
-    argv_add(&a, conmon_pidfile ? conmon_pidfile : "");
+    argv_add(&a, conmon_pidfile);
     if (tty)
         argv_add(&a, "-t");
     if (opts->stdin_fd >= 0)
@@ -1096,37 +1079,27 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
     argv_add(&a, "-e");
     argv_add(&a, "--exec-attach");
     argv_add(&a, "--exec-process-spec");
-    argv_add(&a, spec ? spec : "");
+    argv_add(&a, spec);
     argv_add_runtime_args(&a, rt, oci_log);
     _cleanup_strv_ char **argv = a.v;
-    if (a.err < 0 || !pidfile || !conmon_pidfile || !spec || !oci_log) {
-        r = ctr__err(-ENOMEM, "out of memory");
-        goto out;
-    }
+    if (a.err < 0)
+        return ctr__err(-ENOMEM, "out of memory");
 
     int sync[2], start[2], attach[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
-        r = ctr__err(-errno, "socketpair: %m");
-        goto out;
-    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+        return ctr__err(-errno, "socketpair: %m");
     _cleanup_close_ int sync_parent = sync[0], sync_child = sync[1];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, start) < 0) {
-        r = ctr__err(-errno, "socketpair: %m");
-        goto out;
-    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, start) < 0)
+        return ctr__err(-errno, "socketpair: %m");
     _cleanup_close_ int start_parent = start[0], start_child = start[1];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, attach) < 0) {
-        r = ctr__err(-errno, "socketpair: %m");
-        goto out;
-    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, attach) < 0)
+        return ctr__err(-errno, "socketpair: %m");
     _cleanup_close_ int attach_parent = attach[0], attach_child = attach[1];
 
     /* First start byte: read by conmon before it forks. */
     r = write_start_byte(start_parent);
-    if (r < 0) {
-        r = ctr__err(r, "writing to conmon's start pipe: %s", strerror(-r));
-        goto out;
-    }
+    if (r < 0)
+        return ctr__err(r, "writing to conmon's start pipe: %s", strerror(-r));
     static const char *const env[] = { "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4", "_OCI_ATTACHPIPE=5", NULL };
     int child_fds[] = { sync_child, start_child, attach_child };
     r = spawn_conmon(rt, argv, dir, child_fds, 3, env);
@@ -1137,12 +1110,11 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
     ctr__closep(&attach_child);
     attach_child = -1;
     if (r < 0)
-        goto out;
+        return r;
 
     /* Pin the session's monitor so that we can wait for it to finish. */
-    ctr_oci_container_t mon = *c;
-    mon.monitor_pid = read_pid_file(dfd, "conmon.pid");
-    _cleanup_close_ int mon_fd = mon.monitor_pid > 0 ? pidfd_open_(mon.monitor_pid) : -1;
+    pid_t mon_pid = read_pid_file(dfd, "conmon.pid");
+    _cleanup_close_ int mon_fd = mon_pid > 0 ? pidfd_open_(mon_pid) : -1;
 
     /* conmon says the attach socket exists. */
     int data;
@@ -1152,24 +1124,18 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
         _cleanup_free_ char *msg = NULL;
         if (read_sync(sync_parent, deadline_after(1000), &d2, &msg) == 0 && d2 < 0) {
             _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, msg);
-            r = ctr__err(-EIO, "%s", why ? why : "out of memory");
-        } else {
-            r = ctr__err(-EIO, "%s exec %.12s: conmon exited before the session was set up", rt->runtime_name, c->id);
+            return ctr__err(-EIO, "%s", why ? why : "out of memory");
         }
-        goto out;
+        return ctr__err(-EIO, "%s exec %.12s: conmon exited before the session was set up", rt->runtime_name, c->id);
     }
     _cleanup_close_ int sock = -1;
     r = connect_attach(dir, &sock);
-    if (r < 0) {
-        r = ctr__err(-EIO, "connecting to the exec session's attach socket: %s", strerror(-r));
-        goto out;
-    }
+    if (r < 0)
+        return ctr__err(-EIO, "connecting to the exec session's attach socket: %s", strerror(-r));
     /* Second start byte: conmon's child runs `runtime exec` now. */
     r = write_start_byte(start_parent);
-    if (r < 0) {
-        r = ctr__err(-EIO, "conmon exited before the exec started");
-        goto out;
-    }
+    if (r < 0)
+        return ctr__err(-EIO, "conmon exited before the exec started");
 
     rl.sock = sock;
     rl.sync_fd = sync_parent;
@@ -1177,16 +1143,16 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
     sigpipe_block(&g);
     r = relay_run(&rl);
     sigpipe_restore(&g);
+    _cleanup_free_ char *sync_message = TAKE_PTR(rl.sync_message);
     if (r == RELAY_DETACHED) {
         /* The session goes on; its directory stays until the container's
          * run directory is removed. */
-        keep_dir = true;
-        goto out;
+        *keep_dir = true;
+        return r;
     }
-    if (r < 0) {
-        r = ctr__err(r, "exec: relaying the process's streams: %s", strerror(-r));
-        goto out;
-    }
+    if (r < 0)
+        return ctr__err(r, "exec: relaying the process's streams: %s", strerror(-r));
+
     /* The socket ended; the exit status may still be on its way. */
     while (rl.sync_fd >= 0 && rl.n_sync < 2 && !rl.sync_message) {
         struct pollfd p = { .fd = rl.sync_fd, .events = POLLIN };
@@ -1197,12 +1163,16 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
             break;
         relay_sync(&rl);
     }
+    if (rl.sync_message) {
+        free(sync_message);
+        sync_message = TAKE_PTR(rl.sync_message);
+    }
 
-    if (rl.sync_message || rl.sync_error < 0) {
-        if (rl.sync_message && streq(rl.sync_message, "command timed out")) {
+    if (sync_message || rl.sync_error < 0) {
+        if (sync_message && streq(sync_message, "command timed out"))
             r = ctr__err(-ETIMEDOUT, "exec in %.12s: killed after %u s", c->id, opts->timeout);
-        } else {
-            _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, rl.sync_message);
+        else {
+            _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, sync_message);
             r = ctr__err(-EIO, "%s", why ? why : "out of memory");
         }
     } else if (rl.n_sync < 2) {
@@ -1224,9 +1194,35 @@ int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_contain
             ;
         pidfd_reap(mon_fd);
     }
+    return r;
+}
 
-out:
-    free(rl.sync_message);
+int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+                     const ctr_oci_exec_options_t *opts, int *ret_exit_code)
+{
+    if (!rt->conmon_path)
+        return ctr__err(-ENOENT, "conmon not found (looked in PATH, /usr/bin, /usr/libexec/podman); install conmon");
+
+    /* The session's own bundle: RUN_DIR/exec/SESSION. */
+    char session[65];
+    int r = ctr__random_id(session);
+    if (r < 0)
+        return ctr__err(r, "getrandom: %s", strerror(-r));
+    session[16] = '\0';
+    _cleanup_free_ char *dir = ctr__asprintf("%s/exec/%s", c->run_dir, session);
+    if (!dir)
+        return ctr__err(-ENOMEM, "out of memory");
+    r = ctr__mkdir_p(dir, 0700);
+    if (r < 0)
+        return ctr__err(r, "creating exec directory %s: %s", dir, strerror(-r));
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        r = ctr__err(-errno, "opening %s: %m", dir);
+        ctr__rm_rf(dir);
+        return r;
+    }
+    bool keep_dir = false;
+    r = exec_session(rt, c, opts, session, dir, dfd, ret_exit_code, &keep_dir);
     if (!keep_dir)
         ctr__rm_rf(dir);
     return r;

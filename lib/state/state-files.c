@@ -123,10 +123,10 @@ static int random_name(char *buf, size_t size, const char *prefix)
     return 0;
 }
 
+/* Seconds since the last modification (for a link: its creation). */
 static int64_t age_sec(const struct stat *st)
 {
-    time_t t = st->st_mtime > st->st_ctime ? st->st_mtime : st->st_ctime;
-    return (int64_t)time(NULL) - (int64_t)t;
+    return (int64_t)time(NULL) - (int64_t)st->st_mtime;
 }
 
 /* ------------------------------------------------------------------------- */

@@ -306,8 +306,10 @@ typedef struct ctr_oci_backend {
      * seconds at most) and its exit file is gone.  The bundle and run
      * directories themselves stay (they belong to libctr).
      * @param flags #CTR_OCI_REMOVE_FORCE kills a running or paused container.
-     * @return 0; -ENOENT (unknown to the runtime; the backend's files are
-     *         still released); -EBUSY (running without force); -EIO.
+     * @return 0 (also for a container unknown to the runtime with
+     *         #CTR_OCI_REMOVE_FORCE); -ENOENT (unknown to the runtime, without
+     *         force; the backend's files are still released); -EBUSY (running
+     *         without force); -EIO.
      */
     int (*remove)(void *handle, const ctr_oci_container_t *ctr, uint64_t flags);
     /** Freeze every process of the container. @return 0; -ENOENT; -EBUSY; -EOPNOTSUPP; -EIO. */

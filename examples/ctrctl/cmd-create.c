@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ctrctl create, and the options it shares with run. */
+#include "ctrctl.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char create_usage[] =
+    "Usage: ctrctl create [OPTIONS] (--rootfs DIR | IMAGE) [COMMAND [ARG...]]\n\n"
+    "Create a container but do not start it; print its ID.\n\n";
+static const char run_usage[] =
+    "Usage: ctrctl run [OPTIONS] (--rootfs DIR | IMAGE) [COMMAND [ARG...]]\n\n"
+    "Run a command in a new container; exit with its exit code.\n\n";
+static const char common_usage[] =
+    "      --rootfs DIR            use DIR as the root file system (no IMAGE then)\n"
+    "      --name NAME             name the container\n"
+    "  -e, --env KEY[=VALUE]       set an environment variable (repeatable)\n"
+    "  -l, --label KEY=VALUE       set a label (repeatable)\n"
+    "  -u, --user USER[:GROUP]     run as this user\n"
+    "  -w, --workdir DIR           working directory in the container\n"
+    "      --hostname NAME         host name in the container\n"
+    "  -i, --interactive           keep stdin open\n"
+    "  -t, --tty                   allocate a pseudo-terminal\n"
+    "      --read-only             mount the root file system read-only\n"
+    "      --privileged            all capabilities and devices, no seccomp\n"
+    "      --stop-signal SIGNAL    signal to stop the container (default TERM)\n"
+    "      --stop-timeout SECONDS  wait before killing on stop (default 10)\n";
+
+static const char run_extra_usage[] =
+    "      --rm                    remove the container when it exits\n"
+    "  -d, --detach                run in the background and print the ID\n"
+    "      --detach-keys KEYS      keys to detach (default ctrl-p,ctrl-q)\n";
+
+enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, OPT_STOP_SIGNAL,
+       OPT_STOP_TIMEOUT, OPT_RM, OPT_DETACH_KEYS };
+
+static const struct option create_options[] = {
+    { "rootfs", required_argument, NULL, OPT_ROOTFS },
+    { "name", required_argument, NULL, OPT_NAME },
+    { "env", required_argument, NULL, 'e' },
+    { "label", required_argument, NULL, 'l' },
+    { "user", required_argument, NULL, 'u' },
+    { "workdir", required_argument, NULL, 'w' },
+    { "hostname", required_argument, NULL, OPT_HOSTNAME },
+    { "interactive", no_argument, NULL, 'i' },
+    { "tty", no_argument, NULL, 't' },
+    { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "privileged", no_argument, NULL, OPT_PRIVILEGED },
+    { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+    { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+    { "help", no_argument, NULL, 'h' },
+    /* run only, from here */
+    { "rm", no_argument, NULL, OPT_RM },
+    { "detach", no_argument, NULL, 'd' },
+    { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
+    { NULL, 0, NULL, 0 },
+};
+#define N_CREATE_OPTIONS 14 /* entries before the run-only ones */
+
+/* -e KEY without a value takes the variable from ctrctl's environment (podman). */
+static int push_env(create_args_t *a, const char *kv)
+{
+    if (strchr(kv, '=') || !getenv(kv))
+        return strchr(kv, '=') ? strv_push(&a->env, kv) : 0;
+    size_t n = strlen(kv) + strlen(getenv(kv)) + 2;
+    char *buf = malloc(n);
+    if (!buf)
+        return ctrctl_error("out of memory"), -1;
+    snprintf(buf, n, "%s=%s", kv, getenv(kv));
+    int r = strv_push(&a->env, buf);
+    free(buf);
+    return r;
+}
+
+static int parse_option(create_args_t *a, int o, const char *verb)
+{
+    long n;
+    switch (o) {
+    case OPT_ROOTFS: a->o.rootfs = optarg; return 0;
+    case OPT_NAME: a->o.name = optarg; return 0;
+    case 'e': return push_env(a, optarg) < 0 ? EXIT_ENGINE : 0;
+    case 'l': return strv_push(&a->labels, optarg) < 0 ? EXIT_ENGINE : 0;
+    case 'u': a->o.user = optarg; return 0;
+    case 'w': a->o.workdir = optarg; return 0;
+    case OPT_HOSTNAME: a->o.hostname = optarg; return 0;
+    case 'i': a->interactive = true; return 0;
+    case 't': a->tty = true; return 0;
+    case OPT_READ_ONLY: a->o.flags |= CTR_CREATE_READ_ONLY; return 0;
+    case OPT_PRIVILEGED: a->o.flags |= CTR_CREATE_PRIVILEGED; return 0;
+    case OPT_STOP_SIGNAL: return parse_signal(optarg, &a->o.stop_signal);
+    case OPT_STOP_TIMEOUT:
+        if (parse_uint("--stop-timeout", optarg, 1000000, &n))
+            return EXIT_ENGINE;
+        a->o.stop_timeout = (int)n;
+        return 0;
+    case OPT_RM: a->rm = true; return 0;
+    case 'd': a->detach = true; return 0;
+    case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;
+    default: return ctrctl_bad_usage(verb);
+    }
+}
+
+int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
+{
+    static struct option create_only[N_CREATE_OPTIONS + 1];
+    const ctr_container_options_t init = CTR_CONTAINER_OPTIONS_INIT;
+    a->o = init;
+    memcpy(create_only, create_options, sizeof create_only - sizeof create_only[0]);
+    /* "+": options stop at the first non-option, the image or the command. */
+    const char *shortopts = run ? "+de:hil:tu:w:" : "+e:hil:tu:w:";
+    int o, r;
+    while ((o = getopt_long(argc, argv, shortopts, run ? create_options : create_only, NULL)) != -1) {
+        if (o == 'h') {
+            printf("%s%s%s", run ? run_usage : create_usage, common_usage, run ? run_extra_usage : "");
+            return 1;
+        }
+        if ((r = parse_option(a, o, argv[0])))
+            return r;
+    }
+    if (!a->o.rootfs) {
+        if (optind >= argc)
+            return ctrctl_error("%s needs --rootfs DIR or an IMAGE", argv[0]);
+        a->o.image = argv[optind++];
+    }
+    for (; optind < argc; optind++)
+        if (strv_push(&a->command, argv[optind]) < 0)
+            return EXIT_ENGINE;
+    a->o.command = (const char *const *)a->command.v;
+    a->o.env = (const char *const *)a->env.v;
+    a->o.labels = (const char *const *)a->labels.v;
+    if (a->interactive)
+        a->o.flags |= CTR_CREATE_STDIN;
+    if (a->tty)
+        a->o.flags |= CTR_CREATE_TERMINAL;
+    if (a->rm && a->detach)
+        return ctrctl_error("--rm with --detach is not supported: libctr has no way to remove a container "
+                            "when it exits without a process waiting for it");
+    return 0;
+}
+
+void create_args_clear(create_args_t *a)
+{
+    strv_clear(&a->env);
+    strv_clear(&a->labels);
+    strv_clear(&a->command);
+}
+
+int cmd_create(ctrctl_t *g, int argc, char **argv)
+{
+    create_args_t a = { .o = CTR_CONTAINER_OPTIONS_INIT };
+    ctr_container_t *c = NULL;
+    int r = create_args_parse(&a, argc, argv, false);
+    if (r == 0 && !(r = ctrctl_open(g))) {
+        if (ctr_container_create(&c, g->rt, &a.o) < 0)
+            r = ctrctl_fail();
+        else
+            printf("%s\n", ctr_container_id(c));
+    }
+    ctr_container_unref(c);
+    create_args_clear(&a);
+    return r == 1 ? 0 : r;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ctrctl: main, global options, dispatch to the verbs. */
+#include "ctrctl.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct verb {
+    const char *name;
+    ctrctl_verb_fn fn;
+    const char *summary;
+} verbs[] = {
+    { "attach", cmd_attach, "Attach to a running container" },
+    { "create", cmd_create, "Create a container but do not start it" },
+    { "exec", cmd_exec, "Run a process in a running container" },
+    { "inspect", cmd_inspect, "Display the configuration and state of containers" },
+    { "kill", cmd_kill, "Send a signal to containers" },
+    { "logs", cmd_logs, "Fetch the logs of a container" },
+    { "pause", cmd_pause, "Pause all the processes of containers" },
+    { "ps", cmd_ps, "List containers" },
+    { "rm", cmd_rm, "Remove containers" },
+    { "run", cmd_run, "Run a command in a new container" },
+    { "start", cmd_start, "Start containers" },
+    { "stop", cmd_stop, "Stop containers" },
+    { "unpause", cmd_unpause, "Unpause the processes of containers" },
+    { "wait", cmd_wait, "Wait for containers to exit and print their exit codes" },
+};
+
+static void usage(FILE *f)
+{
+    fputs("Usage: ctrctl [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARG...]\n"
+          "\n"
+          "Manage containers with libctr.\n"
+          "\n"
+          "Global options:\n"
+          "      --root DIR              persistent root (default /var/lib/libctr)\n"
+          "      --runroot DIR           run root (default /run/libctr)\n"
+          "      --state-backend NAME    files (default) or tdb\n"
+          "      --runtime NAME|PATH     OCI runtime (default runc)\n"
+          "      --conmon PATH           conmon binary\n"
+          "      --storage-driver NAME   overlay (default) or vfs\n"
+          "      --log-level LEVEL       error, warn, info or debug (to stderr)\n"
+          "  -h, --help                  this help\n"
+          "      --version               print the version\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fputs("\nRun 'ctrctl COMMAND --help' for a command's options.\n", f);
+}
+
+int ctrctl_fail(void)
+{
+    const ctr_error_t *e = ctr_error_last();
+    if (e->message[0])
+        fprintf(stderr, "Error: %s\n", e->message);
+    else
+        fprintf(stderr, "Error: %s\n", ctr_strerror(e->code));
+    return EXIT_ENGINE;
+}
+
+int ctrctl_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("Error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_ENGINE;
+}
+
+int ctrctl_help(const char *text)
+{
+    fputs(text, stdout);
+    return 0;
+}
+
+int ctrctl_bad_usage(const char *verb)
+{
+    fprintf(stderr, "See 'ctrctl %s --help'.\n", verb);
+    return EXIT_ENGINE;
+}
+
+static void log_to_stderr(int level, const char *message, void *userdata)
+{
+    static const char *const names[] = { [3] = "error", [4] = "warn", [5] = "notice", [6] = "info", [7] = "debug" };
+    const char *name = level >= 3 && level <= 7 ? names[level] : "log";
+    fprintf(stderr, "ctrctl: %s: %s\n", name, message);
+}
+
+int ctrctl_open(ctrctl_t *g)
+{
+    if (g->rt)
+        return 0;
+    if (g->log_level > 0) {
+        g->ro.log_fn = log_to_stderr;
+        g->ro.log_level = g->log_level;
+    }
+    if (ctr_runtime_new(&g->rt, &g->ro) < 0)
+        return ctrctl_fail();
+    return 0;
+}
+
+int ctrctl_lookup(ctrctl_t *g, const char *name, ctr_container_t **ret)
+{
+    int r = ctrctl_open(g);
+    if (r)
+        return r;
+    if (ctr_runtime_lookup(g->rt, name, ret) < 0)
+        return ctrctl_fail();
+    return 0;
+}
+
+static int parse_log_level(const char *s)
+{
+    static const struct {
+        const char *name;
+        int level;
+    } levels[] = { { "error", CTR_LOG_ERROR }, { "warn", CTR_LOG_WARNING }, { "warning", CTR_LOG_WARNING },
+                   { "info", CTR_LOG_INFO }, { "debug", CTR_LOG_DEBUG } };
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (strcmp(s, levels[i].name) == 0)
+            return levels[i].level;
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ROOT = 256, OPT_RUNROOT, OPT_BACKEND, OPT_RUNTIME, OPT_CONMON, OPT_DRIVER, OPT_LOG, OPT_VERSION };
+    static const struct option options[] = {
+        { "root", required_argument, NULL, OPT_ROOT },
+        { "runroot", required_argument, NULL, OPT_RUNROOT },
+        { "state-backend", required_argument, NULL, OPT_BACKEND },
+        { "runtime", required_argument, NULL, OPT_RUNTIME },
+        { "conmon", required_argument, NULL, OPT_CONMON },
+        { "storage-driver", required_argument, NULL, OPT_DRIVER },
+        { "log-level", required_argument, NULL, OPT_LOG },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    ctrctl_t g = { .ro = CTR_RUNTIME_OPTIONS_INIT };
+    int o;
+    while ((o = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+        switch (o) {
+        case OPT_ROOT: g.ro.root = optarg; break;
+        case OPT_RUNROOT: g.ro.run_root = optarg; break;
+        case OPT_BACKEND: g.ro.state_backend = optarg; break;
+        case OPT_RUNTIME: g.ro.oci_runtime = optarg; break;
+        case OPT_CONMON: g.ro.conmon_path = optarg; break;
+        case OPT_DRIVER: g.ro.storage_driver = optarg; break;
+        case OPT_LOG:
+            g.log_level = parse_log_level(optarg);
+            if (g.log_level < 0)
+                return ctrctl_error("invalid log level \"%s\": use error, warn, info or debug", optarg);
+            break;
+        case 'h': usage(stdout); return 0;
+        case OPT_VERSION: printf("ctrctl (libctr) %s\n", CTRCTL_VERSION); return 0;
+        default: usage(stderr); return EXIT_ENGINE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_ENGINE;
+    }
+    const char *name = argv[optind];
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (strcmp(name, verbs[i].name) != 0)
+            continue;
+        int vargc = argc - optind;
+        char **vargv = argv + optind;
+        optind = 0; /* reinitialize getopt for the verb's options */
+        int r = verbs[i].fn(&g, vargc, vargv);
+        ctr_runtime_unref(g.rt);
+        return r;
+    }
+    return ctrctl_error("unknown command \"%s\": run 'ctrctl --help' for the list", name);
+}

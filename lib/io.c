@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A container's streams: attach through the monitor's socket, terminal
+ * resize, and the k8s-file log. */
+#include <fcntl.h>
+#include <libctr/ctr-io.h>
+#include <sys/syscall.h>
+
+#include "detach-keys.h"
+#include "error.h"
+#include "lifecycle.h"
+#include "logs.h"
+
+static const size_t attach_size[] = { [1] = sizeof(ctr_attach_options_t) };
+static const size_t logs_size[] = { [1] = sizeof(ctr_logs_options_t) };
+
+CTR_EXPORT int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(opts);
+    if (version < 1 || version > CTR_ATTACH_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "attach options version %u is not supported", version);
+    memset(opts, 0, attach_size[version]);
+    opts->version = version;
+    opts->stdin_fd = opts->stdout_fd = opts->stderr_fd = -1;
+    return 0;
+}
+
+CTR_EXPORT int ctr_logs_options_init(ctr_logs_options_t *opts, unsigned int version)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(opts);
+    if (version < 1 || version > CTR_LOGS_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "logs options version %u is not supported", version);
+    memset(opts, 0, logs_size[version]);
+    opts->version = version;
+    opts->tail = -1;
+    return 0;
+}
+
+/* Lock, check the state is one of allowed (bit mask of states), copy the
+ * descriptor out, unlock. */
+static int describe(ctr_container_t *c, unsigned allowed, const char *what, struct ctr__desc *d, ctr__oci_t **oci)
+{
+    int r = ctr__container_lock(c);
+    if (r < 0)
+        return r;
+    if (!(allowed & (1u << c->st.state)))
+        r = ctr__err(-EBUSY, CTR_CFMT " is %s: %s", CTR_CARG(c), ctr_state_name(c->st.state), what);
+    if (r == 0)
+        r = ctr__lifecycle_desc(c, d);
+    ctr__container_unlock(c);
+    if (r == 0)
+        r = ctr__runtime_oci(c->rt, oci);
+    return r;
+}
+
+CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options_t *opts)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(c);
+    CTR_CHECK_ARG(opts);
+    if (opts->version < 1 || opts->version > CTR_ATTACH_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "attach options version %u is not supported", opts->version);
+    ctr_attach_options_t o;
+    ctr_attach_options_init(&o, CTR_ATTACH_OPTIONS_VERSION);
+    memcpy(&o, opts, attach_size[opts->version]);
+    if (o.flags & ~(uint64_t)CTR_ATTACH_CLOSE_STDIN)
+        return ctr__err(-EINVAL, "unknown attach flags 0x%llx", (unsigned long long)o.flags);
+    const char *keys = o.detach_keys ? o.detach_keys : "ctrl-p,ctrl-q";
+    unsigned char parsed[32];
+    size_t n;
+    int r = ctr__detach_keys_parse(keys, parsed, &n);
+    if (r < 0)
+        return r;
+    _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
+    ctr__oci_t *oci = NULL;
+    r = describe(c, (1u << CTR_STATE_CREATED) | (1u << CTR_STATE_RUNNING), "attach needs a created or running container",
+                 &d, &oci);
+    if (r < 0)
+        return r;
+    ctr_oci_attach_options_t ao = {
+        .version = CTR_OCI_BACKEND_VERSION,
+        .stdin_fd = o.stdin_fd,
+        .stdout_fd = o.stdout_fd,
+        .stderr_fd = o.stderr_fd,
+        .detach_keys = keys,
+        .flags = 0,
+    };
+    r = ctr__oci_attach(oci, &d.oci, &ao);
+    return r;
+}
+
+CTR_EXPORT int ctr_container_resize(ctr_container_t *c, unsigned int height, unsigned int width)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(c);
+    if (height == 0 || width == 0 || height > 65535 || width > 65535)
+        return ctr__err(-EINVAL, "invalid terminal size %ux%u", height, width);
+    if (!(c->cfg->flags & CTR_CREATE_TERMINAL))
+        return ctr__err(-EOPNOTSUPP, CTR_CFMT " has no terminal", CTR_CARG(c));
+    _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
+    ctr__oci_t *oci = NULL;
+    int r = describe(c, (1u << CTR_STATE_CREATED) | (1u << CTR_STATE_RUNNING) | (1u << CTR_STATE_PAUSED),
+                     "only a live container's terminal can be resized", &d, &oci);
+    if (r < 0)
+        return r;
+    return ctr__oci_resize(oci, &d.oci, height, width);
+}
+
+struct logs_ctx {
+    ctr_log_line_fn fn;
+    void *userdata;
+};
+
+static int logs_cb(int stream, int64_t timestamp, const char *msg, size_t len, void *userdata)
+{
+    struct logs_ctx *x = userdata;
+    return x->fn(stream == CTR__LOG_STDERR ? CTR_STREAM_STDERR : CTR_STREAM_STDOUT, timestamp, msg, len,
+                 x->userdata);
+}
+
+CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *opts, ctr_log_line_fn fn,
+                                  void *userdata)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(c);
+    CTR_CHECK_ARG(opts);
+    CTR_CHECK_ARG(fn);
+    if (opts->version < 1 || opts->version > CTR_LOGS_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "logs options version %u is not supported", opts->version);
+    ctr_logs_options_t o;
+    ctr_logs_options_init(&o, CTR_LOGS_OPTIONS_VERSION);
+    memcpy(&o, opts, logs_size[opts->version]);
+    if (o.flags & ~(uint64_t)(CTR_LOGS_FOLLOW | CTR_LOGS_STDOUT | CTR_LOGS_STDERR))
+        return ctr__err(-EINVAL, "unknown logs flags 0x%llx", (unsigned long long)o.flags);
+    if (o.since < 0 || o.until < 0)
+        return ctr__err(-EINVAL, "negative log time bound");
+
+    /* Follow until the monitor exits: it drains the container's output
+     * into the log before it goes. */
+    int r = ctr__container_lock(c);
+    if (r < 0)
+        return r;
+    pid_t monitor = (c->st.state == CTR_STATE_CREATED || c->st.state == CTR_STATE_RUNNING ||
+                     c->st.state == CTR_STATE_PAUSED || c->st.state == CTR_STATE_STOPPING)
+                        ? c->st.conmon_pid
+                        : 0;
+    ctr__container_unlock(c);
+    _cleanup_close_ int stop_fd = -1;
+    bool follow = (o.flags & CTR_LOGS_FOLLOW) != 0;
+    if (follow && monitor > 0) {
+        stop_fd = (int)syscall(SYS_pidfd_open, monitor, 0);
+        if (stop_fd < 0)
+            follow = false; /* the monitor is already gone: nothing more will come */
+    } else {
+        follow = false;
+    }
+    struct ctr__logs_opts lo = CTR__LOGS_OPTS_INIT;
+    lo.since = o.since;
+    lo.until = o.until;
+    lo.tail = o.tail < 0 ? -1 : o.tail;
+    lo.follow = follow;
+    lo.stop_fd = stop_fd;
+    lo.streams = ((o.flags & CTR_LOGS_STDOUT) ? CTR__LOG_STDOUT : 0) | ((o.flags & CTR_LOGS_STDERR) ? CTR__LOG_STDERR : 0);
+    struct logs_ctx x = { fn, userdata };
+    r = ctr__logs_read(c->cfg->log_path, &lo, logs_cb, &x);
+    if (r == -ENOENT && !follow)
+        return 0; /* no output yet */
+    return r;
+}
