@@ -74,8 +74,55 @@ static int cleanup_locked(ctr_container_t *c)
     return 0;
 }
 
+/* conmon writes a last line without a newline with the tag P (partial).  A
+ * later run would continue that message; end it with an empty F line of the
+ * same stream so each run's output stands alone.  The streams interleave, so
+ * the last line of each stream is looked up in the log's tail. */
+static void end_partial_log_line(ctr_container_t *c)
+{
+    _cleanup_close_ int fd = open(c->cfg->log_path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 2)
+        return;
+    char buf[16384];
+    off_t off = st.st_size > (off_t)sizeof buf - 1 ? st.st_size - (off_t)sizeof buf + 1 : 0;
+    ssize_t n = pread(fd, buf, (size_t)(st.st_size - off), off);
+    if (n < 2)
+        return;
+    buf[n] = '\0';
+    char last_tag[2] = { 0, 0 }; /* stdout, stderr */
+    char *line = buf;
+    if (off > 0) { /* skip the first, cut line */
+        line = strchr(buf, '\n');
+        if (!line)
+            return;
+        line++;
+    }
+    for (char *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        char *sp1 = memchr(line, ' ', (size_t)(nl - line));
+        if (!sp1 || nl - sp1 < 9)
+            continue;
+        int stream = strncmp(sp1 + 1, "stdout ", 7) == 0 ? 0 : strncmp(sp1 + 1, "stderr ", 7) == 0 ? 1 : -1;
+        if (stream >= 0)
+            last_tag[stream] = sp1[8];
+    }
+    static const char *const names[] = { "stdout", "stderr" };
+    for (int i = 0; i < 2; i++) {
+        if (last_tag[i] != 'P')
+            continue;
+        char ts[64], out[128];
+        ctr__format_time(ctr__now_ns(), ts, sizeof ts);
+        int len = snprintf(out, sizeof out, "%s %s F \n", ts, names[i]);
+        if (len > 0 && len < (int)sizeof out)
+            (void)!write(fd, out, (size_t)len);
+    }
+}
+
 static void record_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
 {
+    end_partial_log_line(c);
     c->st.state = CTR_STATE_EXITED;
     c->st.exit_code = ex->exit_code;
     c->st.oom_killed = ex->oom_killed != 0;
@@ -310,6 +357,9 @@ static int start_locked(ctr_container_t *c)
     ctr__oci_t *oci = NULL;
     if ((r = ctr__runtime_oci(c->rt, &oci)) < 0 || (r = ctr__lifecycle_desc(c, &d)) < 0)
         return r;
+    /* Stamp the start before it happens: a short-lived process may finish
+     * (and its exit be recorded) before the runtime's start returns. */
+    c->st.started = ctr__now_ns();
     r = ctr__oci_start(oci, &d.oci);
     if (r < 0) {
         /* The process may have failed to exec: take the exit, if any. */
@@ -324,7 +374,6 @@ static int start_locked(ctr_container_t *c)
         return r;
     }
     c->st.state = CTR_STATE_RUNNING;
-    c->st.started = ctr__now_ns();
     return ctr__container_save(c);
 }
 

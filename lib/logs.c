@@ -213,7 +213,7 @@ struct reader {
     size_t size, len;   /* buf holds [offset, offset + len) of the file */
     size_t scanned;     /* buf[0..scanned) has no newline */
     bool discarding;    /* inside an over-long line */
-    uint64_t threshold; /* messages ending at a line before this offset are skipped (tail) */
+    uint64_t threshold; /* messages with a lower key are skipped (tail_find_start()) */
     struct pending pend[3];
 
     unsigned long malformed;
@@ -668,7 +668,7 @@ static int check_replaced(struct reader *r, const char *path, int ino, int *wd)
         k = process_fragment(r);
     if (k < 0)
         return k;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT)
             return 0;
@@ -783,7 +783,7 @@ int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log
             return ctr__err(-errno, "logs: inotify watch %s: %m", dir);
     }
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return ctr__err(-errno, "logs: open %s: %m", path);
     struct stat st;

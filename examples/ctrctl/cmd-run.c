@@ -31,16 +31,27 @@ static void *attach_thread(void *userdata)
     return NULL;
 }
 
-static int attach_begin(ctrctl_t *g, ctr_container_t *c, struct attach_job *j)
+static void attach_free(struct attach_job *j)
 {
-    int r = ctrctl_lookup(g, ctr_container_id(c), &j->c);
-    if (r)
-        return r;
+    sem_destroy(&j->armed);
+    ctr_container_unref(j->c);
+    free(j->error);
+    free(j);
+}
+
+static int attach_begin(ctrctl_t *g, ctr_container_t *c, const ctr_attach_options_t *o, struct attach_job **ret)
+{
+    struct attach_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return ctrctl_error("out of memory");
+    j->o = *o;
     sem_init(&j->armed, 0, 0);
-    if ((r = pthread_create(&j->thread, NULL, attach_thread, j))) {
-        sem_destroy(&j->armed);
-        j->c = ctr_container_unref(j->c);
-        return ctrctl_error("pthread_create: %s", strerror(r));
+    int r = ctrctl_lookup(g, ctr_container_id(c), &j->c);
+    if (r == 0 && (r = pthread_create(&j->thread, NULL, attach_thread, j)))
+        r = ctrctl_error("pthread_create: %s", strerror(r));
+    if (r) {
+        attach_free(j);
+        return r;
     }
     while (sem_wait(&j->armed) < 0)
         ;
@@ -49,20 +60,25 @@ static int attach_begin(ctrctl_t *g, ctr_container_t *c, struct attach_job *j)
      * monitor's socket is connected; output printed before that is not
      * relayed.  Give the thread a moment to connect before starting. */
     usleep(20 * 1000);
+    *ret = j;
     return 0;
 }
 
 /* Join the attach thread: its result (0, CTR_ATTACH_DETACHED, or a
- * negative errno with the message printed). */
-static int attach_end(struct attach_job *j)
+ * negative errno with the message printed).  With abandon (the relay may
+ * never end), leave the thread to the process's exit instead. */
+static int attach_end(struct attach_job *j, bool abandon)
 {
+    if (abandon) {
+        pthread_detach(j->thread);
+        return 0;
+    }
     pthread_join(j->thread, NULL);
-    sem_destroy(&j->armed);
-    if (j->r < 0)
-        fprintf(stderr, "Error: %s\n", j->error ? j->error : ctr_strerror(j->r));
-    free(j->error);
-    j->c = ctr_container_unref(j->c);
-    return j->r;
+    int r = j->r;
+    if (r < 0)
+        fprintf(stderr, "Error: %s\n", j->error ? j->error : ctr_strerror(r));
+    attach_free(j);
+    return r;
 }
 
 /* The container's exit code, as ctrctl's. */
@@ -94,19 +110,23 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
         return EXIT_ENGINE;
     /* With a terminal, the output comes through attach; without one, from
      * the log (complete, each stream apart), and attach only feeds stdin. */
-    struct attach_job j = { .o = CTR_ATTACH_OPTIONS_INIT, .r = 0 };
-    j.o.stdin_fd = interactive ? STDIN_FILENO : -1;
-    j.o.stdout_fd = tty ? STDOUT_FILENO : -1;
-    j.o.stderr_fd = tty ? STDOUT_FILENO : -1;
-    j.o.detach_keys = tty ? detach_keys : "";
-    j.o.flags = CTR_ATTACH_CLOSE_STDIN;
-    bool attaching = tty || interactive;
-    int r = attaching ? attach_begin(g, c, &j) : 0;
+    ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
+    ao.stdin_fd = interactive ? STDIN_FILENO : -1;
+    ao.stdout_fd = tty ? STDOUT_FILENO : -1;
+    ao.stderr_fd = tty ? STDOUT_FILENO : -1;
+    ao.detach_keys = tty ? detach_keys : ""; /* detaching needs a terminal */
+    ao.flags = CTR_ATTACH_CLOSE_STDIN;
+    struct attach_job *j = NULL;
+    bool abandon = false;
+    int r = tty || interactive ? attach_begin(g, c, &ao, &j) : 0;
     if (r == 0 && ctr_container_start(c) < 0) {
         r = start_error_exit_code();
         ctrctl_fail();
-        if (attaching) /* end the relay: the container never ran */
-            (void)ctr_container_stop(c, 0);
+        /* End the relay: the container never ran. */
+        if (j && ctr_container_stop(c, 0) < 0) {
+            ctrctl_fail();
+            abandon = true;
+        }
     } else if (r == 0) {
         session_resize(s);
         if (!tty) {
@@ -115,7 +135,7 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
             r = print_logs(c, &lo, false);
         }
     }
-    if (attaching && attach_end(&j) == CTR_ATTACH_DETACHED)
+    if (j && attach_end(j, abandon) == CTR_ATTACH_DETACHED)
         *ret_detached = true;
     session_end(s);
     if (r == 0 && !*ret_detached)
@@ -248,10 +268,10 @@ int cmd_attach(ctrctl_t *g, int argc, char **argv)
     }
     session_resize(s);
     int q = ctr_container_attach(c, &ao);
-    session_end(s);
     if (q < 0)
-        r = ctrctl_fail();
-    else if (q != CTR_ATTACH_DETACHED)
+        r = ctrctl_fail(); /* before session_end(): its calls clear the error */
+    session_end(s);
+    if (q >= 0 && q != CTR_ATTACH_DETACHED)
         r = wait_exit_code(c);
     ctr_container_unref(c);
     return r;

@@ -104,11 +104,18 @@ void create_args_clear(create_args_t *a);
 
 /* ---- cmd-run.c ---- */
 
-/* Attach to c (relaying stdin when interactive) and start it, then wait.
- * Returns the container's exit code, or EXIT_ENGINE/126/127 (printed);
- * *ret_started tells whether the start went through. */
+/* Start c attached to its streams (stdin too when interactive; a terminal
+ * with tty) and wait for it.  Returns its exit code, or EXIT_ENGINE, 126 or
+ * 127 (printed); or 0 with *ret_detached set when the detach keys were
+ * typed (it still runs). */
 int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty, const char *detach_keys,
-                     bool *ret_started);
+                     bool *ret_detached);
+
+/* ---- cmd-logs.c ---- */
+
+/* Print c's log: stdout lines to stdout, stderr lines to stderr, in order.
+ * 0, or EXIT_ENGINE (printed). */
+int print_logs(ctr_container_t *c, const ctr_logs_options_t *o, bool timestamps);
 
 /* ---- the verbs ---- */
 int cmd_create(ctrctl_t *g, int argc, char **argv);

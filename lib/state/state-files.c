@@ -10,6 +10,7 @@
  *   ctr/ID/state.json     replaced by save_state(): a new file renamed over it
  *   names/NAME -> ID      a symlink per name; symlinkat() fails with EEXIST like
  *                         O_EXCL, and creates the link with its content at once
+ *   generation            a change counter shared through mmap() (see "Cache")
  *
  * Transient entries all start with a dot and are never seen by readers:
  *
@@ -41,16 +42,35 @@
  * lock around save_state(); this backend relies on that only for the stale
  * name replacement, everything else is safe between unsynchronized processes.
  *
- * Costs: get() is two open+fstat+read+close; lookup_name() is readlinkat() +
+ * Costs: get() is two open+read+close; lookup_name() is readlinkat() +
  * fstatat(); iterate() is one readdir of ctr/ plus the reads.  add() orders
  * its work so that the metadata of the whole container rides in one journal
  * commit (plus one for the rename): all files and the name link are created
  * first, writeback of both files is started, and only then are they synced.
+ *
+ * Cache.  Reading 2,000 small files costs milliseconds, so a handle keeps
+ * what iterate() read and serves iterate() and get() from memory as long as
+ * nothing changed.  Changes are detected by a counter in the first bytes of
+ * DIR/generation, mapped MAP_SHARED by every handle in every process:
+ *
+ *   writer: take a shared OFD lock on byte 0 of DIR/generation, increment the
+ *           counter, modify, release the lock (writers do not exclude each
+ *           other; the kernel drops the lock of a writer that dies);
+ *   reader: g1 = counter; if no OFD lock is held on byte 0 (F_OFD_GETLK),
+ *           read everything from disk; if the counter still equals g1, keep
+ *           it as the cache of generation g1.  While the counter equals the
+ *           cache's generation, the cache is exactly what is on disk.
+ *
+ * A writer that modified files after g1 was read either incremented the
+ * counter after g1 (then it differs) or held its lock at the probe (then
+ * nothing is cached); one that died mid-write released its lock, and what it
+ * left on disk is what the reader read.  The check costs one atomic load.
  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -63,12 +83,55 @@
 #define ID_MAX 128
 #define NAME_LEN_MAX NAME_MAX
 
+/* Caching gives up above this many bytes of documents. */
+#define CACHE_MAX_BYTES (64u << 20)
+#define GEN_FILE_SIZE 4096
+
+struct buf {
+    char *data;
+    size_t cap;
+};
+
+struct cache_entry {
+    char *id;
+    char *config; /* NULL when not cached */
+    char *state;
+};
+
+struct cache {
+    struct cache_entry *v; /* sorted by id */
+    size_t n;
+    unsigned int flags; /* CTR_STATE_ITER_* held for every entry */
+    uint64_t gen;
+    bool valid;
+};
+
 struct files_db {
     int dirfd;   /* DIR */
     int ctrfd;   /* DIR/ctr */
     int namesfd; /* DIR/names */
     char *dir;   /* for messages */
+
+    int genfd;         /* DIR/generation, for the OFD locks */
+    pid_t genfd_pid;   /* genfd is reopened after fork(): OFDs are shared */
+    uint64_t *gen;     /* the shared counter */
+    bool ofd_locks;    /* false: no caching (writers still count) */
+    bool noatime;      /* O_NOATIME is allowed */
+    unsigned int iterating;
+    struct cache cache;
+    struct buf buf[2]; /* read buffers of iterate() */
 };
+
+static void cache_clear(struct cache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->v[i].id);
+        free(c->v[i].config);
+        free(c->v[i].state);
+    }
+    free(c->v);
+    *c = (struct cache){ 0 };
+}
 
 static void files_db_free(struct files_db *db)
 {
@@ -77,6 +140,12 @@ static void files_db_free(struct files_db *db)
     ctr__closep(&db->dirfd);
     ctr__closep(&db->ctrfd);
     ctr__closep(&db->namesfd);
+    ctr__closep(&db->genfd);
+    if (db->gen)
+        munmap(db->gen, GEN_FILE_SIZE);
+    cache_clear(&db->cache);
+    free(db->buf[0].data);
+    free(db->buf[1].data);
     free(db->dir);
     free(db);
 }
@@ -132,49 +201,165 @@ static int64_t age_sec(const struct stat *st)
 /* ------------------------------------------------------------------------- */
 /* Reading documents. */
 
-struct buf {
-    char *data;
-    size_t cap;
-};
-
-/* Read dirfd/path into b (NUL-terminated).  Documents are never modified in
- * place (a new file is renamed over the old one), so fstat()'s size is the
- * whole content.  -errno without a message (callers know what they read). */
-static int read_doc(int dirfd, const char *path, struct buf *b)
+/* Read ctr/PATH into b (NUL-terminated), its length in *ret_len.  Documents
+ * are regular files never modified in place (a new file is renamed over the
+ * old one), and a short read() of a regular file on a local file system means
+ * its end: one open, one read, one close.  O_NONBLOCK keeps a FIFO planted
+ * there from blocking us.  -errno without a message. */
+static int read_doc(struct files_db *db, const char *path, struct buf *b, size_t *ret_len)
 {
-    _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
+    _cleanup_close_ int fd = -1;
+    if (db->noatime) {
+        fd = openat(db->ctrfd, path, flags | O_NOATIME);
+        if (fd < 0 && errno == EPERM)
+            db->noatime = false; /* not the owner */
+    }
+    if (fd < 0 && !db->noatime)
+        fd = openat(db->ctrfd, path, flags);
     if (fd < 0)
         return -errno;
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode))
-        return -EUCLEAN;
-    size_t size = (size_t)st.st_size;
-    if (size + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < size + 1)
-            cap *= 2;
-        char *n = realloc(b->data, cap);
-        if (!n)
-            return -ENOMEM;
-        b->data = n;
-        b->cap = cap;
-    }
     size_t len = 0;
-    while (len < size) {
-        ssize_t k = read(fd, b->data + len, size - len);
+    for (;;) {
+        if (b->cap - len < 4096 + 1) {
+            size_t cap = b->cap ? b->cap * 2 : 16384;
+            char *n = realloc(b->data, cap);
+            if (!n)
+                return -ENOMEM;
+            b->data = n;
+            b->cap = cap;
+        }
+        size_t want = b->cap - len - 1;
+        ssize_t k = read(fd, b->data + len, want);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
-            return -errno;
+            return errno == EISDIR ? -EUCLEAN : -errno;
         }
-        if (k == 0)
-            break;
         len += (size_t)k;
+        if ((size_t)k < want)
+            break;
     }
     b->data[len] = '\0';
+    if (ret_len)
+        *ret_len = len;
     return 0;
+}
+
+/* A malloc()ed copy of read_doc()'s result. */
+static int read_doc_dup(struct files_db *db, const char *path, char **ret)
+{
+    struct buf b = { 0 };
+    size_t len = 0;
+    int r = read_doc(db, path, &b, &len);
+    if (r < 0) {
+        free(b.data);
+        return r;
+    }
+    char *s = realloc(b.data, len + 1); /* shrink */
+    *ret = s ? s : b.data;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The change counter (see "Cache" above). */
+
+static int gen_open(struct files_db *db)
+{
+    _cleanup_close_ int fd = openat(db->dirfd, "generation", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot open %s/generation: %m", db->dir);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return ctr__err(-errno, "cannot stat %s/generation: %m", db->dir);
+    if (!S_ISREG(st.st_mode))
+        return ctr__err(-EUCLEAN, "%s/generation is not a regular file", db->dir);
+    /* Growing it from two processes at once is harmless. */
+    if (st.st_size < GEN_FILE_SIZE && ftruncate(fd, GEN_FILE_SIZE) < 0)
+        return ctr__err(-errno, "cannot size %s/generation: %m", db->dir);
+    void *m = mmap(NULL, GEN_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED)
+        return ctr__err(-errno, "cannot map %s/generation: %m", db->dir);
+    db->gen = m;
+    struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    db->ofd_locks = fcntl(fd, F_OFD_GETLK, &l) == 0;
+    db->genfd = TAKE_FD(fd);
+    db->genfd_pid = getpid();
+    return 0;
+}
+
+/* genfd, reopened in a child of fork(): the inherited one shares its open
+ * file description, hence its OFD locks, with the parent. */
+static int gen_fd(struct files_db *db)
+{
+    pid_t pid = getpid();
+    if (db->genfd_pid != pid) {
+        int fd = openat(db->dirfd, "generation", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            return -1;
+        ctr__closep(&db->genfd);
+        db->genfd = fd;
+        db->genfd_pid = pid;
+    }
+    return db->genfd;
+}
+
+static uint64_t gen_load(struct files_db *db)
+{
+    return __atomic_load_n(db->gen, __ATOMIC_SEQ_CST);
+}
+
+/* Around every modification. */
+static void write_begin(struct files_db *db)
+{
+    struct flock l = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    int fd = gen_fd(db);
+    if (db->ofd_locks && fd >= 0)
+        while (fcntl(fd, F_OFD_SETLKW, &l) < 0 && errno == EINTR)
+            ;
+    __atomic_fetch_add(db->gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static void write_end(struct files_db *db)
+{
+    /* Also after: should the lock have failed, a reader that filled its cache
+     * during the modification at least sees a new generation now. */
+    __atomic_fetch_add(db->gen, 1, __ATOMIC_SEQ_CST);
+    struct flock l = { .l_type = F_UNLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    if (db->ofd_locks && db->genfd >= 0)
+        (void)fcntl(db->genfd, F_OFD_SETLK, &l);
+}
+
+/* Whether a writer holds its lock now (or we cannot tell). */
+static bool writer_active(struct files_db *db)
+{
+    struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    int fd = gen_fd(db);
+    if (!db->ofd_locks || fd < 0 || fcntl(fd, F_OFD_GETLK, &l) < 0)
+        return true;
+    return l.l_type != F_UNLCK;
+}
+
+/* The cache if it is exactly what is on disk and holds the flags documents. */
+static struct cache *cache_fresh(struct files_db *db, unsigned int flags)
+{
+    struct cache *c = &db->cache;
+    if (!c->valid || (c->flags & flags) != flags || gen_load(db) != c->gen)
+        return NULL;
+    return c;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct cache_entry *)a)->id, ((const struct cache_entry *)b)->id);
+}
+
+static struct cache_entry *cache_find(struct cache *c, const char *id)
+{
+    struct cache_entry key = { .id = (char *)id };
+    if (c->n == 0)
+        return NULL;
+    return bsearch(&key, c->v, c->n, sizeof *c->v, entry_cmp);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -282,7 +467,7 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
     _cleanup_(files_db_freep) struct files_db *db = calloc(1, sizeof *db);
     if (!db)
         return ctr__err(-ENOMEM, "out of memory");
-    db->dirfd = db->ctrfd = db->namesfd = -1;
+    db->dirfd = db->ctrfd = db->namesfd = db->genfd = -1;
     db->dir = strdup(dir);
     if (!db->dir)
         return ctr__err(-ENOMEM, "out of memory");
@@ -293,6 +478,10 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
     int r = check_version(db);
     if (r < 0)
         return r;
+    r = gen_open(db);
+    if (r < 0)
+        return r;
+    db->noatime = true;
 
     clean_leftovers(db->dirfd);
     clean_leftovers(db->ctrfd);
@@ -432,7 +621,8 @@ static int files_lookup_name(void *p, const char *name, char **ret_id)
         return ctr__err(r, "cannot read %s/names/%s: %s", db->dir, name, strerror(-r));
 
     /* A dangling link (an add in flight, a crash) names no container. */
-    r = exists_at(db->ctrfd, target);
+    struct cache *c = cache_fresh(db, 0);
+    r = c ? (cache_find(c, target) ? 1 : 0) : exists_at(db->ctrfd, target);
     if (r == 0)
         return ctr__err(-ENOENT, "no container is named %s", name);
     if (r < 0)
@@ -471,9 +661,8 @@ static int sync_fd(struct files_db *db, int fd, bool data_only, const char *what
     return 0;
 }
 
-static int files_add(void *p, const char *id, const char *name, const char *config, const char *state)
+static int do_add(struct files_db *db, const char *id, const char *name, const char *config, const char *state)
 {
-    struct files_db *db = p;
     int r = check_id(id);
     if (r < 0)
         return r;
@@ -579,9 +768,8 @@ undo:
     return r;
 }
 
-static int files_remove(void *p, const char *id, const char *name)
+static int do_remove(struct files_db *db, const char *id, const char *name)
 {
-    struct files_db *db = p;
     int r = check_id(id);
     if (r < 0)
         return r;
@@ -615,9 +803,8 @@ static int files_remove(void *p, const char *id, const char *name)
     return 0;
 }
 
-static int files_save_state(void *p, const char *id, const char *state)
+static int do_save_state(struct files_db *db, const char *id, const char *state)
 {
-    struct files_db *db = p;
     int r = check_id(id);
     if (r < 0)
         return r;
@@ -654,47 +841,115 @@ static int files_save_state(void *p, const char *id, const char *state)
     return sync_fd(db, idfd, false, "the container directory");
 }
 
+static int files_add(void *p, const char *id, const char *name, const char *config, const char *state)
+{
+    struct files_db *db = p;
+    write_begin(db);
+    int r = do_add(db, id, name, config, state);
+    write_end(db);
+    return r;
+}
+
+static int files_remove(void *p, const char *id, const char *name)
+{
+    struct files_db *db = p;
+    write_begin(db);
+    int r = do_remove(db, id, name);
+    write_end(db);
+    return r;
+}
+
+static int files_save_state(void *p, const char *id, const char *state)
+{
+    struct files_db *db = p;
+    write_begin(db);
+    int r = do_save_state(db, id, state);
+    write_end(db);
+    return r;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reads. */
+
 static int files_get(void *p, const char *id, char **ret_config, char **ret_state)
 {
     struct files_db *db = p;
     int r = check_id(id);
     if (r < 0)
         return r;
+    _cleanup_free_ char *c = NULL, *s = NULL;
 
-    char path[NAME_MAX + 32];
-    struct buf c = { 0 }, s = { 0 };
-    _cleanup_free_ char *cfree = NULL, *sfree = NULL;
-
-    if (ret_config) {
-        snprintf(path, sizeof path, "%s/config.json", id);
-        r = read_doc(db->ctrfd, path, &c);
-        cfree = c.data;
+    unsigned int want = (ret_config ? CTR_STATE_ITER_CONFIG : 0) | (ret_state ? CTR_STATE_ITER_STATE : 0);
+    struct cache *cache = cache_fresh(db, want);
+    if (cache) {
+        struct cache_entry *e = cache_find(cache, id);
+        if (!e)
+            return ctr__err(-ENOENT, "no such container %s", id);
+        if ((ret_config && !(c = strdup(e->config))) || (ret_state && !(s = strdup(e->state))))
+            return ctr__err(-ENOMEM, "out of memory");
+    } else {
+        char path[NAME_MAX + 32];
+        if (ret_config) {
+            snprintf(path, sizeof path, "%s/config.json", id);
+            r = read_doc_dup(db, path, &c);
+        }
+        if (r == 0 && ret_state) {
+            snprintf(path, sizeof path, "%s/state.json", id);
+            r = read_doc_dup(db, path, &s);
+        }
+        if (r == 0 && !want) {
+            snprintf(path, sizeof path, "%s", id);
+            r = exists_at(db->ctrfd, id);
+            r = r > 0 ? 0 : r == 0 ? -ENOENT : r;
+        }
         if (r == -ENOENT || r == -ENOTDIR)
             return ctr__err(-ENOENT, "no such container %s", id);
         if (r < 0)
             return ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
-    }
-    if (ret_state) {
-        snprintf(path, sizeof path, "%s/state.json", id);
-        r = read_doc(db->ctrfd, path, &s);
-        sfree = s.data;
-        if (r == -ENOENT || r == -ENOTDIR)
-            return ctr__err(-ENOENT, "no such container %s", id);
-        if (r < 0)
-            return ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
-    }
-    if (!ret_config && !ret_state) {
-        r = exists_at(db->ctrfd, id);
-        if (r == 0)
-            return ctr__err(-ENOENT, "no such container %s", id);
-        if (r < 0)
-            return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, id, strerror(-r));
     }
     if (ret_config)
-        *ret_config = TAKE_PTR(cfree);
+        *ret_config = TAKE_PTR(c);
     if (ret_state)
-        *ret_state = TAKE_PTR(sfree);
+        *ret_state = TAKE_PTR(s);
     return 0;
+}
+
+static int iterate_cache(struct files_db *db, struct cache *c, unsigned int flags, ctr_state_iter_fn fn,
+                         void *userdata)
+{
+    int r = 0;
+    db->iterating++;
+    for (size_t i = 0; i < c->n && r == 0; i++)
+        r = fn(c->v[i].id, (flags & CTR_STATE_ITER_CONFIG) ? c->v[i].config : NULL,
+               (flags & CTR_STATE_ITER_STATE) ? c->v[i].state : NULL, userdata);
+    db->iterating--;
+    return r;
+}
+
+/* Append a copy of a container's documents to the new cache; false when out
+ * of memory or over the size limit. */
+static bool fill_add(struct cache *c, size_t *cap, size_t *bytes, const char *id, const char *config, size_t clen,
+                     const char *state, size_t slen)
+{
+    *bytes += clen + slen + 64;
+    if (*bytes > CACHE_MAX_BYTES)
+        return false;
+    if (c->n == *cap) {
+        size_t n = *cap ? *cap * 2 : 256;
+        struct cache_entry *v = realloc(c->v, n * sizeof *v);
+        if (!v)
+            return false;
+        c->v = v;
+        *cap = n;
+    }
+    struct cache_entry *e = &c->v[c->n];
+    *e = (struct cache_entry){ .id = strdup(id) };
+    if (config)
+        e->config = strndup(config, clen);
+    if (state)
+        e->state = strndup(state, slen);
+    c->n++; /* freed by cache_clear() even when incomplete */
+    return e->id && (!config || e->config) && (!state || e->state);
 }
 
 static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void *userdata)
@@ -702,19 +957,33 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
     struct files_db *db = p;
     if (!fn)
         return ctr__err(-EINVAL, "iterate: no callback");
+    flags &= CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE;
+
+    struct cache *cached = cache_fresh(db, flags);
+    if (cached)
+        return iterate_cache(db, cached, flags, fn, userdata);
+
+    /* Read from disk, and keep it as the cache when that is safe (see
+     * "Cache"): documents are wanted, nobody is writing, and the counter has
+     * not moved by the end. */
+    uint64_t g1 = gen_load(db);
+    bool fill = flags && db->iterating == 0 && !writer_active(db);
+    unsigned int rflags = flags;
+    _cleanup_(cache_clear) struct cache next = { 0 };
+    size_t next_cap = 0, next_bytes = 0;
+    if (fill && db->cache.valid)
+        rflags |= db->cache.flags; /* do not lose what the cache held */
 
     int dfd = openat(db->ctrfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return ctr__err(-errno, "cannot open %s/ctr: %m", db->dir);
     _cleanup_(closedirp) DIR *d = fdopendir(dfd);
     if (!d) {
-        int r = -errno;
+        int e = -errno;
         close(dfd);
-        return ctr__err(r, "cannot read %s/ctr: %s", db->dir, strerror(-r));
+        return ctr__err(e, "cannot read %s/ctr: %s", db->dir, strerror(-e));
     }
 
-    struct buf c = { 0 }, s = { 0 };
-    _cleanup_free_ char *cfree = NULL, *sfree = NULL;
     char path[NAME_MAX + 32];
     int r = 0;
     for (;;) {
@@ -732,36 +1001,49 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
         if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
             continue;
 
+        size_t clen = 0, slen = 0;
         snprintf(path, sizeof path, "%s", id);
-        if (flags & CTR_STATE_ITER_CONFIG) {
+        if (rflags & CTR_STATE_ITER_CONFIG) {
             snprintf(path, sizeof path, "%s/config.json", id);
-            r = read_doc(db->ctrfd, path, &c);
-            cfree = c.data;
+            r = read_doc(db, path, &db->buf[0], &clen);
         }
-        if (r == 0 && (flags & CTR_STATE_ITER_STATE)) {
+        if (r == 0 && (rflags & CTR_STATE_ITER_STATE)) {
             snprintf(path, sizeof path, "%s/state.json", id);
-            r = read_doc(db->ctrfd, path, &s);
-            sfree = s.data;
+            r = read_doc(db, path, &db->buf[1], &slen);
         }
-        if (r == 0 && !(flags & (CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE)) && de->d_type == DT_UNKNOWN) {
+        if (r == 0 && !rflags && de->d_type == DT_UNKNOWN) {
             struct stat st;
             if (fstatat(db->ctrfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 r = -errno;
             else if (!S_ISDIR(st.st_mode))
                 continue;
         }
-        if (r == -ENOENT || r == -ENOTDIR) {
-            r = 0; /* removed meanwhile, or not a container directory */
-            continue;
-        }
+        if (r == -ENOENT || r == -ENOTDIR)
+            continue; /* removed meanwhile, or not a container directory */
         if (r < 0) {
             r = ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
             break;
         }
-        r = fn(id, (flags & CTR_STATE_ITER_CONFIG) ? c.data : NULL, (flags & CTR_STATE_ITER_STATE) ? s.data : NULL,
+        const char *config = (rflags & CTR_STATE_ITER_CONFIG) ? db->buf[0].data : NULL;
+        const char *state = (rflags & CTR_STATE_ITER_STATE) ? db->buf[1].data : NULL;
+        if (fill && !fill_add(&next, &next_cap, &next_bytes, id, config, clen, state, slen))
+            fill = false;
+        db->iterating++;
+        r = fn(id, (flags & CTR_STATE_ITER_CONFIG) ? config : NULL, (flags & CTR_STATE_ITER_STATE) ? state : NULL,
                userdata);
+        db->iterating--;
         if (r != 0)
             break;
+    }
+    if (r == 0 && fill && gen_load(db) == g1) {
+        if (next.n > 0)
+            qsort(next.v, next.n, sizeof *next.v, entry_cmp);
+        cache_clear(&db->cache);
+        db->cache = next;
+        db->cache.flags = rflags;
+        db->cache.gen = g1;
+        db->cache.valid = true;
+        next = (struct cache){ 0 };
     }
     return r;
 }

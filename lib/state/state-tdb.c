@@ -203,6 +203,21 @@ static int tx_commit(struct shared *s)
     return 0;
 }
 
+/* Reads take the read lock on all records once (three fcntl() calls) rather
+ * than one per record: the reads inside take no lock of their own, and they
+ * see one consistent state (a commit needs the write lock). */
+static int read_lock(struct shared *s)
+{
+    if (tdb_lockall_read(s->tdb) != 0)
+        return fail(s, "cannot lock the database");
+    return 0;
+}
+
+static void read_unlock(struct shared *s)
+{
+    (void)tdb_unlockall_read(s->tdb);
+}
+
 /* Cancel, keeping the error r already recorded. */
 static int tx_cancel(struct shared *s, int r)
 {
@@ -563,7 +578,11 @@ static int tdbb_get(void *p, const char *id, char **ret_config, char **ret_state
     r = enter(db);
     if (r < 0)
         return r;
-    r = do_get(db->s, id, ret_config, ret_state);
+    r = read_lock(db->s);
+    if (r == 0) {
+        r = do_get(db->s, id, ret_config, ret_state);
+        read_unlock(db->s);
+    }
     leave(db);
     return r;
 }
@@ -583,6 +602,11 @@ static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
     if (r < 0)
         return r;
     _cleanup_free_ char *id = NULL;
+    r = read_lock(db->s);
+    if (r < 0) {
+        leave(db);
+        return r;
+    }
     r = fetch(db->s, key_name, &id);
     if (r == 0 && component_ok(id, ID_MAX)) {
         /* A name left behind by a remove() given another name names nothing. */
@@ -593,6 +617,7 @@ static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
     } else if (r == 0) {
         r = -ENOENT; /* not an ID: corrupt */
     }
+    read_unlock(db->s);
     leave(db);
     if (r == -ENOENT)
         return ctr__err(-ENOENT, "no container is named %s", name);
@@ -602,81 +627,86 @@ static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
     return 0;
 }
 
-/* iterate() collects during one read traversal (a consistent snapshot: it
- * holds the transaction lock), then calls back with no lock held, so that the
- * callback may use the database. */
+/* iterate() collects under the read lock, then calls back with no lock held,
+ * so that the callback may use the database. */
 struct entry {
     char *id;
-    char *doc;
-    bool is_state;
+    char *config;
+    char *state;
 };
 
 struct collect {
-    unsigned int flags;
     struct entry *v;
     size_t n, cap;
-    int error;
 };
 
 static void collect_free(struct collect *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->v[i].id);
-        free(c->v[i].doc);
+        free(c->v[i].config);
+        free(c->v[i].state);
     }
     free(c->v);
 }
 
-static int collect_one(struct tdb_context *tdb, TDB_DATA key, TDB_DATA data, void *userdata)
+/* With the read lock held: key is "config/ID"; add ID with what flags asks
+ * for.  0, or -errno with a message. */
+static int collect_one(struct shared *s, struct collect *c, TDB_DATA key, unsigned int flags)
 {
-    struct collect *c = userdata;
-    static const char pc[] = "config/", ps[] = "state/";
-    bool is_state;
-    size_t plen;
-    if (key.dsize > sizeof pc - 1 && memcmp(key.dptr, pc, sizeof pc - 1) == 0) {
-        is_state = false;
-        plen = sizeof pc - 1;
-    } else if ((c->flags & CTR_STATE_ITER_STATE) && key.dsize > sizeof ps - 1 &&
-               memcmp(key.dptr, ps, sizeof ps - 1) == 0) {
-        is_state = true;
-        plen = sizeof ps - 1;
-    } else {
+    static const char prefix[] = "config/";
+    const size_t plen = sizeof prefix - 1;
+    if (key.dsize <= plen || memcmp(key.dptr, prefix, plen) != 0)
         return 0;
+    _cleanup_free_ char *id = string_of((TDB_DATA){ .dptr = key.dptr + plen, .dsize = key.dsize - plen });
+    if (!id)
+        return ctr__err(-ENOMEM, "out of memory");
+    if (!component_ok(id, ID_MAX))
+        return 0; /* not ours */
+
+    _cleanup_free_ char *config = NULL, *state = NULL;
+    int r = 0;
+    if (flags & CTR_STATE_ITER_CONFIG) {
+        r = fetch(s, key, &config);
+        if (r < 0)
+            return r == -ENOENT ? 0 : r;
+    }
+    if (flags & CTR_STATE_ITER_STATE) {
+        char ks[KEY_MAX];
+        r = fetch(s, make_key(ks, sizeof ks, "state", id), &state);
+        if (r < 0)
+            return r == -ENOENT ? 0 : r; /* never written so */
     }
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         struct entry *v = realloc(c->v, cap * sizeof *v);
         if (!v)
-            goto oom;
+            return ctr__err(-ENOMEM, "out of memory");
         c->v = v;
         c->cap = cap;
     }
-    struct entry *e = &c->v[c->n];
-    *e = (struct entry){ .is_state = is_state };
-    e->id = string_of((TDB_DATA){ .dptr = key.dptr + plen, .dsize = key.dsize - plen });
-    if (!e->id)
-        goto oom;
-    if (is_state || (c->flags & CTR_STATE_ITER_CONFIG)) {
-        e->doc = string_of(data);
-        if (!e->doc) {
-            free(e->id);
-            goto oom;
-        }
-    }
-    c->n++;
+    c->v[c->n++] = (struct entry){ TAKE_PTR(id), TAKE_PTR(config), TAKE_PTR(state) };
     return 0;
-oom:
-    c->error = -ENOMEM;
-    return 1;
 }
 
-static int entry_cmp(const void *a, const void *b)
+static int collect_all(struct shared *s, struct collect *c, unsigned int flags)
 {
-    const struct entry *x = a, *y = b;
-    int r = strcmp(x->id, y->id);
-    if (r)
+    int r = read_lock(s);
+    if (r < 0)
         return r;
-    return (int)x->is_state - (int)y->is_state; /* config first */
+    TDB_DATA key = tdb_firstkey(s->tdb);
+    while (key.dptr && r == 0) {
+        r = collect_one(s, c, key, flags);
+        TDB_DATA next = r == 0 ? tdb_nextkey(s->tdb, key) : tdb_null;
+        free(key.dptr);
+        key = next;
+    }
+    /* The end of the keys leaves TDB_SUCCESS, a failure its own code. */
+    if (r == 0 && tdb_error(s->tdb) != TDB_SUCCESS)
+        r = fail(s, "cannot list the keys");
+    free(key.dptr);
+    read_unlock(s);
+    return r;
 }
 
 static int tdbb_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void *userdata)
@@ -685,33 +715,17 @@ static int tdbb_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void 
     if (!fn)
         return ctr__err(-EINVAL, "iterate: no callback");
 
-    _cleanup_(collect_free) struct collect c = { .flags = flags };
+    _cleanup_(collect_free) struct collect c = { 0 };
     int r = enter(db);
     if (r < 0)
         return r;
-    int n = tdb_traverse_read(db->s->tdb, collect_one, &c);
-    if (n < 0 && c.error == 0)
-        r = fail(db->s, "cannot traverse the database");
+    r = collect_all(db->s, &c, flags);
     leave(db);
-    if (c.error < 0)
-        return ctr__err(c.error, "out of memory");
     if (r < 0)
         return r;
 
-    qsort(c.v, c.n, sizeof *c.v, entry_cmp);
     for (size_t i = 0; i < c.n; i++) {
-        struct entry *e = &c.v[i];
-        if (e->is_state)
-            continue; /* a state without its config: junk */
-        const char *state = NULL;
-        if (flags & CTR_STATE_ITER_STATE) {
-            if (i + 1 >= c.n || !c.v[i + 1].is_state || !streq(c.v[i + 1].id, e->id))
-                continue; /* a config without its state: never written so */
-            state = c.v[i + 1].doc;
-        }
-        if (!component_ok(e->id, ID_MAX))
-            continue;
-        r = fn(e->id, (flags & CTR_STATE_ITER_CONFIG) ? e->doc : NULL, state, userdata);
+        r = fn(c.v[i].id, c.v[i].config, c.v[i].state, userdata);
         if (r != 0)
             return r;
     }

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ctrctl stop, kill, pause, unpause, wait and rm: one call per container. */
+#include "ctrctl.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+
+/* Called for each named container; 0, or EXIT_ENGINE after printing. */
+typedef int (*each_fn)(ctr_container_t *c, const char *name, void *userdata);
+
+/* Apply fn to the containers named in argv[optind..]; the last failure's code. */
+static int for_each(ctrctl_t *g, int argc, char **argv, each_fn fn, void *userdata)
+{
+    if (optind >= argc)
+        return ctrctl_error("%s needs at least one container", argv[0]);
+    int r = 0;
+    for (int i = optind; i < argc; i++) {
+        ctr_container_t *c = NULL;
+        int q = ctrctl_lookup(g, argv[i], &c);
+        if (q == 0)
+            q = fn(c, argv[i], userdata);
+        ctr_container_unref(c);
+        if (q)
+            r = q;
+    }
+    return r;
+}
+
+/* Parse options that are only --help; 0, 1 (help printed) or EXIT_ENGINE. */
+static int only_help(int argc, char **argv, const char *usage)
+{
+    static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    int o = getopt_long(argc, argv, "h", options, NULL);
+    if (o == 'h')
+        return ctrctl_help(usage), 1;
+    return o == -1 ? 0 : ctrctl_bad_usage(argv[0]);
+}
+
+static int done(int r, const char *name)
+{
+    if (r < 0)
+        return ctrctl_fail();
+    printf("%s\n", name);
+    return 0;
+}
+
+/* ---- stop ---- */
+
+static int stop_one(ctr_container_t *c, const char *name, void *userdata)
+{
+    return done(ctr_container_stop(c, *(int *)userdata), name);
+}
+
+int cmd_stop(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl stop [OPTIONS] CONTAINER...\n\n"
+                                "Stop containers: their stop signal, then SIGKILL after the timeout.\n\n"
+                                "  -t, --time SECONDS   seconds to wait before killing (default: the container's)\n";
+    static const struct option options[] = {
+        { "time", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int timeout = -1, o;
+    long n;
+    while ((o = getopt_long(argc, argv, "t:h", options, NULL)) != -1) {
+        switch (o) {
+        case 't':
+            if (parse_uint("timeout", optarg, 1000000, &n))
+                return EXIT_ENGINE;
+            timeout = (int)n;
+            break;
+        case 'h': return ctrctl_help(usage);
+        default: return ctrctl_bad_usage(argv[0]);
+        }
+    }
+    return for_each(g, argc, argv, stop_one, &timeout);
+}
+
+/* ---- kill ---- */
+
+static int kill_one(ctr_container_t *c, const char *name, void *userdata)
+{
+    return done(ctr_container_kill(c, *(int *)userdata), name);
+}
+
+int cmd_kill(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl kill [OPTIONS] CONTAINER...\n\n"
+                                "Send a signal to containers' first process.\n\n"
+                                "  -s, --signal SIGNAL   name (KILL, SIGTERM) or number (default KILL)\n";
+    static const struct option options[] = {
+        { "signal", required_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int sig = SIGKILL, o;
+    while ((o = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
+        switch (o) {
+        case 's':
+            if (parse_signal(optarg, &sig))
+                return EXIT_ENGINE;
+            break;
+        case 'h': return ctrctl_help(usage);
+        default: return ctrctl_bad_usage(argv[0]);
+        }
+    }
+    return for_each(g, argc, argv, kill_one, &sig);
+}
+
+/* ---- pause, unpause ---- */
+
+static int pause_one(ctr_container_t *c, const char *name, void *userdata)
+{
+    return done(userdata ? ctr_container_pause(c) : ctr_container_unpause(c), name);
+}
+
+int cmd_pause(ctrctl_t *g, int argc, char **argv)
+{
+    int r = only_help(argc, argv, "Usage: ctrctl pause CONTAINER...\n\nFreeze every process of containers.\n");
+    return r ? (r == 1 ? 0 : r) : for_each(g, argc, argv, pause_one, (void *)1);
+}
+
+int cmd_unpause(ctrctl_t *g, int argc, char **argv)
+{
+    int r = only_help(argc, argv, "Usage: ctrctl unpause CONTAINER...\n\nThaw the processes of paused containers.\n");
+    return r ? (r == 1 ? 0 : r) : for_each(g, argc, argv, pause_one, NULL);
+}
+
+/* ---- wait ---- */
+
+static int wait_one(ctr_container_t *c, const char *name, void *userdata)
+{
+    int code = -1;
+    if (ctr_container_wait(c, -1, &code) < 0)
+        return ctrctl_fail();
+    printf("%d\n", code);
+    fflush(stdout);
+    return 0;
+}
+
+int cmd_wait(ctrctl_t *g, int argc, char **argv)
+{
+    int r = only_help(argc, argv, "Usage: ctrctl wait CONTAINER...\n\n"
+                                  "Wait for containers to exit; print their exit codes.\n");
+    return r ? (r == 1 ? 0 : r) : for_each(g, argc, argv, wait_one, NULL);
+}
+
+/* ---- rm ---- */
+
+static int rm_all(ctrctl_t *g, uint64_t flags)
+{
+    ctr_container_t **list = NULL;
+    size_t n = 0;
+    int r = ctrctl_open(g);
+    if (r)
+        return r;
+    if (ctr_runtime_list(g->rt, NULL, NULL, &list, &n) < 0)
+        return ctrctl_fail();
+    for (size_t i = 0; i < n; i++) {
+        int q = done(ctr_container_remove(list[i], flags), ctr_container_id(list[i]));
+        if (q)
+            r = q;
+    }
+    ctr_container_list_free(list, n);
+    return r;
+}
+
+int cmd_rm(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl rm [OPTIONS] CONTAINER...\n\n"
+                                "Remove containers.\n\n"
+                                "  -a, --all       remove every container\n"
+                                "  -f, --force     stop running containers first\n"
+                                "  -v, --volumes   remove their anonymous volumes too\n";
+    static const struct option options[] = {
+        { "all", no_argument, NULL, 'a' },
+        { "force", no_argument, NULL, 'f' },
+        { "volumes", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    uint64_t flags = 0;
+    bool all = false;
+    int o, r = 0;
+    while ((o = getopt_long(argc, argv, "afvh", options, NULL)) != -1) {
+        switch (o) {
+        case 'a': all = true; break;
+        case 'f': flags |= CTR_REMOVE_FORCE; break;
+        case 'v': flags |= CTR_REMOVE_VOLUMES; break;
+        case 'h': return ctrctl_help(usage);
+        default: return ctrctl_bad_usage(argv[0]);
+        }
+    }
+    if (all)
+        return optind < argc ? ctrctl_error("rm --all takes no container names") : rm_all(g, flags);
+    if (optind >= argc)
+        return ctrctl_error("rm needs at least one container (or --all)");
+    if ((r = ctrctl_open(g)))
+        return r;
+    for (int i = optind; i < argc; i++) {
+        int q = done(ctr_runtime_remove(g->rt, argv[i], flags), argv[i]);
+        if (q)
+            r = q;
+    }
+    return r;
+}

@@ -1,0 +1,239 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# ctrctl end to end, as root, with real runc and conmon, in a temporary root.
+# usage: test-ctrctl.sh CTRCTL SOURCE_ROOT
+# Exit 0 when every check passed, 1 otherwise; 77 (skip) when not root or
+# runc/conmon/busybox are missing, except with CI=true, where that fails.
+set -u
+CTRCTL=$1
+SRC=$2
+pass=0
+fail=0
+
+missing() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: $1 (CI=true: the integration suite must run)"
+        exit 1
+    fi
+    echo "SKIP: $1"
+    exit 77
+}
+[ "$(id -u)" = 0 ] || missing "not root"
+command -v runc >/dev/null || missing "runc not found"
+command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
+command -v busybox >/dev/null || [ -x /bin/busybox ] || missing "busybox (busybox-static) not found"
+
+tmp=$(mktemp -d /tmp/ctrctl-test.XXXXXX)
+ROOT=$tmp/root
+RUNROOT=$tmp/run
+ROOTFS=$tmp/rootfs
+sh "$SRC/tests/lib/make-rootfs.sh" "$ROOTFS" || { echo "FAIL: make-rootfs.sh"; exit 1; }
+
+final_cleanup() {
+    "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
+    grep -F " $tmp/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    rm -rf "$tmp"
+}
+trap final_cleanup EXIT
+
+ok() { echo "ok   - $1"; pass=$((pass + 1)); }
+not_ok() {
+    echo "FAIL - $1"
+    echo "       rc=$RC stdout=[$(head -c 400 "$tmp/out")] stderr=[$(head -c 400 "$tmp/err")]"
+    fail=$((fail + 1))
+}
+# check DESCRIPTION TEST...: run TEST and report its result.
+check() {
+    local d=$1
+    shift
+    if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+# rc_is N TEST...: the last exit code was N and TEST succeeds.
+rc_is() {
+    local n=$1
+    shift
+    [ "$RC" = "$n" ] && "$@"
+}
+
+# c ARGS...: run ctrctl; sets RC, OUT, ERR (a minute at most, never hangs the suite).
+c() {
+    timeout -k 5 60 "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    RC=$?
+    OUT=$(cat "$tmp/out")
+    ERR=$(cat "$tmp/err")
+}
+# ci INPUT ARGS...: the same with INPUT on stdin.
+ci() {
+    local input=$1
+    shift
+    printf '%s' "$input" | timeout -k 5 60 "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" "$@" >"$tmp/out" 2>"$tmp/err"
+    RC=$?
+    OUT=$(cat "$tmp/out")
+    ERR=$(cat "$tmp/err")
+}
+has() { printf '%s' "$1" | grep -q -- "$2"; }
+json_ok() { printf '%s' "$OUT" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)'; }
+# jq-like: py EXPR (d is the parsed stdout).
+py() { printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# ps_status NAME: the STATUS column of NAME in `ps -a` (empty when absent).
+ps_status() {
+    c ps -a --format json
+    printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys
+for x in json.load(sys.stdin):
+    if x['Names'][0] == sys.argv[1]: print(x['Status'])" "$1"
+}
+# Processes seen, to check at the end that none is left: PID:STARTTIME.
+seen_pids=""
+remember_pids() {
+    c inspect "$1"
+    local p
+    for p in $(py "d[0]['State']['Pid'], d[0]['State'].get('ConmonPid', 0)"); do
+        p=${p//[^0-9]/}
+        [ -n "$p" ] && [ "$p" != 0 ] && [ -r "/proc/$p/stat" ] &&
+            seen_pids="$seen_pids $p:$(awk '{print $22}' "/proc/$p/stat")"
+    done
+}
+C="c run --rootfs $ROOTFS"
+
+echo "# ctrctl: $CTRCTL, root $tmp"
+
+# ---- run ----
+$C --rm /bin/sh -c 'exit 3'
+check "run --rm exits with the container's code (3)" [ "$RC" = 3 ]
+$C --rm /bin/echo hello world
+check "run --rm prints the container's output" [ "$RC" = 0 -a "$OUT" = "hello world" ]
+$C --rm /bin/sh -c 'echo out1; echo err1 >&2; echo out2; echo err2 >&2'
+check "run: stdout and stderr apart, in order" [ "$RC" = 0 -a "$OUT" = "$(printf 'out1\nout2')" -a "$ERR" = "$(printf 'err1\nerr2')" ]
+$C --rm -e FOO=bar -w /tmp -u 1000 /bin/sh -c 'echo $FOO $(pwd) $(id -u)'
+check "run -e -w -u" [ "$OUT" = "bar /tmp 1000" ]
+ci "piped input" run --rm -i --rootfs "$ROOTFS" /bin/cat
+check "run -i passes stdin" [ "$RC" = 0 -a "$OUT" = "piped input" ]
+$C --rm -t /bin/echo on-a-tty
+check "run -t relays the terminal" [ "$RC" = 0 -a "$OUT" = "$(printf 'on-a-tty\r')" ]
+$C --rm --read-only /bin/sh -c 'touch /x'
+check "run --read-only: the rootfs is read-only" [ "$RC" != 0 ]
+c --state-backend tdb run --rm --rootfs "$ROOTFS" /bin/sh -c 'exit 4'
+check "--state-backend tdb run" [ "$RC" = 4 ]
+c ps -a -q
+check "run --rm leaves nothing" [ "$RC" = 0 -a -z "$OUT" ]
+
+# ---- run -d, ps, exec ----
+$C -d --name web --stop-signal TERM /bin/sleep 100
+check "run -d prints the ID" rc_is 0 has "$OUT" '^[0-9a-f]\{64\}$'
+web_id=$OUT
+remember_pids web
+c ps
+check "ps shows it Up" rc_is 0 has "$OUT" "^${web_id:0:12} .* Up .* web\$"
+c ps -q
+check "ps -q prints the short ID" [ "$OUT" = "${web_id:0:12}" ]
+c ps --format json
+check "ps --format json parses" json_ok
+check "ps --format json has the fields" [ "$(py "d[0]['Id'], d[0]['Names'], d[0]['State'], d[0]['Command'], d[0]['Pid'] > 0")" = "$web_id ['web'] running ['/bin/sleep', '100'] True" ]
+c exec web /bin/sh -c 'echo exec-out; echo exec-err >&2; exit 5'
+check "exec returns the process's code (5)" [ "$RC" = 5 ]
+check "exec relays stdout and stderr" [ "$OUT" = exec-out -a "$ERR" = exec-err ]
+c exec -e A=1 -w /tmp -u 1000 web /bin/sh -c 'echo $A $(pwd) $(id -u)'
+check "exec -e -w -u" [ "$RC" = 0 -a "$OUT" = "1 /tmp 1000" ]
+ci "to exec" exec -i web /bin/cat
+check "exec -i passes stdin" [ "$OUT" = "to exec" ]
+c exec web /no/such/command
+check "exec of a missing command exits 127" [ "$RC" = 127 ]
+
+# ---- logs ----
+$C -d --name logger /bin/sh -c 'echo l1; echo e1 >&2; echo l2; echo e2 >&2; sleep 0.3; echo l3'
+c wait logger
+check "wait prints the exit code (0)" [ "$RC" = 0 -a "$OUT" = 0 ]
+c logs logger
+check "logs: stdout lines on stdout, in order" [ "$RC" = 0 -a "$OUT" = "$(printf 'l1\nl2\nl3')" ]
+check "logs: stderr lines on stderr, in order" [ "$ERR" = "$(printf 'e1\ne2')" ]
+c logs --tail 1 logger
+check "logs --tail 1" [ "$RC" = 0 -a "$OUT" = l3 -a -z "$ERR" ]
+c logs --since 1h logger
+check "logs --since 1h (a duration)" [ "$RC" = 0 -a "$OUT" = "$(printf 'l1\nl2\nl3')" ]
+c logs --since 2099-01-01T00:00:00Z logger
+check "logs --since a future RFC 3339 time prints nothing" [ "$RC" = 0 -a -z "$OUT" -a -z "$ERR" ]
+$C -d --name follower /bin/sh -c 'echo f1; sleep 1; echo f2'
+c logs -f follower
+check "logs -f follows until the container exits" [ "$RC" = 0 -a "$OUT" = "$(printf 'f1\nf2')" ]
+
+# ---- start -a ----
+c create --name later --rootfs "$ROOTFS" /bin/sh -c 'echo started; exit 6'
+check "create prints the ID" rc_is 0 has "$OUT" '^[0-9a-f]\{64\}$'
+c ps -a
+check "ps -a shows it Created/Configured" has "$OUT" "Configured *later\$"
+c start -a later
+check "start -a attaches and exits with the code (6)" [ "$RC" = 6 -a "$OUT" = started ]
+
+# ---- stop, kill, wait, pause ----
+t0=$(date +%s)
+c stop -t 1 web
+t1=$(date +%s)
+check "stop -t 1 a sleep 100" [ "$RC" = 0 -a "$OUT" = web -a $((t1 - t0)) -lt 10 ]
+check "ps -a shows it Exited" has "$(ps_status web)" '^Exited'
+
+$C -d --name victim /bin/sleep 100
+remember_pids victim
+c kill -s KILL victim
+check "kill -s KILL" [ "$RC" = 0 -a "$OUT" = victim ]
+c wait victim
+check "wait prints 137 after SIGKILL" [ "$RC" = 0 -a "$OUT" = 137 ]
+
+$C -d --name sleeper /bin/sleep 100
+remember_pids sleeper
+c pause sleeper
+check "pause" [ "$RC" = 0 -a "$OUT" = sleeper ]
+check "ps shows it Paused" [ "$(ps_status sleeper)" = Paused ]
+c unpause sleeper
+check "unpause" [ "$RC" = 0 ]
+check "ps shows it Up again" has "$(ps_status sleeper)" '^Up '
+
+# ---- inspect ----
+c inspect sleeper web
+check "inspect of two containers is a JSON array" json_ok
+check "inspect has both, with their state" [ "$(py "len(d), d[0]['Name'], d[0]['State']['Running'], d[0]['State']['Pid'] > 0, d[1]['Name']")" = "2 sleeper True True web" ]
+
+# ---- wrong input ----
+c kill -s NOSUCHSIG sleeper
+check "kill -s with an unknown signal exits 125" rc_is 125 has "$ERR" 'unknown signal "NOSUCHSIG"'
+check "... and the container still runs" has "$(ps_status sleeper)" '^Up '
+c attach --detach-keys ctrl-bogus sleeper
+check "attach with invalid --detach-keys exits 125" rc_is 125 has "$ERR" '^Error: .*detach keys'
+c run --rm --rootfs "$tmp/no-such-dir" /bin/true
+check "run with a missing rootfs exits 125 with the path" rc_is 125 has "$ERR" "^Error: .*$tmp/no-such-dir"
+c run --name notfound --rootfs "$ROOTFS" /no/such/command
+check "run of a command missing in the rootfs exits 127" rc_is 127 has "$ERR" '^Error: .*no/such/command'
+check "... the container is left in a valid state" [ -n "$(ps_status notfound)" ]
+c rm notfound
+check "... and can be removed" [ "$RC" = 0 ]
+c rm no-such-container
+check "rm of an unknown name exits 125" rc_is 125 has "$ERR" '^Error: .*no-such-container'
+c create --stop-signal NOPE --rootfs "$ROOTFS" /bin/true
+check "create --stop-signal with an unknown signal exits 125" rc_is 125 has "$ERR" 'unknown signal'
+c logs --since yesterday sleeper
+check "logs --since with a bad time exits 125" rc_is 125 has "$ERR" 'invalid --since'
+c rm sleeper
+check "rm of a running container without -f exits 125" [ "$RC" = 125 ]
+
+# ---- rm ----
+c rm -f sleeper
+check "rm -f of a running container" [ "$RC" = 0 -a "$OUT" = sleeper ]
+c rm web logger follower later victim
+check "rm of several containers" [ "$RC" = 0 ]
+c ps -a -q
+check "no container left" [ "$RC" = 0 -a -z "$OUT" ]
+left=""
+for pc in $seen_pids; do
+    p=${pc%%:*}
+    [ -r "/proc/$p/stat" ] && [ "$(awk '{print $22}' "/proc/$p/stat" 2>/dev/null)" = "${pc#*:}" ] && left="$left $p"
+done
+RC=0
+check "no container or conmon process left (seen:$seen_pids)" [ -z "$left" ]
+if [ -d "$RUNROOT/oci/runc" ]; then
+    check "runc lists no container" [ -z "$(runc --root "$RUNROOT/oci/runc" list -q 2>/dev/null)" ]
+fi
+check "no mount left under the root" [ -z "$(grep -F " $tmp/" /proc/self/mountinfo)" ]
+rm -rf "$tmp"
+check "the root is removed" [ ! -e "$tmp" ]
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
