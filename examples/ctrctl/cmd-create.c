@@ -113,7 +113,7 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     while ((o = getopt_long(argc, argv, shortopts, run ? create_options : create_only, NULL)) != -1) {
         if (o == 'h') {
             printf("%s%s%s", run ? run_usage : create_usage, common_usage, run ? run_extra_usage : "");
-            return 1;
+            return HELP_SHOWN;
         }
         if ((r = parse_option(a, o, argv[0])))
             return r;
@@ -159,5 +159,5 @@ int cmd_create(ctrctl_t *g, int argc, char **argv)
     }
     ctr_container_unref(c);
     create_args_clear(&a);
-    return r == 1 ? 0 : r;
+    return r == HELP_SHOWN ? 0 : r;
 }

@@ -27,13 +27,13 @@ static int for_each(ctrctl_t *g, int argc, char **argv, each_fn fn, void *userda
     return r;
 }
 
-/* Parse options that are only --help; 0, 1 (help printed) or EXIT_ENGINE. */
+/* Parse options that are only --help; 0, HELP_SHOWN or EXIT_ENGINE. */
 static int only_help(int argc, char **argv, const char *usage)
 {
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o = getopt_long(argc, argv, "h", options, NULL);
     if (o == 'h')
-        return ctrctl_help(usage), 1;
+        return ctrctl_help(usage), HELP_SHOWN;
     return o == -1 ? 0 : ctrctl_bad_usage(argv[0]);
 }
 
@@ -119,13 +119,13 @@ static int pause_one(ctr_container_t *c, const char *name, void *userdata)
 int cmd_pause(ctrctl_t *g, int argc, char **argv)
 {
     int r = only_help(argc, argv, "Usage: ctrctl pause CONTAINER...\n\nFreeze every process of containers.\n");
-    return r ? (r == 1 ? 0 : r) : for_each(g, argc, argv, pause_one, (void *)1);
+    return r ? (r == HELP_SHOWN ? 0 : r) : for_each(g, argc, argv, pause_one, (void *)1);
 }
 
 int cmd_unpause(ctrctl_t *g, int argc, char **argv)
 {
     int r = only_help(argc, argv, "Usage: ctrctl unpause CONTAINER...\n\nThaw the processes of paused containers.\n");
-    return r ? (r == 1 ? 0 : r) : for_each(g, argc, argv, pause_one, NULL);
+    return r ? (r == HELP_SHOWN ? 0 : r) : for_each(g, argc, argv, pause_one, NULL);
 }
 
 /* ---- wait ---- */
@@ -144,7 +144,7 @@ int cmd_wait(ctrctl_t *g, int argc, char **argv)
 {
     int r = only_help(argc, argv, "Usage: ctrctl wait CONTAINER...\n\n"
                                   "Wait for containers to exit; print their exit codes.\n");
-    return r ? (r == 1 ? 0 : r) : for_each(g, argc, argv, wait_one, NULL);
+    return r ? (r == HELP_SHOWN ? 0 : r) : for_each(g, argc, argv, wait_one, NULL);
 }
 
 /* ---- rm ---- */

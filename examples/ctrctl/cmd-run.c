@@ -169,7 +169,7 @@ int cmd_run(ctrctl_t *g, int argc, char **argv)
 out:
     ctr_container_unref(c);
     create_args_clear(&a);
-    return r == 1 ? 0 : r;
+    return r == HELP_SHOWN ? 0 : r;
 }
 
 static const char start_usage[] =

@@ -12,6 +12,8 @@
 #define EXIT_ENGINE 125    /* the engine (libctr) or the command line failed */
 #define EXIT_CANNOT_RUN 126 /* the command exists but cannot be executed */
 #define EXIT_NOT_FOUND 127 /* the command was not found */
+/* What option parsers return when they printed --help (never an exit code). */
+#define HELP_SHOWN (-1)
 
 /* Global options and the runtime, opened on demand. */
 typedef struct ctrctl {
@@ -98,7 +100,7 @@ typedef struct create_args {
     const char *detach_keys;
 } create_args_t;
 /* Parse create/run options and positionals (run: also --rm, -d,
- * --detach-keys).  0, 1 for --help (printed), or EXIT_ENGINE (printed). */
+ * --detach-keys).  0, HELP_SHOWN, or EXIT_ENGINE (printed). */
 int create_args_parse(create_args_t *a, int argc, char **argv, bool run);
 void create_args_clear(create_args_t *a);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -175,9 +176,192 @@ static int bench_state(int argc, char **argv)
     return 0;
 }
 
+/* ---- lifecycle ---- */
+
+/* A busybox rootfs and a bare OCI bundle around it for runc itself. */
+static void make_bundle(const char *dir, const char *rootfs)
+{
+    char cmd[8192];
+    const char *src = getenv("SOURCE_ROOT");
+    snprintf(cmd, sizeof cmd, "%s/tests/lib/make-rootfs.sh %s", src ? src : ".", rootfs);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "ctr-bench: cannot build a busybox rootfs (set SOURCE_ROOT to the source tree)\n");
+        exit(1);
+    }
+    /* runc's own default spec, made runnable here: no terminal, rlimits
+     * within the hard limit, the command `true`. */
+    snprintf(cmd, sizeof cmd,
+             "cd %s && runc spec && /usr/bin/python3 -c \"import json;s=json.load(open('config.json'));"
+             "s['process']['terminal']=False;s['process']['args']=['/bin/true'];s['process'].pop('rlimits',None);"
+             "s['root']['path']='%s';s['linux']['cgroupsPath']='/libctr_bench/runc';"
+             "json.dump(s,open('config.json','w'))\"",
+             dir, rootfs);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "ctr-bench: cannot make a runc bundle\n");
+        exit(1);
+    }
+}
+
+static double time_runc_run(const char *bundle, const char *state_root, int i)
+{
+    char id[64];
+    snprintf(id, sizeof id, "ctr-bench-run-%d-%d", (int)getpid(), i);
+    char *const argv[] = { "runc", "--root", (char *)state_root, "run", "--bundle", (char *)bundle, id, NULL };
+    double t0 = bench_now();
+    if (bench_run(argv, true) != 0) {
+        fprintf(stderr, "ctr-bench: runc run failed\n");
+        exit(1);
+    }
+    return bench_now() - t0;
+}
+
+static double time_runc_split(const char *bundle, const char *state_root, int i)
+{
+    char id[64];
+    snprintf(id, sizeof id, "ctr-bench-split-%d-%d", (int)getpid(), i);
+    char *const create[] = { "runc", "--root", (char *)state_root, "create", "--bundle", (char *)bundle, id, NULL };
+    char *const start[] = { "runc", "--root", (char *)state_root, "start", id, NULL };
+    char *const state[] = { "runc", "--root", (char *)state_root, "state", id, NULL };
+    char *const del[] = { "runc", "--root", (char *)state_root, "delete", "--force", id, NULL };
+    double t0 = bench_now();
+    if (bench_run(create, true) != 0 || bench_run(start, true) != 0 || bench_run(state, true) != 0 ||
+        bench_run(del, true) != 0) {
+        fprintf(stderr, "ctr-bench: runc create/start/delete failed\n");
+        exit(1);
+    }
+    return bench_now() - t0;
+}
+
+static double time_ctr(ctr_runtime_t *rt, const char *rootfs)
+{
+    static const char *cmd[] = { "/bin/true", NULL };
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.rootfs = rootfs;
+    o.command = cmd;
+    ctr_container_t *c = NULL;
+    int code = -1;
+    double t0 = bench_now();
+    if (ctr_container_create(&c, rt, &o) < 0 || ctr_container_init(c) < 0 || ctr_container_start(c) < 0 ||
+        ctr_container_wait(c, -1, &code) < 0 || ctr_container_remove(c, 0) < 0)
+        die("lifecycle");
+    double t = bench_now() - t0;
+    if (code != 0) {
+        fprintf(stderr, "ctr-bench: true exited %d\n", code);
+        exit(1);
+    }
+    ctr_container_unref(c);
+    return t;
+}
+
+static double time_podman(int i)
+{
+    char *const argv[] = { "podman", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+                           "--ulimit", "nproc=1024:1024", "ctr-bench-busybox", "true", NULL };
+    double t0 = bench_now();
+    if (bench_run(argv, true) != 0)
+        return -1;
+    return bench_now() - t0;
+}
+
+static bool have_podman_image(void)
+{
+    char *const probe[] = { "podman", "--version", NULL };
+    if (bench_run(probe, true) != 0)
+        return false;
+    char *const exists[] = { "podman", "image", "exists", "ctr-bench-busybox", NULL };
+    if (bench_run(exists, true) == 0)
+        return true;
+    /* Import the busybox rootfs as an image, the way a user would. */
+    const char *src = getenv("SOURCE_ROOT");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "d=$(mktemp -d) && %s/tests/lib/make-rootfs.sh $d/r >/dev/null && tar -C $d/r -cf $d/r.tar . && "
+             "podman import -q $d/r.tar ctr-bench-busybox >/dev/null; s=$?; rm -rf $d; exit $s",
+             src ? src : ".");
+    return system(cmd) == 0;
+}
+
+static int bench_lifecycle(int argc, char **argv)
+{
+    int n = 20;
+    const char *root_arg = NULL;
+    static const struct option opts[] = {
+        { "root", required_argument, NULL, 'r' },
+        { "network", no_argument, NULL, 'N' },
+        { "help", no_argument, NULL, 'h' },
+        { 0 },
+    };
+    int ch;
+    while ((ch = getopt_long(argc, argv, "n:r:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'n': n = atoi(optarg); break;
+        case 'r': root_arg = optarg; break;
+        case 'N':
+            fprintf(stderr, "ctr-bench: --network is not supported yet\n");
+            return 2;
+        default:
+            fprintf(stderr, "usage: ctr-bench lifecycle [-n N] [--root DIR]\n");
+            return ch == 'h' ? 0 : 2;
+        }
+    }
+    if (n < 1)
+        n = 1;
+    char root[4096], rootfs[4200], bundle[4200], state_root[4200];
+    bool temp = bench_root(root, sizeof root, root_arg);
+    snprintf(rootfs, sizeof rootfs, "%s/rootfs", root);
+    snprintf(bundle, sizeof bundle, "%s/bundle", root);
+    snprintf(state_root, sizeof state_root, "%s/runc-state", root);
+    mkdir(bundle, 0700);
+    make_bundle(bundle, rootfs);
+    ctr_runtime_t *rt = open_rt(root, "files");
+    bool podman = have_podman_image();
+
+    double *ctr_t = calloc((size_t)n, sizeof(double)), *run_t = calloc((size_t)n, sizeof(double));
+    double *split_t = calloc((size_t)n, sizeof(double)), *pod_t = calloc((size_t)n, sizeof(double));
+    /* One warm-up each, then interleave so drift hits all alike. */
+    time_ctr(rt, rootfs);
+    time_runc_run(bundle, state_root, -1);
+    time_runc_split(bundle, state_root, -1);
+    int pods = 0;
+    for (int i = 0; i < n; i++) {
+        ctr_t[i] = time_ctr(rt, rootfs) * 1e3;
+        run_t[i] = time_runc_run(bundle, state_root, i) * 1e3;
+        split_t[i] = time_runc_split(bundle, state_root, i) * 1e3;
+        if (podman) {
+            double t = time_podman(i);
+            if (t > 0)
+                pod_t[pods++] = t * 1e3;
+        }
+    }
+    double ctr_ms = bench_median(ctr_t, (size_t)n), run_ms = bench_median(run_t, (size_t)n);
+    double split_ms = bench_median(split_t, (size_t)n), pod_ms = pods ? bench_median(pod_t, (size_t)pods) : 0;
+    printf("lifecycle of busybox true, %d runs each, medians\n", n);
+    printf("  %-52s %9s %9s\n", "", "ms", "ratio");
+    printf("  %-52s %9.1f %9s\n", "libctr create+init+start+wait+remove (files)", ctr_ms, "1.00");
+    printf("  %-52s %9.1f %9.2f\n", "runc create+start+state+delete (bare split)", split_ms, ctr_ms / split_ms);
+    printf("  %-52s %9.1f %9.2f\n", "runc run (bare)", run_ms, ctr_ms / run_ms);
+    if (pods)
+        printf("  %-52s %9.1f %9.2f\n", "podman run --rm --network none", pod_ms, ctr_ms / pod_ms);
+    else
+        printf("  %-52s %9s\n", "podman run --rm --network none", "(podman not installed)");
+    printf("lifecycle: ctr_ms=%.1f runc_run_ms=%.1f runc_split_ms=%.1f podman_ms=%s%.1f vs_runc_split=%.2f "
+           "vs_podman=%s%.2f\n",
+           ctr_ms, run_ms, split_ms, pods ? "" : "n/a ", pod_ms, ctr_ms / split_ms, pods ? "" : "n/a ",
+           pods ? pod_ms / ctr_ms : 0);
+    free(ctr_t);
+    free(run_t);
+    free(split_t);
+    free(pod_t);
+    ctr_runtime_unref(rt);
+    if (temp)
+        bench_rm_rf(root);
+    return 0;
+}
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: ctr-bench state --backend files|tdb [-n N] [--root DIR]\n");
+    fprintf(stderr, "usage: ctr-bench state --backend files|tdb [-n N] [--root DIR]\n"
+                    "       ctr-bench lifecycle [-n N] [--root DIR]\n");
 }
 
 int main(int argc, char **argv)
@@ -190,6 +374,8 @@ int main(int argc, char **argv)
     argv[1] = argv[0];
     if (strcmp(cmd, "state") == 0)
         return bench_state(argc - 1, argv + 1);
+    if (strcmp(cmd, "lifecycle") == 0)
+        return bench_lifecycle(argc - 1, argv + 1);
     usage();
     return 2;
 }

@@ -221,12 +221,16 @@ c rm web logger follower later victim
 check "rm of several containers" [ "$RC" = 0 ]
 c ps -a -q
 check "no container left" [ "$RC" = 0 -a -z "$OUT" ]
+# Left: the same process (PID and start time) still alive (a zombie is dead:
+# reaping orphans is the job of PID 1, which may be slow in a sandbox).
 left=""
 for pc in $seen_pids; do
     p=${pc%%:*}
-    [ -r "/proc/$p/stat" ] && [ "$(awk '{print $22}' "/proc/$p/stat" 2>/dev/null)" = "${pc#*:}" ] && left="$left $p"
+    stat=$(awk '{print $3, $22}' "/proc/$p/stat" 2>/dev/null)
+    [ -n "$stat" ] && [ "${stat#* }" = "${pc#*:}" ] && [ "${stat%% *}" != Z ] && left="$left $p"
 done
 RC=0
+[ -z "$left" ] || ps -o pid,ppid,stat,cmd -p "${left# }" | cut -c1-200
 check "no container or conmon process left (seen:$seen_pids)" [ -z "$left" ]
 if [ -d "$RUNROOT/oci/runc" ]; then
     check "runc lists no container" [ -z "$(runc --root "$RUNROOT/oci/runc" list -q 2>/dev/null)" ]
