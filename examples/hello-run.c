@@ -44,6 +44,7 @@ int main(int argc, char **argv)
     } else {
         ctr_logs_options_t lo = CTR_LOGS_OPTIONS_INIT;
         ctr_container_logs(c, &lo, print_line, NULL);
+        fflush(stdout);
         fprintf(stderr, "container %s (%.12s) exited with %d\n", ctr_container_name(c), ctr_container_id(c), code);
     }
     if (ctr_container_remove(c, CTR_REMOVE_FORCE) < 0)

@@ -110,13 +110,19 @@ CTR_EXPORT int ctr_container_resize(ctr_container_t *c, unsigned int height, uns
 struct logs_ctx {
     ctr_log_line_fn fn;
     void *userdata;
+    int stopped; /* the caller's non-zero return */
 };
 
 static int logs_cb(int stream, int64_t timestamp, const char *msg, size_t len, void *userdata)
 {
     struct logs_ctx *x = userdata;
-    return x->fn(stream == CTR__LOG_STDERR ? CTR_STREAM_STDERR : CTR_STREAM_STDOUT, timestamp, msg, len,
-                 x->userdata);
+    int r = x->fn(stream == CTR__LOG_STDERR ? CTR_STREAM_STDERR : CTR_STREAM_STDOUT, timestamp, msg, len,
+                  x->userdata);
+    if (r != 0) {
+        x->stopped = r;
+        return 1; /* stop reading cleanly */
+    }
+    return 0;
 }
 
 CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *opts, ctr_log_line_fn fn,
@@ -162,9 +168,13 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
     lo.follow = follow;
     lo.stop_fd = stop_fd;
     lo.streams = ((o.flags & CTR_LOGS_STDOUT) ? CTR__LOG_STDOUT : 0) | ((o.flags & CTR_LOGS_STDERR) ? CTR__LOG_STDERR : 0);
-    struct logs_ctx x = { fn, userdata };
+    struct logs_ctx x = { fn, userdata, 0 };
     r = ctr__logs_read(c->cfg->log_path, &lo, logs_cb, &x);
+    if (x.stopped)
+        return x.stopped;
     if (r == -ENOENT && !follow)
         return 0; /* no output yet */
-    return r;
+    if (r > 0)
+        ctr__log(c->rt, CTR_LOG_DEBUG, "%s: skipped %d malformed log lines", c->cfg->log_path, r);
+    return r < 0 ? r : 0;
 }

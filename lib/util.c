@@ -110,8 +110,13 @@ void ctr__format_time(int64_t ns, char *buf, size_t size)
 int ctr__parse_time(const char *s, int64_t *ret_ns)
 {
     struct tm tm = { 0 };
+    /* Exactly YYYY-MM-DDTHH:MM:SS before strptime (which accepts loose widths). */
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+            return -EINVAL;
     const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!p)
+    if (!p || p != s + sizeof shape - 1)
         return -EINVAL;
     long frac = 0;
     if (*p == '.') {
@@ -133,8 +138,14 @@ int ctr__parse_time(const char *s, int64_t *ret_ns)
     if (*p == 'Z') {
         p++;
     } else if (*p == '+' || *p == '-') {
-        int sign = *p == '-' ? -1 : 1, hh, mm;
-        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+        /* Exactly +HH:MM. */
+        int sign = *p == '-' ? -1 : 1;
+        const char *o = p + 1;
+        for (int i = 0; i < 5; i++)
+            if (i == 2 ? o[i] != ':' : (o[i] < '0' || o[i] > '9'))
+                return -EINVAL;
+        int hh = (o[0] - '0') * 10 + (o[1] - '0'), mm = (o[3] - '0') * 10 + (o[4] - '0');
+        if (hh > 23 || mm > 59)
             return -EINVAL;
         offset = sign * (hh * 3600L + mm * 60L);
         p += 6;

@@ -35,39 +35,43 @@ static const char run_extra_usage[] =
 enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, OPT_STOP_SIGNAL,
        OPT_STOP_TIMEOUT, OPT_RM, OPT_DETACH_KEYS };
 
-static const struct option create_options[] = {
-    { "rootfs", required_argument, NULL, OPT_ROOTFS },
-    { "name", required_argument, NULL, OPT_NAME },
-    { "env", required_argument, NULL, 'e' },
-    { "label", required_argument, NULL, 'l' },
-    { "user", required_argument, NULL, 'u' },
-    { "workdir", required_argument, NULL, 'w' },
-    { "hostname", required_argument, NULL, OPT_HOSTNAME },
-    { "interactive", no_argument, NULL, 'i' },
-    { "tty", no_argument, NULL, 't' },
-    { "read-only", no_argument, NULL, OPT_READ_ONLY },
-    { "privileged", no_argument, NULL, OPT_PRIVILEGED },
-    { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
-    { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
-    { "help", no_argument, NULL, 'h' },
-    /* run only, from here */
+/* The options of create, which run has too. */
+#define COMMON_OPTIONS                                             \
+    { "rootfs", required_argument, NULL, OPT_ROOTFS },             \
+    { "name", required_argument, NULL, OPT_NAME },                 \
+    { "env", required_argument, NULL, 'e' },                       \
+    { "label", required_argument, NULL, 'l' },                     \
+    { "user", required_argument, NULL, 'u' },                      \
+    { "workdir", required_argument, NULL, 'w' },                   \
+    { "hostname", required_argument, NULL, OPT_HOSTNAME },         \
+    { "interactive", no_argument, NULL, 'i' },                     \
+    { "tty", no_argument, NULL, 't' },                             \
+    { "read-only", no_argument, NULL, OPT_READ_ONLY },             \
+    { "privileged", no_argument, NULL, OPT_PRIVILEGED },           \
+    { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },   \
+    { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT }, \
+    { "help", no_argument, NULL, 'h' }
+
+static const struct option create_options[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+static const struct option run_options[] = {
+    COMMON_OPTIONS,
     { "rm", no_argument, NULL, OPT_RM },
     { "detach", no_argument, NULL, 'd' },
     { "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
     { NULL, 0, NULL, 0 },
 };
-#define N_CREATE_OPTIONS 14 /* entries before the run-only ones */
 
 /* -e KEY without a value takes the variable from ctrctl's environment (podman). */
 static int push_env(create_args_t *a, const char *kv)
 {
-    if (strchr(kv, '=') || !getenv(kv))
-        return strchr(kv, '=') ? strv_push(&a->env, kv) : 0;
-    size_t n = strlen(kv) + strlen(getenv(kv)) + 2;
-    char *buf = malloc(n);
-    if (!buf)
+    if (strchr(kv, '='))
+        return strv_push(&a->env, kv);
+    const char *value = getenv(kv);
+    char *buf = NULL;
+    if (!value) /* unset here: not set in the container either */
+        return 0;
+    if (asprintf(&buf, "%s=%s", kv, value) < 0)
         return ctrctl_error("out of memory"), -1;
-    snprintf(buf, n, "%s=%s", kv, getenv(kv));
     int r = strv_push(&a->env, buf);
     free(buf);
     return r;
@@ -103,14 +107,12 @@ static int parse_option(create_args_t *a, int o, const char *verb)
 
 int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
 {
-    static struct option create_only[N_CREATE_OPTIONS + 1];
     const ctr_container_options_t init = CTR_CONTAINER_OPTIONS_INIT;
     a->o = init;
-    memcpy(create_only, create_options, sizeof create_only - sizeof create_only[0]);
     /* "+": options stop at the first non-option, the image or the command. */
     const char *shortopts = run ? "+de:hil:tu:w:" : "+e:hil:tu:w:";
     int o, r;
-    while ((o = getopt_long(argc, argv, shortopts, run ? create_options : create_only, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, shortopts, run ? run_options : create_options, NULL)) != -1) {
         if (o == 'h') {
             printf("%s%s%s", run ? run_usage : create_usage, common_usage, run ? run_extra_usage : "");
             return HELP_SHOWN;

@@ -85,7 +85,7 @@ static int fill_row(struct row *r, ctr_container_t *c, bool trunc, int64_t now)
 static void print_table(const struct row *rows, size_t n)
 {
     static const char *const head[] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES" };
-    int w[5];
+    int w[5] = { 0 };
     for (int k = 0; k < 5; k++)
         w[k] = (int)strlen(head[k]);
     for (size_t i = 0; i < n; i++) {

@@ -17,7 +17,7 @@ struct attach_job {
     ctr_attach_options_t o;
     sem_t armed;
     pthread_t thread;
-    int r;
+    int r, done; /* done: set (atomically) when attach returned */
     char *error;
 };
 
@@ -28,6 +28,7 @@ static void *attach_thread(void *userdata)
     j->r = ctr_container_attach(j->c, &j->o);
     if (j->r < 0)
         j->error = strdup(ctr_error_last()->message);
+    __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -39,6 +40,10 @@ static void attach_free(struct attach_job *j)
     free(j);
 }
 
+static int attach_end(struct attach_job *j, bool abandon);
+
+/* Start the attach thread.  0 and *ret, or EXIT_ENGINE (printed) when it
+ * could not start or attach failed at once (e.g. invalid detach keys). */
 static int attach_begin(ctrctl_t *g, ctr_container_t *c, const ctr_attach_options_t *o, struct attach_job **ret)
 {
     struct attach_job *j = calloc(1, sizeof *j);
@@ -60,6 +65,8 @@ static int attach_begin(ctrctl_t *g, ctr_container_t *c, const ctr_attach_option
      * monitor's socket is connected; output printed before that is not
      * relayed.  Give the thread a moment to connect before starting. */
     usleep(20 * 1000);
+    if (__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
+        return attach_end(j, false) < 0 ? EXIT_ENGINE : 0;
     *ret = j;
     return 0;
 }
@@ -114,7 +121,7 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
     ao.stdin_fd = interactive ? STDIN_FILENO : -1;
     ao.stdout_fd = tty ? STDOUT_FILENO : -1;
     ao.stderr_fd = tty ? STDOUT_FILENO : -1;
-    ao.detach_keys = tty ? detach_keys : ""; /* detaching needs a terminal */
+    ao.detach_keys = tty || detach_keys ? detach_keys : ""; /* by default, detaching needs a terminal */
     ao.flags = CTR_ATTACH_CLOSE_STDIN;
     struct attach_job *j = NULL;
     bool abandon = false;
@@ -135,8 +142,13 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
             r = print_logs(c, &lo, false);
         }
     }
-    if (j && attach_end(j, abandon) == CTR_ATTACH_DETACHED)
+    /* A relay that failed once started leaves no way to talk to the
+     * container: report it rather than wait for it. */
+    int a = j ? attach_end(j, abandon) : 0;
+    if (a == CTR_ATTACH_DETACHED)
         *ret_detached = true;
+    else if (a < 0 && r == 0)
+        r = EXIT_ENGINE;
     session_end(s);
     if (r == 0 && !*ret_detached)
         r = wait_exit_code(c);

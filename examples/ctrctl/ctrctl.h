@@ -9,9 +9,9 @@
 #include <stdio.h>
 
 /* Exit codes, as podman's. */
-#define EXIT_ENGINE 125    /* the engine (libctr) or the command line failed */
+#define EXIT_ENGINE 125     /* the engine (libctr) or the command line failed */
 #define EXIT_CANNOT_RUN 126 /* the command exists but cannot be executed */
-#define EXIT_NOT_FOUND 127 /* the command was not found */
+#define EXIT_NOT_FOUND 127  /* the command was not found */
 /* What option parsers return when they printed --help (never an exit code). */
 #define HELP_SHOWN (-1)
 

@@ -71,7 +71,7 @@ session_t *session_begin(ctrctl_t *g, ctr_container_t *c, bool raw, bool resize,
     if (raw && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &s->saved) == 0) {
         struct termios t = s->saved;
         cfmakeraw(&t);
-        t.c_oflag = s->saved.c_oflag; /* keep output processing, as podman */
+        t.c_oflag = s->saved.c_oflag; /* keep output processing: our own messages stay readable */
         s->raw = tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == 0;
     }
     if (!s->resize && !s->proxy)

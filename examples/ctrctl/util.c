@@ -105,8 +105,7 @@ int parse_signal(const char *s, int *ret)
 int parse_uint(const char *what, const char *s, long max, long *ret)
 {
     errno = 0;
-    char *end = NULL;
-    long n = all_digits(s) ? strtol(s, &end, 10) : -1;
+    long n = all_digits(s) ? strtol(s, NULL, 10) : -1;
     if (n < 0 || errno || n > max)
         return ctrctl_error("invalid %s \"%s\": expected a number from 0 to %ld", what, s, max);
     *ret = n;

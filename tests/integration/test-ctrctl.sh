@@ -164,6 +164,30 @@ check "ps -a shows it Created/Configured" has "$OUT" "Configured *later\$"
 c start -a later
 check "start -a attaches and exits with the code (6)" [ "$RC" = 6 -a "$OUT" = started ]
 
+# ---- attach ----
+$C -d --name talker /bin/sh -c 'sleep 1; echo said; echo warned >&2; exit 8'
+c attach talker
+check "attach relays the output and exits with the code (8)" [ "$RC" = 8 -a "$OUT" = said -a "$ERR" = warned ]
+c create -i --name reader --rootfs "$ROOTFS" /bin/sh -c 'read x; echo got $x'
+ci "line" start -a -i reader
+check "start -a -i passes stdin" [ "$RC" = 0 -a "$OUT" = "got line" ]
+if command -v script >/dev/null; then
+    # A terminal of 30x100 (script's), typed input, then ctrl-p ctrl-q.
+    G="$CTRCTL --root $ROOT --runroot $RUNROOT"
+    (sleep 2; printf 'stty size\r'; sleep 1; printf '\020\021'; sleep 1) |
+        timeout -k 5 60 script -qfec "stty rows 30 cols 100; $G run -it --name tty1 --rootfs $ROOTFS /bin/sh" /dev/null \
+            >"$tmp/out" 2>&1
+    RC=$?
+    check "run -it: the terminal's size, then ctrl-p,ctrl-q detaches" rc_is 0 grep -q '^30 100' "$tmp/out"
+    check "... and the container still runs" has "$(ps_status tty1)" '^Up '
+    (sleep 1; printf 'exit 9\r'; sleep 1) | timeout -k 5 60 script -qfec "$G attach tty1" /dev/null >"$tmp/out" 2>&1
+    RC=$?
+    check "attach to its terminal, then exit 9 in the shell" [ "$RC" = 9 ]
+    c rm tty1
+else
+    echo "# (script(1) not found: no local terminal checks)"
+fi
+
 # ---- stop, kill, wait, pause ----
 t0=$(date +%s)
 c stop -t 1 web
@@ -217,7 +241,7 @@ check "rm of a running container without -f exits 125" [ "$RC" = 125 ]
 # ---- rm ----
 c rm -f sleeper
 check "rm -f of a running container" [ "$RC" = 0 -a "$OUT" = sleeper ]
-c rm web logger follower later victim
+c rm web logger follower later victim talker reader
 check "rm of several containers" [ "$RC" = 0 ]
 c ps -a -q
 check "no container left" [ "$RC" = 0 -a -z "$OUT" ]
