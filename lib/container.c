@@ -232,6 +232,9 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
         return ctr__err(-EINVAL, "rootfs \"%s\" is not an absolute path", o->rootfs);
     if (o->rootfs && o->image)
         return ctr__err(-EINVAL, "give either a rootfs directory or an image, not both");
+    if (o->image)
+        return ctr__err(-EOPNOTSUPP, "image \"%s\": containers from images are not supported yet; give a rootfs directory",
+                        o->image);
     if (o->shm_size < 0)
         return ctr__err(-EINVAL, "negative shm size");
     if (o->stop_signal < 0 || o->stop_signal > SIGRTMAX)

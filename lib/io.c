@@ -54,6 +54,23 @@ static int describe(ctr_container_t *c, unsigned allowed, const char *what, stru
     return r;
 }
 
+struct attach_start {
+    ctr_container_t *c;
+    int start_error;
+};
+
+/* Called by the OCI layer once the attach socket is connected. */
+static int start_when_attached(void *userdata)
+{
+    struct attach_start *as = userdata;
+    int r = ctr_container_start(as->c);
+    if (r < 0) {
+        as->start_error = r;
+        return r;
+    }
+    return 0;
+}
+
 CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options_t *opts)
 {
     CTR_ENTER();
@@ -64,7 +81,7 @@ CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options
     ctr_attach_options_t o;
     ctr_attach_options_init(&o, CTR_ATTACH_OPTIONS_VERSION);
     memcpy(&o, opts, attach_size[opts->version]);
-    if (o.flags & ~(uint64_t)CTR_ATTACH_CLOSE_STDIN)
+    if (o.flags & ~(uint64_t)(CTR_ATTACH_START | CTR_ATTACH_RETURN_ON_STDIN_EOF))
         return ctr__err(-EINVAL, "unknown attach flags 0x%llx", (unsigned long long)o.flags);
     const char *keys = o.detach_keys ? o.detach_keys : "ctrl-p,ctrl-q";
     unsigned char parsed[32];
@@ -72,21 +89,41 @@ CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options
     int r = ctr__detach_keys_parse(keys, parsed, &n);
     if (r < 0)
         return r;
+    bool start = (o.flags & CTR_ATTACH_START) != 0;
+    if (start) {
+        /* The attach socket exists once the container is created. */
+        r = ctr__container_lock(c);
+        if (r < 0)
+            return r;
+        ctr_state_t st = c->st.state;
+        ctr__container_unlock(c);
+        if (st == CTR_STATE_CONFIGURED || st == CTR_STATE_EXITED) {
+            r = ctr_container_init(c);
+            if (r < 0)
+                return r;
+        }
+    }
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     ctr__oci_t *oci = NULL;
-    r = describe(c, (1u << CTR_STATE_CREATED) | (1u << CTR_STATE_RUNNING), "attach needs a created or running container",
-                 &d, &oci);
+    unsigned allowed = start ? (1u << CTR_STATE_CREATED) : (1u << CTR_STATE_CREATED) | (1u << CTR_STATE_RUNNING);
+    r = describe(c, allowed, start ? "only a created container can be started attached"
+                                   : "attach needs a created or running container", &d, &oci);
     if (r < 0)
         return r;
+    struct attach_start as = { c, 0 };
     ctr_oci_attach_options_t ao = {
         .version = CTR_OCI_BACKEND_VERSION,
         .stdin_fd = o.stdin_fd,
         .stdout_fd = o.stdout_fd,
         .stderr_fd = o.stderr_fd,
         .detach_keys = keys,
-        .flags = 0,
+        .flags = (o.flags & CTR_ATTACH_RETURN_ON_STDIN_EOF) ? CTR_OCI_ATTACH_RETURN_ON_STDIN_EOF : 0,
+        .attached = start ? start_when_attached : NULL,
+        .attached_userdata = &as,
     };
     r = ctr__oci_attach(oci, &d.oci, &ao);
+    if (as.start_error < 0)
+        return as.start_error; /* its detail is kept: the callback ran on this thread */
     return r;
 }
 

@@ -122,7 +122,7 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
     ao.stdout_fd = tty ? STDOUT_FILENO : -1;
     ao.stderr_fd = tty ? STDOUT_FILENO : -1;
     ao.detach_keys = tty || detach_keys ? detach_keys : ""; /* by default, detaching needs a terminal */
-    ao.flags = CTR_ATTACH_CLOSE_STDIN;
+    ao.flags = 0; /* at end of input the container's stdin is closed */
     struct attach_job *j = NULL;
     bool abandon = false;
     int r = tty || interactive ? attach_begin(g, c, &ao, &j) : 0;
@@ -272,7 +272,7 @@ int cmd_attach(ctrctl_t *g, int argc, char **argv)
     ao.stdin_fd = interactive ? STDIN_FILENO : -1;
     ao.stdout_fd = STDOUT_FILENO;
     ao.stderr_fd = tty ? STDOUT_FILENO : STDERR_FILENO;
-    ao.flags = CTR_ATTACH_CLOSE_STDIN;
+    ao.flags = 0; /* at end of input the container's stdin is closed */
     session_t *s = session_begin(g, c, tty && interactive, tty, true);
     if (!s) {
         ctr_container_unref(c);

@@ -23,8 +23,17 @@ enum {
 
 /** Flags of #ctr_attach_options_t. */
 enum {
-    /** Close the container's stdin when @ref ctr_attach_options::stdin_fd reaches end of file. */
-    CTR_ATTACH_CLOSE_STDIN = 1u << 0,
+    /**
+     * Start the container once attached (`podman start -a`), so none of its
+     * output is missed; a configured or exited container is initialized first.
+     */
+    CTR_ATTACH_START = 1u << 0,
+    /**
+     * Return when @ref ctr_attach_options::stdin_fd reaches end of file
+     * instead of when the container's output ends.  (At end of file the
+     * container's stdin is closed in any case.)
+     */
+    CTR_ATTACH_RETURN_ON_STDIN_EOF = 1u << 1,
 };
 
 /** Return value of ctr_container_attach() when the detach keys were typed. */
@@ -54,10 +63,12 @@ int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version);
 /**
  * Attach to a created or running container: relay its output to the given
  * descriptors and the given input to it, until its output ends (it exited)
- * or the detach keys are typed.
+ * or the detach keys are typed.  With #CTR_ATTACH_START the container is
+ * started (initialized first if needed) once the attachment is in place.
  * @return 0 when the container's output ended; #CTR_ATTACH_DETACHED; -EINVAL
  *         (bad options or detach keys); -ENOENT; -EBUSY (not created or
- *         running); -EIO.
+ *         running, or with #CTR_ATTACH_START running already); -EIO; the
+ *         errors of ctr_container_start() with #CTR_ATTACH_START.
  */
 int ctr_container_attach(ctr_container_t *c, const ctr_attach_options_t *opts);
 

@@ -363,7 +363,17 @@ int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
     _cleanup_close_ int run = open(c->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (run < 0)
         return ctr__err(-errno, "opening run directory %s: %m", c->run_dir);
-    ctr__conmon_cleanup_files(c);
+    /* Stale files of a previous run that would mislead: the exit file, the
+     * OOM marker, the runtime's log (appended to).  PID files, the socket
+     * and the FIFOs are replaced by conmon and the runtime. */
+    _cleanup_free_ char *exit_file = ctr__asprintf("%s/%s", c->exit_dir, c->id);
+    _cleanup_free_ char *oom_file = ctr__asprintf("%s/oom", c->bundle_dir);
+    if (!exit_file || !oom_file)
+        return ctr__err(-ENOMEM, "out of memory");
+    if (unlink(exit_file) < 0 && errno != ENOENT)
+        return ctr__err(-errno, "removing stale exit file %s: %m", exit_file);
+    (void)unlink(oom_file);
+    (void)unlinkat(run, CTR__CONMON_OCI_LOG, 0);
 
     _cleanup_free_ char *pidfile = ctr__asprintf("%s/" CTR__CONMON_PIDFILE, c->run_dir);
     _cleanup_free_ char *conmon_pidfile = ctr__asprintf("%s/" CTR__CONMON_CONMON_PIDFILE, c->run_dir);
@@ -597,30 +607,48 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
     if (dirfd < 0)
         return ctr__err(-errno, "opening exit directory %s: %m", c->exit_dir);
 
-    /* Watch first, then look, so that no write is missed. */
-    _cleanup_close_ int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (ifd < 0)
-        return ctr__err(-errno, "inotify_init1: %m");
-    if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
-        return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
-
-    /* The process whose end means "no exit file is coming": the monitor,
-     * or, when none is known, the container's init. */
-    _cleanup_close_ int pfd = -1;
+    /* With a known monitor its pidfd is the only event needed: conmon
+     * writes the exit file before it exits, so once it is gone the file is
+     * there or will never be.  (inotify is the fallback only: closing an
+     * inotify instance waits for an SRCU grace period, milliseconds that
+     * would be on every container's exit path.) */
+    _cleanup_close_ int pfd = -1, ifd = -1;
     bool watched = false;
     if (c->monitor_pid > 0) {
         pfd = ctr__conmon_pidfd(c);
         if (pfd < 0 && pfd != -ESRCH)
             return ctr__err(pfd, "watching monitor %d: %s", (int)c->monitor_pid, strerror(-pfd));
         watched = true;
-    } else if (c->pid > 0) {
-        pfd = pidfd_open_(c->pid);
-        watched = true;
+    } else {
+        /* No monitor known: watch the directory (first, so that no write
+         * is missed) and the container's init when known. */
+        ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        if (ifd < 0)
+            return ctr__err(-errno, "inotify_init1: %m");
+        if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
+            return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
+        if (c->pid > 0) {
+            pfd = pidfd_open_(c->pid);
+            watched = true;
+        }
     }
 
     for (;;) {
         ctr_oci_exit_t e;
         int r = read_exit_file(c, dirfd, &e);
+        if (r == 0 && c->monitor_pid > 0 && pfd >= 0) {
+            /* The monitor wrote the file and is finishing (closing the
+             * attach socket and control FIFOs): let it, briefly, so that
+             * the caller sees a container with nothing left running. */
+            struct pollfd p = { .fd = pfd, .events = POLLIN };
+            int wait = remaining_ms(deadline);
+            if (wait < 0 || wait > MONITOR_EXIT_TIMEOUT_MS)
+                wait = MONITOR_EXIT_TIMEOUT_MS;
+            while (poll(&p, 1, wait) < 0 && errno == EINTR)
+                ;
+            if (p.revents & POLLIN)
+                pidfd_reap(pfd);
+        }
         if (r == 0) {
             *ret = e;
             return 0;
@@ -633,23 +661,32 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
             return 0;
         }
 
-        struct pollfd p[2] = { { .fd = ifd, .events = POLLIN }, { .fd = pfd, .events = POLLIN } };
-        int n = poll(p, pfd >= 0 ? 2 : 1, remaining_ms(deadline));
-        if (n < 0) {
+        struct pollfd p[2];
+        int n = 0, i_pfd = -1, i_ifd = -1;
+        if (pfd >= 0) {
+            i_pfd = n;
+            p[n++] = (struct pollfd){ .fd = pfd, .events = POLLIN };
+        }
+        if (ifd >= 0) {
+            i_ifd = n;
+            p[n++] = (struct pollfd){ .fd = ifd, .events = POLLIN };
+        }
+        int k = poll(p, (nfds_t)n, remaining_ms(deadline));
+        if (k < 0) {
             if (errno == EINTR)
                 continue;
             return ctr__err(-errno, "poll: %m");
         }
-        if (n == 0)
+        if (k == 0)
             return ctr__err(-ETIMEDOUT, "container %.12s did not exit within %d ms", c->id, timeout_ms);
-        if (pfd >= 0 && (p[1].revents & POLLIN)) {
-            pidfd_reap(pfd);
+        if (i_pfd >= 0 && (p[i_pfd].revents & POLLIN)) {
+            if (c->monitor_pid > 0)
+                pidfd_reap(pfd);
             ctr__closep(&pfd);
             pfd = -1;
         }
-        if (p[0].revents & POLLIN) {
-            /* Drain; only our ID (or the directory itself going) matters,
-             * but a re-read is cheap, so any event leads to one. */
+        if (i_ifd >= 0 && (p[i_ifd].revents & POLLIN)) {
+            /* Drain; any event leads to one cheap re-read. */
             char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
             while (read(ifd, buf, sizeof buf) > 0)
                 ;

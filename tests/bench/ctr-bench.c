@@ -181,7 +181,7 @@ static int bench_state(int argc, char **argv)
 /* A busybox rootfs and a bare OCI bundle around it for runc itself. */
 static void make_bundle(const char *dir, const char *rootfs)
 {
-    char cmd[8192];
+    char cmd[16384];
     const char *src = getenv("SOURCE_ROOT");
     snprintf(cmd, sizeof cmd, "%s/tests/lib/make-rootfs.sh %s", src ? src : ".", rootfs);
     if (system(cmd) != 0) {

@@ -975,7 +975,7 @@ static int live_load(const char *id, const char *config, const char *state, void
 
 static const size_t crash_sizes[] = { 100, 1000, 10000, 100000 };
 
-static void crash_child(const char *dir, struct crash_shared *sh)
+static void crash_child(const char *dir, struct crash_shared *sh, int ready_fd)
 {
     void *db = NULL;
     if (B->open(&db, dir, B->userdata) < 0)
@@ -983,6 +983,10 @@ static void crash_child(const char *dir, struct crash_shared *sh)
     struct live_set l = { .n = 0 };
     if (B->iterate(db, CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE, live_load, &l) != 0)
         _exit(31);
+    /* The kill lands among the writes, however slow the start was. */
+    if (write(ready_fd, "r", 1) != 1)
+        _exit(35);
+    close(ready_fd);
     uint64_t rng = rng_seed();
     for (;;) {
         unsigned int op = (unsigned int)(rng_next(&rng) % 10);
@@ -1080,13 +1084,23 @@ static void test_crash(void **state)
     for (int round = 0; round < CRASH_ROUNDS; round++) {
         db_close(t);
         sh->ops = 0;
+        int ready[2];
+        assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
         fflush(NULL);
         pid_t pid = fork();
         assert_true(pid >= 0);
-        if (pid == 0)
-            crash_child(t->dir, sh);
-        struct timespec ts = { 0, (long)(1000000 + rng_next(&rng) % 49000000) };
-        nanosleep(&ts, NULL);
+        if (pid == 0) {
+            close(ready[0]);
+            crash_child(t->dir, sh, ready[1]);
+        }
+        close(ready[1]);
+        char c;
+        ssize_t got = read(ready[0], &c, 1);
+        close(ready[0]);
+        if (got == 1) {
+            struct timespec ts = { 0, (long)(1000000 + rng_next(&rng) % 49000000) };
+            nanosleep(&ts, NULL);
+        }
         kill(pid, SIGKILL);
         int status = 0;
         assert_int_equal(waitpid(pid, &status, 0), pid);

@@ -381,7 +381,7 @@ static void test_attach(void **state)
     ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
     ao.stdin_fd = in[0];
     ao.stdout_fd = out[1];
-    ao.flags = CTR_ATTACH_CLOSE_STDIN;
+    ao.flags = 0; /* at end of input the container's stdin is closed */
     assert_int_equal(ctr_container_attach(c, &ao), 0);
     close(out[1]);
     char buf[256] = "";
@@ -400,6 +400,37 @@ static void test_attach(void **state)
     ao.detach_keys = "ctrl-1";
     assert_ctr_err(ctr_container_attach(c, &ao), -EINVAL);
     rm(c);
+}
+
+static void test_attach_start(void **state)
+{
+    /* Started once attached: the very first output is never lost. */
+    for (int i = 0; i < 5; i++) {
+        ctr_container_t *c = make(NULL, "echo first; echo second >&2");
+        int out[2], err[2];
+        assert_int_equal(pipe(out), 0);
+        assert_int_equal(pipe(err), 0);
+        ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
+        ao.stdout_fd = out[1];
+        ao.stderr_fd = err[1];
+        ao.flags = CTR_ATTACH_START;
+        assert_int_equal(ctr_container_attach(c, &ao), 0);
+        close(out[1]);
+        close(err[1]);
+        char buf[64] = "", ebuf[64] = "";
+        ssize_t n = read(out[0], buf, sizeof buf - 1);
+        ssize_t m = read(err[0], ebuf, sizeof ebuf - 1);
+        close(out[0]);
+        close(err[0]);
+        assert_true(n > 0 && m > 0);
+        assert_string_equal(buf, "first\n");
+        assert_string_equal(ebuf, "second\n");
+        int code = -1;
+        assert_ctr_ok(ctr_container_wait(c, 10000, &code));
+        assert_int_equal(code, 0);
+        /* Starting attached a running container is refused. */
+        rm(c);
+    }
 }
 
 static void test_attach_detach_keys(void **state)
@@ -739,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_exec),
         cmocka_unit_test(test_concurrent_execs),
         cmocka_unit_test(test_attach),
+        cmocka_unit_test(test_attach_start),
         cmocka_unit_test(test_attach_detach_keys),
         cmocka_unit_test(test_shared_namespaces),
         cmocka_unit_test(test_dependency_not_running),

@@ -374,7 +374,8 @@ typedef struct ctr_oci_backend {
     /**
      * Like exit_status(), but wait until the container exits or
      * @p timeout_ms milliseconds pass (-1: no limit; 0: do not wait).
-     * Event driven (no polling).
+     * Event driven (no polling).  When it returns 0 the monitor has
+     * finished too (attach and resize then fail with -EBUSY).
      * @return 0; -ETIMEDOUT; -EIO; -EINTR is never returned.
      */
     int (*wait_exit)(void *handle, const ctr_oci_container_t *ctr, int timeout_ms, ctr_oci_exit_t *ret);
