@@ -9,6 +9,7 @@
 #include "error.h"
 #include "json-util.h"
 #include "names.h"
+#include "storage/storage.h"
 
 #define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)
 #define DEFAULT_STOP_TIMEOUT 10
@@ -232,9 +233,6 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
         return ctr__err(-EINVAL, "rootfs \"%s\" is not an absolute path", o->rootfs);
     if (o->rootfs && o->image)
         return ctr__err(-EINVAL, "give either a rootfs directory or an image, not both");
-    if (o->image)
-        return ctr__err(-EOPNOTSUPP, "image \"%s\": containers from images are not supported yet; give a rootfs directory",
-                        o->image);
     if (o->shm_size < 0)
         return ctr__err(-EINVAL, "negative shm size");
     if (o->stop_signal < 0 || o->stop_signal > SIGRTMAX)
@@ -380,6 +378,11 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     r = build_config(rt, &o, cfg);
     if (r == 0 && !cfg->name)
         r = generate_name(rt, &cfg->name);
+    bool storage = false;
+    if (r == 0 && o.image) {
+        r = ctr__storage_container_create(rt, cfg, o.image);
+        storage = r == 0;
+    }
     _cleanup_free_ char *config_json = NULL, *state_json = NULL;
     struct ctr__status st;
     ctr__status_init(&st);
@@ -396,6 +399,8 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         if (r < 0)
             ctr__rm_rf(cfg->static_dir);
     }
+    if (r < 0 && storage)
+        ctr__storage_forget(rt, cfg);
     ctr__lock_release(&rt->lock);
     if (r < 0)
         return r;
@@ -719,6 +724,8 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
         c->st.state = CTR_STATE_REMOVING;
         r = ctr__container_save(c);
     }
+    if (r == 0)
+        r = ctr__storage_delete(c);
     if (r == 0) {
         int k = ctr__rm_rf(c->cfg->static_dir);
         if (k < 0)

@@ -11,6 +11,8 @@
 #include "error.h"
 #include "lifecycle.h"
 #include "net/etc-files.h"
+#include "net/net.h"
+#include "storage/storage.h"
 #include "spec.h"
 
 /* ---- paths and descriptors ---- */
@@ -49,7 +51,7 @@ void ctr__lifecycle_desc_done(struct ctr__desc *d)
  * state, the /dev/shm mount, the run directory.  Idempotent. */
 static int cleanup_locked(ctr_container_t *c)
 {
-    if (!c->st.run_dir && !c->st.pid && !c->st.conmon_pid)
+    if (!c->st.run_dir && !c->st.pid && !c->st.conmon_pid && !c->st.netns_path)
         return 0;
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     int r = ctr__lifecycle_desc(c, &d);
@@ -62,8 +64,12 @@ static int cleanup_locked(ctr_container_t *c)
     r = ctr__oci_remove(oci, &d.oci, CTR_OCI_REMOVE_FORCE);
     if (r < 0 && r != -ENOENT)
         return ctr__err_prefix(r, "cleaning up " CTR_CFMT, CTR_CARG(c));
+    if ((r = ctr__net_teardown(c)) < 0)
+        return r;
     if (umount2(c->cfg->shm_dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         return ctr__err(-errno, "cannot unmount %s: %m", c->cfg->shm_dir);
+    if ((r = ctr__storage_unmount(c, false)) < 0)
+        return r;
     r = ctr__rm_rf(d.run_dir);
     if (r < 0)
         return ctr__err(r, "cannot remove %s: %s", d.run_dir, strerror(-r));
@@ -211,19 +217,6 @@ static int mount_shm(ctr_container_t *c)
     return 0;
 }
 
-static int check_rootfs(ctr_container_t *c)
-{
-    if (!c->cfg->rootfs)
-        return ctr__err(-EOPNOTSUPP, CTR_CFMT " has no root file system directory (images are not supported yet)",
-                        CTR_CARG(c));
-    struct stat st;
-    if (stat(c->cfg->rootfs, &st) < 0)
-        return ctr__err(-errno == -ENOENT ? -ENOENT : -errno, "root file system %s: %m", c->cfg->rootfs);
-    if (!S_ISDIR(st.st_mode))
-        return ctr__err(-ENOTDIR, "root file system %s is not a directory", c->cfg->rootfs);
-    return 0;
-}
-
 static int init_locked(ctr_container_t *c)
 {
     if (c->st.state == CTR_STATE_EXITED) {
@@ -234,10 +227,11 @@ static int init_locked(ctr_container_t *c)
         return ctr__err(-EBUSY, CTR_CFMT " is %s: only configured or exited containers can be initialized",
                         CTR_CARG(c), ctr_state_name(c->st.state));
     }
-    int r = check_rootfs(c);
+    char *ns_paths[CTR_NS_MAX] = { 0 };
+    const char *rootfs = NULL, *netns = NULL, *ip = NULL;
+    int r = ctr__storage_mount(c, NULL, &rootfs);
     if (r < 0)
         return r;
-    char *ns_paths[CTR_NS_MAX] = { 0 };
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     struct ctr__etc_files etc = { 0 };
     _cleanup_free_ char *spec = NULL;
@@ -260,11 +254,14 @@ static int init_locked(ctr_container_t *c)
     }
     if (r == 0 && (r = mount_shm(c)) == 0)
         mounted_shm = true;
+    if (r == 0 && (r = ctr__net_setup(c, &netns, &ip)) == 0 && netns && !ns_paths[CTR_NS_NET] &&
+        !(ns_paths[CTR_NS_NET] = strdup(netns)))
+        r = -ENOMEM;
     if (r == 0)
-        r = ctr__etc_files_write(c->cfg, d.run_dir, NULL, &etc);
+        r = ctr__etc_files_write(c->cfg, d.run_dir, ip, &etc);
     if (r == 0) {
         struct ctr__spec_ctx ctx = {
-            .rootfs = c->cfg->rootfs,
+            .rootfs = rootfs,
             .shm_dir = c->cfg->shm_dir,
             .resolv_conf = etc.resolv_conf,
             .hosts = etc.hosts,
@@ -300,10 +297,12 @@ static int init_locked(ctr_container_t *c)
         free(ns_paths[i]);
     ctr__etc_files_done(&etc);
     if (r < 0) {
+        ctr__net_teardown(c);
         if (mounted_shm)
             umount2(c->cfg->shm_dir, MNT_DETACH);
         if (made_run_dir)
             ctr__rm_rf(d.run_dir);
+        ctr__storage_unmount(c, false);
         return r;
     }
     c->st.state = CTR_STATE_CREATED;

@@ -461,33 +461,55 @@ int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
 
 /* ---- Monitor identity and exit files ---- */
 
-/* 1 when PID's command line is a conmon for container id (not an exec
- * session), 0 when not (or gone), -errno on other errors. */
+/* A process whose command line reads empty is ending (its memory is gone
+ * before its descriptors are), a zombie, or a kernel thread. */
+static bool is_kernel_thread(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    _cleanup_free_ char *stat = NULL;
+    if (ctr__read_file_at(AT_FDCWD, path, &stat, NULL) < 0)
+        return false;
+    /* Field 9 (flags) counts from the one after "(comm) ". */
+    const char *p = strrchr(stat, ')');
+    unsigned long flags = 0;
+    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+        return false;
+    return (flags & 0x00200000UL) != 0; /* PF_KTHREAD */
+}
+
+/* MONITOR_YES when PID's command line is a conmon for container id (not an
+ * exec session), MONITOR_ENDING when the process is exiting (command line
+ * already gone), MONITOR_NO when it is another process or gone; -errno. */
+enum { MONITOR_NO = 0, MONITOR_YES = 1, MONITOR_ENDING = 2 };
+
 static int is_monitor_of(pid_t pid, const char *id)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return errno == ENOENT || errno == ESRCH ? 0 : -errno;
+        return errno == ENOENT || errno == ESRCH ? MONITOR_NO : -errno;
     _cleanup_free_ char *buf = NULL;
     size_t size = 0;
     int r = ctr__read_fd(fd, &buf, &size);
     if (r < 0)
-        return r == -ESRCH ? 0 : r;
+        return r == -ESRCH ? MONITOR_NO : r;
+    if (size == 0)
+        return is_kernel_thread(pid) ? MONITOR_NO : MONITOR_ENDING;
     bool cid = false;
     for (size_t off = 0; off < size;) {
         const char *arg = buf + off;
         size_t len = strnlen(arg, size - off);
         if (streq(arg, "-e") || streq(arg, "--exec"))
-            return 0;
+            return MONITOR_NO;
         if ((streq(arg, "-c") || streq(arg, "--cid")) && off + len + 1 < size && streq(buf + off + len + 1, id))
             cid = true;
         if (strncmp(arg, "--cid=", 6) == 0 && streq(arg + 6, id))
             cid = true;
         off += len + 1;
     }
-    return cid ? 1 : 0;
+    return cid ? MONITOR_YES : MONITOR_NO;
 }
 
 static bool pidfd_exited(int pidfd)
@@ -511,9 +533,11 @@ int ctr__conmon_pidfd(const ctr_oci_container_t *c)
     if (fd < 0)
         return errno == ESRCH ? -ESRCH : -errno;
     /* The PID may have been reused since the monitor was started: check it
-     * is that container's conmon, and still the process the pidfd pins. */
+     * is that container's conmon, and still the process the pidfd pins.
+     * One that is exiting can no longer be told apart; it is about to be
+     * gone either way, so it is waited for like the monitor. */
     int r = is_monitor_of(c->monitor_pid, c->id);
-    if (r <= 0 || pidfd_exited(fd)) {
+    if (r == MONITOR_NO || r < 0 || pidfd_exited(fd)) {
         if (r > 0)
             pidfd_reap(fd);
         close(fd);
@@ -584,8 +608,9 @@ int ctr__conmon_exit_status(const ctr_oci_container_t *c, ctr_oci_exit_t *ret)
         r = is_monitor_of(c->monitor_pid, c->id);
         if (r < 0)
             return ctr__err(r, "checking monitor %d: %s", (int)c->monitor_pid, strerror(-r));
-        if (r > 0)
+        if (r == MONITOR_YES)
             return -EAGAIN;
+        /* Gone or ending: it wrote the file first if it was going to. */
     } else if (pid_alive(c->pid)) {
         return -EAGAIN;
     }
