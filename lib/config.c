@@ -18,7 +18,7 @@ static const struct {
     { CTR_CREATE_READ_ONLY, "readOnly" },   { CTR_CREATE_PRIVILEGED, "privileged" },
     { CTR_CREATE_NO_NEW_PRIVS, "noNewPrivs" }, { CTR_CREATE_STDIN, "stdin" },
     { CTR_CREATE_TERMINAL, "terminal" },    { CTR_CREATE_NETNS, "createNetNS" },
-    { CTR_CREATE_IMAGE_VOLUMES, "imageVolumes" },
+    { CTR_CREATE_IMAGE_VOLUMES, "imageVolumes" }, { CTR_CREATE_HOST_NETWORK, "hostNetwork" },
 };
 
 struct ctr__config *ctr__config_ref(struct ctr__config *cfg)
@@ -63,6 +63,10 @@ void ctr__config_unref(struct ctr__config *cfg)
     ctr__strv_free(cfg->hosts_add);
     ctr__strv_free(cfg->mounts);
     ctr__strv_free(cfg->labels);
+    ctr__strv_free(cfg->networks);
+    free(cfg->netns_path);
+    ctr__strv_free(cfg->volumes);
+    ctr__strv_free(cfg->exposed_ports);
     free(cfg);
 }
 
@@ -263,6 +267,10 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     r |= ctr__json_add_strv(o, "dnsOption", cfg->dns_options);
     r |= ctr__json_add_strv(o, "hostsAdd", cfg->hosts_add);
     r |= ctr__json_add_strv(o, "mounts", cfg->mounts);
+    r |= ctr__json_add_strv(o, "networks", cfg->networks);
+    r |= ctr__json_add_str(o, "netNsPath", cfg->netns_path);
+    r |= ctr__json_add_strv(o, "volumes", cfg->volumes);
+    r |= ctr__json_add_strv(o, "exposedPorts", cfg->exposed_ports);
     json_object *labels = labels_to_json(cfg->labels);
     if (!labels || json_object_object_add(o, "labels", labels) < 0) {
         json_object_put(labels);
@@ -321,6 +329,7 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
         { "shmDir", &cfg->shm_dir },  { "logPath", &cfg->log_path },
         { "cgroupParent", &cfg->cgroup_parent }, { "processLabel", &cfg->process_label },
         { "mountLabel", &cfg->mount_label }, { "createdTime", &created },
+        { "netNsPath", &cfg->netns_path },
     };
     for (size_t i = 0; i < ARRAY_SIZE(strs) && r == 0; i++)
         r = ctr__json_get_str(o, strs[i].key, strs[i].dst);
@@ -333,7 +342,8 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
         { "command", &cfg->command },      { "env", &cfg->env },
         { "dnsServer", &cfg->dns_servers }, { "dnsSearch", &cfg->dns_search },
         { "dnsOption", &cfg->dns_options }, { "hostsAdd", &cfg->hosts_add },
-        { "mounts", &cfg->mounts },
+        { "mounts", &cfg->mounts },         { "networks", &cfg->networks },
+        { "volumes", &cfg->volumes },       { "exposedPorts", &cfg->exposed_ports },
     };
     for (size_t i = 0; i < ARRAY_SIZE(strvs) && r == 0; i++)
         r = ctr__json_get_strv(o, strvs[i].key, strvs[i].dst);
@@ -367,8 +377,9 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
         return ctr__err(-EINVAL, "container config: bad \"createdTime\" \"%s\"", created);
 
     /* Arrays are never NULL in memory. */
-    char ***all[] = { &cfg->command, &cfg->env, &cfg->dns_servers, &cfg->dns_search,
-                      &cfg->dns_options, &cfg->hosts_add, &cfg->mounts, &cfg->labels };
+    char ***all[] = { &cfg->command, &cfg->env,      &cfg->dns_servers, &cfg->dns_search,
+                      &cfg->dns_options, &cfg->hosts_add, &cfg->mounts, &cfg->labels,
+                      &cfg->networks, &cfg->volumes,  &cfg->exposed_ports };
     for (size_t i = 0; i < ARRAY_SIZE(all); i++)
         if (!*all[i] && !(*all[i] = calloc(1, sizeof(char *))))
             return -ENOMEM;

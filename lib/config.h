@@ -43,6 +43,10 @@ struct ctr__config {
     int stop_signal;
     unsigned int stop_timeout;
     int64_t created;      /* ns since the epoch */
+    char **networks;      /* CNI network names, never NULL */
+    char *netns_path;     /* a given namespace to join, or NULL */
+    char **volumes;       /* image volumes (container paths), never NULL */
+    char **exposed_ports; /* "PORT/PROTO" from the image, never NULL */
 };
 
 /* Configs are immutable once made and shared by reference count (atomic). */

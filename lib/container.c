@@ -172,7 +172,7 @@ CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigne
 
 #define KNOWN_FLAGS                                                                                          \
     (CTR_CREATE_READ_ONLY | CTR_CREATE_PRIVILEGED | CTR_CREATE_NO_NEW_PRIVS | CTR_CREATE_STDIN |             \
-     CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES)
+     CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK)
 
 static bool has_ctl(const char *s)
 {
@@ -298,6 +298,10 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
     cfg->dns_options = ctr__strv_copy(o->dns_options);
     cfg->hosts_add = ctr__strv_copy(o->hosts_add);
     cfg->mounts = ctr__strv_copy(NULL);
+    cfg->networks = ctr__strv_copy(o->networks);
+    cfg->netns_path = ctr__strdup_null(o->netns_path);
+    cfg->volumes = ctr__strv_copy(NULL);
+    cfg->exposed_ports = ctr__strv_copy(NULL);
     cfg->labels = ctr__strv_copy(o->labels);
     cfg->stop_signal = o->stop_signal ? o->stop_signal : SIGTERM;
     cfg->stop_timeout = o->stop_timeout < 0 ? DEFAULT_STOP_TIMEOUT : (unsigned int)o->stop_timeout;
@@ -306,8 +310,22 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
         (o->image && !cfg->image_name) || !cfg->command || !cfg->env || (o->workdir && !cfg->workdir) ||
         (o->user && !cfg->user) || (o->hostname && !cfg->hostname) || !cfg->static_dir || !cfg->shm_dir ||
         !cfg->log_path || !cfg->cgroup_parent || !cfg->dns_servers || !cfg->dns_search || !cfg->dns_options ||
-        !cfg->hosts_add || !cfg->mounts || !cfg->labels)
+        !cfg->hosts_add || !cfg->mounts || !cfg->labels || !cfg->networks || !cfg->volumes ||
+        !cfg->exposed_ports || (o->netns_path && !cfg->netns_path))
         return -ENOMEM;
+    if ((r = check_strv("network", o->networks, false)) < 0)
+        return r;
+    if (o->netns_path && o->netns_path[0] != '/')
+        return ctr__err(-EINVAL, "network namespace path \"%s\" is not absolute", o->netns_path);
+    {
+        int modes = !!(o->flags & CTR_CREATE_NETNS) + !!(o->flags & CTR_CREATE_HOST_NETWORK) + !!o->netns_path +
+                    !!o->ns_ctr[CTR_NS_NET];
+        if (modes > 1)
+            return ctr__err(-EINVAL, "choose one network mode: a new namespace, the host's, a given path, or "
+                                     "another container's");
+    }
+    if (o->networks && o->networks[0] && !(o->flags & CTR_CREATE_NETNS))
+        return ctr__err(-EINVAL, "networks need a new network namespace (CTR_CREATE_NETNS)");
     if ((r = ctr__labels_normalize(cfg->labels)) < 0)
         return r;
     if ((r = copy_ports(cfg, o->port_mappings, o->n_port_mappings)) < 0)
@@ -452,6 +470,10 @@ STRV_GETTER(dns_search, dns_search)
 STRV_GETTER(dns_options, dns_options)
 STRV_GETTER(hosts_add, hosts_add)
 STRV_GETTER(mounts, mounts)
+STRV_GETTER(networks, networks)
+STRV_GETTER(volumes, volumes)
+STRV_GETTER(exposed_ports, exposed_ports)
+GETTER(netns_path, c->cfg->netns_path)
 
 CTR_EXPORT ctr_runtime_t *ctr_container_runtime(const ctr_container_t *c)
 {

@@ -71,6 +71,7 @@ enum {
     CTR_CREATE_TERMINAL = 1u << 4,      /**< allocate a pseudo-terminal */
     CTR_CREATE_NETNS = 1u << 5,         /**< create and configure a network namespace */
     CTR_CREATE_IMAGE_VOLUMES = 1u << 6, /**< create the image's volumes */
+    CTR_CREATE_HOST_NETWORK = 1u << 7,  /**< share the host's network namespace */
 };
 
 /** Current version of #ctr_container_options_t. */
@@ -132,6 +133,10 @@ typedef struct ctr_container_options {
     /** SELinux process and mount labels; NULL to let libctr choose (no-op without SELinux). */
     const char *process_label;
     const char *mount_label;
+    /** Networks to attach (with #CTR_CREATE_NETNS); NULL: the default network. */
+    const char *const *networks;
+    /** An existing network namespace to join (a path such as /run/netns/NAME). */
+    const char *netns_path;
 } ctr_container_options_t;
 
 /** Static initializer for #ctr_container_options_t. */
@@ -217,6 +222,14 @@ const char *const *ctr_container_dns_options(const ctr_container_t *c);
 const char *const *ctr_container_hosts_add(const ctr_container_t *c);
 /** Mount points libctr makes inside the rootfs, unmounted before it. */
 const char *const *ctr_container_mounts(const ctr_container_t *c);
+/** Networks the container is attached to (with #CTR_CREATE_NETNS). */
+const char *const *ctr_container_networks(const ctr_container_t *c);
+/** Volumes (container paths) from the image, created as anonymous directories. */
+const char *const *ctr_container_volumes(const ctr_container_t *c);
+/** Ports the image exposes, as `PORT/PROTO`. */
+const char *const *ctr_container_exposed_ports(const ctr_container_t *c);
+/** The network namespace given at create (not one libctr made), or NULL. */
+const char *ctr_container_netns_path(const ctr_container_t *c);
 /** Port mappings: returns their count and lends the array through @p ret. */
 size_t ctr_container_port_mappings(const ctr_container_t *c, const ctr_port_mapping_t **ret);
 
