@@ -178,26 +178,39 @@ static int bench_state(int argc, char **argv)
 
 /* ---- lifecycle ---- */
 
-/* A busybox rootfs and a bare OCI bundle around it for runc itself. */
-static void make_bundle(const char *dir, const char *rootfs)
+/* A busybox rootfs and two bare OCI bundles around it for runc itself: runc's
+ * own default spec (made runnable here: no terminal, rlimits within the hard
+ * limit, the command `true`), and the very spec libctr generates (with the
+ * default seccomp profile, masked paths and capabilities), so that the
+ * library's own overhead shows apart from what the spec costs the runtime. */
+static void make_rootfs(const char *rootfs)
 {
-    char cmd[16384];
+    char cmd[8192];
     const char *src = getenv("SOURCE_ROOT");
     snprintf(cmd, sizeof cmd, "%s/tests/lib/make-rootfs.sh %s", src ? src : ".", rootfs);
     if (system(cmd) != 0) {
         fprintf(stderr, "ctr-bench: cannot build a busybox rootfs (set SOURCE_ROOT to the source tree)\n");
         exit(1);
     }
-    /* runc's own default spec, made runnable here: no terminal, rlimits
-     * within the hard limit, the command `true`. */
-    snprintf(cmd, sizeof cmd,
-             "cd %s && runc spec && /usr/bin/python3 -c \"import json;s=json.load(open('config.json'));"
-             "s['process']['terminal']=False;s['process']['args']=['/bin/true'];s['process'].pop('rlimits',None);"
-             "s['root']['path']='%s';s['linux']['cgroupsPath']='/libctr_bench/runc';"
-             "json.dump(s,open('config.json','w'))\"",
-             dir, rootfs);
+}
+
+static void make_bundle(const char *dir, const char *rootfs, const char *from_spec)
+{
+    char cmd[16384];
+    if (from_spec)
+        snprintf(cmd, sizeof cmd,
+                 "cd %s && /usr/bin/python3 -c \"import json;s=json.load(open('%s'));"
+                 "s['linux']['cgroupsPath']='/libctr_bench/runc-same';json.dump(s,open('config.json','w'))\"",
+                 dir, from_spec);
+    else
+        snprintf(cmd, sizeof cmd,
+                 "cd %s && runc spec && /usr/bin/python3 -c \"import json;s=json.load(open('config.json'));"
+                 "s['process']['terminal']=False;s['process']['args']=['/bin/true'];s['process'].pop('rlimits',None);"
+                 "s['root']['path']='%s';s['linux']['cgroupsPath']='/libctr_bench/runc';"
+                 "json.dump(s,open('config.json','w'))\"",
+                 dir, rootfs);
     if (system(cmd) != 0) {
-        fprintf(stderr, "ctr-bench: cannot make a runc bundle\n");
+        fprintf(stderr, "ctr-bench: cannot make a runc bundle in %s\n", dir);
         exit(1);
     }
 }
@@ -306,27 +319,47 @@ static int bench_lifecycle(int argc, char **argv)
     }
     if (n < 1)
         n = 1;
-    char root[4096], rootfs[4200], bundle[4200], state_root[4200];
+    char root[4096], rootfs[4200], bundle[4200], same[4200], state_root[4200];
     bool temp = bench_root(root, sizeof root, root_arg);
     snprintf(rootfs, sizeof rootfs, "%s/rootfs", root);
     snprintf(bundle, sizeof bundle, "%s/bundle", root);
+    snprintf(same, sizeof same, "%s/bundle-same", root);
     snprintf(state_root, sizeof state_root, "%s/runc-state", root);
     mkdir(bundle, 0700);
-    make_bundle(bundle, rootfs);
+    mkdir(same, 0700);
+    make_rootfs(rootfs);
+    make_bundle(bundle, rootfs, NULL);
     ctr_runtime_t *rt = open_rt(root, "files");
+    /* A libctr container kept created for the run: its config.json (and the
+     * files it binds) serve the same-spec bundle. */
+    static const char *true_cmd[] = { "/bin/true", NULL };
+    ctr_container_options_t so = CTR_CONTAINER_OPTIONS_INIT;
+    so.rootfs = rootfs;
+    so.command = true_cmd;
+    so.name = "ctr-bench-spec";
+    ctr_container_t *spec_ctr = NULL;
+    if (ctr_container_create(&spec_ctr, rt, &so) < 0 || ctr_container_init(spec_ctr) < 0)
+        die("spec container");
+    char spec_path[4300];
+    snprintf(spec_path, sizeof spec_path, "%s/config.json", ctr_container_static_dir(spec_ctr));
+    make_bundle(same, rootfs, spec_path);
     bool podman = have_podman_image();
 
     double *ctr_t = calloc((size_t)n, sizeof(double)), *run_t = calloc((size_t)n, sizeof(double));
     double *split_t = calloc((size_t)n, sizeof(double)), *pod_t = calloc((size_t)n, sizeof(double));
+    double *drun_t = calloc((size_t)n, sizeof(double)), *dsplit_t = calloc((size_t)n, sizeof(double));
     /* One warm-up each, then interleave so drift hits all alike. */
     time_ctr(rt, rootfs);
-    time_runc_run(bundle, state_root, -1);
-    time_runc_split(bundle, state_root, -1);
+    time_runc_run(same, state_root, -1);
+    time_runc_split(same, state_root, -1);
+    time_runc_split(bundle, state_root, -2);
     int pods = 0;
     for (int i = 0; i < n; i++) {
         ctr_t[i] = time_ctr(rt, rootfs) * 1e3;
-        run_t[i] = time_runc_run(bundle, state_root, i) * 1e3;
-        split_t[i] = time_runc_split(bundle, state_root, i) * 1e3;
+        run_t[i] = time_runc_run(same, state_root, i) * 1e3;
+        split_t[i] = time_runc_split(same, state_root, i) * 1e3;
+        drun_t[i] = time_runc_run(bundle, state_root, n + i) * 1e3;
+        dsplit_t[i] = time_runc_split(bundle, state_root, n + i) * 1e3;
         if (podman) {
             double t = time_podman(i);
             if (t > 0)
@@ -335,15 +368,22 @@ static int bench_lifecycle(int argc, char **argv)
     }
     double ctr_ms = bench_median(ctr_t, (size_t)n), run_ms = bench_median(run_t, (size_t)n);
     double split_ms = bench_median(split_t, (size_t)n), pod_ms = pods ? bench_median(pod_t, (size_t)pods) : 0;
-    printf("lifecycle of busybox true, %d runs each, medians\n", n);
-    printf("  %-52s %9s %9s\n", "", "ms", "ratio");
-    printf("  %-52s %9.1f %9s\n", "libctr create+init+start+wait+remove (files)", ctr_ms, "1.00");
-    printf("  %-52s %9.1f %9.2f\n", "runc create+start+state+delete (bare split)", split_ms, ctr_ms / split_ms);
-    printf("  %-52s %9.1f %9.2f\n", "runc run (bare)", run_ms, ctr_ms / run_ms);
+    double drun_ms = bench_median(drun_t, (size_t)n), dsplit_ms = bench_median(dsplit_t, (size_t)n);
+    printf("lifecycle of busybox true, %d runs each, medians (ratio = libctr / other)\n", n);
+    printf("  %-60s %9s %9s\n", "", "ms", "ratio");
+    printf("  %-60s %9.1f %9s\n", "libctr create+init+start+wait+remove (files backend)", ctr_ms, "1.00");
+    printf("  %-60s %9.1f %9.2f\n", "runc create+start+state+delete, libctr's spec (bare split)", split_ms,
+           ctr_ms / split_ms);
+    printf("  %-60s %9.1f %9.2f\n", "runc run, libctr's spec", run_ms, ctr_ms / run_ms);
+    printf("  %-60s %9.1f %9.2f\n", "runc create+start+state+delete, runc's default spec", dsplit_ms,
+           ctr_ms / dsplit_ms);
+    printf("  %-60s %9.1f %9.2f\n", "runc run, runc's default spec", drun_ms, ctr_ms / drun_ms);
+    printf("  (libctr's spec carries podman's default seccomp profile, which runc compiles at every start;\n"
+           "   runc's default spec has none)\n");
     if (pods)
-        printf("  %-52s %9.1f %9.2f\n", "podman run --rm --network none", pod_ms, ctr_ms / pod_ms);
+        printf("  %-60s %9.1f %9.2f\n", "podman run --rm --network none", pod_ms, ctr_ms / pod_ms);
     else
-        printf("  %-52s %9s\n", "podman run --rm --network none", "(podman not installed)");
+        printf("  %-60s %9s\n", "podman run --rm --network none", "(podman not installed)");
     printf("lifecycle: ctr_ms=%.1f runc_run_ms=%.1f runc_split_ms=%.1f podman_ms=%s%.1f vs_runc_split=%.2f "
            "vs_podman=%s%.2f\n",
            ctr_ms, run_ms, split_ms, pods ? "" : "n/a ", pod_ms, ctr_ms / split_ms, pods ? "" : "n/a ",
@@ -352,6 +392,10 @@ static int bench_lifecycle(int argc, char **argv)
     free(run_t);
     free(split_t);
     free(pod_t);
+    free(drun_t);
+    free(dsplit_t);
+    ctr_container_remove(spec_ctr, CTR_REMOVE_FORCE);
+    ctr_container_unref(spec_ctr);
     ctr_runtime_unref(rt);
     if (temp)
         bench_rm_rf(root);
