@@ -344,6 +344,7 @@ void ctr__conmon_cleanup_files(const ctr_oci_container_t *c)
         unlinkat(run, CTR__CONMON_PIDFILE, 0);
         unlinkat(run, CTR__CONMON_CONMON_PIDFILE, 0);
         unlinkat(run, CTR__CONMON_OCI_LOG, 0);
+        unlinkat(run, "exec", AT_REMOVEDIR); /* when no detached session is left */
     }
     _cleanup_close_ int bundle = c->bundle_dir ? open(c->bundle_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (bundle >= 0) {
@@ -450,8 +451,7 @@ int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
     if (r < 0 || data < 0) {
         _cleanup_free_ char *why = runtime_complaint(run, rt->json_log ? CTR__CONMON_OCI_LOG : NULL, message);
         if (r < 0 && (!why || streq(why, "no error message from the runtime")))
-            return ctr__err(-EIO, "%s create %.12s: conmon exited without reporting (%s)", rt->runtime_name, c->id,
-                            r == -EPIPE ? "no message" : strerror(-r));
+            return ctr__err(-EIO, "conmon exited without reporting (%s)", r == -EPIPE ? "no message" : strerror(-r));
         return ctr__err(-EIO, "%s", why ? why : "out of memory");
     }
     *ret_pid = (pid_t)data;
@@ -1188,7 +1188,7 @@ static int exec_session(const struct ctr__conmon_runtime *rt, const ctr_oci_cont
             _cleanup_free_ char *why = runtime_complaint(dfd, rt->json_log ? "oci-log" : NULL, msg);
             return ctr__err(-EIO, "%s", why ? why : "out of memory");
         }
-        return ctr__err(-EIO, "%s exec %.12s: conmon exited before the session was set up", rt->runtime_name, c->id);
+        return ctr__err(-EIO, "conmon exited before the exec session was set up");
     }
     _cleanup_close_ int sock = -1;
     r = connect_attach(dir, &sock);
@@ -1242,8 +1242,7 @@ static int exec_session(const struct ctr__conmon_runtime *rt, const ctr_oci_cont
         if (why && !streq(why, "no error message from the runtime"))
             r = ctr__err(-EIO, "%s", why);
         else
-            r = ctr__err(-EIO, "%s exec %.12s: conmon exited without reporting the exit status", rt->runtime_name,
-                         c->id);
+            r = ctr__err(-EIO, "conmon exited without reporting the exit status");
     } else {
         *ret_exit_code = rl.exit_status;
         r = 0;

@@ -167,9 +167,15 @@ static int run_runtime(struct cli *h, const char *const *args, char **ret_out, c
     }
     argv[n] = NULL;
 
+    /* The caller's environment, less what would confuse the runtime
+     * (NOTIFY_SOCKET, LISTEN_FDS...). */
+    _cleanup_strv_ char **env = ctr__spawn_env(NULL);
+    if (!env)
+        return ctr__err(-ENOMEM, "out of memory");
     struct ctr__spawn s = {
         .path = h->runtime_path,
         .argv = (char *const *)argv,
+        .envp = env,
         .fds = { -1, out_fd, err_fd, log_fd },
         .n_fds = log_fd >= 0 ? 4 : 3,
     };
@@ -300,11 +306,21 @@ static int cli_create(void *handle, const ctr_oci_container_t *c, const ctr_oci_
     struct cli *h = handle;
     int r = ctr__conmon_create(&h->crt, c, opts, ret_pid, ret_monitor_pid);
     if (r == -EIO) {
-        const ctr_error_t *e = ctr_error_last();
-        _cleanup_free_ char *text = strdup(e->message);
+        _cleanup_free_ char *text = strdup(ctr_error_last()->message);
         if (!text)
             return ctr__err(-ENOMEM, "out of memory");
-        return runtime_error(h, OP_CREATE, c->id, text);
+        r = runtime_error(h, OP_CREATE, c->id, text);
+    }
+    if (r < 0 && r != -EEXIST && r != -ENOENT && r != -ENOMEM) {
+        /* conmon may have died after the runtime created the container:
+         * leave no half-made container behind (the ID is ours: -EEXIST,
+         * where it would be another's, is excluded). */
+        _cleanup_free_ char *saved = strdup(ctr_error_last()->message);
+        const char *args[] = { "delete", "--force", c->id, NULL };
+        _cleanup_free_ char *ignored = NULL;
+        (void)run_runtime(h, args, NULL, &ignored);
+        ctr__conmon_cleanup_files(c);
+        ctr__err(r, "%s", saved ? saved : "create failed");
     }
     return r;
 }
@@ -406,17 +422,23 @@ static int cli_update(void *handle, const ctr_oci_container_t *c, const char *re
     _cleanup_close_ int dfd = open(c->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return ctr__err(-errno, "opening %s: %m", c->run_dir);
-    int r = ctr__write_file_at(dfd, "resources.json", resources_json, strlen(resources_json), 0600, false);
+    /* A name of its own, so that concurrent updates cannot mix. */
+    char rnd[65], name[64];
+    int r = ctr__random_id(rnd);
+    if (r < 0)
+        return ctr__err(r, "getrandom: %s", strerror(-r));
+    snprintf(name, sizeof name, "resources-%.16s.json", rnd);
+    r = ctr__write_file_at(dfd, name, resources_json, strlen(resources_json), 0600, false);
     if (r < 0)
         return ctr__err(r, "writing resources for update: %s", strerror(-r));
-    _cleanup_free_ char *path = ctr__asprintf("%s/resources.json", c->run_dir);
+    _cleanup_free_ char *path = ctr__asprintf("%s/%s", c->run_dir, name);
     if (!path) {
-        unlinkat(dfd, "resources.json", 0);
+        unlinkat(dfd, name, 0);
         return ctr__err(-ENOMEM, "out of memory");
     }
     const char *args[] = { "update", "--resources", path, c->id, NULL };
     r = simple(h, OP_UPDATE, c->id, args);
-    unlinkat(dfd, "resources.json", 0);
+    unlinkat(dfd, name, 0);
     return r;
 }
 

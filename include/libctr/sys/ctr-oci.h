@@ -118,7 +118,7 @@ typedef struct ctr_oci_options {
 typedef struct ctr_oci_container {
     /** #CTR_OCI_BACKEND_VERSION. */
     unsigned int version;
-    /** The container's ID (64 hex digits). */
+    /** The container's ID (libctr uses 64 hex digits). */
     const char *id;
     /**
      * The OCI bundle: holds `config.json`; the backend may keep files here
@@ -126,7 +126,7 @@ typedef struct ctr_oci_container {
      * `winsz` FIFOs, `oom` marker).
      */
     const char *bundle_dir;
-    /** A per-container directory on tmpfs (PID files, runtime logs, exec sessions). */
+    /** A per-container directory in libctr's run root (PID files, runtime logs, exec sessions). */
     const char *run_dir;
     /** Where the monitor writes the exit file, named after the ID. */
     const char *exit_dir;
