@@ -7,6 +7,7 @@
 #include "container.h"
 #include "error.h"
 #include "names.h"
+#include "refresh.h"
 #include "runtime.h"
 
 #define DEFAULT_ROOT "/var/lib/libctr"
@@ -258,6 +259,10 @@ static int check_alive(ctr_runtime_t *rt)
     if (r < 0 && r != -ENOENT)
         return ctr__err(r, "cannot read %s: %s", alive, strerror(-r));
     rt->fresh_boot = true;
+    /* Reset what the previous boot left before anybody uses this one. */
+    r = ctr__refresh_locked(rt);
+    if (r < 0)
+        ctr__log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
     _cleanup_close_ int fd = open(rt->run_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return ctr__err(-errno, "cannot open %s: %m", rt->run_root);
@@ -304,6 +309,9 @@ static void runtime_free(ctr_runtime_t *rt)
     free(rt->storage_driver);
     free(rt->cni_config_dir);
     free(rt->cni_plugin_dir);
+    free(rt->default_network);
+    free(rt->default_bridge);
+    free(rt->default_subnet);
     free(rt);
 }
 
@@ -350,12 +358,16 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     rt->storage_driver = strdup(o.storage_driver ? o.storage_driver : "overlay");
     rt->cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
     rt->cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
+    rt->default_network = strdup(o.default_network ? o.default_network : "libctr");
+    rt->default_bridge = strdup(o.default_bridge ? o.default_bridge : "libctr0");
+    rt->default_subnet = strdup(o.default_subnet ? o.default_subnet : "10.90.0.0/16");
     rt->cache = calloc(1, sizeof *rt->cache);
     rt->log_fn = o.log_fn;
     rt->log_userdata = o.log_userdata;
     rt->log_level = o.log_level ? o.log_level : CTR_LOG_WARNING;
     if (!rt->oci_name || !rt->root || !rt->run_root || !rt->lock_dir || !rt->oci_runtime || (o.conmon_path && !rt->conmon_path) ||
-        !rt->storage_driver || !rt->cni_config_dir || !rt->cni_plugin_dir || !rt->cache) {
+        !rt->storage_driver || !rt->cni_config_dir || !rt->cni_plugin_dir || !rt->cache || !rt->default_network ||
+        !rt->default_bridge || !rt->default_subnet) {
         runtime_free(rt);
         return -ENOMEM;
     }

@@ -24,6 +24,9 @@ struct ctr_runtime {
     char *storage_driver;
     char *cni_config_dir;
     char *cni_plugin_dir;
+    char *default_network;  /* network module: the default network's name, bridge, subnet */
+    char *default_bridge;
+    char *default_subnet;
     ctr_log_fn log_fn;
     void *log_userdata;
     int log_level;

@@ -68,10 +68,19 @@ typedef struct ctr_runtime_options {
     int log_level;
     /** `CTR_RUNTIME_*` flags; none defined yet, must be 0. */
     uint64_t flags;
+    /** Network of containers made with #CTR_CREATE_NETNS and no networks.
+     *  Default `libctr`.  When no file in @ref cni_config_dir defines it,
+     *  libctr writes `NAME.conflist` there on first use (a bridge with
+     *  host-local addresses, masquerading and port mappings). */
+    const char *default_network;
+    /** Bridge interface of the default network libctr writes. Default `libctr0`. */
+    const char *default_bridge;
+    /** Subnet (CIDR) of the default network libctr writes. Default `10.90.0.0/16`. */
+    const char *default_subnet;
 } ctr_runtime_options_t;
 
 /** Static initializer for #ctr_runtime_options_t. */
-#define CTR_RUNTIME_OPTIONS_INIT { CTR_RUNTIME_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+#define CTR_RUNTIME_OPTIONS_INIT { CTR_RUNTIME_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
 
 /**
  * Initialize @p opts to the defaults for @p version (for bindings that cannot
@@ -158,6 +167,21 @@ enum {
     /** Also remove the container's anonymous volumes (storage issue). */
     CTR_REMOVE_VOLUMES = 1u << 1,
 };
+
+/**
+ * Reset containers left over from an earlier boot and sweep the run root.
+ *
+ * libctr does this by itself when ctr_runtime_new() finds that the machine
+ * rebooted (the run root's `alive` file is missing or names another boot
+ * ID).  Like libpod: created, running, paused and stopping containers become
+ * configured, exited ones stay exited; stale mounts, network namespaces and
+ * networks (CNI DEL), the OCI runtime's state, monitor files and lock files
+ * of removed containers are removed, as are directories a crashed create
+ * left behind.  Containers started in this boot are left alone, so calling
+ * it at any time is safe.
+ * @return 0; -EINVAL; the first error met (after trying every container).
+ */
+int ctr_runtime_refresh(ctr_runtime_t *rt);
 
 /**
  * Remove the container named by @p id_or_name.  See ctr_container_remove().

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Refresh after a reboot, faked: containers in every state, then everything
+ * a reboot takes away is taken away (processes, mounts, cgroups, the run
+ * root), and the runtime is opened again in a mount namespace where the boot
+ * ID reads differently.  Needs root, runc and conmon. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../api/test-helpers.h"
+
+static struct test_root root;
+static char rootfs[128];
+static const char *backend;
+
+static const char *const names[] = { "r-configured", "r-created", "r-running", "r-paused", "r-exited" };
+enum { N = 5 };
+
+static pid_t json_int(const char *json, const char *key)
+{
+    const char *p = strstr(json, key);
+    return p ? (pid_t)atoi(p + strlen(key)) : 0;
+}
+
+static void kill_and_wait(pid_t pid)
+{
+    if (pid <= 0)
+        return;
+    kill(pid, SIGKILL);
+    for (int i = 0; i < 500 && kill(pid, 0) == 0; i++) {
+        /* A zombie (reparented to init, which may not reap) counts as gone. */
+        char path[64], st[256] = "";
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (!fgets(st, sizeof st, f))
+                st[0] = '\0';
+            fclose(f);
+        }
+        char *rp = strrchr(st, ')');
+        if (rp && rp[1] == ' ' && rp[2] == 'Z')
+            break;
+        usleep(10000);
+    }
+}
+
+/* What a reboot does: no process, mount, cgroup or run root survives. */
+static void fake_reboot_losses(char ids[N][65], pid_t pids[N], pid_t monitors[N])
+{
+    char cmd[1024];
+    for (int i = 0; i < N; i++) {
+        /* Frozen processes die only once thawed. */
+        snprintf(cmd, sizeof cmd,
+                 "f=/sys/fs/cgroup/freezer/libctr_parent/libctr-%s/freezer.state; [ -e $f ] && echo THAWED > $f; true",
+                 ids[i]);
+        assert_int_equal(system(cmd), 0);
+        kill_and_wait(monitors[i]);
+        kill_and_wait(pids[i]);
+    }
+    /* Mounts under the run root, deepest first, then the run root itself. */
+    snprintf(cmd, sizeof cmd,
+             "awk '{print $5}' /proc/self/mountinfo | grep '^%s' | sort -r | while read m; do umount -l \"$m\"; done; "
+             "rm -rf '%s'",
+             root.run_root, root.run_root);
+    assert_int_equal(system(cmd), 0);
+    for (int i = 0; i < N; i++) {
+        snprintf(cmd, sizeof cmd, "for d in /sys/fs/cgroup/*/libctr_parent/libctr-%s /sys/fs/cgroup/unified/libctr_parent/libctr-%s; do [ -d $d ] && rmdir $d; done; true",
+                 ids[i], ids[i]);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
+static int in_new_boot(void)
+{
+    /* A private mount namespace where /proc/sys/kernel/random/boot_id
+     * names another boot. */
+    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return 10;
+    char fake[160];
+    snprintf(fake, sizeof fake, "%s/fake-boot-id", root.root);
+    FILE *f = fopen(fake, "w");
+    if (!f)
+        return 11;
+    fputs("00000000-1111-2222-3333-444444444444\n", f);
+    fclose(f);
+    if (mount(fake, "/proc/sys/kernel/random/boot_id", NULL, MS_BIND, NULL) < 0)
+        return 12;
+
+    ctr_runtime_options_t o = CTR_RUNTIME_OPTIONS_INIT;
+    o.root = root.root;
+    o.run_root = root.run_root;
+    o.state_backend = backend;
+    ctr_runtime_t *rt = NULL;
+    if (ctr_runtime_new(&rt, &o) < 0) {
+        fprintf(stderr, "open: %s\n", ctr_error_last()->message);
+        return 13;
+    }
+    if (strcmp(ctr_runtime_boot_id(rt), "00000000-1111-2222-3333-444444444444") != 0)
+        return 14;
+    const ctr_state_t want[N] = { CTR_STATE_CONFIGURED, CTR_STATE_CONFIGURED, CTR_STATE_CONFIGURED,
+                                  CTR_STATE_CONFIGURED, CTR_STATE_EXITED };
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        ctr_container_t *c = NULL;
+        ctr_state_t st = CTR_STATE_UNKNOWN;
+        pid_t pid = -1;
+        int mounted = 1;
+        if (ctr_runtime_lookup(rt, names[i], &c) < 0 || ctr_container_state(c, &st) < 0 ||
+            ctr_container_pid(c, &pid) < 0 || ctr_container_mounted(c, &mounted, NULL) < 0) {
+            fprintf(stderr, "%s: %s\n", names[i], ctr_error_last()->message);
+            bad++;
+        } else if (st != want[i] || pid != 0 || mounted) {
+            fprintf(stderr, "%s: state %s pid %d mounted %d after refresh\n", names[i], ctr_state_name(st), (int)pid,
+                    mounted);
+            bad++;
+        }
+        /* Each one runs again in the new boot. */
+        int code = -1;
+        if (c && (ctr_container_start(c) < 0 || ctr_container_stop(c, 0) < 0 || ctr_container_wait(c, 5000, &code) < 0)) {
+            fprintf(stderr, "%s: restart: %s\n", names[i], ctr_error_last()->message);
+            bad++;
+        }
+        if (c && ctr_container_remove(c, CTR_REMOVE_FORCE) < 0) {
+            fprintf(stderr, "%s: remove: %s\n", names[i], ctr_error_last()->message);
+            bad++;
+        }
+        ctr_container_unref(c);
+    }
+    /* A second open in the same (fake) boot does not refresh again. */
+    ctr_runtime_unref(rt);
+    return bad ? 20 + bad : 0;
+}
+
+static void test_refresh_after_reboot(void **state)
+{
+    ctr_runtime_t *rt = test_runtime(&root, backend);
+    char ids[N][65];
+    pid_t pids[N] = { 0 }, monitors[N] = { 0 };
+    for (int i = 0; i < N; i++) {
+        const char *cmd[] = { "/bin/sh", "-c", i == 4 ? "exit 7" : "exec sleep 100", NULL };
+        ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+        o.rootfs = rootfs;
+        o.name = names[i];
+        o.command = cmd;
+        ctr_container_t *c = NULL;
+        assert_ctr_ok(ctr_container_create(&c, rt, &o));
+        snprintf(ids[i], sizeof ids[i], "%s", ctr_container_id(c));
+        if (i == 1)
+            assert_ctr_ok(ctr_container_init(c));
+        if (i >= 2)
+            assert_ctr_ok(ctr_container_start(c));
+        if (i == 3)
+            assert_ctr_ok(ctr_container_pause(c));
+        if (i == 4)
+            assert_ctr_ok(ctr_container_wait(c, 10000, NULL));
+        char *json = NULL;
+        assert_ctr_ok(ctr_container_state_json(c, &json));
+        pids[i] = json_int(json, "\"pid\":");
+        monitors[i] = json_int(json, "\"conmonPid\":");
+        ctr_free(json);
+        ctr_container_unref(c);
+    }
+    ctr_runtime_unref(rt);
+
+    fake_reboot_losses(ids, pids, monitors);
+
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(in_new_boot());
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int group_setup(void **state)
+{
+    const char *src = getenv("SOURCE_ROOT");
+    bool ci = getenv("CI") && strcmp(getenv("CI"), "true") == 0;
+    backend = getenv("CTR_TEST_BACKEND") ? getenv("CTR_TEST_BACKEND") : "files";
+    if (geteuid() != 0 || access("/usr/sbin/runc", X_OK) != 0 || access("/usr/bin/conmon", X_OK) != 0) {
+        fprintf(stderr, "refresh: needs root, runc and conmon%s\n", ci ? " (CI: failing)" : " (skipping)");
+        exit(ci ? 1 : 77);
+    }
+    test_root_make(&root);
+    snprintf(rootfs, sizeof rootfs, "%s/rootfs", root.root);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s/tests/lib/make-rootfs.sh %s", src ? src : ".", rootfs);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    test_root_remove(&root);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refresh_after_reboot),
+    };
+    return cmocka_run_group_tests_name("refresh", tests, group_setup, group_teardown);
+}
