@@ -326,6 +326,9 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
     }
     if (o->networks && o->networks[0] && !(o->flags & CTR_CREATE_NETNS))
         return ctr__err(-EINVAL, "networks need a new network namespace (CTR_CREATE_NETNS)");
+    /* No network named: the runtime's default, fixed now (as podman does). */
+    if ((cfg->flags & CTR_CREATE_NETNS) && !cfg->networks[0] && (r = ctr__strv_push(&cfg->networks, rt->default_network)) < 0)
+        return r;
     if ((r = ctr__labels_normalize(cfg->labels)) < 0)
         return r;
     if ((r = copy_ports(cfg, o->port_mappings, o->n_port_mappings)) < 0)

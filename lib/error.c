@@ -99,6 +99,7 @@ CTR_EXPORT const char *ctr_strerror(int code)
     case EDEADLK: return "operation would deadlock";
     case EOPNOTSUPP: return "not supported";
     case ETIMEDOUT: return "timed out";
+    case ECANCELED: return "cancelled";
     case EPROTONOSUPPORT: return "stored state is from a newer libctr";
     case EIO: return "external program failed";
     case ENOMEM: return "out of memory";

@@ -7,6 +7,8 @@
 #include "container.h"
 #include "error.h"
 #include "json-util.h"
+#include "net/net.h"
+#include "storage/storage.h"
 
 static json_object *str_or_empty(const char *s)
 {
@@ -62,7 +64,12 @@ static json_object *host_config(ctr_container_t *c)
         if (cfg->ns_ctr[ns])
             snprintf(mode, sizeof mode, "container:%s", cfg->ns_ctr[ns]);
         else if (ns == CTR_NS_NET)
-            snprintf(mode, sizeof mode, "%s", (cfg->flags & CTR_CREATE_NETNS) ? "bridge" : "none");
+            snprintf(mode, sizeof mode, "%s%s",
+                     (cfg->flags & CTR_CREATE_NETNS)          ? "bridge"
+                     : (cfg->flags & CTR_CREATE_HOST_NETWORK) ? "host"
+                     : cfg->netns_path                        ? "ns:"
+                                                              : "none",
+                     cfg->netns_path ? cfg->netns_path : "");
         else if (ns == CTR_NS_USER || ns == CTR_NS_CGROUP)
             snprintf(mode, sizeof mode, "host");
         else
@@ -191,13 +198,27 @@ CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **
             json_object_array_add(deps, json_object_new_string(cfg->ns_ctr[ns]));
     json_object_object_add(o, "Dependencies", deps);
     json_object *net = json_object_new_object();
-    json_object_object_add(net, "Networks", json_object_new_object());
-    json_object_object_add(net, "SandboxKey", str_or_empty(c->st.netns_path));
+    if (net && ctr__net_inspect(c, net) < 0) {
+        json_object_put(net);
+        net = NULL;
+    }
     json_object_object_add(o, "NetworkSettings", net);
     json_object_object_add(o, "Config", config_obj(c));
     json_object_object_add(o, "HostConfig", host_config(c));
     if (c->st.mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(c->st.mount_point));
+    json_object *gd = ctr__storage_graph_driver(c);
+    if (gd)
+        json_object_object_add(o, "GraphDriver", gd);
+    if (flags & CTR_INSPECT_SIZE) {
+        int64_t rootfs = 0, rw = 0;
+        if (ctr__storage_sizes(c, &rootfs, &rw) == 0) {
+            json_object_object_add(o, "SizeRw", json_object_new_int64(rw));
+            json_object_object_add(o, "SizeRootFs", json_object_new_int64(rootfs + rw));
+        } else {
+            ctr__err_clear();
+        }
+    }
     ctr__container_unlock(c);
     return ctr__json_to_string(o, ret);
 }

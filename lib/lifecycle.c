@@ -10,6 +10,7 @@
 #include "container.h"
 #include "error.h"
 #include "lifecycle.h"
+#include "net/err-save.h"
 #include "net/etc-files.h"
 #include "net/net.h"
 #include "storage/storage.h"
@@ -259,13 +260,18 @@ static int init_locked(ctr_container_t *c)
         r = -ENOMEM;
     if (r == 0)
         r = ctr__etc_files_write(c->cfg, d.run_dir, ip, &etc);
+    _cleanup_strv_ char **volumes = NULL;
+    if (r == 0)
+        r = ctr__storage_volume_mounts(c, rootfs, &volumes);
     if (r == 0) {
         struct ctr__spec_ctx ctx = {
             .rootfs = rootfs,
+            .extra_mounts_json = (const char *const *)volumes,
             .shm_dir = c->cfg->shm_dir,
             .resolv_conf = etc.resolv_conf,
             .hosts = etc.hosts,
             .hostname_file = etc.hostname,
+            .ns_host = { [CTR_NS_NET] = (c->cfg->flags & CTR_CREATE_HOST_NETWORK) != 0 },
         };
         memcpy(ctx.ns_path, ns_paths, sizeof ns_paths);
         r = ctr__spec_generate(c->cfg, &ctx, &spec);
@@ -292,6 +298,14 @@ static int init_locked(ctr_container_t *c)
                      ((c->cfg->flags & CTR_CREATE_STDIN) ? CTR_OCI_CREATE_STDIN : 0),
         };
         r = ctr__oci_create(oci, &d.oci, &co, &pid, &monitor);
+    }
+    /* The networks came up meanwhile (CNI ADD ran beside the OCI create). */
+    if (r == 0 && (r = ctr__net_setup_wait(c, d.run_dir)) < 0) {
+        struct ctr__err_saved saved;
+        ctr__err_save(&saved);
+        ctr_oci_container_t oc = ctr__oci_container(c->cfg->id, c->cfg->static_dir, d.run_dir, d.exit_dir, pid, monitor);
+        ctr__oci_remove(oci, &oc, CTR_OCI_REMOVE_FORCE);
+        ctr__err_restore(&saved);
     }
     for (size_t i = 0; i < CTR_NS_MAX; i++)
         free(ns_paths[i]);

@@ -601,6 +601,16 @@ static int set_mounts(J *spec, const struct ctr__config *cfg, const struct ctr__
     for (size_t k = 0; k < nu; k++)
         if (!used[k] && (r = push(out, json_object_get(json_object_array_get_idx(user, k)))) < 0)
             return r;
+    /* Extra mounts (image volumes) last, so they cover what is below them. */
+    for (const char *const *e = ctx->extra_mounts_json; e && *e; e++) {
+        J *m = json_tokener_parse(*e);
+        if (!m || !mount_dest(m)) {
+            json_object_put(m);
+            return ctr__err(-EINVAL, "spec generation: an extra mount is not an OCI mount object");
+        }
+        if ((r = push(out, m)) < 0)
+            return r;
+    }
     /* Replacing "mounts" drops the user's array; its entries live on in @out. */
     return add(spec, "mounts", TAKE_PTR(out));
 }
@@ -637,7 +647,7 @@ static int set_namespaces(J *linux_, const struct ctr__spec_ctx *ctx)
             return r;
         for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
             ctr_ns_t ns = order[i];
-            if ((ns == CTR_NS_USER || ns == CTR_NS_CGROUP) && !ctx->ns_path[ns])
+            if (((ns == CTR_NS_USER || ns == CTR_NS_CGROUP) && !ctx->ns_path[ns]) || ctx->ns_host[ns])
                 continue;
             if ((r = push(arr, new_ns(ns_names[ns], ctx->ns_path[ns]))) < 0)
                 return r;
@@ -645,9 +655,21 @@ static int set_namespaces(J *linux_, const struct ctr__spec_ctx *ctx)
         return 0;
     }
 
-    /* The user's list stays; the namespaces to join are set in it or added. */
+    /* The user's list stays, without the namespaces shared with the host;
+     * the namespaces to join are set in it or added. */
+    for (size_t i = json_object_array_length(arr); i-- > 0;) {
+        J *e = json_object_array_get_idx(arr, i), *type;
+        if (!json_object_is_type(e, json_type_object) || !json_object_object_get_ex(e, "type", &type) ||
+            !json_object_is_type(type, json_type_string))
+            continue;
+        for (int ns = 1; ns < CTR_NS_MAX; ns++)
+            if (ctx->ns_host[ns] && streq(json_object_get_string(type), ns_names[ns])) {
+                json_object_array_del_idx(arr, i, 1);
+                break;
+            }
+    }
     for (int ns = 1; ns < CTR_NS_MAX; ns++) {
-        if (!ctx->ns_path[ns])
+        if (!ctx->ns_path[ns] || ctx->ns_host[ns])
             continue;
         bool done = false;
         size_t n = json_object_array_length(arr);
@@ -875,8 +897,6 @@ int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx
         return ctr__err(-EINVAL, "spec generation: invalid argument");
     if (!ctx->rootfs || ctx->rootfs[0] != '/')
         return ctr__err(-EINVAL, "spec generation: the root file system path must be absolute");
-    if (ctx->extra_mounts_json)
-        return ctr__err(-EINVAL, "spec generation: extra mounts are not supported yet");
     for (int ns = 1; ns < CTR_NS_MAX; ns++)
         if (ctx->ns_path[ns] && ctx->ns_path[ns][0] != '/')
             return ctr__err(-EINVAL, "spec generation: namespace path %s is not absolute", ctx->ns_path[ns]);

@@ -21,6 +21,8 @@ struct ctr__spec_ctx {
     const char *rootfs;                 /* absolute path of the (mounted) root file system */
     const char *ns_path[CTR_NS_MAX];    /* namespace to join, by ctr_ns_t; NULL = a new one
                                            (except user and cgroup: none unless given) */
+    bool ns_host[CTR_NS_MAX];           /* true: stay in the host's namespace of that type (no
+                                           entry in the spec; wins over ns_path) */
     const char *shm_dir;                /* host dir with a tmpfs to bind on /dev/shm;
                                            NULL = a tmpfs mount of cfg->shm_size */
     const char *resolv_conf;            /* host files to bind-mount read-write, NULL = none */
@@ -28,7 +30,8 @@ struct ctr__spec_ctx {
     const char *hostname_file;
     const char *cgroups_path;           /* e.g. "/libctr_parent/libctr-ID";
                                            NULL = derive from cfg->cgroup_parent and cfg->id */
-    const char *const *extra_mounts_json; /* reserved for later (volumes): must be NULL */
+    const char *const *extra_mounts_json; /* more mounts (image volumes): OCI mount objects as JSON
+                                             strings, NULL-terminated; NULL = none */
 };
 
 /*

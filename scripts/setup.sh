@@ -10,9 +10,9 @@ packages="
   build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
   libjson-c-dev libtdb-dev tdb-tools libcap-ng-dev libseccomp-dev libselinux1-dev
   libmount-dev libarchive-dev libssl-dev libzstd-dev libcmocka-dev
-  runc crun conmon busybox-static umoci skopeo containernetworking-plugins
+  runc crun conmon busybox-static umoci skopeo podman containernetworking-plugins
   iproute2 iptables procps psmisc
-  python3 python3-pytest python3-jsonschema python3-setuptools
+  python3 python3-pytest python3-jsonschema python3-setuptools python3-wheel python3-pip
   golang-go cargo rustc
   valgrind abigail-tools doxygen
 "

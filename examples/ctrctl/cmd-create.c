@@ -50,6 +50,7 @@ enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, 
     { "privileged", no_argument, NULL, OPT_PRIVILEGED },           \
     { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },   \
     { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT }, \
+    NET_OPTIONS,                                                   \
     { "help", no_argument, NULL, 'h' }
 
 static const struct option create_options[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
@@ -101,7 +102,10 @@ static int parse_option(create_args_t *a, int o, const char *verb)
     case OPT_RM: a->rm = true; return 0;
     case 'd': a->detach = true; return 0;
     case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;
-    default: return ctrctl_bad_usage(verb);
+    default: {
+        int r = net_args_option(&a->net, o, optarg);
+        return r == 1 ? ctrctl_bad_usage(verb) : r;
+    }
     }
 }
 
@@ -110,11 +114,12 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     const ctr_container_options_t init = CTR_CONTAINER_OPTIONS_INIT;
     a->o = init;
     /* "+": options stop at the first non-option, the image or the command. */
-    const char *shortopts = run ? "+de:hil:tu:w:" : "+e:hil:tu:w:";
+    const char *shortopts = run ? "+de:hil:p:tu:w:" : "+e:hil:p:tu:w:";
     int o, r;
     while ((o = getopt_long(argc, argv, shortopts, run ? run_options : create_options, NULL)) != -1) {
         if (o == 'h') {
-            printf("%s%s%s", run ? run_usage : create_usage, common_usage, run ? run_extra_usage : "");
+            printf("%s%s%s%s", run ? run_usage : create_usage, common_usage, net_args_usage,
+                   run ? run_extra_usage : "");
             return HELP_SHOWN;
         }
         if ((r = parse_option(a, o, argv[0])))
@@ -131,6 +136,8 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     a->o.command = (const char *const *)a->command.v;
     a->o.env = (const char *const *)a->env.v;
     a->o.labels = (const char *const *)a->labels.v;
+    if ((r = net_args_apply(&a->net, &a->o)))
+        return r;
     if (a->interactive)
         a->o.flags |= CTR_CREATE_STDIN;
     if (a->tty)
@@ -146,6 +153,7 @@ void create_args_clear(create_args_t *a)
     strv_clear(&a->env);
     strv_clear(&a->labels);
     strv_clear(&a->command);
+    net_args_clear(&a->net);
 }
 
 int cmd_create(ctrctl_t *g, int argc, char **argv)

@@ -13,17 +13,25 @@ static const struct verb {
     const char *summary;
 } verbs[] = {
     { "attach", cmd_attach, "Attach to a running container" },
+    { "commit", cmd_commit, "Make a new image of a container's changes" },
     { "create", cmd_create, "Create a container but do not start it" },
     { "exec", cmd_exec, "Run a process in a running container" },
+    { "export", cmd_export, "Write a container's root file system as a tar" },
+    { "image", cmd_image, "Manage images (load, import, save, ls, rm, tag, inspect, prune)" },
+    { "images", cmd_images, "List images" },
     { "inspect", cmd_inspect, "Display the configuration and state of containers" },
     { "kill", cmd_kill, "Send a signal to containers" },
     { "logs", cmd_logs, "Fetch the logs of a container" },
+    { "mount", cmd_mount, "Mount a container's root file system and print where" },
+    { "network", cmd_network, "Manage networks (create, ls, inspect, rm)" },
     { "pause", cmd_pause, "Pause all the processes of containers" },
+    { "port", cmd_port, "List the port mappings of a container" },
     { "ps", cmd_ps, "List containers" },
     { "rm", cmd_rm, "Remove containers" },
     { "run", cmd_run, "Run a command in a new container" },
     { "start", cmd_start, "Start containers" },
     { "stop", cmd_stop, "Stop containers" },
+    { "umount", cmd_umount, "Unmount a container's root file system" },
     { "unpause", cmd_unpause, "Unpause the processes of containers" },
     { "wait", cmd_wait, "Wait for containers to exit and print their exit codes" },
 };
@@ -41,6 +49,9 @@ static void usage(FILE *f)
           "      --runtime NAME|PATH     OCI runtime (default runc)\n"
           "      --conmon PATH           conmon binary\n"
           "      --storage-driver NAME   overlay (default) or vfs\n"
+          "      --cni-config-dir DIR    CNI network configurations (default /etc/cni/net.d)\n"
+          "      --cni-plugin-dir DIR    CNI plugins (default /usr/lib/cni)\n"
+          "      --default-network NAME  network of --network bridge (default libctr)\n"
           "      --log-level LEVEL       error, warn, info or debug (to stderr)\n"
           "  -h, --help                  this help\n"
           "      --version               print the version\n"
@@ -130,7 +141,8 @@ static int parse_log_level(const char *s)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROOT = 256, OPT_RUNROOT, OPT_BACKEND, OPT_RUNTIME, OPT_CONMON, OPT_DRIVER, OPT_LOG, OPT_VERSION };
+    enum { OPT_ROOT = 256, OPT_RUNROOT, OPT_BACKEND, OPT_RUNTIME, OPT_CONMON, OPT_DRIVER, OPT_LOG, OPT_VERSION,
+           OPT_CNI_CONFIG, OPT_CNI_PLUGIN, OPT_DEFAULT_NETWORK };
     static const struct option options[] = {
         { "root", required_argument, NULL, OPT_ROOT },
         { "runroot", required_argument, NULL, OPT_RUNROOT },
@@ -138,6 +150,9 @@ int main(int argc, char **argv)
         { "runtime", required_argument, NULL, OPT_RUNTIME },
         { "conmon", required_argument, NULL, OPT_CONMON },
         { "storage-driver", required_argument, NULL, OPT_DRIVER },
+        { "cni-config-dir", required_argument, NULL, OPT_CNI_CONFIG },
+        { "cni-plugin-dir", required_argument, NULL, OPT_CNI_PLUGIN },
+        { "default-network", required_argument, NULL, OPT_DEFAULT_NETWORK },
         { "log-level", required_argument, NULL, OPT_LOG },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, OPT_VERSION },
@@ -153,6 +168,9 @@ int main(int argc, char **argv)
         case OPT_RUNTIME: g.ro.oci_runtime = optarg; break;
         case OPT_CONMON: g.ro.conmon_path = optarg; break;
         case OPT_DRIVER: g.ro.storage_driver = optarg; break;
+        case OPT_CNI_CONFIG: g.ro.cni_config_dir = optarg; break;
+        case OPT_CNI_PLUGIN: g.ro.cni_plugin_dir = optarg; break;
+        case OPT_DEFAULT_NETWORK: g.ro.default_network = optarg; break;
         case OPT_LOG:
             g.log_level = parse_log_level(optarg);
             if (g.log_level < 0)

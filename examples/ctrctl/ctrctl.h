@@ -90,11 +90,40 @@ void session_resize(session_t *s);
 /* Restore the terminal and signals; NULL allowed. */
 void session_end(session_t *s);
 
+/* ---- net-args.c: the network options of create and run ---- */
+
+typedef struct net_args {
+    bool mode_set;
+    char mode[16];      /* bridge, none, host, container, ns */
+    char *target;       /* container:ID or ns:PATH */
+    strv_t networks, dns, dns_search, dns_options, add_hosts;
+    ctr_port_mapping_t *ports;
+    size_t n_ports;
+    strv_t strings;     /* host IP and protocol of each port mapping */
+} net_args_t;
+enum { OPT_NET_NETWORK = 512, OPT_NET_DNS, OPT_NET_DNS_SEARCH, OPT_NET_DNS_OPTION, OPT_NET_ADD_HOST };
+/* getopt_long entries (short option: -p). */
+#define NET_OPTIONS                                                    \
+    { "network", required_argument, NULL, OPT_NET_NETWORK },          \
+    { "net", required_argument, NULL, OPT_NET_NETWORK },              \
+    { "publish", required_argument, NULL, 'p' },                      \
+    { "dns", required_argument, NULL, OPT_NET_DNS },                  \
+    { "dns-search", required_argument, NULL, OPT_NET_DNS_SEARCH },    \
+    { "dns-option", required_argument, NULL, OPT_NET_DNS_OPTION },    \
+    { "add-host", required_argument, NULL, OPT_NET_ADD_HOST }
+extern const char net_args_usage[];
+/* Handle one option: 0, 1 when it is not a network option, or EXIT_ENGINE (printed). */
+int net_args_option(net_args_t *n, int opt, const char *arg);
+/* Fill the container options (pointers into n).  0 or EXIT_ENGINE (printed). */
+int net_args_apply(net_args_t *n, ctr_container_options_t *o);
+void net_args_clear(net_args_t *n);
+
 /* ---- cmd-create.c ---- */
 
 /* Options of create and run. */
 typedef struct create_args {
     ctr_container_options_t o;
+    net_args_t net;
     strv_t env, labels, command;
     bool rm, detach, interactive, tty;
     const char *detach_keys;
@@ -134,3 +163,14 @@ int cmd_exec(ctrctl_t *g, int argc, char **argv);
 int cmd_logs(ctrctl_t *g, int argc, char **argv);
 int cmd_ps(ctrctl_t *g, int argc, char **argv);
 int cmd_inspect(ctrctl_t *g, int argc, char **argv);
+int cmd_network(ctrctl_t *g, int argc, char **argv);
+int cmd_port(ctrctl_t *g, int argc, char **argv);
+/* cmd-image.c, cmd-storage.c */
+/* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */
+int progress_cb(uint64_t done, uint64_t total, void *userdata);
+int cmd_image(ctrctl_t *g, int argc, char **argv);
+int cmd_images(ctrctl_t *g, int argc, char **argv);
+int cmd_export(ctrctl_t *g, int argc, char **argv);
+int cmd_commit(ctrctl_t *g, int argc, char **argv);
+int cmd_mount(ctrctl_t *g, int argc, char **argv);
+int cmd_umount(ctrctl_t *g, int argc, char **argv);

@@ -321,6 +321,8 @@ int start_error_exit_code(void)
     const char *m = ctr_error_last()->message;
     if (ctr_error_last()->code != -EIO) /* not the runtime's own failure */
         return EXIT_ENGINE;
+    if (strncmp(m, "network ", 8) == 0) /* a CNI plugin's failure, not the command's */
+        return EXIT_ENGINE;
     if (strcasestr(m, "executable file not found") || strcasestr(m, "no such file or directory") ||
         strcasestr(m, "command not found") || strcasestr(m, ": not found"))
         return EXIT_NOT_FOUND;

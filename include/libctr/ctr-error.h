@@ -15,6 +15,7 @@
  * | `-EDEADLK`      | the operation would deadlock (removing a container inside its own batch) |
  * | `-EOPNOTSUPP`   | not built in, or not supported by the chosen backend      |
  * | `-ETIMEDOUT`    | a timeout expired                                         |
+ * | `-ECANCELED`    | cancelled by the caller (a progress callback or cancel flag) |
  * | `-EPROTONOSUPPORT` | stored state was written by a newer libctr          |
  * | `-EPERM`/`-EACCES` | refused by the system or by a safety check (root owned by another user) |
  * | `-ENOMEM`       | out of memory                                             |

@@ -12,5 +12,7 @@
 #include <libctr/ctr-container.h>
 #include <libctr/ctr-lifecycle.h>
 #include <libctr/ctr-io.h>
+#include <libctr/ctr-image.h>
+#include <libctr/ctr-network.h>
 
 #endif

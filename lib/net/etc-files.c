@@ -5,6 +5,9 @@
 #include "error.h"
 #include "net/etc-files.h"
 
+#define HOST_RESOLV_CONF "/etc/resolv.conf"
+#define STUB_UPSTREAM "/run/systemd/resolve/resolv.conf"
+
 void ctr__hostname(const struct ctr__config *cfg, char *buf, size_t size)
 {
     snprintf(buf, size, "%.*s", cfg->hostname ? 64 : 12, cfg->hostname ? cfg->hostname : cfg->id);
@@ -44,96 +47,150 @@ static void put(struct buf *b, const char *s)
     b->len += n;
 }
 
-static bool loopback_server(const char *line)
+static int finish(struct buf *b, char **ret)
 {
-    const char *p = line + strlen("nameserver");
-    while (*p == ' ' || *p == '\t')
-        p++;
-    return strncmp(p, "127.", 4) == 0 || strncmp(p, "::1", 3) == 0;
+    if (b->oom) {
+        free(b->p);
+        return -ENOMEM;
+    }
+    *ret = b->p ? b->p : strdup("");
+    return *ret ? 0 : -ENOMEM;
 }
 
-/* resolv.conf: the host's, with the config's servers, search domains and
- * options replacing the host's when given.  Loopback servers (a host stub
- * resolver) are useless in a network namespace: they are dropped, and the
- * stub's upstream file is used when there is one. */
-static int make_resolv(const struct ctr__config *cfg, struct buf *b)
+/* The keyword of a resolv.conf line, and its value (after blanks). */
+static bool keyword(const char *line, const char *kw, const char **ret_value)
 {
-    _cleanup_free_ char *host = NULL;
-    if (ctr__read_file_at(AT_FDCWD, "/run/systemd/resolve/resolv.conf", &host, NULL) < 0 &&
-        ctr__read_file_at(AT_FDCWD, "/etc/resolv.conf", &host, NULL) < 0)
-        host = NULL;
+    size_t n = strlen(kw);
+    if (strncmp(line, kw, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
+        return false;
+    const char *v = line + n;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    *ret_value = v;
+    return true;
+}
+
+static bool loopback_server(const char *addr)
+{
+    return strncmp(addr, "127.", 4) == 0 || strncmp(addr, "::1", 3) == 0 ||
+           strncmp(addr, "0:0:0:0:0:0:0:1", 15) == 0;
+}
+
+/* Count the usable name servers of a resolv.conf text. */
+static size_t usable_servers(const char *text, bool host_network)
+{
+    size_t n = 0;
+    for (const char *line = text; line && *line;) {
+        const char *end = strchr(line, '\n'), *v;
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char buf[512];
+        snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+        if (keyword(buf, "nameserver", &v) && (host_network || !loopback_server(v)))
+            n++;
+        line = end ? end + 1 : NULL;
+    }
+    return n;
+}
+
+static void put_list(struct buf *b, const char *kw, char *const *v)
+{
+    put(b, kw);
+    for (; *v; v++) {
+        put(b, " ");
+        put(b, *v);
+    }
+    put(b, "\n");
+}
+
+int ctr__resolv_conf_generate(const struct ctr__config *cfg, const char *host, const char *upstream, bool host_network,
+                              char **ret)
+{
     bool own_servers = cfg->dns_servers[0], own_search = cfg->dns_search[0], own_options = cfg->dns_options[0];
-    char *save = NULL;
-    for (char *line = host ? strtok_r(host, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-        if (strncmp(line, "nameserver", 10) == 0) {
-            if (own_servers || loopback_server(line))
+    /* Behind a stub resolver, its upstream servers are the host's real ones. */
+    if (!host_network && !own_servers && upstream && usable_servers(host, false) == 0 &&
+        usable_servers(upstream, false) > 0)
+        host = upstream;
+    struct buf b = { 0 };
+    size_t servers = 0;
+    for (const char *p = host; p && *p;) {
+        const char *end = strchr(p, '\n'), *v;
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char l[1024];
+        bool too_long = len >= sizeof l;
+        if (!too_long) {
+            memcpy(l, p, len);
+            l[len] = '\0';
+        }
+        p = end ? end + 1 : NULL;
+        if (too_long)
+            continue; /* not a line a resolver would take either */
+        ctr__strstrip(l);
+        if (keyword(l, "nameserver", &v)) {
+            if (own_servers || (!host_network && loopback_server(v)))
                 continue;
-        } else if (strncmp(line, "search", 6) == 0 || strncmp(line, "domain", 6) == 0) {
+            servers++;
+        } else if (keyword(l, "search", &v) || keyword(l, "domain", &v)) {
             if (own_search)
                 continue;
-        } else if (strncmp(line, "options", 7) == 0) {
+        } else if (keyword(l, "options", &v)) {
             if (own_options)
                 continue;
         } else {
             continue; /* comments and anything else */
         }
-        put(b, line);
-        put(b, "\n");
+        put(&b, l);
+        put(&b, "\n");
     }
-    if (own_search) {
-        put(b, "search");
-        for (char **s = cfg->dns_search; *s; s++) {
-            put(b, " ");
-            put(b, *s);
-        }
-        put(b, "\n");
-    }
+    if (own_search)
+        put_list(&b, "search", cfg->dns_search);
     for (char **s = cfg->dns_servers; *s; s++) {
-        put(b, "nameserver ");
-        put(b, *s);
-        put(b, "\n");
+        put(&b, "nameserver ");
+        put(&b, *s);
+        put(&b, "\n");
+        servers++;
     }
-    if (own_options) {
-        put(b, "options");
-        for (char **s = cfg->dns_options; *s; s++) {
-            put(b, " ");
-            put(b, *s);
-        }
-        put(b, "\n");
-    }
-    return b->oom ? -ENOMEM : 0;
+    if (servers == 0)
+        put(&b, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+    if (own_options)
+        put_list(&b, "options", cfg->dns_options);
+    return finish(&b, ret);
 }
 
-static int make_hosts(const struct ctr__config *cfg, const char *ip, const char *hostname, struct buf *b)
+int ctr__hosts_generate(const struct ctr__config *cfg, const char *ip, char **ret)
 {
-    put(b, "127.0.0.1\tlocalhost localhost.localdomain\n");
-    put(b, "::1\tlocalhost localhost.localdomain ip6-localhost ip6-loopback\n");
+    char hostname[72];
+    ctr__hostname(cfg, hostname, sizeof hostname);
+    struct buf b = { 0 };
+    put(&b, "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n");
+    put(&b, "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
     for (char **h = cfg->hosts_add; *h; h++) {
         /* HOST:IP, the IP possibly an IPv6 address with colons. */
         const char *colon = strchr(*h, ':');
-        if (!colon || colon == *h || !colon[1])
+        if (!colon || colon == *h || !colon[1] || colon - *h > 253 || strpbrk(*h, " \t\n")) {
+            free(b.p);
             return ctr__err(-EINVAL, "host entry \"%s\" is not HOST:IP", *h);
-        put(b, colon + 1);
-        put(b, "\t");
+        }
         char host[256];
         snprintf(host, sizeof host, "%.*s", (int)(colon - *h), *h);
-        put(b, host);
-        put(b, "\n");
+        put(&b, colon + 1);
+        put(&b, "\t");
+        put(&b, host);
+        put(&b, "\n");
     }
-    put(b, ip ? ip : "127.0.1.1");
-    put(b, "\t");
-    put(b, hostname);
+    put(&b, ip ? ip : "127.0.1.1");
+    put(&b, "\t");
+    put(&b, hostname);
     if (!streq(hostname, cfg->name)) {
-        put(b, " ");
-        put(b, cfg->name);
+        put(&b, " ");
+        put(&b, cfg->name);
     }
-    put(b, "\n");
-    return b->oom ? -ENOMEM : 0;
+    put(&b, "\n");
+    return finish(&b, ret);
 }
 
-static int write_one(int dfd, const char *dir, const char *name, struct buf *b, char **ret_path)
+static int write_one(int dfd, const char *dir, const char *name, const char *text, char **ret_path)
 {
-    int r = ctr__write_file_at(dfd, name, b->p ? b->p : "", b->len, 0644, false);
+    int r = ctr__write_file_at(dfd, name, text, strlen(text), 0644, false);
     if (r < 0)
         return ctr__err(r, "cannot write %s/%s: %s", dir, name, strerror(-r));
     *ret_path = ctr__asprintf("%s/%s", dir, name);
@@ -147,28 +204,44 @@ int ctr__etc_files_write(const struct ctr__config *cfg, const char *dir, const c
     _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return ctr__err(-errno, "cannot open %s: %m", dir);
+    _cleanup_free_ char *host = NULL, *upstream = NULL, *hosts = NULL, *resolv = NULL, *name = NULL;
+    if (ctr__read_file_at(AT_FDCWD, HOST_RESOLV_CONF, &host, NULL) < 0)
+        host = NULL;
+    if (ctr__read_file_at(AT_FDCWD, STUB_UPSTREAM, &upstream, NULL) < 0)
+        upstream = NULL;
     struct ctr__etc_files f = { 0 };
-    struct buf hosts = { 0 }, resolv = { 0 }, name = { 0 };
-    int r = make_hosts(cfg, ip, hostname, &hosts);
+    int r = ctr__hosts_generate(cfg, ip, &hosts);
     if (r == 0)
-        r = make_resolv(cfg, &resolv);
-    put(&name, hostname);
-    put(&name, "\n");
-    if (r == 0 && name.oom)
+        r = ctr__resolv_conf_generate(cfg, host, upstream, (cfg->flags & CTR_CREATE_HOST_NETWORK) != 0, &resolv);
+    if (r == 0 && !(name = ctr__asprintf("%s\n", hostname)))
         r = -ENOMEM;
     if (r == 0)
-        r = write_one(dfd, dir, "hosts", &hosts, &f.hosts);
+        r = write_one(dfd, dir, "hosts", hosts, &f.hosts);
     if (r == 0)
-        r = write_one(dfd, dir, "resolv.conf", &resolv, &f.resolv_conf);
+        r = write_one(dfd, dir, "resolv.conf", resolv, &f.resolv_conf);
     if (r == 0)
-        r = write_one(dfd, dir, "hostname", &name, &f.hostname);
-    free(hosts.p);
-    free(resolv.p);
-    free(name.p);
+        r = write_one(dfd, dir, "hostname", name, &f.hostname);
     if (r < 0) {
         ctr__etc_files_done(&f);
         return r;
     }
     *ret = f;
+    return 0;
+}
+
+int ctr__etc_hosts_update(const struct ctr__config *cfg, const char *dir, const char *ip)
+{
+    _cleanup_free_ char *hosts = NULL, *path = ctr__asprintf("%s/hosts", dir);
+    if (!path)
+        return -ENOMEM;
+    int r = ctr__hosts_generate(cfg, ip, &hosts);
+    if (r < 0)
+        return r;
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot open %s: %m", path);
+    r = ctr__write_all(fd, hosts, strlen(hosts));
+    if (r < 0)
+        return ctr__err(r, "cannot write %s: %s", path, strerror(-r));
     return 0;
 }

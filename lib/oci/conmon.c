@@ -52,6 +52,9 @@
 #define ATTACH_STDOUT 2
 #define ATTACH_STDERR 3
 
+/* How often the pidfd-less fallback looks at the monitor. */
+#define LIVENESS_MS 100
+
 static int pidfd_open_(pid_t pid)
 {
     return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -639,12 +642,28 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
      * would be on every container's exit path.) */
     _cleanup_close_ int pfd = -1, ifd = -1;
     bool watched = false;
+    /* Without pidfds (kernels before 5.3, valgrind) the monitor's end cannot
+     * be waited for: watch the exit directory, and look at the monitor
+     * every LIVENESS_MS in case it died without writing the file. */
+    bool liveness = false;
     if (c->monitor_pid > 0) {
         pfd = ctr__conmon_pidfd(c);
-        if (pfd < 0 && pfd != -ESRCH)
+        if (pfd == -ENOSYS) {
+            pfd = -1;
+            liveness = true;
+        } else if (pfd < 0 && pfd != -ESRCH) {
             return ctr__err(pfd, "watching monitor %d: %s", (int)c->monitor_pid, strerror(-pfd));
-        watched = true;
-    } else {
+        } else {
+            watched = true;
+        }
+    }
+    if (liveness) {
+        ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        if (ifd < 0)
+            return ctr__err(-errno, "inotify_init1: %m");
+        if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
+            return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
+    } else if (c->monitor_pid <= 0) {
         /* No monitor known: watch the directory (first, so that no write
          * is missed) and the container's init when known. */
         ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
@@ -696,13 +715,23 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
             i_ifd = n;
             p[n++] = (struct pollfd){ .fd = ifd, .events = POLLIN };
         }
-        int k = poll(p, (nfds_t)n, remaining_ms(deadline));
+        int wait = remaining_ms(deadline);
+        if (liveness && (wait < 0 || wait > LIVENESS_MS))
+            wait = LIVENESS_MS;
+        int k = poll(p, (nfds_t)n, wait);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
             return ctr__err(-errno, "poll: %m");
         }
-        if (k == 0)
+        if (k == 0 && liveness && is_monitor_of(c->monitor_pid, c->id) != MONITOR_YES) {
+            /* The monitor is gone: a last look at the file, then unknown. */
+            if (read_exit_file(c, dirfd, ret) == 0)
+                return 0;
+            exit_unknown(ret);
+            return 0;
+        }
+        if (k == 0 && (!liveness || remaining_ms(deadline) == 0))
             return ctr__err(-ETIMEDOUT, "container %.12s did not exit within %d ms", c->id, timeout_ms);
         if (i_pfd >= 0 && (p[i_pfd].revents & POLLIN)) {
             if (c->monitor_pid > 0)
@@ -722,6 +751,18 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
 int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms)
 {
     _cleanup_close_ int pfd = ctr__conmon_pidfd(c);
+    if (pfd == -ENOSYS) {
+        /* No pidfds: look every LIVENESS_MS (fallback only). */
+        int64_t deadline = deadline_after(timeout_ms);
+        while (is_monitor_of(c->monitor_pid, c->id) == MONITOR_YES) {
+            int left = remaining_ms(deadline);
+            if (left == 0)
+                return -ETIMEDOUT;
+            struct timespec ts = { 0, (long)(left < 0 || left > LIVENESS_MS ? LIVENESS_MS : left) * 1000000L };
+            nanosleep(&ts, NULL);
+        }
+        return 0;
+    }
     if (pfd < 0)
         return 0;
     int64_t deadline = deadline_after(timeout_ms);

@@ -117,6 +117,7 @@ struct files_db {
     uint64_t *gen;     /* the shared counter */
     bool ofd_locks;    /* false: no caching (writers still count) */
     bool noatime;      /* O_NOATIME is allowed */
+    int read_only;     /* -errno: the directory is not writable to us */
     unsigned int iterating;
     struct cache cache;
     struct buf buf[2]; /* read buffers of iterate() */
@@ -267,6 +268,11 @@ static int read_doc_dup(struct files_db *db, const char *path, char **ret)
 static int gen_open(struct files_db *db)
 {
     _cleanup_close_ int fd = openat(db->dirfd, "generation", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+        /* Read-only access: reads (and the cache) work, writes are refused. */
+        db->read_only = -errno;
+        fd = openat(db->dirfd, "generation", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
     if (fd < 0)
         return ctr__err(-errno, "cannot open %s/generation: %m", db->dir);
     struct stat st;
@@ -275,9 +281,9 @@ static int gen_open(struct files_db *db)
     if (!S_ISREG(st.st_mode))
         return ctr__err(-EUCLEAN, "%s/generation is not a regular file", db->dir);
     /* Growing it from two processes at once is harmless. */
-    if (st.st_size < GEN_FILE_SIZE && ftruncate(fd, GEN_FILE_SIZE) < 0)
-        return ctr__err(-errno, "cannot size %s/generation: %m", db->dir);
-    void *m = mmap(NULL, GEN_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (st.st_size < GEN_FILE_SIZE && (db->read_only || ftruncate(fd, GEN_FILE_SIZE) < 0))
+        return ctr__err(db->read_only ? -EUCLEAN : -errno, "cannot size %s/generation: %m", db->dir);
+    void *m = mmap(NULL, GEN_FILE_SIZE, PROT_READ | (db->read_only ? 0 : PROT_WRITE), MAP_SHARED, fd, 0);
     if (m == MAP_FAILED)
         return ctr__err(-errno, "cannot map %s/generation: %m", db->dir);
     db->gen = m;
@@ -294,7 +300,7 @@ static int gen_fd(struct files_db *db)
 {
     pid_t pid = getpid();
     if (db->genfd_pid != pid) {
-        int fd = openat(db->dirfd, "generation", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        int fd = openat(db->dirfd, "generation", (db->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
             return -1;
         ctr__closep(&db->genfd);
@@ -310,14 +316,17 @@ static uint64_t gen_load(struct files_db *db)
 }
 
 /* Around every modification. */
-static void write_begin(struct files_db *db)
+static int write_begin(struct files_db *db)
 {
+    if (db->read_only)
+        return ctr__err(db->read_only, "state directory %s is not writable: %s", db->dir, strerror(-db->read_only));
     struct flock l = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_len = 1 };
     int fd = gen_fd(db);
     if (db->ofd_locks && fd >= 0)
         while (fcntl(fd, F_OFD_SETLKW, &l) < 0 && errno == EINTR)
             ;
     __atomic_fetch_add(db->gen, 1, __ATOMIC_SEQ_CST);
+    return 0;
 }
 
 static void write_end(struct files_db *db)
@@ -844,8 +853,10 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
 static int files_add(void *p, const char *id, const char *name, const char *config, const char *state)
 {
     struct files_db *db = p;
-    write_begin(db);
-    int r = do_add(db, id, name, config, state);
+    int r = write_begin(db);
+    if (r < 0)
+        return r;
+    r = do_add(db, id, name, config, state);
     write_end(db);
     return r;
 }
@@ -853,8 +864,10 @@ static int files_add(void *p, const char *id, const char *name, const char *conf
 static int files_remove(void *p, const char *id, const char *name)
 {
     struct files_db *db = p;
-    write_begin(db);
-    int r = do_remove(db, id, name);
+    int r = write_begin(db);
+    if (r < 0)
+        return r;
+    r = do_remove(db, id, name);
     write_end(db);
     return r;
 }
@@ -862,8 +875,10 @@ static int files_remove(void *p, const char *id, const char *name)
 static int files_save_state(void *p, const char *id, const char *state)
 {
     struct files_db *db = p;
-    write_begin(db);
-    int r = do_save_state(db, id, state);
+    int r = write_begin(db);
+    if (r < 0)
+        return r;
+    r = do_save_state(db, id, state);
     write_end(db);
     return r;
 }

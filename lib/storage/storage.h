@@ -22,3 +22,13 @@ int ctr__storage_mount(ctr_container_t *c, const char *mount_label, const char *
 int ctr__storage_unmount(ctr_container_t *c, bool force);
 /* Delete the container's layer at removal (lock held, not mounted). */
 int ctr__storage_delete(ctr_container_t *c);
+/* Mounts for the image's volumes (with CTR_CREATE_IMAGE_VOLUMES): anonymous
+ * directories under the static dir, as OCI mount objects in JSON
+ * (NULL-terminated; empty when none).  rootfs is the mounted root. */
+int ctr__storage_volume_mounts(ctr_container_t *c, const char *rootfs, char ***ret);
+/* Sizes of the image layers under the container and of its own layer
+ * (either pointer may be NULL); for inspect. */
+int ctr__storage_sizes(ctr_container_t *c, int64_t *ret_rootfs, int64_t *ret_rw);
+/* podman's GraphDriver object ({Name, Data{LowerDir, UpperDir, WorkDir,
+ * MergedDir}}) for inspect; NULL for a rootfs container or on ENOMEM. */
+struct json_object *ctr__storage_graph_driver(ctr_container_t *c);

@@ -294,9 +294,12 @@ static bool have_podman_image(void)
     return system(cmd) == 0;
 }
 
+static int bench_network(int n, const char *root_arg);
+
 static int bench_lifecycle(int argc, char **argv)
 {
     int n = 20;
+    bool network = false;
     const char *root_arg = NULL;
     static const struct option opts[] = {
         { "root", required_argument, NULL, 'r' },
@@ -309,16 +312,16 @@ static int bench_lifecycle(int argc, char **argv)
         switch (ch) {
         case 'n': n = atoi(optarg); break;
         case 'r': root_arg = optarg; break;
-        case 'N':
-            fprintf(stderr, "ctr-bench: --network is not supported yet\n");
-            return 2;
+        case 'N': network = true; break;
         default:
-            fprintf(stderr, "usage: ctr-bench lifecycle [-n N] [--root DIR]\n");
+            fprintf(stderr, "usage: ctr-bench lifecycle [-n N] [--root DIR] [--network]\n");
             return ch == 'h' ? 0 : 2;
         }
     }
     if (n < 1)
         n = 1;
+    if (network)
+        return bench_network(n, root_arg);
     char root[4096], rootfs[4200], bundle[4200], same[4200], state_root[4200];
     bool temp = bench_root(root, sizeof root, root_arg);
     snprintf(rootfs, sizeof rootfs, "%s/rootfs", root);
@@ -402,10 +405,161 @@ static int bench_lifecycle(int argc, char **argv)
     return 0;
 }
 
+/* ---- lifecycle with a bridge network and a port mapping ---- */
+
+/* A network of the bench's own, in a temporary CNI configuration directory,
+ * on a dedicated subnet (never the user's default network). */
+#define BENCH_NET "ctrbench0"
+#define BENCH_SUBNET "10.209.79.0/24"
+#define BENCH_PORT 18979
+
+static double time_ctr_net(ctr_runtime_t *rt, const char *rootfs)
+{
+    static const char *cmd[] = { "/bin/true", NULL };
+    static const char *nets[] = { BENCH_NET, NULL };
+    ctr_port_mapping_t pm = { .host_ip = "127.0.0.1", .host_port = BENCH_PORT, .container_port = 80 };
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.rootfs = rootfs;
+    o.command = cmd;
+    o.flags = CTR_CREATE_NETNS;
+    o.networks = nets;
+    o.port_mappings = &pm;
+    o.n_port_mappings = 1;
+    ctr_container_t *c = NULL;
+    int code = -1;
+    double t0 = bench_now();
+    if (ctr_container_create(&c, rt, &o) < 0 || ctr_container_init(c) < 0 || ctr_container_start(c) < 0 ||
+        ctr_container_wait(c, -1, &code) < 0 || ctr_container_remove(c, 0) < 0)
+        die("lifecycle with a network");
+    double t = bench_now() - t0;
+    if (code != 0) {
+        fprintf(stderr, "ctr-bench: true exited %d\n", code);
+        exit(1);
+    }
+    ctr_container_unref(c);
+    return t;
+}
+
+/* podman with its default bridge network and the same port mapping; runc
+ * as libctr uses (crun cannot run on hybrid cgroup hosts). */
+static double time_podman_net(void)
+{
+    char port[64];
+    snprintf(port, sizeof port, "127.0.0.1:%d:80", BENCH_PORT + 1);
+    char *const argv[] = { "podman", "run", "--rm", "--runtime", "runc", "-p", port, "--ulimit", "nofile=1024:1024",
+                           "--ulimit", "nproc=1024:1024", "ctr-bench-busybox", "true", NULL };
+    double t0 = bench_now();
+    if (bench_run(argv, true) != 0)
+        return -1;
+    return bench_now() - t0;
+}
+
+static bool dir_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool chain_exists(void)
+{
+    char *const argv[] = { "iptables", "-w", "-t", "nat", "-S", "CNI-HOSTPORT-DNAT", NULL };
+    return bench_run(argv, true) == 0;
+}
+
+static int bench_network(int n, const char *root_arg)
+{
+    char root[4096], rootfs[4200], cni[4200];
+    bool temp = bench_root(root, sizeof root, root_arg);
+    snprintf(rootfs, sizeof rootfs, "%s/rootfs", root);
+    snprintf(cni, sizeof cni, "%s/cni", root);
+    char cmd[8192];
+    const char *src = getenv("SOURCE_ROOT");
+    snprintf(cmd, sizeof cmd, "%s/tests/lib/make-rootfs.sh %s", src ? src : ".", rootfs);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "ctr-bench: cannot build a busybox rootfs (set SOURCE_ROOT to the source tree)\n");
+        return 1;
+    }
+    /* What this bench may leave on the host, to remove it after. */
+    bool had_cni_dir = dir_exists("/var/lib/cni"), had_chains = chain_exists();
+
+    char run_root[4200];
+    snprintf(run_root, sizeof run_root, "%s/run", root);
+    ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
+    ro.root = root;
+    ro.run_root = run_root;
+    ro.cni_config_dir = cni;
+    ctr_runtime_t *rt = NULL;
+    if (ctr_runtime_new(&rt, &ro) < 0)
+        die("open runtime");
+    ctr_network_options_t no = CTR_NETWORK_OPTIONS_INIT;
+    no.name = BENCH_NET;
+    no.bridge = BENCH_NET;
+    no.subnet = BENCH_SUBNET;
+    if (ctr_network_create(rt, &no, NULL) < 0)
+        die("network create");
+    bool podman = have_podman_image();
+
+    double *ctr_t = calloc((size_t)n, sizeof(double)), *plain_t = calloc((size_t)n, sizeof(double));
+    double *pod_t = calloc((size_t)n, sizeof(double));
+    /* One warm-up each (the first also makes the bridge), then interleave. */
+    time_ctr_net(rt, rootfs);
+    time_ctr(rt, rootfs);
+    if (podman && time_podman_net() < 0) {
+        fprintf(stderr, "ctr-bench: podman run with a port mapping failed: leaving podman out\n");
+        podman = false;
+    }
+    int pods = 0;
+    for (int i = 0; i < n; i++) {
+        ctr_t[i] = time_ctr_net(rt, rootfs) * 1e3;
+        plain_t[i] = time_ctr(rt, rootfs) * 1e3;
+        if (podman) {
+            double t = time_podman_net();
+            if (t > 0)
+                pod_t[pods++] = t * 1e3;
+        }
+    }
+    double ctr_ms = bench_median(ctr_t, (size_t)n), plain_ms = bench_median(plain_t, (size_t)n);
+    double pod_ms = pods ? bench_median(pod_t, (size_t)pods) : 0;
+    printf("lifecycle of busybox true with a bridge network and a port mapping, %d runs each, medians\n", n);
+    printf("  %-58s %9s %9s\n", "", "ms", "ratio");
+    printf("  %-58s %9.1f %9s\n", "libctr create+init+start+wait+remove, " BENCH_NET " + -p", ctr_ms, "1.00");
+    printf("  %-58s %9.1f %9.2f\n", "libctr the same without a network (runc's empty netns)", plain_ms,
+           ctr_ms / plain_ms);
+    if (pods)
+        printf("  %-58s %9.1f %9.2f\n", "podman run --rm -p (default bridge, runc)", pod_ms, ctr_ms / pod_ms);
+    else
+        printf("  %-58s %9s\n", "podman run --rm -p (default bridge, runc)", "(podman not installed)");
+    printf("network: ctr_ms=%.1f podman_ms=%s%.1f vs_podman=%s%.2f\n", ctr_ms, pods ? "" : "n/a ", pod_ms,
+           pods ? "" : "n/a ", pods ? pod_ms / ctr_ms : 0);
+    free(ctr_t);
+    free(plain_t);
+    free(pod_t);
+    if (ctr_network_remove(rt, BENCH_NET, CTR_NETWORK_REMOVE_FORCE) < 0)
+        fprintf(stderr, "ctr-bench: network rm: %s\n", ctr_error_last()->message);
+    ctr_runtime_unref(rt);
+    /* portmap's shared chains and host-local's directory, if this made them. */
+    if (!had_chains && system("iptables -w -t nat -S CNI-HOSTPORT-DNAT | grep -q -- '-A CNI-HOSTPORT-DNAT' || { "
+                              "iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT; "
+                              "iptables -w -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT; "
+                              "iptables -w -t nat -D POSTROUTING -m comment --comment "
+                              "'CNI portfwd requiring masquerade' -j CNI-HOSTPORT-MASQ; "
+                              "for c in CNI-HOSTPORT-DNAT CNI-HOSTPORT-MASQ CNI-HOSTPORT-SETMARK; do "
+                              "iptables -w -t nat -F $c; iptables -w -t nat -X $c; done; } 2>/dev/null") != 0)
+        fprintf(stderr, "ctr-bench: could not remove portmap's chains\n");
+    if (!had_cni_dir)
+        (void)!system("rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null");
+    if (temp)
+        bench_rm_rf(root);
+    return 0;
+}
+
+int bench_storage(int argc, char **argv); /* bench-storage.c */
+
 static void usage(void)
 {
     fprintf(stderr, "usage: ctr-bench state --backend files|tdb [-n N] [--root DIR]\n"
-                    "       ctr-bench lifecycle [-n N] [--root DIR]\n");
+                    "       ctr-bench lifecycle [-n N] [--root DIR] [--network]\n"
+                    "       ctr-bench storage [-n ROUNDS] [--size MB] [--root DIR]\n");
 }
 
 int main(int argc, char **argv)
@@ -420,6 +574,8 @@ int main(int argc, char **argv)
         return bench_state(argc - 1, argv + 1);
     if (strcmp(cmd, "lifecycle") == 0)
         return bench_lifecycle(argc - 1, argv + 1);
+    if (strcmp(cmd, "storage") == 0)
+        return bench_storage(argc - 1, argv + 1);
     usage();
     return 2;
 }

@@ -1079,7 +1079,12 @@ static void test_crash(void **state)
     assert_true(sh != MAP_FAILED);
     memset(sh, 0, sizeof *sh);
     uint64_t rng = rng_seed();
-    unsigned int total_ops = 0;
+    unsigned int total_ops = 0, watched = 0;
+    /* With a backend that allows it, a long-lived handle reads while the
+     * writer runs, and must agree with a new handle after each crash. */
+    void *watch = NULL;
+    if (g.hooks && (g.hooks->flags & CTR_TEST_STATE_MULTI_OPEN))
+        CHECK_OK(B->open(&watch, t->dir, B->userdata));
 
     for (int round = 0; round < CRASH_ROUNDS; round++) {
         db_close(t);
@@ -1098,8 +1103,21 @@ static void test_crash(void **state)
         ssize_t got = read(ready[0], &c, 1);
         close(ready[0]);
         if (got == 1) {
-            struct timespec ts = { 0, (long)(1000000 + rng_next(&rng) % 49000000) };
-            nanosleep(&ts, NULL);
+            double end = now_us() + 1000 + (double)(rng_next(&rng) % 49000);
+            unsigned int bad = 0;
+            while (watch && now_us() < end) {
+                int r = B->iterate(watch, CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE, reader_check, &bad);
+                if (r != 0 || bad) {
+                    kill(pid, SIGKILL);
+                    fail_msg("round %d: a reader during the writes: iterate %d, %u bad documents", round, r, bad);
+                }
+                watched++;
+            }
+            double left = end - now_us();
+            if (left > 0) {
+                struct timespec ts = { 0, (long)(left * 1000) };
+                nanosleep(&ts, NULL);
+            }
         }
         kill(pid, SIGKILL);
         int status = 0;
@@ -1113,9 +1131,25 @@ static void test_crash(void **state)
         if (r < 0)
             fail_msg("round %d: open after a crash failed: %d %s", round, r, last_message());
         crash_verify(t, sh, round);
+        if (watch) {
+            struct seen a, b;
+            iterate_all(t, CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE, &a);
+            memset(&b, 0, sizeof b);
+            CHECK_OK(B->iterate(watch, CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE, seen_one, &b));
+            assert_int_equal(a.n, b.n);
+            for (size_t i = 0; i < a.n; i++) {
+                struct ctr *x = seen_find(&b, a.v[i].id);
+                if (!x || strcmp(x->config, a.v[i].config) != 0 || strcmp(x->state, a.v[i].state) != 0)
+                    fail_msg("round %d: the long-lived handle disagrees about %s", round, a.v[i].id);
+            }
+            seen_free(&a);
+            seen_free(&b);
+        }
     }
-    print_message("[ CRASH    ] %s: %d kills, %u writes completed, %u names used\n", B->name, CRASH_ROUNDS, total_ops,
-                  sh->next_name);
+    if (watch)
+        B->close(watch);
+    print_message("[ CRASH    ] %s: %d kills, %u writes completed, %u names used, %u listings during writes\n",
+                  B->name, CRASH_ROUNDS, total_ops, sh->next_name, watched);
     munmap(sh, 4096);
 }
 

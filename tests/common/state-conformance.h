@@ -17,6 +17,14 @@
 extern "C" {
 #endif
 
+/* ctr_test_state_hooks_t::flags */
+enum {
+    /* The backend allows several handles on one directory in one process,
+     * and a handle to stay open across fork() (the child opens its own).
+     * Enables the checks with a long-lived handle in the crash test. */
+    CTR_TEST_STATE_MULTI_OPEN = 1u << 0,
+};
+
 /* Backend-specific help for the tests that need to reach under the vtable. */
 typedef struct ctr_test_state_hooks {
     /* Make the (closed) database kept in dir claim layout version `version`,
@@ -24,6 +32,7 @@ typedef struct ctr_test_state_hooks {
      * skipped. */
     int (*set_layout_version)(const char *dir, unsigned int version, void *userdata);
     void *userdata;
+    unsigned int flags; /* CTR_TEST_STATE_* */
 } ctr_test_state_hooks_t;
 
 /* Run the suite; returns the number of failed tests (0 when all passed). */

@@ -23,6 +23,9 @@ command -v runc >/dev/null || missing "runc not found"
 command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
 command -v busybox >/dev/null || [ -x /bin/busybox ] || missing "busybox (busybox-static) not found"
 
+# No networks here (tests/integration/test-ctrctl-net.sh has them): without
+# this, run and create attach to the default network in /etc/cni/net.d.
+export CTRCTL_NETWORK=none
 tmp=$(mktemp -d /tmp/ctrctl-test.XXXXXX)
 ROOT=$tmp/root
 RUNROOT=$tmp/run

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -397,6 +398,99 @@ static void test_files_leftovers(void **state)
     free_pair(&g3);
 }
 
+/* Replace ctr/ID/state.json by hand, as a writer would. */
+static void put_state(struct t *t, const char *id, const char *doc)
+{
+    char *tmp = path_of(t, "ctr/.#state.test");
+    write_file(tmp, doc, strlen(doc));
+    assert_int_equal(rename(tmp, path_of(t, "ctr/%s/state.json", id)), 0);
+}
+
+static void expect_state(struct t *t, void *db, const char *id, const char *doc)
+{
+    char *s = NULL;
+    assert_int_equal(backend->get(db, id, NULL, &s), 0);
+    assert_string_equal(s, doc);
+    free(s);
+}
+
+struct find_state {
+    const char *id;
+    char *state;
+};
+
+static int find_state_one(const char *id, const char *config, const char *state, void *userdata)
+{
+    struct find_state *f = userdata;
+    if (strcmp(id, f->id) == 0)
+        f->state = strdup(state);
+    return 0;
+}
+
+static void expect_listed_state(struct t *t, const char *id, const char *doc)
+{
+    struct find_state f = { .id = id };
+    assert_int_equal(backend->iterate(t->db, CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE, find_state_one, &f), 0);
+    assert_non_null(f.state);
+    assert_string_equal(f.state, doc);
+    free(f.state);
+}
+
+static void test_files_cache(void **state)
+{
+    struct t *t = *state;
+    struct doc_pair v[4];
+    for (int i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "cache-%d", i);
+        make_pair(&v[i], name);
+        if (i < 3)
+            assert_int_equal(backend->add(t->db, v[i].id, name, v[i].config, v[i].state), 0);
+    }
+    assert_int_equal(count(t), 3); /* fills the cache */
+    expect_state(t, t->db, v[0].id, v[0].state);
+
+    /* Changes through another handle are seen at once. */
+    void *h2 = NULL;
+    assert_int_equal(backend->open(&h2, t->dir, NULL), 0);
+    char *st = ctr_test_state_make_doc("state", v[0].id, "cache-0", 5, 100);
+    assert_int_equal(backend->save_state(h2, v[0].id, st), 0);
+    assert_int_equal(backend->remove(h2, v[1].id, "cache-1"), 0);
+    assert_int_equal(backend->add(h2, v[3].id, "cache-3", v[3].config, v[3].state), 0);
+    backend->close(h2);
+    expect_state(t, t->db, v[0].id, st);
+    assert_int_equal(backend->get(t->db, v[1].id, NULL, NULL), -ENOENT);
+    expect_lookup(t, "cache-1", -ENOENT, NULL);
+    expect_lookup(t, "cache-3", 0, v[3].id);
+    assert_int_equal(count(t), 3);
+    expect_listed_state(t, v[0].id, st);
+    free(st);
+
+    /* A writer that dies mid-write: it holds its lock and has counted, then
+     * changes a state twice, and dies before counting again. */
+    int fd = open(path_of(t, "generation"), O_RDWR | O_CLOEXEC);
+    assert_true(fd >= 0);
+    uint64_t *gen = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    assert_true(gen != MAP_FAILED);
+    struct flock l = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    assert_int_equal(fcntl(fd, F_OFD_SETLK, &l), 0);
+    __atomic_fetch_add(gen, 1, __ATOMIC_SEQ_CST);
+    char *st2 = ctr_test_state_make_doc("state", v[0].id, "cache-0", 6, 100);
+    char *st3 = ctr_test_state_make_doc("state", v[0].id, "cache-0", 7, 100);
+    put_state(t, v[0].id, st2);
+    expect_listed_state(t, v[0].id, st2); /* read from disk, not cached: a writer is active */
+    put_state(t, v[0].id, st3);
+    munmap(gen, 4096);
+    close(fd); /* the kernel drops the lock of the dead writer */
+    expect_state(t, t->db, v[0].id, st3);
+    expect_listed_state(t, v[0].id, st3);
+    expect_listed_state(t, v[0].id, st3); /* now from the cache */
+    free(st2);
+    free(st3);
+    for (int i = 0; i < 4; i++)
+        free_pair(&v[i]);
+}
+
 static void test_files_not_a_link(void **state)
 {
     struct t *t = *state;
@@ -650,12 +744,14 @@ static void test_tdb_values_without_nul(void **state)
 
 static int run_files(void)
 {
-    static const ctr_test_state_hooks_t hooks = { .set_layout_version = files_set_version };
+    static const ctr_test_state_hooks_t hooks = { .set_layout_version = files_set_version,
+                                                  .flags = CTR_TEST_STATE_MULTI_OPEN };
     int fails = ctr_test_state_conformance_hooks(&ctr__state_backend_files, scratch, &hooks);
     backend = &ctr__state_backend_files;
     const struct CMUnitTest tests[] = {
         T(test_invalid_arguments), T(test_messages), T(test_files_layout),
         T(test_files_version),     T(test_files_leftovers), T(test_files_not_a_link),
+        T(test_files_cache),
     };
     return fails + cmocka_run_group_tests_name("state-files", tests, NULL, NULL);
 }
@@ -663,7 +759,8 @@ static int run_files(void)
 #if HAVE_TDB
 static int run_tdb(void)
 {
-    static const ctr_test_state_hooks_t hooks = { .set_layout_version = tdb_set_version };
+    static const ctr_test_state_hooks_t hooks = { .set_layout_version = tdb_set_version,
+                                                  .flags = CTR_TEST_STATE_MULTI_OPEN };
     int fails = ctr_test_state_conformance_hooks(&ctr__state_backend_tdb, scratch, &hooks);
     backend = &ctr__state_backend_tdb;
     const struct CMUnitTest tests[] = {

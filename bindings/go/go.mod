@@ -1,0 +1,3 @@
+module libctr
+
+go 1.19

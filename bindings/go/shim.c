@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "shim.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+
+#include "_cgo_export.h"
+
+/* ---- callbacks ---- */
+
+static void log_tramp(int level, const char *message, void *userdata)
+{
+    goLibctrLog(level, (char *)message, (uintptr_t)userdata);
+}
+
+void libctr_go_runtime_log(ctr_runtime_options_t *o, uintptr_t handle)
+{
+    o->log_fn = log_tramp;
+    o->log_userdata = (void *)handle;
+}
+
+static int log_line_tramp(int stream, int64_t timestamp, const char *data, size_t size, void *userdata)
+{
+    return goLibctrLogLine(stream, timestamp, (char *)data, size, (uintptr_t)userdata);
+}
+
+int libctr_go_logs(ctr_container_t *c, const ctr_logs_options_t *o, uintptr_t handle)
+{
+    return ctr_container_logs(c, o, log_line_tramp, (void *)handle);
+}
+
+static int batch_tramp(ctr_container_t *c, void *userdata)
+{
+    return goLibctrBatch((uintptr_t)userdata);
+}
+
+int libctr_go_batch(ctr_container_t *c, uintptr_t handle)
+{
+    return ctr_container_batch(c, batch_tramp, (void *)handle);
+}
+
+static int progress_tramp(uint64_t done, uint64_t total, void *userdata)
+{
+    return goLibctrProgress(done, total, (uintptr_t)userdata);
+}
+
+void libctr_go_import_progress(ctr_import_options_t *o, uintptr_t handle)
+{
+    o->progress = progress_tramp;
+    o->progress_userdata = (void *)handle;
+}
+
+void libctr_go_save_progress(ctr_save_options_t *o, uintptr_t handle)
+{
+    o->progress = progress_tramp;
+    o->progress_userdata = (void *)handle;
+}
+
+void libctr_go_commit_progress(ctr_commit_options_t *o, uintptr_t handle)
+{
+    o->progress = progress_tramp;
+    o->progress_userdata = (void *)handle;
+}
+
+/* ---- arrays ---- */
+
+char **libctr_go_strv_new(size_t n)
+{
+    return calloc(n + 1, sizeof(char *));
+}
+
+void libctr_go_strv_set(char **v, size_t i, char *s)
+{
+    v[i] = s;
+}
+
+void libctr_go_strv_free_all(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+void *libctr_go_ptr_at(void **v, size_t i)
+{
+    return v[i];
+}
+
+char *libctr_go_str_at(const char *const *v, size_t i)
+{
+    return (char *)v[i];
+}
+
+/* ---- optional modules ---- */
+
+int libctr_go_has(const char *name)
+{
+    return dlsym(RTLD_DEFAULT, name) != NULL;
+}
+
+/* Resolve NAME once; __typeof__ keeps the header's exact type. */
+#define RESOLVE(name)                                                                                   \
+    static __typeof__(name) *volatile fn;                                                               \
+    if (!fn)                                                                                            \
+        fn = (__typeof__(name) *)dlsym(RTLD_DEFAULT, #name)
+
+#define OPTIONAL(ret, goname, name, params, args, missing)                                              \
+    ret goname params                                                                                   \
+    {                                                                                                   \
+        RESOLVE(name);                                                                                  \
+        if (!fn)                                                                                        \
+            return missing;                                                                             \
+        return fn args;                                                                                 \
+    }
+
+OPTIONAL(int, libctr_go_runtime_refresh, ctr_runtime_refresh, (ctr_runtime_t *rt), (rt), -EOPNOTSUPP)
+
+OPTIONAL(ctr_image_t *, libctr_go_image_ref, ctr_image_ref, (ctr_image_t *img), (img), NULL)
+OPTIONAL(ctr_image_t *, libctr_go_image_unref, ctr_image_unref, (ctr_image_t *img), (img), NULL)
+OPTIONAL(const char *, libctr_go_image_id, ctr_image_id, (const ctr_image_t *img), (img), NULL)
+OPTIONAL(const char *, libctr_go_image_digest, ctr_image_digest, (const ctr_image_t *img), (img), NULL)
+OPTIONAL(const char *const *, libctr_go_image_names, ctr_image_names, (const ctr_image_t *img), (img), NULL)
+OPTIONAL(int64_t, libctr_go_image_created, ctr_image_created, (const ctr_image_t *img), (img), 0)
+OPTIONAL(int64_t, libctr_go_image_size, ctr_image_size, (const ctr_image_t *img), (img), 0)
+OPTIONAL(size_t, libctr_go_image_layer_count, ctr_image_layer_count, (const ctr_image_t *img), (img), 0)
+OPTIONAL(int, libctr_go_image_list, ctr_image_list, (ctr_runtime_t *rt, ctr_image_t ***ret, size_t *ret_count),
+         (rt, ret, ret_count), -EOPNOTSUPP)
+void libctr_go_image_list_free(ctr_image_t **list, size_t count)
+{
+    RESOLVE(ctr_image_list_free);
+    if (fn)
+        fn(list, count);
+}
+OPTIONAL(int, libctr_go_image_lookup, ctr_image_lookup, (ctr_runtime_t *rt, const char *n, ctr_image_t **ret),
+         (rt, n, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_tag, ctr_image_tag, (ctr_image_t *img, const char *n), (img, n), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_untag, ctr_image_untag, (ctr_image_t *img, const char *n), (img, n), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_remove, ctr_image_remove, (ctr_runtime_t *rt, const char *n, uint64_t flags),
+         (rt, n, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_prune, ctr_image_prune, (ctr_runtime_t *rt, uint64_t flags, char ***ret),
+         (rt, flags, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_inspect, ctr_image_inspect, (ctr_image_t *img, char **ret), (img, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_config_json, ctr_image_config_json, (ctr_image_t *img, char **ret), (img, ret),
+         -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_import_options_init, ctr_import_options_init, (ctr_import_options_t *o, unsigned int v),
+         (o, v), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_import, ctr_image_import,
+         (ctr_runtime_t *rt, const ctr_import_options_t *o, ctr_image_t **ret), (rt, o, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_save_options_init, ctr_save_options_init, (ctr_save_options_t *o, unsigned int v), (o, v),
+         -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_save, ctr_image_save, (ctr_image_t *img, const char *ref, const ctr_save_options_t *o),
+         (img, ref, o), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_mount, ctr_container_mount, (ctr_container_t *c, const char *l, char **ret),
+         (c, l, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_unmount, ctr_container_unmount, (ctr_container_t *c, int force), (c, force),
+         -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_rootfs_size, ctr_container_rootfs_size, (ctr_container_t *c, int64_t *ret),
+         (c, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_rw_size, ctr_container_rw_size, (ctr_container_t *c, int64_t *ret), (c, ret),
+         -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_export, ctr_container_export, (ctr_container_t *c, int fd), (c, fd), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_commit_options_init, ctr_commit_options_init, (ctr_commit_options_t *o, unsigned int v),
+         (o, v), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_commit, ctr_container_commit,
+         (ctr_container_t *c, const ctr_commit_options_t *o, ctr_image_t **ret), (c, o, ret), -EOPNOTSUPP)
+
+OPTIONAL(int, libctr_go_network_options_init, ctr_network_options_init, (ctr_network_options_t *o, unsigned int v),
+         (o, v), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_network_create, ctr_network_create,
+         (ctr_runtime_t *rt, const ctr_network_options_t *o, char **ret), (rt, o, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_network_list, ctr_network_list, (ctr_runtime_t *rt, char ***ret), (rt, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_network_inspect, ctr_network_inspect, (ctr_runtime_t *rt, const char *n, char **ret),
+         (rt, n, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_network_remove, ctr_network_remove, (ctr_runtime_t *rt, const char *n, uint64_t flags),
+         (rt, n, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_ip_address, ctr_container_ip_address,
+         (ctr_container_t *c, const char *n, char **ret), (c, n, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_networks_json, ctr_container_networks_json, (ctr_container_t *c, char **ret),
+         (c, ret), -EOPNOTSUPP)

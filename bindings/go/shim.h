@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* C side of the Go bindings: callback trampolines (cgo cannot pass Go
+ * functions to C) and the optional modules (images, networks, refresh),
+ * resolved at run time so the bindings load with a libctr built without them. */
+#ifndef LIBCTR_GO_SHIM_H
+#define LIBCTR_GO_SHIM_H
+
+#include <libctr/ctr.h>
+#include <libctr/ctr-image.h>
+#include <libctr/ctr-network.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+
+/* Callbacks: the uintptr_t is a cgo.Handle. */
+void libctr_go_runtime_log(ctr_runtime_options_t *o, uintptr_t handle);
+int libctr_go_logs(ctr_container_t *c, const ctr_logs_options_t *o, uintptr_t handle);
+int libctr_go_batch(ctr_container_t *c, uintptr_t handle);
+void libctr_go_import_progress(ctr_import_options_t *o, uintptr_t handle);
+void libctr_go_save_progress(ctr_save_options_t *o, uintptr_t handle);
+void libctr_go_commit_progress(ctr_commit_options_t *o, uintptr_t handle);
+
+/* Array helpers. */
+char **libctr_go_strv_new(size_t n);
+void libctr_go_strv_set(char **v, size_t i, char *s);
+void libctr_go_strv_free_all(char **v);
+void *libctr_go_ptr_at(void **v, size_t i);
+char *libctr_go_str_at(const char *const *v, size_t i);
+
+/* Optional symbols: 1 when the loaded library has it. */
+int libctr_go_has(const char *name);
+
+/* Optional modules: the same signatures, -EOPNOTSUPP (or NULL/0) when missing. */
+int libctr_go_runtime_refresh(ctr_runtime_t *rt);
+
+ctr_image_t *libctr_go_image_ref(ctr_image_t *img);
+ctr_image_t *libctr_go_image_unref(ctr_image_t *img);
+const char *libctr_go_image_id(const ctr_image_t *img);
+const char *libctr_go_image_digest(const ctr_image_t *img);
+const char *const *libctr_go_image_names(const ctr_image_t *img);
+int64_t libctr_go_image_created(const ctr_image_t *img);
+int64_t libctr_go_image_size(const ctr_image_t *img);
+size_t libctr_go_image_layer_count(const ctr_image_t *img);
+int libctr_go_image_list(ctr_runtime_t *rt, ctr_image_t ***ret, size_t *ret_count);
+void libctr_go_image_list_free(ctr_image_t **list, size_t count);
+int libctr_go_image_lookup(ctr_runtime_t *rt, const char *name_or_id, ctr_image_t **ret);
+int libctr_go_image_tag(ctr_image_t *img, const char *name);
+int libctr_go_image_untag(ctr_image_t *img, const char *name);
+int libctr_go_image_remove(ctr_runtime_t *rt, const char *name_or_id, uint64_t flags);
+int libctr_go_image_prune(ctr_runtime_t *rt, uint64_t flags, char ***ret_removed);
+int libctr_go_image_inspect(ctr_image_t *img, char **ret);
+int libctr_go_image_config_json(ctr_image_t *img, char **ret);
+int libctr_go_import_options_init(ctr_import_options_t *opts, unsigned int version);
+int libctr_go_image_import(ctr_runtime_t *rt, const ctr_import_options_t *opts, ctr_image_t **ret);
+int libctr_go_save_options_init(ctr_save_options_t *opts, unsigned int version);
+int libctr_go_image_save(ctr_image_t *img, const char *reference, const ctr_save_options_t *opts);
+int libctr_go_container_mount(ctr_container_t *c, const char *mount_label, char **ret_path);
+int libctr_go_container_unmount(ctr_container_t *c, int force);
+int libctr_go_container_rootfs_size(ctr_container_t *c, int64_t *ret);
+int libctr_go_container_rw_size(ctr_container_t *c, int64_t *ret);
+int libctr_go_container_export(ctr_container_t *c, int fd);
+int libctr_go_commit_options_init(ctr_commit_options_t *opts, unsigned int version);
+int libctr_go_container_commit(ctr_container_t *c, const ctr_commit_options_t *opts, ctr_image_t **ret);
+
+int libctr_go_network_options_init(ctr_network_options_t *opts, unsigned int version);
+int libctr_go_network_create(ctr_runtime_t *rt, const ctr_network_options_t *opts, char **ret_path);
+int libctr_go_network_list(ctr_runtime_t *rt, char ***ret);
+int libctr_go_network_inspect(ctr_runtime_t *rt, const char *name, char **ret);
+int libctr_go_network_remove(ctr_runtime_t *rt, const char *name, uint64_t flags);
+int libctr_go_container_ip_address(ctr_container_t *c, const char *network, char **ret);
+int libctr_go_container_networks_json(ctr_container_t *c, char **ret);
+
+#endif

@@ -1,0 +1,1253 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Python bindings for libctr: OCI containers (runc + conmon) through libctr.so.
+
+>>> import libctr
+>>> with libctr.Runtime(root="/tmp/r", run_root="/tmp/r/run") as rt:
+...     with rt.create(rootfs="/srv/busybox", command=["echo", "hello"]) as c:
+...         c.start()
+...         code = c.wait()
+...         print(c.logs_text(), code)
+...         c.remove()
+
+Handles are released by ``close()``, by leaving a ``with`` block, or (as a
+safety net) when the object is garbage collected.  Errors raise
+:class:`libctr.Error` subclasses carrying the errno and the library's message.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as _dt
+import enum
+import io
+import json
+import os
+import queue
+import signal as _signal
+import tempfile
+import threading
+from ctypes import byref, c_int, c_int64, c_size_t, c_void_p
+from dataclasses import dataclass
+from typing import (IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, TypeVar,
+                    Union)
+
+from . import _ffi
+from ._errors import (AlreadyExistsError, CancelledError, DeadlockError, Error, ExternalError, InvalidArgumentError,
+                      NotFoundError, NotSupportedError, PermissionDeniedError, StateError, TimeoutError, VersionError,
+                      check, error_for, not_built)
+from ._ffi import lib
+from ._mem import decode, encode, lent_strv, strv, take_string, take_strv
+
+__all__ = [
+    "Runtime", "Container", "Image", "State", "Namespace", "Stream", "CreateFlags", "LogLine", "ExecResult",
+    "PortMapping", "Attachment", "Error", "NotFoundError", "AlreadyExistsError", "StateError",
+    "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
+    "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
+]
+
+__version__ = "0.1.0"
+
+T = TypeVar("T")
+FileArg = Union[None, int, IO[Any]]
+
+#: Pass as ``stdout``/``stderr`` of :meth:`Container.exec` to capture the output.
+PIPE = -100
+
+# Versions of the option structs these bindings lay out (the C headers' *_OPTIONS_VERSION).
+_RUNTIME_OPTIONS_VERSION = 1
+_CONTAINER_OPTIONS_VERSION = 1
+_EXEC_OPTIONS_VERSION = 1
+_ATTACH_OPTIONS_VERSION = 1
+_LOGS_OPTIONS_VERSION = 1
+_IMPORT_OPTIONS_VERSION = 1
+_SAVE_OPTIONS_VERSION = 1
+_COMMIT_OPTIONS_VERSION = 1
+_NETWORK_OPTIONS_VERSION = 1
+
+
+class State(enum.IntEnum):
+    """Container states (``ctr_state_t``)."""
+
+    UNKNOWN = 0
+    CONFIGURED = 1
+    CREATED = 2
+    RUNNING = 3
+    EXITED = 4
+    PAUSED = 5
+    STOPPING = 6
+    REMOVING = 7
+
+    def __str__(self) -> str:
+        """The name podman prints ("running", "exited", ...)."""
+        return decode(lib.ctr_state_name(int(self))) or ""
+
+
+class Namespace(enum.IntEnum):
+    """Namespaces a container can share (``ctr_ns_t``)."""
+
+    IPC = 1
+    MNT = 2
+    NET = 3
+    PID = 4
+    USER = 5
+    UTS = 6
+    CGROUP = 7
+
+
+class Stream(enum.IntEnum):
+    STDOUT = 1
+    STDERR = 2
+
+
+class CreateFlags(enum.IntFlag):
+    """``CTR_CREATE_*``."""
+
+    NONE = 0
+    READ_ONLY = 1 << 0
+    PRIVILEGED = 1 << 1
+    NO_NEW_PRIVS = 1 << 2
+    STDIN = 1 << 3
+    TERMINAL = 1 << 4
+    NETNS = 1 << 5
+    IMAGE_VOLUMES = 1 << 6
+    HOST_NETWORK = 1 << 7
+
+
+_REMOVE_FORCE = 1 << 0
+_REMOVE_VOLUMES = 1 << 1
+_EXEC_TTY = 1 << 0
+_EXEC_PRIVILEGED = 1 << 1
+_ATTACH_START = 1 << 0
+_ATTACH_RETURN_ON_STDIN_EOF = 1 << 1
+_ATTACH_DETACHED = 1
+_LOGS_FOLLOW = 1 << 0
+_LOGS_STDOUT = 1 << 1
+_LOGS_STDERR = 1 << 2
+_INSPECT_SIZE = 1 << 0
+_IMAGE_REMOVE_FORCE = 1 << 0
+_IMAGE_PRUNE_ALL = 1 << 1
+_COMMIT_PAUSE = 1 << 0
+_NETWORK_REMOVE_FORCE = 1 << 0
+
+
+def strerror(code: int) -> str:
+    """libctr's short name for an errno (``ctr_strerror``), e.g. for ``-ENOENT``."""
+    return decode(lib.ctr_strerror(code)) or ""
+
+
+def has_images() -> bool:
+    """Whether the loaded libctr has the image API (``ctr-image.h``)."""
+    return lib.has("ctr_image_import")
+
+
+def has_networks() -> bool:
+    """Whether the loaded libctr has the network API (``ctr-network.h``)."""
+    return lib.has("ctr_network_create")
+
+
+def _fn(name: str) -> Any:
+    try:
+        return getattr(lib, name)
+    except AttributeError:
+        raise not_built(name) from None
+
+
+def _call(name: str, *args: Any) -> int:
+    return check(_fn(name)(*args), name)
+
+
+def _time(ns: int) -> Optional[_dt.datetime]:
+    if not ns:
+        return None
+    return _dt.datetime.fromtimestamp(ns // 1_000_000_000, tz=_dt.timezone.utc) + _dt.timedelta(
+        microseconds=(ns % 1_000_000_000) // 1000)
+
+
+def _ns(t: Union[None, int, float, _dt.datetime]) -> int:
+    if t is None:
+        return 0
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is None:
+            t = t.astimezone()
+        return int(t.timestamp()) * 1_000_000_000 + t.microsecond * 1000
+    if isinstance(t, float):
+        return int(t * 1e9)
+    return int(t)
+
+
+def _fileno(f: FileArg) -> int:
+    if f is None:
+        return -1
+    if isinstance(f, int):
+        return f
+    f.flush() if hasattr(f, "flush") and f.writable() else None  # type: ignore[union-attr]
+    return f.fileno()
+
+
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PortMapping:
+    """A port forwarded from the host (``ctr_port_mapping_t``)."""
+
+    host_port: int
+    container_port: int
+    protocol: str = "tcp"
+    host_ip: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a container's log, without its newline."""
+
+    stream: Stream
+    timestamp: int  #: nanoseconds since the epoch
+    data: bytes
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+    @property
+    def time(self) -> Optional[_dt.datetime]:
+        return _time(self.timestamp)
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What :meth:`Container.exec` returns: the exit code and captured output (``None`` when not captured)."""
+
+    exit_code: int
+    stdout: Optional[bytes] = None
+    stderr: Optional[bytes] = None
+
+
+class _Keep:
+    """Python objects the C library may call back into (the runtime's log callback):
+    shared by every wrapper made from one runtime, so they live as long as any handle."""
+
+    __slots__ = ("log_cb",)
+
+    def __init__(self, log_cb: Any = None) -> None:
+        self.log_cb = log_cb
+
+
+class _Handle:
+    _unref_name = ""
+
+    def __init__(self, ptr: int, keep: Optional[_Keep]) -> None:
+        self._ptr: Optional[int] = ptr
+        self._keep = keep
+
+    @property
+    def _p(self) -> int:
+        if self._ptr is None:
+            raise ValueError(f"operation on a closed {type(self).__name__}")
+        return self._ptr
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def close(self) -> None:
+        """Release the handle (drop the reference).  Idempotent."""
+        p, self._ptr = self._ptr, None
+        if p is not None:
+            getattr(lib, self._unref_name)(p)
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+# --------------------------------------------------------------------------------------------------
+class Runtime(_Handle):
+    """A libctr runtime (``ctr_runtime_t``): a root, a run root, a state backend and an OCI runtime.
+
+    All arguments are optional; ``None`` means the library's default
+    (``/var/lib/libctr``, ``/run/libctr``, ``files``, ``runc``...).  ``log`` is
+    called as ``log(level, message)`` for what libctr has to say, from any
+    thread that calls into it; it must not call libctr itself.  Thread-safe:
+    one runtime may be shared by threads.  Not usable in a child after
+    ``os.fork()``: open a new one there.
+    """
+
+    _unref_name = "ctr_runtime_unref"
+
+    def __init__(self, root: Union[None, str, os.PathLike] = None, run_root: Union[None, str, os.PathLike] = None, *,
+                 state_backend: Optional[str] = None, oci_runtime: Optional[str] = None,
+                 conmon_path: Optional[str] = None, storage_driver: Optional[str] = None,
+                 cni_config_dir: Optional[str] = None, cni_plugin_dir: Optional[str] = None,
+                 lock_dir: Optional[str] = None, default_network: Optional[str] = None,
+                 default_bridge: Optional[str] = None, default_subnet: Optional[str] = None,
+                 log: Optional[Callable[[int, str], None]] = None, log_level: int = 0) -> None:
+        self._ptr = None
+        opts = _ffi.RuntimeOptions()
+        _call("ctr_runtime_options_init", byref(opts), _RUNTIME_OPTIONS_VERSION)
+        for field, value in (("root", root), ("run_root", run_root), ("state_backend", state_backend),
+                             ("oci_runtime", oci_runtime), ("conmon_path", conmon_path),
+                             ("storage_driver", storage_driver), ("cni_config_dir", cni_config_dir),
+                             ("cni_plugin_dir", cni_plugin_dir), ("lock_dir", lock_dir),
+                             ("default_network", default_network), ("default_bridge", default_bridge),
+                             ("default_subnet", default_subnet)):
+            if value is not None:
+                setattr(opts, field, encode(value))
+        keep = _Keep()
+        if log is not None:
+            def trampoline(level: int, message: bytes, _userdata: Any) -> None:
+                try:
+                    log(level, decode(message) or "")
+                except Exception:  # never let an exception cross into C
+                    pass
+            keep.log_cb = _ffi.LOG_FN(trampoline)
+            opts.log_fn = keep.log_cb
+        opts.log_level = log_level
+        out = c_void_p()
+        _call("ctr_runtime_new", byref(out), byref(opts))
+        super().__init__(out.value, keep)  # type: ignore[arg-type]
+
+    @classmethod
+    def _wrap(cls, ptr: int, keep: Optional[_Keep]) -> "Runtime":
+        self = cls.__new__(cls)
+        _Handle.__init__(self, ptr, keep)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<libctr.Runtime root={self.root!r}>" if not self.closed else "<libctr.Runtime closed>"
+
+    # ---- properties ----
+    @property
+    def root(self) -> str:
+        return decode(lib.ctr_runtime_root(self._p)) or ""
+
+    @property
+    def run_root(self) -> str:
+        return decode(lib.ctr_runtime_run_root(self._p)) or ""
+
+    @property
+    def state_backend(self) -> str:
+        return decode(lib.ctr_runtime_state_backend(self._p)) or ""
+
+    @property
+    def oci_runtime(self) -> str:
+        """The OCI runtime's absolute path."""
+        return decode(lib.ctr_runtime_oci_runtime(self._p)) or ""
+
+    @property
+    def boot_id(self) -> str:
+        return decode(lib.ctr_runtime_boot_id(self._p)) or ""
+
+    # ---- containers ----
+    def create(self, *, rootfs: Union[None, str, os.PathLike] = None, image: Optional[str] = None,
+               command: Optional[Sequence[str]] = None, name: Optional[str] = None,
+               env: Union[None, Mapping[str, str], Sequence[str]] = None, workdir: Optional[str] = None,
+               user: Optional[str] = None, hostname: Optional[str] = None, pod: Optional[str] = None,
+               flags: CreateFlags = CreateFlags.NONE, read_only: bool = False, privileged: bool = False,
+               stdin: bool = False, terminal: bool = False, shm_size: int = 0,
+               namespaces: Optional[Mapping[Namespace, str]] = None,
+               ports: Sequence[PortMapping] = (), dns_servers: Optional[Sequence[str]] = None,
+               dns_search: Optional[Sequence[str]] = None, dns_options: Optional[Sequence[str]] = None,
+               hosts_add: Optional[Sequence[str]] = None, labels: Optional[Mapping[str, str]] = None,
+               stop_signal: int = 0, stop_timeout: Optional[int] = None, cgroup_parent: Optional[str] = None,
+               log_path: Optional[str] = None, process_label: Optional[str] = None,
+               mount_label: Optional[str] = None, networks: Optional[Sequence[str]] = None,
+               netns_path: Optional[str] = None, spec: Union[None, str, Mapping[str, Any]] = None) -> "Container":
+        """Create a container (state ``CONFIGURED``; nothing runs yet).  See ``ctr_container_create()``.
+
+        ``namespaces`` maps a :class:`Namespace` to the container (ID, prefix or
+        name) whose namespace to join; ``spec`` is a base OCI spec (dict or JSON).
+        """
+        o = _ffi.ContainerOptions()
+        _call("ctr_container_options_init", byref(o), _CONTAINER_OPTIONS_VERSION)
+        keep: List[Any] = []
+
+        def arr(items: Any) -> Any:
+            p, k = strv(items)
+            keep.append(k)
+            return p
+
+        o.name = encode(name)
+        if spec is not None:
+            o.spec_json = encode(spec if isinstance(spec, str) else json.dumps(spec))
+        o.rootfs = encode(os.fspath(rootfs)) if rootfs is not None else None
+        o.image = encode(image)
+        o.command = arr(command)
+        if isinstance(env, Mapping):
+            env = [f"{k}={v}" for k, v in env.items()]
+        o.env = arr(env)
+        o.workdir = encode(workdir)
+        o.user = encode(user)
+        o.hostname = encode(hostname)
+        o.pod = encode(pod)
+        f = int(flags)
+        f |= (CreateFlags.READ_ONLY if read_only else 0) | (CreateFlags.PRIVILEGED if privileged else 0)
+        f |= (CreateFlags.STDIN if stdin else 0) | (CreateFlags.TERMINAL if terminal else 0)
+        o.flags = f
+        o.shm_size = shm_size
+        for ns, who in (namespaces or {}).items():
+            o.ns_ctr[int(ns)] = encode(who)
+        if ports:
+            pm = (_ffi.PortMapping * len(ports))()
+            for i, p in enumerate(ports):
+                pm[i].host_ip = encode(p.host_ip)
+                pm[i].host_port = p.host_port
+                pm[i].container_port = p.container_port
+                pm[i].protocol = encode(p.protocol)
+            keep.append(pm)
+            o.port_mappings = ctypes.cast(pm, ctypes.POINTER(_ffi.PortMapping))
+            o.n_port_mappings = len(ports)
+        o.dns_servers = arr(dns_servers)
+        o.dns_search = arr(dns_search)
+        o.dns_options = arr(dns_options)
+        o.hosts_add = arr(hosts_add)
+        o.labels = arr([f"{k}={v}" for k, v in labels.items()] if labels is not None else None)
+        o.stop_signal = int(stop_signal)
+        if stop_timeout is not None:
+            o.stop_timeout = stop_timeout
+        o.cgroup_parent = encode(cgroup_parent)
+        o.log_path = encode(log_path)
+        o.process_label = encode(process_label)
+        o.mount_label = encode(mount_label)
+        o.networks = arr(networks)
+        o.netns_path = encode(netns_path)
+        out = c_void_p()
+        _call("ctr_container_create", byref(out), self._p, byref(o))
+        return Container._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def get(self, id_or_name: str) -> "Container":
+        """Look a container up by full ID, unique ID prefix or name.  Raises :class:`NotFoundError`."""
+        out = c_void_p()
+        _call("ctr_runtime_lookup", self._p, encode(id_or_name), byref(out))
+        return Container._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    __getitem__ = get
+
+    def __contains__(self, id_or_name: str) -> bool:
+        try:
+            self.get(id_or_name).close()
+            return True
+        except NotFoundError:
+            return False
+
+    def containers(self, where: Optional[Callable[["Container"], bool]] = None) -> List["Container"]:
+        """All containers, oldest first, optionally those for which ``where(c)`` is true.
+        Close the ones you keep (or use them in ``with``); the others are closed here."""
+        arr = ctypes.POINTER(c_void_p)()
+        n = c_size_t()
+        _call("ctr_runtime_list", self._p, None, None, byref(arr), byref(n))
+        out: List[Container] = []
+        try:
+            for i in range(n.value):
+                c = Container._wrap(lib.ctr_container_ref(arr[i]), self._keep)
+                if where is None or where(c):
+                    out.append(c)
+                else:
+                    c.close()
+        finally:
+            lib.ctr_container_list_free(arr, n.value)
+        return out
+
+    def __iter__(self) -> Iterator["Container"]:
+        return iter(self.containers())
+
+    def remove(self, id_or_name: str, *, force: bool = False, volumes: bool = False) -> None:
+        """Remove a container by ID, prefix or name (``force`` stops it and removes its dependents)."""
+        _call("ctr_runtime_remove", self._p, encode(id_or_name),
+              (_REMOVE_FORCE if force else 0) | (_REMOVE_VOLUMES if volumes else 0))
+
+    def refresh(self) -> None:
+        """Reset containers left over from an earlier boot and sweep the run root."""
+        _call("ctr_runtime_refresh", self._p)
+
+    # ---- images (ctr-image.h) ----
+    def load_image(self, reference: str, *, name: Optional[str] = None, changes: Optional[Sequence[str]] = None,
+                   progress: Optional[Callable[[int, int], Optional[bool]]] = None) -> "Image":
+        """Import an image: ``oci:DIR[:TAG]``, ``oci-archive:FILE``, ``docker-archive:FILE``,
+        ``containers-storage:NAME``, ``tarball:FILE`` or a root file system tar.
+        ``progress(done, total)`` may return ``True`` to cancel (:class:`CancelledError`)."""
+        o = _ffi.ImportOptions()
+        _call("ctr_import_options_init", byref(o), _IMPORT_OPTIONS_VERSION)
+        o.reference = encode(reference)
+        o.name = encode(name)
+        ch, keep = strv(changes)
+        o.changes = ch
+        cb = _progress(progress)
+        if cb is not None:
+            o.progress = cb
+        out = c_void_p()
+        _call("ctr_image_import", self._p, byref(o), byref(out))
+        del keep, cb
+        return Image._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def images(self) -> List["Image"]:
+        """All images, newest first."""
+        arr = ctypes.POINTER(c_void_p)()
+        n = c_size_t()
+        _call("ctr_image_list", self._p, byref(arr), byref(n))
+        try:
+            return [Image._wrap(lib.ctr_image_ref(arr[i]), self._keep) for i in range(n.value)]
+        finally:
+            lib.ctr_image_list_free(arr, n.value)
+
+    def image(self, name_or_id: str) -> "Image":
+        """Find an image by ID, ``sha256:ID``, name or unique ID prefix.  Raises :class:`NotFoundError`."""
+        out = c_void_p()
+        _call("ctr_image_lookup", self._p, encode(name_or_id), byref(out))
+        return Image._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def remove_image(self, name_or_id: str, *, force: bool = False) -> None:
+        """Remove an image (or, given one of several names, that name)."""
+        _call("ctr_image_remove", self._p, encode(name_or_id), _IMAGE_REMOVE_FORCE if force else 0)
+
+    def prune_images(self, *, all: bool = False) -> List[str]:  # noqa: A002
+        """Remove dangling images (``all``: every unused one); returns the removed IDs."""
+        out = ctypes.POINTER(ctypes.c_char_p)()
+        _call("ctr_image_prune", self._p, _IMAGE_PRUNE_ALL if all else 0, byref(out))
+        return take_strv(out)
+
+    # ---- networks (ctr-network.h) ----
+    def create_network(self, name: str, *, driver: Optional[str] = None, bridge: Optional[str] = None,
+                       subnet: Optional[str] = None, gateway: Optional[str] = None,
+                       labels: Optional[Mapping[str, str]] = None, flags: int = 0) -> str:
+        """Create a CNI network; returns the path of its configuration file."""
+        o = _ffi.NetworkOptions()
+        _call("ctr_network_options_init", byref(o), _NETWORK_OPTIONS_VERSION)
+        o.name, o.driver, o.bridge = encode(name), encode(driver), encode(bridge)
+        o.subnet, o.gateway = encode(subnet), encode(gateway)
+        lp, keep = strv([f"{k}={v}" for k, v in labels.items()] if labels else None)
+        o.labels = lp
+        o.flags = flags
+        out = _ffi.c_str_out()
+        _call("ctr_network_create", self._p, byref(o), byref(out))
+        del keep
+        return take_string(out) or ""
+
+    def networks(self) -> List[str]:
+        out = ctypes.POINTER(ctypes.c_char_p)()
+        _call("ctr_network_list", self._p, byref(out))
+        return take_strv(out)
+
+    def inspect_network(self, name: str) -> Dict[str, Any]:
+        out = _ffi.c_str_out()
+        _call("ctr_network_inspect", self._p, encode(name), byref(out))
+        return json.loads(take_string(out) or "null")
+
+    def remove_network(self, name: str, *, force: bool = False) -> None:
+        _call("ctr_network_remove", self._p, encode(name), _NETWORK_REMOVE_FORCE if force else 0)
+
+
+def _progress(fn: Optional[Callable[[int, int], Optional[bool]]]) -> Any:
+    if fn is None:
+        return None
+
+    def trampoline(done: int, total: int, _userdata: Any) -> int:
+        try:
+            return 1 if fn(done, total) else 0
+        except BaseException:
+            return 1
+    return _ffi.PROGRESS_FN(trampoline)
+
+
+# --------------------------------------------------------------------------------------------------
+class Container(_Handle):
+    """A container handle (``ctr_container_t``): an immutable config and its state.
+
+    Config properties never change; state properties (``state``, ``pid``,
+    ``exit_code``...) are read from the state backend on each access.  Safe
+    to use from several threads.
+    """
+
+    _unref_name = "ctr_container_unref"
+
+    @classmethod
+    def _wrap(cls, ptr: int, keep: Optional[_Keep]) -> "Container":
+        self = cls.__new__(cls)
+        _Handle.__init__(self, ptr, keep)
+        return self
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<libctr.Container closed>"
+        return f"<libctr.Container {self.id[:12]} {self.name!r}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Container) and not self.closed and not other.closed and self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def _s(self, fn: str) -> Optional[str]:
+        return decode(getattr(lib, fn)(self._p))
+
+    def _strv(self, fn: str) -> List[str]:
+        return lent_strv(getattr(lib, fn)(self._p))
+
+    def _json(self, fn: str, *args: Any) -> Any:
+        out = _ffi.c_str_out()
+        _call(fn, self._p, *args, byref(out))
+        return json.loads(take_string(out) or "null")
+
+    # ---- config ----
+    @property
+    def runtime(self) -> Runtime:
+        """The runtime this container belongs to (a new reference)."""
+        return Runtime._wrap(lib.ctr_runtime_ref(lib.ctr_container_runtime(self._p)), self._keep)
+
+    id = property(lambda self: self._s("ctr_container_id") or "", doc="Full 64-character ID.")
+    name = property(lambda self: self._s("ctr_container_name") or "", doc="Name.")
+    pod = property(lambda self: self._s("ctr_container_pod"), doc="Pod ID or None.")
+    rootfs = property(lambda self: self._s("ctr_container_rootfs"), doc="Root file system directory or None.")
+    image_id = property(lambda self: self._s("ctr_container_image_id"), doc="Image ID or None.")
+    image_name = property(lambda self: self._s("ctr_container_image_name"), doc="Image name or None.")
+    user = property(lambda self: self._s("ctr_container_user"))
+    workdir = property(lambda self: self._s("ctr_container_workdir"))
+    hostname = property(lambda self: self._s("ctr_container_hostname"))
+    static_dir = property(lambda self: self._s("ctr_container_static_dir"))
+    shm_dir = property(lambda self: self._s("ctr_container_shm_dir"))
+    log_path = property(lambda self: self._s("ctr_container_log_path"))
+    cgroup_parent = property(lambda self: self._s("ctr_container_cgroup_parent"))
+    process_label = property(lambda self: self._s("ctr_container_process_label"))
+    mount_label = property(lambda self: self._s("ctr_container_mount_label"))
+    netns_path = property(lambda self: self._s("ctr_container_netns_path"))
+    command = property(lambda self: self._strv("ctr_container_command"))
+    env = property(lambda self: self._strv("ctr_container_env"))
+    dns_servers = property(lambda self: self._strv("ctr_container_dns_servers"))
+    dns_search = property(lambda self: self._strv("ctr_container_dns_search"))
+    dns_options = property(lambda self: self._strv("ctr_container_dns_options"))
+    hosts_add = property(lambda self: self._strv("ctr_container_hosts_add"))
+    mounts = property(lambda self: self._strv("ctr_container_mounts"))
+    networks = property(lambda self: self._strv("ctr_container_networks"))
+    volumes = property(lambda self: self._strv("ctr_container_volumes"))
+    exposed_ports = property(lambda self: self._strv("ctr_container_exposed_ports"))
+
+    @property
+    def created(self) -> _dt.datetime:
+        return _time(lib.ctr_container_created(self._p)) or _dt.datetime.fromtimestamp(0, _dt.timezone.utc)
+
+    @property
+    def flags(self) -> CreateFlags:
+        return CreateFlags(lib.ctr_container_flags(self._p))
+
+    @property
+    def shm_size(self) -> int:
+        return int(lib.ctr_container_shm_size(self._p))
+
+    @property
+    def stop_signal(self) -> int:
+        """The stop signal (a :class:`signal.Signals` when Python names it)."""
+        n = lib.ctr_container_stop_signal(self._p)
+        try:
+            return _signal.Signals(n)
+        except ValueError:
+            return n
+
+    @property
+    def stop_timeout(self) -> int:
+        return int(lib.ctr_container_stop_timeout(self._p))
+
+    def namespace_container(self, ns: Namespace) -> Optional[str]:
+        """Full ID of the container whose namespace ``ns`` this one joins, or None."""
+        return decode(lib.ctr_container_ns_ctr(self._p, int(ns)))
+
+    @property
+    def ports(self) -> List[PortMapping]:
+        arr = ctypes.POINTER(_ffi.PortMapping)()
+        n = lib.ctr_container_port_mappings(self._p, byref(arr))
+        return [PortMapping(arr[i].host_port, arr[i].container_port, decode(arr[i].protocol) or "tcp",
+                            decode(arr[i].host_ip)) for i in range(n)]
+
+    def label(self, key: str) -> Optional[str]:
+        return decode(lib.ctr_container_label(self._p, encode(key)))
+
+    @property
+    def labels(self) -> Dict[str, str]:
+        out = ctypes.POINTER(ctypes.c_char_p)()
+        _call("ctr_container_labels", self._p, byref(out))
+        return dict(kv.split("=", 1) for kv in take_strv(out))
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The whole config, parsed from ``ctr_container_config_json()``."""
+        return self._json("ctr_container_config_json")
+
+    @property
+    def spec(self) -> Dict[str, Any]:
+        """The OCI spec given at create (``{}`` when none)."""
+        return self._json("ctr_container_spec_json")
+
+    @property
+    def dependencies(self) -> List[str]:
+        """Full IDs of the containers whose namespaces this one joins."""
+        out = ctypes.POINTER(ctypes.c_char_p)()
+        _call("ctr_container_dependencies", self._p, byref(out))
+        return take_strv(out)
+
+    # ---- state ----
+    def sync(self) -> None:
+        """Re-read the state (needed inside :meth:`batch` to see changes)."""
+        _call("ctr_container_sync", self._p)
+
+    def _get(self, fn: str, ctype: Any = c_int) -> int:
+        v = ctype()
+        _call(fn, self._p, byref(v))
+        return v.value
+
+    @property
+    def state(self) -> State:
+        return State(self._get("ctr_container_state"))
+
+    @property
+    def pid(self) -> int:
+        """PID of the first process, 0 when not running."""
+        return self._get("ctr_container_pid", _ffi.c_pid_t)
+
+    @property
+    def exit_code(self) -> int:
+        """Exit code of the last run (128+signal when killed, -1 unknown)."""
+        return self._get("ctr_container_exit_code")
+
+    @property
+    def oom_killed(self) -> bool:
+        return bool(self._get("ctr_container_oom_killed"))
+
+    @property
+    def started_at(self) -> Optional[_dt.datetime]:
+        return _time(self._get("ctr_container_started_at", c_int64))
+
+    @property
+    def finished_at(self) -> Optional[_dt.datetime]:
+        return _time(self._get("ctr_container_finished_at", c_int64))
+
+    @property
+    def mount_point(self) -> Optional[str]:
+        """Where the root file system is mounted, or None when it is not."""
+        mounted = c_int()
+        path = _ffi.c_str_out()
+        _call("ctr_container_mounted", self._p, byref(mounted), byref(path))
+        p = take_string(path)
+        return p if mounted.value else None
+
+    @property
+    def state_json(self) -> Dict[str, Any]:
+        return self._json("ctr_container_state_json")
+
+    def namespace_path(self, ns: Namespace) -> str:
+        """``/proc/PID/ns/NAME`` of a running container.  :class:`StateError` when not running."""
+        out = _ffi.c_str_out()
+        _call("ctr_container_namespace_path", self._p, int(ns), byref(out))
+        return take_string(out) or ""
+
+    # ---- artifacts ----
+    def artifact_add(self, name: str, data: Union[bytes, str]) -> None:
+        """Store ``data`` under ``name`` in the container's static directory (atomically)."""
+        b = encode(data) or b""
+        _call("ctr_container_artifact_add", self._p, encode(name), b, len(b))
+
+    def artifact_get(self, name: str) -> bytes:
+        """Read an artifact; :class:`NotFoundError` when absent."""
+        buf = c_void_p()
+        size = c_size_t()
+        _call("ctr_container_artifact_get", self._p, encode(name), byref(buf), byref(size))
+        try:
+            return ctypes.string_at(buf, size.value)
+        finally:
+            lib.ctr_free(buf)
+
+    def artifact_remove(self, name: str) -> None:
+        _call("ctr_container_artifact_remove", self._p, encode(name))
+
+    # ---- lifecycle ----
+    def init(self) -> None:
+        """Create it in the OCI runtime (state ``CREATED``)."""
+        _call("ctr_container_init", self._p)
+
+    def start(self) -> None:
+        """Start it (initializing first when configured or exited)."""
+        _call("ctr_container_start", self._p)
+
+    def stop(self, timeout: Optional[int] = None) -> None:
+        """Send the stop signal, wait ``timeout`` seconds (None: the container's), then SIGKILL."""
+        _call("ctr_container_stop", self._p, -1 if timeout is None else int(timeout))
+
+    def kill(self, sig: int = _signal.SIGTERM) -> None:
+        _call("ctr_container_kill", self._p, int(sig))
+
+    def pause(self) -> None:
+        _call("ctr_container_pause", self._p)
+
+    def unpause(self) -> None:
+        _call("ctr_container_unpause", self._p)
+
+    def wait(self, timeout: Optional[float] = None) -> int:
+        """Wait until it exits and return the exit code.  ``timeout`` in seconds
+        (None: forever) raises :class:`libctr.TimeoutError` when it expires."""
+        code = c_int(-1)
+        ms = -1 if timeout is None else max(0, int(timeout * 1000))
+        _call("ctr_container_wait", self._p, ms, byref(code))
+        return code.value
+
+    def cleanup(self) -> None:
+        """Release what an exited container still holds (mounts, runtime state)."""
+        _call("ctr_container_cleanup", self._p)
+
+    def remove(self, *, force: bool = False, volumes: bool = False) -> None:
+        """Remove the container (``force``: stop it first, remove dependents).  The
+        handle stays usable for config properties; close it as usual."""
+        _call("ctr_container_remove", self._p,
+              (_REMOVE_FORCE if force else 0) | (_REMOVE_VOLUMES if volumes else 0))
+
+    def inspect(self, *, size: bool = False) -> Dict[str, Any]:
+        """``podman inspect``-shaped data, parsed."""
+        return self._json("ctr_container_inspect", _INSPECT_SIZE if size else 0)
+
+    def exec(self, argv: Sequence[str], *, env: Union[None, Mapping[str, str], Sequence[str]] = None,
+             user: Optional[str] = None, workdir: Optional[str] = None, tty: bool = False,
+             privileged: bool = False, stdin: FileArg = None, stdout: FileArg = None,
+             stderr: FileArg = None, input: Optional[bytes] = None, capture_output: bool = False,
+             detach_keys: Optional[str] = None) -> ExecResult:
+        """Run a process in the running container and wait for it.
+
+        ``stdin``/``stdout``/``stderr`` are file descriptors or files (None:
+        /dev/null); ``stdout=PIPE``/``stderr=PIPE`` or ``capture_output=True``
+        capture them into the result; ``input`` feeds bytes to stdin.
+        Returns an :class:`ExecResult` (126: cannot execute, 127: not found).
+        """
+        o = _ffi.ExecOptions()
+        _call("ctr_exec_options_init", byref(o), _EXEC_OPTIONS_VERSION)
+        av, k1 = strv(list(argv))
+        if isinstance(env, Mapping):
+            env = [f"{k}={v}" for k, v in env.items()]
+        ev, k2 = strv(env)
+        o.argv, o.env = av, ev
+        o.user, o.workdir, o.detach_keys = encode(user), encode(workdir), encode(detach_keys)
+        o.flags = (_EXEC_TTY if tty else 0) | (_EXEC_PRIVILEGED if privileged else 0)
+        if capture_output:
+            stdout = stdout if stdout is not None else PIPE
+            stderr = stderr if stderr is not None else PIPE
+        files: List[Any] = []
+        try:
+            def pipe_file(x: FileArg) -> Tuple[int, Any]:
+                if isinstance(x, int) and x == PIPE:
+                    t = tempfile.TemporaryFile()
+                    files.append(t)
+                    return t.fileno(), t
+                return _fileno(x), None
+            if input is not None:
+                t = tempfile.TemporaryFile()
+                files.append(t)
+                t.write(input)
+                t.flush()
+                t.seek(0)
+                o.stdin_fd = t.fileno()
+            else:
+                o.stdin_fd = _fileno(stdin)
+            o.stdout_fd, out_file = pipe_file(stdout)
+            o.stderr_fd, err_file = pipe_file(stderr)
+            code = c_int(-1)
+            _call("ctr_container_exec", self._p, byref(o), byref(code))
+
+            def read(t: Any) -> Optional[bytes]:
+                if t is None:
+                    return None
+                t.seek(0)
+                return t.read()
+            return ExecResult(code.value, read(out_file), read(err_file))
+        finally:
+            for t in files:
+                t.close()
+            del k1, k2
+
+    # ---- streams ----
+    def attach(self, *, stdin: FileArg = None, stdout: FileArg = None, stderr: FileArg = None,
+               detach_keys: Optional[str] = None, start: bool = False,
+               return_on_stdin_eof: bool = False) -> bool:
+        """Relay the container's streams to/from the given descriptors or files until its
+        output ends (it exited) or the detach keys are typed.  Returns True when detached.
+        ``start`` starts the container once attached, so no output is missed."""
+        o = _ffi.AttachOptions()
+        _call("ctr_attach_options_init", byref(o), _ATTACH_OPTIONS_VERSION)
+        o.stdin_fd, o.stdout_fd, o.stderr_fd = _fileno(stdin), _fileno(stdout), _fileno(stderr)
+        o.detach_keys = encode(detach_keys)
+        o.flags = (_ATTACH_START if start else 0) | (_ATTACH_RETURN_ON_STDIN_EOF if return_on_stdin_eof else 0)
+        return _call("ctr_container_attach", self._p, byref(o)) == _ATTACH_DETACHED
+
+    def attach_streams(self, *, stdin: bool = False, start: bool = False,
+                       detach_keys: Optional[str] = None) -> "Attachment":
+        """Attach in a background thread and return file-like streams, like ``subprocess.Popen``:
+        ``a.stdout``/``a.stderr`` (readable, binary), ``a.stdin`` (writable, when ``stdin``)."""
+        return Attachment(self, stdin=stdin, start=start, detach_keys=detach_keys)
+
+    def resize(self, height: int, width: int) -> None:
+        """Resize the container's terminal."""
+        _call("ctr_container_resize", self._p, height, width)
+
+    def logs(self, *, stdout: bool = True, stderr: bool = True, follow: bool = False,
+             since: Union[None, int, float, _dt.datetime] = None, until: Union[None, int, float, _dt.datetime] = None,
+             tail: Optional[int] = None) -> Iterator[LogLine]:
+        """Iterate over the log's lines.  ``follow`` keeps reading until the container
+        exits (lines arrive as written; a reader thread does the C call).
+        ``since``/``until``: datetimes, seconds (float) or nanoseconds (int)."""
+        o = _ffi.LogsOptions()
+        _call("ctr_logs_options_init", byref(o), _LOGS_OPTIONS_VERSION)
+        flags = _LOGS_FOLLOW if follow else 0
+        if stdout and not stderr:
+            flags |= _LOGS_STDOUT
+        elif stderr and not stdout:
+            flags |= _LOGS_STDERR
+        elif not stdout and not stderr:
+            return iter(())
+        o.flags = flags
+        o.since, o.until = _ns(since), _ns(until)
+        o.tail = -1 if tail is None else tail
+        if not follow:
+            lines: List[LogLine] = []
+
+            def collect(stream: int, ts: int, data: Any, size: int, _u: Any) -> int:
+                lines.append(LogLine(Stream(stream), ts, ctypes.string_at(data, size)))
+                return 0
+            cb = _ffi.LOG_LINE_FN(collect)
+            _call("ctr_container_logs", self._p, byref(o), cb, None)
+            return iter(lines)
+        return _follow_logs(self, o)
+
+    def logs_text(self, **kwargs: Any) -> str:
+        """The log as text, one line per line (both streams, in order, unless told otherwise)."""
+        return "".join(line.text + "\n" for line in self.logs(**kwargs))
+
+    def open_logs(self, **kwargs: Any) -> io.BufferedReader:
+        """The log as a binary file-like stream (lines end with ``\\n``); takes :meth:`logs`' arguments."""
+        return io.BufferedReader(_LineReader(self.logs(**kwargs)))
+
+    # ---- batch ----
+    def batch(self, fn: Optional[Callable[["Container"], T]] = None) -> Any:
+        """Several operations under the container's lock with one state sync.
+
+        ``c.batch(fn)`` calls ``fn(c)`` with the lock held and returns its
+        result; calls on ``c`` inside ``fn`` (on this thread) do not relock.
+        An exception in ``fn`` aborts the batch and propagates.
+
+        ``with c.batch() as b:`` records the calls made on ``b`` (``b.kill(9)``,
+        ``b.state``...) and runs them in one batch when the block ends; each
+        returns a :class:`Deferred` whose ``.value`` is set afterwards.
+        """
+        if fn is None:
+            return _BatchRecorder(self)
+        result: List[Any] = []
+        raised: List[BaseException] = []
+
+        def trampoline(_c: Any, _u: Any) -> int:
+            try:
+                result.append(fn(self))
+                return 0
+            except Error as e:
+                raised.append(e)
+                return e.code
+            except BaseException as e:  # noqa: BLE001 - re-raised below
+                raised.append(e)
+                return -125  # -ECANCELED
+        cb = _ffi.BATCH_FN(trampoline)
+        r = lib.ctr_container_batch(self._p, cb, None)
+        if raised:
+            raise raised[0]
+        check(r, "ctr_container_batch")
+        return result[0] if result else None
+
+    # ---- root file system and images (ctr-image.h) ----
+    def mount(self, mount_label: Optional[str] = None) -> str:
+        """Mount the root file system and return where (counted: pair with :meth:`unmount`)."""
+        out = _ffi.c_str_out()
+        _call("ctr_container_mount", self._p, encode(mount_label), byref(out))
+        return take_string(out) or ""
+
+    def unmount(self, *, force: bool = False) -> None:
+        _call("ctr_container_unmount", self._p, 1 if force else 0)
+
+    @property
+    def rootfs_size(self) -> int:
+        return self._get("ctr_container_rootfs_size", c_int64)
+
+    @property
+    def rw_size(self) -> int:
+        return self._get("ctr_container_rw_size", c_int64)
+
+    def export(self, file: Union[int, IO[bytes]]) -> None:
+        """Write the root file system as a tar to a descriptor or file."""
+        _call("ctr_container_export", self._p, _fileno(file))
+
+    def commit(self, name: Optional[str] = None, *, changes: Optional[Sequence[str]] = None,
+               author: Optional[str] = None, message: Optional[str] = None, pause: bool = False) -> "Image":
+        """Make a new image from the container's changes."""
+        o = _ffi.CommitOptions()
+        _call("ctr_commit_options_init", byref(o), _COMMIT_OPTIONS_VERSION)
+        o.name, o.author, o.message = encode(name), encode(author), encode(message)
+        ch, keep = strv(changes)
+        o.changes = ch
+        o.flags = _COMMIT_PAUSE if pause else 0
+        out = c_void_p()
+        _call("ctr_container_commit", self._p, byref(o), byref(out))
+        del keep
+        return Image._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    # ---- networks (ctr-network.h) ----
+    def ip_address(self, network: Optional[str] = None) -> Optional[str]:
+        """The container's address on ``network`` (None: the first network)."""
+        out = _ffi.c_str_out()
+        _call("ctr_container_ip_address", self._p, encode(network), byref(out))
+        return take_string(out)
+
+    @property
+    def networks_status(self) -> Any:
+        """The container's network attachments (``ctr_container_networks_json()``), parsed."""
+        return self._json("ctr_container_networks_json")
+
+
+class _LineReader(io.RawIOBase):
+    def __init__(self, lines: Iterator[LogLine]) -> None:
+        self._lines = lines
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            line = next(self._lines, None)
+            if line is None:
+                return 0
+            self._buf = line.data + b"\n"
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    def close(self) -> None:
+        close = getattr(self._lines, "close", None)
+        if close:
+            close()
+        super().close()
+
+
+def _follow_logs(c: Container, opts: Any) -> Iterator[LogLine]:
+    """Run ctr_container_logs(FOLLOW) in a thread, yield its lines as they arrive."""
+    q: "queue.Queue[Any]" = queue.Queue(maxsize=1024)
+    stop = threading.Event()
+    done = object()
+    handle = Container._wrap(lib.ctr_container_ref(c._p), c._keep)
+
+    def collect(stream: int, ts: int, data: Any, size: int, _u: Any) -> int:
+        if stop.is_set():
+            return 1
+        q.put(LogLine(Stream(stream), ts, ctypes.string_at(data, size)))
+        return 1 if stop.is_set() else 0
+    cb = _ffi.LOG_LINE_FN(collect)
+
+    def reader() -> None:
+        try:
+            r = lib.ctr_container_logs(handle._p, byref(opts), cb, None)
+            q.put(error_for(r, decode(lib.ctr_error_last().contents.message) or "", "ctr_container_logs")
+                  if r < 0 else done)
+        finally:
+            handle.close()
+    t = threading.Thread(target=reader, name="libctr-logs", daemon=True)
+    t.start()
+
+    def gen() -> Iterator[LogLine]:
+        try:
+            while True:
+                item = q.get()
+                if item is done:
+                    return
+                if isinstance(item, Error):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while t.is_alive():  # unblock a reader waiting on a full queue
+                try:
+                    q.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+    return gen()
+
+
+class Attachment:
+    """Streams of an attach running in a background thread (see :meth:`Container.attach_streams`)."""
+
+    def __init__(self, c: Container, *, stdin: bool, start: bool, detach_keys: Optional[str]) -> None:
+        self._c = Container._wrap(lib.ctr_container_ref(c._p), c._keep)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        self.stdout: IO[bytes] = os.fdopen(out_r, "rb")
+        self.stderr: IO[bytes] = os.fdopen(err_r, "rb")
+        self.stdin: Optional[IO[bytes]] = None
+        in_r = -1
+        if stdin:
+            in_r, in_w = os.pipe()
+            self.stdin = os.fdopen(in_w, "wb", buffering=0)
+        self._detached: Optional[bool] = None
+        self._error: Optional[BaseException] = None
+
+        def run() -> None:
+            try:
+                self._detached = self._c.attach(stdin=in_r if stdin else None, stdout=out_w, stderr=err_w,
+                                                start=start, detach_keys=detach_keys)
+            except BaseException as e:  # noqa: BLE001 - re-raised by wait()
+                self._error = e
+            finally:
+                for fd in (out_w, err_w, in_r):
+                    if fd >= 0:
+                        os.close(fd)
+                self._c.close()
+        self._thread = threading.Thread(target=run, name="libctr-attach", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Wait for the attach to end; True when it ended by the detach keys."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError(110, "attach still running", "ctr_container_attach")
+        if self._error is not None:
+            raise self._error
+        return bool(self._detached)
+
+    def close(self) -> None:
+        if self.stdin is not None and not self.stdin.closed:
+            self.stdin.close()
+        self._thread.join()
+        self.stdout.close()
+        self.stderr.close()
+
+    def __enter__(self) -> "Attachment":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class Deferred:
+    """The result of a call recorded in ``with c.batch() as b``; ``value`` is set when the block ends."""
+
+    _unset = object()
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._value: Any = Deferred._unset
+
+    @property
+    def value(self) -> Any:
+        if self._value is Deferred._unset:
+            raise RuntimeError(f"{self.what}: the batch has not run yet")
+        return self._value
+
+    def __repr__(self) -> str:
+        v = "pending" if self._value is Deferred._unset else repr(self._value)
+        return f"<Deferred {self.what}: {v}>"
+
+
+class _BatchRecorder:
+    def __init__(self, c: Container) -> None:
+        object.__setattr__(self, "_c", c)
+        object.__setattr__(self, "_ops", [])
+
+    def __enter__(self) -> "_BatchRecorder":
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(type(self._c), name, None)
+        if attr is None or name.startswith("_") or name in ("batch", "close", "remove"):
+            raise AttributeError(f"{name} cannot be used in a batch")
+        if isinstance(attr, property):
+            d = Deferred(name)
+            self._ops.append((d, lambda c: getattr(c, name)))
+            return d
+
+        def record(*args: Any, **kwargs: Any) -> Deferred:
+            d = Deferred(name)
+            self._ops.append((d, lambda c: getattr(c, name)(*args, **kwargs)))
+            return d
+        return record
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is not None:
+            return
+
+        def run(c: Container) -> None:
+            for d, op in self._ops:
+                d._value = op(c)
+        self._c.batch(run)
+
+
+# --------------------------------------------------------------------------------------------------
+class Image(_Handle):
+    """An image (``ctr_image_t``): a snapshot of its record."""
+
+    _unref_name = "ctr_image_unref"
+
+    @classmethod
+    def _wrap(cls, ptr: int, keep: Optional[_Keep]) -> "Image":
+        self = cls.__new__(cls)
+        _Handle.__init__(self, ptr, keep)
+        return self
+
+    def __repr__(self) -> str:
+        return "<libctr.Image closed>" if self.closed else f"<libctr.Image {self.id[:12]} {self.names}>"
+
+    @property
+    def id(self) -> str:
+        return decode(lib.ctr_image_id(self._p)) or ""
+
+    @property
+    def digest(self) -> Optional[str]:
+        return decode(lib.ctr_image_digest(self._p))
+
+    @property
+    def names(self) -> List[str]:
+        return lent_strv(lib.ctr_image_names(self._p))
+
+    @property
+    def created(self) -> Optional[_dt.datetime]:
+        return _time(lib.ctr_image_created(self._p))
+
+    @property
+    def size(self) -> int:
+        return int(lib.ctr_image_size(self._p))
+
+    @property
+    def layer_count(self) -> int:
+        return int(lib.ctr_image_layer_count(self._p))
+
+    def inspect(self) -> Dict[str, Any]:
+        out = _ffi.c_str_out()
+        _call("ctr_image_inspect", self._p, byref(out))
+        return json.loads(take_string(out) or "null")
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The OCI image config."""
+        out = _ffi.c_str_out()
+        _call("ctr_image_config_json", self._p, byref(out))
+        return json.loads(take_string(out) or "null")
+
+    def tag(self, name: str) -> None:
+        _call("ctr_image_tag", self._p, encode(name))
+
+    def untag(self, name: str) -> None:
+        _call("ctr_image_untag", self._p, encode(name))
+
+    def save(self, reference: str, *, name: Optional[str] = None,
+             progress: Optional[Callable[[int, int], Optional[bool]]] = None) -> None:
+        """Save to ``oci:DIR[:TAG]``, ``oci-archive:FILE[:TAG]`` or ``docker-archive:FILE``."""
+        o = _ffi.SaveOptions()
+        _call("ctr_save_options_init", byref(o), _SAVE_OPTIONS_VERSION)
+        o.name = encode(name)
+        cb = _progress(progress)
+        if cb is not None:
+            o.progress = cb
+        _call("ctr_image_save", self._p, encode(reference), byref(o))

@@ -1,0 +1,391 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""ctypes declarations of libctr's C API (include/libctr/*.h).
+
+Internal: the public API is in :mod:`libctr`.  Every struct here mirrors the
+C header field by field, in order; the test suite compares their sizes and
+offsets with a compiled C probe.  Functions are resolved lazily, so a library
+built without a module (images, networks) still loads: calling into the
+missing module raises :class:`libctr.NotSupportedError`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint,
+                    c_uint16, c_uint64, c_void_p)
+from typing import Any, Dict, Optional, Tuple
+
+c_pid_t = c_int
+c_char_pp = POINTER(c_char_p)
+c_str_out = POINTER(c_char)  # an owned char * (freed with ctr_free); not c_char_p, which would copy and lose it
+c_ptr_p = POINTER(c_void_p)
+
+CTR_NS_MAX = 8
+
+# ---- callbacks ----
+LOG_FN = CFUNCTYPE(None, c_int, c_char_p, c_void_p)
+BATCH_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)
+LOG_LINE_FN = CFUNCTYPE(c_int, c_int, c_int64, POINTER(c_char), c_size_t, c_void_p)
+PROGRESS_FN = CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
+
+
+# ---- structs (ctr-error.h, ctr-runtime.h, ctr-container.h, ctr-lifecycle.h, ctr-io.h, ctr-image.h, ctr-network.h) ----
+class ErrorRecord(Structure):
+    _fields_ = [("code", c_int), ("message", c_char_p)]
+
+
+class RuntimeOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("root", c_char_p),
+        ("run_root", c_char_p),
+        ("state_backend", c_char_p),
+        ("oci_runtime", c_char_p),
+        ("conmon_path", c_char_p),
+        ("storage_driver", c_char_p),
+        ("cni_config_dir", c_char_p),
+        ("cni_plugin_dir", c_char_p),
+        ("lock_dir", c_char_p),
+        ("log_fn", LOG_FN),
+        ("log_userdata", c_void_p),
+        ("log_level", c_int),
+        ("flags", c_uint64),
+        ("default_network", c_char_p),
+        ("default_bridge", c_char_p),
+        ("default_subnet", c_char_p),
+    ]
+
+
+class PortMapping(Structure):
+    _fields_ = [
+        ("host_ip", c_char_p),
+        ("host_port", c_uint16),
+        ("container_port", c_uint16),
+        ("protocol", c_char_p),
+    ]
+
+
+class ContainerOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+        ("spec_json", c_char_p),
+        ("rootfs", c_char_p),
+        ("image", c_char_p),
+        ("command", c_char_pp),
+        ("env", c_char_pp),
+        ("workdir", c_char_p),
+        ("user", c_char_p),
+        ("hostname", c_char_p),
+        ("pod", c_char_p),
+        ("flags", c_uint64),
+        ("shm_size", c_int64),
+        ("ns_ctr", c_char_p * CTR_NS_MAX),
+        ("port_mappings", POINTER(PortMapping)),
+        ("n_port_mappings", c_size_t),
+        ("dns_servers", c_char_pp),
+        ("dns_search", c_char_pp),
+        ("dns_options", c_char_pp),
+        ("hosts_add", c_char_pp),
+        ("labels", c_char_pp),
+        ("stop_signal", c_int),
+        ("stop_timeout", c_int),
+        ("cgroup_parent", c_char_p),
+        ("log_path", c_char_p),
+        ("process_label", c_char_p),
+        ("mount_label", c_char_p),
+        ("networks", c_char_pp),
+        ("netns_path", c_char_p),
+    ]
+
+
+class ExecOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("argv", c_char_pp),
+        ("env", c_char_pp),
+        ("user", c_char_p),
+        ("workdir", c_char_p),
+        ("flags", c_uint64),
+        ("stdin_fd", c_int),
+        ("stdout_fd", c_int),
+        ("stderr_fd", c_int),
+        ("detach_keys", c_char_p),
+    ]
+
+
+class AttachOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("stdin_fd", c_int),
+        ("stdout_fd", c_int),
+        ("stderr_fd", c_int),
+        ("detach_keys", c_char_p),
+        ("flags", c_uint64),
+    ]
+
+
+class LogsOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("flags", c_uint64),
+        ("since", c_int64),
+        ("until", c_int64),
+        ("tail", c_int64),
+    ]
+
+
+class ImportOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("reference", c_char_p),
+        ("name", c_char_p),
+        ("changes", c_char_pp),
+        ("progress", PROGRESS_FN),
+        ("progress_userdata", c_void_p),
+        ("cancel", POINTER(c_int)),
+        ("flags", c_uint64),
+    ]
+
+
+class SaveOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+        ("progress", PROGRESS_FN),
+        ("progress_userdata", c_void_p),
+        ("cancel", POINTER(c_int)),
+        ("flags", c_uint64),
+    ]
+
+
+class CommitOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+        ("changes", c_char_pp),
+        ("author", c_char_p),
+        ("message", c_char_p),
+        ("flags", c_uint64),
+        ("progress", PROGRESS_FN),
+        ("progress_userdata", c_void_p),
+        ("cancel", POINTER(c_int)),
+    ]
+
+
+class NetworkOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+        ("driver", c_char_p),
+        ("bridge", c_char_p),
+        ("subnet", c_char_p),
+        ("gateway", c_char_p),
+        ("labels", c_char_pp),
+        ("flags", c_uint64),
+    ]
+
+
+#: Structs and the C type names they mirror (the tests compare layouts with C).
+STRUCTS: Dict[str, type] = {
+    "ctr_error_t": ErrorRecord,
+    "ctr_runtime_options_t": RuntimeOptions,
+    "ctr_port_mapping_t": PortMapping,
+    "ctr_container_options_t": ContainerOptions,
+    "ctr_exec_options_t": ExecOptions,
+    "ctr_attach_options_t": AttachOptions,
+    "ctr_logs_options_t": LogsOptions,
+    "ctr_import_options_t": ImportOptions,
+    "ctr_save_options_t": SaveOptions,
+    "ctr_commit_options_t": CommitOptions,
+    "ctr_network_options_t": NetworkOptions,
+}
+
+# ---- functions: name -> (restype, argtypes) ----
+_P = c_void_p  # every opaque handle
+FUNCTIONS: Dict[str, Tuple[Any, list]] = {
+    # ctr-common.h, ctr-error.h
+    "ctr_free": (None, [c_void_p]),
+    "ctr_strv_free": (None, [c_void_p]),
+    "ctr_error_last": (POINTER(ErrorRecord), []),
+    "ctr_strerror": (c_char_p, [c_int]),
+    # ctr-runtime.h
+    "ctr_runtime_options_init": (c_int, [POINTER(RuntimeOptions), c_uint]),
+    "ctr_runtime_new": (c_int, [c_ptr_p, POINTER(RuntimeOptions)]),
+    "ctr_runtime_ref": (_P, [_P]),
+    "ctr_runtime_unref": (_P, [_P]),
+    "ctr_runtime_root": (c_char_p, [_P]),
+    "ctr_runtime_run_root": (c_char_p, [_P]),
+    "ctr_runtime_state_backend": (c_char_p, [_P]),
+    "ctr_runtime_oci_runtime": (c_char_p, [_P]),
+    "ctr_runtime_boot_id": (c_char_p, [_P]),
+    "ctr_runtime_lookup": (c_int, [_P, c_char_p, c_ptr_p]),
+    "ctr_runtime_list": (c_int, [_P, c_void_p, c_void_p, POINTER(c_ptr_p), POINTER(c_size_t)]),
+    "ctr_container_list_free": (None, [c_ptr_p, c_size_t]),
+    "ctr_runtime_remove": (c_int, [_P, c_char_p, c_uint64]),
+    "ctr_runtime_refresh": (c_int, [_P]),
+    # ctr-container.h
+    "ctr_state_name": (c_char_p, [c_int]),
+    "ctr_container_options_init": (c_int, [POINTER(ContainerOptions), c_uint]),
+    "ctr_container_create": (c_int, [c_ptr_p, _P, POINTER(ContainerOptions)]),
+    "ctr_container_ref": (_P, [_P]),
+    "ctr_container_unref": (_P, [_P]),
+    "ctr_container_runtime": (_P, [_P]),
+    "ctr_container_id": (c_char_p, [_P]),
+    "ctr_container_name": (c_char_p, [_P]),
+    "ctr_container_pod": (c_char_p, [_P]),
+    "ctr_container_rootfs": (c_char_p, [_P]),
+    "ctr_container_image_id": (c_char_p, [_P]),
+    "ctr_container_image_name": (c_char_p, [_P]),
+    "ctr_container_user": (c_char_p, [_P]),
+    "ctr_container_workdir": (c_char_p, [_P]),
+    "ctr_container_hostname": (c_char_p, [_P]),
+    "ctr_container_static_dir": (c_char_p, [_P]),
+    "ctr_container_shm_dir": (c_char_p, [_P]),
+    "ctr_container_log_path": (c_char_p, [_P]),
+    "ctr_container_cgroup_parent": (c_char_p, [_P]),
+    "ctr_container_process_label": (c_char_p, [_P]),
+    "ctr_container_mount_label": (c_char_p, [_P]),
+    "ctr_container_created": (c_int64, [_P]),
+    "ctr_container_flags": (c_uint64, [_P]),
+    "ctr_container_shm_size": (c_int64, [_P]),
+    "ctr_container_stop_signal": (c_int, [_P]),
+    "ctr_container_stop_timeout": (c_uint, [_P]),
+    "ctr_container_ns_ctr": (c_char_p, [_P, c_int]),
+    "ctr_container_command": (c_char_pp, [_P]),
+    "ctr_container_env": (c_char_pp, [_P]),
+    "ctr_container_dns_servers": (c_char_pp, [_P]),
+    "ctr_container_dns_search": (c_char_pp, [_P]),
+    "ctr_container_dns_options": (c_char_pp, [_P]),
+    "ctr_container_hosts_add": (c_char_pp, [_P]),
+    "ctr_container_mounts": (c_char_pp, [_P]),
+    "ctr_container_networks": (c_char_pp, [_P]),
+    "ctr_container_volumes": (c_char_pp, [_P]),
+    "ctr_container_exposed_ports": (c_char_pp, [_P]),
+    "ctr_container_netns_path": (c_char_p, [_P]),
+    "ctr_container_port_mappings": (c_size_t, [_P, POINTER(POINTER(PortMapping))]),
+    "ctr_container_label": (c_char_p, [_P, c_char_p]),
+    "ctr_container_labels": (c_int, [_P, POINTER(c_char_pp)]),
+    "ctr_container_config_json": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_container_spec_json": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_container_dependencies": (c_int, [_P, POINTER(c_char_pp)]),
+    "ctr_container_sync": (c_int, [_P]),
+    "ctr_container_state": (c_int, [_P, POINTER(c_int)]),
+    "ctr_container_pid": (c_int, [_P, POINTER(c_pid_t)]),
+    "ctr_container_exit_code": (c_int, [_P, POINTER(c_int)]),
+    "ctr_container_oom_killed": (c_int, [_P, POINTER(c_int)]),
+    "ctr_container_started_at": (c_int, [_P, POINTER(c_int64)]),
+    "ctr_container_finished_at": (c_int, [_P, POINTER(c_int64)]),
+    "ctr_container_mounted": (c_int, [_P, POINTER(c_int), POINTER(c_str_out)]),
+    "ctr_container_state_json": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_container_namespace_path": (c_int, [_P, c_int, POINTER(c_str_out)]),
+    "ctr_container_artifact_add": (c_int, [_P, c_char_p, c_void_p, c_size_t]),
+    "ctr_container_artifact_get": (c_int, [_P, c_char_p, POINTER(c_void_p), POINTER(c_size_t)]),
+    "ctr_container_artifact_remove": (c_int, [_P, c_char_p]),
+    "ctr_container_batch": (c_int, [_P, BATCH_FN, c_void_p]),
+    "ctr_container_remove": (c_int, [_P, c_uint64]),
+    # ctr-lifecycle.h
+    "ctr_container_init": (c_int, [_P]),
+    "ctr_container_start": (c_int, [_P]),
+    "ctr_container_stop": (c_int, [_P, c_int]),
+    "ctr_container_kill": (c_int, [_P, c_int]),
+    "ctr_container_pause": (c_int, [_P]),
+    "ctr_container_unpause": (c_int, [_P]),
+    "ctr_container_wait": (c_int, [_P, c_int64, POINTER(c_int)]),
+    "ctr_container_cleanup": (c_int, [_P]),
+    "ctr_exec_options_init": (c_int, [POINTER(ExecOptions), c_uint]),
+    "ctr_container_exec": (c_int, [_P, POINTER(ExecOptions), POINTER(c_int)]),
+    "ctr_container_inspect": (c_int, [_P, c_uint64, POINTER(c_str_out)]),
+    # ctr-io.h
+    "ctr_attach_options_init": (c_int, [POINTER(AttachOptions), c_uint]),
+    "ctr_container_attach": (c_int, [_P, POINTER(AttachOptions)]),
+    "ctr_container_resize": (c_int, [_P, c_uint, c_uint]),
+    "ctr_logs_options_init": (c_int, [POINTER(LogsOptions), c_uint]),
+    "ctr_container_logs": (c_int, [_P, POINTER(LogsOptions), LOG_LINE_FN, c_void_p]),
+    # ctr-image.h
+    "ctr_image_ref": (_P, [_P]),
+    "ctr_image_unref": (_P, [_P]),
+    "ctr_image_id": (c_char_p, [_P]),
+    "ctr_image_digest": (c_char_p, [_P]),
+    "ctr_image_names": (c_char_pp, [_P]),
+    "ctr_image_created": (c_int64, [_P]),
+    "ctr_image_size": (c_int64, [_P]),
+    "ctr_image_layer_count": (c_size_t, [_P]),
+    "ctr_image_list": (c_int, [_P, POINTER(c_ptr_p), POINTER(c_size_t)]),
+    "ctr_image_list_free": (None, [c_ptr_p, c_size_t]),
+    "ctr_image_lookup": (c_int, [_P, c_char_p, c_ptr_p]),
+    "ctr_image_tag": (c_int, [_P, c_char_p]),
+    "ctr_image_untag": (c_int, [_P, c_char_p]),
+    "ctr_image_remove": (c_int, [_P, c_char_p, c_uint64]),
+    "ctr_image_prune": (c_int, [_P, c_uint64, POINTER(c_char_pp)]),
+    "ctr_image_inspect": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_image_config_json": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_import_options_init": (c_int, [POINTER(ImportOptions), c_uint]),
+    "ctr_image_import": (c_int, [_P, POINTER(ImportOptions), c_ptr_p]),
+    "ctr_save_options_init": (c_int, [POINTER(SaveOptions), c_uint]),
+    "ctr_image_save": (c_int, [_P, c_char_p, POINTER(SaveOptions)]),
+    "ctr_container_mount": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
+    "ctr_container_unmount": (c_int, [_P, c_int]),
+    "ctr_container_rootfs_size": (c_int, [_P, POINTER(c_int64)]),
+    "ctr_container_rw_size": (c_int, [_P, POINTER(c_int64)]),
+    "ctr_container_export": (c_int, [_P, c_int]),
+    "ctr_commit_options_init": (c_int, [POINTER(CommitOptions), c_uint]),
+    "ctr_container_commit": (c_int, [_P, POINTER(CommitOptions), c_ptr_p]),
+    # ctr-network.h
+    "ctr_network_options_init": (c_int, [POINTER(NetworkOptions), c_uint]),
+    "ctr_network_create": (c_int, [_P, POINTER(NetworkOptions), POINTER(c_str_out)]),
+    "ctr_network_list": (c_int, [_P, POINTER(c_char_pp)]),
+    "ctr_network_inspect": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
+    "ctr_network_remove": (c_int, [_P, c_char_p, c_uint64]),
+    "ctr_container_ip_address": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
+    "ctr_container_networks_json": (c_int, [_P, POINTER(c_str_out)]),
+}
+
+
+def _load() -> ctypes.CDLL:
+    path = os.environ.get("LIBCTR_LIBRARY")
+    if path:
+        return ctypes.CDLL(path)
+    try:
+        return ctypes.CDLL("libctr.so.0")
+    except OSError:
+        found = ctypes.util.find_library("ctr")
+        if found:
+            return ctypes.CDLL(found)
+        raise
+
+
+class _Lib:
+    """The library with lazily declared functions: ``lib.ctr_x(...)``."""
+
+    def __init__(self) -> None:
+        self._dll: Optional[ctypes.CDLL] = None
+
+    @property
+    def dll(self) -> ctypes.CDLL:
+        if self._dll is None:
+            self._dll = _load()
+        return self._dll
+
+    def has(self, name: str) -> bool:
+        """Whether the loaded library exports ``name``."""
+        try:
+            getattr(self, name)
+            return True
+        except AttributeError:
+            return False
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("ctr_"):
+            raise AttributeError(name)
+        fn = getattr(self.dll, name)  # AttributeError when the library lacks it
+        restype, argtypes = FUNCTIONS[name]
+        fn.restype = restype
+        fn.argtypes = argtypes
+        setattr(self, name, fn)
+        return fn
+
+
+lib = _Lib()

@@ -1,0 +1,620 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//! Real containers through the Rust bindings: runc + conmon on busybox, as root.
+//! With CI=true a missing piece fails instead of skipping.
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use libctr::*;
+
+const SEC10: Option<Duration> = Some(Duration::from_secs(10));
+
+struct Fixtures {
+    rootfs: PathBuf,
+    layout: PathBuf,
+}
+
+static FIXTURES: Mutex<Option<Arc<Fixtures>>> = Mutex::new(None);
+
+fn source_root() -> PathBuf {
+    std::env::var_os("SOURCE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.."))
+}
+
+fn which(bin: &str) -> bool {
+    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(bin).exists())).unwrap_or(false)
+}
+
+/// The busybox rootfs and OCI layout, or None (skip) without root, runc or conmon.
+fn fixtures() -> Option<Arc<Fixtures>> {
+    let mut missing = Vec::new();
+    if unsafe { geteuid() } != 0 {
+        missing.push("root");
+    }
+    for bin in ["runc", "conmon"] {
+        if !which(bin) {
+            missing.push(bin);
+        }
+    }
+    if !missing.is_empty() {
+        let msg = format!("libctr tests need {}", missing.join(", "));
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{} (CI: not skipping)", msg);
+        }
+        eprintln!("skipping: {}", msg);
+        return None;
+    }
+    let mut f = FIXTURES.lock().unwrap_or_else(|e| e.into_inner());
+    if f.is_none() {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("libctr-fixtures");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let rootfs = dir.join("rootfs");
+        let layout = dir.join("busybox-oci");
+        let ok = Command::new(source_root().join("tests/lib/make-rootfs.sh")).arg(&rootfs).status().unwrap();
+        assert!(ok.success(), "make-rootfs.sh failed");
+        let ok = Command::new(source_root().join("bindings/make-test-image.sh")).arg(&layout).output().unwrap();
+        assert!(ok.status.success(), "make-test-image.sh failed: {}", String::from_utf8_lossy(&ok.stderr));
+        *f = Some(Arc::new(Fixtures { rootfs, layout }));
+    }
+    f.clone()
+}
+
+extern "C" {
+    fn geteuid() -> u32;
+}
+
+/// A runtime in a fresh root; on drop no container may be left, and the root goes.
+struct TestRuntime {
+    rt: Option<Runtime>,
+    root: PathBuf,
+    fx: Arc<Fixtures>,
+}
+
+impl TestRuntime {
+    fn new(name: &str) -> Option<TestRuntime> {
+        let fx = fixtures()?;
+        let root = std::env::temp_dir().join(format!("libctr-rs-{}-{}", std::process::id(), name));
+        let _ = std::fs::remove_dir_all(&root);
+        let mut o = RuntimeOptions::new().root(&root).run_root(root.join("run"));
+        if let Ok(b) = std::env::var("CTR_TEST_BACKEND") {
+            o = o.state_backend(b);
+        }
+        let rt = Runtime::with_options(o).unwrap();
+        Some(TestRuntime { rt: Some(rt), root, fx })
+    }
+    fn rt(&self) -> &Runtime {
+        self.rt.as_ref().unwrap()
+    }
+    /// Where containers come from: the loaded test image, or (with a libctr
+    /// that has no image API yet) the rootfs directory.
+    fn busybox(&self, o: ContainerOptions) -> ContainerOptions {
+        if !has_images() {
+            return o.rootfs(&self.fx.rootfs);
+        }
+        if self.rt().image("busybox-test").is_err() {
+            let r = format!("oci:{}:latest", self.fx.layout.display());
+            self.rt().load_image(&ImportOptions::new(&r).name("busybox-test")).unwrap();
+        }
+        o.image("busybox-test")
+    }
+    fn create(&self, o: ContainerOptions) -> Container {
+        self.rt().create(&self.busybox(o)).unwrap()
+    }
+}
+
+impl Drop for TestRuntime {
+    fn drop(&mut self) {
+        let rt = self.rt.take().unwrap();
+        let left: Vec<String> = rt.containers().unwrap().iter().map(|c| c.name().to_string()).collect();
+        for c in rt.containers().unwrap() {
+            let _ = c.remove(RemoveFlags::FORCE);
+        }
+        if has_images() {
+            for img in rt.images().unwrap_or_default() {
+                let _ = rt.remove_image(img.id(), ImageFlags::FORCE);
+            }
+        }
+        drop(rt);
+        let _ = std::fs::remove_dir_all(&self.root);
+        if !std::thread::panicking() {
+            assert!(left.is_empty(), "containers left behind: {:?}", left);
+        }
+    }
+}
+
+fn sh(script: &str) -> Vec<String> {
+    vec!["/bin/sh".into(), "-c".into(), script.into()]
+}
+
+fn text(c: &Container, o: &LogsOptions) -> String {
+    c.read_logs(o).unwrap().iter().map(|l| format!("{}\n", l.text())).collect()
+}
+
+#[test]
+fn hello() {
+    let t = match TestRuntime::new("hello") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("hello").command(["echo", "hello"]));
+    assert_eq!(c.state().unwrap(), State::Configured);
+    assert_eq!(c.state().unwrap().to_string(), "configured");
+    c.start().unwrap();
+    assert_eq!(c.wait(SEC10).unwrap(), 0);
+    assert_eq!(c.state().unwrap(), State::Exited);
+    assert_eq!(c.exit_code().unwrap(), 0);
+    assert_eq!(text(&c, &LogsOptions::new()), "hello\n");
+    let info = c.inspect().unwrap();
+    assert_eq!(info["Id"], c.id());
+    assert_eq!(info["Name"], "hello");
+    assert_eq!(info["State"]["Status"], "exited");
+    assert_eq!(info["State"]["ExitCode"].as_i64(), Some(0));
+    assert_eq!(info["State"]["Running"].as_bool(), Some(false));
+    assert!(c.finished_at().unwrap() >= c.started_at().unwrap());
+    assert_eq!(c.pid().unwrap(), 0);
+    c.remove(RemoveFlags::NONE).unwrap();
+    assert_eq!(c.state().unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(c.name(), "hello"); // config getters work after remove
+}
+
+#[test]
+fn exec() {
+    let t = match TestRuntime::new("exec") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("execy").command(sh("exec sleep 100")).env(["FROM_CONFIG=yes"]));
+    c.start().unwrap();
+    let o = ExecOptions::new(sh("echo $FROM_CONFIG $EXTRA $(id -u) $(pwd); echo oops >&2; exit 5"))
+        .env(["EXTRA=more"])
+        .workdir("/tmp");
+    let out = c.exec_output(&o, None).unwrap();
+    assert_eq!((out.exit_code, &out.stdout[..], &out.stderr[..]), (5, &b"yes more 0 /tmp\n"[..], &b"oops\n"[..]));
+    let out = c.exec_output(&ExecOptions::new(["cat"]), Some(b"fed in")).unwrap();
+    assert_eq!(out.stdout, b"fed in");
+    // Borrowed descriptors.
+    let (mut r, w) = pipe_pair();
+    assert_eq!(c.exec(&ExecOptions::new(["echo", "piped"]).stdout(&w)).unwrap(), 0);
+    drop(w);
+    let mut s = String::new();
+    r.read_to_string(&mut s).unwrap();
+    assert_eq!(s, "piped\n");
+    assert_eq!(c.exec(&ExecOptions::new(["/no/such/binary"])).unwrap(), 127);
+    assert_eq!(c.exec(&ExecOptions::new(["true"]).workdir("relative")).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    // Container is Send + Sync: execs from several threads run at once.
+    let start = Instant::now();
+    let codes: Vec<i32> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|i| {
+                let c = &c;
+                s.spawn(move || c.exec(&ExecOptions::new(sh(&format!("sleep 0.3; exit {}", i)))).unwrap())
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(codes, vec![0, 1, 2, 3]);
+    assert!(start.elapsed() < Duration::from_millis(4 * 300 + 1000));
+    c.stop(Some(Duration::ZERO)).unwrap();
+    assert_eq!(c.exit_code().unwrap(), 137);
+    c.remove(RemoveFlags::NONE).unwrap();
+}
+
+fn pipe_pair() -> (std::fs::File, std::fs::File) {
+    use std::os::unix::io::FromRawFd;
+    extern "C" {
+        fn pipe(fds: *mut i32) -> i32;
+    }
+    let mut fds = [0i32; 2];
+    assert_eq!(unsafe { pipe(fds.as_mut_ptr()) }, 0);
+    unsafe { (std::fs::File::from_raw_fd(fds[0]), std::fs::File::from_raw_fd(fds[1])) }
+}
+
+/// Exec as a user, in a rootfs container: with an image container libctr
+/// fails (-EINVAL "user lookup"; see the Python suite's strict xfail).
+#[test]
+fn exec_user() {
+    let t = match TestRuntime::new("execuser") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t
+        .rt()
+        .create(&ContainerOptions::new().name("userexec").rootfs(&t.fx.rootfs).command(sh("exec sleep 100")))
+        .unwrap();
+    c.start().unwrap();
+    let out = c.exec_output(&ExecOptions::new(sh("id -u")).user("tester"), None).unwrap();
+    assert_eq!((out.exit_code, &out.stdout[..]), (0, &b"1000\n"[..]));
+    let e = c.exec(&ExecOptions::new(["true"]).user("nosuchuser")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    c.remove(RemoveFlags::FORCE).unwrap();
+}
+
+#[test]
+fn states_and_errors() {
+    let t = match TestRuntime::new("states") {
+        Some(v) => v,
+        None => return,
+    };
+    let rt = t.rt();
+    let c = t.create(ContainerOptions::new().name("walker").command(sh("exec sleep 100")));
+    let e = c.pause().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::WrongState);
+    assert_eq!((e.errno(), e.code(), e.op()), (16, -16, "ctr_container_pause"));
+    assert!(e.message().contains("configured"), "{}", e);
+    let io: std::io::Error = e.into();
+    assert_eq!(io.raw_os_error(), None); // wrapped, with the message
+    c.init().unwrap();
+    assert_eq!(c.state().unwrap(), State::Created);
+    assert_eq!(c.wait(Some(Duration::from_millis(50))).unwrap_err().kind(), ErrorKind::TimedOut);
+    c.start().unwrap();
+    assert_eq!(c.start().unwrap_err().kind(), ErrorKind::WrongState);
+    assert_eq!(c.remove(RemoveFlags::NONE).unwrap_err().kind(), ErrorKind::WrongState);
+    assert_eq!(c.kill(999).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert!(c.pid().unwrap() > 0);
+    assert!(Path::new(&c.namespace_path(Namespace::Net).unwrap()).exists());
+    c.pause().unwrap();
+    assert_eq!(c.state().unwrap(), State::Paused);
+    assert_eq!(c.exec(&ExecOptions::new(["true"])).unwrap_err().kind(), ErrorKind::WrongState);
+    c.unpause().unwrap();
+    c.kill(9).unwrap();
+    assert_eq!(c.wait(SEC10).unwrap(), 137);
+    assert_eq!(c.namespace_path(Namespace::Pid).unwrap_err().kind(), ErrorKind::WrongState);
+    c.cleanup().unwrap();
+    let e = rt.create(&ContainerOptions::new().name("walker").rootfs("/x")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+    assert!(e.message().contains("walker"));
+    assert_eq!(
+        rt.create(&ContainerOptions::new().name("bad name!").rootfs("/x")).unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
+    let e = rt.lookup("no-such-container").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.to_string().contains("no-such-container"), "{}", e);
+    assert_eq!(rt.remove("no-such-container", RemoveFlags::NONE).unwrap_err().kind(), ErrorKind::NotFound);
+    assert!(!strerror(-2).is_empty());
+    c.remove(RemoveFlags::NONE).unwrap();
+}
+
+#[test]
+fn batch() {
+    let t = match TestRuntime::new("batch") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("batchy").command(sh("exec sleep 100")));
+    c.start().unwrap();
+    let (st, pid) = c
+        .batch(|b| {
+            b.artifact_add("note", b"in a batch")?;
+            b.kill(9)?;
+            b.wait(SEC10)?;
+            b.sync()?;
+            Ok((b.state()?, b.pid()?))
+        })
+        .unwrap();
+    assert_eq!((st, pid), (State::Exited, 0));
+    assert_eq!(c.artifact_get("note").unwrap(), b"in a batch");
+    let e = c.batch(|b| -> Result<()> { b.remove(RemoveFlags::FORCE) }).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Deadlock);
+    let e = c.batch(|b| -> Result<()> { b.pause() }).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::WrongState);
+    // A panic inside comes out after the lock is released.
+    let p = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.batch(|_| -> Result<()> { panic!("boom") })));
+    assert!(p.is_err());
+    assert_eq!(c.state().unwrap(), State::Exited);
+    c.remove(RemoveFlags::NONE).unwrap();
+}
+
+#[test]
+fn logs() {
+    let t = match TestRuntime::new("logs") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("logger").command(sh("echo one; echo two >&2; echo three")));
+    c.start().unwrap();
+    c.wait(SEC10).unwrap();
+    assert_eq!(text(&c, &LogsOptions::new().stdout_only()), "one\nthree\n");
+    assert_eq!(text(&c, &LogsOptions::new().stderr_only()), "two\n");
+    assert_eq!(text(&c, &LogsOptions::new().stdout_only().tail(1)), "three\n");
+    let lines = c.read_logs(&LogsOptions::new()).unwrap();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|l| l.time().unwrap() > std::time::UNIX_EPOCH));
+    assert_eq!(lines.iter().filter(|l| l.stream == Stream::Stderr).count(), 1);
+    let mut n = 0;
+    c.logs(&LogsOptions::new(), |_| {
+        n += 1;
+        false
+    })
+    .unwrap();
+    assert_eq!(n, 1);
+    c.remove(RemoveFlags::NONE).unwrap();
+    let f = t.create(
+        ContainerOptions::new().name("follower").command(sh("for i in 1 2 3; do echo line$i; sleep 0.1; done")),
+    );
+    f.start().unwrap();
+    let mut got = Vec::new();
+    f.logs(&LogsOptions::new().follow(true), |l| {
+        got.push(l.text().into_owned());
+        true
+    })
+    .unwrap();
+    assert_eq!(got, ["line1", "line2", "line3"]);
+    f.remove(RemoveFlags::NONE).unwrap();
+}
+
+#[test]
+fn attach() {
+    let t = match TestRuntime::new("attach") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(
+        ContainerOptions::new()
+            .name("echoer")
+            .flags(CreateFlags::STDIN)
+            .command(sh("while read l; do echo \"got $l\"; done; echo bye")),
+    );
+    c.start().unwrap();
+    let (in_r, mut in_w) = pipe_pair();
+    let (mut out_r, out_w) = pipe_pair();
+    std::io::Write::write_all(&mut in_w, b"hello\nworld\n").unwrap();
+    drop(in_w);
+    assert!(!c.attach(&AttachOptions::new().stdin(&in_r).stdout(&out_w)).unwrap());
+    drop(out_w);
+    let mut s = String::new();
+    out_r.read_to_string(&mut s).unwrap();
+    assert_eq!(s, "got hello\ngot world\nbye\n");
+    assert_eq!(c.wait(SEC10).unwrap(), 0);
+    c.remove(RemoveFlags::NONE).unwrap();
+    let d = t.create(ContainerOptions::new().name("first").command(sh("echo first; echo second >&2")));
+    let (mut o_r, o_w) = pipe_pair();
+    let (mut e_r, e_w) = pipe_pair();
+    assert!(!d.attach(&AttachOptions::new().stdout(&o_w).stderr(&e_w).start(true)).unwrap());
+    drop((o_w, e_w));
+    let (mut o, mut e) = (String::new(), String::new());
+    o_r.read_to_string(&mut o).unwrap();
+    e_r.read_to_string(&mut e).unwrap();
+    assert_eq!((o.as_str(), e.as_str()), ("first\n", "second\n"));
+    assert_eq!(d.wait(SEC10).unwrap(), 0);
+    assert_eq!(d.attach(&AttachOptions::new().detach_keys("ctrl-")).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    d.remove(RemoveFlags::NONE).unwrap();
+}
+
+#[test]
+fn list_and_config() {
+    let t = match TestRuntime::new("config") {
+        Some(v) => v,
+        None => return,
+    };
+    let rt = t.rt();
+    let owner = t.create(ContainerOptions::new().name("nsowner").command(sh("exec sleep 100")));
+    let c = t.create(
+        ContainerOptions::new()
+            .name("configured")
+            .command(["/bin/sh"])
+            .env(["A=1"])
+            .workdir("/tmp")
+            .user("tester")
+            .hostname("box")
+            .label("k", "v")
+            .label("x", "y")
+            .stop_signal(2)
+            .stop_timeout(Duration::from_secs(3))
+            .shm_size(1 << 20)
+            .dns_servers(["1.1.1.1"])
+            .dns_search(["example.org"])
+            .dns_options(["ndots:2"])
+            .hosts_add(["db:10.0.0.2"])
+            .namespace(Namespace::Ipc, "nsowner")
+            .spec_json(r#"{"annotations":{"a":"b"}}"#),
+    );
+    assert_eq!(c.command(), ["/bin/sh"]);
+    assert!(c.env().contains(&"A=1".to_string()));
+    assert_eq!((c.workdir(), c.user(), c.hostname()), (Some("/tmp"), Some("tester"), Some("box")));
+    assert_eq!((c.stop_signal(), c.stop_timeout(), c.shm_size()), (2, Duration::from_secs(3), 1 << 20));
+    assert_eq!(
+        (c.dns_servers(), c.dns_search(), c.dns_options(), c.hosts_add()),
+        (
+            vec!["1.1.1.1".to_string()],
+            vec!["example.org".to_string()],
+            vec!["ndots:2".to_string()],
+            vec!["db:10.0.0.2".to_string()]
+        )
+    );
+    let labels = c.labels().unwrap();
+    assert_eq!(labels.len(), 2);
+    assert_eq!((c.label("k"), c.label("nope")), (Some("v"), None));
+    assert_eq!(c.namespace_container(Namespace::Ipc), Some(owner.id()));
+    assert_eq!(c.namespace_container(Namespace::Net), None);
+    assert_eq!(c.dependencies().unwrap(), [owner.id()]);
+    let spec = json::Value::parse(&c.spec_json().unwrap()).unwrap();
+    assert_eq!(spec["annotations"]["a"], "b");
+    assert!(json::Value::parse(&c.config_json().unwrap()).unwrap().as_object().is_some());
+    assert!(json::Value::parse(&c.state_json().unwrap()).unwrap().as_object().is_some());
+    assert!(c.log_path().is_some() && c.static_dir().is_some() && c.shm_dir().is_some() && c.cgroup_parent().is_some());
+    assert!(c.created() > std::time::UNIX_EPOCH && c.flags() == CreateFlags::NONE);
+    assert_eq!(c.mount_point().unwrap(), None);
+    assert!(c.port_mappings().is_empty() && c.volumes().is_empty() && c.exposed_ports().is_empty());
+    let _ = (c.mounts(), c.networks(), c.netns_path(), c.pod(), c.process_label(), c.mount_label());
+    if has_images() {
+        assert!(c.image_id().is_some() && c.image_name().is_some());
+    } else {
+        assert_eq!(c.rootfs(), Some(t.fx.rootfs.as_path()));
+    }
+    let names: Vec<String> = rt.containers().unwrap().iter().map(|c| c.name().to_string()).collect();
+    assert_eq!(names, ["nsowner", "configured"]);
+    assert_eq!(rt.lookup(&c.id()[..16]).unwrap(), c);
+    let r2 = c.runtime();
+    assert_eq!((r2.root(), r2.run_root()), (rt.root(), rt.run_root()));
+    assert!(!rt.state_backend().is_empty() && rt.oci_runtime().is_absolute() && !rt.boot_id().is_empty());
+    c.artifact_add("blob", &[0, 1, b'x']).unwrap();
+    assert_eq!(c.artifact_get("blob").unwrap(), [0, 1, b'x']);
+    c.artifact_remove("blob").unwrap();
+    assert_eq!(c.artifact_get("blob").unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(c.artifact_add("../escape", b"").unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(owner.remove(RemoveFlags::NONE).unwrap_err().kind(), ErrorKind::WrongState);
+    rt.remove("nsowner", RemoveFlags::FORCE).unwrap(); // c goes too
+    assert_eq!(c.sync().unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn log_callback_and_handles() {
+    let fx = match fixtures() {
+        Some(v) => v,
+        None => return,
+    };
+    let root = std::env::temp_dir().join(format!("libctr-rs-{}-logcb", std::process::id()));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let rt = Runtime::with_options(
+        RuntimeOptions::new()
+            .root(&root)
+            .run_root(root.join("run"))
+            .log(log_level::DEBUG, move |_, m| s2.lock().unwrap().push(m.to_string())),
+    )
+    .unwrap();
+    let c = rt.create(&ContainerOptions::new().name("logcb").rootfs(&fx.rootfs).command(["true"])).unwrap();
+    let c2 = c.clone();
+    drop(rt); // the container keeps the runtime and its callback alive
+    c.start().unwrap();
+    assert_eq!(c2.wait(SEC10).unwrap(), 0);
+    c.remove(RemoveFlags::NONE).unwrap();
+    drop((c, c2));
+    let _ = seen.lock().unwrap().len();
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn images() {
+    let t = match TestRuntime::new("images") {
+        Some(v) => v,
+        None => return,
+    };
+    let rt = t.rt();
+    let reference = format!("oci:{}:latest", t.fx.layout.display());
+    if !has_images() {
+        assert_eq!(rt.load_image(&ImportOptions::new(&reference)).unwrap_err().kind(), ErrorKind::NotSupported);
+        return;
+    }
+    let img = rt.load_image(&ImportOptions::new(&reference).name("bbtest")).unwrap();
+    assert_eq!(img.id().len(), 64);
+    assert_eq!(img.layer_count(), 1);
+    assert!(img.size() > 0 && img.names().contains(&"localhost/bbtest:latest".to_string()));
+    assert_eq!(img.inspect().unwrap()["Id"], img.id());
+    img.tag("other:v1").unwrap();
+    let ids: Vec<String> = rt.images().unwrap().iter().map(|i| i.id().to_string()).collect();
+    assert_eq!(ids, [img.id()]);
+    assert_eq!(rt.image("other:v1").unwrap().id(), img.id());
+    let c = rt.create(&ContainerOptions::new().name("fromimage").image("bbtest").command(["echo", "hello"])).unwrap();
+    c.start().unwrap();
+    assert_eq!(c.wait(SEC10).unwrap(), 0);
+    assert_eq!(text(&c, &LogsOptions::new()), "hello\n");
+    rt.remove_image("other:v1", ImageFlags::NONE).unwrap(); // one of two names: only the name goes
+    assert_eq!(rt.remove_image("bbtest", ImageFlags::NONE).unwrap_err().kind(), ErrorKind::WrongState);
+    c.remove(RemoveFlags::NONE).unwrap();
+    rt.remove_image("bbtest", ImageFlags::NONE).unwrap();
+    assert_eq!(rt.image("bbtest").unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn example() {
+    let t = match TestRuntime::new("example") {
+        Some(v) => v,
+        None => return,
+    };
+    let src = if has_images() {
+        let _ = t.busybox(ContainerOptions::new());
+        "busybox-test".to_string()
+    } else {
+        t.fx.rootfs.display().to_string()
+    };
+    // cargo test builds the examples next to the test binaries (target/debug/examples).
+    let exe = std::env::current_exe().unwrap();
+    let hello = exe.parent().unwrap().parent().unwrap().join("examples/hello");
+    assert!(hello.exists(), "{} not built", hello.display());
+    let out = Command::new(hello)
+        .arg(&src)
+        .arg(t.rt().root())
+        .arg(t.rt().run_root())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\nexit code 0\n");
+}
+
+/// Removes a network when dropped (also when the test fails).
+struct NetGuard<'a>(&'a Runtime, &'a str);
+
+impl Drop for NetGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.remove_network(self.1, true);
+    }
+}
+
+/// Config-only network calls, then one container on the network (real CNI bridge).
+#[test]
+fn networks() {
+    let fx = match fixtures() {
+        Some(v) => v,
+        None => return,
+    };
+    let root = std::env::temp_dir().join(format!("libctr-rs-{}-net", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let rt = Runtime::with_options(
+        RuntimeOptions::new().root(&root).run_root(root.join("run")).cni_config_dir(root.join("cni")),
+    )
+    .unwrap();
+    if !has_networks() {
+        assert_eq!(rt.networks().unwrap_err().kind(), ErrorKind::NotSupported);
+        return;
+    }
+    let opts = NetworkOptions {
+        name: "bind-rs".into(),
+        subnet: Some("10.123.3.0/24".into()),
+        labels: Some(vec!["by=rust".into()]),
+        ..Default::default()
+    };
+    let path = rt.create_network(&opts).unwrap();
+    let guard = NetGuard(&rt, "bind-rs");
+    assert!(path.ends_with("bind-rs.conflist"), "{}", path);
+    assert_eq!(rt.networks().unwrap(), ["bind-rs"]);
+    let info = rt.inspect_network("bind-rs").unwrap();
+    assert_eq!(info["name"], "bind-rs");
+    assert_eq!(info["subnets"][0]["subnet"], "10.123.3.0/24");
+    assert_eq!(rt.create_network(&opts).unwrap_err().kind(), ErrorKind::AlreadyExists);
+    assert_eq!(rt.inspect_network("no-such-network").unwrap_err().kind(), ErrorKind::NotFound);
+    let c = rt
+        .create(
+            &ContainerOptions::new()
+                .name("netty")
+                .rootfs(&fx.rootfs)
+                .flags(CreateFlags::NETNS)
+                .networks(["bind-rs"])
+                .command(sh("ip -4 -o addr show eth0; exec sleep 100")),
+        )
+        .unwrap();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        c.start().unwrap();
+        let ip = c.ip_address(Some("bind-rs")).unwrap();
+        assert!(ip.starts_with("10.123.3."), "{}", ip);
+        assert_eq!(c.ip_address(None).unwrap(), ip);
+        assert_eq!(c.networks_status().unwrap()["bind-rs"]["IPAddress"], ip.as_str());
+        c.stop(Some(Duration::ZERO)).unwrap();
+        assert!(text(&c, &LogsOptions::new()).contains(&format!("inet {}/24", ip)));
+    }));
+    let _ = c.remove(RemoveFlags::FORCE);
+    drop(c);
+    drop(guard);
+    if let Err(p) = result {
+        std::panic::resume_unwind(p);
+    }
+    assert!(rt.networks().unwrap().is_empty());
+    drop(rt);
+    std::fs::remove_dir_all(&root).unwrap();
+}

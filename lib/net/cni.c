@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* CNI configuration files, plugin invocation and the result cache. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "error.h"
+#include "json-util.h"
+#include "net/cni.h"
+#include "net/err-save.h"
+#include "oci/oci.h"
+#include "runtime.h"
+
+extern char **environ;
+
+#define DEFAULT_TIMEOUT_MS 60000
+#define MAX_OUTPUT (4u << 20)
+#define MAX_NAME 200
+
+/* ---- configurations ---- */
+
+void ctr__cni_net_free(struct ctr__cni_net *n)
+{
+    if (!n)
+        return;
+    free(n->name);
+    free(n->cni_version);
+    free(n->path);
+    if (n->conf)
+        json_object_put(n->conf);
+    free(n);
+}
+
+static bool valid_name(const char *s)
+{
+    if (isempty(s) || strlen(s) > MAX_NAME)
+        return false;
+    for (const char *p = s; *p; p++) {
+        bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+        if (!alnum && (p == s || (*p != '_' && *p != '.' && *p != '-')))
+            return false;
+    }
+    return true;
+}
+
+static const char *str_member(json_object *o, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+int ctr__cni_version_cmp(const char *a, const char *b)
+{
+    for (;;) {
+        char *ea, *eb;
+        unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+        if (x != y)
+            return x < y ? -1 : 1;
+        a = *ea == '.' ? ea + 1 : ea;
+        b = *eb == '.' ? eb + 1 : eb;
+        if (!*a && !*b)
+            return 0;
+        if (!*a || !*b)
+            return *a ? 1 : -1;
+        if (a == ea && b == eb) /* neither advanced: junk */
+            return strcmp(a, b);
+    }
+}
+
+int ctr__cni_net_parse(const char *text, const char *source, struct ctr__cni_net **ret)
+{
+    const char *src = source ? source : "network configuration";
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(text, src, &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_object))
+        return ctr__err(-EINVAL, "%s: not a JSON object", src);
+    const char *name = str_member(o, "name"), *version = str_member(o, "cniVersion");
+    if (!name)
+        return ctr__err(-EINVAL, "%s: no \"name\" string", src);
+    if (!valid_name(name))
+        return ctr__err(-EINVAL, "%s: invalid network name \"%.64s\"", src, name);
+    if (!version || !*version)
+        return ctr__err(-EINVAL, "%s: no \"cniVersion\" string", src);
+
+    json_object *plugins;
+    if (!json_object_object_get_ex(o, "plugins", &plugins)) {
+        /* A single plugin (.conf): the list is made of it. */
+        _cleanup_json_ json_object *list = json_object_new_object();
+        json_object *arr = json_object_new_array();
+        if (!list || !arr) {
+            if (arr)
+                json_object_put(arr);
+            return -ENOMEM;
+        }
+        json_object_object_add(list, "plugins", arr);
+        if (ctr__json_add_str(list, "cniVersion", version) < 0 || ctr__json_add_str(list, "name", name) < 0 ||
+            json_object_array_add(arr, json_object_get(o)) < 0)
+            return -ENOMEM;
+        json_object_put(o);
+        o = TAKE_PTR(list);
+        plugins = arr;
+    }
+    if (!json_object_is_type(plugins, json_type_array) || json_object_array_length(plugins) == 0)
+        return ctr__err(-EINVAL, "%s: \"plugins\" must be a non-empty array", src);
+    size_t n = json_object_array_length(plugins);
+    for (size_t i = 0; i < n; i++) {
+        json_object *p = json_object_array_get_idx(plugins, i);
+        if (!json_object_is_type(p, json_type_object))
+            return ctr__err(-EINVAL, "%s: plugins[%zu] is not an object", src, i);
+        const char *type = str_member(p, "type");
+        if (isempty(type) || strchr(type, '/') || streq(type, ".") || streq(type, ".."))
+            return ctr__err(-EINVAL, "%s: plugins[%zu] has no valid \"type\"", src, i);
+    }
+
+    struct ctr__cni_net *net = calloc(1, sizeof *net);
+    if (!net)
+        return -ENOMEM;
+    net->name = strdup(name);
+    net->cni_version = strdup(version);
+    net->path = ctr__strdup_null(source);
+    net->n_plugins = n;
+    net->conf = TAKE_PTR(o);
+    if (!net->name || !net->cni_version || (source && !net->path)) {
+        ctr__cni_net_free(net);
+        return -ENOMEM;
+    }
+    *ret = net;
+    return 0;
+}
+
+int ctr__cni_net_load(const char *path, struct ctr__cni_net **ret)
+{
+    _cleanup_free_ char *text = NULL;
+    int r = ctr__read_file_at(AT_FDCWD, path, &text, NULL);
+    if (r < 0)
+        return ctr__err(r, "cannot read %s: %s", path, strerror(-r));
+    return ctr__cni_net_parse(text, path, ret);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && streq(s + n - m, suffix);
+}
+
+bool ctr__cni_is_conf_file(const char *name)
+{
+    return name[0] != '.' && (has_suffix(name, ".conflist") || has_suffix(name, ".conf") || has_suffix(name, ".json"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The configuration file names of dir, sorted. */
+static int conf_files(const char *dir, char ***ret)
+{
+    _cleanup_strv_ char **names = ctr__strv_copy(NULL);
+    if (!names)
+        return -ENOMEM;
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT) {
+            *ret = TAKE_PTR(names);
+            return 0;
+        }
+        return ctr__err(-errno, "cannot read the CNI configuration directory %s: %m", dir);
+    }
+    int r = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!ctr__cni_is_conf_file(de->d_name) || (de->d_type != DT_REG && de->d_type != DT_LNK && de->d_type != DT_UNKNOWN))
+            continue;
+        if ((r = ctr__strv_push(&names, de->d_name)) < 0)
+            break;
+    }
+    closedir(d);
+    if (r < 0)
+        return r;
+    qsort(names, ctr__strv_len((const char *const *)names), sizeof *names, cmp_str);
+    *ret = TAKE_PTR(names);
+    return 0;
+}
+
+void ctr__cni_net_list_free(struct ctr__cni_net **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        ctr__cni_net_free(v[i]);
+    free(v);
+}
+
+int ctr__cni_net_list(const char *dir, struct ctr__cni_net ***ret, size_t *ret_n, char ***ret_skipped)
+{
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    _cleanup_strv_ char **names = NULL, **skipped = ctr__strv_copy(NULL);
+    if (!skipped)
+        return -ENOMEM;
+    int r = conf_files(dir, &names);
+    if (r < 0)
+        return r;
+    size_t cap = ctr__strv_len((const char *const *)names), n = 0;
+    struct ctr__cni_net **v = calloc(cap + 1, sizeof *v);
+    if (!v)
+        return -ENOMEM;
+    for (char **f = names; *f; f++) {
+        _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, *f);
+        struct ctr__cni_net *net = NULL;
+        if (!path) {
+            ctr__cni_net_list_free(v, n);
+            return -ENOMEM;
+        }
+        if (ctr__cni_net_load(path, &net) < 0) {
+            if (ctr__strv_push(&skipped, path) < 0) {
+                ctr__cni_net_list_free(v, n);
+                return -ENOMEM;
+            }
+            continue;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = streq(v[i]->name, net->name);
+        if (dup)
+            ctr__cni_net_free(net);
+        else
+            v[n++] = net;
+    }
+    ctr__err_restore(&saved); /* skipped files are not this call's failure */
+    *ret = v;
+    *ret_n = n;
+    if (ret_skipped)
+        *ret_skipped = TAKE_PTR(skipped);
+    return 0;
+}
+
+int ctr__cni_net_find(const char *dir, const char *name, struct ctr__cni_net **ret)
+{
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    _cleanup_strv_ char **names = NULL;
+    int r = conf_files(dir, &names);
+    if (r < 0)
+        return r;
+    for (char **f = names; *f; f++) {
+        _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, *f);
+        if (!path)
+            return -ENOMEM;
+        struct ctr__cni_net *net = NULL;
+        if (ctr__cni_net_load(path, &net) < 0)
+            continue;
+        if (streq(net->name, name)) {
+            ctr__err_restore(&saved);
+            *ret = net;
+            return 0;
+        }
+        ctr__cni_net_free(net);
+    }
+    return ctr__err(-ENOENT, "network %s not found in %s", name, dir);
+}
+
+/* ---- plugin configuration ---- */
+
+static json_object *plugin_at(const struct ctr__cni_net *net, size_t i)
+{
+    json_object *plugins;
+    json_object_object_get_ex(net->conf, "plugins", &plugins);
+    return json_object_array_get_idx(plugins, i);
+}
+
+static const char *plugin_type(const struct ctr__cni_net *net, size_t i)
+{
+    return str_member(plugin_at(net, i), "type");
+}
+
+int ctr__cni_plugin_conf(const struct ctr__cni_net *net, size_t index, json_object *prev_result,
+                         json_object *runtime_config, json_object **ret)
+{
+    if (!net || index >= net->n_plugins)
+        return ctr__err(-EINVAL, "CNI: invalid plugin index");
+    json_object *p = plugin_at(net, index);
+    _cleanup_json_ json_object *o = json_object_new_object();
+    if (!o)
+        return -ENOMEM;
+    json_object_object_foreach(p, key, val)
+    {
+        if (streq(key, "name") || streq(key, "cniVersion") || streq(key, "prevResult") || streq(key, "runtimeConfig"))
+            continue;
+        if (json_object_object_add(o, key, json_object_get(val)) < 0)
+            return -ENOMEM;
+    }
+    if (ctr__json_add_str(o, "cniVersion", net->cni_version) < 0 || ctr__json_add_str(o, "name", net->name) < 0)
+        return -ENOMEM;
+    if (prev_result && json_object_object_add(o, "prevResult", json_object_get(prev_result)) < 0)
+        return -ENOMEM;
+    json_object *caps;
+    if (runtime_config && json_object_object_get_ex(p, "capabilities", &caps) &&
+        json_object_is_type(caps, json_type_object)) {
+        _cleanup_json_ json_object *rc = json_object_new_object();
+        if (!rc)
+            return -ENOMEM;
+        json_object_object_foreach(caps, cap, on)
+        {
+            json_object *v;
+            if (!json_object_get_boolean(on) || !json_object_object_get_ex(runtime_config, cap, &v))
+                continue;
+            if (json_object_object_add(rc, cap, json_object_get(v)) < 0)
+                return -ENOMEM;
+        }
+        if (json_object_object_length(rc) > 0 && json_object_object_add(o, "runtimeConfig", TAKE_PTR(rc)) < 0)
+            return -ENOMEM;
+    }
+    *ret = TAKE_PTR(o);
+    return 0;
+}
+
+/* ---- running a plugin ---- */
+
+static int find_plugin(const char *path_list, const char *type, char **ret)
+{
+    const char *p = path_list ? path_list : "";
+    while (*p) {
+        size_t n = strcspn(p, ":");
+        if (n > 0) {
+            _cleanup_free_ char *candidate = ctr__asprintf("%.*s/%s", (int)n, p, type);
+            if (!candidate)
+                return -ENOMEM;
+            if (access(candidate, X_OK) == 0) {
+                *ret = TAKE_PTR(candidate);
+                return 0;
+            }
+        }
+        p += n;
+        if (*p == ':')
+            p++;
+    }
+    return ctr__err(-ENOENT, "CNI plugin \"%s\" not found in %s", type, isempty(path_list) ? "(empty path)" : path_list);
+}
+
+/* The plugin's environment: ours without CNI_* (Go takes the first of a
+ * duplicated variable) and without notification sockets, plus the CNI
+ * variables; a PATH with the sbin directories when there is none (plugins
+ * run iptables). */
+static char **plugin_env(const char *command, const struct ctr__cni_args *a)
+{
+    static const char *const drop[] = { "CNI_", "NOTIFY_SOCKET=", "LISTEN_", "_OCI_" };
+    _cleanup_strv_ char **env = ctr__strv_copy(NULL);
+    if (!env)
+        return NULL;
+    bool have_path = false;
+    for (char **e = environ; e && *e; e++) {
+        bool skip = false;
+        for (size_t i = 0; i < ARRAY_SIZE(drop) && !skip; i++)
+            skip = strncmp(*e, drop[i], strlen(drop[i])) == 0;
+        if (skip)
+            continue;
+        if (strncmp(*e, "PATH=", 5) == 0)
+            have_path = true;
+        if (ctr__strv_push(&env, *e) < 0)
+            return NULL;
+    }
+    char *vars[] = {
+        ctr__asprintf("CNI_COMMAND=%s", command),
+        ctr__asprintf("CNI_CONTAINERID=%s", a->container_id ? a->container_id : ""),
+        ctr__asprintf("CNI_NETNS=%s", a->netns ? a->netns : ""),
+        ctr__asprintf("CNI_IFNAME=%s", a->ifname ? a->ifname : ""),
+        ctr__asprintf("CNI_ARGS=%s", a->cni_args ? a->cni_args : "IgnoreUnknown=1"),
+        ctr__asprintf("CNI_PATH=%s", a->plugin_path ? a->plugin_path : ""),
+        have_path ? NULL : strdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+    };
+    bool ok = true;
+    for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+        if (i == ARRAY_SIZE(vars) - 1 && have_path)
+            break;
+        if (!vars[i] || ctr__strv_push(&env, vars[i]) < 0)
+            ok = false;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
+        free(vars[i]);
+    return ok ? TAKE_PTR(env) : NULL;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct outbuf {
+    char *p;
+    size_t len;
+};
+
+static int out_append(struct outbuf *b, const char *data, size_t n)
+{
+    if (b->len + n > MAX_OUTPUT)
+        return -EFBIG;
+    char *p = realloc(b->p, b->len + n + 1);
+    if (!p)
+        return -ENOMEM;
+    memcpy(p + b->len, data, n);
+    b->p = p;
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+/* The plugin's error in one line: "MSG: DETAILS" from its error JSON, else
+ * its stderr, else how it ended. */
+static void plugin_error(const char *out, const char *err, int status, char *buf, size_t size)
+{
+    _cleanup_json_ json_object *o = NULL;
+    if (out && *out) {
+        json_tokener *tok = json_tokener_new();
+        if (tok) {
+            o = json_tokener_parse_ex(tok, out, (int)strlen(out));
+            json_tokener_free(tok);
+        }
+    }
+    const char *msg = o && json_object_is_type(o, json_type_object) ? str_member(o, "msg") : NULL;
+    const char *details = msg ? str_member(o, "details") : NULL;
+    if (msg) {
+        snprintf(buf, size, "%s%s%s", msg, isempty(details) ? "" : ": ", isempty(details) ? "" : details);
+        return;
+    }
+    if (err && *err) {
+        snprintf(buf, size, "%s", err);
+        ctr__strstrip(buf);
+        if (*buf)
+            return;
+    }
+    ctr__spawn_status_string(status, buf, size);
+}
+
+/* Run one plugin.  *ret_out receives its standard output (may be empty). */
+static int run_plugin(const char *net_name, const char *type, const char *command, const struct ctr__cni_args *a,
+                      const char *input, char **ret_out)
+{
+    _cleanup_free_ char *path = NULL;
+    int r = find_plugin(a->plugin_path, type, &path);
+    if (r < 0)
+        return ctr__err_prefix(r, "network %s", net_name);
+    _cleanup_strv_ char **env = plugin_env(command, a);
+    if (!env)
+        return -ENOMEM;
+    int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+    /* stdin is a socket: send(MSG_NOSIGNAL) cannot raise SIGPIPE in the
+     * application when a plugin exits without reading it all. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+        pipe2(err, O_CLOEXEC) < 0) {
+        r = -errno;
+        for (int i = 0; i < 2; i++) {
+            if (in[i] >= 0) close(in[i]);
+            if (out[i] >= 0) close(out[i]);
+            if (err[i] >= 0) close(err[i]);
+        }
+        return ctr__err(r, "pipe: %s", strerror(-r));
+    }
+    char *argv[] = { path, NULL };
+    struct ctr__spawn s = {
+        .path = path,
+        .argv = argv,
+        .envp = env,
+        .fds = { in[0], out[1], err[1] },
+        .n_fds = 3,
+    };
+    pid_t pid;
+    r = ctr__spawn(&s, &pid);
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    if (r < 0) {
+        close(in[1]);
+        close(out[0]);
+        close(err[0]);
+        return ctr__err_prefix(r, "network %s: plugin %s (%s)", net_name, type, command);
+    }
+    /* Feed stdin and drain stdout and stderr together, under a deadline. */
+    struct outbuf ob = { 0 }, eb = { 0 };
+    size_t in_len = strlen(input), in_off = 0;
+    struct pollfd pfd[3] = { { .fd = in[1], .events = POLLOUT }, { .fd = out[0], .events = POLLIN },
+                             { .fd = err[0], .events = POLLIN } };
+    shutdown(in[1], SHUT_RD);
+    if (in_len == 0) {
+        close(in[1]);
+        pfd[0].fd = -1;
+    }
+    int64_t t0 = mono_ms(), deadline = t0 + (a->timeout_ms > 0 ? a->timeout_ms : DEFAULT_TIMEOUT_MS);
+    int io_err = 0;
+    bool timed_out = false;
+    while (pfd[1].fd >= 0 || pfd[2].fd >= 0) {
+        int64_t left = deadline - mono_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        int n = poll(pfd, 3, (int)(left > 1000 ? 1000 : left));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            io_err = -errno;
+            break;
+        }
+        if (pfd[0].fd >= 0 && pfd[0].revents) {
+            ssize_t w = (pfd[0].revents & POLLOUT)
+                            ? send(pfd[0].fd, input + in_off, in_len - in_off, MSG_NOSIGNAL | MSG_DONTWAIT)
+                            : -1;
+            if (w > 0)
+                in_off += (size_t)w;
+            if (w < 0 && errno == EAGAIN)
+                continue;
+            if (w <= 0 || in_off == in_len) { /* done, or the plugin closed its stdin */
+                close(pfd[0].fd);
+                pfd[0].fd = -1;
+            }
+        }
+        for (int i = 1; i < 3; i++) {
+            if (pfd[i].fd < 0 || !pfd[i].revents)
+                continue;
+            char buf[16384];
+            ssize_t k = read(pfd[i].fd, buf, sizeof buf);
+            if (k < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (k <= 0) {
+                close(pfd[i].fd);
+                pfd[i].fd = -1;
+                continue;
+            }
+            int e = out_append(i == 1 ? &ob : &eb, buf, (size_t)k);
+            if (e < 0 && !io_err)
+                io_err = e;
+        }
+        if (io_err)
+            break;
+    }
+    for (int i = 0; i < 3; i++)
+        if (pfd[i].fd >= 0)
+            close(pfd[i].fd);
+    if (timed_out || io_err)
+        kill(pid, SIGKILL);
+    int status = 0;
+    ctr__spawn_wait(pid, &status);
+    _cleanup_free_ char *out_text = ob.p, *err_text = eb.p;
+    if (a->log_rt)
+        ctr__log(a->log_rt, CTR_LOG_DEBUG, "network %s: plugin %s (%s, %s) took %lld ms", net_name, type, command,
+                 a->ifname ? a->ifname : "", (long long)(mono_ms() - t0));
+    if (timed_out)
+        return ctr__err(-ETIMEDOUT, "network %s: plugin %s (%s) did not finish within %d ms", net_name, type, command,
+                        a->timeout_ms > 0 ? a->timeout_ms : DEFAULT_TIMEOUT_MS);
+    if (io_err)
+        return ctr__err(io_err, "network %s: plugin %s (%s): %s", net_name, type, command,
+                        io_err == -EFBIG ? "too much output" : strerror(-io_err));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char msg[1536];
+        plugin_error(out_text, err_text, status, msg, sizeof msg);
+        return ctr__err(-EIO, "network %s: plugin %s (%s): %s", net_name, type, command, msg);
+    }
+    *ret_out = out_text ? TAKE_PTR(out_text) : strdup("");
+    return *ret_out ? 0 : -ENOMEM;
+}
+
+static int invoke(const struct ctr__cni_net *net, size_t i, const char *command, const struct ctr__cni_args *a,
+                  json_object *prev, json_object *rc, char **ret_out)
+{
+    _cleanup_json_ json_object *conf = NULL;
+    int r = ctr__cni_plugin_conf(net, i, prev, rc, &conf);
+    if (r < 0)
+        return r;
+    const char *input = json_object_to_json_string_ext(conf, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!input)
+        return -ENOMEM;
+    return run_plugin(net->name, plugin_type(net, i), command, a, input, ret_out);
+}
+
+/* ---- the result cache ---- */
+
+char *ctr__cni_cache_path(const char *dir, const char *network, const char *container_id, const char *ifname)
+{
+    return ctr__asprintf("%s/%s-%s-%s", dir, network, container_id, ifname);
+}
+
+static int cache_write(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *result)
+{
+    if (!a->cache_dir)
+        return 0;
+    int r = ctr__mkdir_p(a->cache_dir, 0700);
+    if (r < 0)
+        return ctr__err(r, "cannot create %s: %s", a->cache_dir, strerror(-r));
+    _cleanup_json_ json_object *o = json_object_new_object();
+    if (!o || ctr__json_add_str(o, "kind", "libctr/cni-cached-result") < 0 ||
+        ctr__json_add_str(o, "containerId", a->container_id) < 0 || ctr__json_add_str(o, "networkName", net->name) < 0 ||
+        ctr__json_add_str(o, "ifName", a->ifname) < 0 || ctr__json_add_str(o, "netns", a->netns) < 0 ||
+        json_object_object_add(o, "config", json_object_get(net->conf)) < 0 ||
+        (a->runtime_config && json_object_object_add(o, "runtimeConfig", json_object_get(a->runtime_config)) < 0) ||
+        json_object_object_add(o, "result", json_object_get(result)) < 0)
+        return -ENOMEM;
+    _cleanup_free_ char *text = NULL, *name = ctr__cni_cache_path(".", net->name, a->container_id, a->ifname);
+    if (!name || ctr__json_to_string(o, &text) < 0)
+        return -ENOMEM;
+    _cleanup_close_ int dfd = open(a->cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "cannot open %s: %m", a->cache_dir);
+    /* Not durable, like libcni's: a crash right after ADD loses at most the
+     * cache entry, and DEL then falls back to the configuration on disk. */
+    r = ctr__write_file_at(dfd, name + 2, text, strlen(text), 0600, false);
+    if (r < 0)
+        return ctr__err(r, "cannot write the CNI result cache in %s: %s", a->cache_dir, strerror(-r));
+    return 0;
+}
+
+struct cached {
+    struct ctr__cni_net *net;
+    json_object *rc, *result;
+    char *path;
+};
+
+static void cached_done(struct cached *c)
+{
+    ctr__cni_net_free(c->net);
+    if (c->rc)
+        json_object_put(c->rc);
+    if (c->result)
+        json_object_put(c->result);
+    free(c->path);
+}
+
+/* 0 and *c filled, -ENOENT when there is no (usable) cache entry. */
+static int cache_read(const char *name, const struct ctr__cni_args *a, struct cached *c)
+{
+    if (!a->cache_dir)
+        return -ENOENT;
+    c->path = ctr__cni_cache_path(a->cache_dir, name, a->container_id, a->ifname);
+    if (!c->path)
+        return -ENOMEM;
+    _cleanup_free_ char *text = NULL;
+    if (ctr__read_file_at(AT_FDCWD, c->path, &text, NULL) < 0)
+        return -ENOENT;
+    _cleanup_json_ json_object *o = NULL;
+    json_object *conf, *v;
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    if (ctr__json_parse(text, c->path, &o) < 0 || !json_object_is_type(o, json_type_object) ||
+        !json_object_object_get_ex(o, "config", &conf)) {
+        ctr__err_restore(&saved);
+        return -ENOENT;
+    }
+    const char *conf_text = json_object_to_json_string_ext(conf, JSON_C_TO_STRING_PLAIN);
+    if (!conf_text || ctr__cni_net_parse(conf_text, NULL, &c->net) < 0) {
+        ctr__err_restore(&saved);
+        return -ENOENT;
+    }
+    if (json_object_object_get_ex(o, "runtimeConfig", &v) && json_object_is_type(v, json_type_object))
+        c->rc = json_object_get(v);
+    if (json_object_object_get_ex(o, "result", &v) && json_object_is_type(v, json_type_object))
+        c->result = json_object_get(v);
+    return 0;
+}
+
+/* ---- ADD and DEL ---- */
+
+static int del_list(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *prev, json_object *rc)
+{
+    /* prevResult on DEL since 0.4.0 (what libcni does). */
+    if (ctr__cni_version_cmp(net->cni_version, "0.4.0") < 0)
+        prev = NULL;
+    int first = 0;
+    char msg[2048] = "";
+    for (size_t i = net->n_plugins; i-- > 0;) {
+        _cleanup_free_ char *out = NULL;
+        int r = invoke(net, i, "DEL", a, prev, rc, &out);
+        if (r < 0 && first == 0) {
+            first = r;
+            snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+        }
+    }
+    if (first < 0)
+        return ctr__err(first, "%s", msg);
+    return 0;
+}
+
+int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object **ret_result)
+{
+    if (!net || !a || !a->container_id || !a->ifname || !ret_result)
+        return ctr__err(-EINVAL, "CNI ADD: invalid argument");
+    _cleanup_json_ json_object *prev = NULL;
+    for (size_t i = 0; i < net->n_plugins; i++) {
+        _cleanup_free_ char *out = NULL;
+        int r = invoke(net, i, "ADD", a, prev, a->runtime_config, &out);
+        json_object *res = NULL;
+        if (r == 0 && *out) {
+            r = ctr__json_parse(out, "CNI result", &res);
+            if (r == 0 && !json_object_is_type(res, json_type_object)) {
+                json_object_put(res);
+                res = NULL;
+                r = ctr__err(-EIO, "network %s: plugin %s (ADD) printed a result that is not an object", net->name,
+                             plugin_type(net, i));
+            } else if (r < 0) {
+                r = ctr__err_prefix(-EIO, "network %s: plugin %s (ADD)", net->name, plugin_type(net, i));
+            }
+        }
+        if (r < 0) {
+            /* Undo what the earlier plugins (and this one, partly) did. */
+            int code = r;
+            char msg[2048];
+            snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+            del_list(net, a, prev, a->runtime_config);
+            return ctr__err(code, "%s", msg);
+        }
+        if (res) { /* a plugin printing nothing passes the previous result on */
+            if (prev)
+                json_object_put(prev);
+            prev = res;
+        }
+    }
+    if (!prev)
+        return ctr__err(-EIO, "network %s: no plugin printed a result", net->name);
+    int r = cache_write(net, a, prev);
+    if (r < 0) {
+        int code = r;
+        char msg[2048];
+        snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+        del_list(net, a, prev, a->runtime_config);
+        return ctr__err(code, "%s", msg);
+    }
+    *ret_result = TAKE_PTR(prev);
+    return 0;
+}
+
+int ctr__cni_del(const struct ctr__cni_net *net, const char *name, const struct ctr__cni_args *a, json_object *prev_result)
+{
+    if (!a || !a->container_id || !a->ifname || (!net && !name))
+        return ctr__err(-EINVAL, "CNI DEL: invalid argument");
+    struct cached c = { 0 };
+    int r = cache_read(net ? net->name : name, a, &c);
+    if (r == -ENOMEM) {
+        cached_done(&c);
+        return r;
+    }
+    if (r == 0) {
+        struct ctr__cni_args a2 = *a;
+        a2.runtime_config = c.rc;
+        r = del_list(c.net, &a2, c.result ? c.result : prev_result, c.rc);
+        if (r == 0 && unlink(c.path) < 0 && errno != ENOENT)
+            r = ctr__err(-errno, "cannot remove %s: %m", c.path);
+    } else if (!net) {
+        r = ctr__err(-ENOENT, "network %s: no cached result and no configuration to tear it down with", name);
+    } else {
+        r = del_list(net, a, prev_result, a->runtime_config);
+    }
+    cached_done(&c);
+    return r;
+}

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Parsing image metadata: OCI indexes (nested, per platform), manifests,
+ * image configs, docker-archive manifests; and config changes
+ * (Dockerfile-style instructions such as `podman import --change`). */
+#include <sys/utsname.h>
+
+#include "error.h"
+#include "json-util.h"
+#include "storage/store.h"
+
+#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+
+const char *ctr__go_arch(const char **ret_variant)
+{
+    static const struct {
+        const char *machine, *arch, *variant;
+    } map[] = {
+        { "x86_64", "amd64", NULL },  { "aarch64", "arm64", NULL }, { "armv7l", "arm", "v7" },
+        { "armv6l", "arm", "v6" },    { "i686", "386", NULL },      { "i386", "386", NULL },
+        { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL }, { "riscv64", "riscv64", NULL },
+        { "mips64", "mips64", NULL },
+    };
+    struct utsname u;
+    if (ret_variant)
+        *ret_variant = NULL;
+    if (uname(&u) < 0)
+        return "amd64";
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+        if (streq(u.machine, map[i].machine)) {
+            if (ret_variant)
+                *ret_variant = map[i].variant;
+            return map[i].arch;
+        }
+    return "amd64";
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+    json_object *v;
+    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+static bool is_index_type(const char *mt)
+{
+    return mt && (streq(mt, MT_OCI_INDEX) || streq(mt, MT_DOCKER_LIST));
+}
+
+static bool is_manifest_type(const char *mt)
+{
+    return !mt || streq(mt, MT_OCI_MANIFEST) || streq(mt, MT_DOCKER_MANIFEST);
+}
+
+/* Does a descriptor's platform fit this machine?  No platform fits. */
+static int platform_score(json_object *desc)
+{
+    json_object *p;
+    if (!json_object_object_get_ex(desc, "platform", &p) || !json_object_is_type(p, json_type_object))
+        return 1;
+    const char *variant;
+    const char *arch = ctr__go_arch(&variant);
+    const char *os = jstr(p, "os"), *a = jstr(p, "architecture"), *v = jstr(p, "variant");
+    if ((os && !streq(os, "linux")) || (a && !streq(a, arch)))
+        return 0;
+    if (variant && v && !streq(v, variant))
+        return 0;
+    return 2;
+}
+
+#define MAX_INDEX_DEPTH 8
+
+static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blob, void *userdata, int depth,
+                const char *ref_name, struct ctr__manifest_pick *ret)
+{
+    if (depth > MAX_INDEX_DEPTH)
+        return ctr__err(-EINVAL, "image index nests deeper than %d levels", MAX_INDEX_DEPTH);
+    json_object *manifests;
+    if (!json_object_is_type(index, json_type_object) || !json_object_object_get_ex(index, "manifests", &manifests) ||
+        !json_object_is_type(manifests, json_type_array))
+        return ctr__err(-EINVAL, "image index: no \"manifests\" array");
+    size_t n = json_object_array_length(manifests);
+    json_object *best = NULL;
+    int best_score = 0;
+    size_t candidates = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *d = json_object_array_get_idx(manifests, i);
+        if (!json_object_is_type(d, json_type_object))
+            return ctr__err(-EINVAL, "image index: manifests[%zu] is not an object", i);
+        const char *name = NULL;
+        json_object *ann;
+        if (json_object_object_get_ex(d, "annotations", &ann))
+            name = jstr(ann, "org.opencontainers.image.ref.name");
+        if (tag && depth == 0 && (!name || !streq(name, tag)))
+            continue;
+        candidates++;
+        int score = platform_score(d);
+        if (score > best_score) {
+            best = d;
+            best_score = score;
+        }
+    }
+    if (!best) {
+        if (tag && depth == 0)
+            return ctr__err(-ENOENT, "no image tagged \"%s\" in the layout", tag);
+        if (candidates == 0)
+            return ctr__err(-ENOENT, "the image index lists no manifest");
+        const char *variant;
+        return ctr__err(-EOPNOTSUPP, "no manifest for linux/%s in the image index", ctr__go_arch(&variant));
+    }
+    if (!tag && depth == 0 && candidates > 1) {
+        /* Several images in one layout: they must differ by platform only. */
+        size_t fitting = 0;
+        for (size_t i = 0; i < n; i++) {
+            json_object *d = json_object_array_get_idx(manifests, i), *ann;
+            if (platform_score(d) == best_score && json_object_object_get_ex(d, "annotations", &ann) &&
+                jstr(ann, "org.opencontainers.image.ref.name"))
+                fitting++;
+        }
+        if (fitting > 1)
+            return ctr__err(-EINVAL, "the layout holds %zu images: name one with oci:DIR:TAG", fitting);
+    }
+    const char *digest = jstr(best, "digest"), *mt = jstr(best, "mediaType");
+    char hex[65];
+    int r = ctr__digest_parse(digest, hex);
+    if (r < 0)
+        return ctr__err_prefix(r, "image index");
+    json_object *ann;
+    const char *name = ref_name;
+    if (json_object_object_get_ex(best, "annotations", &ann) && jstr(ann, "org.opencontainers.image.ref.name"))
+        name = jstr(ann, "org.opencontainers.image.ref.name");
+    if (is_index_type(mt)) {
+        _cleanup_free_ char *json = NULL;
+        size_t size;
+        if ((r = get_blob(userdata, hex, &json, &size)) < 0)
+            return r;
+        _cleanup_json_ json_object *sub = NULL;
+        if ((r = ctr__json_parse(json, "nested image index", &sub)) < 0)
+            return r;
+        return pick(sub, NULL, get_blob, userdata, depth + 1, name, ret);
+    }
+    if (!is_manifest_type(mt))
+        return ctr__err(-EOPNOTSUPP, "unsupported manifest media type \"%s\"", mt);
+    memcpy(ret->digest, hex, 65);
+    ret->media_type = ctr__strdup_null(mt ? mt : MT_OCI_MANIFEST);
+    ret->ref_name = ctr__strdup_null(name);
+    if (!ret->media_type || (name && !ret->ref_name)) {
+        free(ret->media_type);
+        free(ret->ref_name);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+int ctr__oci_index_pick(const char *index_json, const char *tag, ctr__blob_reader_fn get_blob, void *userdata,
+                        struct ctr__manifest_pick *ret)
+{
+    _cleanup_json_ json_object *idx = NULL;
+    int r = ctr__json_parse(index_json, "index.json", &idx);
+    if (r < 0)
+        return r;
+    return pick(idx, tag, get_blob, userdata, 0, NULL, ret);
+}
+
+static int parse_descriptor(json_object *d, const char *what, char hex[65], char **ret_mt, int64_t *ret_size)
+{
+    if (!json_object_is_type(d, json_type_object))
+        return ctr__err(-EINVAL, "manifest: %s is not an object", what);
+    int r = ctr__digest_parse(jstr(d, "digest"), hex);
+    if (r < 0)
+        return ctr__err_prefix(r, "manifest: %s", what);
+    json_object *sz;
+    int64_t size = -1;
+    if (json_object_object_get_ex(d, "size", &sz)) {
+        if (!json_object_is_type(sz, json_type_int) || json_object_get_int64(sz) < 0)
+            return ctr__err(-EINVAL, "manifest: %s has a bad size", what);
+        size = json_object_get_int64(sz);
+    }
+    if (ret_size)
+        *ret_size = size;
+    if (ret_mt) {
+        const char *mt = jstr(d, "mediaType");
+        *ret_mt = ctr__strdup_null(mt);
+        if (mt && !*ret_mt)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+void ctr__manifest_clear(struct ctr__manifest *m)
+{
+    for (size_t i = 0; i < m->n_layers; i++)
+        free(m->layers[i].media_type);
+    free(m->layers);
+    memset(m, 0, sizeof *m);
+}
+
+int ctr__manifest_parse(const char *json, struct ctr__manifest *ret)
+{
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(json, "manifest", &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_object))
+        return ctr__err(-EINVAL, "manifest: not a JSON object");
+    json_object *v;
+    if (json_object_object_get_ex(o, "schemaVersion", &v) &&
+        (!json_object_is_type(v, json_type_int) || json_object_get_int(v) != 2))
+        return ctr__err(-EOPNOTSUPP, "manifest: schema version is not 2");
+    const char *mt = jstr(o, "mediaType");
+    if (is_index_type(mt))
+        return ctr__err(-EINVAL, "manifest: an image index where a manifest was expected");
+    json_object *config, *layers;
+    if (!json_object_object_get_ex(o, "config", &config))
+        return ctr__err(-EINVAL, "manifest: no \"config\"");
+    struct ctr__manifest m = { 0 };
+    if ((r = parse_descriptor(config, "config", m.config, NULL, &m.config_size)) < 0)
+        return r;
+    if (!json_object_object_get_ex(o, "layers", &layers) || !json_object_is_type(layers, json_type_array))
+        return ctr__err(-EINVAL, "manifest: no \"layers\" array");
+    size_t n = json_object_array_length(layers);
+    if (n > 1000)
+        return ctr__err(-EINVAL, "manifest: %zu layers is too many", n);
+    m.layers = calloc(n + 1, sizeof *m.layers);
+    if (!m.layers)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "layers[%zu]", i);
+        struct ctr__manifest_layer *l = &m.layers[i];
+        r = parse_descriptor(json_object_array_get_idx(layers, i), what, l->digest, &l->media_type, &l->size);
+        m.n_layers = i + 1;
+        if (r < 0) {
+            ctr__manifest_clear(&m);
+            return r;
+        }
+        const char *lmt = l->media_type;
+        if (lmt && !strstr(lmt, "tar") && !strstr(lmt, "layer")) {
+            r = ctr__err(-EOPNOTSUPP, "manifest: layers[%zu]: unsupported media type \"%s\"", i, lmt);
+            ctr__manifest_clear(&m);
+            return r;
+        }
+    }
+    *ret = m;
+    return 0;
+}
+
+int ctr__image_config_parse(const char *json, json_object **ret_cfg, char ***ret_diff_ids)
+{
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(json, "image config", &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_object))
+        return ctr__err(-EINVAL, "image config: not a JSON object");
+    json_object *rootfs, *ids, *c;
+    if (json_object_object_get_ex(o, "config", &c) && !json_object_is_type(c, json_type_object) &&
+        !json_object_is_type(c, json_type_null))
+        return ctr__err(-EINVAL, "image config: \"config\" is not an object");
+    _cleanup_strv_ char **diff_ids = ctr__strv_copy(NULL);
+    if (!diff_ids)
+        return -ENOMEM;
+    if (json_object_object_get_ex(o, "rootfs", &rootfs)) {
+        if (!json_object_is_type(rootfs, json_type_object))
+            return ctr__err(-EINVAL, "image config: \"rootfs\" is not an object");
+        if (json_object_object_get_ex(rootfs, "diff_ids", &ids)) {
+            if (!json_object_is_type(ids, json_type_array))
+                return ctr__err(-EINVAL, "image config: rootfs.diff_ids is not an array");
+            size_t n = json_object_array_length(ids);
+            for (size_t i = 0; i < n; i++) {
+                json_object *d = json_object_array_get_idx(ids, i);
+                char hex[65];
+                if (!json_object_is_type(d, json_type_string))
+                    return ctr__err(-EINVAL, "image config: rootfs.diff_ids[%zu] is not a string", i);
+                if ((r = ctr__digest_parse(json_object_get_string(d), hex)) < 0)
+                    return ctr__err_prefix(r, "image config: rootfs.diff_ids[%zu]", i);
+                if ((r = ctr__strv_push(&diff_ids, hex)) < 0)
+                    return r;
+            }
+        }
+    }
+    if (ret_diff_ids)
+        *ret_diff_ids = TAKE_PTR(diff_ids);
+    if (ret_cfg)
+        *ret_cfg = TAKE_PTR(o);
+    return 0;
+}
+
+void ctr__docker_manifest_clear(struct ctr__docker_manifest *m)
+{
+    free(m->config);
+    ctr__strv_free(m->repo_tags);
+    ctr__strv_free(m->layers);
+    memset(m, 0, sizeof *m);
+}
+
+int ctr__docker_manifest_parse(const char *json, struct ctr__docker_manifest *ret)
+{
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(json, "manifest.json", &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_array) || json_object_array_length(o) == 0)
+        return ctr__err(-EINVAL, "manifest.json: not a non-empty array");
+    if (json_object_array_length(o) > 1)
+        return ctr__err(-EINVAL, "manifest.json lists %zu images: only one per archive is supported",
+                        json_object_array_length(o));
+    json_object *e = json_object_array_get_idx(o, 0);
+    if (!json_object_is_type(e, json_type_object))
+        return ctr__err(-EINVAL, "manifest.json: entry is not an object");
+    struct ctr__docker_manifest m = { 0 };
+    m.repo_tags = ctr__strv_copy(NULL);
+    m.layers = ctr__strv_copy(NULL);
+    if (!m.repo_tags || !m.layers) {
+        ctr__docker_manifest_clear(&m);
+        return -ENOMEM;
+    }
+    json_object *rt;
+    if ((r = ctr__json_get_str(e, "Config", &m.config)) < 0 || (r = ctr__json_get_strv(e, "Layers", &m.layers)) < 0 ||
+        (json_object_object_get_ex(e, "RepoTags", &rt) && !json_object_is_type(rt, json_type_null) &&
+         (r = ctr__json_get_strv(e, "RepoTags", &m.repo_tags)) < 0)) {
+        ctr__docker_manifest_clear(&m);
+        return ctr__err_keep(-EINVAL, "manifest.json: malformed entry");
+    }
+    if (!m.config) {
+        ctr__docker_manifest_clear(&m);
+        return ctr__err(-EINVAL, "manifest.json: no \"Config\"");
+    }
+    *ret = m;
+    return 0;
+}
+
+int ctr__layer_rec_make(const char *id, const char *parent, const char *diff_id, const struct ctr__layer_result *lr,
+                        const char *media_type, int64_t blob_size, struct ctr__layer_rec *ret)
+{
+    struct ctr__layer_rec l = { 0 };
+    l.id = strdup(id);
+    l.parent = ctr__strdup_null(parent);
+    l.diff_id = strdup(diff_id);
+    l.blob = strdup(lr->digest);
+    l.blob_diff_id = strdup(lr->diff_id);
+    l.media_type = strdup(media_type);
+    l.blob_size = blob_size;
+    l.size = (int64_t)lr->size;
+    l.created = ctr__now_ns();
+    if (!l.id || (parent && !l.parent) || !l.diff_id || !l.blob || !l.blob_diff_id || !l.media_type) {
+        free(l.id);
+        free(l.parent);
+        free(l.diff_id);
+        free(l.blob);
+        free(l.blob_diff_id);
+        free(l.media_type);
+        return -ENOMEM;
+    }
+    *ret = l;
+    return 0;
+}
+
+/* ---- names ---- */
+
+int ctr__image_name_normalize(const char *name, char **ret)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0 || len > 255)
+        return ctr__err(-EINVAL, "invalid image name \"%.100s\"", name ? name : "");
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-/:@", *p)))
+            return ctr__err(-EINVAL, "invalid image name \"%.100s\": character '%c'", name, *p);
+    if (name[0] == '/' || name[len - 1] == '/' || strstr(name, "//") || name[0] == ':' || name[0] == '-' ||
+        name[0] == '.')
+        return ctr__err(-EINVAL, "invalid image name \"%.100s\"", name);
+    const char *at = strchr(name, '@');
+    const char *last = strrchr(name, '/');
+    last = last ? last + 1 : name;
+    const char *colon = strchr(last, ':');
+    const char *repo_end = at ? at : colon ? colon : name + len;
+    for (const char *p = name; p < repo_end; p++) {
+        /* The domain may have upper case and a port; the path may not. */
+        const char *slash = strchr(name, '/');
+        bool in_domain = slash && p < slash && (memchr(name, '.', (size_t)(slash - name)) ||
+                                                memchr(name, ':', (size_t)(slash - name)));
+        if (!in_domain && *p >= 'A' && *p <= 'Z')
+            return ctr__err(-EINVAL, "invalid image name \"%.100s\": repository names are lower case", name);
+    }
+    if (colon && !at && (colon[1] == '\0' || strlen(colon + 1) > 128))
+        return ctr__err(-EINVAL, "invalid image name \"%.100s\": bad tag", name);
+    const char *slash = strchr(name, '/');
+    bool has_domain = slash && (memchr(name, '.', (size_t)(slash - name)) || memchr(name, ':', (size_t)(slash - name)) ||
+                                (slash - name == 9 && strncmp(name, "localhost", 9) == 0));
+    char *out = ctr__asprintf("%s%s%s", has_domain ? "" : "localhost/", name, (colon || at) ? "" : ":latest");
+    if (!out)
+        return -ENOMEM;
+    *ret = out;
+    return 0;
+}
+
+/* ---- config changes ---- */
+
+/* JSON array form `["a", "b"]`, or the shell form wrapped in /bin/sh -c. */
+static json_object *command_value(const char *v)
+{
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (*v == '[') {
+        json_object *a = json_tokener_parse(v);
+        if (a && json_object_is_type(a, json_type_array)) {
+            size_t n = json_object_array_length(a);
+            bool ok = true;
+            for (size_t i = 0; i < n; i++)
+                ok = ok && json_object_is_type(json_object_array_get_idx(a, i), json_type_string);
+            if (ok)
+                return a;
+        }
+        if (a)
+            json_object_put(a);
+    }
+    json_object *a = json_object_new_array();
+    if (!a)
+        return NULL;
+    json_object_array_add(a, json_object_new_string("/bin/sh"));
+    json_object_array_add(a, json_object_new_string("-c"));
+    json_object_array_add(a, json_object_new_string(v));
+    return a;
+}
+
+static json_object *child_obj(json_object *o, const char *key)
+{
+    json_object *c;
+    if (json_object_object_get_ex(o, key, &c) && json_object_is_type(c, json_type_object))
+        return c;
+    c = json_object_new_object();
+    if (!c || json_object_object_add(o, key, c) < 0)
+        return NULL;
+    return c;
+}
+
+/* KEY=VALUE or KEY VALUE into key/value (malloc'ed). */
+static int split_kv(const char *v, char **key, char **value)
+{
+    size_t k = strcspn(v, "= \t");
+    if (k == 0)
+        return -EINVAL;
+    const char *rest = v + k;
+    if (*rest == '=')
+        rest++;
+    else
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+    *key = strndup(v, k);
+    *value = strdup(rest);
+    if (!*key || !*value) {
+        free(*key);
+        free(*value);
+        return -ENOMEM;
+    }
+    /* Strip one level of double quotes from the value. */
+    size_t n = strlen(*value);
+    if (n >= 2 && (*value)[0] == '"' && (*value)[n - 1] == '"') {
+        memmove(*value, *value + 1, n - 2);
+        (*value)[n - 2] = '\0';
+    }
+    return 0;
+}
+
+static int set_env(json_object *cfg, const char *key, const char *value)
+{
+    json_object *env;
+    if (!json_object_object_get_ex(cfg, "Env", &env) || !json_object_is_type(env, json_type_array)) {
+        env = json_object_new_array();
+        if (!env || json_object_object_add(cfg, "Env", env) < 0)
+            return -ENOMEM;
+    }
+    char *kv = ctr__asprintf("%s=%s", key, value);
+    if (!kv)
+        return -ENOMEM;
+    size_t kl = strlen(key), n = json_object_array_length(env);
+    for (size_t i = 0; i < n; i++) {
+        const char *e = json_object_get_string(json_object_array_get_idx(env, i));
+        if (e && strncmp(e, key, kl) == 0 && e[kl] == '=') {
+            json_object_array_put_idx(env, i, json_object_new_string(kv));
+            free(kv);
+            return 0;
+        }
+    }
+    json_object_array_add(env, json_object_new_string(kv));
+    free(kv);
+    return 0;
+}
+
+int ctr__config_apply_changes(json_object *cfg, const char *const *changes)
+{
+    for (; changes && *changes; changes++) {
+        const char *c = *changes;
+        while (*c == ' ')
+            c++;
+        size_t k = strcspn(c, " \t=");
+        char verb[16];
+        if (k == 0 || k >= sizeof verb)
+            return ctr__err(-EINVAL, "invalid change \"%.100s\"", *changes);
+        for (size_t i = 0; i < k; i++)
+            verb[i] = (char)((c[i] >= 'a' && c[i] <= 'z') ? c[i] - 32 : c[i]);
+        verb[k] = '\0';
+        const char *v = c + k;
+        while (*v == ' ' || *v == '\t' || *v == '=')
+            v++;
+        if (!*v)
+            return ctr__err(-EINVAL, "change \"%.100s\" has no value", *changes);
+        int r = 0;
+        if (streq(verb, "CMD") || streq(verb, "ENTRYPOINT")) {
+            json_object *a = command_value(v);
+            if (!a)
+                return -ENOMEM;
+            json_object_object_add(cfg, streq(verb, "CMD") ? "Cmd" : "Entrypoint", a);
+        } else if (streq(verb, "ENV") || streq(verb, "LABEL")) {
+            _cleanup_free_ char *key = NULL, *value = NULL;
+            if (split_kv(v, &key, &value) < 0)
+                return ctr__err(-EINVAL, "change \"%.100s\": expected KEY=VALUE", *changes);
+            if (streq(verb, "ENV")) {
+                r = set_env(cfg, key, value);
+            } else {
+                json_object *labels = child_obj(cfg, "Labels");
+                if (!labels)
+                    return -ENOMEM;
+                json_object_object_add(labels, key, json_object_new_string(value));
+            }
+        } else if (streq(verb, "WORKDIR")) {
+            if (v[0] != '/')
+                return ctr__err(-EINVAL, "change \"%.100s\": the working directory must be absolute", *changes);
+            json_object_object_add(cfg, "WorkingDir", json_object_new_string(v));
+        } else if (streq(verb, "USER")) {
+            json_object_object_add(cfg, "User", json_object_new_string(v));
+        } else if (streq(verb, "STOPSIGNAL")) {
+            json_object_object_add(cfg, "StopSignal", json_object_new_string(v));
+        } else if (streq(verb, "EXPOSE") || streq(verb, "VOLUME")) {
+            json_object *set = child_obj(cfg, streq(verb, "EXPOSE") ? "ExposedPorts" : "Volumes");
+            if (!set)
+                return -ENOMEM;
+            json_object *arr = v[0] == '[' ? json_tokener_parse(v) : NULL;
+            if (arr && json_object_is_type(arr, json_type_array)) {
+                for (size_t i = 0; i < json_object_array_length(arr); i++) {
+                    const char *item = json_object_get_string(json_object_array_get_idx(arr, i));
+                    if (item)
+                        json_object_object_add(set, item, json_object_new_object());
+                }
+            } else {
+                _cleanup_free_ char *copy = strdup(v);
+                if (!copy) {
+                    json_object_put(arr);
+                    return -ENOMEM;
+                }
+                char *save = NULL;
+                for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+                    if (streq(verb, "EXPOSE") && !strchr(t, '/')) {
+                        char port[64];
+                        snprintf(port, sizeof port, "%.50s/tcp", t);
+                        json_object_object_add(set, port, json_object_new_object());
+                    } else {
+                        if (streq(verb, "VOLUME") && t[0] != '/') {
+                            json_object_put(arr);
+                            return ctr__err(-EINVAL, "change \"%.100s\": volumes must be absolute", *changes);
+                        }
+                        json_object_object_add(set, t, json_object_new_object());
+                    }
+                }
+            }
+            if (arr)
+                json_object_put(arr);
+        } else {
+            return ctr__err(-EINVAL, "unsupported change \"%.100s\" (CMD, ENTRYPOINT, ENV, LABEL, WORKDIR, USER, "
+                                     "EXPOSE, VOLUME, STOPSIGNAL)", *changes);
+        }
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}

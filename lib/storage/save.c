@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Save: an image back to an OCI layout (directory or archive) or a docker
+ * archive.  Stored blobs are copied as they are; when a layer was rebuilt
+ * (taken from podman's store) its config is rewritten with the rebuilt
+ * layers' diff IDs so the output is consistent. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "json-util.h"
+#include "storage/store.h"
+
+#define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define REF_NAME "org.opencontainers.image.ref.name"
+
+struct save_layer {
+    char blob[65];
+    char diff_id[65];   /* of the stored blob */
+    char *media_type;
+    int64_t size;
+};
+
+struct save_image {
+    char *config;
+    size_t config_size;
+    char config_hex[65];
+    char *manifest;
+    size_t manifest_size;
+    char manifest_hex[65];
+    struct save_layer *layers;
+    size_t n;
+    char **names;
+};
+
+static void save_image_clear(struct save_image *si)
+{
+    free(si->config);
+    free(si->manifest);
+    for (size_t i = 0; i < si->n; i++)
+        free(si->layers[i].media_type);
+    free(si->layers);
+    ctr__strv_free(si->names);
+}
+
+static bool compressed(const char *mt)
+{
+    return mt && (strstr(mt, "gzip") || strstr(mt, "zstd"));
+}
+
+/* Read what to write: config, manifest, layers, under the lock. */
+static int gather(struct ctr__store *s, const char *id, struct save_image *si)
+{
+    int r = ctr__store_lock(s);
+    if (r < 0)
+        return r;
+    struct ctr__image_rec *rec = ctr__store_image(s, id);
+    struct ctr__layer_rec **recs = NULL;
+    bool consistent = true;
+    if (!rec) {
+        r = ctr__err(-ENOENT, "image %.12s has been removed", id);
+        goto out;
+    }
+    si->n = ctr__strv_len((const char *const *)rec->layers);
+    si->layers = calloc(si->n + 1, sizeof *si->layers);
+    si->names = ctr__strv_copy((const char *const *)rec->names);
+    if (!si->layers || !si->names) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (!(recs = calloc(si->n + 1, sizeof *recs))) {
+        r = -ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < si->n; i++) {
+        struct ctr__layer_rec *l = ctr__store_layer(s, rec->layers[i]);
+        if (!l || !l->blob) {
+            r = ctr__err(-ENOENT, "layer %.12s of image %.12s is missing", rec->layers[i], id);
+            goto out;
+        }
+        recs[i] = l;
+        memcpy(si->layers[i].blob, l->blob, 65);
+        memcpy(si->layers[i].diff_id, l->blob_diff_id ? l->blob_diff_id : l->diff_id, 65);
+        si->layers[i].size = l->blob_size;
+        if (!(si->layers[i].media_type = strdup(l->media_type ? l->media_type
+                                                              : "application/vnd.oci.image.layer.v1.tar"))) {
+            r = -ENOMEM;
+            goto out;
+        }
+        if (l->blob_diff_id && !streq(l->blob_diff_id, l->diff_id))
+            consistent = false;
+    }
+    if ((r = ctr__store_blob_read(s, id, &si->config, &si->config_size)) < 0)
+        goto out;
+    if (consistent && rec->manifest && ctr__store_blob_read(s, rec->manifest, &si->manifest, &si->manifest_size) == 0) {
+        memcpy(si->config_hex, id, 65);
+        memcpy(si->manifest_hex, rec->manifest, 65);
+        goto out;
+    }
+    ctr__err_clear();
+    if (!consistent) {
+        /* Rewrite rootfs.diff_ids to the stored blobs' digests. */
+        _cleanup_json_ json_object *cfg = NULL;
+        if ((r = ctr__image_config_parse(si->config, &cfg, NULL)) < 0)
+            goto out;
+        json_object *rootfs = json_object_new_object(), *ids = json_object_new_array();
+        if (!rootfs || !ids) {
+            json_object_put(rootfs);
+            json_object_put(ids);
+            r = -ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < si->n; i++) {
+            char d[80];
+            snprintf(d, sizeof d, "sha256:%s", si->layers[i].diff_id);
+            json_object_array_add(ids, json_object_new_string(d));
+        }
+        json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+        json_object_object_add(rootfs, "diff_ids", ids);
+        json_object_object_add(cfg, "rootfs", rootfs);
+        free(si->config);
+        si->config = NULL;
+        if ((r = ctr__json_to_string(cfg, &si->config)) < 0)
+            goto out;
+        si->config_size = strlen(si->config);
+    }
+    if ((r = ctr__sha256_buf(si->config, si->config_size, si->config_hex)) < 0)
+        goto out;
+    if ((r = ctr__manifest_build(si->config_hex, si->config_size, recs, si->n, &si->manifest)) < 0)
+        goto out;
+    si->manifest_size = strlen(si->manifest);
+    r = ctr__sha256_buf(si->manifest, si->manifest_size, si->manifest_hex);
+out:
+    free(recs);
+    ctr__store_unlock(s);
+    return r;
+}
+
+static int copy_range(int in, off_t off, uint64_t size, int out, struct ctr__progress *prog)
+{
+    char *buf = malloc(1 << 20);
+    if (!buf)
+        return -ENOMEM;
+    int r = 0;
+    while (size > 0 && r == 0) {
+        ssize_t n = pread(in, buf, size < (1 << 20) ? (size_t)size : (1 << 20), off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            r = n < 0 ? -errno : -EIO;
+            break;
+        }
+        if ((r = ctr__write_all(out, buf, (size_t)n)) == 0)
+            r = ctr__progress_add(prog, (uint64_t)n);
+        off += n;
+        size -= (uint64_t)n;
+    }
+    free(buf);
+    return r;
+}
+
+/* ---- OCI layout directory ---- */
+
+static int write_blob_file(int dir_fd, const char *hex, const void *data, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof path, "blobs/sha256/%s", hex);
+    if (faccessat(dir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return 0;
+    return ctr__write_file_at(dir_fd, path, data, size, 0644, false);
+}
+
+static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char *dir, const char *tag,
+                        struct ctr__progress *prog)
+{
+    int r = ctr__mkdir_p(dir, 0755);
+    if (r < 0)
+        return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "%s: %m", dir);
+    if ((mkdirat(dfd, "blobs", 0755) < 0 && errno != EEXIST) || (mkdirat(dfd, "blobs/sha256", 0755) < 0 && errno != EEXIST))
+        return ctr__err(-errno, "%s/blobs: %m", dir);
+    static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+    if ((r = ctr__write_file_at(dfd, "oci-layout", layout, strlen(layout), 0644, false)) < 0)
+        return ctr__err(r, "%s/oci-layout: %s", dir, strerror(-r));
+    for (size_t i = 0; i < si->n; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "blobs/sha256/%s", si->layers[i].blob);
+        if (faccessat(dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+            if ((r = ctr__progress_add(prog, (uint64_t)si->layers[i].size)) < 0)
+                return r;
+            continue;
+        }
+        struct ctr__src src;
+        if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
+            return r;
+        char tmp[160];
+        snprintf(tmp, sizeof tmp, "blobs/sha256/.tmp-%s", si->layers[i].blob);
+        int out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (out < 0) {
+            close(src.fd);
+            return ctr__err(-errno, "%s/%s: %m", dir, tmp);
+        }
+        r = copy_range(src.fd, 0, src.size, out, prog);
+        close(src.fd);
+        close(out);
+        if (r == 0 && renameat(dfd, tmp, dfd, path) < 0)
+            r = -errno;
+        if (r < 0) {
+            unlinkat(dfd, tmp, 0);
+            return ctr__err_keep(r, "cannot write %s/%s: %s", dir, path, strerror(-r));
+        }
+    }
+    if ((r = write_blob_file(dfd, si->config_hex, si->config, si->config_size)) < 0 ||
+        (r = write_blob_file(dfd, si->manifest_hex, si->manifest, si->manifest_size)) < 0)
+        return ctr__err(r, "cannot write blobs in %s: %s", dir, strerror(-r));
+    /* index.json: keep other entries, replace the one with the same tag. */
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_object *idx = NULL;
+    if (ctr__read_file_at(dfd, "index.json", &text, NULL) == 0 && ctr__json_parse(text, "index.json", &idx) < 0) {
+        ctr__err_clear();
+        idx = NULL;
+    }
+    json_object *manifests = NULL;
+    if (!idx || !json_object_is_type(idx, json_type_object) || !json_object_object_get_ex(idx, "manifests", &manifests) ||
+        !json_object_is_type(manifests, json_type_array)) {
+        if (idx)
+            json_object_put(idx);
+        idx = json_object_new_object();
+        manifests = json_object_new_array();
+        if (!idx || !manifests)
+            return -ENOMEM;
+        json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
+        json_object_object_add(idx, "manifests", manifests);
+    }
+    json_object_object_add(idx, "mediaType", json_object_new_string("application/vnd.oci.image.index.v1+json"));
+    _cleanup_json_ json_object *keep = json_object_new_array();
+    if (!keep)
+        return -ENOMEM;
+    for (size_t i = 0; i < json_object_array_length(manifests); i++) {
+        json_object *d = json_object_array_get_idx(manifests, i), *ann, *name;
+        bool same = false;
+        if (tag && json_object_object_get_ex(d, "annotations", &ann) && json_object_object_get_ex(ann, REF_NAME, &name))
+            same = streq(json_object_get_string(name), tag);
+        if (!same)
+            json_object_array_add(keep, json_object_get(d));
+    }
+    json_object *d = json_object_new_object();
+    char digest[80];
+    snprintf(digest, sizeof digest, "sha256:%s", si->manifest_hex);
+    json_object_object_add(d, "mediaType", json_object_new_string(MT_MANIFEST));
+    json_object_object_add(d, "digest", json_object_new_string(digest));
+    json_object_object_add(d, "size", json_object_new_int64((int64_t)si->manifest_size));
+    if (tag) {
+        json_object *ann = json_object_new_object();
+        json_object_object_add(ann, REF_NAME, json_object_new_string(tag));
+        json_object_object_add(d, "annotations", ann);
+    }
+    json_object_array_add(keep, d);
+    json_object_object_add(idx, "manifests", json_object_get(keep));
+    _cleanup_free_ char *out = NULL;
+    if ((r = ctr__json_to_string(idx, &out)) < 0)
+        return r;
+    if ((r = ctr__write_file_at(dfd, "index.json", out, strlen(out), 0644, false)) < 0)
+        return ctr__err(r, "%s/index.json: %s", dir, strerror(-r));
+    return 0;
+}
+
+/* ---- archives ---- */
+
+struct awriter {
+    struct archive *a;
+    int fd;
+    struct ctr__progress *prog;
+};
+
+static int add_entry(struct awriter *w, const char *name, mode_t type, uint64_t size)
+{
+    struct archive_entry *e = archive_entry_new();
+    if (!e)
+        return -ENOMEM;
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_filetype(e, type);
+    archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : 0644);
+    archive_entry_set_size(e, (la_int64_t)size);
+    archive_entry_set_mtime(e, 0, 0);
+    int r = archive_write_header(w->a, e) < ARCHIVE_WARN ? ctr__err(-EIO, "archive: %s", archive_error_string(w->a)) : 0;
+    archive_entry_free(e);
+    return r;
+}
+
+static int add_data(struct awriter *w, const char *name, const void *data, size_t size)
+{
+    int r = add_entry(w, name, AE_IFREG, size);
+    if (r == 0 && size && archive_write_data(w->a, data, size) < 0)
+        r = ctr__err(-EIO, "archive: %s", archive_error_string(w->a));
+    return r;
+}
+
+static int add_file(struct awriter *w, const char *name, int fd, off_t off, uint64_t size)
+{
+    int r = add_entry(w, name, AE_IFREG, size);
+    char *buf = r == 0 ? malloc(1 << 20) : NULL;
+    if (r == 0 && !buf)
+        r = -ENOMEM;
+    while (r == 0 && size > 0) {
+        ssize_t n = pread(fd, buf, size < (1 << 20) ? (size_t)size : (1 << 20), off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            r = n < 0 ? -errno : -EIO;
+            break;
+        }
+        if (archive_write_data(w->a, buf, (size_t)n) < 0)
+            r = ctr__err(-EIO, "archive: %s", archive_error_string(w->a));
+        else
+            r = ctr__progress_add(w->prog, (uint64_t)n);
+        off += n;
+        size -= (uint64_t)n;
+    }
+    free(buf);
+    return r;
+}
+
+static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *tag)
+{
+    static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+    char digest[80], name[128];
+    snprintf(digest, sizeof digest, "sha256:%s", si->manifest_hex);
+    _cleanup_json_ json_object *idx = json_object_new_object();
+    json_object *arr = json_object_new_array(), *d = json_object_new_object();
+    if (!idx || !arr || !d) {
+        json_object_put(arr);
+        json_object_put(d);
+        return -ENOMEM;
+    }
+    json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
+    json_object_object_add(idx, "mediaType", json_object_new_string("application/vnd.oci.image.index.v1+json"));
+    json_object_object_add(d, "mediaType", json_object_new_string(MT_MANIFEST));
+    json_object_object_add(d, "digest", json_object_new_string(digest));
+    json_object_object_add(d, "size", json_object_new_int64((int64_t)si->manifest_size));
+    if (tag) {
+        json_object *ann = json_object_new_object();
+        json_object_object_add(ann, REF_NAME, json_object_new_string(tag));
+        json_object_object_add(d, "annotations", ann);
+    }
+    json_object_array_add(arr, d);
+    json_object_object_add(idx, "manifests", arr);
+    _cleanup_free_ char *index = NULL;
+    int r = ctr__json_to_string(idx, &index);
+    if (r < 0)
+        return r;
+    if ((r = add_data(w, "oci-layout", layout, strlen(layout))) < 0 || (r = add_data(w, "index.json", index, strlen(index))) < 0 ||
+        (r = add_entry(w, "blobs", AE_IFDIR, 0)) < 0 || (r = add_entry(w, "blobs/sha256", AE_IFDIR, 0)) < 0)
+        return r;
+    snprintf(name, sizeof name, "blobs/sha256/%s", si->config_hex);
+    if ((r = add_data(w, name, si->config, si->config_size)) < 0)
+        return r;
+    snprintf(name, sizeof name, "blobs/sha256/%s", si->manifest_hex);
+    if ((r = add_data(w, name, si->manifest, si->manifest_size)) < 0)
+        return r;
+    for (size_t i = 0; i < si->n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = streq(si->layers[k].blob, si->layers[i].blob);
+        if (dup)
+            continue;
+        struct ctr__src src;
+        if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
+            return r;
+        snprintf(name, sizeof name, "blobs/sha256/%s", si->layers[i].blob);
+        r = add_file(w, name, src.fd, 0, src.size);
+        close(src.fd);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *name_arg)
+{
+    _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
+    _cleanup_json_ json_object *arr = json_object_new_array();
+    json_object *e = json_object_new_object(), *tags = json_object_new_array(), *layers = json_object_new_array();
+    if (!arr || !e || !tags || !layers) {
+        json_object_put(e);
+        json_object_put(tags);
+        json_object_put(layers);
+        return -ENOMEM;
+    }
+    json_object_array_add(arr, e);
+    char cname[80];
+    snprintf(cname, sizeof cname, "%s.json", si->config_hex);
+    json_object_object_add(e, "Config", json_object_new_string(cname));
+    if (name_arg) {
+        json_object_array_add(tags, json_object_new_string(name_arg));
+    } else {
+        for (char **n = si->names; *n; n++)
+            if (!strchr(*n, '@'))
+                json_object_array_add(tags, json_object_new_string(*n));
+    }
+    json_object_object_add(e, "RepoTags", tags);
+    for (size_t i = 0; i < si->n; i++) {
+        char lname[80];
+        snprintf(lname, sizeof lname, "%s.tar", si->layers[i].diff_id);
+        json_object_array_add(layers, json_object_new_string(lname));
+    }
+    json_object_object_add(e, "Layers", layers);
+    _cleanup_free_ char *manifest = NULL;
+    int r = ctr__json_to_string(arr, &manifest);
+    if (r < 0 || (r = add_data(w, cname, si->config, si->config_size)) < 0)
+        return r;
+    for (size_t i = 0; i < si->n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = streq(si->layers[k].diff_id, si->layers[i].diff_id);
+        if (dup)
+            continue;
+        char lname[80];
+        snprintf(lname, sizeof lname, "%s.tar", si->layers[i].diff_id);
+        if (!compressed(si->layers[i].media_type)) {
+            struct ctr__src src;
+            if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
+                return r;
+            r = add_file(w, lname, src.fd, 0, src.size);
+            close(src.fd);
+        } else {
+            /* docker-archive layers are plain tars: decompress first (the size goes in the header). */
+            if (!st && (r = ctr__stage_new(s, &st)) < 0)
+                return r;
+            _cleanup_free_ char *path = ctr__store_blob_path(s, si->layers[i].blob);
+            int fd = -1;
+            if (!path)
+                return -ENOMEM;
+            if ((r = ctr__archive_open_plain(path, st, NULL, &fd)) < 0)
+                return r;
+            struct stat sb;
+            if (fstat(fd, &sb) < 0)
+                r = -errno;
+            else
+                r = add_file(w, lname, fd, 0, (uint64_t)sb.st_size);
+            close(fd);
+        }
+        if (r < 0)
+            return r;
+    }
+    return add_data(w, "manifest.json", manifest, strlen(manifest));
+}
+
+static la_ssize_t awrite_cb(struct archive *a, void *userdata, const void *buf, size_t n)
+{
+    struct awriter *w = userdata;
+    int r = ctr__write_all(w->fd, buf, n);
+    if (r < 0) {
+        archive_set_error(a, -r, "write: %s", strerror(-r));
+        return -1;
+    }
+    return (la_ssize_t)n;
+}
+
+static int save_archive(struct ctr__store *s, struct save_image *si, const char *path, const char *tag, bool docker,
+                        struct ctr__progress *prog)
+{
+    _cleanup_free_ char *tmp = ctr__asprintf("%s.tmp-XXXXXX", path);
+    if (!tmp)
+        return -ENOMEM;
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot create %s: %m", tmp);
+    fchmod(fd, 0644);
+    struct awriter w = { .a = archive_write_new(), .fd = fd, .prog = prog };
+    int r = 0;
+    if (!w.a)
+        r = -ENOMEM;
+    else {
+        archive_write_set_format_pax_restricted(w.a);
+        archive_write_set_bytes_in_last_block(w.a, 1);
+        if (archive_write_open(w.a, &w, NULL, awrite_cb, NULL) != ARCHIVE_OK)
+            r = ctr__err(-EIO, "archive: %s", archive_error_string(w.a));
+    }
+    if (r == 0)
+        r = docker ? save_docker_archive(s, &w, si, tag) : save_oci_archive(s, &w, si, tag);
+    if (w.a) {
+        if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
+            r = ctr__err(-EIO, "archive: %s", archive_error_string(w.a));
+        archive_write_free(w.a);
+    }
+    if (r == 0 && fsync(fd) < 0)
+        r = -errno;
+    close(fd);
+    if (r == 0 && rename(tmp, path) < 0)
+        r = ctr__err(-errno, "cannot write %s: %m", path);
+    if (r < 0)
+        unlink(tmp);
+    return r;
+}
+
+static const size_t save_size[] = { [1] = sizeof(ctr_save_options_t) };
+
+CTR_EXPORT int ctr_save_options_init(ctr_save_options_t *opts, unsigned int version)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(opts);
+    if (version < 1 || version > CTR_SAVE_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "save options version %u is not supported", version);
+    memset(opts, 0, save_size[version]);
+    opts->version = version;
+    return 0;
+}
+
+ctr_runtime_t *ctr__image_runtime(const ctr_image_t *img);
+
+CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr_save_options_t *opts)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(img);
+    CTR_CHECK_ARG(reference);
+    ctr_save_options_t o;
+    ctr_save_options_init(&o, CTR_SAVE_OPTIONS_VERSION);
+    if (opts) {
+        if (opts->version < 1 || opts->version > CTR_SAVE_OPTIONS_VERSION)
+            return ctr__err(-EINVAL, "save options version %u is not supported", opts->version);
+        memcpy(&o, opts, save_size[opts->version]);
+    }
+    if (o.flags)
+        return ctr__err(-EINVAL, "unknown save flags 0x%llx", (unsigned long long)o.flags);
+    enum { OCI_DIR, OCI_ARCHIVE, DOCKER } kind;
+    const char *rest;
+    if (strncmp(reference, "oci:", 4) == 0)
+        kind = OCI_DIR, rest = reference + 4;
+    else if (strncmp(reference, "oci-archive:", 12) == 0)
+        kind = OCI_ARCHIVE, rest = reference + 12;
+    else if (strncmp(reference, "docker-archive:", 15) == 0)
+        kind = DOCKER, rest = reference + 15;
+    else
+        return ctr__err(-EINVAL, "cannot save to \"%s\": use oci:DIR[:TAG], oci-archive:FILE[:TAG] or "
+                                 "docker-archive:FILE[:NAME]", reference);
+    /* docker-archive:FILE[:NAME] (the name may have '/'); oci*:PATH[:TAG] (a tag never has). */
+    const char *slash = kind == DOCKER ? NULL : strrchr(rest, '/');
+    const char *colon = strchr(slash ? slash : rest, ':');
+    _cleanup_free_ char *path = colon ? strndup(rest, (size_t)(colon - rest)) : strdup(rest);
+    const char *tag = colon ? colon + 1 : NULL;
+    if (!path)
+        return -ENOMEM;
+    if (!*path || (tag && !*tag))
+        return ctr__err(-EINVAL, "invalid reference \"%s\"", reference);
+    _cleanup_free_ char *docker_name = NULL;
+    if (kind == DOCKER && (tag || o.name)) {
+        int r = ctr__image_name_normalize(tag ? tag : o.name, &docker_name);
+        if (r < 0)
+            return r;
+    }
+    _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
+    int r = ctr__store_open(ctr__image_runtime(img), &s);
+    if (r < 0)
+        return r;
+    struct save_image si = { 0 };
+    struct ctr__progress prog = { .fn = o.progress, .userdata = o.progress_userdata, .cancel = o.cancel };
+    r = gather(s, ctr_image_id(img), &si);
+    if (r == 0) {
+        for (size_t i = 0; i < si.n; i++)
+            prog.total += (uint64_t)si.layers[i].size;
+        if (kind == OCI_DIR)
+            r = save_oci_dir(s, &si, path, tag, &prog);
+        else
+            r = save_archive(s, &si, path, kind == DOCKER ? docker_name : tag, kind == DOCKER, &prog);
+    }
+    save_image_clear(&si);
+    return r;
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Writing a directory tree as a tar (pax, so xattrs and long names are
+ * kept): container exports, committed layers, layers regenerated for save.
+ * In layer mode the tree is an overlay diff: a char 0/0 device becomes a
+ * ".wh.NAME" file and an opaque directory gets a ".wh..wh..opq" entry.
+ * Names are sorted, so the same tree gives the same tar. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include "error.h"
+#include "storage/store.h"
+
+struct inode {
+    dev_t dev;
+    ino_t ino;
+    char *path;
+};
+
+struct wctx {
+    struct archive *a;
+    int out_fd;
+    ctr__hash_t *hash;
+    uint64_t size;
+    struct ctr__progress *prog;
+    unsigned flags;
+    int err;
+    struct inode *links;
+    size_t cap_links, n_links;
+    char *buf;
+};
+
+static la_ssize_t write_cb(struct archive *a, void *userdata, const void *buf, size_t n)
+{
+    struct wctx *w = userdata;
+    int r = ctr__write_all(w->out_fd, buf, n);
+    if (r < 0) {
+        w->err = ctr__err(r, "cannot write the tar: %s", strerror(-r));
+        archive_set_error(a, -r, "write error");
+        return -1;
+    }
+    if (w->hash)
+        ctr__hash_update(w->hash, buf, n);
+    w->size += n;
+    if ((r = ctr__progress_add(w->prog, n)) < 0) {
+        w->err = r;
+        archive_set_error(a, ECANCELED, "cancelled");
+        return -1;
+    }
+    return (la_ssize_t)n;
+}
+
+static size_t inode_hash(dev_t dev, ino_t ino)
+{
+    return (size_t)(ino * 0x9E3779B97F4A7C15ULL) ^ (size_t)dev;
+}
+
+/* The first path seen for a multiply-linked inode, or NULL (then remembered). */
+static const char *link_seen(struct wctx *w, const struct stat *st, const char *path, int *err)
+{
+    if (w->cap_links && (w->n_links + 1) * 2 <= w->cap_links) {
+        /* fall through to the lookup */
+    } else {
+        size_t cap = w->cap_links ? w->cap_links * 2 : 256;
+        struct inode *v = calloc(cap, sizeof *v);
+        if (!v) {
+            *err = -ENOMEM;
+            return NULL;
+        }
+        for (size_t i = 0; i < w->cap_links; i++) {
+            if (!w->links[i].path)
+                continue;
+            size_t j = inode_hash(w->links[i].dev, w->links[i].ino) & (cap - 1);
+            while (v[j].path)
+                j = (j + 1) & (cap - 1);
+            v[j] = w->links[i];
+        }
+        free(w->links);
+        w->links = v;
+        w->cap_links = cap;
+    }
+    size_t j = inode_hash(st->st_dev, st->st_ino) & (w->cap_links - 1);
+    for (; w->links[j].path; j = (j + 1) & (w->cap_links - 1))
+        if (w->links[j].dev == st->st_dev && w->links[j].ino == st->st_ino)
+            return w->links[j].path;
+    w->links[j] = (struct inode){ st->st_dev, st->st_ino, strdup(path) };
+    if (!w->links[j].path)
+        *err = -ENOMEM;
+    else
+        w->n_links++;
+    return NULL;
+}
+
+static void entry_freep(struct archive_entry **e)
+{
+    if (*e)
+        archive_entry_free(*e);
+}
+
+static int put_header(struct wctx *w, struct archive_entry *e, const char *path)
+{
+    if (archive_write_header(w->a, e) < ARCHIVE_WARN)
+        return w->err ? w->err : ctr__err(-EIO, "tar entry \"%s\": %s", path, archive_error_string(w->a));
+    return 0;
+}
+
+static int add_marker(struct wctx *w, const char *path, const struct stat *st)
+{
+    _cleanup_(entry_freep) struct archive_entry *e = archive_entry_new();
+    if (!e)
+        return -ENOMEM;
+    archive_entry_set_pathname(e, path);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, 0);
+    archive_entry_set_uid(e, st ? st->st_uid : 0);
+    archive_entry_set_gid(e, st ? st->st_gid : 0);
+    archive_entry_set_mtime(e, st ? st->st_mtim.tv_sec : 0, st ? st->st_mtim.tv_nsec : 0);
+    return put_header(w, e, path);
+}
+
+/* xattrs of an open file, without the overlay namespace; sets *opaque. */
+static int add_xattrs(struct archive_entry *e, int fd, bool *opaque)
+{
+    char names[65536];
+    ssize_t n = flistxattr(fd, names, sizeof names);
+    if (n <= 0)
+        return 0;
+    for (char *p = names; p < names + n; p += strlen(p) + 1) {
+        char value[65536];
+        ssize_t v = fgetxattr(fd, p, value, sizeof value);
+        if (v < 0)
+            continue;
+        if (strncmp(p, "trusted.overlay.", 16) == 0) {
+            if (streq(p, "trusted.overlay.opaque") && v == 1 && value[0] == 'y' && opaque)
+                *opaque = true;
+            continue;
+        }
+        archive_entry_xattr_add_entry(e, p, value, (size_t)v);
+    }
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(struct wctx *w, int dir_fd, const char *rel, int depth)
+{
+    if (depth > 512)
+        return ctr__err(-ELOOP, "directory tree too deep at \"%s\"", rel);
+    int dup = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
+    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    if (!d) {
+        if (dup >= 0)
+            close(dup);
+        return ctr__err(-errno, "cannot read directory \"%s\": %m", rel);
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int r = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **v = realloc(names, cap * sizeof *v);
+            if (!v) {
+                r = -ENOMEM;
+                break;
+            }
+            names = v;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            r = -ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (r == 0 && n > 1)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < n && r == 0; i++) {
+        const char *name = names[i];
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof path) {
+            r = ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
+            break;
+        }
+        struct stat st;
+        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT)
+                continue;
+            r = ctr__err(-errno, "cannot stat \"%s\": %m", path);
+            break;
+        }
+        if ((w->flags & CTR__TAR_LAYER) && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
+            char wh[PATH_MAX];
+            snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", name);
+            r = add_marker(w, wh, &st);
+            continue;
+        }
+        if (S_ISSOCK(st.st_mode))
+            continue;
+        _cleanup_(entry_freep) struct archive_entry *e = archive_entry_new();
+        if (!e) {
+            r = -ENOMEM;
+            break;
+        }
+        archive_entry_copy_stat(e, &st);
+        archive_entry_set_pathname(e, path);
+        archive_entry_set_atime(e, 0, 0);
+        archive_entry_unset_atime(e);
+        archive_entry_unset_ctime(e);
+        archive_entry_unset_birthtime(e);
+        _cleanup_close_ int fd = -1;
+        bool opaque = false;
+        if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t k = readlinkat(dir_fd, name, target, sizeof target - 1);
+            if (k < 0) {
+                r = ctr__err(-errno, "cannot read symlink \"%s\": %m", path);
+                break;
+            }
+            target[k] = '\0';
+            archive_entry_set_symlink(e, target);
+        } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+            if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+                int err = 0;
+                const char *first = link_seen(w, &st, path, &err);
+                if (err < 0) {
+                    r = err;
+                    break;
+                }
+                if (first) {
+                    archive_entry_set_hardlink(e, first);
+                    archive_entry_set_size(e, 0);
+                    r = put_header(w, e, path);
+                    continue;
+                }
+            }
+            fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+            if (fd < 0) {
+                r = ctr__err(-errno, "cannot open \"%s\": %m", path);
+                break;
+            }
+            add_xattrs(e, fd, &opaque);
+        }
+        if ((r = put_header(w, e, path)) < 0)
+            break;
+        if (S_ISREG(st.st_mode)) {
+            uint64_t left = (uint64_t)st.st_size;
+            while (left > 0) {
+                ssize_t k = read(fd, w->buf, left < 1048576 ? (size_t)left : 1048576);
+                if (k < 0 && errno == EINTR)
+                    continue;
+                if (k <= 0) {
+                    r = ctr__err(k < 0 ? -errno : -EIO, "cannot read \"%s\": %s", path,
+                                 k < 0 ? strerror(errno) : "file shrank");
+                    break;
+                }
+                if (archive_write_data(w->a, w->buf, (size_t)k) < 0) {
+                    r = w->err ? w->err : ctr__err(-EIO, "tar: %s", archive_error_string(w->a));
+                    break;
+                }
+                left -= (uint64_t)k;
+            }
+        } else if (S_ISDIR(st.st_mode)) {
+            if (opaque && (w->flags & CTR__TAR_LAYER)) {
+                char wh[PATH_MAX + 16];
+                snprintf(wh, sizeof wh, "%s/.wh..wh..opq", path);
+                if ((r = add_marker(w, wh, &st)) < 0)
+                    break;
+            }
+            r = walk(w, fd, path, depth + 1);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return r;
+}
+
+int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress *prog, char ret_hex[65],
+                    uint64_t *ret_size)
+{
+    _cleanup_(ctr__hash_freep) ctr__hash_t *h = NULL;
+    int r;
+    if (ret_hex && (r = ctr__hash_new(&h)) < 0)
+        return r;
+    struct wctx w = { .out_fd = out_fd, .hash = h, .prog = prog, .flags = flags, .buf = malloc(1048576) };
+    w.a = archive_write_new();
+    if (!w.a || !w.buf) {
+        free(w.buf);
+        if (w.a)
+            archive_write_free(w.a);
+        return -ENOMEM;
+    }
+    archive_write_set_format_pax_restricted(w.a);
+    archive_write_set_bytes_in_last_block(w.a, 1);
+    if (archive_write_open(w.a, &w, NULL, write_cb, NULL) != ARCHIVE_OK)
+        r = ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
+    else
+        r = walk(&w, dir_fd, "", 0);
+    if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
+        r = w.err ? w.err : ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
+    archive_write_free(w.a);
+    for (size_t i = 0; i < w.cap_links; i++)
+        free(w.links[i].path);
+    free(w.links);
+    free(w.buf);
+    if (r < 0)
+        return r;
+    if (ret_hex)
+        ctr__hash_final(h, ret_hex);
+    if (ret_size)
+        *ret_size = w.size;
+    return 0;
+}
