@@ -7,6 +7,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "fault.h"
 #include "json-util.h"
 #include "names.h"
 #include "storage/storage.h"
@@ -404,6 +405,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         r = ctr__storage_container_create(rt, cfg, o.image);
         storage = r == 0;
     }
+    CTR_FAULT_POINT("create.after-storage");
     _cleanup_free_ char *config_json = NULL, *state_json = NULL;
     struct ctr__status st;
     ctr__status_init(&st);
@@ -413,6 +415,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         r = ctr__status_to_json(&st, &state_json);
     if (r == 0 && mkdir(cfg->static_dir, 0700) < 0)
         r = ctr__err(-errno, "cannot create %s: %m", cfg->static_dir);
+    CTR_FAULT_POINT("create.after-static-dir");
     if (r == 0) {
         r = ctr__state_add(&rt->state, cfg->id, cfg->name, config_json, state_json);
         if (r == -EEXIST)
@@ -422,6 +425,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     }
     if (r < 0 && storage)
         ctr__storage_forget(rt, cfg);
+    CTR_FAULT_POINT("create.after-add");
     ctr__lock_release(&rt->lock);
     if (r < 0)
         return r;
@@ -745,12 +749,15 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     if (r < 0)
         return r;
     r = ctr__lifecycle_teardown(c, (flags & CTR_REMOVE_FORCE) != 0);
+    CTR_FAULT_POINT("remove.after-teardown");
     if (r == 0 && c->st.state != CTR_STATE_REMOVING) {
         c->st.state = CTR_STATE_REMOVING;
         r = ctr__container_save(c);
     }
+    CTR_FAULT_POINT("remove.after-removing-save");
     if (r == 0)
         r = ctr__storage_delete(c);
+    CTR_FAULT_POINT("remove.after-storage-delete");
     if (r == 0) {
         int k = ctr__rm_rf(c->cfg->static_dir);
         if (k < 0)
@@ -761,8 +768,10 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
         if (k < 0)
             r = ctr__err(k, "cannot remove %s: %s", c->st.run_dir, strerror(-k));
     }
+    CTR_FAULT_POINT("remove.after-dirs");
     if (r == 0) {
         r = ctr__state_remove(&c->rt->state, c->cfg->id, c->cfg->name);
+        CTR_FAULT_POINT("remove.after-state-remove");
         if (r == 0 || r == -ENOENT) {
             r = 0;
             c->removed = true;

@@ -101,7 +101,12 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
         gid_t gid;
         _cleanup_free_ gid_t *groups = NULL;
         size_t ngroups = 0;
-        r = ctr__user_resolve(c->cfg->rootfs, o->user, &uid, &gid, &groups, &ngroups);
+        /* The root file system as the container sees it: its directory, or
+         * the image-based container's mount point while it runs. */
+        const char *rootfs = c->cfg->rootfs ? c->cfg->rootfs : c->st.mount_point;
+        if (!rootfs)
+            return ctr__err(-EBUSY, CTR_CFMT " has no mounted root file system", CTR_CARG(c));
+        r = ctr__user_resolve(rootfs, o->user, &uid, &gid, &groups, &ngroups);
         if (r < 0)
             return ctr__err_prefix(r, "exec user \"%s\"", o->user);
         json_object *u = json_object_new_object();

@@ -9,6 +9,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "fault.h"
 #include "lifecycle.h"
 #include "net/err-save.h"
 #include "net/etc-files.h"
@@ -65,6 +66,7 @@ static int cleanup_locked(ctr_container_t *c)
     r = ctr__oci_remove(oci, &d.oci, CTR_OCI_REMOVE_FORCE);
     if (r < 0 && r != -ENOENT)
         return ctr__err_prefix(r, "cleaning up " CTR_CFMT, CTR_CARG(c));
+    CTR_FAULT_POINT("cleanup.after-oci-remove");
     if ((r = ctr__net_teardown(c)) < 0)
         return r;
     if (umount2(c->cfg->shm_dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
@@ -147,6 +149,45 @@ static int finish_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
     return ctr__container_save(c);
 }
 
+/* The file a start keeps in the run directory from the runtime's start to
+ * the save of "running": found under the lock, it means the start died. */
+#define STARTING_FILE "starting"
+
+/* A created container whose start died: ask the runtime what became of it. */
+static int finish_interrupted_start(ctr_container_t *c, ctr__oci_t *oci, const struct ctr__desc *d)
+{
+    _cleanup_free_ char *marker = ctr__asprintf("%s/" STARTING_FILE, d->run_dir);
+    if (!marker)
+        return -ENOMEM;
+    if (access(marker, F_OK) < 0)
+        return 0;
+    ctr_oci_status_t status = CTR_OCI_STATUS_UNKNOWN;
+    pid_t pid = 0;
+    int r = ctr__oci_state(oci, &d->oci, &status, &pid);
+    if (r < 0)
+        return r;
+    if (status == CTR_OCI_STATUS_RUNNING || status == CTR_OCI_STATUS_PAUSED) {
+        c->st.state = status == CTR_OCI_STATUS_PAUSED ? CTR_STATE_PAUSED : CTR_STATE_RUNNING;
+        if ((r = ctr__container_save(c)) < 0)
+            return r;
+    }
+    unlink(marker);
+    return 0;
+}
+
+void ctr__lifecycle_drop_leftovers(ctr_container_t *c)
+{
+    _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
+    ctr__oci_t *oci = NULL;
+    if (ctr__lifecycle_desc(c, &d) < 0 || access(d.run_dir, F_OK) < 0 || ctr__runtime_oci(c->rt, &oci) < 0)
+        return;
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    (void)ctr__oci_remove(oci, &d.oci, CTR_OCI_REMOVE_FORCE);
+    ctr__err_restore(&saved);
+    umount2(c->cfg->shm_dir, MNT_DETACH);
+}
+
 int ctr__lifecycle_update(ctr_container_t *c)
 {
     if (!is_live(c->st.state))
@@ -167,7 +208,14 @@ int ctr__lifecycle_update(ctr_container_t *c)
     ctr_oci_exit_t ex;
     r = ctr__oci_exit_status(oci, &d.oci, &ex);
     if (r == -EAGAIN)
-        return 0;
+        return c->st.state == CTR_STATE_CREATED ? finish_interrupted_start(c, oci, &d) : 0;
+    if (r < 0 && access(d.run_dir, F_OK) < 0 && errno == ENOENT) {
+        /* A teardown removed the run directory but died before saving:
+         * nothing can report this run's exit any more. */
+        ctr__err_clear();
+        ex = (ctr_oci_exit_t){ .exit_code = -1 };
+        r = 0;
+    }
     if (r < 0)
         return r;
     return finish_exit(c, &ex);
@@ -233,6 +281,7 @@ static int init_locked(ctr_container_t *c)
     int r = ctr__storage_mount(c, NULL, &rootfs);
     if (r < 0)
         return r;
+    CTR_FAULT_POINT("init.after-mount");
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     struct ctr__etc_files etc = { 0 };
     _cleanup_free_ char *spec = NULL;
@@ -248,13 +297,15 @@ static int init_locked(ctr_container_t *c)
         r = ctr__lifecycle_desc(c, &d);
     }
     if (r == 0) {
-        ctr__rm_rf(d.run_dir); /* leftovers of an earlier run */
+        ctr__lifecycle_drop_leftovers(c); /* of an init that died half way */
+        ctr__rm_rf(d.run_dir);            /* leftovers of an earlier run */
         if (mkdir(d.run_dir, 0700) < 0 || mkdir(d.exit_dir, 0700) < 0)
             r = ctr__err(-errno, "cannot create %s: %m", d.run_dir);
         made_run_dir = r == 0;
     }
     if (r == 0 && (r = mount_shm(c)) == 0)
         mounted_shm = true;
+    CTR_FAULT_POINT("init.after-shm");
     if (r == 0 && (r = ctr__net_setup(c, &netns, &ip)) == 0 && netns && !ns_paths[CTR_NS_NET] &&
         !(ns_paths[CTR_NS_NET] = strdup(netns)))
         r = -ENOMEM;
@@ -299,6 +350,7 @@ static int init_locked(ctr_container_t *c)
         };
         r = ctr__oci_create(oci, &d.oci, &co, &pid, &monitor);
     }
+    CTR_FAULT_POINT("init.after-oci-create");
     /* The networks came up meanwhile (CNI ADD ran beside the OCI create). */
     if (r == 0 && (r = ctr__net_setup_wait(c, d.run_dir)) < 0) {
         struct ctr__err_saved saved;
@@ -373,21 +425,28 @@ static int start_locked(ctr_container_t *c)
     /* Stamp the start before it happens: a short-lived process may finish
      * (and its exit be recorded) before the runtime's start returns. */
     c->st.started = ctr__now_ns();
+    _cleanup_free_ char *marker = ctr__asprintf("%s/" STARTING_FILE, d.run_dir);
+    _cleanup_close_ int mfd = marker ? open(marker, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
+    if (mfd < 0)
+        return marker ? ctr__err(-errno, "cannot create %s: %m", marker) : -ENOMEM;
+    CTR_FAULT_POINT("start.before-oci-start");
     r = ctr__oci_start(oci, &d.oci);
+    CTR_FAULT_POINT("start.after-oci-start");
     if (r < 0) {
         /* The process may have failed to exec: take the exit, if any. */
         ctr_oci_exit_t ex;
-        if (ctr__oci_exit_status(oci, &d.oci, &ex) == 0) {
-            int saved = ctr__err_code();
-            char msg[1024];
-            snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+        struct ctr__err_saved saved;
+        ctr__err_save(&saved);
+        if (ctr__oci_exit_status(oci, &d.oci, &ex) == 0)
             finish_exit(c, &ex);
-            return ctr__err(saved, "%s", msg);
-        }
+        ctr__err_restore(&saved); /* the start's error, not the probe's */
         return r;
     }
     c->st.state = CTR_STATE_RUNNING;
-    return ctr__container_save(c);
+    r = ctr__container_save(c);
+    if (r == 0)
+        unlink(marker);
+    return r;
 }
 
 /* Start the containers c joins that are not running (dependencies first). */
@@ -490,6 +549,7 @@ static int stop_locked(ctr_container_t *c, int timeout)
     c->st.state = CTR_STATE_STOPPING;
     if ((r = ctr__container_save(c)) < 0)
         return r;
+    CTR_FAULT_POINT("stop.after-stopping-save");
     ctr_oci_exit_t ex;
     r = -ETIMEDOUT;
     if (before != CTR_STATE_CREATED && timeout > 0) {
@@ -511,6 +571,7 @@ static int stop_locked(ctr_container_t *c, int timeout)
         if (r < 0)
             return ctr__err_prefix(r, CTR_CFMT " did not exit after SIGKILL", CTR_CARG(c));
     }
+    CTR_FAULT_POINT("stop.after-exit");
     return finish_exit(c, &ex);
 }
 

@@ -14,3 +14,7 @@ struct ctr__desc {
 
 int ctr__lifecycle_desc(ctr_container_t *c, struct ctr__desc *d);
 void ctr__lifecycle_desc_done(struct ctr__desc *d);
+/* When c's run directory exists, remove what an init or start that died half
+ * way may have left: the OCI runtime's container (with its monitor) and the
+ * /dev/shm mount.  Best effort; keeps the error detail. */
+void ctr__lifecycle_drop_leftovers(ctr_container_t *c);

@@ -11,6 +11,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "lifecycle.h"
 #include "net/net.h"
 #include "refresh.h"
 #include "storage/storage.h"
@@ -77,6 +78,10 @@ static int refresh_container(ctr_runtime_t *rt, const char *id, bool *ret_live)
         ctr__lock_release(&c->lock);
         return 0;
     }
+    /* In this boot, an init or start that died may have left the runtime's
+     * container and its monitor running. */
+    if (!rt->fresh_boot)
+        ctr__lifecycle_drop_leftovers(c);
     /* Networks first: CNI DEL with the results stored at setup. */
     int k = ctr__net_teardown(c);
     if (k < 0)
@@ -198,6 +203,13 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
     static const char *const keep_locks[] = { "runtime.lock", NULL };
     sweep(rt->lock_dir, ids, ".lock", keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
+    /* Layers of containers a crashed create left without state. */
+    r = ctr__storage_sweep(rt, ids);
+    if (r < 0) {
+        ctr__log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
+        if (!first_error)
+            first_error = r;
+    }
     return first_error;
 }
 

@@ -261,6 +261,9 @@ static int check_alive(ctr_runtime_t *rt)
     rt->fresh_boot = true;
     /* Reset what the previous boot left before anybody uses this one. */
     r = ctr__refresh_locked(rt);
+    /* Done: a later ctr_runtime_refresh() on this handle must leave the
+     * containers started in this boot alone. */
+    rt->fresh_boot = false;
     if (r < 0)
         ctr__log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
     _cleanup_close_ int fd = open(rt->run_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -31,7 +31,7 @@ struct ctr_runtime {
     void *log_userdata;
     int log_level;
     char boot_id[64];
-    bool fresh_boot;     /* the run root was (re)initialized by this open in a new boot */
+    bool fresh_boot;     /* during the open's refresh in a new boot (every container is stale) */
     struct ctr__state state;
     struct ctr__lock lock; /* runtime-wide: names, create, remove */
     pthread_mutex_t oci_mutex;

@@ -335,6 +335,12 @@ static char *runtime_complaint(int dirfd, const char *oci_log_name, const char *
     return t;
 }
 
+pid_t ctr__conmon_recorded_monitor(const ctr_oci_container_t *c)
+{
+    _cleanup_close_ int run = c->run_dir ? open(c->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    return run >= 0 ? read_pid_file(run, CTR__CONMON_CONMON_PIDFILE) : 0;
+}
+
 void ctr__conmon_cleanup_files(const ctr_oci_container_t *c)
 {
     if (!c->exit_dir || !c->id)

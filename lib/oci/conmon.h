@@ -52,6 +52,9 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
 /* Wait (at most timeout_ms) for the container's monitor to be gone: used
  * after the runtime deleted the container.  0 when gone, -ETIMEDOUT. */
 int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms);
+/* The monitor PID conmon recorded in the run directory, 0 when none: for a
+ * caller that never learned it (a create whose caller died before saving). */
+pid_t ctr__conmon_recorded_monitor(const ctr_oci_container_t *c);
 /* Remove what create() and conmon left: exit file, PID files, runtime log,
  * attach socket, FIFOs, OOM marker. */
 void ctr__conmon_cleanup_files(const ctr_oci_container_t *c);

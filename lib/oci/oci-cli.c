@@ -350,9 +350,12 @@ static int cli_remove(void *handle, const ctr_oci_container_t *c, uint64_t flags
     if (r < 0 && r != -ENOENT)
         return r;
     /* The container is gone from the runtime: its monitor follows at once
-     * (it reports the exit first). */
-    if (c->monitor_pid > 0)
-        (void)ctr__conmon_wait_gone(c, 5000);
+     * (it reports the exit first, so wait before its files go). */
+    ctr_oci_container_t mc = *c;
+    if (mc.monitor_pid <= 0)
+        mc.monitor_pid = ctr__conmon_recorded_monitor(c);
+    if (mc.monitor_pid > 0)
+        (void)ctr__conmon_wait_gone(&mc, 5000);
     ctr__conmon_cleanup_files(c);
     return r;
 }

@@ -30,12 +30,14 @@
  *     ignore it (lookup_name() gives -ENOENT).  It is left by an add in flight
  *     (then ctr/.tmp-ID exists), an add or remove that crashed, or a remove
  *     whose unlink was not synced.  add() replaces a dangling link when it is
- *     stale: no ctr/.tmp-ID exists, or the link is older than
- *     STALE_NAME_SEC (no add takes that long).
+ *     stale: no ctr/.tmp-ID exists, no other writer holds its lock (see
+ *     "Cache"), or the link is older than STALE_NAME_SEC (no add takes that
+ *     long).
  *
  * Leftovers (.tmp-*, .rm-*, .#*) are removed by open(); those that may belong
- * to an operation still running in another process (.tmp-* and .#*) only once
- * they are older than STALE_TEMP_SEC.  A .tmp-* directory is first renamed to
+ * to an operation still running in another process (.tmp-* and .#*) only when
+ * no other writer holds its lock (see "Cache") or once they are older than
+ * STALE_TEMP_SEC.  A .tmp-* directory is first renamed to
  * .rm-*, so an add still in flight can never publish a half-deleted directory.
  *
  * libctr holds its runtime lock around add() and remove() and the container's
@@ -76,6 +78,7 @@
 
 #include "backends.h"
 #include "error.h"
+#include "fault.h"
 
 #define STALE_NAME_SEC 10
 #define STALE_TEMP_SEC 60
@@ -430,7 +433,7 @@ static int check_version(struct files_db *db)
 }
 
 /* Best effort: errors leave the entry for the next open. */
-static void clean_leftovers(int fd)
+static void clean_leftovers(struct files_db *db, int fd)
 {
     int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
@@ -454,7 +457,9 @@ static void clean_leftovers(int fd)
         if (!tmpdir && strncmp(n, ".#", 2) != 0)
             continue;
         struct stat st;
-        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 || age_sec(&st) <= STALE_TEMP_SEC)
+        /* Young ones are dead too when no other writer is active (every
+         * writer holds its lock while it has such entries). */
+        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 || (age_sec(&st) <= STALE_TEMP_SEC && writer_active(db)))
             continue;
         if (tmpdir) {
             /* Rename first: an add still running elsewhere then fails at its
@@ -492,9 +497,9 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
         return r;
     db->noatime = true;
 
-    clean_leftovers(db->dirfd);
-    clean_leftovers(db->ctrfd);
-    clean_leftovers(db->namesfd);
+    clean_leftovers(db, db->dirfd);
+    clean_leftovers(db, db->ctrfd);
+    clean_leftovers(db, db->namesfd);
 
     *ret_db = TAKE_PTR(db);
     return 0;
@@ -563,6 +568,10 @@ static int name_is_stale(struct files_db *db, const char *name, const char *id)
     if (r == 0)
         return 1;
 
+    /* Every add holds its writer lock from its mkdir to its rename: when no
+     * other writer is active, the add of the target died. */
+    if (!writer_active(db))
+        return 1;
     /* An add of the target may be in flight. */
     struct stat st;
     if (fstatat(db->namesfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -712,6 +721,7 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
     if (r < 0)
         goto undo;
     name_reserved = true;
+    CTR_FAULT_POINT("files.add.after-name");
 
     r = create_file(db, idfd, "config.json", config, &cfd);
     if (r < 0)
@@ -731,6 +741,7 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
         r = sync_fd(db, db->namesfd, false, "names/");
     if (r < 0)
         goto undo;
+    CTR_FAULT_POINT("files.add.before-rename");
 
     r = 0;
     if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_NOREPLACE) < 0)
@@ -758,6 +769,7 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
             goto undo;
         }
     }
+    CTR_FAULT_POINT("files.add.after-rename");
     if (fsync(db->ctrfd) < 0) {
         r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
         /* Unpublish what the caller is told has failed. */
@@ -797,12 +809,14 @@ static int do_remove(struct files_db *db, const char *id, const char *name)
             return ctr__err(-ENOENT, "no such container %s", id);
         return ctr__err(-errno, "cannot rename %s/ctr/%s: %m", db->dir, id);
     }
+    CTR_FAULT_POINT("files.remove.after-rename");
     /* The commit point: once this rename is durable, the container is gone. */
     if (fsync(db->ctrfd) < 0) {
         r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
         (void)renameat(db->ctrfd, rm, db->ctrfd, id);
         return r;
     }
+    CTR_FAULT_POINT("files.remove.after-sync");
     /* Not synced: should a crash bring the link back, it dangles, which
      * readers ignore and the next add of the name replaces. */
     if (name)
@@ -840,6 +854,7 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
         return r;
     }
     r = sync_fd(db, fd, true, "the new state.json");
+    CTR_FAULT_POINT("files.save.before-rename");
     if (r == 0 && renameat(db->ctrfd, tmp, idfd, "state.json") < 0)
         r = errno == ENOENT ? ctr__err(-ENOENT, "no such container %s", id)
                             : ctr__err(-errno, "cannot rename the new state of %s into place: %m", id);
@@ -847,6 +862,7 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
         (void)unlinkat(db->ctrfd, tmp, 0);
         return r;
     }
+    CTR_FAULT_POINT("files.save.after-rename");
     return sync_fd(db, idfd, false, "the container directory");
 }
 

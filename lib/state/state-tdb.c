@@ -33,6 +33,7 @@
 
 #include "backends.h"
 #include "error.h"
+#include "fault.h"
 
 #define ID_MAX 128
 #define NAME_LEN_MAX 255
@@ -432,6 +433,7 @@ static int do_add(struct shared *s, const char *id, const char *name, const char
     /* TDB_REPLACE: a state without its config (never written so) is junk. */
     if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
         return tx_cancel(s, fail(s, "cannot store a state"));
+    CTR_FAULT_POINT("tdb.add.before-commit");
     return tx_commit(s);
 }
 
@@ -450,6 +452,7 @@ static int tdbb_add(void *p, const char *id, const char *name, const char *confi
     if (r < 0)
         return r;
     r = do_add(db->s, id, name, config, state);
+    CTR_FAULT_POINT("tdb.add.after-commit");
     leave(db);
     return r;
 }
@@ -480,6 +483,7 @@ static int do_remove(struct shared *s, const char *id, const char *name)
         if (r == 0 && streq(owner, id) && tdb_delete(s->tdb, key_name) != 0)
             return tx_cancel(s, fail(s, "cannot delete a name"));
     }
+    CTR_FAULT_POINT("tdb.remove.before-commit");
     return tx_commit(s);
 }
 
@@ -498,6 +502,7 @@ static int tdbb_remove(void *p, const char *id, const char *name)
     if (r < 0)
         return r;
     r = do_remove(db->s, id, name);
+    CTR_FAULT_POINT("tdb.remove.after-commit");
     leave(db);
     return r;
 }
@@ -518,6 +523,7 @@ static int do_save_state(struct shared *s, const char *id, const char *state)
     }
     if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
         return tx_cancel(s, fail(s, "cannot store a state"));
+    CTR_FAULT_POINT("tdb.save.before-commit");
     return tx_commit(s);
 }
 
@@ -533,6 +539,7 @@ static int tdbb_save_state(void *p, const char *id, const char *state)
     if (r < 0)
         return r;
     r = do_save_state(db->s, id, state);
+    CTR_FAULT_POINT("tdb.save.after-commit");
     leave(db);
     return r;
 }

@@ -9,6 +9,7 @@
 
 #include "container.h"
 #include "error.h"
+#include "fault.h"
 #include "json-util.h"
 #include "storage/storage.h"
 #include "storage/store.h"
@@ -109,6 +110,7 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
             r = ctr__tar_create(dfd, tfd, CTR__TAR_LAYER, &prog, NULL, &size);
         ctr__container_unlock(c);
     }
+    CTR_FAULT_POINT("commit.after-tar");
     if (paused) {
         int k = ctr_container_unpause(c);
         if (r == 0 && k < 0)
@@ -142,6 +144,7 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
     };
     r = ctr__import_layer_on(&im, st, &lo);
     image_id = im.image_id;
+    CTR_FAULT_POINT("commit.after-publish");
     if (r < 0)
         return r;
     ctr__log(c->rt, CTR_LOG_DEBUG, "committed %s as image %.12s", c->cfg->name, image_id);

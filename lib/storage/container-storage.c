@@ -190,25 +190,59 @@ int ctr__storage_container_create(ctr_runtime_t *rt, struct ctr__config *cfg, co
     return 0;
 }
 
+/* Delete container record i and its layer (store lock held). */
+static int drop_ctr(struct ctr__store *s, size_t i)
+{
+    int r = ctr__layers_container_delete(s, s->ctrs[i].id);
+    if (r < 0)
+        return r;
+    free(s->ctrs[i].id);
+    free(s->ctrs[i].image);
+    ctr__strv_free(s->ctrs[i].layers);
+    s->ctrs[i] = s->ctrs[--s->n_ctrs];
+    memset(&s->ctrs[s->n_ctrs], 0, sizeof s->ctrs[0]);
+    s->dirty_ctrs = true;
+    return 0;
+}
+
 static int forget(ctr_runtime_t *rt, const char *id)
 {
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
     int r = ctr__store_open(rt, &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
-    r = ctr__layers_container_delete(s, id);
-    for (size_t i = 0; r == 0 && i < s->n_ctrs; i++)
-        if (streq(s->ctrs[i].id, id)) {
-            free(s->ctrs[i].id);
-            free(s->ctrs[i].image);
-            ctr__strv_free(s->ctrs[i].layers);
-            s->ctrs[i] = s->ctrs[--s->n_ctrs];
-            memset(&s->ctrs[s->n_ctrs], 0, sizeof s->ctrs[0]);
-            s->dirty_ctrs = true;
-            break;
-        }
+    bool found = false;
+    for (size_t i = 0; r == 0 && i < s->n_ctrs && !found; i++)
+        if ((found = streq(s->ctrs[i].id, id)))
+            r = drop_ctr(s, i);
+    if (r == 0 && !found)
+        r = ctr__layers_container_delete(s, id);
     if (r == 0)
         r = ctr__store_save(s);
+    ctr__store_unlock(s);
+    return r;
+}
+
+int ctr__storage_sweep(ctr_runtime_t *rt, char *const *ids)
+{
+    _cleanup_free_ char *dir = ctr__asprintf("%s/storage", rt->root);
+    if (!dir)
+        return -ENOMEM;
+    if (access(dir, F_OK) < 0)
+        return 0; /* no image was ever used */
+    _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
+    int r = ctr__store_open(rt, &s);
+    if (r < 0 || (r = ctr__store_lock(s)) < 0)
+        return r;
+    for (size_t i = 0; r == 0 && i < s->n_ctrs;) {
+        if (ctr__strv_contains((const char *const *)ids, s->ctrs[i].id))
+            i++;
+        else
+            r = drop_ctr(s, i);
+    }
+    if (r == 0)
+        r = ctr__store_save(s);
+    ctr__store_gc(s);
     ctr__store_unlock(s);
     return r;
 }

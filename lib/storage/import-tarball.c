@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "fault.h"
 #include "json-util.h"
 #include "storage/store.h"
 
@@ -120,6 +121,7 @@ int ctr__import_layer_on(struct ctr__import *im, struct ctr__stage *st, const st
         close(root_fd);
     if (copy_fd >= 0)
         close(copy_fd);
+    CTR_FAULT_POINT("stage.layer-unpacked");
     if (r == 0 && (r = ctr__chain_id(top, lr.diff_id, chain)) == 0 &&
         (r = ctr__stage_layer_rename(st, "pending", chain)) == 0)
         r = ctr__stage_blob_done(st, tmp, lr.digest);
@@ -186,6 +188,7 @@ int ctr__import_layer_on(struct ctr__import *im, struct ctr__stage *st, const st
     }
     if (r == 0)
         r = ctr__stage_blob_write(st, manifest, strlen(manifest), manifest_hex);
+    CTR_FAULT_POINT("stage.blobs-written");
     _cleanup_strv_ char **names = ctr__strv_copy(NULL);
     for (const char *const *nm = lo->names; r == 0 && nm && *nm; nm++) {
         char *x = NULL;

@@ -14,6 +14,10 @@
 int ctr__storage_container_create(ctr_runtime_t *rt, struct ctr__config *cfg, const char *image_ref);
 /* Undo ctr__storage_container_create() for a container that was never added. */
 void ctr__storage_forget(ctr_runtime_t *rt, const struct ctr__config *cfg);
+/* At refresh (runtime lock held): delete the layers of containers not in ids
+ * (a create that died between the storage and the state) and what gc finds
+ * (staging of a dead import or commit, unrecorded layer directories). */
+int ctr__storage_sweep(ctr_runtime_t *rt, char *const *ids);
 
 /* Mount the container's root file system (lock held); *ret_path is lent from
  * c->st (mount_point) and stays valid until unmount.  Counts mounts. */

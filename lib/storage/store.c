@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "fault.h"
 #include "json-util.h"
 #include "storage/store.h"
 
@@ -307,8 +308,10 @@ int ctr__store_save(struct ctr__store *s)
     /* Layers first: an image or container never names a layer not recorded. */
     if (s->dirty_layers && (r = save_layers(s)) < 0)
         return r;
+    CTR_FAULT_POINT("store.after-layers-json");
     if (s->dirty_images && (r = save_images(s)) < 0)
         return r;
+    CTR_FAULT_POINT("store.after-images-json");
     if (s->dirty_ctrs && (r = save_ctrs(s)) < 0)
         return r;
     s->dirty_layers = s->dirty_images = s->dirty_ctrs = false;
@@ -723,6 +726,7 @@ int ctr__stage_new(struct ctr__store *s, struct ctr__stage **ret)
         r = -errno;
     if (r == 0 && (mkdirat(st->fd, "blobs", 0700) < 0 || mkdirat(st->fd, "layers", 0700) < 0))
         r = -errno;
+    CTR_FAULT_POINT("stage.after-new");
     if (r < 0) {
         ctr__stage_free(st);
         return r;
@@ -848,6 +852,7 @@ int ctr__stage_publish(struct ctr__stage *st, struct ctr__layer_rec *layers, siz
         if (renameat(st->fd, from, s->dir_fd, to) < 0)
             r = ctr__err(-errno, "cannot publish blob %s: %m", *b);
     }
+    CTR_FAULT_POINT("publish.after-blobs");
     for (size_t i = 0; i < n_layers && r == 0; i++) {
         if (!layers[i].id || ctr__store_layer(s, layers[i].id))
             continue;
@@ -864,6 +869,7 @@ int ctr__stage_publish(struct ctr__stage *st, struct ctr__layer_rec *layers, siz
         else
             r = ctr__store_add_layer(s, &layers[i]);
     }
+    CTR_FAULT_POINT("publish.after-layers");
     for (char **l = img->layers; *l && r == 0; l++)
         if (!ctr__store_layer(s, *l))
             r = ctr__err(-ENOENT, "layer %.12s was removed while importing: try again", *l);

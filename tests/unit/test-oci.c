@@ -810,11 +810,29 @@ static void test_monitor_killed(void **state)
     assert_int_equal(ctr__oci_exit_status(runc, &t.c, &e), -EAGAIN);
     /* Kill the conmon we started; wait for it to be gone (pidfd, no polling). */
     int pfd = (int)syscall(SYS_pidfd_open, t.c.monitor_pid, 0);
-    assert_true(pfd >= 0);
+    assert_true(pfd >= 0 || errno == ENOSYS); /* valgrind lacks pidfd_open */
     assert_int_equal(kill(t.c.monitor_pid, SIGKILL), 0);
-    struct pollfd p = { .fd = pfd, .events = POLLIN };
-    assert_int_equal(poll(&p, 1, 10000), 1);
-    close(pfd);
+    if (pfd >= 0) {
+        struct pollfd p = { .fd = pfd, .events = POLLIN };
+        assert_int_equal(poll(&p, 1, 10000), 1);
+        close(pfd);
+    } else {
+        /* Reparented to init, which may leave it a zombie: watch its state. */
+        for (int i = 0; i < 1000; i++) {
+            char path[64], st[512] = "";
+            snprintf(path, sizeof path, "/proc/%d/stat", (int)t.c.monitor_pid);
+            FILE *f = fopen(path, "r");
+            if (!f)
+                break;
+            if (!fgets(st, sizeof st, f))
+                st[0] = '\0';
+            fclose(f);
+            char *rp = strrchr(st, ')');
+            if (rp && rp[1] == ' ' && rp[2] == 'Z')
+                break;
+            usleep(10000);
+        }
+    }
     int64_t before = ctr__now_ns();
     assert_int_equal(ctr__oci_exit_status(runc, &t.c, &e), 0);
     assert_int_equal(e.exit_code, -1);

@@ -358,7 +358,13 @@ static void test_files_leftovers(void **state)
     expect_lookup(t, "ghost", -ENOENT, NULL);
     expect_lookup(t, "keep", 0, keep.id);
 
-    /* open() cleans what is certainly dead. */
+    /* open() cleans what is certainly dead; the entries "in flight" belong to
+     * a writer that holds the lock every writer holds (a shared lock on the
+     * first byte of DIR/generation). */
+    int wfd = open(path_of(t, "generation"), O_RDWR | O_CLOEXEC);
+    struct flock wl = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_len = 1 };
+    assert_true(wfd >= 0);
+    assert_int_equal(fcntl(wfd, F_OFD_SETLK, &wl), 0);
     reopen(t);
     assert_false(exists(path_of(t, "ctr/.rm-0123456789abcdef")));
     assert_false(exists(path_of(t, "ctr/.tmp-%s", crashed.id)));
@@ -379,6 +385,7 @@ static void test_files_leftovers(void **state)
     assert_int_equal(backend->get(t->db, g3.id, NULL, NULL), -ENOENT);
     age(path_of(t, "names/inflight"), 60);
     assert_int_equal(backend->add(t->db, g3.id, "inflight", g3.config, g3.state), 0);
+    close(wfd);
     expect_lookup(t, "inflight", 0, g3.id);
     assert_int_equal(backend->add(t->db, self.id, "self", self.config, self.state), 0);
     expect_lookup(t, "self", 0, self.id);
@@ -386,6 +393,11 @@ static void test_files_leftovers(void **state)
 
     /* The interrupted add of inflight.id can no longer publish itself under
      * its old name; the name belongs to g3 now. */
+    assert_int_equal(count(t), 5);
+    /* With its writer gone, open() takes what it left at once. */
+    reopen(t);
+    assert_false(exists(path_of(t, "ctr/.tmp-%s", inflight.id)));
+    assert_false(exists(path_of(t, "ctr/.#state.new")));
     assert_int_equal(count(t), 5);
 
     free_pair(&keep);

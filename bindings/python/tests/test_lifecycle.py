@@ -89,8 +89,6 @@ def test_exec_user_rootfs(rt, rootfs):
     exec_as_user(rt, rootfs=rootfs)
 
 
-@pytest.mark.xfail(libctr.has_images(), strict=True, raises=libctr.InvalidArgumentError,
-                   reason="libctr bug: exec resolves the user in cfg->rootfs, NULL for image containers")
 def test_exec_user_image(rt, busybox):
     exec_as_user(rt, **busybox)
 
