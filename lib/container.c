@@ -16,19 +16,6 @@
 #define DEFAULT_STOP_TIMEOUT 10
 #define DEFAULT_CGROUP_PARENT "/libctr_parent"
 
-static const char *const state_names[] = {
-    [CTR_STATE_UNKNOWN] = "unknown", [CTR_STATE_CONFIGURED] = "configured", [CTR_STATE_CREATED] = "created",
-    [CTR_STATE_RUNNING] = "running", [CTR_STATE_EXITED] = "exited",         [CTR_STATE_PAUSED] = "paused",
-    [CTR_STATE_STOPPING] = "stopping", [CTR_STATE_REMOVING] = "removing",
-};
-
-CTR_EXPORT const char *ctr_state_name(ctr_state_t state)
-{
-    if ((unsigned)state < ARRAY_SIZE(state_names))
-        return state_names[state];
-    return "invalid";
-}
-
 /* ---- handles ---- */
 
 static ctr_container_t *container_new(ctr_runtime_t *rt, struct ctr__config *cfg)

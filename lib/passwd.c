@@ -84,19 +84,13 @@ static int read_root_file(int rootfd, const char *rel, char **ret)
     char what[64];
     snprintf(what, sizeof what, "/%s", rel);
 
-    struct open_how how = {
-        .flags = O_PATH | O_CLOEXEC,
-        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-    };
-    _cleanup_close_ int pfd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
+    _cleanup_close_ int pfd = ctr__openat_in_root(rootfd, rel, O_PATH, 0, false);
     if (pfd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR) {
+        if (pfd == -ENOENT || pfd == -ENOTDIR) {
             *ret = NULL;
             return 0;
         }
-        if (errno == ENOSYS)
-            return ctr__err(-EOPNOTSUPP, "cannot open %s in the container: openat2() is not supported by the kernel", what);
-        return ctr__err(-errno, "cannot open %s in the container: %m", what);
+        return ctr__err(pfd, "cannot open %s in the container: %s", what, strerror(-pfd));
     }
 
     struct stat st;
@@ -115,10 +109,9 @@ static int read_root_file(int rootfd, const char *rel, char **ret)
         if (errno != ENOENT)
             return ctr__err(-errno, "cannot open %s in the container: %m", what);
         /* No /proc: open again in the root and check it is still the same file. */
-        how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-        fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
+        fd = ctr__openat_in_root(rootfd, rel, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0, false);
         if (fd < 0)
-            return ctr__err(-errno, "cannot open %s in the container: %m", what);
+            return ctr__err(fd, "cannot open %s in the container: %s", what, strerror(-fd));
         struct stat st2;
         if (fstat(fd, &st2) < 0)
             return ctr__err(-errno, "cannot stat %s in the container: %m", what);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -155,7 +157,11 @@ int ctr__parse_time(const char *s, int64_t *ret_ns)
     if (*p)
         return -EINVAL;
     time_t sec = timegm(&tm);
-    *ret_ns = ((int64_t)sec - offset) * 1000000000 + frac;
+    /* Nanoseconds since the epoch fit in 64 bits until the year 2262. */
+    int64_t s64 = (int64_t)sec - offset;
+    if (s64 > INT64_MAX / 1000000000 - 1 || s64 < INT64_MIN / 1000000000 + 1)
+        return -ERANGE;
+    *ret_ns = s64 * 1000000000 + frac;
     return 0;
 }
 
@@ -377,6 +383,83 @@ char *ctr__strstrip(char *s)
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         s[--n] = '\0';
     return s;
+}
+
+/* Without openat2 (kernels before 5.6, valgrind): walk the components with
+ * O_NOFOLLOW and refuse any symlink on the way (stricter, never unsafe). */
+static int open_nofollow_walk(int root, const char *path, int flags, mode_t mode)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -ENAMETOOLONG;
+    int cur = fcntl(root, F_DUPFD_CLOEXEC, 3);
+    if (cur < 0)
+        return -errno;
+    char *p = buf;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        char *slash = strchr(p, '/');
+        if (slash)
+            *slash = '\0';
+        if (!*p) {
+            if (!slash) {
+                /* The path named the root itself. */
+                int fd = openat(cur, ".", (flags & ~(O_CREAT | O_EXCL)) | O_CLOEXEC);
+                int e = fd < 0 ? -errno : fd;
+                close(cur);
+                return e;
+            }
+            p = slash + 1;
+            continue;
+        }
+        if (streq(p, "..")) {
+            close(cur);
+            return -EXDEV;
+        }
+        int next = slash ? openat(cur, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                         : openat(cur, p, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+        int e = -errno;
+        close(cur);
+        if (next < 0)
+            return e == -ENOTDIR ? -ELOOP : e;
+        if (!slash) {
+            /* O_PATH | O_NOFOLLOW opens a symlink itself: refuse it too. */
+            struct stat st;
+            if ((flags & O_PATH) && fstat(next, &st) == 0 && S_ISLNK(st.st_mode)) {
+                close(next);
+                return -ELOOP;
+            }
+            return next;
+        }
+        cur = next;
+        p = slash + 1;
+    }
+}
+
+int ctr__openat_in_root(int root, const char *path, int flags, mode_t mode, bool beneath)
+{
+    static int have_openat2 = -1;
+    struct open_how how = {
+        .flags = (uint64_t)(flags | O_CLOEXEC),
+        .mode = (flags & O_CREAT) ? mode : 0,
+        .resolve = (beneath ? RESOLVE_BENEATH : RESOLVE_IN_ROOT) | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+    };
+    if (__atomic_load_n(&have_openat2, __ATOMIC_RELAXED) != 0) {
+        for (;;) {
+            long fd = syscall(SYS_openat2, root, path[0] ? path : ".", &how, sizeof how);
+            if (fd >= 0) {
+                __atomic_store_n(&have_openat2, 1, __ATOMIC_RELAXED);
+                return (int)fd;
+            }
+            if (errno == ENOSYS)
+                break;
+            if (errno != EAGAIN && errno != EINTR)
+                return -errno;
+        }
+        __atomic_store_n(&have_openat2, 0, __ATOMIC_RELAXED);
+    }
+    return open_nofollow_walk(root, path, flags, mode);
 }
 
 /* ---- public memory helpers ---- */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define CTR_EXPORT __attribute__((visibility("default")))
@@ -77,6 +78,11 @@ int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t siz
 int ctr__read_file_at(int dirfd, const char *name, char **ret, size_t *ret_size);
 int ctr__read_fd(int fd, char **ret, size_t *ret_size);
 int ctr__write_all(int fd, const void *data, size_t size);
+/* Open path below the directory root: with openat2(RESOLVE_IN_ROOT, or
+ * RESOLVE_BENEATH when beneath), so that no symlink or ".." leads outside;
+ * without openat2 (kernels before 5.6, valgrind) by a walk that refuses any
+ * symlink on the way (stricter, never unsafe).  Returns an fd or -errno. */
+int ctr__openat_in_root(int root, const char *path, int flags, mode_t mode, bool beneath);
 /* Trim trailing whitespace in place. */
 char *ctr__strstrip(char *s);
 

@@ -21,24 +21,109 @@ echo "== bindings: Python, Go, Rust against build-test/lib"
 rm -f build-test/bindings-summary
 bindings/run-tests.sh build-test || status=1
 
+echo "== sanitizers: unit, api and integration suites under ASan and UBSan"
+rm -rf build-asan
+meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --suite unit --suite api --suite integration --print-errorlogs \
+    --num-processes 2 --logbase testlog-asan || status=1
+
+echo "== valgrind: unit and api suites, zero errors and zero leaks"
+valgrind_tests=$(meson test -C build-test --list --suite unit --suite api 2>/dev/null |
+                 sed -n 's|^libctr:[a-z]* / ||p' | grep -v -e '^header-' -e '^symbols$')
+# shellcheck disable=SC2086
+CTR_TEST_VALGRIND=1 meson test -C build-test --print-errorlogs --num-processes 2 --logbase testlog-valgrind \
+    --wrap='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect' \
+    $valgrind_tests || status=1
+
+echo "== fuzzing: every libFuzzer target, ${FUZZ_SECONDS:=60} s each"
+rm -rf build-fuzz
+CC=clang meson setup build-fuzz -Dfuzzers=true -Dtests=false >/dev/null
+ninja -C build-fuzz
+fuzz_status=0
+fuzz_run() {
+    name=$1
+    dir=$(mktemp -d)
+    if build-fuzz/tests/fuzz/"$name" -max_total_time="$FUZZ_SECONDS" -timeout=20 -rss_limit_mb=2048 \
+        -artifact_prefix="build-fuzz/$name-" "$dir" "tests/fuzz/corpus/$name" >"build-fuzz/$name.log" 2>&1; then
+        echo "fuzz $name: $(grep -o 'Done [0-9]* runs' "build-fuzz/$name.log" | tail -1), no crash"
+    else
+        echo "fuzz $name: FAILED (see build-fuzz/$name.log; reproducer under build-fuzz/$name-*)"
+        tail -20 "build-fuzz/$name.log"
+        echo "$name" >> build-fuzz/failed
+    fi
+    rm -rf "$dir"
+}
+rm -f build-fuzz/failed
+targets=$(cd tests/fuzz && ls fuzz-*.c | sed 's/\.c$//')
+set -- $targets
+while [ $# -gt 0 ]; do
+    fuzz_run "$1" &
+    if [ $# -gt 1 ]; then fuzz_run "$2" & fi
+    wait
+    shift; [ $# -gt 0 ] && shift
+done
+meson test -C build-fuzz --suite fuzz --logbase testlog-fuzz >/dev/null 2>&1 || echo "fuzz corpora: regression run failed" >> build-fuzz/failed
+if [ -f build-fuzz/failed ]; then
+    status=1
+    fuzz_failed=$(wc -l < build-fuzz/failed)
+else
+    fuzz_failed=0
+fi
+fuzz_passed=$(( $(echo "$targets" | wc -w) - fuzz_failed ))
+echo "$fuzz_passed 0 0" > build-fuzz/summary
+[ "$fuzz_failed" -gt 0 ] && echo "$fuzz_passed $fuzz_failed 0" > build-fuzz/summary
+
+echo "== ABI: the exported interface against the 0.1 baseline"
+if [ -f tests/abi/libctr.so.0.abi ]; then
+    if abidiff --no-added-syms --headers-dir2 include/libctr tests/abi/libctr.so.0.abi build-test/lib/libctr.so.0 \
+        > build-test/abidiff.txt 2>&1; then
+        echo "abi: compatible with tests/abi/libctr.so.0.abi"
+        echo "1 0 0" > build-test/abi-summary
+    else
+        cat build-test/abidiff.txt
+        echo "abi: INCOMPATIBLE with tests/abi/libctr.so.0.abi"
+        echo "0 1 0" > build-test/abi-summary
+        status=1
+    fi
+else
+    echo "abi: no baseline"
+    echo "0 1 0" > build-test/abi-summary
+    status=1
+fi
+
 # One closing line for the whole run, from meson's machine-readable log.
 # The binding suites' totals (bindings/run-tests.sh) count in; a missing file means they did not finish.
-/usr/bin/python3 - build-test/meson-logs/testlog.json build-test/bindings-summary <<'PY'
+# Meson's logs (plain, sanitizer and valgrind runs) and the other stages' summaries count in;
+# a missing log or summary means that stage did not finish, and counts as a failure.
+/usr/bin/python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json \
+    build-test/meson-logs/testlog-valgrind.json -- build-test/bindings-summary build-fuzz/summary \
+    build-test/abi-summary <<'PY'
 import json, os, sys
+args = sys.argv[1:]
+sep = args.index("--")
+logs, summaries = args[:sep], args[sep + 1:]
 passed = failed = skipped = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"):
-        passed += 1
-    elif r == "SKIP":
-        skipped += 1
+for log in logs:
+    if not os.path.exists(log):
+        failed += 1
+        continue
+    for line in open(log):
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+for summary in summaries:
+    if os.path.exists(summary):
+        p, f, s = (int(x) for x in open(summary).read().split())
+        passed, failed, skipped = passed + p, failed + f, skipped + s
     else:
         failed += 1
-if os.path.exists(sys.argv[2]):
-    p, f, s = (int(x) for x in open(sys.argv[2]).read().split())
-    passed, failed, skipped = passed + p, failed + f, skipped + s
-else:
-    failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

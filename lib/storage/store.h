@@ -80,11 +80,6 @@ struct ctr__unpack_stats {
  * rooted at /, every lookup uses openat2(RESOLVE_IN_ROOT), final components
  * are never followed, hardlink targets must exist inside, device nodes only
  * as root, trusted.overlay.* xattrs from the tar are dropped. */
-/* Open path under root without leaving it: openat2(RESOLVE_IN_ROOT, or
- * RESOLVE_BENEATH with beneath), or where openat2 is missing a walk that
- * refuses symlinks.  Returns an fd or a negative errno. */
-int ctr__openat_in_root(int root, const char *path, int flags, mode_t mode, bool beneath);
-
 int ctr__tar_extract(struct archive *a, int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
                      struct ctr__unpack_stats *stats);
 

@@ -109,6 +109,12 @@ static void *thread_main(void *p)
 static void test_threads_share_handle(void **state)
 {
     const char *backend = *state;
+    /* valgrind 3.19 does not know F_OFD_SETLKW blocks: a thread waiting for
+     * a lock keeps valgrind's scheduler lock, and the holder never runs.
+     * The same locking is covered by the processes test and by the normal
+     * run of this one. */
+    if (rounds() < 500)
+        skip();
     struct test_root t;
     test_root_make(&t);
     ctr_runtime_t *rt = test_runtime(&t, backend);

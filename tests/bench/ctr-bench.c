@@ -2,6 +2,7 @@
 /* ctr-bench: benchmarks of libctr, printed as tables of medians.
  *
  *   ctr-bench state --backend files|tdb [-n N] [--root DIR]
+ *   ctr-bench stress --backend files|tdb [--root DIR]   (bench-stress.c)
  *
  * Each subcommand prints a table and one final summary line. */
 #include <errno.h>
@@ -554,12 +555,14 @@ static int bench_network(int n, const char *root_arg)
 }
 
 int bench_storage(int argc, char **argv); /* bench-storage.c */
+int bench_stress(int argc, char **argv);  /* bench-stress.c */
 
 static void usage(void)
 {
     fprintf(stderr, "usage: ctr-bench state --backend files|tdb [-n N] [--root DIR]\n"
                     "       ctr-bench lifecycle [-n N] [--root DIR] [--network]\n"
-                    "       ctr-bench storage [-n ROUNDS] [--size MB] [--root DIR]\n");
+                    "       ctr-bench storage [-n ROUNDS] [--size MB] [--root DIR]\n"
+                    "       ctr-bench stress --backend files|tdb [--root DIR] [-p PROCESSES] [-n OPERATIONS]\n");
 }
 
 int main(int argc, char **argv)
@@ -576,6 +579,8 @@ int main(int argc, char **argv)
         return bench_lifecycle(argc - 1, argv + 1);
     if (strcmp(cmd, "storage") == 0)
         return bench_storage(argc - 1, argv + 1);
+    if (strcmp(cmd, "stress") == 0)
+        return bench_stress(argc - 1, argv + 1);
     usage();
     return 2;
 }

@@ -15,6 +15,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -637,9 +639,21 @@ static void test_user_resolution(void **state)
     assert_null(json);
 }
 
+/* Whether the kernel (or valgrind) has openat2: without it, lookups in the
+ * rootfs refuse every symlink (-ELOOP) instead of resolving it inside. */
+static bool have_openat2(void)
+{
+    struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+    int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
+    if (fd >= 0)
+        close(fd);
+    return fd >= 0 || errno != ENOSYS;
+}
+
 /* A rootfs whose /etc/passwd or /etc/group leads outside must never read host files. */
 static void test_hostile_rootfs(void **state)
 {
+    const bool in_root = have_openat2();
     char dir[1024], etc[2048], p[PATH_MAX];
 
     /* /etc/passwd -> /etc/shadow: resolved inside the rootfs, where there is none */
@@ -650,14 +664,16 @@ static void test_hostile_rootfs(void **state)
     assert_int_equal(symlink("/etc/shadow", p), 0);
     snprintf(p, sizeof p, "%s/group", etc);
     assert_int_equal(symlink("/etc/group", p), 0);
-    assert_int_equal(ctr__user_resolve(dir, "root", NULL, NULL, NULL, NULL), -ENOENT);
+    assert_int_equal(ctr__user_resolve(dir, "root", NULL, NULL, NULL, NULL), in_root ? -ENOENT : -ELOOP);
     /* /etc/group -> /etc/group is itself inside the root: a loop, never the host's file */
     assert_int_equal(ctr__user_resolve(dir, "0:root", NULL, NULL, NULL, NULL), -ELOOP);
     uid_t uid = 1;
     gid_t gid = 1;
-    assert_int_equal(ctr__user_resolve(dir, "0", &uid, &gid, NULL, NULL), 0);
-    assert_int_equal(uid, 0);
-    assert_int_equal(gid, 0);
+    if (in_root) {
+        assert_int_equal(ctr__user_resolve(dir, "0", &uid, &gid, NULL, NULL), 0);
+        assert_int_equal(uid, 0);
+        assert_int_equal(gid, 0);
+    }
 
     /* /etc/passwd -> ../../../../etc/passwd: ".." stops at the root, so it points at itself */
     make_dir(dir, sizeof dir, "hostile2");
@@ -681,9 +697,13 @@ static void test_hostile_rootfs(void **state)
     write_text(dir, "etc/real-passwd", "alice:x:7:8::/home/alice:/bin/sh\n");
     snprintf(p, sizeof p, "%s/passwd", etc);
     assert_int_equal(symlink("/etc/real-passwd", p), 0);
-    assert_int_equal(ctr__user_resolve(dir, "alice", &uid, &gid, NULL, NULL), 0);
-    assert_int_equal(uid, 7);
-    assert_int_equal(gid, 8);
+    if (in_root) {
+        assert_int_equal(ctr__user_resolve(dir, "alice", &uid, &gid, NULL, NULL), 0);
+        assert_int_equal(uid, 7);
+        assert_int_equal(gid, 8);
+    } else {
+        assert_int_equal(ctr__user_resolve(dir, "alice", &uid, &gid, NULL, NULL), -ELOOP);
+    }
 
     /* not a regular file: a directory, a FIFO (must not block), a device */
     make_dir(dir, sizeof dir, "hostile5/etc/passwd");
@@ -945,6 +965,10 @@ static int rlimit_child(void)
 
 static void test_rlimits(void **state)
 {
+    /* valgrind keeps file descriptors for itself and lowers RLIMIT_NOFILE. */
+    const char *vg = getenv("CTR_TEST_VALGRIND");
+    if (vg && *vg == '1')
+        skip();
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
