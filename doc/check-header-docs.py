@@ -23,7 +23,7 @@ import re
 import sys
 
 DECL = re.compile(
-    r"(?P<ret>(?:const\s+)?[A-Za-z_][\w]*(?:\s+const)?(?:\s*\*+\s*(?:const\s*)?)*)\s*"
+    r"(?P<ret>(?:(?:const|unsigned|signed|long|short)\s+)*[A-Za-z_][\w]*(?:\s+const)?(?:\s*\*+\s*(?:const\s*)?)*)\s*"
     r"(?:(?P<name>ctr_\w+)|\(\s*\*\s*(?P<cb>\w+)\s*\))\s*\((?P<args>[^;{}]*?)\)\s*"
     r"(?:__attribute__\s*\(\(.*?\)\)\s*)?;",
     re.S)

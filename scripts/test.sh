@@ -76,6 +76,12 @@ fuzz_passed=$(( $(echo "$targets" | wc -w) - fuzz_failed ))
 echo "$fuzz_passed 0 0" > build-fuzz/summary
 [ "$fuzz_failed" -gt 0 ] && echo "$fuzz_passed $fuzz_failed 0" > build-fuzz/summary
 
+echo "== docs: API reference (Doxygen), guide snippets, header comments"
+rm -rf build-docs
+meson setup build-docs -Ddocs=true >/dev/null
+ninja -C build-docs
+meson test -C build-docs --suite doc --print-errorlogs --logbase testlog-docs || status=1
+
 echo "== ABI: the exported interface against the 0.1 baseline"
 if [ -f tests/abi/libctr.so.0.abi ]; then
     if abidiff --no-added-syms --headers-dir2 include/libctr tests/abi/libctr.so.0.abi build-test/lib/libctr.so.0 \
@@ -94,12 +100,24 @@ else
     status=1
 fi
 
+# ---- crash safety (tests/integration/test-crash.c) ----
+# A build with the crash points compiled in: SIGKILL at each of them (and at
+# every fsync) inside create, init, start, stop, remove, import and commit,
+# then open, check, retry and clean, for the files and tdb state backends.
+echo "== crash safety: SIGKILL at every crash point, files and tdb backends"
+rm -rf build-fault
+meson setup build-fault -Dfault_injection=true >/dev/null
+ninja -C build-fault
+meson test -C build-fault --suite crash --print-errorlogs --num-processes 2 || status=1
+# ---- end of crash safety ----
+
 # One closing line for the whole run, from meson's machine-readable log.
 # The binding suites' totals (bindings/run-tests.sh) count in; a missing file means they did not finish.
-# Meson's logs (plain, sanitizer and valgrind runs) and the other stages' summaries count in;
+# Meson's logs (plain, sanitizer, valgrind and crash runs) and the other stages' summaries count in;
 # a missing log or summary means that stage did not finish, and counts as a failure.
 /usr/bin/python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json \
-    build-test/meson-logs/testlog-valgrind.json -- build-test/bindings-summary build-fuzz/summary \
+    build-test/meson-logs/testlog-valgrind.json build-fault/meson-logs/testlog.json \
+    -- build-test/bindings-summary build-fuzz/summary \
     build-test/abi-summary <<'PY'
 import json, os, sys
 args = sys.argv[1:]

@@ -30,9 +30,9 @@ typedef enum ctr_state {
     CTR_STATE_UNKNOWN = 0,    /**< an error left the state unknown */
     CTR_STATE_CONFIGURED = 1, /**< exists as data only */
     CTR_STATE_CREATED = 2,    /**< created in the OCI runtime, not started */
-    CTR_STATE_RUNNING = 3,
+    CTR_STATE_RUNNING = 3,    /**< its process runs */
     CTR_STATE_EXITED = 4,     /**< ran and exited; libpod's "stopped" */
-    CTR_STATE_PAUSED = 5,
+    CTR_STATE_PAUSED = 5,     /**< its processes are frozen */
     CTR_STATE_STOPPING = 6,   /**< transient: a stop is in progress */
     CTR_STATE_REMOVING = 7,   /**< transient: a remove is in progress */
 } ctr_state_t;
@@ -42,13 +42,13 @@ const char *ctr_state_name(ctr_state_t state);
 
 /** Linux namespaces a container can share with another container. The numbers are ABI. */
 typedef enum ctr_ns {
-    CTR_NS_IPC = 1,
-    CTR_NS_MNT = 2,
-    CTR_NS_NET = 3,
-    CTR_NS_PID = 4,
-    CTR_NS_USER = 5,
-    CTR_NS_UTS = 6,
-    CTR_NS_CGROUP = 7,
+    CTR_NS_IPC = 1, /**< System V IPC and POSIX message queues */
+    CTR_NS_MNT = 2, /**< mount table */
+    CTR_NS_NET = 3, /**< network stack */
+    CTR_NS_PID = 4, /**< process IDs */
+    CTR_NS_USER = 5, /**< user and group IDs */
+    CTR_NS_UTS = 6, /**< host and domain name */
+    CTR_NS_CGROUP = 7, /**< cgroup root */
 } ctr_ns_t;
 
 /** Number of #ctr_ns_t values plus one (index 0 is unused). */
@@ -57,8 +57,8 @@ typedef enum ctr_ns {
 /** A port forwarded from the host into the container's network namespace. */
 typedef struct ctr_port_mapping {
     const char *host_ip;     /**< NULL or "" for all addresses */
-    uint16_t host_port;
-    uint16_t container_port;
+    uint16_t host_port;      /**< port on the host; 0 lets the network plugin choose */
+    uint16_t container_port; /**< port in the container (1-65535) */
     const char *protocol;    /**< "tcp" (NULL means tcp) or "udp" */
 } ctr_port_mapping_t;
 
@@ -111,12 +111,15 @@ typedef struct ctr_container_options {
     int64_t shm_size;
     /** Containers (ID, ID prefix or name) whose namespaces to join, indexed by #ctr_ns_t. */
     const char *ns_ctr[CTR_NS_MAX];
-    /** Port mappings (with #CTR_CREATE_NETNS). */
+    /** Port mappings (with #CTR_CREATE_NETNS), an array of @ref n_port_mappings. */
     const ctr_port_mapping_t *port_mappings;
+    /** Number of entries in @ref port_mappings. */
     size_t n_port_mappings;
-    /** DNS servers, search domains and resolver options overriding the host's. */
+    /** DNS servers overriding the host's. */
     const char *const *dns_servers;
+    /** DNS search domains overriding the host's. */
     const char *const *dns_search;
+    /** Resolver options (`ndots:2`...) overriding the host's. */
     const char *const *dns_options;
     /** Extra `/etc/hosts` entries as `HOST:IP`. */
     const char *const *hosts_add;
@@ -130,8 +133,9 @@ typedef struct ctr_container_options {
     const char *cgroup_parent;
     /** Log file path; NULL means `ctr.log` in the container's static directory. */
     const char *log_path;
-    /** SELinux process and mount labels; NULL to let libctr choose (no-op without SELinux). */
+    /** SELinux process label; NULL to let libctr choose (no-op without SELinux). */
     const char *process_label;
+    /** SELinux mount label; NULL to let libctr choose (no-op without SELinux). */
     const char *mount_label;
     /** Networks to attach (with #CTR_CREATE_NETNS); NULL: the default network. */
     const char *const *networks;
@@ -173,63 +177,71 @@ CTR_DEFINE_CLEANUP(ctr_container_t, ctr_container_unref)
 /** The runtime the container belongs to (lent; the handle holds a reference). */
 ctr_runtime_t *ctr_container_runtime(const ctr_container_t *c);
 
-/* ---- Config getters: lent strings, valid as long as the handle.  NULL when unset. ---- */
-
-/** Full 64-character ID. */
+/* ---- Config getters: the config never changes, so these take no lock and set no error detail. ---- */
+/** The full 64-hex-digit ID. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_id(const ctr_container_t *c);
-/** Name. */
+/** The name. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_name(const ctr_container_t *c);
-/** Pod ID or NULL. */
+/** The ID of the pod the container belongs to. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_pod(const ctr_container_t *c);
-/** Root file system directory given at create, or NULL. */
+/** The root file system directory given at create. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_rootfs(const ctr_container_t *c);
-/** Image ID and the name it was created from, or NULL. */
+/** The ID of the image the container was made from. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_image_id(const ctr_container_t *c);
+/** The image reference the container was made from, as given. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_image_name(const ctr_container_t *c);
-/** User, working directory and host name as configured, or NULL. */
+/** The user the process runs as, as configured (`name`, `uid`, `uid:gid`...). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_user(const ctr_container_t *c);
+/** The working directory of the process, as configured. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_workdir(const ctr_container_t *c);
+/** The host name, as configured (the default, the first 12 ID digits, is not returned). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_hostname(const ctr_container_t *c);
-/** Static directory (persistent: artifacts, bundle, log). */
+/** The static directory (persistent: artifacts, OCI bundle, log). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_static_dir(const ctr_container_t *c);
-/** Source of the /dev/shm mount (in the run root). */
+/** The source of the /dev/shm mount, in the run root. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_shm_dir(const ctr_container_t *c);
-/** Log file path. */
+/** The k8s-file log path. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_log_path(const ctr_container_t *c);
-/** cgroup parent. */
+/** The cgroup parent (cgroupfs path). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_cgroup_parent(const ctr_container_t *c);
-/** SELinux labels, or NULL. */
+/** The SELinux process label. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_process_label(const ctr_container_t *c);
+/** The SELinux mount label. The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_mount_label(const ctr_container_t *c);
-/** Creation time, nanoseconds since the epoch. */
+/** Creation time, nanoseconds since the epoch; 0 when @p c is NULL. */
 int64_t ctr_container_created(const ctr_container_t *c);
-/** `CTR_CREATE_*` flags. */
+/** The `CTR_CREATE_*` flags; 0 when @p c is NULL. */
 uint64_t ctr_container_flags(const ctr_container_t *c);
-/** /dev/shm size in bytes. */
+/** The size of /dev/shm in bytes; 0 when @p c is NULL. */
 int64_t ctr_container_shm_size(const ctr_container_t *c);
-/** Stop signal number (never 0). */
+/** The stop signal number (never 0 for a valid handle; 0 when @p c is NULL). */
 int ctr_container_stop_signal(const ctr_container_t *c);
-/** Stop timeout in seconds. */
+/** The stop timeout in seconds; 0 when @p c is NULL. */
 unsigned int ctr_container_stop_timeout(const ctr_container_t *c);
-/** Full ID of the container whose namespace @p ns is joined, or NULL. */
+/** The full ID of the container whose namespace @p ns is joined, or NULL (also for an invalid @p ns). Lent, valid as long as @p c. */
 const char *ctr_container_ns_ctr(const ctr_container_t *c, ctr_ns_t ns);
-/** NULL-terminated lent arrays; never NULL (an empty array when unset). */
-const char *const *ctr_container_command(const ctr_container_t *c);
-const char *const *ctr_container_env(const ctr_container_t *c);
-const char *const *ctr_container_dns_servers(const ctr_container_t *c);
-const char *const *ctr_container_dns_search(const ctr_container_t *c);
-const char *const *ctr_container_dns_options(const ctr_container_t *c);
-const char *const *ctr_container_hosts_add(const ctr_container_t *c);
-/** Mount points libctr makes inside the rootfs, unmounted before it. */
-const char *const *ctr_container_mounts(const ctr_container_t *c);
-/** Networks the container is attached to (with #CTR_CREATE_NETNS). */
-const char *const *ctr_container_networks(const ctr_container_t *c);
-/** Volumes (container paths) from the image, created as anonymous directories. */
-const char *const *ctr_container_volumes(const ctr_container_t *c);
-/** Ports the image exposes, as `PORT/PROTO`. */
-const char *const *ctr_container_exposed_ports(const ctr_container_t *c);
-/** The network namespace given at create (not one libctr made), or NULL. */
+/** The network namespace path given at create (not one libctr made). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_netns_path(const ctr_container_t *c);
+/** The command (argv). The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_command(const ctr_container_t *c);
+/** The environment as `KEY=VALUE` strings. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_env(const ctr_container_t *c);
+/** DNS servers overriding the host's. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_dns_servers(const ctr_container_t *c);
+/** DNS search domains overriding the host's. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_dns_search(const ctr_container_t *c);
+/** Resolver options overriding the host's. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_dns_options(const ctr_container_t *c);
+/** Extra `/etc/hosts` entries as `HOST:IP`. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_hosts_add(const ctr_container_t *c);
+/** Mount points libctr makes inside the rootfs, unmounted before it. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_mounts(const ctr_container_t *c);
+/** Networks the container is attached to (with #CTR_CREATE_NETNS). The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_networks(const ctr_container_t *c);
+/** Volumes (container paths) from the image, created as anonymous directories. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_volumes(const ctr_container_t *c);
+/** Ports the image exposes, as `PORT/PROTO`. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+const char *const *ctr_container_exposed_ports(const ctr_container_t *c);
 /** Port mappings: returns their count and lends the array through @p ret. */
 size_t ctr_container_port_mappings(const ctr_container_t *c, const ctr_port_mapping_t **ret);
 
@@ -281,19 +293,22 @@ int ctr_container_pid(ctr_container_t *c, pid_t *ret);
 int ctr_container_exit_code(ctr_container_t *c, int *ret);
 /** Non-zero when the last run was killed by the OOM killer. @return as ctr_container_state(). */
 int ctr_container_oom_killed(ctr_container_t *c, int *ret);
-/** Start and finish times of the last run, ns since the epoch, 0 if none. */
+/** Start time of the last run, ns since the epoch, 0 if none. @return as ctr_container_state(). */
 int ctr_container_started_at(ctr_container_t *c, int64_t *ret);
+/** Finish time of the last run, ns since the epoch, 0 if none. @return as ctr_container_state(). */
 int ctr_container_finished_at(ctr_container_t *c, int64_t *ret);
 /**
  * Whether the rootfs is mounted, and where.
  * @param ret_mounted receives 0 or 1.
  * @param ret_path    receives the mount point or NULL (may itself be NULL); free with ctr_free().
+ * @return 0; -EINVAL; -ENOENT (removed); -ENOMEM.
  */
 int ctr_container_mounted(ctr_container_t *c, int *ret_mounted, char **ret_path);
 
 /**
  * The state as JSON (the stored document, after a sync).
  * @param ret receives a string; free with ctr_free().
+ * @return 0; -EINVAL; -ENOENT (removed); -ENOMEM.
  */
 int ctr_container_state_json(ctr_container_t *c, char **ret);
 
@@ -345,8 +360,8 @@ int ctr_container_batch(ctr_container_t *c, ctr_batch_fn fn, void *userdata);
  * return -ENOENT.
  *
  * @param flags #CTR_REMOVE_FORCE stops it first and removes dependents too.
- * @return 0; -EINVAL; -ENOENT (already removed); -EBUSY (running or paused
- *         without force, or other containers depend on it: the message names
+ * @return 0; -EINVAL; -ENOENT (already removed); -EBUSY (created, running,
+ *         paused or stopping without force, or other containers depend on it: the message names
  *         how many); -EDEADLK (inside its own batch).
  */
 int ctr_container_remove(ctr_container_t *c, uint64_t flags);

@@ -23,8 +23,10 @@
  *
  * Other negative errno values pass through from the system call that failed.
  *
- * A human-readable detail for the last failure is kept per thread.  Each public
- * call clears it on entry, so read it right after the call that failed.
+ * A human-readable detail for the last failure is kept per thread.  Each call
+ * that can fail (every function returning an error code) clears it on entry,
+ * so read it right after the call that failed.  Infallible calls (getters,
+ * ref/unref, ctr_free(), ctr_strerror(), ctr_state_name()) leave it alone.
  */
 #ifndef LIBCTR_CTR_ERROR_H
 #define LIBCTR_CTR_ERROR_H

@@ -4,6 +4,13 @@
  * @brief Images and storage: import, list, tag, remove, inspect, save;
  *        a container's root file system: mount, sizes, export, commit.
  *
+ * Threads: image calls may run concurrently from any threads and processes
+ * (the store is guarded by lock files).  A `ctr_image_t` is a reference
+ * counted snapshot of an image record: its getters lend data that never
+ * changes, so one handle may be read from several threads; ref/unref are
+ * atomic.  Progress callbacks run on the calling thread and must not call
+ * back into libctr.
+ *
  * Images live in the runtime's root (`ROOT/storage`): content-addressed
  * blobs, layers unpacked through the storage driver chosen at
  * ctr_runtime_new() (`overlay`, or `vfs` where overlayfs is missing), and
@@ -155,8 +162,9 @@ typedef struct ctr_import_options {
     /** Dockerfile-style config changes: `CMD ["sh"]`, `ENV A=b`, `WORKDIR /w`,
      *  `USER u`, `LABEL k=v`, `ENTRYPOINT ...`, `EXPOSE 80/tcp`, `VOLUME /v`, `STOPSIGNAL TERM`. */
     const char *const *changes;
-    /** Progress callback and its userdata. */
+    /** Progress callback, or NULL. */
     ctr_progress_fn progress;
+    /** Passed to @ref progress. */
     void *progress_userdata;
     /** When not NULL, a non-zero value (set from any thread or a signal handler) cancels. */
     const volatile int *cancel;
@@ -192,8 +200,11 @@ typedef struct ctr_save_options {
     unsigned int version;
     /** The name recorded in the output (docker-archive RepoTags); NULL: the image's names. */
     const char *name;
+    /** Progress callback, or NULL. */
     ctr_progress_fn progress;
+    /** Passed to @ref progress. */
     void *progress_userdata;
+    /** When not NULL, a non-zero value (set from any thread or a signal handler) cancels. */
     const volatile int *cancel;
     /** No flags defined yet; must be 0. */
     uint64_t flags;
@@ -272,13 +283,17 @@ typedef struct ctr_commit_options {
     const char *name;
     /** Config changes, as in #ctr_import_options_t. */
     const char *const *changes;
-    /** Author and message recorded in the history. */
+    /** Author recorded in the image config and history. */
     const char *author;
+    /** Message recorded in the history. */
     const char *message;
     /** `CTR_COMMIT_*` flags. */
     uint64_t flags;
+    /** Progress callback, or NULL. */
     ctr_progress_fn progress;
+    /** Passed to @ref progress. */
     void *progress_userdata;
+    /** When not NULL, a non-zero value (set from any thread or a signal handler) cancels. */
     const volatile int *cancel;
 } ctr_commit_options_t;
 

@@ -14,8 +14,8 @@ extern "C" {
 
 /** Streams, as in the log and in callbacks. */
 enum {
-    CTR_STREAM_STDOUT = 1,
-    CTR_STREAM_STDERR = 2,
+    CTR_STREAM_STDOUT = 1, /**< the container's standard output */
+    CTR_STREAM_STDERR = 2, /**< the container's standard error */
 };
 
 /** Current version of #ctr_attach_options_t. */
@@ -29,7 +29,7 @@ enum {
      */
     CTR_ATTACH_START = 1u << 0,
     /**
-     * Return when @ref ctr_attach_options::stdin_fd reaches end of file
+     * Return when ctr_attach_options_t::stdin_fd reaches end of file
      * instead of when the container's output ends.  (At end of file the
      * container's stdin is closed in any case.)
      */
@@ -45,8 +45,9 @@ typedef struct ctr_attach_options {
     unsigned int version;
     /** Copied to the container's stdin (needs #CTR_CREATE_STDIN or a terminal); -1 for none. */
     int stdin_fd;
-    /** Where the container's output goes; -1 to drop it. */
+    /** Where the container's stdout goes (with a terminal: all its output); -1 to drop it. */
     int stdout_fd;
+    /** Where the container's stderr goes; -1 to drop it. */
     int stderr_fd;
     /** Detach keys such as "ctrl-p,ctrl-q"; NULL for the default "ctrl-p,ctrl-q"; "" for none. */
     const char *detach_keys;
@@ -67,7 +68,8 @@ int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version);
  * started (initialized first if needed) once the attachment is in place.
  * @return 0 when the container's output ended; #CTR_ATTACH_DETACHED; -EINVAL
  *         (bad options or detach keys); -ENOENT; -EBUSY (not created or
- *         running, or with #CTR_ATTACH_START running already); -EIO; the
+ *         running, or with #CTR_ATTACH_START running already); -EOPNOTSUPP
+ *         (the OCI runtime backend cannot attach); -EIO; the
  *         errors of ctr_container_start() with #CTR_ATTACH_START.
  */
 int ctr_container_attach(ctr_container_t *c, const ctr_attach_options_t *opts);

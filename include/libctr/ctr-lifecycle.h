@@ -29,7 +29,8 @@ extern "C" {
  * @return 0; -EINVAL; -ENOENT (removed, or the rootfs is missing); -EBUSY
  *         (not configured or exited, or a namespace container is not running);
  *         -EIO (the OCI runtime or monitor failed: the detail holds the
- *         runtime's own message).
+ *         runtime's own message).  The OCI runtime and conmon are looked up
+ *         on first use, so a missing one shows here as -ENOENT.
  */
 int ctr_container_init(ctr_container_t *c);
 
@@ -56,8 +57,17 @@ int ctr_container_stop(ctr_container_t *c, int timeout);
  */
 int ctr_container_kill(ctr_container_t *c, int signal);
 
-/** Freeze / thaw every process of a running container.  -EBUSY in other states. */
+/**
+ * Freeze every process of a running container (cgroup freezer).
+ * @return 0; -EINVAL; -ENOENT (removed); -EBUSY (not running);
+ *         -EOPNOTSUPP (the OCI runtime backend cannot pause); -EIO.
+ */
 int ctr_container_pause(ctr_container_t *c);
+/**
+ * Thaw a paused container.
+ * @return 0; -EINVAL; -ENOENT (removed); -EBUSY (not paused);
+ *         -EOPNOTSUPP (the OCI runtime backend cannot pause); -EIO.
+ */
 int ctr_container_unpause(ctr_container_t *c);
 
 /**
@@ -101,9 +111,11 @@ typedef struct ctr_exec_options {
     const char *workdir;
     /** `CTR_EXEC_*` flags. */
     uint64_t flags;
-    /** Where the process's stdin comes from and its output goes; -1 for none (/dev/null). */
+    /** Where the process's stdin comes from; -1 for none (/dev/null). */
     int stdin_fd;
+    /** Where the process's stdout goes (with a tty: all its output); -1 to drop it. */
     int stdout_fd;
+    /** Where the process's stderr goes; -1 to drop it. */
     int stderr_fd;
     /** Detach keys such as "ctrl-p,ctrl-q" (with a tty and stdin); NULL for none. */
     const char *detach_keys;
@@ -121,7 +133,8 @@ int ctr_exec_options_init(ctr_exec_options_t *opts, unsigned int version);
  * @param ret_exit_code receives the process's exit code (126 when it cannot be
  *        executed, 127 when not found, 128+signal when killed).
  * @return 0; -EINVAL (bad options, invalid detach keys); -ENOENT; -EBUSY (not
- *         running, e.g. paused); -EIO (runtime error).
+ *         running, e.g. paused); -EOPNOTSUPP (the OCI runtime backend cannot
+ *         exec); -EIO (runtime error).
  */
 int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *opts, int *ret_exit_code);
 

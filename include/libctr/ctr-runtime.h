@@ -19,16 +19,19 @@ extern "C" {
 
 /** Log levels passed to a #ctr_log_fn. */
 enum {
-    CTR_LOG_ERROR = 3,
-    CTR_LOG_WARNING = 4,
-    CTR_LOG_INFO = 6,
-    CTR_LOG_DEBUG = 7,
+    CTR_LOG_ERROR = 3,   /**< something failed that the caller was not told about */
+    CTR_LOG_WARNING = 4, /**< something was worked around */
+    CTR_LOG_INFO = 6,    /**< a notable step (e.g. a stop that fell back to SIGKILL) */
+    CTR_LOG_DEBUG = 7,   /**< every step */
 };
 
 /**
  * A log callback.  libctr never prints; it passes what it has to say here.
  * @p message is lent for the duration of the call.  May be called from any
- * thread that calls into libctr.
+ * thread that calls into libctr, possibly with libctr's locks held: the
+ * callback must not call back into libctr.  The callback and its userdata
+ * must stay valid as long as the runtime or any container handle from it
+ * lives (containers hold a reference on their runtime).
  */
 typedef void (*ctr_log_fn)(int level, const char *message, void *userdata);
 
@@ -61,8 +64,9 @@ typedef struct ctr_runtime_options {
     const char *cni_plugin_dir;
     /** Directory of lock files. Default `RUN_ROOT/locks`. */
     const char *lock_dir;
-    /** Optional log callback and its userdata. */
+    /** Optional log callback (see #ctr_log_fn). */
     ctr_log_fn log_fn;
+    /** Passed to @ref log_fn. */
     void *log_userdata;
     /** Highest level passed to @ref log_fn; 0 means #CTR_LOG_WARNING. */
     int log_level;
@@ -184,7 +188,11 @@ enum {
 int ctr_runtime_refresh(ctr_runtime_t *rt);
 
 /**
- * Remove the container named by @p id_or_name.  See ctr_container_remove().
+ * Remove the container named by @p id_or_name (full ID, unique prefix or
+ * name).  See ctr_container_remove() for @p flags.
+ * @return 0; -EINVAL (NULL, invalid or ambiguous @p id_or_name, unknown
+ *         flags); -ENOENT (no such container); and the errors of
+ *         ctr_container_remove().
  */
 int ctr_runtime_remove(ctr_runtime_t *rt, const char *id_or_name, uint64_t flags);
 

@@ -86,8 +86,8 @@ typedef enum ctr_oci_status {
     CTR_OCI_STATUS_UNKNOWN = 0,  /**< a status string this backend does not know */
     CTR_OCI_STATUS_CREATING = 1, /**< create is still in progress */
     CTR_OCI_STATUS_CREATED = 2,  /**< created, the user process not started */
-    CTR_OCI_STATUS_RUNNING = 3,
-    CTR_OCI_STATUS_PAUSED = 4,
+    CTR_OCI_STATUS_RUNNING = 3,  /**< the user process runs */
+    CTR_OCI_STATUS_PAUSED = 4,   /**< frozen */
     CTR_OCI_STATUS_STOPPED = 5  /**< the user process exited */
 } ctr_oci_status_t;
 
@@ -230,6 +230,7 @@ typedef struct ctr_oci_attach_options {
     uint64_t flags;
     /** Optional; see #ctr_oci_attached_fn. */
     ctr_oci_attached_fn attached;
+    /** Passed to @ref attached. */
     void *attached_userdata;
 } ctr_oci_attach_options_t;
 
@@ -243,9 +244,11 @@ typedef struct ctr_oci_exec_options {
      * #CTR_OCI_EXEC_TTY.
      */
     const char *process_json;
-    /** Descriptors to relay, as in #ctr_oci_attach_options_t; -1 = none (stdin -1: the process gets none). */
+    /** The process's stdin, relayed as in #ctr_oci_attach_options_t; -1: the process gets none. */
     int stdin_fd;
+    /** Where the process's stdout goes; -1 discards it. */
     int stdout_fd;
+    /** Where the process's stderr goes; -1 discards it. */
     int stderr_fd;
     /** As in #ctr_oci_attach_options_t. */
     const char *detach_keys;

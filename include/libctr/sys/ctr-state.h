@@ -42,8 +42,8 @@ extern "C" {
 
 /** Flags for the iterate() callback: which documents to load. */
 enum {
-    CTR_STATE_ITER_CONFIG = 1u << 0,
-    CTR_STATE_ITER_STATE = 1u << 1,
+    CTR_STATE_ITER_CONFIG = 1u << 0, /**< pass each container's config document */
+    CTR_STATE_ITER_STATE = 1u << 1,  /**< pass each container's state document */
 };
 
 /**
@@ -92,6 +92,8 @@ typedef struct ctr_state_backend {
      * Call @p fn for every container, loading what @p flags asks for.  The
      * order is unspecified.  A container added or removed meanwhile may or
      * may not be seen, but no container is seen half-written.
+     * @return 0; @p fn's non-zero return, which stopped the iteration; a
+     *         negative errno from the storage (-EIO, -ENOMEM, ...).
      */
     int (*iterate)(void *db, unsigned int flags, ctr_state_iter_fn fn, void *userdata);
 } ctr_state_backend_t;
