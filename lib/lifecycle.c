@@ -153,21 +153,35 @@ static int finish_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
  * the save of "running": found under the lock, it means the start died. */
 #define STARTING_FILE "starting"
 
-/* A created container whose start died: ask the runtime what became of it. */
-static int finish_interrupted_start(ctr_container_t *c, ctr__oci_t *oci, const struct ctr__desc *d)
+/* Under the lock, a live container that has not exited is "stopping" only
+ * when its stop died (or failed), and "created" with the starting file only
+ * when its start did: ask the runtime what became of it. */
+static int finish_interrupted(ctr_container_t *c, ctr__oci_t *oci, const struct ctr__desc *d)
 {
+    if (c->st.state != CTR_STATE_CREATED && c->st.state != CTR_STATE_STOPPING)
+        return 0;
     _cleanup_free_ char *marker = ctr__asprintf("%s/" STARTING_FILE, d->run_dir);
     if (!marker)
         return -ENOMEM;
-    if (access(marker, F_OK) < 0)
+    if (c->st.state == CTR_STATE_CREATED && access(marker, F_OK) < 0)
         return 0;
     ctr_oci_status_t status = CTR_OCI_STATUS_UNKNOWN;
     pid_t pid = 0;
     int r = ctr__oci_state(oci, &d->oci, &status, &pid);
-    if (r < 0)
-        return r;
-    if (status == CTR_OCI_STATUS_RUNNING || status == CTR_OCI_STATUS_PAUSED) {
-        c->st.state = status == CTR_OCI_STATUS_PAUSED ? CTR_STATE_PAUSED : CTR_STATE_RUNNING;
+    if (r < 0) {
+        /* Not fatal: the container stays usable (stop, remove), and the next
+         * sync asks again. */
+        ctr__log(c->rt, CTR_LOG_WARNING, "%s: state after an interrupted start or stop: %s", c->cfg->name,
+                 ctr_error_last()->message);
+        ctr__err_clear();
+        return 0;
+    }
+    ctr_state_t now = status == CTR_OCI_STATUS_RUNNING  ? CTR_STATE_RUNNING
+                      : status == CTR_OCI_STATUS_PAUSED ? CTR_STATE_PAUSED
+                      : status == CTR_OCI_STATUS_CREATED ? CTR_STATE_CREATED
+                                                         : c->st.state;
+    if (now != c->st.state) {
+        c->st.state = now;
         if ((r = ctr__container_save(c)) < 0)
             return r;
     }
@@ -208,7 +222,7 @@ int ctr__lifecycle_update(ctr_container_t *c)
     ctr_oci_exit_t ex;
     r = ctr__oci_exit_status(oci, &d.oci, &ex);
     if (r == -EAGAIN)
-        return c->st.state == CTR_STATE_CREATED ? finish_interrupted_start(c, oci, &d) : 0;
+        return finish_interrupted(c, oci, &d);
     if (r < 0 && access(d.run_dir, F_OK) < 0 && errno == ENOENT) {
         /* A teardown removed the run directory but died before saving:
          * nothing can report this run's exit any more. */

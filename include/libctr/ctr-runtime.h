@@ -180,9 +180,11 @@ enum {
  * ID).  Like libpod: created, running, paused and stopping containers become
  * configured, exited ones stay exited; stale mounts, network namespaces and
  * networks (CNI DEL), the OCI runtime's state, monitor files and lock files
- * of removed containers are removed, as are directories a crashed create
- * left behind.  Containers started in this boot are left alone, so calling
- * it at any time is safe.
+ * of removed containers are removed, as are directories and read-write
+ * layers a crashed create left behind, the OCI runtime's container and
+ * monitor of an init or start that died half way, and the staging of a
+ * crashed import or commit.  Containers started in this boot are left
+ * alone, so calling it at any time (after a crash, say) is safe.
  * @return 0; -EINVAL; the first error met (after trying every container).
  */
 int ctr_runtime_refresh(ctr_runtime_t *rt);

@@ -432,7 +432,9 @@ static int check_version(struct files_db *db)
     return open_subdirs(db);
 }
 
-/* Best effort: errors leave the entry for the next open. */
+/* Best effort: errors leave the entry for the next open.  db: the entries of
+ * fd are only made by writers holding their lock (ctr/, names/), NULL when
+ * not (the top directory: VERSION is written before any lock). */
 static void clean_leftovers(struct files_db *db, int fd)
 {
     int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -459,7 +461,8 @@ static void clean_leftovers(struct files_db *db, int fd)
         struct stat st;
         /* Young ones are dead too when no other writer is active (every
          * writer holds its lock while it has such entries). */
-        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 || (age_sec(&st) <= STALE_TEMP_SEC && writer_active(db)))
+        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            (age_sec(&st) <= STALE_TEMP_SEC && (!db || writer_active(db))))
             continue;
         if (tmpdir) {
             /* Rename first: an add still running elsewhere then fails at its
@@ -497,7 +500,7 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
         return r;
     db->noatime = true;
 
-    clean_leftovers(db, db->dirfd);
+    clean_leftovers(NULL, db->dirfd);
     clean_leftovers(db, db->ctrfd);
     clean_leftovers(db, db->namesfd);
 

@@ -497,8 +497,8 @@ static void check_containers(ctr_runtime_t *rt, const struct roots *r, struct id
         runc_status(r, id, rs, sizeof rs);
         bool ok;
         switch (st) {
-        case CTR_STATE_RUNNING:
-        case CTR_STATE_STOPPING: ok = strcmp(rs, "running") == 0; break;
+        case CTR_STATE_RUNNING: ok = strcmp(rs, "running") == 0; break;
+        case CTR_STATE_STOPPING: ok = false; break; /* nobody is stopping it */
         case CTR_STATE_PAUSED: ok = strcmp(rs, "paused") == 0; break;
         case CTR_STATE_CREATED: ok = strcmp(rs, "created") == 0; break;
         default: ok = strcmp(rs, "running") != 0 && strcmp(rs, "paused") != 0; break;
