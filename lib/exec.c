@@ -44,17 +44,6 @@ static int env_set(json_object *env, const char *kv)
     return 0;
 }
 
-static int set(json_object *o, const char *key, json_object *v)
-{
-    if (!v)
-        return -ENOMEM;
-    if (json_object_object_add(o, key, v) < 0) {
-        json_object_put(v);
-        return -ENOMEM;
-    }
-    return 0;
-}
-
 static json_object *int_array(const gid_t *v, size_t n)
 {
     json_object *a = json_object_new_array();
@@ -83,18 +72,18 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
     json_object_get(proc);
     _cleanup_json_ json_object *p = proc;
 
-    if ((r = set(p, "args", ctr__json_strv((char *const *)o->argv))) < 0)
+    if ((r = ctr__json_set(p, "args", ctr__json_strv((char *const *)o->argv))) < 0)
         return r;
     json_object *env = NULL;
     if (!json_object_object_get_ex(p, "env", &env) || !json_object_is_type(env, json_type_array)) {
         env = json_object_new_array();
-        if ((r = set(p, "env", env)) < 0)
+        if ((r = ctr__json_set(p, "env", env)) < 0)
             return r;
     }
     for (const char *const *e = o->env; e && *e; e++)
         if ((r = env_set(env, *e)) < 0)
             return r;
-    if (o->workdir && (r = set(p, "cwd", json_object_new_string(o->workdir))) < 0)
+    if (o->workdir && (r = ctr__json_set(p, "cwd", json_object_new_string(o->workdir))) < 0)
         return r;
     if (o->user) {
         uid_t uid;
@@ -110,14 +99,14 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
         if (r < 0)
             return ctr__err_prefix(r, "exec user \"%s\"", o->user);
         json_object *u = json_object_new_object();
-        if ((r = set(p, "user", u)) < 0)
+        if ((r = ctr__json_set(p, "user", u)) < 0)
             return r;
-        if ((r = set(u, "uid", json_object_new_int64(uid))) < 0 || (r = set(u, "gid", json_object_new_int64(gid))) < 0)
+        if ((r = ctr__json_set(u, "uid", json_object_new_int64(uid))) < 0 || (r = ctr__json_set(u, "gid", json_object_new_int64(gid))) < 0)
             return r;
-        if (ngroups && (r = set(u, "additionalGids", int_array(groups, ngroups))) < 0)
+        if (ngroups && (r = ctr__json_set(u, "additionalGids", int_array(groups, ngroups))) < 0)
             return r;
     }
-    if ((r = set(p, "terminal", json_object_new_boolean((o->flags & CTR_EXEC_TTY) != 0))) < 0)
+    if ((r = ctr__json_set(p, "terminal", json_object_new_boolean((o->flags & CTR_EXEC_TTY) != 0))) < 0)
         return r;
     json_object_object_del(p, "consoleSize");
     if (o->flags & CTR_EXEC_PRIVILEGED) {
@@ -125,11 +114,11 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
         if ((r = ctr__caps_all(&all)) < 0)
             return r;
         json_object *caps = json_object_new_object();
-        if ((r = set(p, "capabilities", caps)) < 0)
+        if ((r = ctr__json_set(p, "capabilities", caps)) < 0)
             return r;
         const char *sets[] = { "bounding", "effective", "permitted" };
         for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
-            if ((r = set(caps, sets[i], ctr__json_strv(all))) < 0)
+            if ((r = ctr__json_set(caps, sets[i], ctr__json_strv(all))) < 0)
                 return r;
     }
     return ctr__json_to_string(p, ret);

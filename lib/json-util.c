@@ -45,7 +45,7 @@ int ctr__json_to_string(json_object *o, char **ret)
     return 0;
 }
 
-static int add(json_object *o, const char *key, json_object *v)
+int ctr__json_set(json_object *o, const char *key, json_object *v)
 {
     if (!v)
         return -ENOMEM;
@@ -60,17 +60,17 @@ int ctr__json_add_str(json_object *o, const char *key, const char *value)
 {
     if (!value)
         return 0;
-    return add(o, key, json_object_new_string(value));
+    return ctr__json_set(o, key, json_object_new_string(value));
 }
 
 int ctr__json_add_int(json_object *o, const char *key, int64_t value)
 {
-    return add(o, key, json_object_new_int64(value));
+    return ctr__json_set(o, key, json_object_new_int64(value));
 }
 
 int ctr__json_add_bool(json_object *o, const char *key, bool value)
 {
-    return add(o, key, json_object_new_boolean(value));
+    return ctr__json_set(o, key, json_object_new_boolean(value));
 }
 
 json_object *ctr__json_strv(char *const *v)
@@ -91,7 +91,7 @@ json_object *ctr__json_strv(char *const *v)
 
 int ctr__json_add_strv(json_object *o, const char *key, char *const *v)
 {
-    return add(o, key, ctr__json_strv(v));
+    return ctr__json_set(o, key, ctr__json_strv(v));
 }
 
 static json_object *member(json_object *o, const char *key)

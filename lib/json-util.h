@@ -18,6 +18,9 @@ int ctr__json_parse(const char *text, const char *what, json_object **ret);
 /* Serialize compactly into a malloc'ed string. */
 int ctr__json_to_string(json_object *o, char **ret);
 
+/* Add v (a new reference; NULL from a failed constructor) as key, replacing;
+ * v is consumed even on failure.  -ENOMEM. */
+int ctr__json_set(json_object *o, const char *key, json_object *v);
 /* Adders: skip NULL strings / empty arrays where noted; return -ENOMEM. */
 int ctr__json_add_str(json_object *o, const char *key, const char *value);     /* skips NULL */
 int ctr__json_add_int(json_object *o, const char *key, int64_t value);

@@ -14,6 +14,7 @@
 #include "ctr-config.h"
 #include "error.h"
 #include "passwd.h"
+#include "json-util.h"
 #include "spec.h"
 
 #if HAVE_SELINUX
@@ -28,24 +29,13 @@
 
 typedef json_object J;
 
-static void json_putp(J **o)
-{
-    json_object_put(*o);
-}
-#define _cleanup_json_ _cleanup_(json_putp)
 
 /* ---- small JSON helpers: each returns 0 or a negative errno ---- */
 
 /* Add @v (a new reference, may be NULL from a failed constructor) as @key, replacing. */
 static int add(J *o, const char *key, J *v)
 {
-    if (!v)
-        return -ENOMEM;
-    if (json_object_object_add(o, key, v) < 0) {
-        json_object_put(v);
-        return -ENOMEM;
-    }
-    return 0;
+    return ctr__json_set(o, key, v);
 }
 
 static int push(J *arr, J *v)

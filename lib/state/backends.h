@@ -4,6 +4,10 @@
 
 #include <ctr-config.h>
 #include <libctr/sys/ctr-state.h>
+#include <limits.h>
+
+#include "error.h"
+#include "util.h"
 
 /* "files": ctr/ID/{config,state}.json and names/NAME -> ID symlinks (state-files.c). */
 extern const ctr_state_backend_t ctr__state_backend_files;
@@ -18,3 +22,28 @@ extern const ctr_state_backend_t ctr__state_backend_tdb;
 /* Layout version stored under the "meta/version" key by the tdb backend. */
 #define CTR__STATE_TDB_LAYOUT_VERSION 1
 #endif
+
+/* Keys the built-in backends accept: IDs and names become path components
+ * or database keys, so neither may be empty, contain '/', start with a dot
+ * (dot entries are the backends' transient ones) or be too long. */
+#define CTR__STATE_ID_MAX 128
+#define CTR__STATE_NAME_MAX 255
+
+static inline bool ctr__state_component_ok(const char *s, size_t max)
+{
+    return !isempty(s) && s[0] != '.' && !strchr(s, '/') && strlen(s) <= max;
+}
+
+static inline int ctr__state_check_id(const char *id)
+{
+    if (!ctr__state_component_ok(id, CTR__STATE_ID_MAX))
+        return ctr__err(-EINVAL, "invalid container ID \"%.*s\"", 80, id ? id : "(null)");
+    return 0;
+}
+
+static inline int ctr__state_check_name(const char *name)
+{
+    if (!ctr__state_component_ok(name, CTR__STATE_NAME_MAX))
+        return ctr__err(-EINVAL, "invalid container name \"%.*s\"", 80, name ? name : "(null)");
+    return 0;
+}

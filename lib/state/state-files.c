@@ -83,7 +83,7 @@
 #define STALE_NAME_SEC 10
 #define STALE_TEMP_SEC 60
 /* ".tmp-" + ID must fit in NAME_MAX. */
-#define ID_MAX 128
+#define ID_MAX CTR__STATE_ID_MAX
 #define NAME_LEN_MAX NAME_MAX
 
 /* Caching gives up above this many bytes of documents. */
@@ -164,26 +164,6 @@ static void closedirp(DIR **d)
 
 /* A name usable as one path component of ours: not empty, no '/', no leading
  * dot (dot entries are our transient ones), not too long. */
-static bool component_ok(const char *s, size_t max)
-{
-    if (isempty(s) || s[0] == '.' || strchr(s, '/'))
-        return false;
-    return strlen(s) <= max;
-}
-
-static int check_id(const char *id)
-{
-    if (!component_ok(id, ID_MAX))
-        return ctr__err(-EINVAL, "invalid container ID \"%.*s\"", 80, id ? id : "(null)");
-    return 0;
-}
-
-static int check_name(const char *name)
-{
-    if (!component_ok(name, NAME_LEN_MAX))
-        return ctr__err(-EINVAL, "invalid container name \"%.*s\"", 80, name ? name : "(null)");
-    return 0;
-}
 
 /* PREFIX + 16 random hex digits. */
 static int random_name(char *buf, size_t size, const char *prefix)
@@ -526,7 +506,7 @@ static int read_name_link(struct files_db *db, const char *name, char *target)
     if (n > NAME_MAX)
         return -EUCLEAN;
     target[n] = '\0';
-    return component_ok(target, ID_MAX) ? 0 : -EUCLEAN;
+    return ctr__state_component_ok(target, ID_MAX) ? 0 : -EUCLEAN;
 }
 
 static int exists_at(int fd, const char *name)
@@ -628,7 +608,7 @@ static void release_name(struct files_db *db, const char *name, const char *id)
 static int files_lookup_name(void *p, const char *name, char **ret_id)
 {
     struct files_db *db = p;
-    int r = check_name(name);
+    int r = ctr__state_check_name(name);
     if (r < 0)
         return r;
     if (!ret_id)
@@ -684,10 +664,10 @@ static int sync_fd(struct files_db *db, int fd, bool data_only, const char *what
 
 static int do_add(struct files_db *db, const char *id, const char *name, const char *config, const char *state)
 {
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
-    r = check_name(name);
+    r = ctr__state_check_name(name);
     if (r < 0)
         return r;
     if (!config || !state)
@@ -794,11 +774,11 @@ undo:
 
 static int do_remove(struct files_db *db, const char *id, const char *name)
 {
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     if (name) {
-        r = check_name(name);
+        r = ctr__state_check_name(name);
         if (r < 0)
             return r;
     }
@@ -831,7 +811,7 @@ static int do_remove(struct files_db *db, const char *id, const char *name)
 
 static int do_save_state(struct files_db *db, const char *id, const char *state)
 {
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     if (!state)
@@ -908,7 +888,7 @@ static int files_save_state(void *p, const char *id, const char *state)
 static int files_get(void *p, const char *id, char **ret_config, char **ret_state)
 {
     struct files_db *db = p;
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     _cleanup_free_ char *c = NULL, *s = NULL;

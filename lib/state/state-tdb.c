@@ -35,7 +35,7 @@
 #include "error.h"
 #include "fault.h"
 
-#define ID_MAX 128
+#define ID_MAX CTR__STATE_ID_MAX
 #define NAME_LEN_MAX 255
 
 /* One open tdb context, shared by every handle on the same file. */
@@ -85,26 +85,6 @@ static int fail(struct shared *s, const char *what)
     return ctr__err(code_of(s->tdb), "%s: %s: %s", s->path, what, tdb_errorstr(s->tdb));
 }
 
-static bool component_ok(const char *s, size_t max)
-{
-    if (isempty(s) || s[0] == '.' || strchr(s, '/'))
-        return false;
-    return strlen(s) <= max;
-}
-
-static int check_id(const char *id)
-{
-    if (!component_ok(id, ID_MAX))
-        return ctr__err(-EINVAL, "invalid container ID \"%.*s\"", 80, id ? id : "(null)");
-    return 0;
-}
-
-static int check_name(const char *name)
-{
-    if (!component_ok(name, NAME_LEN_MAX))
-        return ctr__err(-EINVAL, "invalid container name \"%.*s\"", 80, name ? name : "(null)");
-    return 0;
-}
 
 /* A key "PREFIX/S" in buf (large enough: checked lengths). */
 static TDB_DATA make_key(char *buf, size_t size, const char *prefix, const char *s)
@@ -396,7 +376,7 @@ static int name_owner_exists(struct shared *s, TDB_DATA key_name)
         return 0;
     if (r < 0)
         return r;
-    if (!component_ok(owner, ID_MAX))
+    if (!ctr__state_component_ok(owner, ID_MAX))
         return 0;
     char kc[KEY_MAX];
     TDB_DATA key_config = make_key(kc, sizeof kc, "config", owner);
@@ -440,10 +420,10 @@ static int do_add(struct shared *s, const char *id, const char *name, const char
 static int tdbb_add(void *p, const char *id, const char *name, const char *config, const char *state)
 {
     struct tdb_db *db = p;
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
-    r = check_name(name);
+    r = ctr__state_check_name(name);
     if (r < 0)
         return r;
     if (!config || !state)
@@ -490,11 +470,11 @@ static int do_remove(struct shared *s, const char *id, const char *name)
 static int tdbb_remove(void *p, const char *id, const char *name)
 {
     struct tdb_db *db = p;
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     if (name) {
-        r = check_name(name);
+        r = ctr__state_check_name(name);
         if (r < 0)
             return r;
     }
@@ -530,7 +510,7 @@ static int do_save_state(struct shared *s, const char *id, const char *state)
 static int tdbb_save_state(void *p, const char *id, const char *state)
 {
     struct tdb_db *db = p;
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     if (!state)
@@ -579,7 +559,7 @@ static int do_get(struct shared *s, const char *id, char **ret_config, char **re
 static int tdbb_get(void *p, const char *id, char **ret_config, char **ret_state)
 {
     struct tdb_db *db = p;
-    int r = check_id(id);
+    int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     r = enter(db);
@@ -597,7 +577,7 @@ static int tdbb_get(void *p, const char *id, char **ret_config, char **ret_state
 static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
 {
     struct tdb_db *db = p;
-    int r = check_name(name);
+    int r = ctr__state_check_name(name);
     if (r < 0)
         return r;
     if (!ret_id)
@@ -615,7 +595,7 @@ static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
         return r;
     }
     r = fetch(db->s, key_name, &id);
-    if (r == 0 && component_ok(id, ID_MAX)) {
+    if (r == 0 && ctr__state_component_ok(id, ID_MAX)) {
         /* A name left behind by a remove() given another name names nothing. */
         char kc[KEY_MAX];
         TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
@@ -668,7 +648,7 @@ static int collect_one(struct shared *s, struct collect *c, TDB_DATA key, unsign
     _cleanup_free_ char *id = string_of((TDB_DATA){ .dptr = key.dptr + plen, .dsize = key.dsize - plen });
     if (!id)
         return ctr__err(-ENOMEM, "out of memory");
-    if (!component_ok(id, ID_MAX))
+    if (!ctr__state_component_ok(id, ID_MAX))
         return 0; /* not ours */
 
     _cleanup_free_ char *config = NULL, *state = NULL;
