@@ -32,7 +32,7 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 
 echo "== valgrind: unit and api suites, zero errors and zero leaks"
 valgrind_tests=$(meson test -C build-test --list --suite unit --suite api 2>/dev/null |
-                 sed -n 's|^libctr:[a-z]* / ||p' | grep -v -e '^header-' -e '^symbols$')
+                 sed -n 's|^libctr:[a-z]* / ||p' | grep -v -e '^header-' -e '^symbols$' -e '^install$')
 # shellcheck disable=SC2086
 CTR_TEST_VALGRIND=1 meson test -C build-test --print-errorlogs --num-processes 2 \
     --wrap='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect' \
