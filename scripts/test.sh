@@ -5,23 +5,25 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export CI="${CI:-}"
 status=0
+begin=$(date +%s)
+stage() { echo "== $1 ($(( $(date +%s) - begin )) s)"; }
 
-echo "== build"
+stage "build"
 rm -rf build-test
 meson setup build-test >/dev/null
 ninja -C build-test
 
-echo "== unit, api and integration suites"
+stage "unit, api and integration suites"
 meson test -C build-test --print-errorlogs --num-processes 2 || status=1
 
-echo "== example"
+stage "example"
 build-test/examples/hello-data || status=1
 
-echo "== bindings: Python, Go, Rust against build-test/lib"
+stage "bindings: Python, Go, Rust against build-test/lib"
 rm -f build-test/bindings-summary
 bindings/run-tests.sh build-test || status=1
 
-echo "== sanitizers: unit, api and integration suites under ASan and UBSan"
+stage "sanitizers: unit, api and integration suites under ASan and UBSan"
 rm -rf build-asan
 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-asan
@@ -30,7 +32,7 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --suite unit --suite api --suite integration --print-errorlogs \
     --num-processes 2 --logbase testlog-asan || status=1
 
-echo "== valgrind: unit and api suites, zero errors and zero leaks"
+stage "valgrind: unit and api suites, zero errors and zero leaks"
 valgrind_tests=$(meson test -C build-test --list --suite unit --suite api 2>/dev/null |
                  sed -n 's|^libctr:[a-z]* / ||p' | grep -v -e '^header-' -e '^symbols$' -e '^install$')
 # shellcheck disable=SC2086
@@ -38,7 +40,7 @@ CTR_TEST_VALGRIND=1 meson test -C build-test --print-errorlogs --num-processes 2
     --wrap='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect' \
     $valgrind_tests || status=1
 
-echo "== fuzzing: every libFuzzer target, ${FUZZ_SECONDS:=60} s each"
+stage "fuzzing: every libFuzzer target, ${FUZZ_SECONDS:=60} s each"
 rm -rf build-fuzz
 CC=clang meson setup build-fuzz -Dfuzzers=true -Dtests=false >/dev/null
 ninja -C build-fuzz
@@ -58,12 +60,14 @@ fuzz_run() {
 }
 rm -f build-fuzz/failed
 targets=$(cd tests/fuzz && ls fuzz-*.c | sed 's/\.c$//')
+# Three at a time: each runs its full time, sharing the two cores.
 set -- $targets
 while [ $# -gt 0 ]; do
     fuzz_run "$1" &
     if [ $# -gt 1 ]; then fuzz_run "$2" & fi
+    if [ $# -gt 2 ]; then fuzz_run "$3" & fi
     wait
-    shift; [ $# -gt 0 ] && shift
+    shift; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
 done
 meson test -C build-fuzz --suite fuzz --logbase testlog-fuzz >/dev/null 2>&1 || echo "fuzz corpora: regression run failed" >> build-fuzz/failed
 if [ -f build-fuzz/failed ]; then
@@ -76,13 +80,13 @@ fuzz_passed=$(( $(echo "$targets" | wc -w) - fuzz_failed ))
 echo "$fuzz_passed 0 0" > build-fuzz/summary
 [ "$fuzz_failed" -gt 0 ] && echo "$fuzz_passed $fuzz_failed 0" > build-fuzz/summary
 
-echo "== docs: API reference (Doxygen), guide snippets, header comments"
+stage "docs: API reference (Doxygen), guide snippets, header comments"
 rm -rf build-docs
 meson setup build-docs -Ddocs=true >/dev/null
 ninja -C build-docs
 meson test -C build-docs --suite doc --print-errorlogs --logbase testlog-docs || status=1
 
-echo "== ABI: the exported interface against the 0.1 baseline"
+stage "ABI: the exported interface against the 0.1 baseline"
 if [ -f tests/abi/libctr.so.0.abi ]; then
     if abidiff --no-added-syms --headers-dir2 include/libctr tests/abi/libctr.so.0.abi build-test/lib/libctr.so.0 \
         > build-test/abidiff.txt 2>&1; then
@@ -104,7 +108,7 @@ fi
 # A build with the crash points compiled in: SIGKILL at each of them (and at
 # every fsync) inside create, init, start, stop, remove, import and commit,
 # then open, check, retry and clean, for the files and tdb state backends.
-echo "== crash safety: SIGKILL at every crash point, files and tdb backends"
+stage "crash safety: SIGKILL at every crash point, files and tdb backends"
 rm -rf build-fault
 meson setup build-fault -Dfault_injection=true >/dev/null
 ninja -C build-fault
