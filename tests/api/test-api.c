@@ -487,14 +487,16 @@ static void test_lookup(void **state)
     struct fixture *f = *state;
     ctr_container_t *cs[40];
     for (int i = 0; i < 40; i++) {
+        /* 'x' is no hex digit: no name can be mistaken for an ID prefix here
+         * (names win over prefixes, as the "abc" case below checks). */
         char name[16];
-        snprintf(name, sizeof name, "c%d", i);
+        snprintf(name, sizeof name, "x%d", i);
         cs[i] = make(f->rt, name);
     }
     ctr_container_t *c = NULL;
     const char *id = ctr_container_id(cs[7]);
     assert_ctr_ok(ctr_runtime_lookup(f->rt, id, &c));
-    assert_string_equal(ctr_container_name(c), "c7");
+    assert_string_equal(ctr_container_name(c), "x7");
     ctr_container_unref(c);
     /* A unique prefix.  Find the shortest unique prefix of cs[7]. */
     size_t len = 1;
