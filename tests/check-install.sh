@@ -28,7 +28,13 @@ int main(void)
 }
 C
 export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
-# shellcheck disable=SC2046
-cc -std=c99 -Wall -Werror "$dest/prog.c" $(pkg-config --cflags --libs libctr) -o "$dest/prog"
+# A sanitizer build of the library needs its runtime in the program too.
+san=""
+lib=$(find "$dest" -name libctr.so.0 | head -1)
+if nm -D "$lib" 2>/dev/null | grep -q "__asan_init"; then
+    san="-fsanitize=address,undefined"
+fi
+# shellcheck disable=SC2046,SC2086
+cc -std=c99 -Wall -Werror $san "$dest/prog.c" $(pkg-config --cflags --libs libctr) -o "$dest/prog"
 LD_LIBRARY_PATH=$(dirname "$(find "$dest" -name libctr.so.0 | head -1)") "$dest/prog" >/dev/null
 echo "install: headers, libctr.pc and libctr.so.0 installed; an outside program builds with pkg-config and runs"
