@@ -305,46 +305,38 @@ static int image_rm(ctrctl_t *g, int argc, char **argv)
     return r;
 }
 
-static int image_tag(ctrctl_t *g, int argc, char **argv)
+/* image tag / image untag: the same walk over NAME..., adding or removing. */
+static int image_names(ctrctl_t *g, int argc, char **argv, bool untag)
 {
-    static const char usage[] = "Usage: ctrctl image tag IMAGE NAME...\n\nGive an image more names.\n";
+    static const char tag_usage[] = "Usage: ctrctl image tag IMAGE NAME...\n\nGive an image more names.\n";
+    static const char untag_usage[] = "Usage: ctrctl image untag IMAGE NAME...\n\nRemove names from an image.\n";
+    const char *verb = untag ? "image untag" : "image tag";
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o, r;
     while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1)
-        return o == 'h' ? ctrctl_help(usage) : ctrctl_bad_usage("image tag");
+        return o == 'h' ? ctrctl_help(untag ? untag_usage : tag_usage) : ctrctl_bad_usage(verb);
     if (argc - optind < 2)
-        return ctrctl_error("image tag needs an IMAGE and a NAME");
+        return ctrctl_error("%s needs an IMAGE and a NAME", verb);
     if ((r = ctrctl_open(g)))
         return r;
     ctr_image_t *img = NULL;
     if (ctr_image_lookup(g->rt, argv[optind], &img) < 0)
         return ctrctl_fail();
     for (int i = optind + 1; i < argc && r == 0; i++)
-        if (ctr_image_tag(img, argv[i]) < 0)
+        if ((untag ? ctr_image_untag(img, argv[i]) : ctr_image_tag(img, argv[i])) < 0)
             r = ctrctl_fail();
     ctr_image_unref(img);
     return r;
 }
 
+static int image_tag(ctrctl_t *g, int argc, char **argv)
+{
+    return image_names(g, argc, argv, false);
+}
+
 static int image_untag(ctrctl_t *g, int argc, char **argv)
 {
-    static const char usage[] = "Usage: ctrctl image untag IMAGE NAME...\n\nRemove names from an image.\n";
-    static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-    int o, r;
-    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1)
-        return o == 'h' ? ctrctl_help(usage) : ctrctl_bad_usage("image untag");
-    if (argc - optind < 2)
-        return ctrctl_error("image untag needs an IMAGE and a NAME");
-    if ((r = ctrctl_open(g)))
-        return r;
-    ctr_image_t *img = NULL;
-    if (ctr_image_lookup(g->rt, argv[optind], &img) < 0)
-        return ctrctl_fail();
-    for (int i = optind + 1; i < argc && r == 0; i++)
-        if (ctr_image_untag(img, argv[i]) < 0)
-            r = ctrctl_fail();
-    ctr_image_unref(img);
-    return r;
+    return image_names(g, argc, argv, true);
 }
 
 static int image_inspect(ctrctl_t *g, int argc, char **argv)
