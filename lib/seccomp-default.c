@@ -16,7 +16,12 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "spec.h"
 
@@ -234,6 +239,60 @@ static const struct sc_rule rules[] = {
     { .names = "perf_event_open", .action = ALLOW, .need = { "CAP_PERFMON" } },
 };
 
+#if defined(__x86_64__)
+/*
+ * Whether this kernel runs x32 programs (CONFIG_X86_X32_ABI, off in most
+ * distributions' kernels).  Where it does not, no process can make an x32
+ * system call, so the x32 copy of the policy is dead weight; and it is not
+ * cheap: the runtime compiles every architecture's copy at each start (about
+ * a third of runc's seccomp time).  The probe is an x32 getpid(), which fails
+ * with ENOSYS without x32 support.  It is made only when this process runs
+ * under no seccomp filter of its own (one that does not list x32 would kill
+ * it); otherwise x32 stays listed, as podman lists it.
+ */
+static int probe_x32(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return 1;
+    char line[256];
+    bool unfiltered = false;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "Seccomp:", 8) == 0) {
+            unfiltered = strtol(line + 8, NULL, 10) == 0;
+            break;
+        }
+    fclose(f);
+    if (!unfiltered)
+        return 1;
+    int saved = errno;
+    long r = syscall(0x40000000L | SYS_getpid);
+    int err = errno;
+    errno = saved;
+    return r < 0 && err == ENOSYS ? 0 : 1;
+}
+#endif
+
+#ifdef NATIVE_SECCOMP_ARCHES
+/* Whether processes of architecture @p scmp_arch can run on this kernel. */
+static bool arch_runs(const char *scmp_arch)
+{
+#if defined(__x86_64__)
+    if (strcmp(scmp_arch, "SCMP_ARCH_X32") == 0) {
+        static int x32 = -1; /* a benign race: every thread computes the same */
+        int v = __atomic_load_n(&x32, __ATOMIC_RELAXED);
+        if (v < 0) {
+            v = probe_x32();
+            __atomic_store_n(&x32, v, __ATOMIC_RELAXED);
+        }
+        return v;
+    }
+#endif
+    (void)scmp_arch;
+    return true;
+}
+#endif
+
 static bool has_cap(const char *const *caps, const char *cap)
 {
     return caps && ctr__strv_contains(caps, cap);
@@ -348,9 +407,12 @@ int ctr__seccomp_default_json(const char *const *caps, struct json_object **ret)
         json_object *a = json_object_new_array();
         if (add_member(sc, "architectures", a) < 0)
             return -ENOMEM;
-        for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
+        for (size_t i = 0; i < ARRAY_SIZE(arches); i++) {
+            if (!arch_runs(arches[i]))
+                continue;
             if (push_item(a, json_object_new_string(arches[i])) < 0)
                 return -ENOMEM;
+        }
     }
 #endif
 
