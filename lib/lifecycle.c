@@ -2,6 +2,7 @@
 /* Running containers: init, start, stop, kill, pause, wait, cleanup, and the
  * hooks the data layer calls (state update on sync, teardown on remove). */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mount.h>
@@ -49,8 +50,28 @@ void ctr__lifecycle_desc_done(struct ctr__desc *d)
 
 /* ---- cleanup ---- */
 
+/* The runtime's delete of a container, run on a thread of its own beside the
+ * network teardown: both mostly wait for helper processes (the runtime, the
+ * CNI plugins or nft), and neither needs the other done first. */
+struct oci_remove_job {
+    ctr__oci_t *oci;
+    const ctr_oci_container_t *oc;
+    int r;
+    char msg[1024];
+};
+
+static void *oci_remove_run(void *userdata)
+{
+    struct oci_remove_job *j = userdata;
+    ctr__err_clear();
+    j->r = ctr__oci_remove(j->oci, j->oc, CTR_OCI_REMOVE_FORCE);
+    if (j->r < 0)
+        snprintf(j->msg, sizeof j->msg, "%s", ctr_error_last()->message);
+    return NULL;
+}
+
 /* Release what an exited (or never started) container holds: the runtime's
- * state, the /dev/shm mount, the run directory.  Idempotent. */
+ * state, its networks, the /dev/shm mount, the run directory.  Idempotent. */
 static int cleanup_locked(ctr_container_t *c)
 {
     if (!c->st.run_dir && !c->st.pid && !c->st.conmon_pid && !c->st.netns_path)
@@ -63,11 +84,23 @@ static int cleanup_locked(ctr_container_t *c)
     r = ctr__runtime_oci(c->rt, &oci);
     if (r < 0)
         return r;
-    r = ctr__oci_remove(oci, &d.oci, CTR_OCI_REMOVE_FORCE);
-    if (r < 0 && r != -ENOENT)
-        return ctr__err_prefix(r, "cleaning up " CTR_CFMT, CTR_CARG(c));
+    struct oci_remove_job job = { .oci = oci, .oc = &d.oci };
+    pthread_t thread;
+    bool threaded = c->st.netns_path && pthread_create(&thread, NULL, oci_remove_run, &job) == 0;
+    int net_r = 0;
+    if (threaded) {
+        net_r = ctr__net_teardown(c);
+        struct ctr__err_saved saved;
+        ctr__err_save(&saved);
+        pthread_join(thread, NULL);
+        ctr__err_restore(&saved);
+    } else {
+        oci_remove_run(&job);
+    }
+    if (job.r < 0 && job.r != -ENOENT)
+        return ctr__err(job.r, "cleaning up " CTR_CFMT ": %s", CTR_CARG(c), job.msg);
     CTR_FAULT_POINT("cleanup.after-oci-remove");
-    if ((r = ctr__net_teardown(c)) < 0)
+    if (threaded ? (r = net_r) < 0 : (r = ctr__net_teardown(c)) < 0)
         return r;
     if (umount2(c->cfg->shm_dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         return ctr__err(-errno, "cannot unmount %s: %m", c->cfg->shm_dir);
