@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -27,6 +28,63 @@ char *ctr__asprintf(const char *fmt, ...)
     int r = vasprintf(&s, fmt, ap);
     va_end(ap);
     return r < 0 ? NULL : s;
+}
+
+/* Make room for n more bytes and the terminator. */
+static bool buf_reserve(struct ctr__buf *b, size_t n)
+{
+    if (b->oom)
+        return false;
+    if (b->p && b->len + n < b->cap)
+        return true;
+    size_t cap = (b->len + n + 1) * 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+void ctr__buf_put(struct ctr__buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (!buf_reserve(b, n))
+        return;
+    memcpy(b->p + b->len, s, n + 1);
+    b->len += n;
+}
+
+void ctr__buf_printf(struct ctr__buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = true;
+        return;
+    }
+    if (!buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+int ctr__buf_finish(struct ctr__buf *b, char **ret)
+{
+    if (b->oom) {
+        free(b->p);
+        *b = (struct ctr__buf){ 0 };
+        return -ENOMEM;
+    }
+    *ret = b->p ? b->p : strdup("");
+    *b = (struct ctr__buf){ 0 };
+    return *ret ? 0 : -ENOMEM;
 }
 
 size_t ctr__strv_len(const char *const *v)

@@ -55,6 +55,20 @@ static inline void ctr__strv_freep(char ***v) { ctr__strv_free(*v); }
 bool ctr__strv_contains(const char *const *v, const char *s);
 extern const char *const ctr__strv_empty[];            /* { NULL } */
 
+/* A growing string: append with ctr__buf_put()/ctr__buf_printf(), then take
+ * it with ctr__buf_finish().  An allocation failure is remembered (later
+ * appends do nothing) and reported once, by ctr__buf_finish(). */
+struct ctr__buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+};
+void ctr__buf_put(struct ctr__buf *b, const char *s);
+void ctr__buf_printf(struct ctr__buf *b, const char *fmt, ...) _printf_(2, 3);
+/* *ret receives the string ("" when nothing was appended; free() it); -ENOMEM
+ * (the buffer is freed). */
+int ctr__buf_finish(struct ctr__buf *b, char **ret);
+
 /* Time, nanoseconds since the epoch (CLOCK_REALTIME). */
 int64_t ctr__now_ns(void);
 /* RFC 3339 with nanoseconds in UTC, into buf (>= 40 bytes). */

@@ -11,7 +11,7 @@ packages="
   libjson-c-dev libtdb-dev tdb-tools libcap-ng-dev libseccomp-dev libselinux1-dev
   libmount-dev libarchive-dev libssl-dev libzstd-dev libcmocka-dev
   runc crun conmon busybox-static umoci skopeo podman containernetworking-plugins
-  iproute2 iptables procps psmisc
+  iproute2 iptables nftables procps psmisc
   python3 python3-pytest python3-jsonschema python3-setuptools python3-wheel python3-pip
   golang-go cargo rustc
   valgrind abigail-tools doxygen

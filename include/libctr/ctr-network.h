@@ -87,6 +87,14 @@ int ctr_network_options_init(ctr_network_options_t *opts, unsigned int version);
  * `portMappings`), then `firewall` with #CTR_NETWORK_FIREWALL.  The bridge
  * interface itself appears when the first container attaches.
  *
+ * Without #CTR_NETWORK_FIREWALL and on an IPv4 subnet, the file also
+ * carries the top-level key `"libctr": {"native": true}`: libctr then
+ * attaches containers in-process (netlink, host-local's address store,
+ * NAT in the nftables table `ip libctr`, which needs `nft`) instead of
+ * running the bridge and portmap binaries, with the same results.  CNI
+ * tools ignore the key, so the file stays usable by the real plugins; a
+ * list without it (a user's own) always goes through the plugins.
+ *
  * @param ret_path receives the file's path (may be NULL); free with ctr_free().
  * @return 0; -EINVAL (NULL, bad version, flags, name, driver, bridge name,
  *         subnet or gateway; a gateway outside the subnet); -EEXIST (the name
@@ -124,7 +132,9 @@ enum {
  * Remove a network: its configuration file, its bridge interface when no
  * other network names it and no interface is attached to it any more, and
  * host-local's address reservations when they are in the default place
- * (`/var/lib/cni/networks/NAME`).
+ * (`/var/lib/cni/networks/NAME`).  Removing a native network also deletes
+ * the nftables table `ip libctr` once no container (of any runtime) has
+ * elements in it.
  *
  * @return 0; -EINVAL; -ENOENT (no such network); -EBUSY (containers use it
  *         and #CTR_NETWORK_REMOVE_FORCE is not given: the message says how

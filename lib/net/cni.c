@@ -14,6 +14,7 @@
 #include "json-util.h"
 #include "net/cni.h"
 #include "net/err-save.h"
+#include "net/native.h"
 #include "oci/oci.h"
 #include "runtime.h"
 
@@ -590,7 +591,9 @@ char *ctr__cni_cache_path(const char *dir, const char *network, const char *cont
     return ctr__asprintf("%s/%s-%s-%s", dir, network, container_id, ifname);
 }
 
-static int cache_write(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *result)
+/* The entry of an ADD; @native marks one done by native.c, so that its DEL
+ * goes there too (whatever the configuration on disk says by then). */
+static int cache_write(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *result, bool native)
 {
     if (!a->cache_dir)
         return 0;
@@ -603,7 +606,8 @@ static int cache_write(const struct ctr__cni_net *net, const struct ctr__cni_arg
         ctr__json_add_str(o, "ifName", a->ifname) < 0 || ctr__json_add_str(o, "netns", a->netns) < 0 ||
         json_object_object_add(o, "config", json_object_get(net->conf)) < 0 ||
         (a->runtime_config && json_object_object_add(o, "runtimeConfig", json_object_get(a->runtime_config)) < 0) ||
-        json_object_object_add(o, "result", json_object_get(result)) < 0)
+        json_object_object_add(o, "result", json_object_get(result)) < 0 ||
+        (native && ctr__json_add_bool(o, "native", true) < 0))
         return -ENOMEM;
     _cleanup_free_ char *text = NULL, *name = ctr__cni_cache_path(".", net->name, a->container_id, a->ifname);
     if (!name || ctr__json_to_string(o, &text) < 0)
@@ -623,6 +627,7 @@ struct cached {
     struct ctr__cni_net *net;
     json_object *rc, *result;
     char *path;
+    bool native;    /* the ADD was native */
 };
 
 static void cached_done(struct cached *c)
@@ -664,6 +669,7 @@ static int cache_read(const char *name, const struct ctr__cni_args *a, struct ca
         c->rc = json_object_get(v);
     if (json_object_object_get_ex(o, "result", &v) && json_object_is_type(v, json_type_object))
         c->result = json_object_get(v);
+    c->native = json_object_object_get_ex(o, "native", &v) && json_object_get_boolean(v);
     return 0;
 }
 
@@ -693,6 +699,22 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
 {
     if (!net || !a || !a->container_id || !a->ifname || !ret_result)
         return ctr__err(-EINVAL, "CNI ADD: invalid argument");
+    if (ctr__native_eligible(net)) {
+        json_object *res = NULL;
+        int r = ctr__native_add(net, a, &res);
+        if (r < 0)
+            return r;
+        if ((r = cache_write(net, a, res, true)) < 0) {
+            struct ctr__err_saved saved;
+            ctr__err_save(&saved);
+            ctr__native_del(net, a, res);
+            json_object_put(res);
+            ctr__err_restore(&saved);
+            return r;
+        }
+        *ret_result = res;
+        return 0;
+    }
     _cleanup_json_ json_object *prev = NULL;
     for (size_t i = 0; i < net->n_plugins; i++) {
         _cleanup_free_ char *out = NULL;
@@ -725,7 +747,7 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
     }
     if (!prev)
         return ctr__err(-EIO, "network %s: no plugin printed a result", net->name);
-    int r = cache_write(net, a, prev);
+    int r = cache_write(net, a, prev, false);
     if (r < 0) {
         int code = r;
         char msg[2048];
@@ -750,11 +772,16 @@ int ctr__cni_del(const struct ctr__cni_net *net, const char *name, const struct 
     if (r == 0) {
         struct ctr__cni_args a2 = *a;
         a2.runtime_config = c.rc;
-        r = del_list(c.net, &a2, c.result ? c.result : prev_result, c.rc);
+        if (c.native)
+            r = ctr__native_del(c.net, &a2, c.result ? c.result : prev_result);
+        else
+            r = del_list(c.net, &a2, c.result ? c.result : prev_result, c.rc);
         if (r == 0 && unlink(c.path) < 0 && errno != ENOENT)
             r = ctr__err(-errno, "cannot remove %s: %m", c.path);
     } else if (!net) {
         r = ctr__err(-ENOENT, "network %s: no cached result and no configuration to tear it down with", name);
+    } else if (ctr__native_eligible(net)) {
+        r = ctr__native_del(net, a, prev_result);
     } else {
         r = del_list(net, a, prev_result, a->runtime_config);
     }

@@ -21,42 +21,6 @@ void ctr__etc_files_done(struct ctr__etc_files *f)
     memset(f, 0, sizeof *f);
 }
 
-/* Append s to a growing buffer. */
-struct buf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void put(struct buf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n + 1);
-    b->len += n;
-}
-
-static int finish(struct buf *b, char **ret)
-{
-    if (b->oom) {
-        free(b->p);
-        return -ENOMEM;
-    }
-    *ret = b->p ? b->p : strdup("");
-    return *ret ? 0 : -ENOMEM;
-}
-
 /* The keyword of a resolv.conf line, and its value (after blanks). */
 static bool keyword(const char *line, const char *kw, const char **ret_value)
 {
@@ -92,14 +56,14 @@ static size_t usable_servers(const char *text, bool host_network)
     return n;
 }
 
-static void put_list(struct buf *b, const char *kw, char *const *v)
+static void put_list(struct ctr__buf *b, const char *kw, char *const *v)
 {
-    put(b, kw);
+    ctr__buf_put(b, kw);
     for (; *v; v++) {
-        put(b, " ");
-        put(b, *v);
+        ctr__buf_put(b, " ");
+        ctr__buf_put(b, *v);
     }
-    put(b, "\n");
+    ctr__buf_put(b, "\n");
 }
 
 int ctr__resolv_conf_generate(const struct ctr__config *cfg, const char *host, const char *upstream, bool host_network,
@@ -110,7 +74,7 @@ int ctr__resolv_conf_generate(const struct ctr__config *cfg, const char *host, c
     if (!host_network && !own_servers && upstream && usable_servers(host, false) == 0 &&
         usable_servers(upstream, false) > 0)
         host = upstream;
-    struct buf b = { 0 };
+    struct ctr__buf b = { 0 };
     size_t servers = 0;
     for (const char *p = host; p && *p;) {
         const char *end = strchr(p, '\n'), *v;
@@ -138,31 +102,31 @@ int ctr__resolv_conf_generate(const struct ctr__config *cfg, const char *host, c
         } else {
             continue; /* comments and anything else */
         }
-        put(&b, l);
-        put(&b, "\n");
+        ctr__buf_put(&b, l);
+        ctr__buf_put(&b, "\n");
     }
     if (own_search)
         put_list(&b, "search", cfg->dns_search);
     for (char **s = cfg->dns_servers; *s; s++) {
-        put(&b, "nameserver ");
-        put(&b, *s);
-        put(&b, "\n");
+        ctr__buf_put(&b, "nameserver ");
+        ctr__buf_put(&b, *s);
+        ctr__buf_put(&b, "\n");
         servers++;
     }
     if (servers == 0)
-        put(&b, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+        ctr__buf_put(&b, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
     if (own_options)
         put_list(&b, "options", cfg->dns_options);
-    return finish(&b, ret);
+    return ctr__buf_finish(&b, ret);
 }
 
 int ctr__hosts_generate(const struct ctr__config *cfg, const char *ip, char **ret)
 {
     char hostname[72];
     ctr__hostname(cfg, hostname, sizeof hostname);
-    struct buf b = { 0 };
-    put(&b, "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n");
-    put(&b, "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
+    struct ctr__buf b = { 0 };
+    ctr__buf_put(&b, "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n");
+    ctr__buf_put(&b, "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n");
     for (char **h = cfg->hosts_add; *h; h++) {
         /* HOST:IP, the IP possibly an IPv6 address with colons. */
         const char *colon = strchr(*h, ':');
@@ -172,20 +136,20 @@ int ctr__hosts_generate(const struct ctr__config *cfg, const char *ip, char **re
         }
         char host[256];
         snprintf(host, sizeof host, "%.*s", (int)(colon - *h), *h);
-        put(&b, colon + 1);
-        put(&b, "\t");
-        put(&b, host);
-        put(&b, "\n");
+        ctr__buf_put(&b, colon + 1);
+        ctr__buf_put(&b, "\t");
+        ctr__buf_put(&b, host);
+        ctr__buf_put(&b, "\n");
     }
-    put(&b, ip ? ip : "127.0.1.1");
-    put(&b, "\t");
-    put(&b, hostname);
+    ctr__buf_put(&b, ip ? ip : "127.0.1.1");
+    ctr__buf_put(&b, "\t");
+    ctr__buf_put(&b, hostname);
     if (!streq(hostname, cfg->name)) {
-        put(&b, " ");
-        put(&b, cfg->name);
+        ctr__buf_put(&b, " ");
+        ctr__buf_put(&b, cfg->name);
     }
-    put(&b, "\n");
-    return finish(&b, ret);
+    ctr__buf_put(&b, "\n");
+    return ctr__buf_finish(&b, ret);
 }
 
 static int write_one(int dfd, const char *dir, const char *name, const char *text, char **ret_path)

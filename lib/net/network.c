@@ -14,6 +14,8 @@
 #include "json-util.h"
 #include "net/cni.h"
 #include "net/err-save.h"
+#include "net/nat.h"
+#include "net/native.h"
 #include "net/net.h"
 #include "net/netns.h"
 
@@ -332,6 +334,12 @@ static json_object *build_conflist(const char *name, const char *bridge, const s
         json_object *fw = json_object_new_object();
         json_object_array_add(plugins, fw);
         json_object_object_add(fw, "type", json_object_new_string("firewall"));
+    } else if (subnet->family == AF_INET) {
+        /* libctr runs it in-process (native.c); the real plugins ignore the
+         * key and can run the same file. */
+        json_object *marker = json_object_new_object();
+        json_object_object_add(o, CTR__NATIVE_KEY, marker);
+        json_object_object_add(marker, "native", json_object_new_boolean(1));
     }
     if (labels && labels[0]) {
         json_object *args = json_object_new_object(), *pl = json_object_new_object();
@@ -780,6 +788,10 @@ CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t 
             if (k < 0 && k != -ENODEV)
                 ctr__log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
         }
+        /* The last native network gone: libctr's nft table goes when no
+         * container of any runtime has elements in it. */
+        if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
+            ctr__log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
         /* host-local's reservations, when kept in its default place. */
         if (info.ipam && str_member(info.ipam, "type") && streq(str_member(info.ipam, "type"), "host-local") &&
             !str_member(info.ipam, "dataDir")) {

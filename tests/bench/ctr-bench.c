@@ -540,7 +540,7 @@ static int bench_network(int n, const char *root_arg)
         fprintf(stderr, "ctr-bench: network rm: %s\n", ctr_error_last()->message);
     ctr_runtime_unref(rt);
     /* portmap's shared chains and host-local's directory, if this made them. */
-    if (!had_chains && system("iptables -w -t nat -S CNI-HOSTPORT-DNAT | grep -q -- '-A CNI-HOSTPORT-DNAT' || { "
+    if (!had_chains && chain_exists() && system("iptables -w -t nat -S CNI-HOSTPORT-DNAT | grep -q -- '-A CNI-HOSTPORT-DNAT' || { "
                               "iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT; "
                               "iptables -w -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT; "
                               "iptables -w -t nat -D POSTROUTING -m comment --comment "

@@ -32,6 +32,7 @@ command -v busybox >/dev/null || missing "busybox (busybox-static) not found"
 [ -x /usr/lib/cni/bridge ] || missing "the CNI plugins (containernetworking-plugins) not found"
 command -v iptables >/dev/null || missing "iptables not found"
 command -v ip >/dev/null || missing "iproute2 not found"
+command -v nft >/dev/null || missing "nftables not found"
 # One run of the network suites at a time on a machine (they share the
 # ctrtest networks): a lock on the plugin directory itself (no file left).
 exec 9</usr/lib/cni
@@ -51,6 +52,8 @@ sh "$SRC/tests/lib/make-rootfs.sh" "$ROOTFS" || { echo "FAIL: make-rootfs.sh"; e
 mkdir -p "$ROOTFS/www" && echo "hello from ctrtest" > "$ROOTFS/www/index.html"
 had_var_lib_cni=0
 [ -e /var/lib/cni ] && had_var_lib_cni=1
+had_nft_table=0
+nft list table ip libctr >/dev/null 2>&1 && had_nft_table=1
 had_chains=0
 iptables -w -t nat -S CNI-HOSTPORT-DNAT >/dev/null 2>&1 && had_chains=1
 chains_before=$(iptables-save | grep -E '^:CNI-' | grep -v '^:CNI-HOSTPORT-' | cut -d' ' -f1 | sort)
@@ -110,9 +113,10 @@ echo "# ctrctl: $CTRCTL, root $tmp"
 c network create --subnet 10.209.77.0/24 --interface-name ctrtest0 --label suite=net ctrtest0
 check "network create prints the name" [ "$RC" = 0 -a "$OUT" = ctrtest0 ]
 check "network create writes a conflist" [ -f "$CNI/ctrtest0.conflist" ]
-check "the conflist is podman's format" /usr/bin/python3 -c "
+check "the conflist is podman's format, with libctr's marker" /usr/bin/python3 -c "
 import json,sys
 d=json.load(open('$CNI/ctrtest0.conflist'))
+assert d['libctr']=={'native':True}
 p=d['plugins']
 assert d['name']=='ctrtest0' and p[0]['type']=='bridge' and p[0]['bridge']=='ctrtest0'
 assert p[0]['ipam']['ranges'][0][0]=={'subnet':'10.209.77.0/24','gateway':'10.209.77.1'}
@@ -203,6 +207,9 @@ for _ in $(seq 100); do
 done
 check "no veth" [ -z "$left" ]
 check "no iptables rule" [ -z "$(iptables-save | grep -E 'ctrtest|10\.209\.7[78]\.')" ]
+check "no nft element of the suite's" [ -z "$(nft list table ip libctr 2>/dev/null | grep -E '10\.209\.7[78]\.|18078')" ]
+[ "$had_nft_table" = 0 ] && check "no libctr nft table without elements" \
+    sh -c "! nft list table ip libctr >/dev/null 2>&1 || nft list table ip libctr | grep -q 'elements ='"
 check "no CNI chain" [ "$(iptables-save | grep -E '^:CNI-' | grep -v '^:CNI-HOSTPORT-' | cut -d' ' -f1 | sort)" = "$chains_before" ]
 check "no network namespace" [ -z "$(ls "$RUNROOT/netns" 2>/dev/null)" ]
 check "no cached result" [ -z "$(ls "$ROOT/cni/results" 2>/dev/null)" ]

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Networking with real CNI plugins, runc and conmon, through libctr.so.
+/* Networking with runc and conmon through libctr.so, in two modes:
+ * native (CTR_TEST_NET_MODE unset or "native": the networks libctr writes
+ * carry its marker and run in-process, NAT in nftables' table ip libctr)
+ * and plugins (CTR_TEST_NET_MODE=plugins: the marker is taken out of each
+ * file the suite creates, so the real CNI plugin binaries run, as for a
+ * user's own configuration list).  The default network a runtime writes
+ * (ctrtest1) is native in both modes, so `plugins` also mixes the two.
  *
  * Everything happens on networks of the suite's own, in a temporary CNI
  * configuration directory, on dedicated subnets and bridges (never the
@@ -31,7 +37,8 @@
 static struct test_root root;
 static char rootfs[128], cni_dir[128];
 static ctr_runtime_t *rt;
-static bool had_var_lib_cni, had_hostport_chains;
+static bool had_var_lib_cni, had_hostport_chains, had_nft_table;
+static bool native_mode = true;
 static char chains_before[4096];
 
 /* The CNI chains of the nat and filter tables, one per line. */
@@ -45,6 +52,26 @@ static void cni_chains(char *buf, size_t size)
 }
 
 /* ---- helpers ---- */
+
+/* Create a network; for the real plugins, the marker out of its file. */
+static void net_create(ctr_network_options_t *o)
+{
+    char *path = NULL;
+    assert_ctr_ok(ctr_network_create(rt, o, &path));
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "grep -q '\"libctr\"' %s", path);
+    assert_int_equal(system(cmd), 0); /* the marker is written */
+    if (!native_mode) {
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"import json; p='%s'; d=json.load(open(p)); "
+                                  "d.pop('libctr'); json.dump(d, open(p, 'w'))\"", path);
+        assert_int_equal(system(cmd), 0);
+    }
+    ctr_free(path);
+}
+
+/* The NAT state's lines matching a grep pattern (grep -E -w): the
+ * iptables rules with the plugins, libctr's nft table natively. */
+static int nat_lines(const char *pattern);
 
 static int count_lines(const char *cmd)
 {
@@ -62,6 +89,14 @@ static int count_lines(const char *cmd)
 static bool sh(const char *cmd)
 {
     return system(cmd) == 0;
+}
+
+static int nat_lines(const char *pattern)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s | grep -E -w -- '%s'",
+             native_mode ? "nft list table ip libctr 2>/dev/null" : "iptables-save", pattern);
+    return count_lines(cmd);
 }
 
 /* count_lines(cmd) once it reached 0, waiting up to 10 s: a namespace's
@@ -189,10 +224,7 @@ static void test_network_api(void **state)
     o.subnet = "10.209.77.0/24";
     const char *labels[] = { "suite=network", NULL };
     o.labels = labels;
-    char *path = NULL;
-    assert_ctr_ok(ctr_network_create(rt, &o, &path));
-    assert_true(strstr(path, "/ctrtest0.conflist") != NULL);
-    ctr_free(path);
+    net_create(&o);
     /* Taken: the name, the bridge, the subnet. */
     assert_ctr_err(ctr_network_create(rt, &o, NULL), -EEXIST);
     o.name = "ctrtest9";
@@ -320,10 +352,11 @@ static void test_port_mapping(void **state)
     assert_ctr_ok(ctr_container_inspect(c, 0, &json));
     assert_true(strstr(json, "\"Ports\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"18077\"}]}") != NULL);
     ctr_free(json);
-    /* The rule is there while it runs, gone once it stopped. */
-    assert_true(count_lines("iptables-save -t nat | grep -- '--dport 18077'") > 0);
+    /* The rule (element) is there while it runs, gone once it stopped. */
+    const char *pat = native_mode ? "127\\.0\\.0\\.1 \\. tcp \\. 18077" : "--dport 18077";
+    assert_true(nat_lines(pat) > 0);
     assert_ctr_ok(ctr_container_stop(c, 0));
-    assert_int_equal(count_lines("iptables-save -t nat | grep -- '--dport 18077'"), 0);
+    assert_int_equal(nat_lines(pat), 0);
     rm(c);
 }
 
@@ -508,12 +541,18 @@ static void test_stop_restart(void **state)
     ctr_free(json);
     assert_int_equal(access(netns, F_OK), 0);
     char *ip = ip_of(c, NULL), *id = strdup(ctr_container_id(c));
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "iptables-save | grep -F '%s'", id);
-    assert_true(count_lines(cmd) > 0); /* masquerading rules of the bridge plugin */
+    char cmd[512], pat[128];
+    /* masquerading: the bridge plugin's rules name the container, libctr's
+     * elements its address */
+    snprintf(pat, sizeof pat, "%s", native_mode ? ip : id);
+    for (char *d = pat; native_mode && (d = strchr(d, '.')); d += 2) {
+        memmove(d + 1, d, strlen(d) + 1);
+        *d = '\\';
+    }
+    assert_true(nat_lines(pat) > 0);
     assert_ctr_ok(ctr_container_stop(c, 0));
     assert_int_equal(access(netns, F_OK), -1);
-    assert_int_equal(count_lines(cmd), 0);
+    assert_int_equal(nat_lines(pat), 0);
     char *none = NULL;
     assert_ctr_err(ctr_container_ip_address(c, NULL, &none), -ENOENT);
     char cache[512];
@@ -539,7 +578,7 @@ static void test_missing_netns(void **state)
     no.bridge = "ctrtest2";
     no.subnet = "10.209.76.0/24";
     no.flags = CTR_NETWORK_NO_MASQUERADE;
-    assert_ctr_ok(ctr_network_create(rt, &no, NULL));
+    net_create(&no);
     const char *net2[] = { "ctrtest2", NULL };
     ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
     o.flags = CTR_CREATE_NETNS;
@@ -560,8 +599,8 @@ static void test_missing_netns(void **state)
     assert_true(sh(cmd));
     assert_ctr_ok(ctr_container_stop(c, 0));
     /* The port mapping came down anyway. */
-    snprintf(cmd, sizeof cmd, "iptables-save -t nat | grep -- '--dport %d'", HOST_PORT + 1);
-    assert_int_equal(count_lines(cmd), 0);
+    snprintf(cmd, sizeof cmd, native_mode ? "tcp \\. %d" : "--dport %d", HOST_PORT + 1);
+    assert_int_equal(nat_lines(cmd), 0);
     rm(c);
     /* The veth went with the namespace. */
     assert_int_equal(settle("ip -o link show master ctrtest2"), 0);
@@ -632,6 +671,62 @@ static void test_plugin_failure(void **state)
     assert_true(sh("rm -rf /var/lib/cni/networks/ctrtestbad"));
 }
 
+/* A crash of the machine, faked: the container's processes die and the run
+ * root names another boot; the next runtime opened refreshes, and the
+ * network comes down from the cached ADD result (address, NAT, interfaces). */
+static void test_refresh_after_crash(void **state)
+{
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.flags = CTR_CREATE_NETNS;
+    o.networks = net0;
+    ctr_port_mapping_t pm = { .host_ip = "127.0.0.1", .host_port = HOST_PORT + 3, .container_port = 80 };
+    o.port_mappings = &pm;
+    o.n_port_mappings = 1;
+    ctr_container_t *c = make_with(&o, "crashed", server);
+    assert_ctr_ok(ctr_container_start(c));
+    char *ip = ip_of(c, NULL);
+    pid_t pid = 0;
+    assert_ctr_ok(ctr_container_pid(c, &pid));
+    char file[256], pat[64], alive[256];
+    snprintf(file, sizeof file, "/var/lib/cni/networks/ctrtest0/%s", ip);
+    assert_int_equal(access(file, F_OK), 0);
+    snprintf(pat, sizeof pat, native_mode ? "tcp \\. %d" : "--dport %d", HOST_PORT + 3);
+    assert_true(nat_lines(pat) > 0);
+    assert_true(count_lines("ip -o link show master ctrtest0") > 0);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    ctr_container_unref(c);
+    snprintf(alive, sizeof alive, "%s/alive", root.run_root);
+    FILE *f = fopen(alive, "w");
+    assert_non_null(f);
+    fputs("00000000-0000-0000-0000-000000000000\n", f);
+    fclose(f);
+
+    ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
+    ro.root = root.root;
+    ro.run_root = root.run_root;
+    ro.state_backend = getenv("CTR_TEST_BACKEND");
+    ro.cni_config_dir = cni_dir;
+    ro.cni_plugin_dir = PLUGINS;
+    ro.default_network = "ctrtest-unused";
+    ctr_runtime_t *rt2 = NULL;
+    assert_ctr_ok(ctr_runtime_new(&rt2, &ro)); /* refreshes */
+    assert_int_equal(access(file, F_OK), -1);
+    assert_int_equal(nat_lines(pat), 0);
+    assert_int_equal(settle("ip -o link show master ctrtest0"), 0);
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/cni/results", root.root);
+    assert_true(test_count_entries(dir) <= 0);
+    ctr_container_t *again = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(rt2, "crashed", &again));
+    ctr_state_t st;
+    assert_ctr_ok(ctr_container_state(again, &st));
+    assert_int_equal(st, CTR_STATE_CONFIGURED);
+    assert_ctr_ok(ctr_container_remove(again, CTR_REMOVE_FORCE));
+    ctr_container_unref(again);
+    ctr_runtime_unref(rt2);
+    free(ip);
+}
+
 static void test_network_remove_in_use(void **state)
 {
     ctr_container_t *c = make_on("user", net0, "exec sleep 100");
@@ -656,6 +751,12 @@ static void test_no_leftovers(void **state)
     assert_int_equal(count_lines("ip -o link show | grep -E ': ctrtest[0-9]'"), 0);
     assert_int_equal(settle("ip -o link show type veth | grep -E 'master ctrtest'"), 0);
     assert_int_equal(count_lines("iptables-save | grep -E 'ctrtest|10\\.209\\.7[6-9]\\.'"), 0);
+    /* libctr's nft table: no element of the suite's, and gone with the
+     * last native network unless it was there before (or other runtimes'
+     * containers have elements in it now). */
+    assert_int_equal(count_lines("nft list table ip libctr 2>/dev/null | grep -E '10\\.209\\.7[6-9]\\.|1807[0-9]'"), 0);
+    if (!had_nft_table)
+        assert_false(sh("nft list table ip libctr >/dev/null 2>&1 && ! nft list table ip libctr | grep -q 'elements ='"));
     /* No chain but portmap's shared ones (removed at the end when the suite made them). */
     char now[4096];
     cni_chains(now, sizeof now);
@@ -719,6 +820,7 @@ static int group_setup(void **state)
                           : access(PLUGINS "/bridge", X_OK) != 0            ? "the CNI plugins"
                           : !sh("command -v iptables >/dev/null")           ? "iptables"
                           : !sh("command -v ip >/dev/null")                 ? "iproute2"
+                          : !sh("command -v nft >/dev/null")                ? "nftables"
                                                                             : NULL;
     if (missing) {
         fprintf(stderr, "network: needs %s%s\n", missing, ci ? " (CI: failing)" : " (skipping)");
@@ -739,6 +841,10 @@ static int group_setup(void **state)
     }
     had_var_lib_cni = access("/var/lib/cni", F_OK) == 0;
     had_hostport_chains = chains_exist();
+    had_nft_table = sh("nft list table ip libctr >/dev/null 2>&1");
+    const char *mode = getenv("CTR_TEST_NET_MODE");
+    native_mode = !mode || strcmp(mode, "plugins") != 0;
+    fprintf(stderr, "network: %s mode\n", native_mode ? "native" : "plugins");
     cni_chains(chains_before, sizeof chains_before);
     test_root_make(&root);
     snprintf(rootfs, sizeof rootfs, "%s/rootfs", root.root);
@@ -814,6 +920,7 @@ int main(void)
         cmocka_unit_test_teardown(test_stop_restart, remove_containers),
         cmocka_unit_test_teardown(test_missing_netns, remove_containers),
         cmocka_unit_test_teardown(test_plugin_failure, remove_containers),
+        cmocka_unit_test_teardown(test_refresh_after_crash, remove_containers),
         cmocka_unit_test_teardown(test_network_remove_in_use, remove_containers),
         cmocka_unit_test_teardown(test_no_leftovers, remove_containers),
     };

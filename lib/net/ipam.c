@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* host-local compatible address allocation on disk. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "net/ipam.h"
+
+#define LAST_RESERVED "last_reserved_ip.0"
+
+int ctr__ipam_range_init(struct ctr__ipam_range *r, uint32_t subnet, unsigned prefix, uint32_t gateway)
+{
+    if (prefix > 30)
+        return -EINVAL;
+    uint32_t mask = prefix ? ~0u << (32 - prefix) : 0;
+    memset(r, 0, sizeof *r);
+    r->subnet = subnet & mask;
+    r->prefix = prefix;
+    r->start = r->subnet + 1;
+    r->end = (r->subnet | ~mask) - 1;
+    r->gateway = gateway ? gateway : r->subnet + 1;
+    if ((r->gateway & mask) != r->subnet)
+        return -EINVAL;
+    return 0;
+}
+
+static void fmt_addr(uint32_t a, char *buf, size_t size)
+{
+    struct in_addr in = { .s_addr = htonl(a) };
+    inet_ntop(AF_INET, &in, buf, (socklen_t)size);
+}
+
+/* The directory, made when missing, opened and locked: *ret_dfd, *ret_lock. */
+static int store_open(const char *dir, bool create, int *ret_dfd, int *ret_lock)
+{
+    if (create) {
+        int r = ctr__mkdir_p(dir, 0755);
+        if (r < 0)
+            return ctr__err(r, "IPAM: cannot create %s: %s", dir, strerror(-r));
+    }
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return errno == ENOENT && !create ? -ENOENT : ctr__err(-errno, "IPAM: cannot open %s: %m", dir);
+    _cleanup_close_ int lk = openat(dfd, "lock", O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (lk < 0)
+        return ctr__err(-errno, "IPAM: cannot open %s/lock: %m", dir);
+    while (flock(lk, LOCK_EX) < 0)
+        if (errno != EINTR)
+            return ctr__err(-errno, "IPAM: cannot lock %s/lock: %m", dir);
+    *ret_dfd = TAKE_FD(dfd);
+    *ret_lock = TAKE_FD(lk);
+    return 0;
+}
+
+/* What a reservation file of (container, interface) holds, as host-local
+ * writes it (@want, 512 bytes), and the ID alone of its older format (@old,
+ * 512 bytes); both compared stripped, as host-local does. */
+static void owner_strings(const char *container_id, const char *ifname, char *want, char *old)
+{
+    snprintf(want, 512, "%s\r\n%s", container_id, ifname);
+    ctr__strstrip(want);
+    snprintf(old, 512, "%s", container_id);
+    ctr__strstrip(old);
+}
+
+/* Whether dirfd/name (an address file) names an IPv4 address; *ret_addr. */
+static bool addr_file(const char *name, uint32_t *ret_addr)
+{
+    struct in_addr in;
+    if (inet_pton(AF_INET, name, &in) != 1)
+        return false;
+    *ret_addr = ntohl(in.s_addr);
+    return true;
+}
+
+/* The owner recorded in an address file, whitespace-trimmed, into buf. */
+static bool read_owner(int dfd, const char *name, char *buf, size_t size)
+{
+    _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, size - 1);
+    if (n < 0)
+        return false;
+    buf[n] = '\0';
+    ctr__strstrip(buf);
+    return true;
+}
+
+static bool in_range(const struct ctr__ipam_range *r, uint32_t a)
+{
+    return a >= r->start && a <= r->end;
+}
+
+int ctr__ipam_alloc(const char *dir, const struct ctr__ipam_range *ranges, size_t n, const char *container_id,
+                    const char *ifname, uint32_t *ret_addr, size_t *ret_range)
+{
+    if (!dir || !ranges || n == 0 || isempty(container_id) || isempty(ifname))
+        return ctr__err(-EINVAL, "IPAM: invalid argument");
+    _cleanup_close_ int dfd = -1, lk = -1;
+    int r = store_open(dir, true, &dfd, &lk);
+    if (r < 0)
+        return r;
+    char want[512], old[512], owner[600];
+    owner_strings(container_id, ifname, want, old);
+
+    /* No second address for the same container and interface. */
+    DIR *d = fdopendir(dup(dfd));
+    if (!d)
+        return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
+    struct dirent *de;
+    uint32_t dup_addr = 0;
+    while ((de = readdir(d))) {
+        uint32_t a;
+        if (!addr_file(de->d_name, &a) || !read_owner(dfd, de->d_name, owner, sizeof owner))
+            continue;
+        if (!streq(owner, want) && !streq(owner, old))
+            continue;
+        for (size_t i = 0; i < n && !dup_addr; i++)
+            if (in_range(&ranges[i], a))
+                dup_addr = a;
+    }
+    closedir(d);
+    if (dup_addr) {
+        char s[INET_ADDRSTRLEN];
+        fmt_addr(dup_addr, s, sizeof s);
+        return ctr__err(-EEXIST, "IPAM: %s has been allocated to %s, duplicate allocation is not allowed", s,
+                        container_id);
+    }
+
+    /* Where to start: after the last reserved address when it is in a range. */
+    size_t ri = 0;
+    uint32_t cur = ranges[0].start;
+    bool after_last = false;
+    char text[64];
+    _cleanup_close_ int lfd = openat(dfd, LAST_RESERVED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t k = lfd >= 0 ? read(lfd, text, sizeof text - 1) : -1;
+    if (k > 0) {
+        text[k] = '\0';
+        ctr__strstrip(text);
+        uint32_t last;
+        for (size_t i = 0; addr_file(text, &last) && i < n && !after_last; i++)
+            if (in_range(&ranges[i], last)) {
+                ri = i;
+                cur = last;
+                after_last = true;
+            }
+    }
+    /* host-local's iterator: from the first range's start, or right after
+     * the last reserved address (which then comes last, and is not tried
+     * again), range by range, wrapping. */
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (uint64_t)(ranges[i].end - ranges[i].start) + 1;
+    if (after_last)
+        total--;
+    for (uint64_t step = 0; step < total; step++) {
+        if (after_last || step > 0) {
+            if (cur >= ranges[ri].end) {
+                ri = (ri + 1) % n;
+                cur = ranges[ri].start;
+            } else {
+                cur++;
+            }
+        }
+        bool is_gw = false;
+        for (size_t i = 0; i < n && !is_gw; i++)
+            is_gw = ranges[i].gateway == cur;
+        if (is_gw)
+            continue;
+        char s[INET_ADDRSTRLEN];
+        fmt_addr(cur, s, sizeof s);
+        _cleanup_close_ int fd = openat(dfd, s, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return ctr__err(-errno, "IPAM: cannot create %s/%s: %m", dir, s);
+        r = ctr__write_all(fd, want, strlen(want));
+        if (r < 0) {
+            unlinkat(dfd, s, 0);
+            return ctr__err(r, "IPAM: cannot write %s/%s: %s", dir, s, strerror(-r));
+        }
+        _cleanup_close_ int last_fd =
+            openat(dfd, LAST_RESERVED, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (last_fd < 0 || (r = ctr__write_all(last_fd, s, strlen(s))) < 0) {
+            r = last_fd < 0 ? -errno : r;
+            unlinkat(dfd, s, 0);
+            return ctr__err(r, "IPAM: cannot write %s/" LAST_RESERVED ": %s", dir, strerror(-r));
+        }
+        *ret_addr = cur;
+        *ret_range = ri;
+        return 0;
+    }
+    return ctr__err(-ENOSPC, "IPAM: no IP addresses available in the range set of %s", dir);
+}
+
+int ctr__ipam_release(const char *dir, const char *container_id, const char *ifname, uint32_t *ret_addr)
+{
+    if (ret_addr)
+        *ret_addr = 0;
+    if (!dir || isempty(container_id) || isempty(ifname))
+        return ctr__err(-EINVAL, "IPAM: invalid argument");
+    _cleanup_close_ int dfd = -1, lk = -1;
+    int r = store_open(dir, false, &dfd, &lk);
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return r;
+    char want[512], old[512], owner[600];
+    owner_strings(container_id, ifname, want, old);
+    for (int pass = 0; pass < 2; pass++) {
+        DIR *d = fdopendir(dup(dfd));
+        if (!d)
+            return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
+        rewinddir(d); /* the duplicate shares the offset of the pass before */
+        bool found = false;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            uint32_t a;
+            if (!addr_file(de->d_name, &a) || !read_owner(dfd, de->d_name, owner, sizeof owner))
+                continue;
+            if (!streq(owner, pass == 0 ? want : old))
+                continue;
+            if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
+                r = -errno;
+                closedir(d);
+                return ctr__err(r, "IPAM: cannot remove %s/%s: %s", dir, de->d_name, strerror(-r));
+            }
+            if (ret_addr && !*ret_addr)
+                *ret_addr = a;
+            found = true;
+        }
+        closedir(d);
+        if (found)
+            break;
+    }
+    return 0;
+}

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Native bridge networks: eligibility, ADD and DEL. */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "error.h"
+#include "json-util.h"
+#include "net/ipam.h"
+#include "net/nat.h"
+#include "net/native.h"
+#include "net/netlink.h"
+#include "runtime.h"
+
+#define HOST_LOCAL_DIR "/var/lib/cni/networks"
+#define MAX_RANGES 8
+#define MAX_ROUTES 16
+#define MAX_PORTS 256
+
+struct route {
+    uint32_t dst;
+    unsigned prefix;
+    uint32_t gw; /* 0: the range's gateway */
+};
+
+/* A configuration list this module implements, taken apart. */
+struct nconf {
+    char bridge[IFNAMSIZ];
+    bool is_gateway, ipmasq, hairpin, portmap;
+    struct ctr__ipam_range ranges[MAX_RANGES];
+    size_t n_ranges;
+    struct route routes[MAX_ROUTES];
+    size_t n_routes;
+};
+
+/* ---- the configuration ---- */
+
+static bool only_keys(json_object *o, const char *const *allowed)
+{
+    if (!json_object_is_type(o, json_type_object))
+        return false;
+    json_object_object_foreach(o, key, val)
+    {
+        (void)val;
+        if (!ctr__strv_contains(allowed, key))
+            return false;
+    }
+    return true;
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* An optional boolean: absent is false; another type is not eligible. */
+static bool bool_of(json_object *o, const char *key, bool *ret)
+{
+    json_object *v;
+    *ret = false;
+    if (!json_object_object_get_ex(o, key, &v))
+        return true;
+    if (!json_object_is_type(v, json_type_boolean))
+        return false;
+    *ret = json_object_get_boolean(v);
+    return true;
+}
+
+static bool parse_v4(const char *s, uint32_t *ret)
+{
+    struct in_addr in;
+    if (!s || inet_pton(AF_INET, s, &in) != 1)
+        return false;
+    *ret = ntohl(in.s_addr);
+    return true;
+}
+
+static bool parse_v4_cidr(const char *s, uint32_t *ret, unsigned *ret_prefix)
+{
+    const char *slash = s ? strchr(s, '/') : NULL;
+    char buf[INET_ADDRSTRLEN];
+    if (!slash || (size_t)(slash - s) >= sizeof buf || !slash[1] || strlen(slash + 1) > 2)
+        return false;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    unsigned p = 0;
+    for (const char *c = slash + 1; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return false;
+        p = p * 10 + (unsigned)(*c - '0');
+    }
+    if (p > 32 || !parse_v4(buf, ret))
+        return false;
+    *ret_prefix = p;
+    return true;
+}
+
+static bool parse_ipam(json_object *ipam, struct nconf *c)
+{
+    static const char *const keys[] = { "type", "ranges", "routes", NULL };
+    static const char *const range_keys[] = { "subnet", "gateway", NULL };
+    static const char *const route_keys[] = { "dst", "gw", NULL };
+    json_object *ranges, *routes, *set;
+    if (!only_keys(ipam, keys) || !str_of(ipam, "type") || !streq(str_of(ipam, "type"), "host-local"))
+        return false;
+    /* One range set (IPv4), one or more ranges in it. */
+    if (!json_object_object_get_ex(ipam, "ranges", &ranges) || !json_object_is_type(ranges, json_type_array) ||
+        json_object_array_length(ranges) != 1)
+        return false;
+    set = json_object_array_get_idx(ranges, 0);
+    if (!json_object_is_type(set, json_type_array) || json_object_array_length(set) == 0 ||
+        json_object_array_length(set) > MAX_RANGES)
+        return false;
+    for (size_t i = 0; i < json_object_array_length(set); i++) {
+        json_object *r = json_object_array_get_idx(set, i);
+        uint32_t subnet, gw = 0;
+        unsigned prefix;
+        if (!only_keys(r, range_keys) || !parse_v4_cidr(str_of(r, "subnet"), &subnet, &prefix))
+            return false;
+        if (json_object_object_get_ex(r, "gateway", NULL) && !parse_v4(str_of(r, "gateway"), &gw))
+            return false;
+        if (ctr__ipam_range_init(&c->ranges[c->n_ranges++], subnet, prefix, gw) < 0)
+            return false;
+    }
+    if (json_object_object_get_ex(ipam, "routes", &routes)) {
+        if (!json_object_is_type(routes, json_type_array) || json_object_array_length(routes) > MAX_ROUTES)
+            return false;
+        for (size_t i = 0; i < json_object_array_length(routes); i++) {
+            json_object *r = json_object_array_get_idx(routes, i);
+            struct route *rt = &c->routes[c->n_routes++];
+            if (!only_keys(r, route_keys) || !parse_v4_cidr(str_of(r, "dst"), &rt->dst, &rt->prefix))
+                return false;
+            rt->dst &= rt->prefix ? ~0u << (32 - rt->prefix) : 0;
+            if (json_object_object_get_ex(r, "gw", NULL) && !parse_v4(str_of(r, "gw"), &rt->gw))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* 0 and *c filled when the list is one this module implements exactly. */
+static int nconf_parse(const struct ctr__cni_net *net, struct nconf *c)
+{
+    static const char *const top_keys[] = { "cniVersion", "name", "plugins", "args", CTR__NATIVE_KEY, NULL };
+    static const char *const marker_keys[] = { "native", NULL };
+    static const char *const bridge_keys[] = { "type", "bridge", "isGateway", "ipMasq", "hairpinMode", "ipam", NULL };
+    static const char *const portmap_keys[] = { "type", "capabilities", NULL };
+    static const char *const caps_keys[] = { "portMappings", NULL };
+    memset(c, 0, sizeof *c);
+    json_object *marker, *plugins, *ipam, *caps;
+    bool native = false;
+    if (!net || !streq(net->cni_version, "1.0.0") || !only_keys(net->conf, top_keys) ||
+        !json_object_object_get_ex(net->conf, CTR__NATIVE_KEY, &marker) || !only_keys(marker, marker_keys) ||
+        !bool_of(marker, "native", &native) || !native)
+        return -EINVAL;
+    if (!json_object_object_get_ex(net->conf, "plugins", &plugins) || net->n_plugins < 1 || net->n_plugins > 2)
+        return -EINVAL;
+    json_object *br = json_object_array_get_idx(plugins, 0);
+    const char *name = str_of(br, "bridge");
+    if (!only_keys(br, bridge_keys) || !streq(str_of(br, "type"), "bridge") || !name || !*name ||
+        strlen(name) >= IFNAMSIZ || strchr(name, '/') || streq(name, ".") || streq(name, ".."))
+        return -EINVAL;
+    snprintf(c->bridge, sizeof c->bridge, "%s", name);
+    if (!bool_of(br, "isGateway", &c->is_gateway) || !bool_of(br, "ipMasq", &c->ipmasq) ||
+        !bool_of(br, "hairpinMode", &c->hairpin))
+        return -EINVAL;
+    if (!json_object_object_get_ex(br, "ipam", &ipam) || !parse_ipam(ipam, c))
+        return -EINVAL;
+    if (net->n_plugins == 2) {
+        json_object *pm = json_object_array_get_idx(plugins, 1);
+        bool on = false;
+        if (!only_keys(pm, portmap_keys) || !streq(str_of(pm, "type"), "portmap") ||
+            !json_object_object_get_ex(pm, "capabilities", &caps) || !only_keys(caps, caps_keys) ||
+            !bool_of(caps, "portMappings", &on) || !on)
+            return -EINVAL;
+        c->portmap = true;
+    }
+    return 0;
+}
+
+bool ctr__native_eligible(const struct ctr__cni_net *net)
+{
+    struct nconf c;
+    return nconf_parse(net, &c) == 0 && ctr__nat_available();
+}
+
+/* ---- port mappings (the runtime config) ---- */
+
+static int ports_parse(const char *net_name, json_object *rc, struct ctr__nat_port **ret, size_t *ret_n)
+{
+    json_object *arr;
+    *ret = NULL;
+    *ret_n = 0;
+    if (!rc || !json_object_object_get_ex(rc, "portMappings", &arr))
+        return 0;
+    if (!json_object_is_type(arr, json_type_array) || json_object_array_length(arr) > MAX_PORTS)
+        return ctr__err(-EINVAL, "network %s: invalid portMappings", net_name);
+    size_t n = json_object_array_length(arr), k = 0;
+    struct ctr__nat_port *v = calloc(n + 1, sizeof *v);
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        json_object *m = json_object_array_get_idx(arr, i), *hp, *cp;
+        const char *proto = str_of(m, "protocol"), *host = str_of(m, "hostIP");
+        if (!proto || !*proto)
+            proto = "tcp";
+        int64_t h = json_object_object_get_ex(m, "hostPort", &hp) ? json_object_get_int64(hp) : 0;
+        int64_t c = json_object_object_get_ex(m, "containerPort", &cp) ? json_object_get_int64(cp) : 0;
+        if (h < 1 || h > 65535 || c < 1 || c > 65535 ||
+            (!streq(proto, "tcp") && !streq(proto, "udp") && !streq(proto, "sctp"))) {
+            free(v);
+            return ctr__err(-EINVAL, "network %s: invalid port mapping %zu", net_name, i);
+        }
+        uint32_t ip = 0;
+        if (host && *host && !parse_v4(host, &ip)) {
+            struct in6_addr a6;
+            if (inet_pton(AF_INET6, host, &a6) == 1)
+                continue; /* for IPv6 containers only, like portmap */
+            free(v);
+            return ctr__err(-EINVAL, "network %s: invalid hostIP \"%s\"", net_name, host);
+        }
+        v[k++] = (struct ctr__nat_port){ .host_ip = ip, .host_port = (uint16_t)h, .container_port = (uint16_t)c,
+                                         .proto = streq(proto, "tcp") ? "tcp" : streq(proto, "udp") ? "udp" : "sctp" };
+    }
+    *ret = v;
+    *ret_n = k;
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+static int sysctl_set(const char *path, const char *value)
+{
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot open %s: %m", path);
+    int r = ctr__write_all(fd, value, strlen(value));
+    if (r < 0)
+        return ctr__err(r, "cannot write %s: %s", path, strerror(-r));
+    return 0;
+}
+
+static int random_bytes(void *buf, size_t n)
+{
+    ssize_t k = getrandom(buf, n, 0);
+    if (k != (ssize_t)n)
+        return ctr__err(k < 0 ? -errno : -EIO, "getrandom: %m");
+    return 0;
+}
+
+/* A locally administered unicast MAC. */
+static void mac_fix(unsigned char mac[6])
+{
+    mac[0] = (unsigned char)((mac[0] & 0xfe) | 0x02);
+}
+
+static void mac_format(const unsigned char mac[6], char *buf, size_t size)
+{
+    snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+static void fmt_v4(uint32_t a, char *buf, size_t size)
+{
+    struct in_addr in = { .s_addr = htonl(a) };
+    inet_ntop(AF_INET, &in, buf, (socklen_t)size);
+}
+
+static char *ipam_dir(const char *net_name)
+{
+    return ctr__asprintf(HOST_LOCAL_DIR "/%s", net_name);
+}
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The result, shaped like the bridge plugin's (CNI 1.0.0). */
+static json_object *build_result(const struct nconf *c, const char *host_veth, const char *host_mac,
+                                 const char *ifname, const char *mac, const char *netns, uint32_t addr,
+                                 const struct ctr__ipam_range *range)
+{
+    char a[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN], br_mac[32] = "";
+    fmt_v4(addr, a, INET_ADDRSTRLEN);
+    snprintf(a + strlen(a), 4, "/%u", range->prefix);
+    fmt_v4(range->gateway, gw, sizeof gw);
+    _cleanup_free_ char *path = ctr__asprintf("/sys/class/net/%s/address", c->bridge), *text = NULL;
+    if (path && ctr__read_file_at(AT_FDCWD, path, &text, NULL) == 0)
+        snprintf(br_mac, sizeof br_mac, "%s", ctr__strstrip(text));
+    _cleanup_json_ json_object *o = json_object_new_object();
+    json_object *ifs = json_object_new_array(), *ips = json_object_new_array(), *routes = json_object_new_array(),
+                *ib = json_object_new_object(), *ih = json_object_new_object(), *ic = json_object_new_object(),
+                *ip = json_object_new_object();
+    if (!o || !ifs || !ips || !routes || !ib || !ih || !ic || !ip) {
+        json_object *all[] = { ifs, ips, routes, ib, ih, ic, ip };
+        for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+            if (all[i])
+                json_object_put(all[i]);
+        return NULL;
+    }
+    json_object_object_add(o, "cniVersion", json_object_new_string("1.0.0"));
+    json_object_object_add(o, "interfaces", ifs);
+    json_object_array_add(ifs, ib);
+    json_object_array_add(ifs, ih);
+    json_object_array_add(ifs, ic);
+    ctr__json_add_str(ib, "name", c->bridge);
+    ctr__json_add_str(ib, "mac", br_mac);
+    ctr__json_add_str(ih, "name", host_veth);
+    ctr__json_add_str(ih, "mac", host_mac);
+    ctr__json_add_str(ic, "name", ifname);
+    ctr__json_add_str(ic, "mac", mac);
+    ctr__json_add_str(ic, "sandbox", netns);
+    json_object_object_add(o, "ips", ips);
+    json_object_array_add(ips, ip);
+    ctr__json_add_int(ip, "interface", 2);
+    ctr__json_add_str(ip, "address", a);
+    ctr__json_add_str(ip, "gateway", gw);
+    json_object_object_add(o, "routes", routes);
+    for (size_t i = 0; i < c->n_routes; i++) {
+        json_object *r = json_object_new_object();
+        char d[INET_ADDRSTRLEN + 4], g[INET_ADDRSTRLEN];
+        if (!r)
+            return NULL;
+        json_object_array_add(routes, r);
+        fmt_v4(c->routes[i].dst, d, INET_ADDRSTRLEN);
+        snprintf(d + strlen(d), 4, "/%u", c->routes[i].prefix);
+        ctr__json_add_str(r, "dst", d);
+        if (c->routes[i].gw) {
+            fmt_v4(c->routes[i].gw, g, sizeof g);
+            ctr__json_add_str(r, "gw", g);
+        }
+    }
+    json_object_object_add(o, "dns", json_object_new_object());
+    return TAKE_PTR(o);
+}
+
+/* ---- ADD ---- */
+
+/* What ADD made so far, for the undo. */
+struct made {
+    const char *ipam_dir;
+    bool ip, veth, nat;
+    char veth_name[IFNAMSIZ];
+    struct ctr__nat_entry nat_entry;
+};
+
+static void undo(const struct ctr__cni_args *a, int host_fd, const struct made *m)
+{
+    if (m->nat)
+        ctr__nat_del(&m->nat_entry);
+    if (m->veth && host_fd >= 0)
+        ctr__nl_link_del(host_fd, m->veth_name); /* both ends go */
+    if (m->ip)
+        ctr__ipam_release(m->ipam_dir, a->container_id, a->ifname, NULL);
+}
+
+int ctr__native_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object **ret_result)
+{
+    if (!net || !a || isempty(a->container_id) || isempty(a->ifname) || !ret_result)
+        return ctr__err(-EINVAL, "native network ADD: invalid argument");
+    struct nconf c;
+    if (nconf_parse(net, &c) < 0)
+        return ctr__err(-EINVAL, "network %s: not a native network", net->name);
+    if (isempty(a->netns))
+        return ctr__err(-EINVAL, "network %s: ADD needs a network namespace", net->name);
+    if (strlen(a->ifname) >= IFNAMSIZ)
+        return ctr__err(-EINVAL, "network %s: invalid interface name %s", net->name, a->ifname);
+    int64_t t0 = mono_us();
+    _cleanup_free_ struct ctr__nat_port *ports = NULL;
+    size_t n_ports = 0;
+    int r = c.portmap ? ports_parse(net->name, a->runtime_config, &ports, &n_ports) : 0;
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *dir = ipam_dir(net->name);
+    if (!dir)
+        return -ENOMEM;
+    _cleanup_close_ int ns_fd = open(a->netns, O_RDONLY | O_CLOEXEC);
+    if (ns_fd < 0)
+        return ctr__err(-errno, "network %s: cannot open the network namespace %s: %m", net->name, a->netns);
+    struct made m = { .ipam_dir = dir };
+    _cleanup_close_ int host_fd = -1, ctr_fd = -1;
+    const char *step = "";
+
+    /* The address. */
+    uint32_t addr = 0;
+    size_t ri = 0;
+    if ((r = ctr__ipam_alloc(dir, c.ranges, c.n_ranges, a->container_id, a->ifname, &addr, &ri)) < 0)
+        goto fail_msg;
+    m.ip = true;
+    const struct ctr__ipam_range *range = &c.ranges[ri];
+
+    /* The bridge, its gateway address, forwarding. */
+    if ((host_fd = ctr__nl_open(-1)) < 0) {
+        r = host_fd;
+        goto fail_msg;
+    }
+    int br_index = 0;
+    if ((r = ctr__nl_bridge_ensure(host_fd, c.bridge, &br_index)) < 0)
+        goto fail_msg;
+    if (c.is_gateway) {
+        for (size_t i = 0; i < c.n_ranges; i++) {
+            uint32_t gw = htonl(c.ranges[i].gateway);
+            step = "adding the gateway address to the bridge";
+            if ((r = ctr__nl_addr_add(host_fd, br_index, AF_INET, (unsigned char *)&gw, c.ranges[i].prefix)) < 0)
+                goto fail_errno;
+        }
+        if ((r = sysctl_set("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
+            goto fail_msg;
+    }
+    step = "setting the bridge up";
+    if ((r = ctr__nl_link_up(host_fd, br_index)) < 0)
+        goto fail_errno;
+    if (n_ports > 0) {
+        char path[128];
+        snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/route_localnet", c.bridge);
+        if ((r = sysctl_set(path, "1")) < 0)
+            goto fail_msg;
+    }
+
+    /* The veth pair, its peer made right in the container's namespace. */
+    unsigned char rnd[16], host_mac[6], mac[6];
+    if ((r = random_bytes(rnd, sizeof rnd)) < 0)
+        goto fail_msg;
+    snprintf(m.veth_name, sizeof m.veth_name, "veth%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+    memcpy(host_mac, rnd + 4, 6);
+    memcpy(mac, rnd + 10, 6);
+    mac_fix(host_mac);
+    mac_fix(mac);
+    step = "creating the veth pair";
+    if ((r = ctr__nl_veth_create(host_fd, m.veth_name, host_mac, br_index, a->ifname, mac, ns_fd)) < 0)
+        goto fail_errno;
+    m.veth = true;
+    if (c.hairpin) {
+        int vi = (int)if_nametoindex(m.veth_name);
+        step = "setting hairpin mode";
+        if ((r = vi > 0 ? ctr__nl_brport_hairpin(host_fd, vi, true) : -ENODEV) < 0)
+            goto fail_errno;
+    }
+
+    /* Inside: the address and the routes. */
+    if ((ctr_fd = ctr__nl_open(ns_fd)) < 0) {
+        r = ctr_fd;
+        goto fail_msg;
+    }
+    step = "finding the container interface";
+    int ci = ctr__nl_link_index(ctr_fd, a->ifname);
+    if ((r = ci > 0 ? 0 : ci < 0 ? ci : -ENODEV) < 0)
+        goto fail_errno;
+    uint32_t be = htonl(addr);
+    step = "adding the address";
+    if ((r = ctr__nl_addr_add(ctr_fd, ci, AF_INET, (unsigned char *)&be, range->prefix)) < 0)
+        goto fail_errno;
+    step = "setting the container interface up";
+    if ((r = ctr__nl_link_up(ctr_fd, ci)) < 0)
+        goto fail_errno;
+    step = "adding a route";
+    for (size_t i = 0; i < c.n_routes; i++) {
+        uint32_t dst = htonl(c.routes[i].dst), gw = htonl(c.routes[i].gw ? c.routes[i].gw : range->gateway);
+        if ((r = ctr__nl_route_add(ctr_fd, ci, AF_INET, (unsigned char *)&dst, c.routes[i].prefix,
+                                   (unsigned char *)&gw)) < 0)
+            goto fail_errno;
+    }
+
+    /* NAT: masquerading and port mappings, one transaction. */
+    m.nat_entry = (struct ctr__nat_entry){ .addr = addr, .subnet = range->subnet, .prefix = range->prefix,
+                                           .masquerade = c.ipmasq, .ports = ports, .n_ports = n_ports };
+    if (c.ipmasq || n_ports) {
+        if ((r = ctr__nat_add(&m.nat_entry)) < 0)
+            goto fail_msg;
+        m.nat = true;
+    }
+
+    char hm[32], cm[32];
+    mac_format(host_mac, hm, sizeof hm);
+    mac_format(mac, cm, sizeof cm);
+    json_object *res = build_result(&c, m.veth_name, hm, a->ifname, cm, a->netns, addr, range);
+    if (!res) {
+        undo(a, host_fd, &m);
+        return -ENOMEM;
+    }
+    if (a->log_rt)
+        ctr__log(a->log_rt, CTR_LOG_DEBUG, "network %s: native ADD (%s) took %lld us", net->name, a->ifname,
+                 (long long)(mono_us() - t0));
+    *ret_result = res;
+    return 0;
+
+fail_errno:
+    ctr__err(r, "%s: %s", step, strerror(-r));
+fail_msg : {
+    char msg[1536];
+    snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+    undo(a, host_fd, &m);
+    return ctr__err(r == -ENOMEM ? r : r == -EINVAL ? r : -EIO, "network %s: native bridge (ADD): %s", net->name,
+                    msg);
+}
+}
+
+/* ---- DEL ---- */
+
+/* The container address and the host end of the pair from a result. */
+static void from_result(json_object *res, const char *ifname, uint32_t *ret_addr, char *veth, size_t veth_size)
+{
+    json_object *ips, *ifs;
+    if (!res)
+        return;
+    if (json_object_object_get_ex(res, "ips", &ips) && json_object_is_type(ips, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(ips) && !*ret_addr; i++) {
+            const char *s = str_of(json_object_array_get_idx(ips, i), "address");
+            unsigned p;
+            if (s)
+                parse_v4_cidr(s, ret_addr, &p);
+        }
+    if (json_object_object_get_ex(res, "interfaces", &ifs) && json_object_is_type(ifs, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(ifs); i++) {
+            json_object *e = json_object_array_get_idx(ifs, i);
+            const char *name = str_of(e, "name");
+            if (name && !json_object_object_get_ex(e, "sandbox", NULL) && strncmp(name, "veth", 4) == 0 &&
+                strlen(name) < veth_size)
+                snprintf(veth, veth_size, "%s", name);
+        }
+    (void)ifname;
+}
+
+/* DEL's interface removal: inside when the namespace is there (the pair
+ * goes with it), else the host end in case the namespace still lives (a
+ * path that cannot be entered any more, say, a file left after its unmount,
+ * is a namespace gone: its interfaces go with it). */
+struct link_job {
+    const char *netns, *ifname;
+    char veth[IFNAMSIZ];
+    int r;
+    char msg[512];
+};
+
+static void *link_job_run(void *userdata)
+{
+    struct link_job *j = userdata;
+    bool gone = false;
+    j->r = 0;
+    if (!isempty(j->netns)) {
+        _cleanup_close_ int ns_fd = open(j->netns, O_RDONLY | O_CLOEXEC);
+        int fd = ns_fd >= 0 ? ctr__nl_open(ns_fd) : -EBADF;
+        if (fd >= 0) {
+            int r = ctr__nl_link_del(fd, j->ifname);
+            close(fd);
+            if (r == 0 || r == -ENODEV)
+                gone = true;
+            else {
+                j->r = r;
+                snprintf(j->msg, sizeof j->msg, "deleting %s: %s", j->ifname, strerror(-r));
+            }
+        }
+    }
+    if (!gone && j->veth[0]) {
+        int fd = ctr__nl_open(-1);
+        int r = fd < 0 ? fd : ctr__nl_link_del(fd, j->veth);
+        if (fd >= 0)
+            close(fd);
+        if (r < 0 && r != -ENODEV && j->r == 0) {
+            j->r = r;
+            snprintf(j->msg, sizeof j->msg, "deleting %s: %s", j->veth, strerror(-r));
+        }
+    }
+    return NULL;
+}
+
+int ctr__native_del(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *prev_result)
+{
+    if (!net || !a || isempty(a->container_id) || isempty(a->ifname))
+        return ctr__err(-EINVAL, "native network DEL: invalid argument");
+    struct nconf c;
+    if (nconf_parse(net, &c) < 0)
+        return ctr__err(-EINVAL, "network %s: not a native network", net->name);
+    int64_t t0 = mono_us();
+    int first = 0;
+    char msg[1536] = "";
+#define KEEP(r)                                                                                       \
+    do {                                                                                              \
+        if ((r) < 0 && first == 0) {                                                                  \
+            first = (r);                                                                              \
+            snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);                               \
+        }                                                                                             \
+    } while (0)
+
+    uint32_t addr = 0;
+    char veth[IFNAMSIZ] = "";
+    from_result(prev_result, a->ifname, &addr, veth, sizeof veth);
+
+    /* The interface, in a thread of its own: deleting a link waits for an
+     * RCU grace period (~20 ms), as long as nft's transaction below. */
+    struct link_job lj = { .netns = a->netns, .ifname = a->ifname };
+    snprintf(lj.veth, sizeof lj.veth, "%s", veth);
+    pthread_t lt;
+    bool threaded = pthread_create(&lt, NULL, link_job_run, &lj) == 0;
+    if (!threaded)
+        link_job_run(&lj);
+
+    /* The address goes once the interface is gone (no second holder of
+     * it); without a result, its file tells it, released first then. */
+    _cleanup_free_ char *dir = ipam_dir(net->name);
+    bool released = false;
+    if (!addr) {
+        KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, &addr) : -ENOMEM);
+        released = true;
+    }
+
+    /* NAT elements: rebuilt from the same inputs as at ADD. */
+    if (addr) {
+        _cleanup_free_ struct ctr__nat_port *ports = NULL;
+        size_t n_ports = 0;
+        int r = c.portmap ? ports_parse(net->name, a->runtime_config, &ports, &n_ports) : 0;
+        KEEP(r);
+        const struct ctr__ipam_range *range = NULL;
+        for (size_t i = 0; i < c.n_ranges && !range; i++)
+            if ((addr & (c.ranges[i].prefix ? ~0u << (32 - c.ranges[i].prefix) : 0)) == c.ranges[i].subnet)
+                range = &c.ranges[i];
+        struct ctr__nat_entry e = { .addr = addr, .subnet = range ? range->subnet : addr, .prefix = range ? range->prefix : 32,
+                                    .masquerade = c.ipmasq, .ports = ports, .n_ports = r == 0 ? n_ports : 0 };
+        if (c.ipmasq || e.n_ports)
+            KEEP(ctr__nat_del(&e));
+    }
+
+    if (threaded)
+        pthread_join(lt, NULL);
+    if (lj.r < 0 && first == 0) {
+        first = lj.r;
+        snprintf(msg, sizeof msg, "%s", lj.msg);
+    }
+    if (!released)
+        KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, NULL) : -ENOMEM);
+#undef KEEP
+    if (a->log_rt)
+        ctr__log(a->log_rt, CTR_LOG_DEBUG, "network %s: native DEL (%s) took %lld us", net->name, a->ifname,
+                 (long long)(mono_us() - t0));
+    if (first < 0)
+        return ctr__err(first == -ENOMEM ? first : -EIO, "network %s: native bridge (DEL): %s", net->name, msg);
+    return 0;
+}
