@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Commit: a container's read-write layer becomes a new layer over its
  * image (overlay whiteouts back to .wh. names, opaque directories to
- * .wh..wh..opq), with a config carrying the container's settings, the
- * given changes and a history entry. */
+ * .wh..wh..opq; with vfs, the differences from the image's top layer), with
+ * a config carrying the container's settings, the given changes and a
+ * history entry. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -63,6 +64,33 @@ static int commit_config(ctr_container_t *c, const char *base, char **ret)
     return ctr__json_to_string(root, ret);
 }
 
+/* With vfs, a container's layer is a full copy of its image's top layer:
+ * open that layer, the base its changes are taken against.  *ret_fd stays
+ * -1 with overlay (the layer holds only the changes) or an image without
+ * layers. */
+static int vfs_base(struct ctr__store *s, const char *ctr_id, int *ret_fd)
+{
+    *ret_fd = -1;
+    if (!s->vfs)
+        return 0;
+    int r = ctr__store_lock(s);
+    if (r < 0)
+        return r;
+    const struct ctr__ctr_rec *cr = ctr__store_ctr(s, ctr_id);
+    size_t n = cr ? ctr__strv_len((const char *const *)cr->layers) : 0;
+    _cleanup_free_ char *top = n ? ctr__store_layer_diff(s, cr->layers[n - 1]) : NULL;
+    ctr__store_unlock(s);
+    if (!cr)
+        return ctr__err(-ENOENT, "no storage record for container %.12s", ctr_id);
+    if (n == 0)
+        return 0;
+    if (!top)
+        return -ENOMEM;
+    if ((*ret_fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return ctr__err(-errno, "%s: %m", top);
+    return 0;
+}
+
 CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options_t *opts, ctr_image_t **ret)
 {
     CTR_ENTER();
@@ -101,13 +129,16 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
     if (r == 0)
         r = ctr__stage_blob_tmp(st, &tmp, &tfd);
     struct ctr__progress prog = { .fn = o.progress, .userdata = o.progress_userdata, .cancel = o.cancel };
+    _cleanup_close_ int base_fd = -1;
+    if (r == 0)
+        r = vfs_base(s, c->cfg->id, &base_fd);
     if (r == 0 && (r = ctr__container_lock(c)) == 0) {
         _cleanup_free_ char *diff = ctr__layers_container_diff(s, c->cfg->id);
         _cleanup_close_ int dfd = diff ? open(diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
         if (dfd < 0)
             r = diff ? ctr__err(-errno, "%s: %m", diff) : -ENOMEM;
         else
-            r = ctr__tar_create(dfd, tfd, CTR__TAR_LAYER, &prog, NULL, &size);
+            r = ctr__tar_create_changes(dfd, base_fd, tfd, CTR__TAR_LAYER, &prog, NULL, &size);
         ctr__container_unlock(c);
     }
     CTR_FAULT_POINT("commit.after-tar");

@@ -107,6 +107,11 @@ enum {
  * ret_hex (may be NULL); ret_size gets the byte count (may be NULL). */
 int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress *prog, char ret_hex[65],
                     uint64_t *ret_size);
+/* The same, of what differs from the tree under base_fd (-1: none): entries
+ * equal in the base are left out, entries only in the base become ".wh."
+ * whiteouts (a vfs container layer against its image's top layer). */
+int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
+                            char ret_hex[65], uint64_t *ret_size);
 
 /* ---- tree.c: copies and sizes ---- */
 

@@ -3,7 +3,10 @@
  * kept): container exports, committed layers, layers regenerated for save.
  * In layer mode the tree is an overlay diff: a char 0/0 device becomes a
  * ".wh.NAME" file and an opaque directory gets a ".wh..wh..opq" entry.
- * Names are sorted, so the same tree gives the same tar. */
+ * Against a base tree (vfs, where a container's layer is a full copy), only
+ * what differs from the base is written, and what the base has and the tree
+ * lacks becomes a ".wh.NAME" file.  Names are sorted, so the same tree gives
+ * the same tar. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -151,10 +154,9 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(struct wctx *w, int dir_fd, const char *rel, int depth)
+/* The sorted entry names of a directory (without . and ..). */
+static int list_names(int dir_fd, const char *rel, char ***ret, size_t *ret_n)
 {
-    if (depth > 512)
-        return ctr__err(-ELOOP, "directory tree too deep at \"%s\"", rel);
     int dup = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
     DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
     if (!d) {
@@ -187,6 +189,71 @@ static int walk(struct wctx *w, int dir_fd, const char *rel, int depth)
     closedir(d);
     if (r == 0 && n > 1)
         qsort(names, n, sizeof *names, name_cmp);
+    *ret = names;
+    *ret_n = n;
+    return r;
+}
+
+static void names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Whether entry name of dir_fd (stat st) is the same as in the base
+ * directory (base_fd): same type, owner, mode, modification time, and
+ * size, device or link target.  As containers/storage's naive diff, a
+ * content change that keeps size and time is not seen. */
+static bool same_as_base(int dir_fd, int base_fd, const char *name, const struct stat *st, struct stat *bst)
+{
+    if (fstatat(base_fd, name, bst, AT_SYMLINK_NOFOLLOW) < 0)
+        return false;
+    if ((st->st_mode & S_IFMT) != (bst->st_mode & S_IFMT))
+        return false;
+    if (S_ISDIR(st->st_mode))
+        return st->st_mode == bst->st_mode && st->st_uid == bst->st_uid && st->st_gid == bst->st_gid;
+    if (st->st_mode != bst->st_mode || st->st_uid != bst->st_uid || st->st_gid != bst->st_gid ||
+        st->st_size != bst->st_size || st->st_mtim.tv_sec != bst->st_mtim.tv_sec ||
+        st->st_mtim.tv_nsec != bst->st_mtim.tv_nsec || st->st_rdev != bst->st_rdev)
+        return false;
+    if (S_ISLNK(st->st_mode)) {
+        char a[PATH_MAX], b[PATH_MAX];
+        ssize_t na = readlinkat(dir_fd, name, a, sizeof a);
+        ssize_t nb = readlinkat(base_fd, name, b, sizeof b);
+        return na >= 0 && na == nb && memcmp(a, b, (size_t)na) == 0;
+    }
+    return true;
+}
+
+/* Whiteouts for what the base directory has and the tree's lacks. */
+static int add_deletions(struct wctx *w, int base_fd, const char *rel, char *const *names, size_t n)
+{
+    char **bnames = NULL;
+    size_t bn = 0;
+    int r = list_names(base_fd, rel, &bnames, &bn);
+    for (size_t i = 0; i < bn && r == 0; i++) {
+        if (bsearch(&bnames[i], names, n, sizeof *names, name_cmp))
+            continue;
+        char wh[PATH_MAX];
+        if ((size_t)snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", bnames[i]) >= sizeof wh)
+            r = ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
+        else
+            r = add_marker(w, wh, NULL);
+    }
+    names_free(bnames, bn);
+    return r;
+}
+
+/* Write the entries under dir_fd (at path rel); base_fd: the same
+ * directory in the base tree, -1 when there is none (all is new). */
+static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int depth)
+{
+    if (depth > 512)
+        return ctr__err(-ELOOP, "directory tree too deep at \"%s\"", rel);
+    char **names = NULL;
+    size_t n = 0;
+    int r = list_names(dir_fd, rel, &names, &n);
     for (size_t i = 0; i < n && r == 0; i++) {
         const char *name = names[i];
         char path[PATH_MAX];
@@ -208,6 +275,19 @@ static int walk(struct wctx *w, int dir_fd, const char *rel, int depth)
             continue;
         }
         if (S_ISSOCK(st.st_mode))
+            continue;
+        struct stat bst;
+        bool same = base_fd >= 0 && same_as_base(dir_fd, base_fd, name, &st, &bst);
+        _cleanup_close_ int sub_base = -1;
+        if (base_fd >= 0 && S_ISDIR(st.st_mode) && (same || (fstatat(base_fd, name, &bst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                                                              S_ISDIR(bst.st_mode)))) {
+            sub_base = openat(base_fd, name, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+            if (sub_base < 0) {
+                r = ctr__err(-errno, "cannot open \"%s\" in the base tree: %m", path);
+                break;
+            }
+        }
+        if (same && !S_ISDIR(st.st_mode))
             continue;
         _cleanup_(entry_freep) struct archive_entry *e = archive_entry_new();
         if (!e) {
@@ -253,7 +333,7 @@ static int walk(struct wctx *w, int dir_fd, const char *rel, int depth)
             }
             add_xattrs(e, fd, &opaque);
         }
-        if ((r = put_header(w, e, path)) < 0)
+        if (!same && (r = put_header(w, e, path)) < 0)
             break;
         if (S_ISREG(st.st_mode)) {
             uint64_t left = (uint64_t)st.st_size;
@@ -279,17 +359,23 @@ static int walk(struct wctx *w, int dir_fd, const char *rel, int depth)
                 if ((r = add_marker(w, wh, &st)) < 0)
                     break;
             }
-            r = walk(w, fd, path, depth + 1);
+            r = walk(w, fd, sub_base, path, depth + 1);
         }
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    if (r == 0 && base_fd >= 0)
+        r = add_deletions(w, base_fd, rel, names, n);
+    names_free(names, n);
     return r;
 }
 
 int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress *prog, char ret_hex[65],
                     uint64_t *ret_size)
+{
+    return ctr__tar_create_changes(dir_fd, -1, out_fd, flags, prog, ret_hex, ret_size);
+}
+
+int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
+                            char ret_hex[65], uint64_t *ret_size)
 {
     _cleanup_(ctr__hash_freep) ctr__hash_t *h = NULL;
     int r;
@@ -308,7 +394,7 @@ int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress
     if (archive_write_open(w.a, &w, NULL, write_cb, NULL) != ARCHIVE_OK)
         r = ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
     else
-        r = walk(&w, dir_fd, "", 0);
+        r = walk(&w, dir_fd, base_fd, "", 0);
     if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
         r = w.err ? w.err : ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
     archive_write_free(w.a);

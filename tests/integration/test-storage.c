@@ -223,6 +223,29 @@ static void test_umoci_multilayer(void **state)
     ctr_container_unref(c);
     run_image(vrt, "umoci-multi", "ls /data/opq", out);
     assert_string_equal(out, "z\n");
+    /* A vfs commit holds only the changes: the deleted directory stays
+     * deleted (a whiteout), and the layer is small, not the whole tree. */
+    const char *vcmd[] = { "/bin/sh", "-c", "rm -rf /data/opq; echo v > /data/vnew", NULL };
+    ctr_container_options_t vo = CTR_CONTAINER_OPTIONS_INIT;
+    vo.image = "umoci-multi";
+    vo.command = vcmd;
+    assert_ctr_ok(ctr_container_create(&c, vrt, &vo));
+    assert_ctr_ok(ctr_container_start(c));
+    int vcode = -1;
+    assert_ctr_ok(ctr_container_wait(c, 30000, &vcode));
+    assert_int_equal(vcode, 0);
+    ctr_commit_options_t vco = CTR_COMMIT_OPTIONS_INIT;
+    vco.name = "vfs-committed";
+    ctr_image_t *vci = NULL;
+    assert_ctr_ok(ctr_container_commit(c, &vco, &vci));
+    assert_ctr_ok(ctr_container_remove(c, CTR_REMOVE_FORCE));
+    ctr_container_unref(c);
+    assert_int_equal(ctr_image_layer_count(vci), ctr_image_layer_count(vimg) + 1);
+    int64_t grown = ctr_image_size(vci) - ctr_image_size(vimg);
+    assert_true(grown > 0 && grown < 64 * 1024);
+    ctr_image_unref(vci);
+    run_image(vrt, "vfs-committed", "ls /data; cat /data/vnew", out);
+    assert_string_equal(out, "b\nvnew\nv\n");
     /* A store made with one driver refuses the other. */
     ctr_image_unref(vimg);
     ctr_runtime_unref(vrt);
