@@ -8,19 +8,10 @@
 set -u
 CTRCTL=$1
 SRC=$2
-pass=0
-fail=0
+. "$SRC/tests/lib/tap.sh"
 
-missing() {
-    if [ "${CI:-}" = true ]; then
-        echo "FAIL: $1 (CI=true: the integration suite must run)"
-        exit 1
-    fi
-    echo "SKIP: $1"
-    exit 77
-}
 [ "$(id -u)" = 0 ] || missing "not root"
-for t in runc conmon podman skopeo; do command -v $t >/dev/null || missing "$t not found"; done
+need runc conmon podman skopeo
 
 # No networks here: without this, run and create attach to the default
 # network in /etc/cni/net.d (tests/integration/test-ctrctl-net.sh has them).
@@ -35,32 +26,17 @@ tar -C "$tmp/rootfs" -cf "$tmp/bb.tar" .
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     podman rmi -f "$PIMG" localhost/libctr-cli-saved-$$:latest >/dev/null 2>&1
-    grep -F " $tmp/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    umount_under "$tmp"
     rm -rf "$tmp"
 }
 trap final_cleanup EXIT
 
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-not_ok() {
-    echo "FAIL - $1"
-    echo "       rc=$RC stdout=[$(head -c 400 "$tmp/out")] stderr=[$(head -c 400 "$tmp/err")]"
-    fail=$((fail + 1))
-}
-check() {
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
 c() {
     timeout -k 5 120 "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
     RC=$?
     OUT=$(cat "$tmp/out")
     ERR=$(cat "$tmp/err")
 }
-has() { printf '%s' "$1" | grep -q -- "$2"; }
-# rc_has N TEXT PATTERN: the last exit code was N and TEXT has PATTERN.
-rc_has() { [ "$RC" = "$1" ] && has "$2" "$3"; }
-py() { printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # Images the way users make them.
 podman import -q --change 'CMD ["/bin/sh","-c","echo hello from podman import"]' "$tmp/bb.tar" "$PIMG" >/dev/null
@@ -133,5 +109,4 @@ check "image prune -a" [ "$RC" = 0 ]
 c image ls -q
 check "nothing left" [ "$RC" = 0 -a -z "$OUT" ]
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

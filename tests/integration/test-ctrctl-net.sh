@@ -14,20 +14,10 @@
 set -u
 CTRCTL=$1
 SRC=$2
-pass=0
-fail=0
+. "$SRC/tests/lib/tap.sh"
 
-missing() {
-    if [ "${CI:-}" = true ]; then
-        echo "FAIL: $1 (CI=true: the integration suite must run)"
-        exit 1
-    fi
-    echo "SKIP: $1"
-    exit 77
-}
 [ "$(id -u)" = 0 ] || missing "not root"
-command -v runc >/dev/null || missing "runc not found"
-command -v conmon >/dev/null || missing "conmon not found"
+need runc conmon
 command -v busybox >/dev/null || missing "busybox (busybox-static) not found"
 [ -x /usr/lib/cni/bridge ] || missing "the CNI plugins (containernetworking-plugins) not found"
 command -v iptables >/dev/null || missing "iptables not found"
@@ -79,22 +69,11 @@ final_cleanup() {
         done
     fi 2>/dev/null
     [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
-    grep -F " $tmp/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    umount_under "$tmp"
     rm -rf "$tmp"
 }
 trap final_cleanup EXIT
 
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-not_ok() {
-    echo "FAIL - $1"
-    echo "       rc=$RC stdout=[$(head -c 600 "$tmp/out")] stderr=[$(head -c 600 "$tmp/err")]"
-    fail=$((fail + 1))
-}
-check() {
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
 # c ARGS...: run ctrctl (a minute at most); sets RC, OUT, ERR.
 c() {
     # shellcheck disable=SC2086
@@ -103,8 +82,6 @@ c() {
     OUT=$(cat "$tmp/out")
     ERR=$(cat "$tmp/err")
 }
-has() { printf '%s' "$1" | grep -q -- "$2"; }
-py() { printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 R="run --rootfs $ROOTFS"
 
 echo "# ctrctl: $CTRCTL, root $tmp"
@@ -216,5 +193,4 @@ check "no cached result" [ -z "$(ls "$ROOT/cni/results" 2>/dev/null)" ]
 check "no host-local reservations" [ ! -e /var/lib/cni/networks/ctrtest0 -a ! -e /var/lib/cni/networks/ctrtest1 ]
 check "no mount left under the root" [ -z "$(grep -F " $tmp/" /proc/self/mountinfo)" ]
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -7,19 +7,10 @@
 set -u
 CTRCTL=$1
 SRC=$2
-pass=0
-fail=0
+. "$SRC/tests/lib/tap.sh"
 
-missing() {
-    if [ "${CI:-}" = true ]; then
-        echo "FAIL: $1 (CI=true: the integration suite must run)"
-        exit 1
-    fi
-    echo "SKIP: $1"
-    exit 77
-}
 [ "$(id -u)" = 0 ] || missing "not root"
-command -v runc >/dev/null || missing "runc not found"
+need runc
 command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
 command -v busybox >/dev/null || [ -x /bin/busybox ] || missing "busybox (busybox-static) not found"
 
@@ -34,29 +25,11 @@ sh "$SRC/tests/lib/make-rootfs.sh" "$ROOTFS" || { echo "FAIL: make-rootfs.sh"; e
 
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
-    grep -F " $tmp/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    umount_under "$tmp"
     rm -rf "$tmp"
 }
 trap final_cleanup EXIT
 
-ok() { echo "ok   - $1"; pass=$((pass + 1)); }
-not_ok() {
-    echo "FAIL - $1"
-    echo "       rc=$RC stdout=[$(head -c 400 "$tmp/out")] stderr=[$(head -c 400 "$tmp/err")]"
-    fail=$((fail + 1))
-}
-# check DESCRIPTION TEST...: run TEST and report its result.
-check() {
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-# rc_is N TEST...: the last exit code was N and TEST succeeds.
-rc_is() {
-    local n=$1
-    shift
-    [ "$RC" = "$n" ] && "$@"
-}
 
 # c ARGS...: run ctrctl; sets RC, OUT, ERR (a minute at most, never hangs the suite).
 c() {
@@ -74,10 +47,8 @@ ci() {
     OUT=$(cat "$tmp/out")
     ERR=$(cat "$tmp/err")
 }
-has() { printf '%s' "$1" | grep -q -- "$2"; }
 json_ok() { printf '%s' "$OUT" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)'; }
 # jq-like: py EXPR (d is the parsed stdout).
-py() { printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # ps_status NAME: the STATUS column of NAME in `ps -a` (empty when absent).
 ps_status() {
     c ps -a --format json
@@ -266,5 +237,4 @@ check "no mount left under the root" [ -z "$(grep -F " $tmp/" /proc/self/mountin
 rm -rf "$tmp"
 check "the root is removed" [ ! -e "$tmp" ]
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

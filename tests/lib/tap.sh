@@ -1,0 +1,64 @@
+# shellcheck shell=bash disable=SC2034,SC2154
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared by the ctrctl test scripts (bash, sourced after `set -u` with $tmp
+# unset yet): the counters, the skip rule, the checks and the summary.
+# Each script sets $tmp (its temporary root) before the checks run, and
+# defines its own `c` (how it runs ctrctl: sets RC, OUT, ERR).
+pass=0
+fail=0
+RC=0
+OUT=
+ERR=
+
+# missing REASON: skip (exit 77), or fail with CI=true, where the
+# integration suites must run.
+missing() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: $1 (CI=true: the integration suite must run)"
+        exit 1
+    fi
+    echo "SKIP: $1"
+    exit 77
+}
+
+# need COMMAND...: each must be in PATH (else missing()).
+need() {
+    local t
+    for t in "$@"; do command -v "$t" >/dev/null || missing "$t not found"; done
+}
+
+ok() { echo "ok   - $1"; pass=$((pass + 1)); }
+not_ok() {
+    echo "FAIL - $1"
+    echo "       rc=$RC stdout=[$(head -c 600 "$tmp/out")] stderr=[$(head -c 600 "$tmp/err")]"
+    fail=$((fail + 1))
+}
+# check DESCRIPTION TEST...: run TEST and report its result.
+check() {
+    local d=$1
+    shift
+    if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+# rc_is N TEST...: the last exit code was N and TEST succeeds.
+rc_is() {
+    local n=$1
+    shift
+    [ "$RC" = "$n" ] && "$@"
+}
+# has TEXT PATTERN: TEXT matches the grep PATTERN.
+has() { printf '%s' "$1" | grep -q -- "$2"; }
+# rc_has N TEXT PATTERN: the last exit code was N and TEXT has PATTERN.
+rc_has() { [ "$RC" = "$1" ] && has "$2" "$3"; }
+# py EXPR: EXPR evaluated in Python with d = the last output parsed as JSON.
+py() { printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# umount_under DIR: lazily unmount whatever is mounted under DIR, deepest first.
+umount_under() {
+    grep -F " $1/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+}
+
+# summary: the counts; the status is 0 when nothing failed.
+summary() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" = 0 ]
+}
