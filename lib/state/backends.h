@@ -47,3 +47,9 @@ static inline int ctr__state_check_name(const char *name)
         return ctr__err(-EINVAL, "invalid container name \"%.*s\"", 80, name ? name : "(null)");
     return 0;
 }
+
+/* Check a stored layout version (text, blanks stripped): 0 when it is one
+ * this libctr reads (1 to @supported); -EUCLEAN when it is no version;
+ * -EPROTONOSUPPORT when a newer libctr wrote it.  @where names the store in
+ * the messages (a directory or a file). */
+int ctr__state_layout_check(const char *text, const char *where, unsigned supported);

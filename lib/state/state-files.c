@@ -399,16 +399,11 @@ static int check_version(struct files_db *db)
         return ctr__err(r, "cannot read %s/VERSION: %s", db->dir, strerror(-r));
 
     ctr__strstrip(text);
-    char *end = NULL;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end || text[0] == '-' || text[0] == '+' || v == 0)
-        return ctr__err(-EUCLEAN, "%s/VERSION is corrupt (\"%.32s\")", db->dir, text);
-    if (v > CTR__STATE_FILES_LAYOUT_VERSION)
-        return ctr__err(-EPROTONOSUPPORT,
-                        "state directory %s has layout version %lu, but this libctr supports layout version %d "
-                        "at most (it was written by a newer libctr)",
-                        db->dir, v, CTR__STATE_FILES_LAYOUT_VERSION);
+    _cleanup_free_ char *where = ctr__asprintf("%s/VERSION", db->dir);
+    if (!where)
+        return -ENOMEM;
+    if ((r = ctr__state_layout_check(text, where, CTR__STATE_FILES_LAYOUT_VERSION)) < 0)
+        return r;
     return open_subdirs(db);
 }
 

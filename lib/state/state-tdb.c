@@ -234,17 +234,7 @@ static int check_version(struct shared *s)
     if (r < 0)
         return r;
 
-    char *end = NULL;
-    errno = 0;
-    unsigned long n = strtoul(v, &end, 10);
-    if (errno != 0 || end == v || *end || v[0] == '-' || v[0] == '+' || n == 0)
-        return ctr__err(-EUCLEAN, "%s: the layout version is corrupt (\"%.32s\")", s->path, v);
-    if (n > CTR__STATE_TDB_LAYOUT_VERSION)
-        return ctr__err(-EPROTONOSUPPORT,
-                        "%s has layout version %lu, but this libctr supports layout version %d at most "
-                        "(it was written by a newer libctr)",
-                        s->path, n, CTR__STATE_TDB_LAYOUT_VERSION);
-    return 0;
+    return ctr__state_layout_check(v, s->path, CTR__STATE_TDB_LAYOUT_VERSION);
 }
 
 static void shared_free(struct shared *s)
