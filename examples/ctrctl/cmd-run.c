@@ -9,48 +9,49 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ctr_container_attach() in a thread of its own, on its own handle, while
- * the main thread starts the container and (without a terminal) prints its
- * output from the log. */
+/* ctr_container_attach() with CTR_ATTACH_START in a thread of its own, on
+ * its own handle: the library starts the container once the relay is in
+ * place, so no output is missed, while the main thread (without a
+ * terminal) prints the output from the log. */
 struct attach_job {
     ctr_container_t *c;
     ctr_attach_options_t o;
-    sem_t armed;
     pthread_t thread;
-    int r, done; /* done: set (atomically) when attach returned */
+    int r;
+    int exit_code; /* ctrctl's exit code for a failure (the start's, when it failed) */
     char *error;
 };
 
 static void *attach_thread(void *userdata)
 {
     struct attach_job *j = userdata;
-    sem_post(&j->armed);
     j->r = ctr_container_attach(j->c, &j->o);
-    if (j->r < 0)
+    if (j->r < 0) {
+        j->exit_code = start_error_exit_code();
         j->error = strdup(ctr_error_last()->message);
-    __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+        /* Never started (e.g. bad detach keys): end the container, so that
+         * the main thread's log follower ends too. */
+        ctr_state_t st;
+        if (ctr_container_state(j->c, &st) == 0 && st == CTR_STATE_CREATED)
+            (void)ctr_container_stop(j->c, 0);
+    }
     return NULL;
 }
 
 static void attach_free(struct attach_job *j)
 {
-    sem_destroy(&j->armed);
     ctr_container_unref(j->c);
     free(j->error);
     free(j);
 }
 
-static int attach_end(struct attach_job *j, bool abandon);
-
-/* Start the attach thread.  0 and *ret, or EXIT_ENGINE (printed) when it
- * could not start or attach failed at once (e.g. invalid detach keys). */
+/* Start the attach thread: 0 and *ret, or EXIT_ENGINE (printed). */
 static int attach_begin(ctrctl_t *g, ctr_container_t *c, const ctr_attach_options_t *o, struct attach_job **ret)
 {
     struct attach_job *j = calloc(1, sizeof *j);
     if (!j)
         return ctrctl_error("out of memory");
     j->o = *o;
-    sem_init(&j->armed, 0, 0);
     int r = ctrctl_lookup(g, ctr_container_id(c), &j->c);
     if (r == 0 && (r = pthread_create(&j->thread, NULL, attach_thread, j)))
         r = ctrctl_error("pthread_create: %s", strerror(r));
@@ -58,32 +59,20 @@ static int attach_begin(ctrctl_t *g, ctr_container_t *c, const ctr_attach_option
         attach_free(j);
         return r;
     }
-    while (sem_wait(&j->armed) < 0)
-        ;
-    /* WORKAROUND (reported): the public attach has no "attached" callback
-     * (the OCI backend's attach has one), so nothing tells when the
-     * monitor's socket is connected; output printed before that is not
-     * relayed.  Give the thread a moment to connect before starting. */
-    usleep(20 * 1000);
-    if (__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
-        return attach_end(j, false) < 0 ? EXIT_ENGINE : 0;
     *ret = j;
     return 0;
 }
 
-/* Join the attach thread: its result (0, CTR_ATTACH_DETACHED, or a
- * negative errno with the message printed).  With abandon (the relay may
- * never end), leave the thread to the process's exit instead. */
-static int attach_end(struct attach_job *j, bool abandon)
+/* Join the attach thread: 0, CTR_ATTACH_DETACHED, or a negative errno
+ * with the message printed and *ret_exit_code set. */
+static int attach_end(struct attach_job *j, int *ret_exit_code)
 {
-    if (abandon) {
-        pthread_detach(j->thread);
-        return 0;
-    }
     pthread_join(j->thread, NULL);
     int r = j->r;
-    if (r < 0)
+    if (r < 0) {
         fprintf(stderr, "Error: %s\n", j->error ? j->error : ctr_strerror(r));
+        *ret_exit_code = j->exit_code;
+    }
     attach_free(j);
     return r;
 }
@@ -117,38 +106,40 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
         return EXIT_ENGINE;
     /* With a terminal, the output comes through attach; without one, from
      * the log (complete, each stream apart), and attach only feeds stdin. */
-    ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
-    ao.stdin_fd = interactive ? STDIN_FILENO : -1;
-    ao.stdout_fd = tty ? STDOUT_FILENO : -1;
-    ao.stderr_fd = tty ? STDOUT_FILENO : -1;
-    ao.detach_keys = tty || detach_keys ? detach_keys : ""; /* by default, detaching needs a terminal */
-    ao.flags = 0; /* at end of input the container's stdin is closed */
-    struct attach_job *j = NULL;
-    bool abandon = false;
-    int r = tty || interactive ? attach_begin(g, c, &ao, &j) : 0;
-    if (r == 0 && ctr_container_start(c) < 0) {
-        r = start_error_exit_code();
-        ctrctl_fail();
-        /* End the relay: the container never ran. */
-        if (j && ctr_container_stop(c, 0) < 0) {
+    int r = 0;
+    if (!tty && !interactive) {
+        if (ctr_container_start(c) < 0) {
+            r = start_error_exit_code();
             ctrctl_fail();
-            abandon = true;
-        }
-    } else if (r == 0) {
-        session_resize(s);
-        if (!tty) {
+        } else {
             ctr_logs_options_t lo = CTR_LOGS_OPTIONS_INIT;
             lo.flags = CTR_LOGS_FOLLOW;
             r = print_logs(c, &lo, false);
         }
+    } else {
+        ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
+        ao.stdin_fd = interactive ? STDIN_FILENO : -1;
+        ao.stdout_fd = tty ? STDOUT_FILENO : -1;
+        ao.stderr_fd = tty ? STDOUT_FILENO : -1;
+        ao.detach_keys = tty || detach_keys ? detach_keys : ""; /* by default, detaching needs a terminal */
+        ao.flags = CTR_ATTACH_START; /* at end of input the container's stdin is closed */
+        struct attach_job *j = NULL;
+        r = attach_begin(g, c, &ao, &j);
+        if (r == 0) {
+            session_resize(s); /* the terminal exists from init on */
+            if (!tty) {
+                ctr_logs_options_t lo = CTR_LOGS_OPTIONS_INIT;
+                lo.flags = CTR_LOGS_FOLLOW;
+                r = print_logs(c, &lo, false);
+            }
+            int code = EXIT_ENGINE;
+            int a = attach_end(j, &code);
+            if (a == CTR_ATTACH_DETACHED)
+                *ret_detached = true;
+            else if (a < 0)
+                r = code;
+        }
     }
-    /* A relay that failed once started leaves no way to talk to the
-     * container: report it rather than wait for it. */
-    int a = j ? attach_end(j, abandon) : 0;
-    if (a == CTR_ATTACH_DETACHED)
-        *ret_detached = true;
-    else if (a < 0 && r == 0)
-        r = EXIT_ENGINE;
     session_end(s);
     if (r == 0 && !*ret_detached)
         r = wait_exit_code(c);
