@@ -102,6 +102,14 @@ static json_object *member(json_object *o, const char *key)
     return v;
 }
 
+const char *ctr__json_str(json_object *o, const char *key)
+{
+    json_object *v;
+    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
 int ctr__json_get_str(json_object *o, const char *key, char **ret)
 {
     json_object *v = member(o, key);

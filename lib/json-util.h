@@ -34,3 +34,7 @@ int ctr__json_get_str(json_object *o, const char *key, char **ret);           /*
 int ctr__json_get_int(json_object *o, const char *key, int64_t *ret);
 int ctr__json_get_bool(json_object *o, const char *key, bool *ret);
 int ctr__json_get_strv(json_object *o, const char *key, char ***ret);         /* replaces *ret */
+
+/* The string member @key of @o, lent from @o; NULL when @o is NULL, has no
+ * such member, or it is not a string. */
+const char *ctr__json_str(json_object *o, const char *key);

@@ -89,11 +89,8 @@ static int cleanup_locked(ctr_container_t *c)
     bool threaded = c->st.netns_path && pthread_create(&thread, NULL, oci_remove_run, &job) == 0;
     int net_r = 0;
     if (threaded) {
-        net_r = ctr__net_teardown(c);
-        struct ctr__err_saved saved;
-        ctr__err_save(&saved);
+        net_r = ctr__net_teardown(c); /* its error stays this thread's */
         pthread_join(thread, NULL);
-        ctr__err_restore(&saved);
     } else {
         oci_remove_run(&job);
     }

@@ -3,7 +3,6 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/random.h>
 
 #include "error.h"
 
@@ -84,19 +83,7 @@ const char *const *ctr__name_surnames(size_t *ret_n)
 
 static int random_u32(uint32_t *ret)
 {
-    uint32_t v;
-    size_t got = 0;
-    while (got < sizeof v) {
-        ssize_t n = getrandom((char *)&v + got, sizeof v - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        got += (size_t)n;
-    }
-    *ret = v;
-    return 0;
+    return ctr__random_bytes(ret, sizeof *ret);
 }
 
 /* Uniform in [0, n) without modulo bias. */

@@ -223,19 +223,27 @@ int ctr__parse_time(const char *s, int64_t *ret_ns)
     return 0;
 }
 
-int ctr__random_id(char *buf)
+int ctr__random_bytes(void *buf, size_t n)
 {
-    uint8_t raw[32];
     size_t got = 0;
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-        if (n < 0) {
+    while (got < n) {
+        ssize_t k = getrandom((char *)buf + got, n - got, 0);
+        if (k < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
-        got += (size_t)n;
+        got += (size_t)k;
     }
+    return 0;
+}
+
+int ctr__random_id(char *buf)
+{
+    uint8_t raw[32];
+    int r = ctr__random_bytes(raw, sizeof raw);
+    if (r < 0)
+        return r;
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < sizeof raw; i++) {
         buf[2 * i] = hex[raw[i] >> 4];

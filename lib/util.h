@@ -76,6 +76,8 @@ void ctr__format_time(int64_t ns, char *buf, size_t size);
 /* Parse what ctr__format_time() writes (and RFC 3339 with an offset); -EINVAL. */
 int ctr__parse_time(const char *s, int64_t *ret_ns);
 
+/* n random bytes from getrandom() (retried on EINTR).  0 or -errno. */
+int ctr__random_bytes(void *buf, size_t n);
 /* 64 lowercase hex digits from getrandom(); buf >= 65 bytes. */
 int ctr__random_id(char *buf);
 

@@ -50,14 +50,6 @@ static bool valid_name(const char *s)
     return true;
 }
 
-static const char *str_member(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 int ctr__cni_version_cmp(const char *a, const char *b)
 {
     for (;;) {
@@ -85,7 +77,7 @@ int ctr__cni_net_parse(const char *text, const char *source, struct ctr__cni_net
         return r;
     if (!json_object_is_type(o, json_type_object))
         return ctr__err(-EINVAL, "%s: not a JSON object", src);
-    const char *name = str_member(o, "name"), *version = str_member(o, "cniVersion");
+    const char *name = ctr__json_str(o, "name"), *version = ctr__json_str(o, "cniVersion");
     if (!name)
         return ctr__err(-EINVAL, "%s: no \"name\" string", src);
     if (!valid_name(name))
@@ -118,7 +110,7 @@ int ctr__cni_net_parse(const char *text, const char *source, struct ctr__cni_net
         json_object *p = json_object_array_get_idx(plugins, i);
         if (!json_object_is_type(p, json_type_object))
             return ctr__err(-EINVAL, "%s: plugins[%zu] is not an object", src, i);
-        const char *type = str_member(p, "type");
+        const char *type = ctr__json_str(p, "type");
         if (isempty(type) || strchr(type, '/') || streq(type, ".") || streq(type, ".."))
             return ctr__err(-EINVAL, "%s: plugins[%zu] has no valid \"type\"", src, i);
     }
@@ -281,7 +273,7 @@ static json_object *plugin_at(const struct ctr__cni_net *net, size_t i)
 
 static const char *plugin_type(const struct ctr__cni_net *net, size_t i)
 {
-    return str_member(plugin_at(net, i), "type");
+    return ctr__json_str(plugin_at(net, i), "type");
 }
 
 int ctr__cni_plugin_conf(const struct ctr__cni_net *net, size_t index, json_object *prev_result,
@@ -429,8 +421,8 @@ static void plugin_error(const char *out, const char *err, int status, char *buf
             json_tokener_free(tok);
         }
     }
-    const char *msg = o && json_object_is_type(o, json_type_object) ? str_member(o, "msg") : NULL;
-    const char *details = msg ? str_member(o, "details") : NULL;
+    const char *msg = o && json_object_is_type(o, json_type_object) ? ctr__json_str(o, "msg") : NULL;
+    const char *details = msg ? ctr__json_str(o, "details") : NULL;
     if (msg) {
         snprintf(buf, size, "%s%s%s", msg, isempty(details) ? "" : ": ", isempty(details) ? "" : details);
         return;

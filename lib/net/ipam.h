@@ -12,6 +12,15 @@
 
 #include "util.h"
 
+/* host-local's default data directory: NETWORK's store is HOST_LOCAL/NETWORK. */
+#define CTR__HOST_LOCAL_DIR "/var/lib/cni/networks"
+
+/* The default store of network @name (malloc'ed; NULL on ENOMEM). */
+static inline char *ctr__ipam_default_dir(const char *name)
+{
+    return ctr__asprintf(CTR__HOST_LOCAL_DIR "/%s", name);
+}
+
 /* One range of a range set; addresses in host byte order. */
 struct ctr__ipam_range {
     uint32_t subnet;    /* network address */

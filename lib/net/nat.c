@@ -14,14 +14,22 @@
 /* ADD/DEL take it shared, the removal of the table exclusive. */
 #define LOCK_PATH "/run/lock/libctr-nat.lock"
 
-static const char *const nft_paths[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft", "/bin/nft" };
-
+/* nft's path, looked up once per process (PATH, then the usual directories);
+ * NULL while it is not installed. */
 static const char *nft_path(void)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(nft_paths); i++)
-        if (access(nft_paths[i], X_OK) == 0)
-            return nft_paths[i];
-    return NULL;
+    static char *found;
+    char *p = __atomic_load_n(&found, __ATOMIC_ACQUIRE);
+    if (p)
+        return p;
+    if (ctr__oci_find_program("nft", &p) < 0)
+        return NULL;
+    char *expected = NULL;
+    if (!__atomic_compare_exchange_n(&found, &expected, p, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        free(p); /* another thread found it first */
+        return expected;
+    }
+    return p;
 }
 
 bool ctr__nat_available(void)

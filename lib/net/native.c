@@ -5,18 +5,17 @@
 #include <net/if.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "error.h"
 #include "json-util.h"
+#include "net/cidr.h"
 #include "net/ipam.h"
 #include "net/nat.h"
 #include "net/native.h"
 #include "net/netlink.h"
 #include "runtime.h"
 
-#define HOST_LOCAL_DIR "/var/lib/cni/networks"
 #define MAX_RANGES 8
 #define MAX_ROUTES 16
 #define MAX_PORTS 256
@@ -52,14 +51,6 @@ static bool only_keys(json_object *o, const char *const *allowed)
     return true;
 }
 
-static const char *str_of(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 /* An optional boolean: absent is false; another type is not eligible. */
 static bool bool_of(json_object *o, const char *key, bool *ret)
 {
@@ -73,32 +64,24 @@ static bool bool_of(json_object *o, const char *key, bool *ret)
     return true;
 }
 
+/* An IPv4 address, as a number in host order. */
 static bool parse_v4(const char *s, uint32_t *ret)
 {
-    struct in_addr in;
-    if (!s || inet_pton(AF_INET, s, &in) != 1)
+    struct ctr__cidr c;
+    if (ctr__addr_parse(s, &c) < 0 || c.family != AF_INET)
         return false;
-    *ret = ntohl(in.s_addr);
+    *ret = ctr__cidr_v4(&c);
     return true;
 }
 
+/* An IPv4 "ADDR/N", the address as written (not masked). */
 static bool parse_v4_cidr(const char *s, uint32_t *ret, unsigned *ret_prefix)
 {
-    const char *slash = s ? strchr(s, '/') : NULL;
-    char buf[INET_ADDRSTRLEN];
-    if (!slash || (size_t)(slash - s) >= sizeof buf || !slash[1] || strlen(slash + 1) > 2)
+    struct ctr__cidr c;
+    if (ctr__cidr_parse(s, &c) < 0 || c.family != AF_INET)
         return false;
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    unsigned p = 0;
-    for (const char *c = slash + 1; *c; c++) {
-        if (*c < '0' || *c > '9')
-            return false;
-        p = p * 10 + (unsigned)(*c - '0');
-    }
-    if (p > 32 || !parse_v4(buf, ret))
-        return false;
-    *ret_prefix = p;
+    *ret = ctr__cidr_v4(&c);
+    *ret_prefix = c.prefix;
     return true;
 }
 
@@ -108,7 +91,7 @@ static bool parse_ipam(json_object *ipam, struct nconf *c)
     static const char *const range_keys[] = { "subnet", "gateway", NULL };
     static const char *const route_keys[] = { "dst", "gw", NULL };
     json_object *ranges, *routes, *set;
-    if (!only_keys(ipam, keys) || !str_of(ipam, "type") || !streq(str_of(ipam, "type"), "host-local"))
+    if (!only_keys(ipam, keys) || !ctr__json_str(ipam, "type") || !streq(ctr__json_str(ipam, "type"), "host-local"))
         return false;
     /* One range set (IPv4), one or more ranges in it. */
     if (!json_object_object_get_ex(ipam, "ranges", &ranges) || !json_object_is_type(ranges, json_type_array) ||
@@ -122,9 +105,9 @@ static bool parse_ipam(json_object *ipam, struct nconf *c)
         json_object *r = json_object_array_get_idx(set, i);
         uint32_t subnet, gw = 0;
         unsigned prefix;
-        if (!only_keys(r, range_keys) || !parse_v4_cidr(str_of(r, "subnet"), &subnet, &prefix))
+        if (!only_keys(r, range_keys) || !parse_v4_cidr(ctr__json_str(r, "subnet"), &subnet, &prefix))
             return false;
-        if (json_object_object_get_ex(r, "gateway", NULL) && !parse_v4(str_of(r, "gateway"), &gw))
+        if (json_object_object_get_ex(r, "gateway", NULL) && !parse_v4(ctr__json_str(r, "gateway"), &gw))
             return false;
         if (ctr__ipam_range_init(&c->ranges[c->n_ranges++], subnet, prefix, gw) < 0)
             return false;
@@ -135,10 +118,10 @@ static bool parse_ipam(json_object *ipam, struct nconf *c)
         for (size_t i = 0; i < json_object_array_length(routes); i++) {
             json_object *r = json_object_array_get_idx(routes, i);
             struct route *rt = &c->routes[c->n_routes++];
-            if (!only_keys(r, route_keys) || !parse_v4_cidr(str_of(r, "dst"), &rt->dst, &rt->prefix))
+            if (!only_keys(r, route_keys) || !parse_v4_cidr(ctr__json_str(r, "dst"), &rt->dst, &rt->prefix))
                 return false;
             rt->dst &= rt->prefix ? ~0u << (32 - rt->prefix) : 0;
-            if (json_object_object_get_ex(r, "gw", NULL) && !parse_v4(str_of(r, "gw"), &rt->gw))
+            if (json_object_object_get_ex(r, "gw", NULL) && !parse_v4(ctr__json_str(r, "gw"), &rt->gw))
                 return false;
         }
     }
@@ -163,8 +146,8 @@ static int nconf_parse(const struct ctr__cni_net *net, struct nconf *c)
     if (!json_object_object_get_ex(net->conf, "plugins", &plugins) || net->n_plugins < 1 || net->n_plugins > 2)
         return -EINVAL;
     json_object *br = json_object_array_get_idx(plugins, 0);
-    const char *name = str_of(br, "bridge");
-    if (!only_keys(br, bridge_keys) || !streq(str_of(br, "type"), "bridge") || !name || !*name ||
+    const char *name = ctr__json_str(br, "bridge");
+    if (!only_keys(br, bridge_keys) || !streq(ctr__json_str(br, "type"), "bridge") || !name || !*name ||
         strlen(name) >= IFNAMSIZ || strchr(name, '/') || streq(name, ".") || streq(name, ".."))
         return -EINVAL;
     snprintf(c->bridge, sizeof c->bridge, "%s", name);
@@ -176,7 +159,7 @@ static int nconf_parse(const struct ctr__cni_net *net, struct nconf *c)
     if (net->n_plugins == 2) {
         json_object *pm = json_object_array_get_idx(plugins, 1);
         bool on = false;
-        if (!only_keys(pm, portmap_keys) || !streq(str_of(pm, "type"), "portmap") ||
+        if (!only_keys(pm, portmap_keys) || !streq(ctr__json_str(pm, "type"), "portmap") ||
             !json_object_object_get_ex(pm, "capabilities", &caps) || !only_keys(caps, caps_keys) ||
             !bool_of(caps, "portMappings", &on) || !on)
             return -EINVAL;
@@ -208,7 +191,7 @@ static int ports_parse(const char *net_name, json_object *rc, struct ctr__nat_po
         return -ENOMEM;
     for (size_t i = 0; i < n; i++) {
         json_object *m = json_object_array_get_idx(arr, i), *hp, *cp;
-        const char *proto = str_of(m, "protocol"), *host = str_of(m, "hostIP");
+        const char *proto = ctr__json_str(m, "protocol"), *host = ctr__json_str(m, "hostIP");
         if (!proto || !*proto)
             proto = "tcp";
         int64_t h = json_object_object_get_ex(m, "hostPort", &hp) ? json_object_get_int64(hp) : 0;
@@ -219,12 +202,15 @@ static int ports_parse(const char *net_name, json_object *rc, struct ctr__nat_po
             return ctr__err(-EINVAL, "network %s: invalid port mapping %zu", net_name, i);
         }
         uint32_t ip = 0;
-        if (host && *host && !parse_v4(host, &ip)) {
-            struct in6_addr a6;
-            if (inet_pton(AF_INET6, host, &a6) == 1)
+        struct ctr__cidr hc;
+        if (host && *host) {
+            if (ctr__addr_parse(host, &hc) < 0) {
+                free(v);
+                return ctr__err(-EINVAL, "network %s: invalid hostIP \"%s\"", net_name, host);
+            }
+            if (hc.family != AF_INET)
                 continue; /* for IPv6 containers only, like portmap */
-            free(v);
-            return ctr__err(-EINVAL, "network %s: invalid hostIP \"%s\"", net_name, host);
+            ip = ctr__cidr_v4(&hc);
         }
         v[k++] = (struct ctr__nat_port){ .host_ip = ip, .host_port = (uint16_t)h, .container_port = (uint16_t)c,
                                          .proto = streq(proto, "tcp") ? "tcp" : streq(proto, "udp") ? "udp" : "sctp" };
@@ -247,14 +233,6 @@ static int sysctl_set(const char *path, const char *value)
     return 0;
 }
 
-static int random_bytes(void *buf, size_t n)
-{
-    ssize_t k = getrandom(buf, n, 0);
-    if (k != (ssize_t)n)
-        return ctr__err(k < 0 ? -errno : -EIO, "getrandom: %m");
-    return 0;
-}
-
 /* A locally administered unicast MAC. */
 static void mac_fix(unsigned char mac[6])
 {
@@ -270,11 +248,6 @@ static void fmt_v4(uint32_t a, char *buf, size_t size)
 {
     struct in_addr in = { .s_addr = htonl(a) };
     inet_ntop(AF_INET, &in, buf, (socklen_t)size);
-}
-
-static char *ipam_dir(const char *net_name)
-{
-    return ctr__asprintf(HOST_LOCAL_DIR "/%s", net_name);
 }
 
 static int64_t mono_us(void)
@@ -380,7 +353,7 @@ int ctr__native_add(const struct ctr__cni_net *net, const struct ctr__cni_args *
     int r = c.portmap ? ports_parse(net->name, a->runtime_config, &ports, &n_ports) : 0;
     if (r < 0)
         return r;
-    _cleanup_free_ char *dir = ipam_dir(net->name);
+    _cleanup_free_ char *dir = ctr__ipam_default_dir(net->name);
     if (!dir)
         return -ENOMEM;
     _cleanup_close_ int ns_fd = open(a->netns, O_RDONLY | O_CLOEXEC);
@@ -428,8 +401,10 @@ int ctr__native_add(const struct ctr__cni_net *net, const struct ctr__cni_args *
 
     /* The veth pair, its peer made right in the container's namespace. */
     unsigned char rnd[16], host_mac[6], mac[6];
-    if ((r = random_bytes(rnd, sizeof rnd)) < 0)
-        goto fail_msg;
+    if ((r = ctr__random_bytes(rnd, sizeof rnd)) < 0) {
+        step = "getrandom";
+        goto fail_errno;
+    }
     snprintf(m.veth_name, sizeof m.veth_name, "veth%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
     memcpy(host_mac, rnd + 4, 6);
     memcpy(mac, rnd + 10, 6);
@@ -514,7 +489,7 @@ static void from_result(json_object *res, const char *ifname, uint32_t *ret_addr
         return;
     if (json_object_object_get_ex(res, "ips", &ips) && json_object_is_type(ips, json_type_array))
         for (size_t i = 0; i < json_object_array_length(ips) && !*ret_addr; i++) {
-            const char *s = str_of(json_object_array_get_idx(ips, i), "address");
+            const char *s = ctr__json_str(json_object_array_get_idx(ips, i), "address");
             unsigned p;
             if (s)
                 parse_v4_cidr(s, ret_addr, &p);
@@ -522,7 +497,7 @@ static void from_result(json_object *res, const char *ifname, uint32_t *ret_addr
     if (json_object_object_get_ex(res, "interfaces", &ifs) && json_object_is_type(ifs, json_type_array))
         for (size_t i = 0; i < json_object_array_length(ifs); i++) {
             json_object *e = json_object_array_get_idx(ifs, i);
-            const char *name = str_of(e, "name");
+            const char *name = ctr__json_str(e, "name");
             if (name && !json_object_object_get_ex(e, "sandbox", NULL) && strncmp(name, "veth", 4) == 0 &&
                 strlen(name) < veth_size)
                 snprintf(veth, veth_size, "%s", name);
@@ -606,7 +581,7 @@ int ctr__native_del(const struct ctr__cni_net *net, const struct ctr__cni_args *
 
     /* The address goes once the interface is gone (no second holder of
      * it); without a result, its file tells it, released first then. */
-    _cleanup_free_ char *dir = ipam_dir(net->name);
+    _cleanup_free_ char *dir = ctr__ipam_default_dir(net->name);
     bool released = false;
     if (!addr) {
         KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, &addr) : -ENOMEM);

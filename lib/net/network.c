@@ -12,70 +12,32 @@
 #include "container.h"
 #include "error.h"
 #include "json-util.h"
+#include "net/cidr.h"
 #include "net/cni.h"
 #include "net/err-save.h"
+#include "net/ipam.h"
 #include "net/nat.h"
 #include "net/native.h"
 #include "net/net.h"
 #include "net/netns.h"
 
-#define HOST_LOCAL_DIR "/var/lib/cni/networks"
-
 /* ---- addresses ---- */
 
-struct cidr {
-    int family; /* AF_INET, AF_INET6 */
-    unsigned char addr[16];
-    unsigned prefix;
-};
-
-static size_t cidr_len(const struct cidr *c)
+static size_t cidr_len(const struct ctr__cidr *c)
 {
     return c->family == AF_INET ? 4 : 16;
 }
 
-static int addr_parse(const char *s, struct cidr *ret)
+/* A subnet "A.B.C.D/N": the address is masked to the network's. */
+static int subnet_parse(const char *s, struct ctr__cidr *ret)
 {
-    memset(ret, 0, sizeof *ret);
-    if (inet_pton(AF_INET, s, ret->addr) == 1) {
-        ret->family = AF_INET;
-        ret->prefix = 32;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, s, ret->addr) == 1) {
-        ret->family = AF_INET6;
-        ret->prefix = 128;
-        return 0;
-    }
-    return -EINVAL;
+    int r = ctr__cidr_parse(s, ret);
+    if (r == 0)
+        ctr__cidr_mask(ret);
+    return r;
 }
 
-/* "A.B.C.D/N": the address is masked to the network's. */
-static int cidr_parse(const char *s, struct cidr *ret)
-{
-    const char *slash = s ? strchr(s, '/') : NULL;
-    if (!slash || slash == s || (size_t)(slash - s) >= INET6_ADDRSTRLEN || !slash[1] || strlen(slash + 1) > 3)
-        return -EINVAL;
-    char buf[INET6_ADDRSTRLEN];
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    if (addr_parse(buf, ret) < 0)
-        return -EINVAL;
-    unsigned max = ret->prefix, prefix = 0;
-    for (const char *p = slash + 1; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return -EINVAL;
-        prefix = prefix * 10 + (unsigned)(*p - '0');
-    }
-    if (prefix > max)
-        return -EINVAL;
-    ret->prefix = prefix;
-    for (unsigned bit = prefix; bit < max; bit++)
-        ret->addr[bit / 8] &= (unsigned char)~(0x80u >> (bit % 8));
-    return 0;
-}
-
-static void cidr_format(const struct cidr *c, bool with_prefix, char *buf, size_t size)
+static void cidr_format(const struct ctr__cidr *c, bool with_prefix, char *buf, size_t size)
 {
     char a[INET6_ADDRSTRLEN];
     inet_ntop(c->family, c->addr, a, sizeof a);
@@ -96,7 +58,7 @@ static bool same_prefix(const unsigned char *a, const unsigned char *b, unsigned
     return true;
 }
 
-static bool cidr_overlap(const struct cidr *a, const struct cidr *b)
+static bool cidr_overlap(const struct ctr__cidr *a, const struct ctr__cidr *b)
 {
     return a->family == b->family && same_prefix(a->addr, b->addr, a->prefix < b->prefix ? a->prefix : b->prefix);
 }
@@ -109,14 +71,6 @@ struct net_info {
     const char *driver;       /* the first plugin's type */
     bool ipmasq, is_gateway;
 };
-
-static const char *str_member(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
 
 static bool bool_member(json_object *o, const char *key)
 {
@@ -137,11 +91,11 @@ static void net_info(const struct ctr__cni_net *net, struct net_info *ret)
     json_object *plugins = plugins_of(net);
     for (size_t i = 0; i < net->n_plugins; i++) {
         json_object *p = json_object_array_get_idx(plugins, i), *ipam;
-        const char *type = str_member(p, "type");
+        const char *type = ctr__json_str(p, "type");
         if (i == 0)
             ret->driver = type;
         if (type && streq(type, "bridge") && !ret->bridge) {
-            ret->bridge = str_member(p, "bridge");
+            ret->bridge = ctr__json_str(p, "bridge");
             if (!ret->bridge)
                 ret->bridge = "cni0"; /* the bridge plugin's default */
             ret->ipmasq = bool_member(p, "ipMasq");
@@ -169,13 +123,13 @@ static void for_each_subnet(const struct ctr__cni_net *net, void (*fn)(const cha
                 continue;
             for (size_t k = 0; k < json_object_array_length(set); k++) {
                 json_object *r = json_object_array_get_idx(set, k);
-                if (str_member(r, "subnet"))
-                    fn(str_member(r, "subnet"), str_member(r, "gateway"), userdata);
+                if (ctr__json_str(r, "subnet"))
+                    fn(ctr__json_str(r, "subnet"), ctr__json_str(r, "gateway"), userdata);
             }
         }
     }
-    if (str_member(info.ipam, "subnet"))
-        fn(str_member(info.ipam, "subnet"), str_member(info.ipam, "gateway"), userdata);
+    if (ctr__json_str(info.ipam, "subnet"))
+        fn(ctr__json_str(info.ipam, "subnet"), ctr__json_str(info.ipam, "gateway"), userdata);
 }
 
 /* ---- creating ---- */
@@ -192,7 +146,7 @@ static bool valid_bridge(const char *s)
 }
 
 struct overlap_check {
-    const struct cidr *want;
+    const struct ctr__cidr *want;
     const char *found;   /* the overlapping subnet, when found */
     char buf[64];
 };
@@ -200,8 +154,8 @@ struct overlap_check {
 static void check_subnet(const char *subnet, const char *gateway, void *userdata)
 {
     struct overlap_check *o = userdata;
-    struct cidr c;
-    if (!o->found && cidr_parse(subnet, &c) == 0 && cidr_overlap(&c, o->want)) {
+    struct ctr__cidr c;
+    if (!o->found && subnet_parse(subnet, &c) == 0 && cidr_overlap(&c, o->want)) {
         snprintf(o->buf, sizeof o->buf, "%s", subnet);
         o->found = o->buf;
     }
@@ -210,7 +164,7 @@ static void check_subnet(const char *subnet, const char *gateway, void *userdata
 static int check_host(int family, const unsigned char *addr, unsigned prefix, void *userdata)
 {
     struct overlap_check *o = userdata;
-    struct cidr c = { .family = family, .prefix = prefix };
+    struct ctr__cidr c = { .family = family, .prefix = prefix };
     memcpy(c.addr, addr, family == AF_INET ? 4 : 16);
     if (cidr_overlap(&c, o->want)) {
         cidr_format(&c, true, o->buf, sizeof o->buf);
@@ -255,13 +209,13 @@ static const struct ctr__cni_net *netlist_bridge_user(const struct netlist *l, c
 }
 
 /* A free subnet: the first 10.89.N.0/24 no network and no host interface uses. */
-static int pick_subnet(const struct netlist *l, struct cidr *ret)
+static int pick_subnet(const struct netlist *l, struct ctr__cidr *ret)
 {
     for (unsigned n = 0; n < 256; n++) {
         char s[32];
         snprintf(s, sizeof s, "10.89.%u.0/24", n);
-        struct cidr c;
-        cidr_parse(s, &c);
+        struct ctr__cidr c;
+        subnet_parse(s, &c);
         struct overlap_check o = { .want = &c };
         for (size_t i = 0; i < l->n && !o.found; i++)
             for_each_subnet(l->v[i], check_subnet, &o);
@@ -285,8 +239,8 @@ static int pick_bridge(const struct netlist *l, char *buf, size_t size)
     return ctr__err(-EEXIST, "no free bridge name: give one");
 }
 
-static json_object *build_conflist(const char *name, const char *bridge, const struct cidr *subnet,
-                                   const struct cidr *gateway, char *const *labels, uint64_t flags)
+static json_object *build_conflist(const char *name, const char *bridge, const struct ctr__cidr *subnet,
+                                   const struct ctr__cidr *gateway, char *const *labels, uint64_t flags)
 {
     char sn[64], gw[64];
     cidr_format(subnet, true, sn, sizeof sn);
@@ -437,9 +391,9 @@ static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, char
         r = pick_bridge(&l, bridge, sizeof bridge);
     }
 
-    struct cidr subnet, gateway;
+    struct ctr__cidr subnet, gateway;
     if (r == 0 && o->subnet) {
-        if (cidr_parse(o->subnet, &subnet) < 0)
+        if (subnet_parse(o->subnet, &subnet) < 0)
             r = ctr__err(-EINVAL, "invalid subnet \"%s\": use ADDRESS/PREFIX", o->subnet);
         else if (subnet.prefix > (subnet.family == AF_INET ? 30u : 126u))
             r = ctr__err(-EINVAL, "subnet %s is too small", o->subnet);
@@ -455,7 +409,7 @@ static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, char
         r = pick_subnet(&l, &subnet);
     }
     if (r == 0 && o->gateway) {
-        if (addr_parse(o->gateway, &gateway) < 0)
+        if (ctr__addr_parse(o->gateway, &gateway) < 0)
             r = ctr__err(-EINVAL, "invalid gateway \"%s\"", o->gateway);
         else if (gateway.family != subnet.family || !same_prefix(gateway.addr, subnet.addr, subnet.prefix))
             r = ctr__err(-EINVAL, "gateway %s is not in the subnet", o->gateway);
@@ -649,13 +603,13 @@ static json_object *inspect_json(const struct ctr__cni_net *net)
     for_each_subnet(net, has_v6, &v6);
     json_object *list = plugins_of(net), *args, *labels = NULL;
     for (size_t i = 0; i < net->n_plugins; i++)
-        json_object_array_add(plugins, json_object_new_string(str_member(json_object_array_get_idx(list, i), "type")));
+        json_object_array_add(plugins, json_object_new_string(ctr__json_str(json_object_array_get_idx(list, i), "type")));
     if (json_object_object_get_ex(net->conf, "args", &args) && json_object_object_get_ex(args, "podman_labels", &labels) &&
         !json_object_is_type(labels, json_type_object))
         labels = NULL;
     json_object *ipam = json_object_new_object();
-    if (ipam && info.ipam && str_member(info.ipam, "type"))
-        ctr__json_add_str(ipam, "driver", str_member(info.ipam, "type"));
+    if (ipam && info.ipam && ctr__json_str(info.ipam, "type"))
+        ctr__json_add_str(ipam, "driver", ctr__json_str(info.ipam, "type"));
     json_object_object_add(o, "name", json_object_new_string(net->name));
     json_object_object_add(o, "id", json_object_new_string(id));
     json_object_object_add(o, "driver", json_object_new_string(info.driver ? info.driver : ""));
@@ -793,9 +747,9 @@ CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t 
         if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
             ctr__log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
         /* host-local's reservations, when kept in its default place. */
-        if (info.ipam && str_member(info.ipam, "type") && streq(str_member(info.ipam, "type"), "host-local") &&
-            !str_member(info.ipam, "dataDir")) {
-            _cleanup_free_ char *dir = ctr__asprintf(HOST_LOCAL_DIR "/%s", name);
+        if (info.ipam && ctr__json_str(info.ipam, "type") && streq(ctr__json_str(info.ipam, "type"), "host-local") &&
+            !ctr__json_str(info.ipam, "dataDir")) {
+            _cleanup_free_ char *dir = ctr__ipam_default_dir(name);
             if (dir)
                 ctr__rm_rf(dir);
         }
@@ -824,7 +778,7 @@ CTR_EXPORT int ctr_container_ip_address(ctr_container_t *c, const char *network,
         if (!want) { /* the first network: eth0 */
             json_object_object_foreach(nets, name, rec)
             {
-                const char *ifname = str_member(rec, "interface");
+                const char *ifname = ctr__json_str(rec, "interface");
                 if (!want || (ifname && streq(ifname, "eth0")))
                     want = name;
             }
@@ -835,7 +789,7 @@ CTR_EXPORT int ctr_container_ip_address(ctr_container_t *c, const char *network,
             json_object_is_type(ips, json_type_array)) {
             for (size_t i = 0; i < json_object_array_length(ips); i++) {
                 json_object *e = json_object_array_get_idx(ips, i), *v;
-                const char *a = str_member(e, "address");
+                const char *a = ctr__json_str(e, "address");
                 bool is_v4 = json_object_object_get_ex(e, "version", &v) && json_object_get_int(v) == 4;
                 if (a && is_v4 && !v4)
                     v4 = a;

@@ -37,14 +37,6 @@ const char *ctr__go_arch(const char **ret_variant)
     return "amd64";
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 static bool is_index_type(const char *mt)
 {
     return mt && (streq(mt, MT_OCI_INDEX) || streq(mt, MT_DOCKER_LIST));
@@ -63,7 +55,7 @@ static int platform_score(json_object *desc)
         return 1;
     const char *variant;
     const char *arch = ctr__go_arch(&variant);
-    const char *os = jstr(p, "os"), *a = jstr(p, "architecture"), *v = jstr(p, "variant");
+    const char *os = ctr__json_str(p, "os"), *a = ctr__json_str(p, "architecture"), *v = ctr__json_str(p, "variant");
     if ((os && !streq(os, "linux")) || (a && !streq(a, arch)))
         return 0;
     if (variant && v && !streq(v, variant))
@@ -93,7 +85,7 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
         const char *name = NULL;
         json_object *ann;
         if (json_object_object_get_ex(d, "annotations", &ann))
-            name = jstr(ann, "org.opencontainers.image.ref.name");
+            name = ctr__json_str(ann, "org.opencontainers.image.ref.name");
         if (tag && depth == 0 && (!name || !streq(name, tag)))
             continue;
         candidates++;
@@ -117,21 +109,21 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
         for (size_t i = 0; i < n; i++) {
             json_object *d = json_object_array_get_idx(manifests, i), *ann;
             if (platform_score(d) == best_score && json_object_object_get_ex(d, "annotations", &ann) &&
-                jstr(ann, "org.opencontainers.image.ref.name"))
+                ctr__json_str(ann, "org.opencontainers.image.ref.name"))
                 fitting++;
         }
         if (fitting > 1)
             return ctr__err(-EINVAL, "the layout holds %zu images: name one with oci:DIR:TAG", fitting);
     }
-    const char *digest = jstr(best, "digest"), *mt = jstr(best, "mediaType");
+    const char *digest = ctr__json_str(best, "digest"), *mt = ctr__json_str(best, "mediaType");
     char hex[65];
     int r = ctr__digest_parse(digest, hex);
     if (r < 0)
         return ctr__err_prefix(r, "image index");
     json_object *ann;
     const char *name = ref_name;
-    if (json_object_object_get_ex(best, "annotations", &ann) && jstr(ann, "org.opencontainers.image.ref.name"))
-        name = jstr(ann, "org.opencontainers.image.ref.name");
+    if (json_object_object_get_ex(best, "annotations", &ann) && ctr__json_str(ann, "org.opencontainers.image.ref.name"))
+        name = ctr__json_str(ann, "org.opencontainers.image.ref.name");
     if (is_index_type(mt)) {
         _cleanup_free_ char *json = NULL;
         size_t size;
@@ -169,7 +161,7 @@ static int parse_descriptor(json_object *d, const char *what, char hex[65], char
 {
     if (!json_object_is_type(d, json_type_object))
         return ctr__err(-EINVAL, "manifest: %s is not an object", what);
-    int r = ctr__digest_parse(jstr(d, "digest"), hex);
+    int r = ctr__digest_parse(ctr__json_str(d, "digest"), hex);
     if (r < 0)
         return ctr__err_prefix(r, "manifest: %s", what);
     json_object *sz;
@@ -182,7 +174,7 @@ static int parse_descriptor(json_object *d, const char *what, char hex[65], char
     if (ret_size)
         *ret_size = size;
     if (ret_mt) {
-        const char *mt = jstr(d, "mediaType");
+        const char *mt = ctr__json_str(d, "mediaType");
         *ret_mt = ctr__strdup_null(mt);
         if (mt && !*ret_mt)
             return -ENOMEM;
@@ -210,7 +202,7 @@ int ctr__manifest_parse(const char *json, struct ctr__manifest *ret)
     if (json_object_object_get_ex(o, "schemaVersion", &v) &&
         (!json_object_is_type(v, json_type_int) || json_object_get_int(v) != 2))
         return ctr__err(-EOPNOTSUPP, "manifest: schema version is not 2");
-    const char *mt = jstr(o, "mediaType");
+    const char *mt = ctr__json_str(o, "mediaType");
     if (is_index_type(mt))
         return ctr__err(-EINVAL, "manifest: an image index where a manifest was expected");
     json_object *config, *layers;

@@ -39,14 +39,6 @@ static int read_lock(int dir_fd, const char *name, int *ret_fd)
     return 0;
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 static bool name_matches(json_object *names, const char *ref, const char *norm)
 {
     size_t n = json_object_is_type(names, json_type_array) ? json_object_array_length(names) : 0;
@@ -133,7 +125,7 @@ int ctr__import_podman(struct ctr__import *im, const char *store_dir, const char
     size_t ni = json_object_array_length(images), prefix_hits = 0;
     for (size_t i = 0; i < ni && !img; i++) {
         json_object *o = json_object_array_get_idx(images, i), *nm;
-        const char *id = jstr(o, "id");
+        const char *id = ctr__json_str(o, "id");
         if (id && streq(id, hex))
             img = o;
         else if (json_object_object_get_ex(o, "names", &nm) && name_matches(nm, ref, norm))
@@ -141,19 +133,19 @@ int ctr__import_podman(struct ctr__import *im, const char *store_dir, const char
     }
     for (size_t i = 0; i < ni && !img && strlen(hex) >= 3; i++) {
         json_object *o = json_object_array_get_idx(images, i);
-        const char *id = jstr(o, "id");
+        const char *id = ctr__json_str(o, "id");
         if (id && strncmp(id, hex, strlen(hex)) == 0)
             prefix_hits++;
     }
     for (size_t i = 0; i < ni && !img && prefix_hits == 1; i++) {
         json_object *o = json_object_array_get_idx(images, i);
-        const char *id = jstr(o, "id");
+        const char *id = ctr__json_str(o, "id");
         if (id && strncmp(id, hex, strlen(hex)) == 0)
             img = o;
     }
     if (!img)
         return ctr__err(-ENOENT, "no image \"%s\" in podman's store %s", ref, dir);
-    const char *id = jstr(img, "id"), *top = jstr(img, "layer");
+    const char *id = ctr__json_str(img, "id"), *top = ctr__json_str(img, "layer");
     if (!id || !ctr__hex64_valid(id))
         return ctr__err(-EINVAL, "podman's store: malformed image record");
     /* Layers, top first, then reversed. */
@@ -168,7 +160,7 @@ int ctr__import_podman(struct ctr__import *im, const char *store_dir, const char
         json_object *found = NULL;
         for (size_t i = 0; i < nl && !found; i++) {
             json_object *o = json_object_array_get_idx(layers, i);
-            const char *lid = jstr(o, "id");
+            const char *lid = ctr__json_str(o, "id");
             if (lid && streq(lid, cur))
                 found = o;
         }
@@ -181,7 +173,7 @@ int ctr__import_podman(struct ctr__import *im, const char *store_dir, const char
         if (strchr(cur, '/') || cur[0] == '.')
             return ctr__err(-EINVAL, "podman's store: malformed layer ID");
         r = ctr__strv_push(&ids, cur);
-        cur = jstr(found, "parent");
+        cur = ctr__json_str(found, "parent");
     }
     size_t n = ctr__strv_len((const char *const *)ids);
     for (size_t i = 0; i < n / 2; i++) {
@@ -215,7 +207,7 @@ int ctr__import_podman(struct ctr__import *im, const char *store_dir, const char
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < nl; k++) {
             json_object *o = json_object_array_get_idx(layers, k), *ds;
-            const char *lid = jstr(o, "id");
+            const char *lid = ctr__json_str(o, "id");
             if (lid && streq(lid, ids[i]) && json_object_object_get_ex(o, "diff-size", &ds))
                 sizes[i] = (uint64_t)json_object_get_int64(ds);
         }

@@ -202,19 +202,17 @@ static void names_free(char **names, size_t n)
 }
 
 /* Whether entry name of dir_fd (stat st) is the same as in the base
- * directory (base_fd): same type, owner, mode, modification time, and
- * size, device or link target.  As containers/storage's naive diff, a
- * content change that keeps size and time is not seen. */
-static bool same_as_base(int dir_fd, int base_fd, const char *name, const struct stat *st, struct stat *bst)
+ * directory (base_fd, stat bst): same type, owner and mode, and (but for
+ * directories) modification time and size, device or link target.  As
+ * containers/storage's naive diff, a content change that keeps size and
+ * time is not seen. */
+static bool same_as_base(int dir_fd, int base_fd, const char *name, const struct stat *st, const struct stat *bst)
 {
-    if (fstatat(base_fd, name, bst, AT_SYMLINK_NOFOLLOW) < 0)
-        return false;
-    if ((st->st_mode & S_IFMT) != (bst->st_mode & S_IFMT))
+    if (st->st_mode != bst->st_mode || st->st_uid != bst->st_uid || st->st_gid != bst->st_gid)
         return false;
     if (S_ISDIR(st->st_mode))
-        return st->st_mode == bst->st_mode && st->st_uid == bst->st_uid && st->st_gid == bst->st_gid;
-    if (st->st_mode != bst->st_mode || st->st_uid != bst->st_uid || st->st_gid != bst->st_gid ||
-        st->st_size != bst->st_size || st->st_mtim.tv_sec != bst->st_mtim.tv_sec ||
+        return true;
+    if (st->st_size != bst->st_size || st->st_mtim.tv_sec != bst->st_mtim.tv_sec ||
         st->st_mtim.tv_nsec != bst->st_mtim.tv_nsec || st->st_rdev != bst->st_rdev)
         return false;
     if (S_ISLNK(st->st_mode)) {
@@ -277,10 +275,10 @@ static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int de
         if (S_ISSOCK(st.st_mode))
             continue;
         struct stat bst;
-        bool same = base_fd >= 0 && same_as_base(dir_fd, base_fd, name, &st, &bst);
+        bool in_base = base_fd >= 0 && fstatat(base_fd, name, &bst, AT_SYMLINK_NOFOLLOW) == 0;
+        bool same = in_base && same_as_base(dir_fd, base_fd, name, &st, &bst);
         _cleanup_close_ int sub_base = -1;
-        if (base_fd >= 0 && S_ISDIR(st.st_mode) && (same || (fstatat(base_fd, name, &bst, AT_SYMLINK_NOFOLLOW) == 0 &&
-                                                              S_ISDIR(bst.st_mode)))) {
+        if (in_base && S_ISDIR(st.st_mode) && S_ISDIR(bst.st_mode)) {
             sub_base = openat(base_fd, name, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
             if (sub_base < 0) {
                 r = ctr__err(-errno, "cannot open \"%s\" in the base tree: %m", path);
