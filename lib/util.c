@@ -273,6 +273,20 @@ int ctr__mkdir_p(const char *path, mode_t mode)
     return 0;
 }
 
+DIR *ctr__opendir_fd(int fd)
+{
+    int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (dup < 0)
+        return NULL;
+    DIR *d = fdopendir(dup);
+    if (!d) {
+        int e = errno;
+        close(dup);
+        errno = e;
+    }
+    return d;
+}
+
 static int rm_rf_children(int fd, dev_t dev)
 {
     DIR *d = fdopendir(fd);

@@ -2,6 +2,7 @@
 /* Small helpers shared by every module: cleanup attributes, strings, files. */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -76,6 +77,9 @@ void ctr__format_time(int64_t ns, char *buf, size_t size);
 /* Parse what ctr__format_time() writes (and RFC 3339 with an offset); -EINVAL. */
 int ctr__parse_time(const char *s, int64_t *ret_ns);
 
+/* A directory stream on a close-on-exec duplicate of @fd (which stays
+ * open; closedir() the stream).  NULL with errno set. */
+DIR *ctr__opendir_fd(int fd);
 /* n random bytes from getrandom() (retried on EINTR).  0 or -errno. */
 int ctr__random_bytes(void *buf, size_t n);
 /* 64 lowercase hex digits from getrandom(); buf >= 65 bytes. */

@@ -109,7 +109,7 @@ int ctr__ipam_alloc(const char *dir, const struct ctr__ipam_range *ranges, size_
     owner_strings(container_id, ifname, want, old);
 
     /* No second address for the same container and interface. */
-    DIR *d = fdopendir(dup(dfd));
+    DIR *d = ctr__opendir_fd(dfd);
     if (!d)
         return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
     struct dirent *de;
@@ -213,7 +213,7 @@ int ctr__ipam_release(const char *dir, const char *container_id, const char *ifn
     char want[512], old[512], owner[600];
     owner_strings(container_id, ifname, want, old);
     for (int pass = 0; pass < 2; pass++) {
-        DIR *d = fdopendir(dup(dfd));
+        DIR *d = ctr__opendir_fd(dfd);
         if (!d)
             return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
         rewinddir(d); /* the duplicate shares the offset of the pass before */

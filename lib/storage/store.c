@@ -475,13 +475,9 @@ static void remove_layer_at(struct ctr__store *s, size_t i)
 static void gc_blobs(struct ctr__store *s)
 {
     _cleanup_close_ int fd = openat(s->dir_fd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int dup = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
-    if (!d) {
-        if (dup >= 0)
-            close(dup);
+    DIR *d = fd >= 0 ? ctr__opendir_fd(fd) : NULL;
+    if (!d)
         return;
-    }
     struct dirent *de;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
@@ -633,8 +629,7 @@ static int try_lock(int fd)
 void ctr__store_gc(struct ctr__store *s)
 {
     _cleanup_close_ int tmp = openat(s->dir_fd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int dup = tmp >= 0 ? fcntl(tmp, F_DUPFD_CLOEXEC, 3) : -1;
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    DIR *d = tmp >= 0 ? ctr__opendir_fd(tmp) : NULL;
     if (d) {
         struct dirent *de;
         while ((de = readdir(d))) {
@@ -651,25 +646,19 @@ void ctr__store_gc(struct ctr__store *s)
             unlinkat(tmp, lock, 0);
         }
         closedir(d);
-    } else if (dup >= 0) {
-        close(dup);
     }
     /* Layer directories no record names (a publish that died half way). */
     _cleanup_close_ int lfd = openat(s->dir_fd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    dup = lfd >= 0 ? fcntl(lfd, F_DUPFD_CLOEXEC, 3) : -1;
-    d = dup >= 0 ? fdopendir(dup) : NULL;
+    d = lfd >= 0 ? ctr__opendir_fd(lfd) : NULL;
     if (d) {
         struct dirent *de;
         while ((de = readdir(d)))
             if (de->d_name[0] != '.' && !ctr__store_layer(s, de->d_name))
                 ctr__rm_rf_at(lfd, de->d_name);
         closedir(d);
-    } else if (dup >= 0) {
-        close(dup);
     }
     _cleanup_close_ int cfd = openat(s->dir_fd, "containers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    dup = cfd >= 0 ? fcntl(cfd, F_DUPFD_CLOEXEC, 3) : -1;
-    d = dup >= 0 ? fdopendir(dup) : NULL;
+    d = cfd >= 0 ? ctr__opendir_fd(cfd) : NULL;
     if (d) {
         struct dirent *de;
         while ((de = readdir(d)))
@@ -684,8 +673,6 @@ void ctr__store_gc(struct ctr__store *s)
                 ctr__rm_rf_at(cfd, de->d_name);
             }
         closedir(d);
-    } else if (dup >= 0) {
-        close(dup);
     }
 }
 

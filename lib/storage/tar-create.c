@@ -157,11 +157,8 @@ static int name_cmp(const void *a, const void *b)
 /* The sorted entry names of a directory (without . and ..). */
 static int list_names(int dir_fd, const char *rel, char ***ret, size_t *ret_n)
 {
-    int dup = fcntl(dir_fd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    DIR *d = ctr__opendir_fd(dir_fd);
     if (!d) {
-        if (dup >= 0)
-            close(dup);
         return ctr__err(-errno, "cannot read directory \"%s\": %m", rel);
     }
     char **names = NULL;

@@ -408,11 +408,8 @@ static int apply_opaque(struct xctx *x, const char *dir)
         return 0;
     }
     /* vfs: remove what the layers below put there, keep what this one did. */
-    int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    DIR *d = ctr__opendir_fd(fd);
     if (!d) {
-        if (dup >= 0)
-            close(dup);
         return -errno;
     }
     struct dirent *de;

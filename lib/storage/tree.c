@@ -125,11 +125,8 @@ struct copy_ctx {
 
 static int clear_children(int fd)
 {
-    int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    DIR *d = ctr__opendir_fd(fd);
     if (!d) {
-        if (dup >= 0)
-            close(dup);
         return -errno;
     }
     struct dirent *de;
@@ -145,11 +142,8 @@ static int copy_dir(struct copy_ctx *c, int src, int dst, const char *rel, int d
 {
     if (depth > 512)
         return ctr__err(-ELOOP, "tree too deep at \"%s\"", rel);
-    int dup = fcntl(src, F_DUPFD_CLOEXEC, 3);
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    DIR *d = ctr__opendir_fd(src);
     if (!d) {
-        if (dup >= 0)
-            close(dup);
         return ctr__err(-errno, "cannot read \"%s\": %m", rel);
     }
     int r = 0;
@@ -284,11 +278,8 @@ static int size_dir(int fd, struct links *l, int64_t *total, int depth)
 {
     if (depth > 512)
         return -ELOOP;
-    int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-    DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+    DIR *d = ctr__opendir_fd(fd);
     if (!d) {
-        if (dup >= 0)
-            close(dup);
         return -errno;
     }
     int r = 0;
