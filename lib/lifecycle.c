@@ -166,6 +166,11 @@ static void record_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
     c->st.exit_code = ex->exit_code;
     c->st.oom_killed = ex->oom_killed != 0;
     c->st.finished = ex->finished ? ex->finished : ctr__now_ns();
+    /* The exit file's ctime comes from the kernel's coarse clock, up to a
+     * tick behind the precise one that stamped the start: a process that
+     * exits at once can look finished before it started.  Clamp. */
+    if (c->st.finished < c->st.started)
+        c->st.finished = c->st.started;
 }
 
 /* Record the exit, release resources, save.  A cleanup failure is logged:

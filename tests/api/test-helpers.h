@@ -32,10 +32,12 @@
             fail_msg("%s failed: %d (%s): %s", #expr, _r, ctr_strerror(_r), ctr_error_last()->message); \
     } while (0)
 
-/* A temporary root with a run root inside it. */
+/* A temporary root, with its run root inside it or, when CTR_TEST_RUN_DIR
+ * names a directory (CI mounts a tmpfs there, as /run is on real machines),
+ * in a directory of its own under that one. */
 struct test_root {
     char root[64];
-    char run_root[80];
+    char run_root[256];
 };
 
 static inline void test_root_make(struct test_root *t)
@@ -43,13 +45,20 @@ static inline void test_root_make(struct test_root *t)
     snprintf(t->root, sizeof t->root, "/tmp/libctr-test-XXXXXX");
     if (!mkdtemp(t->root))
         fail_msg("mkdtemp failed");
-    snprintf(t->run_root, sizeof t->run_root, "%s/run", t->root);
+    const char *base = getenv("CTR_TEST_RUN_DIR");
+    if (base && *base) {
+        snprintf(t->run_root, sizeof t->run_root, "%s/run-XXXXXX", base);
+        if (!mkdtemp(t->run_root))
+            fail_msg("mkdtemp under CTR_TEST_RUN_DIR=%s failed", base);
+    } else {
+        snprintf(t->run_root, sizeof t->run_root, "%s/run", t->root);
+    }
 }
 
 static inline void test_root_remove(struct test_root *t)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->root);
+    char cmd[384];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t->root, t->run_root);
     if (system(cmd) != 0)
         fail_msg("cannot remove %s", t->root);
 }

@@ -118,6 +118,28 @@ static void test_exit_codes(void **state)
     }
 }
 
+/* A process that exits at once may be reaped, and its exit file written,
+ * before the runtime's start returns: on a tmpfs run root that exit file's
+ * (coarse) ctime came out earlier than the start stamp.  The order must hold
+ * every time, and across a reload of the state. */
+static void test_immediate_exit_order(void **state)
+{
+    const char *cmd[] = { "/bin/true", NULL };
+    for (int i = 0; i < 200; i++) {
+        ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+        o.command = cmd;
+        ctr_container_t *c = make_opts(&o, NULL, NULL);
+        assert_ctr_ok(ctr_container_start(c));
+        assert_ctr_ok(ctr_container_wait(c, 10000, NULL));
+        int64_t started = 0, finished = 0;
+        assert_ctr_ok(ctr_container_started_at(c, &started));
+        assert_ctr_ok(ctr_container_finished_at(c, &finished));
+        if (!(started > 0 && finished >= started))
+            fail_msg("run %d: started_at %lld, finished_at %lld", i, (long long)started, (long long)finished);
+        rm(c);
+    }
+}
+
 static void test_logs(void **state)
 {
     ctr_container_t *c = make("logger", "echo one; echo two >&2; echo three; printf 'no newline'");
@@ -720,13 +742,15 @@ static void test_no_leftovers(void **state)
 {
     char cmd[512];
     /* No mount under the run root. */
-    snprintf(cmd, sizeof cmd, "grep -F ' %s' /proc/self/mountinfo", root.root);
+    snprintf(cmd, sizeof cmd, "grep -F -e ' %s/' -e ' %s/' /proc/self/mountinfo", root.root, root.run_root);
     assert_int_equal(count_lines(cmd), 0);
     /* No runc state. */
     snprintf(cmd, sizeof cmd, "runc --root %s/oci/runc list -q 2>/dev/null", root.run_root);
     assert_int_equal(count_lines(cmd), 0);
     /* No conmon of ours: their command lines name our root. */
     assert_int_equal(count_monitors(root.root), 0);
+    if (strncmp(root.run_root, root.root, strlen(root.root)) != 0)
+        assert_int_equal(count_monitors(root.run_root), 0);
     /* No container directories. */
     snprintf(cmd, sizeof cmd, "%s/containers", root.root);
     assert_int_equal(test_count_entries(cmd), 0);
@@ -763,6 +787,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_immediate_exit_order),
         cmocka_unit_test(test_logs),
         cmocka_unit_test(test_logs_follow),
         cmocka_unit_test(test_transitions),

@@ -780,7 +780,7 @@ static void test_no_leftovers(void **state)
     assert_string_equal(now, before);
     snprintf(cmd, sizeof cmd, "%s/netns", root.run_root);
     assert_true(test_count_entries(cmd) <= 0);
-    snprintf(cmd, sizeof cmd, "grep -F ' %s' /proc/self/mountinfo", root.root);
+    snprintf(cmd, sizeof cmd, "grep -F -e ' %s/' -e ' %s/' /proc/self/mountinfo", root.root, root.run_root);
     assert_int_equal(count_lines(cmd), 0);
     snprintf(cmd, sizeof cmd, "%s/cni/results", root.root);
     assert_true(test_count_entries(cmd) <= 0);
