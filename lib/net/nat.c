@@ -11,8 +11,12 @@
 #include "oci/oci.h"
 
 #define T "ip " CTR__NAT_TABLE
-/* ADD/DEL take it shared, the removal of the table exclusive. */
-#define LOCK_PATH "/run/lock/libctr-nat.lock"
+/* ADD/DEL take it shared, the removal of the table exclusive.  The table is
+ * the host's, shared by every libctr runtime whatever its run root, so the
+ * lock is too: in a directory of libctr's own, made on first use (a fresh
+ * system has no /run/lock). */
+#define LOCK_DIR "/run/libctr-nat"
+#define LOCK_PATH LOCK_DIR "/lock"
 
 /* nft's path, looked up once per process (PATH, then the usual directories);
  * NULL while it is not installed. */
@@ -183,7 +187,9 @@ static int nft_run(const char *script, char *msg, size_t msg_size)
 
 static int lock_take(int how)
 {
-    int fd = open(LOCK_PATH, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+    int fd = open(LOCK_PATH, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ENOENT && ctr__mkdir_p(LOCK_DIR, 0700) == 0)
+        fd = open(LOCK_PATH, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return ctr__err(-errno, "cannot open %s: %m", LOCK_PATH);
     while (flock(fd, how) < 0)

@@ -18,7 +18,7 @@ need runc conmon podman skopeo
 export CTRCTL_NETWORK=none
 tmp=$(mktemp -d /tmp/ctrctl-image-test.XXXXXX)
 ROOT=$tmp/root
-RUNROOT=$tmp/run
+RUNROOT=$(run_root_for "$tmp")
 PIMG=localhost/libctr-cli-test-$$:latest
 sh "$SRC/tests/lib/make-rootfs.sh" "$tmp/rootfs" || { echo "FAIL: make-rootfs.sh"; exit 1; }
 tar -C "$tmp/rootfs" -cf "$tmp/bb.tar" .
@@ -27,6 +27,7 @@ final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     podman rmi -f "$PIMG" localhost/libctr-cli-saved-$$:latest >/dev/null 2>&1
     umount_under "$tmp"
+    remove_run_root
     rm -rf "$tmp"
 }
 trap final_cleanup EXIT

@@ -34,7 +34,7 @@ fi
 
 tmp=$(mktemp -d /tmp/ctrctl-net-test.XXXXXX)
 ROOT=$tmp/root
-RUNROOT=$tmp/run
+RUNROOT=$(run_root_for "$tmp")
 CNI=$tmp/cni.d
 ROOTFS=$tmp/rootfs
 PORT=18078
@@ -70,6 +70,7 @@ final_cleanup() {
     fi 2>/dev/null
     [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
     umount_under "$tmp"
+    remove_run_root
     rm -rf "$tmp"
 }
 trap final_cleanup EXIT

@@ -19,13 +19,14 @@ command -v busybox >/dev/null || [ -x /bin/busybox ] || missing "busybox (busybo
 export CTRCTL_NETWORK=none
 tmp=$(mktemp -d /tmp/ctrctl-test.XXXXXX)
 ROOT=$tmp/root
-RUNROOT=$tmp/run
+RUNROOT=$(run_root_for "$tmp")
 ROOTFS=$tmp/rootfs
 sh "$SRC/tests/lib/make-rootfs.sh" "$ROOTFS" || { echo "FAIL: make-rootfs.sh"; exit 1; }
 
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     umount_under "$tmp"
+    remove_run_root
     rm -rf "$tmp"
 }
 trap final_cleanup EXIT
@@ -233,7 +234,8 @@ check "no container or conmon process left (seen:$seen_pids)" [ -z "$left" ]
 if [ -d "$RUNROOT/oci/runc" ]; then
     check "runc lists no container" [ -z "$(runc --root "$RUNROOT/oci/runc" list -q 2>/dev/null)" ]
 fi
-check "no mount left under the root" [ -z "$(grep -F " $tmp/" /proc/self/mountinfo)" ]
+check "no mount left under the root" [ -z "$(grep -F -e " $tmp/" -e " $RUNROOT/" /proc/self/mountinfo)" ]
+remove_run_root
 rm -rf "$tmp"
 check "the root is removed" [ ! -e "$tmp" ]
 

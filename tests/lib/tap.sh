@@ -52,6 +52,21 @@ rc_has() { [ "$RC" = "$1" ] && has "$2" "$3"; }
 # py EXPR: EXPR evaluated in Python with d = the last output parsed as JSON.
 py() { printf '%s' "$OUT" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
+# run_root_for DIR: the run root a script uses, printed: DIR/run, or with
+# CTR_TEST_RUN_DIR set (CI mounts a tmpfs there, as /run is on real
+# machines) a new directory under that one.  remove_run_root removes it.
+run_root_for() {
+    if [ -n "${CTR_TEST_RUN_DIR:-}" ]; then
+        mktemp -d "$CTR_TEST_RUN_DIR/run-XXXXXX"
+    else
+        echo "$1/run"
+    fi
+}
+remove_run_root() {
+    umount_under "$RUNROOT"
+    rm -rf "$RUNROOT"
+}
+
 # umount_under DIR: lazily unmount whatever is mounted under DIR, deepest first.
 umount_under() {
     grep -F " $1/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
