@@ -571,7 +571,7 @@ static void validate_layout(const char *dir)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
-             "set -e; v=%s/../shared/tools/oci-validate; d=%s; $v image-layout $d/oci-layout; "
+             "set -e; v=${OCI_VALIDATE:-%s/tests/lib/oci-validate}; d=%s; $v image-layout $d/oci-layout; "
              "$v image-index $d/index.json; for m in $(python3 -c \"import json;"
              "print(' '.join(x['digest'][7:] for x in json.load(open('$d/index.json'))['manifests']))\"); do "
              "$v image-manifest $d/blobs/sha256/$m; c=$(python3 -c \"import json;"
