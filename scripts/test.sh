@@ -1,18 +1,68 @@
 #!/bin/sh
-# Set up, build, and run every test suite.  Used by .ci/run.
+# Set up, build, and run every test suite, as root.  Used by .ci/run.
+# usage: scripts/test.sh [--plain]
+#   --plain (or CTR_TEST_STAGES=plain): only the stages that need no sanitizer or
+#   special build: build, unit/api/integration suites, example, bindings.
+# The closing line "N passed, N failed, N skipped" also goes to build-test/test-summary
+# ("passed failed skipped") for .ci/run.
 set -eu
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+stages=${CTR_TEST_STAGES:-all}
+for arg in "$@"; do
+    case $arg in
+    --plain) stages=plain ;;
+    --all) stages=all ;;
+    *) echo "usage: $0 [--plain]" >&2; exit 2 ;;
+    esac
+done
+case $stages in
+all | plain) ;;
+*) echo "test.sh: CTR_TEST_STAGES must be all or plain, not '$stages'" >&2; exit 2 ;;
+esac
 export CI="${CI:-}"
 status=0
 begin=$(date +%s)
 stage() { echo "== $1 ($(( $(date +%s) - begin )) s)"; }
 
+# The suites' run roots go under a tmpfs, as /run is on a real machine
+# (CTR_TEST_RUN_DIR): a run root on a disk file system hides races.
+run_dir=""
+run_dir_mounted=false
+remove_run_dir() {
+    [ -n "$run_dir" ] || return 0
+    if $run_dir_mounted; then
+        umount "$run_dir" 2>/dev/null || umount -l "$run_dir" || echo "test.sh: cannot unmount $run_dir" >&2
+        run_dir_mounted=false
+    fi
+    rmdir "$run_dir" 2>/dev/null || rm -rf --one-file-system "$run_dir"
+    run_dir=""
+    unset CTR_TEST_RUN_DIR
+}
+trap remove_run_dir EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+make_run_dir() {
+    run_dir=$(mktemp -d /tmp/libctr-run-XXXXXX)
+    if mount -t tmpfs -o mode=0755 tmpfs "$run_dir"; then
+        run_dir_mounted=true
+    else
+        echo "test.sh: cannot mount a tmpfs on $run_dir: run roots stay on $(stat -f -c %T "$run_dir")" >&2
+    fi
+    export CTR_TEST_RUN_DIR="$run_dir"
+    echo "run roots under $run_dir ($(stat -f -c %T "$run_dir"))"
+}
+
+stage "setup: packages (scripts/setup.sh)"
+scripts/setup.sh
+
 stage "build"
 rm -rf build-test
 meson setup build-test >/dev/null
 ninja -C build-test
+rm -f build-test/test-summary
 
+make_run_dir
 stage "unit, api and integration suites"
 meson test -C build-test --print-errorlogs --num-processes 2 || status=1
 
@@ -22,6 +72,47 @@ build-test/examples/hello-data || status=1
 stage "bindings: Python, Go, Rust against build-test/lib"
 rm -f build-test/bindings-summary
 bindings/run-tests.sh build-test || status=1
+remove_run_dir
+
+# summary LOG... -- SUMMARY...: print the closing line and write build-test/test-summary.
+# Meson's machine-readable logs and the other stages' "passed failed skipped" files count in;
+# a missing log or summary means that stage did not finish, and counts as a failure.
+summary() {
+    /usr/bin/python3 - "$@" <<'PY'
+import json, os, sys
+args = sys.argv[1:]
+sep = args.index("--")
+logs, summaries = args[:sep], args[sep + 1:]
+passed = failed = skipped = 0
+for log in logs:
+    if not os.path.exists(log):
+        failed += 1
+        continue
+    for line in open(log):
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+for summary in summaries:
+    if os.path.exists(summary):
+        p, f, s = (int(x) for x in open(summary).read().split())
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+    else:
+        failed += 1
+with open("build-test/test-summary", "w") as out:
+    out.write(f"{passed} {failed} {skipped}\n")
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+if [ "$stages" = plain ]; then
+    stage "done (plain stages only)"
+    summary build-test/meson-logs/testlog.json -- build-test/bindings-summary
+    exit $status
+fi
 
 stage "sanitizers: unit, api and integration suites under ASan and UBSan"
 rm -rf build-asan
@@ -119,33 +210,9 @@ meson test -C build-fault --suite crash --print-errorlogs --num-processes 2 || s
 # The binding suites' totals (bindings/run-tests.sh) count in; a missing file means they did not finish.
 # Meson's logs (plain, sanitizer, valgrind and crash runs) and the other stages' summaries count in;
 # a missing log or summary means that stage did not finish, and counts as a failure.
-/usr/bin/python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json \
+stage "done"
+summary build-test/meson-logs/testlog.json build-asan/meson-logs/testlog-asan.json \
     build-test/meson-logs/testlog-valgrind.json build-fault/meson-logs/testlog.json \
     -- build-test/bindings-summary build-fuzz/summary \
-    build-test/abi-summary <<'PY'
-import json, os, sys
-args = sys.argv[1:]
-sep = args.index("--")
-logs, summaries = args[:sep], args[sep + 1:]
-passed = failed = skipped = 0
-for log in logs:
-    if not os.path.exists(log):
-        failed += 1
-        continue
-    for line in open(log):
-        r = json.loads(line)["result"]
-        if r in ("OK", "EXPECTEDFAIL"):
-            passed += 1
-        elif r == "SKIP":
-            skipped += 1
-        else:
-            failed += 1
-for summary in summaries:
-    if os.path.exists(summary):
-        p, f, s = (int(x) for x in open(summary).read().split())
-        passed, failed, skipped = passed + p, failed + f, skipped + s
-    else:
-        failed += 1
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
-PY
+    build-test/abi-summary
 exit $status
