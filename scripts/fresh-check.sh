@@ -1,0 +1,179 @@
+#!/bin/sh
+# Run the README's test command, as root, in a fresh minimal Debian 12 root on a
+# clone of the committed tree: what a new user gets on a fresh machine.
+#
+# usage: scripts/fresh-check.sh [--plain] [--keep] [--new-base] [--summary FILE]
+#   --plain       only the stages that need no sanitizer (scripts/test.sh --plain)
+#   --keep        keep the run's root (its path is printed) for debugging
+#   --new-base    make the pristine root again with debootstrap
+#   --summary F   copy the run's "passed failed skipped" (build-test/test-summary) to F
+#
+# A pristine `debootstrap --variant=minbase bookworm` root is kept in
+# $CTR_FRESH_DIR/base (default /var/tmp/libctr-fresh) and reused; every run works
+# on a new copy of it, run-XXXXXX, so no run starts from a root an earlier one
+# dirtied.  Into the copy go only the host's /etc/resolv.conf and apt sources,
+# and a `git clone` of the repository at HEAD (the committed tree, not the work
+# tree).  The copy is bound onto itself (runc needs its root to be a mount
+# point), /proc, /sys and /dev are bound in (rslave) and /run is a new tmpfs.
+# Every mount is undone and the copy removed at the end, also on failure or
+# interrupt.  Exits with the test command's status.
+# Needs root, debootstrap and git (scripts/setup.sh installs them).
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+top=${CTR_FRESH_DIR:-/var/tmp/libctr-fresh}
+mirror=${CTR_FRESH_MIRROR:-http://deb.debian.org/debian}
+suite=bookworm
+plain=false keep=false new_base=false summary_out=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --plain) plain=true ;;
+    --keep) keep=true ;;
+    --new-base) new_base=true ;;
+    --summary) [ $# -gt 1 ] || { echo "fresh-check: --summary needs a file" >&2; exit 2; }
+        summary_out=$2; shift ;;
+    -h | --help) sed -n '2,/^set -eu/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--plain] [--keep] [--new-base] [--summary FILE]" >&2; exit 2 ;;
+    esac
+    shift
+done
+case $summary_out in
+"" | /*) ;;
+*) summary_out=$PWD/$summary_out ;;
+esac
+[ -z "$summary_out" ] || rm -f "$summary_out"
+if [ "$(id -u)" != 0 ]; then
+    echo "fresh-check: run as root (it runs debootstrap, mount and chroot)" >&2
+    exit 1
+fi
+for tool in debootstrap git; do
+    command -v "$tool" >/dev/null || { echo "fresh-check: needs $tool (scripts/setup.sh installs it)" >&2; exit 1; }
+done
+commit=$(git -C "$src" rev-parse HEAD)
+
+begin=$(date +%s)
+stage() { echo "== fresh: $1 ($(( $(date +%s) - begin )) s)"; }
+
+# shellcheck disable=SC2317 # (called from the traps)
+# under DIR: the mount points at or below DIR.
+under() {
+    awk -v r="$1" 'r == $5 || index($5, r "/") == 1 { print $5 }' /proc/self/mountinfo
+}
+
+run=""
+mounted=""           # mount points we made, innermost last
+mounted_add() { mounted="$mounted $1"; }
+
+# shellcheck disable=SC2317 # (called from the traps)
+# Kill what the run left behind: processes whose root is in the copy, which only
+# this run's chroot started.  Then undo our mounts, innermost first.
+teardown() {
+    rc=$?
+    trap - EXIT INT TERM HUP
+    [ -n "$run" ] || exit "$rc"
+    stage "teardown"
+    pids=""
+    for p in /proc/[0-9]*; do
+        r=$(readlink "$p/root" 2>/dev/null) || continue
+        case $r in "$run" | "$run"/*) pids="$pids ${p#/proc/}" ;; esac
+    done
+    if [ -n "$pids" ]; then
+        echo "fresh-check: stopping what the run left:$pids"
+        # shellcheck disable=SC2086
+        kill -TERM $pids 2>/dev/null || true
+        sleep 2
+        # shellcheck disable=SC2086
+        kill -KILL $pids 2>/dev/null || true
+    fi
+    # Whatever the tests mounted inside and left (e.g. overlays of a failed test) goes first.
+    inner=$(awk -v r="$run/" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+    for m in $inner; do
+        case " $mounted " in *" $m "*) continue ;; esac
+        umount -l "$m" 2>/dev/null || true
+    done
+    for m in $(echo "$mounted" | tr ' ' '\n' | sed '/^$/d' | sort -r); do
+        umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null || umount -l "$m" ||
+            echo "fresh-check: cannot unmount $m" >&2
+    done
+    if under "$run" | grep -q .; then
+        echo "fresh-check: mounts remain under $run; not removing it" >&2
+        under "$run" | sed 's/^/  /' >&2
+        [ "$rc" -ne 0 ] || rc=1
+    elif $keep; then
+        echo "fresh-check: kept $run (remove it with rm -rf --one-file-system $run)"
+    else
+        rm -rf --one-file-system "$run"
+    fi
+    stage "end, status $rc"
+    exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+mkdir -p "$top"
+base=$top/base
+if $new_base || [ ! -e "$base/.libctr-fresh-base" ]; then
+    stage "debootstrap --variant=minbase $suite into $base"
+    tmpbase=$(mktemp -d "$top/base-new-XXXXXX")
+    if ! debootstrap --variant=minbase "$suite" "$tmpbase" "$mirror" > "$tmpbase.log" 2>&1; then
+        tail -20 "$tmpbase.log"
+        echo "fresh-check: debootstrap failed (log: $tmpbase.log)" >&2
+        rm -rf --one-file-system "$tmpbase"
+        exit 1
+    fi
+    rm -f "$tmpbase.log"
+    date -u +%FT%TZ > "$tmpbase/.libctr-fresh-base"
+    rm -rf --one-file-system "$base.old"
+    [ ! -e "$base" ] || mv "$base" "$base.old"
+    mv "$tmpbase" "$base"
+    rm -rf --one-file-system "$base.old"
+else
+    stage "reusing $base (made $(cat "$base/.libctr-fresh-base"); --new-base makes it again)"
+fi
+
+stage "copying the base root"
+run=$(mktemp -d "$top/run-XXXXXX")
+cp -a "$base/." "$run/"
+rm -f "$run/.libctr-fresh-base"
+
+stage "mounts: the root onto itself, /proc /sys /dev (rslave), a tmpfs /run"
+mount --bind "$run" "$run"
+mounted_add "$run"
+mount --make-private "$run"
+for d in proc sys dev; do
+    mount --rbind "/$d" "$run/$d"
+    mounted_add "$run/$d"
+    mount --make-rslave "$run/$d"
+done
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$run/run"
+mounted_add "$run/run"
+
+# Only what apt needs to reach Debian's archive comes from the host.
+cp -L /etc/resolv.conf "$run/etc/resolv.conf"
+if [ -e /etc/apt/sources.list ] || ls /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+    rm -f "$run/etc/apt/sources.list"
+    [ ! -e /etc/apt/sources.list ] || cp /etc/apt/sources.list "$run/etc/apt/sources.list"
+    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+        [ ! -e "$f" ] || cp "$f" "$run/etc/apt/sources.list.d/"
+    done
+fi
+
+stage "cloning $commit (the committed tree)"
+git clone -q --no-hardlinks "$src" "$run/root/libctr"
+git -C "$run/root/libctr" checkout -q --detach "$commit"
+
+stages=all
+$plain && stages=plain
+stage "CI=true CTR_TEST_STAGES=$stages scripts/test.sh in the fresh root, as root"
+set +e
+chroot "$run" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 TERM="${TERM:-dumb}" CI=true CTR_TEST_STAGES="$stages" \
+    /bin/sh -c 'cd /root/libctr && scripts/test.sh'
+rc=$?
+set -e
+if [ -n "$summary_out" ] && [ -f "$run/root/libctr/build-test/test-summary" ]; then
+    cp "$run/root/libctr/build-test/test-summary" "$summary_out"
+fi
+echo "fresh-check: scripts/test.sh exited with status $rc"
+exit "$rc"
