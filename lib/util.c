@@ -382,12 +382,17 @@ int ctr__write_all(int fd, const void *data, size_t size)
 
 int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t size, mode_t mode, bool durable)
 {
-    char tmp[NAME_MAX + 1];
+    char tmp[PATH_MAX];
     char rnd[65];
     int r = ctr__random_id(rnd);
     if (r < 0)
         return r;
-    snprintf(tmp, sizeof tmp, ".#tmp.%.16s", rnd);
+    /* The temporary file beside the target, whatever directory name has:
+     * a rename across file systems fails (EXDEV). */
+    const char *slash = strrchr(name, '/');
+    int dir_len = slash ? (int)(slash + 1 - name) : 0;
+    if (snprintf(tmp, sizeof tmp, "%.*s.#tmp.%.16s", dir_len, name, rnd) >= (int)sizeof tmp)
+        return -ENAMETOOLONG;
 
     _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
@@ -400,6 +405,10 @@ int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t siz
     if (r < 0) {
         unlinkat(dirfd, tmp, 0);
         return r;
+    }
+    if (durable && dir_len) {
+        tmp[dir_len] = '\0';
+        return ctr__fsync_dirfd(dirfd, tmp);
     }
     if (durable && fsync(dirfd) < 0)
         return -errno;

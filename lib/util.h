@@ -92,6 +92,7 @@ int ctr__rm_rf(const char *path);
 int ctr__fsync_dir(const char *path);                  /* fsync a directory */
 int ctr__fsync_dirfd(int dirfd, const char *name);     /* fsync dirfd/name (a directory) */
 /* Write data to dirfd/name atomically: temp file, fsync, rename, fsync of the directory.
+ * name may have directories in it (or be absolute): the temp file goes beside it.
  * With durable == false the two fsyncs are skipped (run-root files). */
 int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t size, mode_t mode, bool durable);
 /* Read a whole file; *ret is NUL-terminated; ret_size may be NULL.  -errno. */
