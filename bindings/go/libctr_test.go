@@ -73,6 +73,23 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
+// runRootFor returns the run root of a runtime in root: root/run, or with
+// CTR_TEST_RUN_DIR set (CI mounts a tmpfs there, as /run is on real machines)
+// a new directory under it, removed when the test ends.
+func runRootFor(t *testing.T, root string) string {
+	t.Helper()
+	base := os.Getenv("CTR_TEST_RUN_DIR")
+	if base == "" {
+		return filepath.Join(root, "run")
+	}
+	dir, err := os.MkdirTemp(base, "run-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
 // newRuntime opens a runtime in a fresh root; at the end no container may be left.
 func newRuntime(t *testing.T) *libctr.Runtime {
 	t.Helper()
@@ -80,7 +97,7 @@ func newRuntime(t *testing.T) *libctr.Runtime {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := libctr.NewRuntime(libctr.RuntimeOptions{Root: root, RunRoot: filepath.Join(root, "run"),
+	rt, err := libctr.NewRuntime(libctr.RuntimeOptions{Root: root, RunRoot: runRootFor(t, root),
 		StateBackend: os.Getenv("CTR_TEST_BACKEND")})
 	if err != nil {
 		t.Fatal(err)
@@ -603,7 +620,7 @@ func TestLogCallbackAndFinalizers(t *testing.T) {
 	must(t, err)
 	var mu sync.Mutex
 	var msgs []string
-	rt, err := libctr.NewRuntime(libctr.RuntimeOptions{Root: root, RunRoot: filepath.Join(root, "run"), LogLevel: libctr.LogDebug,
+	rt, err := libctr.NewRuntime(libctr.RuntimeOptions{Root: root, RunRoot: runRootFor(t, root), LogLevel: libctr.LogDebug,
 		Log: func(level int, m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }})
 	must(t, err)
 	c, err := rt.Create(libctr.ContainerOptions{Name: "logcb", Rootfs: rootfsDir, Command: []string{"true"}})
@@ -683,7 +700,7 @@ func TestNetworks(t *testing.T) {
 	root, err := os.MkdirTemp(workDir, "net-")
 	must(t, err)
 	defer os.RemoveAll(root)
-	rt, err := libctr.NewRuntime(libctr.RuntimeOptions{Root: root, RunRoot: filepath.Join(root, "run"),
+	rt, err := libctr.NewRuntime(libctr.RuntimeOptions{Root: root, RunRoot: runRootFor(t, root),
 		CNIConfigDir: filepath.Join(root, "cni")})
 	must(t, err)
 	defer rt.Close()

@@ -145,7 +145,7 @@ static void test_runtime_foreign_root(void **state)
 static void test_boot_id_recorded(void **state)
 {
     struct fixture *f = *state;
-    char path[160], buf[64] = "";
+    char path[300], buf[64] = "";
     snprintf(path, sizeof path, "%s/alive", f->t.run_root);
     FILE *fp = fopen(path, "r");
     assert_non_null(fp);
@@ -635,7 +635,7 @@ static void test_remove(void **state)
     assert_ctr_ok(ctr_runtime_remove(f->rt, "owner", CTR_REMOVE_FORCE));
     assert_int_equal(count(f->rt), 0);
     assert_int_equal(test_count_entries(containers_dir(f)), 0);
-    char locks[160];
+    char locks[300];
     snprintf(locks, sizeof locks, "%s/locks", f->t.run_root);
     assert_int_equal(test_count_entries(locks), 1); /* runtime.lock only */
 

@@ -637,7 +637,7 @@ static void test_plugin_failure(void **state)
     ctr_state_t st;
     assert_ctr_ok(ctr_container_state(c, &st));
     assert_int_equal(st, CTR_STATE_CONFIGURED);
-    char dir[256], cmd[512];
+    char dir[300], cmd[512];
     snprintf(dir, sizeof dir, "%s/netns", root.run_root);
     assert_int_equal(test_count_entries(dir), 0);
     assert_int_equal(settle("ip -o link show master ctrtest2"), 0);
@@ -687,7 +687,7 @@ static void test_refresh_after_crash(void **state)
     char *ip = ip_of(c, NULL);
     pid_t pid = 0;
     assert_ctr_ok(ctr_container_pid(c, &pid));
-    char file[256], pat[64], alive[256];
+    char file[256], pat[64], alive[300];
     snprintf(file, sizeof file, "/var/lib/cni/networks/ctrtest0/%s", ip);
     assert_int_equal(access(file, F_OK), 0);
     snprintf(pat, sizeof pat, native_mode ? "tcp \\. %d" : "--dport %d", HOST_PORT + 3);

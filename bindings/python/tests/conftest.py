@@ -59,22 +59,74 @@ def image_layout(workdir: Path) -> str:
     return str(d)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    """Keep each phase's report on the test item: fixtures read whether the test itself failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "_libctr_" + report.when, report)
+
+
+def _test_failed(request: Any) -> bool:
+    report = getattr(request.node, "_libctr_call", None)
+    return report is None or report.failed
+
+
 @pytest.fixture
-def rt(workdir: Path) -> Iterator[libctr.Runtime]:
-    """A runtime in a fresh temporary root; the test must remove what it creates."""
-    root = Path(tempfile.mkdtemp(prefix="rt-", dir=workdir))
-    with libctr.Runtime(root, root / "run", state_backend=os.environ.get("CTR_TEST_BACKEND")) as r:
-        yield r
-        left = [c.name for c in r.containers()]
-        for c in r.containers():
-            with c:
+def run_root_for() -> Iterator[Any]:
+    """run_root_for(root): the run root of a runtime in root: root/run, or with
+    CTR_TEST_RUN_DIR set (CI mounts a tmpfs there, as /run is on real machines)
+    a new directory under it, removed at the end."""
+    made = []
+
+    def make(root: Any) -> Path:
+        base = os.environ.get("CTR_TEST_RUN_DIR")
+        path = Path(tempfile.mkdtemp(prefix="run-", dir=base)) if base else Path(root) / "run"
+        made.append(path)
+        return path
+
+    yield make
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_everything(r: libctr.Runtime) -> list:
+    """Remove every container and image of r, whatever happens; the names of the containers found."""
+    left = []
+    for c in r.containers():
+        with c:
+            left.append(c.name)
+            try:
                 c.remove(force=True)
-        assert left == [], f"containers left behind: {left}"
-        if libctr.has_images():
-            for img in r.images():
-                with img:
+            except libctr.Error as e:
+                print(f"cleanup: cannot remove {c.name}: {e}")
+    if libctr.has_images():
+        for img in r.images():
+            with img:
+                try:
                     r.remove_image(img.id, force=True)
-    shutil.rmtree(root)
+                except libctr.Error as e:
+                    print(f"cleanup: cannot remove image {img.id[:12]}: {e}")
+    return left
+
+
+@pytest.fixture
+def rt(workdir: Path, run_root_for: Any, request: Any) -> Iterator[libctr.Runtime]:
+    """A runtime in a fresh temporary root.  Whatever the test left is removed,
+    also when it failed; a passing test that left containers fails."""
+    root = Path(tempfile.mkdtemp(prefix="rt-", dir=workdir))
+    r = libctr.Runtime(root, run_root_for(root), state_backend=os.environ.get("CTR_TEST_BACKEND"))
+    left = []
+    try:
+        yield r
+    finally:
+        try:
+            left = remove_everything(r)
+        finally:
+            r.close()
+            shutil.rmtree(root, ignore_errors=True)
+    if not _test_failed(request):
+        assert left == [], f"containers left behind: {left}"
 
 
 @pytest.fixture

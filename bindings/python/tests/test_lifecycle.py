@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 import libctr
-from conftest import SOURCE_ROOT
+from conftest import SOURCE_ROOT, remove_everything
 
 
 def sh(script):
@@ -305,15 +305,18 @@ def test_handles(rt, busybox):
     del d  # __del__ releases the handle
 
 
-def test_log_callback(rootfs, workdir):
+def test_log_callback(rootfs, workdir, run_root_for):
     seen = []
     root = workdir / "logcb"
-    with libctr.Runtime(root, root / "run", log=lambda lvl, msg: seen.append((lvl, msg)),
+    with libctr.Runtime(root, run_root_for(root), log=lambda lvl, msg: seen.append((lvl, msg)),
                         log_level=7) as r:
-        with r.create(name="logcb", command=["true"], rootfs=rootfs) as c:
-            c.start()
-            assert c.wait(10) == 0
-            c.remove()
+        try:
+            with r.create(name="logcb", command=["true"], rootfs=rootfs) as c:
+                c.start()
+                assert c.wait(10) == 0
+                c.remove()
+        finally:
+            assert remove_everything(r) == []
     assert all(isinstance(m, str) for _, m in seen)
 
 
@@ -354,14 +357,14 @@ def test_example(rt, busybox, workdir):
     source = busybox.get("rootfs") or busybox["image"]
     root = Path(rt.root)
     r = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "examples/hello.py"), source,
-                        str(root), str(root / "run")], capture_output=True, text=True, timeout=60)
+                        str(root), str(rt.run_root)], capture_output=True, text=True, timeout=60)
     assert (r.returncode, r.stdout) == (0, "hello\nexit code 0\n"), r.stderr
 
 
-def test_networks(workdir):
+def test_networks(workdir, run_root_for):
     """Config-only network calls, then one container on the network (real CNI bridge)."""
     root = workdir / "net"
-    with libctr.Runtime(root, root / "run", cni_config_dir=root / "cni") as r:
+    with libctr.Runtime(root, run_root_for(root), cni_config_dir=root / "cni") as r:
         if not libctr.has_networks():
             with pytest.raises(libctr.NotSupportedError):
                 r.networks()

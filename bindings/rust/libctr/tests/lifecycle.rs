@@ -67,6 +67,21 @@ extern "C" {
     fn geteuid() -> u32;
 }
 
+/// The run root of a runtime in root: root/run, or with CTR_TEST_RUN_DIR set
+/// (CI mounts a tmpfs there, as /run is on real machines) a directory named
+/// after root under it.  remove_root removes both.
+fn run_root_for(root: &Path) -> PathBuf {
+    match std::env::var_os("CTR_TEST_RUN_DIR") {
+        Some(base) if !base.is_empty() => PathBuf::from(base).join(root.file_name().unwrap()),
+        _ => root.join("run"),
+    }
+}
+
+fn remove_root(root: &Path) -> std::io::Result<()> {
+    let _ = std::fs::remove_dir_all(run_root_for(root));
+    std::fs::remove_dir_all(root)
+}
+
 /// A runtime in a fresh root; on drop no container may be left, and the root goes.
 struct TestRuntime {
     rt: Option<Runtime>,
@@ -78,8 +93,8 @@ impl TestRuntime {
     fn new(name: &str) -> Option<TestRuntime> {
         let fx = fixtures()?;
         let root = std::env::temp_dir().join(format!("libctr-rs-{}-{}", std::process::id(), name));
-        let _ = std::fs::remove_dir_all(&root);
-        let mut o = RuntimeOptions::new().root(&root).run_root(root.join("run"));
+        let _ = remove_root(&root);
+        let mut o = RuntimeOptions::new().root(&root).run_root(run_root_for(&root));
         if let Ok(b) = std::env::var("CTR_TEST_BACKEND") {
             o = o.state_backend(b);
         }
@@ -119,7 +134,7 @@ impl Drop for TestRuntime {
             }
         }
         drop(rt);
-        let _ = std::fs::remove_dir_all(&self.root);
+        let _ = remove_root(&self.root);
         if !std::thread::panicking() {
             assert!(left.is_empty(), "containers left behind: {:?}", left);
         }
@@ -474,7 +489,7 @@ fn log_callback_and_handles() {
     let rt = Runtime::with_options(
         RuntimeOptions::new()
             .root(&root)
-            .run_root(root.join("run"))
+            .run_root(run_root_for(&root))
             .log(log_level::DEBUG, move |_, m| s2.lock().unwrap().push(m.to_string())),
     )
     .unwrap();
@@ -486,7 +501,7 @@ fn log_callback_and_handles() {
     c.remove(RemoveFlags::NONE).unwrap();
     drop((c, c2));
     let _ = seen.lock().unwrap().len();
-    std::fs::remove_dir_all(&root).unwrap();
+    remove_root(&root).unwrap();
 }
 
 #[test]
@@ -565,9 +580,9 @@ fn networks() {
         None => return,
     };
     let root = std::env::temp_dir().join(format!("libctr-rs-{}-net", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = remove_root(&root);
     let rt = Runtime::with_options(
-        RuntimeOptions::new().root(&root).run_root(root.join("run")).cni_config_dir(root.join("cni")),
+        RuntimeOptions::new().root(&root).run_root(run_root_for(&root)).cni_config_dir(root.join("cni")),
     )
     .unwrap();
     if !has_networks() {
@@ -616,5 +631,5 @@ fn networks() {
     }
     assert!(rt.networks().unwrap().is_empty());
     drop(rt);
-    std::fs::remove_dir_all(&root).unwrap();
+    remove_root(&root).unwrap();
 }
