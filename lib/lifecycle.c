@@ -610,8 +610,10 @@ static int stop_locked(ctr_container_t *c, int timeout)
         if (r != -ETIMEDOUT)
             ctr__log(c->rt, CTR_LOG_WARNING, "stop signal to %s failed (%s): killing it", c->cfg->name,
                      ctr_error_last()->message);
-        else if (timeout > 0)
-            ctr__log(c->rt, CTR_LOG_INFO, "%s did not stop within %d s: killing it", c->cfg->name, timeout);
+        else if (timeout > 0) /* podman's words: its users grep for them */
+            ctr__log(c->rt, CTR_LOG_WARNING, "StopSignal SIG%s failed to stop container %s in %d seconds, resorting to SIGKILL",
+                     sigabbrev_np((int)c->cfg->stop_signal) ? sigabbrev_np((int)c->cfg->stop_signal) : "?",
+                     c->cfg->name, timeout);
         ctr__err_clear();
         r = ctr__oci_kill(oci, &d.oci, SIGKILL, CTR_OCI_KILL_ALL);
         if (r < 0 && r != -ENOENT)

@@ -116,7 +116,7 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     /* "+": options stop at the first non-option, the image or the command. */
     const char *shortopts = run ? "+de:hil:p:tu:w:" : "+e:hil:p:tu:w:";
     int o, r;
-    while ((o = getopt_long(argc, argv, shortopts, run ? run_options : create_options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, shortopts, run ? run_options : create_options)) != -1) {
         if (o == 'h') {
             printf("%s%s%s%s", run ? run_usage : create_usage, common_usage, net_args_usage,
                    run ? run_extra_usage : "");

@@ -35,7 +35,7 @@ int cmd_exec(ctrctl_t *g, int argc, char **argv)
     bool interactive = false;
     int o, r = 0;
     /* "+": options stop at the container's name. */
-    while (r == 0 && (o = getopt_long(argc, argv, "+ite:u:w:h", options, NULL)) != -1) {
+    while (r == 0 && (o = ctrctl_getopt(argc, argv, "+ite:u:w:h", options)) != -1) {
         switch (o) {
         case 'i': interactive = true; break;
         case 't': eo.flags |= CTR_EXEC_TTY; break;
@@ -70,6 +70,8 @@ int cmd_exec(ctrctl_t *g, int argc, char **argv)
             r = EXIT_ENGINE;
         else if (q > 0) /* detached: the process goes on */
             r = 0;
+        else if ((code == 126 || code == 127) && ctr_error_last()->message[0])
+            r = (ctrctl_fail(), code); /* it never ran: the runtime's reason, as podman prints it */
         else
             r = code >= 0 && code <= 255 ? code : ctrctl_error("the exec's exit code is unknown");
         session_end(s);

@@ -97,7 +97,7 @@ static int image_load(ctrctl_t *g, int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     bool quiet = false;
     int o;
-    while ((o = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "qh", options)) != -1) {
         switch (o) {
         case 'q': quiet = true; break;
         case 'h': return ctrctl_help(usage);
@@ -123,7 +123,7 @@ static int image_import(ctrctl_t *g, int argc, char **argv)
     strv_t changes = { 0 };
     bool quiet = false;
     int o, r;
-    while ((o = getopt_long(argc, argv, "c:qh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "c:qh", options)) != -1) {
         switch (o) {
         case 'c':
             if (strv_push(&changes, optarg) < 0)
@@ -155,7 +155,7 @@ static int image_save(ctrctl_t *g, int argc, char **argv)
                                 "Save an image to oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME].\n";
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o, r;
-    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1)
+    while ((o = ctrctl_getopt(argc, argv, "h", options)) != -1)
         return o == 'h' ? ctrctl_help(usage) : ctrctl_bad_usage("image save");
     if (argc - optind != 2)
         return ctrctl_error("image save needs an IMAGE and a REFERENCE");
@@ -204,7 +204,7 @@ static int image_ls(ctrctl_t *g, int argc, char **argv)
                                              { NULL, 0, NULL, 0 } };
     bool quiet = false, json = false, notrunc = false;
     int o, r;
-    while ((o = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "qh", options)) != -1) {
         switch (o) {
         case 'q': quiet = true; break;
         case 'f':
@@ -285,7 +285,7 @@ static int image_rm(ctrctl_t *g, int argc, char **argv)
         { "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     uint64_t flags = 0;
     int o, r = 0;
-    while ((o = getopt_long(argc, argv, "fh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "fh", options)) != -1) {
         switch (o) {
         case 'f': flags |= CTR_IMAGE_REMOVE_FORCE; break;
         case 'h': return ctrctl_help(usage);
@@ -313,7 +313,7 @@ static int image_names(ctrctl_t *g, int argc, char **argv, bool untag)
     const char *verb = untag ? "image untag" : "image tag";
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o, r;
-    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1)
+    while ((o = ctrctl_getopt(argc, argv, "h", options)) != -1)
         return o == 'h' ? ctrctl_help(untag ? untag_usage : tag_usage) : ctrctl_bad_usage(verb);
     if (argc - optind < 2)
         return ctrctl_error("%s needs an IMAGE and a NAME", verb);
@@ -344,7 +344,7 @@ static int image_inspect(ctrctl_t *g, int argc, char **argv)
     static const char usage[] = "Usage: ctrctl image inspect IMAGE...\n\nPrint images as a JSON array.\n";
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o, r;
-    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1)
+    while ((o = ctrctl_getopt(argc, argv, "h", options)) != -1)
         return o == 'h' ? ctrctl_help(usage) : ctrctl_bad_usage("image inspect");
     if (optind >= argc)
         return ctrctl_error("image inspect needs at least one image");
@@ -376,7 +376,7 @@ static int image_prune(ctrctl_t *g, int argc, char **argv)
         { "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     uint64_t flags = 0;
     int o, r;
-    while ((o = getopt_long(argc, argv, "ah", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "ah", options)) != -1) {
         switch (o) {
         case 'a': flags |= CTR_IMAGE_PRUNE_ALL; break;
         case 'h': return ctrctl_help(usage);

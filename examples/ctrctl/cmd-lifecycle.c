@@ -31,7 +31,7 @@ static int for_each(ctrctl_t *g, int argc, char **argv, each_fn fn, void *userda
 static int only_help(int argc, char **argv, const char *usage)
 {
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-    int o = getopt_long(argc, argv, "h", options, NULL);
+    int o = ctrctl_getopt(argc, argv, "h", options);
     if (o == 'h')
         return ctrctl_help(usage), HELP_SHOWN;
     return o == -1 ? 0 : ctrctl_bad_usage(argv[0]);
@@ -64,7 +64,7 @@ int cmd_stop(ctrctl_t *g, int argc, char **argv)
     };
     int timeout = -1, o;
     long n;
-    while ((o = getopt_long(argc, argv, "t:h", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "t:h", options)) != -1) {
         switch (o) {
         case 't':
             if (parse_uint("timeout", optarg, 1000000, &n))
@@ -96,7 +96,7 @@ int cmd_kill(ctrctl_t *g, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     int sig = SIGKILL, o;
-    while ((o = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "s:h", options)) != -1) {
         switch (o) {
         case 's':
             if (parse_signal(optarg, &sig))
@@ -184,7 +184,7 @@ int cmd_rm(ctrctl_t *g, int argc, char **argv)
     uint64_t flags = 0;
     bool all = false;
     int o, r = 0;
-    while ((o = getopt_long(argc, argv, "afvh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "afvh", options)) != -1) {
         switch (o) {
         case 'a': all = true; break;
         case 'f': flags |= CTR_REMOVE_FORCE; break;

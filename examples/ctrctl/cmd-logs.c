@@ -68,7 +68,7 @@ int cmd_logs(ctrctl_t *g, int argc, char **argv)
     int64_t now = now_ns();
     long n;
     int o;
-    while ((o = getopt_long(argc, argv, "fn:th", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "fn:th", options)) != -1) {
         switch (o) {
         case 'f': lo.flags |= CTR_LOGS_FOLLOW; break;
         case OPT_SINCE:

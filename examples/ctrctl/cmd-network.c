@@ -45,7 +45,7 @@ static int network_create(ctrctl_t *g, int argc, char **argv)
     ctr_network_options_t o = CTR_NETWORK_OPTIONS_INIT;
     strv_t labels = { 0 };
     int opt, r = 0;
-    while (r == 0 && (opt = getopt_long(argc, argv, "d:l:h", options, NULL)) != -1) {
+    while (r == 0 && (opt = ctrctl_getopt(argc, argv, "d:l:h", options)) != -1) {
         switch (opt) {
         case 'd': o.driver = optarg; break;
         case OPT_SUBNET: o.subnet = optarg; break;
@@ -95,7 +95,7 @@ static int network_ls(ctrctl_t *g, int argc, char **argv)
     };
     bool quiet = false;
     int opt;
-    while ((opt = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+    while ((opt = ctrctl_getopt(argc, argv, "qh", options)) != -1) {
         switch (opt) {
         case 'q': quiet = true; break;
         case 'h': return ctrctl_help("Usage: ctrctl network ls [-q]\n\nList networks.\n\n  -q, --quiet   names only\n");
@@ -156,7 +156,7 @@ static int network_rm(ctrctl_t *g, int argc, char **argv)
     };
     uint64_t flags = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "fh", options, NULL)) != -1) {
+    while ((opt = ctrctl_getopt(argc, argv, "fh", options)) != -1) {
         switch (opt) {
         case 'f': flags |= CTR_NETWORK_REMOVE_FORCE; break;
         case 'h':

@@ -194,7 +194,7 @@ int cmd_start(ctrctl_t *g, int argc, char **argv)
     bool attach = false, interactive = false;
     const char *keys = NULL;
     int o, r = 0;
-    while ((o = getopt_long(argc, argv, "aih", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "aih", options)) != -1) {
         switch (o) {
         case 'a': attach = true; break;
         case 'i': interactive = true; break;
@@ -244,7 +244,7 @@ int cmd_attach(ctrctl_t *g, int argc, char **argv)
     ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
     bool no_stdin = false;
     int o;
-    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "h", options)) != -1) {
         switch (o) {
         case 'k': ao.detach_keys = optarg; break;
         case 'n': no_stdin = true; break;

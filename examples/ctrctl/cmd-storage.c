@@ -19,7 +19,7 @@ int cmd_export(ctrctl_t *g, int argc, char **argv)
         { "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     const char *out = NULL;
     int o, r;
-    while ((o = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "o:h", options)) != -1) {
         switch (o) {
         case 'o': out = optarg; break;
         case 'h': return ctrctl_help(usage);
@@ -65,7 +65,7 @@ int cmd_commit(ctrctl_t *g, int argc, char **argv)
     ctr_commit_options_t co = CTR_COMMIT_OPTIONS_INIT;
     strv_t changes = { 0 };
     int o, r;
-    while ((o = getopt_long(argc, argv, "pc:a:m:qh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "pc:a:m:qh", options)) != -1) {
         switch (o) {
         case 'p': co.flags |= CTR_COMMIT_PAUSE; break;
         case 'c':
@@ -106,7 +106,7 @@ int cmd_mount(ctrctl_t *g, int argc, char **argv)
     static const char usage[] = "Usage: ctrctl mount CONTAINER...\n\nMount containers' root file systems and print where.\n";
     static const struct option options[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o, r = 0;
-    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1)
+    while ((o = ctrctl_getopt(argc, argv, "h", options)) != -1)
         return o == 'h' ? ctrctl_help(usage) : ctrctl_bad_usage(argv[0]);
     if (optind >= argc)
         return ctrctl_error("mount needs at least one container");
@@ -134,7 +134,7 @@ int cmd_umount(ctrctl_t *g, int argc, char **argv)
     static const struct option options[] = {
         { "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
     int o, r = 0, force = 0;
-    while ((o = getopt_long(argc, argv, "fh", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "fh", options)) != -1) {
         switch (o) {
         case 'f': force = 1; break;
         case 'h': return ctrctl_help(usage);

@@ -90,27 +90,72 @@ int ctrctl_help(const char *text)
     return 0;
 }
 
+/* The element of argv that holds the option getopt just looked at. */
+static const char *option_text(char **argv, int before)
+{
+    return optind > before ? argv[optind - 1] : argv[optind];
+}
+
+/* getopt's complaint, in podman's (cobra's) words. */
+static void option_error(char **argv, int before, int o)
+{
+    const char *arg = option_text(argv, before);
+    size_t len = strcspn(arg, "=");
+    bool is_long = strncmp(arg, "--", 2) == 0;
+    if (o == ':' && is_long)
+        fprintf(stderr, "Error: flag needs an argument: %.*s\n", (int)len, arg);
+    else if (o == ':')
+        fprintf(stderr, "Error: flag needs an argument: '%c' in -%c\n", arg[strlen(arg) - 1], arg[strlen(arg) - 1]);
+    else if (is_long)
+        fprintf(stderr, "Error: unknown flag: %.*s\n", (int)len, arg);
+    else
+        fprintf(stderr, "Error: unknown shorthand flag: '%c' in %s\n", optopt, arg);
+}
+
+int ctrctl_getopt(int argc, char **argv, const char *optstring, const struct option *longopts)
+{
+    /* ':' first (after a '+' or '-') tells a missing argument from an unknown option. */
+    char quiet[128];
+    size_t lead = optstring[0] == '+' || optstring[0] == '-';
+    snprintf(quiet, sizeof quiet, "%.*s:%s", (int)lead, optstring, optstring + lead);
+    opterr = 0;
+    int before = optind;
+    int o = getopt_long(argc, argv, quiet, longopts, NULL);
+    if (o == '?' || o == ':') {
+        option_error(argv, before, o);
+        return '?';
+    }
+    return o;
+}
+
 int ctrctl_bad_usage(const char *verb)
 {
     fprintf(stderr, "See 'ctrctl %s --help'.\n", verb);
     return EXIT_ENGINE;
 }
 
+/* The library's log lines, shaped as podman's (logrus) so the same greps work. */
 static void log_to_stderr(int level, const char *message, void *userdata)
 {
-    static const char *const names[] = { [3] = "error", [4] = "warn", [5] = "notice", [6] = "info", [7] = "debug" };
-    const char *name = level >= 3 && level <= 7 ? names[level] : "log";
-    fprintf(stderr, "ctrctl: %s: %s\n", name, message);
+    static const char *const names[] = { [3] = "error", [4] = "warning", [5] = "info", [6] = "info", [7] = "debug" };
+    const char *name = level >= 3 && level <= 7 ? names[level] : "info";
+    char t[64];
+    format_time(now_ns(), t, sizeof t);
+    char *dot = strchr(t, '.');
+    if (dot) /* seconds are enough, as podman's */
+        strcpy(dot, "Z");
+    fprintf(stderr, "time=\"%s\" level=%s msg=\"", t, name);
+    for (const char *m = message; *m; m++)
+        fprintf(stderr, *m == '"' || *m == '\\' ? "\\%c" : "%c", *m);
+    fputs("\"\n", stderr);
 }
 
 int ctrctl_open(ctrctl_t *g)
 {
     if (g->rt)
         return 0;
-    if (g->log_level > 0) {
-        g->ro.log_fn = log_to_stderr;
-        g->ro.log_level = g->log_level;
-    }
+    g->ro.log_fn = log_to_stderr; /* warnings by default, as podman */
+    g->ro.log_level = g->log_level > 0 ? g->log_level : CTR_LOG_WARNING;
     if (ctr_runtime_new(&g->rt, &g->ro) < 0)
         return ctrctl_fail();
     return 0;
@@ -160,7 +205,7 @@ int main(int argc, char **argv)
     };
     ctrctl_t g = { .ro = CTR_RUNTIME_OPTIONS_INIT };
     int o;
-    while ((o = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+    while ((o = ctrctl_getopt(argc, argv, "+h", options)) != -1) {
         switch (o) {
         case OPT_ROOT: g.ro.root = optarg; break;
         case OPT_RUNROOT: g.ro.run_root = optarg; break;
@@ -178,7 +223,7 @@ int main(int argc, char **argv)
             break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("ctrctl (libctr) %s\n", CTRCTL_VERSION); return 0;
-        default: usage(stderr); return EXIT_ENGINE;
+        default: fputs("See 'ctrctl --help'.\n", stderr); return EXIT_ENGINE;
         }
     }
     if (optind >= argc) {

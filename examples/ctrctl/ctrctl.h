@@ -3,6 +3,7 @@
  * declarations of the verbs and helpers. */
 #pragma once
 
+#include <getopt.h>
 #include <libctr/ctr.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,7 +35,10 @@ int ctrctl_fail(void);
 int ctrctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a verb's usage to stdout and return 0 (for -h). */
 int ctrctl_help(const char *usage);
-/* After getopt complained: point at --help and return EXIT_ENGINE. */
+/* getopt_long() whose complaints are printed as podman's ("Error: unknown
+ * flag: --x", "Error: flag needs an argument: 'm' in -m"); '?' after one. */
+int ctrctl_getopt(int argc, char **argv, const char *optstring, const struct option *longopts);
+/* After ctrctl_getopt() complained: point at --help and return EXIT_ENGINE. */
 int ctrctl_bad_usage(const char *verb);
 /* Open the runtime (once).  0, or EXIT_ENGINE after printing the error. */
 int ctrctl_open(ctrctl_t *g);

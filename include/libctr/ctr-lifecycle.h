@@ -131,7 +131,10 @@ int ctr_exec_options_init(ctr_exec_options_t *opts, unsigned int version);
  * Run a process in the running container and wait for it, relaying its
  * standard streams to the given descriptors.  Several execs may run at once.
  * @param ret_exit_code receives the process's exit code (126 when it cannot be
- *        executed, 127 when not found, 128+signal when killed).
+ *        executed, 127 when not found, 128+signal when killed).  For 126 and
+ *        127 that the runtime reported (the process never ran), the call
+ *        still returns 0 and ctr_error_last() holds the runtime's reason;
+ *        after a process that ran, its message is empty.
  * @return 0; -EINVAL (bad options, invalid detach keys); -ENOENT; -EBUSY (not
  *         running, e.g. paused); -EOPNOTSUPP (the OCI runtime backend cannot
  *         exec); -EIO (runtime error).
