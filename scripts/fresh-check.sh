@@ -60,6 +60,7 @@ under() {
 }
 
 run=""
+child=""
 mounted=""           # mount points we made, innermost last
 mounted_add() { mounted="$mounted $1"; }
 
@@ -72,9 +73,10 @@ teardown() {
     [ -n "$run" ] || exit "$rc"
     stage "teardown"
     pids=""
+    [ -z "$child" ] || pids=" $child"
     for p in /proc/[0-9]*; do
         r=$(readlink "$p/root" 2>/dev/null) || continue
-        case $r in "$run" | "$run"/*) pids="$pids ${p#/proc/}" ;; esac
+        case $r in "$run" | "$run"/*) case "$pids " in *" ${p#/proc/} "*) ;; *) pids="$pids ${p#/proc/}" ;; esac ;; esac
     done
     if [ -n "$pids" ]; then
         echo "fresh-check: stopping what the run left:$pids"
@@ -116,6 +118,7 @@ base=$top/base
 if $new_base || [ ! -e "$base/.libctr-fresh-base" ]; then
     stage "debootstrap --variant=minbase $suite into $base"
     tmpbase=$(mktemp -d "$top/base-new-XXXXXX")
+    chmod 0755 "$tmpbase"
     if ! debootstrap --variant=minbase "$suite" "$tmpbase" "$mirror" > "$tmpbase.log" 2>&1; then
         tail -20 "$tmpbase.log"
         echo "fresh-check: debootstrap failed (log: $tmpbase.log)" >&2
@@ -135,6 +138,7 @@ fi
 stage "copying the base root"
 run=$(mktemp -d "$top/run-XXXXXX")
 cp -a "$base/." "$run/"
+chmod 0755 "$run"    # it is /: mktemp made it 0700
 rm -f "$run/.libctr-fresh-base"
 
 stage "mounts: the root onto itself, /proc /sys /dev (rslave), a tmpfs /run"
@@ -166,12 +170,15 @@ git -C "$run/root/libctr" checkout -q --detach "$commit"
 stages=all
 $plain && stages=plain
 stage "CI=true CTR_TEST_STAGES=$stages scripts/test.sh in the fresh root, as root"
-set +e
+# In the background, so that a signal reaches the traps at once (a shell waiting
+# for a foreground command runs them only when it ends); teardown stops it.
 chroot "$run" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 TERM="${TERM:-dumb}" CI=true CTR_TEST_STAGES="$stages" \
-    /bin/sh -c 'cd /root/libctr && scripts/test.sh'
-rc=$?
-set -e
+    /bin/sh -c 'cd /root/libctr && exec scripts/test.sh' </dev/null &
+child=$!
+rc=0
+wait "$child" || rc=$?
+child=""
 if [ -n "$summary_out" ] && [ -f "$run/root/libctr/build-test/test-summary" ]; then
     cp "$run/root/libctr/build-test/test-summary" "$summary_out"
 fi
