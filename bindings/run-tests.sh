@@ -17,6 +17,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 export SOURCE_ROOT="$src" LIBCTR_INCLUDE_DIR="$inc"
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# libctr's helpers (ctr-cleanup for auto-removal), from the same build.
+export LIBCTR_HELPER_DIR="$build/helpers"
 unset LIBCTR_LIBRARY
 # cargo needs a home; go gets its own caches below.
 [ -n "${HOME:-}" ] || export CARGO_HOME="${CARGO_HOME:-$tmp/cargo-home}"

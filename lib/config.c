@@ -19,6 +19,7 @@ static const struct {
     { CTR_CREATE_NO_NEW_PRIVS, "noNewPrivs" }, { CTR_CREATE_STDIN, "stdin" },
     { CTR_CREATE_TERMINAL, "terminal" },    { CTR_CREATE_NETNS, "createNetNS" },
     { CTR_CREATE_IMAGE_VOLUMES, "imageVolumes" }, { CTR_CREATE_HOST_NETWORK, "hostNetwork" },
+    { CTR_CREATE_AUTO_REMOVE, "autoRemove" },
 };
 
 struct ctr__config *ctr__config_ref(struct ctr__config *cfg)

@@ -160,7 +160,8 @@ CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigne
 
 #define KNOWN_FLAGS                                                                                          \
     (CTR_CREATE_READ_ONLY | CTR_CREATE_PRIVILEGED | CTR_CREATE_NO_NEW_PRIVS | CTR_CREATE_STDIN |             \
-     CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK)
+     CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK | \
+     CTR_CREATE_AUTO_REMOVE)
 
 static bool has_ctl(const char *s)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Inspect: the container as JSON shaped like `podman inspect`, so tools that
  * read podman's output can read ours. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -53,6 +54,7 @@ static json_object *host_config(ctr_container_t *c)
     json_object_object_add(h, "Privileged", json_object_new_boolean(cfg->flags & CTR_CREATE_PRIVILEGED));
     json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->flags & CTR_CREATE_READ_ONLY));
     json_object_object_add(h, "ShmSize", json_object_new_int64(cfg->shm_size));
+    json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->flags & CTR_CREATE_AUTO_REMOVE));
     json_object_object_add(h, "Dns", ctr__json_strv(cfg->dns_servers));
     json_object_object_add(h, "DnsSearch", ctr__json_strv(cfg->dns_search));
     json_object_object_add(h, "DnsOptions", ctr__json_strv(cfg->dns_options));
@@ -118,6 +120,21 @@ static json_object *state_obj(ctr_container_t *c)
     return s;
 }
 
+/* The environment the process really gets: process.env of the generated
+ * spec once there is one (podman shows its spec's), else the configured one. */
+static json_object *process_env(ctr_container_t *c)
+{
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_object *spec = NULL;
+    json_object *proc, *env;
+    if (c->st.config_path && ctr__read_file_at(AT_FDCWD, c->st.config_path, &text, NULL) == 0 &&
+        ctr__json_parse(text, "container spec", &spec) == 0 && json_object_object_get_ex(spec, "process", &proc) &&
+        json_object_object_get_ex(proc, "env", &env) && json_object_is_type(env, json_type_array))
+        return json_object_get(env);
+    ctr__err_clear(); /* a spec that cannot be read: the configuration's */
+    return ctr__json_strv(c->cfg->env);
+}
+
 static json_object *config_obj(ctr_container_t *c)
 {
     const struct ctr__config *cfg = c->cfg;
@@ -135,7 +152,7 @@ static json_object *config_obj(ctr_container_t *c)
     json_object_object_add(o, "Tty", json_object_new_boolean(cfg->flags & CTR_CREATE_TERMINAL));
     json_object_object_add(o, "OpenStdin", json_object_new_boolean(cfg->flags & CTR_CREATE_STDIN));
     json_object_object_add(o, "StdinOnce", json_object_new_boolean(0));
-    json_object_object_add(o, "Env", ctr__json_strv(cfg->env));
+    json_object_object_add(o, "Env", process_env(c));
     json_object_object_add(o, "Cmd", ctr__json_strv(cfg->command));
     json_object_object_add(o, "Image", str_or_empty(cfg->image_name));
     json_object_object_add(o, "WorkingDir", json_object_new_string(cfg->workdir ? cfg->workdir : "/"));

@@ -389,13 +389,18 @@ static int init_locked(ctr_container_t *c)
             ctr__err(r, "cannot write %s: %s", config_path, strerror(-r));
     }
     pid_t pid = 0, monitor = 0;
+    _cleanup_strv_ char **exit_command = NULL;
+    if (r == 0 && (c->cfg->flags & CTR_CREATE_AUTO_REMOVE))
+        r = ctr__runtime_exit_command(c->rt, c->cfg->id, &exit_command);
     if (r == 0) {
         ctr_oci_create_options_t co = {
             .version = CTR_OCI_BACKEND_VERSION,
             .name = c->cfg->name,
             .log_path = c->cfg->log_path,
             .flags = ((c->cfg->flags & CTR_CREATE_TERMINAL) ? CTR_OCI_CREATE_TERMINAL : 0) |
-                     ((c->cfg->flags & CTR_CREATE_STDIN) ? CTR_OCI_CREATE_STDIN : 0),
+                     ((c->cfg->flags & CTR_CREATE_STDIN) ? CTR_OCI_CREATE_STDIN : 0) |
+                     (exit_command ? CTR_OCI_CREATE_EXIT_COMMAND : 0),
+            .exit_command = (const char *const *)exit_command,
         };
         r = ctr__oci_create(oci, &d.oci, &co, &pid, &monitor);
     }

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "names.h"
 #include "refresh.h"
+#include "ctr-config.h"
 #include "runtime.h"
 
 #define DEFAULT_ROOT "/var/lib/libctr"
@@ -432,6 +433,38 @@ CTR_EXPORT const char *ctr_runtime_root(const ctr_runtime_t *rt)
 CTR_EXPORT const char *ctr_runtime_run_root(const ctr_runtime_t *rt)
 {
     return rt ? rt->run_root : NULL;
+}
+
+/* Where libctr's helper programs are: LIBCTR_HELPER_DIR (a build tree's
+ * tests), else where they were installed. */
+static const char *helper_dir(void)
+{
+    const char *d = secure_getenv("LIBCTR_HELPER_DIR");
+    return d && *d ? d : CTR_HELPER_DIR;
+}
+
+int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret)
+{
+    _cleanup_free_ char *helper = ctr__asprintf("%s/ctr-cleanup", helper_dir());
+    if (!helper)
+        return ctr__err(-ENOMEM, "out of memory");
+    if (helper[0] != '/' || access(helper, X_OK) < 0)
+        return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", helper);
+    const char *args[] = {
+        helper, "--root", rt->root, "--runroot", rt->run_root, "--state-backend", rt->state.backend->name,
+        "--runtime", rt->oci_runtime, "--storage-driver", rt->storage_driver ? rt->storage_driver : "",
+        "--cni-config-dir", rt->cni_config_dir ? rt->cni_config_dir : "",
+        "--cni-plugin-dir", rt->cni_plugin_dir ? rt->cni_plugin_dir : "",
+        rt->conmon_path ? "--conmon" : NULL, rt->conmon_path, NULL,
+    };
+    _cleanup_strv_ char **v = ctr__strv_copy(NULL);
+    for (size_t i = 0; v && args[i]; i++)
+        if (ctr__strv_push(&v, args[i]) < 0)
+            return ctr__err(-ENOMEM, "out of memory");
+    if (!v || ctr__strv_push(&v, "--rm") < 0 || ctr__strv_push(&v, id) < 0)
+        return ctr__err(-ENOMEM, "out of memory");
+    *ret = TAKE_PTR(v);
+    return 0;
 }
 
 CTR_EXPORT const char *ctr_runtime_state_backend(const ctr_runtime_t *rt)

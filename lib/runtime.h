@@ -42,6 +42,11 @@ struct ctr_runtime {
 
 void ctr__log(ctr_runtime_t *rt, int level, const char *fmt, ...) _printf_(3, 4);
 
+/* The command a container's monitor runs when it exits to remove it: libctr's
+ * helper ctr-cleanup with the options that open this runtime again.
+ * 0, or -ENOENT (no helper: the message says where it was looked for). */
+int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret);
+
 /* Paths of a container's directories and files; malloc'ed, NULL on ENOMEM. */
 char *ctr__static_dir(ctr_runtime_t *rt, const char *id);
 char *ctr__run_dir(ctr_runtime_t *rt, const char *id);

@@ -59,6 +59,9 @@ const (
 	CreateNetNS        CreateFlags = C.CTR_CREATE_NETNS
 	CreateImageVolumes CreateFlags = C.CTR_CREATE_IMAGE_VOLUMES
 	CreateHostNetwork  CreateFlags = C.CTR_CREATE_HOST_NETWORK
+	// CreateAutoRemove removes the container when it exits (podman's --rm),
+	// also when this program is gone: its monitor runs libctr's ctr-cleanup.
+	CreateAutoRemove CreateFlags = C.CTR_CREATE_AUTO_REMOVE
 )
 
 // PortMapping forwards a host port into the container's network namespace.

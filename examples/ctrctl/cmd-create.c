@@ -142,9 +142,11 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
         a->o.flags |= CTR_CREATE_STDIN;
     if (a->tty)
         a->o.flags |= CTR_CREATE_TERMINAL;
+    /* Detached, nobody is left to remove it: its monitor runs libctr's
+     * cleanup helper.  In the foreground ctrctl removes it after reading
+     * its exit code. */
     if (a->rm && a->detach)
-        return ctrctl_error("--rm with --detach is not supported: libctr has no way to remove a container "
-                            "when it exits without a process waiting for it");
+        a->o.flags |= CTR_CREATE_AUTO_REMOVE;
     return 0;
 }
 

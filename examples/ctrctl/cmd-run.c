@@ -2,6 +2,7 @@
 /* ctrctl run, start and attach. */
 #include "ctrctl.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -93,8 +94,13 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
 {
     ctr_state_t st;
     *ret_detached = false;
+    /* The log keeps earlier runs: show this run's lines only (podman's
+     * start -a attaches and sees only the new output). */
+    int64_t since = now_ns();
     if (ctr_container_state(c, &st) < 0)
         return ctrctl_fail();
+    if (st == CTR_STATE_RUNNING)
+        return 0; /* podman: nothing to start, nothing printed */
     /* Created in the OCI runtime first: attach needs the monitor running. */
     if ((st == CTR_STATE_CONFIGURED || st == CTR_STATE_EXITED) && ctr_container_init(c) < 0) {
         int code = start_error_exit_code();
@@ -114,6 +120,7 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
         } else {
             ctr_logs_options_t lo = CTR_LOGS_OPTIONS_INIT;
             lo.flags = CTR_LOGS_FOLLOW;
+            lo.since = since;
             r = print_logs(c, &lo, false);
         }
     } else {
@@ -130,6 +137,7 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
             if (!tty) {
                 ctr_logs_options_t lo = CTR_LOGS_OPTIONS_INIT;
                 lo.flags = CTR_LOGS_FOLLOW;
+                lo.since = since;
                 r = print_logs(c, &lo, false);
             }
             int code = EXIT_ENGINE;
@@ -165,9 +173,10 @@ int cmd_run(ctrctl_t *g, int argc, char **argv)
         ctrctl_fail();
     } else {
         printf("%s\n", ctr_container_id(c));
+        detached = true; /* --rm: its monitor removes it when it exits */
     }
     /* --rm: also when the start failed, as podman; keep the exit code. */
-    if (a.rm && !detached && ctr_container_remove(c, CTR_REMOVE_FORCE) < 0)
+    if (a.rm && !detached && ctr_container_remove(c, CTR_REMOVE_FORCE) < 0 && ctr_error_last()->code != -ENOENT)
         ctrctl_fail();
 out:
     ctr_container_unref(c);
@@ -181,6 +190,17 @@ static const char start_usage[] =
     "  -a, --attach             attach to the container's output and exit with its code\n"
     "  -i, --interactive        attach stdin too\n"
     "      --detach-keys KEYS   keys to detach (default ctrl-p,ctrl-q)\n";
+
+/* podman's start leaves a running container be and exits 0.  Sets *ret on failure. */
+static bool already_running(ctr_container_t *c, int *ret)
+{
+    ctr_state_t st;
+    if (ctr_container_state(c, &st) < 0) {
+        *ret = ctrctl_fail();
+        return true;
+    }
+    return st == CTR_STATE_RUNNING;
+}
 
 int cmd_start(ctrctl_t *g, int argc, char **argv)
 {
@@ -215,6 +235,8 @@ int cmd_start(ctrctl_t *g, int argc, char **argv)
             bool detached;
             q = attach_and_start(g, c, interactive && (f & CTR_CREATE_STDIN), f & CTR_CREATE_TERMINAL, keys,
                                  &detached);
+        } else if (q == 0 && already_running(c, &q)) {
+            /* podman: nothing to do, nothing printed */
         } else if (q == 0 && ctr_container_start(c) < 0) {
             q = ctrctl_fail();
         } else if (q == 0) {

@@ -72,6 +72,14 @@ enum {
     CTR_CREATE_NETNS = 1u << 5,         /**< create and configure a network namespace */
     CTR_CREATE_IMAGE_VOLUMES = 1u << 6, /**< create the image's volumes */
     CTR_CREATE_HOST_NETWORK = 1u << 7,  /**< share the host's network namespace */
+    /**
+     * Remove the container when it exits, also when no process of the caller
+     * is left (podman's `--rm`, `AutoRemove`): the monitor runs libctr's
+     * helper `ctr-cleanup` (installed in `LIBEXECDIR/libctr`, or found in
+     * the directory named by the environment variable `LIBCTR_HELPER_DIR`).
+     * A wait in another process may then find the container gone (-ENOENT).
+     */
+    CTR_CREATE_AUTO_REMOVE = 1u << 8,
 };
 
 /** Current version of #ctr_container_options_t. */

@@ -420,6 +420,14 @@ int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
         argv_add(&a, "-i");
     argv_add(&a, "--conmon-pidfile");
     argv_add(&a, conmon_pidfile);
+    if ((opts->flags & CTR_OCI_CREATE_EXIT_COMMAND) && opts->exit_command && opts->exit_command[0]) {
+        argv_add(&a, "--exit-command");
+        argv_add(&a, opts->exit_command[0]);
+        for (const char *const *p = opts->exit_command + 1; *p; p++) {
+            argv_add(&a, "--exit-command-arg");
+            argv_add(&a, *p);
+        }
+    }
     argv_add_runtime_args(&a, rt, oci_log);
     _cleanup_strv_ char **argv = a.v;
     if (a.err < 0)

@@ -213,6 +213,46 @@ check "logs --since with a bad time exits 125" rc_is 125 has "$ERR" 'invalid --s
 c rm sleeper
 check "rm of a running container without -f exits 125" [ "$RC" = 125 ]
 
+# ---- the first commands a podman user types, answered as podman does ----
+c start sleeper
+check "start of a running container: a no-op, exit 0, nothing printed" [ "$RC" = 0 -a -z "$OUT" -a -z "$ERR" ]
+check "... and it still runs" has "$(ps_status sleeper)" '^Up '
+c start -a later
+check "start -a of an exited container shows only the new run's output" [ "$RC" = 6 -a "$OUT" = started ]
+c exec sleeper /no/such/command
+check "exec of a missing binary exits 127 with the runtime's reason" rc_is 127 has "$ERR" '^Error: .*/no/such/command.*no such file or directory'
+c exec sleeper /etc
+check "exec of a directory exits 126 with the runtime's reason" rc_is 126 has "$ERR" '^Error: .*permission denied'
+$C -d --name stubborn /bin/sleep 100
+remember_pids stubborn
+c stop -t 1 stubborn
+check "stop that resorts to SIGKILL says so on stderr" rc_has 0 "$ERR" 'StopSignal SIGTERM failed to stop container stubborn in 1 seconds, resorting to SIGKILL'
+c rm stubborn
+c run --bogus --rootfs "$ROOTFS" /bin/true
+check "an unknown long option: Error: unknown flag" rc_is 125 has "$ERR" "^Error: unknown flag: --bogus\$"
+c run -Z --rootfs "$ROOTFS" /bin/true
+check "an unknown short option: Error: unknown shorthand flag" rc_is 125 has "$ERR" "^Error: unknown shorthand flag: 'Z' in -Z\$"
+c stop -t
+check "a missing option argument: Error: flag needs an argument" rc_is 125 has "$ERR" "^Error: flag needs an argument: 't' in -t\$"
+c --bogus ps
+check "an unknown global option: Error: unknown flag" rc_is 125 has "$ERR" "^Error: unknown flag: --bogus\$"
+$C --rm -d --name gone /bin/sh -c 'sleep 2; exit 3'
+check "run --rm -d starts the container" rc_is 0 has "$OUT" '^[0-9a-f]\{64\}$'
+remember_pids gone
+c inspect gone
+check "... marked AutoRemove" [ "$(py "d[0]['HostConfig']['AutoRemove']")" = True ]
+for _ in $(seq 1 100); do [ -z "$(ps_status gone)" ] && break; sleep 0.1; done
+check "... and removed when it exits, with no ctrctl process left" [ -z "$(ps_status gone)" ]
+$C -d --name envy -e FOO=bar -e PATH=/bin:/usr/bin /bin/sleep 100
+remember_pids envy
+c exec envy /bin/sh -c 'tr "\0" "\n" < /proc/1/environ'
+real_env=$OUT
+c inspect envy
+check "inspect Config.Env is the environment the process really gets" \
+    [ "$(py "sorted(d[0]['Config']['Env'])")" = "$(printf '%s' "$real_env" | /usr/bin/python3 -c 'import sys; print(sorted(sys.stdin.read().split(chr(10))))')" ]
+check "... with the configured and the default variables" [ "$(py "'FOO=bar' in d[0]['Config']['Env'] and 'PATH=/bin:/usr/bin' in d[0]['Config']['Env'] and 'HOME=/root' in d[0]['Config']['Env']")" = True ]
+c rm -f envy
+
 # ---- rm ----
 c rm -f sleeper
 check "rm -f of a running container" [ "$RC" = 0 -a "$OUT" = sleeper ]

@@ -93,6 +93,17 @@ def test_exec_user_image(rt, busybox):
     exec_as_user(rt, **busybox)
 
 
+def test_auto_remove(rt, busybox):
+    """AUTO_REMOVE: the container's monitor removes it when it exits; nobody waits."""
+    with rt.create(name="autorm", command=sh("sleep 1"), flags=libctr.CreateFlags.AUTO_REMOVE, **busybox) as c:
+        assert c.inspect()["HostConfig"]["AutoRemove"] is True
+        c.start()
+    deadline = time.monotonic() + 15
+    while [x.name for x in rt.containers()] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [x.name for x in rt.containers()] == []
+
+
 def test_states_and_errors(rt, busybox):
     with rt.create(name="walker", command=sh("exec sleep 100"), **busybox) as c:
         with pytest.raises(libctr.StateError) as ei:

@@ -141,7 +141,14 @@ enum {
     /** Allocate a pseudo-terminal (`process.terminal` must be true in config.json). */
     CTR_OCI_CREATE_TERMINAL = 1u << 0,
     /** Keep the container's stdin open so attach can write to it. */
-    CTR_OCI_CREATE_STDIN = 1u << 1
+    CTR_OCI_CREATE_STDIN = 1u << 1,
+    /**
+     * ctr_oci_create_options_t::exit_command is set: the monitor runs it
+     * after the container exited and its exit was recorded (conmon's
+     * `--exit-command`).  Without this flag the member is not there (a
+     * caller built before it existed) and must not be read.
+     */
+    CTR_OCI_CREATE_EXIT_COMMAND = 1u << 2
 };
 
 /** What create() needs beyond #ctr_oci_container_t. */
@@ -154,6 +161,11 @@ typedef struct ctr_oci_create_options {
     const char *log_path;
     /** `CTR_OCI_CREATE_*` flags. */
     uint64_t flags;
+    /**
+     * With #CTR_OCI_CREATE_EXIT_COMMAND: the program (an absolute path) and
+     * its arguments, NULL-terminated, to run once the container has exited.
+     */
+    const char *const *exit_command;
 } ctr_oci_create_options_t;
 
 /** Flags of ctr_oci_backend_t::kill. */

@@ -111,6 +111,8 @@ class CreateFlags(enum.IntFlag):
     NETNS = 1 << 5
     IMAGE_VOLUMES = 1 << 6
     HOST_NETWORK = 1 << 7
+    #: Removed when it exits (podman's ``--rm``), also when this program is gone.
+    AUTO_REMOVE = 1 << 8
 
 
 _REMOVE_FORCE = 1 << 0

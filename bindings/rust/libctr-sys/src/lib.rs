@@ -107,6 +107,7 @@ pub const CTR_CREATE_TERMINAL: u64 = 1 << 4;
 pub const CTR_CREATE_NETNS: u64 = 1 << 5;
 pub const CTR_CREATE_IMAGE_VOLUMES: u64 = 1 << 6;
 pub const CTR_CREATE_HOST_NETWORK: u64 = 1 << 7;
+pub const CTR_CREATE_AUTO_REMOVE: u64 = 1 << 8;
 
 pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 1;
 

@@ -99,6 +99,8 @@ flags!(
         NETNS = sys::CTR_CREATE_NETNS,
         IMAGE_VOLUMES = sys::CTR_CREATE_IMAGE_VOLUMES,
         HOST_NETWORK = sys::CTR_CREATE_HOST_NETWORK,
+        /// Removed when it exits (podman's `--rm`), also when this program is gone.
+        AUTO_REMOVE = sys::CTR_CREATE_AUTO_REMOVE,
     }
 );
 

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ctr-cleanup: what a container's monitor runs after the container exited
+ * (conmon's --exit-command), so that a container made with
+ * CTR_CREATE_AUTO_REMOVE goes away with no process of its caller left.
+ *
+ *   ctr-cleanup [--root DIR] [--runroot DIR] [--state-backend NAME]
+ *               [--runtime NAME|PATH] [--conmon PATH] [--storage-driver NAME]
+ *               [--cni-config-dir DIR] [--cni-plugin-dir DIR] --rm ID
+ *
+ * The options are the runtime's, as libctr wrote them.  conmon waits for
+ * this program before it exits itself, and a removal waits for the
+ * monitor: so the work is done by a detached grandchild, and the process
+ * conmon waits for exits at once.  Built on the public API only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libctr/ctr.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* 0 with *ret_id set, or 2 on bad usage (printed). */
+static int parse(int argc, char **argv, ctr_runtime_options_t *ro, const char **ret_id)
+{
+    enum { ROOT = 256, RUNROOT, BACKEND, RUNTIME, CONMON, DRIVER, CNI_CONFIG, CNI_PLUGIN, RM };
+    static const struct option options[] = {
+        { "root", required_argument, NULL, ROOT },
+        { "runroot", required_argument, NULL, RUNROOT },
+        { "state-backend", required_argument, NULL, BACKEND },
+        { "runtime", required_argument, NULL, RUNTIME },
+        { "conmon", required_argument, NULL, CONMON },
+        { "storage-driver", required_argument, NULL, DRIVER },
+        { "cni-config-dir", required_argument, NULL, CNI_CONFIG },
+        { "cni-plugin-dir", required_argument, NULL, CNI_PLUGIN },
+        { "rm", no_argument, NULL, RM },
+        { NULL, 0, NULL, 0 },
+    };
+    bool rm = false;
+    int o;
+    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (o) {
+        case ROOT: ro->root = nonempty(optarg); break;
+        case RUNROOT: ro->run_root = nonempty(optarg); break;
+        case BACKEND: ro->state_backend = nonempty(optarg); break;
+        case RUNTIME: ro->oci_runtime = nonempty(optarg); break;
+        case CONMON: ro->conmon_path = nonempty(optarg); break;
+        case DRIVER: ro->storage_driver = nonempty(optarg); break;
+        case CNI_CONFIG: ro->cni_config_dir = nonempty(optarg); break;
+        case CNI_PLUGIN: ro->cni_plugin_dir = nonempty(optarg); break;
+        case RM: rm = true; break;
+        default: return 2;
+        }
+    }
+    if (!rm || optind != argc - 1) {
+        fprintf(stderr, "usage: ctr-cleanup [RUNTIME OPTIONS] --rm ID\n");
+        return 2;
+    }
+    *ret_id = argv[optind];
+    return 0;
+}
+
+/* Remove container id if it has exited: the state read reconciles it with
+ * the monitor's exit file first.  0, or 1 after printing why not. */
+static int remove_exited(const ctr_runtime_options_t *ro, const char *id)
+{
+    ctr_runtime_t *rt = NULL;
+    ctr_container_t *c = NULL;
+    ctr_state_t st = CTR_STATE_UNKNOWN;
+    int r = ctr_runtime_new(&rt, ro);
+    if (r == 0)
+        r = ctr_runtime_lookup(rt, id, &c);
+    if (r == 0)
+        r = ctr_container_state(c, &st);
+    if (r == 0 && st == CTR_STATE_EXITED)
+        r = ctr_container_remove(c, 0);
+    if (r == -ENOENT)
+        r = 0; /* removed meanwhile (ctrctl rm, a foreground --rm) */
+    if (r < 0)
+        fprintf(stderr, "ctr-cleanup: %s: %s\n", id, ctr_error_last()->message);
+    ctr_container_unref(c);
+    ctr_runtime_unref(rt);
+    return r < 0;
+}
+
+int main(int argc, char **argv)
+{
+    ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
+    const char *id = NULL;
+    int r = parse(argc, argv, &ro, &id);
+    if (r)
+        return r;
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("ctr-cleanup: fork");
+        return 1;
+    }
+    if (pid > 0) {
+        /* The child forks the worker and exits: reap it, then leave. */
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+    }
+    if (setsid() < 0 && errno != EPERM)
+        _exit(1);
+    pid = fork();
+    if (pid != 0)
+        _exit(pid < 0);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+    }
+    _exit(remove_exited(&ro, id));
+}
