@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Containers as data: create, list, inspect and remove containers with each
- * state backend, in a temporary root.  usage: hello-data [BACKEND...] */
+ * state backend.  Nothing runs, so no rootfs is needed.
+ * usage: hello-data [--root DIR] [--runroot DIR] [BACKEND...] */
+#include <getopt.h>
 #include <libctr/ctr.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +15,39 @@ static int fail(const char *what)
     return 1;
 }
 
-static int run(const char *backend)
+static void usage(FILE *f)
 {
-    char root[] = "/tmp/libctr-hello-XXXXXX";
-    if (!mkdtemp(root))
+    fputs("usage: hello-data [--root DIR] [--runroot DIR] [BACKEND...]\n"
+          "Create, list, inspect and remove containers with each state backend\n"
+          "(default: files and tdb).\n"
+          "\n"
+          "      --root DIR      persistent root (default: a new directory under /tmp,\n"
+          "                      removed at the end)\n"
+          "      --runroot DIR   run root (default: ROOT/run)\n"
+          "  -h, --help          this help\n"
+          "\n"
+          "In a root given with --root, the containers made are removed and the\n"
+          "directories stay.\n",
+          f);
+}
+
+/* One backend's round in root_opt and run_root_opt (NULL: a temporary root,
+ * removed at the end, and ROOT/run). */
+static int run(const char *backend, const char *root_opt, const char *run_root_opt)
+{
+    char tmp_root[] = "/tmp/libctr-hello-XXXXXX";
+    const char *root = root_opt;
+    if (!root && !(root = mkdtemp(tmp_root))) {
+        perror("hello-data: mkdtemp");
         return 1;
-    char run_root[sizeof root + 4];
-    snprintf(run_root, sizeof run_root, "%s/run", root);
+    }
+    char run_root[4096];
+    if (run_root_opt)
+        snprintf(run_root, sizeof run_root, "%s", run_root_opt);
+    else if (snprintf(run_root, sizeof run_root, "%s/run", root) >= (int)sizeof run_root) {
+        fprintf(stderr, "hello-data: root path too long\n");
+        return 1;
+    }
 
     ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
     ro.root = root;
@@ -75,6 +103,8 @@ static int run(const char *backend)
     ctr_container_unref(side);
     ctr_container_unref(web);
     ctr_runtime_unref(rt);
+    if (root_opt)
+        return 0; /* the caller's root: keep it */
     char cmdline[256];
     snprintf(cmdline, sizeof cmdline, "rm -rf '%s'", root);
     return system(cmdline) == 0 ? 0 : 1;
@@ -82,14 +112,27 @@ static int run(const char *backend)
 
 int main(int argc, char **argv)
 {
-    const char *defaults[] = { "files", "tdb" };
-    int rc = 0;
-    if (argc > 1) {
-        for (int i = 1; i < argc; i++)
-            rc |= run(argv[i]);
-    } else {
-        for (size_t i = 0; i < 2; i++)
-            rc |= run(defaults[i]);
+    enum { OPT_ROOT = 256, OPT_RUNROOT };
+    static const struct option options[] = {
+        { "root", required_argument, NULL, OPT_ROOT },
+        { "runroot", required_argument, NULL, OPT_RUNROOT },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *root = NULL, *run_root = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (o) {
+        case OPT_ROOT: root = optarg; break;
+        case OPT_RUNROOT: run_root = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
     }
+    const char *defaults[] = { "files", "tdb", NULL };
+    const char *const *backends = optind < argc ? (const char *const *)argv + optind : defaults;
+    int rc = 0;
+    for (; *backends; backends++)
+        rc |= run(*backends, root, run_root);
     return rc;
 }

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The guide's example state backend (state-flat.c) under libctr's state
  * backend conformance suite, then registered and used by a runtime.
- * usage: state-flat-test SCRATCH-DIR */
+ * usage: state-flat-test [--root DIR] [--runroot DIR] SCRATCH-DIR
+ * The suite works in SCRATCH-DIR (removed at the end); the runtime opens ROOT
+ * (default SCRATCH-DIR/root) and RUNROOT (default SCRATCH-DIR/run), and
+ * removes the containers it made there. */
 #include <errno.h>
+#include <getopt.h>
 #include <libctr/ctr.h>
 #include <libctr/sys/ctr-state.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "state-conformance.h"
@@ -30,12 +35,15 @@ static int fail(const char *what)
     return 1;
 }
 
-/* Containers as data through a runtime on the "flat" backend. */
-static int use(const char *scratch)
+static int named(ctr_container_t *c, void *userdata)
 {
-    char root[4096], run_root[4096];
-    snprintf(root, sizeof root, "%s/root", scratch);
-    snprintf(run_root, sizeof run_root, "%s/run", scratch);
+    const char *name = ctr_container_name(c);
+    return strcmp(name, "one") == 0 || strcmp(name, "two") == 0;
+}
+
+/* Containers as data through a runtime on the "flat" backend. */
+static int use(const char *root, const char *run_root)
+{
     if (ctr_state_backend_register(flat_backend()) < 0)
         return fail("register");
     ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
@@ -60,13 +68,15 @@ static int use(const char *scratch)
         return fail("create two");
     ctr_container_t **list = NULL;
     size_t n = 0;
-    if (ctr_runtime_list(rt, NULL, NULL, &list, &n) < 0 || n != 2)
+    if (ctr_runtime_list(rt, named, NULL, &list, &n) < 0 || n != 2)
         return fail("list");
     ctr_container_list_free(list, n);
     if (ctr_runtime_lookup(rt, "two", &found) < 0)
         return fail("lookup");
     if (ctr_container_remove(a, 0) < 0 || ctr_runtime_lookup(rt, "one", &found) != -ENOENT)
         return fail("remove");
+    if (ctr_container_remove(b, 0) < 0)
+        return fail("remove two");
     ctr_container_unref(found);
     ctr_container_unref(b);
     ctr_container_unref(a);
@@ -75,17 +85,49 @@ static int use(const char *scratch)
     return 0;
 }
 
+static void usage(FILE *f)
+{
+    fputs("usage: state-flat-test [--root DIR] [--runroot DIR] SCRATCH-DIR\n"
+          "      --root DIR      the runtime's root (default SCRATCH-DIR/root)\n"
+          "      --runroot DIR   the runtime's run root (default SCRATCH-DIR/run)\n",
+          f);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: state-flat-test SCRATCH-DIR\n");
+    enum { OPT_ROOT = 256, OPT_RUNROOT };
+    static const struct option options[] = {
+        { "root", required_argument, NULL, OPT_ROOT },
+        { "runroot", required_argument, NULL, OPT_RUNROOT },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *root_opt = NULL, *run_root_opt = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (o) {
+        case OPT_ROOT: root_opt = optarg; break;
+        case OPT_RUNROOT: run_root_opt = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
         return 2;
     }
-    if (mkdir(argv[1], 0700) < 0 && errno != EEXIST)
+    const char *scratch = argv[optind];
+    char root[4096], run_root[4096];
+    if (snprintf(root, sizeof root, "%s/root", scratch) >= (int)sizeof root ||
+        snprintf(run_root, sizeof run_root, "%s/run", scratch) >= (int)sizeof run_root) {
+        fprintf(stderr, "state-flat-test: SCRATCH-DIR path too long\n");
+        return 2;
+    }
+    if (mkdir(scratch, 0700) < 0 && errno != EEXIST)
         return 1;
     ctr_test_state_hooks_t hooks = { set_layout_version, NULL, CTR_TEST_STATE_MULTI_OPEN };
-    int failed = ctr_test_state_conformance_hooks(flat_backend(), argv[1], &hooks);
-    int r = use(argv[1]);
-    ctr_test_state_rm_rf(argv[1]);
+    int failed = ctr_test_state_conformance_hooks(flat_backend(), scratch, &hooks);
+    int r = use(root_opt ? root_opt : root, run_root_opt ? run_root_opt : run_root);
+    ctr_test_state_rm_rf(scratch);
     return failed || r ? 1 : 0;
 }
