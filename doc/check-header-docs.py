@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Check the public headers' doc comments against the house rule (STYLE.md,
-point 11): every declaration has a doc comment saying what it does, each
-negative errno it can return, and who owns what.
+"""Check the public headers' doc comments against the house rule
+(doc/conventions.md, "Headers"): every declaration has a doc comment saying
+what it does, each negative errno it can return, and who owns what.
 
 usage: check-header-docs.py HEADER...
 
@@ -67,8 +67,8 @@ def check(path):
         getter = all(a.startswith("const ") and a.count("*") == 1 for a in args)
         if ret == "int" and not getter and not ERRNO.search(doc):
             findings.append((line, label, "errors: returns int, no -E... code named"))
-        # Outputs are the ret* parameters (STYLE.md, point 3) that are
-        # pointers to pointers and not lent const arrays; the plug-in
+        # Outputs are the ret* parameters (doc/conventions.md, "Parameters")
+        # that are pointers to pointers and not lent const arrays; the plug-in
         # headers state the ownership of callback outputs once, at the top.
         outs = [a for a in args if re.search(r"\*\s*\*\s*ret\w*$", a)
                 and not re.match(r"const \w+ \*\*", a)]
