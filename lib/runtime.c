@@ -363,15 +363,16 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     rt->cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
     rt->cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
     rt->default_network = strdup(o.default_network ? o.default_network : "libctr");
-    rt->default_bridge = strdup(o.default_bridge ? o.default_bridge : "libctr0");
-    rt->default_subnet = strdup(o.default_subnet ? o.default_subnet : "10.90.0.0/16");
+    /* NULL: the network module picks a free bridge and subnet when it writes the network. */
+    rt->default_bridge = ctr__strdup_null(o.default_bridge);
+    rt->default_subnet = ctr__strdup_null(o.default_subnet);
     rt->cache = calloc(1, sizeof *rt->cache);
     rt->log_fn = o.log_fn;
     rt->log_userdata = o.log_userdata;
     rt->log_level = o.log_level ? o.log_level : CTR_LOG_WARNING;
     if (!rt->oci_name || !rt->root || !rt->run_root || !rt->lock_dir || !rt->oci_runtime || (o.conmon_path && !rt->conmon_path) ||
         !rt->storage_driver || !rt->cni_config_dir || !rt->cni_plugin_dir || !rt->cache || !rt->default_network ||
-        !rt->default_bridge || !rt->default_subnet) {
+        (o.default_bridge && !rt->default_bridge) || (o.default_subnet && !rt->default_subnet)) {
         runtime_free(rt);
         return -ENOMEM;
     }

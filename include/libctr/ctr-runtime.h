@@ -77,9 +77,14 @@ typedef struct ctr_runtime_options {
      *  libctr writes `NAME.conflist` there on first use (a bridge with
      *  host-local addresses, masquerading and port mappings). */
     const char *default_network;
-    /** Bridge interface of the default network libctr writes. Default `libctr0`. */
+    /** Bridge interface of the default network libctr writes.  Default: the
+     *  first of `libctr0`, `libctr1`, ... that no network in @ref cni_config_dir
+     *  uses and that is not a host interface when the network is written. */
     const char *default_bridge;
-    /** Subnet (CIDR) of the default network libctr writes. Default `10.90.0.0/16`. */
+    /** Subnet (CIDR) of the default network libctr writes.  Default: the first
+     *  of `10.90.0.0/16` to `10.99.0.0/16` that no network in @ref cni_config_dir
+     *  and no host interface uses when it is written (so that runtimes with
+     *  other roots on one host do not collide). */
     const char *default_subnet;
 } ctr_runtime_options_t;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "net/cidr.h"
@@ -57,4 +58,29 @@ uint32_t ctr__cidr_v4(const struct ctr__cidr *c)
     uint32_t a;
     memcpy(&a, c->addr, 4);
     return ntohl(a);
+}
+
+void ctr__cidr_format(const struct ctr__cidr *c, bool with_prefix, char *buf, size_t size)
+{
+    char a[INET6_ADDRSTRLEN];
+    inet_ntop(c->family, c->addr, a, sizeof a);
+    if (with_prefix)
+        snprintf(buf, size, "%s/%u", a, c->prefix);
+    else
+        snprintf(buf, size, "%s", a);
+}
+
+bool ctr__same_prefix(const unsigned char *a, const unsigned char *b, unsigned prefix)
+{
+    for (unsigned bit = 0; bit < prefix; bit++) {
+        unsigned char m = (unsigned char)(0x80u >> (bit % 8));
+        if ((a[bit / 8] & m) != (b[bit / 8] & m))
+            return false;
+    }
+    return true;
+}
+
+bool ctr__cidr_overlap(const struct ctr__cidr *a, const struct ctr__cidr *b)
+{
+    return a->family == b->family && ctr__same_prefix(a->addr, b->addr, a->prefix < b->prefix ? a->prefix : b->prefix);
 }

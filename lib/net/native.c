@@ -14,6 +14,7 @@
 #include "net/nat.h"
 #include "net/native.h"
 #include "net/netlink.h"
+#include "net/netns.h"
 #include "runtime.h"
 
 #define MAX_RANGES 8
@@ -257,6 +258,30 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* A bridge made now must not take a subnet another host interface has (two
+ * runtimes with other roots, or a user's network): the kernel would route
+ * one of them into the other.  A bridge that is there was checked when made. */
+static int check_new_bridge(const struct nconf *c, const char *net_name)
+{
+    if (if_nametoindex(c->bridge) > 0)
+        return 0;
+    for (size_t i = 0; i < c->n_ranges; i++) {
+        uint32_t be = htonl(c->ranges[i].subnet);
+        struct ctr__cidr want = { .family = AF_INET, .prefix = c->ranges[i].prefix };
+        memcpy(want.addr, &be, 4);
+        char ifname[IFNAMSIZ], have[64], sn[64];
+        int r = ctr__host_overlap(&want, c->bridge, ifname, have, sizeof have);
+        if (r < 0)
+            return r;
+        ctr__cidr_format(&want, true, sn, sizeof sn);
+        if (r > 0)
+            return ctr__err(-EEXIST, "subnet %s of network %s overlaps %s of host interface %s: give the network "
+                            "another subnet (ctrctl network create --subnet, or the runtime's default_subnet)",
+                            sn, net_name, have, ifname);
+    }
+    return 0;
+}
+
 /* The result, shaped like the bridge plugin's (CNI 1.0.0). */
 static json_object *build_result(const struct nconf *c, const char *host_veth, const char *host_mac,
                                  const char *ifname, const char *mac, const char *netns, uint32_t addr,
@@ -377,7 +402,7 @@ int ctr__native_add(const struct ctr__cni_net *net, const struct ctr__cni_args *
         goto fail_msg;
     }
     int br_index = 0;
-    if ((r = ctr__nl_bridge_ensure(host_fd, c.bridge, &br_index)) < 0)
+    if ((r = check_new_bridge(&c, net->name)) < 0 || (r = ctr__nl_bridge_ensure(host_fd, c.bridge, &br_index)) < 0)
         goto fail_msg;
     if (c.is_gateway) {
         for (size_t i = 0; i < c.n_ranges; i++) {

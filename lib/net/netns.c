@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include "error.h"
+#include "net/cidr.h"
 #include "net/netns.h"
 
 struct ns_job {
@@ -166,7 +167,8 @@ static void freeifaddrsp(struct ifaddrs **p)
         freeifaddrs(*p);
 }
 
-int ctr__host_networks(int (*fn)(int family, const unsigned char *addr, unsigned prefix, void *userdata),
+int ctr__host_networks(int (*fn)(const char *ifname, int family, const unsigned char *addr, unsigned prefix,
+                                 void *userdata),
                        void *userdata)
 {
     _cleanup_(freeifaddrsp) struct ifaddrs *list = NULL;
@@ -194,9 +196,35 @@ int ctr__host_networks(int (*fn)(int family, const unsigned char *addr, unsigned
             addr[k] &= mask[k];
             prefix += (unsigned)__builtin_popcount(mask[k]);
         }
-        int r = fn(family, addr, prefix, userdata);
+        int r = fn(i->ifa_name, family, addr, prefix, userdata);
         if (r)
             return r;
     }
     return 0;
+}
+
+struct overlap {
+    const struct ctr__cidr *want;
+    const char *except;
+    char *ifname, *net;
+    size_t net_size;
+};
+
+static int overlap_one(const char *ifname, int family, const unsigned char *addr, unsigned prefix, void *userdata)
+{
+    struct overlap *o = userdata;
+    struct ctr__cidr c = { .family = family, .prefix = prefix };
+    memcpy(c.addr, addr, family == AF_INET ? 4 : 16);
+    if ((o->except && streq(ifname, o->except)) || !ctr__cidr_overlap(&c, o->want))
+        return 0;
+    snprintf(o->ifname, IFNAMSIZ, "%s", ifname);
+    ctr__cidr_format(&c, true, o->net, o->net_size);
+    return 1;
+}
+
+int ctr__host_overlap(const struct ctr__cidr *want, const char *except, char ifname[IFNAMSIZ], char *net,
+                      size_t net_size)
+{
+    struct overlap o = { .want = want, .except = except, .ifname = ifname, .net = net, .net_size = net_size };
+    return ctr__host_networks(overlap_one, &o);
 }

@@ -3,6 +3,8 @@
  * link operations libctr does itself (loopback up, deleting a bridge). */
 #pragma once
 
+#include <net/if.h>
+
 #include "util.h"
 
 /*
@@ -29,8 +31,16 @@ bool ctr__link_exists(const char *ifname);
 int ctr__link_delete(const char *ifname);
 
 /* Enumerate the caller's IPv4/IPv6 interface networks: calls fn with each
- * address family (AF_INET/AF_INET6), the network address (in network byte
- * order, 4 or 16 bytes) and the prefix length.  Stops at a non-zero return
- * of fn and returns it. */
-int ctr__host_networks(int (*fn)(int family, const unsigned char *addr, unsigned prefix, void *userdata),
+ * interface's name, the address family (AF_INET/AF_INET6), the network
+ * address (in network byte order, 4 or 16 bytes) and the prefix length.
+ * Stops at a non-zero return of fn and returns it. */
+int ctr__host_networks(int (*fn)(const char *ifname, int family, const unsigned char *addr, unsigned prefix,
+                                 void *userdata),
                        void *userdata);
+
+/* A host network overlapping want on an interface other than except (NULL:
+ * any): 1 with the interface's name in ifname and its network ("A.B.C.D/N")
+ * in net; 0 when there is none; -errno. */
+struct ctr__cidr;
+int ctr__host_overlap(const struct ctr__cidr *want, const char *except, char ifname[IFNAMSIZ], char *net,
+                      size_t net_size);

@@ -37,32 +37,6 @@ static int subnet_parse(const char *s, struct ctr__cidr *ret)
     return r;
 }
 
-static void cidr_format(const struct ctr__cidr *c, bool with_prefix, char *buf, size_t size)
-{
-    char a[INET6_ADDRSTRLEN];
-    inet_ntop(c->family, c->addr, a, sizeof a);
-    if (with_prefix)
-        snprintf(buf, size, "%s/%u", a, c->prefix);
-    else
-        snprintf(buf, size, "%s", a);
-}
-
-/* Whether the first `prefix` bits of two addresses are equal. */
-static bool same_prefix(const unsigned char *a, const unsigned char *b, unsigned prefix)
-{
-    for (unsigned bit = 0; bit < prefix; bit++) {
-        unsigned char m = (unsigned char)(0x80u >> (bit % 8));
-        if ((a[bit / 8] & m) != (b[bit / 8] & m))
-            return false;
-    }
-    return true;
-}
-
-static bool cidr_overlap(const struct ctr__cidr *a, const struct ctr__cidr *b)
-{
-    return a->family == b->family && same_prefix(a->addr, b->addr, a->prefix < b->prefix ? a->prefix : b->prefix);
-}
-
 /* ---- reading a network's configuration ---- */
 
 struct net_info {
@@ -155,23 +129,10 @@ static void check_subnet(const char *subnet, const char *gateway, void *userdata
 {
     struct overlap_check *o = userdata;
     struct ctr__cidr c;
-    if (!o->found && subnet_parse(subnet, &c) == 0 && cidr_overlap(&c, o->want)) {
+    if (!o->found && subnet_parse(subnet, &c) == 0 && ctr__cidr_overlap(&c, o->want)) {
         snprintf(o->buf, sizeof o->buf, "%s", subnet);
         o->found = o->buf;
     }
-}
-
-static int check_host(int family, const unsigned char *addr, unsigned prefix, void *userdata)
-{
-    struct overlap_check *o = userdata;
-    struct ctr__cidr c = { .family = family, .prefix = prefix };
-    memcpy(c.addr, addr, family == AF_INET ? 4 : 16);
-    if (cidr_overlap(&c, o->want)) {
-        cidr_format(&c, true, o->buf, sizeof o->buf);
-        o->found = o->buf;
-        return 1;
-    }
-    return 0;
 }
 
 /* The existing networks (all of the directory). */
@@ -208,30 +169,42 @@ static const struct ctr__cni_net *netlist_bridge_user(const struct netlist *l, c
     return NULL;
 }
 
-/* A free subnet: the first 10.89.N.0/24 no network and no host interface uses. */
-static int pick_subnet(const struct netlist *l, struct ctr__cidr *ret)
+/* Where subnets are picked from when none is given: count networks of
+ * the prefix's size, one after the other from base (IPv4, host order). */
+struct subnet_pool {
+    uint32_t base;
+    unsigned prefix, count;
+    const char *range; /* for messages */
+};
+/* The default network: a /16 as podman's, the first one free. */
+static const struct subnet_pool default_pool = { 0x0a5a0000, 16, 10, "10.90.0.0/16 to 10.99.0.0/16" };
+static const struct subnet_pool network_pool = { 0x0a590000, 24, 256, "10.89.0.0/16" };
+
+/* A free subnet: the first of the pool no network and no host interface uses
+ * (podman picks its next subnet the same way). */
+static int pick_subnet(const struct netlist *l, const struct subnet_pool *pool, struct ctr__cidr *ret)
 {
-    for (unsigned n = 0; n < 256; n++) {
-        char s[32];
-        snprintf(s, sizeof s, "10.89.%u.0/24", n);
-        struct ctr__cidr c;
-        subnet_parse(s, &c);
+    for (unsigned n = 0; n < pool->count; n++) {
+        uint32_t be = htonl(pool->base + (n << (32 - pool->prefix)));
+        struct ctr__cidr c = { .family = AF_INET, .prefix = pool->prefix };
+        memcpy(c.addr, &be, 4);
+        char ifname[IFNAMSIZ], net[64];
         struct overlap_check o = { .want = &c };
         for (size_t i = 0; i < l->n && !o.found; i++)
             for_each_subnet(l->v[i], check_subnet, &o);
-        if (!o.found)
-            ctr__host_networks(check_host, &o);
-        if (!o.found) {
+        if (!o.found && ctr__host_overlap(&c, NULL, ifname, net, sizeof net) == 0) {
             *ret = c;
             return 0;
         }
     }
-    return ctr__err(-EEXIST, "no free subnet in 10.89.0.0/16: give one");
+    return ctr__err(-EEXIST, "no free subnet in %s: give one (ctrctl network create --subnet)", pool->range);
 }
 
-static int pick_bridge(const struct netlist *l, char *buf, size_t size)
+/* A bridge name that no network uses and no host interface has: PREFIXn
+ * from n = first. */
+static int pick_bridge(const struct netlist *l, unsigned first, char *buf, size_t size)
 {
-    for (unsigned n = 1; n < 10000; n++) {
+    for (unsigned n = first; n < 10000; n++) {
         snprintf(buf, size, "libctr%u", n);
         if (!netlist_bridge_user(l, buf) && !ctr__link_exists(buf))
             return 0;
@@ -243,8 +216,8 @@ static json_object *build_conflist(const char *name, const char *bridge, const s
                                    const struct ctr__cidr *gateway, char *const *labels, uint64_t flags)
 {
     char sn[64], gw[64];
-    cidr_format(subnet, true, sn, sizeof sn);
-    cidr_format(gateway, false, gw, sizeof gw);
+    ctr__cidr_format(subnet, true, sn, sizeof sn);
+    ctr__cidr_format(gateway, false, gw, sizeof gw);
     bool internal = flags & CTR_NETWORK_INTERNAL;
     _cleanup_json_ json_object *o = json_object_new_object();
     json_object *plugins = json_object_new_array(), *br = json_object_new_object(), *ipam = json_object_new_object(),
@@ -370,8 +343,9 @@ static bool valid_label(const char *l)
     return eq && eq != l && eq - l < 256;
 }
 
-/* Create with the runtime lock held. */
-static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, char **ret_path)
+/* Write network o, with the network lock held; without a bridge or subnet, free ones are picked (for
+ * the default network, from libctr0 and the default pool). */
+static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, bool is_default, char **ret_path)
 {
     struct netlist l = { 0 };
     int r = netlist_load(rt, &l);
@@ -388,7 +362,7 @@ static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, char
             r = ctr__err(-EEXIST, "bridge %s is used by network %s", o->bridge, user->name);
         snprintf(bridge, sizeof bridge, "%s", o->bridge);
     } else if (r == 0) {
-        r = pick_bridge(&l, bridge, sizeof bridge);
+        r = pick_bridge(&l, is_default ? 0 : 1, bridge, sizeof bridge);
     }
 
     struct ctr__cidr subnet, gateway;
@@ -403,15 +377,17 @@ static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, char
             if (oc.found)
                 r = ctr__err(-EEXIST, "subnet %s overlaps %s of network %s", o->subnet, oc.found, l.v[i]->name);
         }
-        if (r == 0 && ctr__host_networks(check_host, &oc) > 0)
-            r = ctr__err(-EEXIST, "subnet %s overlaps %s of a host interface", o->subnet, oc.found);
+        char ifname[IFNAMSIZ], net[64];
+        if (r == 0 && ctr__host_overlap(&subnet, NULL, ifname, net, sizeof net) > 0)
+            r = ctr__err(-EEXIST, "subnet %s overlaps %s of host interface %s: choose another subnet "
+                         "(ctrctl network create --subnet)", o->subnet, net, ifname);
     } else if (r == 0) {
-        r = pick_subnet(&l, &subnet);
+        r = pick_subnet(&l, is_default ? &default_pool : &network_pool, &subnet);
     }
     if (r == 0 && o->gateway) {
         if (ctr__addr_parse(o->gateway, &gateway) < 0)
             r = ctr__err(-EINVAL, "invalid gateway \"%s\"", o->gateway);
-        else if (gateway.family != subnet.family || !same_prefix(gateway.addr, subnet.addr, subnet.prefix))
+        else if (gateway.family != subnet.family || !ctr__same_prefix(gateway.addr, subnet.addr, subnet.prefix))
             r = ctr__err(-EINVAL, "gateway %s is not in the subnet", o->gateway);
     } else if (r == 0) {
         gateway = subnet;
@@ -487,7 +463,7 @@ CTR_EXPORT int ctr_network_create(ctr_runtime_t *rt, const ctr_network_options_t
     struct ctr__lock l;
     if ((r = netlock_acquire(rt, &l)) < 0)
         return r;
-    r = create_locked(rt, opts, ret_path);
+    r = create_locked(rt, opts, false, ret_path);
     netlock_release(&l);
     return r;
 }
@@ -511,10 +487,9 @@ int ctr__network_default(ctr_runtime_t *rt, struct ctr__cni_net **ret)
     r = ctr__cni_net_find(rt->cni_config_dir, rt->default_network, ret);
     if (r == -ENOENT) {
         ctr__err_clear();
-        r = create_locked(rt, &o, NULL);
+        r = create_locked(rt, &o, true, NULL);
         if (r == 0) {
-            ctr__log(rt, CTR_LOG_INFO, "wrote the default network %s (bridge %s, subnet %s) in %s", o.name, o.bridge,
-                     o.subnet, rt->cni_config_dir);
+            ctr__log(rt, CTR_LOG_INFO, "wrote the default network %s in %s", o.name, rt->cni_config_dir);
             r = ctr__cni_net_find(rt->cni_config_dir, rt->default_network, ret);
         } else {
             ctr__err_prefix(r, "cannot write the default network %s (set the runtime's default_network, "

@@ -501,6 +501,115 @@ static void test_default_network(void **state)
     ctr_runtime_unref(rt2);
 }
 
+/* A runtime of its own root and configuration directory, default network NAME. */
+static ctr_runtime_t *other_runtime(const char *dir, const char *default_network)
+{
+    char sub[300], cni[320];
+    snprintf(sub, sizeof sub, "%s/%s", root.root, dir);
+    snprintf(cni, sizeof cni, "%s/cni.d", sub);
+    ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
+    ro.root = sub;
+    ro.run_root = NULL;
+    char run[320];
+    snprintf(run, sizeof run, "%s/run", sub);
+    ro.run_root = run;
+    ro.cni_config_dir = cni;
+    ro.cni_plugin_dir = PLUGINS;
+    ro.default_network = default_network;
+    ctr_runtime_t *r = NULL;
+    assert_ctr_ok(ctr_runtime_new(&r, &ro));
+    return r;
+}
+
+/* Key of a network's inspect document: the bridge, or the first subnet. */
+static void net_field(ctr_runtime_t *r, const char *name, bool subnet, char *buf, size_t size)
+{
+    char *json = NULL;
+    assert_ctr_ok(ctr_network_inspect(r, name, &json));
+    const char *key = subnet ? "\"subnet\": \"" : "\"network_interface\": \"";
+    const char *p = strstr(json, key);
+    if (!p) /* compact JSON */
+        p = strstr(json, subnet ? "\"subnet\":\"" : "\"network_interface\":\"");
+    assert_non_null(p);
+    p = strchr(strchr(p, ':'), '"') + 1;
+    snprintf(buf, size, "%.*s", (int)strcspn(p, "\""), p);
+    ctr_free(json);
+}
+
+/* Two runtimes with other roots on one host: each writes its default network
+ * on a bridge and a subnet the other does not hold; a network whose subnet
+ * another interface has is refused, naming the interface and the flag. */
+static void test_two_roots(void **state)
+{
+    ctr_runtime_t *ra = other_runtime("root-a", "ctrtestda"), *rb = other_runtime("root-b", "ctrtestdb");
+    const char *sleep_cmd[] = { "/bin/sleep", "100", NULL };
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.rootfs = rootfs;
+    o.command = sleep_cmd;
+    o.flags = CTR_CREATE_NETNS;
+    ctr_container_t *ca = NULL, *cb = NULL;
+    assert_ctr_ok(ctr_container_create(&ca, ra, &o));
+    assert_ctr_ok(ctr_container_start(ca));
+    assert_ctr_ok(ctr_container_create(&cb, rb, &o));
+    assert_ctr_ok(ctr_container_start(cb));
+    char bra[32], brb[32], sna[64], snb[64];
+    net_field(ra, "ctrtestda", false, bra, sizeof bra);
+    net_field(rb, "ctrtestdb", false, brb, sizeof brb);
+    net_field(ra, "ctrtestda", true, sna, sizeof sna);
+    net_field(rb, "ctrtestdb", true, snb, sizeof snb);
+    fprintf(stderr, "two roots: %s %s, %s %s\n", bra, sna, brb, snb);
+    assert_true(strncmp(bra, "libctr", 6) == 0 && strncmp(brb, "libctr", 6) == 0);
+    assert_string_not_equal(bra, brb);
+    assert_string_not_equal(sna, snb);
+    assert_true(strncmp(sna, "10.9", 4) == 0 && strstr(sna, ".0.0/16"));
+
+    /* A third root's network on a's subnet: refused when written... */
+    ctr_runtime_t *rc = other_runtime("root-c", "ctrtestdc");
+    ctr_network_options_t no = CTR_NETWORK_OPTIONS_INIT;
+    no.name = "ctrtest9";
+    no.bridge = "ctrtest9";
+    no.subnet = sna;
+    assert_ctr_err(ctr_network_create(rc, &no, NULL), -EEXIST);
+    assert_non_null(strstr(ctr_error_last()->message, bra));
+    assert_non_null(strstr(ctr_error_last()->message, "--subnet"));
+    /* ... and, written by hand, when a container would bring its bridge up. */
+    char path[400], cmd[1024];
+    snprintf(path, sizeof path, "%s/root-c/cni.d/ctrtest9.conflist", root.root);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/root-c/cni.d && printf '%%s' '{\"cniVersion\":\"1.0.0\",\"name\":\"ctrtest9\","
+             "\"libctr\":{\"native\":true},\"plugins\":[{\"type\":\"bridge\",\"bridge\":\"ctrtest9\",\"isGateway\":true,"
+             "\"ipMasq\":true,\"hairpinMode\":true,\"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\"%s\"}]],"
+             "\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}]}' > %s", root.root, sna, path);
+    assert_int_equal(system(cmd), 0);
+    const char *nets[] = { "ctrtest9", NULL };
+    o.networks = nets;
+    ctr_container_t *cc = NULL;
+    assert_ctr_ok(ctr_container_create(&cc, rc, &o));
+    assert_int_not_equal(ctr_container_start(cc), 0);
+    fprintf(stderr, "overlap: %s\n", ctr_error_last()->message);
+    assert_non_null(strstr(ctr_error_last()->message, bra));
+    assert_non_null(strstr(ctr_error_last()->message, "ctrctl network create --subnet"));
+    assert_int_equal(count_lines("ip -o link show ctrtest9 2>/dev/null"), 0);
+
+    assert_ctr_ok(ctr_container_remove(cc, CTR_REMOVE_FORCE));
+    assert_ctr_ok(ctr_container_remove(ca, CTR_REMOVE_FORCE));
+    assert_ctr_ok(ctr_container_remove(cb, CTR_REMOVE_FORCE));
+    ctr_container_unref(cc);
+    ctr_container_unref(ca);
+    ctr_container_unref(cb);
+    assert_ctr_ok(ctr_network_remove(ra, "ctrtestda", CTR_NETWORK_REMOVE_FORCE));
+    assert_ctr_ok(ctr_network_remove(rb, "ctrtestdb", CTR_NETWORK_REMOVE_FORCE));
+    assert_ctr_ok(ctr_network_remove(rc, "ctrtest9", CTR_NETWORK_REMOVE_FORCE));
+    snprintf(cmd, sizeof cmd, "ip -o link show %s 2>/dev/null; ip -o link show %s 2>/dev/null", bra, brb);
+    assert_int_equal(count_lines(cmd), 0);
+    /* No NAT element of either subnet ("10.9N." of "10.9N.0.0/16"). */
+    snprintf(cmd, sizeof cmd, "nft list table ip libctr 2>/dev/null | grep -F -e ' %.*s' -e ' %.*s'",
+             (int)(strchr(sna + 3, '.') - sna + 1), sna, (int)(strchr(snb + 3, '.') - snb + 1), snb);
+    assert_int_equal(count_lines(cmd), 0);
+    ctr_runtime_unref(ra);
+    ctr_runtime_unref(rb);
+    ctr_runtime_unref(rc);
+}
+
 static void test_multiple_networks(void **state)
 {
     const char *both[] = { "ctrtest0", "ctrtest1", NULL };
@@ -916,6 +1025,7 @@ int main(void)
         cmocka_unit_test_teardown(test_host, remove_containers),
         cmocka_unit_test_teardown(test_etc_files, remove_containers),
         cmocka_unit_test_teardown(test_default_network, remove_containers),
+        cmocka_unit_test_teardown(test_two_roots, remove_containers),
         cmocka_unit_test_teardown(test_multiple_networks, remove_containers),
         cmocka_unit_test_teardown(test_stop_restart, remove_containers),
         cmocka_unit_test_teardown(test_missing_netns, remove_containers),
