@@ -154,6 +154,17 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
     return r;
 }
 
+/* After a run that failed before its process ran: say what is left. */
+static void tell_left_behind(ctr_container_t *c)
+{
+    ctr_state_t st;
+    if (ctr_container_state(c, &st) < 0 || st == CTR_STATE_EXITED || st == CTR_STATE_RUNNING)
+        return;
+    const char *name = ctr_container_name(c);
+    fprintf(stderr, "container %s (%.12s) is left behind, %s: 'ctrctl start %s' retries, 'ctrctl rm %s' removes it\n",
+            name, ctr_container_id(c), ctr_state_name(st), name, name);
+}
+
 int cmd_run(ctrctl_t *g, int argc, char **argv)
 {
     create_args_t a = { .o = CTR_CONTAINER_OPTIONS_INIT };
@@ -178,6 +189,8 @@ int cmd_run(ctrctl_t *g, int argc, char **argv)
     /* --rm: also when the start failed, as podman; keep the exit code. */
     if (a.rm && !detached && ctr_container_remove(c, CTR_REMOVE_FORCE) < 0 && ctr_error_last()->code != -ENOENT)
         ctrctl_fail();
+    else if (!a.rm && r != 0 && !detached)
+        tell_left_behind(c);
 out:
     ctr_container_unref(c);
     create_args_clear(&a);

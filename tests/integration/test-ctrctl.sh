@@ -201,6 +201,7 @@ c run --rm --rootfs "$tmp/no-such-dir" /bin/true
 check "run with a missing rootfs exits 125 with the path" rc_is 125 has "$ERR" "^Error: .*$tmp/no-such-dir"
 c run --name notfound --rootfs "$ROOTFS" /no/such/command
 check "run of a command missing in the rootfs exits 127" rc_is 127 has "$ERR" '^Error: .*no/such/command'
+check "... says which container it left behind, in which state" has "$ERR" "^container notfound ([0-9a-f]\{12\}) is left behind, [a-z]*: 'ctrctl start notfound' retries, 'ctrctl rm notfound' removes it\$"
 check "... the container is left in a valid state" [ -n "$(ps_status notfound)" ]
 c rm notfound
 check "... and can be removed" [ "$RC" = 0 ]
