@@ -365,6 +365,7 @@ pub struct ctr_oci_container_t {
 
 pub const CTR_OCI_CREATE_TERMINAL: u64 = 1 << 0;
 pub const CTR_OCI_CREATE_STDIN: u64 = 1 << 1;
+pub const CTR_OCI_CREATE_EXIT_COMMAND: u64 = 1 << 2;
 
 #[repr(C)]
 pub struct ctr_oci_create_options_t {
@@ -372,6 +373,8 @@ pub struct ctr_oci_create_options_t {
     pub name: *const c_char,
     pub log_path: *const c_char,
     pub flags: u64,
+    /// Only with `CTR_OCI_CREATE_EXIT_COMMAND` in `flags`.
+    pub exit_command: *const *const c_char,
 }
 
 pub const CTR_OCI_KILL_ALL: u64 = 1 << 0;

@@ -253,7 +253,7 @@ fn layouts() -> BTreeMap<String, usize> {
     );
     layout!(m, ctr_oci_options_t { version, runtime_name, runtime_path, conmon_path, state_dir });
     layout!(m, ctr_oci_container_t { version, id, bundle_dir, run_dir, exit_dir, pid, monitor_pid });
-    layout!(m, ctr_oci_create_options_t { version, name, log_path, flags });
+    layout!(m, ctr_oci_create_options_t { version, name, log_path, flags, exit_command });
     layout!(m, ctr_oci_exit_t { exit_code, oom_killed, finished });
     layout!(
         m,
