@@ -249,8 +249,17 @@ remember_pids envy
 c exec envy /bin/sh -c 'tr "\0" "\n" < /proc/1/environ'
 real_env=$OUT
 c inspect envy
-check "inspect Config.Env is the environment the process really gets" \
-    [ "$(py "sorted(d[0]['Config']['Env'])")" = "$(printf '%s' "$real_env" | /usr/bin/python3 -c 'import sys; print(sorted(sys.stdin.read().split(chr(10))))')" ]
+# same_env: the inspected Config.Env (in $OUT) equals $real_env, else both are printed.
+same_env() {
+    local inspected real
+    inspected=$(py "sorted(d[0]['Config']['Env'])")
+    real=$(printf '%s' "$real_env" | /usr/bin/python3 -c 'import sys; print(sorted(sys.stdin.read().split(chr(10))))')
+    [ "$inspected" = "$real" ] && return 0
+    echo "       inspected: $inspected"
+    echo "       real:      $real"
+    return 1
+}
+check "inspect Config.Env is the environment the process really gets" same_env
 check "... with the configured and the default variables" [ "$(py "'FOO=bar' in d[0]['Config']['Env'] and 'PATH=/bin:/usr/bin' in d[0]['Config']['Env'] and 'HOME=/root' in d[0]['Config']['Env']")" = True ]
 c rm -f envy
 
