@@ -244,9 +244,10 @@ c inspect gone
 check "... marked AutoRemove" [ "$(py "d[0]['HostConfig']['AutoRemove']")" = True ]
 for _ in $(seq 1 100); do [ -z "$(ps_status gone)" ] && break; sleep 0.1; done
 check "... and removed when it exits, with no ctrctl process left" [ -z "$(ps_status gone)" ]
-$C -d --name envy -e FOO=bar -e PATH=/bin:/usr/bin /bin/sleep 100
+# The environment its first process started with, from its own /proc/self/environ.
+$C -d --name envy -e FOO=bar -e PATH=/bin:/usr/bin /bin/sh -c 'tr "\0" "\n" < /proc/self/environ; exec sleep 100'
 remember_pids envy
-c exec envy /bin/sh -c 'tr "\0" "\n" < /proc/1/environ'
+for _ in $(seq 1 50); do c logs envy; [ -n "$OUT" ] && break; sleep 0.1; done
 real_env=$OUT
 c inspect envy
 # same_env: the inspected Config.Env (in $OUT) equals $real_env, else both are printed.
