@@ -198,7 +198,8 @@ table_same "ps table of more fields" --format 'table {{.Names}} {{.Image}} {{.Co
 f='table {{.CreatedHuman}} {{.RunningFor}} {{.Status}} {{.State}} {{.CreatedAt}} {{.Created}} {{.StartedAt}} {{.ExitedAt}} {{.Pid}} {{.Networks}} {{.Namespaces}}'
 c ps --format "$f"
 p ps --filter name="^$N-" --format "$f"
-same "ps table: the headers of the time fields and others" "$RC:$(printf '%s\n' "$OUT" | head -1)" "$PRC:$(printf '%s\n' "$POUT" | head -1)"
+# (spaces squeezed: the widths follow the times, whose nanoseconds Go prints without trailing zeros)
+same "ps table: the headers of the time fields and others" "$RC:$(printf '%s\n' "$OUT" | head -1 | tr -s ' ')" "$PRC:$(printf '%s\n' "$POUT" | head -1 | tr -s ' ')"
 c ps -a --noheading --filter label=app=db --format 'table {{.Names}}\t{{.Command}}'
 p ps -a --noheading --filter name="^$N-" --filter label=app=db --format 'table {{.Names}}\t{{.Command}}'
 same "ps --noheading: no header" "$RC:$OUT" "$PRC:$POUT"
