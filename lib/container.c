@@ -40,7 +40,7 @@ int ctr__container_load(ctr_runtime_t *rt, const char *id, const char *config_js
 {
     _cleanup_free_ char *state_owned = NULL;
     if (!state_json) {
-        int r = ctr__state_get(&rt->state, id, NULL, &state_owned);
+        int r = ctr__state_get(ctr__runtime_state(rt), id, NULL, &state_owned);
         if (r == -ENOENT)
             return ctr__err(-ENOENT, "no such container %s", id);
         if (r < 0)
@@ -94,7 +94,7 @@ int ctr__container_sync(ctr_container_t *c)
     if (c->removed)
         return ctr__err(-ENOENT, CTR_CFMT " has been removed", CTR_CARG(c));
     _cleanup_free_ char *json = NULL;
-    int r = ctr__state_get(&c->rt->state, c->cfg->id, NULL, &json);
+    int r = ctr__state_get(ctr__runtime_state(c->rt), c->cfg->id, NULL, &json);
     if (r == -ENOENT) {
         c->removed = true;
         /* We may have recreated the lock file of a container removed while we
@@ -116,7 +116,7 @@ int ctr__container_save(ctr_container_t *c)
     int r = ctr__status_to_json(&c->st, &json);
     if (r < 0)
         return r;
-    r = ctr__state_save(&c->rt->state, c->cfg->id, json);
+    r = ctr__state_save(ctr__runtime_state(c->rt), c->cfg->id, json);
     if (r == -ENOENT)
         c->removed = true;
     return r;
@@ -278,7 +278,7 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
     cfg->static_dir = ctr__static_dir(rt, id);
     _cleanup_free_ char *run_dir = ctr__run_dir(rt, id);
     cfg->shm_dir = run_dir ? ctr__asprintf("%s/shm", run_dir) : NULL;
-    cfg->log_path = o->log_path ? strdup(o->log_path) : ctr__asprintf("%s/containers/%s/ctr.log", rt->root, id);
+    cfg->log_path = o->log_path ? strdup(o->log_path) : ctr__asprintf("%s/containers/%s/ctr.log", ctr__runtime_settings(rt)->root, id);
     cfg->cgroup_parent = strdup(o->cgroup_parent ? o->cgroup_parent : DEFAULT_CGROUP_PARENT);
     cfg->process_label = ctr__strdup_null(o->process_label);
     cfg->mount_label = ctr__strdup_null(o->mount_label);
@@ -316,7 +316,7 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
     if (o->networks && o->networks[0] && !(o->flags & CTR_CREATE_NETNS))
         return ctr__err(-EINVAL, "networks need a new network namespace (CTR_CREATE_NETNS)");
     /* No network named: the runtime's default, fixed now (as podman does). */
-    if ((cfg->flags & CTR_CREATE_NETNS) && !cfg->networks[0] && (r = ctr__strv_push(&cfg->networks, rt->default_network)) < 0)
+    if ((cfg->flags & CTR_CREATE_NETNS) && !cfg->networks[0] && (r = ctr__strv_push(&cfg->networks, ctr__runtime_settings(rt)->default_network)) < 0)
         return r;
     if ((r = ctr__labels_normalize(cfg->labels)) < 0)
         return r;
@@ -351,7 +351,7 @@ static int generate_name(ctr_runtime_t *rt, char **ret)
             snprintf(buf + n, sizeof buf - n, "%d", attempt);
         }
         _cleanup_free_ char *id = NULL;
-        r = ctr__state_lookup_name(&rt->state, buf, &id);
+        r = ctr__state_lookup_name(ctr__runtime_state(rt), buf, &id);
         if (r == -ENOENT) {
             *ret = strdup(buf);
             return *ret ? 0 : -ENOMEM;
@@ -380,7 +380,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         return -ENOMEM;
     cfg->refs = 1;
 
-    int r = ctr__lock_acquire(&rt->lock);
+    int r = ctr__lock_acquire(ctr__runtime_lock(rt));
     if (r < 0)
         return r;
     /* Namespace containers are resolved under the runtime lock so they cannot
@@ -405,7 +405,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         r = ctr__err(-errno, "cannot create %s: %m", cfg->static_dir);
     CTR_FAULT_POINT("create.after-static-dir");
     if (r == 0) {
-        r = ctr__state_add(&rt->state, cfg->id, cfg->name, config_json, state_json);
+        r = ctr__state_add(ctr__runtime_state(rt), cfg->id, cfg->name, config_json, state_json);
         if (r == -EEXIST)
             ctr__err(-EEXIST, "the name \"%s\" is already in use", cfg->name);
         if (r < 0)
@@ -414,7 +414,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     if (r < 0 && storage)
         ctr__storage_forget(rt, cfg);
     CTR_FAULT_POINT("create.after-add");
-    ctr__lock_release(&rt->lock);
+    ctr__lock_release(ctr__runtime_lock(rt));
     if (r < 0)
         return r;
 
@@ -423,7 +423,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     if (!c)
         return -ENOMEM;
     c->st = st;
-    ctr__log(rt, CTR_LOG_DEBUG, "created container %s (%s)", cfg->name, cfg->id);
+    ctr__rt_log(rt, CTR_LOG_DEBUG, "created container %s (%s)", cfg->name, cfg->id);
     *ret = c;
     return 0;
 }
@@ -758,7 +758,7 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     }
     CTR_FAULT_POINT("remove.after-dirs");
     if (r == 0) {
-        r = ctr__state_remove(&c->rt->state, c->cfg->id, c->cfg->name);
+        r = ctr__state_remove(ctr__runtime_state(c->rt), c->cfg->id, c->cfg->name);
         CTR_FAULT_POINT("remove.after-state-remove");
         if (r == 0 || r == -ENOENT) {
             r = 0;
@@ -769,7 +769,7 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     }
     ctr__container_unlock(c);
     if (r == 0)
-        ctr__log(c->rt, CTR_LOG_DEBUG, "removed container %s", c->cfg->name);
+        ctr__rt_log(c->rt, CTR_LOG_DEBUG, "removed container %s", c->cfg->name);
     return r;
 }
 
@@ -784,10 +784,10 @@ CTR_EXPORT int ctr_container_remove(ctr_container_t *c, uint64_t flags)
     if (c->removed)
         return ctr__err(-ENOENT, CTR_CFMT " has already been removed", CTR_CARG(c));
     /* Lock order: runtime, then container. */
-    int r = ctr__lock_acquire(&c->rt->lock);
+    int r = ctr__lock_acquire(ctr__runtime_lock(c->rt));
     if (r < 0)
         return r;
     r = remove_locked(c, flags);
-    ctr__lock_release(&c->rt->lock);
+    ctr__lock_release(ctr__runtime_lock(c->rt));
     return r;
 }

@@ -106,3 +106,15 @@ CTR_EXPORT const char *ctr_strerror(int code)
     default: return strerror(code);
     }
 }
+
+void ctr__log(const struct ctr__logger *lg, int level, const char *fmt, ...)
+{
+    if (!lg || !lg->fn || level > lg->level)
+        return;
+    char buf[MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    lg->fn(level, buf, lg->userdata);
+}

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <libctr/ctr-error.h>
+#include <libctr/ctr-runtime.h>
 
 #include "util.h"
 
@@ -26,3 +27,18 @@ int ctr__err_code(void);
         if (!(cond))                                                                     \
             return ctr__err(-EINVAL, "%s: invalid argument: %s", __func__, #cond);       \
     } while (0)
+
+/* Where a runtime's log messages go: the callback and level of its options.
+ * Lent by the runtime to the modules that log (ctr__log); a zero logger, or
+ * NULL, drops every message. */
+struct ctr__logger {
+    ctr_log_fn fn;
+    void *userdata;
+    int level;
+};
+
+/* Pass a message to @lg's callback when @level is within its level. */
+void ctr__log(const struct ctr__logger *lg, int level, const char *fmt, ...) _printf_(3, 4);
+
+/* -ENOMEM with its message: what could not be allocated. */
+#define ctr__oom(what) ctr__err(-ENOMEM, "out of memory (%s)", (what))

@@ -212,6 +212,6 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
     if (r == -ENOENT && !follow)
         return 0; /* no output yet */
     if (r > 0)
-        ctr__log(c->rt, CTR_LOG_DEBUG, "%s: skipped %d malformed log lines", c->cfg->log_path, r);
+        ctr__rt_log(c->rt, CTR_LOG_DEBUG, "%s: skipped %d malformed log lines", c->cfg->log_path, r);
     return r < 0 ? r : 0;
 }

@@ -180,7 +180,7 @@ static int finish_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
     record_exit(c, ex);
     int r = cleanup_locked(c);
     if (r < 0)
-        ctr__log(c->rt, CTR_LOG_WARNING, "%s", ctr_error_last()->message);
+        ctr__rt_log(c->rt, CTR_LOG_WARNING, "%s", ctr_error_last()->message);
     return ctr__container_save(c);
 }
 
@@ -206,7 +206,7 @@ static int finish_interrupted(ctr_container_t *c, ctr__oci_t *oci, const struct 
     if (r < 0) {
         /* Not fatal: the container stays usable (stop, remove), and the next
          * sync asks again. */
-        ctr__log(c->rt, CTR_LOG_WARNING, "%s: state after an interrupted start or stop: %s", c->cfg->name,
+        ctr__rt_log(c->rt, CTR_LOG_WARNING, "%s: state after an interrupted start or stop: %s", c->cfg->name,
                  ctr_error_last()->message);
         ctr__err_clear();
         return 0;
@@ -241,7 +241,7 @@ int ctr__lifecycle_update(ctr_container_t *c)
 {
     if (!is_live(c->st.state))
         return 0;
-    if (c->st.boot_id && !streq(c->st.boot_id, c->rt->boot_id)) {
+    if (c->st.boot_id && !streq(c->st.boot_id, ctr__runtime_settings(c->rt)->boot_id)) {
         /* The machine rebooted: nothing of this run survived. */
         ctr_oci_exit_t ex = { .exit_code = -1 };
         return finish_exit(c, &ex);
@@ -432,7 +432,7 @@ static int init_locked(ctr_container_t *c)
     free(c->st.config_path);
     c->st.config_path = TAKE_PTR(config_path);
     free(c->st.boot_id);
-    c->st.boot_id = strdup(c->rt->boot_id);
+    c->st.boot_id = strdup(ctr__runtime_settings(c->rt)->boot_id);
     c->st.exit_code = -1;
     c->st.oom_killed = false;
     c->st.started = 0;
@@ -613,10 +613,10 @@ static int stop_locked(ctr_container_t *c, int timeout)
     }
     if (r == -ETIMEDOUT || r < 0) {
         if (r != -ETIMEDOUT)
-            ctr__log(c->rt, CTR_LOG_WARNING, "stop signal to %s failed (%s): killing it", c->cfg->name,
+            ctr__rt_log(c->rt, CTR_LOG_WARNING, "stop signal to %s failed (%s): killing it", c->cfg->name,
                      ctr_error_last()->message);
         else if (timeout > 0) /* podman's words: its users grep for them */
-            ctr__log(c->rt, CTR_LOG_WARNING, "StopSignal SIG%s failed to stop container %s in %d seconds, resorting to SIGKILL",
+            ctr__rt_log(c->rt, CTR_LOG_WARNING, "StopSignal SIG%s failed to stop container %s in %d seconds, resorting to SIGKILL",
                      sigabbrev_np((int)c->cfg->stop_signal) ? sigabbrev_np((int)c->cfg->stop_signal) : "?",
                      c->cfg->name, timeout);
         ctr__err_clear();

@@ -66,31 +66,31 @@ static int refresh_container(ctr_runtime_t *rt, const char *id, bool *ret_live)
         return r;
     /* Re-read under the lock. */
     _cleanup_free_ char *json = NULL;
-    r = ctr__state_get(&rt->state, id, NULL, &json);
+    r = ctr__state_get(ctr__runtime_state(rt), id, NULL, &json);
     if (r == 0)
         r = ctr__status_from_json(json, &c->st);
     if (r < 0) {
         ctr__lock_release(&c->lock);
         return r == -ENOENT ? 0 : r;
     }
-    if (!rt->fresh_boot && c->st.boot_id && streq(c->st.boot_id, rt->boot_id)) {
+    if (!ctr__runtime_fresh_boot(rt) && c->st.boot_id && streq(c->st.boot_id, ctr__runtime_settings(rt)->boot_id)) {
         *ret_live = true;
         ctr__lock_release(&c->lock);
         return 0;
     }
     /* In this boot, an init or start that died may have left the runtime's
      * container and its monitor running. */
-    if (!rt->fresh_boot)
+    if (!ctr__runtime_fresh_boot(rt))
         ctr__lifecycle_drop_leftovers(c);
     /* Networks first: CNI DEL with the results stored at setup. */
     int k = ctr__net_teardown(c);
     if (k < 0)
-        ctr__log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
+        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
     unmount_below(c->cfg->shm_dir);
     if (c->st.mounted) {
         k = ctr__storage_unmount(c, true);
         if (k < 0)
-            ctr__log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
+            ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
     }
     _cleanup_free_ char *run_dir = ctr__run_dir(rt, id);
     if (run_dir) {
@@ -156,7 +156,7 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
     _cleanup_strv_ char **ids = calloc(1, sizeof(char *));
     if (!ids)
         return -ENOMEM;
-    int r = ctr__state_iterate(&rt->state, 0, collect_id, &ids);
+    int r = ctr__state_iterate(ctr__runtime_state(rt), 0, collect_id, &ids);
     if (r < 0)
         return r;
     int first_error = 0;
@@ -169,7 +169,7 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
         if (r == 0 && is_live)
             r = ctr__strv_push(&live, *id);
         if (r < 0) {
-            ctr__log(rt, CTR_LOG_WARNING, "refresh: container %.12s: %s", *id, ctr_error_last()->message);
+            ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: container %.12s: %s", *id, ctr_error_last()->message);
             if (!first_error)
                 first_error = r;
         }
@@ -177,12 +177,12 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
     /* The previous boot's OCI runtime state, run directories of containers
      * that no longer exist, lock files of removed containers, static
      * directories a crashed create left without state. */
-    _cleanup_free_ char *oci = ctr__asprintf("%s/oci", rt->run_root);
-    _cleanup_free_ char *run = ctr__asprintf("%s/containers", rt->run_root);
-    _cleanup_free_ char *stat_dir = ctr__asprintf("%s/containers", rt->root);
+    _cleanup_free_ char *oci = ctr__asprintf("%s/oci", ctr__runtime_settings(rt)->run_root);
+    _cleanup_free_ char *run = ctr__asprintf("%s/containers", ctr__runtime_settings(rt)->run_root);
+    _cleanup_free_ char *stat_dir = ctr__asprintf("%s/containers", ctr__runtime_settings(rt)->root);
     if (!oci || !run || !stat_dir)
         return -ENOMEM;
-    if (rt->fresh_boot) {
+    if (ctr__runtime_fresh_boot(rt)) {
         unmount_below(oci);
         ctr__rm_rf(oci);
     } else {
@@ -201,12 +201,12 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
     }
     sweep(run, ids, NULL, NULL);
     static const char *const keep_locks[] = { "runtime.lock", NULL };
-    sweep(rt->lock_dir, ids, ".lock", keep_locks);
+    sweep(ctr__runtime_settings(rt)->lock_dir, ids, ".lock", keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
     /* Layers of containers a crashed create left without state. */
     r = ctr__storage_sweep(rt, ids);
     if (r < 0) {
-        ctr__log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
+        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
         if (!first_error)
             first_error = r;
     }
@@ -217,10 +217,10 @@ CTR_EXPORT int ctr_runtime_refresh(ctr_runtime_t *rt)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(rt);
-    int r = ctr__lock_acquire(&rt->lock);
+    int r = ctr__lock_acquire(ctr__runtime_lock(rt));
     if (r < 0)
         return r;
     r = ctr__refresh_locked(rt);
-    ctr__lock_release(&rt->lock);
+    ctr__lock_release(ctr__runtime_lock(rt));
     return r;
 }

@@ -14,6 +14,18 @@
 #define DEFAULT_ROOT "/var/lib/libctr"
 #define DEFAULT_RUN_ROOT "/run/libctr"
 
+struct ctr_runtime {
+    unsigned int refs;
+    struct ctr__settings set; /* the strings are owned here */
+    bool fresh_boot;          /* during the open's refresh in a new boot (every container is stale) */
+    struct ctr__state state;
+    struct ctr__lock lock;    /* runtime-wide: names, create, remove */
+    pthread_mutex_t oci_mutex;
+    ctr__oci_t *oci;          /* opened on first use */
+    pthread_mutex_t cache_mutex;
+    struct ctr__config_cache *cache;
+};
+
 /* ---- config cache: id -> shared parsed config ---- */
 
 struct ctr__config_cache {
@@ -141,33 +153,41 @@ int ctr__runtime_config(ctr_runtime_t *rt, const char *id, const char *config_js
     return 0;
 }
 
-/* ---- logging and paths ---- */
+/* ---- accessors and paths ---- */
 
-void ctr__log(ctr_runtime_t *rt, int level, const char *fmt, ...)
+const struct ctr__settings *ctr__runtime_settings(const ctr_runtime_t *rt)
 {
-    if (!rt || !rt->log_fn || level > rt->log_level)
-        return;
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    rt->log_fn(level, buf, rt->log_userdata);
+    return &rt->set;
+}
+
+struct ctr__state *ctr__runtime_state(ctr_runtime_t *rt)
+{
+    return &rt->state;
+}
+
+struct ctr__lock *ctr__runtime_lock(ctr_runtime_t *rt)
+{
+    return &rt->lock;
+}
+
+bool ctr__runtime_fresh_boot(const ctr_runtime_t *rt)
+{
+    return rt->fresh_boot;
 }
 
 char *ctr__static_dir(ctr_runtime_t *rt, const char *id)
 {
-    return ctr__asprintf("%s/containers/%s", rt->root, id);
+    return ctr__asprintf("%s/containers/%s", rt->set.root, id);
 }
 
 char *ctr__run_dir(ctr_runtime_t *rt, const char *id)
 {
-    return ctr__asprintf("%s/containers/%s", rt->run_root, id);
+    return ctr__asprintf("%s/containers/%s", rt->set.run_root, id);
 }
 
 char *ctr__lock_path(ctr_runtime_t *rt, const char *id)
 {
-    return ctr__asprintf("%s/%s.lock", rt->lock_dir, id);
+    return ctr__asprintf("%s/%s.lock", rt->set.lock_dir, id);
 }
 
 bool ctr__id_valid(const char *id)
@@ -250,12 +270,12 @@ static int read_boot_id(char *buf, size_t size)
  * wiped): the state's run-time fields are stale. */
 static int check_alive(ctr_runtime_t *rt)
 {
-    _cleanup_free_ char *alive = ctr__asprintf("%s/alive", rt->run_root);
+    _cleanup_free_ char *alive = ctr__asprintf("%s/alive", rt->set.run_root);
     _cleanup_free_ char *seen = NULL;
     if (!alive)
         return -ENOMEM;
     int r = ctr__read_file_at(AT_FDCWD, alive, &seen, NULL);
-    if (r == 0 && streq(ctr__strstrip(seen), rt->boot_id))
+    if (r == 0 && streq(ctr__strstrip(seen), rt->set.boot_id))
         return 0;
     if (r < 0 && r != -ENOENT)
         return ctr__err(r, "cannot read %s: %s", alive, strerror(-r));
@@ -266,11 +286,11 @@ static int check_alive(ctr_runtime_t *rt)
      * containers started in this boot alone. */
     rt->fresh_boot = false;
     if (r < 0)
-        ctr__log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
-    _cleanup_close_ int fd = open(rt->run_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
+    _cleanup_close_ int fd = open(rt->set.run_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return ctr__err(-errno, "cannot open %s: %m", rt->run_root);
-    r = ctr__write_file_at(fd, "alive", rt->boot_id, strlen(rt->boot_id), 0600, false);
+        return ctr__err(-errno, "cannot open %s: %m", rt->set.run_root);
+    r = ctr__write_file_at(fd, "alive", rt->set.boot_id, strlen(rt->set.boot_id), 0600, false);
     if (r < 0)
         return ctr__err(r, "cannot write %s: %s", alive, strerror(-r));
     return 0;
@@ -281,14 +301,14 @@ int ctr__runtime_oci(ctr_runtime_t *rt, ctr__oci_t **ret)
     int r = 0;
     pthread_mutex_lock(&rt->oci_mutex);
     if (!rt->oci) {
-        const char *base = strrchr(rt->oci_name, '/');
-        _cleanup_free_ char *state_dir = ctr__asprintf("%s/oci/%s", rt->run_root, base ? base + 1 : rt->oci_name);
+        const char *base = strrchr(rt->set.oci_name, '/');
+        _cleanup_free_ char *state_dir = ctr__asprintf("%s/oci/%s", rt->set.run_root, base ? base + 1 : rt->set.oci_name);
         if (!state_dir)
             r = -ENOMEM;
         else if ((r = ctr__mkdir_p(state_dir, 0700)) < 0)
             ctr__err(r, "cannot create %s: %s", state_dir, strerror(-r));
         else
-            r = ctr__oci_open(&rt->oci, rt->oci_name, rt->conmon_path, state_dir);
+            r = ctr__oci_open(&rt->oci, rt->set.oci_name, rt->set.conmon_path, state_dir);
     }
     if (r == 0)
         *ret = rt->oci;
@@ -300,22 +320,22 @@ static void runtime_free(ctr_runtime_t *rt)
 {
     ctr__oci_close(rt->oci);
     pthread_mutex_destroy(&rt->oci_mutex);
-    free(rt->oci_name);
+    free(rt->set.oci_name);
     ctr__state_close(&rt->state);
     ctr__lock_done(&rt->lock);
     cache_free(rt->cache);
     pthread_mutex_destroy(&rt->cache_mutex);
-    free(rt->root);
-    free(rt->run_root);
-    free(rt->lock_dir);
-    free(rt->oci_runtime);
-    free(rt->conmon_path);
-    free(rt->storage_driver);
-    free(rt->cni_config_dir);
-    free(rt->cni_plugin_dir);
-    free(rt->default_network);
-    free(rt->default_bridge);
-    free(rt->default_subnet);
+    free(rt->set.root);
+    free(rt->set.run_root);
+    free(rt->set.lock_dir);
+    free(rt->set.oci_runtime);
+    free(rt->set.conmon_path);
+    free(rt->set.storage_driver);
+    free(rt->set.cni_config_dir);
+    free(rt->set.cni_plugin_dir);
+    free(rt->set.default_network);
+    free(rt->set.default_bridge);
+    free(rt->set.default_subnet);
     free(rt);
 }
 
@@ -353,38 +373,38 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     pthread_mutex_init(&rt->cache_mutex, NULL);
     pthread_mutex_init(&rt->oci_mutex, NULL);
     rt->lock.fd = -1;
-    rt->oci_name = strdup(o.oci_runtime ? o.oci_runtime : "runc");
-    rt->root = strdup(o.root ? o.root : DEFAULT_ROOT);
-    rt->run_root = strdup(o.run_root ? o.run_root : DEFAULT_RUN_ROOT);
-    rt->lock_dir = o.lock_dir ? strdup(o.lock_dir) : ctr__asprintf("%s/locks", rt->run_root ? rt->run_root : "");
-    rt->oci_runtime = find_in_path(o.oci_runtime ? o.oci_runtime : "runc");
-    rt->conmon_path = ctr__strdup_null(o.conmon_path); /* NULL: the OCI layer searches */
-    rt->storage_driver = strdup(o.storage_driver ? o.storage_driver : "overlay");
-    rt->cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
-    rt->cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
-    rt->default_network = strdup(o.default_network ? o.default_network : "libctr");
+    rt->set.oci_name = strdup(o.oci_runtime ? o.oci_runtime : "runc");
+    rt->set.root = strdup(o.root ? o.root : DEFAULT_ROOT);
+    rt->set.run_root = strdup(o.run_root ? o.run_root : DEFAULT_RUN_ROOT);
+    rt->set.lock_dir = o.lock_dir ? strdup(o.lock_dir) : ctr__asprintf("%s/locks", rt->set.run_root ? rt->set.run_root : "");
+    rt->set.oci_runtime = find_in_path(o.oci_runtime ? o.oci_runtime : "runc");
+    rt->set.conmon_path = ctr__strdup_null(o.conmon_path); /* NULL: the OCI layer searches */
+    rt->set.storage_driver = strdup(o.storage_driver ? o.storage_driver : "overlay");
+    rt->set.cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
+    rt->set.cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
+    rt->set.default_network = strdup(o.default_network ? o.default_network : "libctr");
     /* NULL: the network module picks a free bridge and subnet when it writes the network. */
-    rt->default_bridge = ctr__strdup_null(o.default_bridge);
-    rt->default_subnet = ctr__strdup_null(o.default_subnet);
+    rt->set.default_bridge = ctr__strdup_null(o.default_bridge);
+    rt->set.default_subnet = ctr__strdup_null(o.default_subnet);
     rt->cache = calloc(1, sizeof *rt->cache);
-    rt->log_fn = o.log_fn;
-    rt->log_userdata = o.log_userdata;
-    rt->log_level = o.log_level ? o.log_level : CTR_LOG_WARNING;
-    if (!rt->oci_name || !rt->root || !rt->run_root || !rt->lock_dir || !rt->oci_runtime || (o.conmon_path && !rt->conmon_path) ||
-        !rt->storage_driver || !rt->cni_config_dir || !rt->cni_plugin_dir || !rt->cache || !rt->default_network ||
-        (o.default_bridge && !rt->default_bridge) || (o.default_subnet && !rt->default_subnet)) {
+    rt->set.log.fn = o.log_fn;
+    rt->set.log.userdata = o.log_userdata;
+    rt->set.log.level = o.log_level ? o.log_level : CTR_LOG_WARNING;
+    if (!rt->set.oci_name || !rt->set.root || !rt->set.run_root || !rt->set.lock_dir || !rt->set.oci_runtime || (o.conmon_path && !rt->set.conmon_path) ||
+        !rt->set.storage_driver || !rt->set.cni_config_dir || !rt->set.cni_plugin_dir || !rt->cache || !rt->set.default_network ||
+        (o.default_bridge && !rt->set.default_bridge) || (o.default_subnet && !rt->set.default_subnet)) {
         runtime_free(rt);
         return -ENOMEM;
     }
 
-    _cleanup_free_ char *containers = ctr__asprintf("%s/containers", rt->root);
-    _cleanup_free_ char *run_containers = ctr__asprintf("%s/containers", rt->run_root);
-    _cleanup_free_ char *lock_path = ctr__asprintf("%s/runtime.lock", rt->lock_dir);
+    _cleanup_free_ char *containers = ctr__asprintf("%s/containers", rt->set.root);
+    _cleanup_free_ char *run_containers = ctr__asprintf("%s/containers", rt->set.run_root);
+    _cleanup_free_ char *lock_path = ctr__asprintf("%s/runtime.lock", rt->set.lock_dir);
     if (!containers || !run_containers || !lock_path) {
         runtime_free(rt);
         return -ENOMEM;
     }
-    const char *dirs[] = { rt->root, rt->run_root, rt->lock_dir, containers, run_containers };
+    const char *dirs[] = { rt->set.root, rt->set.run_root, rt->set.lock_dir, containers, run_containers };
     for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
         r = private_dir(dirs[i]);
         if (r < 0) {
@@ -394,9 +414,9 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     }
     r = ctr__lock_init(&rt->lock, lock_path);
     if (r == 0)
-        r = read_boot_id(rt->boot_id, sizeof rt->boot_id);
+        r = read_boot_id(rt->set.boot_id, sizeof rt->set.boot_id);
     if (r == 0)
-        r = ctr__state_open(&rt->state, backend, rt->root);
+        r = ctr__state_open(&rt->state, backend, rt->set.root);
     if (r == 0) {
         r = ctr__lock_acquire(&rt->lock);
         if (r == 0) {
@@ -428,12 +448,12 @@ CTR_EXPORT ctr_runtime_t *ctr_runtime_unref(ctr_runtime_t *rt)
 
 CTR_EXPORT const char *ctr_runtime_root(const ctr_runtime_t *rt)
 {
-    return rt ? rt->root : NULL;
+    return rt ? rt->set.root : NULL;
 }
 
 CTR_EXPORT const char *ctr_runtime_run_root(const ctr_runtime_t *rt)
 {
-    return rt ? rt->run_root : NULL;
+    return rt ? rt->set.run_root : NULL;
 }
 
 /* Where libctr's helper programs are: LIBCTR_HELPER_DIR (a build tree's
@@ -452,11 +472,11 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret)
     if (helper[0] != '/' || access(helper, X_OK) < 0)
         return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", helper);
     const char *args[] = {
-        helper, "--root", rt->root, "--runroot", rt->run_root, "--state-backend", rt->state.backend->name,
-        "--runtime", rt->oci_runtime, "--storage-driver", rt->storage_driver ? rt->storage_driver : "",
-        "--cni-config-dir", rt->cni_config_dir ? rt->cni_config_dir : "",
-        "--cni-plugin-dir", rt->cni_plugin_dir ? rt->cni_plugin_dir : "",
-        rt->conmon_path ? "--conmon" : NULL, rt->conmon_path, NULL,
+        helper, "--root", rt->set.root, "--runroot", rt->set.run_root, "--state-backend", rt->state.backend->name,
+        "--runtime", rt->set.oci_runtime, "--storage-driver", rt->set.storage_driver ? rt->set.storage_driver : "",
+        "--cni-config-dir", rt->set.cni_config_dir ? rt->set.cni_config_dir : "",
+        "--cni-plugin-dir", rt->set.cni_plugin_dir ? rt->set.cni_plugin_dir : "",
+        rt->set.conmon_path ? "--conmon" : NULL, rt->set.conmon_path, NULL,
     };
     _cleanup_strv_ char **v = ctr__strv_copy(NULL);
     for (size_t i = 0; v && args[i]; i++)
@@ -475,12 +495,12 @@ CTR_EXPORT const char *ctr_runtime_state_backend(const ctr_runtime_t *rt)
 
 CTR_EXPORT const char *ctr_runtime_oci_runtime(const ctr_runtime_t *rt)
 {
-    return rt ? rt->oci_runtime : NULL;
+    return rt ? rt->set.oci_runtime : NULL;
 }
 
 CTR_EXPORT const char *ctr_runtime_boot_id(const ctr_runtime_t *rt)
 {
-    return rt ? rt->boot_id : NULL;
+    return rt ? rt->set.boot_id : NULL;
 }
 
 /* ---- lookup ---- */

@@ -8,39 +8,26 @@
 #include "config.h"
 #include "lock.h"
 #include "oci/oci.h"
+#include "settings.h"
 #include "state/state.h"
 #include "util.h"
 
-struct ctr__config_cache;
+/* The runtime handle (runtime.c) holds the options, the two directories, the
+ * runtime lock, the state backend, the config cache and the OCI backend.
+ * Other modules see it through the functions below. */
 
-struct ctr_runtime {
-    unsigned int refs;
-    char *root;
-    char *run_root;
-    char *lock_dir;
-    char *oci_runtime;   /* absolute path, or the name when not found in PATH */
-    char *oci_name;      /* as given: a name or a path */
-    char *conmon_path;
-    char *storage_driver;
-    char *cni_config_dir;
-    char *cni_plugin_dir;
-    char *default_network;  /* network module: the default network's name, bridge, subnet */
-    char *default_bridge;
-    char *default_subnet;
-    ctr_log_fn log_fn;
-    void *log_userdata;
-    int log_level;
-    char boot_id[64];
-    bool fresh_boot;     /* during the open's refresh in a new boot (every container is stale) */
-    struct ctr__state state;
-    struct ctr__lock lock; /* runtime-wide: names, create, remove */
-    pthread_mutex_t oci_mutex;
-    ctr__oci_t *oci;     /* opened on first use */
-    pthread_mutex_t cache_mutex;
-    struct ctr__config_cache *cache;
-};
+/* Its settings (lent, read-only). */
+const struct ctr__settings *ctr__runtime_settings(const ctr_runtime_t *rt);
+/* Its opened state backend. */
+struct ctr__state *ctr__runtime_state(ctr_runtime_t *rt);
+/* The runtime-wide lock: names, create, remove, refresh. */
+struct ctr__lock *ctr__runtime_lock(ctr_runtime_t *rt);
+/* Whether the runtime refreshes after a reboot (every container is stale);
+ * set by the open around its refresh. */
+bool ctr__runtime_fresh_boot(const ctr_runtime_t *rt);
 
-void ctr__log(ctr_runtime_t *rt, int level, const char *fmt, ...) _printf_(3, 4);
+/* Log through the runtime's callback. */
+#define ctr__rt_log(rt, ...) ctr__log(&ctr__runtime_settings(rt)->log, __VA_ARGS__)
 
 /* The command a container's monitor runs when it exits to remove it: libctr's
  * helper ctr-cleanup with the options that open this runtime again.

@@ -16,7 +16,6 @@
 #include "net/err-save.h"
 #include "net/native.h"
 #include "oci/oci.h"
-#include "runtime.h"
 
 extern char **environ;
 
@@ -545,8 +544,8 @@ static int run_plugin(const char *net_name, const char *type, const char *comman
     int status = 0;
     ctr__spawn_wait(pid, &status);
     _cleanup_free_ char *out_text = ob.p, *err_text = eb.p;
-    if (a->log_rt)
-        ctr__log(a->log_rt, CTR_LOG_DEBUG, "network %s: plugin %s (%s, %s) took %lld ms", net_name, type, command,
+    if (a->log)
+        ctr__log(a->log, CTR_LOG_DEBUG, "network %s: plugin %s (%s, %s) took %lld ms", net_name, type, command,
                  a->ifname ? a->ifname : "", (long long)(mono_ms() - t0));
     if (timed_out)
         return ctr__err(-ETIMEDOUT, "network %s: plugin %s (%s) did not finish within %d ms", net_name, type, command,

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "error.h"
 #include "util.h"
 
 /* One network: a configuration list (a `.conf` file is made into a list of
@@ -66,7 +67,7 @@ struct ctr__cni_args {
     json_object *runtime_config; /* capability name -> value, or NULL; borrowed */
     const char *cache_dir;       /* where ADD results are kept for DEL, NULL: none */
     int timeout_ms;              /* per plugin; 0: 60 s */
-    struct ctr_runtime *log_rt;  /* debug log of each plugin run (its time), or NULL */
+    const struct ctr__logger *log; /* debug log of each plugin run (its time), or NULL */
 };
 
 /*

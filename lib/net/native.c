@@ -15,7 +15,6 @@
 #include "net/native.h"
 #include "net/netlink.h"
 #include "net/netns.h"
-#include "runtime.h"
 
 #define MAX_RANGES 8
 #define MAX_ROUTES 16
@@ -487,8 +486,8 @@ int ctr__native_add(const struct ctr__cni_net *net, const struct ctr__cni_args *
         undo(a, host_fd, &m);
         return -ENOMEM;
     }
-    if (a->log_rt)
-        ctr__log(a->log_rt, CTR_LOG_DEBUG, "network %s: native ADD (%s) took %lld us", net->name, a->ifname,
+    if (a->log)
+        ctr__log(a->log, CTR_LOG_DEBUG, "network %s: native ADD (%s) took %lld us", net->name, a->ifname,
                  (long long)(mono_us() - t0));
     *ret_result = res;
     return 0;
@@ -638,8 +637,8 @@ int ctr__native_del(const struct ctr__cni_net *net, const struct ctr__cni_args *
     if (!released)
         KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, NULL) : -ENOMEM);
 #undef KEEP
-    if (a->log_rt)
-        ctr__log(a->log_rt, CTR_LOG_DEBUG, "network %s: native DEL (%s) took %lld us", net->name, a->ifname,
+    if (a->log)
+        ctr__log(a->log, CTR_LOG_DEBUG, "network %s: native DEL (%s) took %lld us", net->name, a->ifname,
                  (long long)(mono_us() - t0));
     if (first < 0)
         return ctr__err(first == -ENOMEM ? first : -EIO, "network %s: native bridge (DEL): %s", net->name, msg);

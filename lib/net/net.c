@@ -84,12 +84,12 @@ static void jobs_free(struct job *jobs, size_t n)
 
 static char *cache_dir(ctr_runtime_t *rt)
 {
-    return ctr__asprintf("%s/cni/results", rt->root);
+    return ctr__asprintf("%s/cni/results", ctr__runtime_settings(rt)->root);
 }
 
 static char *netns_dir(ctr_runtime_t *rt)
 {
-    return ctr__asprintf("%s/netns", rt->run_root);
+    return ctr__asprintf("%s/netns", ctr__runtime_settings(rt)->run_root);
 }
 
 static json_object *port_mappings_json(const struct ctr__config *cfg)
@@ -184,9 +184,9 @@ static void fill_args(struct job *j, ctr_runtime_t *rt, const char *id, const ch
     j->args.container_id = id;
     j->args.netns = netns;
     j->args.ifname = j->ifname;
-    j->args.plugin_path = rt->cni_plugin_dir;
+    j->args.plugin_path = ctr__runtime_settings(rt)->cni_plugin_dir;
     j->args.cache_dir = cache;
-    j->args.log_rt = rt;
+    j->args.log = &ctr__runtime_settings(rt)->log;
 }
 
 int ctr__net_release(ctr_runtime_t *rt, const char *id, const char *networks_json, const char *netns_path)
@@ -219,7 +219,7 @@ int ctr__net_release(ctr_runtime_t *rt, const char *id, const char *networks_jso
             if (json_object_object_get_ex(rec, "result", &v) && json_object_is_type(v, json_type_object))
                 j->result = v;
             /* The configuration on disk is the fallback when the cache is gone. */
-            if (ctr__cni_net_find(rt->cni_config_dir, name, &j->net) < 0)
+            if (ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, name, &j->net) < 0)
                 j->net = NULL;
             fill_args(j, rt, id, netns, cache);
         }
@@ -230,7 +230,7 @@ int ctr__net_release(ctr_runtime_t *rt, const char *id, const char *networks_jso
                 snprintf(msg, sizeof msg, "%s", jobs[i].msg);
             }
             if (jobs[i].r < 0)
-                ctr__log(rt, CTR_LOG_WARNING, "tearing down network %s of container %.12s: %s", jobs[i].name, id,
+                ctr__rt_log(rt, CTR_LOG_WARNING, "tearing down network %s of container %.12s: %s", jobs[i].name, id,
                          jobs[i].msg);
         }
         jobs_free(jobs, n);
@@ -331,7 +331,7 @@ int ctr__net_setup(ctr_container_t *c, const char **ret_netns, const char **ret_
     if (r < 0)
         return r;
 
-    const char *const default_networks[] = { rt->default_network, NULL };
+    const char *const default_networks[] = { ctr__runtime_settings(rt)->default_network, NULL };
     const char *const *names = cfg->networks[0] ? (const char *const *)cfg->networks : default_networks;
     struct pending *p = calloc(1, sizeof *p);
     if (!p)
@@ -353,10 +353,10 @@ int ctr__net_setup(ctr_container_t *c, const char **ret_netns, const char **ret_
         p->jobs[i].name = names[i];
         snprintf(p->jobs[i].ifname, sizeof p->jobs[i].ifname, "eth%zu", i);
         /* The default network is written on first use. */
-        if (streq(names[i], rt->default_network))
+        if (streq(names[i], ctr__runtime_settings(rt)->default_network))
             r = ctr__network_default(rt, &p->jobs[i].net);
         else
-            r = ctr__cni_net_find(rt->cni_config_dir, names[i], &p->jobs[i].net);
+            r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, names[i], &p->jobs[i].net);
         if (r < 0)
             ctr__err_prefix(r, "network of " CTR_CFMT, CTR_CARG(c));
     }
@@ -364,7 +364,7 @@ int ctr__net_setup(ctr_container_t *c, const char **ret_netns, const char **ret_
     if (r == 0)
         r = ctr__netns_create(dir, cfg->id, &p->netns);
     if (r == 0)
-        ctr__log(rt, CTR_LOG_DEBUG, "network namespace of %s made in %lld us", cfg->name,
+        ctr__rt_log(rt, CTR_LOG_DEBUG, "network namespace of %s made in %lld us", cfg->name,
                  (long long)(ctr__now_ns() - t0) / 1000);
     if (r == 0 && !(c->st.netns_path = strdup(p->netns))) {
         ctr__netns_remove(p->netns);
@@ -401,7 +401,7 @@ int ctr__net_setup_wait(ctr_container_t *c, const char *run_dir)
     struct pending *p = pending_take(c->cfg->id);
     if (!p)
         return 0;
-    ctr__log(c->rt, CTR_LOG_DEBUG, "networks of %s: waited %lld us for them", c->cfg->name,
+    ctr__rt_log(c->rt, CTR_LOG_DEBUG, "networks of %s: waited %lld us for them", c->cfg->name,
              (long long)(ctr__now_ns() - t0) / 1000);
     int failed = -1, r = 0;
     for (size_t i = 0; i < p->n && failed < 0; i++)
@@ -573,7 +573,7 @@ int ctr__net_inspect(ctr_container_t *c, json_object *settings)
             json_object_put(networks);
         return -ENOMEM;
     }
-    const char *const default_networks[] = { c->rt->default_network, NULL };
+    const char *const default_networks[] = { ctr__runtime_settings(c->rt)->default_network, NULL };
     const char *const *names = !(cfg->flags & CTR_CREATE_NETNS) ? ctr__strv_empty
                                : cfg->networks[0]           ? (const char *const *)cfg->networks
                                                             : default_networks;

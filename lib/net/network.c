@@ -150,11 +150,11 @@ static void netlist_done(struct netlist *l)
 static int netlist_load(ctr_runtime_t *rt, struct netlist *l)
 {
     _cleanup_strv_ char **skipped = NULL;
-    int r = ctr__cni_net_list(rt->cni_config_dir, &l->v, &l->n, &skipped);
+    int r = ctr__cni_net_list(ctr__runtime_settings(rt)->cni_config_dir, &l->v, &l->n, &skipped);
     if (r < 0)
         return r;
     for (char **s = skipped; s && *s; s++)
-        ctr__log(rt, CTR_LOG_WARNING, "skipping the CNI configuration %s: it does not parse", *s);
+        ctr__rt_log(rt, CTR_LOG_WARNING, "skipping the CNI configuration %s: it does not parse", *s);
     return 0;
 }
 
@@ -318,10 +318,10 @@ static int write_new_file(const char *dir, const char *name, const char *text, c
  * container's lock held, and the runtime lock comes before a container's. */
 static int netlock_acquire(ctr_runtime_t *rt, struct ctr__lock *l)
 {
-    int r = ctr__mkdir_p(rt->cni_config_dir, 0755);
+    int r = ctr__mkdir_p(ctr__runtime_settings(rt)->cni_config_dir, 0755);
     if (r < 0)
-        return ctr__err(r, "cannot create %s: %s", rt->cni_config_dir, strerror(-r));
-    _cleanup_free_ char *path = ctr__asprintf("%s/cni.lock", rt->cni_config_dir);
+        return ctr__err(r, "cannot create %s: %s", ctr__runtime_settings(rt)->cni_config_dir, strerror(-r));
+    _cleanup_free_ char *path = ctr__asprintf("%s/cni.lock", ctr__runtime_settings(rt)->cni_config_dir);
     if (!path)
         return -ENOMEM;
     if ((r = ctr__lock_init(l, path)) < 0)
@@ -410,7 +410,7 @@ static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, bool
                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!text)
         return -ENOMEM;
-    return write_new_file(rt->cni_config_dir, o->name, text, ret_path);
+    return write_new_file(ctr__runtime_settings(rt)->cni_config_dir, o->name, text, ret_path);
 }
 
 static int check_options(const ctr_network_options_t *o)
@@ -470,27 +470,27 @@ CTR_EXPORT int ctr_network_create(ctr_runtime_t *rt, const ctr_network_options_t
 
 int ctr__network_default(ctr_runtime_t *rt, struct ctr__cni_net **ret)
 {
-    int r = ctr__cni_net_find(rt->cni_config_dir, rt->default_network, ret);
+    int r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, ctr__runtime_settings(rt)->default_network, ret);
     if (r != -ENOENT)
         return r;
     ctr__err_clear();
     ctr_network_options_t o = CTR_NETWORK_OPTIONS_INIT;
-    o.name = rt->default_network;
-    o.bridge = rt->default_bridge;
-    o.subnet = rt->default_subnet;
+    o.name = ctr__runtime_settings(rt)->default_network;
+    o.bridge = ctr__runtime_settings(rt)->default_bridge;
+    o.subnet = ctr__runtime_settings(rt)->default_subnet;
     if ((r = check_options(&o)) < 0)
         return ctr__err_prefix(r, "default network");
     struct ctr__lock lk;
     if ((r = netlock_acquire(rt, &lk)) < 0)
         return r;
     /* Another process may have written it meanwhile. */
-    r = ctr__cni_net_find(rt->cni_config_dir, rt->default_network, ret);
+    r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, ctr__runtime_settings(rt)->default_network, ret);
     if (r == -ENOENT) {
         ctr__err_clear();
         r = create_locked(rt, &o, true, NULL);
         if (r == 0) {
-            ctr__log(rt, CTR_LOG_INFO, "wrote the default network %s in %s", o.name, rt->cni_config_dir);
-            r = ctr__cni_net_find(rt->cni_config_dir, rt->default_network, ret);
+            ctr__rt_log(rt, CTR_LOG_INFO, "wrote the default network %s in %s", o.name, ctr__runtime_settings(rt)->cni_config_dir);
+            r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, ctr__runtime_settings(rt)->default_network, ret);
         } else {
             ctr__err_prefix(r, "cannot write the default network %s (set the runtime's default_network, "
                                "default_bridge or default_subnet)", o.name);
@@ -610,7 +610,7 @@ CTR_EXPORT int ctr_network_inspect(ctr_runtime_t *rt, const char *name, char **r
     CTR_CHECK_ARG(name);
     CTR_CHECK_ARG(ret);
     struct ctr__cni_net *net = NULL;
-    int r = ctr__cni_net_find(rt->cni_config_dir, name, &net);
+    int r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, name, &net);
     if (r < 0)
         return r;
     _cleanup_json_ json_object *o = inspect_json(net);
@@ -663,12 +663,12 @@ CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t 
     if (flags & ~(uint64_t)CTR_NETWORK_REMOVE_FORCE)
         return ctr__err(-EINVAL, "unknown network remove flags 0x%llx", (unsigned long long)flags);
     struct ctr__cni_net *net = NULL;
-    int r = ctr__cni_net_find(rt->cni_config_dir, name, &net);
+    int r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, name, &net);
     if (r < 0)
         return r;
     ctr__cni_net_free(net);
 
-    struct users u = { .name = name, .default_network = rt->default_network };
+    struct users u = { .name = name, .default_network = ctr__runtime_settings(rt)->default_network };
     ctr_container_t **list = NULL;
     size_t n = 0;
     r = ctr_runtime_list(rt, uses_network, &u, &list, &n);
@@ -700,7 +700,7 @@ CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t 
         if (streq(l.v[i]->name, name))
             victim = l.v[i];
     if (r == 0 && !victim)
-        r = ctr__err(-ENOENT, "network %s not found in %s", name, rt->cni_config_dir);
+        r = ctr__err(-ENOENT, "network %s not found in %s", name, ctr__runtime_settings(rt)->cni_config_dir);
     if (r == 0 && unlink(victim->path) < 0)
         r = ctr__err(-errno, "cannot remove %s: %m", victim->path);
     if (r == 0) {
@@ -715,12 +715,12 @@ CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t 
         if (info.bridge && !shared && ctr__link_exists(info.bridge) && !bridge_has_ports(info.bridge)) {
             int k = ctr__link_delete(info.bridge);
             if (k < 0 && k != -ENODEV)
-                ctr__log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
+                ctr__rt_log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
         }
         /* The last native network gone: libctr's nft table goes when no
          * container of any runtime has elements in it. */
         if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
-            ctr__log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
+            ctr__rt_log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
         /* host-local's reservations, when kept in its default place. */
         if (info.ipam && ctr__json_str(info.ipam, "type") && streq(ctr__json_str(info.ipam, "type"), "host-local") &&
             !ctr__json_str(info.ipam, "dataDir")) {

@@ -178,7 +178,7 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
     CTR_FAULT_POINT("commit.after-publish");
     if (r < 0)
         return r;
-    ctr__log(c->rt, CTR_LOG_DEBUG, "committed %s as image %.12s", c->cfg->name, image_id);
+    ctr__rt_log(c->rt, CTR_LOG_DEBUG, "committed %s as image %.12s", c->cfg->name, image_id);
     if (ret)
         return ctr_image_lookup(c->rt, image_id, ret);
     return 0;

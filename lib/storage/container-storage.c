@@ -225,7 +225,7 @@ static int forget(ctr_runtime_t *rt, const char *id)
 
 int ctr__storage_sweep(ctr_runtime_t *rt, char *const *ids)
 {
-    _cleanup_free_ char *dir = ctr__asprintf("%s/storage", rt->root);
+    _cleanup_free_ char *dir = ctr__asprintf("%s/storage", ctr__runtime_settings(rt)->root);
     if (!dir)
         return -ENOMEM;
     if (access(dir, F_OK) < 0)
@@ -257,7 +257,7 @@ void ctr__storage_forget(ctr_runtime_t *rt, const struct ctr__config *cfg)
 
 static int count_path(ctr_container_t *c, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "%s/storage", c->rt->run_root);
+    int n = snprintf(buf, size, "%s/storage", ctr__runtime_settings(c->rt)->run_root);
     if (mkdir(buf, 0700) < 0 && errno != EEXIST)
         return ctr__err(-errno, "cannot create %s: %m", buf);
     snprintf(buf + n, size - (size_t)n, "/%s.mounts", c->cfg->id);

@@ -580,7 +580,7 @@ CTR_EXPORT int ctr_image_import(ctr_runtime_t *rt, const ctr_import_options_t *o
         free(im.image_id);
         return r;
     }
-    ctr__log(rt, CTR_LOG_DEBUG, "imported image %.12s from %s", im.image_id, ref);
+    ctr__rt_log(rt, CTR_LOG_DEBUG, "imported image %.12s from %s", im.image_id, ref);
     if (ret) {
         _cleanup_free_ char *id = im.image_id;
         return lookup(rt, s, id, ret);
