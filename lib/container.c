@@ -82,6 +82,16 @@ CTR_EXPORT ctr_container_t *ctr_container_unref(ctr_container_t *c)
     return NULL;
 }
 
+const struct ctr__config *ctr__container_config(const ctr_container_t *c)
+{
+    return c->cfg;
+}
+
+struct ctr__status *ctr__container_status(ctr_container_t *c)
+{
+    return &c->st;
+}
+
 /* ---- locking, sync, save ---- */
 
 bool ctr__container_in_batch(ctr_container_t *c)

@@ -20,6 +20,12 @@ struct ctr_container {
     bool removed;
 };
 
+/* The container's config (shared, immutable; lent for the handle's life). */
+const struct ctr__config *ctr__container_config(const ctr_container_t *c);
+/* The container's state as last read or set (lock held: it is the caller's
+ * to change, and ctr__container_save() writes it). */
+struct ctr__status *ctr__container_status(ctr_container_t *c);
+
 /* Make a handle for container id; config_json/state_json when already read
  * (NULL: ask the cache and the backend).  -ENOENT when it does not exist. */
 int ctr__container_load(ctr_runtime_t *rt, const char *id, const char *config_json, const char *state_json,
