@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "container.h"
+#include "lifecycle.h"
 #include "error.h"
 
 #define ARTIFACTS "artifacts"
@@ -27,9 +28,9 @@ static int check_name(const char *name)
 /* Open the artifacts directory, creating it when asked. */
 static int open_dir(ctr_container_t *c, bool create)
 {
-    _cleanup_close_ int sfd = open(c->cfg->static_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int sfd = open(ctr__container_config(c)->static_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (sfd < 0)
-        return ctr__err(-errno, "cannot open %s: %m", c->cfg->static_dir);
+        return ctr__err(-errno, "cannot open %s: %m", ctr__container_config(c)->static_dir);
     if (create && mkdirat(sfd, ARTIFACTS, 0700) < 0 && errno != EEXIST)
         return ctr__err(-errno, "cannot create the artifacts directory: %m");
     int fd = openat(sfd, ARTIFACTS, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -47,7 +48,7 @@ CTR_EXPORT int ctr_container_artifact_add(ctr_container_t *c, const char *name, 
     int r = check_name(name);
     if (r < 0)
         return r;
-    r = ctr__container_lock(c);
+    r = ctr__lifecycle_lock(c);
     if (r < 0)
         return r;
     _cleanup_close_ int dfd = open_dir(c, true);
@@ -70,7 +71,7 @@ CTR_EXPORT int ctr_container_artifact_get(ctr_container_t *c, const char *name, 
     int r = check_name(name);
     if (r < 0)
         return r;
-    r = ctr__container_lock(c);
+    r = ctr__lifecycle_lock(c);
     if (r < 0)
         return r;
     _cleanup_close_ int dfd = open_dir(c, false);
@@ -101,7 +102,7 @@ CTR_EXPORT int ctr_container_artifact_remove(ctr_container_t *c, const char *nam
     int r = check_name(name);
     if (r < 0)
         return r;
-    r = ctr__container_lock(c);
+    r = ctr__lifecycle_lock(c);
     if (r < 0)
         return r;
     _cleanup_close_ int dfd = open_dir(c, false);

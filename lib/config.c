@@ -388,3 +388,12 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
     *ret = TAKE_PTR(cfg);
     return 0;
 }
+
+const char *ctr__ns_name(ctr_ns_t ns)
+{
+    static const char *const names[CTR_NS_MAX] = {
+        [CTR_NS_IPC] = "ipc", [CTR_NS_MNT] = "mnt", [CTR_NS_NET] = "net",       [CTR_NS_PID] = "pid",
+        [CTR_NS_USER] = "user", [CTR_NS_UTS] = "uts", [CTR_NS_CGROUP] = "cgroup",
+    };
+    return ns > 0 && ns < CTR_NS_MAX ? names[ns] : "?";
+}

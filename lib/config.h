@@ -63,3 +63,6 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret);
 const char *ctr__labels_get(char *const *labels, const char *key);
 /* Check and sort a label list in place: -EINVAL for a missing '=', empty or duplicate key. */
 int ctr__labels_normalize(char **labels);
+
+/* The file of namespace ns in /proc/PID/ns ("net", "ipc", ...). */
+const char *ctr__ns_name(ctr_ns_t ns);

@@ -4,6 +4,7 @@
 
 #include <libctr/ctr-error.h>
 #include <libctr/ctr-runtime.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -42,3 +43,25 @@ void ctr__log(const struct ctr__logger *lg, int level, const char *fmt, ...) _pr
 
 /* -ENOMEM with its message: what could not be allocated. */
 #define ctr__oom(what) ctr__err(-ENOMEM, "out of memory (%s)", (what))
+
+/* Keeping the calling thread's error detail across cleanup work (a teardown
+ * in an error path must not replace the error being reported). */
+struct ctr__err_saved {
+    int code;
+    char message[2048];
+};
+
+static inline void ctr__err_save(struct ctr__err_saved *s)
+{
+    const ctr_error_t *e = ctr_error_last();
+    s->code = e->code;
+    snprintf(s->message, sizeof s->message, "%s", e->message);
+}
+
+static inline void ctr__err_restore(const struct ctr__err_saved *s)
+{
+    if (s->code)
+        ctr__err(s->code, "%s", s->message);
+    else
+        ctr__err_clear();
+}

@@ -59,10 +59,12 @@ static json_object *int_array(const gid_t *v, size_t n)
  * with the exec's argv, env, cwd, user, terminal and capabilities. */
 static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char **ret)
 {
+    const struct ctr__config *cfg = ctr__container_config(c);
+    const struct ctr__status *st = ctr__container_status(c);
     _cleanup_free_ char *text = NULL;
-    int r = ctr__read_file_at(AT_FDCWD, c->st.config_path, &text, NULL);
+    int r = ctr__read_file_at(AT_FDCWD, st->config_path, &text, NULL);
     if (r < 0)
-        return ctr__err(r, "cannot read %s: %s", c->st.config_path, strerror(-r));
+        return ctr__err(r, "cannot read %s: %s", st->config_path, strerror(-r));
     _cleanup_json_ json_object *spec = NULL;
     if ((r = ctr__json_parse(text, "container spec", &spec)) < 0)
         return r;
@@ -92,7 +94,7 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
         size_t ngroups = 0;
         /* The root file system as the container sees it: its directory, or
          * the image-based container's mount point while it runs. */
-        const char *rootfs = c->cfg->rootfs ? c->cfg->rootfs : c->st.mount_point;
+        const char *rootfs = cfg->rootfs ? cfg->rootfs : st->mount_point;
         if (!rootfs)
             return ctr__err(-EBUSY, CTR_CFMT " has no mounted root file system", CTR_CARG(c));
         r = ctr__user_resolve(rootfs, o->user, &uid, &gid, &groups, &ngroups);
@@ -124,6 +126,49 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
     return ctr__json_to_string(p, ret);
 }
 
+static int check_options(const ctr_exec_options_t *o)
+{
+    if (!o->argv || !o->argv[0])
+        return ctr__err(-EINVAL, "exec needs a command");
+    if (o->flags & ~(uint64_t)(CTR_EXEC_TTY | CTR_EXEC_PRIVILEGED))
+        return ctr__err(-EINVAL, "unknown exec flags 0x%llx", (unsigned long long)o->flags);
+    if (o->workdir && o->workdir[0] != '/')
+        return ctr__err(-EINVAL, "exec working directory \"%s\" is not absolute", o->workdir);
+    for (const char *const *e = o->env; e && *e; e++)
+        if (!strchr(*e, '=') || **e == '=')
+            return ctr__err(-EINVAL, "exec env entry \"%s\" is not KEY=VALUE", *e);
+    if (o->detach_keys) {
+        unsigned char keys[32];
+        size_t n;
+        return ctr__detach_keys_parse(o->detach_keys, keys, &n);
+    }
+    return 0;
+}
+
+/* What an exec needs of the container, taken under its lock. */
+static int prepare_locked(ctr_container_t *c, const ctr_exec_options_t *o, char **process, ctr__oci_t **oci,
+                          struct ctr__desc *d)
+{
+    ctr_state_t state = ctr__container_status(c)->state;
+    if (state != CTR_STATE_RUNNING)
+        return ctr__err(-EBUSY, CTR_CFMT " is %s: exec needs a running container", CTR_CARG(c),
+                        ctr_state_name(state));
+    int r = build_process(c, o, process);
+    return r < 0 ? r : ctr__lifecycle_oci(c, oci, d);
+}
+
+/* Like podman: a command that cannot be found is 127, one that cannot be
+ * executed 126 (the message stays available); -1 for another error. */
+static int exit_code_of(const char *m)
+{
+    if (strstr(m, "executable file not found") || strstr(m, "no such file or directory") ||
+        strstr(m, "No such file or directory"))
+        return 127;
+    if (strstr(m, "permission denied") || strstr(m, "Permission denied"))
+        return 126;
+    return -1;
+}
+
 CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *opts, int *ret_exit_code)
 {
     CTR_ENTER();
@@ -135,41 +180,14 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
     ctr_exec_options_t o;
     ctr_exec_options_init(&o, CTR_EXEC_OPTIONS_VERSION);
     memcpy(&o, opts, options_size[opts->version]);
-    if (!o.argv || !o.argv[0])
-        return ctr__err(-EINVAL, "exec needs a command");
-    if (o.flags & ~(uint64_t)(CTR_EXEC_TTY | CTR_EXEC_PRIVILEGED))
-        return ctr__err(-EINVAL, "unknown exec flags 0x%llx", (unsigned long long)o.flags);
-    if (o.workdir && o.workdir[0] != '/')
-        return ctr__err(-EINVAL, "exec working directory \"%s\" is not absolute", o.workdir);
-    for (const char *const *e = o.env; e && *e; e++)
-        if (!strchr(*e, '=') || **e == '=')
-            return ctr__err(-EINVAL, "exec env entry \"%s\" is not KEY=VALUE", *e);
-    if (o.detach_keys) {
-        unsigned char keys[32];
-        size_t n;
-        int r = ctr__detach_keys_parse(o.detach_keys, keys, &n);
-        if (r < 0)
-            return r;
-    }
-
-    /* Take what we need under the lock, run without it: execs are concurrent. */
-    int r = ctr__container_lock(c);
+    int r = check_options(&o);
     if (r < 0)
         return r;
+    /* Take what we need under the lock, run without it: execs are concurrent. */
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     _cleanup_free_ char *process = NULL;
-    if (c->st.state != CTR_STATE_RUNNING)
-        r = ctr__err(-EBUSY, CTR_CFMT " is %s: exec needs a running container", CTR_CARG(c),
-                     ctr_state_name(c->st.state));
-    if (r == 0)
-        r = build_process(c, &o, &process);
-    if (r == 0)
-        r = ctr__lifecycle_desc(c, &d);
-    ctr__container_unlock(c);
-    if (r < 0)
-        return r;
     ctr__oci_t *oci = NULL;
-    if ((r = ctr__runtime_oci(c->rt, &oci)) < 0)
+    if ((r = CTR__WITH_LOCK(c, prepare_locked(c, &o, &process, &oci, &d))) < 0)
         return r;
     ctr_oci_exec_options_t eo = {
         .version = CTR_OCI_BACKEND_VERSION,
@@ -182,19 +200,9 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
     };
     int code = -1;
     r = ctr__oci_exec(oci, &d.oci, &eo, &code);
-    if (r == -EIO) {
-        /* Like podman: a command that cannot be found is 127, one that
-         * cannot be executed 126; the message stays available. */
-        const char *m = ctr_error_last()->message;
-        if (strstr(m, "executable file not found") || strstr(m, "no such file or directory") ||
-            strstr(m, "No such file or directory")) {
-            *ret_exit_code = 127;
-            return 0;
-        }
-        if (strstr(m, "permission denied") || strstr(m, "Permission denied")) {
-            *ret_exit_code = 126;
-            return 0;
-        }
+    if (r == -EIO && exit_code_of(ctr_error_last()->message) >= 0) {
+        *ret_exit_code = exit_code_of(ctr_error_last()->message);
+        return 0;
     }
     if (r < 0)
         return r;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "container.h"
+#include "lifecycle.h"
 #include "error.h"
 #include "json-util.h"
 #include "net/net.h"
@@ -43,9 +44,8 @@ static const char *const ns_keys[CTR_NS_MAX] = {
     [CTR_NS_UTS] = "UTSMode", [CTR_NS_USER] = "UsernsMode", [CTR_NS_CGROUP] = "CgroupMode",
 };
 
-static json_object *host_config(ctr_container_t *c)
+static json_object *host_config(const struct ctr__config *cfg)
 {
-    const struct ctr__config *cfg = c->cfg;
     json_object *h = json_object_new_object();
     if (!h)
         return NULL;
@@ -98,9 +98,8 @@ static json_object *host_config(ctr_container_t *c)
     return h;
 }
 
-static json_object *state_obj(ctr_container_t *c)
+static json_object *state_obj(const struct ctr__status *st)
 {
-    const struct ctr__status *st = &c->st;
     json_object *s = json_object_new_object();
     if (!s)
         return NULL;
@@ -122,22 +121,21 @@ static json_object *state_obj(ctr_container_t *c)
 
 /* The environment the process really gets: process.env of the generated
  * spec once there is one (podman shows its spec's), else the configured one. */
-static json_object *process_env(ctr_container_t *c)
+static json_object *process_env(const struct ctr__config *cfg, const struct ctr__status *st)
 {
     _cleanup_free_ char *text = NULL;
     _cleanup_json_ json_object *spec = NULL;
     json_object *proc, *env;
-    if (c->st.config_path && ctr__read_file_at(AT_FDCWD, c->st.config_path, &text, NULL) == 0 &&
+    if (st->config_path && ctr__read_file_at(AT_FDCWD, st->config_path, &text, NULL) == 0 &&
         ctr__json_parse(text, "container spec", &spec) == 0 && json_object_object_get_ex(spec, "process", &proc) &&
         json_object_object_get_ex(proc, "env", &env) && json_object_is_type(env, json_type_array))
         return json_object_get(env);
     ctr__err_clear(); /* a spec that cannot be read: the configuration's */
-    return ctr__json_strv(c->cfg->env);
+    return ctr__json_strv(cfg->env);
 }
 
-static json_object *config_obj(ctr_container_t *c)
+static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__status *st)
 {
-    const struct ctr__config *cfg = c->cfg;
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
@@ -152,7 +150,7 @@ static json_object *config_obj(ctr_container_t *c)
     json_object_object_add(o, "Tty", json_object_new_boolean(cfg->flags & CTR_CREATE_TERMINAL));
     json_object_object_add(o, "OpenStdin", json_object_new_boolean(cfg->flags & CTR_CREATE_STDIN));
     json_object_object_add(o, "StdinOnce", json_object_new_boolean(0));
-    json_object_object_add(o, "Env", process_env(c));
+    json_object_object_add(o, "Env", process_env(cfg, st));
     json_object_object_add(o, "Cmd", ctr__json_strv(cfg->command));
     json_object_object_add(o, "Image", str_or_empty(cfg->image_name));
     json_object_object_add(o, "WorkingDir", json_object_new_string(cfg->workdir ? cfg->workdir : "/"));
@@ -162,68 +160,82 @@ static json_object *config_obj(ctr_container_t *c)
     return o;
 }
 
-CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **ret)
+/* The run directory's /etc files. */
+static void add_etc_paths(json_object *o, const struct ctr__status *st)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(c);
-    CTR_CHECK_ARG(ret);
-    if (flags & ~(uint64_t)CTR_INSPECT_SIZE)
-        return ctr__err(-EINVAL, "unknown inspect flags 0x%llx", (unsigned long long)flags);
-    int r = ctr__container_lock(c);
-    if (r < 0)
-        return r;
-    const struct ctr__config *cfg = c->cfg;
-    _cleanup_json_ json_object *o = json_object_new_object();
-    if (!o) {
-        ctr__container_unlock(c);
-        return -ENOMEM;
+    if (!st->run_dir)
+        return;
+    static const char *const keys[][2] = {
+        { "ResolvConfPath", "resolv.conf" }, { "HostnamePath", "hostname" }, { "HostsPath", "hosts" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", st->run_dir, keys[i][1]);
+        json_object_object_add(o, keys[i][0], json_object_new_string(p));
     }
-    json_object_object_add(o, "Id", json_object_new_string(cfg->id));
-    json_object_object_add(o, "Created", time_str(cfg->created));
-    json_object_object_add(o, "Path", str_or_empty(cfg->command[0]));
+}
+
+static json_object *args_obj(const struct ctr__config *cfg)
+{
     json_object *args = json_object_new_array();
     for (char **a = cfg->command[0] ? cfg->command + 1 : cfg->command; args && *a; a++)
         json_object_array_add(args, json_object_new_string(*a));
-    json_object_object_add(o, "Args", args);
-    json_object_object_add(o, "State", state_obj(c));
-    json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
-    json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
-    json_object_object_add(o, "Rootfs", str_or_empty(cfg->rootfs));
-    json_object_object_add(o, "Pod", str_or_empty(cfg->pod));
-    if (c->st.run_dir) {
-        char p[4200];
-        snprintf(p, sizeof p, "%s/resolv.conf", c->st.run_dir);
-        json_object_object_add(o, "ResolvConfPath", json_object_new_string(p));
-        snprintf(p, sizeof p, "%s/hostname", c->st.run_dir);
-        json_object_object_add(o, "HostnamePath", json_object_new_string(p));
-        snprintf(p, sizeof p, "%s/hosts", c->st.run_dir);
-        json_object_object_add(o, "HostsPath", json_object_new_string(p));
-    }
-    json_object_object_add(o, "StaticDir", str_or_empty(cfg->static_dir));
-    json_object_object_add(o, "OCIConfigPath", str_or_empty(c->st.config_path));
-    json_object_object_add(o, "OCIRuntime", json_object_new_string(ctr_runtime_oci_runtime(c->rt)));
-    json_object_object_add(o, "Name", json_object_new_string(cfg->name));
-    json_object_object_add(o, "RestartCount", json_object_new_int(0));
-    json_object_object_add(o, "Driver", json_object_new_string(cfg->rootfs ? "" : ctr_runtime_oci_runtime(c->rt)));
-    json_object_object_add(o, "MountLabel", str_or_empty(cfg->mount_label));
-    json_object_object_add(o, "ProcessLabel", str_or_empty(cfg->process_label));
-    json_object_object_add(o, "LogPath", str_or_empty(cfg->log_path));
-    json_object_object_add(o, "Mounts", json_object_new_array());
+    return args;
+}
+
+static json_object *dependencies_obj(const struct ctr__config *cfg)
+{
     json_object *deps = json_object_new_array();
     for (size_t ns = 1; deps && ns < CTR_NS_MAX; ns++)
         if (cfg->ns_ctr[ns])
             json_object_array_add(deps, json_object_new_string(cfg->ns_ctr[ns]));
-    json_object_object_add(o, "Dependencies", deps);
+    return deps;
+}
+
+/* The keys of the config and the state, in podman's order. */
+static void add_container(json_object *o, ctr_container_t *c)
+{
+    const struct ctr__config *cfg = ctr__container_config(c);
+    const struct ctr__status *st = ctr__container_status(c);
+    const char *oci_runtime = ctr_runtime_oci_runtime(ctr_container_runtime(c));
+    json_object_object_add(o, "Id", json_object_new_string(cfg->id));
+    json_object_object_add(o, "Created", time_str(cfg->created));
+    json_object_object_add(o, "Path", str_or_empty(cfg->command[0]));
+    json_object_object_add(o, "Args", args_obj(cfg));
+    json_object_object_add(o, "State", state_obj(st));
+    json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
+    json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
+    json_object_object_add(o, "Rootfs", str_or_empty(cfg->rootfs));
+    json_object_object_add(o, "Pod", str_or_empty(cfg->pod));
+    add_etc_paths(o, st);
+    json_object_object_add(o, "StaticDir", str_or_empty(cfg->static_dir));
+    json_object_object_add(o, "OCIConfigPath", str_or_empty(st->config_path));
+    json_object_object_add(o, "OCIRuntime", json_object_new_string(oci_runtime));
+    json_object_object_add(o, "Name", json_object_new_string(cfg->name));
+    json_object_object_add(o, "RestartCount", json_object_new_int(0));
+    json_object_object_add(o, "Driver", json_object_new_string(cfg->rootfs ? "" : oci_runtime));
+    json_object_object_add(o, "MountLabel", str_or_empty(cfg->mount_label));
+    json_object_object_add(o, "ProcessLabel", str_or_empty(cfg->process_label));
+    json_object_object_add(o, "LogPath", str_or_empty(cfg->log_path));
+    json_object_object_add(o, "Mounts", json_object_new_array());
+    json_object_object_add(o, "Dependencies", dependencies_obj(cfg));
+}
+
+/* NetworkSettings, Config, HostConfig and the storage keys. */
+static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
+{
+    const struct ctr__config *cfg = ctr__container_config(c);
+    const struct ctr__status *st = ctr__container_status(c);
     json_object *net = json_object_new_object();
     if (net && ctr__net_inspect(c, net) < 0) {
         json_object_put(net);
         net = NULL;
     }
     json_object_object_add(o, "NetworkSettings", net);
-    json_object_object_add(o, "Config", config_obj(c));
-    json_object_object_add(o, "HostConfig", host_config(c));
-    if (c->st.mount_point)
-        json_object_object_add(o, "Mountpoint", json_object_new_string(c->st.mount_point));
+    json_object_object_add(o, "Config", config_obj(cfg, st));
+    json_object_object_add(o, "HostConfig", host_config(cfg));
+    if (st->mount_point)
+        json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__storage_graph_driver(c);
     if (gd)
         json_object_object_add(o, "GraphDriver", gd);
@@ -236,6 +248,24 @@ CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **
             ctr__err_clear();
         }
     }
-    ctr__container_unlock(c);
+}
+
+static int inspect_locked(ctr_container_t *c, uint64_t flags, char **ret)
+{
+    _cleanup_json_ json_object *o = json_object_new_object();
+    if (!o)
+        return ctr__oom("the inspect document");
+    add_container(o, c);
+    add_settings(o, c, flags);
     return ctr__json_to_string(o, ret);
+}
+
+CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **ret)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(c);
+    CTR_CHECK_ARG(ret);
+    if (flags & ~(uint64_t)CTR_INSPECT_SIZE)
+        return ctr__err(-EINVAL, "unknown inspect flags 0x%llx", (unsigned long long)flags);
+    return CTR__WITH_LOCK(c, inspect_locked(c, flags, ret));
 }

@@ -39,19 +39,29 @@ CTR_EXPORT int ctr_logs_options_init(ctr_logs_options_t *opts, unsigned int vers
 
 /* Lock, check the state is one of allowed (bit mask of states), copy the
  * descriptor out, unlock. */
+static int describe_locked(ctr_container_t *c, unsigned allowed, const char *what, struct ctr__desc *d,
+                           ctr__oci_t **oci)
+{
+    ctr_state_t state = ctr__container_status(c)->state;
+    if (!(allowed & (1u << state)))
+        return ctr__err(-EBUSY, CTR_CFMT " is %s: %s", CTR_CARG(c), ctr_state_name(state), what);
+    return ctr__lifecycle_oci(c, oci, d);
+}
+
 static int describe(ctr_container_t *c, unsigned allowed, const char *what, struct ctr__desc *d, ctr__oci_t **oci)
 {
-    int r = ctr__container_lock(c);
+    return CTR__WITH_LOCK(c, describe_locked(c, allowed, what, d, oci));
+}
+
+/* The container's state, read under its lock. */
+static int state_now(ctr_container_t *c, ctr_state_t *ret)
+{
+    int r = ctr__lifecycle_lock(c);
     if (r < 0)
         return r;
-    if (!(allowed & (1u << c->st.state)))
-        r = ctr__err(-EBUSY, CTR_CFMT " is %s: %s", CTR_CARG(c), ctr_state_name(c->st.state), what);
-    if (r == 0)
-        r = ctr__lifecycle_desc(c, d);
+    *ret = ctr__container_status(c)->state;
     ctr__container_unlock(c);
-    if (r == 0)
-        r = ctr__runtime_oci(c->rt, oci);
-    return r;
+    return 0;
 }
 
 struct attach_start {
@@ -92,16 +102,11 @@ CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options
     bool start = (o.flags & CTR_ATTACH_START) != 0;
     if (start) {
         /* The attach socket exists once the container is created. */
-        r = ctr__container_lock(c);
-        if (r < 0)
+        ctr_state_t st;
+        if ((r = state_now(c, &st)) < 0)
             return r;
-        ctr_state_t st = c->st.state;
-        ctr__container_unlock(c);
-        if (st == CTR_STATE_CONFIGURED || st == CTR_STATE_EXITED) {
-            r = ctr_container_init(c);
-            if (r < 0)
-                return r;
-        }
+        if ((st == CTR_STATE_CONFIGURED || st == CTR_STATE_EXITED) && (r = ctr_container_init(c)) < 0)
+            return r;
     }
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     ctr__oci_t *oci = NULL;
@@ -133,7 +138,7 @@ CTR_EXPORT int ctr_container_resize(ctr_container_t *c, unsigned int height, uns
     CTR_CHECK_ARG(c);
     if (height == 0 || width == 0 || height > 65535 || width > 65535)
         return ctr__err(-EINVAL, "invalid terminal size %ux%u", height, width);
-    if (!(c->cfg->flags & CTR_CREATE_TERMINAL))
+    if (!(ctr__container_config(c)->flags & CTR_CREATE_TERMINAL))
         return ctr__err(-EOPNOTSUPP, CTR_CFMT " has no terminal", CTR_CARG(c));
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     ctr__oci_t *oci = NULL;
@@ -181,13 +186,11 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
 
     /* Follow until the monitor exits: it drains the container's output
      * into the log before it goes. */
-    int r = ctr__container_lock(c);
+    int r = ctr__lifecycle_lock(c);
     if (r < 0)
         return r;
-    pid_t monitor = (c->st.state == CTR_STATE_CREATED || c->st.state == CTR_STATE_RUNNING ||
-                     c->st.state == CTR_STATE_PAUSED || c->st.state == CTR_STATE_STOPPING)
-                        ? c->st.conmon_pid
-                        : 0;
+    const struct ctr__status *st = ctr__container_status(c);
+    pid_t monitor = ctr__state_is_live(st->state) ? st->conmon_pid : 0;
     ctr__container_unlock(c);
     _cleanup_close_ int stop_fd = -1;
     bool follow = (o.flags & CTR_LOGS_FOLLOW) != 0;
@@ -206,12 +209,13 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
     lo.stop_fd = stop_fd;
     lo.streams = ((o.flags & CTR_LOGS_STDOUT) ? CTR__LOG_STDOUT : 0) | ((o.flags & CTR_LOGS_STDERR) ? CTR__LOG_STDERR : 0);
     struct logs_ctx x = { fn, userdata, 0 };
-    r = ctr__logs_read(c->cfg->log_path, &lo, logs_cb, &x);
+    const char *log_path = ctr__container_config(c)->log_path;
+    r = ctr__logs_read(log_path, &lo, logs_cb, &x);
     if (x.stopped)
         return x.stopped;
     if (r == -ENOENT && !follow)
         return 0; /* no output yet */
     if (r > 0)
-        ctr__rt_log(c->rt, CTR_LOG_DEBUG, "%s: skipped %d malformed log lines", c->cfg->log_path, r);
+        ctr__rt_log(ctr_container_runtime(c), CTR_LOG_DEBUG, "%s: skipped %d malformed log lines", log_path, r);
     return r < 0 ? r : 0;
 }

@@ -11,7 +11,7 @@ int ctr__lock_init(struct ctr__lock *l, const char *path)
     l->fd = -1;
     l->path = strdup(path);
     if (!l->path)
-        return -ENOMEM;
+        return ctr__oom("a lock path");
     pthread_mutex_init(&l->mutex, NULL);
     return 0;
 }

@@ -1,58 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Refresh after a reboot: nothing of the previous boot's run-time state is
- * real any more (processes, mounts, namespaces, the OCI runtime's state), so
- * reset every container the way libpod does and clear the run root. */
+/* Opening a runtime, and its refresh after a reboot or a crash: nothing of an
+ * earlier boot's run-time state is real any more (processes, mounts,
+ * namespaces, the OCI runtime's state), so every container of that boot is
+ * reset the way libpod does (lifecycle.c) and the run root is swept of what
+ * no container owns. */
 #include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 
 #include "container.h"
 #include "error.h"
 #include "lifecycle.h"
-#include "net/net.h"
 #include "refresh.h"
 #include "storage/storage.h"
 
-/* Unmount whatever is mounted at or below path (deepest first). */
-static void unmount_below(const char *path)
-{
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
-        return;
-    size_t len = strlen(path);
-    char line[4096];
-    char **targets = NULL;
-    size_t n = 0;
-    while (fgets(line, sizeof line, f)) {
-        /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
-        char mp[4096];
-        if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-            continue;
-        if (strncmp(mp, path, len) != 0 || (mp[len] != '\0' && mp[len] != '/'))
-            continue;
-        char **t = realloc(targets, (n + 1) * sizeof *t);
-        if (!t)
-            break;
-        targets = t;
-        targets[n] = strdup(mp);
-        if (targets[n])
-            n++;
-    }
-    fclose(f);
-    while (n > 0) {
-        n--;
-        umount2(targets[n], MNT_DETACH);
-        free(targets[n]);
-    }
-    free(targets);
-}
-
 /* Reset one container's run-time state (runtime lock held).  A container
  * whose run-time state belongs to this boot is left alone (*ret_live). */
-static int refresh_container(ctr_runtime_t *rt, const char *id, bool *ret_live)
+static int refresh_container(ctr_runtime_t *rt, const char *id, bool fresh_boot, bool *ret_live)
 {
     _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
     *ret_live = false;
@@ -61,60 +25,15 @@ static int refresh_container(ctr_runtime_t *rt, const char *id, bool *ret_live)
         return 0;
     if (r < 0)
         return r;
-    r = ctr__lock_acquire(&c->lock);
-    if (r < 0)
-        return r;
-    /* Re-read under the lock. */
-    _cleanup_free_ char *json = NULL;
-    r = ctr__state_get(ctr__runtime_state(rt), id, NULL, &json);
-    if (r == 0)
-        r = ctr__status_from_json(json, &c->st);
-    if (r < 0) {
-        ctr__lock_release(&c->lock);
-        return r == -ENOENT ? 0 : r;
-    }
-    if (!ctr__runtime_fresh_boot(rt) && c->st.boot_id && streq(c->st.boot_id, ctr__runtime_settings(rt)->boot_id)) {
-        *ret_live = true;
-        ctr__lock_release(&c->lock);
+    r = ctr__container_lock(c); /* re-reads the state, does not reconcile it */
+    if (r == -ENOENT) {
+        ctr__err_clear();
         return 0;
     }
-    /* In this boot, an init or start that died may have left the runtime's
-     * container and its monitor running. */
-    if (!ctr__runtime_fresh_boot(rt))
-        ctr__lifecycle_drop_leftovers(c);
-    /* Networks first: CNI DEL with the results stored at setup. */
-    int k = ctr__net_teardown(c);
-    if (k < 0)
-        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
-    unmount_below(c->cfg->shm_dir);
-    if (c->st.mounted) {
-        k = ctr__storage_unmount(c, true);
-        if (k < 0)
-            ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
-    }
-    _cleanup_free_ char *run_dir = ctr__run_dir(rt, id);
-    if (run_dir) {
-        unmount_below(run_dir);
-        ctr__rm_rf(run_dir);
-    }
-    struct ctr__status *st = &c->st;
-    if (st->state != CTR_STATE_EXITED && st->state != CTR_STATE_REMOVING)
-        st->state = CTR_STATE_CONFIGURED;
-    st->pid = 0;
-    st->conmon_pid = 0;
-    st->mounted = false;
-    free(st->mount_point);
-    st->mount_point = NULL;
-    free(st->run_dir);
-    st->run_dir = NULL;
-    free(st->netns_path);
-    st->netns_path = NULL;
-    free(st->networks_json);
-    st->networks_json = NULL;
-    free(st->boot_id);
-    st->boot_id = NULL;
-    r = ctr__container_save(c);
-    ctr__lock_release(&c->lock);
+    if (r < 0)
+        return r;
+    r = ctr__lifecycle_reset(c, fresh_boot, ret_live);
+    ctr__container_unlock(c);
     return r;
 }
 
@@ -126,14 +45,12 @@ static int collect_id(const char *id, const char *config, const char *state, voi
 /* Remove entries of dir that are not in ids (orphans of a crash), keeping names in keep. */
 static void sweep(const char *dir, char *const *ids, const char *suffix, const char *const *keep)
 {
-    DIR *d = opendir(dir);
+    _cleanup_dir_ DIR *d = opendir(dir);
     if (!d)
         return;
-    struct dirent *de;
     size_t slen = suffix ? strlen(suffix) : 0;
-    while ((de = readdir(d))) {
-        if (streq(de->d_name, ".") || streq(de->d_name, "..") ||
-            ctr__strv_contains(keep, de->d_name))
+    for (struct dirent *de; (de = readdir(d));) {
+        if (streq(de->d_name, ".") || streq(de->d_name, "..") || ctr__strv_contains(keep, de->d_name))
             continue;
         char id[NAME_MAX + 1];
         snprintf(id, sizeof id, "%s", de->d_name);
@@ -144,28 +61,68 @@ static void sweep(const char *dir, char *const *ids, const char *suffix, const c
             continue;
         _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, de->d_name);
         if (path) {
-            unmount_below(path);
+            ctr__unmount_below(path);
             ctr__rm_rf(path);
         }
     }
-    closedir(d);
 }
 
-int ctr__refresh_locked(ctr_runtime_t *rt)
+/* The OCI runtimes' state: all of it after a reboot, else what belongs to
+ * no live container (RUN_ROOT/oci/RUNTIME/ID). */
+static int sweep_oci(ctr_runtime_t *rt, char *const *live, bool fresh_boot)
+{
+    _cleanup_free_ char *oci = ctr__asprintf("%s/oci", ctr__runtime_settings(rt)->run_root);
+    if (!oci)
+        return ctr__oom("a path");
+    if (fresh_boot) {
+        ctr__unmount_below(oci);
+        ctr__rm_rf(oci);
+        return 0;
+    }
+    _cleanup_dir_ DIR *d = opendir(oci);
+    for (struct dirent *de; d && (de = readdir(d));) {
+        if (de->d_name[0] == '.')
+            continue;
+        _cleanup_free_ char *sub = ctr__asprintf("%s/%s", oci, de->d_name);
+        if (sub)
+            sweep(sub, live, NULL, NULL);
+    }
+    return 0;
+}
+
+/* What no container owns: run directories of containers that no longer
+ * exist, lock files of removed containers, static directories and layers a
+ * crashed create left without a record. */
+static int sweep_orphans(ctr_runtime_t *rt, char *const *ids)
+{
+    const struct ctr__settings *set = ctr__runtime_settings(rt);
+    _cleanup_free_ char *run = ctr__asprintf("%s/containers", set->run_root);
+    _cleanup_free_ char *stat_dir = ctr__asprintf("%s/containers", set->root);
+    if (!run || !stat_dir)
+        return ctr__oom("a path");
+    sweep(run, ids, NULL, NULL);
+    static const char *const keep_locks[] = { "runtime.lock", NULL };
+    sweep(set->lock_dir, ids, ".lock", keep_locks);
+    sweep(stat_dir, ids, NULL, NULL);
+    int r = ctr__storage_sweep(rt, ids);
+    if (r < 0)
+        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
+    return r;
+}
+
+int ctr__refresh_locked(ctr_runtime_t *rt, bool fresh_boot)
 {
     _cleanup_strv_ char **ids = calloc(1, sizeof(char *));
-    if (!ids)
-        return -ENOMEM;
+    _cleanup_strv_ char **live = calloc(1, sizeof(char *));
+    if (!ids || !live)
+        return ctr__oom("the container list");
     int r = ctr__state_iterate(ctr__runtime_state(rt), 0, collect_id, &ids);
     if (r < 0)
         return r;
     int first_error = 0;
-    _cleanup_strv_ char **live = calloc(1, sizeof(char *));
-    if (!live)
-        return -ENOMEM;
     for (char **id = ids; *id; id++) {
         bool is_live = false;
-        r = refresh_container(rt, *id, &is_live);
+        r = refresh_container(rt, *id, fresh_boot, &is_live);
         if (r == 0 && is_live)
             r = ctr__strv_push(&live, *id);
         if (r < 0) {
@@ -174,42 +131,9 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
                 first_error = r;
         }
     }
-    /* The previous boot's OCI runtime state, run directories of containers
-     * that no longer exist, lock files of removed containers, static
-     * directories a crashed create left without state. */
-    _cleanup_free_ char *oci = ctr__asprintf("%s/oci", ctr__runtime_settings(rt)->run_root);
-    _cleanup_free_ char *run = ctr__asprintf("%s/containers", ctr__runtime_settings(rt)->run_root);
-    _cleanup_free_ char *stat_dir = ctr__asprintf("%s/containers", ctr__runtime_settings(rt)->root);
-    if (!oci || !run || !stat_dir)
-        return -ENOMEM;
-    if (ctr__runtime_fresh_boot(rt)) {
-        unmount_below(oci);
-        ctr__rm_rf(oci);
-    } else {
-        /* Keep the runtime state of containers of this boot: OCI/NAME/ID. */
-        DIR *d = opendir(oci);
-        struct dirent *de;
-        while (d && (de = readdir(d))) {
-            if (de->d_name[0] == '.')
-                continue;
-            _cleanup_free_ char *sub = ctr__asprintf("%s/%s", oci, de->d_name);
-            if (sub)
-                sweep(sub, live, NULL, NULL);
-        }
-        if (d)
-            closedir(d);
-    }
-    sweep(run, ids, NULL, NULL);
-    static const char *const keep_locks[] = { "runtime.lock", NULL };
-    sweep(ctr__runtime_settings(rt)->lock_dir, ids, ".lock", keep_locks);
-    sweep(stat_dir, ids, NULL, NULL);
-    /* Layers of containers a crashed create left without state. */
-    r = ctr__storage_sweep(rt, ids);
-    if (r < 0) {
-        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
+    if ((r = sweep_oci(rt, live, fresh_boot)) < 0 || (r = sweep_orphans(rt, ids)) < 0)
         if (!first_error)
             first_error = r;
-    }
     return first_error;
 }
 
@@ -220,7 +144,37 @@ CTR_EXPORT int ctr_runtime_refresh(ctr_runtime_t *rt)
     int r = ctr__lock_acquire(ctr__runtime_lock(rt));
     if (r < 0)
         return r;
-    r = ctr__refresh_locked(rt);
+    r = ctr__refresh_locked(rt, false);
     ctr__lock_release(ctr__runtime_lock(rt));
     return r;
+}
+
+/* After a reboot, reset what the previous boot left before anybody uses
+ * this one (runtime lock held).  A failed refresh is logged, not returned:
+ * the runtime stays usable, and ctr_runtime_refresh() can retry. */
+static int refresh_after_reboot(ctr_runtime_t *rt)
+{
+    bool changed = false;
+    int r = ctr__runtime_boot_changed(rt, &changed);
+    if (r < 0 || !changed)
+        return r;
+    if (ctr__refresh_locked(rt, true) < 0)
+        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
+    return ctr__runtime_mark_boot(rt);
+}
+
+CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t *opts)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(ret);
+    _cleanup_(ctr_runtime_unrefp) ctr_runtime_t *rt = NULL;
+    int r = ctr__runtime_open(opts, &rt);
+    if (r < 0 || (r = ctr__lock_acquire(ctr__runtime_lock(rt))) < 0)
+        return r;
+    r = refresh_after_reboot(rt);
+    ctr__lock_release(ctr__runtime_lock(rt));
+    if (r < 0)
+        return r;
+    *ret = TAKE_PTR(rt);
+    return 0;
 }

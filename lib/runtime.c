@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "container.h"
 #include "error.h"
 #include "names.h"
-#include "refresh.h"
 #include "ctr-config.h"
 #include "runtime.h"
 
@@ -17,7 +15,6 @@
 struct ctr_runtime {
     unsigned int refs;
     struct ctr__settings set; /* the strings are owned here */
-    bool fresh_boot;          /* during the open's refresh in a new boot (every container is stale) */
     struct ctr__state state;
     struct ctr__lock lock;    /* runtime-wide: names, create, remove */
     pthread_mutex_t oci_mutex;
@@ -170,10 +167,7 @@ struct ctr__lock *ctr__runtime_lock(ctr_runtime_t *rt)
     return &rt->lock;
 }
 
-bool ctr__runtime_fresh_boot(const ctr_runtime_t *rt)
-{
-    return rt->fresh_boot;
-}
+
 
 char *ctr__static_dir(ctr_runtime_t *rt, const char *id)
 {
@@ -268,81 +262,165 @@ static int read_boot_id(char *buf, size_t size)
 /* The run root's `alive` file holds the boot ID it was set up in.  A missing
  * file or another boot ID means the machine rebooted (or the run root was
  * wiped): the state's run-time fields are stale. */
-static int check_alive(ctr_runtime_t *rt)
+static char *alive_path(const ctr_runtime_t *rt)
 {
-    _cleanup_free_ char *alive = ctr__asprintf("%s/alive", rt->set.run_root);
+    return ctr__asprintf("%s/alive", rt->set.run_root);
+}
+
+int ctr__runtime_boot_changed(ctr_runtime_t *rt, bool *ret)
+{
+    _cleanup_free_ char *alive = alive_path(rt);
     _cleanup_free_ char *seen = NULL;
     if (!alive)
-        return -ENOMEM;
+        return ctr__oom("a path");
     int r = ctr__read_file_at(AT_FDCWD, alive, &seen, NULL);
-    if (r == 0 && streq(ctr__strstrip(seen), rt->set.boot_id))
-        return 0;
     if (r < 0 && r != -ENOENT)
         return ctr__err(r, "cannot read %s: %s", alive, strerror(-r));
-    rt->fresh_boot = true;
-    /* Reset what the previous boot left before anybody uses this one. */
-    r = ctr__refresh_locked(rt);
-    /* Done: a later ctr_runtime_refresh() on this handle must leave the
-     * containers started in this boot alone. */
-    rt->fresh_boot = false;
-    if (r < 0)
-        ctr__rt_log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
+    *ret = r < 0 || !streq(ctr__strstrip(seen), rt->set.boot_id);
+    return 0;
+}
+
+int ctr__runtime_mark_boot(ctr_runtime_t *rt)
+{
+    _cleanup_free_ char *alive = alive_path(rt);
+    if (!alive)
+        return ctr__oom("a path");
     _cleanup_close_ int fd = open(rt->set.run_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return ctr__err(-errno, "cannot open %s: %m", rt->set.run_root);
-    r = ctr__write_file_at(fd, "alive", rt->set.boot_id, strlen(rt->set.boot_id), 0600, false);
+    int r = ctr__write_file_at(fd, "alive", rt->set.boot_id, strlen(rt->set.boot_id), 0600, false);
     if (r < 0)
         return ctr__err(r, "cannot write %s: %s", alive, strerror(-r));
     return 0;
 }
 
+static int oci_open_locked(ctr_runtime_t *rt)
+{
+    const char *base = strrchr(rt->set.oci_name, '/');
+    _cleanup_free_ char *state_dir = ctr__asprintf("%s/oci/%s", rt->set.run_root, base ? base + 1 : rt->set.oci_name);
+    if (!state_dir)
+        return ctr__oom("a path");
+    int r = ctr__mkdir_p(state_dir, 0700);
+    if (r < 0)
+        return ctr__err(r, "cannot create %s: %s", state_dir, strerror(-r));
+    return ctr__oci_open(&rt->oci, rt->set.oci_name, rt->set.conmon_path, state_dir);
+}
+
 int ctr__runtime_oci(ctr_runtime_t *rt, ctr__oci_t **ret)
 {
-    int r = 0;
     pthread_mutex_lock(&rt->oci_mutex);
-    if (!rt->oci) {
-        const char *base = strrchr(rt->set.oci_name, '/');
-        _cleanup_free_ char *state_dir = ctr__asprintf("%s/oci/%s", rt->set.run_root, base ? base + 1 : rt->set.oci_name);
-        if (!state_dir)
-            r = -ENOMEM;
-        else if ((r = ctr__mkdir_p(state_dir, 0700)) < 0)
-            ctr__err(r, "cannot create %s: %s", state_dir, strerror(-r));
-        else
-            r = ctr__oci_open(&rt->oci, rt->set.oci_name, rt->set.conmon_path, state_dir);
-    }
+    int r = rt->oci ? 0 : oci_open_locked(rt);
     if (r == 0)
         *ret = rt->oci;
     pthread_mutex_unlock(&rt->oci_mutex);
     return r;
 }
 
+static void settings_free(struct ctr__settings *set)
+{
+    free(set->root);
+    free(set->run_root);
+    free(set->lock_dir);
+    free(set->oci_name);
+    free(set->oci_runtime);
+    free(set->conmon_path);
+    free(set->storage_driver);
+    free(set->cni_config_dir);
+    free(set->cni_plugin_dir);
+    free(set->default_network);
+    free(set->default_bridge);
+    free(set->default_subnet);
+}
+
 static void runtime_free(ctr_runtime_t *rt)
 {
     ctr__oci_close(rt->oci);
     pthread_mutex_destroy(&rt->oci_mutex);
-    free(rt->set.oci_name);
     ctr__state_close(&rt->state);
     ctr__lock_done(&rt->lock);
     cache_free(rt->cache);
     pthread_mutex_destroy(&rt->cache_mutex);
-    free(rt->set.root);
-    free(rt->set.run_root);
-    free(rt->set.lock_dir);
-    free(rt->set.oci_runtime);
-    free(rt->set.conmon_path);
-    free(rt->set.storage_driver);
-    free(rt->set.cni_config_dir);
-    free(rt->set.cni_plugin_dir);
-    free(rt->set.default_network);
-    free(rt->set.default_bridge);
-    free(rt->set.default_subnet);
+    settings_free(&rt->set);
     free(rt);
 }
 
-CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t *opts)
+static int check_options(const ctr_runtime_options_t *o)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(ret);
+    if (o->flags != 0)
+        return ctr__err(-EINVAL, "unknown runtime flags 0x%llx", (unsigned long long)o->flags);
+    const char *paths[] = { o->root, o->run_root, o->lock_dir, o->cni_config_dir, o->cni_plugin_dir, o->conmon_path };
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+        if (paths[i] && paths[i][0] != '/')
+            return ctr__err(-EINVAL, "\"%s\" is not an absolute path", paths[i]);
+    if (o->oci_runtime && (!*o->oci_runtime || (o->oci_runtime[0] != '/' && strchr(o->oci_runtime, '/'))))
+        return ctr__err(-EINVAL, "OCI runtime \"%s\" must be a name or an absolute path", o->oci_runtime);
+    if (o->storage_driver && !streq(o->storage_driver, "overlay") && !streq(o->storage_driver, "vfs"))
+        return ctr__err(-EINVAL, "unknown storage driver \"%s\" (overlay, vfs)", o->storage_driver);
+    return 0;
+}
+
+static char *strdup_or(const char *s, const char *dflt)
+{
+    return strdup(s ? s : dflt);
+}
+
+/* The settings of the options, with their defaults. */
+static int settings_fill(struct ctr__settings *set, const ctr_runtime_options_t *o)
+{
+    set->oci_name = strdup_or(o->oci_runtime, "runc");
+    set->root = strdup_or(o->root, DEFAULT_ROOT);
+    set->run_root = strdup_or(o->run_root, DEFAULT_RUN_ROOT);
+    set->lock_dir = o->lock_dir ? strdup(o->lock_dir) : ctr__asprintf("%s/locks", set->run_root ? set->run_root : "");
+    set->oci_runtime = find_in_path(o->oci_runtime ? o->oci_runtime : "runc");
+    set->conmon_path = ctr__strdup_null(o->conmon_path); /* NULL: the OCI layer searches */
+    set->storage_driver = strdup_or(o->storage_driver, "overlay");
+    set->cni_config_dir = strdup_or(o->cni_config_dir, "/etc/cni/net.d");
+    set->cni_plugin_dir = strdup_or(o->cni_plugin_dir, "/usr/lib/cni");
+    set->default_network = strdup_or(o->default_network, "libctr");
+    /* NULL: the network module picks a free bridge and subnet when it writes the network. */
+    set->default_bridge = ctr__strdup_null(o->default_bridge);
+    set->default_subnet = ctr__strdup_null(o->default_subnet);
+    set->log = (struct ctr__logger){ o->log_fn, o->log_userdata, o->log_level ? o->log_level : CTR_LOG_WARNING };
+    if (!set->oci_name || !set->root || !set->run_root || !set->lock_dir || !set->oci_runtime ||
+        (o->conmon_path && !set->conmon_path) || !set->storage_driver || !set->cni_config_dir ||
+        !set->cni_plugin_dir || !set->default_network || (o->default_bridge && !set->default_bridge) ||
+        (o->default_subnet && !set->default_subnet))
+        return ctr__oom("runtime settings");
+    return read_boot_id(set->boot_id, sizeof set->boot_id);
+}
+
+/* ROOT, RUN_ROOT, the lock directory and the two container directories. */
+static int make_dirs(const struct ctr__settings *set)
+{
+    _cleanup_free_ char *containers = ctr__asprintf("%s/containers", set->root);
+    _cleanup_free_ char *run_containers = ctr__asprintf("%s/containers", set->run_root);
+    if (!containers || !run_containers)
+        return ctr__oom("a path");
+    const char *dirs[] = { set->root, set->run_root, set->lock_dir, containers, run_containers };
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        int r = private_dir(dirs[i]);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int runtime_setup(ctr_runtime_t *rt, const ctr_runtime_options_t *o)
+{
+    const ctr_state_backend_t *backend;
+    int r = ctr__state_find(o->state_backend ? o->state_backend : "files", &backend);
+    if (r < 0 || (r = settings_fill(&rt->set, o)) < 0 || (r = make_dirs(&rt->set)) < 0)
+        return r;
+    _cleanup_free_ char *lock_path = ctr__asprintf("%s/runtime.lock", rt->set.lock_dir);
+    if (!lock_path)
+        return ctr__oom("a path");
+    if ((r = ctr__lock_init(&rt->lock, lock_path)) < 0)
+        return r;
+    return ctr__state_open(&rt->state, backend, rt->set.root);
+}
+
+int ctr__runtime_open(const ctr_runtime_options_t *opts, ctr_runtime_t **ret)
+{
     ctr_runtime_options_t o = CTR_RUNTIME_OPTIONS_INIT;
     if (opts) {
         if (opts->version < 1 || opts->version > CTR_RUNTIME_OPTIONS_VERSION)
@@ -350,80 +428,18 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
                             CTR_RUNTIME_OPTIONS_VERSION);
         memcpy(&o, opts, options_size[opts->version]);
     }
-    if (o.flags != 0)
-        return ctr__err(-EINVAL, "unknown runtime flags 0x%llx", (unsigned long long)o.flags);
-    const char *paths[] = { o.root, o.run_root, o.lock_dir, o.cni_config_dir, o.cni_plugin_dir, o.conmon_path };
-    for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
-        if (paths[i] && paths[i][0] != '/')
-            return ctr__err(-EINVAL, "\"%s\" is not an absolute path", paths[i]);
-    if (o.oci_runtime && (!*o.oci_runtime || (o.oci_runtime[0] != '/' && strchr(o.oci_runtime, '/'))))
-        return ctr__err(-EINVAL, "OCI runtime \"%s\" must be a name or an absolute path", o.oci_runtime);
-    if (o.storage_driver && !streq(o.storage_driver, "overlay") && !streq(o.storage_driver, "vfs"))
-        return ctr__err(-EINVAL, "unknown storage driver \"%s\" (overlay, vfs)", o.storage_driver);
-
-    const ctr_state_backend_t *backend;
-    int r = ctr__state_find(o.state_backend ? o.state_backend : "files", &backend);
+    int r = check_options(&o);
     if (r < 0)
         return r;
-
     ctr_runtime_t *rt = calloc(1, sizeof *rt);
     if (!rt)
-        return -ENOMEM;
+        return ctr__oom("a runtime");
     rt->refs = 1;
     pthread_mutex_init(&rt->cache_mutex, NULL);
     pthread_mutex_init(&rt->oci_mutex, NULL);
     rt->lock.fd = -1;
-    rt->set.oci_name = strdup(o.oci_runtime ? o.oci_runtime : "runc");
-    rt->set.root = strdup(o.root ? o.root : DEFAULT_ROOT);
-    rt->set.run_root = strdup(o.run_root ? o.run_root : DEFAULT_RUN_ROOT);
-    rt->set.lock_dir = o.lock_dir ? strdup(o.lock_dir) : ctr__asprintf("%s/locks", rt->set.run_root ? rt->set.run_root : "");
-    rt->set.oci_runtime = find_in_path(o.oci_runtime ? o.oci_runtime : "runc");
-    rt->set.conmon_path = ctr__strdup_null(o.conmon_path); /* NULL: the OCI layer searches */
-    rt->set.storage_driver = strdup(o.storage_driver ? o.storage_driver : "overlay");
-    rt->set.cni_config_dir = strdup(o.cni_config_dir ? o.cni_config_dir : "/etc/cni/net.d");
-    rt->set.cni_plugin_dir = strdup(o.cni_plugin_dir ? o.cni_plugin_dir : "/usr/lib/cni");
-    rt->set.default_network = strdup(o.default_network ? o.default_network : "libctr");
-    /* NULL: the network module picks a free bridge and subnet when it writes the network. */
-    rt->set.default_bridge = ctr__strdup_null(o.default_bridge);
-    rt->set.default_subnet = ctr__strdup_null(o.default_subnet);
     rt->cache = calloc(1, sizeof *rt->cache);
-    rt->set.log.fn = o.log_fn;
-    rt->set.log.userdata = o.log_userdata;
-    rt->set.log.level = o.log_level ? o.log_level : CTR_LOG_WARNING;
-    if (!rt->set.oci_name || !rt->set.root || !rt->set.run_root || !rt->set.lock_dir || !rt->set.oci_runtime || (o.conmon_path && !rt->set.conmon_path) ||
-        !rt->set.storage_driver || !rt->set.cni_config_dir || !rt->set.cni_plugin_dir || !rt->cache || !rt->set.default_network ||
-        (o.default_bridge && !rt->set.default_bridge) || (o.default_subnet && !rt->set.default_subnet)) {
-        runtime_free(rt);
-        return -ENOMEM;
-    }
-
-    _cleanup_free_ char *containers = ctr__asprintf("%s/containers", rt->set.root);
-    _cleanup_free_ char *run_containers = ctr__asprintf("%s/containers", rt->set.run_root);
-    _cleanup_free_ char *lock_path = ctr__asprintf("%s/runtime.lock", rt->set.lock_dir);
-    if (!containers || !run_containers || !lock_path) {
-        runtime_free(rt);
-        return -ENOMEM;
-    }
-    const char *dirs[] = { rt->set.root, rt->set.run_root, rt->set.lock_dir, containers, run_containers };
-    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-        r = private_dir(dirs[i]);
-        if (r < 0) {
-            runtime_free(rt);
-            return r;
-        }
-    }
-    r = ctr__lock_init(&rt->lock, lock_path);
-    if (r == 0)
-        r = read_boot_id(rt->set.boot_id, sizeof rt->set.boot_id);
-    if (r == 0)
-        r = ctr__state_open(&rt->state, backend, rt->set.root);
-    if (r == 0) {
-        r = ctr__lock_acquire(&rt->lock);
-        if (r == 0) {
-            r = check_alive(rt);
-            ctr__lock_release(&rt->lock);
-        }
-    }
+    r = rt->cache ? runtime_setup(rt, &o) : ctr__oom("the config cache");
     if (r < 0) {
         runtime_free(rt);
         return r;
@@ -568,120 +584,7 @@ int ctr__runtime_resolve(ctr_runtime_t *rt, const char *s, char **ret_id)
     return ctr__err(-ENOENT, "no such container \"%s\"", s);
 }
 
-CTR_EXPORT int ctr_runtime_lookup(ctr_runtime_t *rt, const char *id_or_name, ctr_container_t **ret)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(id_or_name);
-    CTR_CHECK_ARG(ret);
-    _cleanup_free_ char *id = NULL;
-    int r = ctr__runtime_resolve(rt, id_or_name, &id);
-    if (r < 0)
-        return r;
-    return ctr__container_load(rt, id, NULL, NULL, ret);
-}
-
-/* ---- list ---- */
-
-struct list_entry {
-    char *id;
-    char *state;
-};
-
-struct list_acc {
-    struct list_entry *v;
-    size_t n, cap;
-};
-
-static int list_cb(const char *id, const char *config, const char *state, void *userdata)
-{
-    struct list_acc *a = userdata;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
-        struct list_entry *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return -ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
-    a->v[a->n].id = strdup(id);
-    a->v[a->n].state = strdup(state ? state : "");
-    if (!a->v[a->n].id || !a->v[a->n].state) {
-        free(a->v[a->n].id);
-        free(a->v[a->n].state);
-        return -ENOMEM;
-    }
-    a->n++;
-    return 0;
-}
-
-static int created_cmp(const void *x, const void *y)
-{
-    const ctr_container_t *a = *(ctr_container_t *const *)x, *b = *(ctr_container_t *const *)y;
-    int64_t ca = ctr_container_created(a), cb = ctr_container_created(b);
-    if (ca != cb)
-        return ca < cb ? -1 : 1;
-    return strcmp(ctr_container_id(a), ctr_container_id(b));
-}
-
-CTR_EXPORT void ctr_container_list_free(ctr_container_t **list, size_t count)
-{
-    if (!list)
-        return;
-    for (size_t i = 0; i < count; i++)
-        ctr_container_unref(list[i]);
-    free(list);
-}
-
-CTR_EXPORT int ctr_runtime_list(ctr_runtime_t *rt, ctr_container_filter_fn filter, void *userdata,
-                                ctr_container_t ***ret, size_t *ret_count)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(ret);
-    CTR_CHECK_ARG(ret_count);
-    struct list_acc acc = { 0 };
-    int r = ctr__state_iterate(&rt->state, CTR_STATE_ITER_STATE, list_cb, &acc);
-    ctr_container_t **out = NULL;
-    size_t n = 0;
-    if (r == 0 && !(out = calloc(acc.n + 1, sizeof *out)))
-        r = -ENOMEM;
-    for (size_t i = 0; i < acc.n && r >= 0; i++) {
-        ctr_container_t *c = NULL;
-        int k = ctr__container_load(rt, acc.v[i].id, NULL, acc.v[i].state, &c);
-        if (k == -ENOENT)
-            continue; /* removed meanwhile */
-        if (k < 0) {
-            r = k;
-            break;
-        }
-        if (filter && !filter(c, userdata)) {
-            ctr_container_unref(c);
-            continue;
-        }
-        out[n++] = c;
-    }
-    for (size_t i = 0; i < acc.n; i++) {
-        free(acc.v[i].id);
-        free(acc.v[i].state);
-    }
-    free(acc.v);
-    if (r < 0) {
-        ctr_container_list_free(out, n);
-        return r;
-    }
-    qsort(out, n, sizeof *out, created_cmp);
-    *ret = out;
-    *ret_count = n;
-    return 0;
-}
-
 /* ---- dependents ---- */
-
-struct dep_acc {
-    ctr_runtime_t *rt;
-    char **ids;
-};
 
 static int ids_cb(const char *id, const char *config, const char *state, void *userdata)
 {
@@ -718,16 +621,4 @@ int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids)
     }
     *ret_ids = TAKE_PTR(deps);
     return 0;
-}
-
-CTR_EXPORT int ctr_runtime_remove(ctr_runtime_t *rt, const char *id_or_name, uint64_t flags)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(id_or_name);
-    _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
-    int r = ctr_runtime_lookup(rt, id_or_name, &c);
-    if (r < 0)
-        return r;
-    return ctr_container_remove(c, flags);
 }

@@ -22,9 +22,16 @@ const struct ctr__settings *ctr__runtime_settings(const ctr_runtime_t *rt);
 struct ctr__state *ctr__runtime_state(ctr_runtime_t *rt);
 /* The runtime-wide lock: names, create, remove, refresh. */
 struct ctr__lock *ctr__runtime_lock(ctr_runtime_t *rt);
-/* Whether the runtime refreshes after a reboot (every container is stale);
- * set by the open around its refresh. */
-bool ctr__runtime_fresh_boot(const ctr_runtime_t *rt);
+
+/* Open a runtime (ctr_runtime_new() without its refresh after a reboot):
+ * check the options, make the directories, open the state backend.
+ * -EINVAL for bad options, the backend's error, -ENOMEM. */
+int ctr__runtime_open(const ctr_runtime_options_t *opts, ctr_runtime_t **ret);
+/* Whether RUN_ROOT/alive names another boot than this one (or is missing):
+ * the machine rebooted, or the run root was wiped (runtime lock held). */
+int ctr__runtime_boot_changed(ctr_runtime_t *rt, bool *ret);
+/* Record this boot in RUN_ROOT/alive, after the refresh (runtime lock held). */
+int ctr__runtime_mark_boot(ctr_runtime_t *rt);
 
 /* Log through the runtime's callback. */
 #define ctr__rt_log(rt, ...) ctr__log(&ctr__runtime_settings(rt)->log, __VA_ARGS__)

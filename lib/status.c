@@ -177,3 +177,8 @@ int ctr__status_from_json(const char *json, struct ctr__status *ret)
     *ret = st;
     return 0;
 }
+
+bool ctr__state_is_live(ctr_state_t s)
+{
+    return s == CTR_STATE_CREATED || s == CTR_STATE_RUNNING || s == CTR_STATE_PAUSED || s == CTR_STATE_STOPPING;
+}

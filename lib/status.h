@@ -31,3 +31,7 @@ void ctr__status_clear(struct ctr__status *st);  /* free members, then init */
 int ctr__status_copy(struct ctr__status *dst, const struct ctr__status *src);
 int ctr__status_to_json(const struct ctr__status *st, char **ret);
 int ctr__status_from_json(const char *json, struct ctr__status *ret);
+
+/* Whether a container in state s has a process and a monitor (created,
+ * running, paused, stopping). */
+bool ctr__state_is_live(ctr_state_t s);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/random.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -562,4 +563,38 @@ CTR_EXPORT void ctr_free(void *p)
 CTR_EXPORT void ctr_strv_free(char **strv)
 {
     ctr__strv_free(strv);
+}
+
+/* Unmount whatever is mounted at or below path (deepest first). */
+void ctr__unmount_below(const char *path)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return;
+    size_t len = strlen(path);
+    char line[4096];
+    char **targets = NULL;
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+        char mp[4096];
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+            continue;
+        if (strncmp(mp, path, len) != 0 || (mp[len] != '\0' && mp[len] != '/'))
+            continue;
+        char **t = realloc(targets, (n + 1) * sizeof *t);
+        if (!t)
+            break;
+        targets = t;
+        targets[n] = strdup(mp);
+        if (targets[n])
+            n++;
+    }
+    fclose(f);
+    while (n > 0) {
+        n--;
+        umount2(targets[n], MNT_DETACH);
+        free(targets[n]);
+    }
+    free(targets);
 }

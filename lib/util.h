@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -26,10 +27,41 @@ static inline void ctr__closep(int *fd)
         int saved = errno;
         close(*fd);
         errno = saved;
+        *fd = -1;
     }
 }
+static inline void ctr__closedirp(DIR **d)
+{
+    if (*d)
+        closedir(*d);
+}
+static inline void ctr__fclosep(FILE **f)
+{
+    if (*f)
+        fclose(*f);
+}
 #define _cleanup_free_ _cleanup_(ctr__freep)
-#define _cleanup_close_ _cleanup_(ctr__closep)
+#define _cleanup_close_ _cleanup_(ctr__closep)   /* fds and pidfds; reset to -1 */
+#define _cleanup_dir_ _cleanup_(ctr__closedirp)
+#define _cleanup_fclose_ _cleanup_(ctr__fclosep)
+
+/* An undo step of a multi-step set-up: run at the end of the scope unless
+ * disarmed once the set-up succeeded.
+ *     _cleanup_undo_ struct ctr__undo u = CTR_UNDO(unmount_it, c);
+ *     ...
+ *     ctr__undo_disarm(&u); */
+struct ctr__undo {
+    void (*fn)(void *arg);
+    void *arg;
+};
+static inline void ctr__undop(struct ctr__undo *u)
+{
+    if (u->fn)
+        u->fn(u->arg);
+}
+static inline void ctr__undo_disarm(struct ctr__undo *u) { u->fn = NULL; }
+#define _cleanup_undo_ _cleanup_(ctr__undop)
+#define CTR_UNDO(f, a) ((struct ctr__undo){ .fn = (f), .arg = (a) })
 #define _cleanup_strv_ _cleanup_(ctr__strv_freep)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -89,6 +121,8 @@ int ctr__random_id(char *buf);
 int ctr__mkdir_p(const char *path, mode_t mode);       /* 0 or -errno */
 int ctr__rm_rf_at(int dirfd, const char *name);        /* recursive, does not cross mounts; -errno */
 int ctr__rm_rf(const char *path);
+/* Unmount (lazily) whatever is mounted at or below path, deepest first. */
+void ctr__unmount_below(const char *path);
 int ctr__fsync_dir(const char *path);                  /* fsync a directory */
 int ctr__fsync_dirfd(int dirfd, const char *name);     /* fsync dirfd/name (a directory) */
 /* Write data to dirfd/name atomically: temp file, fsync, rename, fsync of the directory.

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "container-struct.h"
 #include "error.h"
 #include "json-util.h"
 #include "net/cni-result.h"

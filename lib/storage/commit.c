@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "container.h"
+#include "container-struct.h"
 #include "error.h"
 #include "fault.h"
 #include "json-util.h"

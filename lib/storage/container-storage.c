@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "container-struct.h"
 #include "error.h"
 #include "json-util.h"
 #include "storage/storage.h"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "container.h"
+#include "container-struct.h"
 #include "error.h"
 #include "storage/storage.h"
 #include "storage/store.h"
