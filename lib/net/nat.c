@@ -26,7 +26,7 @@ static const char *nft_path(void)
     char *p = __atomic_load_n(&found, __ATOMIC_ACQUIRE);
     if (p)
         return p;
-    if (ctr__oci_find_program("nft", &p) < 0)
+    if (ctr__find_program("nft", &p) < 0)
         return NULL;
     char *expected = NULL;
     if (!__atomic_compare_exchange_n(&found, &expected, p, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {

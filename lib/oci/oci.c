@@ -88,64 +88,15 @@ static const ctr_oci_backend_t *registry_find(const char *name)
     return b;
 }
 
-/* ---- Finding programs ---- */
-
-static bool is_executable(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-static int search_dirs(const char *dirs, const char *name, char **ret)
-{
-    const char *p = dirs;
-    while (p && *p) {
-        const char *colon = strchr(p, ':');
-        size_t len = colon ? (size_t)(colon - p) : strlen(p);
-        if (len > 0 && p[0] == '/') {
-            _cleanup_free_ char *cand = ctr__asprintf("%.*s/%s", (int)len, p, name);
-            if (!cand)
-                return -ENOMEM;
-            if (is_executable(cand)) {
-                *ret = TAKE_PTR(cand);
-                return 0;
-            }
-        }
-        p = colon ? colon + 1 : NULL;
-    }
-    return -ENOENT;
-}
-
-int ctr__oci_find_program(const char *name, char **ret)
-{
-    if (isempty(name))
-        return -EINVAL;
-    if (strchr(name, '/')) {
-        if (name[0] != '/')
-            return -EINVAL;
-        if (!is_executable(name))
-            return -ENOENT;
-        char *s = strdup(name);
-        if (!s)
-            return -ENOMEM;
-        *ret = s;
-        return 0;
-    }
-    int r = search_dirs(getenv("PATH"), name, ret);
-    if (r != -ENOENT)
-        return r;
-    return search_dirs("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", name, ret);
-}
-
 static int find_conmon(char **ret)
 {
-    int r = ctr__oci_find_program("conmon", ret);
+    int r = ctr__find_program("conmon", ret);
     if (r != -ENOENT)
         return r;
     static const char *const extra[] = { "/usr/libexec/podman/conmon", "/usr/local/libexec/podman/conmon",
                                          "/usr/lib/podman/conmon" };
     for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
-        if (is_executable(extra[i])) {
+        if (ctr__is_executable(extra[i])) {
             char *s = strdup(extra[i]);
             if (!s)
                 return -ENOMEM;
@@ -185,7 +136,7 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
     if (strchr(runtime, '/')) {
         if (runtime[0] != '/')
             return ctr__err(-EINVAL, "OCI runtime '%s': a path must be absolute", runtime);
-        r = ctr__oci_find_program(runtime, &oci->runtime_path);
+        r = ctr__find_program(runtime, &oci->runtime_path);
         if (r == -ENOENT)
             return ctr__err(-ENOENT, "OCI runtime '%s' does not exist or is not executable", runtime);
         if (r < 0)
@@ -198,7 +149,7 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
             oci->backend = &ctr__oci_cli_backend;
             binary = "runc";
         }
-        r = ctr__oci_find_program(binary, &oci->runtime_path);
+        r = ctr__find_program(binary, &oci->runtime_path);
         if (r < 0 && r != -ENOENT)
             return ctr__err(r, "OCI runtime '%s': %s", runtime, strerror(-r));
         if (!oci->backend) {
@@ -212,7 +163,7 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
     }
 
     if (conmon_path) {
-        r = ctr__oci_find_program(conmon_path, &oci->conmon_path);
+        r = ctr__find_program(conmon_path, &oci->conmon_path);
         if (r == -EINVAL)
             return ctr__err(-EINVAL, "conmon path '%s' must be absolute", conmon_path);
         if (r < 0)
@@ -375,143 +326,4 @@ const char *ctr__oci_status_name(ctr_oci_status_t s)
     case CTR_OCI_STATUS_STOPPED: return "stopped";
     default: return "unknown";
     }
-}
-
-/* ---- Spawning ---- */
-
-char **ctr__spawn_env(const char *const *extra)
-{
-    size_t n = 0, m = ctr__strv_len(extra);
-    for (char **e = environ; e && *e; e++)
-        n++;
-    char **v = calloc(n + m + 1, sizeof *v);
-    if (!v)
-        return NULL;
-    size_t k = 0;
-    for (char **e = environ; e && *e; e++) {
-        if (strncmp(*e, "NOTIFY_SOCKET=", 14) == 0 || strncmp(*e, "LISTEN_", 7) == 0 || strncmp(*e, "_OCI_", 5) == 0)
-            continue;
-        if (!(v[k++] = strdup(*e)))
-            goto fail;
-    }
-    for (size_t i = 0; i < m; i++)
-        if (!(v[k++] = strdup(extra[i])))
-            goto fail;
-    return v;
-fail:
-    ctr__strv_free(v);
-    return NULL;
-}
-
-static void posix_spawn_file_actions_destroyp(posix_spawn_file_actions_t **p)
-{
-    if (*p)
-        posix_spawn_file_actions_destroy(*p);
-}
-
-static void posix_spawnattr_destroyp(posix_spawnattr_t **p)
-{
-    if (*p)
-        posix_spawnattr_destroy(*p);
-}
-
-int ctr__spawn(const struct ctr__spawn *s, pid_t *ret_pid)
-{
-    if (!s || !s->path || !s->argv || s->n_fds < 3 || s->n_fds > ARRAY_SIZE(s->fds))
-        return ctr__err(-EINVAL, "spawn: invalid argument");
-
-    /* Move every descriptor above the target range first, so that no
-     * dup2() clobbers a source and none is dup2()ed onto itself (which
-     * would keep it close-on-exec). */
-    int moved[ARRAY_SIZE(s->fds)];
-    for (size_t i = 0; i < ARRAY_SIZE(moved); i++)
-        moved[i] = -1;
-    int r = 0;
-    posix_spawn_file_actions_t fa, *fap = NULL;
-    posix_spawnattr_t attr, *attrp = NULL;
-    _cleanup_(posix_spawn_file_actions_destroyp) posix_spawn_file_actions_t *fa_cleanup = NULL;
-    _cleanup_(posix_spawnattr_destroyp) posix_spawnattr_t *attr_cleanup = NULL;
-
-    if ((r = posix_spawn_file_actions_init(&fa)) != 0)
-        return ctr__err(-r, "spawn %s: %s", s->path, strerror(r));
-    fa_cleanup = fap = &fa;
-    if ((r = posix_spawnattr_init(&attr)) != 0)
-        return ctr__err(-r, "spawn %s: %s", s->path, strerror(r));
-    attr_cleanup = attrp = &attr;
-
-    for (size_t i = 0; i < s->n_fds; i++) {
-        if (s->fds[i] < 0) {
-            if (i <= 2)
-                r = posix_spawn_file_actions_addopen(fap, (int)i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0);
-            if (r != 0)
-                goto fail;
-            continue;
-        }
-        moved[i] = fcntl(s->fds[i], F_DUPFD_CLOEXEC, (int)ARRAY_SIZE(s->fds) + 3);
-        if (moved[i] < 0) {
-            r = errno;
-            goto fail;
-        }
-        if ((r = posix_spawn_file_actions_adddup2(fap, moved[i], (int)i)) != 0)
-            goto fail;
-    }
-    /* Whatever the application leaked without close-on-exec stays out. */
-    if ((r = posix_spawn_file_actions_addclosefrom_np(fap, (int)s->n_fds)) != 0)
-        goto fail;
-    if (s->cwd && (r = posix_spawn_file_actions_addchdir_np(fap, s->cwd)) != 0)
-        goto fail;
-
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (s->new_pgroup) {
-        flags |= POSIX_SPAWN_SETPGROUP;
-        posix_spawnattr_setpgroup(attrp, 0);
-    }
-    posix_spawnattr_setsigmask(attrp, &none);
-    posix_spawnattr_setsigdefault(attrp, &all);
-    posix_spawnattr_setflags(attrp, flags);
-
-    pid_t pid;
-    r = posix_spawn(&pid, s->path, fap, attrp, s->argv, s->envp ? s->envp : environ);
-    if (r != 0)
-        goto fail;
-    for (size_t i = 0; i < ARRAY_SIZE(moved); i++)
-        if (moved[i] >= 0)
-            close(moved[i]);
-    *ret_pid = pid;
-    return 0;
-
-fail:
-    for (size_t i = 0; i < ARRAY_SIZE(moved); i++)
-        if (moved[i] >= 0)
-            close(moved[i]);
-    return ctr__err(-r, "cannot run %s: %s", s->path, strerror(r));
-}
-
-int ctr__spawn_wait(pid_t pid, int *ret_status)
-{
-    int status;
-    for (;;) {
-        pid_t w = waitpid(pid, &status, 0);
-        if (w == pid)
-            break;
-        if (w < 0 && errno == EINTR)
-            continue;
-        return -errno;
-    }
-    if (ret_status)
-        *ret_status = status;
-    return 0;
-}
-
-void ctr__spawn_status_string(int status, char *buf, size_t size)
-{
-    if (WIFEXITED(status))
-        snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status), sigabbrev_np(WTERMSIG(status)) ?: "?");
-    else
-        snprintf(buf, size, "ended with wait status 0x%x", (unsigned)status);
 }

@@ -161,10 +161,13 @@ def link_graph(nm, archive):
 
 
 def modname(obj):
-    # meson names objects after their source path: lib_net_net.c.o
-    name = obj[:-2] if obj.endswith('.o') else obj
+    # meson names objects after their source path: lib_net_net.c.o, or
+    # DIR/libctr-internal.a.p/net_net.c.o
+    name = os.path.basename(obj)
+    name = name[:-2] if name.endswith('.o') else name
     name = name[:-2] if name.endswith('.c') else name
-    return name[4:] if name.startswith('lib_') else name
+    name = name[4:] if name.startswith('lib_') else name
+    return name.replace('_', '/', 1) if name.split('_')[0] in ('net', 'oci', 'state', 'storage') else name
 
 
 def check_link_cycles(nm, archive):

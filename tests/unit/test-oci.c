@@ -246,8 +246,8 @@ static int group_setup(void **state)
     const char *ci = getenv("CI");
     bool in_ci = ci && streq(ci, "true");
     char *runc_path = NULL, *conmon_path = NULL;
-    bool ok = geteuid() == 0 && ctr__oci_find_program("runc", &runc_path) == 0 &&
-              ctr__oci_find_program("conmon", &conmon_path) == 0;
+    bool ok = geteuid() == 0 && ctr__find_program("runc", &runc_path) == 0 &&
+              ctr__find_program("conmon", &conmon_path) == 0;
     free(runc_path);
     free(conmon_path);
     if (!ok) {
@@ -1095,7 +1095,7 @@ static void test_registry(void **state)
     assert_int_equal(ctr__oci_open(&oci, NULL, "/no/such/conmon", sd), -ENOENT);
     assert_int_equal(ctr__oci_open(&oci, NULL, NULL, "relative"), -EINVAL);
     char *path = NULL;
-    assert_int_equal(ctr__oci_find_program("runc", &path), 0);
+    assert_int_equal(ctr__find_program("runc", &path), 0);
     assert_int_equal(ctr__oci_open(&oci, path, NULL, sd), 0);
     assert_ptr_equal(oci->backend, &ctr__oci_cli_backend);
     assert_string_equal(oci->runtime_path, path);
