@@ -285,39 +285,9 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     return ctr__json_to_string(o, ret);
 }
 
-int ctr__config_from_json(const char *json, struct ctr__config **ret)
+/* The string and list members (each optional). */
+static int strings_from_json(json_object *o, struct ctr__config *cfg, char **created)
 {
-    _cleanup_json_ json_object *o = NULL;
-    int r = ctr__json_parse(json, "container config", &o);
-    if (r < 0)
-        return r;
-    if (!json_object_is_type(o, json_type_object))
-        return ctr__err(-EINVAL, "container config: not a JSON object");
-
-    int64_t version = 0;
-    r = ctr__json_get_int(o, "version", &version);
-    if (r < 0)
-        return r;
-    if (version > CTR__CONFIG_VERSION)
-        return ctr__err(-EPROTONOSUPPORT, "container config version %lld is newer than this libctr understands (%d)",
-                        (long long)version, CTR__CONFIG_VERSION);
-
-    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = calloc(1, sizeof *cfg);
-    if (!cfg)
-        return -ENOMEM;
-    cfg->refs = 1;
-
-    json_object *spec;
-    if (json_object_object_get_ex(o, "spec", &spec)) {
-        if (!json_object_is_type(spec, json_type_object))
-            return ctr__err(-EINVAL, "container config: \"spec\" must be an object");
-        r = ctr__json_to_string(spec, &cfg->spec_json);
-        if (r < 0)
-            return r;
-    }
-
-    int64_t shm = 0, sig = 0, timeout = 0;
-    _cleanup_free_ char *created = NULL;
     struct {
         const char *key;
         char **dst;
@@ -329,13 +299,16 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
         { "hostname", &cfg->hostname }, { "staticDir", &cfg->static_dir },
         { "shmDir", &cfg->shm_dir },  { "logPath", &cfg->log_path },
         { "cgroupParent", &cfg->cgroup_parent }, { "processLabel", &cfg->process_label },
-        { "mountLabel", &cfg->mount_label }, { "createdTime", &created },
+        { "mountLabel", &cfg->mount_label }, { "createdTime", created },
         { "netNsPath", &cfg->netns_path },
     };
-    for (size_t i = 0; i < ARRAY_SIZE(strs) && r == 0; i++)
-        r = ctr__json_get_str(o, strs[i].key, strs[i].dst);
-    for (size_t i = 1; i < CTR_NS_MAX && r == 0; i++)
-        r = ctr__json_get_str(o, ns_keys[i], &cfg->ns_ctr[i]);
+    int r;
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+        if ((r = ctr__json_get_str(o, strs[i].key, strs[i].dst)) < 0)
+            return r;
+    for (size_t i = 1; i < CTR_NS_MAX; i++)
+        if ((r = ctr__json_get_str(o, ns_keys[i], &cfg->ns_ctr[i])) < 0)
+            return r;
     struct {
         const char *key;
         char ***dst;
@@ -346,45 +319,83 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
         { "mounts", &cfg->mounts },         { "networks", &cfg->networks },
         { "volumes", &cfg->volumes },       { "exposedPorts", &cfg->exposed_ports },
     };
-    for (size_t i = 0; i < ARRAY_SIZE(strvs) && r == 0; i++)
-        r = ctr__json_get_strv(o, strvs[i].key, strvs[i].dst);
-    for (size_t i = 0; i < ARRAY_SIZE(flag_keys) && r == 0; i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(strvs); i++)
+        if ((r = ctr__json_get_strv(o, strvs[i].key, strvs[i].dst)) < 0)
+            return r;
+    return 0;
+}
+
+/* The flags and numbers, checked. */
+static int values_from_json(json_object *o, struct ctr__config *cfg)
+{
+    int r;
+    for (size_t i = 0; i < ARRAY_SIZE(flag_keys); i++) {
         bool b = false;
-        r = ctr__json_get_bool(o, flag_keys[i].key, &b);
+        if ((r = ctr__json_get_bool(o, flag_keys[i].key, &b)) < 0)
+            return r;
         if (b)
             cfg->flags |= flag_keys[i].flag;
     }
-    if (r == 0)
-        r = ctr__json_get_int(o, "shmSize", &shm);
-    if (r == 0)
-        r = ctr__json_get_int(o, "stopSignal", &sig);
-    if (r == 0)
-        r = ctr__json_get_int(o, "stopTimeout", &timeout);
-    if (r == 0)
-        r = labels_from_json(o, &cfg->labels);
-    if (r == 0)
-        r = ports_from_json(o, cfg);
-    if (r < 0)
-        return ctr__err_prefix(r, "container config");
-
-    if (!cfg->id || !cfg->name)
-        return ctr__err(-EINVAL, "container config: \"id\" and \"name\" are required");
+    int64_t shm = 0, sig = 0, timeout = 0;
+    if ((r = ctr__json_get_int(o, "shmSize", &shm)) < 0 || (r = ctr__json_get_int(o, "stopSignal", &sig)) < 0 ||
+        (r = ctr__json_get_int(o, "stopTimeout", &timeout)) < 0)
+        return r;
     if (sig < 0 || sig > 64 || timeout < 0 || timeout > UINT32_MAX || shm < 0)
-        return ctr__err(-EINVAL, "container config: stop signal, stop timeout or shm size out of range");
+        return ctr__err(-EINVAL, "stop signal, stop timeout or shm size out of range");
     cfg->shm_size = shm;
     cfg->stop_signal = (int)sig;
     cfg->stop_timeout = (unsigned int)timeout;
-    if (created && ctr__parse_time(created, &cfg->created) < 0)
-        return ctr__err(-EINVAL, "container config: bad \"createdTime\" \"%s\"", created);
+    return 0;
+}
 
+static int members_from_json(json_object *o, struct ctr__config *cfg)
+{
+    json_object *spec;
+    int r;
+    if (json_object_object_get_ex(o, "spec", &spec)) {
+        if (!json_object_is_type(spec, json_type_object))
+            return ctr__err(-EINVAL, "\"spec\" must be an object");
+        if ((r = ctr__json_to_string(spec, &cfg->spec_json)) < 0)
+            return r;
+    }
+    _cleanup_free_ char *created = NULL;
+    if ((r = strings_from_json(o, cfg, &created)) < 0 || (r = values_from_json(o, cfg)) < 0 ||
+        (r = labels_from_json(o, &cfg->labels)) < 0 || (r = ports_from_json(o, cfg)) < 0)
+        return r;
+    if (!cfg->id || !cfg->name)
+        return ctr__err(-EINVAL, "\"id\" and \"name\" are required");
+    if (created && ctr__parse_time(created, &cfg->created) < 0)
+        return ctr__err(-EINVAL, "bad \"createdTime\" \"%s\"", created);
     /* Arrays are never NULL in memory. */
     char ***all[] = { &cfg->command, &cfg->env,      &cfg->dns_servers, &cfg->dns_search,
                       &cfg->dns_options, &cfg->hosts_add, &cfg->mounts, &cfg->labels,
                       &cfg->networks, &cfg->volumes,  &cfg->exposed_ports };
     for (size_t i = 0; i < ARRAY_SIZE(all); i++)
         if (!*all[i] && !(*all[i] = calloc(1, sizeof(char *))))
-            return -ENOMEM;
+            return ctr__oom("a list");
+    return 0;
+}
 
+int ctr__config_from_json(const char *json, struct ctr__config **ret)
+{
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(json, "container config", &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_object))
+        return ctr__err(-EINVAL, "container config: not a JSON object");
+    int64_t version = 0;
+    if ((r = ctr__json_get_int(o, "version", &version)) < 0)
+        return r;
+    if (version > CTR__CONFIG_VERSION)
+        return ctr__err(-EPROTONOSUPPORT, "container config version %lld is newer than this libctr understands (%d)",
+                        (long long)version, CTR__CONFIG_VERSION);
+    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return ctr__oom("a container config");
+    cfg->refs = 1;
+    if ((r = members_from_json(o, cfg)) < 0)
+        return ctr__err_prefix(r, "container config");
     *ret = TAKE_PTR(cfg);
     return 0;
 }

@@ -881,10 +881,8 @@ static int set_annotations(J *spec, const struct ctr__config *cfg)
     return 0;
 }
 
-int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx, char **ret_json)
+static int check_ctx(const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
 {
-    if (!cfg || !ctx || !ret_json || isempty(cfg->id))
-        return ctr__err(-EINVAL, "spec generation: invalid argument");
     if (!ctx->rootfs || ctx->rootfs[0] != '/')
         return ctr__err(-EINVAL, "spec generation: the root file system path must be absolute");
     for (int ns = 1; ns < CTR_NS_MAX; ns++)
@@ -892,78 +890,96 @@ int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx
             return ctr__err(-EINVAL, "spec generation: namespace path %s is not absolute", ctx->ns_path[ns]);
     if (ctx->ns_path[0])
         return ctr__err(-EINVAL, "spec generation: namespace index 0 is unused");
+    return 0;
+}
 
-    int r;
-    _cleanup_json_ J *spec = NULL;
-    if (!isempty(cfg->spec_json)) {
-        enum json_tokener_error jerr;
-        spec = json_tokener_parse_verbose(cfg->spec_json, &jerr);
-        if (!spec)
-            return ctr__err(-EINVAL, "invalid OCI spec: %s", json_tokener_error_desc(jerr));
-        if (!json_object_is_type(spec, json_type_object))
-            return ctr__err(-EINVAL, "invalid OCI spec: not a JSON object");
-    } else {
-        spec = json_object_new_object();
-        if (!spec)
-            return -ENOMEM;
+/* The config's own spec to start from, or an empty one. */
+static int base_spec(const struct ctr__config *cfg, J **ret)
+{
+    if (isempty(cfg->spec_json)) {
+        *ret = json_object_new_object();
+        return *ret ? 0 : ctr__oom("the spec");
     }
+    enum json_tokener_error jerr;
+    J *spec = json_tokener_parse_verbose(cfg->spec_json, &jerr);
+    if (!spec)
+        return ctr__err(-EINVAL, "invalid OCI spec: %s", json_tokener_error_desc(jerr));
+    if (!json_object_is_type(spec, json_type_object)) {
+        json_object_put(spec);
+        return ctr__err(-EINVAL, "invalid OCI spec: not a JSON object");
+    }
+    *ret = spec;
+    return 0;
+}
 
-    J *v;
+static int set_root(J *spec, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
+{
+    J *v, *root, *ro;
+    int r;
     if ((r = get_typed(spec, "ociVersion", json_type_string, "", &v)) < 0)
         return r;
     if (!v && (r = add_str(spec, "ociVersion", OCI_VERSION)) < 0)
         return r;
-
-    /* root */
-    J *root, *ro;
     if ((r = child(spec, "root", "", &root)) < 0 || (r = add_str(root, "path", ctx->rootfs)) < 0 ||
         (r = get_typed(root, "readonly", json_type_boolean, "root", &ro)) < 0)
         return r;
-    if ((r = add_bool(root, "readonly", (cfg->flags & CTR_CREATE_READ_ONLY) || (ro && json_object_get_boolean(ro)))) < 0)
-        return r;
+    return add_bool(root, "readonly", (cfg->flags & CTR_CREATE_READ_ONLY) || (ro && json_object_get_boolean(ro)));
+}
 
-    /* hostname: the config's, the spec's, or the ID's first 12 characters;
-     * none in a joined UTS namespace (runc refuses to set one there). */
+/* The hostname: the config's, the spec's, or the ID's first 12 characters;
+ * none in a joined UTS namespace (runc refuses to set one there).  *ret is
+ * the one set (NULL when none), for the process's HOSTNAME. */
+static int set_hostname(J *spec, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx, char **ret)
+{
     char short_id[13];
     snprintf(short_id, sizeof short_id, "%s", cfg->id);
-    const char *hostname = NULL;
-    if ((r = get_typed(spec, "hostname", json_type_string, "", &v)) < 0)
+    J *v;
+    int r = get_typed(spec, "hostname", json_type_string, "", &v);
+    if (r < 0)
         return r;
-    _cleanup_free_ char *hn = ctr__strdup_null(!isempty(cfg->hostname) ? cfg->hostname
-                                               : v                     ? json_object_get_string(v)
-                                                                       : short_id);
-    if (!hn)
-        return -ENOMEM;
     if (ctx->ns_path[CTR_NS_UTS]) {
         json_object_object_del(spec, "hostname");
-    } else {
-        hostname = hn;
-        if ((r = add_str(spec, "hostname", hostname)) < 0)
-            return r;
+        *ret = NULL;
+        return 0;
     }
+    _cleanup_free_ char *hn = strdup(!isempty(cfg->hostname) ? cfg->hostname : v ? json_object_get_string(v) : short_id);
+    if (!hn)
+        return ctr__oom("the hostname");
+    if ((r = add_str(spec, "hostname", hn)) < 0)
+        return r;
+    *ret = TAKE_PTR(hn);
+    return 0;
+}
 
+static int set_process_label(J *spec, const struct ctr__config *cfg)
+{
+    if (!selinux_on() || isempty(cfg->process_label))
+        return 0;
+    J *process;
+    int r = child(spec, "process", "", &process);
+    return r < 0 ? r : add_str(process, "selinuxLabel", cfg->process_label);
+}
+
+int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx, char **ret_json)
+{
+    if (!cfg || !ctx || !ret_json || isempty(cfg->id))
+        return ctr__err(-EINVAL, "spec generation: invalid argument");
+    int r = check_ctx(cfg, ctx);
+    if (r < 0)
+        return r;
+    _cleanup_json_ J *spec = NULL;
+    _cleanup_free_ char *hostname = NULL;
     _cleanup_strv_ char **bounding = NULL;
-    if ((r = set_process(spec, cfg, ctx, hostname, &bounding)) < 0)
+    if ((r = base_spec(cfg, &spec)) < 0 || (r = set_root(spec, cfg, ctx)) < 0 ||
+        (r = set_hostname(spec, cfg, ctx, &hostname)) < 0 ||
+        (r = set_process(spec, cfg, ctx, hostname, &bounding)) < 0 || (r = set_process_label(spec, cfg)) < 0 ||
+        (r = set_mounts(spec, cfg, ctx)) < 0 || (r = set_linux(spec, cfg, ctx, (const char *const *)bounding)) < 0 ||
+        (r = set_annotations(spec, cfg)) < 0)
         return r;
-    if (selinux_on() && !isempty(cfg->process_label)) {
-        J *process;
-        if ((r = child(spec, "process", "", &process)) < 0 ||
-            (r = add_str(process, "selinuxLabel", cfg->process_label)) < 0)
-            return r;
-    }
-    if ((r = set_mounts(spec, cfg, ctx)) < 0)
-        return r;
-    if ((r = set_linux(spec, cfg, ctx, (const char *const *)bounding)) < 0)
-        return r;
-    if ((r = set_annotations(spec, cfg)) < 0)
-        return r;
-
     const char *s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!s)
-        return -ENOMEM;
-    char *out = strdup(s);
+    char *out = s ? strdup(s) : NULL;
     if (!out)
-        return -ENOMEM;
+        return ctr__oom("the spec");
     *ret_json = out;
     return 0;
 }
