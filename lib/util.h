@@ -20,12 +20,14 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 
 static inline void ctr__freep(void *p) { free(*(void **)p); }
+/* Closes and sets *fd to -1, so that an early close needs no reset. */
 static inline void ctr__closep(int *fd)
 {
     if (*fd >= 0) {
         int saved = errno;
         close(*fd);
         errno = saved;
+        *fd = -1;
     }
 }
 #define _cleanup_free_ _cleanup_(ctr__freep)
