@@ -748,9 +748,9 @@ int ctr__conmon_pidfd(const ctr_oci_container_t *c)
 {
     if (c->monitor_pid <= 0)
         return -ESRCH;
-    int fd = pidfd_open_(c->monitor_pid);
+    _cleanup_close_ int fd = pidfd_open_(c->monitor_pid);
     if (fd < 0)
-        return errno == ESRCH ? -ESRCH : -errno;
+        return -errno;
     /* The PID may have been reused since the monitor was started: check it
      * is that container's conmon, and still the process the pidfd pins.
      * One that is exiting can no longer be told apart; it is about to be
@@ -759,10 +759,9 @@ int ctr__conmon_pidfd(const ctr_oci_container_t *c)
     if (r == MONITOR_NO || r < 0 || pidfd_exited(fd)) {
         if (r > 0)
             pidfd_reap(fd);
-        close(fd);
         return r < 0 ? r : -ESRCH;
     }
-    return fd;
+    return TAKE_FD(fd);
 }
 
 static int read_exit_file(const ctr_oci_container_t *c, int dirfd, ctr_oci_exit_t *ret)
@@ -798,6 +797,12 @@ static int read_exit_file(const ctr_oci_container_t *c, int dirfd, ctr_oci_exit_
     return 0;
 }
 
+/* read_exit_file()'s failure with a message (a malformed file has one). */
+static int exit_file_error(const ctr_oci_container_t *c, int r)
+{
+    return r == -EIO ? r : ctr__err(r, "reading exit file %s/%s: %s", c->exit_dir, c->id, strerror(-r));
+}
+
 static void exit_unknown(ctr_oci_exit_t *ret)
 {
     ret->exit_code = -1;
@@ -811,189 +816,204 @@ static bool pid_alive(pid_t pid)
     return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+/* With no exit file yet: -EAGAIN while the monitor (with none known, the
+ * container's init) runs, 0 when it is gone or ending (it wrote the file
+ * first if it was going to). */
+static int exit_pending(const ctr_oci_container_t *c)
+{
+    if (c->monitor_pid <= 0)
+        return pid_alive(c->pid) ? -EAGAIN : 0;
+    int r = is_monitor_of(c->monitor_pid, c->id);
+    if (r < 0)
+        return ctr__err(r, "checking monitor %d: %s", (int)c->monitor_pid, strerror(-r));
+    return r == MONITOR_YES ? -EAGAIN : 0;
+}
+
 int ctr__conmon_exit_status(const ctr_oci_container_t *c, ctr_oci_exit_t *ret)
 {
-    _cleanup_close_ int dirfd = open(c->exit_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int dirfd = open_dir(c->exit_dir);
     if (dirfd < 0)
         return ctr__err(-errno, "opening exit directory %s: %m", c->exit_dir);
     ctr_oci_exit_t e;
     int r = read_exit_file(c, dirfd, &e);
-    if (r == 0)
-        goto done;
-    if (r != -ENOENT)
-        return r == -EIO ? r : ctr__err(r, "reading exit file %s/%s: %s", c->exit_dir, c->id, strerror(-r));
-
-    if (c->monitor_pid > 0) {
-        r = is_monitor_of(c->monitor_pid, c->id);
+    if (r == -ENOENT) {
+        r = exit_pending(c);
         if (r < 0)
-            return ctr__err(r, "checking monitor %d: %s", (int)c->monitor_pid, strerror(-r));
-        if (r == MONITOR_YES)
-            return -EAGAIN;
-        /* Gone or ending: it wrote the file first if it was going to. */
-    } else if (pid_alive(c->pid)) {
-        return -EAGAIN;
+            return r;
+        /* The monitor is gone: it may have written the file just now. */
+        r = read_exit_file(c, dirfd, &e);
+        if (r == -ENOENT) {
+            exit_unknown(&e);
+            r = 0;
+        }
     }
-    /* The monitor is gone: it may have written the file just now. */
-    r = read_exit_file(c, dirfd, &e);
-    if (r == -ENOENT)
-        exit_unknown(&e);
-    else if (r < 0)
-        return r;
-done:
+    if (r < 0)
+        return exit_file_error(c, r);
     *ret = e;
     return 0;
+}
+
+/* What ctr__conmon_wait_exit() waits on.  With a known monitor its pidfd is
+ * the only event needed: conmon writes the exit file before it exits, so
+ * once it is gone the file is there or will never be.  (inotify is the
+ * fallback only: closing an inotify instance waits for an SRCU grace
+ * period, milliseconds that would be on every container's exit path.) */
+struct exit_watch {
+    int pfd;       /* the monitor's pidfd (or the init's, with no monitor known); -1 once it exited */
+    int ifd;       /* inotify on the exit directory, or -1 */
+    bool watched;  /* a process was watched: with pfd -1 it is gone */
+    bool liveness; /* no pidfds: look at the monitor every LIVENESS_MS */
+};
+
+static void exit_watch_done(struct exit_watch *w)
+{
+    ctr__closep(&w->pfd);
+    ctr__closep(&w->ifd);
+}
+
+static int watch_exit_dir(const ctr_oci_container_t *c, int *ret)
+{
+    _cleanup_close_ int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (ifd < 0)
+        return ctr__err(-errno, "inotify_init1: %m");
+    if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
+        return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
+    *ret = TAKE_FD(ifd);
+    return 0;
+}
+
+static int exit_watch_open(const ctr_oci_container_t *c, struct exit_watch *w)
+{
+    if (c->monitor_pid > 0) {
+        int pfd = ctr__conmon_pidfd(c);
+        if (pfd >= 0 || pfd == -ESRCH) {
+            w->pfd = pfd >= 0 ? pfd : -1;
+            w->watched = true;
+            return 0;
+        }
+        if (pfd != -ENOSYS)
+            return ctr__err(pfd, "watching monitor %d: %s", (int)c->monitor_pid, strerror(-pfd));
+        /* Without pidfds (kernels before 5.3, valgrind) the monitor's end
+         * cannot be waited for: watch the exit directory, and look at the
+         * monitor every LIVENESS_MS in case it died without writing the
+         * file. */
+        w->liveness = true;
+        return watch_exit_dir(c, &w->ifd);
+    }
+    /* No monitor known: watch the directory (first, so that no write is
+     * missed) and the container's init when known. */
+    int r = watch_exit_dir(c, &w->ifd);
+    if (r < 0)
+        return r;
+    if (c->pid > 0) {
+        w->pfd = pidfd_open_(c->pid);
+        w->watched = true;
+    }
+    return 0;
+}
+
+/* Wait for the next event of w (or the next liveness look) until deadline:
+ * 0 to read the exit file again, -ETIMEDOUT, -errno. */
+static int exit_watch_wait(const ctr_oci_container_t *c, struct exit_watch *w, int64_t deadline, int timeout_ms)
+{
+    struct pollfd p[2] = { { .fd = w->pfd, .events = POLLIN }, { .fd = w->ifd, .events = POLLIN } };
+    int wait = remaining_ms(deadline);
+    if (w->liveness && (wait < 0 || wait > LIVENESS_MS))
+        wait = LIVENESS_MS;
+    int k = poll(p, ARRAY_SIZE(p), wait);
+    if (k < 0)
+        return errno == EINTR ? 0 : ctr__err(-errno, "poll: %m");
+    if (k == 0 && w->liveness && is_monitor_of(c->monitor_pid, c->id) != MONITOR_YES) {
+        /* The monitor is gone: a last look at the file, then unknown. */
+        w->watched = true;
+        return 0;
+    }
+    if (k == 0 && (!w->liveness || remaining_ms(deadline) == 0))
+        return ctr__err(-ETIMEDOUT, "container %.12s did not exit within %d ms", c->id, timeout_ms);
+    if (p[0].revents & POLLIN) {
+        if (c->monitor_pid > 0)
+            pidfd_reap(w->pfd);
+        ctr__closep(&w->pfd);
+    }
+    if (p[1].revents & POLLIN) {
+        /* Drain; any event leads to one cheap re-read. */
+        char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+        while (read(w->ifd, buf, sizeof buf) > 0)
+            ;
+    }
+    return 0;
+}
+
+/* The monitor wrote the exit file and is finishing (closing the attach
+ * socket and control FIFOs): let it, briefly, so that the caller sees a
+ * container with nothing left running. */
+static void let_monitor_finish(int pfd, int64_t deadline)
+{
+    int wait = remaining_ms(deadline);
+    if (wait < 0 || wait > MONITOR_EXIT_TIMEOUT_MS)
+        wait = MONITOR_EXIT_TIMEOUT_MS;
+    (void)await_pidfd(pfd, deadline_after(wait));
 }
 
 int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_exit_t *ret)
 {
     int64_t deadline = deadline_after(timeout_ms);
-    _cleanup_close_ int dirfd = open(c->exit_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int dirfd = open_dir(c->exit_dir);
     if (dirfd < 0)
         return ctr__err(-errno, "opening exit directory %s: %m", c->exit_dir);
-
-    /* With a known monitor its pidfd is the only event needed: conmon
-     * writes the exit file before it exits, so once it is gone the file is
-     * there or will never be.  (inotify is the fallback only: closing an
-     * inotify instance waits for an SRCU grace period, milliseconds that
-     * would be on every container's exit path.) */
-    _cleanup_close_ int pfd = -1, ifd = -1;
-    bool watched = false;
-    /* Without pidfds (kernels before 5.3, valgrind) the monitor's end cannot
-     * be waited for: watch the exit directory, and look at the monitor
-     * every LIVENESS_MS in case it died without writing the file. */
-    bool liveness = false;
-    if (c->monitor_pid > 0) {
-        pfd = ctr__conmon_pidfd(c);
-        if (pfd == -ENOSYS) {
-            pfd = -1;
-            liveness = true;
-        } else if (pfd < 0 && pfd != -ESRCH) {
-            return ctr__err(pfd, "watching monitor %d: %s", (int)c->monitor_pid, strerror(-pfd));
-        } else {
-            watched = true;
-        }
-    }
-    if (liveness) {
-        ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        if (ifd < 0)
-            return ctr__err(-errno, "inotify_init1: %m");
-        if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
-            return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
-    } else if (c->monitor_pid <= 0) {
-        /* No monitor known: watch the directory (first, so that no write
-         * is missed) and the container's init when known. */
-        ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        if (ifd < 0)
-            return ctr__err(-errno, "inotify_init1: %m");
-        if (inotify_add_watch(ifd, c->exit_dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0)
-            return ctr__err(-errno, "watching exit directory %s: %m", c->exit_dir);
-        if (c->pid > 0) {
-            pfd = pidfd_open_(c->pid);
-            watched = true;
-        }
-    }
+    _cleanup_(exit_watch_done) struct exit_watch w = { .pfd = -1, .ifd = -1 };
+    int r = exit_watch_open(c, &w);
+    if (r < 0)
+        return r;
 
     for (;;) {
         ctr_oci_exit_t e;
-        int r = read_exit_file(c, dirfd, &e);
-        if (r == 0 && c->monitor_pid > 0 && pfd >= 0) {
-            /* The monitor wrote the file and is finishing (closing the
-             * attach socket and control FIFOs): let it, briefly, so that
-             * the caller sees a container with nothing left running. */
-            struct pollfd p = { .fd = pfd, .events = POLLIN };
-            int wait = remaining_ms(deadline);
-            if (wait < 0 || wait > MONITOR_EXIT_TIMEOUT_MS)
-                wait = MONITOR_EXIT_TIMEOUT_MS;
-            while (poll(&p, 1, wait) < 0 && errno == EINTR)
-                ;
-            if (p.revents & POLLIN)
-                pidfd_reap(pfd);
-        }
+        r = read_exit_file(c, dirfd, &e);
         if (r == 0) {
+            if (c->monitor_pid > 0 && w.pfd >= 0)
+                let_monitor_finish(w.pfd, deadline);
             *ret = e;
             return 0;
         }
         if (r != -ENOENT)
-            return r == -EIO ? r : ctr__err(r, "reading exit file %s/%s: %s", c->exit_dir, c->id, strerror(-r));
-        if (watched && pfd < 0) {
+            return exit_file_error(c, r);
+        if (w.watched && w.pfd < 0) {
             /* Gone, and the file was checked after it was gone. */
             exit_unknown(ret);
             return 0;
         }
-
-        struct pollfd p[2];
-        int n = 0, i_pfd = -1, i_ifd = -1;
-        if (pfd >= 0) {
-            i_pfd = n;
-            p[n++] = (struct pollfd){ .fd = pfd, .events = POLLIN };
-        }
-        if (ifd >= 0) {
-            i_ifd = n;
-            p[n++] = (struct pollfd){ .fd = ifd, .events = POLLIN };
-        }
-        int wait = remaining_ms(deadline);
-        if (liveness && (wait < 0 || wait > LIVENESS_MS))
-            wait = LIVENESS_MS;
-        int k = poll(p, (nfds_t)n, wait);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return ctr__err(-errno, "poll: %m");
-        }
-        if (k == 0 && liveness && is_monitor_of(c->monitor_pid, c->id) != MONITOR_YES) {
-            /* The monitor is gone: a last look at the file, then unknown. */
-            if (read_exit_file(c, dirfd, ret) == 0)
-                return 0;
-            exit_unknown(ret);
-            return 0;
-        }
-        if (k == 0 && (!liveness || remaining_ms(deadline) == 0))
-            return ctr__err(-ETIMEDOUT, "container %.12s did not exit within %d ms", c->id, timeout_ms);
-        if (i_pfd >= 0 && (p[i_pfd].revents & POLLIN)) {
-            if (c->monitor_pid > 0)
-                pidfd_reap(pfd);
-            ctr__closep(&pfd);
-            pfd = -1;
-        }
-        if (i_ifd >= 0 && (p[i_ifd].revents & POLLIN)) {
-            /* Drain; any event leads to one cheap re-read. */
-            char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-            while (read(ifd, buf, sizeof buf) > 0)
-                ;
-        }
+        r = exit_watch_wait(c, &w, deadline, timeout_ms);
+        if (r < 0)
+            return r;
     }
+}
+
+/* Without pidfds: look at the monitor every LIVENESS_MS until it is gone
+ * (fallback only).  0, -ETIMEDOUT. */
+static int poll_monitor_gone(const ctr_oci_container_t *c, int64_t deadline)
+{
+    while (is_monitor_of(c->monitor_pid, c->id) == MONITOR_YES) {
+        int left = remaining_ms(deadline);
+        if (left == 0)
+            return -ETIMEDOUT;
+        struct timespec ts = { 0, (long)(left < 0 || left > LIVENESS_MS ? LIVENESS_MS : left) * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    return 0;
 }
 
 int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms)
 {
-    _cleanup_close_ int pfd = ctr__conmon_pidfd(c);
-    if (pfd == -ENOSYS) {
-        /* No pidfds: look every LIVENESS_MS (fallback only). */
-        int64_t deadline = deadline_after(timeout_ms);
-        while (is_monitor_of(c->monitor_pid, c->id) == MONITOR_YES) {
-            int left = remaining_ms(deadline);
-            if (left == 0)
-                return -ETIMEDOUT;
-            struct timespec ts = { 0, (long)(left < 0 || left > LIVENESS_MS ? LIVENESS_MS : left) * 1000000L };
-            nanosleep(&ts, NULL);
-        }
-        return 0;
-    }
-    if (pfd < 0)
-        return 0;
     int64_t deadline = deadline_after(timeout_ms);
-    for (;;) {
-        struct pollfd p = { .fd = pfd, .events = POLLIN };
-        int n = poll(&p, 1, remaining_ms(deadline));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        if (n == 0)
-            return -ETIMEDOUT;
-        pidfd_reap(pfd);
+    _cleanup_close_ int pfd = ctr__conmon_pidfd(c);
+    if (pfd < 0 && pfd != -ENOSYS)
         return 0;
-    }
+    int r = pfd >= 0 ? await_pidfd(pfd, deadline) : poll_monitor_gone(c, deadline);
+    if (r == -ETIMEDOUT)
+        return ctr__err(r, "the monitor of container %.12s is still there after %d ms", c->id, timeout_ms);
+    if (r < 0)
+        return ctr__err(r, "waiting for the monitor of container %.12s: %s", c->id, strerror(-r));
+    return 0;
 }
 
 /* ---- Control FIFO ---- */
@@ -1016,11 +1036,8 @@ int ctr__conmon_ctl(const ctr_oci_container_t *c, const char *line)
         return ctr__err(-EBUSY, "%s is not conmon's control FIFO", path);
     /* One short write to a FIFO is atomic; EINTR/EAGAIN retried. */
     int r = ctr__write_all(fd, line, strlen(line));
-    if (r == -EAGAIN) {
-        struct pollfd p = { .fd = fd, .events = POLLOUT };
-        if (poll(&p, 1, 1000) > 0)
-            r = ctr__write_all(fd, line, strlen(line));
-    }
+    if (r == -EAGAIN && wait_fd(fd, POLLOUT, deadline_after(1000)) == 0)
+        r = ctr__write_all(fd, line, strlen(line));
     if (r < 0)
         return ctr__err(r == -EPIPE ? -EBUSY : r, "writing to %s: %s", path, strerror(-r));
     return 0;
@@ -1064,28 +1081,37 @@ static int write_out(int fd, const unsigned char *p, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN) {
-                struct pollfd pf = { .fd = fd, .events = POLLOUT };
-                if (poll(&pf, 1, -1) < 0 && errno != EINTR)
-                    return -errno;
-                continue;
-            }
-            return -errno;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            int r = wait_fd(fd, POLLOUT, -1);
+            if (r < 0)
+                return r;
+            continue;
         }
+        if (n < 0)
+            return -errno;
         p += n;
         len -= (size_t)n;
     }
     return 0;
 }
 
+/* What the caller's stdin gives in one read. */
+#define RELAY_INPUT 8192
+
 struct relay {
     int sock;
     int in_fd, out_fd, err_fd;
     struct ctr__detach_matcher keys;
     bool return_on_stdin_eof;
+
+    /* relay_run()'s state */
+    bool sock_open;    /* the socket still carries output */
+    bool in_open;      /* stdin still read */
+    bool shut_pending; /* stdin ended: SHUT_WR after the pending bytes went out */
+    unsigned char pending[RELAY_INPUT + CTR__DETACH_KEYS_MAX]; /* from stdin, for the socket */
+    size_t pending_len, pending_off;
 
     /* exec: conmon's sync pipe, and what came over it */
     int sync_fd;
@@ -1098,24 +1124,24 @@ struct relay {
 
 #define RELAY_DETACHED CTR_OCI_DETACHED
 
-static int relay_sync(struct relay *r)
+static void relay_sync(struct relay *r)
 {
     int data;
     _cleanup_free_ char *msg = NULL;
     int k = read_sync(r->sync_fd, 0, &data, &msg);
     if (k == -ETIMEDOUT)
-        return 0;
+        return;
     if (k < 0) {
         /* EOF or garbage: no more reports. */
         r->sync_fd = -1;
-        return 0;
+        return;
     }
     if (data < 0 || msg) {
         r->sync_error = data < 0 ? data : -1;
         free(r->sync_message);
         r->sync_message = TAKE_PTR(msg);
         r->sync_fd = -1;
-        return 0;
+        return;
     }
     if (r->n_sync == 0)
         r->exec_pid = data;
@@ -1124,7 +1150,6 @@ static int relay_sync(struct relay *r)
     r->n_sync++;
     if (r->n_sync >= 2)
         r->sync_fd = -1;
-    return 0;
 }
 
 /* Send what stdin produced; false when conmon no longer takes input. */
@@ -1142,110 +1167,110 @@ static bool flush_pending(int sock, const unsigned char *buf, size_t len, size_t
     return true;
 }
 
+/* Push the pending input; once it is out and stdin has ended, close the
+ * container's stdin.  True when that ends the relay (return_on_stdin_eof). */
+static bool relay_send_input(struct relay *r)
+{
+    if (r->sock_open && r->pending_off < r->pending_len &&
+        !flush_pending(r->sock, r->pending, r->pending_len, &r->pending_off)) {
+        /* conmon closed the container's stdin: drop input. */
+        r->pending_off = r->pending_len = 0;
+        r->in_open = false;
+    }
+    if (r->pending_off < r->pending_len)
+        return false;
+    r->pending_off = r->pending_len = 0;
+    if (!r->shut_pending)
+        return false;
+    r->shut_pending = false;
+    if (r->sock_open)
+        shutdown(r->sock, SHUT_WR);
+    return r->return_on_stdin_eof;
+}
+
+/* One packet of output to the caller's stdout or stderr.  At the end of
+ * the output (the process exited, conmon drained it) input stops too. */
+static int relay_output(struct relay *r)
+{
+    unsigned char pkt[ATTACH_PACKET];
+    ssize_t got = recv(r->sock, pkt, sizeof pkt, MSG_DONTWAIT);
+    if (got < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNRESET)
+        return -errno;
+    if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+        r->sock_open = r->in_open = r->shut_pending = false;
+        r->pending_off = r->pending_len = 0;
+        return 0;
+    }
+    if (got <= 1)
+        return 0;
+    int fd = pkt[0] == ATTACH_STDERR ? r->err_fd : pkt[0] == ATTACH_STDOUT ? r->out_fd : -1;
+    return fd >= 0 ? write_out(fd, pkt + 1, (size_t)got - 1) : 0;
+}
+
+/* One read of stdin, through the detach matcher into the pending bytes.
+ * RELAY_DETACHED when the detach keys were typed. */
+static int relay_input(struct relay *r)
+{
+    if (!r->in_open)
+        return 0; /* the output ended meanwhile */
+    unsigned char in[RELAY_INPUT];
+    ssize_t got = read(r->in_fd, in, sizeof in);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    if (got <= 0) {
+        /* EOF (or a hung-up terminal): release held bytes, then close the
+         * container's stdin. */
+        r->pending_len = ctr__detach_matcher_flush(&r->keys, r->pending);
+        r->pending_off = 0;
+        r->in_open = false;
+        r->shut_pending = true;
+        return 0;
+    }
+    size_t out_len = 0;
+    bool detach = ctr__detach_matcher_feed(&r->keys, in, (size_t)got, r->pending, &out_len);
+    r->pending_len = out_len;
+    r->pending_off = 0;
+    if (!detach)
+        return 0;
+    /* Best effort for what was typed before the keys. */
+    flush_pending(r->sock, r->pending, r->pending_len, &r->pending_off);
+    return RELAY_DETACHED;
+}
+
 /* Relay until the socket's output ends (and, for exec, the exit status
  * arrived or the sync pipe closed), stdin ends with return_on_stdin_eof, or
  * the detach keys are typed.  Returns 0, RELAY_DETACHED or -errno. */
 static int relay_run(struct relay *r)
 {
-    unsigned char pkt[ATTACH_PACKET];
-    unsigned char in[8192];
-    unsigned char pending[sizeof in + CTR__DETACH_KEYS_MAX];
-    size_t pending_len = 0, pending_off = 0;
-    /* in_open: stdin still read; shut_pending: stdin ended, SHUT_WR after
-     * the pending bytes went out. */
-    bool in_open = r->in_fd >= 0, shut_pending = false, sock_open = true;
-
+    r->sock_open = true;
+    r->in_open = r->in_fd >= 0;
+    r->shut_pending = false;
+    r->pending_len = r->pending_off = 0;
     for (;;) {
-        /* Input side: push pending bytes, then handle a finished stdin. */
-        if (sock_open && pending_off < pending_len) {
-            if (!flush_pending(r->sock, pending, pending_len, &pending_off)) {
-                /* conmon closed the container's stdin: drop input. */
-                pending_off = pending_len = 0;
-                in_open = false;
-            }
-        }
-        if (pending_off >= pending_len) {
-            pending_off = pending_len = 0;
-            if (shut_pending) {
-                shut_pending = false;
-                if (sock_open)
-                    shutdown(r->sock, SHUT_WR);
-                if (r->return_on_stdin_eof)
-                    return 0;
-            }
-        }
-        if (!sock_open && r->sync_fd < 0)
+        if (relay_send_input(r))
             return 0;
-
-        struct pollfd p[3];
-        int n = 0, i_sock = -1, i_in = -1, i_sync = -1;
-        if (sock_open) {
-            i_sock = n;
-            p[n++] = (struct pollfd){ .fd = r->sock, .events = POLLIN | (pending_len > 0 ? POLLOUT : 0) };
-        }
-        if (in_open && pending_len == 0) {
-            i_in = n;
-            p[n++] = (struct pollfd){ .fd = r->in_fd, .events = POLLIN };
-        }
-        if (r->sync_fd >= 0) {
-            i_sync = n;
-            p[n++] = (struct pollfd){ .fd = r->sync_fd, .events = POLLIN };
-        }
-        int k = poll(p, (nfds_t)n, -1);
-        if (k < 0) {
+        if (!r->sock_open && r->sync_fd < 0)
+            return 0;
+        /* A descriptor of -1 is left out by poll(). */
+        struct pollfd p[3] = {
+            { .fd = r->sock_open ? r->sock : -1, .events = POLLIN | (r->pending_len > 0 ? POLLOUT : 0) },
+            { .fd = r->in_open && r->pending_len == 0 ? r->in_fd : -1, .events = POLLIN },
+            { .fd = r->sync_fd, .events = POLLIN },
+        };
+        if (poll(p, ARRAY_SIZE(p), -1) < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
-
-        if (i_sync >= 0 && p[i_sync].revents)
+        if (p[2].revents)
             relay_sync(r);
-
-        if (i_sock >= 0 && (p[i_sock].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t got = recv(r->sock, pkt, sizeof pkt, MSG_DONTWAIT);
-            if (got < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNRESET)
-                return -errno;
-            if (got == 0 || (got < 0 && errno == ECONNRESET)) {
-                /* The output ended: the process exited (conmon drained it). */
-                sock_open = false;
-                in_open = false;
-                shut_pending = false;
-                pending_off = pending_len = 0;
-                continue;
-            }
-            if (got > 1) {
-                int fd = pkt[0] == ATTACH_STDERR ? r->err_fd : pkt[0] == ATTACH_STDOUT ? r->out_fd : -1;
-                if (fd >= 0) {
-                    int w = write_out(fd, pkt + 1, (size_t)got - 1);
-                    if (w < 0)
-                        return w;
-                }
-            }
-        }
-
-        if (i_in >= 0 && (p[i_in].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t got = read(r->in_fd, in, sizeof in);
-            if (got < 0 && (errno == EAGAIN || errno == EINTR))
-                continue;
-            if (got <= 0) {
-                /* EOF (or a hung-up terminal): release held bytes, then
-                 * close the container's stdin. */
-                pending_len = ctr__detach_matcher_flush(&r->keys, pending);
-                pending_off = 0;
-                in_open = false;
-                shut_pending = true;
-                continue;
-            }
-            size_t out_len = 0;
-            bool detach = ctr__detach_matcher_feed(&r->keys, in, (size_t)got, pending, &out_len);
-            pending_len = out_len;
-            pending_off = 0;
-            if (detach) {
-                /* Best effort for what was typed before the keys. */
-                flush_pending(r->sock, pending, pending_len, &pending_off);
-                return RELAY_DETACHED;
-            }
-        }
+        int k = 0;
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+            k = relay_output(r);
+        if (k == 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            k = relay_input(r);
+        if (k != 0)
+            return k;
     }
 }
 
