@@ -1052,23 +1052,27 @@ struct sigpipe_guard {
     bool was_pending;
 };
 
+/* Is SIGPIPE pending?  *set receives the set of SIGPIPE alone. */
+static bool sigpipe_pending(sigset_t *set)
+{
+    sigset_t pending;
+    sigemptyset(set);
+    sigaddset(set, SIGPIPE);
+    sigpending(&pending);
+    return sigismember(&pending, SIGPIPE) == 1;
+}
+
 static void sigpipe_block(struct sigpipe_guard *g)
 {
-    sigset_t set, pending;
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    sigpending(&pending);
-    g->was_pending = sigismember(&pending, SIGPIPE);
+    sigset_t set;
+    g->was_pending = sigpipe_pending(&set);
     pthread_sigmask(SIG_BLOCK, &set, &g->old);
 }
 
 static void sigpipe_restore(struct sigpipe_guard *g)
 {
-    sigset_t set, pending;
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    sigpending(&pending);
-    if (!g->was_pending && sigismember(&pending, SIGPIPE)) {
+    sigset_t set;
+    if (sigpipe_pending(&set) && !g->was_pending) {
         struct timespec zero = { 0, 0 };
         while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
             ;
