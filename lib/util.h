@@ -21,6 +21,7 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 
 static inline void ctr__freep(void *p) { free(*(void **)p); }
+/* Closes and sets *fd to -1, so that an early close needs no reset. */
 static inline void ctr__closep(int *fd)
 {
     if (*fd >= 0) {

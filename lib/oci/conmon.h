@@ -9,11 +9,6 @@
 
 #include "util.h"
 
-/* File names conmon and we use inside the bundle and run directories. */
-#define CTR__CONMON_PIDFILE "pidfile"        /* RUN_DIR: the container's init PID (runtime --pid-file) */
-#define CTR__CONMON_CONMON_PIDFILE "conmon.pid" /* RUN_DIR: the monitor's PID */
-#define CTR__CONMON_OCI_LOG "oci-log"        /* RUN_DIR: the runtime's JSON log */
-
 /* What every conmon invocation needs to know about the runtime. */
 struct ctr__conmon_runtime {
     const char *conmon_path;     /* absolute */
