@@ -64,28 +64,80 @@ int ctr__find_program(const char *name, char **ret)
 
 /* ---- Spawning ---- */
 
+static bool env_kept(const char *e)
+{
+    return strncmp(e, "NOTIFY_SOCKET=", 14) != 0 && strncmp(e, "LISTEN_", 7) != 0 && strncmp(e, "_OCI_", 5) != 0;
+}
+
 char **ctr__spawn_env(const char *const *extra)
 {
     size_t n = 0, m = ctr__strv_len(extra);
     for (char **e = environ; e && *e; e++)
         n++;
-    char **v = calloc(n + m + 1, sizeof *v);
+    _cleanup_strv_ char **v = calloc(n + m + 1, sizeof *v);
     if (!v)
         return NULL;
     size_t k = 0;
-    for (char **e = environ; e && *e; e++) {
-        if (strncmp(*e, "NOTIFY_SOCKET=", 14) == 0 || strncmp(*e, "LISTEN_", 7) == 0 || strncmp(*e, "_OCI_", 5) == 0)
-            continue;
-        if (!(v[k++] = strdup(*e)))
-            goto fail;
-    }
+    for (char **e = environ; e && *e; e++)
+        if (env_kept(*e) && !(v[k++] = strdup(*e)))
+            return NULL;
     for (size_t i = 0; i < m; i++)
         if (!(v[k++] = strdup(extra[i])))
-            goto fail;
-    return v;
-fail:
-    ctr__strv_free(v);
-    return NULL;
+            return NULL;
+    return TAKE_PTR(v);
+}
+
+/* The descriptors a spawn moved out of the way, closed when it is done. */
+struct moved_fds {
+    int fd[8];
+};
+_Static_assert(sizeof(((struct moved_fds *)0)->fd) == sizeof(((struct ctr__spawn *)0)->fds), "one slot per fd");
+
+static void moved_fds_close(struct moved_fds *m)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(m->fd); i++)
+        ctr__closep(&m->fd[i]);
+}
+
+/* The child's descriptors.  Every source is moved above the target range
+ * first, so that no dup2() clobbers a source and none is dup2()ed onto
+ * itself (which would keep it close-on-exec).  A positive errno. */
+static int set_fds(posix_spawn_file_actions_t *fa, const struct ctr__spawn *s, struct moved_fds *m)
+{
+    int r;
+    for (size_t i = 0; i < s->n_fds; i++) {
+        if (s->fds[i] < 0) {
+            if (i <= 2 &&
+                (r = posix_spawn_file_actions_addopen(fa, (int)i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0)) != 0)
+                return r;
+            continue;
+        }
+        m->fd[i] = fcntl(s->fds[i], F_DUPFD_CLOEXEC, (int)ARRAY_SIZE(s->fds) + 3);
+        if (m->fd[i] < 0)
+            return errno;
+        if ((r = posix_spawn_file_actions_adddup2(fa, m->fd[i], (int)i)) != 0)
+            return r;
+    }
+    /* Whatever the application leaked without close-on-exec stays out. */
+    if ((r = posix_spawn_file_actions_addclosefrom_np(fa, (int)s->n_fds)) != 0)
+        return r;
+    return s->cwd ? posix_spawn_file_actions_addchdir_np(fa, s->cwd) : 0;
+}
+
+/* Signal mask empty, every signal at its default, a process group. */
+static void set_attrs(posix_spawnattr_t *attr, const struct ctr__spawn *s)
+{
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (s->new_pgroup) {
+        flags |= POSIX_SPAWN_SETPGROUP;
+        posix_spawnattr_setpgroup(attr, 0);
+    }
+    posix_spawnattr_setsigmask(attr, &none);
+    posix_spawnattr_setsigdefault(attr, &all);
+    posix_spawnattr_setflags(attr, flags);
 }
 
 static void posix_spawn_file_actions_destroyp(posix_spawn_file_actions_t **p)
@@ -104,75 +156,24 @@ int ctr__spawn(const struct ctr__spawn *s, pid_t *ret_pid)
 {
     if (!s || !s->path || !s->argv || s->n_fds < 3 || s->n_fds > ARRAY_SIZE(s->fds))
         return ctr__err(-EINVAL, "spawn: invalid argument");
-
-    /* Move every descriptor above the target range first, so that no
-     * dup2() clobbers a source and none is dup2()ed onto itself (which
-     * would keep it close-on-exec). */
-    int moved[ARRAY_SIZE(s->fds)];
-    for (size_t i = 0; i < ARRAY_SIZE(moved); i++)
-        moved[i] = -1;
-    int r = 0;
-    posix_spawn_file_actions_t fa, *fap = NULL;
-    posix_spawnattr_t attr, *attrp = NULL;
-    _cleanup_(posix_spawn_file_actions_destroyp) posix_spawn_file_actions_t *fa_cleanup = NULL;
-    _cleanup_(posix_spawnattr_destroyp) posix_spawnattr_t *attr_cleanup = NULL;
-
-    if ((r = posix_spawn_file_actions_init(&fa)) != 0)
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    _cleanup_(posix_spawn_file_actions_destroyp) posix_spawn_file_actions_t *fap = NULL;
+    _cleanup_(posix_spawnattr_destroyp) posix_spawnattr_t *attrp = NULL;
+    int r;
+    if ((r = posix_spawn_file_actions_init(&fa)) != 0 || !(fap = &fa) || (r = posix_spawnattr_init(&attr)) != 0)
         return ctr__err(-r, "spawn %s: %s", s->path, strerror(r));
-    fa_cleanup = fap = &fa;
-    if ((r = posix_spawnattr_init(&attr)) != 0)
-        return ctr__err(-r, "spawn %s: %s", s->path, strerror(r));
-    attr_cleanup = attrp = &attr;
-
-    for (size_t i = 0; i < s->n_fds; i++) {
-        if (s->fds[i] < 0) {
-            if (i <= 2)
-                r = posix_spawn_file_actions_addopen(fap, (int)i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0);
-            if (r != 0)
-                goto fail;
-            continue;
-        }
-        moved[i] = fcntl(s->fds[i], F_DUPFD_CLOEXEC, (int)ARRAY_SIZE(s->fds) + 3);
-        if (moved[i] < 0) {
-            r = errno;
-            goto fail;
-        }
-        if ((r = posix_spawn_file_actions_adddup2(fap, moved[i], (int)i)) != 0)
-            goto fail;
-    }
-    /* Whatever the application leaked without close-on-exec stays out. */
-    if ((r = posix_spawn_file_actions_addclosefrom_np(fap, (int)s->n_fds)) != 0)
-        goto fail;
-    if (s->cwd && (r = posix_spawn_file_actions_addchdir_np(fap, s->cwd)) != 0)
-        goto fail;
-
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (s->new_pgroup) {
-        flags |= POSIX_SPAWN_SETPGROUP;
-        posix_spawnattr_setpgroup(attrp, 0);
-    }
-    posix_spawnattr_setsigmask(attrp, &none);
-    posix_spawnattr_setsigdefault(attrp, &all);
-    posix_spawnattr_setflags(attrp, flags);
-
+    attrp = &attr;
+    _cleanup_(moved_fds_close) struct moved_fds moved = { .fd = { -1, -1, -1, -1, -1, -1, -1, -1 } };
+    if ((r = set_fds(fap, s, &moved)) != 0)
+        return ctr__err(-r, "cannot run %s: %s", s->path, strerror(r));
+    set_attrs(attrp, s);
     pid_t pid;
     r = posix_spawn(&pid, s->path, fap, attrp, s->argv, s->envp ? s->envp : environ);
     if (r != 0)
-        goto fail;
-    for (size_t i = 0; i < ARRAY_SIZE(moved); i++)
-        if (moved[i] >= 0)
-            close(moved[i]);
+        return ctr__err(-r, "cannot run %s: %s", s->path, strerror(r));
     *ret_pid = pid;
     return 0;
-
-fail:
-    for (size_t i = 0; i < ARRAY_SIZE(moved); i++)
-        if (moved[i] >= 0)
-            close(moved[i]);
-    return ctr__err(-r, "cannot run %s: %s", s->path, strerror(r));
 }
 
 int ctr__spawn_wait(pid_t pid, int *ret_status)

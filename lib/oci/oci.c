@@ -31,6 +31,21 @@ static bool backend_name_valid(const char *name)
     return true;
 }
 
+static int registry_add_locked(const ctr_oci_backend_t *backend)
+{
+    if (streq(backend->name, ctr__oci_cli_backend.name))
+        return ctr__err(-EEXIST, "OCI backend name '%s' is taken by a built-in backend", backend->name);
+    for (size_t i = 0; i < registry_len; i++)
+        if (streq(registry[i]->name, backend->name))
+            return ctr__err(-EEXIST, "OCI backend '%s' is already registered", backend->name);
+    const ctr_oci_backend_t **n = realloc(registry, (registry_len + 1) * sizeof *n);
+    if (!n)
+        return ctr__oom("the OCI backend registry");
+    n[registry_len++] = backend;
+    registry = n;
+    return 0;
+}
+
 CTR_EXPORT int ctr_oci_backend_register(const ctr_oci_backend_t *backend)
 {
     CTR_ENTER();
@@ -46,24 +61,7 @@ CTR_EXPORT int ctr_oci_backend_register(const ctr_oci_backend_t *backend)
         return ctr__err(-EINVAL, "OCI backend '%s' lacks a mandatory callback", backend->name);
 
     pthread_mutex_lock(&registry_lock);
-    int r = 0;
-    if (streq(backend->name, ctr__oci_cli_backend.name)) {
-        r = ctr__err(-EEXIST, "OCI backend name '%s' is taken by a built-in backend", backend->name);
-        goto out;
-    }
-    for (size_t i = 0; i < registry_len; i++)
-        if (streq(registry[i]->name, backend->name)) {
-            r = ctr__err(-EEXIST, "OCI backend '%s' is already registered", backend->name);
-            goto out;
-        }
-    const ctr_oci_backend_t **n = realloc(registry, (registry_len + 1) * sizeof *n);
-    if (!n) {
-        r = ctr__err(-ENOMEM, "out of memory");
-        goto out;
-    }
-    n[registry_len++] = backend;
-    registry = n;
-out:
+    int r = registry_add_locked(backend);
     pthread_mutex_unlock(&registry_lock);
     return r;
 }
