@@ -176,6 +176,32 @@ int ctr__spawn(const struct ctr__spawn *s, pid_t *ret_pid)
     return 0;
 }
 
+int ctr__spawn_run(const struct ctr__spawn *s, const char *what, int *ret_status)
+{
+    pid_t pid;
+    int r = ctr__spawn(s, &pid);
+    if (r < 0)
+        return r;
+    r = ctr__spawn_wait(pid, ret_status);
+    if (r < 0)
+        return ctr__err(r, "waiting for %s: %s", what, strerror(-r));
+    return 0;
+}
+
+char *ctr__memfd_read(int fd, size_t max)
+{
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return strdup("");
+    size_t size = max && (size_t)st.st_size > max ? max : (size_t)st.st_size;
+    char *s = malloc(size + 1);
+    if (!s)
+        return NULL;
+    ssize_t n = pread(fd, s, size, (off_t)((size_t)st.st_size - size));
+    s[n > 0 ? n : 0] = '\0';
+    return s;
+}
+
 int ctr__spawn_wait(pid_t pid, int *ret_status)
 {
     int status;

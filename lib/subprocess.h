@@ -29,6 +29,12 @@ struct ctr__spawn {
 /* Signal mask empty and every signal at its default in the child.
  * Returns 0 and the PID, or a negative errno (with a detail). */
 int ctr__spawn(const struct ctr__spawn *s, pid_t *ret_pid);
+/* Spawn and wait for the program; what names it in the error of the wait.
+ * 0 with its wait status, or a negative errno (with a detail). */
+int ctr__spawn_run(const struct ctr__spawn *s, const char *what, int *ret_status);
+/* The text a helper wrote to a memfd: the last max bytes (0: all), NUL
+ * terminated; "" for fd -1; NULL on ENOMEM. */
+char *ctr__memfd_read(int fd, size_t max);
 /* waitpid() retrying on EINTR; *ret_status as from waitpid(). */
 int ctr__spawn_wait(pid_t pid, int *ret_status);
 /* The environment to give a helper: the caller's, without NOTIFY_SOCKET,

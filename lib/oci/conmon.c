@@ -120,20 +120,6 @@ static int open_dir(const char *path)
     return path ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 }
 
-static char *memfd_text(int fd)
-{
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0)
-        return strdup("");
-    size_t size = st.st_size > 65536 ? 65536 : (size_t)st.st_size;
-    char *s = malloc(size + 1);
-    if (!s)
-        return NULL;
-    ssize_t n = pread(fd, s, size, st.st_size > 65536 ? st.st_size - 65536 : 0);
-    s[n > 0 ? n : 0] = '\0';
-    return s;
-}
-
 static pid_t read_pid_file(int dirfd, const char *name)
 {
     _cleanup_free_ char *s = NULL;
@@ -513,18 +499,14 @@ static int spawn_conmon(const struct ctr__conmon_runtime *rt, char *const *argv,
     };
     for (size_t i = 0; i < n_child_fds; i++)
         s.fds[3 + i] = child_fds[i];
-    pid_t pid;
-    int r = ctr__spawn(&s, &pid);
+    int status;
+    int r = ctr__spawn_run(&s, "conmon", &status);
     if (r < 0)
         return r;
-    int status;
-    r = ctr__spawn_wait(pid, &status);
-    if (r < 0)
-        return ctr__err(r, "waiting for conmon: %s", strerror(-r));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char how[64];
         ctr__spawn_status_string(status, how, sizeof how);
-        _cleanup_free_ char *text = memfd_text(err_fd);
+        _cleanup_free_ char *text = ctr__memfd_read(err_fd, 65536);
         if (text)
             ctr__strstrip(text);
         return ctr__err(-EIO, "conmon %s%s%s", how, !isempty(text) ? ": " : "", text ? text : "");

@@ -121,19 +121,6 @@ static uint64_t cli_capabilities(void *handle)
 
 /* ---- Running the runtime ---- */
 
-static char *memfd_read_all(int fd)
-{
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0)
-        return strdup("");
-    char *s = malloc((size_t)st.st_size + 1);
-    if (!s)
-        return NULL;
-    ssize_t n = pread(fd, s, (size_t)st.st_size, 0);
-    s[n > 0 ? n : 0] = '\0';
-    return s;
-}
-
 /*
  * Run `RUNTIME --root STATE [--log ...] args...`.  Returns 0 (with its
  * stdout in *ret_out when asked); -EIO when it failed, with its error text
@@ -179,26 +166,22 @@ static int run_runtime(struct cli *h, const char *const *args, char **ret_out, c
         .fds = { -1, out_fd, err_fd, log_fd },
         .n_fds = log_fd >= 0 ? 4 : 3,
     };
-    pid_t pid;
-    int r = ctr__spawn(&s, &pid);
+    int status;
+    int r = ctr__spawn_run(&s, h->runtime_name, &status);
     if (r < 0)
         return r;
-    int status;
-    r = ctr__spawn_wait(pid, &status);
-    if (r < 0)
-        return ctr__err(r, "waiting for %s: %s", h->runtime_name, strerror(-r));
 
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         if (ret_out) {
-            char *o = memfd_read_all(out_fd);
+            char *o = ctr__memfd_read(out_fd, 0);
             if (!o)
                 return ctr__err(-ENOMEM, "out of memory");
             *ret_out = o;
         }
         return 0;
     }
-    _cleanup_free_ char *log = memfd_read_all(log_fd);
-    _cleanup_free_ char *err = memfd_read_all(err_fd);
+    _cleanup_free_ char *log = ctr__memfd_read(log_fd, 0);
+    _cleanup_free_ char *err = ctr__memfd_read(err_fd, 0);
     char *text = ctr__runtime_error_text(log, err);
     if (!text)
         return ctr__err(-ENOMEM, "out of memory");
