@@ -39,27 +39,63 @@ static int open_dir(ctr_container_t *c, bool create)
     return fd;
 }
 
+/* One artifact call: its name and data in, what it read out. */
+struct op {
+    ctr_container_t *c;
+    const char *name;
+    const void *data;
+    size_t size;
+    char *out;
+};
+
+/* Check the name, lock c, open its artifacts directory, run fn in it. */
+static int with_dir(ctr_container_t *c, struct op *op, bool create, int (*fn)(int dfd, struct op *op))
+{
+    int r = check_name(op->name);
+    if (r < 0 || (r = ctr__lifecycle_lock(c)) < 0)
+        return r;
+    _cleanup_close_ int dfd = open_dir(c, create);
+    r = dfd < 0 ? dfd : fn(dfd, op);
+    ctr__container_unlock(c);
+    return r;
+}
+
+static int add_in(int dfd, struct op *op)
+{
+    int r = ctr__write_file_at(dfd, op->name, op->data ? op->data : "", op->size, 0600, true);
+    return r < 0 ? ctr__err(r, "cannot write artifact \"%s\": %s", op->name, strerror(-r)) : 0;
+}
+
+/* The error of a read or remove: a missing artifact names the container. */
+static int artifact_error(ctr_container_t *c, const char *name, const char *what, int r)
+{
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, CTR_CFMT " has no artifact \"%s\"", CTR_CARG(c), name);
+    return ctr__err_keep(r, "cannot %s artifact \"%s\": %s", what, name, strerror(-r));
+}
+
+static int get_in(int dfd, struct op *op)
+{
+    _cleanup_close_ int fd = openat(dfd, op->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    int r = fd < 0 ? -errno : ctr__read_fd(fd, &op->out, &op->size);
+    return r < 0 ? artifact_error(op->c, op->name, "read", r) : 0;
+}
+
+static int remove_in(int dfd, struct op *op)
+{
+    if (unlinkat(dfd, op->name, 0) < 0 || fsync(dfd) < 0)
+        return artifact_error(op->c, op->name, "remove", -errno);
+    return 0;
+}
+
 CTR_EXPORT int ctr_container_artifact_add(ctr_container_t *c, const char *name, const void *data, size_t size)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(name);
     CTR_CHECK_ARG(data || size == 0);
-    int r = check_name(name);
-    if (r < 0)
-        return r;
-    r = ctr__lifecycle_lock(c);
-    if (r < 0)
-        return r;
-    _cleanup_close_ int dfd = open_dir(c, true);
-    if (dfd < 0)
-        r = dfd;
-    else
-        r = ctr__write_file_at(dfd, name, data ? data : "", size, 0600, true);
-    if (r < 0 && ctr__err_code() != r)
-        ctr__err(r, "cannot write artifact \"%s\": %s", name, strerror(-r));
-    ctr__container_unlock(c);
-    return r;
+    struct op op = { .c = c, .name = name, .data = data, .size = size };
+    return with_dir(c, &op, true, add_in);
 }
 
 CTR_EXPORT int ctr_container_artifact_get(ctr_container_t *c, const char *name, void **ret, size_t *ret_size)
@@ -68,29 +104,15 @@ CTR_EXPORT int ctr_container_artifact_get(ctr_container_t *c, const char *name, 
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(name);
     CTR_CHECK_ARG(ret);
-    int r = check_name(name);
+    struct op op = { .c = c, .name = name };
+    int r = with_dir(c, &op, false, get_in);
+    if (r == -ENOENT && ctr__err_code() != -ENOENT)
+        return artifact_error(c, name, "read", r);
     if (r < 0)
         return r;
-    r = ctr__lifecycle_lock(c);
-    if (r < 0)
-        return r;
-    _cleanup_close_ int dfd = open_dir(c, false);
-    char *data = NULL;
-    size_t size = 0;
-    if (dfd < 0) {
-        r = dfd;
-    } else {
-        _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-        r = fd < 0 ? -errno : ctr__read_fd(fd, &data, &size);
-    }
-    ctr__container_unlock(c);
-    if (r == -ENOENT)
-        return ctr__err(-ENOENT, CTR_CFMT " has no artifact \"%s\"", CTR_CARG(c), name);
-    if (r < 0)
-        return ctr__err_keep(r, "cannot read artifact \"%s\": %s", name, strerror(-r));
-    *ret = data;
+    *ret = op.out;
     if (ret_size)
-        *ret_size = size;
+        *ret_size = op.size;
     return 0;
 }
 
@@ -99,23 +121,9 @@ CTR_EXPORT int ctr_container_artifact_remove(ctr_container_t *c, const char *nam
     CTR_ENTER();
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(name);
-    int r = check_name(name);
-    if (r < 0)
-        return r;
-    r = ctr__lifecycle_lock(c);
-    if (r < 0)
-        return r;
-    _cleanup_close_ int dfd = open_dir(c, false);
-    if (dfd < 0)
-        r = dfd;
-    else if (unlinkat(dfd, name, 0) < 0)
-        r = -errno;
-    else if (fsync(dfd) < 0)
-        r = -errno;
-    ctr__container_unlock(c);
-    if (r == -ENOENT)
-        return ctr__err(-ENOENT, CTR_CFMT " has no artifact \"%s\"", CTR_CARG(c), name);
-    if (r < 0)
-        return ctr__err_keep(r, "cannot remove artifact \"%s\": %s", name, strerror(-r));
-    return 0;
+    struct op op = { .c = c, .name = name };
+    int r = with_dir(c, &op, false, remove_in);
+    if (r == -ENOENT && ctr__err_code() != -ENOENT)
+        return artifact_error(c, name, "remove", r);
+    return r;
 }
