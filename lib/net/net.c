@@ -24,6 +24,7 @@
 #include "net/etc-files.h"
 #include "net/net.h"
 #include "net/netns.h"
+#include "net/network.h"
 
 /* One network of one container: a job for a thread. */
 struct job {
@@ -354,7 +355,7 @@ int ctr__net_setup(ctr_container_t *c, const char **ret_netns, const char **ret_
         snprintf(p->jobs[i].ifname, sizeof p->jobs[i].ifname, "eth%zu", i);
         /* The default network is written on first use. */
         if (streq(names[i], ctr__runtime_settings(rt)->default_network))
-            r = ctr__network_default(rt, &p->jobs[i].net);
+            r = ctr__network_default(ctr__runtime_settings(rt), &p->jobs[i].net);
         else
             r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, names[i], &p->jobs[i].net);
         if (r < 0)
@@ -499,6 +500,35 @@ static void addrs_of(json_object *rec, struct addrs *a)
             a->prefix6 = prefix;
         }
     }
+}
+
+int ctr__net_address(const char *networks_json, const char *network, char **ret)
+{
+    _cleanup_json_ json_object *nets = NULL;
+    if (!networks_json || ctr__json_parse(networks_json, "networks", &nets) < 0 ||
+        !json_object_is_type(nets, json_type_object)) {
+        ctr__err_clear();
+        *ret = NULL;
+        return 0;
+    }
+    const char *want = network;
+    if (!want) { /* the first network: eth0 */
+        json_object_object_foreach(nets, name, rec)
+        {
+            const char *ifname = ctr__json_str(rec, "interface");
+            if (!want || (ifname && streq(ifname, "eth0")))
+                want = name;
+        }
+    }
+    json_object *rec = NULL;
+    struct addrs a;
+    addrs_of(want && json_object_object_get_ex(nets, want, &rec) ? rec : NULL, &a);
+    const char *ip = a.ip ? a.ip : a.ip6;
+    char *copy = NULL;
+    if (ip && !(copy = strdup(ip)))
+        return ctr__oom("network address");
+    *ret = copy;
+    return 0;
 }
 
 static int put_addrs(json_object *o, const struct addrs *a)

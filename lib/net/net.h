@@ -43,13 +43,15 @@ int ctr__net_teardown(ctr_container_t *c);
  */
 int ctr__net_release(ctr_runtime_t *rt, const char *id, const char *networks_json, const char *netns_path);
 
-/* The runtime's default network, written to the configuration directory on
- * first use when no file defines it (network.c). */
-int ctr__network_default(ctr_runtime_t *rt, struct ctr__cni_net **ret);
-
 struct json_object;
 /* Fill @settings (an object, lock held) with podman's NetworkSettings keys:
  * IPAddress, IPPrefixLen, Gateway, MacAddress (of the first network),
  * GlobalIPv6*, Ports, SandboxKey and Networks (one entry per configured
  * network, with its addresses once set up).  -ENOMEM. */
 int ctr__net_inspect(ctr_container_t *c, struct json_object *settings);
+
+/* The address of a container on @network (NULL: its first network, eth0)
+ * in @networks_json (the state's document, NULL allowed): its first IPv4
+ * address, else its first IPv6 one.  *ret: malloc'ed, NULL when there is
+ * none.  0 or -ENOMEM. */
+int ctr__net_address(const char *networks_json, const char *network, char **ret);
