@@ -5,10 +5,10 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "json-util.h"
-#include "net/net.h"
 #include "storage/storage.h"
 
 static json_object *str_or_empty(const char *s)
@@ -215,7 +215,7 @@ CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **
             json_object_array_add(deps, json_object_new_string(cfg->ns_ctr[ns]));
     json_object_object_add(o, "Dependencies", deps);
     json_object *net = json_object_new_object();
-    if (net && ctr__net_inspect(c, net) < 0) {
+    if (net && ctr__container_net_inspect(c, net) < 0) {
         json_object_put(net);
         net = NULL;
     }

@@ -8,13 +8,13 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "fault.h"
 #include "lifecycle.h"
 #include "net/err-save.h"
 #include "net/etc-files.h"
-#include "net/net.h"
 #include "storage/storage.h"
 #include "spec.h"
 
@@ -89,7 +89,7 @@ static int cleanup_locked(ctr_container_t *c)
     bool threaded = c->st.netns_path && pthread_create(&thread, NULL, oci_remove_run, &job) == 0;
     int net_r = 0;
     if (threaded) {
-        net_r = ctr__net_teardown(c); /* its error stays this thread's */
+        net_r = ctr__container_net_teardown(c); /* its error stays this thread's */
         pthread_join(thread, NULL);
     } else {
         oci_remove_run(&job);
@@ -97,7 +97,7 @@ static int cleanup_locked(ctr_container_t *c)
     if (job.r < 0 && job.r != -ENOENT)
         return ctr__err(job.r, "cleaning up " CTR_CFMT ": %s", CTR_CARG(c), job.msg);
     CTR_FAULT_POINT("cleanup.after-oci-remove");
-    if (threaded ? (r = net_r) < 0 : (r = ctr__net_teardown(c)) < 0)
+    if (threaded ? (r = net_r) < 0 : (r = ctr__container_net_teardown(c)) < 0)
         return r;
     if (umount2(c->cfg->shm_dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         return ctr__err(-errno, "cannot unmount %s: %m", c->cfg->shm_dir);
@@ -326,7 +326,8 @@ static int init_locked(ctr_container_t *c)
                         CTR_CARG(c), ctr_state_name(c->st.state));
     }
     char *ns_paths[CTR_NS_MAX] = { 0 };
-    const char *rootfs = NULL, *netns = NULL, *ip = NULL;
+    const char *rootfs = NULL, *netns = NULL;
+    struct ctr__net_pending *net = NULL;
     int r = ctr__storage_mount(c, NULL, &rootfs);
     if (r < 0)
         return r;
@@ -355,11 +356,11 @@ static int init_locked(ctr_container_t *c)
     if (r == 0 && (r = mount_shm(c)) == 0)
         mounted_shm = true;
     CTR_FAULT_POINT("init.after-shm");
-    if (r == 0 && (r = ctr__net_setup(c, &netns, &ip)) == 0 && netns && !ns_paths[CTR_NS_NET] &&
+    if (r == 0 && (r = ctr__container_net_setup(c, &net, &netns)) == 0 && netns && !ns_paths[CTR_NS_NET] &&
         !(ns_paths[CTR_NS_NET] = strdup(netns)))
         r = -ENOMEM;
     if (r == 0)
-        r = ctr__etc_files_write(c->cfg, d.run_dir, ip, &etc);
+        r = ctr__etc_files_write(c->cfg, d.run_dir, NULL, &etc); /* the address comes with the wait */
     _cleanup_strv_ char **volumes = NULL;
     if (r == 0)
         r = ctr__storage_volume_mounts(c, rootfs, &volumes);
@@ -406,7 +407,7 @@ static int init_locked(ctr_container_t *c)
     }
     CTR_FAULT_POINT("init.after-oci-create");
     /* The networks came up meanwhile (CNI ADD ran beside the OCI create). */
-    if (r == 0 && (r = ctr__net_setup_wait(c, d.run_dir)) < 0) {
+    if (r == 0 && (r = ctr__container_net_setup_wait(c, TAKE_PTR(net), d.run_dir)) < 0) {
         struct ctr__err_saved saved;
         ctr__err_save(&saved);
         ctr_oci_container_t oc = ctr__oci_container(c->cfg->id, c->cfg->static_dir, d.run_dir, d.exit_dir, pid, monitor);
@@ -417,7 +418,7 @@ static int init_locked(ctr_container_t *c)
         free(ns_paths[i]);
     ctr__etc_files_done(&etc);
     if (r < 0) {
-        ctr__net_teardown(c);
+        ctr__container_net_abort(c, net);
         if (mounted_shm)
             umount2(c->cfg->shm_dir, MNT_DETACH);
         if (made_run_dir)

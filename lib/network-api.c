@@ -5,6 +5,7 @@
  * state, never the handles. */
 #include <libctr/ctr-network.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "json-util.h"
@@ -138,7 +139,7 @@ CTR_EXPORT int ctr_container_networks_json(ctr_container_t *c, char **ret)
     if (r < 0)
         return r;
     _cleanup_json_ json_object *settings = json_object_new_object();
-    r = settings ? ctr__net_inspect(c, settings) : ctr__oom("network settings");
+    r = settings ? ctr__container_net_inspect(c, settings) : ctr__oom("network settings");
     ctr__container_unlock(c);
     if (r < 0)
         return r;

@@ -9,10 +9,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "lifecycle.h"
-#include "net/net.h"
 #include "refresh.h"
 #include "storage/storage.h"
 
@@ -83,7 +83,7 @@ static int refresh_container(ctr_runtime_t *rt, const char *id, bool *ret_live)
     if (!ctr__runtime_fresh_boot(rt))
         ctr__lifecycle_drop_leftovers(c);
     /* Networks first: CNI DEL with the results stored at setup. */
-    int k = ctr__net_teardown(c);
+    int k = ctr__container_net_teardown(c);
     if (k < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
     unmount_below(c->cfg->shm_dir);
