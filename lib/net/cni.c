@@ -709,6 +709,17 @@ static int del_list(const struct ctr__cni_net *net, const struct ctr__cni_args *
     return 0;
 }
 
+/* A failed ADD of the plugin list undone: DEL with the result so far (may
+ * be NULL); @code and its message are kept. */
+static int add_undo(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *prev, int code)
+{
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    del_list(net, a, prev, a->runtime_config);
+    ctr__err_restore(&saved);
+    return code;
+}
+
 int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object **ret_result)
 {
     if (!net || !a || !a->container_id || !a->ifname || !ret_result)
@@ -745,14 +756,8 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
                 r = ctr__err_prefix(-EIO, "network %s: plugin %s (ADD)", net->name, plugin_type(net, i));
             }
         }
-        if (r < 0) {
-            /* Undo what the earlier plugins (and this one, partly) did. */
-            int code = r;
-            char msg[2048];
-            snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
-            del_list(net, a, prev, a->runtime_config);
-            return ctr__err(code, "%s", msg);
-        }
+        if (r < 0) /* undo what the earlier plugins (and this one, partly) did */
+            return add_undo(net, a, prev, r);
         if (res) { /* a plugin printing nothing passes the previous result on */
             if (prev)
                 json_object_put(prev);
@@ -762,13 +767,8 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
     if (!prev)
         return ctr__err(-EIO, "network %s: no plugin printed a result", net->name);
     int r = cache_write(net, a, prev, false);
-    if (r < 0) {
-        int code = r;
-        char msg[2048];
-        snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
-        del_list(net, a, prev, a->runtime_config);
-        return ctr__err(code, "%s", msg);
-    }
+    if (r < 0)
+        return add_undo(net, a, prev, r);
     *ret_result = TAKE_PTR(prev);
     return 0;
 }

@@ -498,10 +498,11 @@ int ctr__net_setup_wait(struct ctr__net_pending *pending, char **ret_networks_js
     _cleanup_free_ char *json = NULL;
     int r = pending_results(p, &json, ret_ip);
     if (r < 0) {
-        char msg[2048];
-        snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+        struct ctr__err_saved saved;
+        ctr__err_save(&saved);
         pending_undo(p);
-        return ctr__err(r, "%s", msg);
+        ctr__err_restore(&saved);
+        return r;
     }
     *ret_networks_json = TAKE_PTR(json);
     return 0;
