@@ -9,12 +9,12 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "fault.h"
 #include "lifecycle.h"
 #include "net/etc-files.h"
-#include "net/net.h"
 #include "spec.h"
 #include "storage/storage.h"
 
@@ -28,6 +28,7 @@ struct init {
     const char *rootfs; /* lent from the state */
     struct ctr__etc_files etc;
     char **volumes;
+    struct ctr__net_pending *net_pending; /* the setup in flight */
     char *spec;
     char *config_path;
     bool mounted, made_run_dir, mounted_shm, net;
@@ -41,7 +42,7 @@ static void init_done(struct init *x)
         struct ctr__err_saved saved;
         ctr__err_save(&saved);
         if (x->net)
-            ctr__net_teardown(x->c);
+            ctr__container_net_abort(x->c, TAKE_PTR(x->net_pending));
         if (x->mounted_shm)
             umount2(x->cfg->shm_dir, MNT_DETACH);
         if (x->made_run_dir)
@@ -116,14 +117,14 @@ static int make_run_dir(struct init *x)
  * /etc files that name the container's address. */
 static int setup_network(struct init *x)
 {
-    const char *netns = NULL, *ip = NULL;
-    int r = ctr__net_setup(x->c, &netns, &ip);
+    const char *netns = NULL;
+    int r = ctr__container_net_setup(x->c, &x->net_pending, &netns);
+    x->net = true; /* a failed setup leaves what an abort removes */
     if (r < 0)
         return r;
-    x->net = true;
     if (netns && !x->ns_paths[CTR_NS_NET] && !(x->ns_paths[CTR_NS_NET] = strdup(netns)))
         return ctr__oom("a path");
-    return ctr__etc_files_write(x->cfg, x->d.run_dir, ip, &x->etc);
+    return ctr__etc_files_write(x->cfg, x->d.run_dir, NULL, &x->etc);
 }
 
 /* The OCI spec, written to the bundle's config.json. */
@@ -174,7 +175,7 @@ static int oci_create(struct init *x)
     };
     r = ctr__oci_create(x->oci, &x->d.oci, &co, &x->pid, &x->monitor);
     CTR_FAULT_POINT("init.after-oci-create");
-    if (r < 0 || (r = ctr__net_setup_wait(x->c, x->d.run_dir)) == 0)
+    if (r < 0 || (r = ctr__container_net_setup_wait(x->c, TAKE_PTR(x->net_pending), x->d.run_dir)) == 0)
         return r;
     struct ctr__err_saved saved;
     ctr__err_save(&saved);

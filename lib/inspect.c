@@ -5,11 +5,11 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "lifecycle.h"
 #include "error.h"
 #include "json-util.h"
-#include "net/net.h"
 #include "storage/storage.h"
 
 static json_object *str_or_empty(const char *s)
@@ -227,7 +227,7 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
     const struct ctr__config *cfg = ctr__container_config(c);
     const struct ctr__status *st = ctr__container_status(c);
     json_object *net = json_object_new_object();
-    if (net && ctr__net_inspect(c, net) < 0) {
+    if (net && ctr__container_net_inspect(c, net) < 0) {
         json_object_put(net);
         net = NULL;
     }

@@ -10,11 +10,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "fault.h"
 #include "lifecycle.h"
-#include "net/net.h"
 #include "storage/storage.h"
 
 /* ---- the OCI layer's view ---- */
@@ -80,7 +80,7 @@ static int remove_oci_and_net(ctr_container_t *c, ctr__oci_t *oci, const struct 
     bool threaded = ctr__container_status(c)->netns_path && pthread_create(&thread, NULL, oci_remove_run, &job) == 0;
     int net_r = 0;
     if (threaded) {
-        net_r = ctr__net_teardown(c); /* its error stays this thread's */
+        net_r = ctr__container_net_teardown(c); /* its error stays this thread's */
         pthread_join(thread, NULL);
     } else {
         oci_remove_run(&job);
@@ -88,7 +88,7 @@ static int remove_oci_and_net(ctr_container_t *c, ctr__oci_t *oci, const struct 
     if (job.r < 0 && job.r != -ENOENT)
         return ctr__err(job.r, "cleaning up " CTR_CFMT ": %s", CTR_CARG(c), job.msg);
     CTR_FAULT_POINT("cleanup.after-oci-remove");
-    return threaded ? net_r : ctr__net_teardown(c);
+    return threaded ? net_r : ctr__container_net_teardown(c);
 }
 
 int ctr__lifecycle_cleanup(ctr_container_t *c)
@@ -565,7 +565,7 @@ int ctr__lifecycle_reset(ctr_container_t *c, bool fresh_boot, bool *ret_live)
     if (!fresh_boot)
         ctr__lifecycle_drop_leftovers(c);
     /* Networks first: CNI DEL with the results stored at setup. */
-    if (ctr__net_teardown(c) < 0)
+    if (ctr__container_net_teardown(c) < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", cfg->name, ctr_error_last()->message);
     ctr__unmount_below(cfg->shm_dir);
     if (st->mounted && ctr__storage_unmount(c, true) < 0)

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "container-net.h"
 #include "container.h"
 #include "error.h"
 #include "lifecycle.h"

@@ -13,9 +13,8 @@
 #include "error.h"
 #include "json-util.h"
 #include "net/cni.h"
-#include "net/err-save.h"
 #include "net/native.h"
-#include "oci/oci.h"
+#include "subprocess.h"
 
 extern char **environ;
 
@@ -435,73 +434,94 @@ static void plugin_error(const char *out, const char *err, int status, char *buf
     ctr__spawn_status_string(status, buf, size);
 }
 
-/* Run one plugin.  *ret_out receives its standard output (may be empty). */
-static int run_plugin(const char *net_name, const char *type, const char *command, const struct ctr__cni_args *a,
-                      const char *input, char **ret_out)
+static void outbuf_done(struct outbuf *b)
 {
-    _cleanup_free_ char *path = NULL;
-    int r = find_plugin(a->plugin_path, type, &path);
-    if (r < 0)
-        return ctr__err_prefix(r, "network %s", net_name);
-    _cleanup_strv_ char **env = plugin_env(command, a);
-    if (!env)
-        return -ENOMEM;
+    free(b->p);
+}
+
+/* Close and forget a descriptor. */
+static void close_fd(int *fd)
+{
+    ctr__closep(fd);
+    *fd = -1;
+}
+
+/* Read what a pipe has into @b; closed at its end.  0 or -errno. */
+static int drain(struct pollfd *p, struct outbuf *b)
+{
+    if (p->fd < 0 || !p->revents)
+        return 0;
+    char buf[16384];
+    ssize_t k = read(p->fd, buf, sizeof buf);
+    if (k < 0 && (errno == EINTR || errno == EAGAIN))
+        return 0;
+    if (k <= 0) {
+        close_fd(&p->fd);
+        return 0;
+    }
+    return out_append(b, buf, (size_t)k);
+}
+
+/* A plugin's three pipes, the parent's ends. */
+struct plugin_io {
+    int in, out, err;
+};
+
+static void plugin_io_done(struct plugin_io *io)
+{
+    ctr__closep(&io->in);
+    ctr__closep(&io->out);
+    ctr__closep(&io->err);
+}
+
+/* Start plugin @path with @env, its stdin a socket (send(MSG_NOSIGNAL)
+ * cannot raise SIGPIPE in the application when a plugin exits without
+ * reading it all) and its stdout and stderr pipes.  *ret_pid; @io receives
+ * the parent's ends. */
+static int plugin_start(char *path, char **env, pid_t *ret_pid, struct plugin_io *io)
+{
     int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-    /* stdin is a socket: send(MSG_NOSIGNAL) cannot raise SIGPIPE in the
-     * application when a plugin exits without reading it all. */
+    int r = 0;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
-        pipe2(err, O_CLOEXEC) < 0) {
-        r = -errno;
-        for (int i = 0; i < 2; i++) {
-            if (in[i] >= 0) close(in[i]);
-            if (out[i] >= 0) close(out[i]);
-            if (err[i] >= 0) close(err[i]);
-        }
-        return ctr__err(r, "pipe: %s", strerror(-r));
-    }
+        pipe2(err, O_CLOEXEC) < 0)
+        r = ctr__err(-errno, "pipe: %m");
     char *argv[] = { path, NULL };
-    struct ctr__spawn s = {
-        .path = path,
-        .argv = argv,
-        .envp = env,
-        .fds = { in[0], out[1], err[1] },
-        .n_fds = 3,
-    };
-    pid_t pid;
-    r = ctr__spawn(&s, &pid);
-    close(in[0]);
-    close(out[1]);
-    close(err[1]);
-    if (r < 0) {
-        close(in[1]);
-        close(out[0]);
-        close(err[0]);
-        return ctr__err_prefix(r, "network %s: plugin %s (%s)", net_name, type, command);
-    }
-    /* Feed stdin and drain stdout and stderr together, under a deadline. */
-    struct outbuf ob = { 0 }, eb = { 0 };
+    struct ctr__spawn s = { .path = path, .argv = argv, .envp = env, .fds = { in[0], out[1], err[1] }, .n_fds = 3 };
+    if (r == 0)
+        r = ctr__spawn(&s, ret_pid);
+    struct plugin_io child = { in[0], out[1], err[1] };
+    plugin_io_done(&child);
+    *io = (struct plugin_io){ in[1], out[0], err[0] };
+    if (r < 0)
+        plugin_io_done(io);
+    return r;
+}
+
+/* Feed @input to the plugin and drain its stdout and stderr together, until
+ * both close or @deadline (mono_ms()) passes.  0, -ETIMEDOUT, or the errno
+ * of the I/O (-EFBIG: too much output).  Closes @io's descriptors. */
+static int plugin_io_run(struct plugin_io *io, const char *input, int64_t deadline, struct outbuf *ob,
+                         struct outbuf *eb)
+{
     size_t in_len = strlen(input), in_off = 0;
-    struct pollfd pfd[3] = { { .fd = in[1], .events = POLLOUT }, { .fd = out[0], .events = POLLIN },
-                             { .fd = err[0], .events = POLLIN } };
-    shutdown(in[1], SHUT_RD);
-    if (in_len == 0) {
-        close(in[1]);
-        pfd[0].fd = -1;
-    }
-    int64_t t0 = mono_ms(), deadline = t0 + (a->timeout_ms > 0 ? a->timeout_ms : DEFAULT_TIMEOUT_MS);
-    int io_err = 0;
-    bool timed_out = false;
-    while (pfd[1].fd >= 0 || pfd[2].fd >= 0) {
+    struct pollfd pfd[3] = { { .fd = io->in, .events = POLLOUT }, { .fd = io->out, .events = POLLIN },
+                             { .fd = io->err, .events = POLLIN } };
+    *io = (struct plugin_io){ -1, -1, -1 }; /* pfd's now */
+    shutdown(pfd[0].fd, SHUT_RD);
+    if (in_len == 0)
+        close_fd(&pfd[0].fd);
+    int r = 0;
+    while (r == 0 && (pfd[1].fd >= 0 || pfd[2].fd >= 0)) {
         int64_t left = deadline - mono_ms();
         if (left <= 0) {
-            timed_out = true;
+            r = -ETIMEDOUT;
             break;
         }
         int n = poll(pfd, 3, (int)(left > 1000 ? 1000 : left));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            io_err = -errno;
+            r = -errno;
             break;
         }
         if (pfd[0].fd >= 0 && pfd[0].revents) {
@@ -512,54 +532,56 @@ static int run_plugin(const char *net_name, const char *type, const char *comman
                 in_off += (size_t)w;
             if (w < 0 && errno == EAGAIN)
                 continue;
-            if (w <= 0 || in_off == in_len) { /* done, or the plugin closed its stdin */
-                close(pfd[0].fd);
-                pfd[0].fd = -1;
-            }
+            if (w <= 0 || in_off == in_len) /* done, or the plugin closed its stdin */
+                close_fd(&pfd[0].fd);
         }
-        for (int i = 1; i < 3; i++) {
-            if (pfd[i].fd < 0 || !pfd[i].revents)
-                continue;
-            char buf[16384];
-            ssize_t k = read(pfd[i].fd, buf, sizeof buf);
-            if (k < 0 && (errno == EINTR || errno == EAGAIN))
-                continue;
-            if (k <= 0) {
-                close(pfd[i].fd);
-                pfd[i].fd = -1;
-                continue;
-            }
-            int e = out_append(i == 1 ? &ob : &eb, buf, (size_t)k);
-            if (e < 0 && !io_err)
-                io_err = e;
-        }
-        if (io_err)
-            break;
+        for (int i = 1; i < 3 && r == 0; i++)
+            r = drain(&pfd[i], i == 1 ? ob : eb);
     }
     for (int i = 0; i < 3; i++)
-        if (pfd[i].fd >= 0)
-            close(pfd[i].fd);
-    if (timed_out || io_err)
+        ctr__closep(&pfd[i].fd);
+    return r;
+}
+
+/* Run one plugin.  *ret_out receives its standard output (may be empty). */
+static int run_plugin(const char *net_name, const char *type, const char *command, const struct ctr__cni_args *a,
+                      const char *input, char **ret_out)
+{
+    _cleanup_free_ char *path = NULL;
+    int r = find_plugin(a->plugin_path, type, &path);
+    if (r < 0)
+        return ctr__err_prefix(r, "network %s", net_name);
+    _cleanup_strv_ char **env = plugin_env(command, a);
+    if (!env)
+        return ctr__oom("plugin environment");
+    _cleanup_(plugin_io_done) struct plugin_io io = { -1, -1, -1 };
+    pid_t pid;
+    if ((r = plugin_start(path, env, &pid, &io)) < 0)
+        return ctr__err_prefix(r, "network %s: plugin %s (%s)", net_name, type, command);
+    int timeout = a->timeout_ms > 0 ? a->timeout_ms : DEFAULT_TIMEOUT_MS;
+    _cleanup_(outbuf_done) struct outbuf ob = { 0 }, eb = { 0 };
+    int64_t t0 = mono_ms();
+    int io_err = plugin_io_run(&io, input, t0 + timeout, &ob, &eb);
+    if (io_err < 0)
         kill(pid, SIGKILL);
     int status = 0;
     ctr__spawn_wait(pid, &status);
-    _cleanup_free_ char *out_text = ob.p, *err_text = eb.p;
     if (a->log)
         ctr__log(a->log, CTR_LOG_DEBUG, "network %s: plugin %s (%s, %s) took %lld ms", net_name, type, command,
                  a->ifname ? a->ifname : "", (long long)(mono_ms() - t0));
-    if (timed_out)
+    if (io_err == -ETIMEDOUT)
         return ctr__err(-ETIMEDOUT, "network %s: plugin %s (%s) did not finish within %d ms", net_name, type, command,
-                        a->timeout_ms > 0 ? a->timeout_ms : DEFAULT_TIMEOUT_MS);
-    if (io_err)
+                        timeout);
+    if (io_err < 0)
         return ctr__err(io_err, "network %s: plugin %s (%s): %s", net_name, type, command,
                         io_err == -EFBIG ? "too much output" : strerror(-io_err));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char msg[1536];
-        plugin_error(out_text, err_text, status, msg, sizeof msg);
+        plugin_error(ob.p, eb.p, status, msg, sizeof msg);
         return ctr__err(-EIO, "network %s: plugin %s (%s): %s", net_name, type, command, msg);
     }
-    *ret_out = out_text ? TAKE_PTR(out_text) : strdup("");
-    return *ret_out ? 0 : -ENOMEM;
+    *ret_out = ob.p ? TAKE_PTR(ob.p) : strdup("");
+    return *ret_out ? 0 : ctr__oom("plugin output");
 }
 
 static int invoke(const struct ctr__cni_net *net, size_t i, const char *command, const struct ctr__cni_args *a,
@@ -686,6 +708,17 @@ static int del_list(const struct ctr__cni_net *net, const struct ctr__cni_args *
     return 0;
 }
 
+/* A failed ADD of the plugin list undone: DEL with the result so far (may
+ * be NULL); @code and its message are kept. */
+static int add_undo(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object *prev, int code)
+{
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    del_list(net, a, prev, a->runtime_config);
+    ctr__err_restore(&saved);
+    return code;
+}
+
 int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object **ret_result)
 {
     if (!net || !a || !a->container_id || !a->ifname || !ret_result)
@@ -722,14 +755,8 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
                 r = ctr__err_prefix(-EIO, "network %s: plugin %s (ADD)", net->name, plugin_type(net, i));
             }
         }
-        if (r < 0) {
-            /* Undo what the earlier plugins (and this one, partly) did. */
-            int code = r;
-            char msg[2048];
-            snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
-            del_list(net, a, prev, a->runtime_config);
-            return ctr__err(code, "%s", msg);
-        }
+        if (r < 0) /* undo what the earlier plugins (and this one, partly) did */
+            return add_undo(net, a, prev, r);
         if (res) { /* a plugin printing nothing passes the previous result on */
             if (prev)
                 json_object_put(prev);
@@ -739,13 +766,8 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
     if (!prev)
         return ctr__err(-EIO, "network %s: no plugin printed a result", net->name);
     int r = cache_write(net, a, prev, false);
-    if (r < 0) {
-        int code = r;
-        char msg[2048];
-        snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
-        del_list(net, a, prev, a->runtime_config);
-        return ctr__err(code, "%s", msg);
-    }
+    if (r < 0)
+        return add_undo(net, a, prev, r);
     *ret_result = TAKE_PTR(prev);
     return 0;
 }

@@ -7,17 +7,8 @@
 #include <json-c/json.h>
 
 #include "error.h"
+#include "net/cni-types.h"
 #include "util.h"
-
-/* One network: a configuration list (a `.conf` file is made into a list of
- * one plugin). */
-struct ctr__cni_net {
-    char *name;
-    char *cni_version;
-    char *path;         /* the file it came from, NULL when parsed from text */
-    json_object *conf;  /* {"cniVersion","name","plugins":[...],...}; plugins are objects with a "type" */
-    size_t n_plugins;
-};
 
 void ctr__cni_net_free(struct ctr__cni_net *n);
 static inline void ctr__cni_net_freep(struct ctr__cni_net **p)
@@ -56,19 +47,6 @@ void ctr__cni_net_list_free(struct ctr__cni_net **v, size_t n);
 
 /* The network named @name in @dir (the first file defining it).  -ENOENT. */
 int ctr__cni_net_find(const char *dir, const char *name, struct ctr__cni_net **ret);
-
-/* What a plugin invocation needs beyond the configuration. */
-struct ctr__cni_args {
-    const char *container_id;    /* CNI_CONTAINERID */
-    const char *netns;           /* CNI_NETNS; "" or NULL allowed for DEL */
-    const char *ifname;          /* CNI_IFNAME */
-    const char *plugin_path;     /* CNI_PATH: directories separated by ':' */
-    const char *cni_args;        /* CNI_ARGS; NULL: "IgnoreUnknown=1" */
-    json_object *runtime_config; /* capability name -> value, or NULL; borrowed */
-    const char *cache_dir;       /* where ADD results are kept for DEL, NULL: none */
-    int timeout_ms;              /* per plugin; 0: 60 s */
-    const struct ctr__logger *log; /* debug log of each plugin run (its time), or NULL */
-};
 
 /*
  * The standard input of plugin @index of @net: the plugin's object with the

@@ -96,6 +96,96 @@ static bool in_range(const struct ctr__ipam_range *r, uint32_t a)
     return a >= r->start && a <= r->end;
 }
 
+static void closedirp(DIR **d)
+{
+    if (*d)
+        closedir(*d);
+}
+
+/* -EEXIST when the store holds an address of @ranges for @want (or @old):
+ * no second address for the same container and interface. */
+static int check_duplicate(int dfd, const char *dir, const struct ctr__ipam_range *ranges, size_t n,
+                           const char *want, const char *old, const char *container_id)
+{
+    _cleanup_(closedirp) DIR *d = ctr__opendir_fd(dfd);
+    if (!d)
+        return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
+    char owner[600];
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        uint32_t a;
+        if (!addr_file(de->d_name, &a) || !read_owner(dfd, de->d_name, owner, sizeof owner))
+            continue;
+        if (!streq(owner, want) && !streq(owner, old))
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (!in_range(&ranges[i], a))
+                continue;
+            char s[INET_ADDRSTRLEN];
+            fmt_addr(a, s, sizeof s);
+            return ctr__err(-EEXIST, "IPAM: %s has been allocated to %s, duplicate allocation is not allowed", s,
+                            container_id);
+        }
+    }
+    return 0;
+}
+
+/* Where to start: after the last reserved address when it is in a range
+ * (then true), else at the first range's start. */
+static bool start_point(int dfd, const struct ctr__ipam_range *ranges, size_t n, size_t *ret_range, uint32_t *ret_addr)
+{
+    *ret_range = 0;
+    *ret_addr = ranges[0].start;
+    char text[64];
+    _cleanup_close_ int fd = openat(dfd, LAST_RESERVED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t k = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    if (k <= 0)
+        return false;
+    text[k] = '\0';
+    ctr__strstrip(text);
+    uint32_t last;
+    if (!addr_file(text, &last))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (in_range(&ranges[i], last)) {
+            *ret_range = i;
+            *ret_addr = last;
+            return true;
+        }
+    return false;
+}
+
+/* Take address file @s (its text: @want) and record it as the last
+ * reserved one.  0; -EEXIST when it is taken; -errno with a detail. */
+static int reserve(int dfd, const char *dir, const char *s, const char *want)
+{
+    _cleanup_close_ int fd = openat(dfd, s, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno == EEXIST)
+        return -EEXIST;
+    if (fd < 0)
+        return ctr__err(-errno, "IPAM: cannot create %s/%s: %m", dir, s);
+    int r = ctr__write_all(fd, want, strlen(want));
+    if (r < 0) {
+        unlinkat(dfd, s, 0);
+        return ctr__err(r, "IPAM: cannot write %s/%s: %s", dir, s, strerror(-r));
+    }
+    _cleanup_close_ int last_fd = openat(dfd, LAST_RESERVED, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (last_fd < 0 || (r = ctr__write_all(last_fd, s, strlen(s))) < 0) {
+        r = last_fd < 0 ? -errno : r;
+        unlinkat(dfd, s, 0);
+        return ctr__err(r, "IPAM: cannot write %s/" LAST_RESERVED ": %s", dir, strerror(-r));
+    }
+    return 0;
+}
+
+static bool is_gateway(const struct ctr__ipam_range *ranges, size_t n, uint32_t a)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ranges[i].gateway == a)
+            return true;
+    return false;
+}
+
 int ctr__ipam_alloc(const char *dir, const struct ctr__ipam_range *ranges, size_t n, const char *container_id,
                     const char *ifname, uint32_t *ret_addr, size_t *ret_range)
 {
@@ -105,51 +195,13 @@ int ctr__ipam_alloc(const char *dir, const struct ctr__ipam_range *ranges, size_
     int r = store_open(dir, true, &dfd, &lk);
     if (r < 0)
         return r;
-    char want[512], old[512], owner[600];
+    char want[512], old[512];
     owner_strings(container_id, ifname, want, old);
-
-    /* No second address for the same container and interface. */
-    DIR *d = ctr__opendir_fd(dfd);
-    if (!d)
-        return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
-    struct dirent *de;
-    uint32_t dup_addr = 0;
-    while ((de = readdir(d))) {
-        uint32_t a;
-        if (!addr_file(de->d_name, &a) || !read_owner(dfd, de->d_name, owner, sizeof owner))
-            continue;
-        if (!streq(owner, want) && !streq(owner, old))
-            continue;
-        for (size_t i = 0; i < n && !dup_addr; i++)
-            if (in_range(&ranges[i], a))
-                dup_addr = a;
-    }
-    closedir(d);
-    if (dup_addr) {
-        char s[INET_ADDRSTRLEN];
-        fmt_addr(dup_addr, s, sizeof s);
-        return ctr__err(-EEXIST, "IPAM: %s has been allocated to %s, duplicate allocation is not allowed", s,
-                        container_id);
-    }
-
-    /* Where to start: after the last reserved address when it is in a range. */
-    size_t ri = 0;
-    uint32_t cur = ranges[0].start;
-    bool after_last = false;
-    char text[64];
-    _cleanup_close_ int lfd = openat(dfd, LAST_RESERVED, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    ssize_t k = lfd >= 0 ? read(lfd, text, sizeof text - 1) : -1;
-    if (k > 0) {
-        text[k] = '\0';
-        ctr__strstrip(text);
-        uint32_t last;
-        for (size_t i = 0; addr_file(text, &last) && i < n && !after_last; i++)
-            if (in_range(&ranges[i], last)) {
-                ri = i;
-                cur = last;
-                after_last = true;
-            }
-    }
+    if ((r = check_duplicate(dfd, dir, ranges, n, want, old, container_id)) < 0)
+        return r;
+    size_t ri;
+    uint32_t cur;
+    bool after_last = start_point(dfd, ranges, n, &ri, &cur);
     /* host-local's iterator: from the first range's start, or right after
      * the last reserved address (which then comes last, and is not tried
      * again), range by range, wrapping. */
@@ -167,30 +219,15 @@ int ctr__ipam_alloc(const char *dir, const struct ctr__ipam_range *ranges, size_
                 cur++;
             }
         }
-        bool is_gw = false;
-        for (size_t i = 0; i < n && !is_gw; i++)
-            is_gw = ranges[i].gateway == cur;
-        if (is_gw)
+        if (is_gateway(ranges, n, cur))
             continue;
         char s[INET_ADDRSTRLEN];
         fmt_addr(cur, s, sizeof s);
-        _cleanup_close_ int fd = openat(dfd, s, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0 && errno == EEXIST)
+        r = reserve(dfd, dir, s, want);
+        if (r == -EEXIST)
             continue;
-        if (fd < 0)
-            return ctr__err(-errno, "IPAM: cannot create %s/%s: %m", dir, s);
-        r = ctr__write_all(fd, want, strlen(want));
-        if (r < 0) {
-            unlinkat(dfd, s, 0);
-            return ctr__err(r, "IPAM: cannot write %s/%s: %s", dir, s, strerror(-r));
-        }
-        _cleanup_close_ int last_fd =
-            openat(dfd, LAST_RESERVED, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (last_fd < 0 || (r = ctr__write_all(last_fd, s, strlen(s))) < 0) {
-            r = last_fd < 0 ? -errno : r;
-            unlinkat(dfd, s, 0);
-            return ctr__err(r, "IPAM: cannot write %s/" LAST_RESERVED ": %s", dir, strerror(-r));
-        }
+        if (r < 0)
+            return r;
         *ret_addr = cur;
         *ret_range = ri;
         return 0;
@@ -213,7 +250,7 @@ int ctr__ipam_release(const char *dir, const char *container_id, const char *ifn
     char want[512], old[512], owner[600];
     owner_strings(container_id, ifname, want, old);
     for (int pass = 0; pass < 2; pass++) {
-        DIR *d = ctr__opendir_fd(dfd);
+        _cleanup_(closedirp) DIR *d = ctr__opendir_fd(dfd);
         if (!d)
             return ctr__err(-errno, "IPAM: cannot read %s: %m", dir);
         rewinddir(d); /* the duplicate shares the offset of the pass before */
@@ -225,16 +262,12 @@ int ctr__ipam_release(const char *dir, const char *container_id, const char *ifn
                 continue;
             if (!streq(owner, pass == 0 ? want : old))
                 continue;
-            if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT) {
-                r = -errno;
-                closedir(d);
-                return ctr__err(r, "IPAM: cannot remove %s/%s: %s", dir, de->d_name, strerror(-r));
-            }
+            if (unlinkat(dfd, de->d_name, 0) < 0 && errno != ENOENT)
+                return ctr__err(-errno, "IPAM: cannot remove %s/%s: %m", dir, de->d_name);
             if (ret_addr && !*ret_addr)
                 *ret_addr = a;
             found = true;
         }
-        closedir(d);
         if (found)
             break;
     }

@@ -4,11 +4,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "error.h"
 #include "net/nat.h"
-#include "oci/oci.h"
+#include "subprocess.h"
 
 #define T "ip " CTR__NAT_TABLE
 /* ADD/DEL take it shared, the removal of the table exclusive.  The table is
@@ -114,6 +115,31 @@ char *ctr__nat_script(const struct ctr__nat_entry *e, bool add, bool declare)
     return ctr__buf_finish(&b, &script) < 0 ? NULL : script;
 }
 
+/* A memfd holding text, read from its start. */
+static int memfd_with(const char *name, const char *text)
+{
+    _cleanup_close_ int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int r = ctr__write_all(fd, text, strlen(text));
+    if (r < 0)
+        return r;
+    return lseek(fd, 0, SEEK_SET) < 0 ? -errno : TAKE_FD(fd);
+}
+
+/* nft's first line of complaint, or how it ended. */
+static void nft_message(int err_fd, int status, char *msg, size_t msg_size)
+{
+    _cleanup_free_ char *text = ctr__memfd_read(err_fd, 0);
+    snprintf(msg, msg_size, "%s", text ? ctr__strstrip(text) : "");
+    /* One line is enough: nft repeats the offending line and a caret. */
+    char *nl = strchr(msg, '\n');
+    if (nl)
+        *nl = '\0';
+    if (!*msg)
+        ctr__spawn_status_string(status, msg, msg_size);
+}
+
 /* Run `nft -f -` on a script.  0; -EIO with nft's message in *msg. */
 static int nft_run(const char *script, char *msg, size_t msg_size)
 {
@@ -123,65 +149,24 @@ static int nft_run(const char *script, char *msg, size_t msg_size)
         snprintf(msg, msg_size, "nft not found");
         return -ENOENT;
     }
-    size_t len = strlen(script);
-    int in[2], err[2];
-    if (pipe2(in, O_CLOEXEC) < 0)
-        return -errno;
-    if (pipe2(err, O_CLOEXEC) < 0) {
-        int r = -errno;
-        close(in[0]);
-        close(in[1]);
-        return r;
-    }
-    /* The script fits the pipe (a few hundred bytes; 64 KiB buffer): written
-     * before nft starts, so there is no deadlock to avoid. */
-    if (len > 60000)
-        fcntl(in[1], F_SETPIPE_SZ, (int)len + 4096);
-    int r = ctr__write_all(in[1], script, len);
-    close(in[1]);
-    if (r < 0) {
-        close(in[0]);
-        close(err[0]);
-        close(err[1]);
-        snprintf(msg, msg_size, "cannot write the nft script: %s", strerror(-r));
+    _cleanup_close_ int in = memfd_with("nft-script", script);
+    _cleanup_close_ int err = memfd_create("nft-stderr", MFD_CLOEXEC);
+    if (in < 0 || err < 0) {
+        int r = in < 0 ? in : -errno;
+        snprintf(msg, msg_size, "cannot hand nft its script: %s", strerror(-r));
         return r;
     }
     char *argv[] = { (char *)path, "-f", "-", NULL };
-    struct ctr__spawn s = { .path = path, .argv = argv, .fds = { in[0], -1, err[1] }, .n_fds = 3 };
-    pid_t pid;
-    r = ctr__spawn(&s, &pid);
-    close(in[0]);
-    close(err[1]);
+    struct ctr__spawn s = { .path = path, .argv = argv, .fds = { in, -1, err }, .n_fds = 3 };
+    int status = 0;
+    int r = ctr__spawn_run(&s, "nft", &status);
     if (r < 0) {
-        close(err[0]);
         snprintf(msg, msg_size, "cannot run %s: %s", path, ctr_error_last()->message);
         return r;
     }
-    size_t got = 0;
-    for (;;) {
-        char tmp[4096];
-        ssize_t n = read(err[0], tmp, sizeof tmp);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        size_t k = (size_t)n < msg_size - 1 - got ? (size_t)n : msg_size - 1 - got;
-        memcpy(msg + got, tmp, k);
-        got += k;
-    }
-    msg[got] = '\0';
-    close(err[0]);
-    int status = 0;
-    ctr__spawn_wait(pid, &status);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
-    ctr__strstrip(msg);
-    /* One line is enough: nft repeats the offending line and a caret. */
-    char *nl = strchr(msg, '\n');
-    if (nl)
-        *nl = '\0';
-    if (!*msg)
-        ctr__spawn_status_string(status, msg, msg_size);
+    nft_message(err, status, msg, msg_size);
     return -EIO;
 }
 
@@ -271,27 +256,20 @@ int ctr__nat_remove_if_unused(void)
     if (lk < 0)
         return lk;
     /* The table's listing: no "elements =" line means every set is empty. */
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) < 0)
-        return ctr__err(-errno, "pipe: %m");
+    _cleanup_close_ int out = memfd_create("nft-list", MFD_CLOEXEC);
+    if (out < 0)
+        return ctr__err(-errno, "memfd_create: %m");
     char *argv[] = { (char *)path, "list", "table", "ip", CTR__NAT_TABLE, NULL };
-    struct ctr__spawn s = { .path = path, .argv = argv, .fds = { -1, out[1], -1 }, .n_fds = 3 };
-    pid_t pid;
-    int r = ctr__spawn(&s, &pid);
-    close(out[1]);
-    if (r < 0) {
-        close(out[0]);
-        return r;
-    }
-    _cleanup_free_ char *text = NULL;
-    r = ctr__read_fd(out[0], &text, NULL);
-    close(out[0]);
+    struct ctr__spawn s = { .path = path, .argv = argv, .fds = { -1, out, -1 }, .n_fds = 3 };
     int status = 0;
-    ctr__spawn_wait(pid, &status);
+    int r = ctr__spawn_run(&s, "nft", &status);
+    if (r < 0)
+        return r;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return 0; /* no table */
-    if (r < 0)
-        return ctr__err(r, "reading nft's listing: %s", strerror(-r));
+    _cleanup_free_ char *text = ctr__memfd_read(out, 0);
+    if (!text)
+        return ctr__oom("nft's listing");
     if (strstr(text, "elements = "))
         return 0; /* in use (another runtime's containers) */
     char msg[1024];

@@ -342,165 +342,202 @@ static json_object *build_result(const struct nconf *c, const char *host_veth, c
 
 /* ---- ADD ---- */
 
-/* What ADD made so far, for the undo. */
-struct made {
-    const char *ipam_dir;
+/* One ADD: its inputs, what it made so far (for the undo) and the
+ * descriptors it holds. */
+struct add {
+    const struct ctr__cni_net *net;
+    const struct ctr__cni_args *a;
+    struct nconf c;
+    struct ctr__nat_port *ports;
+    size_t n_ports;
+    char *ipam_dir;
+    int ns_fd, host_fd, ctr_fd;
+    int br_index;
+    uint32_t addr;
+    const struct ctr__ipam_range *range;
+    unsigned char host_mac[6], mac[6];
     bool ip, veth, nat;
     char veth_name[IFNAMSIZ];
     struct ctr__nat_entry nat_entry;
 };
 
-static void undo(const struct ctr__cni_args *a, int host_fd, const struct made *m)
+/* Undo what was made. */
+static void add_undo(struct add *x)
 {
-    if (m->nat)
-        ctr__nat_del(&m->nat_entry);
-    if (m->veth && host_fd >= 0)
-        ctr__nl_link_del(host_fd, m->veth_name); /* both ends go */
-    if (m->ip)
-        ctr__ipam_release(m->ipam_dir, a->container_id, a->ifname, NULL);
+    if (x->nat)
+        ctr__nat_del(&x->nat_entry);
+    if (x->veth && x->host_fd >= 0)
+        ctr__nl_link_del(x->host_fd, x->veth_name); /* both ends go */
+    if (x->ip)
+        ctr__ipam_release(x->ipam_dir, x->a->container_id, x->a->ifname, NULL);
+    x->nat = x->veth = x->ip = false;
+}
+
+/* Undo what is still marked as made, then release the rest. */
+static void add_done(struct add *x)
+{
+    add_undo(x);
+    free(x->ports);
+    free(x->ipam_dir);
+    ctr__closep(&x->ns_fd);
+    ctr__closep(&x->host_fd);
+    ctr__closep(&x->ctr_fd);
+}
+
+/* A failed netlink or system call of @step. */
+static int step_err(int r, const char *step)
+{
+    return ctr__err(r, "%s: %s", step, strerror(-r));
+}
+
+/* The arguments and the configuration, the port mappings, the IPAM store
+ * and the namespace. */
+static int add_open(struct add *x)
+{
+    const struct ctr__cni_net *net = x->net;
+    const struct ctr__cni_args *a = x->a;
+    if (nconf_parse(net, &x->c) < 0)
+        return ctr__err(-EINVAL, "network %s: not a native network", net->name);
+    if (isempty(a->netns))
+        return ctr__err(-EINVAL, "network %s: ADD needs a network namespace", net->name);
+    if (strlen(a->ifname) >= IFNAMSIZ)
+        return ctr__err(-EINVAL, "network %s: invalid interface name %s", net->name, a->ifname);
+    int r = x->c.portmap ? ports_parse(net->name, a->runtime_config, &x->ports, &x->n_ports) : 0;
+    if (r < 0)
+        return r;
+    if (!(x->ipam_dir = ctr__ipam_default_dir(net->name)))
+        return ctr__oom("IPAM directory");
+    if ((x->ns_fd = open(a->netns, O_RDONLY | O_CLOEXEC)) < 0)
+        return ctr__err(-errno, "network %s: cannot open the network namespace %s: %m", net->name, a->netns);
+    return 0;
+}
+
+/* The bridge, its gateway addresses, forwarding. */
+static int add_bridge(struct add *x)
+{
+    const struct nconf *c = &x->c;
+    if ((x->host_fd = ctr__nl_open(-1)) < 0)
+        return x->host_fd;
+    int r = check_new_bridge(c, x->net->name);
+    if (r < 0 || (r = ctr__nl_bridge_ensure(x->host_fd, c->bridge, &x->br_index)) < 0)
+        return r;
+    if (c->is_gateway) {
+        for (size_t i = 0; i < c->n_ranges; i++) {
+            uint32_t gw = htonl(c->ranges[i].gateway);
+            if ((r = ctr__nl_addr_add(x->host_fd, x->br_index, AF_INET, (unsigned char *)&gw, c->ranges[i].prefix)) < 0)
+                return step_err(r, "adding the gateway address to the bridge");
+        }
+        if ((r = sysctl_set("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
+            return r;
+    }
+    if ((r = ctr__nl_link_up(x->host_fd, x->br_index)) < 0)
+        return step_err(r, "setting the bridge up");
+    if (x->n_ports > 0) {
+        char path[128];
+        snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/route_localnet", c->bridge);
+        return sysctl_set(path, "1");
+    }
+    return 0;
+}
+
+/* The veth pair, its peer made right in the container's namespace. */
+static int add_veth(struct add *x)
+{
+    unsigned char rnd[16];
+    int r = ctr__random_bytes(rnd, sizeof rnd);
+    if (r < 0)
+        return step_err(r, "getrandom");
+    snprintf(x->veth_name, sizeof x->veth_name, "veth%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+    memcpy(x->host_mac, rnd + 4, 6);
+    memcpy(x->mac, rnd + 10, 6);
+    mac_fix(x->host_mac);
+    mac_fix(x->mac);
+    r = ctr__nl_veth_create(x->host_fd, x->veth_name, x->host_mac, x->br_index, x->a->ifname, x->mac, x->ns_fd);
+    if (r < 0)
+        return step_err(r, "creating the veth pair");
+    x->veth = true;
+    if (x->c.hairpin) {
+        int vi = (int)if_nametoindex(x->veth_name);
+        if ((r = vi > 0 ? ctr__nl_brport_hairpin(x->host_fd, vi, true) : -ENODEV) < 0)
+            return step_err(r, "setting hairpin mode");
+    }
+    return 0;
+}
+
+/* Inside: the address and the routes. */
+static int add_inside(struct add *x)
+{
+    const struct nconf *c = &x->c;
+    if ((x->ctr_fd = ctr__nl_open(x->ns_fd)) < 0)
+        return x->ctr_fd;
+    int ci = ctr__nl_link_index(x->ctr_fd, x->a->ifname);
+    if (ci <= 0)
+        return step_err(ci < 0 ? ci : -ENODEV, "finding the container interface");
+    uint32_t be = htonl(x->addr);
+    int r = ctr__nl_addr_add(x->ctr_fd, ci, AF_INET, (unsigned char *)&be, x->range->prefix);
+    if (r < 0)
+        return step_err(r, "adding the address");
+    if ((r = ctr__nl_link_up(x->ctr_fd, ci)) < 0)
+        return step_err(r, "setting the container interface up");
+    for (size_t i = 0; i < c->n_routes; i++) {
+        uint32_t dst = htonl(c->routes[i].dst), gw = htonl(c->routes[i].gw ? c->routes[i].gw : x->range->gateway);
+        if ((r = ctr__nl_route_add(x->ctr_fd, ci, AF_INET, (unsigned char *)&dst, c->routes[i].prefix,
+                                   (unsigned char *)&gw)) < 0)
+            return step_err(r, "adding a route");
+    }
+    return 0;
+}
+
+/* The steps in order; each records what it made in @x for the undo. */
+static int add_steps(struct add *x)
+{
+    size_t ri = 0;
+    int r = ctr__ipam_alloc(x->ipam_dir, x->c.ranges, x->c.n_ranges, x->a->container_id, x->a->ifname, &x->addr, &ri);
+    if (r < 0)
+        return r;
+    x->ip = true;
+    x->range = &x->c.ranges[ri];
+    if ((r = add_bridge(x)) < 0 || (r = add_veth(x)) < 0 || (r = add_inside(x)) < 0)
+        return r;
+    /* NAT: masquerading and port mappings, one transaction. */
+    x->nat_entry = (struct ctr__nat_entry){ .addr = x->addr, .subnet = x->range->subnet, .prefix = x->range->prefix,
+                                            .masquerade = x->c.ipmasq, .ports = x->ports, .n_ports = x->n_ports };
+    if (x->c.ipmasq || x->n_ports) {
+        if ((r = ctr__nat_add(&x->nat_entry)) < 0)
+            return r;
+        x->nat = true;
+    }
+    return 0;
 }
 
 int ctr__native_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object **ret_result)
 {
     if (!net || !a || isempty(a->container_id) || isempty(a->ifname) || !ret_result)
         return ctr__err(-EINVAL, "native network ADD: invalid argument");
-    struct nconf c;
-    if (nconf_parse(net, &c) < 0)
-        return ctr__err(-EINVAL, "network %s: not a native network", net->name);
-    if (isempty(a->netns))
-        return ctr__err(-EINVAL, "network %s: ADD needs a network namespace", net->name);
-    if (strlen(a->ifname) >= IFNAMSIZ)
-        return ctr__err(-EINVAL, "network %s: invalid interface name %s", net->name, a->ifname);
     int64_t t0 = mono_us();
-    _cleanup_free_ struct ctr__nat_port *ports = NULL;
-    size_t n_ports = 0;
-    int r = c.portmap ? ports_parse(net->name, a->runtime_config, &ports, &n_ports) : 0;
+    _cleanup_(add_done) struct add x = { .net = net, .a = a, .ns_fd = -1, .host_fd = -1, .ctr_fd = -1 };
+    int r = add_open(&x);
     if (r < 0)
         return r;
-    _cleanup_free_ char *dir = ctr__ipam_default_dir(net->name);
-    if (!dir)
-        return -ENOMEM;
-    _cleanup_close_ int ns_fd = open(a->netns, O_RDONLY | O_CLOEXEC);
-    if (ns_fd < 0)
-        return ctr__err(-errno, "network %s: cannot open the network namespace %s: %m", net->name, a->netns);
-    struct made m = { .ipam_dir = dir };
-    _cleanup_close_ int host_fd = -1, ctr_fd = -1;
-    const char *step = "";
-
-    /* The address. */
-    uint32_t addr = 0;
-    size_t ri = 0;
-    if ((r = ctr__ipam_alloc(dir, c.ranges, c.n_ranges, a->container_id, a->ifname, &addr, &ri)) < 0)
-        goto fail_msg;
-    m.ip = true;
-    const struct ctr__ipam_range *range = &c.ranges[ri];
-
-    /* The bridge, its gateway address, forwarding. */
-    if ((host_fd = ctr__nl_open(-1)) < 0) {
-        r = host_fd;
-        goto fail_msg;
+    if ((r = add_steps(&x)) < 0) {
+        char msg[1536];
+        snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
+        add_undo(&x);
+        return ctr__err(r == -ENOMEM || r == -EINVAL ? r : -EIO, "network %s: native bridge (ADD): %s", net->name,
+                        msg);
     }
-    int br_index = 0;
-    if ((r = check_new_bridge(&c, net->name)) < 0 || (r = ctr__nl_bridge_ensure(host_fd, c.bridge, &br_index)) < 0)
-        goto fail_msg;
-    if (c.is_gateway) {
-        for (size_t i = 0; i < c.n_ranges; i++) {
-            uint32_t gw = htonl(c.ranges[i].gateway);
-            step = "adding the gateway address to the bridge";
-            if ((r = ctr__nl_addr_add(host_fd, br_index, AF_INET, (unsigned char *)&gw, c.ranges[i].prefix)) < 0)
-                goto fail_errno;
-        }
-        if ((r = sysctl_set("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
-            goto fail_msg;
-    }
-    step = "setting the bridge up";
-    if ((r = ctr__nl_link_up(host_fd, br_index)) < 0)
-        goto fail_errno;
-    if (n_ports > 0) {
-        char path[128];
-        snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/route_localnet", c.bridge);
-        if ((r = sysctl_set(path, "1")) < 0)
-            goto fail_msg;
-    }
-
-    /* The veth pair, its peer made right in the container's namespace. */
-    unsigned char rnd[16], host_mac[6], mac[6];
-    if ((r = ctr__random_bytes(rnd, sizeof rnd)) < 0) {
-        step = "getrandom";
-        goto fail_errno;
-    }
-    snprintf(m.veth_name, sizeof m.veth_name, "veth%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
-    memcpy(host_mac, rnd + 4, 6);
-    memcpy(mac, rnd + 10, 6);
-    mac_fix(host_mac);
-    mac_fix(mac);
-    step = "creating the veth pair";
-    if ((r = ctr__nl_veth_create(host_fd, m.veth_name, host_mac, br_index, a->ifname, mac, ns_fd)) < 0)
-        goto fail_errno;
-    m.veth = true;
-    if (c.hairpin) {
-        int vi = (int)if_nametoindex(m.veth_name);
-        step = "setting hairpin mode";
-        if ((r = vi > 0 ? ctr__nl_brport_hairpin(host_fd, vi, true) : -ENODEV) < 0)
-            goto fail_errno;
-    }
-
-    /* Inside: the address and the routes. */
-    if ((ctr_fd = ctr__nl_open(ns_fd)) < 0) {
-        r = ctr_fd;
-        goto fail_msg;
-    }
-    step = "finding the container interface";
-    int ci = ctr__nl_link_index(ctr_fd, a->ifname);
-    if ((r = ci > 0 ? 0 : ci < 0 ? ci : -ENODEV) < 0)
-        goto fail_errno;
-    uint32_t be = htonl(addr);
-    step = "adding the address";
-    if ((r = ctr__nl_addr_add(ctr_fd, ci, AF_INET, (unsigned char *)&be, range->prefix)) < 0)
-        goto fail_errno;
-    step = "setting the container interface up";
-    if ((r = ctr__nl_link_up(ctr_fd, ci)) < 0)
-        goto fail_errno;
-    step = "adding a route";
-    for (size_t i = 0; i < c.n_routes; i++) {
-        uint32_t dst = htonl(c.routes[i].dst), gw = htonl(c.routes[i].gw ? c.routes[i].gw : range->gateway);
-        if ((r = ctr__nl_route_add(ctr_fd, ci, AF_INET, (unsigned char *)&dst, c.routes[i].prefix,
-                                   (unsigned char *)&gw)) < 0)
-            goto fail_errno;
-    }
-
-    /* NAT: masquerading and port mappings, one transaction. */
-    m.nat_entry = (struct ctr__nat_entry){ .addr = addr, .subnet = range->subnet, .prefix = range->prefix,
-                                           .masquerade = c.ipmasq, .ports = ports, .n_ports = n_ports };
-    if (c.ipmasq || n_ports) {
-        if ((r = ctr__nat_add(&m.nat_entry)) < 0)
-            goto fail_msg;
-        m.nat = true;
-    }
-
     char hm[32], cm[32];
-    mac_format(host_mac, hm, sizeof hm);
-    mac_format(mac, cm, sizeof cm);
-    json_object *res = build_result(&c, m.veth_name, hm, a->ifname, cm, a->netns, addr, range);
-    if (!res) {
-        undo(a, host_fd, &m);
-        return -ENOMEM;
-    }
+    mac_format(x.host_mac, hm, sizeof hm);
+    mac_format(x.mac, cm, sizeof cm);
+    json_object *res = build_result(&x.c, x.veth_name, hm, a->ifname, cm, a->netns, x.addr, x.range);
+    if (!res)
+        return ctr__oom("native network result");
     if (a->log)
         ctr__log(a->log, CTR_LOG_DEBUG, "network %s: native ADD (%s) took %lld us", net->name, a->ifname,
                  (long long)(mono_us() - t0));
+    x.ip = x.veth = x.nat = false; /* kept */
     *ret_result = res;
     return 0;
-
-fail_errno:
-    ctr__err(r, "%s: %s", step, strerror(-r));
-fail_msg : {
-    char msg[1536];
-    snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);
-    undo(a, host_fd, &m);
-    return ctr__err(r == -ENOMEM ? r : r == -EINVAL ? r : -EIO, "network %s: native bridge (ADD): %s", net->name,
-                    msg);
-}
 }
 
 /* ---- DEL ---- */

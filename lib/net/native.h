@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "net/cni.h"
+#include "net/cni-types.h"
 
 /* The top-level key libctr writes in the configuration lists it manages:
  * `"libctr": {"native": true}` (CNI tools ignore unknown top-level keys). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The public network API: bridge networks as CNI configuration lists in the
- * runtime's configuration directory, and a container's addresses. */
+/* A runtime's networks: bridge networks as CNI configuration lists in its
+ * configuration directory (network.h).  The public functions that take the
+ * runtime handle are in network-api.c. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -9,18 +10,16 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "container.h"
-#include "container-struct.h"
 #include "error.h"
 #include "json-util.h"
+#include "lock.h"
 #include "net/cidr.h"
 #include "net/cni.h"
-#include "net/err-save.h"
 #include "net/ipam.h"
 #include "net/nat.h"
 #include "net/native.h"
-#include "net/net.h"
 #include "net/netns.h"
+#include "net/network.h"
 
 /* ---- addresses ---- */
 
@@ -148,14 +147,14 @@ static void netlist_done(struct netlist *l)
     memset(l, 0, sizeof *l);
 }
 
-static int netlist_load(ctr_runtime_t *rt, struct netlist *l)
+static int netlist_load(const struct ctr__settings *s, struct netlist *l)
 {
     _cleanup_strv_ char **skipped = NULL;
-    int r = ctr__cni_net_list(ctr__runtime_settings(rt)->cni_config_dir, &l->v, &l->n, &skipped);
+    int r = ctr__cni_net_list(s->cni_config_dir, &l->v, &l->n, &skipped);
     if (r < 0)
         return r;
-    for (char **s = skipped; s && *s; s++)
-        ctr__rt_log(rt, CTR_LOG_WARNING, "skipping the CNI configuration %s: it does not parse", *s);
+    for (char **f = skipped; f && *f; f++)
+        ctr__log(&s->log, CTR_LOG_WARNING, "skipping the CNI configuration %s: it does not parse", *f);
     return 0;
 }
 
@@ -293,7 +292,7 @@ static int write_new_file(const char *dir, const char *name, const char *text, c
     _cleanup_free_ char *path = ctr__asprintf("%s/%s.conflist", dir, name);
     _cleanup_free_ char *tmp = ctr__asprintf("%s/.%s.conflist.tmp%d", dir, name, (int)getpid());
     if (!path || !tmp)
-        return -ENOMEM;
+        return ctr__oom("network file path");
     _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return ctr__err(-errno, "cannot create %s: %m", tmp);
@@ -317,25 +316,36 @@ static int write_new_file(const char *dir, const char *name, const char *text, c
  * directory's cni.lock (the file podman's CNI backend locks as well), not
  * under the runtime lock: init writes the default network with the
  * container's lock held, and the runtime lock comes before a container's. */
-static int netlock_acquire(ctr_runtime_t *rt, struct ctr__lock *l)
+struct netlock {
+    struct ctr__lock lock;
+    bool held;
+};
+
+static int netlock_acquire(const char *dir, struct netlock *l)
 {
-    int r = ctr__mkdir_p(ctr__runtime_settings(rt)->cni_config_dir, 0755);
+    int r = ctr__mkdir_p(dir, 0755);
     if (r < 0)
-        return ctr__err(r, "cannot create %s: %s", ctr__runtime_settings(rt)->cni_config_dir, strerror(-r));
-    _cleanup_free_ char *path = ctr__asprintf("%s/cni.lock", ctr__runtime_settings(rt)->cni_config_dir);
+        return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
+    _cleanup_free_ char *path = ctr__asprintf("%s/cni.lock", dir);
     if (!path)
-        return -ENOMEM;
-    if ((r = ctr__lock_init(l, path)) < 0)
+        return ctr__oom("lock path");
+    if ((r = ctr__lock_init(&l->lock, path)) < 0)
         return r;
-    if ((r = ctr__lock_acquire(l)) < 0)
-        ctr__lock_done(l);
-    return r;
+    if ((r = ctr__lock_acquire(&l->lock)) < 0) {
+        ctr__lock_done(&l->lock);
+        return r;
+    }
+    l->held = true;
+    return 0;
 }
 
-static void netlock_release(struct ctr__lock *l)
+static void netlock_releasep(struct netlock *l)
 {
-    ctr__lock_release(l);
-    ctr__lock_done(l);
+    if (!l->held)
+        return;
+    ctr__lock_release(&l->lock);
+    ctr__lock_done(&l->lock);
+    l->held = false;
 }
 
 static bool valid_label(const char *l)
@@ -344,74 +354,99 @@ static bool valid_label(const char *l)
     return eq && eq != l && eq - l < 256;
 }
 
+static void netlist_donep(struct netlist *l)
+{
+    netlist_done(l);
+}
+
+/* The bridge of a new network: the given one unless another network uses
+ * it, else a free one (from libctr0 for the default network). */
+static int choose_bridge(const struct netlist *l, const ctr_network_options_t *o, bool is_default, char *buf,
+                         size_t size)
+{
+    if (!o->bridge)
+        return pick_bridge(l, is_default ? 0 : 1, buf, size);
+    const struct ctr__cni_net *user = netlist_bridge_user(l, o->bridge);
+    if (user)
+        return ctr__err(-EEXIST, "bridge %s is used by network %s", o->bridge, user->name);
+    snprintf(buf, size, "%s", o->bridge);
+    return 0;
+}
+
+/* The subnet of a new network: the given one unless it overlaps another
+ * network's or a host interface's, else a free one of the pool. */
+static int choose_subnet(const struct netlist *l, const ctr_network_options_t *o, bool is_default,
+                         struct ctr__cidr *ret)
+{
+    if (!o->subnet)
+        return pick_subnet(l, is_default ? &default_pool : &network_pool, ret);
+    struct ctr__cidr subnet;
+    if (subnet_parse(o->subnet, &subnet) < 0)
+        return ctr__err(-EINVAL, "invalid subnet \"%s\": use ADDRESS/PREFIX", o->subnet);
+    if (subnet.prefix > (subnet.family == AF_INET ? 30u : 126u))
+        return ctr__err(-EINVAL, "subnet %s is too small", o->subnet);
+    struct overlap_check oc = { .want = &subnet };
+    for (size_t i = 0; i < l->n; i++) {
+        for_each_subnet(l->v[i], check_subnet, &oc);
+        if (oc.found)
+            return ctr__err(-EEXIST, "subnet %s overlaps %s of network %s", o->subnet, oc.found, l->v[i]->name);
+    }
+    char ifname[IFNAMSIZ], net[64];
+    if (ctr__host_overlap(&subnet, NULL, ifname, net, sizeof net) > 0)
+        return ctr__err(-EEXIST, "subnet %s overlaps %s of host interface %s: choose another subnet "
+                        "(ctrctl network create --subnet)", o->subnet, net, ifname);
+    *ret = subnet;
+    return 0;
+}
+
+/* The gateway: the given one, in the subnet, else the subnet's first address. */
+static int choose_gateway(const ctr_network_options_t *o, const struct ctr__cidr *subnet, struct ctr__cidr *ret)
+{
+    if (o->gateway) {
+        if (ctr__addr_parse(o->gateway, ret) < 0)
+            return ctr__err(-EINVAL, "invalid gateway \"%s\"", o->gateway);
+        if (ret->family != subnet->family || !ctr__same_prefix(ret->addr, subnet->addr, subnet->prefix))
+            return ctr__err(-EINVAL, "gateway %s is not in the subnet", o->gateway);
+        return 0;
+    }
+    *ret = *subnet;
+    ret->prefix = subnet->family == AF_INET ? 32 : 128;
+    for (size_t k = cidr_len(ret); k-- > 0;) /* network address + 1 */
+        if (++ret->addr[k] != 0)
+            break;
+    return 0;
+}
+
 /* Write network o, with the network lock held; without a bridge or subnet, free ones are picked (for
  * the default network, from libctr0 and the default pool). */
-static int create_locked(ctr_runtime_t *rt, const ctr_network_options_t *o, bool is_default, char **ret_path)
+static int create_locked(const struct ctr__settings *s, const ctr_network_options_t *o, bool is_default,
+                         char **ret_path)
 {
-    struct netlist l = { 0 };
-    int r = netlist_load(rt, &l);
-    if (r < 0)
-        return r;
-    for (size_t i = 0; i < l.n && r == 0; i++)
-        if (streq(l.v[i]->name, o->name))
-            r = ctr__err(-EEXIST, "network %s already exists (%s)", o->name, l.v[i]->path);
-
     char bridge[32];
-    if (r == 0 && o->bridge) {
-        const struct ctr__cni_net *user = netlist_bridge_user(&l, o->bridge);
-        if (user)
-            r = ctr__err(-EEXIST, "bridge %s is used by network %s", o->bridge, user->name);
-        snprintf(bridge, sizeof bridge, "%s", o->bridge);
-    } else if (r == 0) {
-        r = pick_bridge(&l, is_default ? 0 : 1, bridge, sizeof bridge);
-    }
-
     struct ctr__cidr subnet, gateway;
-    if (r == 0 && o->subnet) {
-        if (subnet_parse(o->subnet, &subnet) < 0)
-            r = ctr__err(-EINVAL, "invalid subnet \"%s\": use ADDRESS/PREFIX", o->subnet);
-        else if (subnet.prefix > (subnet.family == AF_INET ? 30u : 126u))
-            r = ctr__err(-EINVAL, "subnet %s is too small", o->subnet);
-        struct overlap_check oc = { .want = &subnet };
-        for (size_t i = 0; r == 0 && i < l.n && !oc.found; i++) {
-            for_each_subnet(l.v[i], check_subnet, &oc);
-            if (oc.found)
-                r = ctr__err(-EEXIST, "subnet %s overlaps %s of network %s", o->subnet, oc.found, l.v[i]->name);
-        }
-        char ifname[IFNAMSIZ], net[64];
-        if (r == 0 && ctr__host_overlap(&subnet, NULL, ifname, net, sizeof net) > 0)
-            r = ctr__err(-EEXIST, "subnet %s overlaps %s of host interface %s: choose another subnet "
-                         "(ctrctl network create --subnet)", o->subnet, net, ifname);
-    } else if (r == 0) {
-        r = pick_subnet(&l, is_default ? &default_pool : &network_pool, &subnet);
+    {
+        _cleanup_(netlist_donep) struct netlist l = { 0 };
+        int r = netlist_load(s, &l);
+        if (r < 0)
+            return r;
+        for (size_t i = 0; i < l.n; i++)
+            if (streq(l.v[i]->name, o->name))
+                return ctr__err(-EEXIST, "network %s already exists (%s)", o->name, l.v[i]->path);
+        if ((r = choose_bridge(&l, o, is_default, bridge, sizeof bridge)) < 0 ||
+            (r = choose_subnet(&l, o, is_default, &subnet)) < 0 || (r = choose_gateway(o, &subnet, &gateway)) < 0)
+            return r;
     }
-    if (r == 0 && o->gateway) {
-        if (ctr__addr_parse(o->gateway, &gateway) < 0)
-            r = ctr__err(-EINVAL, "invalid gateway \"%s\"", o->gateway);
-        else if (gateway.family != subnet.family || !ctr__same_prefix(gateway.addr, subnet.addr, subnet.prefix))
-            r = ctr__err(-EINVAL, "gateway %s is not in the subnet", o->gateway);
-    } else if (r == 0) {
-        gateway = subnet;
-        gateway.prefix = subnet.family == AF_INET ? 32 : 128;
-        for (size_t k = cidr_len(&gateway); k-- > 0;) /* network address + 1 */
-            if (++gateway.addr[k] != 0)
-                break;
-    }
-    netlist_done(&l);
-    if (r < 0)
-        return r;
-
     _cleanup_strv_ char **labels = ctr__strv_copy(o->labels);
     if (!labels)
-        return -ENOMEM;
+        return ctr__oom("network labels");
     _cleanup_json_ json_object *conf = build_conflist(o->name, bridge, &subnet, &gateway, labels, o->flags);
     if (!conf)
-        return -ENOMEM;
+        return ctr__oom("network configuration");
     const char *text = json_object_to_json_string_ext(conf, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!text)
-        return -ENOMEM;
-    return write_new_file(ctr__runtime_settings(rt)->cni_config_dir, o->name, text, ret_path);
+        return ctr__oom("network configuration");
+    return write_new_file(s->cni_config_dir, o->name, text, ret_path);
 }
 
 static int check_options(const ctr_network_options_t *o)
@@ -426,7 +461,7 @@ static int check_options(const ctr_network_options_t *o)
                                                o->name ? o->name : "");
     struct ctr__cni_net *n = NULL;
     if (!probe)
-        return -ENOMEM;
+        return ctr__oom("network name");
     if (isempty(o->name) || strchr(o->name, '"') || strchr(o->name, '\\') || ctr__cni_net_parse(probe, NULL, &n) < 0)
         return ctr__err(-EINVAL, "invalid network name \"%s\": use letters, digits and _.- (200 at most)",
                         o->name ? o->name : "");
@@ -441,86 +476,64 @@ static int check_options(const ctr_network_options_t *o)
     return 0;
 }
 
-CTR_EXPORT int ctr_network_options_init(ctr_network_options_t *opts, unsigned int version)
+int ctr__network_create(const struct ctr__settings *s, const ctr_network_options_t *o, char **ret_path)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_NETWORK_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "network options version %u is not supported (1..%d)", version,
-                        CTR_NETWORK_OPTIONS_VERSION);
-    memset(opts, 0, sizeof *opts);
-    opts->version = version;
-    return 0;
-}
-
-CTR_EXPORT int ctr_network_create(ctr_runtime_t *rt, const ctr_network_options_t *opts, char **ret_path)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(opts);
-    int r = check_options(opts);
+    int r = check_options(o);
     if (r < 0)
         return r;
-    struct ctr__lock l;
-    if ((r = netlock_acquire(rt, &l)) < 0)
+    _cleanup_(netlock_releasep) struct netlock lk = { 0 };
+    if ((r = netlock_acquire(s->cni_config_dir, &lk)) < 0)
         return r;
-    r = create_locked(rt, opts, false, ret_path);
-    netlock_release(&l);
-    return r;
+    return create_locked(s, o, false, ret_path);
 }
 
-int ctr__network_default(ctr_runtime_t *rt, struct ctr__cni_net **ret)
+/* The default network written under the lock, unless another process
+ * wrote it meanwhile. */
+static int default_locked(const struct ctr__settings *s, const ctr_network_options_t *o, struct ctr__cni_net **ret)
 {
-    int r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, ctr__runtime_settings(rt)->default_network, ret);
+    int r = ctr__cni_net_find(s->cni_config_dir, o->name, ret);
+    if (r != -ENOENT)
+        return r;
+    ctr__err_clear();
+    if ((r = create_locked(s, o, true, NULL)) < 0)
+        return ctr__err_prefix(r, "cannot write the default network %s (set the runtime's default_network, "
+                               "default_bridge or default_subnet)", o->name);
+    ctr__log(&s->log, CTR_LOG_INFO, "wrote the default network %s in %s", o->name, s->cni_config_dir);
+    return ctr__cni_net_find(s->cni_config_dir, o->name, ret);
+}
+
+int ctr__network_default(const struct ctr__settings *s, struct ctr__cni_net **ret)
+{
+    int r = ctr__cni_net_find(s->cni_config_dir, s->default_network, ret);
     if (r != -ENOENT)
         return r;
     ctr__err_clear();
     ctr_network_options_t o = CTR_NETWORK_OPTIONS_INIT;
-    o.name = ctr__runtime_settings(rt)->default_network;
-    o.bridge = ctr__runtime_settings(rt)->default_bridge;
-    o.subnet = ctr__runtime_settings(rt)->default_subnet;
+    o.name = s->default_network;
+    o.bridge = s->default_bridge;
+    o.subnet = s->default_subnet;
     if ((r = check_options(&o)) < 0)
         return ctr__err_prefix(r, "default network");
-    struct ctr__lock lk;
-    if ((r = netlock_acquire(rt, &lk)) < 0)
+    _cleanup_(netlock_releasep) struct netlock lk = { 0 };
+    if ((r = netlock_acquire(s->cni_config_dir, &lk)) < 0)
         return r;
-    /* Another process may have written it meanwhile. */
-    r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, ctr__runtime_settings(rt)->default_network, ret);
-    if (r == -ENOENT) {
-        ctr__err_clear();
-        r = create_locked(rt, &o, true, NULL);
-        if (r == 0) {
-            ctr__rt_log(rt, CTR_LOG_INFO, "wrote the default network %s in %s", o.name, ctr__runtime_settings(rt)->cni_config_dir);
-            r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, ctr__runtime_settings(rt)->default_network, ret);
-        } else {
-            ctr__err_prefix(r, "cannot write the default network %s (set the runtime's default_network, "
-                               "default_bridge or default_subnet)", o.name);
-        }
-    }
-    netlock_release(&lk);
-    return r;
+    return default_locked(s, &o, ret);
 }
 
 /* ---- list, inspect ---- */
 
-CTR_EXPORT int ctr_network_list(ctr_runtime_t *rt, char ***ret)
+int ctr__network_list(const struct ctr__settings *s, char ***ret)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(ret);
-    struct netlist l = { 0 };
-    int r = netlist_load(rt, &l);
+    _cleanup_(netlist_donep) struct netlist l = { 0 };
+    int r = netlist_load(s, &l);
     if (r < 0)
         return r;
     _cleanup_strv_ char **names = ctr__strv_copy(NULL);
-    for (size_t i = 0; names && i < l.n; i++)
-        if (ctr__strv_push(&names, l.v[i]->name) < 0) {
-            ctr__strv_free(TAKE_PTR(names));
-            break;
-        }
-    netlist_done(&l);
     if (!names)
-        return -ENOMEM;
+        return ctr__oom("network names");
+    for (size_t i = 0; i < l.n; i++)
+        if (ctr__strv_push(&names, l.v[i]->name) < 0)
+            return ctr__oom("network names");
     *ret = TAKE_PTR(names);
     return 0;
 }
@@ -604,21 +617,31 @@ static json_object *inspect_json(const struct ctr__cni_net *net)
     return TAKE_PTR(o);
 }
 
-CTR_EXPORT int ctr_network_inspect(ctr_runtime_t *rt, const char *name, char **ret)
+int ctr__network_inspect(const struct ctr__settings *s, const char *name, char **ret)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(name);
-    CTR_CHECK_ARG(ret);
-    struct ctr__cni_net *net = NULL;
-    int r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, name, &net);
+    _cleanup_(ctr__cni_net_freep) struct ctr__cni_net *net = NULL;
+    int r = ctr__cni_net_find(s->cni_config_dir, name, &net);
     if (r < 0)
         return r;
     _cleanup_json_ json_object *o = inspect_json(net);
-    ctr__cni_net_free(net);
     if (!o)
-        return -ENOMEM;
+        return ctr__oom("network inspect document");
     return ctr__json_to_string(o, ret);
+}
+
+int ctr__network_exists(const struct ctr__settings *s, const char *name)
+{
+    _cleanup_(ctr__cni_net_freep) struct ctr__cni_net *net = NULL;
+    return ctr__cni_net_find(s->cni_config_dir, name, &net);
+}
+
+bool ctr__network_used_by(const struct ctr__settings *s, const struct ctr__config *cfg, const char *name)
+{
+    if (!(cfg->flags & CTR_CREATE_NETNS))
+        return false;
+    if (!cfg->networks[0])
+        return streq(name, s->default_network);
+    return ctr__strv_contains((const char *const *)cfg->networks, name);
 }
 
 /* ---- remove ---- */
@@ -640,171 +663,62 @@ static bool bridge_has_ports(const char *bridge)
     return ports;
 }
 
-struct users {
-    const char *name;
-    const char *default_network;
-};
-
-static int uses_network(ctr_container_t *c, void *userdata)
+/* The bridge of a network being removed, unless another network names it
+ * or interfaces are attached to it. */
+static void remove_bridge(const struct ctr__settings *s, const struct netlist *l, const struct ctr__cni_net *victim,
+                          const char *bridge)
 {
-    const struct users *u = userdata;
-    const struct ctr__config *cfg = c->cfg;
-    if (!(cfg->flags & CTR_CREATE_NETNS))
-        return 0;
-    if (!cfg->networks[0])
-        return streq(u->name, u->default_network);
-    return ctr__strv_contains((const char *const *)cfg->networks, u->name);
+    for (size_t i = 0; i < l->n; i++) {
+        struct net_info other;
+        net_info(l->v[i], &other);
+        if (l->v[i] != victim && other.bridge && streq(other.bridge, bridge))
+            return;
+    }
+    if (!ctr__link_exists(bridge) || bridge_has_ports(bridge))
+        return;
+    int r = ctr__link_delete(bridge);
+    if (r < 0 && r != -ENODEV)
+        ctr__log(&s->log, CTR_LOG_WARNING, "network %s: %s", victim->name, ctr_error_last()->message);
 }
 
-CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t flags)
+static int remove_locked(const struct ctr__settings *s, const char *name)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(name);
-    if (flags & ~(uint64_t)CTR_NETWORK_REMOVE_FORCE)
-        return ctr__err(-EINVAL, "unknown network remove flags 0x%llx", (unsigned long long)flags);
-    struct ctr__cni_net *net = NULL;
-    int r = ctr__cni_net_find(ctr__runtime_settings(rt)->cni_config_dir, name, &net);
+    _cleanup_(netlist_donep) struct netlist l = { 0 };
+    int r = netlist_load(s, &l);
     if (r < 0)
         return r;
-    ctr__cni_net_free(net);
-
-    struct users u = { .name = name, .default_network = ctr__runtime_settings(rt)->default_network };
-    ctr_container_t **list = NULL;
-    size_t n = 0;
-    r = ctr_runtime_list(rt, uses_network, &u, &list, &n);
-    if (r < 0)
-        return r;
-    if (n > 0 && !(flags & CTR_NETWORK_REMOVE_FORCE)) {
-        const char *first = ctr_container_name(list[0]);
-        r = ctr__err(-EBUSY, "network %s is used by %zu container%s (%s%s): remove %s first or force the removal",
-                     name, n, n == 1 ? "" : "s", first, n > 1 ? ", ..." : "", n == 1 ? "it" : "them");
-        ctr_container_list_free(list, n);
-        return r;
-    }
-    for (size_t i = 0; i < n && r == 0; i++) {
-        r = ctr_container_remove(list[i], CTR_REMOVE_FORCE);
-        if (r == -ENOENT) /* removed meanwhile */
-            r = 0;
-    }
-    ctr_container_list_free(list, n);
-    if (r < 0)
-        return ctr__err_prefix(r, "removing the containers of network %s", name);
-
-    struct ctr__lock lk;
-    if ((r = netlock_acquire(rt, &lk)) < 0)
-        return r;
-    struct netlist l = { 0 };
-    r = netlist_load(rt, &l);
     const struct ctr__cni_net *victim = NULL;
-    for (size_t i = 0; r == 0 && i < l.n; i++)
+    for (size_t i = 0; i < l.n && !victim; i++)
         if (streq(l.v[i]->name, name))
             victim = l.v[i];
-    if (r == 0 && !victim)
-        r = ctr__err(-ENOENT, "network %s not found in %s", name, ctr__runtime_settings(rt)->cni_config_dir);
-    if (r == 0 && unlink(victim->path) < 0)
-        r = ctr__err(-errno, "cannot remove %s: %m", victim->path);
-    if (r == 0) {
-        struct net_info info;
-        net_info(victim, &info);
-        bool shared = false;
-        for (size_t i = 0; info.bridge && i < l.n; i++) {
-            struct net_info other;
-            net_info(l.v[i], &other);
-            shared |= l.v[i] != victim && other.bridge && streq(other.bridge, info.bridge);
-        }
-        if (info.bridge && !shared && ctr__link_exists(info.bridge) && !bridge_has_ports(info.bridge)) {
-            int k = ctr__link_delete(info.bridge);
-            if (k < 0 && k != -ENODEV)
-                ctr__rt_log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
-        }
-        /* The last native network gone: libctr's nft table goes when no
-         * container of any runtime has elements in it. */
-        if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
-            ctr__rt_log(rt, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
-        /* host-local's reservations, when kept in its default place. */
-        if (info.ipam && ctr__json_str(info.ipam, "type") && streq(ctr__json_str(info.ipam, "type"), "host-local") &&
-            !ctr__json_str(info.ipam, "dataDir")) {
-            _cleanup_free_ char *dir = ctr__ipam_default_dir(name);
-            if (dir)
-                ctr__rm_rf(dir);
-        }
-        ctr__err_clear();
+    if (!victim)
+        return ctr__err(-ENOENT, "network %s not found in %s", name, s->cni_config_dir);
+    if (unlink(victim->path) < 0)
+        return ctr__err(-errno, "cannot remove %s: %m", victim->path);
+    struct net_info info;
+    net_info(victim, &info);
+    if (info.bridge)
+        remove_bridge(s, &l, victim, info.bridge);
+    /* The last native network gone: libctr's nft table goes when no
+     * container of any runtime has elements in it. */
+    if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
+        ctr__log(&s->log, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
+    /* host-local's reservations, when kept in its default place. */
+    const char *ipam_type = info.ipam ? ctr__json_str(info.ipam, "type") : NULL;
+    if (ipam_type && streq(ipam_type, "host-local") && !ctr__json_str(info.ipam, "dataDir")) {
+        _cleanup_free_ char *dir = ctr__ipam_default_dir(name);
+        if (dir)
+            ctr__rm_rf(dir);
     }
-    netlist_done(&l);
-    netlock_release(&lk);
-    return r;
+    ctr__err_clear();
+    return 0;
 }
 
-/* ---- a container's addresses ---- */
-
-CTR_EXPORT int ctr_container_ip_address(ctr_container_t *c, const char *network, char **ret)
+int ctr__network_remove(const struct ctr__settings *s, const char *name)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(c);
-    CTR_CHECK_ARG(ret);
-    int r = ctr__container_lock(c);
+    _cleanup_(netlock_releasep) struct netlock lk = { 0 };
+    int r = netlock_acquire(s->cni_config_dir, &lk);
     if (r < 0)
         return r;
-    _cleanup_json_ json_object *nets = NULL;
-    char *found = NULL;
-    if (c->st.networks_json && ctr__json_parse(c->st.networks_json, "networks", &nets) == 0 &&
-        json_object_is_type(nets, json_type_object)) {
-        const char *want = network;
-        if (!want) { /* the first network: eth0 */
-            json_object_object_foreach(nets, name, rec)
-            {
-                const char *ifname = ctr__json_str(rec, "interface");
-                if (!want || (ifname && streq(ifname, "eth0")))
-                    want = name;
-            }
-        }
-        json_object *rec, *ips;
-        const char *v4 = NULL, *v6 = NULL;
-        if (want && json_object_object_get_ex(nets, want, &rec) && json_object_object_get_ex(rec, "ips", &ips) &&
-            json_object_is_type(ips, json_type_array)) {
-            for (size_t i = 0; i < json_object_array_length(ips); i++) {
-                json_object *e = json_object_array_get_idx(ips, i), *v;
-                const char *a = ctr__json_str(e, "address");
-                bool is_v4 = json_object_object_get_ex(e, "version", &v) && json_object_get_int(v) == 4;
-                if (a && is_v4 && !v4)
-                    v4 = a;
-                else if (a && !is_v4 && !v6)
-                    v6 = a;
-            }
-        }
-        if ((v4 || v6) && !(found = strdup(v4 ? v4 : v6)))
-            r = -ENOMEM;
-    }
-    ctr__container_unlock(c);
-    if (r < 0)
-        return r;
-    if (found) {
-        *ret = found;
-        return 0;
-    }
-    if (network)
-        return ctr__err(-ENOENT, CTR_CFMT " has no address on network %s (not attached, or not set up: not created "
-                                 "or running)", CTR_CARG(c), network);
-    return ctr__err(-ENOENT, CTR_CFMT " has no network address (no network, or not set up: not created or running)",
-                    CTR_CARG(c));
-}
-
-CTR_EXPORT int ctr_container_networks_json(ctr_container_t *c, char **ret)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(c);
-    CTR_CHECK_ARG(ret);
-    int r = ctr__container_lock(c);
-    if (r < 0)
-        return r;
-    _cleanup_json_ json_object *settings = json_object_new_object();
-    r = settings ? ctr__net_inspect(c, settings) : -ENOMEM;
-    ctr__container_unlock(c);
-    if (r < 0)
-        return r;
-    json_object *nets;
-    if (!json_object_object_get_ex(settings, "Networks", &nets))
-        return ctr__err(-EIO, "no Networks in the network settings");
-    return ctr__json_to_string(nets, ret);
+    return remove_locked(s, name);
 }

@@ -780,6 +780,46 @@ static void test_plugin_failure(void **state)
     assert_true(sh("rm -rf /var/lib/cni/networks/ctrtestbad"));
 }
 
+/* An init that fails after the networks started coming up (the OCI
+ * runtime refuses a program that is not there): the setup in flight is
+ * undone (interface, address, NAT, namespace), the runtime's error is the
+ * one reported, and a second init finds nothing of the first in its way. */
+static void test_create_failure(void **state)
+{
+    const char *cmd[] = { "/no-such-program", NULL };
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.flags = CTR_CREATE_NETNS;
+    o.networks = net0;
+    o.rootfs = rootfs;
+    o.name = "nocommand";
+    o.command = cmd;
+    ctr_port_mapping_t pm = { .host_ip = "127.0.0.1", .host_port = HOST_PORT + 4, .container_port = 80 };
+    o.port_mappings = &pm;
+    o.n_port_mappings = 1;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, rt, &o));
+    for (int i = 0; i < 2; i++) {
+        assert_true(ctr_container_init(c) < 0);
+        const char *msg = ctr_error_last()->message;
+        if (!strstr(msg, "no-such-program"))
+            fail_msg("unexpected message: %s", msg);
+        ctr_state_t st;
+        assert_ctr_ok(ctr_container_state(c, &st));
+        assert_int_equal(st, CTR_STATE_CONFIGURED);
+        char dir[300], line[512];
+        snprintf(dir, sizeof dir, "%s/netns", root.run_root);
+        assert_int_equal(test_count_entries(dir), 0);
+        assert_int_equal(settle("ip -o link show master ctrtest0"), 0);
+        snprintf(line, sizeof line, "grep -rlF '%s' /var/lib/cni/networks/ctrtest0", ctr_container_id(c));
+        assert_int_equal(count_lines(line), 0);
+        snprintf(line, sizeof line, native_mode ? "tcp \\. %d" : "--dport %d", HOST_PORT + 4);
+        assert_int_equal(nat_lines(line), 0);
+        snprintf(dir, sizeof dir, "%s/cni/results", root.root);
+        assert_true(test_count_entries(dir) <= 0);
+    }
+    rm(c);
+}
+
 /* A crash of the machine, faked: the container's processes die and the run
  * root names another boot; the next runtime opened refreshes, and the
  * network comes down from the cached ADD result (address, NAT, interfaces). */
@@ -1030,6 +1070,7 @@ int main(void)
         cmocka_unit_test_teardown(test_stop_restart, remove_containers),
         cmocka_unit_test_teardown(test_missing_netns, remove_containers),
         cmocka_unit_test_teardown(test_plugin_failure, remove_containers),
+        cmocka_unit_test_teardown(test_create_failure, remove_containers),
         cmocka_unit_test_teardown(test_refresh_after_crash, remove_containers),
         cmocka_unit_test_teardown(test_network_remove_in_use, remove_containers),
         cmocka_unit_test_teardown(test_no_leftovers, remove_containers),

@@ -18,6 +18,7 @@
 #include "net/cni-result.h"
 #include "net/cni.h"
 #include "net/etc-files.h"
+#include "net/net.h"
 #include "spec.h"
 
 /* ---- helpers ---- */
@@ -701,6 +702,37 @@ static void test_spec_host_network(void **state)
     free(json);
 }
 
+/* A container's address from its state's networks document: eth0's
+ * network unless one is named, IPv4 before IPv6, none without a record. */
+static void test_net_address(void **state)
+{
+    static const char doc[] =
+        "{\"b\":{\"interface\":\"eth1\",\"ips\":[{\"address\":\"10.2.0.3\",\"prefixLen\":24,\"version\":4}]},"
+        "\"a\":{\"interface\":\"eth0\",\"ips\":[{\"address\":\"fd00::5\",\"prefixLen\":64,\"version\":6},"
+        "{\"address\":\"10.1.0.7\",\"prefixLen\":24,\"version\":4}]},"
+        "\"c\":{\"interface\":\"eth2\",\"ips\":[{\"address\":\"fd00::9\",\"prefixLen\":64,\"version\":6}]},"
+        "\"d\":{\"interface\":\"eth3\",\"ips\":[]}}";
+    char *ip = NULL;
+    assert_int_equal(ctr__net_address(doc, NULL, &ip), 0);
+    assert_string_equal(ip, "10.1.0.7");
+    free(ip);
+    assert_int_equal(ctr__net_address(doc, "b", &ip), 0);
+    assert_string_equal(ip, "10.2.0.3");
+    free(ip);
+    assert_int_equal(ctr__net_address(doc, "c", &ip), 0);
+    assert_string_equal(ip, "fd00::9");
+    free(ip);
+    ip = (char *)"unchanged";
+    assert_int_equal(ctr__net_address(doc, "d", &ip), 0);
+    assert_null(ip);
+    assert_int_equal(ctr__net_address(doc, "nope", &ip), 0);
+    assert_null(ip);
+    assert_int_equal(ctr__net_address(NULL, NULL, &ip), 0);
+    assert_null(ip);
+    assert_int_equal(ctr__net_address("not json", NULL, &ip), 0);
+    assert_null(ip);
+}
+
 static int setup(void **state)
 {
     snprintf(tmp, sizeof tmp, "/tmp/libctr-net-unit-XXXXXX");
@@ -741,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_etc_files_write),
         cmocka_unit_test(test_spec_host_network),
+        cmocka_unit_test(test_net_address),
     };
     return cmocka_run_group_tests_name("net", tests, setup, teardown);
 }
