@@ -341,14 +341,14 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     if (o.storage_driver && !streq(o.storage_driver, "overlay") && !streq(o.storage_driver, "vfs"))
         return ctr__err(-EINVAL, "unknown storage driver \"%s\" (overlay, vfs)", o.storage_driver);
 
-    const ctr_state_backend_t *backend;
-    int r = ctr__state_find(o.state_backend ? o.state_backend : "files", &backend);
-    if (r < 0)
-        return r;
-
     ctr_runtime_t *rt = calloc(1, sizeof *rt);
     if (!rt)
         return -ENOMEM;
+    int r = ctr__state_new(&rt->state, o.state_backend ? o.state_backend : "files");
+    if (r < 0) {
+        free(rt);
+        return r;
+    }
     rt->refs = 1;
     pthread_mutex_init(&rt->cache_mutex, NULL);
     pthread_mutex_init(&rt->oci_mutex, NULL);
@@ -396,7 +396,7 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     if (r == 0)
         r = read_boot_id(rt->boot_id, sizeof rt->boot_id);
     if (r == 0)
-        r = ctr__state_open(&rt->state, backend, rt->root);
+        r = ctr__state_open(&rt->state, rt->root);
     if (r == 0) {
         r = ctr__lock_acquire(&rt->lock);
         if (r == 0) {
