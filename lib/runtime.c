@@ -407,8 +407,8 @@ static int make_dirs(const struct ctr__settings *set)
 
 static int runtime_setup(ctr_runtime_t *rt, const ctr_runtime_options_t *o)
 {
-    const ctr_state_backend_t *backend;
-    int r = ctr__state_find(o->state_backend ? o->state_backend : "files", &backend);
+    /* An unknown backend fails before any directory is made. */
+    int r = ctr__state_new(&rt->state, o->state_backend ? o->state_backend : "files");
     if (r < 0 || (r = settings_fill(&rt->set, o)) < 0 || (r = make_dirs(&rt->set)) < 0)
         return r;
     _cleanup_free_ char *lock_path = ctr__asprintf("%s/runtime.lock", rt->set.lock_dir);
@@ -416,7 +416,7 @@ static int runtime_setup(ctr_runtime_t *rt, const ctr_runtime_options_t *o)
         return ctr__oom("a path");
     if ((r = ctr__lock_init(&rt->lock, lock_path)) < 0)
         return r;
-    return ctr__state_open(&rt->state, backend, rt->set.root);
+    return ctr__state_open(&rt->state, rt->set.root);
 }
 
 int ctr__runtime_open(const ctr_runtime_options_t *opts, ctr_runtime_t **ret)

@@ -657,7 +657,9 @@ static int sync_fd(struct files_db *db, int fd, bool data_only, const char *what
     return 0;
 }
 
-static int do_add(struct files_db *db, const char *id, const char *name, const char *config, const char *state)
+/* What add() checks before writing anything: the arguments, and that the ID
+ * is free. */
+static int add_check(struct files_db *db, const char *id, const char *name, const char *config, const char *state)
 {
     int r = ctr__state_check_id(id);
     if (r < 0)
@@ -673,22 +675,94 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
         return ctr__err(-EEXIST, "container %s already exists", id);
     if (r < 0)
         return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, id, strerror(-r));
+    return 0;
+}
 
+/* Make ctr/TMP, the directory an add fills before publishing it. */
+static int make_tmp_dir(struct files_db *db, const char *tmp)
+{
+    if (mkdirat(db->ctrfd, tmp, 0700) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return ctr__err(-errno, "cannot create %s/ctr/%s: %m", db->dir, tmp);
+    /* Left by an add of this ID that crashed (the caller holds the runtime
+     * lock: no add of it is running). */
+    (void)ctr__rm_rf_at(db->ctrfd, tmp);
+    if (mkdirat(db->ctrfd, tmp, 0700) < 0)
+        return ctr__err(-errno, "cannot create %s/ctr/%s: %m", db->dir, tmp);
+    return 0;
+}
+
+/* Write both documents into the new container directory idfd, then make
+ * durable everything the rename will publish: both files, their directory
+ * entries and the name link (reserved before). */
+static int write_docs(struct files_db *db, int idfd, const char *config, const char *state)
+{
+    _cleanup_close_ int cfd = -1, sfd = -1;
+    int r = create_file(db, idfd, "config.json", config, &cfd);
+    if (r < 0)
+        return r;
+    r = create_file(db, idfd, "state.json", state, &sfd);
+    if (r < 0)
+        return r;
+    r = sync_fd(db, cfd, true, "config.json");
+    if (r == 0)
+        r = sync_fd(db, sfd, true, "state.json");
+    if (r == 0)
+        r = sync_fd(db, idfd, false, "the new container directory");
+    if (r == 0)
+        r = sync_fd(db, db->namesfd, false, "names/");
+    return r;
+}
+
+/* Rename ctr/TMP to ctr/ID, never over an existing ctr/ID. */
+static int publish(struct files_db *db, const char *tmp, const char *id)
+{
+    int r = 0;
+    if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_NOREPLACE) < 0)
+        r = -errno;
+    if (r == -EINVAL) {
+        /* A file system without RENAME_NOREPLACE: renaming onto a non-empty
+         * directory fails anyway, and ctr/ID is never an empty one. */
+        r = exists_at(db->ctrfd, id);
+        if (r > 0)
+            r = -EEXIST;
+        else if (r == 0 && renameat(db->ctrfd, tmp, db->ctrfd, id) < 0)
+            r = -errno;
+    }
+    if (r == -EEXIST || r == -ENOTEMPTY)
+        return ctr__err(-EEXIST, "container %s already exists", id);
+    if (r == -ENOENT)
+        return ctr__err(-EAGAIN, "%s/ctr/%s vanished (removed as stale by another process?)", db->dir, tmp);
+    if (r < 0)
+        return ctr__err(r, "cannot rename %s/ctr/%s to %s: %s", db->dir, tmp, id, strerror(-r));
+    return 0;
+}
+
+/* Take back a published container whose rename could not be made durable:
+ * the caller is told that the add failed. */
+static void unpublish(struct files_db *db, const char *id, const char *name)
+{
+    char rm[NAME_MAX + 1];
+    if (random_name(rm, sizeof rm, ".rm-") == 0 && renameat(db->ctrfd, id, db->ctrfd, rm) == 0) {
+        release_name(db, name, id);
+        (void)ctr__rm_rf_at(db->ctrfd, rm);
+    }
+}
+
+static int do_add(struct files_db *db, const char *id, const char *name, const char *config, const char *state)
+{
+    int r = add_check(db, id, name, config, state);
+    if (r < 0)
+        return r;
     char tmp[NAME_MAX + 1];
     snprintf(tmp, sizeof tmp, ".tmp-%s", id);
-    if (mkdirat(db->ctrfd, tmp, 0700) < 0) {
-        if (errno != EEXIST)
-            return ctr__err(-errno, "cannot create %s/ctr/%s: %m", db->dir, tmp);
-        /* Left by an add of this ID that crashed (the caller holds the
-         * runtime lock: no add of it is running). */
-        (void)ctr__rm_rf_at(db->ctrfd, tmp);
-        if (mkdirat(db->ctrfd, tmp, 0700) < 0)
-            return ctr__err(-errno, "cannot create %s/ctr/%s: %m", db->dir, tmp);
-    }
+    r = make_tmp_dir(db, tmp);
+    if (r < 0)
+        return r;
 
     bool name_reserved = false;
-    _cleanup_close_ int idfd = -1, cfd = -1, sfd = -1;
-    idfd = openat(db->ctrfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    _cleanup_close_ int idfd = openat(db->ctrfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (idfd < 0) {
         r = ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, tmp);
         goto undo;
@@ -701,61 +775,18 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
     name_reserved = true;
     CTR_FAULT_POINT("files.add.after-name");
 
-    r = create_file(db, idfd, "config.json", config, &cfd);
-    if (r < 0)
-        goto undo;
-    r = create_file(db, idfd, "state.json", state, &sfd);
-    if (r < 0)
-        goto undo;
-
-    /* Everything the rename will publish must be durable first: both files,
-     * their directory entries and the name link. */
-    r = sync_fd(db, cfd, true, "config.json");
-    if (r == 0)
-        r = sync_fd(db, sfd, true, "state.json");
-    if (r == 0)
-        r = sync_fd(db, idfd, false, "the new container directory");
-    if (r == 0)
-        r = sync_fd(db, db->namesfd, false, "names/");
+    r = write_docs(db, idfd, config, state);
     if (r < 0)
         goto undo;
     CTR_FAULT_POINT("files.add.before-rename");
 
-    r = 0;
-    if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_NOREPLACE) < 0)
-        r = -errno;
-    if (r == -EINVAL) {
-        /* A file system without RENAME_NOREPLACE: renaming onto a non-empty
-         * directory fails anyway, and ctr/ID is never an empty one. */
-        r = exists_at(db->ctrfd, id);
-        if (r > 0)
-            r = -EEXIST;
-        else if (r == 0 && renameat(db->ctrfd, tmp, db->ctrfd, id) < 0)
-            r = -errno;
-    }
-    if (r < 0) {
-        if (r == -EEXIST || r == -ENOTEMPTY) {
-            r = ctr__err(-EEXIST, "container %s already exists", id);
-            goto undo;
-        }
-        if (r == -ENOENT) {
-            r = ctr__err(-EAGAIN, "%s/ctr/%s vanished (removed as stale by another process?)", db->dir, tmp);
-            goto undo;
-        }
-        if (r < 0) {
-            r = ctr__err(r, "cannot rename %s/ctr/%s to %s: %s", db->dir, tmp, id, strerror(-r));
-            goto undo;
-        }
-    }
+    r = publish(db, tmp, id);
+    if (r < 0)
+        goto undo;
     CTR_FAULT_POINT("files.add.after-rename");
     if (fsync(db->ctrfd) < 0) {
         r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
-        /* Unpublish what the caller is told has failed. */
-        char rm[NAME_MAX + 1];
-        if (random_name(rm, sizeof rm, ".rm-") == 0 && renameat(db->ctrfd, id, db->ctrfd, rm) == 0) {
-            release_name(db, name, id);
-            (void)ctr__rm_rf_at(db->ctrfd, rm);
-        }
+        unpublish(db, id, name);
         return r;
     }
     return 0;
@@ -961,6 +992,54 @@ static bool fill_add(struct cache *c, size_t *cap, size_t *bytes, const char *id
     return e->id && (!config || e->config) && (!state || e->state);
 }
 
+/* Read the documents rflags asks for of the directory entry de of ctr/ into
+ * db->buf[0] (config, *ret_clen bytes) and db->buf[1] (state, *ret_slen):
+ * 0; 1 when the entry is no container (transient, removed meanwhile, not a
+ * directory); a negative errno, with path naming what failed. */
+static int read_entry(struct files_db *db, const struct dirent *de, unsigned int rflags, char *path, size_t size,
+                      size_t *ret_clen, size_t *ret_slen)
+{
+    const char *id = de->d_name;
+    if (id[0] == '.' || strlen(id) > ID_MAX)
+        return 1; /* transient entries */
+    if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+        return 1;
+
+    int r = 0;
+    snprintf(path, size, "%s", id);
+    if (rflags & CTR_STATE_ITER_CONFIG) {
+        snprintf(path, size, "%s/config.json", id);
+        r = read_doc(db, path, &db->buf[0], ret_clen);
+    }
+    if (r == 0 && (rflags & CTR_STATE_ITER_STATE)) {
+        snprintf(path, size, "%s/state.json", id);
+        r = read_doc(db, path, &db->buf[1], ret_slen);
+    }
+    if (r == 0 && !rflags && de->d_type == DT_UNKNOWN) {
+        struct stat st;
+        if (fstatat(db->ctrfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            r = -errno;
+        else if (!S_ISDIR(st.st_mode))
+            return 1;
+    }
+    if (r == -ENOENT || r == -ENOTDIR)
+        return 1; /* removed meanwhile, or not a container directory */
+    return r;
+}
+
+/* Keep what an iterate() read from disk as the cache of generation g1. */
+static void cache_install(struct files_db *db, struct cache *next, unsigned int rflags, uint64_t g1)
+{
+    if (next->n > 0)
+        qsort(next->v, next->n, sizeof *next->v, entry_cmp);
+    cache_clear(&db->cache);
+    db->cache = *next;
+    db->cache.flags = rflags;
+    db->cache.gen = g1;
+    db->cache.valid = true;
+    *next = (struct cache){ 0 };
+}
+
 static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void *userdata)
 {
     struct files_db *db = p;
@@ -996,43 +1075,21 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
     char path[NAME_MAX + 32];
     int r = 0;
     for (;;) {
-        r = 0;
         errno = 0;
         struct dirent *de = readdir(d);
         if (!de) {
-            if (errno != 0)
-                r = ctr__err(-errno, "cannot read %s/ctr: %m", db->dir);
+            r = errno != 0 ? ctr__err(-errno, "cannot read %s/ctr: %m", db->dir) : 0;
             break;
         }
-        const char *id = de->d_name;
-        if (id[0] == '.' || strlen(id) > ID_MAX)
-            continue; /* transient entries */
-        if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
-            continue;
-
         size_t clen = 0, slen = 0;
-        snprintf(path, sizeof path, "%s", id);
-        if (rflags & CTR_STATE_ITER_CONFIG) {
-            snprintf(path, sizeof path, "%s/config.json", id);
-            r = read_doc(db, path, &db->buf[0], &clen);
-        }
-        if (r == 0 && (rflags & CTR_STATE_ITER_STATE)) {
-            snprintf(path, sizeof path, "%s/state.json", id);
-            r = read_doc(db, path, &db->buf[1], &slen);
-        }
-        if (r == 0 && !rflags && de->d_type == DT_UNKNOWN) {
-            struct stat st;
-            if (fstatat(db->ctrfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                r = -errno;
-            else if (!S_ISDIR(st.st_mode))
-                continue;
-        }
-        if (r == -ENOENT || r == -ENOTDIR)
-            continue; /* removed meanwhile, or not a container directory */
+        r = read_entry(db, de, rflags, path, sizeof path, &clen, &slen);
+        if (r > 0)
+            continue;
         if (r < 0) {
             r = ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
             break;
         }
+        const char *id = de->d_name;
         const char *config = (rflags & CTR_STATE_ITER_CONFIG) ? db->buf[0].data : NULL;
         const char *state = (rflags & CTR_STATE_ITER_STATE) ? db->buf[1].data : NULL;
         if (fill && !fill_add(&next, &next_cap, &next_bytes, id, config, clen, state, slen))
@@ -1044,16 +1101,8 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
         if (r != 0)
             break;
     }
-    if (r == 0 && fill && gen_load(db) == g1) {
-        if (next.n > 0)
-            qsort(next.v, next.n, sizeof *next.v, entry_cmp);
-        cache_clear(&db->cache);
-        db->cache = next;
-        db->cache.flags = rflags;
-        db->cache.gen = g1;
-        db->cache.valid = true;
-        next = (struct cache){ 0 };
-    }
+    if (r == 0 && fill && gen_load(db) == g1)
+        cache_install(db, &next, rflags, g1);
     return r;
 }
 

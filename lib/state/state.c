@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The state front: the registry of backend factories, a runtime's instance,
+ * and the calls on its database, one at a time. */
 #include <ctr-config.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -7,42 +10,67 @@
 #include "error.h"
 #include "state.h"
 
-#define MAX_BACKENDS 32
-
-static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
-static const ctr_state_backend_t *registry[MAX_BACKENDS];
-static size_t n_registry;
-
-static const ctr_state_backend_t *const builtins[] = {
-    &ctr__state_backend_files,
-#if HAVE_TDB
-    &ctr__state_backend_tdb,
-#endif
+/*
+ * The registry: a list of factories, each a name and a create() that makes a
+ * runtime's instance (see sys/ctr-state.h).  The built-in backends are its
+ * two static tail nodes; a vtable registered with ctr_state_backend_register()
+ * is a node whose create() copies it, like the built-ins'.  create() runs
+ * with registry_mutex held, so that when unregister returns no create() of
+ * the factory is running any more.
+ */
+struct factory {
+    struct factory *next;
+    const char *name; /* owned, except for the built-ins */
+    ctr_state_backend_create_fn create;
+    void *userdata;
+    bool builtin;
 };
 
-static const ctr_state_backend_t *find_locked(const char *name)
+/* How many bytes of a vtable each version has: only those are read. */
+static const size_t backend_size[] = {
+    [1] = offsetof(ctr_state_backend_t, free),
+    [2] = sizeof(ctr_state_backend_t),
+};
+_Static_assert(ARRAY_SIZE(backend_size) == CTR_STATE_BACKEND_VERSION + 1, "a size for every vtable version");
+
+/* The create() of a fixed vtable (userdata): the instance is a copy. */
+static int copy_vtable(ctr_state_backend_t *b, void *userdata)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
-        if (streq(builtins[i]->name, name))
-            return builtins[i];
-    for (size_t i = 0; i < n_registry; i++)
-        if (streq(registry[i]->name, name))
-            return registry[i];
-    return NULL;
+    const ctr_state_backend_t *vt = userdata;
+    memcpy(b, vt, backend_size[vt->version]);
+    return 0;
 }
 
-int ctr__state_find(const char *name, const ctr_state_backend_t **ret)
+#if HAVE_TDB
+static struct factory builtin_tdb = {
+    .name = "tdb", .create = copy_vtable, .userdata = (void *)&ctr__state_backend_tdb, .builtin = true,
+};
+#define BUILTIN_NEXT &builtin_tdb
+#else
+#define BUILTIN_NEXT NULL
+#endif
+static struct factory builtin_files = {
+    .next = BUILTIN_NEXT, .name = "files", .create = copy_vtable,
+    .userdata = (void *)&ctr__state_backend_files, .builtin = true,
+};
+
+static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct factory *registry = &builtin_files;
+
+/* The link that points to the factory named name (*link is NULL when none). */
+static struct factory **find_locked(const char *name)
 {
-    pthread_mutex_lock(&registry_mutex);
-    const ctr_state_backend_t *b = find_locked(name);
-    pthread_mutex_unlock(&registry_mutex);
-    if (!b) {
-        if (streq(name, "tdb"))
-            return ctr__err(-EOPNOTSUPP, "state backend \"tdb\" is not built into this libctr");
-        return ctr__err(-EINVAL, "unknown state backend \"%s\" (built in: files%s)", name, HAVE_TDB ? ", tdb" : "");
-    }
-    *ret = b;
-    return 0;
+    struct factory **l = &registry;
+    while (*l && !streq((*l)->name, name))
+        l = &(*l)->next;
+    return l;
+}
+
+static int unknown_backend(const char *name)
+{
+    if (streq(name, "tdb"))
+        return ctr__err(-EOPNOTSUPP, "state backend \"tdb\" is not built into this libctr");
+    return ctr__err(-EINVAL, "unknown state backend \"%s\" (built in: files%s)", name, HAVE_TDB ? ", tdb" : "");
 }
 
 static bool name_ok(const char *name)
@@ -55,6 +83,36 @@ static bool name_ok(const char *name)
     return true;
 }
 
+static bool has_callbacks(const ctr_state_backend_t *b)
+{
+    return b->open && b->close && b->add && b->remove && b->save_state && b->get && b->lookup_name && b->iterate;
+}
+
+/* Append a factory (name and create checked): -EEXIST when the name is taken. */
+static int add_factory(const char *name, ctr_state_backend_create_fn create, void *userdata)
+{
+    struct factory *f = calloc(1, sizeof *f);
+    char *copy = strdup(name);
+    if (!f || !copy) {
+        free(f);
+        free(copy);
+        return ctr__err(-ENOMEM, "out of memory");
+    }
+    *f = (struct factory){ .name = copy, .create = create, .userdata = userdata };
+    pthread_mutex_lock(&registry_mutex);
+    struct factory **l = find_locked(name);
+    bool taken = *l != NULL;
+    if (!taken)
+        *l = f;
+    pthread_mutex_unlock(&registry_mutex);
+    if (taken) {
+        free(copy);
+        free(f);
+        return ctr__err(-EEXIST, "a state backend named \"%s\" is already registered", name);
+    }
+    return 0;
+}
+
 CTR_EXPORT int ctr_state_backend_register(const ctr_state_backend_t *b)
 {
     CTR_ENTER();
@@ -64,35 +122,113 @@ CTR_EXPORT int ctr_state_backend_register(const ctr_state_backend_t *b)
                         CTR_STATE_BACKEND_VERSION);
     if (!name_ok(b->name))
         return ctr__err(-EINVAL, "state backend name must match [a-z0-9_-]{1,64}");
-    if (!b->open || !b->close || !b->add || !b->remove || !b->save_state || !b->get || !b->lookup_name ||
-        !b->iterate)
+    if (!has_callbacks(b))
         return ctr__err(-EINVAL, "state backend \"%s\" lacks a callback", b->name);
-    int r = 0;
-    pthread_mutex_lock(&registry_mutex);
-    if (find_locked(b->name))
-        r = ctr__err(-EEXIST, "a state backend named \"%s\" is already registered", b->name);
-    else if (n_registry == MAX_BACKENDS)
-        r = ctr__err(-ENOSPC, "too many state backends registered");
-    else
-        registry[n_registry++] = b;
-    pthread_mutex_unlock(&registry_mutex);
-    return r;
+    if (b->version >= 2 && b->free)
+        return ctr__err(-EINVAL,
+                        "state backend \"%s\" has a free() callback: register a factory for instances with data "
+                        "of their own (ctr_state_backend_factory_register())",
+                        b->name);
+    return add_factory(b->name, copy_vtable, (void *)b);
 }
 
-int ctr__state_open(struct ctr__state *s, const ctr_state_backend_t *backend, const char *root)
+CTR_EXPORT int ctr_state_backend_factory_register(const ctr_state_backend_factory_t *f)
 {
-    _cleanup_free_ char *dir = ctr__asprintf("%s/state/%s", root, backend->name);
+    CTR_ENTER();
+    CTR_CHECK_ARG(f);
+    if (f->version < 1 || f->version > CTR_STATE_BACKEND_FACTORY_VERSION)
+        return ctr__err(-EINVAL, "state backend factory version %u is not supported (1..%d)", f->version,
+                        CTR_STATE_BACKEND_FACTORY_VERSION);
+    if (!name_ok(f->name))
+        return ctr__err(-EINVAL, "state backend name must match [a-z0-9_-]{1,64}");
+    if (!f->create)
+        return ctr__err(-EINVAL, "state backend factory \"%s\" has no create()", f->name);
+    return add_factory(f->name, f->create, f->userdata);
+}
+
+CTR_EXPORT int ctr_state_backend_unregister(const char *name)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(name);
+    pthread_mutex_lock(&registry_mutex);
+    struct factory **l = find_locked(name);
+    struct factory *f = *l;
+    if (f && !f->builtin)
+        *l = f->next;
+    pthread_mutex_unlock(&registry_mutex);
+    if (!f)
+        return ctr__err(-ENOENT, "no state backend named \"%s\" is registered", name);
+    if (f->builtin)
+        return ctr__err(-EPERM, "state backend \"%s\" is built in: it cannot be unregistered", name);
+    free((char *)f->name);
+    free(f);
+    return 0;
+}
+
+/* Check what create() made; the name is libctr's whatever create() did. */
+static int check_instance(ctr_state_backend_t *vt, const char *name)
+{
+    vt->name = name;
+    if (vt->version < 1 || vt->version > CTR_STATE_BACKEND_VERSION)
+        return ctr__err(-EINVAL, "state backend \"%s\" made an instance of version %u (1..%d are supported)", name,
+                        vt->version, CTR_STATE_BACKEND_VERSION);
+    if (!has_callbacks(vt))
+        return ctr__err(-EINVAL, "state backend \"%s\" made an instance that lacks a callback", name);
+    return 0;
+}
+
+/* The instance's free(), when its version has one (every version from 2:
+ * members are only added, and vt is libctr's own struct). */
+static void instance_free(ctr_state_backend_t *vt)
+{
+    if (vt->version >= 2 && vt->free)
+        vt->free(vt->userdata);
+}
+
+int ctr__state_new(struct ctr__state *s, const char *name)
+{
+    _cleanup_free_ char *copy = strdup(name);
+    if (!copy)
+        return ctr__err(-ENOMEM, "out of memory");
+    ctr_state_backend_t vt = CTR_STATE_BACKEND_INIT;
+    vt.name = copy;
+    int r = 0;
+    pthread_mutex_lock(&registry_mutex);
+    struct factory *f = *find_locked(name);
+    if (f) {
+        vt.userdata = f->userdata;
+        ctr__err_clear();
+        r = f->create(&vt, f->userdata);
+    }
+    pthread_mutex_unlock(&registry_mutex);
+    if (!f)
+        return unknown_backend(name);
+    if (r < 0)
+        return ctr__err_keep(r, "state backend \"%s\" cannot make an instance: %s", name, strerror(-r));
+    r = check_instance(&vt, copy);
+    if (r < 0) {
+        instance_free(&vt);
+        return r;
+    }
+    *s = (struct ctr__state){ .vt = vt, .name = TAKE_PTR(copy) };
+    s->backend = &s->vt;
+    pthread_mutex_init(&s->mutex, NULL);
+    return 0;
+}
+
+int ctr__state_open(struct ctr__state *s, const char *root)
+{
+    _cleanup_free_ char *dir = ctr__asprintf("%s/state/%s", root, s->name);
     if (!dir)
-        return -ENOMEM;
+        return ctr__err(-ENOMEM, "out of memory");
     int r = ctr__mkdir_p(dir, 0700);
     if (r < 0)
         return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
     ctr__err_clear();
-    r = backend->open(&s->db, dir, backend->userdata);
+    r = s->vt.open(&s->db, dir, s->vt.userdata);
     if (r < 0)
-        return ctr__err_keep(r, "state backend \"%s\" cannot open %s: %s", backend->name, dir, strerror(-r));
-    s->backend = backend;
-    pthread_mutex_init(&s->mutex, NULL);
+        return ctr__err_keep(r, "state backend \"%s\" cannot open %s: %s", s->name, dir, strerror(-r));
+    s->opened = true;
     return 0;
 }
 
@@ -100,10 +236,12 @@ void ctr__state_close(struct ctr__state *s)
 {
     if (!s->backend)
         return;
-    s->backend->close(s->db);
+    if (s->opened)
+        s->vt.close(s->db);
+    instance_free(&s->vt);
     pthread_mutex_destroy(&s->mutex);
-    s->backend = NULL;
-    s->db = NULL;
+    free(s->name);
+    *s = (struct ctr__state){ 0 };
 }
 
 /* Each call: serialize, clear the detail so the backend's own message is
@@ -115,39 +253,39 @@ void ctr__state_close(struct ctr__state *s)
         int _r = (expr);                                                                                 \
         pthread_mutex_unlock(&(s)->mutex);                                                               \
         if (_r < 0 && ctr__err_code() != _r)                                                             \
-            ctr__err(_r, "state backend \"%s\": %s failed: %s", (s)->backend->name, what, strerror(-_r)); \
+            ctr__err(_r, "state backend \"%s\": %s failed: %s", (s)->name, what, strerror(-_r));           \
         _r;                                                                                              \
     })
 
 int ctr__state_add(struct ctr__state *s, const char *id, const char *name, const char *config, const char *state)
 {
-    return CALL(s, "add", s->backend->add(s->db, id, name, config, state));
+    return CALL(s, "add", s->vt.add(s->db, id, name, config, state));
 }
 
 int ctr__state_remove(struct ctr__state *s, const char *id, const char *name)
 {
-    return CALL(s, "remove", s->backend->remove(s->db, id, name));
+    return CALL(s, "remove", s->vt.remove(s->db, id, name));
 }
 
 int ctr__state_save(struct ctr__state *s, const char *id, const char *state)
 {
-    return CALL(s, "save_state", s->backend->save_state(s->db, id, state));
+    return CALL(s, "save_state", s->vt.save_state(s->db, id, state));
 }
 
 int ctr__state_get(struct ctr__state *s, const char *id, char **ret_config, char **ret_state)
 {
-    return CALL(s, "get", s->backend->get(s->db, id, ret_config, ret_state));
+    return CALL(s, "get", s->vt.get(s->db, id, ret_config, ret_state));
 }
 
 int ctr__state_lookup_name(struct ctr__state *s, const char *name, char **ret_id)
 {
-    return CALL(s, "lookup_name", s->backend->lookup_name(s->db, name, ret_id));
+    return CALL(s, "lookup_name", s->vt.lookup_name(s->db, name, ret_id));
 }
 
 int ctr__state_iterate(struct ctr__state *s, unsigned int flags, ctr_state_iter_fn fn, void *userdata)
 {
     /* The callback runs with the mutex held: it must not call back into the state. */
-    return CALL(s, "iterate", s->backend->iterate(s->db, flags, fn, userdata));
+    return CALL(s, "iterate", s->vt.iterate(s->db, flags, fn, userdata));
 }
 
 int ctr__state_layout_check(const char *text, const char *where, unsigned supported)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The state front: backend registry, and calls serialized per opened database. */
+/* The state front: the registry of backend factories, a runtime's backend
+ * instance, and calls serialized per opened database. */
 #pragma once
 
 #include <libctr/sys/ctr-state.h>
@@ -7,16 +8,28 @@
 
 #include "util.h"
 
+/* A runtime's state backend instance: the vtable its factory's create() made
+ * (vt.name points to name, vt.userdata is the instance's data) and, once
+ * opened, its database.  Zeroed until ctr__state_new(). */
 struct ctr__state {
-    const ctr_state_backend_t *backend;
+    const ctr_state_backend_t *backend; /* &vt once made, NULL before */
+    ctr_state_backend_t vt;
+    char *name;
     void *db;
+    bool opened;
     pthread_mutex_t mutex;
 };
 
-/* Find a backend by name: -EINVAL naming the known ones when unknown. */
-int ctr__state_find(const char *name, const ctr_state_backend_t **ret);
-/* Open the backend's database in ROOT/state/NAME (created 0700). */
-int ctr__state_open(struct ctr__state *s, const ctr_state_backend_t *backend, const char *root);
+/* Make, in the zeroed s, an instance of the backend registered (or built in)
+ * under name: -EINVAL naming the built-in ones when unknown, -EOPNOTSUPP for
+ * "tdb" when it is not built in, the code of the factory's create(), -EINVAL
+ * when the instance lacks a callback.  Opens nothing; on failure s stays
+ * zeroed.  ctr__state_close() releases it. */
+int ctr__state_new(struct ctr__state *s, const char *name);
+/* Open the instance's database in ROOT/state/NAME (created 0700). */
+int ctr__state_open(struct ctr__state *s, const char *root);
+/* Close the database if open and release the instance (its free()); s is
+ * zeroed again.  Nothing for a zeroed s. */
 void ctr__state_close(struct ctr__state *s);
 
 int ctr__state_add(struct ctr__state *s, const char *id, const char *name, const char *config, const char *state);

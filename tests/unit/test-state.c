@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The built-in state backends: the conformance suite, and what only one
- * backend has (leftovers of the files backend, damaged tdb files). */
+/* The built-in state backends: the conformance suite (on each backend's
+ * instance, made as a runtime makes it), what only one backend has
+ * (leftovers of the files backend, damaged tdb files), and the registry of
+ * factories. */
 #include <ctr-config.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +31,7 @@
 
 #include "../common/state-conformance.h"
 #include "state/backends.h"
+#include "state/state.h"
 
 static char scratch[PATH_MAX];
 static const ctr_state_backend_t *backend; /* for the tests run on each backend */
@@ -754,18 +757,40 @@ static void test_tdb_values_without_nul(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* The instance a runtime would get of a built-in backend: the suites run on
+ * its vtable, so they test what runtimes use. */
+static struct ctr__state instance;
+
+static const ctr_state_backend_t *make_instance(const char *name, const ctr_state_backend_t *builtin)
+{
+    int r = ctr__state_new(&instance, name);
+    if (r < 0) {
+        fprintf(stderr, "ctr__state_new(%s): %s\n", name, ctr_error_last()->message);
+        exit(1);
+    }
+    /* A copy of the built-in vtable, under libctr's copy of the name. */
+    if (instance.backend->open != builtin->open || instance.backend->iterate != builtin->iterate ||
+        instance.backend->free || strcmp(instance.backend->name, name) != 0 || instance.backend->name == builtin->name) {
+        fprintf(stderr, "the instance of %s is not a copy of its vtable\n", name);
+        exit(1);
+    }
+    return instance.backend;
+}
+
 static int run_files(void)
 {
     static const ctr_test_state_hooks_t hooks = { .set_layout_version = files_set_version,
                                                   .flags = CTR_TEST_STATE_MULTI_OPEN };
-    int fails = ctr_test_state_conformance_hooks(&ctr__state_backend_files, scratch, &hooks);
-    backend = &ctr__state_backend_files;
+    backend = make_instance("files", &ctr__state_backend_files);
+    int fails = ctr_test_state_conformance_hooks(backend, scratch, &hooks);
     const struct CMUnitTest tests[] = {
         T(test_invalid_arguments), T(test_messages), T(test_files_layout),
         T(test_files_version),     T(test_files_leftovers), T(test_files_not_a_link),
         T(test_files_cache),
     };
-    return fails + cmocka_run_group_tests_name("state-files", tests, NULL, NULL);
+    fails += cmocka_run_group_tests_name("state-files", tests, NULL, NULL);
+    ctr__state_close(&instance);
+    return fails;
 }
 
 #if HAVE_TDB
@@ -773,16 +798,238 @@ static int run_tdb(void)
 {
     static const ctr_test_state_hooks_t hooks = { .set_layout_version = tdb_set_version,
                                                   .flags = CTR_TEST_STATE_MULTI_OPEN };
-    int fails = ctr_test_state_conformance_hooks(&ctr__state_backend_tdb, scratch, &hooks);
-    backend = &ctr__state_backend_tdb;
+    backend = make_instance("tdb", &ctr__state_backend_tdb);
+    int fails = ctr_test_state_conformance_hooks(backend, scratch, &hooks);
     const struct CMUnitTest tests[] = {
         T(test_invalid_arguments), T(test_messages), T(test_tdb_garbage), T(test_tdb_corrupt),
         T(test_tdb_shared_handles), T(test_tdb_fork), T(test_tdb_values_without_nul),
     };
-    return fails + cmocka_run_group_tests_name("state-tdb", tests, NULL, NULL);
+    fails += cmocka_run_group_tests_name("state-tdb", tests, NULL, NULL);
+    ctr__state_close(&instance);
+    return fails;
 }
 #endif
 
+/* ------------------------------------------------------------------------- */
+/* The registry: factories, instances, unregister, libctr 0.1's vtables. */
+
+static void expect_err(int r, int want, const char *words)
+{
+    if (r != want)
+        fail_msg("returned %d, expected %d: %s", r, want, ctr_error_last()->message);
+    if (words && !strstr(ctr_error_last()->message, words))
+        fail_msg("message \"%s\" lacks \"%s\"", ctr_error_last()->message, words);
+}
+
+static bool is_zero(const struct ctr__state *s)
+{
+    static const struct ctr__state zero;
+    return memcmp(s, &zero, sizeof zero) == 0;
+}
+
+static void test_registry_builtins(void **state)
+{
+    (void)state;
+    struct ctr__state s = { 0 };
+    expect_err(ctr__state_new(&s, "nosuch"), -EINVAL, "unknown state backend \"nosuch\"");
+    assert_true(is_zero(&s));
+#if !HAVE_TDB
+    expect_err(ctr__state_new(&s, "tdb"), -EOPNOTSUPP, "not built");
+#endif
+    expect_err(ctr_state_backend_unregister("files"), -EPERM, "built in");
+    expect_err(ctr_state_backend_unregister("nosuch"), -ENOENT, "nosuch");
+    expect_err(ctr_state_backend_unregister(NULL), -EINVAL, NULL);
+    /* Still there, and each instance is one of its own. */
+    struct ctr__state a = { 0 }, b = { 0 };
+    assert_int_equal(ctr__state_new(&a, "files"), 0);
+    assert_int_equal(ctr__state_new(&b, "files"), 0);
+    assert_ptr_not_equal(a.backend, b.backend);
+    assert_string_equal(a.backend->name, "files");
+    ctr__state_close(&a);
+    ctr__state_close(&b);
+    assert_true(is_zero(&a));
+    ctr__state_close(&a); /* again: nothing */
+}
+
+/* A factory whose instances count themselves. */
+struct counting {
+    int made, freed, opened;
+    int fail;          /* create() returns this when set */
+    bool no_callback;  /* create() leaves iterate NULL */
+    bool bad_version;  /* create() sets version 99 */
+};
+
+struct counted {
+    struct counting *c;
+    int serial;
+};
+
+static int counted_open(void **ret_db, const char *dir, void *userdata)
+{
+    struct counted *i = userdata;
+    i->c->opened++;
+    return ctr__state_backend_files.open(ret_db, dir, NULL);
+}
+
+static void counted_free(void *userdata)
+{
+    struct counted *i = userdata;
+    i->c->freed++;
+    free(i);
+}
+
+static int counting_create(ctr_state_backend_t *b, void *userdata)
+{
+    struct counting *c = userdata;
+    assert_ptr_equal(b->userdata, c); /* preset to the factory's */
+    assert_int_equal(b->version, CTR_STATE_BACKEND_VERSION);
+    assert_null(b->open);
+    if (c->fail)
+        return ctr_state_backend_error(c->fail, "counting refuses");
+    struct counted *i = calloc(1, sizeof *i);
+    assert_non_null(i);
+    *i = (struct counted){ .c = c, .serial = ++c->made };
+    *b = ctr__state_backend_files; /* a static vtable of its own, name included */
+    b->open = counted_open;
+    b->userdata = i;
+    b->free = counted_free;
+    if (c->no_callback)
+        b->iterate = NULL;
+    if (c->bad_version)
+        b->version = 99;
+    return 0;
+}
+
+static void test_registry_factory(void **state)
+{
+    (void)state;
+    struct counting c = { 0 };
+    ctr_state_backend_factory_t f = CTR_STATE_BACKEND_FACTORY_INIT;
+    expect_err(ctr_state_backend_factory_register(&f), -EINVAL, "name");
+    f.name = "counting";
+    expect_err(ctr_state_backend_factory_register(&f), -EINVAL, "create");
+    f.create = counting_create;
+    f.userdata = &c;
+    f.version = 2;
+    expect_err(ctr_state_backend_factory_register(&f), -EINVAL, "version 2");
+    f.version = CTR_STATE_BACKEND_FACTORY_VERSION;
+    expect_err(ctr_state_backend_factory_register(NULL), -EINVAL, NULL);
+    f.name = "files";
+    expect_err(ctr_state_backend_factory_register(&f), -EEXIST, "files");
+    char name[] = "counting";
+    f.name = name;
+    assert_int_equal(ctr_state_backend_factory_register(&f), 0);
+    name[0] = 'X'; /* copied */
+    expect_err(ctr_state_backend_factory_register(&(ctr_state_backend_factory_t){ 1, "counting", counting_create, NULL }),
+               -EEXIST, "counting");
+
+    struct ctr__state a = { 0 }, b = { 0 };
+    assert_int_equal(ctr__state_new(&a, "counting"), 0);
+    assert_int_equal(ctr__state_new(&b, "counting"), 0);
+    assert_int_equal(c.made, 2);
+    assert_ptr_not_equal(a.backend->userdata, b.backend->userdata);
+    assert_string_equal(a.backend->name, "counting"); /* not the vtable's "files" */
+    char dir[PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s/registry", scratch);
+    assert_int_equal(ctr__state_open(&a, dir), 0);
+    assert_int_equal(c.opened, 1);
+    assert_int_equal(access(dir, F_OK), 0);
+    snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/state/counting/VERSION");
+    assert_int_equal(access(dir, F_OK), 0);
+
+    /* Unregistered: no new instance, and those made keep working. */
+    assert_int_equal(ctr_state_backend_unregister("counting"), 0);
+    struct ctr__state x = { 0 };
+    expect_err(ctr__state_new(&x, "counting"), -EINVAL, "unknown");
+    expect_err(ctr_state_backend_unregister("counting"), -ENOENT, NULL);
+    char *id = NULL;
+    assert_int_equal(ctr__state_lookup_name(&a, "nobody", &id), -ENOENT);
+    ctr__state_close(&a);
+    assert_int_equal(c.freed, 1);
+    ctr__state_close(&b); /* never opened: freed all the same */
+    assert_int_equal(c.freed, 2);
+
+    /* The name may be registered again. */
+    f.name = "counting";
+    assert_int_equal(ctr_state_backend_factory_register(&f), 0);
+    assert_int_equal(ctr__state_new(&x, "counting"), 0);
+    ctr__state_close(&x);
+    assert_int_equal(c.freed, 3);
+    assert_int_equal(ctr_state_backend_unregister("counting"), 0);
+    snprintf(dir, sizeof dir, "%s/registry", scratch);
+    ctr_test_state_rm_rf(dir);
+}
+
+static void test_registry_bad_instances(void **state)
+{
+    (void)state;
+    struct counting c = { .fail = -EIO };
+    ctr_state_backend_factory_t f = { CTR_STATE_BACKEND_FACTORY_VERSION, "bad", counting_create, &c };
+    assert_int_equal(ctr_state_backend_factory_register(&f), 0);
+    struct ctr__state s = { 0 };
+    expect_err(ctr__state_new(&s, "bad"), -EIO, "counting refuses");
+    assert_true(is_zero(&s));
+    c.fail = 0;
+    c.no_callback = true;
+    expect_err(ctr__state_new(&s, "bad"), -EINVAL, "lacks a callback");
+    assert_int_equal(c.freed, 1); /* what create() made is released */
+    c.no_callback = false;
+    c.bad_version = true;
+    expect_err(ctr__state_new(&s, "bad"), -EINVAL, "version 99");
+    assert_true(is_zero(&s));
+    /* Version 99 has every member of version 2: its free() is called. */
+    assert_int_equal(c.freed, 2);
+    assert_int_equal(c.made, 2);
+    assert_int_equal(ctr_state_backend_unregister("bad"), 0);
+}
+
+/* libctr 0.1's interface: a version-1 vtable, which has no free() member (the
+ * allocation ends before it: valgrind and ASan see a read of it). */
+static void test_registry_v1(void **state)
+{
+    (void)state;
+    size_t v1_size = offsetof(ctr_state_backend_t, free);
+    ctr_state_backend_t full = ctr__state_backend_files;
+    full.version = 1;
+    full.name = "old-style";
+    full.userdata = &v1_size;
+    ctr_state_backend_t *v1 = malloc(v1_size);
+    assert_non_null(v1);
+    memcpy(v1, &full, v1_size);
+    assert_int_equal(ctr_state_backend_register(v1), 0);
+    expect_err(ctr_state_backend_register(v1), -EEXIST, "old-style");
+    struct ctr__state s = { 0 };
+    assert_int_equal(ctr__state_new(&s, "old-style"), 0);
+    assert_int_equal(s.backend->version, 1);
+    assert_ptr_equal(s.backend->userdata, &v1_size);
+    assert_ptr_equal(s.backend->add, ctr__state_backend_files.add);
+    assert_null(s.backend->free);
+    ctr__state_close(&s);
+    assert_int_equal(ctr_state_backend_unregister("old-style"), 0);
+    free(v1); /* libctr no longer reads it */
+
+    /* A version-2 vtable registered as in 0.1: free() is for factories. */
+    ctr_state_backend_t v2 = ctr__state_backend_files;
+    v2.name = "with-free";
+    v2.free = free;
+    expect_err(ctr_state_backend_register(&v2), -EINVAL, "free()");
+    v2.free = NULL;
+    assert_int_equal(ctr_state_backend_register(&v2), 0);
+    assert_int_equal(ctr__state_new(&s, "with-free"), 0);
+    ctr__state_close(&s);
+    assert_int_equal(ctr_state_backend_unregister("with-free"), 0);
+}
+
+static int run_registry(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry_builtins),
+        cmocka_unit_test(test_registry_factory),
+        cmocka_unit_test(test_registry_bad_instances),
+        cmocka_unit_test(test_registry_v1),
+    };
+    return cmocka_run_group_tests_name("state-registry", tests, NULL, NULL);
+}
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -791,7 +1038,7 @@ int main(void)
         fprintf(stderr, "mkdtemp(%s): %s\n", scratch, strerror(errno));
         return 1;
     }
-    /* CTR_TEST_STATE_BACKEND=files|tdb runs one backend only. */
+    /* CTR_TEST_STATE_BACKEND=files|tdb|registry runs one group only. */
     const char *only = getenv("CTR_TEST_STATE_BACKEND");
     int fails = 0;
     if (!only || strcmp(only, "files") == 0)
@@ -800,6 +1047,8 @@ int main(void)
     if (!only || strcmp(only, "tdb") == 0)
         fails += run_tdb();
 #endif
+    if (!only || strcmp(only, "registry") == 0)
+        fails += run_registry();
     ctr_test_state_rm_rf(scratch);
     return fails ? 1 : 0;
 }

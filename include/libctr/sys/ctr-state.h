@@ -10,8 +10,20 @@
  *
  * Built-in backends: `files` (a directory per container, atomic replace with
  * fsync) and `tdb` (one database, a transaction per write).  Register another
- * with ctr_state_backend_register() and name it in
+ * with ctr_state_backend_factory_register() (or, as in libctr 0.1, with
+ * ctr_state_backend_register()) and name it in
  * ctr_runtime_options_t::state_backend.
+ *
+ * Factories and instances.  What is registered is a *factory*: a name, a
+ * create() function and its userdata (#ctr_state_backend_factory_t).  Each
+ * runtime opened with that name gets an *instance* of its own: a
+ * #ctr_state_backend_t that create() fills in when the runtime opens (the
+ * callbacks, and in `userdata` the instance's own data), used by that runtime
+ * alone and released by its free() callback when the runtime is freed.  The
+ * built-in backends are factories in the same list; a vtable registered with
+ * ctr_state_backend_register() is a factory whose instances are copies of it.
+ * ctr_state_backend_unregister() takes a factory out of the list; runtimes
+ * already open keep their instances.
  *
  * Contract for every callback:
  * - return 0 (or the documented positive value) on success, a negative errno
@@ -25,8 +37,11 @@
  * - libctr holds its runtime lock around add() and remove(), and the
  *   container's lock around save_state().
  *
- * The vtable is versioned: set `version` to #CTR_STATE_BACKEND_VERSION; later
- * versions only add members at the end.
+ * The vtable is versioned: set `version` to #CTR_STATE_BACKEND_VERSION
+ * (#CTR_STATE_BACKEND_INIT does); later versions only add members at the end,
+ * and libctr reads a member only when the vtable's version has it.  Version 1
+ * is libctr 0.1's; version 2 (libctr 0.2) adds free().  The factory struct is
+ * versioned the same way, by #CTR_STATE_BACKEND_FACTORY_VERSION.
  */
 #ifndef LIBCTR_SYS_CTR_STATE_H
 #define LIBCTR_SYS_CTR_STATE_H
@@ -37,8 +52,8 @@
 extern "C" {
 #endif
 
-/** Current version of #ctr_state_backend_t. */
-#define CTR_STATE_BACKEND_VERSION 1
+/** Current version of #ctr_state_backend_t (2 since libctr 0.2). */
+#define CTR_STATE_BACKEND_VERSION 2
 
 /** Flags for the iterate() callback: which documents to load. */
 enum {
@@ -57,9 +72,16 @@ typedef int (*ctr_state_iter_fn)(const char *id, const char *config, const char 
 typedef struct ctr_state_backend {
     /** #CTR_STATE_BACKEND_VERSION. */
     unsigned int version;
-    /** Unique name, `[a-z0-9_-]+`, used in ctr_runtime_options_t::state_backend. */
+    /**
+     * Unique name, `[a-z0-9_-]{1,64}`, used in
+     * ctr_runtime_options_t::state_backend.  In an instance made by a
+     * factory, libctr sets it to the factory's name.
+     */
     const char *name;
-    /** Passed to open(). */
+    /**
+     * Passed to open() and free().  In an instance, its own data (create()
+     * finds the factory's userdata here and may replace it).
+     */
     void *userdata;
 
     /**
@@ -96,16 +118,116 @@ typedef struct ctr_state_backend {
      *         negative errno from the storage (-EIO, -ENOMEM, ...).
      */
     int (*iterate)(void *db, unsigned int flags, ctr_state_iter_fn fn, void *userdata);
+
+    /* Version 2 (libctr 0.2). */
+
+    /**
+     * Release the instance's data: called once with the instance's
+     * `userdata`, from the thread that frees the runtime holding the
+     * instance, after close() of its database (or when the runtime failed to
+     * open after create() made the instance).  NULL: nothing to release.
+     * Only an instance made by a factory's create() may set it:
+     * ctr_state_backend_register() refuses a vtable that does.
+     */
+    void (*free)(void *userdata);
 } ctr_state_backend_t;
 
 /**
+ * Initializer of a #ctr_state_backend_t: the current version, every other
+ * member NULL.  `ctr_state_backend_t b = CTR_STATE_BACKEND_INIT;` then set
+ * the name (for ctr_state_backend_register()) and the callbacks.
+ */
+#define CTR_STATE_BACKEND_INIT                                                                    \
+    {                                                                                             \
+        CTR_STATE_BACKEND_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+    }
+
+/**
  * Register a backend under its name, for every runtime opened later in this
- * process.  The struct must stay valid until the process exits (it is not
- * copied).  Thread-safe.
- * @return 0; -EINVAL (NULL, bad version or name, a missing callback);
- *         -EEXIST (the name is taken, built-ins included).
+ * process: each runtime gets a copy of the vtable as its instance, made when
+ * it opens (so @p backend must stay valid while it is registered: until
+ * ctr_state_backend_unregister() of its name returns, or until the process
+ * exits), and open() is called with the vtable's `userdata`.  libctr 0.1's
+ * interface; ctr_state_backend_factory_register() gives each runtime an
+ * instance with data of its own.  Thread-safe.
+ * @return 0; -EINVAL (NULL, bad version or name, a missing callback, free()
+ *         set: that is for instances made by a factory); -EEXIST (the name is
+ *         taken, built-ins included); -ENOMEM.
  */
 int ctr_state_backend_register(const ctr_state_backend_t *backend);
+
+/** Current version of #ctr_state_backend_factory_t (libctr 0.2). */
+#define CTR_STATE_BACKEND_FACTORY_VERSION 1
+
+/**
+ * A factory's create(): make the instance of one runtime in @p backend.
+ *
+ * @p backend arrives filled as #CTR_STATE_BACKEND_INIT of the running libctr
+ * (its version, callbacks NULL), with `name` set to the factory's name (a
+ * string libctr owns, valid for the instance's life; leave it as it is) and
+ * `userdata` set to the factory's @p userdata.  Set `version` to the
+ * #CTR_STATE_BACKEND_VERSION you compiled with, every callback from open() to
+ * iterate(), and, for data of the instance's own, `userdata` and free() (which
+ * libctr calls with that `userdata` when the runtime is freed).  A struct
+ * assignment from a static vtable of yours is fine: libctr restores `name`.
+ *
+ * Called from the thread opening the runtime (ctr_runtime_new()), before
+ * open(), with the registry's lock held: keep it short (opening the database
+ * belongs in open()) and call no libctr function but
+ * ctr_state_backend_error() (registering or unregistering from it
+ * deadlocks).
+ *
+ * @return 0; a negative errno, with a detail from ctr_state_backend_error()
+ *         (ctr_runtime_new() fails with that code, and nothing is released:
+ *         free() is not called for an instance create() failed to make).
+ *         An instance that lacks a callback or has a bad version fails
+ *         ctr_runtime_new() with -EINVAL (its free() is called).
+ */
+typedef int (*ctr_state_backend_create_fn)(ctr_state_backend_t *backend, void *userdata);
+
+/** A registered factory of state backend instances (libctr 0.2). */
+typedef struct ctr_state_backend_factory {
+    /** #CTR_STATE_BACKEND_FACTORY_VERSION. */
+    unsigned int version;
+    /** Unique name, `[a-z0-9_-]{1,64}`, used in ctr_runtime_options_t::state_backend. */
+    const char *name;
+    /** Makes a runtime's instance; required. */
+    ctr_state_backend_create_fn create;
+    /** Passed to create(); must stay valid until the factory is unregistered. */
+    void *userdata;
+} ctr_state_backend_factory_t;
+
+/**
+ * Initializer of a #ctr_state_backend_factory_t: the current version, every
+ * other member NULL.
+ */
+#define CTR_STATE_BACKEND_FACTORY_INIT { CTR_STATE_BACKEND_FACTORY_VERSION, NULL, NULL, NULL }
+
+/**
+ * Register a factory under its name, for every runtime opened later in this
+ * process (libctr 0.2).  The struct is copied, name included: the caller's may
+ * go away when the call returns; `userdata` must stay valid until
+ * ctr_state_backend_unregister() of the name returns.  Thread-safe.
+ * @return 0; -EINVAL (NULL, a version newer than this libctr's, a bad name,
+ *         no create()); -EEXIST (the name is taken, built-ins included);
+ *         -ENOMEM.
+ */
+int ctr_state_backend_factory_register(const ctr_state_backend_factory_t *factory);
+
+/**
+ * Unregister the factory or backend registered under @p name (libctr 0.2),
+ * whether by ctr_state_backend_factory_register() or
+ * ctr_state_backend_register(): runtimes opened later do not find the name,
+ * which may be registered again.  Runtimes already open keep their instances
+ * until they are freed (the plug-in's code must stay loaded until then).
+ * When the call returns, no create() of the factory is running and libctr no
+ * longer reads its `userdata`, nor the vtable given to
+ * ctr_state_backend_register(): both may be freed.  Thread-safe; not from
+ * within create().
+ * @return 0; -EINVAL (NULL); -ENOENT (no backend is registered under the
+ *         name); -EPERM (a built-in backend, which cannot be unregistered).
+ */
+int ctr_state_backend_unregister(const char *name);
 
 /**
  * For backends: set the calling thread's error detail and return @p code, so

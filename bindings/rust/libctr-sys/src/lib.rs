@@ -277,7 +277,8 @@ pub struct ctr_network_options_t {
 }
 
 // ---- sys/ctr-state.h ----
-pub const CTR_STATE_BACKEND_VERSION: c_uint = 1;
+pub const CTR_STATE_BACKEND_VERSION: c_uint = 2;
+pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
 pub const CTR_STATE_ITER_CONFIG: c_uint = 1 << 0;
 pub const CTR_STATE_ITER_STATE: c_uint = 1 << 1;
 
@@ -322,6 +323,19 @@ pub struct ctr_state_backend_t {
     pub iterate: Option<
         unsafe extern "C" fn(db: *mut c_void, flags: c_uint, fn_: ctr_state_iter_fn, userdata: *mut c_void) -> c_int,
     >,
+    // version 2 (libctr 0.2)
+    pub free: Option<unsafe extern "C" fn(userdata: *mut c_void)>,
+}
+
+pub type ctr_state_backend_create_fn =
+    Option<unsafe extern "C" fn(backend: *mut ctr_state_backend_t, userdata: *mut c_void) -> c_int>;
+
+#[repr(C)]
+pub struct ctr_state_backend_factory_t {
+    pub version: c_uint,
+    pub name: *const c_char,
+    pub create: ctr_state_backend_create_fn,
+    pub userdata: *mut c_void,
 }
 
 // ---- sys/ctr-oci.h ----
@@ -671,6 +685,9 @@ extern "C" {
 
     // sys/ctr-state.h, sys/ctr-oci.h (plug-in APIs)
     pub fn ctr_state_backend_register(backend: *const ctr_state_backend_t) -> c_int;
+    // LIBCTR_0.2
+    pub fn ctr_state_backend_factory_register(factory: *const ctr_state_backend_factory_t) -> c_int;
+    pub fn ctr_state_backend_unregister(name: *const c_char) -> c_int;
     pub fn ctr_state_backend_error(code: c_int, format: *const c_char, ...) -> c_int;
     pub fn ctr_oci_backend_register(backend: *const ctr_oci_backend_t) -> c_int;
     pub fn ctr_oci_backend_error(code: c_int, format: *const c_char, ...) -> c_int;

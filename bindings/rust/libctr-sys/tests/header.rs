@@ -248,9 +248,11 @@ fn layouts() -> BTreeMap<String, usize> {
             save_state,
             get,
             lookup_name,
-            iterate
+            iterate,
+            free
         }
     );
+    layout!(m, ctr_state_backend_factory_t { version, name, create, userdata });
     layout!(m, ctr_oci_options_t { version, runtime_name, runtime_path, conmon_path, state_dir });
     layout!(m, ctr_oci_container_t { version, id, bundle_dir, run_dir, exit_dir, pid, monitor_pid });
     layout!(m, ctr_oci_create_options_t { version, name, log_path, flags, exit_command });
