@@ -52,4 +52,17 @@ static inline int ctr__state_check_name(const char *name)
  * this libctr reads (1 to @supported); -EUCLEAN when it is no version;
  * -EPROTONOSUPPORT when a newer libctr wrote it.  @where names the store in
  * the messages (a directory or a file). */
-int ctr__state_layout_check(const char *text, const char *where, unsigned supported);
+static inline int ctr__state_layout_check(const char *text, const char *where, unsigned supported)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end || text[0] == '-' || text[0] == '+' || v == 0)
+        return ctr__err(-EUCLEAN, "%s: the layout version is corrupt (\"%.32s\")", where, text);
+    if (v > supported)
+        return ctr__err(-EPROTONOSUPPORT,
+                        "%s has layout version %lu, but this libctr supports layout version %u at most "
+                        "(it was written by a newer libctr)",
+                        where, v, supported);
+    return 0;
+}

@@ -287,18 +287,3 @@ int ctr__state_iterate(struct ctr__state *s, unsigned int flags, ctr_state_iter_
     /* The callback runs with the mutex held: it must not call back into the state. */
     return CALL(s, "iterate", s->vt.iterate(s->db, flags, fn, userdata));
 }
-
-int ctr__state_layout_check(const char *text, const char *where, unsigned supported)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end || text[0] == '-' || text[0] == '+' || v == 0)
-        return ctr__err(-EUCLEAN, "%s: the layout version is corrupt (\"%.32s\")", where, text);
-    if (v > supported)
-        return ctr__err(-EPROTONOSUPPORT,
-                        "%s has layout version %lu, but this libctr supports layout version %u at most "
-                        "(it was written by a newer libctr)",
-                        where, v, supported);
-    return 0;
-}
