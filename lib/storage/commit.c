@@ -123,7 +123,7 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
     _cleanup_free_ char *tmp = NULL, *base_config = NULL, *config = NULL, *image_id = NULL;
     _cleanup_close_ int tfd = -1;
     uint64_t size = 0;
-    r = ctr__store_open(c->rt, &s);
+    r = ctr__store_open(ctr__runtime_settings(c->rt), &s);
     if (r == 0)
         r = ctr__stage_new(s, &st);
     if (r == 0)
@@ -160,7 +160,7 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
         return r;
     struct ctr__src src = { .fd = tfd, .off = 0, .size = size };
     const char *names[] = { norm, NULL };
-    struct ctr__import im = { .rt = c->rt, .s = s, .changes = o.changes, .prog = prog };
+    struct ctr__import im = { .set = ctr__runtime_settings(c->rt), .s = s, .changes = o.changes, .prog = prog };
     _cleanup_free_ char *created_by = ctr__asprintf("ctrctl commit %s", c->cfg->name);
     if (!created_by)
         return -ENOMEM;

@@ -146,7 +146,7 @@ static int apply_image_config(struct ctr__config *cfg, const char *config_json)
 int ctr__storage_container_create(ctr_runtime_t *rt, struct ctr__config *cfg, const char *image_ref)
 {
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0)
         return r;
     if ((r = ctr__store_lock(s)) < 0)
@@ -208,7 +208,7 @@ static int drop_ctr(struct ctr__store *s, size_t i)
 static int forget(ctr_runtime_t *rt, const char *id)
 {
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
     bool found = false;
@@ -231,7 +231,7 @@ int ctr__storage_sweep(ctr_runtime_t *rt, char *const *ids)
     if (access(dir, F_OK) < 0)
         return 0; /* no image was ever used */
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
     for (size_t i = 0; r == 0 && i < s->n_ctrs;) {
@@ -308,7 +308,7 @@ int ctr__storage_mount(ctr_container_t *c, const char *mount_label, const char *
     if (r < 0)
         return r;
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    if ((r = ctr__store_open(c->rt, &s)) < 0)
+    if ((r = ctr__store_open(ctr__runtime_settings(c->rt), &s)) < 0)
         return r;
     int count = count_read(cpath);
     if (count > 0 && c->st.mount_point && ctr__layers_container_mounted(s, c->cfg->id)) {
@@ -356,7 +356,7 @@ int ctr__storage_unmount(ctr_container_t *c, bool force)
     if (count > 0)
         return count_write(cpath, count);
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    if ((r = ctr__store_open(c->rt, &s)) < 0)
+    if ((r = ctr__store_open(ctr__runtime_settings(c->rt), &s)) < 0)
         return r;
     if ((r = ctr__layers_container_unmount(s, c->cfg->id)) < 0)
         return r;

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "json-util.h"
+#include "runtime.h"
 #include "storage/store.h"
 
 struct ctr_image {
@@ -121,7 +122,7 @@ CTR_EXPORT int ctr_image_list(ctr_runtime_t *rt, ctr_image_t ***ret, size_t *ret
     CTR_CHECK_ARG(ret);
     CTR_CHECK_ARG(ret_count);
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
     ctr_image_t **v = calloc(s->n_images + 1, sizeof *v);
@@ -165,7 +166,7 @@ CTR_EXPORT int ctr_image_lookup(ctr_runtime_t *rt, const char *name_or_id, ctr_i
     CTR_CHECK_ARG(name_or_id);
     CTR_CHECK_ARG(ret);
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0)
         return r;
     return lookup(rt, s, name_or_id, ret);
@@ -175,7 +176,7 @@ CTR_EXPORT int ctr_image_lookup(ctr_runtime_t *rt, const char *name_or_id, ctr_i
 
 static int with_image(ctr_image_t *img, struct ctr__store **ret_s, struct ctr__image_rec **ret_rec)
 {
-    int r = ctr__store_open(img->rt, ret_s);
+    int r = ctr__store_open(ctr__runtime_settings(img->rt), ret_s);
     if (r < 0 || (r = ctr__store_lock(*ret_s)) < 0)
         return r;
     *ret_rec = ctr__store_image(*ret_s, img->id);
@@ -256,7 +257,7 @@ CTR_EXPORT int ctr_image_remove(ctr_runtime_t *rt, const char *name_or_id, uint6
     if (flags & ~(uint64_t)CTR_IMAGE_REMOVE_FORCE)
         return ctr__err(-EINVAL, "unknown image remove flags 0x%llx", (unsigned long long)flags);
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
     struct ctr__image_rec *rec = NULL;
@@ -300,7 +301,7 @@ CTR_EXPORT int ctr_image_prune(ctr_runtime_t *rt, uint64_t flags, char ***ret_re
     if (!removed)
         return -ENOMEM;
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(rt), &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
     ctr__store_gc(s);
@@ -527,9 +528,9 @@ CTR_EXPORT int ctr_image_import(ctr_runtime_t *rt, const ctr_import_options_t *o
     const char *const *names = o.name ? names_v : NULL;
 
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    if ((r = ctr__store_open(rt, &s)) < 0)
+    if ((r = ctr__store_open(ctr__runtime_settings(rt), &s)) < 0)
         return r;
-    struct ctr__import im = { .rt = rt, .s = s, .changes = o.changes,
+    struct ctr__import im = { .set = ctr__runtime_settings(rt), .s = s, .changes = o.changes,
                               .prog = { .fn = o.progress, .userdata = o.progress_userdata, .cancel = o.cancel } };
     const char *ref = o.reference;
     _cleanup_free_ char *path = NULL, *tag = NULL;

@@ -73,7 +73,7 @@ static int sizes(ctr_container_t *c, int64_t *ret_rootfs, int64_t *ret_rw)
         return ret_rootfs ? dir_size(c->cfg->rootfs, ret_rootfs) : 0;
     }
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(c->rt, &s);
+    int r = ctr__store_open(ctr__runtime_settings(c->rt), &s);
     if (r < 0)
         return r;
     if (ret_rootfs) {
@@ -155,7 +155,7 @@ struct json_object *ctr__storage_graph_driver(ctr_container_t *c)
     if (!c->cfg->image_id)
         return NULL;
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    if (ctr__store_open(c->rt, &s) < 0 || ctr__store_lock(s) < 0) {
+    if (ctr__store_open(ctr__runtime_settings(c->rt), &s) < 0 || ctr__store_lock(s) < 0) {
         ctr__err_clear();
         return NULL;
     }

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "json-util.h"
+#include "runtime.h"
 #include "storage/store.h"
 
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
@@ -555,7 +556,7 @@ CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr
             return r;
     }
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(ctr__image_runtime(img), &s);
+    int r = ctr__store_open(ctr__runtime_settings(ctr__image_runtime(img)), &s);
     if (r < 0)
         return r;
     struct save_image si = { 0 };

@@ -22,7 +22,7 @@
 #include <sys/types.h>
 
 #include "lock.h"
-#include "runtime.h"
+#include "settings.h"
 #include "util.h"
 
 struct json_object;
@@ -154,7 +154,7 @@ struct ctr__ctr_rec {
 };
 
 struct ctr__store {
-    ctr_runtime_t *rt;  /* not a reference: the caller holds one */
+    const struct ctr__settings *set; /* lent by the caller, outlives the store */
     char *dir;          /* ROOT/storage */
     int dir_fd;
     bool vfs;
@@ -169,7 +169,7 @@ struct ctr__store {
     bool dirty_layers, dirty_images, dirty_ctrs;
 };
 
-int ctr__store_open(ctr_runtime_t *rt, struct ctr__store **ret);
+int ctr__store_open(const struct ctr__settings *set, struct ctr__store **ret);
 void ctr__store_close(struct ctr__store *s);
 static inline void ctr__store_closep(struct ctr__store **s) { ctr__store_close(*s); }
 /* Take the lock and (re)load the records. */
@@ -307,7 +307,7 @@ void ctr__tar_index_clear(struct ctr__tar_index *ix);
 /* ---- imports (import-*.c) ---- */
 
 struct ctr__import {
-    ctr_runtime_t *rt;
+    const struct ctr__settings *set;
     struct ctr__store *s;
     struct ctr__progress prog;
     const char *const *changes;
