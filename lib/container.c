@@ -10,7 +10,7 @@
 #include "fault.h"
 #include "json-util.h"
 #include "names.h"
-#include "storage/storage.h"
+#include "storage/container-storage.h"
 
 #define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)
 #define DEFAULT_STOP_TIMEOUT 10
@@ -400,7 +400,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         r = generate_name(rt, &cfg->name);
     bool storage = false;
     if (r == 0 && o.image) {
-        r = ctr__storage_container_create(rt, cfg, o.image);
+        r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o.image);
         storage = r == 0;
     }
     CTR_FAULT_POINT("create.after-storage");
@@ -422,7 +422,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
             ctr__rm_rf(cfg->static_dir);
     }
     if (r < 0 && storage)
-        ctr__storage_forget(rt, cfg);
+        ctr__storage_forget(ctr__runtime_settings(rt), cfg);
     CTR_FAULT_POINT("create.after-add");
     ctr__lock_release(ctr__runtime_lock(rt));
     if (r < 0)
@@ -754,7 +754,7 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     }
     CTR_FAULT_POINT("remove.after-removing-save");
     if (r == 0)
-        r = ctr__storage_delete(c);
+        r = ctr__storage_delete(ctr__runtime_settings(c->rt), c->cfg);
     CTR_FAULT_POINT("remove.after-storage-delete");
     if (r == 0) {
         int k = ctr__rm_rf(c->cfg->static_dir);

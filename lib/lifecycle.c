@@ -15,7 +15,7 @@
 #include "net/err-save.h"
 #include "net/etc-files.h"
 #include "net/net.h"
-#include "storage/storage.h"
+#include "rootfs.h"
 #include "spec.h"
 
 /* ---- paths and descriptors ---- */
@@ -101,7 +101,7 @@ static int cleanup_locked(ctr_container_t *c)
         return r;
     if (umount2(c->cfg->shm_dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         return ctr__err(-errno, "cannot unmount %s: %m", c->cfg->shm_dir);
-    if ((r = ctr__storage_unmount(c, false)) < 0)
+    if ((r = ctr__rootfs_unmount(c, false)) < 0)
         return r;
     r = ctr__rm_rf(d.run_dir);
     if (r < 0)
@@ -327,7 +327,7 @@ static int init_locked(ctr_container_t *c)
     }
     char *ns_paths[CTR_NS_MAX] = { 0 };
     const char *rootfs = NULL, *netns = NULL, *ip = NULL;
-    int r = ctr__storage_mount(c, NULL, &rootfs);
+    int r = ctr__rootfs_mount(c, NULL, &rootfs);
     if (r < 0)
         return r;
     CTR_FAULT_POINT("init.after-mount");
@@ -362,7 +362,7 @@ static int init_locked(ctr_container_t *c)
         r = ctr__etc_files_write(c->cfg, d.run_dir, ip, &etc);
     _cleanup_strv_ char **volumes = NULL;
     if (r == 0)
-        r = ctr__storage_volume_mounts(c, rootfs, &volumes);
+        r = ctr__rootfs_volume_mounts(c, rootfs, &volumes);
     if (r == 0) {
         struct ctr__spec_ctx ctx = {
             .rootfs = rootfs,
@@ -422,7 +422,7 @@ static int init_locked(ctr_container_t *c)
             umount2(c->cfg->shm_dir, MNT_DETACH);
         if (made_run_dir)
             ctr__rm_rf(d.run_dir);
-        ctr__storage_unmount(c, false);
+        ctr__rootfs_unmount(c, false);
         return r;
     }
     c->st.state = CTR_STATE_CREATED;

@@ -14,7 +14,8 @@
 #include "lifecycle.h"
 #include "net/net.h"
 #include "refresh.h"
-#include "storage/storage.h"
+#include "rootfs.h"
+#include "storage/container-storage.h"
 
 /* Unmount whatever is mounted at or below path (deepest first). */
 static void unmount_below(const char *path)
@@ -88,7 +89,7 @@ static int refresh_container(ctr_runtime_t *rt, const char *id, bool *ret_live)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
     unmount_below(c->cfg->shm_dir);
     if (c->st.mounted) {
-        k = ctr__storage_unmount(c, true);
+        k = ctr__rootfs_unmount(c, true);
         if (k < 0)
             ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", c->cfg->name, ctr_error_last()->message);
     }
@@ -204,7 +205,7 @@ int ctr__refresh_locked(ctr_runtime_t *rt)
     sweep(ctr__runtime_settings(rt)->lock_dir, ids, ".lock", keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
     /* Layers of containers a crashed create left without state. */
-    r = ctr__storage_sweep(rt, ids);
+    r = ctr__storage_sweep(ctr__runtime_settings(rt), ids);
     if (r < 0) {
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
         if (!first_error)

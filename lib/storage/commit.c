@@ -12,7 +12,6 @@
 #include "error.h"
 #include "fault.h"
 #include "json-util.h"
-#include "storage/storage.h"
 #include "storage/store.h"
 
 static const size_t commit_size[] = { [1] = sizeof(ctr_commit_options_t) };
