@@ -542,19 +542,6 @@ int ctr__storage_sizes(const struct ctr__settings *set, const struct ctr__config
     return 0;
 }
 
-/* "DIR/layers/ID/diff" of each layer, top first, joined by ':' (NULL on ENOMEM). */
-static char *lower_dirs(const struct ctr__store *s, char *const *layers)
-{
-    size_t len = 1;
-    for (char *const *l = layers; l && *l; l++)
-        len += strlen(s->dir) + 80;
-    char *lower = calloc(1, len);
-    size_t n = 0;
-    for (size_t i = layers ? ctr__strv_len((const char *const *)layers) : 0; lower && i-- > 0;)
-        n += (size_t)snprintf(lower + n, len - n, "%s%s/layers/%s/diff", n ? ":" : "", s->dir, layers[i]);
-    return lower;
-}
-
 /* The GraphDriver object (store lock held). */
 static json_object *graph_driver_locked(struct ctr__store *s, const struct ctr__config *cfg)
 {
@@ -568,7 +555,8 @@ static json_object *graph_driver_locked(struct ctr__store *s, const struct ctr__
         json_object_put(data);
         return NULL;
     }
-    _cleanup_free_ char *lower = lower_dirs(s, cr ? cr->layers : NULL);
+    _cleanup_free_ char *lower =
+        ctr__store_lower_dirs(s, cr ? cr->layers : NULL, cr ? ctr__strv_len((const char *const *)cr->layers) : 0);
     if (lower && !s->vfs && *lower)
         json_object_object_add(data, "LowerDir", json_object_new_string(lower));
     char p[4200];

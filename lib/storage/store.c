@@ -574,6 +574,18 @@ char *ctr__store_layer_diff(struct ctr__store *s, const char *id)
     return ctr__asprintf("%s/layers/%s/diff", s->dir, id);
 }
 
+char *ctr__store_lower_dirs(const struct ctr__store *s, char *const *layers, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(s->dir) + strlen("/layers//diff:") + strlen(layers[i]);
+    char *lower = calloc(1, len);
+    size_t k = 0;
+    for (size_t i = n; lower && i-- > 0;)
+        k += (size_t)snprintf(lower + k, len - k, "%s%s/layers/%s/diff", k ? ":" : "", s->dir, layers[i]);
+    return lower;
+}
+
 char *ctr__store_blob_path(struct ctr__store *s, const char *hex)
 {
     return ctr__asprintf("%s/blobs/sha256/%s", s->dir, hex);

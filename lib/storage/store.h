@@ -202,6 +202,9 @@ int ctr__store_add_image(struct ctr__store *s, struct ctr__image_rec *i); /* tak
 /* Paths: ROOT/storage/layers/ID/diff etc.; malloc'ed or NULL. */
 char *ctr__store_layer_diff(struct ctr__store *s, const char *id);
 char *ctr__store_blob_path(struct ctr__store *s, const char *hex);
+/* The diff directories of layers[0..n), top (n - 1) first, joined by ':'
+ * as overlay's lowerdir takes them; "" for none, NULL on ENOMEM. */
+char *ctr__store_lower_dirs(const struct ctr__store *s, char *const *layers, size_t n);
 /* Open a stored blob as a source; -ENOENT. */
 int ctr__store_blob_open(struct ctr__store *s, const char *hex, struct ctr__src *ret);
 /* Read a stored blob (e.g. a config) into memory. */
