@@ -189,6 +189,8 @@ int ctr__store_find_image(struct ctr__store *s, const char *ref, struct ctr__ima
 /* Normalize a name as stored: "busybox" -> "localhost/busybox:latest".
  * -EINVAL for an invalid name. */
 int ctr__image_name_normalize(const char *name, char **ret);
+/* Each of names normalized, once (NULL-terminated; names may be NULL). */
+int ctr__image_names_normalize(const char *const *names, char ***ret);
 /* Add a name to img, taking it from any other image. */
 int ctr__store_tag(struct ctr__store *s, struct ctr__image_rec *img, const char *normalized);
 /* Remove an image record and the layers only it used (lock held). */
@@ -246,6 +248,9 @@ int ctr__stage_publish(struct ctr__stage *st, struct ctr__layer_rec *layers, siz
 /* Make a layer record for a freshly unpacked layer. */
 int ctr__layer_rec_make(const char *id, const char *parent, const char *diff_id, const struct ctr__layer_result *lr,
                         const char *media_type, int64_t blob_size, struct ctr__layer_rec *ret);
+
+/* The OCI layer media type for a compression ("gzip", "zstd", NULL: none). */
+const char *ctr__layer_media_type(const char *compression);
 
 /* Apply Dockerfile-style changes ("CMD [\"sh\"]", "ENV A=b", "WORKDIR /x",
  * "USER u", "LABEL k=v", "ENTRYPOINT ...", "EXPOSE 80/tcp", "VOLUME /v",
