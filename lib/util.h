@@ -28,8 +28,14 @@ static inline void ctr__closep(int *fd)
         errno = saved;
     }
 }
+static inline void ctr__closedirp(DIR **d)
+{
+    if (*d)
+        closedir(*d);
+}
 #define _cleanup_free_ _cleanup_(ctr__freep)
 #define _cleanup_close_ _cleanup_(ctr__closep)
+#define _cleanup_dir_ _cleanup_(ctr__closedirp)
 #define _cleanup_strv_ _cleanup_(ctr__strv_freep)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
