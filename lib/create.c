@@ -10,7 +10,7 @@
 #include "fault.h"
 #include "json-util.h"
 #include "names.h"
-#include "storage/storage.h"
+#include "storage/container-storage.h"
 
 #define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)
 #define DEFAULT_STOP_TIMEOUT 10
@@ -319,12 +319,12 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     int r = build_config(rt, o, cfg);
     if (r < 0 || (!cfg->name && (r = generate_name(rt, &cfg->name)) < 0))
         return r;
-    if (o->image && (r = ctr__storage_container_create(rt, cfg, o->image)) < 0)
+    if (o->image && (r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o->image)) < 0)
         return r;
     CTR_FAULT_POINT("create.after-storage");
     r = record(rt, cfg);
     if (r < 0 && o->image)
-        ctr__storage_forget(rt, cfg);
+        ctr__storage_forget(ctr__runtime_settings(rt), cfg);
     CTR_FAULT_POINT("create.after-add");
     return r;
 }

@@ -16,7 +16,7 @@
 #include "lifecycle.h"
 #include "net/etc-files.h"
 #include "spec.h"
-#include "storage/storage.h"
+#include "rootfs.h"
 
 /* What one init set up so far: its undo undoes exactly that. */
 struct init {
@@ -48,7 +48,7 @@ static void init_done(struct init *x)
         if (x->made_run_dir)
             ctr__rm_rf(x->d.run_dir);
         if (x->mounted)
-            ctr__storage_unmount(x->c, false);
+            ctr__rootfs_unmount(x->c, false);
         ctr__err_restore(&saved);
     }
     for (size_t i = 0; i < CTR_NS_MAX; i++)
@@ -226,7 +226,7 @@ static int init_locked(ctr_container_t *c)
     if (r < 0)
         return r;
     _cleanup_(init_done) struct init x = { .c = c, .cfg = ctr__container_config(c) };
-    if ((r = ctr__storage_mount(c, NULL, &x.rootfs)) < 0)
+    if ((r = ctr__rootfs_mount(c, NULL, &x.rootfs)) < 0)
         return r;
     x.mounted = true;
     CTR_FAULT_POINT("init.after-mount");
@@ -234,7 +234,7 @@ static int init_locked(ctr_container_t *c)
         (r = make_run_dir(&x)) < 0)
         return r;
     CTR_FAULT_POINT("init.after-shm");
-    if ((r = setup_network(&x)) < 0 || (r = ctr__storage_volume_mounts(c, x.rootfs, &x.volumes)) < 0 ||
+    if ((r = setup_network(&x)) < 0 || (r = ctr__rootfs_volume_mounts(c, x.rootfs, &x.volumes)) < 0 ||
         (r = write_spec(&x)) < 0 || (r = oci_create(&x)) < 0)
         return r;
     return record_created(&x);

@@ -10,7 +10,7 @@
 #include "lifecycle.h"
 #include "error.h"
 #include "json-util.h"
-#include "storage/storage.h"
+#include "rootfs.h"
 
 static json_object *str_or_empty(const char *s)
 {
@@ -236,12 +236,12 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
     json_object_object_add(o, "HostConfig", host_config(cfg));
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
-    json_object *gd = ctr__storage_graph_driver(c);
+    json_object *gd = ctr__rootfs_graph_driver(c);
     if (gd)
         json_object_object_add(o, "GraphDriver", gd);
     if (flags & CTR_INSPECT_SIZE) {
         int64_t rootfs = 0, rw = 0;
-        if (ctr__storage_sizes(c, &rootfs, &rw) == 0) {
+        if (ctr__rootfs_sizes(c, &rootfs, &rw) == 0) {
             json_object_object_add(o, "SizeRw", json_object_new_int64(rw));
             json_object_object_add(o, "SizeRootFs", json_object_new_int64(rootfs + rw));
         } else {

@@ -15,7 +15,7 @@
 #include "error.h"
 #include "fault.h"
 #include "lifecycle.h"
-#include "storage/storage.h"
+#include "rootfs.h"
 
 /* ---- the OCI layer's view ---- */
 
@@ -104,7 +104,7 @@ int ctr__lifecycle_cleanup(ctr_container_t *c)
         return r;
     if (umount2(cfg->shm_dir, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         return ctr__err(-errno, "cannot unmount %s: %m", cfg->shm_dir);
-    if ((r = ctr__storage_unmount(c, false)) < 0)
+    if ((r = ctr__rootfs_unmount(c, false)) < 0)
         return r;
     r = ctr__rm_rf(d.run_dir);
     if (r < 0)
@@ -568,7 +568,7 @@ int ctr__lifecycle_reset(ctr_container_t *c, bool fresh_boot, bool *ret_live)
     if (ctr__container_net_teardown(c) < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", cfg->name, ctr_error_last()->message);
     ctr__unmount_below(cfg->shm_dir);
-    if (st->mounted && ctr__storage_unmount(c, true) < 0)
+    if (st->mounted && ctr__rootfs_unmount(c, true) < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: %s: %s", cfg->name, ctr_error_last()->message);
     _cleanup_free_ char *run_dir = ctr__run_dir(rt, cfg->id);
     if (run_dir) {

@@ -500,115 +500,149 @@ enum { UNSEEN, OPEN, CLOSED };
  * progress at the threshold are found: forward reading starts at the
  * earliest of them.
  */
+struct tail {
+    int64_t n;
+    bool follow;
+    bool phase2;       /* the threshold is known: looking for the starts */
+    int st[3];         /* per stream: UNSEEN, OPEN, CLOSED */
+    uint64_t start[3]; /* per stream: the earliest line of its message in progress */
+    uint64_t fkeys[3]; /* the last three F keys counted */
+    uint64_t ukeys[2]; /* the unfinished messages' keys, decreasing */
+    int64_t count_f, found_u;
+};
+
+/* Record line l at off; whether it counts as one of the latest messages. */
+static bool tail_mark(struct reader *r, struct tail *tl, const struct ctr__log_line *l, uint64_t off)
+{
+    int t = l->stream;
+    if (tl->st[t] == UNSEEN && l->partial && !tl->follow) {
+        /* an unfinished message */
+        tl->st[t] = OPEN;
+        tl->start[t] = off;
+        if (!time_ok(r, l->timestamp))
+            return false;
+        tl->ukeys[tl->found_u++] = UNFINISHED_KEY + off;
+        return true;
+    }
+    if (!tl->phase2) {
+        tl->st[t] = OPEN;
+        tl->start[t] = off;
+        if (l->partial || !time_ok(r, l->timestamp))
+            return false;
+        tl->count_f++;
+        tl->fkeys[tl->count_f % 3] = off;
+        return true;
+    }
+    if (tl->st[t] == CLOSED)
+        return false;
+    if (!l->partial) {
+        tl->st[t] = CLOSED; /* an earlier message: not needed */
+        return false;
+    }
+    /* part of a message in progress at the threshold (with follow, of one
+     * that is not finished yet) */
+    tl->st[t] = OPEN;
+    tl->start[t] = off;
+    return false;
+}
+
+/* After a counted message: the threshold, once the n latest are known
+ * (found_u unfinished ones and n - found_u F ones). */
+static void tail_count(struct reader *r, struct tail *tl)
+{
+    int64_t need = tl->n - tl->found_u;
+    if (need <= 0) {
+        r->threshold = tl->ukeys[tl->n - 1]; /* ukeys[] is in decreasing key order */
+        tl->phase2 = true;
+    } else if (tl->count_f >= need && tl->count_f - need < 3) {
+        r->threshold = tl->fkeys[need % 3];
+        tl->phase2 = true;
+    }
+}
+
+/* Whether the scan is over: the threshold known and every message in
+ * progress at it started (without follow, an unseen stream may still have
+ * an unfinished message further back). */
+static bool tail_done(const struct reader *r, const struct tail *tl)
+{
+    if (!tl->phase2 || tl->st[CTR__LOG_STDOUT] == OPEN || tl->st[CTR__LOG_STDERR] == OPEN)
+        return false;
+    for (int u = CTR__LOG_STDOUT; u <= CTR__LOG_STDERR && !tl->follow; u++)
+        if ((r->streams & (unsigned)u) && tl->st[u] == UNSEEN)
+            return false;
+    return true;
+}
+
+/* Whether the line at off is too far before the threshold to look for a start. */
+static bool tail_too_far(const struct reader *r, const struct tail *tl, uint64_t size, uint64_t off)
+{
+    return tl->phase2 && (r->threshold >= UNFINISHED_KEY || r->threshold > off) &&
+           (r->threshold >= UNFINISHED_KEY ? size : r->threshold) - off > TAIL_LOOKBACK_MAX;
+}
+
+/* The line [off, off + len): 1 with *l filled for a line of a wanted
+ * stream, 0 for another or a malformed one. */
+static int tail_line(struct reader *r, struct rscan *s, uint64_t off, uint64_t len, struct ctr__log_line *l)
+{
+    if (len > CTR__LOG_LINE_MAX)
+        return 0;
+    char hdr[HEADER_MAX];
+    size_t hlen = 0;
+    const char *why;
+    int k = rscan_header(s, off, (size_t)len, hdr, &hlen);
+    if (k < 0)
+        return k;
+    return parse_line(hdr, hlen, l, &why) >= 0 && (r->streams & (unsigned)l->stream) ? 1 : 0;
+}
+
+/* Scan the lines backwards from the end of the file (size > 0). */
+static int tail_scan(struct reader *r, struct rscan *s, uint64_t size, struct tail *tl)
+{
+    /* The last line ends at the final newline, or at EOF if unterminated. */
+    char last;
+    int k = rscan_header(s, size - 1, 1, &last, &(size_t){ 0 });
+    if (k < 0)
+        return k;
+    uint64_t end = last == '\n' ? size - 1 : size;
+    for (;;) {
+        int64_t nl;
+        if ((k = rscan_prev_newline(s, end, &nl)) < 0)
+            return k;
+        uint64_t off = (uint64_t)(nl + 1);
+        if (tail_too_far(r, tl, size, off))
+            return 0;
+        struct ctr__log_line l;
+        if ((k = tail_line(r, s, off, end - off, &l)) < 0)
+            return k;
+        if (k > 0 && tail_mark(r, tl, &l, off))
+            tail_count(r, tl);
+        if ((k > 0 && tail_done(r, tl)) || nl < 0)
+            return 0;
+        end = (uint64_t)nl;
+    }
+}
+
 static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t *ret_start)
 {
-    _cleanup_free_ struct rscan *s = malloc(sizeof *s);
-    int st[3] = { UNSEEN, UNSEEN, UNSEEN };
-    uint64_t start[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX };
-    uint64_t fkeys[3] = { 0 }, ukeys[2] = { 0 };
-    int64_t count_f = 0, found_u = 0;
-    bool follow = r->o->follow, phase2 = false;
-    int k;
-
-    if (!s)
-        return -ENOMEM;
-    s->fd = r->fd;
-    s->block_off = size;
-    s->block_len = 0;
-    r->threshold = size;
+    bool follow = r->o->follow;
     if (size == 0 || (n == 0 && !follow)) {
         r->threshold = UINT64_MAX;
         *ret_start = size;
         return 0;
     }
-    phase2 = n == 0;
-    /* The last line ends at the final newline, or at EOF if unterminated. */
-    char last;
-    k = rscan_header(s, size - 1, 1, &last, &(size_t){ 0 });
+    _cleanup_free_ struct rscan *s = malloc(sizeof *s);
+    if (!s)
+        return ctr__oom("log scan");
+    s->fd = r->fd;
+    s->block_off = size;
+    s->block_len = 0;
+    r->threshold = size;
+    struct tail tl = { .n = n, .follow = follow, .phase2 = n == 0, .st = { UNSEEN, UNSEEN, UNSEEN },
+                       .start = { UINT64_MAX, UINT64_MAX, UINT64_MAX } };
+    int k = tail_scan(r, s, size, &tl);
     if (k < 0)
         return k;
-    uint64_t end = last == '\n' ? size - 1 : size;
-
-    for (;;) {
-        int64_t nl;
-        k = rscan_prev_newline(s, end, &nl);
-        if (k < 0)
-            return k;
-        uint64_t off = (uint64_t)(nl + 1), len = end - off;
-        if (phase2 && (r->threshold >= UNFINISHED_KEY || r->threshold > off) &&
-            (r->threshold >= UNFINISHED_KEY ? size : r->threshold) - off > TAIL_LOOKBACK_MAX)
-            break;
-
-        struct ctr__log_line l;
-        const char *why;
-        char hdr[HEADER_MAX];
-        size_t hlen = 0;
-
-        if (len <= CTR__LOG_LINE_MAX) {
-            k = rscan_header(s, off, (size_t)len, hdr, &hlen);
-            if (k < 0)
-                return k;
-        }
-        if (len <= CTR__LOG_LINE_MAX && parse_line(hdr, hlen, &l, &why) >= 0 &&
-            (r->streams & (unsigned)l.stream)) {
-            int t = l.stream;
-            bool counted = false;
-
-            if (st[t] == UNSEEN && l.partial && !follow) {
-                /* an unfinished message */
-                st[t] = OPEN;
-                start[t] = off;
-                if (time_ok(r, l.timestamp)) {
-                    ukeys[found_u++] = UNFINISHED_KEY + off;
-                    counted = true;
-                }
-            } else if (!phase2) {
-                st[t] = OPEN;
-                start[t] = off;
-                if (!l.partial && time_ok(r, l.timestamp)) {
-                    count_f++;
-                    fkeys[count_f % 3] = off;
-                    counted = true;
-                }
-            } else if (st[t] == CLOSED) {
-            } else if (!l.partial) {
-                st[t] = CLOSED;  /* an earlier message: not needed */
-            } else {
-                /* part of a message in progress at the threshold (with
-                 * follow, of one that is not finished yet) */
-                st[t] = OPEN;
-                start[t] = off;
-            }
-
-            if (counted) {
-                /* the n latest: found_u unfinished ones and n - found_u F ones */
-                int64_t need = n - found_u;
-                if (need <= 0) {
-                    /* ukeys[] is in decreasing key order */
-                    r->threshold = ukeys[n - 1];
-                    phase2 = true;
-                } else if (count_f >= need && count_f - need < 3) {
-                    r->threshold = fkeys[need % 3];
-                    phase2 = true;
-                }
-            }
-            if (phase2) {
-                bool more = st[CTR__LOG_STDOUT] == OPEN || st[CTR__LOG_STDERR] == OPEN;
-                /* without follow, an unseen stream may still have an
-                 * unfinished message further back */
-                for (int u = CTR__LOG_STDOUT; u <= CTR__LOG_STDERR && !follow; u++)
-                    if ((r->streams & (unsigned)u) && st[u] == UNSEEN)
-                        more = true;
-                if (!more)
-                    break;
-            }
-        }
-        if (nl < 0)
-            break;
-        end = (uint64_t)nl;
-    }
-
-    if (!phase2) {
+    if (!tl.phase2) {
         /* Fewer than n messages: all of them. */
         r->threshold = 0;
         *ret_start = 0;
@@ -616,8 +650,8 @@ static int tail_find_start(struct reader *r, uint64_t size, int64_t n, uint64_t 
     }
     uint64_t first = r->threshold < size ? r->threshold : size;
     for (int t = CTR__LOG_STDOUT; t <= CTR__LOG_STDERR; t++)
-        if (start[t] < first)
-            first = start[t];
+        if (tl.start[t] < first)
+            first = tl.start[t];
     *ret_start = first;
     return 0;
 }

@@ -13,7 +13,7 @@
 #include "error.h"
 #include "lifecycle.h"
 #include "refresh.h"
-#include "storage/storage.h"
+#include "storage/container-storage.h"
 
 /* Reset one container's run-time state (runtime lock held).  A container
  * whose run-time state belongs to this boot is left alone (*ret_live). */
@@ -105,7 +105,7 @@ static int sweep_orphans(ctr_runtime_t *rt, char *const *ids)
     static const char *const keep_locks[] = { "runtime.lock", NULL };
     sweep(set->lock_dir, ids, ".lock", keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
-    int r = ctr__storage_sweep(rt, ids);
+    int r = ctr__storage_sweep(ctr__runtime_settings(rt), ids);
     if (r < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
     return r;

@@ -8,7 +8,7 @@
 #include "error.h"
 #include "fault.h"
 #include "lifecycle.h"
-#include "storage/storage.h"
+#include "storage/container-storage.h"
 
 static int remove_locked(ctr_container_t *c, uint64_t flags);
 
@@ -66,7 +66,7 @@ static int remove_container(ctr_container_t *c, uint64_t flags)
             return r;
     }
     CTR_FAULT_POINT("remove.after-removing-save");
-    if ((r = ctr__storage_delete(c)) < 0)
+    if ((r = ctr__storage_delete(ctr__runtime_settings(ctr_container_runtime(c)), cfg)) < 0)
         return r;
     CTR_FAULT_POINT("remove.after-storage-delete");
     if ((r = remove_dir(cfg->static_dir)) < 0 || (r = remove_dir(st->run_dir)) < 0)

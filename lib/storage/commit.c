@@ -1,36 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Commit: a container's read-write layer becomes a new layer over its
- * image (overlay whiteouts back to .wh. names, opaque directories to
- * .wh..wh..opq; with vfs, the differences from the image's top layer), with
- * a config carrying the container's settings, the given changes and a
- * history entry. */
+/* Commit in the store (commit.h): a container's read-write layer becomes a
+ * new layer over its image (overlay whiteouts back to .wh. names, opaque
+ * directories to .wh..wh..opq; with vfs, the differences from the image's
+ * top layer), with a config carrying the container's settings, the given
+ * changes and a history entry. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "container.h"
-#include "container-struct.h"
 #include "error.h"
-#include "fault.h"
 #include "json-util.h"
-#include "storage/storage.h"
+#include "storage/commit.h"
 #include "storage/store.h"
 
-static const size_t commit_size[] = { [1] = sizeof(ctr_commit_options_t) };
-
-CTR_EXPORT int ctr_commit_options_init(ctr_commit_options_t *opts, unsigned int version)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_COMMIT_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "commit options version %u is not supported", version);
-    memset(opts, 0, commit_size[version]);
-    opts->version = version;
-    return 0;
-}
-
 /* The image config with the container's settings over it. */
-static int commit_config(ctr_container_t *c, const char *base, char **ret)
+static int commit_config(const struct ctr__config *k, const char *base, char **ret)
 {
     _cleanup_json_ json_object *root = NULL;
     int r = ctr__image_config_parse(base, &root, NULL);
@@ -40,9 +24,8 @@ static int commit_config(ctr_container_t *c, const char *base, char **ret)
     if (!json_object_object_get_ex(root, "config", &cfg) || !json_object_is_type(cfg, json_type_object)) {
         cfg = json_object_new_object();
         if (!cfg || json_object_object_add(root, "config", cfg) < 0)
-            return -ENOMEM;
+            return ctr__oom("image config");
     }
-    const struct ctr__config *k = c->cfg;
     json_object_object_add(cfg, "Env", ctr__json_strv(k->env));
     /* The container's command replaces entrypoint + cmd. */
     json_object_object_del(cfg, "Entrypoint");
@@ -53,7 +36,7 @@ static int commit_config(ctr_container_t *c, const char *base, char **ret)
         json_object_object_add(cfg, "User", json_object_new_string(k->user));
     json_object *labels = json_object_new_object();
     if (!labels)
-        return -ENOMEM;
+        return ctr__oom("image config");
     for (char **l = k->labels; *l; l++) {
         size_t n = strcspn(*l, "=");
         char key[n + 1];
@@ -86,101 +69,115 @@ static int vfs_base(struct ctr__store *s, const char *ctr_id, int *ret_fd)
     if (n == 0)
         return 0;
     if (!top)
-        return -ENOMEM;
+        return ctr__oom("path");
     if ((*ret_fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return ctr__err(-errno, "%s: %m", top);
     return 0;
 }
 
-CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options_t *opts, ctr_image_t **ret)
+struct ctr__commit {
+    const struct ctr__config *cfg;
+    const ctr_commit_options_t *o;
+    char *name;                 /* o->name normalized, or NULL */
+    struct ctr__store *s;
+    struct ctr__stage *st;
+    char *tmp;                  /* the staged blob of the layer's tar */
+    int tfd;
+    int base_fd;                /* vfs: the image's top layer */
+    uint64_t size;
+    struct ctr__progress prog;
+};
+
+void ctr__commit_free(struct ctr__commit *cm)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(c);
-    ctr_commit_options_t o;
-    ctr_commit_options_init(&o, CTR_COMMIT_OPTIONS_VERSION);
-    if (opts) {
-        if (opts->version < 1 || opts->version > CTR_COMMIT_OPTIONS_VERSION)
-            return ctr__err(-EINVAL, "commit options version %u is not supported", opts->version);
-        memcpy(&o, opts, commit_size[opts->version]);
-    }
-    if (o.flags & ~(uint64_t)CTR_COMMIT_PAUSE)
-        return ctr__err(-EINVAL, "unknown commit flags 0x%llx", (unsigned long long)o.flags);
+    if (!cm)
+        return;
+    ctr__closep(&cm->base_fd);
+    ctr__closep(&cm->tfd);
+    free(cm->tmp);
+    ctr__stage_free(cm->st);
+    ctr__store_close(cm->s);
+    free(cm->name);
+    free(cm);
+}
+
+int ctr__commit_begin(const struct ctr__settings *set, const struct ctr__config *cfg, const ctr_commit_options_t *o,
+                      struct ctr__commit **ret)
+{
+    _cleanup_free_ char *name = NULL;
     int r;
-    _cleanup_free_ char *norm = NULL;
-    if (o.name && (r = ctr__image_name_normalize(o.name, &norm)) < 0)
+    if (o->name && (r = ctr__image_name_normalize(o->name, &name)) < 0)
         return r;
-    if (!c->cfg->image_id)
-        return ctr__err(-EOPNOTSUPP, CTR_CFMT " was made from a rootfs directory: commit needs an image", CTR_CARG(c));
-    bool paused = false;
-    if (o.flags & CTR_COMMIT_PAUSE) {
-        r = ctr_container_pause(c);
-        paused = r == 0;
-        if (r < 0 && r != -EBUSY)
-            return r;
-        CTR_ENTER();
-    }
-    _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
-    _cleanup_free_ char *tmp = NULL, *base_config = NULL, *config = NULL, *image_id = NULL;
-    _cleanup_close_ int tfd = -1;
-    uint64_t size = 0;
-    r = ctr__store_open(c->rt, &s);
-    if (r == 0)
-        r = ctr__stage_new(s, &st);
-    if (r == 0)
-        r = ctr__stage_blob_tmp(st, &tmp, &tfd);
-    struct ctr__progress prog = { .fn = o.progress, .userdata = o.progress_userdata, .cancel = o.cancel };
-    _cleanup_close_ int base_fd = -1;
-    if (r == 0)
-        r = vfs_base(s, c->cfg->id, &base_fd);
-    if (r == 0 && (r = ctr__container_lock(c)) == 0) {
-        _cleanup_free_ char *diff = ctr__layers_container_diff(s, c->cfg->id);
-        _cleanup_close_ int dfd = diff ? open(diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        if (dfd < 0)
-            r = diff ? ctr__err(-errno, "%s: %m", diff) : -ENOMEM;
-        else
-            r = ctr__tar_create_changes(dfd, base_fd, tfd, CTR__TAR_LAYER, &prog, NULL, &size);
-        ctr__container_unlock(c);
-    }
-    CTR_FAULT_POINT("commit.after-tar");
-    if (paused) {
-        int k = ctr_container_unpause(c);
-        if (r == 0 && k < 0)
-            r = k;
-    }
+    if (!cfg->image_id)
+        return ctr__err(-EOPNOTSUPP, "container %s was made from a rootfs directory: commit needs an image",
+                        cfg->name);
+    _cleanup_(ctr__commit_freep) struct ctr__commit *cm = calloc(1, sizeof *cm);
+    if (!cm)
+        return ctr__oom("commit");
+    *cm = (struct ctr__commit){ .cfg = cfg, .o = o, .name = TAKE_PTR(name), .tfd = -1, .base_fd = -1,
+                                .prog = { .fn = o->progress, .userdata = o->progress_userdata, .cancel = o->cancel } };
+    if ((r = ctr__store_open(set, &cm->s)) < 0 || (r = ctr__stage_new(cm->s, &cm->st)) < 0 ||
+        (r = ctr__stage_blob_tmp(cm->st, &cm->tmp, &cm->tfd)) < 0 || (r = vfs_base(cm->s, cfg->id, &cm->base_fd)) < 0)
+        return r;
+    *ret = TAKE_PTR(cm);
+    return 0;
+}
+
+int ctr__commit_tar(struct ctr__commit *cm)
+{
+    _cleanup_free_ char *diff = ctr__layers_container_diff(cm->s, cm->cfg->id);
+    if (!diff)
+        return ctr__oom("path");
+    _cleanup_close_ int dfd = open(diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "%s: %m", diff);
+    return ctr__tar_create_changes(dfd, cm->base_fd, cm->tfd, CTR__TAR_LAYER, &cm->prog, NULL, &cm->size);
+}
+
+/* The config of the new image: the container's image's, with its settings. */
+static int new_config(struct ctr__commit *cm, char **ret)
+{
+    const struct ctr__config *cfg = cm->cfg;
+    int r = ctr__store_lock(cm->s);
     if (r < 0)
         return r;
-    if ((r = ctr__store_lock(s)) < 0)
-        return r;
-    if (!ctr__store_image(s, c->cfg->image_id))
-        r = ctr__err(-ENOENT, "the image of " CTR_CFMT " (%.12s) has been removed", CTR_CARG(c), c->cfg->image_id);
+    _cleanup_free_ char *base = NULL;
+    if (!ctr__store_image(cm->s, cfg->image_id))
+        r = ctr__err(-ENOENT, "the image of container %s (%.12s) has been removed", cfg->name, cfg->image_id);
     else
-        r = ctr__store_blob_read(s, c->cfg->image_id, &base_config, NULL);
-    ctr__store_unlock(s);
-    if (r < 0 || (r = commit_config(c, base_config, &config)) < 0)
+        r = ctr__store_blob_read(cm->s, cfg->image_id, &base, NULL);
+    ctr__store_unlock(cm->s);
+    if (r < 0)
         return r;
-    struct ctr__src src = { .fd = tfd, .off = 0, .size = size };
-    const char *names[] = { norm, NULL };
-    struct ctr__import im = { .rt = c->rt, .s = s, .changes = o.changes, .prog = prog };
-    _cleanup_free_ char *created_by = ctr__asprintf("ctrctl commit %s", c->cfg->name);
+    return commit_config(cfg, base, ret);
+}
+
+int ctr__commit_publish(struct ctr__commit *cm, char **ret_id)
+{
+    _cleanup_free_ char *config = NULL;
+    int r = new_config(cm, &config);
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *created_by = ctr__asprintf("ctrctl commit %s", cm->cfg->name);
     if (!created_by)
-        return -ENOMEM;
+        return ctr__oom("history entry");
+    struct ctr__src src = { .fd = cm->tfd, .off = 0, .size = cm->size };
+    const char *names[] = { cm->name, NULL };
+    struct ctr__import im = { .set = cm->s->set, .s = cm->s, .changes = cm->o->changes, .prog = cm->prog };
     struct ctr__layer_on lo = {
-        .base = c->cfg->image_id,
+        .base = cm->cfg->image_id,
         .base_config = config,
         .src = &src,
         .created_by = created_by,
-        .author = o.author,
-        .comment = o.message,
-        .names = norm ? names : NULL,
+        .author = cm->o->author,
+        .comment = cm->o->message,
+        .names = cm->name ? names : NULL,
     };
-    r = ctr__import_layer_on(&im, st, &lo);
-    image_id = im.image_id;
-    CTR_FAULT_POINT("commit.after-publish");
-    if (r < 0)
+    r = ctr__import_layer_on(&im, cm->st, &lo);
+    if (r < 0) {
+        free(im.image_id);
         return r;
-    ctr__rt_log(c->rt, CTR_LOG_DEBUG, "committed %s as image %.12s", c->cfg->name, image_id);
-    if (ret)
-        return ctr_image_lookup(c->rt, image_id, ret);
+    }
+    *ret_id = im.image_id;
     return 0;
 }

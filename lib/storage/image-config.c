@@ -8,6 +8,8 @@
 #include "json-util.h"
 #include "storage/store.h"
 
+#define MT_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
+
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
@@ -351,7 +353,33 @@ int ctr__layer_rec_make(const char *id, const char *parent, const char *diff_id,
     return 0;
 }
 
+const char *ctr__layer_media_type(const char *compression)
+{
+    if (compression && streq(compression, "gzip"))
+        return MT_LAYER_TAR "+gzip";
+    if (compression && streq(compression, "zstd"))
+        return MT_LAYER_TAR "+zstd";
+    return MT_LAYER_TAR;
+}
+
 /* ---- names ---- */
+
+int ctr__image_names_normalize(const char *const *names, char ***ret)
+{
+    _cleanup_strv_ char **norm = ctr__strv_copy(NULL);
+    if (!norm)
+        return ctr__oom("image names");
+    for (const char *const *nm = names; nm && *nm; nm++) {
+        _cleanup_free_ char *x = NULL;
+        int r = ctr__image_name_normalize(*nm, &x);
+        if (r < 0)
+            return r;
+        if (!ctr__strv_contains((const char *const *)norm, x) && ctr__strv_push(&norm, x) < 0)
+            return ctr__oom("image names");
+    }
+    *ret = TAKE_PTR(norm);
+    return 0;
+}
 
 int ctr__image_name_normalize(const char *name, char **ret)
 {

@@ -13,21 +13,6 @@
 #include "json-util.h"
 #include "storage/store.h"
 
-#define MT_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
-
-static const char *layer_media_type(const char *given, const char *compression)
-{
-    if (given)
-        return given;
-    if (!compression)
-        return MT_LAYER_TAR;
-    if (streq(compression, "gzip"))
-        return MT_LAYER_TAR "+gzip";
-    if (streq(compression, "zstd"))
-        return MT_LAYER_TAR "+zstd";
-    return MT_LAYER_TAR;
-}
-
 static int64_t config_created(json_object *cfg)
 {
     json_object *v;
@@ -44,147 +29,165 @@ static void close_src(struct ctr__src *s)
     s->fd = -1;
 }
 
-int ctr__import_image(struct ctr__import *im, const struct ctr__image_source *src, const char *const *names)
-{
-    struct ctr__store *s = im->s;
-    int r;
-    _cleanup_(ctr__stage_freep) struct ctr__stage *own_stage = NULL;
-    struct ctr__stage *st = src->stage;
-    if (!st) {
-        if ((r = ctr__stage_new(s, &own_stage)) < 0)
-            return r;
-        st = own_stage;
-    }
+/* One import from an image source under way. */
+struct import_job {
+    struct ctr__import *im;
+    const struct ctr__image_source *src;
+    struct ctr__stage *st;        /* src->stage, or own_stage */
+    struct ctr__stage *own_stage;
+    char **names;                 /* normalized, each once */
+    json_object *cfg;
+    char **diff_ids;
+    char **chain;                 /* chain IDs, base first */
+    size_t n;
+    bool *have;                   /* in the store already */
+    int64_t *sizes;
+    struct ctr__layer_rec *recs;  /* of the layers unpacked here */
+    char config_hex[65];
+    char manifest_hex[65];
+};
 
-    /* The config: its digest is the image ID. */
-    struct ctr__src cs = { .fd = -1 };
-    _cleanup_free_ char *staged_cfg = NULL, *config = NULL;
+static void import_job_done(struct import_job *j)
+{
+    for (size_t i = 0; j->recs && i < j->n; i++)
+        ctr__layer_rec_clear(&j->recs[i]);
+    free(j->recs);
+    free(j->have);
+    free(j->sizes);
+    ctr__strv_free(j->chain);
+    ctr__strv_free(j->diff_ids);
+    json_object_put(j->cfg);
+    ctr__strv_free(j->names);
+    ctr__stage_free(j->own_stage);
+}
+
+/* The config (its digest is the image ID) and the manifest, staged. */
+static int stage_config(struct import_job *j)
+{
+    const struct ctr__image_source *src = j->src;
+    _cleanup_(close_src) struct ctr__src cs = { .fd = -1 };
+    _cleanup_free_ char *staged = NULL, *config = NULL;
     size_t config_size = 0;
-    if ((r = src->open_blob(src->userdata, (size_t)-1, src->config_hex, src->config_path, &cs, &staged_cfg)) < 0)
+    int r = src->open_blob(src->userdata, (size_t)-1, src->config_hex, src->config_path, &cs, &staged);
+    if (r < 0 || (r = ctr__src_read(&cs, 16 << 20, src->config_hex, "image config", &config, &config_size)) < 0)
         return r;
-    r = ctr__src_read(&cs, 16 << 20, src->config_hex, "image config", &config, &config_size);
-    close_src(&cs);
+    if ((r = ctr__image_config_parse(config, &j->cfg, &j->diff_ids)) < 0)
+        return r;
+    j->n = ctr__strv_len((const char *const *)j->diff_ids);
+    if (j->n != src->n_layers)
+        return ctr__err(-EINVAL, "the image config lists %zu layers but the manifest %zu", j->n, src->n_layers);
+    if ((r = ctr__stage_blob_write(j->st, config, config_size, j->config_hex)) < 0)
+        return r;
+    if (src->manifest_json &&
+        (r = ctr__stage_blob_write(j->st, src->manifest_json, src->manifest_size, j->manifest_hex)) < 0)
+        return r;
+    return 0;
+}
+
+/* The layers' chain IDs, and which of them the store has already. */
+static int known_layers(struct import_job *j)
+{
+    if (!(j->chain = ctr__strv_copy(NULL)))
+        return ctr__oom("chain IDs");
+    for (size_t i = 0; i < j->n; i++) {
+        char id[65];
+        int r = ctr__chain_id(i ? j->chain[i - 1] : NULL, j->diff_ids[i], id);
+        if (r < 0)
+            return r;
+        if (ctr__strv_push(&j->chain, id) < 0)
+            return ctr__oom("chain IDs");
+    }
+    j->have = calloc(j->n + 1, sizeof *j->have);
+    j->sizes = calloc(j->n + 1, sizeof *j->sizes);
+    j->recs = calloc(j->n + 1, sizeof *j->recs);
+    if (!j->have || !j->sizes || !j->recs)
+        return ctr__oom("layer records");
+    int r = ctr__store_lock(j->im->s);
     if (r < 0)
         return r;
-    _cleanup_json_ json_object *cfg = NULL;
-    _cleanup_strv_ char **diff_ids = NULL;
-    if ((r = ctr__image_config_parse(config, &cfg, &diff_ids)) < 0)
-        return r;
-    size_t n = ctr__strv_len((const char *const *)diff_ids);
-    if (n != src->n_layers)
-        return ctr__err(-EINVAL, "the image config lists %zu layers but the manifest %zu", n, src->n_layers);
-    char config_hex[65];
-    if ((r = ctr__stage_blob_write(st, config, config_size, config_hex)) < 0)
-        return r;
-    char manifest_hex[65] = "";
-    if (src->manifest_json && (r = ctr__stage_blob_write(st, src->manifest_json, src->manifest_size, manifest_hex)) < 0)
-        return r;
+    for (size_t i = 0; i < j->n; i++) {
+        struct ctr__layer_rec *l = ctr__store_layer(j->im->s, j->chain[i]);
+        if (l) {
+            j->have[i] = true;
+            j->sizes[i] = l->size;
+        }
+    }
+    ctr__store_unlock(j->im->s);
+    for (size_t i = 0; i < j->n && j->src->layer_size; i++)
+        j->im->prog.total += j->src->layer_size[i];
+    return 0;
+}
 
-    /* Which layers the store has already (by chain ID). */
-    _cleanup_strv_ char **chain = ctr__strv_copy(NULL);
-    if (!chain)
-        return -ENOMEM;
-    char prev[65] = "";
-    for (size_t i = 0; i < n; i++) {
-        char id[65];
-        if ((r = ctr__chain_id(i ? prev : NULL, diff_ids[i], id)) < 0 || (r = ctr__strv_push(&chain, id)) < 0)
+/* Unpack layer i into the stage (its blob kept), and make its record. */
+static int import_layer(struct import_job *j, size_t i)
+{
+    const struct ctr__image_source *src = j->src;
+    if (j->have[i])
+        return src->layer_size ? ctr__progress_add(&j->im->prog, src->layer_size[i]) : 0;
+    _cleanup_(close_src) struct ctr__src ls = { .fd = -1 };
+    _cleanup_free_ char *staged = NULL, *tmp = NULL;
+    _cleanup_close_ int root_fd = -1, copy_fd = -1;
+    const char *hex = src->layer_hex ? src->layer_hex[i] : NULL;
+    const char *parent = i ? j->chain[i - 1] : NULL;
+    int r = src->open_blob(src->userdata, i, hex, src->layer_path ? src->layer_path[i] : NULL, &ls, &staged);
+    if (r < 0 || (r = ctr__stage_layer_dir(j->st, j->chain[i], parent, &root_fd)) < 0)
+        return r;
+    if (!staged && (r = ctr__stage_blob_tmp(j->st, &tmp, &copy_fd)) < 0)
+        return r;
+    struct ctr__layer_result lr = { 0 };
+    r = ctr__layer_unpack(&ls, hex, src->regenerated ? NULL : j->diff_ids[i], copy_fd, root_fd,
+                          j->im->s->vfs ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY, &j->im->prog, &lr);
+    if (r < 0)
+        return ctr__err_prefix(r, "layer %zu (sha256:%.12s)", i + 1, hex ? hex : j->diff_ids[i]);
+    ctr__closep(&copy_fd);
+    copy_fd = -1;
+    if ((r = ctr__stage_blob_done(j->st, staged ? staged : tmp, lr.digest)) < 0)
+        return r;
+    j->sizes[i] = (int64_t)lr.size;
+    const char *mt = src->layer_media_type && src->layer_media_type[i] ? src->layer_media_type[i]
+                                                                      : ctr__layer_media_type(lr.compression);
+    return ctr__layer_rec_make(j->chain[i], parent, j->diff_ids[i], &lr, mt, (int64_t)ls.size, &j->recs[i]);
+}
+
+/* The image record, published with the staged layers and blobs. */
+static int publish(struct import_job *j)
+{
+    _cleanup_(ctr__image_rec_clear) struct ctr__image_rec img = {
+        .id = strdup(j->config_hex),
+        .manifest = j->manifest_hex[0] ? strdup(j->manifest_hex) : NULL,
+        .names = ctr__strv_copy(NULL),
+        .layers = ctr__strv_copy((const char *const *)j->chain),
+        .created = config_created(j->cfg),
+    };
+    for (size_t i = 0; i < j->n; i++)
+        img.size += j->sizes[i];
+    if (!img.id || (j->manifest_hex[0] && !img.manifest) || !img.names || !img.layers)
+        return ctr__oom("image record");
+    int r = ctr__stage_publish(j->st, j->recs, j->n, &img, (const char *const *)j->names);
+    if (r < 0)
+        return r;
+    if (!(j->im->image_id = strdup(j->config_hex)))
+        return ctr__oom("image ID");
+    return 0;
+}
+
+int ctr__import_image(struct ctr__import *im, const struct ctr__image_source *src, const char *const *names)
+{
+    _cleanup_(import_job_done) struct import_job j = { .im = im, .src = src, .st = src->stage };
+    int r = ctr__image_names_normalize(names, &j.names);
+    if (r < 0)
+        return r;
+    if (!j.st) {
+        if ((r = ctr__stage_new(im->s, &j.own_stage)) < 0)
             return r;
-        memcpy(prev, id, 65);
+        j.st = j.own_stage;
     }
-    bool *have = calloc(n + 1, sizeof *have);
-    int64_t *sizes = calloc(n + 1, sizeof *sizes);
-    struct ctr__layer_rec *recs = calloc(n + 1, sizeof *recs);
-    if (!have || !sizes || !recs) {
-        free(have);
-        free(sizes);
-        free(recs);
-        return -ENOMEM;
-    }
-    if ((r = ctr__store_lock(s)) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            struct ctr__layer_rec *l = ctr__store_layer(s, chain[i]);
-            if (l) {
-                have[i] = true;
-                sizes[i] = l->size;
-            }
-        }
-        ctr__store_unlock(s);
-    }
-    for (size_t i = 0; i < n && src->layer_size; i++)
-        im->prog.total += src->layer_size[i];
-
-    for (size_t i = 0; i < n && r == 0; i++) {
-        if (have[i]) {
-            if (src->layer_size && (r = ctr__progress_add(&im->prog, src->layer_size[i])) < 0)
-                break;
-            continue;
-        }
-        struct ctr__src ls = { .fd = -1 };
-        _cleanup_free_ char *staged = NULL, *tmp = NULL;
-        const char *hex = src->layer_hex ? src->layer_hex[i] : NULL;
-        r = src->open_blob(src->userdata, i, hex, src->layer_path ? src->layer_path[i] : NULL, &ls, &staged);
-        if (r < 0)
-            break;
-        int root_fd = -1, copy_fd = -1;
-        r = ctr__stage_layer_dir(st, chain[i], i ? chain[i - 1] : NULL, &root_fd);
-        if (r == 0 && !staged)
-            r = ctr__stage_blob_tmp(st, &tmp, &copy_fd);
-        struct ctr__layer_result lr = { 0 };
-        if (r == 0) {
-            r = ctr__layer_unpack(&ls, hex, src->regenerated ? NULL : diff_ids[i], copy_fd, root_fd,
-                                  s->vfs ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY, &im->prog, &lr);
-            if (r < 0)
-                ctr__err_prefix(r, "layer %zu (sha256:%.12s)", i + 1, hex ? hex : diff_ids[i]);
-        }
-        if (root_fd >= 0)
-            close(root_fd);
-        if (copy_fd >= 0)
-            close(copy_fd);
-        int64_t blob_size = (int64_t)ls.size;
-        close_src(&ls);
-        if (r == 0)
-            r = ctr__stage_blob_done(st, staged ? staged : tmp, lr.digest);
-        if (r == 0)
-            r = ctr__layer_rec_make(chain[i], i ? chain[i - 1] : NULL, diff_ids[i], &lr,
-                                    layer_media_type(src->layer_media_type ? src->layer_media_type[i] : NULL,
-                                                     lr.compression),
-                                    blob_size, &recs[i]);
-        sizes[i] = (int64_t)lr.size;
-    }
-    if (r == 0) {
-        struct ctr__image_rec img = { 0 };
-        img.id = strdup(config_hex);
-        img.manifest = manifest_hex[0] ? strdup(manifest_hex) : NULL;
-        img.names = ctr__strv_copy(NULL);
-        img.layers = ctr__strv_copy((const char *const *)chain);
-        img.created = config_created(cfg);
-        for (size_t i = 0; i < n; i++)
-            img.size += sizes[i];
-        if (!img.id || (manifest_hex[0] && !img.manifest) || !img.names || !img.layers)
-            r = -ENOMEM;
-        _cleanup_strv_ char **norm = ctr__strv_copy(NULL);
-        if (!norm)
-            r = -ENOMEM;
-        for (const char *const *nm = names; r == 0 && nm && *nm; nm++) {
-            char *x = NULL;
-            if ((r = ctr__image_name_normalize(*nm, &x)) == 0) {
-                if (!ctr__strv_contains((const char *const *)norm, x))
-                    r = ctr__strv_push(&norm, x);
-                free(x);
-            }
-        }
-        if (r == 0)
-            r = ctr__stage_publish(st, recs, n, &img, (const char *const *)norm);
-        if (r == 0 && !(im->image_id = strdup(config_hex)))
-            r = -ENOMEM;
-        ctr__image_rec_clear(&img);
-    }
-    for (size_t i = 0; i < n; i++)
-        ctr__layer_rec_clear(&recs[i]);
-    free(recs);
-    free(have);
-    free(sizes);
-    return r;
+    if ((r = stage_config(&j)) < 0 || (r = known_layers(&j)) < 0)
+        return r;
+    for (size_t i = 0; i < j.n; i++)
+        if ((r = import_layer(&j, i)) < 0)
+            return r;
+    return publish(&j);
 }
 
 /* ---- OCI layouts ---- */

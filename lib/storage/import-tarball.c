@@ -22,7 +22,7 @@ int ctr__manifest_build(const char *config_hex, size_t config_size, struct ctr__
     if (!m || !cfg || !arr) {
         json_object_put(cfg);
         json_object_put(arr);
-        return -ENOMEM;
+        return ctr__oom("manifest");
     }
     json_object_object_add(m, "schemaVersion", json_object_new_int(2));
     json_object_object_add(m, "mediaType", json_object_new_string(MT_MANIFEST));
@@ -35,7 +35,7 @@ int ctr__manifest_build(const char *config_hex, size_t config_size, struct ctr__
     for (size_t i = 0; i < n; i++) {
         json_object *l = json_object_new_object();
         if (!l)
-            return -ENOMEM;
+            return ctr__oom("manifest");
         snprintf(digest, sizeof digest, "sha256:%s", layers[i]->blob);
         json_object_object_add(l, "mediaType", json_object_new_string(layers[i]->media_type));
         json_object_object_add(l, "digest", json_object_new_string(digest));
@@ -57,169 +57,213 @@ static json_object *child(json_object *o, const char *key, json_type type)
     return c;
 }
 
+/* One layer on a base under way. */
+struct layer_job {
+    struct ctr__import *im;
+    struct ctr__stage *st;
+    const struct ctr__layer_on *lo;
+    char **names;                 /* normalized */
+    char **layers;                /* the base's layer IDs, base first */
+    struct ctr__layer_rec *recs;  /* the base's layers, as the manifest needs them */
+    size_t nb;
+    int64_t base_size;
+    char *base_config;            /* the base image's, when lo has none */
+    struct ctr__layer_rec new_rec;
+    char diff_id[65];
+    char chain[65];
+    char config_hex[65];
+    char manifest_hex[65];
+    size_t config_size;
+};
+
+static void layer_job_done(struct layer_job *j)
+{
+    ctr__layer_rec_clear(&j->new_rec);
+    for (size_t i = 0; j->recs && i < j->nb; i++)
+        ctr__layer_rec_clear(&j->recs[i]);
+    free(j->recs);
+    free(j->base_config);
+    ctr__strv_free(j->layers);
+    ctr__strv_free(j->names);
+}
+
+/* The base image's layers and their records, and its config (store lock held). */
+static int read_base_locked(struct layer_job *j, struct ctr__store *s)
+{
+    const char *base = j->lo->base;
+    struct ctr__image_rec *b = ctr__store_image(s, base);
+    if (!b)
+        return ctr__err(-ENOENT, "image %.12s has been removed", base);
+    j->nb = ctr__strv_len((const char *const *)b->layers);
+    if (!(j->recs = calloc(j->nb + 2, sizeof *j->recs)))
+        return ctr__oom("layer records");
+    for (size_t i = 0; i < j->nb; i++) {
+        struct ctr__layer_rec *l = ctr__store_layer(s, b->layers[i]);
+        if (!l)
+            return ctr__err(-ENOENT, "layer %.12s of image %.12s is missing", b->layers[i], base);
+        j->recs[i] = (struct ctr__layer_rec){ .id = strdup(l->id), .blob = ctr__strdup_null(l->blob),
+                                              .media_type = ctr__strdup_null(l->media_type),
+                                              .blob_size = l->blob_size };
+        j->base_size += l->size;
+        if (!j->recs[i].id || ctr__strv_push(&j->layers, l->id) < 0)
+            return ctr__oom("layer records");
+    }
+    if (!j->lo->base_config)
+        return ctr__store_blob_read(s, base, &j->base_config, NULL);
+    return 0;
+}
+
+static int read_base(struct layer_job *j)
+{
+    if (!(j->layers = ctr__strv_copy(NULL)))
+        return ctr__oom("layer IDs");
+    if (!j->lo->base) {
+        j->recs = calloc(2, sizeof *j->recs);
+        return j->recs ? 0 : ctr__oom("layer records");
+    }
+    int r = ctr__store_lock(j->im->s);
+    if (r < 0)
+        return r;
+    r = read_base_locked(j, j->im->s);
+    ctr__store_unlock(j->im->s);
+    return r;
+}
+
+/* Unpack the new layer into the stage (under "pending" until its chain ID
+ * is known), keep its blob, make its record. */
+static int unpack_layer(struct layer_job *j)
+{
+    const char *top = j->nb ? j->layers[j->nb - 1] : NULL;
+    const struct ctr__src *src = j->lo->src;
+    _cleanup_free_ char *tmp = NULL;
+    _cleanup_close_ int copy_fd = -1, root_fd = -1;
+    int r = ctr__stage_layer_dir(j->st, "pending", top, &root_fd);
+    if (r < 0 || (r = ctr__stage_blob_tmp(j->st, &tmp, &copy_fd)) < 0)
+        return r;
+    j->im->prog.total += src->size;
+    struct ctr__layer_result lr = { 0 };
+    r = ctr__layer_unpack(src, NULL, NULL, copy_fd, root_fd, j->im->s->vfs ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY,
+                          &j->im->prog, &lr);
+    ctr__closep(&copy_fd);
+    copy_fd = -1;
+    CTR_FAULT_POINT("stage.layer-unpacked");
+    if (r < 0 || (r = ctr__chain_id(top, lr.diff_id, j->chain)) < 0 ||
+        (r = ctr__stage_layer_rename(j->st, "pending", j->chain)) < 0 ||
+        (r = ctr__stage_blob_done(j->st, tmp, lr.digest)) < 0)
+        return r;
+    memcpy(j->diff_id, lr.diff_id, sizeof j->diff_id);
+    return ctr__layer_rec_make(j->chain, top, lr.diff_id, &lr, ctr__layer_media_type(lr.compression),
+                               (int64_t)src->size, &j->new_rec);
+}
+
+/* The config to start from: the given or the base's, or a new one for this machine. */
+static int start_config(struct layer_job *j, json_object **ret)
+{
+    const char *text = j->lo->base_config ? j->lo->base_config : j->base_config;
+    if (text)
+        return ctr__image_config_parse(text, ret, NULL);
+    _cleanup_json_ json_object *cfg = json_object_new_object();
+    if (!cfg)
+        return ctr__oom("image config");
+    const char *variant;
+    json_object_object_add(cfg, "architecture", json_object_new_string(ctr__go_arch(&variant)));
+    if (variant)
+        json_object_object_add(cfg, "variant", json_object_new_string(variant));
+    json_object_object_add(cfg, "os", json_object_new_string("linux"));
+    *ret = TAKE_PTR(cfg);
+    return 0;
+}
+
+/* The history entry of the new layer. */
+static json_object *history_entry(const struct ctr__layer_on *lo, const char *created)
+{
+    json_object *h = json_object_new_object();
+    if (!h)
+        return NULL;
+    json_object_object_add(h, "created", json_object_new_string(created));
+    if (lo->created_by)
+        json_object_object_add(h, "created_by", json_object_new_string(lo->created_by));
+    if (lo->author)
+        json_object_object_add(h, "author", json_object_new_string(lo->author));
+    if (lo->comment)
+        json_object_object_add(h, "comment", json_object_new_string(lo->comment));
+    return h;
+}
+
+/* The new image's config: the layer's diff ID, the history entry, the changes. */
+static int make_config(struct layer_job *j, char **ret)
+{
+    _cleanup_json_ json_object *cfg = NULL;
+    int r = start_config(j, &cfg);
+    if (r < 0)
+        return r;
+    json_object *c, *rootfs, *ids, *hist, *h;
+    char created[64], d[80];
+    ctr__format_time(ctr__now_ns(), created, sizeof created);
+    if (!(c = child(cfg, "config", json_type_object)) || !(rootfs = child(cfg, "rootfs", json_type_object)) ||
+        !(ids = child(rootfs, "diff_ids", json_type_array)) || !(hist = child(cfg, "history", json_type_array)) ||
+        !(h = history_entry(j->lo, created)))
+        return ctr__oom("image config");
+    json_object_object_add(cfg, "created", json_object_new_string(created));
+    json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+    snprintf(d, sizeof d, "sha256:%s", j->diff_id);
+    json_object_array_add(ids, json_object_new_string(d));
+    if (j->lo->author)
+        json_object_object_add(cfg, "author", json_object_new_string(j->lo->author));
+    json_object_array_add(hist, h);
+    if ((r = ctr__config_apply_changes(c, j->im->changes)) < 0)
+        return r;
+    return ctr__json_to_string(cfg, ret);
+}
+
+/* The config and an OCI manifest over the base's layers and the new one, staged. */
+static int stage_blobs(struct layer_job *j)
+{
+    _cleanup_free_ char *config = NULL, *manifest = NULL;
+    int r = make_config(j, &config);
+    if (r < 0)
+        return r;
+    j->config_size = strlen(config);
+    if ((r = ctr__stage_blob_write(j->st, config, j->config_size, j->config_hex)) < 0)
+        return r;
+    struct ctr__layer_rec *ptrs[j->nb + 1];
+    for (size_t i = 0; i < j->nb; i++)
+        ptrs[i] = &j->recs[i];
+    ptrs[j->nb] = &j->new_rec;
+    if ((r = ctr__manifest_build(j->config_hex, j->config_size, ptrs, j->nb + 1, &manifest)) < 0)
+        return r;
+    r = ctr__stage_blob_write(j->st, manifest, strlen(manifest), j->manifest_hex);
+    CTR_FAULT_POINT("stage.blobs-written");
+    return r;
+}
+
+static int publish(struct layer_job *j)
+{
+    _cleanup_(ctr__image_rec_clear) struct ctr__image_rec img = {
+        .id = strdup(j->config_hex),
+        .manifest = strdup(j->manifest_hex),
+        .names = ctr__strv_copy(NULL),
+        .layers = ctr__strv_copy((const char *const *)j->layers),
+        .created = ctr__now_ns(),
+        .size = j->base_size + j->new_rec.size,
+    };
+    if (!img.id || !img.manifest || !img.names || !img.layers || ctr__strv_push(&img.layers, j->chain) < 0)
+        return ctr__oom("image record");
+    int r = ctr__stage_publish(j->st, &j->new_rec, 1, &img, (const char *const *)j->names);
+    if (r < 0)
+        return r;
+    if (!(j->im->image_id = strdup(j->config_hex)))
+        return ctr__oom("image ID");
+    return 0;
+}
+
 int ctr__import_layer_on(struct ctr__import *im, struct ctr__stage *st, const struct ctr__layer_on *lo)
 {
-    struct ctr__store *s = im->s;
-    int r;
-    /* The base image: its layers and their records. */
-    _cleanup_strv_ char **base_layers = ctr__strv_copy(NULL);
-    struct ctr__layer_rec *recs = NULL;
-    size_t nb = 0;
-    int64_t base_size = 0;
-    _cleanup_free_ char *base_config = NULL;
-    if (!base_layers)
-        return -ENOMEM;
-    if (lo->base) {
-        if ((r = ctr__store_lock(s)) < 0)
-            return r;
-        struct ctr__image_rec *b = ctr__store_image(s, lo->base);
-        if (!b) {
-            ctr__store_unlock(s);
-            return ctr__err(-ENOENT, "image %.12s has been removed", lo->base);
-        }
-        nb = ctr__strv_len((const char *const *)b->layers);
-        recs = calloc(nb + 2, sizeof *recs);
-        if (!recs)
-            r = -ENOMEM;
-        for (size_t i = 0; r == 0 && i < nb; i++) {
-            struct ctr__layer_rec *l = ctr__store_layer(s, b->layers[i]);
-            if (!l) {
-                r = ctr__err(-ENOENT, "layer %.12s of image %.12s is missing", b->layers[i], lo->base);
-                break;
-            }
-            recs[i] = (struct ctr__layer_rec){ .id = strdup(l->id), .blob = ctr__strdup_null(l->blob),
-                                               .media_type = ctr__strdup_null(l->media_type),
-                                               .blob_size = l->blob_size };
-            base_size += l->size;
-            if ((r = ctr__strv_push(&base_layers, l->id)) == 0 && !recs[i].id)
-                r = -ENOMEM;
-        }
-        if (r == 0 && !lo->base_config)
-            r = ctr__store_blob_read(s, lo->base, &base_config, NULL);
-        ctr__store_unlock(s);
-    } else {
-        recs = calloc(2, sizeof *recs);
-        r = recs ? 0 : -ENOMEM;
-    }
-    const char *top = nb ? base_layers[nb - 1] : NULL;
-    struct ctr__layer_rec *ptrs[nb + 2];
-    struct ctr__layer_rec new_rec = { 0 };
-    _cleanup_free_ char *tmp = NULL, *config = NULL, *manifest = NULL;
-    int copy_fd = -1, root_fd = -1;
-    struct ctr__layer_result lr = { 0 };
-    char chain[65];
-    if (r == 0)
-        r = ctr__stage_layer_dir(st, "pending", top, &root_fd);
-    if (r == 0)
-        r = ctr__stage_blob_tmp(st, &tmp, &copy_fd);
-    if (r == 0) {
-        im->prog.total += lo->src->size;
-        r = ctr__layer_unpack(lo->src, NULL, NULL, copy_fd, root_fd, s->vfs ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY,
-                              &im->prog, &lr);
-    }
-    if (root_fd >= 0)
-        close(root_fd);
-    if (copy_fd >= 0)
-        close(copy_fd);
-    CTR_FAULT_POINT("stage.layer-unpacked");
-    if (r == 0 && (r = ctr__chain_id(top, lr.diff_id, chain)) == 0 &&
-        (r = ctr__stage_layer_rename(st, "pending", chain)) == 0)
-        r = ctr__stage_blob_done(st, tmp, lr.digest);
-    static const char *const media[] = { "application/vnd.oci.image.layer.v1.tar",
-                                         "application/vnd.oci.image.layer.v1.tar+gzip",
-                                         "application/vnd.oci.image.layer.v1.tar+zstd" };
-    const char *mt = !lr.compression ? media[0] : streq(lr.compression, "gzip") ? media[1]
-                                                : streq(lr.compression, "zstd") ? media[2] : media[0];
-    if (r == 0)
-        r = ctr__layer_rec_make(chain, top, lr.diff_id, &lr, mt, (int64_t)lo->src->size, &new_rec);
-
-    /* The config. */
-    _cleanup_json_ json_object *cfg = NULL;
-    const char *cfg_text = lo->base_config ? lo->base_config : base_config;
-    char created[64];
-    ctr__format_time(ctr__now_ns(), created, sizeof created);
-    if (r == 0 && cfg_text) {
-        r = ctr__image_config_parse(cfg_text, &cfg, NULL);
-    } else if (r == 0) {
-        const char *variant;
-        cfg = json_object_new_object();
-        if (!cfg)
-            r = -ENOMEM;
-        else {
-            json_object_object_add(cfg, "architecture", json_object_new_string(ctr__go_arch(&variant)));
-            if (variant)
-                json_object_object_add(cfg, "variant", json_object_new_string(variant));
-            json_object_object_add(cfg, "os", json_object_new_string("linux"));
-        }
-    }
-    json_object *c = NULL, *rootfs = NULL, *ids = NULL, *hist = NULL;
-    if (r == 0 && (!(c = child(cfg, "config", json_type_object)) || !(rootfs = child(cfg, "rootfs", json_type_object)) ||
-                   !(ids = child(rootfs, "diff_ids", json_type_array)) || !(hist = child(cfg, "history", json_type_array))))
-        r = -ENOMEM;
-    if (r == 0) {
-        json_object_object_add(cfg, "created", json_object_new_string(created));
-        json_object_object_add(rootfs, "type", json_object_new_string("layers"));
-        char d[80];
-        snprintf(d, sizeof d, "sha256:%s", lr.diff_id);
-        json_object_array_add(ids, json_object_new_string(d));
-        json_object *h = json_object_new_object();
-        json_object_object_add(h, "created", json_object_new_string(created));
-        if (lo->created_by)
-            json_object_object_add(h, "created_by", json_object_new_string(lo->created_by));
-        if (lo->author) {
-            json_object_object_add(h, "author", json_object_new_string(lo->author));
-            json_object_object_add(cfg, "author", json_object_new_string(lo->author));
-        }
-        if (lo->comment)
-            json_object_object_add(h, "comment", json_object_new_string(lo->comment));
-        json_object_array_add(hist, h);
-        r = ctr__config_apply_changes(c, im->changes);
-    }
-    char config_hex[65], manifest_hex[65];
-    if (r == 0)
-        r = ctr__json_to_string(cfg, &config);
-    if (r == 0)
-        r = ctr__stage_blob_write(st, config, strlen(config), config_hex);
-    if (r == 0) {
-        for (size_t i = 0; i < nb; i++)
-            ptrs[i] = &recs[i];
-        ptrs[nb] = &new_rec;
-        r = ctr__manifest_build(config_hex, strlen(config), ptrs, nb + 1, &manifest);
-    }
-    if (r == 0)
-        r = ctr__stage_blob_write(st, manifest, strlen(manifest), manifest_hex);
-    CTR_FAULT_POINT("stage.blobs-written");
-    _cleanup_strv_ char **names = ctr__strv_copy(NULL);
-    for (const char *const *nm = lo->names; r == 0 && nm && *nm; nm++) {
-        char *x = NULL;
-        if (!names)
-            r = -ENOMEM;
-        else if ((r = ctr__image_name_normalize(*nm, &x)) == 0) {
-            r = ctr__strv_push(&names, x);
-            free(x);
-        }
-    }
-    if (r == 0) {
-        struct ctr__image_rec img = { 0 };
-        img.id = strdup(config_hex);
-        img.manifest = strdup(manifest_hex);
-        img.names = ctr__strv_copy(NULL);
-        img.layers = ctr__strv_copy((const char *const *)base_layers);
-        img.created = ctr__now_ns();
-        img.size = base_size + new_rec.size;
-        if (!img.id || !img.manifest || !img.names || !img.layers || ctr__strv_push(&img.layers, chain) < 0)
-            r = -ENOMEM;
-        if (r == 0)
-            r = ctr__stage_publish(st, &new_rec, 1, &img, (const char *const *)names);
-        if (r == 0 && !(im->image_id = strdup(config_hex)))
-            r = -ENOMEM;
-        ctr__image_rec_clear(&img);
-    }
-    ctr__layer_rec_clear(&new_rec);
-    for (size_t i = 0; recs && i < nb; i++)
-        ctr__layer_rec_clear(&recs[i]);
-    free(recs);
-    return r;
+    _cleanup_(layer_job_done) struct layer_job j = { .im = im, .st = st, .lo = lo };
+    int r = ctr__image_names_normalize(lo->names, &j.names);
+    if (r < 0 || (r = read_base(&j)) < 0 || (r = unpack_layer(&j)) < 0 || (r = stage_blobs(&j)) < 0)
+        return r;
+    return publish(&j);
 }
 
 int ctr__import_tarball(struct ctr__import *im, const char *path, const char *const *names)
@@ -237,7 +281,7 @@ int ctr__import_tarball(struct ctr__import *im, const char *path, const char *co
     struct ctr__src src = { .fd = fd, .off = 0, .size = (uint64_t)sb.st_size };
     _cleanup_free_ char *created_by = ctr__asprintf("/bin/sh -c #(nop) ADD file:%s in /", path);
     if (!created_by)
-        return -ENOMEM;
+        return ctr__oom("history entry");
     struct ctr__layer_on lo = { .src = &src, .created_by = created_by, .comment = "imported from tarball",
                                 .names = names };
     return ctr__import_layer_on(im, st, &lo);

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "json-util.h"
+#include "storage/image.h"
 #include "storage/store.h"
 
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
@@ -499,35 +500,9 @@ static int save_archive(struct ctr__store *s, struct save_image *si, const char 
     return r;
 }
 
-static const size_t save_size[] = { [1] = sizeof(ctr_save_options_t) };
-
-CTR_EXPORT int ctr_save_options_init(ctr_save_options_t *opts, unsigned int version)
+int ctr__image_save(const struct ctr__settings *set, const char *id, const char *reference,
+                    const ctr_save_options_t *o)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_SAVE_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "save options version %u is not supported", version);
-    memset(opts, 0, save_size[version]);
-    opts->version = version;
-    return 0;
-}
-
-ctr_runtime_t *ctr__image_runtime(const ctr_image_t *img);
-
-CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr_save_options_t *opts)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(img);
-    CTR_CHECK_ARG(reference);
-    ctr_save_options_t o;
-    ctr_save_options_init(&o, CTR_SAVE_OPTIONS_VERSION);
-    if (opts) {
-        if (opts->version < 1 || opts->version > CTR_SAVE_OPTIONS_VERSION)
-            return ctr__err(-EINVAL, "save options version %u is not supported", opts->version);
-        memcpy(&o, opts, save_size[opts->version]);
-    }
-    if (o.flags)
-        return ctr__err(-EINVAL, "unknown save flags 0x%llx", (unsigned long long)o.flags);
     enum { OCI_DIR, OCI_ARCHIVE, DOCKER } kind;
     const char *rest;
     if (strncmp(reference, "oci:", 4) == 0)
@@ -545,22 +520,22 @@ CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr
     _cleanup_free_ char *path = colon ? strndup(rest, (size_t)(colon - rest)) : strdup(rest);
     const char *tag = colon ? colon + 1 : NULL;
     if (!path)
-        return -ENOMEM;
+        return ctr__oom("reference");
     if (!*path || (tag && !*tag))
         return ctr__err(-EINVAL, "invalid reference \"%s\"", reference);
     _cleanup_free_ char *docker_name = NULL;
-    if (kind == DOCKER && (tag || o.name)) {
-        int r = ctr__image_name_normalize(tag ? tag : o.name, &docker_name);
+    if (kind == DOCKER && (tag || o->name)) {
+        int r = ctr__image_name_normalize(tag ? tag : o->name, &docker_name);
         if (r < 0)
             return r;
     }
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
-    int r = ctr__store_open(ctr__image_runtime(img), &s);
+    int r = ctr__store_open(set, &s);
     if (r < 0)
         return r;
     struct save_image si = { 0 };
-    struct ctr__progress prog = { .fn = o.progress, .userdata = o.progress_userdata, .cancel = o.cancel };
-    r = gather(s, ctr_image_id(img), &si);
+    struct ctr__progress prog = { .fn = o->progress, .userdata = o->progress_userdata, .cancel = o->cancel };
+    r = gather(s, id, &si);
     if (r == 0) {
         for (size_t i = 0; i < si.n; i++)
             prog.total += (uint64_t)si.layers[i].size;

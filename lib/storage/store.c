@@ -229,16 +229,16 @@ static int save_ctrs(struct ctr__store *s)
 
 /* ---- open, lock ---- */
 
-int ctr__store_open(ctr_runtime_t *rt, struct ctr__store **ret)
+int ctr__store_open(const struct ctr__settings *set, struct ctr__store **ret)
 {
     struct ctr__store *s = calloc(1, sizeof *s);
     if (!s)
         return -ENOMEM;
-    s->rt = rt;
+    s->set = set;
     s->dir_fd = -1;
     s->lock.fd = -1;
-    s->vfs = ctr__runtime_settings(rt)->storage_driver && streq(ctr__runtime_settings(rt)->storage_driver, "vfs");
-    s->dir = ctr__asprintf("%s/storage", ctr__runtime_settings(rt)->root);
+    s->vfs = set->storage_driver && streq(set->storage_driver, "vfs");
+    s->dir = ctr__asprintf("%s/storage", set->root);
     _cleanup_free_ char *lock_path = s->dir ? ctr__asprintf("%s/storage.lock", s->dir) : NULL;
     if (!lock_path || ctr__lock_init(&s->lock, lock_path) < 0) {
         ctr__store_close(s);
@@ -464,7 +464,7 @@ static void remove_layer_at(struct ctr__store *s, size_t i)
     snprintf(path, sizeof path, "layers/%s", s->layers[i].id);
     int r = ctr__rm_rf_at(s->dir_fd, path);
     if (r < 0)
-        ctr__rt_log(s->rt, CTR_LOG_WARNING, "cannot remove %s/%s: %s", s->dir, path, strerror(-r));
+        ctr__log(&s->set->log, CTR_LOG_WARNING, "cannot remove %s/%s: %s", s->dir, path, strerror(-r));
     ctr__layer_rec_clear(&s->layers[i]);
     s->layers[i] = s->layers[--s->n_layers];
     memset(&s->layers[s->n_layers], 0, sizeof s->layers[0]);
@@ -574,6 +574,18 @@ char *ctr__store_layer_diff(struct ctr__store *s, const char *id)
     return ctr__asprintf("%s/layers/%s/diff", s->dir, id);
 }
 
+char *ctr__store_lower_dirs(const struct ctr__store *s, char *const *layers, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(s->dir) + strlen("/layers//diff:") + strlen(layers[i]);
+    char *lower = calloc(1, len);
+    size_t k = 0;
+    for (size_t i = n; lower && i-- > 0;)
+        k += (size_t)snprintf(lower + k, len - k, "%s%s/layers/%s/diff", k ? ":" : "", s->dir, layers[i]);
+    return lower;
+}
+
 char *ctr__store_blob_path(struct ctr__store *s, const char *hex)
 {
     return ctr__asprintf("%s/blobs/sha256/%s", s->dir, hex);
@@ -641,7 +653,7 @@ void ctr__store_gc(struct ctr__store *s)
             _cleanup_close_ int lfd = openat(tmp, lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
             if (lfd >= 0 && try_lock(lfd) < 0)
                 continue; /* in use */
-            ctr__rt_log(s->rt, CTR_LOG_INFO, "removing stale staging directory %s/tmp/%s", s->dir, de->d_name);
+            ctr__log(&s->set->log, CTR_LOG_INFO, "removing stale staging directory %s/tmp/%s", s->dir, de->d_name);
             ctr__rm_rf_at(tmp, de->d_name);
             unlinkat(tmp, lock, 0);
         }

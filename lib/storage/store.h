@@ -22,7 +22,7 @@
 #include <sys/types.h>
 
 #include "lock.h"
-#include "runtime.h"
+#include "settings.h"
 #include "util.h"
 
 struct json_object;
@@ -154,7 +154,7 @@ struct ctr__ctr_rec {
 };
 
 struct ctr__store {
-    ctr_runtime_t *rt;  /* not a reference: the caller holds one */
+    const struct ctr__settings *set; /* lent by the caller, outlives the store */
     char *dir;          /* ROOT/storage */
     int dir_fd;
     bool vfs;
@@ -169,7 +169,7 @@ struct ctr__store {
     bool dirty_layers, dirty_images, dirty_ctrs;
 };
 
-int ctr__store_open(ctr_runtime_t *rt, struct ctr__store **ret);
+int ctr__store_open(const struct ctr__settings *set, struct ctr__store **ret);
 void ctr__store_close(struct ctr__store *s);
 static inline void ctr__store_closep(struct ctr__store **s) { ctr__store_close(*s); }
 /* Take the lock and (re)load the records. */
@@ -189,6 +189,8 @@ int ctr__store_find_image(struct ctr__store *s, const char *ref, struct ctr__ima
 /* Normalize a name as stored: "busybox" -> "localhost/busybox:latest".
  * -EINVAL for an invalid name. */
 int ctr__image_name_normalize(const char *name, char **ret);
+/* Each of names normalized, once (NULL-terminated; names may be NULL). */
+int ctr__image_names_normalize(const char *const *names, char ***ret);
 /* Add a name to img, taking it from any other image. */
 int ctr__store_tag(struct ctr__store *s, struct ctr__image_rec *img, const char *normalized);
 /* Remove an image record and the layers only it used (lock held). */
@@ -202,6 +204,9 @@ int ctr__store_add_image(struct ctr__store *s, struct ctr__image_rec *i); /* tak
 /* Paths: ROOT/storage/layers/ID/diff etc.; malloc'ed or NULL. */
 char *ctr__store_layer_diff(struct ctr__store *s, const char *id);
 char *ctr__store_blob_path(struct ctr__store *s, const char *hex);
+/* The diff directories of layers[0..n), top (n - 1) first, joined by ':'
+ * as overlay's lowerdir takes them; "" for none, NULL on ENOMEM. */
+char *ctr__store_lower_dirs(const struct ctr__store *s, char *const *layers, size_t n);
 /* Open a stored blob as a source; -ENOENT. */
 int ctr__store_blob_open(struct ctr__store *s, const char *hex, struct ctr__src *ret);
 /* Read a stored blob (e.g. a config) into memory. */
@@ -243,6 +248,9 @@ int ctr__stage_publish(struct ctr__stage *st, struct ctr__layer_rec *layers, siz
 /* Make a layer record for a freshly unpacked layer. */
 int ctr__layer_rec_make(const char *id, const char *parent, const char *diff_id, const struct ctr__layer_result *lr,
                         const char *media_type, int64_t blob_size, struct ctr__layer_rec *ret);
+
+/* The OCI layer media type for a compression ("gzip", "zstd", NULL: none). */
+const char *ctr__layer_media_type(const char *compression);
 
 /* Apply Dockerfile-style changes ("CMD [\"sh\"]", "ENV A=b", "WORKDIR /x",
  * "USER u", "LABEL k=v", "ENTRYPOINT ...", "EXPOSE 80/tcp", "VOLUME /v",
@@ -307,7 +315,7 @@ void ctr__tar_index_clear(struct ctr__tar_index *ix);
 /* ---- imports (import-*.c) ---- */
 
 struct ctr__import {
-    ctr_runtime_t *rt;
+    const struct ctr__settings *set;
     struct ctr__store *s;
     struct ctr__progress prog;
     const char *const *changes;

@@ -154,48 +154,57 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted entry names of a directory (without . and ..). */
-static int list_names(int dir_fd, const char *rel, char ***ret, size_t *ret_n)
+/* The entry names of a directory, sorted. */
+struct names {
+    char **v;
+    size_t n;
+};
+
+static void names_done(struct names *x)
 {
-    DIR *d = ctr__opendir_fd(dir_fd);
-    if (!d) {
-        return ctr__err(-errno, "cannot read directory \"%s\": %m", rel);
+    for (size_t i = 0; i < x->n; i++)
+        free(x->v[i]);
+    free(x->v);
+    *x = (struct names){ 0 };
+}
+
+static int names_add(struct names *x, const char *name, size_t *cap)
+{
+    if (x->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        char **v = realloc(x->v, c * sizeof *v);
+        if (!v)
+            return ctr__oom("directory entries");
+        x->v = v;
+        *cap = c;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int r = 0;
+    if (!(x->v[x->n] = strdup(name)))
+        return ctr__oom("directory entries");
+    x->n++;
+    return 0;
+}
+
+/* The sorted entry names of a directory (without . and ..). */
+static int list_names(int dir_fd, const char *rel, struct names *ret)
+{
+    _cleanup_dir_ DIR *d = ctr__opendir_fd(dir_fd);
+    if (!d)
+        return ctr__err(-errno, "cannot read directory \"%s\": %m", rel);
+    _cleanup_(names_done) struct names x = { 0 };
+    size_t cap = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         if (streq(de->d_name, ".") || streq(de->d_name, ".."))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **v = realloc(names, cap * sizeof *v);
-            if (!v) {
-                r = -ENOMEM;
-                break;
-            }
-            names = v;
-        }
-        if (!(names[n] = strdup(de->d_name))) {
-            r = -ENOMEM;
-            break;
-        }
-        n++;
+        int r = names_add(&x, de->d_name, &cap);
+        if (r < 0)
+            return r;
     }
-    closedir(d);
-    if (r == 0 && n > 1)
-        qsort(names, n, sizeof *names, name_cmp);
-    *ret = names;
-    *ret_n = n;
-    return r;
-}
-
-static void names_free(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    if (x.n > 1)
+        qsort(x.v, x.n, sizeof *x.v, name_cmp);
+    *ret = x;
+    x = (struct names){ 0 };
+    return 0;
 }
 
 /* Whether entry name of dir_fd (stat st) is the same as in the base
@@ -222,22 +231,151 @@ static bool same_as_base(int dir_fd, int base_fd, const char *name, const struct
 }
 
 /* Whiteouts for what the base directory has and the tree's lacks. */
-static int add_deletions(struct wctx *w, int base_fd, const char *rel, char *const *names, size_t n)
+static int add_deletions(struct wctx *w, int base_fd, const char *rel, const struct names *names)
 {
-    char **bnames = NULL;
-    size_t bn = 0;
-    int r = list_names(base_fd, rel, &bnames, &bn);
-    for (size_t i = 0; i < bn && r == 0; i++) {
-        if (bsearch(&bnames[i], names, n, sizeof *names, name_cmp))
+    _cleanup_(names_done) struct names base = { 0 };
+    int r = list_names(base_fd, rel, &base);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < base.n; i++) {
+        if (names->n && bsearch(&base.v[i], names->v, names->n, sizeof *names->v, name_cmp))
             continue;
         char wh[PATH_MAX];
-        if ((size_t)snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", bnames[i]) >= sizeof wh)
-            r = ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
-        else
-            r = add_marker(w, wh, NULL);
+        if ((size_t)snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", base.v[i]) >= sizeof wh)
+            return ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
+        if ((r = add_marker(w, wh, NULL)) < 0)
+            return r;
     }
-    names_free(bnames, bn);
-    return r;
+    return 0;
+}
+
+static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int depth);
+
+/* A tar entry with st's metadata at path, without access, change and birth times. */
+static struct archive_entry *entry_new(const struct stat *st, const char *path)
+{
+    struct archive_entry *e = archive_entry_new();
+    if (!e)
+        return NULL;
+    archive_entry_copy_stat(e, st);
+    archive_entry_set_pathname(e, path);
+    archive_entry_set_atime(e, 0, 0);
+    archive_entry_unset_atime(e);
+    archive_entry_unset_ctime(e);
+    archive_entry_unset_birthtime(e);
+    return e;
+}
+
+/* size bytes of fd as the entry's data. */
+static int put_data(struct wctx *w, int fd, uint64_t size, const char *path)
+{
+    for (uint64_t left = size; left > 0;) {
+        ssize_t k = read(fd, w->buf, left < 1048576 ? (size_t)left : 1048576);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return ctr__err(k < 0 ? -errno : -EIO, "cannot read \"%s\": %s", path,
+                            k < 0 ? strerror(errno) : "file shrank");
+        if (archive_write_data(w->a, w->buf, (size_t)k) < 0)
+            return w->err ? w->err : ctr__err(-EIO, "tar: %s", archive_error_string(w->a));
+        left -= (uint64_t)k;
+    }
+    return 0;
+}
+
+static int put_symlink(struct wctx *w, struct archive_entry *e, int dir_fd, const char *name, const char *path)
+{
+    char target[PATH_MAX];
+    ssize_t k = readlinkat(dir_fd, name, target, sizeof target - 1);
+    if (k < 0)
+        return ctr__err(-errno, "cannot read symlink \"%s\": %m", path);
+    target[k] = '\0';
+    archive_entry_set_symlink(e, target);
+    return put_header(w, e, path);
+}
+
+/* A regular file: a hard link to its first entry, or its header and data. */
+static int put_file(struct wctx *w, struct archive_entry *e, int dir_fd, const char *name, const char *path,
+                    const struct stat *st)
+{
+    if (st->st_nlink > 1) {
+        int err = 0;
+        const char *first = link_seen(w, st, path, &err);
+        if (err < 0)
+            return ctr__err(err, "tar entry \"%s\": %s", path, strerror(-err));
+        if (first) {
+            archive_entry_set_hardlink(e, first);
+            archive_entry_set_size(e, 0);
+            return put_header(w, e, path);
+        }
+    }
+    _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot open \"%s\": %m", path);
+    bool opaque = false;
+    add_xattrs(e, fd, &opaque);
+    int r = put_header(w, e, path);
+    if (r < 0)
+        return r;
+    return put_data(w, fd, (uint64_t)st->st_size, path);
+}
+
+/* A directory: its header unless the base has it the same, the opaque
+ * marker (overlay), then its entries. */
+static int put_dir(struct wctx *w, struct archive_entry *e, int dir_fd, int sub_base, const char *name,
+                   const char *path, const struct stat *st, bool same, int depth)
+{
+    _cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot open \"%s\": %m", path);
+    bool opaque = false;
+    add_xattrs(e, fd, &opaque);
+    int r;
+    if (!same && (r = put_header(w, e, path)) < 0)
+        return r;
+    if (opaque && (w->flags & CTR__TAR_LAYER)) {
+        char wh[PATH_MAX + 16];
+        snprintf(wh, sizeof wh, "%s/.wh..wh..opq", path);
+        if ((r = add_marker(w, wh, st)) < 0)
+            return r;
+    }
+    return walk(w, fd, sub_base, path, depth + 1);
+}
+
+/* One entry name of dir_fd (at path; base_fd as walk()'s). */
+static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name, const char *rel, int depth)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof path)
+        return ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
+    struct stat st, bst;
+    if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : ctr__err(-errno, "cannot stat \"%s\": %m", path);
+    if ((w->flags & CTR__TAR_LAYER) && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
+        char wh[PATH_MAX];
+        snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", name);
+        return add_marker(w, wh, &st);
+    }
+    if (S_ISSOCK(st.st_mode))
+        return 0;
+    bool in_base = base_fd >= 0 && fstatat(base_fd, name, &bst, AT_SYMLINK_NOFOLLOW) == 0;
+    bool same = in_base && same_as_base(dir_fd, base_fd, name, &st, &bst);
+    if (same && !S_ISDIR(st.st_mode))
+        return 0;
+    _cleanup_close_ int sub_base = -1;
+    if (in_base && S_ISDIR(st.st_mode) && S_ISDIR(bst.st_mode) &&
+        (sub_base = openat(base_fd, name, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return ctr__err(-errno, "cannot open \"%s\" in the base tree: %m", path);
+    _cleanup_(entry_freep) struct archive_entry *e = entry_new(&st, path);
+    if (!e)
+        return ctr__oom("tar entry");
+    if (S_ISLNK(st.st_mode))
+        return put_symlink(w, e, dir_fd, name, path);
+    if (S_ISREG(st.st_mode))
+        return put_file(w, e, dir_fd, name, path, &st);
+    if (S_ISDIR(st.st_mode))
+        return put_dir(w, e, dir_fd, sub_base, name, path, &st, same, depth);
+    return put_header(w, e, path);
 }
 
 /* Write the entries under dir_fd (at path rel); base_fd: the same
@@ -246,121 +384,14 @@ static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int de
 {
     if (depth > 512)
         return ctr__err(-ELOOP, "directory tree too deep at \"%s\"", rel);
-    char **names = NULL;
-    size_t n = 0;
-    int r = list_names(dir_fd, rel, &names, &n);
-    for (size_t i = 0; i < n && r == 0; i++) {
-        const char *name = names[i];
-        char path[PATH_MAX];
-        if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof path) {
-            r = ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
-            break;
-        }
-        struct stat st;
-        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-            if (errno == ENOENT)
-                continue;
-            r = ctr__err(-errno, "cannot stat \"%s\": %m", path);
-            break;
-        }
-        if ((w->flags & CTR__TAR_LAYER) && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-            char wh[PATH_MAX];
-            snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", name);
-            r = add_marker(w, wh, &st);
-            continue;
-        }
-        if (S_ISSOCK(st.st_mode))
-            continue;
-        struct stat bst;
-        bool in_base = base_fd >= 0 && fstatat(base_fd, name, &bst, AT_SYMLINK_NOFOLLOW) == 0;
-        bool same = in_base && same_as_base(dir_fd, base_fd, name, &st, &bst);
-        _cleanup_close_ int sub_base = -1;
-        if (in_base && S_ISDIR(st.st_mode) && S_ISDIR(bst.st_mode)) {
-            sub_base = openat(base_fd, name, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-            if (sub_base < 0) {
-                r = ctr__err(-errno, "cannot open \"%s\" in the base tree: %m", path);
-                break;
-            }
-        }
-        if (same && !S_ISDIR(st.st_mode))
-            continue;
-        _cleanup_(entry_freep) struct archive_entry *e = archive_entry_new();
-        if (!e) {
-            r = -ENOMEM;
-            break;
-        }
-        archive_entry_copy_stat(e, &st);
-        archive_entry_set_pathname(e, path);
-        archive_entry_set_atime(e, 0, 0);
-        archive_entry_unset_atime(e);
-        archive_entry_unset_ctime(e);
-        archive_entry_unset_birthtime(e);
-        _cleanup_close_ int fd = -1;
-        bool opaque = false;
-        if (S_ISLNK(st.st_mode)) {
-            char target[PATH_MAX];
-            ssize_t k = readlinkat(dir_fd, name, target, sizeof target - 1);
-            if (k < 0) {
-                r = ctr__err(-errno, "cannot read symlink \"%s\": %m", path);
-                break;
-            }
-            target[k] = '\0';
-            archive_entry_set_symlink(e, target);
-        } else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
-            if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
-                int err = 0;
-                const char *first = link_seen(w, &st, path, &err);
-                if (err < 0) {
-                    r = err;
-                    break;
-                }
-                if (first) {
-                    archive_entry_set_hardlink(e, first);
-                    archive_entry_set_size(e, 0);
-                    r = put_header(w, e, path);
-                    continue;
-                }
-            }
-            fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
-            if (fd < 0) {
-                r = ctr__err(-errno, "cannot open \"%s\": %m", path);
-                break;
-            }
-            add_xattrs(e, fd, &opaque);
-        }
-        if (!same && (r = put_header(w, e, path)) < 0)
-            break;
-        if (S_ISREG(st.st_mode)) {
-            uint64_t left = (uint64_t)st.st_size;
-            while (left > 0) {
-                ssize_t k = read(fd, w->buf, left < 1048576 ? (size_t)left : 1048576);
-                if (k < 0 && errno == EINTR)
-                    continue;
-                if (k <= 0) {
-                    r = ctr__err(k < 0 ? -errno : -EIO, "cannot read \"%s\": %s", path,
-                                 k < 0 ? strerror(errno) : "file shrank");
-                    break;
-                }
-                if (archive_write_data(w->a, w->buf, (size_t)k) < 0) {
-                    r = w->err ? w->err : ctr__err(-EIO, "tar: %s", archive_error_string(w->a));
-                    break;
-                }
-                left -= (uint64_t)k;
-            }
-        } else if (S_ISDIR(st.st_mode)) {
-            if (opaque && (w->flags & CTR__TAR_LAYER)) {
-                char wh[PATH_MAX + 16];
-                snprintf(wh, sizeof wh, "%s/.wh..wh..opq", path);
-                if ((r = add_marker(w, wh, &st)) < 0)
-                    break;
-            }
-            r = walk(w, fd, sub_base, path, depth + 1);
-        }
-    }
-    if (r == 0 && base_fd >= 0)
-        r = add_deletions(w, base_fd, rel, names, n);
-    names_free(names, n);
-    return r;
+    _cleanup_(names_done) struct names names = { 0 };
+    int r = list_names(dir_fd, rel, &names);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < names.n; i++)
+        if ((r = walk_entry(w, dir_fd, base_fd, names.v[i], rel, depth)) < 0)
+            return r;
+    return base_fd >= 0 ? add_deletions(w, base_fd, rel, &names) : 0;
 }
 
 int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress *prog, char ret_hex[65],

@@ -123,147 +123,166 @@ struct copy_ctx {
     struct links links;
 };
 
-static int clear_children(int fd)
+static int clear_children(int fd, const char *rel)
 {
-    DIR *d = ctr__opendir_fd(fd);
-    if (!d) {
-        return -errno;
-    }
+    _cleanup_dir_ DIR *d = ctr__opendir_fd(fd);
+    if (!d)
+        return ctr__err(-errno, "cannot read \"%s\": %m", rel);
     struct dirent *de;
-    int r = 0;
-    while ((de = readdir(d)) && r == 0)
-        if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-            r = ctr__rm_rf_at(fd, de->d_name);
-    closedir(d);
-    return r;
+    while ((de = readdir(d)))
+        if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
+            int r = ctr__rm_rf_at(fd, de->d_name);
+            if (r < 0)
+                return ctr__err(r, "cannot remove \"%s/%s\": %s", rel, de->d_name, strerror(-r));
+        }
+    return 0;
+}
+
+static int copy_dir(struct copy_ctx *c, int src, int dst, const char *rel, int depth);
+
+/* Owner, mode and times of t as st says. */
+static int copy_attrs(struct copy_ctx *c, int t, const struct stat *st, const char *path)
+{
+    if ((c->is_root && fchown(t, st->st_uid, st->st_gid) < 0) || fchmod(t, st->st_mode & 07777) < 0)
+        return ctr__err(-errno, "\"%s\": %m", path);
+    return 0;
+}
+
+static void copy_times(int t, const struct stat *st)
+{
+    struct timespec ts[2] = { st->st_atim, st->st_mtim };
+    futimens(t, ts);
+}
+
+/* A directory: made (or kept; with overlay, emptied when opaque), then its contents. */
+static int copy_subdir(struct copy_ctx *c, int src, int dst, const char *name, const char *path,
+                       const struct stat *st, int depth)
+{
+    struct stat dst_st;
+    bool dst_exists = fstatat(dst, name, &dst_st, AT_SYMLINK_NOFOLLOW) == 0;
+    int r;
+    if (dst_exists && !S_ISDIR(dst_st.st_mode)) {
+        if ((r = ctr__rm_rf_at(dst, name)) < 0)
+            return ctr__err(r, "cannot remove \"%s\": %s", path, strerror(-r));
+        dst_exists = false;
+    }
+    if (!dst_exists && mkdirat(dst, name, 0700) < 0)
+        return ctr__err(-errno, "mkdir \"%s\": %m", path);
+    _cleanup_close_ int s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    _cleanup_close_ int t = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (s < 0 || t < 0)
+        return ctr__err(-errno, "cannot open \"%s\": %m", path);
+    char v[2];
+    if (c->overlay && dst_exists && fgetxattr(s, "trusted.overlay.opaque", v, sizeof v) == 1 && v[0] == 'y' &&
+        (r = clear_children(t, path)) < 0)
+        return r;
+    if ((r = copy_attrs(c, t, st, path)) < 0 || (r = copy_xattrs(s, t, c->overlay)) < 0 ||
+        (r = copy_dir(c, s, t, path, depth + 1)) < 0)
+        return r;
+    copy_times(t, st);
+    return 0;
+}
+
+/* A regular file: a hard link to its first copy, or its data and attributes. */
+static int copy_file(struct copy_ctx *c, int src, int dst, const char *name, const char *path, const struct stat *st)
+{
+    if (st->st_nlink > 1) {
+        int err = 0;
+        const char *first = links_check(&c->links, st, path, &err);
+        if (err < 0)
+            return ctr__err(err, "cannot copy \"%s\": %s", path, strerror(-err));
+        if (first && linkat(c->dst_root, first, dst, name, 0) < 0)
+            return ctr__err(-errno, "link \"%s\": %m", path);
+        if (first)
+            return 0;
+    }
+    _cleanup_close_ int s = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    _cleanup_close_ int t = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (s < 0 || t < 0)
+        return ctr__err(-errno, "cannot copy \"%s\": %m", path);
+    int r = copy_data(s, t, st->st_size);
+    if (r < 0)
+        return ctr__err(r, "cannot copy \"%s\": %s", path, strerror(-r));
+    if ((r = copy_attrs(c, t, st, path)) < 0 || (r = copy_xattrs(s, t, c->overlay)) < 0)
+        return r;
+    copy_times(t, st);
+    return 0;
+}
+
+static int copy_symlink(struct copy_ctx *c, int src, int dst, const char *name, const char *path,
+                        const struct stat *st)
+{
+    char target[PATH_MAX];
+    ssize_t k = readlinkat(src, name, target, sizeof target - 1);
+    if (k < 0)
+        return ctr__err(-errno, "readlink \"%s\": %m", path);
+    target[k] = '\0';
+    if (symlinkat(target, dst, name) < 0)
+        return ctr__err(-errno, "symlink \"%s\": %m", path);
+    if (c->is_root)
+        fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+    struct timespec ts[2] = { st->st_atim, st->st_mtim };
+    utimensat(dst, name, ts, AT_SYMLINK_NOFOLLOW);
+    return 0;
+}
+
+/* Devices (as root only) and FIFOs. */
+static int copy_node(struct copy_ctx *c, int dst, const char *name, const char *path, const struct stat *st)
+{
+    if (!c->is_root && !S_ISFIFO(st->st_mode))
+        return 0;
+    if (mknodat(dst, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev) < 0)
+        return ctr__err(-errno, "mknod \"%s\": %m", path);
+    if (c->is_root)
+        fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+    fchmodat(dst, name, st->st_mode & 07777, 0);
+    return 0;
+}
+
+static int copy_entry(struct copy_ctx *c, int src, int dst, const char *name, const char *path, int depth)
+{
+    struct stat st;
+    if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return ctr__err(-errno, "cannot stat \"%s\": %m", path);
+    bool whiteout = c->overlay && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+    if (S_ISDIR(st.st_mode))
+        return copy_subdir(c, src, dst, name, path, &st, depth);
+    struct stat dst_st;
+    if (fstatat(dst, name, &dst_st, AT_SYMLINK_NOFOLLOW) == 0) {
+        int r = ctr__rm_rf_at(dst, name);
+        if (r < 0)
+            return ctr__err(r, "cannot remove \"%s\": %s", path, strerror(-r));
+    }
+    if (whiteout)
+        return 0;
+    if (S_ISREG(st.st_mode))
+        return copy_file(c, src, dst, name, path, &st);
+    if (S_ISLNK(st.st_mode))
+        return copy_symlink(c, src, dst, name, path, &st);
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode))
+        return copy_node(c, dst, name, path, &st);
+    return 0;
 }
 
 static int copy_dir(struct copy_ctx *c, int src, int dst, const char *rel, int depth)
 {
     if (depth > 512)
         return ctr__err(-ELOOP, "tree too deep at \"%s\"", rel);
-    DIR *d = ctr__opendir_fd(src);
-    if (!d) {
+    _cleanup_dir_ DIR *d = ctr__opendir_fd(src);
+    if (!d)
         return ctr__err(-errno, "cannot read \"%s\": %m", rel);
-    }
-    int r = 0;
     struct dirent *de;
-    while ((de = readdir(d)) && r == 0) {
+    while ((de = readdir(d))) {
         const char *name = de->d_name;
         if (streq(name, ".") || streq(name, ".."))
             continue;
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name);
-        struct stat st, dst_st;
-        if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-            r = ctr__err(-errno, "cannot stat \"%s\": %m", path);
-            break;
-        }
-        bool dst_exists = fstatat(dst, name, &dst_st, AT_SYMLINK_NOFOLLOW) == 0;
-        if (c->overlay && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
-            r = ctr__rm_rf_at(dst, name); /* a whiteout */
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            if (dst_exists && !S_ISDIR(dst_st.st_mode)) {
-                if ((r = ctr__rm_rf_at(dst, name)) < 0)
-                    break;
-                dst_exists = false;
-            }
-            if (!dst_exists && mkdirat(dst, name, 0700) < 0) {
-                r = ctr__err(-errno, "mkdir \"%s\": %m", path);
-                break;
-            }
-            _cleanup_close_ int s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            _cleanup_close_ int t = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (s < 0 || t < 0) {
-                r = ctr__err(-errno, "cannot open \"%s\": %m", path);
-                break;
-            }
-            if (c->overlay && dst_exists) {
-                char v[2];
-                if (fgetxattr(s, "trusted.overlay.opaque", v, sizeof v) == 1 && v[0] == 'y' &&
-                    (r = clear_children(t)) < 0)
-                    break;
-            }
-            if ((c->is_root && fchown(t, st.st_uid, st.st_gid) < 0) || fchmod(t, st.st_mode & 07777) < 0) {
-                r = ctr__err(-errno, "\"%s\": %m", path);
-                break;
-            }
-            if ((r = copy_xattrs(s, t, c->overlay)) < 0)
-                break;
-            if ((r = copy_dir(c, s, t, path, depth + 1)) < 0)
-                break;
-            struct timespec ts[2] = { st.st_atim, st.st_mtim };
-            futimens(t, ts);
-            continue;
-        }
-        if (dst_exists && (r = ctr__rm_rf_at(dst, name)) < 0)
-            break;
-        if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
-            int err = 0;
-            const char *first = links_check(&c->links, &st, path, &err);
-            if (err < 0) {
-                r = err;
-                break;
-            }
-            if (first) {
-                if (linkat(c->dst_root, first, dst, name, 0) < 0) {
-                    r = ctr__err(-errno, "link \"%s\": %m", path);
-                    break;
-                }
-                continue;
-            }
-        }
-        if (S_ISREG(st.st_mode)) {
-            _cleanup_close_ int s = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-            _cleanup_close_ int t = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-            if (s < 0 || t < 0) {
-                r = ctr__err(-errno, "cannot copy \"%s\": %m", path);
-                break;
-            }
-            if ((r = copy_data(s, t, st.st_size)) < 0) {
-                ctr__err(r, "cannot copy \"%s\": %s", path, strerror(-r));
-                break;
-            }
-            if ((c->is_root && fchown(t, st.st_uid, st.st_gid) < 0) || fchmod(t, st.st_mode & 07777) < 0) {
-                r = ctr__err(-errno, "\"%s\": %m", path);
-                break;
-            }
-            if ((r = copy_xattrs(s, t, c->overlay)) < 0)
-                break;
-            struct timespec ts[2] = { st.st_atim, st.st_mtim };
-            futimens(t, ts);
-        } else if (S_ISLNK(st.st_mode)) {
-            char target[PATH_MAX];
-            ssize_t k = readlinkat(src, name, target, sizeof target - 1);
-            if (k < 0) {
-                r = -errno;
-                break;
-            }
-            target[k] = '\0';
-            if (symlinkat(target, dst, name) < 0) {
-                r = ctr__err(-errno, "symlink \"%s\": %m", path);
-                break;
-            }
-            if (c->is_root)
-                fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
-            struct timespec ts[2] = { st.st_atim, st.st_mtim };
-            utimensat(dst, name, ts, AT_SYMLINK_NOFOLLOW);
-        } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)) {
-            if (!c->is_root && !S_ISFIFO(st.st_mode))
-                continue;
-            if (mknodat(dst, name, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0) {
-                r = ctr__err(-errno, "mknod \"%s\": %m", path);
-                break;
-            }
-            if (c->is_root)
-                fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
-            fchmodat(dst, name, st.st_mode & 07777, 0);
-        }
+        int r = copy_entry(c, src, dst, name, path, depth);
+        if (r < 0)
+            return r;
     }
-    closedir(d);
-    return r;
+    return 0;
 }
 
 int ctr__tree_copy(int src_fd, int dst_fd, bool apply_overlay)
