@@ -9,31 +9,31 @@
 #include "runtime.h"
 #include "storage/container-storage.h"
 
+static int mount_locked(ctr_container_t *c, const char *mount_label, char **ret_path)
+{
+    const char *path = NULL;
+    int r = ctr__rootfs_mount(c, mount_label, &path);
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *copy = strdup(path);
+    if (!copy)
+        r = ctr__oom("mount point");
+    else
+        r = ctr__container_save(c);
+    if (r < 0) {
+        ctr__rootfs_unmount(c, false);
+        return r;
+    }
+    *ret_path = TAKE_PTR(copy);
+    return 0;
+}
+
 CTR_EXPORT int ctr_container_mount(ctr_container_t *c, const char *mount_label, char **ret_path)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(ret_path);
-    int r = ctr__lifecycle_lock(c);
-    if (r < 0)
-        return r;
-    const char *path = NULL;
-    _cleanup_free_ char *copy = NULL;
-    if ((r = ctr__rootfs_mount(c, mount_label, &path)) < 0)
-        goto out;
-    if (!(copy = strdup(path))) {
-        r = ctr__oom("mount point");
-        ctr__rootfs_unmount(c, false);
-        goto out;
-    }
-    if ((r = ctr__container_save(c)) < 0)
-        ctr__rootfs_unmount(c, false);
-out:
-    ctr__container_unlock(c);
-    if (r < 0)
-        return r;
-    *ret_path = TAKE_PTR(copy);
-    return 0;
+    return CTR__WITH_LOCK(c, mount_locked(c, mount_label, ret_path));
 }
 
 static int unmount_locked(ctr_container_t *c, bool force)
