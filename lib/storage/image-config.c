@@ -67,6 +67,29 @@ static int platform_score(json_object *desc)
 
 #define MAX_INDEX_DEPTH 8
 
+/* The org.opencontainers.image.ref.name annotation of a descriptor, or NULL. */
+static const char *ref_name_of(json_object *d)
+{
+    json_object *ann;
+    if (json_object_object_get_ex(d, "annotations", &ann))
+        return ctr__json_str(ann, "org.opencontainers.image.ref.name");
+    return NULL;
+}
+
+/* Several images in one layout, asked for none by tag: they must differ by platform only. */
+static int check_one_image(json_object *manifests, int best_score)
+{
+    size_t fitting = 0;
+    for (size_t i = 0; i < json_object_array_length(manifests); i++) {
+        json_object *d = json_object_array_get_idx(manifests, i);
+        if (platform_score(d) == best_score && ref_name_of(d))
+            fitting++;
+    }
+    if (fitting > 1)
+        return ctr__err(-EINVAL, "the layout holds %zu images: name one with oci:DIR:TAG", fitting);
+    return 0;
+}
+
 static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blob, void *userdata, int depth,
                 const char *ref_name, struct ctr__manifest_pick *ret)
 {
@@ -84,10 +107,7 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
         json_object *d = json_object_array_get_idx(manifests, i);
         if (!json_object_is_type(d, json_type_object))
             return ctr__err(-EINVAL, "image index: manifests[%zu] is not an object", i);
-        const char *name = NULL;
-        json_object *ann;
-        if (json_object_object_get_ex(d, "annotations", &ann))
-            name = ctr__json_str(ann, "org.opencontainers.image.ref.name");
+        const char *name = ref_name_of(d);
         if (tag && depth == 0 && (!name || !streq(name, tag)))
             continue;
         candidates++;
@@ -105,27 +125,14 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
         const char *variant;
         return ctr__err(-EOPNOTSUPP, "no manifest for linux/%s in the image index", ctr__go_arch(&variant));
     }
-    if (!tag && depth == 0 && candidates > 1) {
-        /* Several images in one layout: they must differ by platform only. */
-        size_t fitting = 0;
-        for (size_t i = 0; i < n; i++) {
-            json_object *d = json_object_array_get_idx(manifests, i), *ann;
-            if (platform_score(d) == best_score && json_object_object_get_ex(d, "annotations", &ann) &&
-                ctr__json_str(ann, "org.opencontainers.image.ref.name"))
-                fitting++;
-        }
-        if (fitting > 1)
-            return ctr__err(-EINVAL, "the layout holds %zu images: name one with oci:DIR:TAG", fitting);
-    }
+    int r;
+    if (!tag && depth == 0 && candidates > 1 && (r = check_one_image(manifests, best_score)) < 0)
+        return r;
     const char *digest = ctr__json_str(best, "digest"), *mt = ctr__json_str(best, "mediaType");
     char hex[65];
-    int r = ctr__digest_parse(digest, hex);
-    if (r < 0)
+    if ((r = ctr__digest_parse(digest, hex)) < 0)
         return ctr__err_prefix(r, "image index");
-    json_object *ann;
-    const char *name = ref_name;
-    if (json_object_object_get_ex(best, "annotations", &ann) && ctr__json_str(ann, "org.opencontainers.image.ref.name"))
-        name = ctr__json_str(ann, "org.opencontainers.image.ref.name");
+    const char *name = ref_name_of(best) ? ref_name_of(best) : ref_name;
     if (is_index_type(mt)) {
         _cleanup_free_ char *json = NULL;
         size_t size;
@@ -144,7 +151,7 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
     if (!ret->media_type || (name && !ret->ref_name)) {
         free(ret->media_type);
         free(ret->ref_name);
-        return -ENOMEM;
+        return ctr__oom("manifest");
     }
     return 0;
 }
