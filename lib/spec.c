@@ -881,7 +881,7 @@ static int set_annotations(J *spec, const struct ctr__config *cfg)
     return 0;
 }
 
-static int check_ctx(const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
+static int check_ctx(const struct ctr__spec_ctx *ctx)
 {
     if (!ctx->rootfs || ctx->rootfs[0] != '/')
         return ctr__err(-EINVAL, "spec generation: the root file system path must be absolute");
@@ -964,7 +964,7 @@ int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx
 {
     if (!cfg || !ctx || !ret_json || isempty(cfg->id))
         return ctr__err(-EINVAL, "spec generation: invalid argument");
-    int r = check_ctx(cfg, ctx);
+    int r = check_ctx(ctx);
     if (r < 0)
         return r;
     _cleanup_json_ J *spec = NULL;

@@ -37,18 +37,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static ctr_container_t *make(ctr_runtime_t *rt, const char *name)
-{
-    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
-    const char *cmd[] = { "/bin/true", NULL };
-    o.name = name;
-    o.rootfs = "/";
-    o.command = cmd;
-    ctr_container_t *c = NULL;
-    assert_ctr_ok(ctr_container_create(&c, rt, &o));
-    return c;
-}
-
 static size_t count(ctr_runtime_t *rt)
 {
     ctr_container_t **l = NULL;
@@ -159,7 +147,7 @@ static void test_boot_id_recorded(void **state)
 static void test_create_defaults(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *c = make(f->rt, "alpha");
+    ctr_container_t *c = test_container_on_root(f->rt, "alpha");
     const char *id = ctr_container_id(c);
     assert_int_equal(strlen(id), 64);
     for (const char *p = id; *p; p++)
@@ -214,7 +202,7 @@ static void test_create_defaults(void **state)
 static void test_create_all_fields(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *base = make(f->rt, "base");
+    ctr_container_t *base = test_container_on_root(f->rt, "base");
     const char *cmd[] = { "/bin/sh", "-c", "echo hi", NULL };
     const char *env[] = { "A=1", "B=two=2", NULL };
     const char *labels[] = { "zeta=last", "alpha=first", "empty=", NULL };
@@ -310,7 +298,7 @@ static void test_create_all_fields(void **state)
     ctr_free(stj);
 
     /* Dependencies: each namespace maps to its own container, deduplicated
-     * (the seed mapped PID to the network container and crashed on make()). */
+     * (the seed mapped PID to the network container and crashed on test_container_on_root()). */
     char **deps = NULL;
     assert_ctr_ok(ctr_container_dependencies(r, &deps));
     assert_string_equal(deps[0], ctr_container_id(base));
@@ -329,8 +317,8 @@ static void test_create_all_fields(void **state)
 static void test_dependencies_pid_only(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *a = make(f->rt, "pidowner");
-    ctr_container_t *b = make(f->rt, "netowner");
+    ctr_container_t *a = test_container_on_root(f->rt, "pidowner");
+    ctr_container_t *b = test_container_on_root(f->rt, "netowner");
     ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
     o.rootfs = "/";
     o.ns_ctr[CTR_NS_PID] = "pidowner";
@@ -444,7 +432,7 @@ static void test_create_bad_input(void **state)
 static void test_duplicate_name(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *a = make(f->rt, "twin");
+    ctr_container_t *a = test_container_on_root(f->rt, "twin");
     ctr_container_t *b = (ctr_container_t *)0x1;
     ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
     o.name = "twin";
@@ -457,7 +445,7 @@ static void test_duplicate_name(void **state)
     /* After removal the name is free again. */
     assert_ctr_ok(ctr_container_remove(a, 0));
     ctr_container_unref(a);
-    a = make(f->rt, "twin");
+    a = test_container_on_root(f->rt, "twin");
     ctr_container_unref(a);
 }
 
@@ -491,7 +479,7 @@ static void test_lookup(void **state)
          * (names win over prefixes, as the "abc" case below checks). */
         char name[16];
         snprintf(name, sizeof name, "x%d", i);
-        cs[i] = make(f->rt, name);
+        cs[i] = test_container_on_root(f->rt, name);
     }
     ctr_container_t *c = NULL;
     const char *id = ctr_container_id(cs[7]);
@@ -540,7 +528,7 @@ static void test_lookup(void **state)
     assert_ctr_err(ctr_runtime_lookup(f->rt, NULL, &c), -EINVAL);
     assert_ctr_err(ctr_runtime_lookup(f->rt, "x", NULL), -EINVAL);
     /* A name that looks like a hex prefix wins as a name. */
-    ctr_container_t *hexname = make(f->rt, "abc");
+    ctr_container_t *hexname = test_container_on_root(f->rt, "abc");
     assert_ctr_ok(ctr_runtime_lookup(f->rt, "abc", &c));
     assert_string_equal(ctr_container_name(c), "abc");
     ctr_container_unref(c);
@@ -609,7 +597,7 @@ static void test_list(void **state)
 static void test_remove(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *a = make(f->rt, "owner");
+    ctr_container_t *a = test_container_on_root(f->rt, "owner");
     ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
     o.rootfs = "/";
     o.name = "joiner";
@@ -657,7 +645,7 @@ static void test_remove(void **state)
 static void test_artifacts(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *c = make(f->rt, "arty");
+    ctr_container_t *c = test_container_on_root(f->rt, "arty");
     void *data = NULL;
     size_t size = 0;
     assert_ctr_err(ctr_container_artifact_get(c, "none", &data, &size), -ENOENT);
@@ -744,7 +732,7 @@ static int batch_fail(ctr_container_t *c, void *userdata)
 static void test_batch(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *c = make(f->rt, "batchy");
+    ctr_container_t *c = test_container_on_root(f->rt, "batchy");
     struct batch_ctx b = { f->rt, 0, 0 };
     assert_int_equal(ctr_container_batch(c, batch_fn, &b), 0);
     assert_int_equal(b.calls, 1);
@@ -795,7 +783,7 @@ static void test_null_getters(void **state)
 static void test_namespace_path(void **state)
 {
     struct fixture *f = *state;
-    ctr_container_t *c = make(f->rt, "nsless");
+    ctr_container_t *c = test_container_on_root(f->rt, "nsless");
     char *p = NULL;
     assert_ctr_err(ctr_container_namespace_path(c, CTR_NS_NET, &p), -EBUSY);
     assert_non_null(strstr(ctr_error_last()->message, "configured"));

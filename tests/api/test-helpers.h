@@ -75,4 +75,18 @@ static inline ctr_runtime_t *test_runtime(struct test_root *t, const char *backe
 }
 
 /* Count entries of a directory (without . and ..), -1 if it does not exist. */
+/* A container named name running /bin/true on the host's root (never
+ * started by the tests that use it): created, or the test fails. */
+static inline ctr_container_t *test_container_on_root(ctr_runtime_t *rt, const char *name)
+{
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    const char *cmd[] = { "/bin/true", NULL };
+    o.name = name;
+    o.rootfs = "/";
+    o.command = cmd;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, rt, &o));
+    return c;
+}
+
 int test_count_entries(const char *dir);

@@ -56,18 +56,6 @@ static int inst_create(ctr_state_backend_t *b, void *userdata)
     return 0;
 }
 
-static ctr_container_t *make(ctr_runtime_t *rt, const char *name)
-{
-    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
-    const char *cmd[] = { "/bin/true", NULL };
-    o.name = name;
-    o.rootfs = "/";
-    o.command = cmd;
-    ctr_container_t *c = NULL;
-    assert_ctr_ok(ctr_container_create(&c, rt, &o));
-    return c;
-}
-
 static ctr_runtime_t *open_runtime(struct test_root *t, const char *backend, int want)
 {
     ctr_runtime_options_t o = CTR_RUNTIME_OPTIONS_INIT;
@@ -104,8 +92,8 @@ static void test_instances(void **state)
     assert_string_equal(ctr_runtime_state_backend(a), "counted");
 
     /* Both work, each on its own root. */
-    ctr_container_t *ca = make(a, "in-a");
-    ctr_container_t *cb = make(b, "in-b");
+    ctr_container_t *ca = test_container_on_root(a, "in-a");
+    ctr_container_t *cb = test_container_on_root(b, "in-b");
     ctr_container_t *x = NULL;
     assert_ctr_err(ctr_runtime_lookup(a, "in-b", &x), -ENOENT);
     assert_ctr_ok(ctr_runtime_lookup(b, "in-b", &x));
@@ -189,7 +177,7 @@ static void test_v1_register(void **state)
     test_root_make(&t);
     ctr_runtime_t *rt = open_runtime(&t, "testdir-v1", 0);
     assert_string_equal(ctr_runtime_state_backend(rt), "testdir-v1");
-    ctr_container_unref(make(rt, "old"));
+    ctr_container_unref(test_container_on_root(rt, "old"));
     ctr_runtime_unref(rt);
     rt = open_runtime(&t, "testdir-v1", 0);
     ctr_container_t *c = NULL;
