@@ -3,6 +3,6 @@
 cd "$(dirname "$0")/.."
 {
   grep -rhoE "^CTR_EXPORT [^(]*\(" lib | sed -E 's/.*[ *](ctr_[a-z0-9_]+)\($/\1/'
-  grep -hoE "^GETTER\(\w*|^STRV_GETTER\(\w*" lib/container.c | sed 's/.*(/ctr_container_/'
-  grep -hoE "^STATE_GETTER\(\w*" lib/container.c | sed 's/.*(//'
+  grep -hoE "^GETTER\(\w*|^STRV_GETTER\(\w*" lib/core/container.c | sed 's/.*(/ctr_container_/'
+  grep -hoE "^STATE_GETTER\(\w*" lib/core/container.c | sed 's/.*(//'
 } | sort -u

@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "net/cni-result.h"
 
 /* Cap what a (possibly hostile or broken) plugin can make us allocate. */

@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "util.h"
+#include "base/util.h"
 
 struct ctr__cni_ip {
     char address[48];   /* without the prefix length */

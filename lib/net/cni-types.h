@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "error.h"
+#include "base/error.h"
 
 /* One network: a configuration list (a `.conf` file is made into a list of
  * one plugin). */

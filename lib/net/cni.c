@@ -10,11 +10,11 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "net/cni.h"
 #include "net/native.h"
-#include "subprocess.h"
+#include "base/subprocess.h"
 
 extern char **environ;
 

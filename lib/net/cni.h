@@ -6,9 +6,9 @@
 
 #include <json-c/json.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/cni-types.h"
-#include "util.h"
+#include "base/util.h"
 
 void ctr__cni_net_free(struct ctr__cni_net *n);
 static inline void ctr__cni_net_freep(struct ctr__cni_net **p)

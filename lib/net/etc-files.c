@@ -2,7 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/etc-files.h"
 
 #define HOST_RESOLV_CONF "/etc/resolv.conf"

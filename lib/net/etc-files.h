@@ -2,7 +2,7 @@
 /* The per-container /etc/hosts, /etc/resolv.conf and /etc/hostname. */
 #pragma once
 
-#include "config.h"
+#include "data/config.h"
 
 struct ctr__etc_files {
     char *hosts;

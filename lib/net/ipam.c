@@ -7,7 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/ipam.h"
 
 #define LAST_RESERVED "last_reserved_ip.0"

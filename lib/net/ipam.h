@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* host-local's default data directory: NETWORK's store is HOST_LOCAL/NETWORK. */
 #define CTR__HOST_LOCAL_DIR "/var/lib/cni/networks"

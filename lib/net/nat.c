@@ -7,9 +7,9 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/nat.h"
-#include "subprocess.h"
+#include "base/subprocess.h"
 
 #define T "ip " CTR__NAT_TABLE
 /* ADD/DEL take it shared, the removal of the table exclusive.  The table is

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #define CTR__NAT_TABLE "libctr"
 

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "net/cidr.h"
 #include "net/ipam.h"
 #include "net/nat.h"

@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "net/cni-result.h"
 #include "net/cni.h"
 #include "net/net.h"

@@ -8,8 +8,8 @@
 
 #include <netinet/in.h>
 
-#include "config.h"
-#include "settings.h"
+#include "data/config.h"
+#include "data/settings.h"
 
 struct json_object;
 

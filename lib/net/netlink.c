@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/netlink.h"
 
 #define ALIGN4(n) (((n) + 3u) & ~(size_t)3u)

@@ -6,7 +6,7 @@
 #include <linux/netlink.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* A request being built: one netlink message in a fixed buffer.  Nesting
  * is at most 4 deep.  A message that does not fit sets `overflow`, and

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/cidr.h"
 #include "net/netns.h"
 

@@ -5,7 +5,7 @@
 
 #include <net/if.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /*
  * Create a new network namespace and bind-mount it on DIR/NAME (DIR is

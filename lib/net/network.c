@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "json-util.h"
-#include "lock.h"
+#include "base/error.h"
+#include "base/json-util.h"
+#include "base/lock.h"
 #include "net/cidr.h"
 #include "net/cni.h"
 #include "net/ipam.h"

@@ -8,8 +8,8 @@
 
 #include <libctr/ctr-network.h>
 
-#include "config.h"
-#include "settings.h"
+#include "data/config.h"
+#include "data/settings.h"
 
 struct ctr__cni_net;
 

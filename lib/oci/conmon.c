@@ -36,9 +36,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "detach-keys.h"
-#include "error.h"
-#include "json-util.h"
+#include "base/detach-keys.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "oci/conmon.h"
 #include "oci/oci.h"
 

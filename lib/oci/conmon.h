@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* What every conmon invocation needs to know about the runtime. */
 struct ctr__conmon_runtime {

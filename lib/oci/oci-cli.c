@@ -16,7 +16,7 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "oci/conmon.h"
 #include "oci/oci.h"
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "oci/oci.h"
 
 extern char **environ;

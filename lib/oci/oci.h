@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "subprocess.h"
-#include "util.h"
+#include "base/subprocess.h"
+#include "base/util.h"
 
 /* An opened backend.  Immutable after ctr__oci_open(); safe to share between
  * threads (the backends' callbacks are thread-safe). */

@@ -6,8 +6,8 @@
 #include <libctr/sys/ctr-state.h>
 #include <limits.h>
 
-#include "error.h"
-#include "util.h"
+#include "base/error.h"
+#include "base/util.h"
 
 /* "files": ctr/ID/{config,state}.json and names/NAME -> ID symlinks (state-files.c). */
 extern const ctr_state_backend_t ctr__state_backend_files;

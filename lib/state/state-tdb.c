@@ -31,9 +31,9 @@
 #include <sys/stat.h>
 #include <tdb.h>
 
-#include "backends.h"
-#include "error.h"
-#include "fault.h"
+#include "state/backends.h"
+#include "base/error.h"
+#include "base/fault.h"
 
 #define ID_MAX CTR__STATE_ID_MAX
 #define NAME_LEN_MAX 255

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "backends.h"
-#include "error.h"
-#include "state.h"
+#include "state/backends.h"
+#include "base/error.h"
+#include "state/state.h"
 
 /*
  * The registry: a list of factories, each a name and a create() that makes a

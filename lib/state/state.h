@@ -6,7 +6,7 @@
 #include <libctr/sys/ctr-state.h>
 #include <pthread.h>
 
-#include "util.h"
+#include "base/util.h"
 
 /* A runtime's state backend instance: the vtable its factory's create() made
  * (vt.name points to name, vt.userdata is the instance's data) and, once

@@ -3,7 +3,7 @@
  * small blobs with their digest checked. */
 #include <openssl/evp.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 struct ctr__hash {

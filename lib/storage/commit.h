@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The store's side of a commit (commit.c): the container's read-write layer
- * as a new image over its own.  lib/commit.c, which has the handle, drives
+ * as a new image over its own.  lib/api/commit.c, which has the handle, drives
  * it: begin, tar (the container's lock held, the container maybe paused),
  * publish. */
 #pragma once
 
 #include <libctr/ctr-image.h>
 
-#include "config.h"
-#include "settings.h"
+#include "data/config.h"
+#include "data/settings.h"
 
 struct ctr__commit;
 

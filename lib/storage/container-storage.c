@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "storage/container-storage.h"
 #include "storage/store.h"
 

@@ -3,14 +3,14 @@
  * from a rootfs directory uses it as is; one made from an image gets a
  * layer of its own over the image's layers.  The inputs are the runtime's
  * settings and the container's config; results come back to the caller,
- * which records them in the container's state (lib/rootfs.c for a handle). */
+ * which records them in the container's state (lib/core/rootfs.c for a handle). */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "settings.h"
+#include "data/config.h"
+#include "data/settings.h"
 
 struct json_object;
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 static int overlay_create(struct ctr__store *s, int dir_fd, const char *const *lower)

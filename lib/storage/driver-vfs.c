@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 static int vfs_create(struct ctr__store *s, int dir_fd, const char *const *lower)

@@ -4,8 +4,8 @@
  * (Dockerfile-style instructions such as `podman import --change`). */
 #include <sys/utsname.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "storage/store.h"
 
 #define MT_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"

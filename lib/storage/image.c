@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "storage/image.h"
 #include "storage/store.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The store's images for the public image API (lib/image-api.c): list,
+/* The store's images for the public image API (lib/api/image-api.c): list,
  * find, tag, remove, prune, config, inspect, import (image.c) and save
  * (save.c), over the runtime's settings.  Each opens the store, takes its
  * lock for as long as it reads or changes the records, and returns plain
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "settings.h"
+#include "data/settings.h"
 
 /* What an image handle shows of an image record. */
 struct ctr__image_info {

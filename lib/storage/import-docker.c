@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 struct darchive {

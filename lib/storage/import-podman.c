@@ -8,8 +8,8 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "storage/store.h"
 
 #define PODMAN_STORE "/var/lib/containers/storage"

@@ -6,9 +6,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "fault.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/fault.h"
+#include "base/json-util.h"
 #include "storage/store.h"
 
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"

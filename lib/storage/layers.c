@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 static const struct ctr__driver *driver_of(struct ctr__store *s)

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "fault.h"
-#include "json-util.h"
+#include "base/error.h"
+#include "base/fault.h"
+#include "base/json-util.h"
 #include "storage/store.h"
 
 /* ---- records ---- */

@@ -21,9 +21,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "lock.h"
-#include "settings.h"
-#include "util.h"
+#include "base/lock.h"
+#include "data/settings.h"
+#include "base/util.h"
 
 struct json_object;
 struct archive;

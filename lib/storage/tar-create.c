@@ -16,7 +16,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 struct inode {

@@ -21,7 +21,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 #define WH_PREFIX ".wh."

@@ -5,7 +5,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 static int64_t parse_num(const unsigned char *p, size_t n)

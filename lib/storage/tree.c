@@ -8,7 +8,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 struct link_ent {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "status.h"
+#include "data/config.h"
+#include "data/status.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detach-keys.h"
+#include "base/detach-keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

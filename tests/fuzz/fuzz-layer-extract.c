@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 static char base[64];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Crash safety.  For every crash point of the library (CTR_FAULT_POINT,
- * lib/fault.h) and the operation that reaches it, a child process prepares
+ * lib/base/fault.h) and the operation that reaches it, a child process prepares
  * nothing but runs the operation with CTR_FAULT naming the point and dies
  * there by SIGKILL.  Then the runtime is opened again (after a faked reboot,
  * for points that leave processes behind, also a second time) and checked:

@@ -3,13 +3,16 @@
 """Checks of lib/'s structure (doc/architecture.md), one per subcommand:
 
   private-structs LIB       struct ctr_container is defined and dereferenced
-                            only in container.c, struct ctr_runtime only in
-                            runtime.c
+                            only in core/container.c, struct ctr_runtime
+                            only in core/runtime.c
   include-cycles LIB        the #include graph between modules (a .c with its
                             .h) has no cycle
   link-cycles NM ARCHIVE    the call graph between the archive's objects (who
                             uses a symbol another defines) has no cycle
   function-length LIB MAX   no function in lib/ is longer than MAX lines
+  layers LIB                a module includes only headers of its own folder
+                            or of a folder in a layer below (LAYERS)
+  call-layers NM ARCHIVE    the same for calls, read from the archive
 
 Each prints what it found wrong and exits 1, or exits 0 in silence."""
 import os
@@ -18,9 +21,20 @@ import subprocess
 import sys
 
 OWNERS = {
-    'ctr_container': ('container.c', ['cfg', 'st', 'rt', 'lock', 'batch', 'removed', 'refs']),
-    'ctr_runtime': ('runtime.c', None),
+    'ctr_container': ('core/container.c', ['cfg', 'st', 'rt', 'lock', 'batch', 'removed', 'refs']),
+    'ctr_runtime': ('core/runtime.c', None),
 }
+
+# lib/'s folders, lowest layer first; folders on one line are side by side
+# and may not include each other.
+LAYERS = [
+    ['base'],
+    ['data'],
+    ['state', 'oci'],
+    ['storage', 'net'],
+    ['core'],
+    ['api'],
+]
 
 
 def sources(lib, exts=('.c', '.h')):
@@ -39,7 +53,7 @@ def strip_comments(text):
 
 def runtime_fields(lib):
     """The members of struct ctr_runtime, read from its definition."""
-    text = strip_comments(open(os.path.join(lib, 'runtime.c')).read())
+    text = strip_comments(open(os.path.join(lib, OWNERS['ctr_runtime'][0])).read())
     m = re.search(r'struct ctr_runtime\s*\{(.*?)\n\};', text, re.S)
     if not m:
         return []
@@ -167,11 +181,26 @@ def modname(obj):
     name = name[:-2] if name.endswith('.o') else name
     name = name[:-2] if name.endswith('.c') else name
     name = name[4:] if name.startswith('lib_') else name
-    return name.replace('_', '/', 1) if name.split('_')[0] in ('net', 'oci', 'state', 'storage') else name
+    return name.replace('_', '/', 1) if name.split('_')[0] in [f for layer in LAYERS for f in layer] else name
 
 
 def check_link_cycles(nm, archive):
     return report_cycles('call', link_graph(nm, archive))
+
+
+def check_layers(graph, verb):
+    rank = dict((f, i) for i, layer in enumerate(LAYERS) for f in layer)
+    bad = []
+    for mod, deps in sorted(graph.items()):
+        folder = mod.split('/')[0]
+        if folder not in rank:
+            bad.append('%s: not in a layer folder (%s)' % (mod, ', '.join(rank)))
+            continue
+        for dep in sorted(deps):
+            to = dep.split('/')[0]
+            if to != folder and rank.get(to, -1) >= rank[folder]:
+                bad.append('%s %s %s: %s is not below %s' % (mod, verb, dep, to, folder))
+    return bad
 
 
 def functions(text):
@@ -214,6 +243,10 @@ def main(argv):
         bad = check_include_cycles(argv[2])
     elif cmd == 'link-cycles':
         bad = check_link_cycles(argv[2], argv[3])
+    elif cmd == 'layers':
+        bad = check_layers(include_graph(argv[2]), 'includes')
+    elif cmd == 'call-layers':
+        bad = check_layers(link_graph(argv[2], argv[3]), 'calls')
     elif cmd == 'function-length':
         bad = check_function_length(argv[2], int(argv[3]))
     else:

@@ -8,8 +8,8 @@
 #include <libctr/ctr-error.h>
 #include <stdio.h>
 
-#include "detach-keys.h"
-#include "error.h"
+#include "base/detach-keys.h"
+#include "base/error.h"
 
 static void assert_keys(const char *spec, const unsigned char *want, size_t want_len)
 {

@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "error.h"
-#include "logs.h"
+#include "base/error.h"
+#include "base/logs.h"
 
 #define NS 1000000000LL
 /* 2026-11-28T09:09:29Z */

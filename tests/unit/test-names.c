@@ -7,8 +7,8 @@
 
 #include <stdio.h>
 
-#include "error.h"
-#include "names.h"
+#include "base/error.h"
+#include "base/names.h"
 
 static void test_valid(void **state)
 {

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "net/cni.h"
 #include "net/ipam.h"
 #include "net/nat.h"

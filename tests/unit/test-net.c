@@ -12,14 +12,14 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "error.h"
-#include "json-util.h"
+#include "data/config.h"
+#include "base/error.h"
+#include "base/json-util.h"
 #include "net/cni-result.h"
 #include "net/cni.h"
 #include "net/etc-files.h"
 #include "net/net.h"
-#include "spec.h"
+#include "data/spec.h"
 
 /* ---- helpers ---- */
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "oci/oci.h"
 
 #ifndef SOURCE_ROOT_DEFAULT

@@ -20,12 +20,12 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "caps.h"
-#include "config.h"
+#include "base/caps.h"
+#include "data/config.h"
 #include "ctr-config.h"
-#include "passwd.h"
-#include "spec.h"
-#include "util.h"
+#include "base/passwd.h"
+#include "data/spec.h"
+#include "base/util.h"
 
 #ifndef SOURCE_ROOT
 #define SOURCE_ROOT "."

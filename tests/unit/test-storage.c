@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "base/error.h"
 #include "storage/store.h"
 
 static char scratch[64];

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ctr_container_create(): the options checked (before anything is
+ * allocated), the config built with its defaults, a name, the image's layer,
+ * the static directory and the record, all under the runtime lock. */
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "core/container.h"
+#include "base/error.h"
+#include "base/fault.h"
+#include "base/json-util.h"
+#include "base/names.h"
+#include "storage/container-storage.h"
+
+#define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)
+#define DEFAULT_STOP_TIMEOUT 10
+#define DEFAULT_CGROUP_PARENT "/libctr_parent"
+
+#define KNOWN_FLAGS                                                                                          \
+    (CTR_CREATE_READ_ONLY | CTR_CREATE_PRIVILEGED | CTR_CREATE_NO_NEW_PRIVS | CTR_CREATE_STDIN |             \
+     CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK |           \
+     CTR_CREATE_AUTO_REMOVE)
+
+static const size_t options_size[] = { [1] = sizeof(ctr_container_options_t) };
+
+CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigned int version)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(opts);
+    if (version < 1 || version > CTR_CONTAINER_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "container options version %u is not supported", version);
+    memset(opts, 0, options_size[version]);
+    opts->version = version;
+    opts->stop_timeout = -1;
+    return 0;
+}
+
+/* ---- checks: nothing allocated ---- */
+
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+static int check_strv(const char *what, const char *const *v, bool need_eq)
+{
+    for (; v && *v; v++) {
+        if (need_eq && (!strchr(*v, '=') || **v == '='))
+            return ctr__err(-EINVAL, "%s entry \"%s\" is not KEY=VALUE", what, *v);
+        if (!need_eq && (isempty(*v) || has_ctl(*v)))
+            return ctr__err(-EINVAL, "%s entry \"%s\" is empty or has control characters", what, *v);
+    }
+    return 0;
+}
+
+static const char *port_protocol(const ctr_port_mapping_t *p)
+{
+    return p->protocol ? p->protocol : "tcp";
+}
+
+static int check_ports(const ctr_port_mapping_t *p, size_t n)
+{
+    if (n > 0 && !p)
+        return ctr__err(-EINVAL, "n_port_mappings is %zu but port_mappings is NULL", n);
+    for (size_t i = 0; i < n; i++) {
+        const char *proto = port_protocol(&p[i]);
+        if (!streq(proto, "tcp") && !streq(proto, "udp") && !streq(proto, "sctp"))
+            return ctr__err(-EINVAL, "port mapping %zu: unknown protocol \"%s\"", i, proto);
+        if (p[i].container_port == 0)
+            return ctr__err(-EINVAL, "port mapping %zu: container port 0", i);
+        if (p[i].host_ip && has_ctl(p[i].host_ip))
+            return ctr__err(-EINVAL, "port mapping %zu: bad host IP", i);
+    }
+    return 0;
+}
+
+/* The paths and single strings of the options. */
+static int check_values(const ctr_container_options_t *o)
+{
+    if (o->name && !ctr__name_valid(o->name))
+        return ctr__err(-EINVAL, "invalid container name \"%.300s\": names match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
+                                 "and have at most 253 characters", o->name);
+    if (o->flags & ~(uint64_t)KNOWN_FLAGS)
+        return ctr__err(-EINVAL, "unknown container flags 0x%llx", (unsigned long long)(o->flags & ~(uint64_t)KNOWN_FLAGS));
+    if (o->rootfs && o->rootfs[0] != '/')
+        return ctr__err(-EINVAL, "rootfs \"%s\" is not an absolute path", o->rootfs);
+    if (o->rootfs && o->image)
+        return ctr__err(-EINVAL, "give either a rootfs directory or an image, not both");
+    if (o->shm_size < 0)
+        return ctr__err(-EINVAL, "negative shm size");
+    if (o->stop_signal < 0 || o->stop_signal > SIGRTMAX)
+        return ctr__err(-EINVAL, "stop signal %d is out of range", o->stop_signal);
+    if (o->workdir && o->workdir[0] != '/')
+        return ctr__err(-EINVAL, "working directory \"%s\" is not absolute", o->workdir);
+    if (o->cgroup_parent && (o->cgroup_parent[0] != '/' || strstr(o->cgroup_parent, "..")))
+        return ctr__err(-EINVAL, "cgroup parent \"%s\" must be an absolute path without \"..\"", o->cgroup_parent);
+    if (o->log_path && o->log_path[0] != '/')
+        return ctr__err(-EINVAL, "log path \"%s\" is not absolute", o->log_path);
+    if (o->hostname && (strlen(o->hostname) > 64 || has_ctl(o->hostname) || strchr(o->hostname, '/')))
+        return ctr__err(-EINVAL, "invalid host name \"%.80s\"", o->hostname);
+    const char *strs[] = { o->user, o->pod, o->image, o->process_label, o->mount_label };
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+        if (strs[i] && (isempty(strs[i]) || has_ctl(strs[i])))
+            return ctr__err(-EINVAL, "empty string or control characters in an option");
+    if (o->command && !o->command[0]) /* any bytes are fine in argv */
+        return ctr__err(-EINVAL, "the command is empty");
+    return 0;
+}
+
+/* The network mode and the namespaces joined. */
+static int check_namespaces(const ctr_container_options_t *o)
+{
+    if (o->netns_path && o->netns_path[0] != '/')
+        return ctr__err(-EINVAL, "network namespace path \"%s\" is not absolute", o->netns_path);
+    int modes = !!(o->flags & CTR_CREATE_NETNS) + !!(o->flags & CTR_CREATE_HOST_NETWORK) + !!o->netns_path +
+                !!o->ns_ctr[CTR_NS_NET];
+    if (modes > 1)
+        return ctr__err(-EINVAL, "choose one network mode: a new namespace, the host's, a given path, or "
+                                 "another container's");
+    if (o->networks && o->networks[0] && !(o->flags & CTR_CREATE_NETNS))
+        return ctr__err(-EINVAL, "networks need a new network namespace (CTR_CREATE_NETNS)");
+    if (o->n_port_mappings && !(o->flags & CTR_CREATE_NETNS))
+        return ctr__err(-EINVAL, "port mappings need a new network namespace (CTR_CREATE_NETNS)");
+    if (o->ns_ctr[0])
+        return ctr__err(-EINVAL, "ns_ctr[0] is unused and must be NULL");
+    return 0;
+}
+
+static int check_options(const ctr_container_options_t *o)
+{
+    int r;
+    if ((r = check_values(o)) < 0 || (r = check_strv("env", o->env, true)) < 0 ||
+        (r = check_strv("label", o->labels, true)) < 0 ||
+        (r = check_strv("DNS server", o->dns_servers, false)) < 0 ||
+        (r = check_strv("DNS search domain", o->dns_search, false)) < 0 ||
+        (r = check_strv("DNS option", o->dns_options, false)) < 0 ||
+        (r = check_strv("host entry", o->hosts_add, false)) < 0 ||
+        (r = check_strv("network", o->networks, false)) < 0 ||
+        (r = check_ports(o->port_mappings, o->n_port_mappings)) < 0)
+        return r;
+    return check_namespaces(o);
+}
+
+/* ---- the config ---- */
+
+static int copy_ports(struct ctr__config *cfg, const ctr_port_mapping_t *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    cfg->ports = calloc(n, sizeof *cfg->ports);
+    if (!cfg->ports)
+        return ctr__oom("port mappings");
+    for (size_t i = 0; i < n; i++) {
+        cfg->ports[i].host_ip = ctr__strdup_null(isempty(p[i].host_ip) ? NULL : p[i].host_ip);
+        cfg->ports[i].protocol = strdup(port_protocol(&p[i]));
+        cfg->ports[i].host_port = p[i].host_port;
+        cfg->ports[i].container_port = p[i].container_port;
+        cfg->n_ports = i + 1;
+        if (!cfg->ports[i].protocol || (!isempty(p[i].host_ip) && !cfg->ports[i].host_ip))
+            return ctr__oom("port mappings");
+    }
+    return 0;
+}
+
+/* The strings and lists of the options, as given. */
+static bool copy_strings(const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    cfg->name = ctr__strdup_null(o->name);
+    cfg->pod = ctr__strdup_null(o->pod);
+    cfg->rootfs = ctr__strdup_null(o->rootfs);
+    cfg->image_name = ctr__strdup_null(o->image);
+    cfg->workdir = ctr__strdup_null(o->workdir);
+    cfg->user = ctr__strdup_null(o->user);
+    cfg->hostname = ctr__strdup_null(o->hostname);
+    cfg->process_label = ctr__strdup_null(o->process_label);
+    cfg->mount_label = ctr__strdup_null(o->mount_label);
+    cfg->netns_path = ctr__strdup_null(o->netns_path);
+    cfg->command = ctr__strv_copy(o->command);
+    cfg->env = ctr__strv_copy(o->env);
+    cfg->dns_servers = ctr__strv_copy(o->dns_servers);
+    cfg->dns_search = ctr__strv_copy(o->dns_search);
+    cfg->dns_options = ctr__strv_copy(o->dns_options);
+    cfg->hosts_add = ctr__strv_copy(o->hosts_add);
+    cfg->networks = ctr__strv_copy(o->networks);
+    cfg->labels = ctr__strv_copy(o->labels);
+    cfg->mounts = ctr__strv_copy(NULL);
+    cfg->volumes = ctr__strv_copy(NULL);
+    cfg->exposed_ports = ctr__strv_copy(NULL);
+    return (!o->name || cfg->name) && (!o->pod || cfg->pod) && (!o->rootfs || cfg->rootfs) &&
+           (!o->image || cfg->image_name) && (!o->workdir || cfg->workdir) && (!o->user || cfg->user) &&
+           (!o->hostname || cfg->hostname) && (!o->process_label || cfg->process_label) &&
+           (!o->mount_label || cfg->mount_label) && (!o->netns_path || cfg->netns_path) && cfg->command &&
+           cfg->env && cfg->dns_servers && cfg->dns_search && cfg->dns_options && cfg->hosts_add &&
+           cfg->networks && cfg->labels && cfg->mounts && cfg->volumes && cfg->exposed_ports;
+}
+
+/* The ID, the paths under the runtime's roots and the defaults. */
+static int fill_defaults(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    char id[65];
+    int r = ctr__random_id(id);
+    if (r < 0)
+        return ctr__err(r, "cannot get random bytes for an ID: %s", strerror(-r));
+    cfg->id = strdup(id);
+    cfg->flags = o->flags;
+    cfg->shm_size = o->shm_size ? o->shm_size : DEFAULT_SHM_SIZE;
+    cfg->stop_signal = o->stop_signal ? o->stop_signal : SIGTERM;
+    cfg->stop_timeout = o->stop_timeout < 0 ? DEFAULT_STOP_TIMEOUT : (unsigned int)o->stop_timeout;
+    cfg->created = ctr__now_ns();
+    cfg->static_dir = ctr__static_dir(rt, id);
+    _cleanup_free_ char *run_dir = ctr__run_dir(rt, id);
+    cfg->shm_dir = run_dir ? ctr__asprintf("%s/shm", run_dir) : NULL;
+    cfg->log_path = o->log_path ? strdup(o->log_path) : ctr__asprintf("%s/ctr.log", cfg->static_dir ? cfg->static_dir : "");
+    cfg->cgroup_parent = strdup(o->cgroup_parent ? o->cgroup_parent : DEFAULT_CGROUP_PARENT);
+    if (!cfg->id || !cfg->static_dir || !cfg->shm_dir || !cfg->log_path || !cfg->cgroup_parent)
+        return ctr__oom("container config");
+    /* No network named: the runtime's default, fixed now (as podman does). */
+    if ((cfg->flags & CTR_CREATE_NETNS) && !cfg->networks[0] &&
+        ctr__strv_push(&cfg->networks, ctr__runtime_settings(rt)->default_network) < 0)
+        return ctr__oom("container config");
+    return 0;
+}
+
+/* The namespace containers, resolved under the runtime lock so that they
+ * cannot be removed between the check and the add. */
+static int resolve_namespaces(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    for (size_t ns = 1; ns < CTR_NS_MAX; ns++) {
+        if (!o->ns_ctr[ns])
+            continue;
+        int r = ctr__runtime_resolve(rt, o->ns_ctr[ns], &cfg->ns_ctr[ns]);
+        if (r < 0)
+            return ctr__err_prefix(r, "namespace container \"%s\"", o->ns_ctr[ns]);
+    }
+    if (cfg->ns_ctr[CTR_NS_NET] && (cfg->flags & CTR_CREATE_NETNS))
+        return ctr__err(-EINVAL, "joining another container's network namespace conflicts with creating one");
+    return 0;
+}
+
+static int spec_copy(const char *spec_json, struct ctr__config *cfg)
+{
+    if (!spec_json)
+        return 0;
+    _cleanup_json_ json_object *spec = NULL;
+    int r = ctr__json_parse(spec_json, "OCI runtime spec", &spec);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(spec, json_type_object))
+        return ctr__err(-EINVAL, "OCI runtime spec: not a JSON object");
+    return ctr__json_to_string(spec, &cfg->spec_json);
+}
+
+/* The config of the options (checked already), runtime lock held. */
+static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    int r = spec_copy(o->spec_json, cfg);
+    if (r < 0)
+        return r;
+    if (!copy_strings(o, cfg))
+        return ctr__oom("container config");
+    if ((r = fill_defaults(rt, o, cfg)) < 0 || (r = ctr__labels_normalize(cfg->labels)) < 0 ||
+        (r = copy_ports(cfg, o->port_mappings, o->n_port_mappings)) < 0)
+        return r;
+    return resolve_namespaces(rt, o, cfg);
+}
+
+/* Pick a free generated name (runtime lock held). */
+static int generate_name(ctr_runtime_t *rt, char **ret)
+{
+    char buf[128];
+    for (int attempt = 0; attempt < 64; attempt++) {
+        int r = ctr__name_generate(buf, sizeof buf);
+        if (r < 0)
+            return r;
+        if (attempt >= 8) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, sizeof buf - n, "%d", attempt);
+        }
+        _cleanup_free_ char *id = NULL;
+        r = ctr__state_lookup_name(ctr__runtime_state(rt), buf, &id);
+        if (r == -ENOENT) {
+            *ret = strdup(buf);
+            return *ret ? 0 : ctr__oom("container name");
+        }
+        if (r < 0)
+            return r;
+    }
+    return ctr__err(-EEXIST, "could not find a free generated name");
+}
+
+/* ---- the record ---- */
+
+/* The static directory and the record (runtime lock held); on failure
+ * neither is left. */
+static int record(ctr_runtime_t *rt, const struct ctr__config *cfg)
+{
+    _cleanup_free_ char *config_json = NULL, *state_json = NULL;
+    struct ctr__status st;
+    ctr__status_init(&st);
+    int r = ctr__config_to_json(cfg, &config_json);
+    if (r < 0 || (r = ctr__status_to_json(&st, &state_json)) < 0)
+        return r;
+    if (mkdir(cfg->static_dir, 0700) < 0)
+        return ctr__err(-errno, "cannot create %s: %m", cfg->static_dir);
+    CTR_FAULT_POINT("create.after-static-dir");
+    r = ctr__state_add(ctr__runtime_state(rt), cfg->id, cfg->name, config_json, state_json);
+    if (r == -EEXIST)
+        ctr__err(-EEXIST, "the name \"%s\" is already in use", cfg->name);
+    if (r < 0)
+        ctr__rm_rf(cfg->static_dir);
+    return r;
+}
+
+static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    int r = build_config(rt, o, cfg);
+    if (r < 0 || (!cfg->name && (r = generate_name(rt, &cfg->name)) < 0))
+        return r;
+    if (o->image && (r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o->image)) < 0)
+        return r;
+    CTR_FAULT_POINT("create.after-storage");
+    r = record(rt, cfg);
+    if (r < 0 && o->image)
+        ctr__storage_forget(ctr__runtime_settings(rt), cfg);
+    CTR_FAULT_POINT("create.after-add");
+    return r;
+}
+
+CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(ret);
+    CTR_CHECK_ARG(rt);
+    CTR_CHECK_ARG(opts);
+    if (opts->version < 1 || opts->version > CTR_CONTAINER_OPTIONS_VERSION)
+        return ctr__err(-EINVAL, "container options version %u is not supported (1..%d)", opts->version,
+                        CTR_CONTAINER_OPTIONS_VERSION);
+    ctr_container_options_t o;
+    ctr_container_options_init(&o, CTR_CONTAINER_OPTIONS_VERSION);
+    memcpy(&o, opts, options_size[opts->version]);
+    int r = check_options(&o);
+    if (r < 0)
+        return r;
+
+    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return ctr__oom("container config");
+    cfg->refs = 1;
+    if ((r = ctr__lock_acquire(ctr__runtime_lock(rt))) < 0)
+        return r;
+    r = create_locked(rt, &o, cfg);
+    ctr__lock_release(ctr__runtime_lock(rt));
+    if (r < 0)
+        return r;
+
+    ctr__runtime_config_remember(rt, cfg);
+    if ((r = ctr__container_new(rt, cfg, ret)) < 0)
+        return r;
+    ctr__rt_log(rt, CTR_LOG_DEBUG, "created container %s (%s)", cfg->name, cfg->id);
+    return 0;
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Inspect: the container as JSON shaped like `podman inspect`, so tools that
+ * read podman's output can read ours. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "core/container-net.h"
+#include "core/container.h"
+#include "core/lifecycle.h"
+#include "base/error.h"
+#include "base/json-util.h"
+#include "core/rootfs.h"
+
+static json_object *str_or_empty(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
+static json_object *time_str(int64_t ns)
+{
+    char t[64];
+    if (ns == 0)
+        return json_object_new_string("0001-01-01T00:00:00Z");
+    ctr__format_time(ns, t, sizeof t);
+    return json_object_new_string(t);
+}
+
+static json_object *labels_obj(char *const *labels)
+{
+    json_object *o = json_object_new_object();
+    for (; o && labels && *labels; labels++) {
+        size_t k = strcspn(*labels, "=");
+        char key[k + 1];
+        memcpy(key, *labels, k);
+        key[k] = '\0';
+        json_object_object_add(o, key, json_object_new_string(*labels + k + 1));
+    }
+    return o;
+}
+
+static const char *const ns_keys[CTR_NS_MAX] = {
+    [CTR_NS_IPC] = "IpcMode", [CTR_NS_NET] = "NetworkMode", [CTR_NS_PID] = "PidMode",
+    [CTR_NS_UTS] = "UTSMode", [CTR_NS_USER] = "UsernsMode", [CTR_NS_CGROUP] = "CgroupMode",
+};
+
+static json_object *host_config(const struct ctr__config *cfg)
+{
+    json_object *h = json_object_new_object();
+    if (!h)
+        return NULL;
+    json_object_object_add(h, "CgroupManager", json_object_new_string("cgroupfs"));
+    json_object_object_add(h, "CgroupParent", str_or_empty(cfg->cgroup_parent));
+    json_object_object_add(h, "Privileged", json_object_new_boolean(cfg->flags & CTR_CREATE_PRIVILEGED));
+    json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->flags & CTR_CREATE_READ_ONLY));
+    json_object_object_add(h, "ShmSize", json_object_new_int64(cfg->shm_size));
+    json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->flags & CTR_CREATE_AUTO_REMOVE));
+    json_object_object_add(h, "Dns", ctr__json_strv(cfg->dns_servers));
+    json_object_object_add(h, "DnsSearch", ctr__json_strv(cfg->dns_search));
+    json_object_object_add(h, "DnsOptions", ctr__json_strv(cfg->dns_options));
+    json_object_object_add(h, "ExtraHosts", ctr__json_strv(cfg->hosts_add));
+    for (size_t ns = 1; ns < CTR_NS_MAX; ns++) {
+        if (!ns_keys[ns])
+            continue;
+        char mode[80];
+        if (cfg->ns_ctr[ns])
+            snprintf(mode, sizeof mode, "container:%s", cfg->ns_ctr[ns]);
+        else if (ns == CTR_NS_NET)
+            snprintf(mode, sizeof mode, "%s%s",
+                     (cfg->flags & CTR_CREATE_NETNS)          ? "bridge"
+                     : (cfg->flags & CTR_CREATE_HOST_NETWORK) ? "host"
+                     : cfg->netns_path                        ? "ns:"
+                                                              : "none",
+                     cfg->netns_path ? cfg->netns_path : "");
+        else if (ns == CTR_NS_USER || ns == CTR_NS_CGROUP)
+            snprintf(mode, sizeof mode, "host");
+        else
+            snprintf(mode, sizeof mode, "private");
+        json_object_object_add(h, ns_keys[ns], json_object_new_string(mode));
+    }
+    json_object *ports = json_object_new_object();
+    for (size_t i = 0; ports && i < cfg->n_ports; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%u/%s", cfg->ports[i].container_port, cfg->ports[i].protocol);
+        json_object *arr = NULL;
+        if (!json_object_object_get_ex(ports, key, &arr)) {
+            arr = json_object_new_array();
+            json_object_object_add(ports, key, arr);
+        }
+        json_object *b = json_object_new_object();
+        char hp[16];
+        snprintf(hp, sizeof hp, "%u", cfg->ports[i].host_port);
+        json_object_object_add(b, "HostIp", str_or_empty(cfg->ports[i].host_ip));
+        json_object_object_add(b, "HostPort", json_object_new_string(hp));
+        json_object_array_add(arr, b);
+    }
+    json_object_object_add(h, "PortBindings", ports);
+    return h;
+}
+
+static json_object *state_obj(const struct ctr__status *st)
+{
+    json_object *s = json_object_new_object();
+    if (!s)
+        return NULL;
+    json_object_object_add(s, "OciVersion", json_object_new_string("1.0.2"));
+    json_object_object_add(s, "Status", json_object_new_string(ctr_state_name(st->state)));
+    json_object_object_add(s, "Running", json_object_new_boolean(st->state == CTR_STATE_RUNNING));
+    json_object_object_add(s, "Paused", json_object_new_boolean(st->state == CTR_STATE_PAUSED));
+    json_object_object_add(s, "Restarting", json_object_new_boolean(0));
+    json_object_object_add(s, "OOMKilled", json_object_new_boolean(st->oom_killed));
+    json_object_object_add(s, "Dead", json_object_new_boolean(0));
+    json_object_object_add(s, "Pid", json_object_new_int(st->pid));
+    json_object_object_add(s, "ConmonPid", json_object_new_int(st->conmon_pid));
+    json_object_object_add(s, "ExitCode", json_object_new_int(st->exit_code < 0 && st->state != CTR_STATE_EXITED ? 0 : st->exit_code));
+    json_object_object_add(s, "Error", json_object_new_string(""));
+    json_object_object_add(s, "StartedAt", time_str(st->started));
+    json_object_object_add(s, "FinishedAt", time_str(st->finished));
+    return s;
+}
+
+/* The environment the process really gets: process.env of the generated
+ * spec once there is one (podman shows its spec's), else the configured one. */
+static json_object *process_env(const struct ctr__config *cfg, const struct ctr__status *st)
+{
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_object *spec = NULL;
+    json_object *proc, *env;
+    if (st->config_path && ctr__read_file_at(AT_FDCWD, st->config_path, &text, NULL) == 0 &&
+        ctr__json_parse(text, "container spec", &spec) == 0 && json_object_object_get_ex(spec, "process", &proc) &&
+        json_object_object_get_ex(proc, "env", &env) && json_object_is_type(env, json_type_array))
+        return json_object_get(env);
+    ctr__err_clear(); /* a spec that cannot be read: the configuration's */
+    return ctr__json_strv(cfg->env);
+}
+
+static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__status *st)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    char hostname[72];
+    snprintf(hostname, sizeof hostname, "%.*s", cfg->hostname ? 64 : 12, cfg->hostname ? cfg->hostname : cfg->id);
+    json_object_object_add(o, "Hostname", json_object_new_string(hostname));
+    json_object_object_add(o, "Domainname", json_object_new_string(""));
+    json_object_object_add(o, "User", str_or_empty(cfg->user));
+    json_object_object_add(o, "AttachStdin", json_object_new_boolean(cfg->flags & CTR_CREATE_STDIN));
+    json_object_object_add(o, "AttachStdout", json_object_new_boolean(0));
+    json_object_object_add(o, "AttachStderr", json_object_new_boolean(0));
+    json_object_object_add(o, "Tty", json_object_new_boolean(cfg->flags & CTR_CREATE_TERMINAL));
+    json_object_object_add(o, "OpenStdin", json_object_new_boolean(cfg->flags & CTR_CREATE_STDIN));
+    json_object_object_add(o, "StdinOnce", json_object_new_boolean(0));
+    json_object_object_add(o, "Env", process_env(cfg, st));
+    json_object_object_add(o, "Cmd", ctr__json_strv(cfg->command));
+    json_object_object_add(o, "Image", str_or_empty(cfg->image_name));
+    json_object_object_add(o, "WorkingDir", json_object_new_string(cfg->workdir ? cfg->workdir : "/"));
+    json_object_object_add(o, "Labels", labels_obj(cfg->labels));
+    json_object_object_add(o, "StopSignal", json_object_new_int(cfg->stop_signal));
+    json_object_object_add(o, "StopTimeout", json_object_new_int64(cfg->stop_timeout));
+    return o;
+}
+
+/* The run directory's /etc files. */
+static void add_etc_paths(json_object *o, const struct ctr__status *st)
+{
+    if (!st->run_dir)
+        return;
+    static const char *const keys[][2] = {
+        { "ResolvConfPath", "resolv.conf" }, { "HostnamePath", "hostname" }, { "HostsPath", "hosts" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", st->run_dir, keys[i][1]);
+        json_object_object_add(o, keys[i][0], json_object_new_string(p));
+    }
+}
+
+static json_object *args_obj(const struct ctr__config *cfg)
+{
+    json_object *args = json_object_new_array();
+    for (char **a = cfg->command[0] ? cfg->command + 1 : cfg->command; args && *a; a++)
+        json_object_array_add(args, json_object_new_string(*a));
+    return args;
+}
+
+static json_object *dependencies_obj(const struct ctr__config *cfg)
+{
+    json_object *deps = json_object_new_array();
+    for (size_t ns = 1; deps && ns < CTR_NS_MAX; ns++)
+        if (cfg->ns_ctr[ns])
+            json_object_array_add(deps, json_object_new_string(cfg->ns_ctr[ns]));
+    return deps;
+}
+
+/* The keys of the config and the state, in podman's order. */
+static void add_container(json_object *o, ctr_container_t *c)
+{
+    const struct ctr__config *cfg = ctr__container_config(c);
+    const struct ctr__status *st = ctr__container_status(c);
+    const char *oci_runtime = ctr_runtime_oci_runtime(ctr_container_runtime(c));
+    json_object_object_add(o, "Id", json_object_new_string(cfg->id));
+    json_object_object_add(o, "Created", time_str(cfg->created));
+    json_object_object_add(o, "Path", str_or_empty(cfg->command[0]));
+    json_object_object_add(o, "Args", args_obj(cfg));
+    json_object_object_add(o, "State", state_obj(st));
+    json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
+    json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
+    json_object_object_add(o, "Rootfs", str_or_empty(cfg->rootfs));
+    json_object_object_add(o, "Pod", str_or_empty(cfg->pod));
+    add_etc_paths(o, st);
+    json_object_object_add(o, "StaticDir", str_or_empty(cfg->static_dir));
+    json_object_object_add(o, "OCIConfigPath", str_or_empty(st->config_path));
+    json_object_object_add(o, "OCIRuntime", json_object_new_string(oci_runtime));
+    json_object_object_add(o, "Name", json_object_new_string(cfg->name));
+    json_object_object_add(o, "RestartCount", json_object_new_int(0));
+    json_object_object_add(o, "Driver", json_object_new_string(cfg->rootfs ? "" : oci_runtime));
+    json_object_object_add(o, "MountLabel", str_or_empty(cfg->mount_label));
+    json_object_object_add(o, "ProcessLabel", str_or_empty(cfg->process_label));
+    json_object_object_add(o, "LogPath", str_or_empty(cfg->log_path));
+    json_object_object_add(o, "Mounts", json_object_new_array());
+    json_object_object_add(o, "Dependencies", dependencies_obj(cfg));
+}
+
+/* NetworkSettings, Config, HostConfig and the storage keys. */
+static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
+{
+    const struct ctr__config *cfg = ctr__container_config(c);
+    const struct ctr__status *st = ctr__container_status(c);
+    json_object *net = json_object_new_object();
+    if (net && ctr__container_net_inspect(c, net) < 0) {
+        json_object_put(net);
+        net = NULL;
+    }
+    json_object_object_add(o, "NetworkSettings", net);
+    json_object_object_add(o, "Config", config_obj(cfg, st));
+    json_object_object_add(o, "HostConfig", host_config(cfg));
+    if (st->mount_point)
+        json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
+    json_object *gd = ctr__rootfs_graph_driver(c);
+    if (gd)
+        json_object_object_add(o, "GraphDriver", gd);
+    if (flags & CTR_INSPECT_SIZE) {
+        int64_t rootfs = 0, rw = 0;
+        if (ctr__rootfs_sizes(c, &rootfs, &rw) == 0) {
+            json_object_object_add(o, "SizeRw", json_object_new_int64(rw));
+            json_object_object_add(o, "SizeRootFs", json_object_new_int64(rootfs + rw));
+        } else {
+            ctr__err_clear();
+        }
+    }
+}
+
+static int inspect_locked(ctr_container_t *c, uint64_t flags, char **ret)
+{
+    _cleanup_json_ json_object *o = json_object_new_object();
+    if (!o)
+        return ctr__oom("the inspect document");
+    add_container(o, c);
+    add_settings(o, c, flags);
+    return ctr__json_to_string(o, ret);
+}
+
+CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **ret)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(c);
+    CTR_CHECK_ARG(ret);
+    if (flags & ~(uint64_t)CTR_INSPECT_SIZE)
+        return ctr__err(-EINVAL, "unknown inspect flags 0x%llx", (unsigned long long)flags);
+    return CTR__WITH_LOCK(c, inspect_locked(c, flags, ret));
+}

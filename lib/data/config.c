@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "data/config.h"
+#include "base/error.h"
+#include "base/json-util.h"
+
+static const char *const ns_keys[CTR_NS_MAX] = {
+    [CTR_NS_IPC] = "ipcNsCtr",   [CTR_NS_MNT] = "mountNsCtr", [CTR_NS_NET] = "netNsCtr",
+    [CTR_NS_PID] = "pidNsCtr",   [CTR_NS_USER] = "userNsCtr", [CTR_NS_UTS] = "utsNsCtr",
+    [CTR_NS_CGROUP] = "cgroupNsCtr",
+};
+
+static const struct {
+    uint64_t flag;
+    const char *key;
+} flag_keys[] = {
+    { CTR_CREATE_READ_ONLY, "readOnly" },   { CTR_CREATE_PRIVILEGED, "privileged" },
+    { CTR_CREATE_NO_NEW_PRIVS, "noNewPrivs" }, { CTR_CREATE_STDIN, "stdin" },
+    { CTR_CREATE_TERMINAL, "terminal" },    { CTR_CREATE_NETNS, "createNetNS" },
+    { CTR_CREATE_IMAGE_VOLUMES, "imageVolumes" }, { CTR_CREATE_HOST_NETWORK, "hostNetwork" },
+    { CTR_CREATE_AUTO_REMOVE, "autoRemove" },
+};
+
+struct ctr__config *ctr__config_ref(struct ctr__config *cfg)
+{
+    if (cfg)
+        __atomic_add_fetch(&cfg->refs, 1, __ATOMIC_RELAXED);
+    return cfg;
+}
+
+void ctr__config_unref(struct ctr__config *cfg)
+{
+    if (!cfg || __atomic_sub_fetch(&cfg->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    free(cfg->id);
+    free(cfg->name);
+    free(cfg->pod);
+    free(cfg->spec_json);
+    free(cfg->rootfs);
+    free(cfg->image_id);
+    free(cfg->image_name);
+    ctr__strv_free(cfg->command);
+    ctr__strv_free(cfg->env);
+    free(cfg->workdir);
+    free(cfg->user);
+    free(cfg->hostname);
+    free(cfg->static_dir);
+    free(cfg->shm_dir);
+    free(cfg->log_path);
+    free(cfg->cgroup_parent);
+    free(cfg->process_label);
+    free(cfg->mount_label);
+    for (size_t i = 0; i < CTR_NS_MAX; i++)
+        free(cfg->ns_ctr[i]);
+    for (size_t i = 0; i < cfg->n_ports; i++) {
+        free((char *)cfg->ports[i].host_ip);
+        free((char *)cfg->ports[i].protocol);
+    }
+    free(cfg->ports);
+    ctr__strv_free(cfg->dns_servers);
+    ctr__strv_free(cfg->dns_search);
+    ctr__strv_free(cfg->dns_options);
+    ctr__strv_free(cfg->hosts_add);
+    ctr__strv_free(cfg->mounts);
+    ctr__strv_free(cfg->labels);
+    ctr__strv_free(cfg->networks);
+    free(cfg->netns_path);
+    ctr__strv_free(cfg->volumes);
+    ctr__strv_free(cfg->exposed_ports);
+    free(cfg);
+}
+
+static int label_cmp(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+    int r = strncmp(x, y, lx < ly ? lx : ly);
+    if (r != 0)
+        return r;
+    return (lx > ly) - (lx < ly);
+}
+
+int ctr__labels_normalize(char **labels)
+{
+    size_t n = ctr__strv_len((const char *const *)labels);
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(labels[i], '=');
+        if (!eq)
+            return ctr__err(-EINVAL, "label \"%s\" is not KEY=VALUE", labels[i]);
+        if (eq == labels[i])
+            return ctr__err(-EINVAL, "label \"%s\" has an empty key", labels[i]);
+    }
+    qsort(labels, n, sizeof *labels, label_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (label_cmp(&labels[i - 1], &labels[i]) == 0)
+            return ctr__err(-EINVAL, "label key \"%.*s\" is given twice",
+                            (int)strcspn(labels[i], "="), labels[i]);
+    return 0;
+}
+
+const char *ctr__labels_get(char *const *labels, const char *key)
+{
+    size_t klen = strlen(key);
+    for (; labels && *labels; labels++)
+        if (strncmp(*labels, key, klen) == 0 && (*labels)[klen] == '=')
+            return *labels + klen + 1;
+    return NULL;
+}
+
+static json_object *labels_to_json(char *const *labels)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    for (; labels && *labels; labels++) {
+        size_t k = strcspn(*labels, "=");
+        char key[k + 1];
+        memcpy(key, *labels, k);
+        key[k] = '\0';
+        json_object *v = json_object_new_string(*labels + k + 1);
+        if (!v || json_object_object_add(o, key, v) < 0) {
+            json_object_put(v);
+            json_object_put(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+static int labels_from_json(json_object *o, char ***ret)
+{
+    json_object *m;
+    if (!json_object_object_get_ex(o, "labels", &m))
+        return 0;
+    if (!json_object_is_type(m, json_type_object))
+        return ctr__err(-EINVAL, "\"labels\" must be an object");
+    _cleanup_strv_ char **v = calloc(1, sizeof *v);
+    if (!v)
+        return -ENOMEM;
+    json_object_object_foreach(m, key, val)
+    {
+        if (!json_object_is_type(val, json_type_string))
+            return ctr__err(-EINVAL, "label \"%s\" must be a string", key);
+        _cleanup_free_ char *kv = ctr__asprintf("%s=%s", key, json_object_get_string(val));
+        if (!kv || ctr__strv_push(&v, kv) < 0)
+            return -ENOMEM;
+    }
+    int r = ctr__labels_normalize(v);
+    if (r < 0)
+        return r;
+    ctr__strv_free(*ret);
+    *ret = TAKE_PTR(v);
+    return 0;
+}
+
+static json_object *ports_to_json(const struct ctr__config *cfg)
+{
+    json_object *a = json_object_new_array();
+    if (!a)
+        return NULL;
+    for (size_t i = 0; i < cfg->n_ports; i++) {
+        const ctr_port_mapping_t *p = &cfg->ports[i];
+        json_object *o = json_object_new_object();
+        if (!o || json_object_array_add(a, o) < 0) {
+            json_object_put(o);
+            json_object_put(a);
+            return NULL;
+        }
+        if (ctr__json_add_str(o, "hostIP", p->host_ip) < 0 || ctr__json_add_int(o, "hostPort", p->host_port) < 0 ||
+            ctr__json_add_int(o, "containerPort", p->container_port) < 0 ||
+            ctr__json_add_str(o, "protocol", p->protocol) < 0) {
+            json_object_put(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static int ports_from_json(json_object *o, struct ctr__config *cfg)
+{
+    json_object *a;
+    if (!json_object_object_get_ex(o, "portMappings", &a))
+        return 0;
+    if (!json_object_is_type(a, json_type_array))
+        return ctr__err(-EINVAL, "\"portMappings\" must be an array");
+    size_t n = json_object_array_length(a);
+    if (n == 0)
+        return 0;
+    cfg->ports = calloc(n, sizeof *cfg->ports);
+    if (!cfg->ports)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(a, i);
+        if (!json_object_is_type(e, json_type_object))
+            return ctr__err(-EINVAL, "\"portMappings\" entries must be objects");
+        char *host_ip = NULL, *proto = NULL;
+        int64_t hp = 0, cp = 0;
+        int r = ctr__json_get_str(e, "hostIP", &host_ip);
+        if (r == 0)
+            r = ctr__json_get_str(e, "protocol", &proto);
+        cfg->ports[i].host_ip = host_ip;
+        cfg->ports[i].protocol = proto;
+        cfg->n_ports = i + 1;
+        if (r == 0)
+            r = ctr__json_get_int(e, "hostPort", &hp);
+        if (r == 0)
+            r = ctr__json_get_int(e, "containerPort", &cp);
+        if (r < 0)
+            return r;
+        if (hp < 0 || hp > 65535 || cp < 1 || cp > 65535)
+            return ctr__err(-EINVAL, "port mapping %zu is out of range", i);
+        cfg->ports[i].host_port = (uint16_t)hp;
+        cfg->ports[i].container_port = (uint16_t)cp;
+    }
+    return 0;
+}
+
+int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
+{
+    _cleanup_json_ json_object *o = json_object_new_object();
+    if (!o)
+        return -ENOMEM;
+    char created[64];
+    ctr__format_time(cfg->created, created, sizeof created);
+    int r = 0;
+
+    r |= ctr__json_add_int(o, "version", CTR__CONFIG_VERSION);
+    r |= ctr__json_add_str(o, "id", cfg->id);
+    r |= ctr__json_add_str(o, "name", cfg->name);
+    r |= ctr__json_add_str(o, "pod", cfg->pod);
+    if (cfg->spec_json) {
+        json_object *spec = NULL;
+        int k = ctr__json_parse(cfg->spec_json, "spec", &spec);
+        if (k < 0)
+            return k;
+        if (json_object_object_add(o, "spec", spec) < 0) {
+            json_object_put(spec);
+            return -ENOMEM;
+        }
+    }
+    r |= ctr__json_add_str(o, "rootfs", cfg->rootfs);
+    r |= ctr__json_add_str(o, "rootfsImageID", cfg->image_id);
+    r |= ctr__json_add_str(o, "rootfsImageName", cfg->image_name);
+    r |= ctr__json_add_strv(o, "command", cfg->command);
+    r |= ctr__json_add_strv(o, "env", cfg->env);
+    r |= ctr__json_add_str(o, "workDir", cfg->workdir);
+    r |= ctr__json_add_str(o, "user", cfg->user);
+    r |= ctr__json_add_str(o, "hostname", cfg->hostname);
+    for (size_t i = 0; i < ARRAY_SIZE(flag_keys); i++)
+        r |= ctr__json_add_bool(o, flag_keys[i].key, (cfg->flags & flag_keys[i].flag) != 0);
+    r |= ctr__json_add_int(o, "shmSize", cfg->shm_size);
+    r |= ctr__json_add_str(o, "staticDir", cfg->static_dir);
+    r |= ctr__json_add_str(o, "shmDir", cfg->shm_dir);
+    r |= ctr__json_add_str(o, "logPath", cfg->log_path);
+    r |= ctr__json_add_str(o, "cgroupParent", cfg->cgroup_parent);
+    r |= ctr__json_add_str(o, "processLabel", cfg->process_label);
+    r |= ctr__json_add_str(o, "mountLabel", cfg->mount_label);
+    for (size_t i = 1; i < CTR_NS_MAX; i++)
+        r |= ctr__json_add_str(o, ns_keys[i], cfg->ns_ctr[i]);
+    json_object *ports = ports_to_json(cfg);
+    if (!ports || json_object_object_add(o, "portMappings", ports) < 0) {
+        json_object_put(ports);
+        return -ENOMEM;
+    }
+    r |= ctr__json_add_strv(o, "dnsServer", cfg->dns_servers);
+    r |= ctr__json_add_strv(o, "dnsSearch", cfg->dns_search);
+    r |= ctr__json_add_strv(o, "dnsOption", cfg->dns_options);
+    r |= ctr__json_add_strv(o, "hostsAdd", cfg->hosts_add);
+    r |= ctr__json_add_strv(o, "mounts", cfg->mounts);
+    r |= ctr__json_add_strv(o, "networks", cfg->networks);
+    r |= ctr__json_add_str(o, "netNsPath", cfg->netns_path);
+    r |= ctr__json_add_strv(o, "volumes", cfg->volumes);
+    r |= ctr__json_add_strv(o, "exposedPorts", cfg->exposed_ports);
+    json_object *labels = labels_to_json(cfg->labels);
+    if (!labels || json_object_object_add(o, "labels", labels) < 0) {
+        json_object_put(labels);
+        return -ENOMEM;
+    }
+    r |= ctr__json_add_int(o, "stopSignal", cfg->stop_signal);
+    r |= ctr__json_add_int(o, "stopTimeout", cfg->stop_timeout);
+    r |= ctr__json_add_str(o, "createdTime", created);
+    if (r != 0)
+        return -ENOMEM;
+    return ctr__json_to_string(o, ret);
+}
+
+/* The string and list members (each optional). */
+static int strings_from_json(json_object *o, struct ctr__config *cfg, char **created)
+{
+    struct {
+        const char *key;
+        char **dst;
+    } strs[] = {
+        { "id", &cfg->id },           { "name", &cfg->name },
+        { "pod", &cfg->pod },         { "rootfs", &cfg->rootfs },
+        { "rootfsImageID", &cfg->image_id }, { "rootfsImageName", &cfg->image_name },
+        { "workDir", &cfg->workdir }, { "user", &cfg->user },
+        { "hostname", &cfg->hostname }, { "staticDir", &cfg->static_dir },
+        { "shmDir", &cfg->shm_dir },  { "logPath", &cfg->log_path },
+        { "cgroupParent", &cfg->cgroup_parent }, { "processLabel", &cfg->process_label },
+        { "mountLabel", &cfg->mount_label }, { "createdTime", created },
+        { "netNsPath", &cfg->netns_path },
+    };
+    int r;
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+        if ((r = ctr__json_get_str(o, strs[i].key, strs[i].dst)) < 0)
+            return r;
+    for (size_t i = 1; i < CTR_NS_MAX; i++)
+        if ((r = ctr__json_get_str(o, ns_keys[i], &cfg->ns_ctr[i])) < 0)
+            return r;
+    struct {
+        const char *key;
+        char ***dst;
+    } strvs[] = {
+        { "command", &cfg->command },      { "env", &cfg->env },
+        { "dnsServer", &cfg->dns_servers }, { "dnsSearch", &cfg->dns_search },
+        { "dnsOption", &cfg->dns_options }, { "hostsAdd", &cfg->hosts_add },
+        { "mounts", &cfg->mounts },         { "networks", &cfg->networks },
+        { "volumes", &cfg->volumes },       { "exposedPorts", &cfg->exposed_ports },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(strvs); i++)
+        if ((r = ctr__json_get_strv(o, strvs[i].key, strvs[i].dst)) < 0)
+            return r;
+    return 0;
+}
+
+/* The flags and numbers, checked. */
+static int values_from_json(json_object *o, struct ctr__config *cfg)
+{
+    int r;
+    for (size_t i = 0; i < ARRAY_SIZE(flag_keys); i++) {
+        bool b = false;
+        if ((r = ctr__json_get_bool(o, flag_keys[i].key, &b)) < 0)
+            return r;
+        if (b)
+            cfg->flags |= flag_keys[i].flag;
+    }
+    int64_t shm = 0, sig = 0, timeout = 0;
+    if ((r = ctr__json_get_int(o, "shmSize", &shm)) < 0 || (r = ctr__json_get_int(o, "stopSignal", &sig)) < 0 ||
+        (r = ctr__json_get_int(o, "stopTimeout", &timeout)) < 0)
+        return r;
+    if (sig < 0 || sig > 64 || timeout < 0 || timeout > UINT32_MAX || shm < 0)
+        return ctr__err(-EINVAL, "stop signal, stop timeout or shm size out of range");
+    cfg->shm_size = shm;
+    cfg->stop_signal = (int)sig;
+    cfg->stop_timeout = (unsigned int)timeout;
+    return 0;
+}
+
+static int members_from_json(json_object *o, struct ctr__config *cfg)
+{
+    json_object *spec;
+    int r;
+    if (json_object_object_get_ex(o, "spec", &spec)) {
+        if (!json_object_is_type(spec, json_type_object))
+            return ctr__err(-EINVAL, "\"spec\" must be an object");
+        if ((r = ctr__json_to_string(spec, &cfg->spec_json)) < 0)
+            return r;
+    }
+    _cleanup_free_ char *created = NULL;
+    if ((r = strings_from_json(o, cfg, &created)) < 0 || (r = values_from_json(o, cfg)) < 0 ||
+        (r = labels_from_json(o, &cfg->labels)) < 0 || (r = ports_from_json(o, cfg)) < 0)
+        return r;
+    if (!cfg->id || !cfg->name)
+        return ctr__err(-EINVAL, "\"id\" and \"name\" are required");
+    if (created && ctr__parse_time(created, &cfg->created) < 0)
+        return ctr__err(-EINVAL, "bad \"createdTime\" \"%s\"", created);
+    /* Arrays are never NULL in memory. */
+    char ***all[] = { &cfg->command, &cfg->env,      &cfg->dns_servers, &cfg->dns_search,
+                      &cfg->dns_options, &cfg->hosts_add, &cfg->mounts, &cfg->labels,
+                      &cfg->networks, &cfg->volumes,  &cfg->exposed_ports };
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+        if (!*all[i] && !(*all[i] = calloc(1, sizeof(char *))))
+            return ctr__oom("a list");
+    return 0;
+}
+
+int ctr__config_from_json(const char *json, struct ctr__config **ret)
+{
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(json, "container config", &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_object))
+        return ctr__err(-EINVAL, "container config: not a JSON object");
+    int64_t version = 0;
+    if ((r = ctr__json_get_int(o, "version", &version)) < 0)
+        return r;
+    if (version > CTR__CONFIG_VERSION)
+        return ctr__err(-EPROTONOSUPPORT, "container config version %lld is newer than this libctr understands (%d)",
+                        (long long)version, CTR__CONFIG_VERSION);
+    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return ctr__oom("a container config");
+    cfg->refs = 1;
+    if ((r = members_from_json(o, cfg)) < 0)
+        return ctr__err_prefix(r, "container config");
+    *ret = TAKE_PTR(cfg);
+    return 0;
+}
+
+const char *ctr__ns_name(ctr_ns_t ns)
+{
+    static const char *const names[CTR_NS_MAX] = {
+        [CTR_NS_IPC] = "ipc", [CTR_NS_MNT] = "mnt", [CTR_NS_NET] = "net",       [CTR_NS_PID] = "pid",
+        [CTR_NS_USER] = "user", [CTR_NS_UTS] = "uts", [CTR_NS_CGROUP] = "cgroup",
+    };
+    return ns > 0 && ns < CTR_NS_MAX ? names[ns] : "?";
+}

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "data/status.h"
+
+#include "base/error.h"
+#include "base/json-util.h"
+
+static const char *const state_names[] = {
+    [CTR_STATE_UNKNOWN] = "unknown", [CTR_STATE_CONFIGURED] = "configured", [CTR_STATE_CREATED] = "created",
+    [CTR_STATE_RUNNING] = "running", [CTR_STATE_EXITED] = "exited",         [CTR_STATE_PAUSED] = "paused",
+    [CTR_STATE_STOPPING] = "stopping", [CTR_STATE_REMOVING] = "removing",
+};
+
+CTR_EXPORT const char *ctr_state_name(ctr_state_t state)
+{
+    if ((unsigned)state < ARRAY_SIZE(state_names))
+        return state_names[state];
+    return "invalid";
+}
+
+void ctr__status_init(struct ctr__status *st)
+{
+    memset(st, 0, sizeof *st);
+    st->exit_code = -1;
+    st->state = CTR_STATE_CONFIGURED;
+}
+
+void ctr__status_clear(struct ctr__status *st)
+{
+    free(st->config_path);
+    free(st->run_dir);
+    free(st->mount_point);
+    free(st->netns_path);
+    free(st->boot_id);
+    free(st->networks_json);
+    ctr__status_init(st);
+}
+
+int ctr__status_copy(struct ctr__status *dst, const struct ctr__status *src)
+{
+    struct ctr__status n = *src;
+    n.config_path = ctr__strdup_null(src->config_path);
+    n.run_dir = ctr__strdup_null(src->run_dir);
+    n.mount_point = ctr__strdup_null(src->mount_point);
+    n.netns_path = ctr__strdup_null(src->netns_path);
+    n.boot_id = ctr__strdup_null(src->boot_id);
+    n.networks_json = ctr__strdup_null(src->networks_json);
+    if ((src->config_path && !n.config_path) || (src->run_dir && !n.run_dir) ||
+        (src->mount_point && !n.mount_point) || (src->netns_path && !n.netns_path) ||
+        (src->boot_id && !n.boot_id) || (src->networks_json && !n.networks_json)) {
+        ctr__status_clear(&n);
+        return -ENOMEM;
+    }
+    ctr__status_clear(dst);
+    *dst = n;
+    return 0;
+}
+
+int ctr__status_to_json(const struct ctr__status *st, char **ret)
+{
+    _cleanup_json_ json_object *o = json_object_new_object();
+    if (!o)
+        return -ENOMEM;
+    int r = 0;
+    r |= ctr__json_add_int(o, "version", CTR__STATUS_VERSION);
+    r |= ctr__json_add_str(o, "state", ctr_state_name(st->state));
+    r |= ctr__json_add_str(o, "configPath", st->config_path);
+    r |= ctr__json_add_str(o, "runDir", st->run_dir);
+    r |= ctr__json_add_bool(o, "mounted", st->mounted);
+    r |= ctr__json_add_str(o, "mountPoint", st->mount_point);
+    if (st->started) {
+        char t[64];
+        ctr__format_time(st->started, t, sizeof t);
+        r |= ctr__json_add_str(o, "startedTime", t);
+    }
+    if (st->finished) {
+        char t[64];
+        ctr__format_time(st->finished, t, sizeof t);
+        r |= ctr__json_add_str(o, "finishedTime", t);
+    }
+    r |= ctr__json_add_int(o, "exitCode", st->exit_code);
+    r |= ctr__json_add_bool(o, "oomKilled", st->oom_killed);
+    r |= ctr__json_add_int(o, "pid", st->pid);
+    r |= ctr__json_add_int(o, "conmonPid", st->conmon_pid);
+    r |= ctr__json_add_str(o, "netNsPath", st->netns_path);
+    r |= ctr__json_add_str(o, "bootID", st->boot_id);
+    if (st->networks_json) {
+        json_object *n = NULL;
+        int k = ctr__json_parse(st->networks_json, "networks", &n);
+        if (k < 0)
+            return k;
+        if (json_object_object_add(o, "networks", n) < 0) {
+            json_object_put(n);
+            return -ENOMEM;
+        }
+    }
+    if (r != 0)
+        return -ENOMEM;
+    return ctr__json_to_string(o, ret);
+}
+
+static int state_from_name(const char *s, ctr_state_t *ret)
+{
+    for (int i = CTR_STATE_UNKNOWN; i <= CTR_STATE_REMOVING; i++)
+        if (streq(s, ctr_state_name((ctr_state_t)i))) {
+            *ret = (ctr_state_t)i;
+            return 0;
+        }
+    return ctr__err(-EINVAL, "container state: unknown state \"%s\"", s);
+}
+
+int ctr__status_from_json(const char *json, struct ctr__status *ret)
+{
+    _cleanup_json_ json_object *o = NULL;
+    int r = ctr__json_parse(json, "container state", &o);
+    if (r < 0)
+        return r;
+    if (!json_object_is_type(o, json_type_object))
+        return ctr__err(-EINVAL, "container state: not a JSON object");
+    int64_t version = 0, exit_code = -1, pid = 0, conmon_pid = 0;
+    r = ctr__json_get_int(o, "version", &version);
+    if (r < 0)
+        return r;
+    if (version > CTR__STATUS_VERSION)
+        return ctr__err(-EPROTONOSUPPORT, "container state version %lld is newer than this libctr understands (%d)",
+                        (long long)version, CTR__STATUS_VERSION);
+
+    struct ctr__status st;
+    ctr__status_init(&st);
+    _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
+    r = ctr__json_get_str(o, "state", &state);
+    if (r == 0)
+        r = ctr__json_get_str(o, "configPath", &st.config_path);
+    if (r == 0)
+        r = ctr__json_get_str(o, "runDir", &st.run_dir);
+    if (r == 0)
+        r = ctr__json_get_bool(o, "mounted", &st.mounted);
+    if (r == 0)
+        r = ctr__json_get_str(o, "mountPoint", &st.mount_point);
+    if (r == 0)
+        r = ctr__json_get_str(o, "startedTime", &started);
+    if (r == 0)
+        r = ctr__json_get_str(o, "finishedTime", &finished);
+    if (r == 0)
+        r = ctr__json_get_int(o, "exitCode", &exit_code);
+    if (r == 0)
+        r = ctr__json_get_bool(o, "oomKilled", &st.oom_killed);
+    if (r == 0)
+        r = ctr__json_get_int(o, "pid", &pid);
+    if (r == 0)
+        r = ctr__json_get_int(o, "conmonPid", &conmon_pid);
+    if (r == 0)
+        r = ctr__json_get_str(o, "netNsPath", &st.netns_path);
+    if (r == 0)
+        r = ctr__json_get_str(o, "bootID", &st.boot_id);
+    json_object *nets;
+    if (r == 0 && json_object_object_get_ex(o, "networks", &nets))
+        r = ctr__json_to_string(nets, &st.networks_json);
+    if (r == 0 && !state)
+        r = ctr__err(-EINVAL, "\"state\" is required");
+    if (r == 0)
+        r = state_from_name(state, &st.state);
+    if (r == 0 && started && ctr__parse_time(started, &st.started) < 0)
+        r = ctr__err(-EINVAL, "bad \"startedTime\"");
+    if (r == 0 && finished && ctr__parse_time(finished, &st.finished) < 0)
+        r = ctr__err(-EINVAL, "bad \"finishedTime\"");
+    if (r == 0 && (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX ||
+                   exit_code < INT32_MIN || exit_code > INT32_MAX))
+        r = ctr__err(-EINVAL, "pid or exit code out of range");
+    if (r < 0) {
+        ctr__status_clear(&st);
+        return ctr__err_prefix(r, "container state");
+    }
+    st.exit_code = (int)exit_code;
+    st.pid = (pid_t)pid;
+    st.conmon_pid = (pid_t)conmon_pid;
+    ctr__status_clear(ret);
+    *ret = st;
+    return 0;
+}
+
+bool ctr__state_is_live(ctr_state_t s)
+{
+    return s == CTR_STATE_CREATED || s == CTR_STATE_RUNNING || s == CTR_STATE_PAUSED || s == CTR_STATE_STOPPING;
+}
