@@ -6,22 +6,21 @@
 
 #include "core/container.h"
 #include "base/error.h"
+#include "base/options.h"
 #include "core/lifecycle.h"
 #include "base/fault.h"
 #include "core/runtime.h"
 #include "storage/commit.h"
 
-static const size_t commit_size[] = { [1] = sizeof(ctr_commit_options_t) };
+static const struct ctr__options_type options_type = {
+    "commit options", CTR_COMMIT_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_commit_options_t) }
+};
 
 CTR_EXPORT int ctr_commit_options_init(ctr_commit_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_COMMIT_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "commit options version %u is not supported", version);
-    memset(opts, 0, commit_size[version]);
-    opts->version = version;
-    return 0;
+    return ctr__options_clear(&options_type, opts, version);
 }
 
 /* The tar of the container's layer, under its lock, paused when asked. */
@@ -55,17 +54,15 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
     CTR_CHECK_ARG(c);
     ctr_commit_options_t o;
     ctr_commit_options_init(&o, CTR_COMMIT_OPTIONS_VERSION);
-    if (opts) {
-        if (opts->version < 1 || opts->version > CTR_COMMIT_OPTIONS_VERSION)
-            return ctr__err(-EINVAL, "commit options version %u is not supported", opts->version);
-        memcpy(&o, opts, commit_size[opts->version]);
-    }
+    int r = ctr__options_copy(&options_type, &o, opts);
+    if (r < 0)
+        return r;
     if (o.flags & ~(uint64_t)CTR_COMMIT_PAUSE)
         return ctr__err(-EINVAL, "unknown commit flags 0x%llx", (unsigned long long)o.flags);
     ctr_runtime_t *rt = ctr_container_runtime(c);
     const struct ctr__config *cfg = ctr__container_config(c);
     _cleanup_(ctr__commit_freep) struct ctr__commit *cm = NULL;
-    int r = ctr__commit_begin(ctr__runtime_settings(rt), cfg, &o, &cm);
+    r = ctr__commit_begin(ctr__runtime_settings(rt), cfg, &o, &cm);
     if (r < 0 || (r = commit_tar(c, cm, (o.flags & CTR_COMMIT_PAUSE) != 0)) < 0)
         return r;
     _cleanup_free_ char *image_id = NULL;

@@ -10,6 +10,7 @@
 #include "base/fault.h"
 #include "base/json-util.h"
 #include "base/names.h"
+#include "base/options.h"
 #include "storage/container-storage.h"
 
 #define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)
@@ -21,16 +22,17 @@
      CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK |           \
      CTR_CREATE_AUTO_REMOVE)
 
-static const size_t options_size[] = { [1] = sizeof(ctr_container_options_t) };
+static const struct ctr__options_type options_type = {
+    "container options", CTR_CONTAINER_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_container_options_t) }
+};
 
 CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_CONTAINER_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "container options version %u is not supported", version);
-    memset(opts, 0, options_size[version]);
-    opts->version = version;
+    int r = ctr__options_clear(&options_type, opts, version);
+    if (r < 0)
+        return r;
     opts->stop_timeout = -1;
     return 0;
 }
@@ -335,13 +337,12 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     CTR_CHECK_ARG(ret);
     CTR_CHECK_ARG(rt);
     CTR_CHECK_ARG(opts);
-    if (opts->version < 1 || opts->version > CTR_CONTAINER_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "container options version %u is not supported (1..%d)", opts->version,
-                        CTR_CONTAINER_OPTIONS_VERSION);
     ctr_container_options_t o;
     ctr_container_options_init(&o, CTR_CONTAINER_OPTIONS_VERSION);
-    memcpy(&o, opts, options_size[opts->version]);
-    int r = check_options(&o);
+    int r = ctr__options_copy(&options_type, &o, opts);
+    if (r < 0)
+        return r;
+    r = check_options(&o);
     if (r < 0)
         return r;
 

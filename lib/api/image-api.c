@@ -6,6 +6,7 @@
 #include <libctr/ctr.h>
 
 #include "base/error.h"
+#include "base/options.h"
 #include "core/runtime.h"
 #include "storage/image.h"
 
@@ -202,17 +203,15 @@ CTR_EXPORT int ctr_image_inspect(ctr_image_t *img, char **ret)
 
 /* ---- import, save ---- */
 
-static const size_t import_size[] = { [1] = sizeof(ctr_import_options_t) };
+static const struct ctr__options_type import_type = {
+    "import options", CTR_IMPORT_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_import_options_t) }
+};
 
 CTR_EXPORT int ctr_import_options_init(ctr_import_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_IMPORT_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "import options version %u is not supported", version);
-    memset(opts, 0, import_size[version]);
-    opts->version = version;
-    return 0;
+    return ctr__options_clear(&import_type, opts, version);
 }
 
 CTR_EXPORT int ctr_image_import(ctr_runtime_t *rt, const ctr_import_options_t *opts, ctr_image_t **ret)
@@ -220,34 +219,32 @@ CTR_EXPORT int ctr_image_import(ctr_runtime_t *rt, const ctr_import_options_t *o
     CTR_ENTER();
     CTR_CHECK_ARG(rt);
     CTR_CHECK_ARG(opts);
-    if (opts->version < 1 || opts->version > CTR_IMPORT_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "import options version %u is not supported", opts->version);
     ctr_import_options_t o;
     ctr_import_options_init(&o, CTR_IMPORT_OPTIONS_VERSION);
-    memcpy(&o, opts, import_size[opts->version]);
+    int r = ctr__options_copy(&import_type, &o, opts);
+    if (r < 0)
+        return r;
     if (isempty(o.reference))
         return ctr__err(-EINVAL, "no image reference to import");
     if (o.flags)
         return ctr__err(-EINVAL, "unknown import flags 0x%llx", (unsigned long long)o.flags);
     _cleanup_free_ char *id = NULL;
-    int r = ctr__image_import(ctr__runtime_settings(rt), &o, &id);
+    r = ctr__image_import(ctr__runtime_settings(rt), &o, &id);
     if (r < 0)
         return r;
     ctr__rt_log(rt, CTR_LOG_DEBUG, "imported image %.12s from %s", id, o.reference);
     return ret ? ctr_image_lookup(rt, id, ret) : 0;
 }
 
-static const size_t save_size[] = { [1] = sizeof(ctr_save_options_t) };
+static const struct ctr__options_type save_type = {
+    "save options", CTR_SAVE_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_save_options_t) }
+};
 
 CTR_EXPORT int ctr_save_options_init(ctr_save_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_SAVE_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "save options version %u is not supported", version);
-    memset(opts, 0, save_size[version]);
-    opts->version = version;
-    return 0;
+    return ctr__options_clear(&save_type, opts, version);
 }
 
 CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr_save_options_t *opts)
@@ -257,11 +254,9 @@ CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr
     CTR_CHECK_ARG(reference);
     ctr_save_options_t o;
     ctr_save_options_init(&o, CTR_SAVE_OPTIONS_VERSION);
-    if (opts) {
-        if (opts->version < 1 || opts->version > CTR_SAVE_OPTIONS_VERSION)
-            return ctr__err(-EINVAL, "save options version %u is not supported", opts->version);
-        memcpy(&o, opts, save_size[opts->version]);
-    }
+    int r = ctr__options_copy(&save_type, &o, opts);
+    if (r < 0)
+        return r;
     if (o.flags)
         return ctr__err(-EINVAL, "unknown save flags 0x%llx", (unsigned long long)o.flags);
     return ctr__image_save(settings_of(img), img->info.id, reference, &o);

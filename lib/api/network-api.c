@@ -8,22 +8,22 @@
 #include "core/container-net.h"
 #include "core/container.h"
 #include "base/error.h"
+#include "base/options.h"
 #include "base/json-util.h"
 #include "core/lifecycle.h"
 #include "net/net.h"
 #include "net/network.h"
 #include "core/runtime.h"
 
+static const struct ctr__options_type options_type = {
+    "network options", CTR_NETWORK_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_network_options_t) }
+};
+
 CTR_EXPORT int ctr_network_options_init(ctr_network_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_NETWORK_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "network options version %u is not supported (1..%d)", version,
-                        CTR_NETWORK_OPTIONS_VERSION);
-    memset(opts, 0, sizeof *opts);
-    opts->version = version;
-    return 0;
+    return ctr__options_clear(&options_type, opts, version);
 }
 
 CTR_EXPORT int ctr_network_create(ctr_runtime_t *rt, const ctr_network_options_t *opts, char **ret_path)

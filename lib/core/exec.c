@@ -6,20 +6,22 @@
 #include "base/caps.h"
 #include "base/detach-keys.h"
 #include "base/error.h"
+#include "base/options.h"
 #include "base/json-util.h"
 #include "core/lifecycle.h"
 #include "base/passwd.h"
 
-static const size_t options_size[] = { [1] = sizeof(ctr_exec_options_t) };
+static const struct ctr__options_type options_type = {
+    "exec options", CTR_EXEC_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_exec_options_t) }
+};
 
 CTR_EXPORT int ctr_exec_options_init(ctr_exec_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_EXEC_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "exec options version %u is not supported", version);
-    memset(opts, 0, options_size[version]);
-    opts->version = version;
+    int r = ctr__options_clear(&options_type, opts, version);
+    if (r < 0)
+        return r;
     opts->stdin_fd = opts->stdout_fd = opts->stderr_fd = -1;
     return 0;
 }
@@ -175,12 +177,12 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(opts);
     CTR_CHECK_ARG(ret_exit_code);
-    if (opts->version < 1 || opts->version > CTR_EXEC_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "exec options version %u is not supported", opts->version);
     ctr_exec_options_t o;
     ctr_exec_options_init(&o, CTR_EXEC_OPTIONS_VERSION);
-    memcpy(&o, opts, options_size[opts->version]);
-    int r = check_options(&o);
+    int r = ctr__options_copy(&options_type, &o, opts);
+    if (r < 0)
+        return r;
+    r = check_options(&o);
     if (r < 0)
         return r;
     /* Take what we need under the lock, run without it: execs are concurrent. */

@@ -7,20 +7,24 @@
 
 #include "base/detach-keys.h"
 #include "base/error.h"
+#include "base/options.h"
 #include "core/lifecycle.h"
 #include "base/logs.h"
 
-static const size_t attach_size[] = { [1] = sizeof(ctr_attach_options_t) };
-static const size_t logs_size[] = { [1] = sizeof(ctr_logs_options_t) };
+static const struct ctr__options_type attach_type = {
+    "attach options", CTR_ATTACH_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_attach_options_t) }
+};
+static const struct ctr__options_type logs_type = {
+    "logs options", CTR_LOGS_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_logs_options_t) }
+};
 
 CTR_EXPORT int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_ATTACH_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "attach options version %u is not supported", version);
-    memset(opts, 0, attach_size[version]);
-    opts->version = version;
+    int r = ctr__options_clear(&attach_type, opts, version);
+    if (r < 0)
+        return r;
     opts->stdin_fd = opts->stdout_fd = opts->stderr_fd = -1;
     return 0;
 }
@@ -29,10 +33,9 @@ CTR_EXPORT int ctr_logs_options_init(ctr_logs_options_t *opts, unsigned int vers
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_LOGS_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "logs options version %u is not supported", version);
-    memset(opts, 0, logs_size[version]);
-    opts->version = version;
+    int r = ctr__options_clear(&logs_type, opts, version);
+    if (r < 0)
+        return r;
     opts->tail = -1;
     return 0;
 }
@@ -86,17 +89,17 @@ CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options
     CTR_ENTER();
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(opts);
-    if (opts->version < 1 || opts->version > CTR_ATTACH_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "attach options version %u is not supported", opts->version);
     ctr_attach_options_t o;
     ctr_attach_options_init(&o, CTR_ATTACH_OPTIONS_VERSION);
-    memcpy(&o, opts, attach_size[opts->version]);
+    int r = ctr__options_copy(&attach_type, &o, opts);
+    if (r < 0)
+        return r;
     if (o.flags & ~(uint64_t)(CTR_ATTACH_START | CTR_ATTACH_RETURN_ON_STDIN_EOF))
         return ctr__err(-EINVAL, "unknown attach flags 0x%llx", (unsigned long long)o.flags);
     const char *keys = o.detach_keys ? o.detach_keys : "ctrl-p,ctrl-q";
     unsigned char parsed[32];
     size_t n;
-    int r = ctr__detach_keys_parse(keys, parsed, &n);
+    r = ctr__detach_keys_parse(keys, parsed, &n);
     if (r < 0)
         return r;
     bool start = (o.flags & CTR_ATTACH_START) != 0;
@@ -174,11 +177,11 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(opts);
     CTR_CHECK_ARG(fn);
-    if (opts->version < 1 || opts->version > CTR_LOGS_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "logs options version %u is not supported", opts->version);
     ctr_logs_options_t o;
     ctr_logs_options_init(&o, CTR_LOGS_OPTIONS_VERSION);
-    memcpy(&o, opts, logs_size[opts->version]);
+    int r = ctr__options_copy(&logs_type, &o, opts);
+    if (r < 0)
+        return r;
     if (o.flags & ~(uint64_t)(CTR_LOGS_FOLLOW | CTR_LOGS_STDOUT | CTR_LOGS_STDERR))
         return ctr__err(-EINVAL, "unknown logs flags 0x%llx", (unsigned long long)o.flags);
     if (o.since < 0 || o.until < 0)
@@ -186,7 +189,7 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
 
     /* Follow until the monitor exits: it drains the container's output
      * into the log before it goes. */
-    int r = ctr__lifecycle_lock(c);
+    r = ctr__lifecycle_lock(c);
     if (r < 0)
         return r;
     const struct ctr__status *st = ctr__container_status(c);

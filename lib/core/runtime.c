@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "base/error.h"
+#include "base/options.h"
 #include "base/names.h"
 #include "ctr-config.h"
 #include "core/runtime.h"
@@ -195,17 +196,15 @@ bool ctr__id_valid(const char *id)
 
 /* ---- opening ---- */
 
-static const size_t options_size[] = { [1] = sizeof(ctr_runtime_options_t) };
+static const struct ctr__options_type options_type = {
+    "runtime options", CTR_RUNTIME_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_runtime_options_t) }
+};
 
 CTR_EXPORT int ctr_runtime_options_init(ctr_runtime_options_t *opts, unsigned int version)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(opts);
-    if (version < 1 || version > CTR_RUNTIME_OPTIONS_VERSION)
-        return ctr__err(-EINVAL, "runtime options version %u is not supported", version);
-    memset(opts, 0, options_size[version]);
-    opts->version = version;
-    return 0;
+    return ctr__options_clear(&options_type, opts, version);
 }
 
 /* Make a private directory, refusing one owned by somebody else. */
@@ -422,13 +421,10 @@ static int runtime_setup(ctr_runtime_t *rt, const ctr_runtime_options_t *o)
 int ctr__runtime_open(const ctr_runtime_options_t *opts, ctr_runtime_t **ret)
 {
     ctr_runtime_options_t o = CTR_RUNTIME_OPTIONS_INIT;
-    if (opts) {
-        if (opts->version < 1 || opts->version > CTR_RUNTIME_OPTIONS_VERSION)
-            return ctr__err(-EINVAL, "runtime options version %u is not supported (1..%d)", opts->version,
-                            CTR_RUNTIME_OPTIONS_VERSION);
-        memcpy(&o, opts, options_size[opts->version]);
-    }
-    int r = check_options(&o);
+    int r = ctr__options_copy(&options_type, &o, opts);
+    if (r < 0)
+        return r;
+    r = check_options(&o);
     if (r < 0)
         return r;
     ctr_runtime_t *rt = calloc(1, sizeof *rt);
