@@ -750,39 +750,55 @@ static void unpublish(struct files_db *db, const char *id, const char *name)
     }
 }
 
+/* An add in flight, for undo_add(): the temporary directory, and the name
+ * once it is reserved. */
+struct add {
+    struct files_db *db;
+    const char *id, *name;
+    char tmp[NAME_MAX + 1];
+    bool name_reserved;
+};
+
+static void undo_add(void *arg)
+{
+    struct add *a = arg;
+    if (a->name_reserved)
+        release_name(a->db, a->name, a->id);
+    (void)ctr__rm_rf_at(a->db->ctrfd, a->tmp);
+}
+
 static int do_add(struct files_db *db, const char *id, const char *name, const char *config, const char *state)
 {
     int r = add_check(db, id, name, config, state);
     if (r < 0)
         return r;
-    char tmp[NAME_MAX + 1];
-    snprintf(tmp, sizeof tmp, ".tmp-%s", id);
-    r = make_tmp_dir(db, tmp);
+    struct add a = { .db = db, .id = id, .name = name };
+    snprintf(a.tmp, sizeof a.tmp, ".tmp-%s", id);
+    r = make_tmp_dir(db, a.tmp);
     if (r < 0)
         return r;
+    _cleanup_undo_ struct ctr__undo undo = CTR_UNDO(undo_add, &a);
 
-    bool name_reserved = false;
-    _cleanup_close_ int idfd = openat(db->ctrfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (idfd < 0) {
-        r = ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, tmp);
-        goto undo;
-    }
+    _cleanup_close_ int idfd = openat(db->ctrfd, a.tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (idfd < 0)
+        return ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, a.tmp);
     /* The name link is created after ctr/.tmp-ID, so that a link to an add in
      * flight always has ctr/.tmp-ID or ctr/ID (see name_is_stale()). */
     r = reserve_name(db, name, id);
     if (r < 0)
-        goto undo;
-    name_reserved = true;
+        return r;
+    a.name_reserved = true;
     CTR_FAULT_POINT("files.add.after-name");
 
     r = write_docs(db, idfd, config, state);
     if (r < 0)
-        goto undo;
+        return r;
     CTR_FAULT_POINT("files.add.before-rename");
 
-    r = publish(db, tmp, id);
+    r = publish(db, a.tmp, id);
     if (r < 0)
-        goto undo;
+        return r;
+    ctr__undo_disarm(&undo);
     CTR_FAULT_POINT("files.add.after-rename");
     if (fsync(db->ctrfd) < 0) {
         r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
@@ -790,12 +806,6 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
         return r;
     }
     return 0;
-
-undo:
-    if (name_reserved)
-        release_name(db, name, id);
-    (void)ctr__rm_rf_at(db->ctrfd, tmp);
-    return r;
 }
 
 static int do_remove(struct files_db *db, const char *id, const char *name)
