@@ -698,8 +698,9 @@ static int check_replaced(struct reader *r, const char *path, int ino, int *wd)
 
     /* Replaced: what is left in the old file comes first. */
     int k = read_to_eof(r, path);
-    if (k >= 0)
-        k = process_fragment(r);
+    if (k < 0)
+        return k;
+    k = process_fragment(r);
     if (k < 0)
         return k;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -790,34 +791,37 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log_fn fn, void *userdata)
+static int check_opts(const char *path, const struct ctr__logs_opts *opts, ctr__log_fn fn)
 {
-    static const struct ctr__logs_opts defaults = CTR__LOGS_OPTS_INIT;
-    _cleanup_close_ int fd = -1, ino = -1;
-    int wd = -1, k;
-
-    if (!opts)
-        opts = &defaults;
     if (!path || !fn)
         return ctr__err(-EINVAL, "logs: path and callback are required");
     if (opts->tail < -1)
         return ctr__err(-EINVAL, "logs: tail %lld is negative", (long long)opts->tail);
     if (opts->streams & ~(unsigned)(CTR__LOG_STDOUT | CTR__LOG_STDERR))
         return ctr__err(-EINVAL, "logs: unknown streams 0x%x", opts->streams);
+    return 0;
+}
 
-    if (opts->follow) {
-        _cleanup_free_ char *dir = dir_of(path);
-        if (!dir)
-            return ctr__err(-ENOMEM, "logs: out of memory");
-        ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (ino < 0)
-            return ctr__err(-errno, "logs: inotify: %m");
-        /* Before opening, so that a replacement right after is seen. */
-        if (inotify_add_watch(ino, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
-            return ctr__err(-errno, "logs: inotify watch %s: %m", dir);
-    }
+/* An inotify instance watching the log's directory, made before the log is
+ * opened so that a replacement right after is seen. */
+static int watch_dir(const char *path, int *ret_ino)
+{
+    _cleanup_free_ char *dir = dir_of(path);
+    if (!dir)
+        return ctr__oom("the log's directory");
+    _cleanup_close_ int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (ino < 0)
+        return ctr__err(-errno, "logs: inotify: %m");
+    if (inotify_add_watch(ino, dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
+        return ctr__err(-errno, "logs: inotify watch %s: %m", dir);
+    *ret_ino = TAKE_FD(ino);
+    return 0;
+}
 
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+/* Open the log, which must be a regular file, and tell its size. */
+static int open_log(const char *path, int *ret_fd, uint64_t *ret_size)
+{
+    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return ctr__err(-errno, "logs: open %s: %m", path);
     struct stat st;
@@ -825,13 +829,57 @@ int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log
         return ctr__err(-errno, "logs: stat %s: %m", path);
     if (!S_ISREG(st.st_mode))
         return ctr__err(-EINVAL, "logs: %s is not a regular file", path);
-    if (opts->follow) {
-        wd = watch_fd(ino, fd);
-        if (wd < 0)
-            return ctr__err(-errno, "logs: inotify watch %s: %m", path);
-    }
+    *ret_size = (uint64_t)st.st_size;
+    *ret_fd = TAKE_FD(fd);
+    return 0;
+}
 
-    struct reader r = {
+/* Move the reader (its fd at offset 0) to the start of the last lines the
+ * options ask for. */
+static int seek_tail(struct reader *r, const char *path, uint64_t size)
+{
+    uint64_t start = 0;
+    int k = tail_find_start(r, size, r->o->tail, &start);
+    if (k < 0)
+        return ctr__err(k, "logs: tail %s: %s", path, strerror(-k));
+    if (lseek(r->fd, (off_t)start, SEEK_SET) < 0)
+        return ctr__err(-errno, "logs: seek %s: %m", path);
+    r->offset = start;
+    return 0;
+}
+
+/* Read what the log holds now, to its end, and hand on every line. */
+static int read_all(struct reader *r, const char *path)
+{
+    int k = read_to_eof(r, path);
+    if (k < 0)
+        return k;
+    k = process_fragment(r);
+    if (k < 0)
+        return k;
+    flush_pending(r);
+    return 0;
+}
+
+static void reader_donep(struct reader *r)
+{
+    if (r->fd >= 0)
+        close(r->fd);
+    reader_done(r);
+}
+
+int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log_fn fn, void *userdata)
+{
+    static const struct ctr__logs_opts defaults = CTR__LOGS_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    int k = check_opts(path, opts, fn);
+    if (k < 0)
+        return k;
+    _cleanup_close_ int ino = -1;
+    if (opts->follow && (k = watch_dir(path, &ino)) < 0)
+        return k;
+    _cleanup_(reader_donep) struct reader r = {
         .o = opts,
         .streams = opts->streams ? opts->streams : CTR__LOG_STDOUT | CTR__LOG_STDERR,
         .max_message = opts->max_message ? opts->max_message : CTR__LOG_MESSAGE_MAX,
@@ -839,35 +887,16 @@ int ctr__logs_read(const char *path, const struct ctr__logs_opts *opts, ctr__log
         .userdata = userdata,
         .fd = -1,
     };
+    uint64_t size = 0;
+    if ((k = open_log(path, &r.fd, &size)) < 0)
+        return k;
+    int wd = -1;
+    if (opts->follow && (wd = watch_fd(ino, r.fd)) < 0)
+        return ctr__err(-errno, "logs: inotify watch %s: %m", path);
+    if (opts->tail >= 0 && (k = seek_tail(&r, path, size)) < 0)
+        return k;
 
-    if (opts->tail >= 0) {
-        uint64_t start = 0;
-        r.fd = fd;
-        k = tail_find_start(&r, (uint64_t)st.st_size, opts->tail, &start);
-        if (k < 0) {
-            reader_done(&r);
-            return ctr__err(k, "logs: tail %s: %s", path, strerror(-k));
-        }
-        if (lseek(fd, (off_t)start, SEEK_SET) < 0) {
-            k = ctr__err(-errno, "logs: seek %s: %m", path);
-            reader_done(&r);
-            return k;
-        }
-        r.offset = start;
-    }
-    r.fd = TAKE_FD(fd);
-
-    if (opts->follow)
-        k = follow(&r, path, ino, wd);
-    else {
-        k = read_to_eof(&r, path);
-        if (k >= 0)
-            k = process_fragment(&r);
-        if (k >= 0)
-            flush_pending(&r);
-    }
-    close(r.fd);
-    reader_done(&r);
+    k = opts->follow ? follow(&r, path, ino, wd) : read_all(&r, path);
     if (k < 0)
         return k;
     if (r.stop < 0)
