@@ -25,7 +25,8 @@ static const char common_usage[] =
     "      --read-only             mount the root file system read-only\n"
     "      --privileged            all capabilities and devices, no seccomp\n"
     "      --stop-signal SIGNAL    signal to stop the container (default TERM)\n"
-    "      --stop-timeout SECONDS  wait before killing on stop (default 10)\n";
+    "      --stop-timeout SECONDS  wait before killing on stop (default 10)\n"
+    "      --cgroup-parent PATH    cgroup under which the container's is made\n";
 
 static const char run_extra_usage[] =
     "      --rm                    remove the container when it exits\n"
@@ -33,7 +34,7 @@ static const char run_extra_usage[] =
     "      --detach-keys KEYS      keys to detach (default ctrl-p,ctrl-q)\n";
 
 enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, OPT_STOP_SIGNAL,
-       OPT_STOP_TIMEOUT, OPT_RM, OPT_DETACH_KEYS };
+       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_RM, OPT_DETACH_KEYS };
 
 /* The options of create, which run has too. */
 #define COMMON_OPTIONS                                             \
@@ -50,6 +51,7 @@ enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, 
     { "privileged", no_argument, NULL, OPT_PRIVILEGED },           \
     { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },   \
     { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT }, \
+    { "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT }, \
     NET_OPTIONS,                                                   \
     { "help", no_argument, NULL, 'h' }
 
@@ -99,6 +101,7 @@ static int parse_option(create_args_t *a, int o, const char *verb)
             return EXIT_ENGINE;
         a->o.stop_timeout = (int)n;
         return 0;
+    case OPT_CGROUP_PARENT: a->o.cgroup_parent = optarg; return 0;
     case OPT_RM: a->rm = true; return 0;
     case 'd': a->detach = true; return 0;
     case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;

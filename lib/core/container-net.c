@@ -98,6 +98,19 @@ int ctr__container_net_teardown(ctr_container_t *c)
     return 0;
 }
 
+void ctr__container_net_undo(ctr_container_t *c)
+{
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    if (ctr__net_release_config(settings_of(c), ctr__container_config(c)) < 0)
+        ctr__rt_log(ctr_container_runtime(c), CTR_LOG_WARNING, "%s", ctr_error_last()->message);
+    ctr__err_restore(&saved);
+    struct ctr__status *st = ctr__container_status(c);
+    free(st->networks_json);
+    st->networks_json = NULL;
+    clear_netns(st);
+}
+
 int ctr__container_net_inspect(ctr_container_t *c, struct json_object *settings)
 {
     const struct ctr__status *st = ctr__container_status(c);

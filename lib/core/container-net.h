@@ -38,5 +38,11 @@ void ctr__container_net_abort(ctr_container_t *c, struct ctr__net_pending *pendi
  * retry. */
 int ctr__container_net_teardown(ctr_container_t *c);
 
+/* For an init that died before recording its networks: detach the
+ * container from every network its config names, by its ID, and remove the
+ * namespace at the path a setup gives it; clear the state's fields.  A DEL
+ * failure is logged, not returned, as for the teardown. */
+void ctr__container_net_undo(ctr_container_t *c);
+
 /* Fill @settings with podman's NetworkSettings (ctr__net_inspect()). */
 int ctr__container_net_inspect(ctr_container_t *c, struct json_object *settings);

@@ -43,12 +43,12 @@ static void init_done(struct init *x)
         ctr__err_save(&saved);
         if (x->net)
             ctr__container_net_abort(x->c, TAKE_PTR(x->net_pending));
+        if (x->mounted)
+            ctr__rootfs_unmount(x->c, false);
         if (x->mounted_shm)
             umount2(x->cfg->shm_dir, MNT_DETACH);
         if (x->made_run_dir)
-            ctr__rm_rf(x->d.run_dir);
-        if (x->mounted)
-            ctr__rootfs_unmount(x->c, false);
+            ctr__rm_rf(x->d.run_dir); /* last: until then it tells of this init */
         ctr__err_restore(&saved);
     }
     for (size_t i = 0; i < CTR_NS_MAX; i++)
@@ -110,6 +110,22 @@ static int make_run_dir(struct init *x)
     if (mount("shm", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
         return ctr__err(-errno, "cannot mount a tmpfs on %s: %m", shm);
     x->mounted_shm = true;
+    return 0;
+}
+
+/* The root file system, noted in the run directory once mounted. */
+static int mount_rootfs(struct init *x)
+{
+    int r = ctr__rootfs_mount(x->c, NULL, &x->rootfs);
+    if (r < 0)
+        return r;
+    x->mounted = true;
+    _cleanup_free_ char *note = ctr__asprintf("%s/" CTR__MOUNTED_FILE, x->d.run_dir);
+    if (!note)
+        return ctr__oom("a path");
+    _cleanup_close_ int fd = open(note, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot create %s: %m", note);
     return 0;
 }
 
@@ -209,11 +225,18 @@ static int record_created(struct init *x)
     return ctr__container_save(x->c);
 }
 
+/* An exited container is cleaned up first, and that saved: the record of
+ * its last run must not outlive what it describes, or an init that dies
+ * next would leave a state that names the old run. */
 static int check_initable(ctr_container_t *c)
 {
     ctr_state_t state = ctr__container_status(c)->state;
-    if (state == CTR_STATE_EXITED)
-        return ctr__lifecycle_cleanup(c);
+    if (state == CTR_STATE_EXITED) {
+        const struct ctr__status *st = ctr__container_status(c);
+        bool held = st->run_dir || st->pid || st->conmon_pid || st->netns_path;
+        int r = ctr__lifecycle_cleanup(c);
+        return r < 0 || !held ? r : ctr__container_save(c);
+    }
     if (state != CTR_STATE_CONFIGURED)
         return ctr__err(-EBUSY, CTR_CFMT " is %s: only configured or exited containers can be initialized",
                         CTR_CARG(c), ctr_state_name(state));
@@ -226,14 +249,15 @@ static int init_locked(ctr_container_t *c)
     if (r < 0)
         return r;
     _cleanup_(init_done) struct init x = { .c = c, .cfg = ctr__container_config(c) };
-    if ((r = ctr__rootfs_mount(c, NULL, &x.rootfs)) < 0)
-        return r;
-    x.mounted = true;
-    CTR_FAULT_POINT("init.after-mount");
+    /* The run directory first: while the state does not record it, it
+     * tells whoever locks the container next that an init died here. */
     if ((r = dependency_namespaces(&x)) < 0 || (r = ctr__runtime_oci(ctr_container_runtime(c), &x.oci)) < 0 ||
         (r = make_run_dir(&x)) < 0)
         return r;
     CTR_FAULT_POINT("init.after-shm");
+    if ((r = mount_rootfs(&x)) < 0)
+        return r;
+    CTR_FAULT_POINT("init.after-mount");
     if ((r = setup_network(&x)) < 0 || (r = ctr__rootfs_volume_mounts(c, x.rootfs, &x.volumes)) < 0 ||
         (r = write_spec(&x)) < 0 || (r = oci_create(&x)) < 0)
         return r;

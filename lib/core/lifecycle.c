@@ -204,6 +204,20 @@ static ctr_state_t state_of(ctr_oci_status_t status, ctr_state_t otherwise)
     }
 }
 
+/* A start that died before its save left its time stamp unsaved: the
+ * marker it made right before the runtime's start has that time. */
+static void stamp_died_start(ctr_container_t *c, const char *run_dir)
+{
+    struct ctr__status *st = ctr__container_status(c);
+    if (st->state != CTR_STATE_CREATED || st->started)
+        return;
+    char marker[PATH_MAX];
+    struct stat ms;
+    snprintf(marker, sizeof marker, "%s/" CTR__STARTING_FILE, run_dir);
+    if (stat(marker, &ms) == 0)
+        st->started = (int64_t)ms.st_mtim.tv_sec * 1000000000 + ms.st_mtim.tv_nsec;
+}
+
 /* Under the lock, a live container that has not exited is "stopping" only
  * when its stop died (or failed), and "created" with the starting file only
  * when its start did: ask the runtime what became of it. */
@@ -230,6 +244,7 @@ static int finish_interrupted(ctr_container_t *c, ctr__oci_t *oci, const struct 
     }
     ctr_state_t now = state_of(status, st->state);
     if (now != st->state) {
+        stamp_died_start(c, d->run_dir);
         st->state = now;
         if ((r = ctr__container_save(c)) < 0)
             return r;
@@ -252,11 +267,40 @@ void ctr__lifecycle_drop_leftovers(ctr_container_t *c)
     umount2(ctr__container_config(c)->shm_dir, MNT_DETACH);
 }
 
+/* Init makes the run directory first and records it in the state last: a
+ * container that is not live, whose state records no run directory but
+ * that has one, is an init that died half way.  What it made is found by
+ * the container's ID, not by the state, and undone: the runtime's container
+ * (its monitor exits with it), the networks and the namespace, /dev/shm,
+ * the root file system's mount when the init noted it, the run directory.
+ * The state (configured, or exited from an earlier run) stays true. */
+static int undo_interrupted_init(ctr_container_t *c)
+{
+    _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
+    int r = ctr__lifecycle_desc(c, &d);
+    if (r < 0)
+        return r;
+    if (access(d.run_dir, F_OK) < 0)
+        return 0;
+    ctr__rt_log(ctr_container_runtime(c), CTR_LOG_INFO, CTR_CFMT ": undoing an init that did not finish", CTR_CARG(c));
+    ctr__lifecycle_drop_leftovers(c);
+    ctr__container_net_undo(c);
+    _cleanup_free_ char *mounted = ctr__asprintf("%s/" CTR__MOUNTED_FILE, d.run_dir);
+    if (!mounted)
+        return ctr__oom("a path");
+    if (access(mounted, F_OK) == 0 && (r = ctr__rootfs_unmount(c, false)) < 0)
+        return r;
+    ctr__unmount_below(d.run_dir);
+    if ((r = ctr__rm_rf(d.run_dir)) < 0)
+        return ctr__err(r, "cannot remove %s: %s", d.run_dir, strerror(-r));
+    return ctr__container_save(c);
+}
+
 int ctr__lifecycle_update(ctr_container_t *c)
 {
     const struct ctr__status *st = ctr__container_status(c);
     if (!ctr__state_is_live(st->state))
-        return 0;
+        return st->run_dir ? 0 : undo_interrupted_init(c);
     if (st->boot_id && !streq(st->boot_id, ctr__runtime_settings(ctr_container_runtime(c))->boot_id)) {
         /* The machine rebooted: nothing of this run survived. */
         ctr_oci_exit_t ex = { .exit_code = -1 };
@@ -280,6 +324,7 @@ int ctr__lifecycle_update(ctr_container_t *c)
     }
     if (r < 0)
         return r;
+    stamp_died_start(c, d.run_dir);
     return ctr__lifecycle_finish_exit(c, &ex);
 }
 

@@ -43,6 +43,10 @@ int ctr__lifecycle_oci(ctr_container_t *c, ctr__oci_t **oci, struct ctr__desc *d
  * the save of "running": found under the lock, it means the start died. */
 #define CTR__STARTING_FILE "starting"
 
+/* The file init makes in the run directory once it has mounted the root
+ * file system: an init that died after it has a mount to undo. */
+#define CTR__MOUNTED_FILE "rootfs-mounted"
+
 /* Release what an exited (or never started) container holds: the runtime's
  * state, its networks, the /dev/shm mount, the rootfs mount, the run
  * directory (lock held; the caller saves).  Idempotent. */

@@ -247,7 +247,7 @@ static void fill_args(struct job *j, const struct ctr__settings *s, const char *
 /* DEL each network of @nets (the state's document, an object) side by
  * side.  The first failure's code, its message in @msg; each logged. */
 static int release_networks(const struct ctr__settings *s, const char *id, json_object *nets, const char *netns,
-                            char *msg, size_t msg_size)
+                            json_object *rc, char *msg, size_t msg_size)
 {
     size_t n = (size_t)json_object_object_length(nets), k = 0;
     struct job *jobs = calloc(n, sizeof *jobs);
@@ -273,6 +273,8 @@ static int release_networks(const struct ctr__settings *s, const char *id, json_
         if (ctr__cni_net_find(s->cni_config_dir, name, &j->net) < 0)
             j->net = NULL;
         fill_args(j, s, id, netns, cache);
+        /* The port mappings, for a DEL without a cached entry. */
+        j->args.runtime_config = k == 1 ? rc : NULL;
     }
     jobs_run(jobs, n);
     int first = 0;
@@ -290,18 +292,17 @@ static int release_networks(const struct ctr__settings *s, const char *id, json_
     return first;
 }
 
-int ctr__net_release(const struct ctr__settings *s, const char *id, const char *networks_json, const char *netns_path)
+static int release(const struct ctr__settings *s, const char *id, json_object *nets, const char *netns_path,
+                   json_object *rc)
 {
     struct ctr__err_saved saved;
     ctr__err_save(&saved);
     int first = 0;
     char msg[2048] = "";
-    _cleanup_json_ json_object *nets = NULL;
-    if (networks_json && ctr__json_parse(networks_json, "recorded networks", &nets) == 0 &&
-        json_object_is_type(nets, json_type_object) && json_object_object_length(nets) > 0) {
+    if (nets && json_object_is_type(nets, json_type_object) && json_object_object_length(nets) > 0) {
         struct stat st;
         const char *netns = netns_path && stat(netns_path, &st) == 0 ? netns_path : "";
-        first = release_networks(s, id, nets, netns, msg, sizeof msg);
+        first = release_networks(s, id, nets, netns, rc, msg, sizeof msg);
     }
     int r = ctr__netns_remove(netns_path);
     if (r < 0)
@@ -310,6 +311,45 @@ int ctr__net_release(const struct ctr__settings *s, const char *id, const char *
         return ctr__err(first, "%s", msg);
     ctr__err_restore(&saved);
     return 0;
+}
+
+int ctr__net_release(const struct ctr__settings *s, const char *id, const char *networks_json, const char *netns_path)
+{
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    _cleanup_json_ json_object *nets = NULL;
+    if (networks_json && ctr__json_parse(networks_json, "recorded networks", &nets) < 0)
+        ctr__err_restore(&saved); /* nothing to DEL: the namespace still goes */
+    return release(s, id, nets, netns_path, NULL);
+}
+
+/* The networks a setup of @cfg attaches (the default one when it names
+ * none), each with the interface it gets: eth0, eth1, ... */
+static json_object *configured_networks(const struct ctr__settings *s, const struct ctr__config *cfg)
+{
+    const char *const default_networks[] = { s->default_network, NULL };
+    const char *const *names = cfg->networks[0] ? (const char *const *)cfg->networks : default_networks;
+    _cleanup_json_ json_object *nets = json_object_new_object();
+    for (size_t i = 0; nets && names[i]; i++) {
+        char ifname[24];
+        snprintf(ifname, sizeof ifname, "eth%zu", i);
+        json_object *rec = json_object_new_object();
+        if (ctr__json_set(nets, names[i], rec) < 0 || ctr__json_add_str(rec, "interface", ifname) < 0)
+            return NULL;
+    }
+    return TAKE_PTR(nets);
+}
+
+int ctr__net_release_config(const struct ctr__settings *s, const struct ctr__config *cfg)
+{
+    if (!(cfg->flags & CTR_CREATE_NETNS))
+        return 0;
+    _cleanup_free_ char *netns = ctr__asprintf("%s/netns/%s", s->run_root, cfg->id);
+    _cleanup_json_ json_object *nets = configured_networks(s, cfg);
+    _cleanup_json_ json_object *rc = json_object_new_object();
+    if (!netns || !nets || !rc || ctr__json_set(rc, "portMappings", port_mappings_json(cfg)) < 0)
+        return ctr__oom("network teardown");
+    return release(s, cfg->id, nets, netns, rc);
 }
 
 /* ---- setup: ADD in the background while the OCI runtime creates ---- */

@@ -57,6 +57,12 @@ void ctr__net_pending_abort(struct ctr__net_pending *p);
  * (also logged), or the namespace removal's.
  */
 int ctr__net_release(const struct ctr__settings *s, const char *id, const char *networks_json, const char *netns_path);
+/* The same for a setup that recorded nothing (an init that died half way):
+ * DEL on each network @cfg attaches, with its port mappings, by the
+ * container's ID (the plugins' cache entries and stores know what was
+ * made), and the namespace at the path a setup gives it.  Nothing to do
+ * without CTR_CREATE_NETNS. */
+int ctr__net_release_config(const struct ctr__settings *s, const struct ctr__config *cfg);
 
 /* Fill @settings (an object) with podman's NetworkSettings keys for a
  * container of config @cfg whose state records @networks_json and

@@ -1,0 +1,278 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A caller killed at any moment: ctrctl is SIGKILLed at spread-out moments
+# of an operation (run -d with a name, a network and a port mapping; exec;
+# stop; rm; network connect), and after each kill
+#   - `ps -a` works and every container it lists is in the state runc says;
+#   - a container that is not running starts (or the error says why);
+#   - after `rm -a -f` nothing of any container is left: no runc container,
+#     no process in the suite's cgroup parent or naming its roots, no mount
+#     under its roots, no network namespace, veth, IPAM reservation or nft
+#     element, no cgroup, no run or static directory.
+# Real runc, conmon and libctr's native bridge network, in a temporary root,
+# on the suite's own network only:
+#   ctrtest5  bridge ctrtest5  10.209.85.0/24
+# usage: test-kill.sh CTRCTL SOURCE_ROOT [BACKEND]
+# CTR_KILL_ROUNDS (default 50) kills per operation.  Exit 0 when every
+# check passed, 1 otherwise; 77 (skip) when something is missing, except
+# with CI=true, where that fails.
+set -u
+CTRCTL=$1
+SRC=$2
+BACKEND=${3:-files}
+ROUNDS=${CTR_KILL_ROUNDS:-50}
+. "$SRC/tests/lib/tap.sh"
+
+[ "$(id -u)" = 0 ] || missing "not root"
+need runc conmon ip nft
+command -v busybox >/dev/null || missing "busybox (busybox-static) not found"
+exec 9</usr/lib/cni
+flock 9 || { echo "FAIL: cannot lock /usr/lib/cni"; exit 1; }
+if ip -o link show | grep -qE ': ctrtest5[:@]'; then
+    echo "FAIL: a ctrtest5 bridge exists already (another run, or a leftover)"
+    exit 1
+fi
+
+tmp=$(mktemp -d /tmp/ctrctl-kill-test.XXXXXX)
+ROOT=$tmp/root
+RUNROOT=$(run_root_for "$tmp")
+CNI=$tmp/cni.d
+ROOTFS=$tmp/rootfs
+NET=ctrtest5
+SUBNET=10.209.85
+CGROUP=/libctr-kill-$$
+PORT0=18500
+sh "$SRC/tests/lib/make-rootfs.sh" "$ROOTFS" || { echo "FAIL: make-rootfs.sh"; exit 1; }
+had_var_lib_cni=0
+[ -e /var/lib/cni ] && had_var_lib_cni=1
+veths_before=$(ip -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1 | sort)
+
+G="--root $ROOT --runroot $RUNROOT --cni-config-dir $CNI --state-backend $BACKEND"
+RUNC="runc --root $RUNROOT/oci/runc"
+# purge_nft: delete the elements of libctr's nft table that name the
+# suite's subnet (what a failed round may have left).
+purge_nft() {
+    nft list table ip libctr >/dev/null 2>&1 || return 0
+    nft -j list table ip libctr 2>/dev/null | SUBNET=$SUBNET /usr/bin/python3 -c '
+import json, os, sys
+sub = os.environ["SUBNET"] + "."
+out = []
+def text(v):
+    if isinstance(v, dict) and "concat" in v:
+        return " . ".join(text(x) for x in v["concat"])
+    if isinstance(v, dict) and "prefix" in v:
+        return "%s/%d" % (v["prefix"]["addr"], v["prefix"]["len"])
+    if isinstance(v, list) and len(v) == 2:
+        return text(v[0])
+    return str(v)
+for o in json.load(sys.stdin).get("nftables", []):
+    s = o.get("set") or o.get("map")
+    if not s:
+        continue
+    for e in s.get("elem", []):
+        k = text(e)
+        if sub in json.dumps(e):
+            out.append("delete element ip libctr %s { %s }" % (s["name"], k))
+print("\n".join(out))
+' | while read -r line; do nft "$line" 2>/dev/null; done
+}
+
+final_cleanup() {
+    # shellcheck disable=SC2086
+    "$CTRCTL" $G rm -a -f >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    "$CTRCTL" $G network rm -f $NET >/dev/null 2>&1
+    ip link del $NET 2>/dev/null
+    purge_nft
+    rm -rf "/var/lib/cni/networks/$NET"
+    [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
+    for d in /sys/fs/cgroup/*$CGROUP /sys/fs/cgroup/*/*$CGROUP; do
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+    umount_under "$tmp"
+    remove_run_root
+    rm -rf "$tmp"
+}
+trap final_cleanup EXIT
+
+# c ARGS...: run ctrctl (a minute at most); sets RC, OUT, ERR.
+c() {
+    # shellcheck disable=SC2086
+    timeout -k 5 60 "$CTRCTL" $G "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    RC=$?
+    OUT=$(cat "$tmp/out")
+    ERR=$(cat "$tmp/err")
+}
+
+# ms: milliseconds since the epoch.
+ms() { date +%s%3N; }
+
+# killed_at DELAY_MS ARGS...: start ctrctl ARGS in the background and
+# SIGKILL it DELAY_MS milliseconds later (if it still runs).
+killed_at() {
+    local delay=$1
+    shift
+    # shellcheck disable=SC2086
+    "$CTRCTL" $G "$@" >/dev/null 2>"$tmp/killed-err" </dev/null &
+    local pid=$!
+    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+    kill -KILL $pid 2>/dev/null
+    wait $pid 2>/dev/null
+}
+
+# duration ARGS...: how long ctrctl ARGS takes, in milliseconds (it must work).
+duration() {
+    local t0
+    t0=$(ms)
+    c "$@"
+    [ "$RC" = 0 ] || not_ok "unkilled: ctrctl $*"
+    echo $(($(ms) - t0))
+}
+
+# delay_for I TOTAL_MS: the Ith of ROUNDS moments spread over 1.2 times the
+# operation's length, each at a random point of its slot.
+delay_for() {
+    local slot=$(($2 * 12 / 10 / ROUNDS + 1))
+    echo $(($1 * slot + RANDOM % slot))
+}
+
+# The state runc gives for ID: created, running, paused, stopped, or none.
+runc_state() {
+    $RUNC state "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null ||
+        echo none
+}
+
+# truthful: every container `ps -a` lists is in the state runc says it is.
+# Prints what is wrong.
+truthful() {
+    c ps -a -q --no-trunc
+    if [ "$RC" != 0 ]; then
+        echo "ps -a failed: $ERR"
+        return 1
+    fi
+    [ -n "$OUT" ] || return 0
+    # shellcheck disable=SC2086
+    c inspect --format '{{.ID}} {{.State.Status}} {{.State.StartedAt}} {{.Name}}' $OUT
+    if [ "$RC" != 0 ]; then
+        echo "inspect of what ps -a lists failed: $ERR"
+        return 1
+    fi
+    local id state started name real bad=0
+    while read -r id state started _ _ _ name; do
+        real=$(runc_state "$id")
+        case "$state:$real" in
+        running:running | paused:paused | created:created | configured:none | exited:none | exited:stopped | stopped:none) ;;
+        *) echo "$name ($id) is $state, runc says $real"; bad=1 ;;
+        esac
+        case "$state:$started" in running:0001-*) echo "$name is running but never started"; bad=1 ;; esac
+    done <<<"$OUT"
+    return $bad
+}
+
+# startable: every container that is not running starts.  Prints what failed.
+startable() {
+    c ps -a -q --no-trunc
+    [ -n "$OUT" ] || return 0
+    # shellcheck disable=SC2086
+    c inspect --format '{{.ID}} {{.State.Status}}' $OUT
+    local id state bad=0
+    while read -r id state; do
+        [ "$state" != running ] || continue
+        c start "$id"
+        [ "$RC" = 0 ] || { echo "start of a $state container: rc=$RC $ERR"; bad=1; }
+    done <<<"$OUT"
+    return $bad
+}
+
+# nothing_left: after rm -a -f, nothing of any container remains.  Prints
+# what is left.
+nothing_left() {
+    local left=""
+    [ -z "$($RUNC list -q 2>/dev/null)" ] || left="$left runc:$($RUNC list -q | tr '\n' ' ')"
+    local p
+    for p in /proc/[0-9]*; do
+        [ "${p#/proc/}" = $$ ] && continue
+        # Dead and handed to init, which reaps it (on some machines late):
+        # it holds nothing.
+        [ "$(cut -d' ' -f3-4 "$p/stat" 2>/dev/null)" = "Z 1" ] && continue
+        if grep -qs -- "$CGROUP" "$p/cgroup" || tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$tmp"; then
+            left="$left process:${p#/proc/}[$(cut -d' ' -f2-4 "$p/stat" 2>/dev/null)]($(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | head -c 60))"
+        fi
+    done 2>/dev/null
+    local m
+    m=$(awk -v t="$tmp" -v r="$RUNROOT" 'index($5, t) == 1 || index($5, r) == 1 {print $5}' /proc/self/mountinfo |
+        grep -v -x -F -e "$RUNROOT" -e "$tmp")
+    [ -z "$m" ] || left="$left mounts:$(echo $m)"
+    [ -z "$(ls -A "$RUNROOT/netns" 2>/dev/null)" ] || left="$left netns:$(ls "$RUNROOT/netns" | tr '\n' ' ')"
+    local veths
+    veths=$(comm -13 <(echo "$veths_before") <(ip -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1 | sort))
+    [ -z "$veths" ] || left="$left veths:$(echo $veths)"
+    local ipam
+    ipam=$(ls "/var/lib/cni/networks/$NET" 2>/dev/null | grep -v -e '^last_reserved_ip' -e '^lock$')
+    [ -z "$ipam" ] || left="$left ipam:$(echo $ipam)"
+    local nft
+    nft=$(nft list table ip libctr 2>/dev/null | grep -c -F "$SUBNET.")
+    [ "$nft" = 0 ] || left="$left nft:$nft-lines"
+    local cg
+    cg=$(find /sys/fs/cgroup/ -mindepth 2 -maxdepth 3 -type d -path "*$CGROUP/*" 2>/dev/null)
+    [ -z "$cg" ] || left="$left cgroups:$(echo $cg | head -c 200)"
+    [ -z "$(ls -A "$RUNROOT/containers" 2>/dev/null)" ] || left="$left run-dirs:$(ls "$RUNROOT/containers" | tr '\n' ' ')"
+    [ -z "$(ls -A "$ROOT/containers" 2>/dev/null)" ] || left="$left static-dirs:$(ls "$ROOT/containers" | tr '\n' ' ')"
+    [ -z "$left" ] && return 0
+    echo "left:$left"
+    return 1
+}
+
+# after_kill LABEL: the checks of one kill, then everything removed.
+after_kill() {
+    local what
+    what=$(truthful) || not_ok "$1: ps -a tells the truth: $what"
+    what=$(startable) || not_ok "$1: a stopped container starts: $what"
+    c rm -a -f
+    [ "$RC" = 0 ] || not_ok "$1: rm -a -f: rc=$RC $ERR"
+    what=$(nothing_left) || not_ok "$1: nothing is left: $what"
+    [ -z "$what" ] && [ "$RC" = 0 ] && pass=$((pass + 1))
+}
+
+echo "# ctrctl: $CTRCTL, backend $BACKEND, root $tmp, $ROUNDS kills per operation"
+c network create --subnet $SUBNET.0/24 --interface-name $NET $NET
+check "network create $NET" [ "$RC" = 0 ]
+R="--cgroup-parent $CGROUP --network $NET --rootfs $ROOTFS"
+run_args() { echo "run -d --name k$1 $R -p 127.0.0.1:$((PORT0 + $1 % 100)):80 sleep 1000"; }
+
+# ---- run -d, killed ----
+# shellcheck disable=SC2046
+total=$(duration $(run_args 0))
+c rm -a -f
+echo "# run -d takes $total ms"
+for i in $(seq 1 "$ROUNDS"); do
+    # shellcheck disable=SC2046
+    killed_at "$(delay_for "$i" "$total")" $(run_args "$i")
+    after_kill "run -d killed at $(delay_for "$i" "$total") ms (round $i)"
+done
+
+# ---- exec, stop, rm, network connect, killed on a running container ----
+op_exec() { echo "exec k$1 /bin/sh -c true"; }
+op_stop() { echo "stop -t 1 k$1"; }
+op_rm() { echo "rm -f k$1"; }
+for op in exec stop rm; do
+    # shellcheck disable=SC2046
+    c $(run_args 0)
+    # shellcheck disable=SC2046
+    total=$(duration $(op_$op 0))
+    c rm -a -f
+    echo "# $op takes $total ms"
+    for i in $(seq 1 "$ROUNDS"); do
+        # shellcheck disable=SC2046
+        c $(run_args "$i")
+        [ "$RC" = 0 ] || not_ok "$op round $i: run -d: $ERR"
+        # shellcheck disable=SC2046
+        killed_at "$(delay_for "$i" "$total")" $(op_$op "$i")
+        after_kill "$op killed (round $i)"
+    done
+done
+
+c network rm -f $NET
+check "network rm $NET" [ "$RC" = 0 ]
+echo "# $pass passed, $fail failed"
+[ "$fail" = 0 ]
