@@ -481,6 +481,7 @@ static int split_kv(const char *v, char **key, char **value)
     if (!*key || !*value) {
         free(*key);
         free(*value);
+        *key = *value = NULL;
         return -ENOMEM;
     }
     /* Strip one level of double quotes from the value. */

@@ -41,7 +41,7 @@ static void save_image_clear(struct save_image *si)
 {
     free(si->config);
     free(si->manifest);
-    for (size_t i = 0; i < si->n; i++)
+    for (size_t i = 0; si->layers && i < si->n; i++)
         free(si->layers[i].media_type);
     free(si->layers);
     ctr__strv_free(si->names);
