@@ -16,6 +16,7 @@
 #include "storage/store.h"
 
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_INDEX "application/vnd.oci.image.index.v1+json"
 #define REF_NAME "org.opencontainers.image.ref.name"
 
 struct save_layer {
@@ -183,92 +184,15 @@ static int copy_range(int in, off_t off, uint64_t size, int out, struct ctr__pro
 
 /* ---- OCI layout directory ---- */
 
-static int write_blob_file(int dir_fd, const char *hex, const void *data, size_t size)
-{
-    char path[128];
-    snprintf(path, sizeof path, "blobs/sha256/%s", hex);
-    if (faccessat(dir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-        return 0;
-    return ctr__write_file_at(dir_fd, path, data, size, 0644, false);
-}
+static const char oci_layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 
-static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char *dir, const char *tag,
-                        struct ctr__progress *prog)
+/* The index descriptor of the saved manifest, with the tag as its ref name
+ * when there is one; NULL on ENOMEM. */
+static json_object *manifest_descriptor(const struct save_image *si, const char *tag)
 {
-    int r = ctr__mkdir_p(dir, 0755);
-    if (r < 0)
-        return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
-    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return ctr__err(-errno, "%s: %m", dir);
-    if ((mkdirat(dfd, "blobs", 0755) < 0 && errno != EEXIST) || (mkdirat(dfd, "blobs/sha256", 0755) < 0 && errno != EEXIST))
-        return ctr__err(-errno, "%s/blobs: %m", dir);
-    static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
-    if ((r = ctr__write_file_at(dfd, "oci-layout", layout, strlen(layout), 0644, false)) < 0)
-        return ctr__err(r, "%s/oci-layout: %s", dir, strerror(-r));
-    for (size_t i = 0; i < si->n; i++) {
-        char path[128];
-        snprintf(path, sizeof path, "blobs/sha256/%s", si->layers[i].blob);
-        if (faccessat(dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-            if ((r = ctr__progress_add(prog, (uint64_t)si->layers[i].size)) < 0)
-                return r;
-            continue;
-        }
-        struct ctr__src src;
-        if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
-            return r;
-        char tmp[160];
-        snprintf(tmp, sizeof tmp, "blobs/sha256/.tmp-%s", si->layers[i].blob);
-        int out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (out < 0) {
-            close(src.fd);
-            return ctr__err(-errno, "%s/%s: %m", dir, tmp);
-        }
-        r = copy_range(src.fd, 0, src.size, out, prog);
-        close(src.fd);
-        close(out);
-        if (r == 0 && renameat(dfd, tmp, dfd, path) < 0)
-            r = -errno;
-        if (r < 0) {
-            unlinkat(dfd, tmp, 0);
-            return ctr__err_keep(r, "cannot write %s/%s: %s", dir, path, strerror(-r));
-        }
-    }
-    if ((r = write_blob_file(dfd, si->config_hex, si->config, si->config_size)) < 0 ||
-        (r = write_blob_file(dfd, si->manifest_hex, si->manifest, si->manifest_size)) < 0)
-        return ctr__err(r, "cannot write blobs in %s: %s", dir, strerror(-r));
-    /* index.json: keep other entries, replace the one with the same tag. */
-    _cleanup_free_ char *text = NULL;
-    _cleanup_json_ json_object *idx = NULL;
-    if (ctr__read_file_at(dfd, "index.json", &text, NULL) == 0 && ctr__json_parse(text, "index.json", &idx) < 0) {
-        ctr__err_clear();
-        idx = NULL;
-    }
-    json_object *manifests = NULL;
-    if (!idx || !json_object_is_type(idx, json_type_object) || !json_object_object_get_ex(idx, "manifests", &manifests) ||
-        !json_object_is_type(manifests, json_type_array)) {
-        if (idx)
-            json_object_put(idx);
-        idx = json_object_new_object();
-        manifests = json_object_new_array();
-        if (!idx || !manifests)
-            return -ENOMEM;
-        json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
-        json_object_object_add(idx, "manifests", manifests);
-    }
-    json_object_object_add(idx, "mediaType", json_object_new_string("application/vnd.oci.image.index.v1+json"));
-    _cleanup_json_ json_object *keep = json_object_new_array();
-    if (!keep)
-        return -ENOMEM;
-    for (size_t i = 0; i < json_object_array_length(manifests); i++) {
-        json_object *d = json_object_array_get_idx(manifests, i), *ann, *name;
-        bool same = false;
-        if (tag && json_object_object_get_ex(d, "annotations", &ann) && json_object_object_get_ex(ann, REF_NAME, &name))
-            same = streq(json_object_get_string(name), tag);
-        if (!same)
-            json_object_array_add(keep, json_object_get(d));
-    }
     json_object *d = json_object_new_object();
+    if (!d)
+        return NULL;
     char digest[80];
     snprintf(digest, sizeof digest, "sha256:%s", si->manifest_hex);
     json_object_object_add(d, "mediaType", json_object_new_string(MT_MANIFEST));
@@ -279,7 +203,112 @@ static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char 
         json_object_object_add(ann, REF_NAME, json_object_new_string(tag));
         json_object_object_add(d, "annotations", ann);
     }
-    json_object_array_add(keep, d);
+    return d;
+}
+
+static int write_blob_file(int dir_fd, const char *hex, const void *data, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof path, "blobs/sha256/%s", hex);
+    if (faccessat(dir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return 0;
+    return ctr__write_file_at(dir_fd, path, data, size, 0644, false);
+}
+
+/* Create the layout directory with blobs/sha256 and oci-layout in it; *ret_fd is the directory. */
+static int layout_open(const char *dir, int *ret_fd)
+{
+    int r = ctr__mkdir_p(dir, 0755);
+    if (r < 0)
+        return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "%s: %m", dir);
+    if ((mkdirat(dfd, "blobs", 0755) < 0 && errno != EEXIST) || (mkdirat(dfd, "blobs/sha256", 0755) < 0 && errno != EEXIST))
+        return ctr__err(-errno, "%s/blobs: %m", dir);
+    if ((r = ctr__write_file_at(dfd, "oci-layout", oci_layout, strlen(oci_layout), 0644, false)) < 0)
+        return ctr__err(r, "%s/oci-layout: %s", dir, strerror(-r));
+    *ret_fd = TAKE_FD(dfd);
+    return 0;
+}
+
+/* Copy a layer's blob into the layout through a temporary name, unless the
+ * layout has it already (then it only counts as done). */
+static int layout_add_layer(struct ctr__store *s, int dfd, const char *dir, const struct save_layer *l,
+                            struct ctr__progress *prog)
+{
+    char path[128];
+    snprintf(path, sizeof path, "blobs/sha256/%s", l->blob);
+    if (faccessat(dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return ctr__progress_add(prog, (uint64_t)l->size);
+    struct ctr__src src;
+    int r = ctr__store_blob_open(s, l->blob, &src);
+    if (r < 0)
+        return r;
+    _cleanup_close_ int in = src.fd;
+    char tmp[160];
+    snprintf(tmp, sizeof tmp, "blobs/sha256/.tmp-%s", l->blob);
+    _cleanup_close_ int out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0)
+        return ctr__err(-errno, "%s/%s: %m", dir, tmp);
+    r = copy_range(in, 0, src.size, out, prog);
+    ctr__closep(&in);
+    ctr__closep(&out);
+    if (r == 0 && renameat(dfd, tmp, dfd, path) < 0)
+        r = -errno;
+    if (r < 0) {
+        unlinkat(dfd, tmp, 0);
+        return ctr__err_keep(r, "cannot write %s/%s: %s", dir, path, strerror(-r));
+    }
+    return 0;
+}
+
+/* The layout's index.json, or a new, empty index when it has none (or one
+ * that cannot be read as an index); *ret_manifests is its "manifests"
+ * array, lent from *ret. */
+static int index_load(int dfd, json_object **ret, json_object **ret_manifests)
+{
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_object *idx = NULL;
+    if (ctr__read_file_at(dfd, "index.json", &text, NULL) == 0 && ctr__json_parse(text, "index.json", &idx) < 0) {
+        ctr__err_clear();
+        idx = NULL;
+    }
+    json_object *manifests = NULL;
+    if (!idx || !json_object_is_type(idx, json_type_object) || !json_object_object_get_ex(idx, "manifests", &manifests) ||
+        !json_object_is_type(manifests, json_type_array)) {
+        ctr__json_putp(&idx);
+        if (!(idx = json_object_new_object()) || !(manifests = json_object_new_array()))
+            return ctr__oom("index.json");
+        json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
+        json_object_object_add(idx, "manifests", manifests);
+    }
+    *ret = TAKE_PTR(idx);
+    *ret_manifests = manifests;
+    return 0;
+}
+
+/* index.json: keep other entries, replace the one with the same tag. */
+static int layout_write_index(int dfd, const char *dir, const struct save_image *si, const char *tag)
+{
+    _cleanup_json_ json_object *idx = NULL;
+    json_object *manifests = NULL;
+    int r = index_load(dfd, &idx, &manifests);
+    if (r < 0)
+        return r;
+    json_object_object_add(idx, "mediaType", json_object_new_string(MT_INDEX));
+    _cleanup_json_ json_object *keep = json_object_new_array();
+    if (!keep)
+        return ctr__oom("index.json");
+    for (size_t i = 0; i < json_object_array_length(manifests); i++) {
+        json_object *d = json_object_array_get_idx(manifests, i), *ann, *name;
+        bool same = false;
+        if (tag && json_object_object_get_ex(d, "annotations", &ann) && json_object_object_get_ex(ann, REF_NAME, &name))
+            same = streq(json_object_get_string(name), tag);
+        if (!same)
+            json_object_array_add(keep, json_object_get(d));
+    }
+    json_object_array_add(keep, manifest_descriptor(si, tag));
     json_object_object_add(idx, "manifests", json_object_get(keep));
     _cleanup_free_ char *out = NULL;
     if ((r = ctr__json_to_string(idx, &out)) < 0)
@@ -287,6 +316,22 @@ static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char 
     if ((r = ctr__write_file_at(dfd, "index.json", out, strlen(out), 0644, false)) < 0)
         return ctr__err(r, "%s/index.json: %s", dir, strerror(-r));
     return 0;
+}
+
+static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char *dir, const char *tag,
+                        struct ctr__progress *prog)
+{
+    _cleanup_close_ int dfd = -1;
+    int r = layout_open(dir, &dfd);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < si->n; i++)
+        if ((r = layout_add_layer(s, dfd, dir, &si->layers[i], prog)) < 0)
+            return r;
+    if ((r = write_blob_file(dfd, si->config_hex, si->config, si->config_size)) < 0 ||
+        (r = write_blob_file(dfd, si->manifest_hex, si->manifest, si->manifest_size)) < 0)
+        return ctr__err(r, "cannot write blobs in %s: %s", dir, strerror(-r));
+    return layout_write_index(dfd, dir, si, tag);
 }
 
 /* ---- archives ---- */
@@ -347,34 +392,25 @@ static int add_file(struct awriter *w, const char *name, int fd, off_t off, uint
 
 static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *tag)
 {
-    static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
-    char digest[80], name[128];
-    snprintf(digest, sizeof digest, "sha256:%s", si->manifest_hex);
+    char name[128];
     _cleanup_json_ json_object *idx = json_object_new_object();
-    json_object *arr = json_object_new_array(), *d = json_object_new_object();
+    json_object *arr = json_object_new_array(), *d = manifest_descriptor(si, tag);
     if (!idx || !arr || !d) {
         json_object_put(arr);
         json_object_put(d);
-        return -ENOMEM;
+        return ctr__oom("index.json");
     }
     json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
-    json_object_object_add(idx, "mediaType", json_object_new_string("application/vnd.oci.image.index.v1+json"));
-    json_object_object_add(d, "mediaType", json_object_new_string(MT_MANIFEST));
-    json_object_object_add(d, "digest", json_object_new_string(digest));
-    json_object_object_add(d, "size", json_object_new_int64((int64_t)si->manifest_size));
-    if (tag) {
-        json_object *ann = json_object_new_object();
-        json_object_object_add(ann, REF_NAME, json_object_new_string(tag));
-        json_object_object_add(d, "annotations", ann);
-    }
+    json_object_object_add(idx, "mediaType", json_object_new_string(MT_INDEX));
     json_object_array_add(arr, d);
     json_object_object_add(idx, "manifests", arr);
     _cleanup_free_ char *index = NULL;
     int r = ctr__json_to_string(idx, &index);
     if (r < 0)
         return r;
-    if ((r = add_data(w, "oci-layout", layout, strlen(layout))) < 0 || (r = add_data(w, "index.json", index, strlen(index))) < 0 ||
-        (r = add_entry(w, "blobs", AE_IFDIR, 0)) < 0 || (r = add_entry(w, "blobs/sha256", AE_IFDIR, 0)) < 0)
+    if ((r = add_data(w, "oci-layout", oci_layout, strlen(oci_layout))) < 0 ||
+        (r = add_data(w, "index.json", index, strlen(index))) < 0 || (r = add_entry(w, "blobs", AE_IFDIR, 0)) < 0 ||
+        (r = add_entry(w, "blobs/sha256", AE_IFDIR, 0)) < 0)
         return r;
     snprintf(name, sizeof name, "blobs/sha256/%s", si->config_hex);
     if ((r = add_data(w, name, si->config, si->config_size)) < 0)
