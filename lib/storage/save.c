@@ -390,6 +390,18 @@ static int add_file(struct awriter *w, const char *name, int fd, off_t off, uint
     return r;
 }
 
+/* A stored blob as the archive member name. */
+static int add_blob(struct ctr__store *s, struct awriter *w, const char *name, const char *hex)
+{
+    struct ctr__src src;
+    int r = ctr__store_blob_open(s, hex, &src);
+    if (r < 0)
+        return r;
+    r = add_file(w, name, src.fd, 0, src.size);
+    close(src.fd);
+    return r;
+}
+
 static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *tag)
 {
     char name[128];
@@ -424,32 +436,26 @@ static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save
             dup = streq(si->layers[k].blob, si->layers[i].blob);
         if (dup)
             continue;
-        struct ctr__src src;
-        if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
-            return r;
         snprintf(name, sizeof name, "blobs/sha256/%s", si->layers[i].blob);
-        r = add_file(w, name, src.fd, 0, src.size);
-        close(src.fd);
-        if (r < 0)
+        if ((r = add_blob(s, w, name, si->layers[i].blob)) < 0)
             return r;
     }
     return 0;
 }
 
-static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *name_arg)
+/* docker-archive's manifest.json: one entry naming the config (cname), the
+ * tags (name_arg, or the image's names but those by digest) and the layers. */
+static int docker_manifest(const struct save_image *si, const char *cname, const char *name_arg, char **ret)
 {
-    _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
     _cleanup_json_ json_object *arr = json_object_new_array();
     json_object *e = json_object_new_object(), *tags = json_object_new_array(), *layers = json_object_new_array();
     if (!arr || !e || !tags || !layers) {
         json_object_put(e);
         json_object_put(tags);
         json_object_put(layers);
-        return -ENOMEM;
+        return ctr__oom("manifest.json");
     }
     json_object_array_add(arr, e);
-    char cname[80];
-    snprintf(cname, sizeof cname, "%s.json", si->config_hex);
     json_object_object_add(e, "Config", json_object_new_string(cname));
     if (name_arg) {
         json_object_array_add(tags, json_object_new_string(name_arg));
@@ -465,42 +471,47 @@ static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct s
         json_object_array_add(layers, json_object_new_string(lname));
     }
     json_object_object_add(e, "Layers", layers);
+    return ctr__json_to_string(arr, ret);
+}
+
+/* A layer as DIFF_ID.tar.  docker-archive layers are plain tars: a
+ * compressed blob is decompressed first, into the stage (*st, made when
+ * first needed), as the size goes in the header. */
+static int add_docker_layer(struct ctr__store *s, struct awriter *w, struct ctr__stage **st, const struct save_layer *l)
+{
+    char lname[80];
+    snprintf(lname, sizeof lname, "%s.tar", l->diff_id);
+    if (!compressed(l->media_type))
+        return add_blob(s, w, lname, l->blob);
+    int r;
+    if (!*st && (r = ctr__stage_new(s, st)) < 0)
+        return r;
+    _cleanup_free_ char *path = ctr__store_blob_path(s, l->blob);
+    if (!path)
+        return ctr__oom("blob path");
+    _cleanup_close_ int fd = -1;
+    if ((r = ctr__archive_open_plain(path, *st, NULL, &fd)) < 0)
+        return r;
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return -errno;
+    return add_file(w, lname, fd, 0, (uint64_t)sb.st_size);
+}
+
+static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *name_arg)
+{
+    _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
+    char cname[80];
+    snprintf(cname, sizeof cname, "%s.json", si->config_hex);
     _cleanup_free_ char *manifest = NULL;
-    int r = ctr__json_to_string(arr, &manifest);
+    int r = docker_manifest(si, cname, name_arg, &manifest);
     if (r < 0 || (r = add_data(w, cname, si->config, si->config_size)) < 0)
         return r;
     for (size_t i = 0; i < si->n; i++) {
         bool dup = false;
         for (size_t k = 0; k < i && !dup; k++)
             dup = streq(si->layers[k].diff_id, si->layers[i].diff_id);
-        if (dup)
-            continue;
-        char lname[80];
-        snprintf(lname, sizeof lname, "%s.tar", si->layers[i].diff_id);
-        if (!compressed(si->layers[i].media_type)) {
-            struct ctr__src src;
-            if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
-                return r;
-            r = add_file(w, lname, src.fd, 0, src.size);
-            close(src.fd);
-        } else {
-            /* docker-archive layers are plain tars: decompress first (the size goes in the header). */
-            if (!st && (r = ctr__stage_new(s, &st)) < 0)
-                return r;
-            _cleanup_free_ char *path = ctr__store_blob_path(s, si->layers[i].blob);
-            int fd = -1;
-            if (!path)
-                return -ENOMEM;
-            if ((r = ctr__archive_open_plain(path, st, NULL, &fd)) < 0)
-                return r;
-            struct stat sb;
-            if (fstat(fd, &sb) < 0)
-                r = -errno;
-            else
-                r = add_file(w, lname, fd, 0, (uint64_t)sb.st_size);
-            close(fd);
-        }
-        if (r < 0)
+        if (!dup && (r = add_docker_layer(s, w, &st, &si->layers[i])) < 0)
             return r;
     }
     return add_data(w, "manifest.json", manifest, strlen(manifest));
