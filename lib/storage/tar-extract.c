@@ -426,6 +426,53 @@ static int apply_opaque(struct xctx *x, const char *dir)
     return r;
 }
 
+/* A .wh. entry in dir: the opaque marker, other .wh..wh. metadata
+ * (skipped), or the whiteout of the name after the prefix, which is
+ * removed (for vfs, from the copy of the layers below) and, for overlay,
+ * replaced by a char 0/0 device. */
+static int extract_whiteout(struct xctx *x, const char *dir, const char *base, const char *what)
+{
+    if (streq(base, WH_OPAQUE))
+        return apply_opaque(x, dir);
+    if (strncmp(base, WH_META, strlen(WH_META)) == 0) {
+        x->stats->skipped++;
+        return 0;
+    }
+    const char *victim = base + strlen(WH_PREFIX);
+    if (!*victim || streq(victim, ".") || streq(victim, "..")) {
+        x->stats->neutralised++;
+        return 0;
+    }
+    _cleanup_close_ int parent = open_dir(x, dir, true);
+    if (parent < 0)
+        return ctr__err(parent, "whiteout %s: %s", what, strerror(-parent));
+    int r = ctr__rm_rf_at(parent, victim);
+    if (r < 0)
+        return ctr__err(r, "whiteout %s: %s", what, strerror(-r));
+    if (x->mode == CTR__UNPACK_OVERLAY) {
+        if (!x->is_root)
+            return ctr__err(-EPERM, "whiteout %s: overlay whiteouts need root (use the vfs driver)", what);
+        if (mknodat(parent, victim, S_IFCHR | 0000, makedev(0, 0)) < 0)
+            return ctr__err(-errno, "whiteout %s: mknod: %m", what);
+    }
+    return 0;
+}
+
+static int extract_symlink(struct xctx *x, struct archive_entry *e, int parent, const char *base, const char *what)
+{
+    const char *target = archive_entry_symlink(e);
+    if (!target)
+        return ctr__err(-EINVAL, "%s: symlink without a target", what);
+    if (symlinkat(target, parent, base) < 0)
+        return ctr__err(-errno, "%s: symlink: %m", what);
+    if (x->is_root &&
+        fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
+        return ctr__err(-errno, "%s: chown: %m", what);
+    struct timespec ts[2] = { { archive_entry_mtime(e), 0 }, { archive_entry_mtime(e), 0 } };
+    utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
+    return 0;
+}
+
 static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry *e)
 {
     const char *name = archive_entry_pathname(e);
@@ -446,33 +493,8 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     snprintf(what, sizeof what, "\"%.4000s\"", rel);
     char *dir, *base;
     split(rel, &dir, &base);
-
-    if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) == 0) {
-        if (streq(base, WH_OPAQUE))
-            return apply_opaque(x, dir);
-        if (strncmp(base, WH_META, strlen(WH_META)) == 0) {
-            x->stats->skipped++;
-            return 0;
-        }
-        const char *victim = base + strlen(WH_PREFIX);
-        if (!*victim || streq(victim, ".") || streq(victim, "..")) {
-            x->stats->neutralised++;
-            return 0;
-        }
-        _cleanup_close_ int parent = open_dir(x, dir, true);
-        if (parent < 0)
-            return ctr__err(parent, "whiteout %s: %s", what, strerror(-parent));
-        int r = ctr__rm_rf_at(parent, victim);
-        if (r < 0)
-            return ctr__err(r, "whiteout %s: %s", what, strerror(-r));
-        if (x->mode == CTR__UNPACK_OVERLAY) {
-            if (!x->is_root)
-                return ctr__err(-EPERM, "whiteout %s: overlay whiteouts need root (use the vfs driver)", what);
-            if (mknodat(parent, victim, S_IFCHR | 0000, makedev(0, 0)) < 0)
-                return ctr__err(-errno, "whiteout %s: mknod: %m", what);
-        }
-        return 0;
-    }
+    if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) == 0)
+        return extract_whiteout(x, dir, base, what);
 
     _cleanup_close_ int parent = open_dir(x, dir, true);
     if (parent < 0)
@@ -492,19 +514,8 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     switch (type) {
     case AE_IFREG:
         return extract_regular(x, a, e, parent, base, what);
-    case AE_IFLNK: {
-        const char *target = archive_entry_symlink(e);
-        if (!target)
-            return ctr__err(-EINVAL, "%s: symlink without a target", what);
-        if (symlinkat(target, parent, base) < 0)
-            return ctr__err(-errno, "%s: symlink: %m", what);
-        if (x->is_root &&
-            fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
-            return ctr__err(-errno, "%s: chown: %m", what);
-        struct timespec ts[2] = { { archive_entry_mtime(e), 0 }, { archive_entry_mtime(e), 0 } };
-        utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
-        return 0;
-    }
+    case AE_IFLNK:
+        return extract_symlink(x, e, parent, base, what);
     case AE_IFCHR:
     case AE_IFBLK:
     case AE_IFIFO:
