@@ -670,12 +670,6 @@ static la_ssize_t feed_read(struct archive *a, void *userdata, const void **buf)
     return (la_ssize_t)((512 - f->total % 512) % 512 + 1024);
 }
 
-static void archive_freep(struct archive **a)
-{
-    if (*a)
-        archive_read_free(*a);
-}
-
 static const char *detect_compression(const struct ctr__src *src)
 {
     unsigned char m[6] = { 0 };
@@ -693,79 +687,113 @@ static const char *detect_compression(const struct ctr__src *src)
     return NULL;
 }
 
-int ctr__layer_unpack(const struct ctr__src *src, const char *want_digest, const char *want_diff_id, int copy_fd,
-                      int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
-                      struct ctr__layer_result *ret)
-{
-    _cleanup_(ctr__hash_freep) ctr__hash_t *raw_hash = NULL, *unc_hash = NULL;
-    _cleanup_free_ char *raw_buf = malloc(BUF_SIZE), *unc_buf = NULL;
-    int r;
-    if (!raw_buf)
-        return -ENOMEM;
-    if ((r = ctr__hash_new(&raw_hash)) < 0)
-        return r;
-    const char *compression = detect_compression(src);
-    struct raw_reader rr = { .src = src, .buf = raw_buf, .hash = raw_hash, .copy_fd = copy_fd, .prog = prog };
-    struct unc_reader ur = { 0 };
-    struct tar_feed feed = { .rr = &rr };
-    _cleanup_(archive_freep) struct archive *filter = NULL;
-    _cleanup_(archive_freep) struct archive *tar = archive_read_new();
-    if (!tar)
-        return -ENOMEM;
-    archive_read_support_format_tar(tar);
-    archive_read_support_format_gnutar(tar);
-    archive_read_support_format_empty(tar);
-    if (compression) {
-        if ((r = ctr__hash_new(&unc_hash)) < 0)
-            return r;
-        if (!(unc_buf = malloc(BUF_SIZE)) || !(filter = archive_read_new()))
-            return -ENOMEM;
-        archive_read_support_filter_all(filter);
-        archive_read_support_format_raw(filter);
-        if (archive_read_open(filter, &rr, NULL, raw_read, NULL) != ARCHIVE_OK)
-            return rr.err ? rr.err : ctr__err(-EINVAL, "cannot read the %s layer: %s", compression, archive_error_string(filter));
-        struct archive_entry *e;
-        if (archive_read_next_header(filter, &e) != ARCHIVE_OK)
-            return rr.err ? rr.err : ctr__err(-EINVAL, "cannot decompress the %s layer: %s", compression, archive_error_string(filter));
-        ur = (struct unc_reader){ .filter = filter, .buf = unc_buf, .hash = unc_hash };
-        feed.ur = &ur;
-        r = archive_read_open(tar, &feed, NULL, feed_read, NULL);
-    } else {
-        r = archive_read_open(tar, &feed, NULL, feed_read, NULL);
-    }
-    if (r != ARCHIVE_OK && !rr.err && !ur.err && src->size > 0)
-        return ctr__err(-EINVAL, "the layer is not a tar: %s", archive_error_string(tar));
-    if (rr.err || ur.err)
-        return rr.err ? rr.err : ur.err;
+/* One layer being read: the raw bytes (hashed, copied), the decompressor
+ * over them when the layer is compressed (its output hashed too), and the
+ * tar reader over the result. */
+struct layer_reader {
+    const char *compression;
+    ctr__hash_t *raw_hash, *unc_hash;
+    char *raw_buf, *unc_buf;
+    struct raw_reader rr;
+    struct unc_reader ur;
+    struct tar_feed feed;
+    struct archive *filter, *tar;
+};
 
-    struct ctr__unpack_stats stats = { 0 };
-    if (root_fd >= 0 && src->size > 0) {
-        r = ctr__tar_extract(tar, root_fd, mode, prog, &stats);
-        if (r < 0)
-            return rr.err ? rr.err : ur.err ? ur.err : r;
-    }
-    /* Hash what the tar reader left (padding after the end marker, or all of it). */
+static void layer_reader_done(struct layer_reader *l)
+{
+    if (l->tar)
+        archive_read_free(l->tar);
+    if (l->filter)
+        archive_read_free(l->filter);
+    free(l->unc_buf);
+    free(l->raw_buf);
+    ctr__hash_free(l->unc_hash);
+    ctr__hash_free(l->raw_hash);
+}
+
+/* The decompressor of a compressed layer, between the raw reader and the tar reader. */
+static int open_filter(struct layer_reader *l)
+{
+    int r = ctr__hash_new(&l->unc_hash);
+    if (r < 0)
+        return r;
+    if (!(l->unc_buf = malloc(BUF_SIZE)) || !(l->filter = archive_read_new()))
+        return ctr__oom("the layer's decompressor");
+    archive_read_support_filter_all(l->filter);
+    archive_read_support_format_raw(l->filter);
+    if (archive_read_open(l->filter, &l->rr, NULL, raw_read, NULL) != ARCHIVE_OK)
+        return l->rr.err ? l->rr.err
+                         : ctr__err(-EINVAL, "cannot read the %s layer: %s", l->compression,
+                                    archive_error_string(l->filter));
+    struct archive_entry *e;
+    if (archive_read_next_header(l->filter, &e) != ARCHIVE_OK)
+        return l->rr.err ? l->rr.err
+                         : ctr__err(-EINVAL, "cannot decompress the %s layer: %s", l->compression,
+                                    archive_error_string(l->filter));
+    l->ur = (struct unc_reader){ .filter = l->filter, .buf = l->unc_buf, .hash = l->unc_hash };
+    l->feed.ur = &l->ur;
+    return 0;
+}
+
+/* Open the tar reader over src, decompressing what detect_compression() finds. */
+static int layer_reader_open(struct layer_reader *l, const struct ctr__src *src, int copy_fd,
+                             struct ctr__progress *prog)
+{
+    int r;
+    if (!(l->raw_buf = malloc(BUF_SIZE)))
+        return ctr__oom("the layer's read buffer");
+    if ((r = ctr__hash_new(&l->raw_hash)) < 0)
+        return r;
+    l->compression = detect_compression(src);
+    l->rr = (struct raw_reader){ .src = src, .buf = l->raw_buf, .hash = l->raw_hash, .copy_fd = copy_fd, .prog = prog };
+    l->feed.rr = &l->rr;
+    if (!(l->tar = archive_read_new()))
+        return ctr__oom("the layer's tar reader");
+    archive_read_support_format_tar(l->tar);
+    archive_read_support_format_gnutar(l->tar);
+    archive_read_support_format_empty(l->tar);
+    if (l->compression && (r = open_filter(l)) < 0)
+        return r;
+    r = archive_read_open(l->tar, &l->feed, NULL, feed_read, NULL);
+    if (r != ARCHIVE_OK && !l->rr.err && !l->ur.err && src->size > 0)
+        return ctr__err(-EINVAL, "the layer is not a tar: %s", archive_error_string(l->tar));
+    if (l->rr.err || l->ur.err)
+        return l->rr.err ? l->rr.err : l->ur.err;
+    return 0;
+}
+
+/* Hash what the tar reader left (padding after the end marker, or all of it). */
+static int layer_reader_drain(struct layer_reader *l)
+{
     for (;;) {
         const void *b;
-        la_ssize_t n = compression ? unc_read(NULL, &ur, &b) : raw_read(NULL, &rr, &b);
+        la_ssize_t n = l->compression ? unc_read(NULL, &l->ur, &b) : raw_read(NULL, &l->rr, &b);
         if (n < 0)
-            return rr.err ? rr.err : ur.err;
+            return l->rr.err ? l->rr.err : l->ur.err;
         if (n == 0)
             break;
     }
-    if (compression) {
+    if (l->compression) {
         /* Make sure the raw stream was consumed to its end too. */
         const void *b;
         la_ssize_t n;
-        while ((n = raw_read(NULL, &rr, &b)) > 0)
+        while ((n = raw_read(NULL, &l->rr, &b)) > 0)
             ;
         if (n < 0)
-            return rr.err;
+            return l->rr.err;
     }
+    return 0;
+}
+
+/* The digests of the layer read to its end, checked against those wanted. */
+static int layer_reader_result(struct layer_reader *l, const struct ctr__src *src, const char *want_digest,
+                               const char *want_diff_id, struct ctr__layer_result *ret)
+{
     char digest[65], diff_id[65];
-    ctr__hash_final(raw_hash, digest);
-    if (compression)
-        ctr__hash_final(unc_hash, diff_id);
+    ctr__hash_final(l->raw_hash, digest);
+    if (l->compression)
+        ctr__hash_final(l->unc_hash, diff_id);
     else
         memcpy(diff_id, digest, sizeof diff_id);
     if (want_digest && !streq(want_digest, digest))
@@ -775,7 +803,26 @@ int ctr__layer_unpack(const struct ctr__src *src, const char *want_digest, const
                         want_diff_id, diff_id);
     memcpy(ret->digest, digest, 65);
     memcpy(ret->diff_id, diff_id, 65);
-    ret->size = compression ? ur.size : src->size;
-    ret->compression = compression;
+    ret->size = l->compression ? l->ur.size : src->size;
+    ret->compression = l->compression;
     return 0;
+}
+
+int ctr__layer_unpack(const struct ctr__src *src, const char *want_digest, const char *want_diff_id, int copy_fd,
+                      int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
+                      struct ctr__layer_result *ret)
+{
+    _cleanup_(layer_reader_done) struct layer_reader l = { 0 };
+    int r = layer_reader_open(&l, src, copy_fd, prog);
+    if (r < 0)
+        return r;
+    struct ctr__unpack_stats stats = { 0 };
+    if (root_fd >= 0 && src->size > 0) {
+        r = ctr__tar_extract(l.tar, root_fd, mode, prog, &stats);
+        if (r < 0)
+            return l.rr.err ? l.rr.err : l.ur.err ? l.ur.err : r;
+    }
+    if ((r = layer_reader_drain(&l)) < 0)
+        return r;
+    return layer_reader_result(&l, src, want_digest, want_diff_id, ret);
 }
