@@ -481,6 +481,7 @@ static int split_kv(const char *v, char **key, char **value)
     if (!*key || !*value) {
         free(*key);
         free(*value);
+        *key = *value = NULL;
         return -ENOMEM;
     }
     /* Strip one level of double quotes from the value. */
@@ -517,89 +518,118 @@ static int set_env(json_object *cfg, const char *key, const char *value)
     return 0;
 }
 
+#define VERB_MAX 16
+
+/* A change's verb, upper-cased into verb, and its value (after blanks or '='). */
+static int change_split(const char *change, char verb[VERB_MAX], const char **ret_value)
+{
+    const char *c = change;
+    while (*c == ' ')
+        c++;
+    size_t k = strcspn(c, " \t=");
+    if (k == 0 || k >= VERB_MAX)
+        return ctr__err(-EINVAL, "invalid change \"%.100s\"", change);
+    for (size_t i = 0; i < k; i++)
+        verb[i] = (char)((c[i] >= 'a' && c[i] <= 'z') ? c[i] - 32 : c[i]);
+    verb[k] = '\0';
+    const char *v = c + k;
+    while (*v == ' ' || *v == '\t' || *v == '=')
+        v++;
+    if (!*v)
+        return ctr__err(-EINVAL, "change \"%.100s\" has no value", change);
+    *ret_value = v;
+    return 0;
+}
+
+/* ENV or LABEL: KEY=VALUE (or KEY VALUE). */
+static int change_kv(json_object *cfg, const char *verb, const char *v, const char *change)
+{
+    _cleanup_free_ char *key = NULL, *value = NULL;
+    if (split_kv(v, &key, &value) < 0)
+        return ctr__err(-EINVAL, "change \"%.100s\": expected KEY=VALUE", change);
+    if (streq(verb, "ENV"))
+        return set_env(cfg, key, value);
+    json_object *labels = child_obj(cfg, "Labels");
+    if (!labels)
+        return ctr__oom("image config");
+    json_object_object_add(labels, key, json_object_new_string(value));
+    return 0;
+}
+
+/* EXPOSE or VOLUME as words: each a key of set, a port without a protocol
+ * taken as TCP, a volume only as an absolute path. */
+static int set_add_words(json_object *set, bool expose, const char *v, const char *change)
+{
+    _cleanup_free_ char *copy = strdup(v);
+    if (!copy)
+        return ctr__oom("image config");
+    char *save = NULL;
+    for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        if (expose && !strchr(t, '/')) {
+            char port[64];
+            snprintf(port, sizeof port, "%.50s/tcp", t);
+            json_object_object_add(set, port, json_object_new_object());
+        } else {
+            if (!expose && t[0] != '/')
+                return ctr__err(-EINVAL, "change \"%.100s\": volumes must be absolute", change);
+            json_object_object_add(set, t, json_object_new_object());
+        }
+    }
+    return 0;
+}
+
+/* EXPOSE or VOLUME: a JSON array or words, the keys of ExposedPorts or Volumes. */
+static int change_set(json_object *cfg, const char *verb, const char *v, const char *change)
+{
+    bool expose = streq(verb, "EXPOSE");
+    json_object *set = child_obj(cfg, expose ? "ExposedPorts" : "Volumes");
+    if (!set)
+        return ctr__oom("image config");
+    _cleanup_json_ json_object *arr = v[0] == '[' ? json_tokener_parse(v) : NULL;
+    if (!arr || !json_object_is_type(arr, json_type_array))
+        return set_add_words(set, expose, v, change);
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        const char *item = json_object_get_string(json_object_array_get_idx(arr, i));
+        if (item)
+            json_object_object_add(set, item, json_object_new_object());
+    }
+    return 0;
+}
+
+/* One change, its verb upper case and v its value; change is all of it, for messages. */
+static int change_apply(json_object *cfg, const char *verb, const char *v, const char *change)
+{
+    if (streq(verb, "CMD") || streq(verb, "ENTRYPOINT")) {
+        json_object *a = command_value(v);
+        if (!a)
+            return ctr__oom("image config");
+        json_object_object_add(cfg, streq(verb, "CMD") ? "Cmd" : "Entrypoint", a);
+    } else if (streq(verb, "ENV") || streq(verb, "LABEL")) {
+        return change_kv(cfg, verb, v, change);
+    } else if (streq(verb, "WORKDIR")) {
+        if (v[0] != '/')
+            return ctr__err(-EINVAL, "change \"%.100s\": the working directory must be absolute", change);
+        json_object_object_add(cfg, "WorkingDir", json_object_new_string(v));
+    } else if (streq(verb, "USER")) {
+        json_object_object_add(cfg, "User", json_object_new_string(v));
+    } else if (streq(verb, "STOPSIGNAL")) {
+        json_object_object_add(cfg, "StopSignal", json_object_new_string(v));
+    } else if (streq(verb, "EXPOSE") || streq(verb, "VOLUME")) {
+        return change_set(cfg, verb, v, change);
+    } else {
+        return ctr__err(-EINVAL, "unsupported change \"%.100s\" (CMD, ENTRYPOINT, ENV, LABEL, WORKDIR, USER, "
+                                 "EXPOSE, VOLUME, STOPSIGNAL)", change);
+    }
+    return 0;
+}
+
 int ctr__config_apply_changes(json_object *cfg, const char *const *changes)
 {
     for (; changes && *changes; changes++) {
-        const char *c = *changes;
-        while (*c == ' ')
-            c++;
-        size_t k = strcspn(c, " \t=");
-        char verb[16];
-        if (k == 0 || k >= sizeof verb)
-            return ctr__err(-EINVAL, "invalid change \"%.100s\"", *changes);
-        for (size_t i = 0; i < k; i++)
-            verb[i] = (char)((c[i] >= 'a' && c[i] <= 'z') ? c[i] - 32 : c[i]);
-        verb[k] = '\0';
-        const char *v = c + k;
-        while (*v == ' ' || *v == '\t' || *v == '=')
-            v++;
-        if (!*v)
-            return ctr__err(-EINVAL, "change \"%.100s\" has no value", *changes);
-        int r = 0;
-        if (streq(verb, "CMD") || streq(verb, "ENTRYPOINT")) {
-            json_object *a = command_value(v);
-            if (!a)
-                return -ENOMEM;
-            json_object_object_add(cfg, streq(verb, "CMD") ? "Cmd" : "Entrypoint", a);
-        } else if (streq(verb, "ENV") || streq(verb, "LABEL")) {
-            _cleanup_free_ char *key = NULL, *value = NULL;
-            if (split_kv(v, &key, &value) < 0)
-                return ctr__err(-EINVAL, "change \"%.100s\": expected KEY=VALUE", *changes);
-            if (streq(verb, "ENV")) {
-                r = set_env(cfg, key, value);
-            } else {
-                json_object *labels = child_obj(cfg, "Labels");
-                if (!labels)
-                    return -ENOMEM;
-                json_object_object_add(labels, key, json_object_new_string(value));
-            }
-        } else if (streq(verb, "WORKDIR")) {
-            if (v[0] != '/')
-                return ctr__err(-EINVAL, "change \"%.100s\": the working directory must be absolute", *changes);
-            json_object_object_add(cfg, "WorkingDir", json_object_new_string(v));
-        } else if (streq(verb, "USER")) {
-            json_object_object_add(cfg, "User", json_object_new_string(v));
-        } else if (streq(verb, "STOPSIGNAL")) {
-            json_object_object_add(cfg, "StopSignal", json_object_new_string(v));
-        } else if (streq(verb, "EXPOSE") || streq(verb, "VOLUME")) {
-            json_object *set = child_obj(cfg, streq(verb, "EXPOSE") ? "ExposedPorts" : "Volumes");
-            if (!set)
-                return -ENOMEM;
-            json_object *arr = v[0] == '[' ? json_tokener_parse(v) : NULL;
-            if (arr && json_object_is_type(arr, json_type_array)) {
-                for (size_t i = 0; i < json_object_array_length(arr); i++) {
-                    const char *item = json_object_get_string(json_object_array_get_idx(arr, i));
-                    if (item)
-                        json_object_object_add(set, item, json_object_new_object());
-                }
-            } else {
-                _cleanup_free_ char *copy = strdup(v);
-                if (!copy) {
-                    json_object_put(arr);
-                    return -ENOMEM;
-                }
-                char *save = NULL;
-                for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-                    if (streq(verb, "EXPOSE") && !strchr(t, '/')) {
-                        char port[64];
-                        snprintf(port, sizeof port, "%.50s/tcp", t);
-                        json_object_object_add(set, port, json_object_new_object());
-                    } else {
-                        if (streq(verb, "VOLUME") && t[0] != '/') {
-                            json_object_put(arr);
-                            return ctr__err(-EINVAL, "change \"%.100s\": volumes must be absolute", *changes);
-                        }
-                        json_object_object_add(set, t, json_object_new_object());
-                    }
-                }
-            }
-            if (arr)
-                json_object_put(arr);
-        } else {
-            return ctr__err(-EINVAL, "unsupported change \"%.100s\" (CMD, ENTRYPOINT, ENV, LABEL, WORKDIR, USER, "
-                                     "EXPOSE, VOLUME, STOPSIGNAL)", *changes);
-        }
-        if (r < 0)
+        char verb[VERB_MAX];
+        const char *v = NULL;
+        int r = change_split(*changes, verb, &v);
+        if (r < 0 || (r = change_apply(cfg, verb, v, *changes)) < 0)
             return r;
     }
     return 0;

@@ -16,6 +16,7 @@
 #include "storage/store.h"
 
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_INDEX "application/vnd.oci.image.index.v1+json"
 #define REF_NAME "org.opencontainers.image.ref.name"
 
 struct save_layer {
@@ -41,7 +42,7 @@ static void save_image_clear(struct save_image *si)
 {
     free(si->config);
     free(si->manifest);
-    for (size_t i = 0; i < si->n; i++)
+    for (size_t i = 0; si->layers && i < si->n; i++)
         free(si->layers[i].media_type);
     free(si->layers);
     ctr__strv_free(si->names);
@@ -52,90 +53,108 @@ static bool compressed(const char *mt)
     return mt && (strstr(mt, "gzip") || strstr(mt, "zstd"));
 }
 
-/* Read what to write: config, manifest, layers, under the lock. */
-static int gather(struct ctr__store *s, const char *id, struct save_image *si)
+/* The image's layers into si (stored blob, its diff ID, size, media type)
+ * and their records into *ret_recs (lent from the store); *ret_consistent
+ * is false when a layer was rebuilt, so that its stored blob is not what the
+ * config's diff ID names.  Lock held. */
+static int gather_layers(struct ctr__store *s, const struct ctr__image_rec *rec, const char *id, struct save_image *si,
+                         struct ctr__layer_rec ***ret_recs, bool *ret_consistent)
 {
-    int r = ctr__store_lock(s);
-    if (r < 0)
-        return r;
-    struct ctr__image_rec *rec = ctr__store_image(s, id);
-    struct ctr__layer_rec **recs = NULL;
-    bool consistent = true;
-    if (!rec) {
-        r = ctr__err(-ENOENT, "image %.12s has been removed", id);
-        goto out;
-    }
     si->n = ctr__strv_len((const char *const *)rec->layers);
     si->layers = calloc(si->n + 1, sizeof *si->layers);
     si->names = ctr__strv_copy((const char *const *)rec->names);
-    if (!si->layers || !si->names) {
-        r = -ENOMEM;
-        goto out;
-    }
-    if (!(recs = calloc(si->n + 1, sizeof *recs))) {
-        r = -ENOMEM;
-        goto out;
-    }
+    if (!si->layers || !si->names)
+        return ctr__oom("the image's layers and names");
+    _cleanup_free_ struct ctr__layer_rec **recs = calloc(si->n + 1, sizeof *recs);
+    if (!recs)
+        return ctr__oom("the image's layers");
+    bool consistent = true;
     for (size_t i = 0; i < si->n; i++) {
         struct ctr__layer_rec *l = ctr__store_layer(s, rec->layers[i]);
-        if (!l || !l->blob) {
-            r = ctr__err(-ENOENT, "layer %.12s of image %.12s is missing", rec->layers[i], id);
-            goto out;
-        }
+        if (!l || !l->blob)
+            return ctr__err(-ENOENT, "layer %.12s of image %.12s is missing", rec->layers[i], id);
         recs[i] = l;
         memcpy(si->layers[i].blob, l->blob, 65);
         memcpy(si->layers[i].diff_id, l->blob_diff_id ? l->blob_diff_id : l->diff_id, 65);
         si->layers[i].size = l->blob_size;
         if (!(si->layers[i].media_type = strdup(l->media_type ? l->media_type
-                                                              : "application/vnd.oci.image.layer.v1.tar"))) {
-            r = -ENOMEM;
-            goto out;
-        }
+                                                              : "application/vnd.oci.image.layer.v1.tar")))
+            return ctr__oom("the image's layers");
         if (l->blob_diff_id && !streq(l->blob_diff_id, l->diff_id))
             consistent = false;
     }
-    if ((r = ctr__store_blob_read(s, id, &si->config, &si->config_size)) < 0)
-        goto out;
+    *ret_recs = TAKE_PTR(recs);
+    *ret_consistent = consistent;
+    return 0;
+}
+
+/* Rewrite the config's rootfs.diff_ids to the stored blobs' digests. */
+static int config_set_diff_ids(struct save_image *si)
+{
+    _cleanup_json_ json_object *cfg = NULL;
+    int r = ctr__image_config_parse(si->config, &cfg, NULL);
+    if (r < 0)
+        return r;
+    _cleanup_json_ json_object *rootfs = json_object_new_object(), *ids = json_object_new_array();
+    if (!rootfs || !ids)
+        return ctr__oom("image config");
+    for (size_t i = 0; i < si->n; i++) {
+        char d[80];
+        snprintf(d, sizeof d, "sha256:%s", si->layers[i].diff_id);
+        json_object_array_add(ids, json_object_new_string(d));
+    }
+    json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+    json_object_object_add(rootfs, "diff_ids", TAKE_PTR(ids));
+    json_object_object_add(cfg, "rootfs", TAKE_PTR(rootfs));
+    free(si->config);
+    si->config = NULL;
+    if ((r = ctr__json_to_string(cfg, &si->config)) < 0)
+        return r;
+    si->config_size = strlen(si->config);
+    return 0;
+}
+
+/* A new manifest over si's config and the layers' records, and the digests of both. */
+static int manifest_make(struct save_image *si, struct ctr__layer_rec *const *recs)
+{
+    int r = ctr__sha256_buf(si->config, si->config_size, si->config_hex);
+    if (r < 0 || (r = ctr__manifest_build(si->config_hex, si->config_size, recs, si->n, &si->manifest)) < 0)
+        return r;
+    si->manifest_size = strlen(si->manifest);
+    return ctr__sha256_buf(si->manifest, si->manifest_size, si->manifest_hex);
+}
+
+/* Read what to write: config, manifest, layers.  The stored manifest is
+ * kept when it still fits the layers; else the manifest is made anew (and
+ * the config rewritten when a layer was rebuilt).  Lock held. */
+static int gather_locked(struct ctr__store *s, const char *id, struct save_image *si)
+{
+    struct ctr__image_rec *rec = ctr__store_image(s, id);
+    if (!rec)
+        return ctr__err(-ENOENT, "image %.12s has been removed", id);
+    _cleanup_free_ struct ctr__layer_rec **recs = NULL;
+    bool consistent = true;
+    int r = gather_layers(s, rec, id, si, &recs, &consistent);
+    if (r < 0 || (r = ctr__store_blob_read(s, id, &si->config, &si->config_size)) < 0)
+        return r;
     if (consistent && rec->manifest && ctr__store_blob_read(s, rec->manifest, &si->manifest, &si->manifest_size) == 0) {
         memcpy(si->config_hex, id, 65);
         memcpy(si->manifest_hex, rec->manifest, 65);
-        goto out;
+        return 0;
     }
     ctr__err_clear();
-    if (!consistent) {
-        /* Rewrite rootfs.diff_ids to the stored blobs' digests. */
-        _cleanup_json_ json_object *cfg = NULL;
-        if ((r = ctr__image_config_parse(si->config, &cfg, NULL)) < 0)
-            goto out;
-        json_object *rootfs = json_object_new_object(), *ids = json_object_new_array();
-        if (!rootfs || !ids) {
-            json_object_put(rootfs);
-            json_object_put(ids);
-            r = -ENOMEM;
-            goto out;
-        }
-        for (size_t i = 0; i < si->n; i++) {
-            char d[80];
-            snprintf(d, sizeof d, "sha256:%s", si->layers[i].diff_id);
-            json_object_array_add(ids, json_object_new_string(d));
-        }
-        json_object_object_add(rootfs, "type", json_object_new_string("layers"));
-        json_object_object_add(rootfs, "diff_ids", ids);
-        json_object_object_add(cfg, "rootfs", rootfs);
-        free(si->config);
-        si->config = NULL;
-        if ((r = ctr__json_to_string(cfg, &si->config)) < 0)
-            goto out;
-        si->config_size = strlen(si->config);
-    }
-    if ((r = ctr__sha256_buf(si->config, si->config_size, si->config_hex)) < 0)
-        goto out;
-    if ((r = ctr__manifest_build(si->config_hex, si->config_size, recs, si->n, &si->manifest)) < 0)
-        goto out;
-    si->manifest_size = strlen(si->manifest);
-    r = ctr__sha256_buf(si->manifest, si->manifest_size, si->manifest_hex);
-out:
-    free(recs);
+    if (!consistent && (r = config_set_diff_ids(si)) < 0)
+        return r;
+    return manifest_make(si, recs);
+}
+
+/* Read what to write, under the lock. */
+static int gather(struct ctr__store *s, const char *id, struct save_image *si)
+{
+    int r = ctr__store_lock(s);
+    if (r < 0)
+        return r;
+    r = gather_locked(s, id, si);
     ctr__store_unlock(s);
     return r;
 }
@@ -165,92 +184,15 @@ static int copy_range(int in, off_t off, uint64_t size, int out, struct ctr__pro
 
 /* ---- OCI layout directory ---- */
 
-static int write_blob_file(int dir_fd, const char *hex, const void *data, size_t size)
-{
-    char path[128];
-    snprintf(path, sizeof path, "blobs/sha256/%s", hex);
-    if (faccessat(dir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-        return 0;
-    return ctr__write_file_at(dir_fd, path, data, size, 0644, false);
-}
+static const char oci_layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 
-static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char *dir, const char *tag,
-                        struct ctr__progress *prog)
+/* The index descriptor of the saved manifest, with the tag as its ref name
+ * when there is one; NULL on ENOMEM. */
+static json_object *manifest_descriptor(const struct save_image *si, const char *tag)
 {
-    int r = ctr__mkdir_p(dir, 0755);
-    if (r < 0)
-        return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
-    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return ctr__err(-errno, "%s: %m", dir);
-    if ((mkdirat(dfd, "blobs", 0755) < 0 && errno != EEXIST) || (mkdirat(dfd, "blobs/sha256", 0755) < 0 && errno != EEXIST))
-        return ctr__err(-errno, "%s/blobs: %m", dir);
-    static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
-    if ((r = ctr__write_file_at(dfd, "oci-layout", layout, strlen(layout), 0644, false)) < 0)
-        return ctr__err(r, "%s/oci-layout: %s", dir, strerror(-r));
-    for (size_t i = 0; i < si->n; i++) {
-        char path[128];
-        snprintf(path, sizeof path, "blobs/sha256/%s", si->layers[i].blob);
-        if (faccessat(dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
-            if ((r = ctr__progress_add(prog, (uint64_t)si->layers[i].size)) < 0)
-                return r;
-            continue;
-        }
-        struct ctr__src src;
-        if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
-            return r;
-        char tmp[160];
-        snprintf(tmp, sizeof tmp, "blobs/sha256/.tmp-%s", si->layers[i].blob);
-        int out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (out < 0) {
-            close(src.fd);
-            return ctr__err(-errno, "%s/%s: %m", dir, tmp);
-        }
-        r = copy_range(src.fd, 0, src.size, out, prog);
-        close(src.fd);
-        close(out);
-        if (r == 0 && renameat(dfd, tmp, dfd, path) < 0)
-            r = -errno;
-        if (r < 0) {
-            unlinkat(dfd, tmp, 0);
-            return ctr__err_keep(r, "cannot write %s/%s: %s", dir, path, strerror(-r));
-        }
-    }
-    if ((r = write_blob_file(dfd, si->config_hex, si->config, si->config_size)) < 0 ||
-        (r = write_blob_file(dfd, si->manifest_hex, si->manifest, si->manifest_size)) < 0)
-        return ctr__err(r, "cannot write blobs in %s: %s", dir, strerror(-r));
-    /* index.json: keep other entries, replace the one with the same tag. */
-    _cleanup_free_ char *text = NULL;
-    _cleanup_json_ json_object *idx = NULL;
-    if (ctr__read_file_at(dfd, "index.json", &text, NULL) == 0 && ctr__json_parse(text, "index.json", &idx) < 0) {
-        ctr__err_clear();
-        idx = NULL;
-    }
-    json_object *manifests = NULL;
-    if (!idx || !json_object_is_type(idx, json_type_object) || !json_object_object_get_ex(idx, "manifests", &manifests) ||
-        !json_object_is_type(manifests, json_type_array)) {
-        if (idx)
-            json_object_put(idx);
-        idx = json_object_new_object();
-        manifests = json_object_new_array();
-        if (!idx || !manifests)
-            return -ENOMEM;
-        json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
-        json_object_object_add(idx, "manifests", manifests);
-    }
-    json_object_object_add(idx, "mediaType", json_object_new_string("application/vnd.oci.image.index.v1+json"));
-    _cleanup_json_ json_object *keep = json_object_new_array();
-    if (!keep)
-        return -ENOMEM;
-    for (size_t i = 0; i < json_object_array_length(manifests); i++) {
-        json_object *d = json_object_array_get_idx(manifests, i), *ann, *name;
-        bool same = false;
-        if (tag && json_object_object_get_ex(d, "annotations", &ann) && json_object_object_get_ex(ann, REF_NAME, &name))
-            same = streq(json_object_get_string(name), tag);
-        if (!same)
-            json_object_array_add(keep, json_object_get(d));
-    }
     json_object *d = json_object_new_object();
+    if (!d)
+        return NULL;
     char digest[80];
     snprintf(digest, sizeof digest, "sha256:%s", si->manifest_hex);
     json_object_object_add(d, "mediaType", json_object_new_string(MT_MANIFEST));
@@ -261,7 +203,112 @@ static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char 
         json_object_object_add(ann, REF_NAME, json_object_new_string(tag));
         json_object_object_add(d, "annotations", ann);
     }
-    json_object_array_add(keep, d);
+    return d;
+}
+
+static int write_blob_file(int dir_fd, const char *hex, const void *data, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof path, "blobs/sha256/%s", hex);
+    if (faccessat(dir_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return 0;
+    return ctr__write_file_at(dir_fd, path, data, size, 0644, false);
+}
+
+/* Create the layout directory with blobs/sha256 and oci-layout in it; *ret_fd is the directory. */
+static int layout_open(const char *dir, int *ret_fd)
+{
+    int r = ctr__mkdir_p(dir, 0755);
+    if (r < 0)
+        return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
+    _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "%s: %m", dir);
+    if ((mkdirat(dfd, "blobs", 0755) < 0 && errno != EEXIST) || (mkdirat(dfd, "blobs/sha256", 0755) < 0 && errno != EEXIST))
+        return ctr__err(-errno, "%s/blobs: %m", dir);
+    if ((r = ctr__write_file_at(dfd, "oci-layout", oci_layout, strlen(oci_layout), 0644, false)) < 0)
+        return ctr__err(r, "%s/oci-layout: %s", dir, strerror(-r));
+    *ret_fd = TAKE_FD(dfd);
+    return 0;
+}
+
+/* Copy a layer's blob into the layout through a temporary name, unless the
+ * layout has it already (then it only counts as done). */
+static int layout_add_layer(struct ctr__store *s, int dfd, const char *dir, const struct save_layer *l,
+                            struct ctr__progress *prog)
+{
+    char path[128];
+    snprintf(path, sizeof path, "blobs/sha256/%s", l->blob);
+    if (faccessat(dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return ctr__progress_add(prog, (uint64_t)l->size);
+    struct ctr__src src;
+    int r = ctr__store_blob_open(s, l->blob, &src);
+    if (r < 0)
+        return r;
+    _cleanup_close_ int in = src.fd;
+    char tmp[160];
+    snprintf(tmp, sizeof tmp, "blobs/sha256/.tmp-%s", l->blob);
+    _cleanup_close_ int out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0)
+        return ctr__err(-errno, "%s/%s: %m", dir, tmp);
+    r = copy_range(in, 0, src.size, out, prog);
+    ctr__closep(&in);
+    ctr__closep(&out);
+    if (r == 0 && renameat(dfd, tmp, dfd, path) < 0)
+        r = -errno;
+    if (r < 0) {
+        unlinkat(dfd, tmp, 0);
+        return ctr__err_keep(r, "cannot write %s/%s: %s", dir, path, strerror(-r));
+    }
+    return 0;
+}
+
+/* The layout's index.json, or a new, empty index when it has none (or one
+ * that cannot be read as an index); *ret_manifests is its "manifests"
+ * array, lent from *ret. */
+static int index_load(int dfd, json_object **ret, json_object **ret_manifests)
+{
+    _cleanup_free_ char *text = NULL;
+    _cleanup_json_ json_object *idx = NULL;
+    if (ctr__read_file_at(dfd, "index.json", &text, NULL) == 0 && ctr__json_parse(text, "index.json", &idx) < 0) {
+        ctr__err_clear();
+        idx = NULL;
+    }
+    json_object *manifests = NULL;
+    if (!idx || !json_object_is_type(idx, json_type_object) || !json_object_object_get_ex(idx, "manifests", &manifests) ||
+        !json_object_is_type(manifests, json_type_array)) {
+        ctr__json_putp(&idx);
+        if (!(idx = json_object_new_object()) || !(manifests = json_object_new_array()))
+            return ctr__oom("index.json");
+        json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
+        json_object_object_add(idx, "manifests", manifests);
+    }
+    *ret = TAKE_PTR(idx);
+    *ret_manifests = manifests;
+    return 0;
+}
+
+/* index.json: keep other entries, replace the one with the same tag. */
+static int layout_write_index(int dfd, const char *dir, const struct save_image *si, const char *tag)
+{
+    _cleanup_json_ json_object *idx = NULL;
+    json_object *manifests = NULL;
+    int r = index_load(dfd, &idx, &manifests);
+    if (r < 0)
+        return r;
+    json_object_object_add(idx, "mediaType", json_object_new_string(MT_INDEX));
+    _cleanup_json_ json_object *keep = json_object_new_array();
+    if (!keep)
+        return ctr__oom("index.json");
+    for (size_t i = 0; i < json_object_array_length(manifests); i++) {
+        json_object *d = json_object_array_get_idx(manifests, i), *ann, *name;
+        bool same = false;
+        if (tag && json_object_object_get_ex(d, "annotations", &ann) && json_object_object_get_ex(ann, REF_NAME, &name))
+            same = streq(json_object_get_string(name), tag);
+        if (!same)
+            json_object_array_add(keep, json_object_get(d));
+    }
+    json_object_array_add(keep, manifest_descriptor(si, tag));
     json_object_object_add(idx, "manifests", json_object_get(keep));
     _cleanup_free_ char *out = NULL;
     if ((r = ctr__json_to_string(idx, &out)) < 0)
@@ -269,6 +316,22 @@ static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char 
     if ((r = ctr__write_file_at(dfd, "index.json", out, strlen(out), 0644, false)) < 0)
         return ctr__err(r, "%s/index.json: %s", dir, strerror(-r));
     return 0;
+}
+
+static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char *dir, const char *tag,
+                        struct ctr__progress *prog)
+{
+    _cleanup_close_ int dfd = -1;
+    int r = layout_open(dir, &dfd);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < si->n; i++)
+        if ((r = layout_add_layer(s, dfd, dir, &si->layers[i], prog)) < 0)
+            return r;
+    if ((r = write_blob_file(dfd, si->config_hex, si->config, si->config_size)) < 0 ||
+        (r = write_blob_file(dfd, si->manifest_hex, si->manifest, si->manifest_size)) < 0)
+        return ctr__err(r, "cannot write blobs in %s: %s", dir, strerror(-r));
+    return layout_write_index(dfd, dir, si, tag);
 }
 
 /* ---- archives ---- */
@@ -327,36 +390,39 @@ static int add_file(struct awriter *w, const char *name, int fd, off_t off, uint
     return r;
 }
 
+/* A stored blob as the archive member name. */
+static int add_blob(struct ctr__store *s, struct awriter *w, const char *name, const char *hex)
+{
+    struct ctr__src src;
+    int r = ctr__store_blob_open(s, hex, &src);
+    if (r < 0)
+        return r;
+    r = add_file(w, name, src.fd, 0, src.size);
+    close(src.fd);
+    return r;
+}
+
 static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *tag)
 {
-    static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
-    char digest[80], name[128];
-    snprintf(digest, sizeof digest, "sha256:%s", si->manifest_hex);
+    char name[128];
     _cleanup_json_ json_object *idx = json_object_new_object();
-    json_object *arr = json_object_new_array(), *d = json_object_new_object();
+    json_object *arr = json_object_new_array(), *d = manifest_descriptor(si, tag);
     if (!idx || !arr || !d) {
         json_object_put(arr);
         json_object_put(d);
-        return -ENOMEM;
+        return ctr__oom("index.json");
     }
     json_object_object_add(idx, "schemaVersion", json_object_new_int(2));
-    json_object_object_add(idx, "mediaType", json_object_new_string("application/vnd.oci.image.index.v1+json"));
-    json_object_object_add(d, "mediaType", json_object_new_string(MT_MANIFEST));
-    json_object_object_add(d, "digest", json_object_new_string(digest));
-    json_object_object_add(d, "size", json_object_new_int64((int64_t)si->manifest_size));
-    if (tag) {
-        json_object *ann = json_object_new_object();
-        json_object_object_add(ann, REF_NAME, json_object_new_string(tag));
-        json_object_object_add(d, "annotations", ann);
-    }
+    json_object_object_add(idx, "mediaType", json_object_new_string(MT_INDEX));
     json_object_array_add(arr, d);
     json_object_object_add(idx, "manifests", arr);
     _cleanup_free_ char *index = NULL;
     int r = ctr__json_to_string(idx, &index);
     if (r < 0)
         return r;
-    if ((r = add_data(w, "oci-layout", layout, strlen(layout))) < 0 || (r = add_data(w, "index.json", index, strlen(index))) < 0 ||
-        (r = add_entry(w, "blobs", AE_IFDIR, 0)) < 0 || (r = add_entry(w, "blobs/sha256", AE_IFDIR, 0)) < 0)
+    if ((r = add_data(w, "oci-layout", oci_layout, strlen(oci_layout))) < 0 ||
+        (r = add_data(w, "index.json", index, strlen(index))) < 0 || (r = add_entry(w, "blobs", AE_IFDIR, 0)) < 0 ||
+        (r = add_entry(w, "blobs/sha256", AE_IFDIR, 0)) < 0)
         return r;
     snprintf(name, sizeof name, "blobs/sha256/%s", si->config_hex);
     if ((r = add_data(w, name, si->config, si->config_size)) < 0)
@@ -370,32 +436,26 @@ static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save
             dup = streq(si->layers[k].blob, si->layers[i].blob);
         if (dup)
             continue;
-        struct ctr__src src;
-        if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
-            return r;
         snprintf(name, sizeof name, "blobs/sha256/%s", si->layers[i].blob);
-        r = add_file(w, name, src.fd, 0, src.size);
-        close(src.fd);
-        if (r < 0)
+        if ((r = add_blob(s, w, name, si->layers[i].blob)) < 0)
             return r;
     }
     return 0;
 }
 
-static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *name_arg)
+/* docker-archive's manifest.json: one entry naming the config (cname), the
+ * tags (name_arg, or the image's names but those by digest) and the layers. */
+static int docker_manifest(const struct save_image *si, const char *cname, const char *name_arg, char **ret)
 {
-    _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
     _cleanup_json_ json_object *arr = json_object_new_array();
     json_object *e = json_object_new_object(), *tags = json_object_new_array(), *layers = json_object_new_array();
     if (!arr || !e || !tags || !layers) {
         json_object_put(e);
         json_object_put(tags);
         json_object_put(layers);
-        return -ENOMEM;
+        return ctr__oom("manifest.json");
     }
     json_object_array_add(arr, e);
-    char cname[80];
-    snprintf(cname, sizeof cname, "%s.json", si->config_hex);
     json_object_object_add(e, "Config", json_object_new_string(cname));
     if (name_arg) {
         json_object_array_add(tags, json_object_new_string(name_arg));
@@ -411,42 +471,47 @@ static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct s
         json_object_array_add(layers, json_object_new_string(lname));
     }
     json_object_object_add(e, "Layers", layers);
+    return ctr__json_to_string(arr, ret);
+}
+
+/* A layer as DIFF_ID.tar.  docker-archive layers are plain tars: a
+ * compressed blob is decompressed first, into the stage (*st, made when
+ * first needed), as the size goes in the header. */
+static int add_docker_layer(struct ctr__store *s, struct awriter *w, struct ctr__stage **st, const struct save_layer *l)
+{
+    char lname[80];
+    snprintf(lname, sizeof lname, "%s.tar", l->diff_id);
+    if (!compressed(l->media_type))
+        return add_blob(s, w, lname, l->blob);
+    int r;
+    if (!*st && (r = ctr__stage_new(s, st)) < 0)
+        return r;
+    _cleanup_free_ char *path = ctr__store_blob_path(s, l->blob);
+    if (!path)
+        return ctr__oom("blob path");
+    _cleanup_close_ int fd = -1;
+    if ((r = ctr__archive_open_plain(path, *st, NULL, &fd)) < 0)
+        return r;
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return -errno;
+    return add_file(w, lname, fd, 0, (uint64_t)sb.st_size);
+}
+
+static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *name_arg)
+{
+    _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
+    char cname[80];
+    snprintf(cname, sizeof cname, "%s.json", si->config_hex);
     _cleanup_free_ char *manifest = NULL;
-    int r = ctr__json_to_string(arr, &manifest);
+    int r = docker_manifest(si, cname, name_arg, &manifest);
     if (r < 0 || (r = add_data(w, cname, si->config, si->config_size)) < 0)
         return r;
     for (size_t i = 0; i < si->n; i++) {
         bool dup = false;
         for (size_t k = 0; k < i && !dup; k++)
             dup = streq(si->layers[k].diff_id, si->layers[i].diff_id);
-        if (dup)
-            continue;
-        char lname[80];
-        snprintf(lname, sizeof lname, "%s.tar", si->layers[i].diff_id);
-        if (!compressed(si->layers[i].media_type)) {
-            struct ctr__src src;
-            if ((r = ctr__store_blob_open(s, si->layers[i].blob, &src)) < 0)
-                return r;
-            r = add_file(w, lname, src.fd, 0, src.size);
-            close(src.fd);
-        } else {
-            /* docker-archive layers are plain tars: decompress first (the size goes in the header). */
-            if (!st && (r = ctr__stage_new(s, &st)) < 0)
-                return r;
-            _cleanup_free_ char *path = ctr__store_blob_path(s, si->layers[i].blob);
-            int fd = -1;
-            if (!path)
-                return -ENOMEM;
-            if ((r = ctr__archive_open_plain(path, st, NULL, &fd)) < 0)
-                return r;
-            struct stat sb;
-            if (fstat(fd, &sb) < 0)
-                r = -errno;
-            else
-                r = add_file(w, lname, fd, 0, (uint64_t)sb.st_size);
-            close(fd);
-        }
-        if (r < 0)
+        if (!dup && (r = add_docker_layer(s, w, &st, &si->layers[i])) < 0)
             return r;
     }
     return add_data(w, "manifest.json", manifest, strlen(manifest));
@@ -533,17 +598,13 @@ int ctr__image_save(const struct ctr__settings *set, const char *id, const char 
     int r = ctr__store_open(set, &s);
     if (r < 0)
         return r;
-    struct save_image si = { 0 };
+    _cleanup_(save_image_clear) struct save_image si = { 0 };
+    if ((r = gather(s, id, &si)) < 0)
+        return r;
     struct ctr__progress prog = { .fn = o->progress, .userdata = o->progress_userdata, .cancel = o->cancel };
-    r = gather(s, id, &si);
-    if (r == 0) {
-        for (size_t i = 0; i < si.n; i++)
-            prog.total += (uint64_t)si.layers[i].size;
-        if (kind == OCI_DIR)
-            r = save_oci_dir(s, &si, path, tag, &prog);
-        else
-            r = save_archive(s, &si, path, kind == DOCKER ? docker_name : tag, kind == DOCKER, &prog);
-    }
-    save_image_clear(&si);
-    return r;
+    for (size_t i = 0; i < si.n; i++)
+        prog.total += (uint64_t)si.layers[i].size;
+    if (kind == OCI_DIR)
+        return save_oci_dir(s, &si, path, tag, &prog);
+    return save_archive(s, &si, path, kind == DOCKER ? docker_name : tag, kind == DOCKER, &prog);
 }

@@ -426,6 +426,53 @@ static int apply_opaque(struct xctx *x, const char *dir)
     return r;
 }
 
+/* A .wh. entry in dir: the opaque marker, other .wh..wh. metadata
+ * (skipped), or the whiteout of the name after the prefix, which is
+ * removed (for vfs, from the copy of the layers below) and, for overlay,
+ * replaced by a char 0/0 device. */
+static int extract_whiteout(struct xctx *x, const char *dir, const char *base, const char *what)
+{
+    if (streq(base, WH_OPAQUE))
+        return apply_opaque(x, dir);
+    if (strncmp(base, WH_META, strlen(WH_META)) == 0) {
+        x->stats->skipped++;
+        return 0;
+    }
+    const char *victim = base + strlen(WH_PREFIX);
+    if (!*victim || streq(victim, ".") || streq(victim, "..")) {
+        x->stats->neutralised++;
+        return 0;
+    }
+    _cleanup_close_ int parent = open_dir(x, dir, true);
+    if (parent < 0)
+        return ctr__err(parent, "whiteout %s: %s", what, strerror(-parent));
+    int r = ctr__rm_rf_at(parent, victim);
+    if (r < 0)
+        return ctr__err(r, "whiteout %s: %s", what, strerror(-r));
+    if (x->mode == CTR__UNPACK_OVERLAY) {
+        if (!x->is_root)
+            return ctr__err(-EPERM, "whiteout %s: overlay whiteouts need root (use the vfs driver)", what);
+        if (mknodat(parent, victim, S_IFCHR | 0000, makedev(0, 0)) < 0)
+            return ctr__err(-errno, "whiteout %s: mknod: %m", what);
+    }
+    return 0;
+}
+
+static int extract_symlink(struct xctx *x, struct archive_entry *e, int parent, const char *base, const char *what)
+{
+    const char *target = archive_entry_symlink(e);
+    if (!target)
+        return ctr__err(-EINVAL, "%s: symlink without a target", what);
+    if (symlinkat(target, parent, base) < 0)
+        return ctr__err(-errno, "%s: symlink: %m", what);
+    if (x->is_root &&
+        fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
+        return ctr__err(-errno, "%s: chown: %m", what);
+    struct timespec ts[2] = { { archive_entry_mtime(e), 0 }, { archive_entry_mtime(e), 0 } };
+    utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
+    return 0;
+}
+
 static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry *e)
 {
     const char *name = archive_entry_pathname(e);
@@ -446,33 +493,8 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     snprintf(what, sizeof what, "\"%.4000s\"", rel);
     char *dir, *base;
     split(rel, &dir, &base);
-
-    if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) == 0) {
-        if (streq(base, WH_OPAQUE))
-            return apply_opaque(x, dir);
-        if (strncmp(base, WH_META, strlen(WH_META)) == 0) {
-            x->stats->skipped++;
-            return 0;
-        }
-        const char *victim = base + strlen(WH_PREFIX);
-        if (!*victim || streq(victim, ".") || streq(victim, "..")) {
-            x->stats->neutralised++;
-            return 0;
-        }
-        _cleanup_close_ int parent = open_dir(x, dir, true);
-        if (parent < 0)
-            return ctr__err(parent, "whiteout %s: %s", what, strerror(-parent));
-        int r = ctr__rm_rf_at(parent, victim);
-        if (r < 0)
-            return ctr__err(r, "whiteout %s: %s", what, strerror(-r));
-        if (x->mode == CTR__UNPACK_OVERLAY) {
-            if (!x->is_root)
-                return ctr__err(-EPERM, "whiteout %s: overlay whiteouts need root (use the vfs driver)", what);
-            if (mknodat(parent, victim, S_IFCHR | 0000, makedev(0, 0)) < 0)
-                return ctr__err(-errno, "whiteout %s: mknod: %m", what);
-        }
-        return 0;
-    }
+    if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) == 0)
+        return extract_whiteout(x, dir, base, what);
 
     _cleanup_close_ int parent = open_dir(x, dir, true);
     if (parent < 0)
@@ -492,19 +514,8 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     switch (type) {
     case AE_IFREG:
         return extract_regular(x, a, e, parent, base, what);
-    case AE_IFLNK: {
-        const char *target = archive_entry_symlink(e);
-        if (!target)
-            return ctr__err(-EINVAL, "%s: symlink without a target", what);
-        if (symlinkat(target, parent, base) < 0)
-            return ctr__err(-errno, "%s: symlink: %m", what);
-        if (x->is_root &&
-            fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
-            return ctr__err(-errno, "%s: chown: %m", what);
-        struct timespec ts[2] = { { archive_entry_mtime(e), 0 }, { archive_entry_mtime(e), 0 } };
-        utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
-        return 0;
-    }
+    case AE_IFLNK:
+        return extract_symlink(x, e, parent, base, what);
     case AE_IFCHR:
     case AE_IFBLK:
     case AE_IFIFO:
@@ -659,12 +670,6 @@ static la_ssize_t feed_read(struct archive *a, void *userdata, const void **buf)
     return (la_ssize_t)((512 - f->total % 512) % 512 + 1024);
 }
 
-static void archive_freep(struct archive **a)
-{
-    if (*a)
-        archive_read_free(*a);
-}
-
 static const char *detect_compression(const struct ctr__src *src)
 {
     unsigned char m[6] = { 0 };
@@ -682,79 +687,113 @@ static const char *detect_compression(const struct ctr__src *src)
     return NULL;
 }
 
-int ctr__layer_unpack(const struct ctr__src *src, const char *want_digest, const char *want_diff_id, int copy_fd,
-                      int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
-                      struct ctr__layer_result *ret)
-{
-    _cleanup_(ctr__hash_freep) ctr__hash_t *raw_hash = NULL, *unc_hash = NULL;
-    _cleanup_free_ char *raw_buf = malloc(BUF_SIZE), *unc_buf = NULL;
-    int r;
-    if (!raw_buf)
-        return -ENOMEM;
-    if ((r = ctr__hash_new(&raw_hash)) < 0)
-        return r;
-    const char *compression = detect_compression(src);
-    struct raw_reader rr = { .src = src, .buf = raw_buf, .hash = raw_hash, .copy_fd = copy_fd, .prog = prog };
-    struct unc_reader ur = { 0 };
-    struct tar_feed feed = { .rr = &rr };
-    _cleanup_(archive_freep) struct archive *filter = NULL;
-    _cleanup_(archive_freep) struct archive *tar = archive_read_new();
-    if (!tar)
-        return -ENOMEM;
-    archive_read_support_format_tar(tar);
-    archive_read_support_format_gnutar(tar);
-    archive_read_support_format_empty(tar);
-    if (compression) {
-        if ((r = ctr__hash_new(&unc_hash)) < 0)
-            return r;
-        if (!(unc_buf = malloc(BUF_SIZE)) || !(filter = archive_read_new()))
-            return -ENOMEM;
-        archive_read_support_filter_all(filter);
-        archive_read_support_format_raw(filter);
-        if (archive_read_open(filter, &rr, NULL, raw_read, NULL) != ARCHIVE_OK)
-            return rr.err ? rr.err : ctr__err(-EINVAL, "cannot read the %s layer: %s", compression, archive_error_string(filter));
-        struct archive_entry *e;
-        if (archive_read_next_header(filter, &e) != ARCHIVE_OK)
-            return rr.err ? rr.err : ctr__err(-EINVAL, "cannot decompress the %s layer: %s", compression, archive_error_string(filter));
-        ur = (struct unc_reader){ .filter = filter, .buf = unc_buf, .hash = unc_hash };
-        feed.ur = &ur;
-        r = archive_read_open(tar, &feed, NULL, feed_read, NULL);
-    } else {
-        r = archive_read_open(tar, &feed, NULL, feed_read, NULL);
-    }
-    if (r != ARCHIVE_OK && !rr.err && !ur.err && src->size > 0)
-        return ctr__err(-EINVAL, "the layer is not a tar: %s", archive_error_string(tar));
-    if (rr.err || ur.err)
-        return rr.err ? rr.err : ur.err;
+/* One layer being read: the raw bytes (hashed, copied), the decompressor
+ * over them when the layer is compressed (its output hashed too), and the
+ * tar reader over the result. */
+struct layer_reader {
+    const char *compression;
+    ctr__hash_t *raw_hash, *unc_hash;
+    char *raw_buf, *unc_buf;
+    struct raw_reader rr;
+    struct unc_reader ur;
+    struct tar_feed feed;
+    struct archive *filter, *tar;
+};
 
-    struct ctr__unpack_stats stats = { 0 };
-    if (root_fd >= 0 && src->size > 0) {
-        r = ctr__tar_extract(tar, root_fd, mode, prog, &stats);
-        if (r < 0)
-            return rr.err ? rr.err : ur.err ? ur.err : r;
-    }
-    /* Hash what the tar reader left (padding after the end marker, or all of it). */
+static void layer_reader_done(struct layer_reader *l)
+{
+    if (l->tar)
+        archive_read_free(l->tar);
+    if (l->filter)
+        archive_read_free(l->filter);
+    free(l->unc_buf);
+    free(l->raw_buf);
+    ctr__hash_free(l->unc_hash);
+    ctr__hash_free(l->raw_hash);
+}
+
+/* The decompressor of a compressed layer, between the raw reader and the tar reader. */
+static int open_filter(struct layer_reader *l)
+{
+    int r = ctr__hash_new(&l->unc_hash);
+    if (r < 0)
+        return r;
+    if (!(l->unc_buf = malloc(BUF_SIZE)) || !(l->filter = archive_read_new()))
+        return ctr__oom("the layer's decompressor");
+    archive_read_support_filter_all(l->filter);
+    archive_read_support_format_raw(l->filter);
+    if (archive_read_open(l->filter, &l->rr, NULL, raw_read, NULL) != ARCHIVE_OK)
+        return l->rr.err ? l->rr.err
+                         : ctr__err(-EINVAL, "cannot read the %s layer: %s", l->compression,
+                                    archive_error_string(l->filter));
+    struct archive_entry *e;
+    if (archive_read_next_header(l->filter, &e) != ARCHIVE_OK)
+        return l->rr.err ? l->rr.err
+                         : ctr__err(-EINVAL, "cannot decompress the %s layer: %s", l->compression,
+                                    archive_error_string(l->filter));
+    l->ur = (struct unc_reader){ .filter = l->filter, .buf = l->unc_buf, .hash = l->unc_hash };
+    l->feed.ur = &l->ur;
+    return 0;
+}
+
+/* Open the tar reader over src, decompressing what detect_compression() finds. */
+static int layer_reader_open(struct layer_reader *l, const struct ctr__src *src, int copy_fd,
+                             struct ctr__progress *prog)
+{
+    int r;
+    if (!(l->raw_buf = malloc(BUF_SIZE)))
+        return ctr__oom("the layer's read buffer");
+    if ((r = ctr__hash_new(&l->raw_hash)) < 0)
+        return r;
+    l->compression = detect_compression(src);
+    l->rr = (struct raw_reader){ .src = src, .buf = l->raw_buf, .hash = l->raw_hash, .copy_fd = copy_fd, .prog = prog };
+    l->feed.rr = &l->rr;
+    if (!(l->tar = archive_read_new()))
+        return ctr__oom("the layer's tar reader");
+    archive_read_support_format_tar(l->tar);
+    archive_read_support_format_gnutar(l->tar);
+    archive_read_support_format_empty(l->tar);
+    if (l->compression && (r = open_filter(l)) < 0)
+        return r;
+    r = archive_read_open(l->tar, &l->feed, NULL, feed_read, NULL);
+    if (r != ARCHIVE_OK && !l->rr.err && !l->ur.err && src->size > 0)
+        return ctr__err(-EINVAL, "the layer is not a tar: %s", archive_error_string(l->tar));
+    if (l->rr.err || l->ur.err)
+        return l->rr.err ? l->rr.err : l->ur.err;
+    return 0;
+}
+
+/* Hash what the tar reader left (padding after the end marker, or all of it). */
+static int layer_reader_drain(struct layer_reader *l)
+{
     for (;;) {
         const void *b;
-        la_ssize_t n = compression ? unc_read(NULL, &ur, &b) : raw_read(NULL, &rr, &b);
+        la_ssize_t n = l->compression ? unc_read(NULL, &l->ur, &b) : raw_read(NULL, &l->rr, &b);
         if (n < 0)
-            return rr.err ? rr.err : ur.err;
+            return l->rr.err ? l->rr.err : l->ur.err;
         if (n == 0)
             break;
     }
-    if (compression) {
+    if (l->compression) {
         /* Make sure the raw stream was consumed to its end too. */
         const void *b;
         la_ssize_t n;
-        while ((n = raw_read(NULL, &rr, &b)) > 0)
+        while ((n = raw_read(NULL, &l->rr, &b)) > 0)
             ;
         if (n < 0)
-            return rr.err;
+            return l->rr.err;
     }
+    return 0;
+}
+
+/* The digests of the layer read to its end, checked against those wanted. */
+static int layer_reader_result(struct layer_reader *l, const struct ctr__src *src, const char *want_digest,
+                               const char *want_diff_id, struct ctr__layer_result *ret)
+{
     char digest[65], diff_id[65];
-    ctr__hash_final(raw_hash, digest);
-    if (compression)
-        ctr__hash_final(unc_hash, diff_id);
+    ctr__hash_final(l->raw_hash, digest);
+    if (l->compression)
+        ctr__hash_final(l->unc_hash, diff_id);
     else
         memcpy(diff_id, digest, sizeof diff_id);
     if (want_digest && !streq(want_digest, digest))
@@ -764,7 +803,26 @@ int ctr__layer_unpack(const struct ctr__src *src, const char *want_digest, const
                         want_diff_id, diff_id);
     memcpy(ret->digest, digest, 65);
     memcpy(ret->diff_id, diff_id, 65);
-    ret->size = compression ? ur.size : src->size;
-    ret->compression = compression;
+    ret->size = l->compression ? l->ur.size : src->size;
+    ret->compression = l->compression;
     return 0;
+}
+
+int ctr__layer_unpack(const struct ctr__src *src, const char *want_digest, const char *want_diff_id, int copy_fd,
+                      int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
+                      struct ctr__layer_result *ret)
+{
+    _cleanup_(layer_reader_done) struct layer_reader l = { 0 };
+    int r = layer_reader_open(&l, src, copy_fd, prog);
+    if (r < 0)
+        return r;
+    struct ctr__unpack_stats stats = { 0 };
+    if (root_fd >= 0 && src->size > 0) {
+        r = ctr__tar_extract(l.tar, root_fd, mode, prog, &stats);
+        if (r < 0)
+            return l.rr.err ? l.rr.err : l.ur.err ? l.ur.err : r;
+    }
+    if ((r = layer_reader_drain(&l)) < 0)
+        return r;
+    return layer_reader_result(&l, src, want_digest, want_diff_id, ret);
 }

@@ -89,101 +89,114 @@ void ctr__tar_index_clear(struct ctr__tar_index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
+static bool block_is_zero(const unsigned char *h)
+{
+    for (size_t i = 0; i < 512; i++)
+        if (h[i])
+            return false;
+    return true;
+}
+
+/* Check the header block at pos: its checksum, and that its member's data
+ * ends within the file; *ret_size is the data's size. */
+static int header_check(const unsigned char *h, off_t pos, off_t file_size, int64_t *ret_size)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < 512; i++)
+        sum += (i >= 148 && i < 156) ? ' ' : h[i];
+    if ((int64_t)sum != parse_num(h + 148, 8))
+        return ctr__err(-EINVAL, "not a tar file (bad header checksum at offset %lld)", (long long)pos);
+    int64_t size = parse_num(h + 124, 12);
+    if (size < 0 || size > file_size - pos - 512)
+        return ctr__err(-EINVAL, "tar member at offset %lld runs past the end of the file", (long long)pos);
+    *ret_size = size;
+    return 0;
+}
+
+/* A GNU long name ('L') or a pax header ('x') at data: the name it gives
+ * the next member replaces *long_name (a pax header without a path record
+ * leaves it as it is). */
+static int read_long_name(int fd, char type, off_t data, int64_t size, char **long_name)
+{
+    if (size > 65536)
+        return ctr__err(-EINVAL, "tar extended header too large");
+    _cleanup_free_ char *buf = malloc((size_t)size + 1);
+    if (!buf)
+        return ctr__oom("a tar extended header");
+    int r = read_full(fd, buf, (size_t)size, data);
+    if (r < 0)
+        return r;
+    buf[size] = '\0';
+    char *name = type == 'L' ? strndup(buf, (size_t)size) : pax_path(buf, (size_t)size);
+    if (name) {
+        free(*long_name);
+        *long_name = name;
+    }
+    return 0;
+}
+
+/* Add the member of header h, its data at data: named by *long_name when
+ * an extended header gave one (used up here), else by the header. */
+static int index_add(struct ctr__tar_index *ix, size_t *cap, const unsigned char *h, char **long_name, off_t data,
+                     int64_t size)
+{
+    char name[257];
+    if (!*long_name) {
+        char prefix[156] = { 0 }, nm[101] = { 0 };
+        memcpy(nm, h, 100);
+        if (memcmp(h + 257, "ustar", 5) == 0)
+            memcpy(prefix, h + 345, 155);
+        snprintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "/" : "", nm);
+    }
+    if (ix->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        struct ctr__tar_member *v = realloc(ix->m, *cap * sizeof *v);
+        if (!v)
+            return ctr__oom("the tar index");
+        ix->m = v;
+    }
+    _cleanup_free_ char *given = TAKE_PTR(*long_name);
+    struct ctr__tar_member *m = &ix->m[ix->n];
+    m->name = clean_name(given ? given : name);
+    m->off = data;
+    m->size = (uint64_t)size;
+    m->type = h[156] ? (char)h[156] : '0';
+    if (!m->name)
+        return ctr__oom("the tar index");
+    ix->n++;
+    return 0;
+}
+
 int ctr__tar_index_build(int fd, struct ctr__tar_index *ret)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return -errno;
-    struct ctr__tar_index ix = { 0 };
+    _cleanup_(ctr__tar_index_clear) struct ctr__tar_index ix = { 0 };
     size_t cap = 0;
-    off_t pos = 0;
     _cleanup_free_ char *long_name = NULL;
-    int r = 0;
-    while (pos + 512 <= st.st_size) {
+    for (off_t pos = 0, next = 0; pos + 512 <= st.st_size; pos = next) {
         unsigned char h[512];
-        if ((r = read_full(fd, h, 512, pos)) < 0)
+        int64_t size = 0;
+        int r = read_full(fd, h, 512, pos);
+        if (r < 0)
+            return r;
+        if (block_is_zero(h))
             break;
-        bool zero = true;
-        for (size_t i = 0; i < 512 && zero; i++)
-            zero = h[i] == 0;
-        if (zero)
-            break;
-        unsigned sum = 0;
-        for (size_t i = 0; i < 512; i++)
-            sum += (i >= 148 && i < 156) ? ' ' : h[i];
-        if ((int64_t)sum != parse_num(h + 148, 8)) {
-            r = ctr__err(-EINVAL, "not a tar file (bad header checksum at offset %lld)", (long long)pos);
-            break;
-        }
-        int64_t size = parse_num(h + 124, 12);
-        if (size < 0 || size > st.st_size - pos - 512) {
-            r = ctr__err(-EINVAL, "tar member at offset %lld runs past the end of the file", (long long)pos);
-            break;
-        }
+        if ((r = header_check(h, pos, st.st_size, &size)) < 0)
+            return r;
         char type = (char)h[156];
         off_t data = pos + 512;
-        off_t next = data + ((size + 511) & ~(int64_t)511);
-        if (type == 'L' || type == 'x') {
-            if (size > 65536) {
-                r = ctr__err(-EINVAL, "tar extended header too large");
-                break;
-            }
-            _cleanup_free_ char *buf = malloc((size_t)size + 1);
-            if (!buf) {
-                r = -ENOMEM;
-                break;
-            }
-            if ((r = read_full(fd, buf, (size_t)size, data)) < 0)
-                break;
-            buf[size] = '\0';
-            char *name = type == 'L' ? strndup(buf, (size_t)size) : pax_path(buf, (size_t)size);
-            if (name) {
-                free(long_name);
-                long_name = name;
-            }
-            pos = next;
-            continue;
-        }
-        if (type == 'g') {
-            pos = next;
-            continue;
-        }
-        char name[257];
-        if (!long_name) {
-            char prefix[156] = { 0 }, nm[101] = { 0 };
-            memcpy(nm, h, 100);
-            if (memcmp(h + 257, "ustar", 5) == 0)
-                memcpy(prefix, h + 345, 155);
-            snprintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "/" : "", nm);
-        }
-        if (ix.n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct ctr__tar_member *v = realloc(ix.m, cap * sizeof *v);
-            if (!v) {
-                r = -ENOMEM;
-                break;
-            }
-            ix.m = v;
-        }
-        struct ctr__tar_member *m = &ix.m[ix.n];
-        m->name = clean_name(long_name ? long_name : name);
-        m->off = data;
-        m->size = (uint64_t)size;
-        m->type = type ? type : '0';
-        free(long_name);
-        long_name = NULL;
-        if (!m->name) {
-            r = -ENOMEM;
-            break;
-        }
-        ix.n++;
-        pos = next;
-    }
-    if (r < 0) {
-        ctr__tar_index_clear(&ix);
-        return r;
+        next = data + ((size + 511) & ~(int64_t)511);
+        if (type == 'L' || type == 'x')
+            r = read_long_name(fd, type, data, size, &long_name);
+        else if (type != 'g') /* a pax global header: nothing the index needs */
+            r = index_add(&ix, &cap, h, &long_name, data, size);
+        if (r < 0)
+            return r;
     }
     *ret = ix;
+    ix = (struct ctr__tar_index){ 0 };
     return 0;
 }
 
