@@ -67,6 +67,8 @@ static const struct option run_options[] = {
 /* -e KEY without a value takes the variable from ctrctl's environment (podman). */
 static int push_env(create_args_t *a, const char *kv)
 {
+    if (!*kv)
+        return ctrctl_error("invalid environment variable: \"\""), -1;
     if (strchr(kv, '='))
         return strv_push(&a->env, kv);
     const char *value = getenv(kv);

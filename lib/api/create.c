@@ -2,10 +2,16 @@
 /* ctr_container_create(): the options checked (before anything is
  * allocated), the config built with its defaults, a name, the image's layer,
  * the static directory and the record, all under the runtime lock. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "api/create.h"
 #include "core/container.h"
+#include "core/runtime.h"
 #include "base/error.h"
 #include "base/fault.h"
 #include "base/json-util.h"
@@ -47,13 +53,48 @@ static bool has_ctl(const char *s)
     return false;
 }
 
-static int check_strv(const char *what, const char *const *v, bool need_eq)
+/* KEY=VALUE entries (env, labels): a key that is not empty and has no
+ * control character (a newline would forge another entry wherever the list
+ * is written one per line); any value. */
+static int check_kv(const char *what, const char *const *v)
 {
     for (; v && *v; v++) {
-        if (need_eq && (!strchr(*v, '=') || **v == '='))
-            return ctr__err(-EINVAL, "%s entry \"%s\" is not KEY=VALUE", what, *v);
-        if (!need_eq && (isempty(*v) || has_ctl(*v)))
-            return ctr__err(-EINVAL, "%s entry \"%s\" is empty or has control characters", what, *v);
+        const char *eq = strchr(*v, '=');
+        if (!eq || eq == *v)
+            return ctr__err(-EINVAL, "%s entry \"%.300s\" is not KEY=VALUE", what, *v);
+        for (const char *p = *v; p < eq; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                return ctr__err(-EINVAL, "%s key \"%.*s\" has control characters", what, (int)(eq - *v), *v);
+    }
+    return 0;
+}
+
+static int check_strv(const char *what, const char *const *v)
+{
+    for (; v && *v; v++)
+        if (isempty(*v) || has_ctl(*v))
+            return ctr__err(-EINVAL, "%s entry \"%.300s\" is empty or has control characters", what, *v);
+    return 0;
+}
+
+static bool is_ip(const char *s)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* DNS servers are addresses; host entries HOST:IP (podman's messages). */
+static int check_addresses(const ctr_container_options_t *o)
+{
+    for (const char *const *s = o->dns_servers; s && *s; s++)
+        if (!is_ip(*s))
+            return ctr__err(-EINVAL, "DNS server \"%.300s\" is not an IP address", *s);
+    for (const char *const *h = o->hosts_add; h && *h; h++) {
+        const char *colon = strchr(*h, ':');
+        if (!colon || colon == *h || colon - *h > 253 || strpbrk(*h, " \t"))
+            return ctr__err(-EINVAL, "bad format for add-host: \"%.300s\" (HOST:IP)", *h);
+        if (!is_ip(colon + 1))
+            return ctr__err(-EINVAL, "invalid IP address in add-host: \"%.300s\"", colon + 1);
     }
     return 0;
 }
@@ -85,6 +126,9 @@ static int check_values(const ctr_container_options_t *o)
     if (o->name && !ctr__name_valid(o->name))
         return ctr__err(-EINVAL, "invalid container name \"%.300s\": names match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
                                  "and have at most 253 characters", o->name);
+    if (o->name && ctr__id_valid(o->name))
+        return ctr__err(-EINVAL, "invalid container name \"%s\": 64 hexadecimal characters would shadow a "
+                                 "container ID", o->name);
     if (o->flags & ~(uint64_t)KNOWN_FLAGS)
         return ctr__err(-EINVAL, "unknown container flags 0x%llx", (unsigned long long)(o->flags & ~(uint64_t)KNOWN_FLAGS));
     if (o->rootfs && o->rootfs[0] != '/')
@@ -134,13 +178,11 @@ static int check_namespaces(const ctr_container_options_t *o)
 static int check_options(const ctr_container_options_t *o)
 {
     int r;
-    if ((r = check_values(o)) < 0 || (r = check_strv("env", o->env, true)) < 0 ||
-        (r = check_strv("label", o->labels, true)) < 0 ||
-        (r = check_strv("DNS server", o->dns_servers, false)) < 0 ||
-        (r = check_strv("DNS search domain", o->dns_search, false)) < 0 ||
-        (r = check_strv("DNS option", o->dns_options, false)) < 0 ||
-        (r = check_strv("host entry", o->hosts_add, false)) < 0 ||
-        (r = check_strv("network", o->networks, false)) < 0 ||
+    if ((r = check_values(o)) < 0 || (r = check_kv("env", o->env)) < 0 || (r = check_kv("label", o->labels)) < 0 ||
+        (r = check_strv("DNS server", o->dns_servers)) < 0 ||
+        (r = check_strv("DNS search domain", o->dns_search)) < 0 ||
+        (r = check_strv("DNS option", o->dns_options)) < 0 || (r = check_strv("host entry", o->hosts_add)) < 0 ||
+        (r = check_addresses(o)) < 0 || (r = check_strv("network", o->networks)) < 0 ||
         (r = check_ports(o->port_mappings, o->n_port_mappings)) < 0)
         return r;
     return check_namespaces(o);
@@ -316,18 +358,89 @@ static int record(ctr_runtime_t *rt, const struct ctr__config *cfg)
     return r;
 }
 
+/* ---- creates in flight ---- */
+
+static char *mark_path(ctr_runtime_t *rt, const char *id)
+{
+    return ctr__asprintf("%s/creating%s%s", ctr__runtime_settings(rt)->run_root, id ? "/" : "", id ? id : "");
+}
+
+static int mark(ctr_runtime_t *rt, const char *id)
+{
+    _cleanup_free_ char *dir = mark_path(rt, NULL), *path = mark_path(rt, id);
+    if (!dir || !path)
+        return ctr__oom("a path");
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return ctr__err(-errno, "cannot create %s: %m", dir);
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return ctr__err(-errno, "cannot create %s: %m", path);
+    return 0;
+}
+
+static void unmark(ctr_runtime_t *rt, const char *id)
+{
+    _cleanup_free_ char *path = mark_path(rt, id);
+    if (path)
+        unlink(path);
+}
+
+/* One mark: a record means the create finished (it died before the
+ * unmark); none, that its layer and static directory are leftovers. */
+static int undo_one(ctr_runtime_t *rt, const char *id)
+{
+    int r = ctr__state_get(ctr__runtime_state(rt), id, NULL, NULL);
+    if (r == -ENOENT) {
+        ctr__err_clear();
+        ctr__rt_log(rt, CTR_LOG_INFO, "undoing the create of %.12s that did not finish", id);
+        if ((r = ctr__storage_forget_id(ctr__runtime_settings(rt), id)) < 0)
+            return r;
+        _cleanup_free_ char *dir = ctr__static_dir(rt, id);
+        if (!dir)
+            return ctr__oom("a path");
+        if ((r = ctr__rm_rf(dir)) < 0)
+            return ctr__err(r, "cannot remove %s: %s", dir, strerror(-r));
+    } else if (r < 0) {
+        return r;
+    }
+    unmark(rt, id);
+    return 0;
+}
+
+int ctr__create_undo_died(ctr_runtime_t *rt)
+{
+    _cleanup_free_ char *dir = mark_path(rt, NULL);
+    _cleanup_dir_ DIR *d = dir ? opendir(dir) : NULL;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        if (!ctr__id_valid(de->d_name))
+            continue;
+        struct ctr__err_saved saved;
+        ctr__err_save(&saved);
+        if (undo_one(rt, de->d_name) < 0)
+            ctr__rt_log(rt, CTR_LOG_WARNING, "container %.12s: %s", de->d_name, ctr_error_last()->message);
+        ctr__err_restore(&saved);
+    }
+    return 0;
+}
+
 static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
 {
     int r = build_config(rt, o, cfg);
     if (r < 0 || (!cfg->name && (r = generate_name(rt, &cfg->name)) < 0))
         return r;
-    if (o->image && (r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o->image)) < 0)
+    ctr__create_undo_died(rt);
+    if ((r = mark(rt, cfg->id)) < 0)
         return r;
+    if (o->image && (r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o->image)) < 0) {
+        unmark(rt, cfg->id);
+        return r;
+    }
     CTR_FAULT_POINT("create.after-storage");
     r = record(rt, cfg);
     if (r < 0 && o->image)
         ctr__storage_forget(ctr__runtime_settings(rt), cfg);
     CTR_FAULT_POINT("create.after-add");
+    unmark(rt, cfg->id);
     return r;
 }
 

@@ -12,6 +12,7 @@
 #include "core/container.h"
 #include "base/error.h"
 #include "core/lifecycle.h"
+#include "api/create.h"
 #include "api/refresh.h"
 #include "storage/container-storage.h"
 
@@ -173,6 +174,8 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     if (r < 0 || (r = ctr__lock_acquire(ctr__runtime_lock(rt))) < 0)
         return r;
     r = refresh_after_reboot(rt);
+    if (r == 0)
+        ctr__create_undo_died(rt);
     ctr__lock_release(ctr__runtime_lock(rt));
     if (r < 0)
         return r;

@@ -4,6 +4,7 @@
  * runs (lifecycle.c), the "removing" save, the layer, the directories and the
  * record.  A remove that dies half way leaves "removing", which the next
  * remove finishes. */
+#include "api/create.h"
 #include "core/container.h"
 #include "base/error.h"
 #include "base/fault.h"
@@ -103,6 +104,7 @@ CTR_EXPORT int ctr_container_remove(ctr_container_t *c, uint64_t flags)
     int r = ctr__lock_acquire(rt_lock);
     if (r < 0)
         return r;
+    ctr__create_undo_died(ctr_container_runtime(c));
     r = remove_locked(c, flags);
     ctr__lock_release(rt_lock);
     return r;

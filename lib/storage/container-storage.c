@@ -236,6 +236,14 @@ static int forget(const struct ctr__settings *set, const char *id)
     return r;
 }
 
+int ctr__storage_forget_id(const struct ctr__settings *set, const char *id)
+{
+    _cleanup_free_ char *dir = ctr__asprintf("%s/storage", set->root);
+    if (!dir)
+        return ctr__oom("path");
+    return access(dir, F_OK) < 0 ? 0 : forget(set, id);
+}
+
 int ctr__storage_sweep(const struct ctr__settings *set, char *const *ids)
 {
     _cleanup_free_ char *dir = ctr__asprintf("%s/storage", set->root);

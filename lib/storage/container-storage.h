@@ -22,6 +22,9 @@ struct json_object;
 int ctr__storage_container_create(const struct ctr__settings *set, struct ctr__config *cfg, const char *image_ref);
 /* Undo ctr__storage_container_create() for a container that was never added. */
 void ctr__storage_forget(const struct ctr__settings *set, const struct ctr__config *cfg);
+/* For a create that died (runtime lock held): forget the layer the store
+ * may have for id; nothing when there is no store. */
+int ctr__storage_forget_id(const struct ctr__settings *set, const char *id);
 /* At refresh (runtime lock held): delete the layers of containers not in ids
  * (a create that died between the storage and the state) and what gc finds
  * (staging of a dead import or commit, unrecorded layer directories). */

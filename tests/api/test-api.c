@@ -386,10 +386,49 @@ static void test_create_bad_input(void **state)
     assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);
     o.labels = NULL;
 
-    const char *bad_env[] = { "NOEQUALS", NULL };
-    o.env = bad_env;
+    const char *const bad_envs[][2] = { { "NOEQUALS" }, { "" }, { "=v" }, { "A\nB=1" }, { "A\tB=1" } };
+    for (size_t i = 0; i < sizeof bad_envs / sizeof *bad_envs; i++) {
+        o.env = bad_envs[i];
+        assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);
+    }
+    const char *newline_key[] = { "a\nb=c", NULL };
+    o.labels = newline_key;
     assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);
+    o.labels = NULL;
+    const char *multiline_value[] = { "A=line 1\nline 2", NULL }; /* values may have newlines (podman) */
+    o.env = multiline_value;
+    assert_ctr_ok(ctr_container_create(&ok, f->rt, &o));
+    before++;
+    ctr_container_unref(ok);
     o.env = NULL;
+
+    const char *const bad_dns[][2] = { { "notanip" }, { "10.0.0" }, { "1.2.3.4 " }, { "::g" } };
+    for (size_t i = 0; i < sizeof bad_dns / sizeof *bad_dns; i++) {
+        o.dns_servers = bad_dns[i];
+        assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);
+        assert_non_null(strstr(ctr_error_last()->message, "is not an IP address"));
+    }
+    o.dns_servers = NULL;
+    const char *const bad_hosts[][2] = { { "h:notip" }, { "h" }, { ":1.2.3.4" }, { "h h:1.2.3.4" }, { "h:" } };
+    for (size_t i = 0; i < sizeof bad_hosts / sizeof *bad_hosts; i++) {
+        o.hosts_add = bad_hosts[i];
+        assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);
+    }
+    const char *good_hosts[] = { "h:10.1.2.3", "six:fd00::1", NULL };
+    const char *good_dns[] = { "10.1.2.53", "fd00::53", NULL };
+    o.hosts_add = good_hosts;
+    o.dns_servers = good_dns;
+    assert_ctr_ok(ctr_container_create(&ok, f->rt, &o));
+    before++;
+    ctr_container_unref(ok);
+    o.hosts_add = NULL;
+    o.dns_servers = NULL;
+
+    /* A name that is a full ID would shadow that container's ID. */
+    o.name = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);
+    assert_non_null(strstr(ctr_error_last()->message, "shadow"));
+    o.name = NULL;
 
     o.rootfs = "relative";
     assert_ctr_err(ctr_container_create(&c, f->rt, &o), -EINVAL);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Creates in flight: a create marks itself in RUN_ROOT/creating/ID from
+ * before its first step (the image layer) to after the record is added, so
+ * that one that dies half way is found and undone under the runtime lock:
+ * at the next open, create or remove, in any process. */
+#pragma once
+
+#include <libctr/ctr-runtime.h>
+
+/* Undo the creates that died: for each mark whose container has no record,
+ * its layer and its static directory; then the mark.  Runtime lock held.
+ * Failures are logged and the mark kept for the next try; returns 0. */
+int ctr__create_undo_died(ctr_runtime_t *rt);
