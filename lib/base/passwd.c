@@ -79,27 +79,67 @@ static int read_bounded(int fd, const char *what, char **ret)
  * Read /PATH of the rootfs (@rel is PATH without the leading slash), resolving
  * every component inside the root.  *ret = NULL when the file does not exist.
  */
+static const char *kind_of(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFIFO: return "a FIFO";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFSOCK: return "a socket";
+    case S_IFDIR: return "a directory";
+    default: return "not a regular file";
+    }
+}
+
+/* An O_PATH descriptor of rel in the root and its stat, refusing anything
+ * but a regular file of at most ROOT_FILE_MAX bytes; -ENOENT (no message)
+ * when there is none. */
+static int open_root_file(int rootfd, const char *rel, struct stat *st)
+{
+    _cleanup_close_ int pfd = ctr__openat_in_root(rootfd, rel, O_PATH, 0, false);
+    if (pfd == -ENOENT || pfd == -ENOTDIR)
+        return -ENOENT;
+    if (pfd < 0)
+        return ctr__err(pfd, "cannot open /%s in the container: %s", rel, strerror(-pfd));
+    if (fstat(pfd, st) < 0)
+        return ctr__err(-errno, "cannot stat /%s in the container: %m", rel);
+    if (!S_ISREG(st->st_mode))
+        return ctr__err(-EINVAL, "/%s in the container is %s: only a regular file is read", rel, kind_of(st->st_mode));
+    if (st->st_size > (off_t)ROOT_FILE_MAX)
+        return ctr__err(-EFBIG, "/%s in the container is larger than %u bytes", rel, ROOT_FILE_MAX);
+    return TAKE_FD(pfd);
+}
+
+int ctr__user_files_check(const char *rootfs)
+{
+    _cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return ctr__err(-errno, "cannot open the root file system %s: %m", rootfs);
+    static const char *const files[] = { "etc/passwd", "etc/group" };
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        struct stat st;
+        int fd = open_root_file(rootfd, files[i], &st);
+        if (fd < 0 && fd != -ENOENT)
+            return ctr__err_prefix(fd, "the OCI runtime reads /%s at start", files[i]);
+        if (fd >= 0)
+            close(fd);
+    }
+    return 0;
+}
+
 static int read_root_file(int rootfd, const char *rel, char **ret)
 {
     char what[64];
     snprintf(what, sizeof what, "/%s", rel);
 
-    _cleanup_close_ int pfd = ctr__openat_in_root(rootfd, rel, O_PATH, 0, false);
-    if (pfd < 0) {
-        if (pfd == -ENOENT || pfd == -ENOTDIR) {
-            *ret = NULL;
-            return 0;
-        }
-        return ctr__err(pfd, "cannot open %s in the container: %s", what, strerror(-pfd));
-    }
-
     struct stat st;
-    if (fstat(pfd, &st) < 0)
-        return ctr__err(-errno, "cannot stat %s in the container: %m", what);
-    if (!S_ISREG(st.st_mode))
-        return ctr__err(-EINVAL, "%s in the container is not a regular file", what);
-    if (st.st_size > (off_t)ROOT_FILE_MAX)
-        return ctr__err(-EFBIG, "%s in the container is larger than %u bytes", what, ROOT_FILE_MAX);
+    _cleanup_close_ int pfd = open_root_file(rootfd, rel, &st);
+    if (pfd == -ENOENT) {
+        *ret = NULL;
+        return 0;
+    }
+    if (pfd < 0)
+        return pfd;
 
     /* Reopen the very inode checked above for reading: never open a device or FIFO. */
     char proc[64];

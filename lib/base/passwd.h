@@ -42,6 +42,12 @@ static inline void ctr__user_donep(struct ctr__user *u) { ctr__user_done(u); }
  */
 int ctr__user_lookup(const char *rootfs, const char *user, struct ctr__user *ret);
 
+/* The files the OCI runtime reads in the root file system when it starts a
+ * process (/etc/passwd and /etc/group, for HOME and the groups): each
+ * missing or a regular file of a bounded size.  -EINVAL naming what it is
+ * (a FIFO would block the runtime forever), -EFBIG, or an open error. */
+int ctr__user_files_check(const char *rootfs);
+
 /* The same, returning the IDs only.  *ret_groups is malloc'ed (NULL when
  * *ret_ngroups is 0); free it with free(). */
 int ctr__user_resolve(const char *rootfs, const char *user, uid_t *ret_uid, gid_t *ret_gid,

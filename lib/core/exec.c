@@ -89,6 +89,10 @@ static int build_process(ctr_container_t *c, const ctr_exec_options_t *o, char *
             return r;
     if (o->workdir && (r = ctr__json_set(p, "cwd", json_object_new_string(o->workdir))) < 0)
         return r;
+    /* runc exec reads them too, in the running container. */
+    const char *root = cfg->rootfs ? cfg->rootfs : st->mount_point;
+    if (root && (r = ctr__user_files_check(root)) < 0)
+        return r;
     if (o->user) {
         uid_t uid;
         gid_t gid;

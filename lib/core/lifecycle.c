@@ -267,6 +267,17 @@ void ctr__lifecycle_drop_leftovers(ctr_container_t *c)
     umount2(ctr__container_config(c)->shm_dir, MNT_DETACH);
 }
 
+static bool pid_gone(pid_t pid)
+{
+    return pid > 0 && kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Neither the monitor nor the container's process exists any more. */
+static bool monitor_gone(const struct ctr__status *st)
+{
+    return pid_gone(st->conmon_pid) && pid_gone(st->pid);
+}
+
 /* Init makes the run directory first and records it in the state last: a
  * container that is not live, whose state records no run directory but
  * that has one, is an init that died half way.  What it made is found by
@@ -313,8 +324,18 @@ int ctr__lifecycle_update(ctr_container_t *c)
         return r;
     ctr_oci_exit_t ex;
     r = ctr__oci_exit_status(oci, &d.oci, &ex);
-    if (r == -EAGAIN)
+    if (r == -EAGAIN && !monitor_gone(st))
         return finish_interrupted(c, oci, &d);
+    if (r == -EAGAIN) /* the monitor may have reported it right before it went */
+        r = ctr__oci_exit_status(oci, &d.oci, &ex);
+    if (r == -EAGAIN) {
+        /* Its monitor died before the container did, or with it, and
+         * nobody reported the exit: it ended, its code unknown. */
+        ctr__rt_log(ctr_container_runtime(c), CTR_LOG_WARNING, CTR_CFMT " ended with its monitor; exit code unknown",
+                    CTR_CARG(c));
+        ex = (ctr_oci_exit_t){ .exit_code = -1 };
+        r = 0;
+    }
     if (r < 0 && access(d.run_dir, F_OK) < 0 && errno == ENOENT) {
         /* A teardown removed the run directory but died before saving:
          * nothing can report this run's exit any more. */

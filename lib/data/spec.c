@@ -249,6 +249,8 @@ static int resolve_user(J *process, const struct ctr__config *cfg, const struct 
                         struct ctr__user *u)
 {
     int r;
+    if (ctx->rootfs && (r = ctr__user_files_check(ctx->rootfs)) < 0)
+        return r;
     if (!isempty(cfg->user)) {
         r = ctr__user_lookup(ctx->rootfs, cfg->user, u);
         if (r < 0)

@@ -214,6 +214,38 @@ check "logs --since with a bad time exits 125" rc_is 125 has "$ERR" 'invalid --s
 c rm sleeper
 check "rm of a running container without -f exits 125" [ "$RC" = 125 ]
 
+# ---- a hostile root file system: /etc/passwd, /etc/group not regular files ----
+# The OCI runtime reads both when it starts a process: a FIFO would block it
+# forever.  run fails at once, or runs, within 5 s, and leaves nothing.
+run_mounts() { grep -F " $RUNROOT/containers/" /proc/self/mountinfo | cut -d' ' -f5 | sort; }
+mounts_before=$(run_mounts)
+for what in passwd-fifo group-fifo passwd-null passwd-socket; do
+    H=$tmp/hostile-$what
+    cp -a "$ROOTFS" "$H"
+    f=$H/etc/${what%%-*}
+    rm -f "$f"
+    case $what in
+    *-fifo) mkfifo "$f" ;;
+    *-null) mknod "$f" c 1 3 ;;
+    *-socket) /usr/bin/python3 -c "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$f" ;;
+    esac
+    for user in "" "-u 0" "-u 1000:1000"; do
+        t0=$(date +%s%N)
+        # shellcheck disable=SC2086
+        c run --name "h-$what" $user --rootfs "$H" /bin/true
+        ms=$((($(date +%s%N) - t0) / 1000000))
+        check "run with /etc/${what%%-*} a ${what#*-} (${user:-default user}) fails within 5 s ($ms ms)" \
+            [ "$RC" != 0 ] && [ "$ms" -lt 5000 ] && has "$ERR" "is a"
+        c rm -f "h-$what"
+        check "... rm -f removes it" [ "$RC" = 0 ]
+    done
+    check "... and no process of it is left" [ -z "$(pgrep -f -- "$H")" ]
+    check "... and no mount" [ "$(run_mounts)" = "$mounts_before" ]
+    rm -rf "$H"
+done
+c exec sleeper /bin/true
+check "exec still works next to them" [ "$RC" = 0 ]
+
 # ---- the first commands a podman user types, answered as podman does ----
 c start sleeper
 check "start of a running container: a no-op, exit 0, nothing printed" [ "$RC" = 0 -a -z "$OUT" -a -z "$ERR" ]
