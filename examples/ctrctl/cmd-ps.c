@@ -53,6 +53,10 @@ static void status_text(const struct row *r, int64_t now, char *buf, size_t size
         human_duration(now - r->finished, d, sizeof d);
         snprintf(buf, size, "Exited (%d) %s ago", r->exit_code, d);
         break;
+    case CTR_STATE_UNKNOWN:
+        /* A damaged record: the reason, as inspect's State.Error. */
+        snprintf(buf, size, "Unknown: %s", ctr_container_damage(r->c) ? ctr_container_damage(r->c) : "?");
+        break;
     default: {
         /* "Created", "Paused", "Configured", ... from the library's name. */
         const char *name = ctr_state_name(r->state);

@@ -295,6 +295,21 @@ int ctr_container_sync(ctr_container_t *c);
 
 /** Current state. @return 0, -EINVAL, -ENOENT (removed). */
 int ctr_container_state(ctr_container_t *c, ctr_state_t *ret);
+
+/**
+ * Why the container's record could not be read, or NULL when it was read.
+ *
+ * A record whose config or state does not parse, or whose state names
+ * paths that are not the container's, does not stop the listing, lookup or
+ * removal of the others: the container is shown with the state
+ * #CTR_STATE_UNKNOWN and this reason.  Its state getters, inspect and
+ * removal work (a remove tears down what the container may have by its ID;
+ * #CTR_REMOVE_FORCE is needed while the OCI runtime still has it); every
+ * other operation fails with -EUCLEAN.  The string is the handle's, valid
+ * until the next call on it (the state getters re-read the record).
+ * (libctr 0.3)
+ */
+const char *ctr_container_damage(const ctr_container_t *c);
 /** PID of the container's first process, 0 when not running. @return as ctr_container_state(). */
 int ctr_container_pid(ctr_container_t *c, pid_t *ret);
 /** Exit code of the last run (128+signal when killed, -1 unknown). @return as ctr_container_state(). */

@@ -32,7 +32,7 @@ CTR_EXPORT int ctr_container_sync(ctr_container_t *c)
         CTR_ENTER();                                                                                         \
         CTR_CHECK_ARG(c);                                                                                    \
         CTR_CHECK_ARG(ret);                                                                                  \
-        int r = ctr__lifecycle_lock(c);                                                                      \
+        int r = ctr__lifecycle_lock_any(c);                                                                      \
         if (r < 0)                                                                                           \
             return r;                                                                                        \
         const struct ctr__status *st = ctr__container_status(c);                                             \
@@ -53,7 +53,7 @@ CTR_EXPORT int ctr_container_mounted(ctr_container_t *c, int *ret_mounted, char 
     CTR_ENTER();
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(ret_mounted);
-    int r = ctr__lifecycle_lock(c);
+    int r = ctr__lifecycle_lock_any(c);
     if (r < 0)
         return r;
     const struct ctr__status *st = ctr__container_status(c);
@@ -74,7 +74,7 @@ CTR_EXPORT int ctr_container_state_json(ctr_container_t *c, char **ret)
     CTR_ENTER();
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(ret);
-    int r = ctr__lifecycle_lock(c);
+    int r = ctr__lifecycle_lock_any(c);
     if (r < 0)
         return r;
     r = ctr__status_to_json(ctr__container_status(c), ret);
@@ -89,7 +89,7 @@ CTR_EXPORT int ctr_container_namespace_path(ctr_container_t *c, ctr_ns_t ns, cha
     CTR_CHECK_ARG(ret);
     if (ns < 1 || ns >= CTR_NS_MAX)
         return ctr__err(-EINVAL, "invalid namespace %d", (int)ns);
-    int r = ctr__lifecycle_lock(c);
+    int r = ctr__lifecycle_lock_any(c);
     if (r < 0)
         return r;
     ctr_state_t state = ctr__container_status(c)->state;

@@ -67,7 +67,8 @@ static int remove_container(ctr_container_t *c, uint64_t flags)
             return r;
     }
     CTR_FAULT_POINT("remove.after-removing-save");
-    if ((r = ctr__storage_delete(ctr__runtime_settings(ctr_container_runtime(c)), cfg)) < 0)
+    const struct ctr__settings *set = ctr__runtime_settings(ctr_container_runtime(c));
+    if ((r = ctr__container_config_damaged(c) ? ctr__storage_forget_id(set, cfg->id) : ctr__storage_delete(set, cfg)) < 0)
         return r;
     CTR_FAULT_POINT("remove.after-storage-delete");
     if ((r = remove_dir(cfg->static_dir)) < 0 || (r = remove_dir(st->run_dir)) < 0)
@@ -80,7 +81,7 @@ static int remove_container(ctr_container_t *c, uint64_t flags)
 static int remove_locked(ctr_container_t *c, uint64_t flags)
 {
     int r = remove_dependents(c, flags);
-    if (r < 0 || (r = ctr__lifecycle_lock(c)) < 0)
+    if (r < 0 || (r = ctr__lifecycle_lock_any(c)) < 0)
         return r;
     r = remove_container(c, flags);
     ctr__container_unlock(c);

@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/fault.h"
 #include "base/json-util.h"
+#include "net/network.h"
 
 /* A handle: a reference to the shared config, the container's lock and a
  * copy of its state.  Other modules see it through container.h. */
@@ -22,6 +23,8 @@ struct ctr_container {
     struct ctr__lock lock;   /* the container's lock file + handle mutex */
     struct ctr__status st;   /* guarded by lock */
     unsigned int batch;      /* batch depth, owner thread only */
+    char *damage;            /* why the record cannot be read (the state is unknown), or NULL */
+    bool config_damaged;     /* cfg is made up: the stored config cannot be read */
     bool removed;
 };
 
@@ -45,32 +48,156 @@ int ctr__container_new(ctr_runtime_t *rt, struct ctr__config *cfg, ctr_container
     return 0;
 }
 
+/* ---- damaged records ---- */
+
+/* A read error that is damage of this one record (not "gone", not out of
+ * memory): the container is shown with an unknown state and the reason. */
+static bool is_damage(int r)
+{
+    return r < 0 && r != -ENOENT && r != -ENOMEM;
+}
+
+/* The state of c cannot be trusted: unknown, with why. */
+static int set_damage(ctr_container_t *c, const char *why)
+{
+    ctr__status_clear(&c->st);
+    ctr__status_init(&c->st);
+    c->st.state = CTR_STATE_UNKNOWN;
+    free(c->damage);
+    c->damage = strdup(why);
+    ctr__err_clear();
+    return c->damage ? 0 : ctr__oom("the reason of a damaged record");
+}
+
+/* The paths the state names are the ones this runtime gives the container:
+ * a record that says otherwise would have a remove unmount or delete them. */
+static int check_paths(ctr_container_t *c, char *why, size_t size)
+{
+    const struct ctr__settings *s = ctr__runtime_settings(c->rt);
+    const struct ctr__status *st = &c->st;
+    _cleanup_free_ char *run = ctr__run_dir(c->rt, c->cfg->id);
+    _cleanup_free_ char *netns = ctr__asprintf("%s/netns/%s", s->run_root, c->cfg->id);
+    _cleanup_free_ char *spec = ctr__asprintf("%s/config.json", c->cfg->static_dir);
+    _cleanup_free_ char *store = ctr__asprintf("%s/storage/", s->root);
+    if (!run || !netns || !spec || !store)
+        return ctr__oom("a path");
+    const char *bad = st->run_dir && !streq(st->run_dir, run)                          ? "runDir"
+                      : st->netns_path && !streq(st->netns_path, netns)                ? "netNsPath"
+                      : st->config_path && !streq(st->config_path, spec)               ? "configPath"
+                      : st->mount_point && strncmp(st->mount_point, store, strlen(store)) ? "mountPoint"
+                                                                                          : NULL;
+    if (bad)
+        snprintf(why, size, "container state: \"%s\" is outside the runtime's directories", bad);
+    return bad ? 1 : 0;
+}
+
+/* Parse json into c's state; a document that does not parse, or names
+ * paths that are not the container's, makes c damaged. */
+static int load_status(ctr_container_t *c, const char *json)
+{
+    if (c->config_damaged)
+        return 0; /* stays damaged: the config is what is missing */
+    int r = ctr__status_from_json(json, &c->st);
+    if (is_damage(r))
+        return set_damage(c, ctr_error_last()->message);
+    if (r < 0)
+        return r;
+    char why[256];
+    if ((r = check_paths(c, why, sizeof why)) != 0)
+        return r < 0 ? r : set_damage(c, why);
+    free(c->damage);
+    c->damage = NULL;
+    return 0;
+}
+
+/* A config for a container whose stored one cannot be read: its ID, its
+ * short ID for a name, the paths every container of the runtime has, and,
+ * since its networks are unknown, all there are (a remove then releases
+ * what it may hold on each). */
+static int damaged_config(ctr_runtime_t *rt, const char *id, struct ctr__config **ret)
+{
+    const struct ctr__settings *s = ctr__runtime_settings(rt);
+    _cleanup_free_ char *stat_dir = ctr__static_dir(rt, id), *run = ctr__run_dir(rt, id);
+    _cleanup_free_ char *shm = run ? ctr__asprintf("%s/shm", run) : NULL;
+    _cleanup_free_ char *log = stat_dir ? ctr__asprintf("%s/ctr.log", stat_dir) : NULL;
+    _cleanup_strv_ char **nets = NULL;
+    if (ctr__network_list(s, &nets) < 0) {
+        ctr__err_clear();
+        nets = NULL;
+    }
+    char name[13];
+    snprintf(name, sizeof name, "%.12s", id);
+    _cleanup_json_ json_object *o = json_object_new_object();
+    _cleanup_free_ char *text = NULL;
+    if (!stat_dir || !shm || !log || !o || ctr__json_add_int(o, "version", CTR__CONFIG_VERSION) < 0 ||
+        ctr__json_add_str(o, "id", id) < 0 || ctr__json_add_str(o, "name", name) < 0 ||
+        ctr__json_add_str(o, "staticDir", stat_dir) < 0 || ctr__json_add_str(o, "shmDir", shm) < 0 ||
+        ctr__json_add_str(o, "logPath", log) < 0 || ctr__json_add_int(o, "flags", nets ? CTR_CREATE_NETNS : 0) < 0 ||
+        (nets && ctr__json_add_strv(o, "networks", nets) < 0) || ctr__json_to_string(o, &text) < 0)
+        return ctr__oom("the config of a damaged record");
+    return ctr__config_from_json(text, ret);
+}
+
+/* The config of id, or a made-up one when the stored one is damaged (then
+ * *ret_why holds the reason). */
+static int load_config(ctr_runtime_t *rt, const char *id, const char *config_json, struct ctr__config **ret,
+                       char **ret_why)
+{
+    int r = ctr__runtime_config(rt, id, config_json, ret);
+    if (!is_damage(r))
+        return r;
+    if (!(*ret_why = strdup(ctr_error_last()->message)))
+        return ctr__oom("the reason of a damaged record");
+    ctr__err_clear();
+    return damaged_config(rt, id, ret);
+}
+
 int ctr__container_load(ctr_runtime_t *rt, const char *id, const char *config_json, const char *state_json,
                         ctr_container_t **ret)
 {
-    _cleanup_free_ char *state_owned = NULL;
+    _cleanup_free_ char *state_owned = NULL, *why = NULL;
+    int r = 0;
     if (!state_json) {
-        int r = ctr__state_get(ctr__runtime_state(rt), id, NULL, &state_owned);
+        r = ctr__state_get(ctr__runtime_state(rt), id, NULL, &state_owned);
         if (r == -ENOENT)
             return ctr__err(-ENOENT, "no such container %s", id);
-        if (r < 0)
+        if (is_damage(r) && !(why = strdup(ctr_error_last()->message)))
+            return ctr__oom("the reason of a damaged record");
+        if (r < 0 && !why)
             return r;
         state_json = state_owned;
     }
     _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = NULL;
-    int r = ctr__runtime_config(rt, id, config_json, &cfg);
-    if (r < 0)
+    _cleanup_free_ char *config_why = NULL;
+    if ((r = load_config(rt, id, config_json, &cfg, &config_why)) < 0)
         return r;
-    ctr_container_t *c = NULL;
+    _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
     if ((r = ctr__container_new(rt, cfg, &c)) < 0)
         return r;
-    r = ctr__status_from_json(state_json, &c->st);
-    if (r < 0) {
-        ctr_container_unref(c);
-        return ctr__err_prefix(r, "container %s", cfg->name);
-    }
-    *ret = c;
+    c->config_damaged = config_why != NULL;
+    if (config_why || why)
+        r = set_damage(c, config_why ? config_why : why);
+    else
+        r = load_status(c, state_json);
+    if (r < 0)
+        return r;
+    *ret = TAKE_PTR(c);
     return 0;
+}
+
+const char *ctr__container_damage(const ctr_container_t *c)
+{
+    return c->damage;
+}
+
+bool ctr__container_config_damaged(const ctr_container_t *c)
+{
+    return c->config_damaged;
+}
+
+CTR_EXPORT const char *ctr_container_damage(const ctr_container_t *c)
+{
+    return c ? c->damage : NULL;
 }
 
 CTR_EXPORT ctr_container_t *ctr_container_ref(ctr_container_t *c)
@@ -85,6 +212,7 @@ CTR_EXPORT ctr_container_t *ctr_container_unref(ctr_container_t *c)
     if (!c || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return NULL;
     ctr__status_clear(&c->st);
+    free(c->damage);
     ctr__lock_done(&c->lock);
     ctr__config_unref(c->cfg);
     ctr_runtime_unref(c->rt);
@@ -122,12 +250,11 @@ int ctr__container_sync(ctr_container_t *c)
         ctr__lock_unlink(&c->lock);
         return ctr__err(-ENOENT, CTR_CFMT " has been removed", CTR_CARG(c));
     }
+    if (is_damage(r))
+        return set_damage(c, ctr_error_last()->message);
     if (r < 0)
         return r;
-    r = ctr__status_from_json(json, &c->st);
-    if (r < 0)
-        return ctr__err_prefix(r, CTR_CFMT, CTR_CARG(c));
-    return 0;
+    return load_status(c, json);
 }
 
 int ctr__container_save(ctr_container_t *c)

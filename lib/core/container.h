@@ -43,6 +43,11 @@ bool ctr__container_in_batch(ctr_container_t *c);
 int ctr__container_run_batch(ctr_container_t *c, ctr_batch_fn fn, void *userdata);
 /* Whether the handle's container is known to have been removed. */
 bool ctr__container_removed(const ctr_container_t *c);
+/* Why c's record cannot be read (its state is then CTR_STATE_UNKNOWN), or
+ * NULL; and whether the config is what is damaged (c's config is then
+ * made up: the ID, the runtime's paths, every network). */
+const char *ctr__container_damage(const ctr_container_t *c);
+bool ctr__container_config_damaged(const ctr_container_t *c);
 /* Delete the record (lock held; the last step of a remove): the handle is
  * marked removed, its lock file unlinked, its config dropped from the cache.
  * A record already gone is not an error. */

@@ -98,7 +98,7 @@ static json_object *host_config(const struct ctr__config *cfg)
     return h;
 }
 
-static json_object *state_obj(const struct ctr__status *st)
+static json_object *state_obj(const struct ctr__status *st, const char *damage)
 {
     json_object *s = json_object_new_object();
     if (!s)
@@ -113,7 +113,7 @@ static json_object *state_obj(const struct ctr__status *st)
     json_object_object_add(s, "Pid", json_object_new_int(st->pid));
     json_object_object_add(s, "ConmonPid", json_object_new_int(st->conmon_pid));
     json_object_object_add(s, "ExitCode", json_object_new_int(st->exit_code < 0 && st->state != CTR_STATE_EXITED ? 0 : st->exit_code));
-    json_object_object_add(s, "Error", json_object_new_string(""));
+    json_object_object_add(s, "Error", json_object_new_string(damage ? damage : ""));
     json_object_object_add(s, "StartedAt", time_str(st->started));
     json_object_object_add(s, "FinishedAt", time_str(st->finished));
     return s;
@@ -202,7 +202,7 @@ static void add_container(json_object *o, ctr_container_t *c)
     json_object_object_add(o, "Created", time_str(cfg->created));
     json_object_object_add(o, "Path", str_or_empty(cfg->command[0]));
     json_object_object_add(o, "Args", args_obj(cfg));
-    json_object_object_add(o, "State", state_obj(st));
+    json_object_object_add(o, "State", state_obj(st, ctr__container_damage(c)));
     json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
     json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
     json_object_object_add(o, "Rootfs", str_or_empty(cfg->rootfs));
@@ -267,5 +267,5 @@ CTR_EXPORT int ctr_container_inspect(ctr_container_t *c, uint64_t flags, char **
     CTR_CHECK_ARG(ret);
     if (flags & ~(uint64_t)CTR_INSPECT_SIZE)
         return ctr__err(-EINVAL, "unknown inspect flags 0x%llx", (unsigned long long)flags);
-    return CTR__WITH_LOCK(c, inspect_locked(c, flags, ret));
+    return CTR__WITH_LOCK_ANY(c, inspect_locked(c, flags, ret));
 }

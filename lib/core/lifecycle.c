@@ -278,13 +278,35 @@ static bool monitor_gone(const struct ctr__status *st)
     return pid_gone(st->conmon_pid) && pid_gone(st->pid);
 }
 
+/* What a container may have made, found by its ID and not by its state:
+ * the runtime's container with its processes (the monitor exits with
+ * them), the networks and the namespace, /dev/shm, the root file system's
+ * mount when init noted it, the run directory. */
+static int undo_by_id(ctr_container_t *c, const struct ctr__desc *d)
+{
+    ctr__oci_t *oci = NULL;
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    if (ctr__runtime_oci(ctr_container_runtime(c), &oci) == 0)
+        (void)ctr__oci_remove(oci, &d->oci, CTR_OCI_REMOVE_FORCE);
+    ctr__err_restore(&saved);
+    umount2(ctr__container_config(c)->shm_dir, MNT_DETACH);
+    ctr__container_net_undo(c);
+    char mounted[PATH_MAX];
+    snprintf(mounted, sizeof mounted, "%s/" CTR__MOUNTED_FILE, d->run_dir);
+    int r;
+    if (access(mounted, F_OK) == 0 && (r = ctr__rootfs_unmount(c, false)) < 0)
+        return r;
+    ctr__unmount_below(d->run_dir);
+    if ((r = ctr__rm_rf(d->run_dir)) < 0)
+        return ctr__err(r, "cannot remove %s: %s", d->run_dir, strerror(-r));
+    return 0;
+}
+
 /* Init makes the run directory first and records it in the state last: a
  * container that is not live, whose state records no run directory but
- * that has one, is an init that died half way.  What it made is found by
- * the container's ID, not by the state, and undone: the runtime's container
- * (its monitor exits with it), the networks and the namespace, /dev/shm,
- * the root file system's mount when the init noted it, the run directory.
- * The state (configured, or exited from an earlier run) stays true. */
+ * that has one, is an init that died half way: undo what it made.  The
+ * state (configured, or exited from an earlier run) stays true. */
 static int undo_interrupted_init(ctr_container_t *c)
 {
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
@@ -294,22 +316,37 @@ static int undo_interrupted_init(ctr_container_t *c)
     if (access(d.run_dir, F_OK) < 0)
         return 0;
     ctr__rt_log(ctr_container_runtime(c), CTR_LOG_INFO, CTR_CFMT ": undoing an init that did not finish", CTR_CARG(c));
-    ctr__lifecycle_drop_leftovers(c);
-    ctr__container_net_undo(c);
-    _cleanup_free_ char *mounted = ctr__asprintf("%s/" CTR__MOUNTED_FILE, d.run_dir);
-    if (!mounted)
-        return ctr__oom("a path");
-    if (access(mounted, F_OK) == 0 && (r = ctr__rootfs_unmount(c, false)) < 0)
+    if ((r = undo_by_id(c, &d)) < 0)
         return r;
-    ctr__unmount_below(d.run_dir);
-    if ((r = ctr__rm_rf(d.run_dir)) < 0)
-        return ctr__err(r, "cannot remove %s: %s", d.run_dir, strerror(-r));
     return ctr__container_save(c);
+}
+
+/* A damaged record tells nothing to trust: the runtime is asked whether
+ * the container still runs (then only a forced remove goes on), and what
+ * it may have is torn down by its ID. */
+static int teardown_damaged(ctr_container_t *c, bool force)
+{
+    _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
+    ctr__oci_t *oci = NULL;
+    int r = ctr__lifecycle_oci(c, &oci, &d);
+    if (r < 0)
+        return r;
+    ctr_oci_status_t status = CTR_OCI_STATUS_UNKNOWN;
+    pid_t pid = 0;
+    if (ctr__oci_state(oci, &d.oci, &status, &pid) < 0)
+        ctr__err_clear();
+    bool up = status == CTR_OCI_STATUS_RUNNING || status == CTR_OCI_STATUS_PAUSED || status == CTR_OCI_STATUS_CREATED;
+    if (up && !force)
+        return ctr__err(-EBUSY, CTR_CFMT " has a damaged record and the OCI runtime still has it: force the removal",
+                        CTR_CARG(c));
+    return undo_by_id(c, &d);
 }
 
 int ctr__lifecycle_update(ctr_container_t *c)
 {
     const struct ctr__status *st = ctr__container_status(c);
+    if (ctr__container_damage(c))
+        return 0; /* nothing known to reconcile: a remove tears it down by its ID */
     if (!ctr__state_is_live(st->state))
         return st->run_dir ? 0 : undo_interrupted_init(c);
     if (st->boot_id && !streq(st->boot_id, ctr__runtime_settings(ctr_container_runtime(c))->boot_id)) {
@@ -349,7 +386,7 @@ int ctr__lifecycle_update(ctr_container_t *c)
     return ctr__lifecycle_finish_exit(c, &ex);
 }
 
-int ctr__lifecycle_lock(ctr_container_t *c)
+int ctr__lifecycle_lock_any(ctr_container_t *c)
 {
     bool batch = ctr__container_in_batch(c);
     int r = ctr__container_lock(c);
@@ -359,6 +396,16 @@ int ctr__lifecycle_lock(ctr_container_t *c)
     if (r < 0)
         ctr__container_unlock(c);
     return r;
+}
+
+int ctr__lifecycle_lock(ctr_container_t *c)
+{
+    int r = ctr__lifecycle_lock_any(c);
+    if (r < 0 || !ctr__container_damage(c))
+        return r;
+    ctr__container_unlock(c);
+    return ctr__err(-EUCLEAN, CTR_CFMT " has a damaged record (%s): it can only be inspected or removed",
+                    CTR_CARG(c), ctr__container_damage(c));
 }
 
 /* ---- kill, stop ---- */
@@ -591,6 +638,8 @@ static int kill_for_remove(ctr_container_t *c)
 
 int ctr__lifecycle_teardown(ctr_container_t *c, bool force)
 {
+    if (ctr__container_damage(c))
+        return teardown_damaged(c, force);
     ctr_state_t state = ctr__container_status(c)->state;
     if (ctr__state_is_live(state)) {
         if (!force)

@@ -13,13 +13,21 @@
  * operation on a container locks with this; pair with
  * ctr__container_unlock(). */
 int ctr__lifecycle_lock(ctr_container_t *c);
+/* The same, also for a container whose record is damaged (its state is
+ * then unknown and nothing is reconciled); ctr__lifecycle_lock() refuses
+ * one with -EUCLEAN.  For what works on any container: the state reads,
+ * inspect, remove. */
+int ctr__lifecycle_lock_any(ctr_container_t *c);
 /* The reconcile step of ctr__lifecycle_lock() alone (lock held). */
 int ctr__lifecycle_update(ctr_container_t *c);
 
-/* Run expr with c locked and reconciled; public entry points use this. */
-#define CTR__WITH_LOCK(c, expr)                                                                              \
+/* Run expr with c locked and reconciled; public entry points use this (or,
+ * for what works on a damaged record too, CTR__WITH_LOCK_ANY). */
+#define CTR__WITH_LOCK(c, expr) CTR__WITH_(ctr__lifecycle_lock, c, expr)
+#define CTR__WITH_LOCK_ANY(c, expr) CTR__WITH_(ctr__lifecycle_lock_any, c, expr)
+#define CTR__WITH_(lock, c, expr)                                                                            \
     ({                                                                                                       \
-        int _r = ctr__lifecycle_lock(c);                                                                     \
+        int _r = lock(c);                                                                                    \
         if (_r == 0) {                                                                                       \
             _r = (expr);                                                                                     \
             ctr__container_unlock(c);                                                                        \

@@ -122,6 +122,23 @@ void ctr__runtime_config_forget(ctr_runtime_t *rt, const char *id)
     pthread_mutex_unlock(&rt->cache_mutex);
 }
 
+/* A stored config is the container's own: its ID, and the directories this
+ * runtime gives it (a remove deletes them). */
+static int check_config_paths(ctr_runtime_t *rt, const struct ctr__config *cfg, const char *id)
+{
+    if (!streq(cfg->id, id))
+        return ctr__err(-EINVAL, "container %.12s: stored config names another ID", id);
+    _cleanup_free_ char *stat_dir = ctr__static_dir(rt, id), *run = ctr__run_dir(rt, id);
+    _cleanup_free_ char *shm = run ? ctr__asprintf("%s/shm", run) : NULL;
+    if (!stat_dir || !shm)
+        return ctr__oom("a path");
+    if (!cfg->static_dir || !streq(cfg->static_dir, stat_dir))
+        return ctr__err(-EINVAL, "container %.12s: stored config: \"staticDir\" is not the container's directory", id);
+    if (!cfg->shm_dir || !streq(cfg->shm_dir, shm))
+        return ctr__err(-EINVAL, "container %.12s: stored config: \"shmDir\" is not the container's directory", id);
+    return 0;
+}
+
 int ctr__runtime_config(ctr_runtime_t *rt, const char *id, const char *config_json, struct ctr__config **ret)
 {
     pthread_mutex_lock(&rt->cache_mutex);
@@ -142,9 +159,9 @@ int ctr__runtime_config(ctr_runtime_t *rt, const char *id, const char *config_js
     int r = ctr__config_from_json(config_json, &cfg);
     if (r < 0)
         return ctr__err_prefix(r, "container %.12s", id);
-    if (!streq(cfg->id, id)) {
+    if ((r = check_config_paths(rt, cfg, id)) < 0) {
         ctr__config_unref(cfg);
-        return ctr__err(-EINVAL, "container %.12s: stored config names another ID", id);
+        return r;
     }
     ctr__runtime_config_remember(rt, cfg);
     *ret = cfg;

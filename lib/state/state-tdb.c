@@ -25,6 +25,7 @@
 #if HAVE_TDB
 
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -218,19 +219,10 @@ static int check_version(struct shared *s)
 
     _cleanup_free_ char *v = NULL;
     int r = fetch(s, key, &v);
-    if (r == -ENOENT) {
-        /* A new database (or one that only holds a crashed first open). */
-        r = tx_start(s);
-        if (r < 0)
-            return r;
-        r = fetch(s, key, &v);
-        if (r == -ENOENT) {
-            if (tdb_store(s->tdb, key, value_of(want), TDB_INSERT) != 0)
-                return tx_cancel(s, fail(s, "cannot store the layout version"));
-            return tx_commit(s);
-        }
-        (void)tdb_transaction_cancel(s->tdb);
-    }
+    if (r == -ENOENT)
+        /* A new database has it from the start (create_new()). */
+        return ctr__err(-EUCLEAN, "%s has no layout version record: it is not libctr's database, or it is damaged",
+                        s->path);
     if (r < 0)
         return r;
 
@@ -251,10 +243,47 @@ static void shared_free(struct shared *s)
 static void shared_freep(struct shared **p) { shared_free(*p); }
 
 /* With shared_list_mutex held. */
+/* A new database, made under a temporary name with its layout version and
+ * renamed into place: the path only ever holds an initialized database, so
+ * an empty or headless file there is damage, never "new". */
+static int create_new(const char *path)
+{
+    char rnd[65], tmp[PATH_MAX];
+    int r = ctr__random_id(rnd);
+    if (r < 0)
+        return ctr__err(r, "getrandom: %s", strerror(-r));
+    snprintf(tmp, sizeof tmp, "%s.new-%.16s", path, rnd);
+    struct tdb_context *t = tdb_open(tmp, 0, TDB_DEFAULT, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (!t)
+        return ctr__err(-(errno ? errno : EIO), "cannot create %s: %m", tmp);
+    static const char key_s[] = "meta/version";
+    TDB_DATA key = { .dptr = (unsigned char *)key_s, .dsize = sizeof key_s - 1 };
+    char want[16];
+    snprintf(want, sizeof want, "%d", CTR__STATE_TDB_LAYOUT_VERSION);
+    bool ok = tdb_store(t, key, value_of(want), TDB_INSERT) == 0 && fsync(tdb_fd(t)) == 0;
+    tdb_close(t);
+    if (!ok || renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
+        int e = ok ? errno : EIO;
+        unlink(tmp);
+        if (e == EEXIST)
+            return 0; /* another process made it first */
+        return ctr__err(-e, "cannot create %s: %s", path, strerror(e));
+    }
+    _cleanup_free_ char *dir = strdup(path);
+    if (!dir)
+        return ctr__oom("a path");
+    return ctr__fsync_dir(dirname(dir));
+}
+
 static int shared_open(const char *path, struct shared **ret)
 {
     struct stat st;
     int flags = O_RDWR | O_CLOEXEC;
+    if (stat(path, &st) < 0 && errno == ENOENT) {
+        int r = create_new(path);
+        if (r < 0)
+            return r;
+    }
     if (stat(path, &st) == 0) {
         for (struct shared *i = shared_list; i; i = i->next)
             if (i->dev == st.st_dev && i->ino == st.st_ino) {
@@ -267,11 +296,10 @@ static int shared_open(const char *path, struct shared **ret)
                 *ret = i;
                 return 0;
             }
-        /* Only an empty file may be initialized: tdb would wipe a damaged one. */
         if (st.st_size == 0)
-            flags |= O_CREAT;
-    } else if (errno == ENOENT) {
-        flags |= O_CREAT;
+            return ctr__err(-EUCLEAN, "%s is empty: the database was truncated (the containers it recorded are "
+                                      "not known); restore it, or remove it to start with none",
+                            path);
     } else {
         return ctr__err(-errno, "cannot stat %s: %m", path);
     }

@@ -564,8 +564,18 @@ static void test_tdb_garbage(void **state)
         free(junk);
     }
 
-    /* An empty file (a crash before tdb wrote its header) is initialized. */
+    /* An empty file is a truncated database, not a new one: refused, kept
+     * (a new database is made under another name and renamed into place,
+     * so a crash never leaves an empty one). */
     write_file(path, "", 0);
+    void *db = NULL;
+    assert_int_equal(backend->open(&db, t->dir, NULL), -EUCLEAN);
+    assert_non_null(strstr(ctr_error_last()->message, "empty"));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    /* Removed, it is made anew. */
+    assert_int_equal(unlink(path), 0);
     reopen(t);
     struct doc_pair a;
     make_pair(&a, "empty");
