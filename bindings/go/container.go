@@ -265,6 +265,12 @@ func (c *Container) Workdir() string {
 func (c *Container) Hostname() string {
 	return c.str(func(p *C.ctr_container_t) *C.char { return C.ctr_container_hostname(p) })
 }
+
+// Damage tells why the container's record could not be read (its state is
+// then StateUnknown), or "" when it was read.
+func (c *Container) Damage() string {
+	return c.str(func(p *C.ctr_container_t) *C.char { return C.ctr_container_damage(p) })
+}
 func (c *Container) StaticDir() string {
 	return c.str(func(p *C.ctr_container_t) *C.char { return C.ctr_container_static_dir(p) })
 }

@@ -511,7 +511,7 @@ func TestListAndConfig(t *testing.T) {
 	if got := c.Command(); len(got) != 1 || got[0] != "/bin/sh" {
 		t.Fatalf("command %q", got)
 	}
-	if c.Workdir() != "/tmp" || c.User() != "tester" || c.Hostname() != "box" || c.StopSignal() != syscall.SIGINT ||
+	if c.Workdir() != "/tmp" || c.User() != "tester" || c.Hostname() != "box" || c.Damage() != "" || c.StopSignal() != syscall.SIGINT ||
 		c.StopTimeout() != 3*time.Second || c.ShmSize() != 1<<20 || c.Flags() != 0 {
 		t.Fatal("config getters")
 	}

@@ -262,6 +262,7 @@ def test_config_and_artifacts(rt, busybox, rootfs):
         assert c.command == ["/bin/sh"]
         assert "A=1" in c.env and "B=2" in c.env
         assert (c.workdir, c.user, c.hostname) == ("/tmp", "tester", "box")
+        assert c.damage is None
         assert c.labels == {"k": "v", "x": "y"} and c.label("k") == "v" and c.label("nope") is None
         assert c.stop_signal == signal.SIGINT and c.stop_timeout == 3 and c.shm_size == 1 << 20
         assert (c.dns_servers, c.dns_search, c.dns_options, c.hosts_add) == (

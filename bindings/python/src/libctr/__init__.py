@@ -611,6 +611,8 @@ class Container(_Handle):
     user = property(lambda self: self._s("ctr_container_user"))
     workdir = property(lambda self: self._s("ctr_container_workdir"))
     hostname = property(lambda self: self._s("ctr_container_hostname"))
+    damage = property(lambda self: self._s("ctr_container_damage"),
+                      doc="Why the record could not be read (the state is then UNKNOWN), or None.")
     static_dir = property(lambda self: self._s("ctr_container_static_dir"))
     shm_dir = property(lambda self: self._s("ctr_container_shm_dir"))
     log_path = property(lambda self: self._s("ctr_container_log_path"))

@@ -242,6 +242,7 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_container_user": (c_char_p, [_P]),
     "ctr_container_workdir": (c_char_p, [_P]),
     "ctr_container_hostname": (c_char_p, [_P]),
+    "ctr_container_damage": (c_char_p, [_P]),
     "ctr_container_static_dir": (c_char_p, [_P]),
     "ctr_container_shm_dir": (c_char_p, [_P]),
     "ctr_container_log_path": (c_char_p, [_P]),

@@ -543,6 +543,7 @@ extern "C" {
     pub fn ctr_container_user(c: *const ctr_container_t) -> *const c_char;
     pub fn ctr_container_workdir(c: *const ctr_container_t) -> *const c_char;
     pub fn ctr_container_hostname(c: *const ctr_container_t) -> *const c_char;
+    pub fn ctr_container_damage(c: *const ctr_container_t) -> *const c_char;
     pub fn ctr_container_static_dir(c: *const ctr_container_t) -> *const c_char;
     pub fn ctr_container_shm_dir(c: *const ctr_container_t) -> *const c_char;
     pub fn ctr_container_log_path(c: *const ctr_container_t) -> *const c_char;

@@ -444,6 +444,17 @@ impl Container {
     pub fn name(&self) -> &str {
         unsafe { lent_str(sys::ctr_container_name(self.as_ptr())) }
     }
+    /// Why the container's record could not be read (its state is then
+    /// `State::Unknown`), or None.  A copy: the library's string changes with
+    /// the next re-read.
+    pub fn damage(&self) -> Option<String> {
+        let p = unsafe { sys::ctr_container_damage(self.as_ptr()) };
+        if p.is_null() {
+            None
+        } else {
+            Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+        }
+    }
     config_str! {
         /// Pod ID.
         pod => ctr_container_pod;

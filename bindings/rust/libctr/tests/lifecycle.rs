@@ -431,6 +431,7 @@ fn list_and_config() {
     assert_eq!(c.command(), ["/bin/sh"]);
     assert!(c.env().contains(&"A=1".to_string()));
     assert_eq!((c.workdir(), c.user(), c.hostname()), (Some("/tmp"), Some("tester"), Some("box")));
+    assert_eq!(c.damage(), None);
     assert_eq!((c.stop_signal(), c.stop_timeout(), c.shm_size()), (2, Duration::from_secs(3), 1 << 20));
     assert_eq!(
         (c.dns_servers(), c.dns_search(), c.dns_options(), c.hosts_add()),
