@@ -2,7 +2,9 @@
 /* ctrctl create, and the options it shares with run. */
 #include "ctrctl.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +28,8 @@ static const char common_usage[] =
     "      --privileged            all capabilities and devices, no seccomp\n"
     "      --stop-signal SIGNAL    signal to stop the container (default TERM)\n"
     "      --stop-timeout SECONDS  wait before killing on stop (default 10)\n"
-    "      --cgroup-parent PATH    cgroup under which the container's is made\n";
+    "      --cgroup-parent PATH    cgroup under which the container's is made\n"
+    "      --log-opt max-size=SIZE truncate the log when it would grow past SIZE (10m, 1.5g)\n";
 
 static const char run_extra_usage[] =
     "      --rm                    remove the container when it exits\n"
@@ -34,7 +37,7 @@ static const char run_extra_usage[] =
     "      --detach-keys KEYS      keys to detach (default ctrl-p,ctrl-q)\n";
 
 enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, OPT_STOP_SIGNAL,
-       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_RM, OPT_DETACH_KEYS };
+       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_LOG_OPT, OPT_RM, OPT_DETACH_KEYS };
 
 /* The options of create, which run has too. */
 #define COMMON_OPTIONS                                             \
@@ -52,6 +55,7 @@ enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, 
     { "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },   \
     { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT }, \
     { "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT }, \
+    { "log-opt", required_argument, NULL, OPT_LOG_OPT },           \
     NET_OPTIONS,                                                   \
     { "help", no_argument, NULL, 'h' }
 
@@ -82,6 +86,41 @@ static int push_env(create_args_t *a, const char *kv)
     return r;
 }
 
+/* A size as podman's --log-opt max-size takes it (go-units' FromHumanSize):
+ * a decimal number, then an optional k, m, g, t or p (powers of 1000) and
+ * an optional b, any case. */
+static int parse_size(const char *s, int64_t *ret)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v < 0)
+        return -1;
+    static const char units[] = "kmgtp";
+    double mult = 1;
+    const char *u = *end ? strchr(units, *end | 0x20) : NULL;
+    if (u) {
+        for (const char *p = units; p <= u; p++)
+            mult *= 1000;
+        end++;
+    }
+    if ((*end | 0x20) == 'b')
+        end++;
+    if (*end || v * mult > (double)INT64_MAX)
+        return -1;
+    *ret = (int64_t)(v * mult);
+    return 0;
+}
+
+static int parse_log_opt(const char *opt, int64_t *ret_size)
+{
+    if (strncmp(opt, "max-size=", 9) != 0)
+        return ctrctl_error("unsupported --log-opt \"%s\" (max-size=SIZE)", opt);
+    if (parse_size(opt + 9, ret_size) < 0 || *ret_size == 0)
+        return ctrctl_error("invalid --log-opt max-size \"%s\": a size such as 10m", opt + 9);
+    return 0;
+}
+
 static int parse_option(create_args_t *a, int o, const char *verb)
 {
     long n;
@@ -104,6 +143,7 @@ static int parse_option(create_args_t *a, int o, const char *verb)
         a->o.stop_timeout = (int)n;
         return 0;
     case OPT_CGROUP_PARENT: a->o.cgroup_parent = optarg; return 0;
+    case OPT_LOG_OPT: return parse_log_opt(optarg, &a->o.log_size_max);
     case OPT_RM: a->rm = true; return 0;
     case 'd': a->detach = true; return 0;
     case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;

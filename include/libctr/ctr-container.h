@@ -83,7 +83,7 @@ enum {
 };
 
 /** Current version of #ctr_container_options_t. */
-#define CTR_CONTAINER_OPTIONS_VERSION 1
+#define CTR_CONTAINER_OPTIONS_VERSION 2
 
 /**
  * What a new container is made of.  Start from #CTR_CONTAINER_OPTIONS_INIT
@@ -149,6 +149,16 @@ typedef struct ctr_container_options {
     const char *const *networks;
     /** An existing network namespace to join (a path such as /run/netns/NAME). */
     const char *netns_path;
+
+    /* Version 2 (libctr 0.3). */
+    /**
+     * Largest size of the container's log in bytes (podman's `log_size_max`,
+     * `--log-opt max-size`): when a write would take the log past it, the
+     * monitor truncates the log and goes on, so what is kept is the newest
+     * output.  0: the runtime's default (ctr_runtime_options_t::log_size_max);
+     * negative: no limit.
+     */
+    int64_t log_size_max;
 } ctr_container_options_t;
 
 /** Static initializer for #ctr_container_options_t. */

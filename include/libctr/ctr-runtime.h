@@ -36,7 +36,7 @@ enum {
 typedef void (*ctr_log_fn)(int level, const char *message, void *userdata);
 
 /** Current version of #ctr_runtime_options_t. */
-#define CTR_RUNTIME_OPTIONS_VERSION 1
+#define CTR_RUNTIME_OPTIONS_VERSION 2
 
 /**
  * Options for ctr_runtime_new().  Start from #CTR_RUNTIME_OPTIONS_INIT or
@@ -86,10 +86,15 @@ typedef struct ctr_runtime_options {
      *  and no host interface uses when it is written (so that runtimes with
      *  other roots on one host do not collide). */
     const char *default_subnet;
+
+    /* Version 2 (libctr 0.3). */
+    /** Log size limit of containers created with none of their own (see
+     *  ctr_container_options_t::log_size_max); 0 or negative: no limit. */
+    int64_t log_size_max;
 } ctr_runtime_options_t;
 
 /** Static initializer for #ctr_runtime_options_t. */
-#define CTR_RUNTIME_OPTIONS_INIT { CTR_RUNTIME_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
+#define CTR_RUNTIME_OPTIONS_INIT { CTR_RUNTIME_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0 }
 
 /**
  * Initialize @p opts to the defaults for @p version (for bindings that cannot

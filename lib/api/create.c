@@ -2,6 +2,7 @@
 /* ctr_container_create(): the options checked (before anything is
  * allocated), the config built with its defaults, a name, the image's layer,
  * the static directory and the record, all under the runtime lock. */
+#include <stddef.h>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -29,7 +30,8 @@
      CTR_CREATE_AUTO_REMOVE)
 
 static const struct ctr__options_type options_type = {
-    "container options", CTR_CONTAINER_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_container_options_t) }
+    "container options", CTR_CONTAINER_OPTIONS_VERSION,
+    (const size_t[]){ 0, offsetof(ctr_container_options_t, log_size_max), sizeof(ctr_container_options_t) }
 };
 
 CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigned int version)
@@ -259,6 +261,8 @@ static int fill_defaults(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     cfg->shm_dir = run_dir ? ctr__asprintf("%s/shm", run_dir) : NULL;
     cfg->log_path = o->log_path ? strdup(o->log_path) : ctr__asprintf("%s/ctr.log", cfg->static_dir ? cfg->static_dir : "");
     cfg->cgroup_parent = strdup(o->cgroup_parent ? o->cgroup_parent : DEFAULT_CGROUP_PARENT);
+    int64_t log_max = o->log_size_max ? o->log_size_max : ctr__runtime_settings(rt)->log_size_max;
+    cfg->log_size_max = log_max > 0 ? log_max : 0;
     if (!cfg->id || !cfg->static_dir || !cfg->shm_dir || !cfg->log_path || !cfg->cgroup_parent)
         return ctr__oom("container config");
     /* No network named: the runtime's default, fixed now (as podman does). */

@@ -186,8 +186,10 @@ static int oci_create(struct init *x)
         .log_path = cfg->log_path,
         .flags = ((cfg->flags & CTR_CREATE_TERMINAL) ? CTR_OCI_CREATE_TERMINAL : 0) |
                  ((cfg->flags & CTR_CREATE_STDIN) ? CTR_OCI_CREATE_STDIN : 0) |
-                 (exit_command ? CTR_OCI_CREATE_EXIT_COMMAND : 0),
+                 (exit_command ? CTR_OCI_CREATE_EXIT_COMMAND : 0) |
+                 (cfg->log_size_max > 0 ? CTR_OCI_CREATE_LOG_SIZE_MAX : 0),
         .exit_command = (const char *const *)exit_command,
+        .log_size_max = cfg->log_size_max,
     };
     r = ctr__oci_create(x->oci, &x->d.oci, &co, &x->pid, &x->monitor);
     CTR_FAULT_POINT("init.after-oci-create");

@@ -44,6 +44,36 @@ static const char *const ns_keys[CTR_NS_MAX] = {
     [CTR_NS_UTS] = "UTSMode", [CTR_NS_USER] = "UsernsMode", [CTR_NS_CGROUP] = "CgroupMode",
 };
 
+/* A size as podman prints one (go-units' HumanSize: powers of 1000, four
+ * significant digits): "10MB", "1.5kB", "0B". */
+static void human_size(int64_t v, char *buf, size_t size)
+{
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
+    double d = (double)v;
+    size_t i = 0;
+    while (d >= 1000 && i + 1 < ARRAY_SIZE(units)) {
+        d /= 1000;
+        i++;
+    }
+    snprintf(buf, size, "%.4g%s", d, units[i]);
+}
+
+/* HostConfig.LogConfig, podman's keys. */
+static json_object *log_config(const struct ctr__config *cfg)
+{
+    json_object *l = json_object_new_object();
+    if (!l)
+        return NULL;
+    char size[32];
+    human_size(cfg->log_size_max, size, sizeof size);
+    json_object_object_add(l, "Type", json_object_new_string("k8s-file"));
+    json_object_object_add(l, "Config", NULL);
+    json_object_object_add(l, "Path", str_or_empty(cfg->log_path));
+    json_object_object_add(l, "Tag", json_object_new_string(""));
+    json_object_object_add(l, "Size", json_object_new_string(size));
+    return l;
+}
+
 static json_object *host_config(const struct ctr__config *cfg)
 {
     json_object *h = json_object_new_object();
@@ -59,6 +89,7 @@ static json_object *host_config(const struct ctr__config *cfg)
     json_object_object_add(h, "DnsSearch", ctr__json_strv(cfg->dns_search));
     json_object_object_add(h, "DnsOptions", ctr__json_strv(cfg->dns_options));
     json_object_object_add(h, "ExtraHosts", ctr__json_strv(cfg->hosts_add));
+    json_object_object_add(h, "LogConfig", log_config(cfg));
     for (size_t ns = 1; ns < CTR_NS_MAX; ns++) {
         if (!ns_keys[ns])
             continue;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -214,7 +215,8 @@ bool ctr__id_valid(const char *id)
 /* ---- opening ---- */
 
 static const struct ctr__options_type options_type = {
-    "runtime options", CTR_RUNTIME_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_runtime_options_t) }
+    "runtime options", CTR_RUNTIME_OPTIONS_VERSION,
+    (const size_t[]){ 0, offsetof(ctr_runtime_options_t, log_size_max), sizeof(ctr_runtime_options_t) }
 };
 
 CTR_EXPORT int ctr_runtime_options_init(ctr_runtime_options_t *opts, unsigned int version)
@@ -397,6 +399,7 @@ static int settings_fill(struct ctr__settings *set, const ctr_runtime_options_t 
     set->default_bridge = ctr__strdup_null(o->default_bridge);
     set->default_subnet = ctr__strdup_null(o->default_subnet);
     set->log = (struct ctr__logger){ o->log_fn, o->log_userdata, o->log_level ? o->log_level : CTR_LOG_WARNING };
+    set->log_size_max = o->version >= 2 ? o->log_size_max : 0;
     if (!set->oci_name || !set->root || !set->run_root || !set->lock_dir || !set->oci_runtime ||
         (o->conmon_path && !set->conmon_path) || !set->storage_driver || !set->cni_config_dir ||
         !set->cni_plugin_dir || !set->default_network || (o->default_bridge && !set->default_bridge) ||

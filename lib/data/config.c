@@ -279,6 +279,8 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     }
     r |= ctr__json_add_int(o, "stopSignal", cfg->stop_signal);
     r |= ctr__json_add_int(o, "stopTimeout", cfg->stop_timeout);
+    if (cfg->log_size_max > 0)
+        r |= ctr__json_add_int(o, "logSize", cfg->log_size_max);
     r |= ctr__json_add_str(o, "createdTime", created);
     if (r != 0)
         return -ENOMEM;
@@ -336,12 +338,13 @@ static int values_from_json(json_object *o, struct ctr__config *cfg)
         if (b)
             cfg->flags |= flag_keys[i].flag;
     }
-    int64_t shm = 0, sig = 0, timeout = 0;
+    int64_t shm = 0, sig = 0, timeout = 0, log_max = 0;
     if ((r = ctr__json_get_int(o, "shmSize", &shm)) < 0 || (r = ctr__json_get_int(o, "stopSignal", &sig)) < 0 ||
-        (r = ctr__json_get_int(o, "stopTimeout", &timeout)) < 0)
+        (r = ctr__json_get_int(o, "stopTimeout", &timeout)) < 0 || (r = ctr__json_get_int(o, "logSize", &log_max)) < 0)
         return r;
-    if (sig < 0 || sig > 64 || timeout < 0 || timeout > UINT32_MAX || shm < 0)
-        return ctr__err(-EINVAL, "stop signal, stop timeout or shm size out of range");
+    if (sig < 0 || sig > 64 || timeout < 0 || timeout > UINT32_MAX || shm < 0 || log_max < 0)
+        return ctr__err(-EINVAL, "stop signal, stop timeout, shm size or log size out of range");
+    cfg->log_size_max = log_max;
     cfg->shm_size = shm;
     cfg->stop_signal = (int)sig;
     cfg->stop_timeout = (unsigned int)timeout;

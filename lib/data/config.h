@@ -28,6 +28,7 @@ struct ctr__config {
     char *static_dir;     /* ROOT/containers/ID */
     char *shm_dir;        /* RUNROOT/containers/ID/shm */
     char *log_path;
+    int64_t log_size_max; /* bytes; 0: no limit */
     char *cgroup_parent;
     char *process_label;
     char *mount_label;

@@ -21,6 +21,7 @@ struct ctr__settings {
     char *default_network; /* the default network's name, bridge and subnet */
     char *default_bridge;  /* NULL: picked when the network is written */
     char *default_subnet;  /* NULL: picked when the network is written */
+    int64_t log_size_max;  /* containers' default log limit; <= 0: none */
     char boot_id[64];
     struct ctr__logger log;
 };

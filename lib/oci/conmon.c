@@ -393,6 +393,12 @@ static int create_argv(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
             argv_add(&a, *p);
         }
     }
+    char size[32];
+    if ((opts->flags & CTR_OCI_CREATE_LOG_SIZE_MAX) && opts->log_size_max > 0) {
+        snprintf(size, sizeof size, "%lld", (long long)opts->log_size_max);
+        argv_add(&a, "--log-size-max");
+        argv_add(&a, size);
+    }
     return argv_end(&a, rt, &k, ret);
 }
 

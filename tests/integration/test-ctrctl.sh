@@ -214,6 +214,24 @@ check "logs --since with a bad time exits 125" rc_is 125 has "$ERR" 'invalid --s
 c rm sleeper
 check "rm of a running container without -f exits 125" [ "$RC" = 125 ]
 
+# ---- a bounded log: 200 MB written, max-size=10m (podman's --log-opt) ----
+c run -d --name big --log-opt max-size=10m --rootfs "$ROOTFS" /bin/sh -c \
+    'i=0; while [ $i -lt 200 ]; do head -c 1000000 /dev/zero | tr "\0" a | fold -w 999; i=$((i+1)); done; echo; echo LAST-LINE'
+c wait big
+check "a 200 MB writer with max-size=10m runs to its end" [ "$RC" = 0 -a "$OUT" = 0 ]
+c inspect --format '{{.HostConfig.LogConfig.Path}}' big
+size=$(stat -c %s "$OUT")
+check "... and leaves a log under 11 MB ($size bytes)" [ "$size" -lt 11000000 ]
+c logs big
+check "... whose tail logs shows" [ "$RC" = 0 ] && [ "$(printf '%s' "$OUT" | tail -n 1)" = LAST-LINE ]
+c inspect --format '{{.HostConfig.LogConfig.Type}} {{.HostConfig.LogConfig.Size}}' big
+check "... inspect: LogConfig as podman's (k8s-file 10MB)" [ "$OUT" = "k8s-file 10MB" ]
+c rm big
+c create --log-opt max-size=lots --rootfs "$ROOTFS" /bin/true
+check "--log-opt with a bad size exits 125" rc_has 125 "$ERR" "max-size"
+c create --log-opt tag=x --rootfs "$ROOTFS" /bin/true
+check "--log-opt other than max-size is refused" rc_has 125 "$ERR" "unsupported --log-opt"
+
 # ---- a hostile root file system: /etc/passwd, /etc/group not regular files ----
 # The OCI runtime reads both when it starts a process: a FIFO would block it
 # forever.  run fails at once, or runs, within 5 s, and leaves nothing.

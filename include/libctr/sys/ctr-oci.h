@@ -148,7 +148,12 @@ enum {
      * `--exit-command`).  Without this flag the member is not there (a
      * caller built before it existed) and must not be read.
      */
-    CTR_OCI_CREATE_EXIT_COMMAND = 1u << 2
+    CTR_OCI_CREATE_EXIT_COMMAND = 1u << 2,
+    /**
+     * ctr_oci_create_options_t::log_size_max is set (libctr 0.3); without
+     * this flag the member is not there and must not be read.
+     */
+    CTR_OCI_CREATE_LOG_SIZE_MAX = 1u << 3
 };
 
 /** What create() needs beyond #ctr_oci_container_t. */
@@ -166,6 +171,12 @@ typedef struct ctr_oci_create_options {
      * its arguments, NULL-terminated, to run once the container has exited.
      */
     const char *const *exit_command;
+    /**
+     * With #CTR_OCI_CREATE_LOG_SIZE_MAX: the largest size of the log in
+     * bytes, > 0; the monitor truncates it when a write would pass it
+     * (conmon's `--log-size-max`).
+     */
+    int64_t log_size_max;
 } ctr_oci_create_options_t;
 
 /** Flags of ctr_oci_backend_t::kill. */
