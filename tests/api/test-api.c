@@ -337,6 +337,33 @@ static void test_dependencies_pid_only(void **state)
     ctr_container_unref(b);
 }
 
+/* log_size_max: version 2 of the options; a version 1 caller's struct
+ * ends before it, and whatever follows is not read. */
+static void test_log_size_max(void **state)
+{
+    struct fixture *f = *state;
+    const struct { unsigned int version; int64_t max; const char *want; } cases[] = {
+        { 2, 12345, "\"logSize\":12345" }, { 2, -1, NULL }, { 2, 0, NULL }, { 1, 999, NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+        o.rootfs = "/";
+        o.version = cases[i].version;
+        o.log_size_max = cases[i].max;
+        ctr_container_t *c = NULL;
+        assert_ctr_ok(ctr_container_create(&c, f->rt, &o));
+        char *json = NULL;
+        assert_ctr_ok(ctr_container_config_json(c, &json));
+        if (cases[i].want)
+            assert_non_null(strstr(json, cases[i].want));
+        else
+            assert_null(strstr(json, "logSize"));
+        free(json);
+        assert_ctr_ok(ctr_container_remove(c, 0));
+        ctr_container_unref(c);
+    }
+}
+
 static void test_create_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -856,6 +883,7 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_runtime_foreign_root, setup, teardown, backend), \
     cmocka_unit_test_prestate_setup_teardown(test_boot_id_recorded, setup, teardown, backend),     \
     cmocka_unit_test_prestate_setup_teardown(test_create_defaults, setup, teardown, backend),      \
+    cmocka_unit_test_prestate_setup_teardown(test_log_size_max, setup, teardown, backend),         \
     cmocka_unit_test_prestate_setup_teardown(test_create_all_fields, setup, teardown, backend),    \
     cmocka_unit_test_prestate_setup_teardown(test_dependencies_pid_only, setup, teardown, backend), \
     cmocka_unit_test_prestate_setup_teardown(test_create_bad_input, setup, teardown, backend),     \
