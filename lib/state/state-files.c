@@ -299,10 +299,26 @@ static uint64_t gen_load(struct files_db *db)
 }
 
 /* Around every modification. */
+/* The directory at the path is still the one opened: one replaced under a
+ * running runtime would take its writes into a directory nobody reads. */
+static int check_same_dir(struct files_db *db)
+{
+    struct stat a, b;
+    if (fstat(db->dirfd, &a) < 0)
+        return ctr__err(-errno, "cannot stat %s: %m", db->dir);
+    if (stat(db->dir, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+        return ctr__err(-ESTALE, "state directory %s was removed or replaced while this runtime had it open: "
+                                 "open the runtime again", db->dir);
+    return 0;
+}
+
 static int write_begin(struct files_db *db)
 {
     if (db->read_only)
         return ctr__err(db->read_only, "state directory %s is not writable: %s", db->dir, strerror(-db->read_only));
+    int r = check_same_dir(db);
+    if (r < 0)
+        return r;
     struct flock l = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_len = 1 };
     int fd = gen_fd(db);
     if (db->ofd_locks && fd >= 0)

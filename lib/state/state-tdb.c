@@ -169,6 +169,12 @@ static void leave(struct tdb_db *db)
 
 static int tx_start(struct shared *s)
 {
+    /* The file at the path is still the one opened (see check_same_dir()
+     * of the files backend). */
+    struct stat st;
+    if (stat(s->path, &st) < 0 || st.st_dev != s->dev || st.st_ino != s->ino)
+        return ctr__err(-ESTALE, "%s was removed or replaced while this runtime had it open: open the runtime again",
+                        s->path);
     if (tdb_transaction_start(s->tdb) != 0)
         return fail(s, "cannot start a transaction");
     return 0;

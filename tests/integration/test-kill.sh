@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A caller killed at any moment: ctrctl is SIGKILLed at spread-out moments
 # of an operation (run -d with a name, a network and a port mapping; exec;
-# stop; rm; network connect), and after each kill
+# stop; rm; network create and rm), and after each kill
 #   - `ps -a` works and every container it lists is in the state runc says;
 #   - a container that is not running starts (or the error says why);
 #   - after `rm -a -f` nothing of any container is left: no runc container,
@@ -11,7 +11,8 @@
 #     element, no cgroup, no run or static directory.
 # Real runc, conmon and libctr's native bridge network, in a temporary root,
 # on the suite's own network only:
-#   ctrtest5  bridge ctrtest5  10.209.85.0/24
+#   ctrtest5  bridge ctrtest5  10.209.85.0/24  (the containers')
+#   ctrtest6  bridge ctrtest6  10.209.86.0/24  (network create and rm)
 # usage: test-kill.sh CTRCTL SOURCE_ROOT [BACKEND]
 # CTR_KILL_ROUNDS (default 50) kills per operation.  Exit 0 when every
 # check passed, 1 otherwise; 77 (skip) when something is missing, except
@@ -28,8 +29,8 @@ need runc conmon ip nft
 command -v busybox >/dev/null || missing "busybox (busybox-static) not found"
 exec 9</usr/lib/cni
 flock 9 || { echo "FAIL: cannot lock /usr/lib/cni"; exit 1; }
-if ip -o link show | grep -qE ': ctrtest5[:@]'; then
-    echo "FAIL: a ctrtest5 bridge exists already (another run, or a leftover)"
+if ip -o link show | grep -qE ': ctrtest[56][:@]'; then
+    echo "FAIL: a ctrtest5 or ctrtest6 bridge exists already (another run, or a leftover)"
     exit 1
 fi
 
@@ -40,6 +41,8 @@ CNI=$tmp/cni.d
 ROOTFS=$tmp/rootfs
 NET=ctrtest5
 SUBNET=10.209.85
+NET2=ctrtest6
+SUBNET2=10.209.86
 CGROUP=/libctr-kill-$$
 PORT0=18500
 sh "$SRC/tests/lib/make-rootfs.sh" "$ROOTFS" || { echo "FAIL: make-rootfs.sh"; exit 1; }
@@ -53,9 +56,9 @@ RUNC="runc --root $RUNROOT/oci/runc"
 # suite's subnet (what a failed round may have left).
 purge_nft() {
     nft list table ip libctr >/dev/null 2>&1 || return 0
-    nft -j list table ip libctr 2>/dev/null | SUBNET=$SUBNET /usr/bin/python3 -c '
+    nft -j list table ip libctr 2>/dev/null | SUBNETS="$SUBNET. $SUBNET2." /usr/bin/python3 -c '
 import json, os, sys
-sub = os.environ["SUBNET"] + "."
+subs = os.environ["SUBNETS"].split()
 out = []
 def text(v):
     if isinstance(v, dict) and "concat" in v:
@@ -71,7 +74,7 @@ for o in json.load(sys.stdin).get("nftables", []):
         continue
     for e in s.get("elem", []):
         k = text(e)
-        if sub in json.dumps(e):
+        if any(sub in json.dumps(e) for sub in subs):
             out.append("delete element ip libctr %s { %s }" % (s["name"], k))
 print("\n".join(out))
 ' | while read -r line; do nft "$line" 2>/dev/null; done
@@ -82,7 +85,11 @@ final_cleanup() {
     "$CTRCTL" $G rm -a -f >/dev/null 2>&1
     # shellcheck disable=SC2086
     "$CTRCTL" $G network rm -f $NET >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    "$CTRCTL" $G network rm -f $NET2 >/dev/null 2>&1
     ip link del $NET 2>/dev/null
+    ip link del $NET2 2>/dev/null
+    rm -rf "/var/lib/cni/networks/$NET2"
     purge_nft
     rm -rf "/var/lib/cni/networks/$NET"
     [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
@@ -255,7 +262,7 @@ for i in $(seq 1 "$ROUNDS"); do
     after_kill "run -d killed at $(delay_for "$i" "$total") ms (round $i)"
 done
 
-# ---- exec, stop, rm, network connect, killed on a running container ----
+# ---- exec, stop, rm, killed on a running container ----
 op_exec() { echo "exec k$1 /bin/sh -c true"; }
 op_stop() { echo "stop -t 1 k$1"; }
 op_rm() { echo "rm -f k$1"; }
@@ -274,6 +281,55 @@ for op in exec stop rm; do
         killed_at "$(delay_for "$i" "$total")" $(op_$op "$i")
         after_kill "$op killed (round $i)"
     done
+done
+
+# ---- network create and network rm, killed ----
+net_create() { echo "network create --subnet $SUBNET2.0/24 --interface-name $NET2 $NET2"; }
+# net_clean LABEL: the network works if it is there, goes with rm -f, and
+# leaves nothing: no configuration file, bridge, address or nft element.
+net_clean() {
+    c network ls -q
+    [ "$RC" = 0 ] || not_ok "$1: network ls: rc=$RC $ERR"
+    if has "$OUT" "^$NET2\$"; then
+        c run --rm --network $NET2 --rootfs "$ROOTFS" true
+        [ "$RC" = 0 ] || not_ok "$1: a container on the network that is there: rc=$RC $ERR"
+    fi
+    c network rm -f $NET2
+    [ "$RC" = 0 ] || has "$ERR" "not found\|no such\|does not exist" || not_ok "$1: network rm -f: rc=$RC $ERR"
+    local left=""
+    [ -z "$(ls -A "$CNI" 2>/dev/null | grep -v -e "^$NET.conflist\$" -e '^cni.lock$')" ] ||
+        left="$left cni-dir:$(ls -A "$CNI" | tr '\n' ' ')"
+    ip link show $NET2 >/dev/null 2>&1 && left="$left bridge"
+    [ -z "$(ls "/var/lib/cni/networks/$NET2" 2>/dev/null | grep -v -e '^last_reserved_ip' -e '^lock$')" ] || left="$left ipam"
+    [ "$(nft list table ip libctr 2>/dev/null | grep -c -F "$SUBNET2.")" = 0 ] || left="$left nft"
+    if [ -n "$left" ]; then
+        not_ok "$1: nothing of the network is left: left:$left"
+        ip link del $NET2 2>/dev/null
+    else
+        pass=$((pass + 1))
+    fi
+}
+# shellcheck disable=SC2046
+total=$(duration $(net_create))
+c network rm -f $NET2
+echo "# network create takes $total ms"
+for i in $(seq 1 "$ROUNDS"); do
+    # shellcheck disable=SC2046
+    killed_at "$(delay_for "$i" "$total")" $(net_create)
+    net_clean "network create killed (round $i)"
+done
+# shellcheck disable=SC2046
+c $(net_create)
+c run --rm --network $NET2 --rootfs "$ROOTFS" true
+total=$(duration network rm -f $NET2)
+echo "# network rm takes $total ms"
+for i in $(seq 1 "$ROUNDS"); do
+    # shellcheck disable=SC2046
+    c $(net_create)
+    c run -d --name n$i --network $NET2 --rootfs "$ROOTFS" sleep 1000
+    killed_at "$(delay_for "$i" "$total")" network rm -f $NET2
+    net_clean "network rm killed (round $i)"
+    c rm -a -f
 done
 
 c network rm -f $NET

@@ -763,6 +763,33 @@ static void test_tdb_values_without_nul(void **state)
 }
 #endif
 
+/* The database's directory removed or replaced under an open database:
+ * writes refuse (-ESTALE) instead of going where nobody reads; put back,
+ * they work again. */
+static void test_dir_replaced(void **state)
+{
+    struct t *t = *state;
+    struct doc_pair a, b;
+    make_pair(&a, "before");
+    make_pair(&b, "after");
+    assert_int_equal(backend->add(t->db, a.id, "before", a.config, a.state), 0);
+    char *old = NULL;
+    assert_true(asprintf(&old, "%s.old", t->dir) > 0);
+    assert_int_equal(rename(t->dir, old), 0);
+    assert_int_equal(mkdir(t->dir, 0700), 0);
+    assert_int_equal(backend->add(t->db, b.id, "after", b.config, b.state), -ESTALE);
+    assert_non_null(strstr(ctr_error_last()->message, "replaced"));
+    assert_int_equal(backend->save_state(t->db, a.id, a.state), -ESTALE);
+    assert_int_equal(backend->remove(t->db, a.id, "before"), -ESTALE);
+    assert_int_equal(rmdir(t->dir), 0);
+    assert_int_equal(rename(old, t->dir), 0);
+    assert_int_equal(backend->save_state(t->db, a.id, a.state), 0);
+    assert_int_equal(backend->add(t->db, b.id, "after", b.config, b.state), 0);
+    free(old);
+    free_pair(&a);
+    free_pair(&b);
+}
+
 /* ------------------------------------------------------------------------- */
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -796,7 +823,7 @@ static int run_files(void)
     const struct CMUnitTest tests[] = {
         T(test_invalid_arguments), T(test_messages), T(test_files_layout),
         T(test_files_version),     T(test_files_leftovers), T(test_files_not_a_link),
-        T(test_files_cache),
+        T(test_files_cache),       T(test_dir_replaced),
     };
     fails += cmocka_run_group_tests_name("state-files", tests, NULL, NULL);
     ctr__state_close(&instance);
@@ -812,7 +839,7 @@ static int run_tdb(void)
     int fails = ctr_test_state_conformance_hooks(backend, scratch, &hooks);
     const struct CMUnitTest tests[] = {
         T(test_invalid_arguments), T(test_messages), T(test_tdb_garbage), T(test_tdb_corrupt),
-        T(test_tdb_shared_handles), T(test_tdb_fork), T(test_tdb_values_without_nul),
+        T(test_tdb_shared_handles), T(test_tdb_fork), T(test_tdb_values_without_nul), T(test_dir_replaced),
     };
     fails += cmocka_run_group_tests_name("state-tdb", tests, NULL, NULL);
     ctr__state_close(&instance);
