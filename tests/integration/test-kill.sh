@@ -14,7 +14,8 @@
 #   ctrtest5  bridge ctrtest5  10.209.85.0/24  (the containers')
 #   ctrtest6  bridge ctrtest6  10.209.86.0/24  (network create and rm)
 # usage: test-kill.sh CTRCTL SOURCE_ROOT [BACKEND]
-# CTR_KILL_ROUNDS (default 50) kills per operation.  Exit 0 when every
+# CTR_KILL_ROUNDS (default 50) kills per operation; with CTR_KILL_FAULTS=1 (a
+# -Dfault_injection=true build) also a kill at every crash point.  Exit 0 when every
 # check passed, 1 otherwise; 77 (skip) when something is missing, except
 # with CI=true, where that fails.
 set -u
@@ -282,6 +283,33 @@ for op in exec stop rm; do
         after_kill "$op killed (round $i)"
     done
 done
+
+# ---- at each crash point (a -Dfault_injection=true build: CTR_KILL_FAULTS=1) ----
+# CTR_FAULT=POINT makes ctrctl SIGKILL itself there (lib/base/fault.h): run -d,
+# then exec, stop and rm on a running container, killed at every point of
+# the library that the operation reaches (a point it does not reach lets it
+# finish).
+if [ "${CTR_KILL_FAULTS:-}" = 1 ]; then
+    points=$(grep -rhoE 'CTR_FAULT_POINT\("[a-z0-9._-]+"\)' "$SRC/lib" | sed 's/.*("\(.*\)")/\1/' | sort -u)
+    n=0
+    for p in $points; do
+        case $p in files.*) [ "$BACKEND" = files ] || continue ;; tdb.*) [ "$BACKEND" = tdb ] || continue ;; esac
+        n=$((n + 1))
+        # shellcheck disable=SC2046
+        CTR_FAULT=$p "$CTRCTL" $G $(run_args "$n") >/dev/null 2>&1 </dev/null &
+        wait $! 2>/dev/null # (no "Killed" report)
+        after_kill "run -d killed at $p"
+        for op in exec stop rm; do
+            # shellcheck disable=SC2046
+            c $(run_args "$n")
+            # shellcheck disable=SC2046
+            CTR_FAULT=$p "$CTRCTL" $G $(op_$op "$n") >/dev/null 2>&1 </dev/null &
+            wait $! 2>/dev/null
+            after_kill "$op killed at $p"
+        done
+    done
+    echo "# $n crash points"
+fi
 
 # ---- network create and network rm, killed ----
 net_create() { echo "network create --subnet $SUBNET2.0/24 --interface-name $NET2 $NET2"; }
