@@ -9,6 +9,15 @@
 #include "base/error.h"
 #include "core/lifecycle.h"
 
+static int sync_locked(ctr_container_t *c)
+{
+    /* Inside a batch the lock did not re-read: this call always does. */
+    int r;
+    if (ctr__container_in_batch(c) && (r = ctr__container_sync(c)) < 0)
+        return r;
+    return ctr__lifecycle_update(c);
+}
+
 CTR_EXPORT int ctr_container_sync(ctr_container_t *c)
 {
     CTR_ENTER();
@@ -16,11 +25,7 @@ CTR_EXPORT int ctr_container_sync(ctr_container_t *c)
     int r = ctr__container_lock(c);
     if (r < 0)
         return r;
-    /* Inside a batch the lock did not re-read: this call always does. */
-    if (ctr__container_in_batch(c))
-        r = ctr__container_sync(c);
-    if (r == 0)
-        r = ctr__lifecycle_update(c);
+    r = sync_locked(c);
     ctr__container_unlock(c);
     return r;
 }

@@ -39,9 +39,23 @@ static int refresh_container(ctr_runtime_t *rt, const char *id, bool fresh_boot,
     return r;
 }
 
+/* Refresh container id; *live gets it when it is still running. */
+static int refresh_one(ctr_runtime_t *rt, const char *id, bool fresh_boot, char ***live)
+{
+    bool is_live = false;
+    int r = refresh_container(rt, id, fresh_boot, &is_live);
+    if (r < 0)
+        return r;
+    if (is_live && ctr__strv_push(live, id) < 0)
+        return ctr__oom("the list of live containers");
+    return 0;
+}
+
 static int collect_id(const char *id, const char *config, const char *state, void *userdata)
 {
-    return ctr__strv_push(userdata, id);
+    if (ctr__strv_push(userdata, id) < 0)
+        return ctr__oom("the container list");
+    return 0;
 }
 
 /* Remove entries of dir that are not in ids (orphans of a crash), keeping names in keep. */
@@ -123,10 +137,7 @@ int ctr__refresh_locked(ctr_runtime_t *rt, bool fresh_boot)
         return r;
     int first_error = 0;
     for (char **id = ids; *id; id++) {
-        bool is_live = false;
-        r = refresh_container(rt, *id, fresh_boot, &is_live);
-        if (r == 0 && is_live)
-            r = ctr__strv_push(&live, *id);
+        r = refresh_one(rt, *id, fresh_boot, &live);
         if (r < 0) {
             ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: container %.12s: %s", *id, ctr_error_last()->message);
             if (!first_error)
@@ -165,6 +176,17 @@ static int refresh_after_reboot(ctr_runtime_t *rt)
     return ctr__runtime_mark_boot(rt);
 }
 
+/* A new handle's work under the runtime lock: the refresh after a reboot,
+ * then the undo of creates that died. */
+static int open_locked(ctr_runtime_t *rt)
+{
+    int r = refresh_after_reboot(rt);
+    if (r < 0)
+        return r;
+    ctr__create_undo_died(rt);
+    return 0;
+}
+
 CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t *opts)
 {
     CTR_ENTER();
@@ -173,9 +195,7 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     int r = ctr__runtime_open(opts, &rt);
     if (r < 0 || (r = ctr__lock_acquire(ctr__runtime_lock(rt))) < 0)
         return r;
-    r = refresh_after_reboot(rt);
-    if (r == 0)
-        ctr__create_undo_died(rt);
+    r = open_locked(rt);
     ctr__lock_release(ctr__runtime_lock(rt));
     if (r < 0)
         return r;

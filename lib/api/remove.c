@@ -35,10 +35,9 @@ static int remove_dependents(ctr_container_t *c, uint64_t flags)
         return refuse_dependents(c, deps);
     for (char **p = deps; *p; p++) {
         _cleanup_(ctr_container_unrefp) ctr_container_t *d = NULL;
-        r = ctr__container_load(rt, *p, NULL, NULL, &d);
-        if (r == 0)
-            r = remove_locked(d, flags);
-        if (r < 0 && r != -ENOENT)
+        /* One removed meanwhile (-ENOENT) is done. */
+        if (((r = ctr__container_load(rt, *p, NULL, NULL, &d)) < 0 || (r = remove_locked(d, flags)) < 0) &&
+            r != -ENOENT)
             return ctr__err_prefix(r, "removing dependent container %.12s", *p);
     }
     return 0;
@@ -85,9 +84,10 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
         return r;
     r = remove_container(c, flags);
     ctr__container_unlock(c);
-    if (r == 0)
-        ctr__rt_log(ctr_container_runtime(c), CTR_LOG_DEBUG, "removed container %s", ctr_container_name(c));
-    return r;
+    if (r < 0)
+        return r;
+    ctr__rt_log(ctr_container_runtime(c), CTR_LOG_DEBUG, "removed container %s", ctr_container_name(c));
+    return 0;
 }
 
 CTR_EXPORT int ctr_container_remove(ctr_container_t *c, uint64_t flags)

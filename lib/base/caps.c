@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 
 #include "base/caps.h"
+#include "base/error.h"
 
 static const unsigned int default_caps[] = {
     CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL,       CAP_NET_BIND_SERVICE,
@@ -48,14 +49,16 @@ static int push_cap(char ***v, unsigned int cap)
     char name[64];
     if (ctr__cap_name(cap, name, sizeof name) < 0)
         return 0; /* a capability libcap-ng cannot name: left out */
-    return ctr__strv_push(v, name);
+    if (ctr__strv_push(v, name) < 0)
+        return ctr__oom("the capability list");
+    return 0;
 }
 
 int ctr__caps_default(char ***ret)
 {
     _cleanup_strv_ char **v = ctr__strv_copy(NULL);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the capability list");
     for (size_t i = 0; i < ARRAY_SIZE(default_caps); i++) {
         int r = push_cap(&v, default_caps[i]);
         if (r < 0)
@@ -69,7 +72,7 @@ int ctr__caps_all(char ***ret)
 {
     _cleanup_strv_ char **v = ctr__strv_copy(NULL);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the capability list");
     int last = ctr__cap_last_cap();
     for (int c = 0; c <= last; c++) {
         /* A capability outside our own bounding set cannot be given (the

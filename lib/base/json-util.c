@@ -9,7 +9,7 @@ int ctr__json_parse(const char *text, const char *what, json_object **ret)
         return ctr__err(-EINVAL, "%s: no JSON given", what);
     json_tokener *tok = json_tokener_new_ex(64);
     if (!tok)
-        return -ENOMEM;
+        return ctr__oom("a JSON parser");
     size_t len = strlen(text);
     json_object *o = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
@@ -37,10 +37,10 @@ int ctr__json_to_string(json_object *o, char **ret)
 {
     const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!s)
-        return -ENOMEM;
+        return ctr__oom("a JSON text");
     char *c = strdup(s);
     if (!c)
-        return -ENOMEM;
+        return ctr__oom("a JSON text");
     *ret = c;
     return 0;
 }
@@ -48,10 +48,10 @@ int ctr__json_to_string(json_object *o, char **ret)
 int ctr__json_set(json_object *o, const char *key, json_object *v)
 {
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("a JSON member");
     if (json_object_object_add(o, key, v) < 0) {
         json_object_put(v);
-        return -ENOMEM;
+        return ctr__oom("a JSON member");
     }
     return 0;
 }
@@ -119,7 +119,7 @@ int ctr__json_get_str(json_object *o, const char *key, char **ret)
         return ctr__err(-EINVAL, "\"%s\" must be a string", key);
     char *s = strdup(json_object_get_string(v));
     if (!s)
-        return -ENOMEM;
+        return ctr__oom("a JSON string");
     free(*ret);
     *ret = s;
     return 0;
@@ -155,22 +155,18 @@ int ctr__json_get_strv(json_object *o, const char *key, char ***ret)
     if (!json_object_is_type(v, json_type_array))
         return ctr__err(-EINVAL, "\"%s\" must be an array of strings", key);
     size_t n = json_object_array_length(v);
-    char **r = calloc(n + 1, sizeof *r);
+    _cleanup_strv_ char **r = calloc(n + 1, sizeof *r);
     if (!r)
-        return -ENOMEM;
+        return ctr__oom("a JSON string array");
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(v, i);
-        if (!json_object_is_type(e, json_type_string)) {
-            ctr__strv_free(r);
+        if (!json_object_is_type(e, json_type_string))
             return ctr__err(-EINVAL, "\"%s\" must be an array of strings", key);
-        }
         r[i] = strdup(json_object_get_string(e));
-        if (!r[i]) {
-            ctr__strv_free(r);
-            return -ENOMEM;
-        }
+        if (!r[i])
+            return ctr__oom("a JSON string array");
     }
     ctr__strv_free(*ret);
-    *ret = r;
+    *ret = TAKE_PTR(r);
     return 0;
 }

@@ -263,7 +263,7 @@ static int pending_append(struct reader *r, int stream, int64_t ts, uint64_t off
                 cap = r->max_message;
             char *d = realloc(pd->data, cap);
             if (!d)
-                return ctr__err(-ENOMEM, "logs: out of memory");
+                return ctr__oom("a partial log message");
             pd->data = d;
             pd->cap = cap;
         }
@@ -381,7 +381,7 @@ static int read_to_eof(struct reader *r, const char *path)
                     size = CTR__LOG_LINE_MAX + 1;
                 char *b = realloc(r->buf, size);
                 if (!b)
-                    return ctr__err(-ENOMEM, "logs: out of memory");
+                    return ctr__oom("the log line buffer");
                 r->buf = b;
                 r->size = size;
             } else {

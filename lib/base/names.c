@@ -113,10 +113,9 @@ int ctr__name_generate(char *buf, size_t size)
                         size, CTR__NAME_GENERATED_SIZE);
     for (;;) {
         uint32_t a, s;
-        int r = random_below(ARRAY_SIZE(adjectives), &a);
-        if (r >= 0)
-            r = random_below(ARRAY_SIZE(surnames), &s);
-        if (r < 0)
+        int r;
+        if ((r = random_below(ARRAY_SIZE(adjectives), &a)) < 0 ||
+            (r = random_below(ARRAY_SIZE(surnames), &s)) < 0)
             return ctr__err(r, "name generate: getrandom: %s", strerror(-r));
         /* Steve Wozniak is not boring. */
         if (streq(adjectives[a], "boring") && streq(surnames[s], "wozniak"))

@@ -47,14 +47,14 @@ static int read_bounded(int fd, const char *what, char **ret)
     size_t cap = 4096, len = 0;
     _cleanup_free_ char *buf = malloc(cap);
     if (!buf)
-        return -ENOMEM;
+        return ctr__oom(what);
     for (;;) {
         if (len + 1 >= cap) {
             if (cap > ROOT_FILE_MAX)
                 return ctr__err(-EFBIG, "%s in the container is larger than %u bytes", what, ROOT_FILE_MAX);
             char *n = realloc(buf, cap * 2);
             if (!n)
-                return -ENOMEM;
+                return ctr__oom(what);
             buf = n;
             cap *= 2;
         }
@@ -227,7 +227,7 @@ static int find_passwd(char *data, const char *user, bool numeric, uint32_t id, 
         m->name = strdup(f[0]);
         m->home = strdup(n >= 6 && *f[5] ? f[5] : "/");
         if (!m->name || !m->home)
-            return -ENOMEM;
+            return ctr__oom("the user's name and home");
         return 0;
     }
     return 0;
@@ -255,7 +255,7 @@ static int push_gid(gid_t **v, size_t *n, gid_t gid)
         return ctr__err(-E2BIG, "the user is in more than %d groups", GROUPS_MAX);
     gid_t *nv = realloc(*v, (*n + 1) * sizeof **v);
     if (!nv)
-        return -ENOMEM;
+        return ctr__oom("the group list");
     nv[(*n)++] = gid;
     *v = nv;
     return 0;
@@ -320,7 +320,7 @@ int ctr__user_lookup(const char *rootfs, const char *user, struct ctr__user *ret
 
     _cleanup_free_ char *spec = strdup(user);
     if (!spec)
-        return -ENOMEM;
+        return ctr__oom("the user spec");
     char *group = strchr(spec, ':');
     if (group)
         *group++ = '\0';

@@ -30,7 +30,7 @@ static int search_dirs(const char *dirs, const char *name, char **ret)
         if (len > 0 && p[0] == '/') {
             _cleanup_free_ char *cand = ctr__asprintf("%.*s/%s", (int)len, p, name);
             if (!cand)
-                return -ENOMEM;
+                return ctr__oom("a program's path");
             if (ctr__is_executable(cand)) {
                 *ret = TAKE_PTR(cand);
                 return 0;
@@ -52,7 +52,7 @@ int ctr__find_program(const char *name, char **ret)
             return -ENOENT;
         char *s = strdup(name);
         if (!s)
-            return -ENOMEM;
+            return ctr__oom("a program's path");
         *ret = s;
         return 0;
     }

@@ -381,6 +381,19 @@ int ctr__write_all(int fd, const void *data, size_t size)
     return 0;
 }
 
+/* data into fd (the file tmp of dirfd), synced when durable, then renamed
+ * to name. */
+static int write_and_rename(int fd, const void *data, size_t size, bool durable, int dirfd, const char *tmp,
+                            const char *name)
+{
+    int r = ctr__write_all(fd, data, size);
+    if (r < 0)
+        return r;
+    if ((durable && fdatasync(fd) < 0) || renameat(dirfd, tmp, dirfd, name) < 0)
+        return -errno;
+    return 0;
+}
+
 int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t size, mode_t mode, bool durable)
 {
     char tmp[PATH_MAX];
@@ -398,11 +411,7 @@ int ctr__write_file_at(int dirfd, const char *name, const void *data, size_t siz
     _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
         return -errno;
-    r = ctr__write_all(fd, data, size);
-    if (r == 0 && durable && fdatasync(fd) < 0)
-        r = -errno;
-    if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-        r = -errno;
+    r = write_and_rename(fd, data, size, durable, dirfd, tmp, name);
     if (r < 0) {
         unlinkat(dirfd, tmp, 0);
         return r;

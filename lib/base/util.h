@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Small helpers shared by every module: cleanup attributes, strings, files. */
+/* Small helpers shared by every module: cleanup attributes, strings, files.
+ * This module depends on nothing, not even the error record (base/error.h
+ * includes this header): its functions return a negative errno and leave
+ * no message, so a caller that gets -ENOMEM from one names what could not be
+ * allocated with ctr__oom(). */
 #pragma once
 
 #include <dirent.h>

@@ -538,7 +538,7 @@ CTR_EXPORT int ctr_container_labels(const ctr_container_t *c, char ***ret)
     CTR_CHECK_ARG(ret);
     char **v = ctr__strv_copy((const char *const *)c->cfg->labels);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the label list");
     *ret = v;
     return 0;
 }
@@ -558,7 +558,7 @@ CTR_EXPORT int ctr_container_spec_json(const ctr_container_t *c, char **ret)
     CTR_CHECK_ARG(ret);
     char *s = strdup(c->cfg->spec_json ? c->cfg->spec_json : "{}");
     if (!s)
-        return -ENOMEM;
+        return ctr__oom("the spec");
     *ret = s;
     return 0;
 }
@@ -572,13 +572,13 @@ CTR_EXPORT int ctr_container_dependencies(const ctr_container_t *c, char ***ret)
     CTR_CHECK_ARG(ret);
     _cleanup_strv_ char **v = calloc(1, sizeof *v);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the dependency list");
     for (size_t ns = 1; ns < CTR_NS_MAX; ns++) {
         const char *dep = c->cfg->ns_ctr[ns];
         if (!dep || ctr__strv_contains((const char *const *)v, dep))
             continue;
         if (ctr__strv_push(&v, dep) < 0)
-            return -ENOMEM;
+            return ctr__oom("the dependency list");
     }
     *ret = TAKE_PTR(v);
     return 0;

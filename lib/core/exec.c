@@ -33,15 +33,15 @@ static int env_set(json_object *env, const char *kv)
     size_t n = json_object_array_length(env);
     json_object *s = json_object_new_string(kv);
     if (!s)
-        return -ENOMEM;
+        return ctr__oom("the exec environment");
     for (size_t i = 0; i < n; i++) {
         const char *e = json_object_get_string(json_object_array_get_idx(env, i));
         if (e && strncmp(e, kv, klen) == 0 && e[klen] == '=')
-            return json_object_array_put_idx(env, i, s) < 0 ? -ENOMEM : 0;
+            return json_object_array_put_idx(env, i, s) < 0 ? ctr__oom("the exec environment") : 0;
     }
     if (json_object_array_add(env, s) < 0) {
         json_object_put(s);
-        return -ENOMEM;
+        return ctr__oom("the exec environment");
     }
     return 0;
 }

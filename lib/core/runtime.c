@@ -48,7 +48,7 @@ static int cache_grow(struct ctr__config_cache *c)
     size_t cap = c->cap ? c->cap * 2 : 256;
     struct ctr__config **slots = calloc(cap, sizeof *slots);
     if (!slots)
-        return -ENOMEM;
+        return ctr__oom("the config cache");
     size_t used = 0;
     for (size_t i = 0; i < c->cap; i++) {
         struct ctr__config *cfg = c->slots[i];
@@ -328,10 +328,12 @@ int ctr__runtime_oci(ctr_runtime_t *rt, ctr__oci_t **ret)
 {
     pthread_mutex_lock(&rt->oci_mutex);
     int r = rt->oci ? 0 : oci_open_locked(rt);
-    if (r == 0)
-        *ret = rt->oci;
+    ctr__oci_t *oci = rt->oci;
     pthread_mutex_unlock(&rt->oci_mutex);
-    return r;
+    if (r < 0)
+        return r;
+    *ret = oci;
+    return 0;
 }
 
 static void settings_free(struct ctr__settings *set)
@@ -500,7 +502,7 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret)
 {
     _cleanup_free_ char *helper = ctr__asprintf("%s/ctr-cleanup", helper_dir());
     if (!helper)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the exit command");
     if (helper[0] != '/' || access(helper, X_OK) < 0)
         return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", helper);
     const char *args[] = {
@@ -513,9 +515,9 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret)
     _cleanup_strv_ char **v = ctr__strv_copy(NULL);
     for (size_t i = 0; v && args[i]; i++)
         if (ctr__strv_push(&v, args[i]) < 0)
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("the exit command");
     if (!v || ctr__strv_push(&v, "--rm") < 0 || ctr__strv_push(&v, id) < 0)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the exit command");
     *ret = TAKE_PTR(v);
     return 0;
 }
@@ -572,7 +574,7 @@ int ctr__runtime_resolve(ctr_runtime_t *rt, const char *s, char **ret_id)
         int r = ctr__state_get(&rt->state, s, NULL, NULL);
         if (r == 0) {
             *ret_id = strdup(s);
-            return *ret_id ? 0 : -ENOMEM;
+            return *ret_id ? 0 : ctr__oom("a container ID");
         }
         if (r != -ENOENT)
             return r;
@@ -594,7 +596,7 @@ int ctr__runtime_resolve(ctr_runtime_t *rt, const char *s, char **ret_id)
             return ctr__err(-EINVAL, "ID prefix \"%s\" is ambiguous: it matches %zu containers", s, m.count);
         if (m.count == 1) {
             *ret_id = strdup(m.id);
-            return *ret_id ? 0 : -ENOMEM;
+            return *ret_id ? 0 : ctr__oom("a container ID");
         }
     }
     return ctr__err(-ENOENT, "no such container \"%s\"", s);
@@ -605,7 +607,9 @@ int ctr__runtime_resolve(ctr_runtime_t *rt, const char *s, char **ret_id)
 static int ids_cb(const char *id, const char *config, const char *state, void *userdata)
 {
     char ***ids = userdata;
-    return ctr__strv_push(ids, id);
+    if (ctr__strv_push(ids, id) < 0)
+        return ctr__oom("the container list");
+    return 0;
 }
 
 int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids)
@@ -613,14 +617,14 @@ int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids)
     _cleanup_strv_ char **all = calloc(1, sizeof(char *));
     _cleanup_strv_ char **deps = calloc(1, sizeof(char *));
     if (!all || !deps)
-        return -ENOMEM;
+        return ctr__oom("the dependents list");
     int r = ctr__state_iterate(&rt->state, 0, ids_cb, &all);
     if (r < 0)
         return r;
     for (char **p = all; *p; p++) {
         if (streq(*p, id))
             continue;
-        struct ctr__config *cfg = NULL;
+        _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = NULL;
         r = ctr__runtime_config(rt, *p, NULL, &cfg);
         if (r == -ENOENT)
             continue;
@@ -628,12 +632,10 @@ int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids)
             return r;
         for (size_t ns = 1; ns < CTR_NS_MAX; ns++)
             if (cfg->ns_ctr[ns] && streq(cfg->ns_ctr[ns], id)) {
-                r = ctr__strv_push(&deps, *p);
+                if (ctr__strv_push(&deps, *p) < 0)
+                    return ctr__oom("the dependents list");
                 break;
             }
-        ctr__config_unref(cfg);
-        if (r < 0)
-            return r;
     }
     *ret_ids = TAKE_PTR(deps);
     return 0;

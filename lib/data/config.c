@@ -137,14 +137,14 @@ static int labels_from_json(json_object *o, char ***ret)
         return ctr__err(-EINVAL, "\"labels\" must be an object");
     _cleanup_strv_ char **v = calloc(1, sizeof *v);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the label list");
     json_object_object_foreach(m, key, val)
     {
         if (!json_object_is_type(val, json_type_string))
             return ctr__err(-EINVAL, "label \"%s\" must be a string", key);
         _cleanup_free_ char *kv = ctr__asprintf("%s=%s", key, json_object_get_string(val));
         if (!kv || ctr__strv_push(&v, kv) < 0)
-            return -ENOMEM;
+            return ctr__oom("the label list");
     }
     int r = ctr__labels_normalize(v);
     if (r < 0)
@@ -189,24 +189,20 @@ static int ports_from_json(json_object *o, struct ctr__config *cfg)
         return 0;
     cfg->ports = calloc(n, sizeof *cfg->ports);
     if (!cfg->ports)
-        return -ENOMEM;
+        return ctr__oom("the port mappings");
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(a, i);
         if (!json_object_is_type(e, json_type_object))
             return ctr__err(-EINVAL, "\"portMappings\" entries must be objects");
-        char *host_ip = NULL, *proto = NULL;
+        _cleanup_free_ char *host_ip = NULL, *proto = NULL;
         int64_t hp = 0, cp = 0;
-        int r = ctr__json_get_str(e, "hostIP", &host_ip);
-        if (r == 0)
-            r = ctr__json_get_str(e, "protocol", &proto);
-        cfg->ports[i].host_ip = host_ip;
-        cfg->ports[i].protocol = proto;
+        int r;
+        if ((r = ctr__json_get_str(e, "hostIP", &host_ip)) < 0 || (r = ctr__json_get_str(e, "protocol", &proto)) < 0)
+            return r;
+        cfg->ports[i].host_ip = TAKE_PTR(host_ip);
+        cfg->ports[i].protocol = TAKE_PTR(proto);
         cfg->n_ports = i + 1;
-        if (r == 0)
-            r = ctr__json_get_int(e, "hostPort", &hp);
-        if (r == 0)
-            r = ctr__json_get_int(e, "containerPort", &cp);
-        if (r < 0)
+        if ((r = ctr__json_get_int(e, "hostPort", &hp)) < 0 || (r = ctr__json_get_int(e, "containerPort", &cp)) < 0)
             return r;
         if (hp < 0 || hp > 65535 || cp < 1 || cp > 65535)
             return ctr__err(-EINVAL, "port mapping %zu is out of range", i);
@@ -220,7 +216,7 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
 {
     _cleanup_json_ json_object *o = json_object_new_object();
     if (!o)
-        return -ENOMEM;
+        return ctr__oom("the container config document");
     char created[64];
     ctr__format_time(cfg->created, created, sizeof created);
     int r = 0;
@@ -236,7 +232,7 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
             return k;
         if (json_object_object_add(o, "spec", spec) < 0) {
             json_object_put(spec);
-            return -ENOMEM;
+            return ctr__oom("the container config document");
         }
     }
     r |= ctr__json_add_str(o, "rootfs", cfg->rootfs);
@@ -261,7 +257,7 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     json_object *ports = ports_to_json(cfg);
     if (!ports || json_object_object_add(o, "portMappings", ports) < 0) {
         json_object_put(ports);
-        return -ENOMEM;
+        return ctr__oom("the port mappings");
     }
     r |= ctr__json_add_strv(o, "dnsServer", cfg->dns_servers);
     r |= ctr__json_add_strv(o, "dnsSearch", cfg->dns_search);
@@ -275,7 +271,7 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     json_object *labels = labels_to_json(cfg->labels);
     if (!labels || json_object_object_add(o, "labels", labels) < 0) {
         json_object_put(labels);
-        return -ENOMEM;
+        return ctr__oom("the labels");
     }
     r |= ctr__json_add_int(o, "stopSignal", cfg->stop_signal);
     r |= ctr__json_add_int(o, "stopTimeout", cfg->stop_timeout);
@@ -283,7 +279,7 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
         r |= ctr__json_add_int(o, "logSize", cfg->log_size_max);
     r |= ctr__json_add_str(o, "createdTime", created);
     if (r != 0)
-        return -ENOMEM;
+        return ctr__oom("the container config document");
     return ctr__json_to_string(o, ret);
 }
 

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "data/spec.h"
 
 /* Architectures as podman's "arches" filters name them (Go's names). */
@@ -321,7 +322,7 @@ static int add_member(json_object *o, const char *key, json_object *v)
 {
     if (!v || json_object_object_add(o, key, v) < 0) {
         json_object_put(v);
-        return -ENOMEM;
+        return ctr__oom("the seccomp profile");
     }
     return 0;
 }
@@ -330,7 +331,7 @@ static int push_item(json_object *arr, json_object *v)
 {
     if (!v || json_object_array_add(arr, v) < 0) {
         json_object_put(v);
-        return -ENOMEM;
+        return ctr__oom("the seccomp profile");
     }
     return 0;
 }
@@ -345,9 +346,26 @@ static int add_names(json_object *names, const char *list)
         size_t n = strcspn(p, " ");
         if (n == 0)
             break;
-        if (push_item(names, json_object_new_string_len(p, (int)n)) < 0)
-            return -ENOMEM;
+        int r = push_item(names, json_object_new_string_len(p, (int)n));
+        if (r < 0)
+            return r;
         p += n;
+    }
+    return 0;
+}
+
+static int add_args(json_object *e, const struct sc_arg *args, size_t nargs)
+{
+    json_object *a = json_object_new_array();
+    int r = add_member(e, "args", a);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < nargs; i++) {
+        json_object *o = json_object_new_object();
+        if ((r = push_item(a, o)) < 0 || (r = add_member(o, "index", json_object_new_int((int)args[i].index))) < 0 ||
+            (r = add_member(o, "value", json_object_new_uint64(args[i].value))) < 0 ||
+            (r = add_member(o, "op", json_object_new_string(args[i].op))) < 0)
+            return r;
     }
     return 0;
 }
@@ -356,39 +374,25 @@ static int add_entry(json_object *syscalls, const char *const *lists, const char
                      unsigned int errno_ret, const struct sc_arg *args, size_t nargs)
 {
     _cleanup_(json_putp) json_object *e = json_object_new_object();
+    if (!e)
+        return ctr__oom("the seccomp profile");
     json_object *names = json_object_new_array();
-    if (!e) {
-        json_object_put(names);
-        return -ENOMEM;
-    }
-    if (add_member(e, "names", names) < 0)
-        return -ENOMEM;
-    int r = 0;
-    for (size_t i = 0; lists && lists[i] && r >= 0; i++)
-        r = add_names(names, lists[i]);
-    if (one && r >= 0)
-        r = add_names(names, one);
+    int r = add_member(e, "names", names);
     if (r < 0)
         return r;
+    for (size_t i = 0; lists && lists[i]; i++)
+        if ((r = add_names(names, lists[i])) < 0)
+            return r;
+    if (one && (r = add_names(names, one)) < 0)
+        return r;
 
-    if (add_member(e, "action", json_object_new_string(action == ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO")) < 0)
-        return -ENOMEM;
-    if (action == ERRNO && add_member(e, "errnoRet", json_object_new_int((int)errno_ret)) < 0)
-        return -ENOMEM;
-    if (nargs > 0) {
-        json_object *a = json_object_new_array();
-        if (add_member(e, "args", a) < 0)
-            return -ENOMEM;
-        for (size_t i = 0; i < nargs; i++) {
-            json_object *o = json_object_new_object();
-            if (push_item(a, o) < 0)
-                return -ENOMEM;
-            if (add_member(o, "index", json_object_new_int((int)args[i].index)) < 0 ||
-                add_member(o, "value", json_object_new_uint64(args[i].value)) < 0 ||
-                add_member(o, "op", json_object_new_string(args[i].op)) < 0)
-                return -ENOMEM;
-        }
-    }
+    const char *act = action == ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO";
+    if ((r = add_member(e, "action", json_object_new_string(act))) < 0)
+        return r;
+    if (action == ERRNO && (r = add_member(e, "errnoRet", json_object_new_int((int)errno_ret))) < 0)
+        return r;
+    if (nargs > 0 && (r = add_args(e, args, nargs)) < 0)
+        return r;
     return push_item(syscalls, TAKE_PTR(e));
 }
 
@@ -396,39 +400,33 @@ int ctr__seccomp_default_json(const char *const *caps, struct json_object **ret)
 {
     _cleanup_(json_putp) json_object *sc = json_object_new_object();
     if (!sc)
-        return -ENOMEM;
-    if (add_member(sc, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO")) < 0 ||
-        add_member(sc, "defaultErrnoRet", json_object_new_int(ENOSYS)) < 0)
-        return -ENOMEM;
+        return ctr__oom("the seccomp profile");
+    int r;
+    if ((r = add_member(sc, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO"))) < 0 ||
+        (r = add_member(sc, "defaultErrnoRet", json_object_new_int(ENOSYS))) < 0)
+        return r;
 
 #ifdef NATIVE_SECCOMP_ARCHES
     {
         static const char *const arches[] = { NATIVE_SECCOMP_ARCHES };
         json_object *a = json_object_new_array();
-        if (add_member(sc, "architectures", a) < 0)
-            return -ENOMEM;
-        for (size_t i = 0; i < ARRAY_SIZE(arches); i++) {
-            if (!arch_runs(arches[i]))
-                continue;
-            if (push_item(a, json_object_new_string(arches[i])) < 0)
-                return -ENOMEM;
-        }
+        if ((r = add_member(sc, "architectures", a)) < 0)
+            return r;
+        for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
+            if (arch_runs(arches[i]) && (r = push_item(a, json_object_new_string(arches[i]))) < 0)
+                return r;
     }
 #endif
 
     json_object *syscalls = json_object_new_array();
-    if (add_member(sc, "syscalls", syscalls) < 0)
-        return -ENOMEM;
-
-    int r = add_entry(syscalls, eperm_always, NULL, ERRNO, EPERM, NULL, 0);
-    if (r >= 0)
-        r = add_entry(syscalls, allow_always, NULL, ALLOW, 0, NULL, 0);
-    for (size_t i = 0; i < ARRAY_SIZE(rules) && r >= 0; i++)
-        if (rule_applies(&rules[i], caps))
-            r = add_entry(syscalls, NULL, rules[i].names, rules[i].action, rules[i].errno_ret, rules[i].args,
-                          rules[i].nargs);
-    if (r < 0)
+    if ((r = add_member(sc, "syscalls", syscalls)) < 0 ||
+        (r = add_entry(syscalls, eperm_always, NULL, ERRNO, EPERM, NULL, 0)) < 0 ||
+        (r = add_entry(syscalls, allow_always, NULL, ALLOW, 0, NULL, 0)) < 0)
         return r;
+    for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+        if (rule_applies(&rules[i], caps) && (r = add_entry(syscalls, NULL, rules[i].names, rules[i].action,
+                                                            rules[i].errno_ret, rules[i].args, rules[i].nargs)) < 0)
+            return r;
 
     *ret = TAKE_PTR(sc);
     return 0;

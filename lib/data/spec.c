@@ -41,10 +41,10 @@ static int add(J *o, const char *key, J *v)
 static int push(J *arr, J *v)
 {
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("an OCI spec array entry");
     if (json_object_array_add(arr, v) < 0) {
         json_object_put(v);
-        return -ENOMEM;
+        return ctr__oom("an OCI spec array entry");
     }
     return 0;
 }
@@ -115,15 +115,14 @@ static int json_to_strv(J *arr, const char *what, char ***ret)
 {
     _cleanup_strv_ char **v = ctr__strv_copy(NULL);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom(what);
     size_t n = json_object_array_length(arr);
     for (size_t i = 0; i < n; i++) {
         J *s = json_object_array_get_idx(arr, i);
         if (!json_object_is_type(s, json_type_string))
             return ctr__err(-EINVAL, "invalid OCI spec: %s must hold strings only", what);
-        int r = ctr__strv_push(&v, json_object_get_string(s));
-        if (r < 0)
-            return r;
+        if (ctr__strv_push(&v, json_object_get_string(s)) < 0)
+            return ctr__oom(what);
     }
     *ret = TAKE_PTR(v);
     return 0;
@@ -150,12 +149,14 @@ static int env_set(char ***env, const char *kv, bool replace)
             return 0;
         char *n = strdup(kv);
         if (!n)
-            return -ENOMEM;
+            return ctr__oom("the environment");
         free((*env)[i]);
         (*env)[i] = n;
         return 0;
     }
-    return ctr__strv_push(env, kv);
+    if (ctr__strv_push(env, kv) < 0)
+        return ctr__oom("the environment");
+    return 0;
 }
 
 static int valid_env(const char *kv)
@@ -176,7 +177,7 @@ static int set_env(J *process, const struct ctr__config *cfg, const char *hostna
     if (base)
         r = json_to_strv(base, "process.env", &env);
     else
-        r = (env = ctr__strv_copy(NULL)) ? 0 : -ENOMEM;
+        r = (env = ctr__strv_copy(NULL)) ? 0 : ctr__oom("the environment");
     if (r < 0)
         return r;
 
@@ -194,7 +195,7 @@ static int set_env(J *process, const struct ctr__config *cfg, const char *hostna
     _cleanup_free_ char *h = hostname ? ctr__asprintf("HOSTNAME=%s", hostname) : NULL;
     _cleanup_free_ char *hm = ctr__asprintf("HOME=%s", home ? home : "/");
     if (!defaults || (hostname && !h) || !hm)
-        return -ENOMEM;
+        return ctr__oom("the default environment");
     const char *want[] = {
         DEFAULT_PATH,
         (cfg->flags & CTR_CREATE_TERMINAL) ? "TERM=xterm" : NULL,
@@ -203,12 +204,12 @@ static int set_env(J *process, const struct ctr__config *cfg, const char *hostna
         hm,
     };
     for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-        if (want[i] && env_find(env, want[i]) < 0 && (r = ctr__strv_push(&defaults, want[i])) < 0)
-            return r;
+        if (want[i] && env_find(env, want[i]) < 0 && ctr__strv_push(&defaults, want[i]) < 0)
+            return ctr__oom("the default environment");
 
     J *arr = strv_to_json((const char *const *)defaults);
     if (!arr)
-        return -ENOMEM;
+        return ctr__oom("the environment");
     r = add(process, "env", arr);
     if (r < 0)
         return r;
@@ -300,7 +301,7 @@ static int set_caps(J *process, const struct ctr__config *cfg, uid_t uid, char *
             return r;
         if (!b) {
             *ret_bounding = ctr__strv_copy(NULL);
-            return *ret_bounding ? 0 : -ENOMEM;
+            return *ret_bounding ? 0 : ctr__oom("the bounding set");
         }
         return json_to_strv(b, "process.capabilities.bounding", ret_bounding);
     }
@@ -564,7 +565,7 @@ static int set_mounts(J *spec, const struct ctr__config *cfg, const struct ctr__
         return r;
     _cleanup_json_ J *defs = json_object_new_array();
     if (!defs)
-        return -ENOMEM;
+        return ctr__oom("the mounts");
     if ((r = default_mounts(cfg, ctx, defs)) < 0)
         return r;
 
@@ -576,7 +577,7 @@ static int set_mounts(J *spec, const struct ctr__config *cfg, const struct ctr__
     _cleanup_json_ J *out = json_object_new_array();
     _cleanup_free_ bool *used = calloc(nu + 1, sizeof *used);
     if (!out || !used)
-        return -ENOMEM;
+        return ctr__oom("the mounts");
 
     size_t nd = json_object_array_length(defs);
     for (size_t i = 0; i < nd; i++) {
@@ -710,26 +711,25 @@ static int add_host_devices(J *devices, const char *dir, size_t *count, int dept
                                         "console", "ptmx", NULL };
     if (depth > 8)
         return 0;
-    DIR *d = opendir(dir);
+    _cleanup_dir_ DIR *d = opendir(dir);
     if (!d)
         return 0; /* unreadable: nothing to add */
     struct dirent *de;
-    int r = 0;
-    while (r >= 0 && (de = readdir(d))) {
+    int r;
+    while ((de = readdir(d))) {
         if (streq(de->d_name, ".") || streq(de->d_name, ".."))
             continue;
         if (ctr__strv_contains(skip, de->d_name))
             continue;
         _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, de->d_name);
-        if (!path) {
-            r = -ENOMEM;
-            break;
-        }
+        if (!path)
+            return ctr__oom("a device path");
         struct stat st;
         if (lstat(path, &st) < 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            r = add_host_devices(devices, path, count, depth + 1);
+            if ((r = add_host_devices(devices, path, count, depth + 1)) < 0)
+                return r;
             continue;
         }
         if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
@@ -740,15 +740,13 @@ static int add_host_devices(J *devices, const char *dir, size_t *count, int dept
         if (!o || add_str(o, "path", path) < 0 || add_str(o, "type", S_ISCHR(st.st_mode) ? "c" : "b") < 0 ||
             add_i64(o, "major", major(st.st_rdev)) < 0 || add_i64(o, "minor", minor(st.st_rdev)) < 0 ||
             add_i64(o, "fileMode", st.st_mode & 07777) < 0 || add_i64(o, "uid", st.st_uid) < 0 ||
-            add_i64(o, "gid", st.st_gid) < 0) {
-            r = -ENOMEM;
-            break;
-        }
-        r = push(devices, TAKE_PTR(o));
+            add_i64(o, "gid", st.st_gid) < 0)
+            return ctr__oom("a device entry");
+        if ((r = push(devices, TAKE_PTR(o))) < 0)
+            return r;
         (*count)++;
     }
-    closedir(d);
-    return r;
+    return 0;
 }
 
 static int set_paths(J *linux_, const char *key, const char *const *paths, bool with_globs)
@@ -811,7 +809,7 @@ static int set_linux(J *spec, const struct ctr__config *cfg, const struct ctr__s
             len--;
         _cleanup_free_ char *p = streq(parent, "/") ? ctr__asprintf("/libctr-%s", cfg->id)
                                                     : ctr__asprintf("%.*s/libctr-%s", (int)len, parent, cfg->id);
-        r = p ? add_str(linux_, "cgroupsPath", p) : -ENOMEM;
+        r = p ? add_str(linux_, "cgroupsPath", p) : ctr__oom("the cgroups path");
     }
     if (r < 0)
         return r;

@@ -48,7 +48,7 @@ int ctr__status_copy(struct ctr__status *dst, const struct ctr__status *src)
         (src->mount_point && !n.mount_point) || (src->netns_path && !n.netns_path) ||
         (src->boot_id && !n.boot_id) || (src->networks_json && !n.networks_json)) {
         ctr__status_clear(&n);
-        return -ENOMEM;
+        return ctr__oom("a copy of the container state");
     }
     ctr__status_clear(dst);
     *dst = n;
@@ -59,7 +59,7 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
 {
     _cleanup_json_ json_object *o = json_object_new_object();
     if (!o)
-        return -ENOMEM;
+        return ctr__oom("the container state document");
     int r = 0;
     r |= ctr__json_add_int(o, "version", CTR__STATUS_VERSION);
     r |= ctr__json_add_str(o, "state", ctr_state_name(st->state));
@@ -90,11 +90,11 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
             return k;
         if (json_object_object_add(o, "networks", n) < 0) {
             json_object_put(n);
-            return -ENOMEM;
+            return ctr__oom("the container state document");
         }
     }
     if (r != 0)
-        return -ENOMEM;
+        return ctr__oom("the container state document");
     return ctr__json_to_string(o, ret);
 }
 
@@ -108,6 +108,62 @@ static int state_from_name(const char *s, ctr_state_t *ret)
     return ctr__err(-EINVAL, "container state: unknown state \"%s\"", s);
 }
 
+/* The members of a state document, read into st; what is left in st on
+ * failure is the caller's to clear. */
+static int status_read(json_object *o, struct ctr__status *st)
+{
+    _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
+    int64_t exit_code = -1, pid = 0, conmon_pid = 0;
+    /* Read in this order; each entry sets one of str, b and i. */
+    const struct {
+        const char *key;
+        char **str;
+        bool *b;
+        int64_t *i;
+    } members[] = {
+        { "state", .str = &state },
+        { "configPath", .str = &st->config_path },
+        { "runDir", .str = &st->run_dir },
+        { "mounted", .b = &st->mounted },
+        { "mountPoint", .str = &st->mount_point },
+        { "startedTime", .str = &started },
+        { "finishedTime", .str = &finished },
+        { "exitCode", .i = &exit_code },
+        { "oomKilled", .b = &st->oom_killed },
+        { "pid", .i = &pid },
+        { "conmonPid", .i = &conmon_pid },
+        { "netNsPath", .str = &st->netns_path },
+        { "bootID", .str = &st->boot_id },
+    };
+    int r;
+    for (size_t k = 0; k < ARRAY_SIZE(members); k++) {
+        const char *key = members[k].key;
+        r = members[k].str ? ctr__json_get_str(o, key, members[k].str)
+            : members[k].b ? ctr__json_get_bool(o, key, members[k].b)
+                           : ctr__json_get_int(o, key, members[k].i);
+        if (r < 0)
+            return r;
+    }
+    json_object *nets;
+    if (json_object_object_get_ex(o, "networks", &nets) && (r = ctr__json_to_string(nets, &st->networks_json)) < 0)
+        return r;
+    if (!state)
+        return ctr__err(-EINVAL, "\"state\" is required");
+    if ((r = state_from_name(state, &st->state)) < 0)
+        return r;
+    if (started && ctr__parse_time(started, &st->started) < 0)
+        return ctr__err(-EINVAL, "bad \"startedTime\"");
+    if (finished && ctr__parse_time(finished, &st->finished) < 0)
+        return ctr__err(-EINVAL, "bad \"finishedTime\"");
+    if (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX || exit_code < INT32_MIN ||
+        exit_code > INT32_MAX)
+        return ctr__err(-EINVAL, "pid or exit code out of range");
+    st->exit_code = (int)exit_code;
+    st->pid = (pid_t)pid;
+    st->conmon_pid = (pid_t)conmon_pid;
+    return 0;
+}
+
 int ctr__status_from_json(const char *json, struct ctr__status *ret)
 {
     _cleanup_json_ json_object *o = NULL;
@@ -116,7 +172,7 @@ int ctr__status_from_json(const char *json, struct ctr__status *ret)
         return r;
     if (!json_object_is_type(o, json_type_object))
         return ctr__err(-EINVAL, "container state: not a JSON object");
-    int64_t version = 0, exit_code = -1, pid = 0, conmon_pid = 0;
+    int64_t version = 0;
     r = ctr__json_get_int(o, "version", &version);
     if (r < 0)
         return r;
@@ -126,53 +182,11 @@ int ctr__status_from_json(const char *json, struct ctr__status *ret)
 
     struct ctr__status st;
     ctr__status_init(&st);
-    _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
-    r = ctr__json_get_str(o, "state", &state);
-    if (r == 0)
-        r = ctr__json_get_str(o, "configPath", &st.config_path);
-    if (r == 0)
-        r = ctr__json_get_str(o, "runDir", &st.run_dir);
-    if (r == 0)
-        r = ctr__json_get_bool(o, "mounted", &st.mounted);
-    if (r == 0)
-        r = ctr__json_get_str(o, "mountPoint", &st.mount_point);
-    if (r == 0)
-        r = ctr__json_get_str(o, "startedTime", &started);
-    if (r == 0)
-        r = ctr__json_get_str(o, "finishedTime", &finished);
-    if (r == 0)
-        r = ctr__json_get_int(o, "exitCode", &exit_code);
-    if (r == 0)
-        r = ctr__json_get_bool(o, "oomKilled", &st.oom_killed);
-    if (r == 0)
-        r = ctr__json_get_int(o, "pid", &pid);
-    if (r == 0)
-        r = ctr__json_get_int(o, "conmonPid", &conmon_pid);
-    if (r == 0)
-        r = ctr__json_get_str(o, "netNsPath", &st.netns_path);
-    if (r == 0)
-        r = ctr__json_get_str(o, "bootID", &st.boot_id);
-    json_object *nets;
-    if (r == 0 && json_object_object_get_ex(o, "networks", &nets))
-        r = ctr__json_to_string(nets, &st.networks_json);
-    if (r == 0 && !state)
-        r = ctr__err(-EINVAL, "\"state\" is required");
-    if (r == 0)
-        r = state_from_name(state, &st.state);
-    if (r == 0 && started && ctr__parse_time(started, &st.started) < 0)
-        r = ctr__err(-EINVAL, "bad \"startedTime\"");
-    if (r == 0 && finished && ctr__parse_time(finished, &st.finished) < 0)
-        r = ctr__err(-EINVAL, "bad \"finishedTime\"");
-    if (r == 0 && (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX ||
-                   exit_code < INT32_MIN || exit_code > INT32_MAX))
-        r = ctr__err(-EINVAL, "pid or exit code out of range");
+    r = status_read(o, &st);
     if (r < 0) {
         ctr__status_clear(&st);
         return ctr__err_prefix(r, "container state");
     }
-    st.exit_code = (int)exit_code;
-    st.pid = (pid_t)pid;
-    st.conmon_pid = (pid_t)conmon_pid;
     ctr__status_clear(ret);
     *ret = st;
     return 0;

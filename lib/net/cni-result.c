@@ -107,7 +107,7 @@ static int add_ip(struct ctr__cni_result *r, json_object *ip, const char *addr_k
     }
     struct ctr__cni_ip *n = realloc(r->ips, (r->n_ips + 1) * sizeof *n);
     if (!n)
-        return -ENOMEM;
+        return ctr__oom("the CNI result's addresses");
     r->ips = n;
     r->ips[r->n_ips++] = e;
     return 0;
@@ -128,7 +128,7 @@ int ctr__cni_result_from_json(json_object *o, struct ctr__cni_result *ret)
         if (n > MAX_ENTRIES)
             return ctr__err(-EINVAL, "CNI result: too many interfaces");
         if (n && !(r.interfaces = calloc(n, sizeof *r.interfaces)))
-            return -ENOMEM;
+            return ctr__oom("the CNI result's interfaces");
         for (size_t i = 0; i < n; i++) {
             json_object *e = json_object_array_get_idx(v, i);
             const char *name, *mac, *sandbox;

@@ -91,12 +91,12 @@ int ctr__cni_net_parse(const char *text, const char *source, struct ctr__cni_net
         if (!list || !arr) {
             if (arr)
                 json_object_put(arr);
-            return -ENOMEM;
+            return ctr__oom("a network's plugin list");
         }
         json_object_object_add(list, "plugins", arr);
         if (ctr__json_add_str(list, "cniVersion", version) < 0 || ctr__json_add_str(list, "name", name) < 0 ||
             json_object_array_add(arr, json_object_get(o)) < 0)
-            return -ENOMEM;
+            return ctr__oom("a network's plugin list");
         json_object_put(o);
         o = TAKE_PTR(list);
         plugins = arr;
@@ -115,7 +115,7 @@ int ctr__cni_net_parse(const char *text, const char *source, struct ctr__cni_net
 
     struct ctr__cni_net *net = calloc(1, sizeof *net);
     if (!net)
-        return -ENOMEM;
+        return ctr__oom("a network");
     net->name = strdup(name);
     net->cni_version = strdup(version);
     net->path = ctr__strdup_null(source);
@@ -123,7 +123,7 @@ int ctr__cni_net_parse(const char *text, const char *source, struct ctr__cni_net
     net->conf = TAKE_PTR(o);
     if (!net->name || !net->cni_version || (source && !net->path)) {
         ctr__cni_net_free(net);
-        return -ENOMEM;
+        return ctr__oom("a network");
     }
     *ret = net;
     return 0;
@@ -159,8 +159,8 @@ static int conf_files(const char *dir, char ***ret)
 {
     _cleanup_strv_ char **names = ctr__strv_copy(NULL);
     if (!names)
-        return -ENOMEM;
-    DIR *d = opendir(dir);
+        return ctr__oom("the CNI configuration file list");
+    _cleanup_dir_ DIR *d = opendir(dir);
     if (!d) {
         if (errno == ENOENT) {
             *ret = TAKE_PTR(names);
@@ -168,17 +168,13 @@ static int conf_files(const char *dir, char ***ret)
         }
         return ctr__err(-errno, "cannot read the CNI configuration directory %s: %m", dir);
     }
-    int r = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         if (!ctr__cni_is_conf_file(de->d_name) || (de->d_type != DT_REG && de->d_type != DT_LNK && de->d_type != DT_UNKNOWN))
             continue;
-        if ((r = ctr__strv_push(&names, de->d_name)) < 0)
-            break;
+        if (ctr__strv_push(&names, de->d_name) < 0)
+            return ctr__oom("the CNI configuration file list");
     }
-    closedir(d);
-    if (r < 0)
-        return r;
     qsort(names, ctr__strv_len((const char *const *)names), sizeof *names, cmp_str);
     *ret = TAKE_PTR(names);
     return 0;
@@ -197,25 +193,25 @@ int ctr__cni_net_list(const char *dir, struct ctr__cni_net ***ret, size_t *ret_n
     ctr__err_save(&saved);
     _cleanup_strv_ char **names = NULL, **skipped = ctr__strv_copy(NULL);
     if (!skipped)
-        return -ENOMEM;
+        return ctr__oom("the list of skipped files");
     int r = conf_files(dir, &names);
     if (r < 0)
         return r;
     size_t cap = ctr__strv_len((const char *const *)names), n = 0;
     struct ctr__cni_net **v = calloc(cap + 1, sizeof *v);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the network list");
     for (char **f = names; *f; f++) {
         _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, *f);
         struct ctr__cni_net *net = NULL;
         if (!path) {
             ctr__cni_net_list_free(v, n);
-            return -ENOMEM;
+            return ctr__oom("a CNI configuration file's path");
         }
         if (ctr__cni_net_load(path, &net) < 0) {
             if (ctr__strv_push(&skipped, path) < 0) {
                 ctr__cni_net_list_free(v, n);
-                return -ENOMEM;
+                return ctr__oom("the list of skipped files");
             }
             continue;
         }
@@ -246,7 +242,7 @@ int ctr__cni_net_find(const char *dir, const char *name, struct ctr__cni_net **r
     for (char **f = names; *f; f++) {
         _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, *f);
         if (!path)
-            return -ENOMEM;
+            return ctr__oom("a CNI configuration file's path");
         struct ctr__cni_net *net = NULL;
         if (ctr__cni_net_load(path, &net) < 0)
             continue;
@@ -282,34 +278,34 @@ int ctr__cni_plugin_conf(const struct ctr__cni_net *net, size_t index, json_obje
     json_object *p = plugin_at(net, index);
     _cleanup_json_ json_object *o = json_object_new_object();
     if (!o)
-        return -ENOMEM;
+        return ctr__oom("a plugin's configuration");
     json_object_object_foreach(p, key, val)
     {
         if (streq(key, "name") || streq(key, "cniVersion") || streq(key, "prevResult") || streq(key, "runtimeConfig"))
             continue;
         if (json_object_object_add(o, key, json_object_get(val)) < 0)
-            return -ENOMEM;
+            return ctr__oom("a plugin's configuration");
     }
     if (ctr__json_add_str(o, "cniVersion", net->cni_version) < 0 || ctr__json_add_str(o, "name", net->name) < 0)
-        return -ENOMEM;
+        return ctr__oom("a plugin's configuration");
     if (prev_result && json_object_object_add(o, "prevResult", json_object_get(prev_result)) < 0)
-        return -ENOMEM;
+        return ctr__oom("a plugin's configuration");
     json_object *caps;
     if (runtime_config && json_object_object_get_ex(p, "capabilities", &caps) &&
         json_object_is_type(caps, json_type_object)) {
         _cleanup_json_ json_object *rc = json_object_new_object();
         if (!rc)
-            return -ENOMEM;
+            return ctr__oom("a plugin's configuration");
         json_object_object_foreach(caps, cap, on)
         {
             json_object *v;
             if (!json_object_get_boolean(on) || !json_object_object_get_ex(runtime_config, cap, &v))
                 continue;
             if (json_object_object_add(rc, cap, json_object_get(v)) < 0)
-                return -ENOMEM;
+                return ctr__oom("a plugin's configuration");
         }
         if (json_object_object_length(rc) > 0 && json_object_object_add(o, "runtimeConfig", TAKE_PTR(rc)) < 0)
-            return -ENOMEM;
+            return ctr__oom("a plugin's configuration");
     }
     *ret = TAKE_PTR(o);
     return 0;
@@ -325,7 +321,7 @@ static int find_plugin(const char *path_list, const char *type, char **ret)
         if (n > 0) {
             _cleanup_free_ char *candidate = ctr__asprintf("%.*s/%s", (int)n, p, type);
             if (!candidate)
-                return -ENOMEM;
+                return ctr__oom("a plugin's path");
             if (access(candidate, X_OK) == 0) {
                 *ret = TAKE_PTR(candidate);
                 return 0;
@@ -399,7 +395,7 @@ static int out_append(struct outbuf *b, const char *data, size_t n)
         return -EFBIG;
     char *p = realloc(b->p, b->len + n + 1);
     if (!p)
-        return -ENOMEM;
+        return ctr__oom("a plugin's output");
     memcpy(p + b->len, data, n);
     b->p = p;
     b->len += n;
@@ -481,20 +477,21 @@ static void plugin_io_done(struct plugin_io *io)
 static int plugin_start(char *path, char **env, pid_t *ret_pid, struct plugin_io *io)
 {
     int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-    int r = 0;
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
-        pipe2(err, O_CLOEXEC) < 0)
-        r = ctr__err(-errno, "pipe: %m");
+    bool piped = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) == 0 && pipe2(out, O_CLOEXEC) == 0 &&
+                 pipe2(err, O_CLOEXEC) == 0;
+    /* The child's ends are closed here either way, the parent's unless
+     * handed out (closing keeps errno). */
+    _cleanup_(plugin_io_done) struct plugin_io child = { in[0], out[1], err[1] }, parent = { in[1], out[0], err[0] };
+    if (!piped)
+        return ctr__err(-errno, "pipe: %m");
     char *argv[] = { path, NULL };
     struct ctr__spawn s = { .path = path, .argv = argv, .envp = env, .fds = { in[0], out[1], err[1] }, .n_fds = 3 };
-    if (r == 0)
-        r = ctr__spawn(&s, ret_pid);
-    struct plugin_io child = { in[0], out[1], err[1] };
-    plugin_io_done(&child);
-    *io = (struct plugin_io){ in[1], out[0], err[0] };
+    int r = ctr__spawn(&s, ret_pid);
     if (r < 0)
-        plugin_io_done(io);
-    return r;
+        return r;
+    *io = parent;
+    parent = (struct plugin_io){ -1, -1, -1 };
+    return 0;
 }
 
 /* Feed @input to the plugin and drain its stdout and stderr together, until
@@ -593,7 +590,7 @@ static int invoke(const struct ctr__cni_net *net, size_t i, const char *command,
         return r;
     const char *input = json_object_to_json_string_ext(conf, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!input)
-        return -ENOMEM;
+        return ctr__oom("a plugin's configuration");
     return run_plugin(net->name, plugin_type(net, i), command, a, input, ret_out);
 }
 
@@ -621,10 +618,10 @@ static int cache_write(const struct ctr__cni_net *net, const struct ctr__cni_arg
         (a->runtime_config && json_object_object_add(o, "runtimeConfig", json_object_get(a->runtime_config)) < 0) ||
         json_object_object_add(o, "result", json_object_get(result)) < 0 ||
         (native && ctr__json_add_bool(o, "native", true) < 0))
-        return -ENOMEM;
+        return ctr__oom("the CNI result cache entry");
     _cleanup_free_ char *text = NULL, *name = ctr__cni_cache_path(".", net->name, a->container_id, a->ifname);
     if (!name || ctr__json_to_string(o, &text) < 0)
-        return -ENOMEM;
+        return ctr__oom("the CNI result cache entry");
     _cleanup_close_ int dfd = open(a->cache_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return ctr__err(-errno, "cannot open %s: %m", a->cache_dir);
@@ -660,7 +657,7 @@ static int cache_read(const char *name, const struct ctr__cni_args *a, struct ca
         return -ENOENT;
     c->path = ctr__cni_cache_path(a->cache_dir, name, a->container_id, a->ifname);
     if (!c->path)
-        return -ENOMEM;
+        return ctr__oom("the CNI result cache's path");
     _cleanup_free_ char *text = NULL;
     if (ctr__read_file_at(AT_FDCWD, c->path, &text, NULL) < 0)
         return -ENOENT;
@@ -719,6 +716,19 @@ static int add_undo(const struct ctr__cni_net *net, const struct ctr__cni_args *
     return code;
 }
 
+/* Plugin @i's ADD output as its result: a JSON object, else -EIO. */
+static int add_result(const struct ctr__cni_net *net, size_t i, const char *out, json_object **ret)
+{
+    _cleanup_json_ json_object *res = NULL;
+    if (ctr__json_parse(out, "CNI result", &res) < 0)
+        return ctr__err_prefix(-EIO, "network %s: plugin %s (ADD)", net->name, plugin_type(net, i));
+    if (!json_object_is_type(res, json_type_object))
+        return ctr__err(-EIO, "network %s: plugin %s (ADD) printed a result that is not an object", net->name,
+                        plugin_type(net, i));
+    *ret = TAKE_PTR(res);
+    return 0;
+}
+
 int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, json_object **ret_result)
 {
     if (!net || !a || !a->container_id || !a->ifname || !ret_result)
@@ -742,20 +752,11 @@ int ctr__cni_add(const struct ctr__cni_net *net, const struct ctr__cni_args *a, 
     _cleanup_json_ json_object *prev = NULL;
     for (size_t i = 0; i < net->n_plugins; i++) {
         _cleanup_free_ char *out = NULL;
-        int r = invoke(net, i, "ADD", a, prev, a->runtime_config, &out);
         json_object *res = NULL;
-        if (r == 0 && *out) {
-            r = ctr__json_parse(out, "CNI result", &res);
-            if (r == 0 && !json_object_is_type(res, json_type_object)) {
-                json_object_put(res);
-                res = NULL;
-                r = ctr__err(-EIO, "network %s: plugin %s (ADD) printed a result that is not an object", net->name,
-                             plugin_type(net, i));
-            } else if (r < 0) {
-                r = ctr__err_prefix(-EIO, "network %s: plugin %s (ADD)", net->name, plugin_type(net, i));
-            }
-        }
-        if (r < 0) /* undo what the earlier plugins (and this one, partly) did */
+        int r;
+        /* A failure undoes what the earlier plugins (and this one, partly) did. */
+        if ((r = invoke(net, i, "ADD", a, prev, a->runtime_config, &out)) < 0 ||
+            (*out && (r = add_result(net, i, out, &res)) < 0))
             return add_undo(net, a, prev, r);
         if (res) { /* a plugin printing nothing passes the previous result on */
             if (prev)
@@ -776,28 +777,24 @@ int ctr__cni_del(const struct ctr__cni_net *net, const char *name, const struct 
 {
     if (!a || !a->container_id || !a->ifname || (!net && !name))
         return ctr__err(-EINVAL, "CNI DEL: invalid argument");
-    struct cached c = { 0 };
+    _cleanup_(cached_done) struct cached c = { 0 };
     int r = cache_read(net ? net->name : name, a, &c);
-    if (r == -ENOMEM) {
-        cached_done(&c);
+    if (r == -ENOMEM)
         return r;
+    if (r < 0) { /* no cache entry: the configuration on disk */
+        if (!net)
+            return ctr__err(-ENOENT, "network %s: no cached result and no configuration to tear it down with", name);
+        if (ctr__native_eligible(net))
+            return ctr__native_del(net, a, prev_result);
+        return del_list(net, a, prev_result, a->runtime_config);
     }
-    if (r == 0) {
-        struct ctr__cni_args a2 = *a;
-        a2.runtime_config = c.rc;
-        if (c.native)
-            r = ctr__native_del(c.net, &a2, c.result ? c.result : prev_result);
-        else
-            r = del_list(c.net, &a2, c.result ? c.result : prev_result, c.rc);
-        if (r == 0 && unlink(c.path) < 0 && errno != ENOENT)
-            r = ctr__err(-errno, "cannot remove %s: %m", c.path);
-    } else if (!net) {
-        r = ctr__err(-ENOENT, "network %s: no cached result and no configuration to tear it down with", name);
-    } else if (ctr__native_eligible(net)) {
-        r = ctr__native_del(net, a, prev_result);
-    } else {
-        r = del_list(net, a, prev_result, a->runtime_config);
-    }
-    cached_done(&c);
-    return r;
+    struct ctr__cni_args a2 = *a;
+    a2.runtime_config = c.rc;
+    json_object *prev = c.result ? c.result : prev_result;
+    r = c.native ? ctr__native_del(c.net, &a2, prev) : del_list(c.net, &a2, prev, c.rc);
+    if (r < 0)
+        return r;
+    if (unlink(c.path) < 0 && errno != ENOENT)
+        return ctr__err(-errno, "cannot remove %s: %m", c.path);
+    return 0;
 }

@@ -117,7 +117,9 @@ int ctr__resolv_conf_generate(const struct ctr__config *cfg, const char *host, c
         ctr__buf_put(&b, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
     if (own_options)
         put_list(&b, "options", cfg->dns_options);
-    return ctr__buf_finish(&b, ret);
+    if (ctr__buf_finish(&b, ret) < 0)
+        return ctr__oom("resolv.conf");
+    return 0;
 }
 
 int ctr__hosts_generate(const struct ctr__config *cfg, const char *ip, char **ret)
@@ -149,7 +151,9 @@ int ctr__hosts_generate(const struct ctr__config *cfg, const char *ip, char **re
         ctr__buf_put(&b, cfg->name);
     }
     ctr__buf_put(&b, "\n");
-    return ctr__buf_finish(&b, ret);
+    if (ctr__buf_finish(&b, ret) < 0)
+        return ctr__oom("the hosts file");
+    return 0;
 }
 
 static int write_one(int dfd, const char *dir, const char *name, const char *text, char **ret_path)
@@ -158,7 +162,7 @@ static int write_one(int dfd, const char *dir, const char *name, const char *tex
     if (r < 0)
         return ctr__err(r, "cannot write %s/%s: %s", dir, name, strerror(-r));
     *ret_path = ctr__asprintf("%s/%s", dir, name);
-    return *ret_path ? 0 : -ENOMEM;
+    return *ret_path ? 0 : ctr__oom("a path");
 }
 
 int ctr__etc_files_write(const struct ctr__config *cfg, const char *dir, const char *ip, struct ctr__etc_files *ret)
@@ -173,23 +177,19 @@ int ctr__etc_files_write(const struct ctr__config *cfg, const char *dir, const c
         host = NULL;
     if (ctr__read_file_at(AT_FDCWD, STUB_UPSTREAM, &upstream, NULL) < 0)
         upstream = NULL;
-    struct ctr__etc_files f = { 0 };
-    int r = ctr__hosts_generate(cfg, ip, &hosts);
-    if (r == 0)
-        r = ctr__resolv_conf_generate(cfg, host, upstream, (cfg->flags & CTR_CREATE_HOST_NETWORK) != 0, &resolv);
-    if (r == 0 && !(name = ctr__asprintf("%s\n", hostname)))
-        r = -ENOMEM;
-    if (r == 0)
-        r = write_one(dfd, dir, "hosts", hosts, &f.hosts);
-    if (r == 0)
-        r = write_one(dfd, dir, "resolv.conf", resolv, &f.resolv_conf);
-    if (r == 0)
-        r = write_one(dfd, dir, "hostname", name, &f.hostname);
-    if (r < 0) {
-        ctr__etc_files_done(&f);
+    int r;
+    if ((r = ctr__hosts_generate(cfg, ip, &hosts)) < 0 ||
+        (r = ctr__resolv_conf_generate(cfg, host, upstream, (cfg->flags & CTR_CREATE_HOST_NETWORK) != 0, &resolv)) < 0)
         return r;
-    }
+    if (!(name = ctr__asprintf("%s\n", hostname)))
+        return ctr__oom("the hostname file");
+    _cleanup_(ctr__etc_files_done) struct ctr__etc_files f = { 0 };
+    if ((r = write_one(dfd, dir, "hosts", hosts, &f.hosts)) < 0 ||
+        (r = write_one(dfd, dir, "resolv.conf", resolv, &f.resolv_conf)) < 0 ||
+        (r = write_one(dfd, dir, "hostname", name, &f.hostname)) < 0)
+        return r;
     *ret = f;
+    f = (struct ctr__etc_files){ 0 };
     return 0;
 }
 
@@ -197,7 +197,7 @@ int ctr__etc_hosts_update(const struct ctr__config *cfg, const char *dir, const 
 {
     _cleanup_free_ char *hosts = NULL, *path = ctr__asprintf("%s/hosts", dir);
     if (!path)
-        return -ENOMEM;
+        return ctr__oom("a path");
     int r = ctr__hosts_generate(cfg, ip, &hosts);
     if (r < 0)
         return r;

@@ -190,7 +190,7 @@ int ctr__nat_add(const struct ctr__nat_entry *e)
 {
     _cleanup_free_ char *elems = ctr__nat_script(e, true, false);
     if (!elems)
-        return -ENOMEM;
+        return ctr__oom("the nftables script");
     if (!*elems)
         return 0;
     _cleanup_close_ int lk = lock_take(LOCK_SH);
@@ -204,7 +204,7 @@ int ctr__nat_add(const struct ctr__nat_entry *e)
         return 0;
     _cleanup_free_ char *all = ctr__nat_script(e, true, true);
     if (!all)
-        return -ENOMEM;
+        return ctr__oom("the nftables script");
     r = nft_run(all, msg, sizeof msg);
     if (r < 0)
         return ctr__err(r, "nftables (table ip " CTR__NAT_TABLE "): %s", msg);
@@ -215,7 +215,7 @@ int ctr__nat_del(const struct ctr__nat_entry *e)
 {
     _cleanup_free_ char *script = ctr__nat_script(e, false, false);
     if (!script)
-        return -ENOMEM;
+        return ctr__oom("the nftables script");
     if (!*script)
         return 0;
     _cleanup_close_ int lk = lock_take(LOCK_SH);

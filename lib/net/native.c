@@ -188,7 +188,7 @@ static int ports_parse(const char *net_name, json_object *rc, struct ctr__nat_po
     size_t n = json_object_array_length(arr), k = 0;
     struct ctr__nat_port *v = calloc(n + 1, sizeof *v);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the port mappings");
     for (size_t i = 0; i < n; i++) {
         json_object *m = json_object_array_get_idx(arr, i), *hp, *cp;
         const char *proto = ctr__json_str(m, "protocol"), *host = ctr__json_str(m, "hostIP");
@@ -645,7 +645,7 @@ int ctr__native_del(const struct ctr__cni_net *net, const struct ctr__cni_args *
     _cleanup_free_ char *dir = ctr__ipam_default_dir(net->name);
     bool released = false;
     if (!addr) {
-        KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, &addr) : -ENOMEM);
+        KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, &addr) : ctr__oom("the IPAM directory"));
         released = true;
     }
 
@@ -672,7 +672,7 @@ int ctr__native_del(const struct ctr__cni_net *net, const struct ctr__cni_args *
         snprintf(msg, sizeof msg, "%s", lj.msg);
     }
     if (!released)
-        KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, NULL) : -ENOMEM);
+        KEEP(dir ? ctr__ipam_release(dir, a->container_id, a->ifname, NULL) : ctr__oom("the IPAM directory"));
 #undef KEEP
     if (a->log)
         ctr__log(a->log, CTR_LOG_DEBUG, "network %s: native DEL (%s) took %lld us", net->name, a->ifname,

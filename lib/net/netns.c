@@ -87,7 +87,7 @@ int ctr__netns_create(const char *dir, const char *name, char **ret_path)
         return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
     _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, name);
     if (!path)
-        return -ENOMEM;
+        return ctr__oom("the network namespace's path");
     /* A crash may have left one behind: replace it. */
     if ((r = ctr__netns_remove(path)) < 0)
         return r;

@@ -32,9 +32,10 @@ static size_t cidr_len(const struct ctr__cidr *c)
 static int subnet_parse(const char *s, struct ctr__cidr *ret)
 {
     int r = ctr__cidr_parse(s, ret);
-    if (r == 0)
-        ctr__cidr_mask(ret);
-    return r;
+    if (r < 0)
+        return r;
+    ctr__cidr_mask(ret);
+    return 0;
 }
 
 /* ---- reading a network's configuration ---- */
@@ -282,6 +283,17 @@ static json_object *build_conflist(const char *name, const char *bridge, const s
     return TAKE_PTR(o);
 }
 
+/* @text into @fd (the file @tmp), synced, then linked as @path. */
+static int sync_and_link(int fd, const char *text, const char *tmp, const char *path)
+{
+    int r = ctr__write_all(fd, text, strlen(text));
+    if (r < 0)
+        return r;
+    if (fsync(fd) < 0 || link(tmp, path) < 0)
+        return -errno;
+    return 0;
+}
+
 /* Write dir/NAME.conflist, never replacing a file: a temporary file, then
  * link() (fails with EEXIST), then unlink of the temporary. */
 static int write_new_file(const char *dir, const char *name, const char *text, char **ret_path)
@@ -296,11 +308,7 @@ static int write_new_file(const char *dir, const char *name, const char *text, c
     _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return ctr__err(-errno, "cannot create %s: %m", tmp);
-    r = ctr__write_all(fd, text, strlen(text));
-    if (r == 0 && fsync(fd) < 0)
-        r = -errno;
-    if (r == 0 && link(tmp, path) < 0)
-        r = -errno;
+    r = sync_and_link(fd, text, tmp, path);
     unlink(tmp);
     if (r == -EEXIST)
         return ctr__err(-EEXIST, "%s already exists", path);

@@ -228,7 +228,7 @@ static int recv_packet(int fd, char **ret)
     }
     _cleanup_free_ char *buf = malloc((size_t)size + 1);
     if (!buf)
-        return -ENOMEM;
+        return ctr__oom("a sync pipe packet");
     ssize_t k;
     do
         k = recv(fd, buf, (size_t)size, MSG_DONTWAIT);
@@ -259,7 +259,7 @@ static int read_sync(int fd, int64_t deadline, int *ret_data, char **ret_message
     const char *msg = ctr__json_str(o, "message");
     _cleanup_free_ char *m = msg ? strdup(msg) : NULL;
     if (msg && !m)
-        return -ENOMEM;
+        return ctr__oom("conmon's message");
     *ret_data = json_object_get_int(data);
     if (ret_message)
         *ret_message = TAKE_PTR(m);
@@ -278,16 +278,17 @@ static int write_start_byte(int fd)
 
 /* ---- conmon's command line ---- */
 
-/* Built with one allocation check at the end (argv_end()). */
+/* Built with one allocation check at the end (argv_end()), like a
+ * struct ctr__buf: a failed allocation is remembered, later adds do nothing. */
 struct conmon_argv {
     char **v;
-    int err;
+    bool oom;
 };
 
 static void argv_add(struct conmon_argv *a, const char *s)
 {
-    if (a->err == 0 && ctr__strv_push(&a->v, s) < 0)
-        a->err = -ENOMEM;
+    if (!a->oom && ctr__strv_push(&a->v, s) < 0)
+        a->oom = true;
 }
 
 /* Add DIR/NAME. */
@@ -295,7 +296,7 @@ static void argv_add_path(struct conmon_argv *a, const char *dir, const char *na
 {
     _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, name);
     if (!path)
-        a->err = -ENOMEM;
+        a->oom = true;
     else
         argv_add(a, path);
 }
@@ -356,7 +357,7 @@ static int argv_end(struct conmon_argv *a, const struct ctr__conmon_runtime *rt,
         argv_add(a, "--runtime-arg");
         argv_add(a, "json");
     }
-    if (a->err < 0) {
+    if (a->oom) {
         ctr__strv_free(TAKE_PTR(a->v));
         return ctr__err(-ENOMEM, "out of memory for conmon's arguments");
     }
@@ -727,9 +728,10 @@ static void pidfd_reap(int pidfd)
 static int await_pidfd(int pidfd, int64_t deadline)
 {
     int r = wait_fd(pidfd, POLLIN, deadline);
-    if (r == 0)
-        pidfd_reap(pidfd);
-    return r;
+    if (r < 0)
+        return r;
+    pidfd_reap(pidfd);
+    return 0;
 }
 
 int ctr__conmon_pidfd(const ctr_oci_container_t *c)
@@ -1010,7 +1012,7 @@ int ctr__conmon_ctl(const ctr_oci_container_t *c, const char *line)
 {
     _cleanup_free_ char *path = ctr__asprintf("%s/" CTL_FIFO, c->bundle_dir);
     if (!path)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the control FIFO's path");
     /* Non-blocking: with no reader (no conmon) open() fails with ENXIO
      * instead of hanging. */
     _cleanup_close_ int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

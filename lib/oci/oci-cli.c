@@ -80,7 +80,7 @@ static int cli_open(void **ret_handle, const ctr_oci_options_t *opts, void *user
         return ctr__err(-ENOENT, "oci-cli: OCI runtime '%s' not found", opts->runtime_name ? opts->runtime_name : "runc");
     struct cli *h = calloc(1, sizeof *h);
     if (!h)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the runtime handle");
     h->runtime_path = strdup(opts->runtime_path);
     h->conmon_path = ctr__strdup_null(opts->conmon_path);
     h->state_dir = strdup(opts->state_dir);
@@ -91,7 +91,7 @@ static int cli_open(void **ret_handle, const ctr_oci_options_t *opts, void *user
     if (!h->runtime_path || (opts->conmon_path && !h->conmon_path) || !h->state_dir || !h->root_args[0] ||
         !h->runtime_name) {
         cli_close(h);
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the runtime handle");
     }
     h->q = &quirks_generic;
     for (size_t i = 0; i < ARRAY_SIZE(quirks_table); i++)
@@ -158,7 +158,7 @@ static int run_runtime(struct cli *h, const char *const *args, char **ret_out, c
      * (NOTIFY_SOCKET, LISTEN_FDS...). */
     _cleanup_strv_ char **env = ctr__spawn_env(NULL);
     if (!env)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the runtime's environment");
     struct ctr__spawn s = {
         .path = h->runtime_path,
         .argv = (char *const *)argv,
@@ -175,7 +175,7 @@ static int run_runtime(struct cli *h, const char *const *args, char **ret_out, c
         if (ret_out) {
             char *o = ctr__memfd_read(out_fd, 0);
             if (!o)
-                return ctr__err(-ENOMEM, "out of memory");
+                return ctr__oom("the runtime's output");
             *ret_out = o;
         }
         return 0;
@@ -184,14 +184,14 @@ static int run_runtime(struct cli *h, const char *const *args, char **ret_out, c
     _cleanup_free_ char *err = ctr__memfd_read(err_fd, 0);
     char *text = ctr__runtime_error_text(log, err);
     if (!text)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the runtime's error text");
     if (!*text) {
         char how[64];
         free(text);
         ctr__spawn_status_string(status, how, sizeof how);
         text = ctr__asprintf("%s %s with no message", h->runtime_name, how);
         if (!text)
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("the runtime's error text");
     }
     *ret_text = text;
     return -EIO;
@@ -291,7 +291,7 @@ static int cli_create(void *handle, const ctr_oci_container_t *c, const ctr_oci_
     if (r == -EIO) {
         _cleanup_free_ char *text = strdup(ctr_error_last()->message);
         if (!text)
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("the runtime's error text");
         r = runtime_error(h, OP_CREATE, c->id, text);
     }
     if (r < 0 && r != -EEXIST && r != -ENOENT && r != -ENOMEM) {
@@ -420,7 +420,7 @@ static int cli_update(void *handle, const ctr_oci_container_t *c, const char *re
     _cleanup_free_ char *path = ctr__asprintf("%s/%s", c->run_dir, name);
     if (!path) {
         unlinkat(dfd, name, 0);
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the resources file's path");
     }
     const char *args[] = { "update", "--resources", path, c->id, NULL };
     r = simple(h, OP_UPDATE, c->id, args);
@@ -438,7 +438,7 @@ static int cli_exec(void *handle, const ctr_oci_container_t *c, const ctr_oci_ex
         const ctr_error_t *e = ctr_error_last();
         _cleanup_free_ char *text = strdup(e->message);
         if (!text)
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("the runtime's error text");
         return runtime_error(h, OP_EXEC, c->id, text);
     }
     return r;

@@ -97,7 +97,7 @@ static int find_conmon(char **ret)
         if (ctr__is_executable(extra[i])) {
             char *s = strdup(extra[i]);
             if (!s)
-                return -ENOMEM;
+                return ctr__oom("conmon's path");
             *ret = s;
             return 0;
         }
@@ -128,7 +128,7 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
 
     _cleanup_(ctr__oci_closep) ctr__oci_t *oci = calloc(1, sizeof *oci);
     if (!oci || !(oci->runtime_name = strdup(runtime)))
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the OCI runtime handle");
 
     int r;
     if (strchr(runtime, '/')) {

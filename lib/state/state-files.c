@@ -209,7 +209,7 @@ static int read_doc(struct files_db *db, const char *path, struct buf *b, size_t
             size_t cap = b->cap ? b->cap * 2 : 16384;
             char *n = realloc(b->data, cap);
             if (!n)
-                return -ENOMEM;
+                return ctr__oom("a state document");
             b->data = n;
             b->cap = cap;
         }
@@ -417,7 +417,7 @@ static int check_version(struct files_db *db)
     ctr__strstrip(text);
     _cleanup_free_ char *where = ctr__asprintf("%s/VERSION", db->dir);
     if (!where)
-        return -ENOMEM;
+        return ctr__oom("a path");
     if ((r = ctr__state_layout_check(text, where, CTR__STATE_FILES_LAYOUT_VERSION)) < 0)
         return r;
     return open_subdirs(db);
@@ -474,11 +474,11 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
         return ctr__err(-EINVAL, "files state backend: no directory given");
     _cleanup_(files_db_freep) struct files_db *db = calloc(1, sizeof *db);
     if (!db)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the files state backend");
     db->dirfd = db->ctrfd = db->namesfd = db->genfd = -1;
     db->dir = strdup(dir);
     if (!db->dir)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the files state backend");
     db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (db->dirfd < 0)
         return ctr__err(-errno, "cannot open state directory %s: %m", dir);
@@ -642,7 +642,7 @@ static int files_lookup_name(void *p, const char *name, char **ret_id)
 
     char *id = strdup(target);
     if (!id)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("a container ID");
     *ret_id = id;
     return 0;
 }
@@ -721,31 +721,35 @@ static int write_docs(struct files_db *db, int idfd, const char *config, const c
     r = create_file(db, idfd, "state.json", state, &sfd);
     if (r < 0)
         return r;
-    r = sync_fd(db, cfd, true, "config.json");
-    if (r == 0)
-        r = sync_fd(db, sfd, true, "state.json");
-    if (r == 0)
-        r = sync_fd(db, idfd, false, "the new container directory");
-    if (r == 0)
-        r = sync_fd(db, db->namesfd, false, "names/");
-    return r;
+    if ((r = sync_fd(db, cfd, true, "config.json")) < 0 || (r = sync_fd(db, sfd, true, "state.json")) < 0 ||
+        (r = sync_fd(db, idfd, false, "the new container directory")) < 0)
+        return r;
+    return sync_fd(db, db->namesfd, false, "names/");
+}
+
+/* renameat2(RENAME_NOREPLACE) of ctr/TMP to ctr/ID; -errno. */
+static int rename_noreplace(struct files_db *db, const char *tmp, const char *id)
+{
+    if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL)
+        return -errno;
+    /* A file system without RENAME_NOREPLACE: renaming onto a non-empty
+     * directory fails anyway, and ctr/ID is never an empty one. */
+    int r = exists_at(db->ctrfd, id);
+    if (r < 0)
+        return r;
+    if (r > 0)
+        return -EEXIST;
+    if (renameat(db->ctrfd, tmp, db->ctrfd, id) < 0)
+        return -errno;
+    return 0;
 }
 
 /* Rename ctr/TMP to ctr/ID, never over an existing ctr/ID. */
 static int publish(struct files_db *db, const char *tmp, const char *id)
 {
-    int r = 0;
-    if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_NOREPLACE) < 0)
-        r = -errno;
-    if (r == -EINVAL) {
-        /* A file system without RENAME_NOREPLACE: renaming onto a non-empty
-         * directory fails anyway, and ctr/ID is never an empty one. */
-        r = exists_at(db->ctrfd, id);
-        if (r > 0)
-            r = -EEXIST;
-        else if (r == 0 && renameat(db->ctrfd, tmp, db->ctrfd, id) < 0)
-            r = -errno;
-    }
+    int r = rename_noreplace(db, tmp, id);
     if (r == -EEXIST || r == -ENOTEMPTY)
         return ctr__err(-EEXIST, "container %s already exists", id);
     if (r == -ENOENT)
@@ -861,6 +865,19 @@ static int do_remove(struct files_db *db, const char *id, const char *name)
     return 0;
 }
 
+/* Sync the new state (fd, ctr/TMP) and rename it to ctr/ID/state.json. */
+static int replace_state(struct files_db *db, int fd, const char *tmp, int idfd, const char *id)
+{
+    int r = sync_fd(db, fd, true, "the new state.json");
+    CTR_FAULT_POINT("files.save.before-rename");
+    if (r < 0)
+        return r;
+    if (renameat(db->ctrfd, tmp, idfd, "state.json") < 0)
+        return errno == ENOENT ? ctr__err(-ENOENT, "no such container %s", id)
+                               : ctr__err(-errno, "cannot rename the new state of %s into place: %m", id);
+    return 0;
+}
+
 static int do_save_state(struct files_db *db, const char *id, const char *state)
 {
     int r = ctr__state_check_id(id);
@@ -883,17 +900,7 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
     if (r < 0)
         return r;
     _cleanup_close_ int fd = -1;
-    r = create_file(db, db->ctrfd, tmp, state, &fd);
-    if (r < 0) {
-        (void)unlinkat(db->ctrfd, tmp, 0);
-        return r;
-    }
-    r = sync_fd(db, fd, true, "the new state.json");
-    CTR_FAULT_POINT("files.save.before-rename");
-    if (r == 0 && renameat(db->ctrfd, tmp, idfd, "state.json") < 0)
-        r = errno == ENOENT ? ctr__err(-ENOENT, "no such container %s", id)
-                            : ctr__err(-errno, "cannot rename the new state of %s into place: %m", id);
-    if (r < 0) {
+    if ((r = create_file(db, db->ctrfd, tmp, state, &fd)) < 0 || (r = replace_state(db, fd, tmp, idfd, id)) < 0) {
         (void)unlinkat(db->ctrfd, tmp, 0);
         return r;
     }
@@ -937,6 +944,30 @@ static int files_save_state(void *p, const char *id, const char *state)
 /* ------------------------------------------------------------------------- */
 /* Reads. */
 
+/* The documents of ctr/ID that ret_config and ret_state ask for, read from
+ * disk; with neither, that it exists (-ENOENT).  path receives what failed. */
+static int get_from_disk(struct files_db *db, const char *id, char **ret_config, char **ret_state, char *path,
+                         size_t size)
+{
+    int r;
+    if (ret_config) {
+        snprintf(path, size, "%s/config.json", id);
+        if ((r = read_doc_dup(db, path, ret_config)) < 0)
+            return r;
+    }
+    if (ret_state) {
+        snprintf(path, size, "%s/state.json", id);
+        if ((r = read_doc_dup(db, path, ret_state)) < 0)
+            return r;
+    }
+    if (!ret_config && !ret_state) {
+        snprintf(path, size, "%s", id);
+        r = exists_at(db->ctrfd, id);
+        return r > 0 ? 0 : r == 0 ? -ENOENT : r;
+    }
+    return 0;
+}
+
 static int files_get(void *p, const char *id, char **ret_config, char **ret_state)
 {
     struct files_db *db = p;
@@ -952,22 +983,10 @@ static int files_get(void *p, const char *id, char **ret_config, char **ret_stat
         if (!e)
             return ctr__err(-ENOENT, "no such container %s", id);
         if ((ret_config && !(c = strdup(e->config))) || (ret_state && !(s = strdup(e->state))))
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("a container's documents");
     } else {
         char path[NAME_MAX + 32];
-        if (ret_config) {
-            snprintf(path, sizeof path, "%s/config.json", id);
-            r = read_doc_dup(db, path, &c);
-        }
-        if (r == 0 && ret_state) {
-            snprintf(path, sizeof path, "%s/state.json", id);
-            r = read_doc_dup(db, path, &s);
-        }
-        if (r == 0 && !want) {
-            snprintf(path, sizeof path, "%s", id);
-            r = exists_at(db->ctrfd, id);
-            r = r > 0 ? 0 : r == 0 ? -ENOENT : r;
-        }
+        r = get_from_disk(db, id, ret_config ? &c : NULL, ret_state ? &s : NULL, path, sizeof path);
         if (r == -ENOENT || r == -ENOTDIR)
             return ctr__err(-ENOENT, "no such container %s", id);
         if (r < 0)
@@ -1018,6 +1037,13 @@ static bool fill_add(struct cache *c, size_t *cap, size_t *bytes, const char *id
     return e->id && (!config || e->config) && (!state || e->state);
 }
 
+/* read_entry()'s result for a failure r: 1 (no container) when the entry was
+ * removed meanwhile or is not a container directory. */
+static int entry_gone(int r)
+{
+    return r == -ENOENT || r == -ENOTDIR ? 1 : r;
+}
+
 /* Read the documents rflags asks for of the directory entry de of ctr/ into
  * db->buf[0] (config, *ret_clen bytes) and db->buf[1] (state, *ret_slen):
  * 0; 1 when the entry is no container (transient, removed meanwhile, not a
@@ -1031,26 +1057,26 @@ static int read_entry(struct files_db *db, const struct dirent *de, unsigned int
     if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
         return 1;
 
-    int r = 0;
+    int r;
     snprintf(path, size, "%s", id);
     if (rflags & CTR_STATE_ITER_CONFIG) {
         snprintf(path, size, "%s/config.json", id);
-        r = read_doc(db, path, &db->buf[0], ret_clen);
+        if ((r = read_doc(db, path, &db->buf[0], ret_clen)) < 0)
+            return entry_gone(r);
     }
-    if (r == 0 && (rflags & CTR_STATE_ITER_STATE)) {
+    if (rflags & CTR_STATE_ITER_STATE) {
         snprintf(path, size, "%s/state.json", id);
-        r = read_doc(db, path, &db->buf[1], ret_slen);
+        if ((r = read_doc(db, path, &db->buf[1], ret_slen)) < 0)
+            return entry_gone(r);
     }
-    if (r == 0 && !rflags && de->d_type == DT_UNKNOWN) {
+    if (!rflags && de->d_type == DT_UNKNOWN) {
         struct stat st;
         if (fstatat(db->ctrfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0)
-            r = -errno;
-        else if (!S_ISDIR(st.st_mode))
+            return entry_gone(-errno);
+        if (!S_ISDIR(st.st_mode))
             return 1;
     }
-    if (r == -ENOENT || r == -ENOTDIR)
-        return 1; /* removed meanwhile, or not a container directory */
-    return r;
+    return 0;
 }
 
 /* Keep what an iterate() read from disk as the cache of generation g1. */
@@ -1099,22 +1125,20 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
     }
 
     char path[NAME_MAX + 32];
-    int r = 0;
     for (;;) {
         errno = 0;
         struct dirent *de = readdir(d);
         if (!de) {
-            r = errno != 0 ? ctr__err(-errno, "cannot read %s/ctr: %m", db->dir) : 0;
+            if (errno != 0)
+                return ctr__err(-errno, "cannot read %s/ctr: %m", db->dir);
             break;
         }
         size_t clen = 0, slen = 0;
-        r = read_entry(db, de, rflags, path, sizeof path, &clen, &slen);
+        int r = read_entry(db, de, rflags, path, sizeof path, &clen, &slen);
         if (r > 0)
             continue;
-        if (r < 0) {
-            r = ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
-            break;
-        }
+        if (r < 0)
+            return ctr__err(r, "cannot read %s/ctr/%s: %s", db->dir, path, strerror(-r));
         const char *id = de->d_name;
         const char *config = (rflags & CTR_STATE_ITER_CONFIG) ? db->buf[0].data : NULL;
         const char *state = (rflags & CTR_STATE_ITER_STATE) ? db->buf[1].data : NULL;
@@ -1125,11 +1149,11 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
                userdata);
         db->iterating--;
         if (r != 0)
-            break;
+            return r;
     }
-    if (r == 0 && fill && gen_load(db) == g1)
+    if (fill && gen_load(db) == g1)
         cache_install(db, &next, rflags, g1);
-    return r;
+    return 0;
 }
 
 const ctr_state_backend_t ctr__state_backend_files = {

@@ -130,7 +130,7 @@ static int fetch(struct shared *s, TDB_DATA key, char **ret)
         str = string_of(v);
         free(v.dptr);
         if (!str)
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("a state document");
     }
     *ret = str;
     return 0;
@@ -312,11 +312,11 @@ static int shared_open(const char *path, struct shared **ret)
 
     _cleanup_(shared_freep) struct shared *s = calloc(1, sizeof *s);
     if (!s)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the tdb database handle");
     pthread_mutex_init(&s->mutex, NULL);
     s->path = strdup(path);
     if (!s->path)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the tdb database handle");
 
     errno = 0;
     s->tdb = tdb_open(path, 0, TDB_DEFAULT, flags, 0600);
@@ -368,7 +368,7 @@ static int tdbb_open(void **ret_db, const char *dir, void *userdata)
     _cleanup_free_ char *path = ctr__asprintf("%s/state.tdb", dir);
     _cleanup_free_ struct tdb_db *db = calloc(1, sizeof *db);
     if (!path || !db)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the tdb state backend");
 
     pthread_mutex_lock(&shared_list_mutex);
     int r = shared_open(path, &db->s);
@@ -598,6 +598,25 @@ static int tdbb_get(void *p, const char *id, char **ret_config, char **ret_state
     return r;
 }
 
+/* The ID the name key holds, -ENOENT unless it is an ID whose container is
+ * there (read lock held). */
+static int lookup_locked(struct shared *s, TDB_DATA key_name, char **ret_id)
+{
+    _cleanup_free_ char *id = NULL;
+    int r = fetch(s, key_name, &id);
+    if (r < 0)
+        return r;
+    if (!ctr__state_component_ok(id, ID_MAX))
+        return -ENOENT; /* not an ID: corrupt */
+    /* A name left behind by a remove() given another name names nothing. */
+    char kc[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+    if (!tdb_exists(s->tdb, key_config))
+        return -ENOENT;
+    *ret_id = TAKE_PTR(id);
+    return 0;
+}
+
 static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
 {
     struct tdb_db *db = p;
@@ -618,16 +637,7 @@ static int tdbb_lookup_name(void *p, const char *name, char **ret_id)
         leave(db);
         return r;
     }
-    r = fetch(db->s, key_name, &id);
-    if (r == 0 && ctr__state_component_ok(id, ID_MAX)) {
-        /* A name left behind by a remove() given another name names nothing. */
-        char kc[KEY_MAX];
-        TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
-        if (!tdb_exists(db->s->tdb, key_config))
-            r = -ENOENT;
-    } else if (r == 0) {
-        r = -ENOENT; /* not an ID: corrupt */
-    }
+    r = lookup_locked(db->s, key_name, &id);
     read_unlock(db->s);
     leave(db);
     if (r == -ENOENT)
@@ -671,7 +681,7 @@ static int collect_one(struct shared *s, struct collect *c, TDB_DATA key, unsign
         return 0;
     _cleanup_free_ char *id = string_of((TDB_DATA){ .dptr = key.dptr + plen, .dsize = key.dsize - plen });
     if (!id)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("a container ID");
     if (!ctr__state_component_ok(id, ID_MAX))
         return 0; /* not ours */
 
@@ -692,11 +702,30 @@ static int collect_one(struct shared *s, struct collect *c, TDB_DATA key, unsign
         size_t cap = c->cap ? c->cap * 2 : 256;
         struct entry *v = realloc(c->v, cap * sizeof *v);
         if (!v)
-            return ctr__err(-ENOMEM, "out of memory");
+            return ctr__oom("the container list");
         c->v = v;
         c->cap = cap;
     }
     c->v[c->n++] = (struct entry){ TAKE_PTR(id), TAKE_PTR(config), TAKE_PTR(state) };
+    return 0;
+}
+
+/* Every key's record into c (read lock held). */
+static int collect_locked(struct shared *s, struct collect *c, unsigned int flags)
+{
+    for (TDB_DATA key = tdb_firstkey(s->tdb); key.dptr;) {
+        int r = collect_one(s, c, key, flags);
+        if (r != 0) {
+            free(key.dptr);
+            return r;
+        }
+        TDB_DATA next = tdb_nextkey(s->tdb, key);
+        free(key.dptr);
+        key = next;
+    }
+    /* The end of the keys leaves TDB_SUCCESS, a failure its own code. */
+    if (tdb_error(s->tdb) != TDB_SUCCESS)
+        return fail(s, "cannot list the keys");
     return 0;
 }
 
@@ -705,17 +734,7 @@ static int collect_all(struct shared *s, struct collect *c, unsigned int flags)
     int r = read_lock(s);
     if (r < 0)
         return r;
-    TDB_DATA key = tdb_firstkey(s->tdb);
-    while (key.dptr && r == 0) {
-        r = collect_one(s, c, key, flags);
-        TDB_DATA next = r == 0 ? tdb_nextkey(s->tdb, key) : tdb_null;
-        free(key.dptr);
-        key = next;
-    }
-    /* The end of the keys leaves TDB_SUCCESS, a failure its own code. */
-    if (r == 0 && tdb_error(s->tdb) != TDB_SUCCESS)
-        r = fail(s, "cannot list the keys");
-    free(key.dptr);
+    r = collect_locked(s, c, flags);
     read_unlock(s);
     return r;
 }

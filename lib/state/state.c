@@ -96,7 +96,7 @@ static int add_factory(const char *name, ctr_state_backend_create_fn create, voi
     if (!f || !copy) {
         free(f);
         free(copy);
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("a state backend factory");
     }
     *f = (struct factory){ .name = copy, .create = create, .userdata = userdata };
     pthread_mutex_lock(&registry_mutex);
@@ -189,7 +189,7 @@ int ctr__state_new(struct ctr__state *s, const char *name)
 {
     _cleanup_free_ char *copy = strdup(name);
     if (!copy)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the state backend's name");
     ctr_state_backend_t vt = CTR_STATE_BACKEND_INIT;
     vt.name = copy;
     int r = 0;
@@ -220,7 +220,7 @@ int ctr__state_open(struct ctr__state *s, const char *root)
 {
     _cleanup_free_ char *dir = ctr__asprintf("%s/state/%s", root, s->name);
     if (!dir)
-        return ctr__err(-ENOMEM, "out of memory");
+        return ctr__oom("the state directory's path");
     int r = ctr__mkdir_p(dir, 0700);
     if (r < 0)
         return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));

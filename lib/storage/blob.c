@@ -14,7 +14,7 @@ int ctr__hash_new(ctr__hash_t **ret)
 {
     ctr__hash_t *h = calloc(1, sizeof *h);
     if (!h)
-        return -ENOMEM;
+        return ctr__oom("a sha256 digest");
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
         ctr__hash_free(h);
@@ -109,7 +109,7 @@ int ctr__src_read(const struct ctr__src *src, size_t max, const char *want_hex, 
     size_t n = (size_t)src->size;
     char *buf = malloc(n + 1);
     if (!buf)
-        return -ENOMEM;
+        return ctr__oom(what);
     size_t got = 0;
     while (got < n) {
         ssize_t k = pread(src->fd, buf + got, n - got, src->off + (off_t)got);

@@ -26,7 +26,7 @@ static int strv_from_array(json_object *o, const char *key, char ***ret)
     for (size_t i = 0; i < json_object_array_length(a); i++) {
         json_object *e = json_object_array_get_idx(a, i);
         if (json_object_is_type(e, json_type_string) && ctr__strv_push(ret, json_object_get_string(e)) < 0)
-            return -ENOMEM;
+            return ctr__oom("the image's defaults");
     }
     return 0;
 }
@@ -40,7 +40,7 @@ static int keys_of(json_object *o, const char *key, char ***ret)
     {
         (void)v;
         if (!ctr__strv_contains((const char *const *)*ret, k) && ctr__strv_push(ret, k) < 0)
-            return -ENOMEM;
+            return ctr__oom("the image's defaults");
     }
     return 0;
 }
@@ -79,11 +79,11 @@ static int apply_image_config(struct ctr__config *cfg, const char *config_json)
     if (!cfg->command[0]) {
         _cleanup_strv_ char **cmd = ctr__strv_copy(NULL);
         if (!cmd)
-            return -ENOMEM;
+            return ctr__oom("the command");
         if (c && ((r = strv_from_array(c, "Entrypoint", &cmd)) < 0 || (r = strv_from_array(c, "Cmd", &cmd)) < 0))
             return r;
         if (!cmd[0] && ctr__strv_push(&cmd, "/bin/sh") < 0)
-            return -ENOMEM;
+            return ctr__oom("the command");
         ctr__strv_free(cfg->command);
         cfg->command = TAKE_PTR(cmd);
     }
@@ -91,8 +91,10 @@ static int apply_image_config(struct ctr__config *cfg, const char *config_json)
         return 0;
     /* Environment: the image's, then the container's over it by key. */
     _cleanup_strv_ char **env = ctr__strv_copy(NULL);
-    if (!env || (r = strv_from_array(c, "Env", &env)) < 0)
-        return -ENOMEM;
+    if (!env)
+        return ctr__oom("the environment");
+    if ((r = strv_from_array(c, "Env", &env)) < 0)
+        return r;
     for (char **e = cfg->env; *e; e++) {
         size_t k = strcspn(*e, "=");
         bool replaced = false;
@@ -100,23 +102,23 @@ static int apply_image_config(struct ctr__config *cfg, const char *config_json)
             if (strncmp(*x, *e, k) == 0 && (*x)[k] == '=') {
                 char *n = strdup(*e);
                 if (!n)
-                    return -ENOMEM;
+                    return ctr__oom("the environment");
                 free(*x);
                 *x = n;
                 replaced = true;
             }
         if (!replaced && ctr__strv_push(&env, *e) < 0)
-            return -ENOMEM;
+            return ctr__oom("the environment");
     }
     ctr__strv_free(cfg->env);
     cfg->env = TAKE_PTR(env);
     json_object *v;
     if (!cfg->workdir && json_object_object_get_ex(c, "WorkingDir", &v) && json_object_is_type(v, json_type_string) &&
         json_object_get_string(v)[0] == '/' && !(cfg->workdir = strdup(json_object_get_string(v))))
-        return -ENOMEM;
+        return ctr__oom("the working directory");
     if (!cfg->user && json_object_object_get_ex(c, "User", &v) && json_object_is_type(v, json_type_string) &&
         json_object_get_string(v)[0] && !(cfg->user = strdup(json_object_get_string(v))))
-        return -ENOMEM;
+        return ctr__oom("the user");
     if (cfg->stop_signal == SIGTERM && json_object_object_get_ex(c, "StopSignal", &v) &&
         json_object_is_type(v, json_type_string)) {
         int sig = parse_signal(json_object_get_string(v));
@@ -132,7 +134,7 @@ static int apply_image_config(struct ctr__config *cfg, const char *config_json)
             char *kv = ctr__asprintf("%s=%s", k, json_object_get_string(lv));
             if (!kv || ctr__strv_push(&cfg->labels, kv) < 0) {
                 free(kv);
-                return -ENOMEM;
+                return ctr__oom("the label list");
             }
             free(kv);
         }
@@ -244,6 +246,22 @@ int ctr__storage_forget_id(const struct ctr__settings *set, const char *id)
     return access(dir, F_OK) < 0 ? 0 : forget(set, id);
 }
 
+/* Drop the records and layers of the containers not in ids (store lock
+ * held). */
+static int sweep_locked(struct ctr__store *s, char *const *ids)
+{
+    for (size_t i = 0; i < s->n_ctrs;) {
+        if (ctr__strv_contains((const char *const *)ids, s->ctrs[i].id)) {
+            i++;
+            continue;
+        }
+        int r = drop_ctr(s, i);
+        if (r < 0)
+            return r;
+    }
+    return ctr__store_save(s);
+}
+
 int ctr__storage_sweep(const struct ctr__settings *set, char *const *ids)
 {
     _cleanup_free_ char *dir = ctr__asprintf("%s/storage", set->root);
@@ -255,14 +273,7 @@ int ctr__storage_sweep(const struct ctr__settings *set, char *const *ids)
     int r = ctr__store_open(set, &s);
     if (r < 0 || (r = ctr__store_lock(s)) < 0)
         return r;
-    for (size_t i = 0; r == 0 && i < s->n_ctrs;) {
-        if (ctr__strv_contains((const char *const *)ids, s->ctrs[i].id))
-            i++;
-        else
-            r = drop_ctr(s, i);
-    }
-    if (r == 0)
-        r = ctr__store_save(s);
+    r = sweep_locked(s, ids);
     ctr__store_gc(s);
     ctr__store_unlock(s);
     return r;

@@ -43,27 +43,21 @@ static bool overlay_is_mounted(const char *dir)
 static int mount_new_api(const char *merged, const char *const *lower, size_t n, const char *upper, const char *work,
                          const char *label)
 {
-    int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+    _cleanup_close_ int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
     if (fs < 0)
         return -errno;
-    int r = 0;
-    for (size_t i = n; i-- > 0 && r == 0;)
+    for (size_t i = n; i-- > 0;)
         if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", lower[i], 0) < 0)
-            r = -errno;
-    if (r == 0 && (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-                   syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-                   (label && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "context", label, 0) < 0) ||
-                   syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0))
-        r = -errno;
-    int mfd = r == 0 ? (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0) : -1;
-    if (r == 0 && mfd < 0)
-        r = -errno;
-    if (r == 0 && syscall(SYS_move_mount, mfd, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        r = -errno;
-    if (mfd >= 0)
-        close(mfd);
-    close(fs);
-    return r;
+            return -errno;
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+        syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+        (label && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "context", label, 0) < 0) ||
+        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return -errno;
+    _cleanup_close_ int mfd = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+    if (mfd < 0 || syscall(SYS_move_mount, mfd, "", AT_FDCWD, merged, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        return -errno;
+    return 0;
 }
 
 static int overlay_mount(struct ctr__store *s, const char *dir, const char *const *lower, const char *label,
@@ -72,7 +66,7 @@ static int overlay_mount(struct ctr__store *s, const char *dir, const char *cons
     _cleanup_free_ char *merged = ctr__asprintf("%s/merged", dir), *upper = ctr__asprintf("%s/diff", dir),
                         *work = ctr__asprintf("%s/work", dir), *empty = ctr__asprintf("%s/empty", dir);
     if (!merged || !upper || !work || !empty)
-        return -ENOMEM;
+        return ctr__oom("the overlay's paths");
     size_t n = ctr__strv_len(lower);
     const char *const none[] = { empty, NULL };
     if (n == 0) {
@@ -86,7 +80,7 @@ static int overlay_mount(struct ctr__store *s, const char *dir, const char *cons
     if (len < 4000) {
         _cleanup_free_ char *opts = malloc(len);
         if (!opts)
-            return -ENOMEM;
+            return ctr__oom("the overlay's mount options");
         size_t o = (size_t)snprintf(opts, len, "lowerdir=");
         for (size_t i = n; i-- > 0;)
             o += (size_t)snprintf(opts + o, len - o, "%s%s", lower[i], i ? ":" : "");
@@ -107,7 +101,7 @@ static int overlay_unmount(struct ctr__store *s, const char *dir)
 {
     _cleanup_free_ char *merged = ctr__asprintf("%s/merged", dir);
     if (!merged)
-        return -ENOMEM;
+        return ctr__oom("a path");
     if (umount2(merged, 0) < 0 && errno != EINVAL && errno != ENOENT) {
         if (errno != EBUSY || umount2(merged, MNT_DETACH) < 0)
             return ctr__err(-errno, "cannot unmount %s: %m", merged);

@@ -33,7 +33,7 @@ static int vfs_mount(struct ctr__store *s, const char *dir, const char *const *l
 {
     char *p = ctr__asprintf("%s/diff", dir);
     if (!p)
-        return -ENOMEM;
+        return ctr__oom("a path");
     *ret_path = p;
     return 0;
 }

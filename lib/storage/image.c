@@ -75,25 +75,48 @@ static void infos_free(struct ctr__image_info *v, size_t n)
     free(v);
 }
 
+/* The info of every image, s->n_images of them (store lock held). */
+static int list_locked(struct ctr__store *s, struct ctr__image_info **ret)
+{
+    struct ctr__image_info *v = calloc(s->n_images + 1, sizeof *v);
+    if (!v)
+        return ctr__oom("image list");
+    for (size_t n = 0; n < s->n_images; n++) {
+        int r = info_of(&s->images[n], &v[n]);
+        if (r < 0) {
+            infos_free(v, n);
+            return r;
+        }
+    }
+    *ret = v;
+    return 0;
+}
+
 int ctr__image_list(const struct ctr__settings *set, struct ctr__image_info **ret, size_t *ret_count)
 {
     _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
     int r = open_locked(set, &s);
     if (r < 0)
         return r;
-    struct ctr__image_info *v = calloc(s->n_images + 1, sizeof *v);
-    size_t n = 0;
-    r = v ? 0 : ctr__oom("image list");
-    for (; r == 0 && n < s->n_images; n++)
-        r = info_of(&s->images[n], &v[n]);
+    struct ctr__image_info *v = NULL;
+    size_t n = s->n_images;
+    r = list_locked(s, &v);
     ctr__store_unlock(s);
-    if (r < 0) {
-        infos_free(v, n);
+    if (r < 0)
         return r;
-    }
     *ret = v;
     *ret_count = n;
     return 0;
+}
+
+/* The image ref names, into ret (store lock held). */
+static int find_locked(struct ctr__store *s, const char *ref, struct ctr__image_info *ret)
+{
+    struct ctr__image_rec *rec = NULL;
+    int r = ctr__store_find_image(s, ref, &rec);
+    if (r < 0)
+        return r;
+    return info_of(rec, ret);
 }
 
 int ctr__image_find(const struct ctr__settings *set, const char *ref, struct ctr__image_info *ret)
@@ -102,15 +125,21 @@ int ctr__image_find(const struct ctr__settings *set, const char *ref, struct ctr
     int r = open_locked(set, &s);
     if (r < 0)
         return r;
-    struct ctr__image_rec *rec = NULL;
-    r = ctr__store_find_image(s, ref, &rec);
-    if (r == 0)
-        r = info_of(rec, ret);
+    r = find_locked(s, ref, ret);
     ctr__store_unlock(s);
     return r;
 }
 
 /* ---- tag, untag ---- */
+
+/* Tag rec with the normalized name, saved (store lock held). */
+static int tag_locked(struct ctr__store *s, struct ctr__image_rec *rec, const char *norm)
+{
+    int r = ctr__store_tag(s, rec, norm);
+    if (r < 0)
+        return r;
+    return ctr__store_save(s);
+}
 
 int ctr__image_tag(const struct ctr__settings *set, const char *id, const char *name)
 {
@@ -124,9 +153,7 @@ int ctr__image_tag(const struct ctr__settings *set, const char *id, const char *
     struct ctr__image_rec *rec;
     if ((r = with_image(set, id, &s, &rec)) < 0)
         return r;
-    r = ctr__store_tag(s, rec, norm);
-    if (r == 0)
-        r = ctr__store_save(s);
+    r = tag_locked(s, rec, norm);
     ctr__store_unlock(s);
     return r;
 }

@@ -274,45 +274,38 @@ static int import_layout(struct ctr__import *im, struct layout *l, const char *t
     size_t msize = 0;
     if ((r = layout_blob_read(l, pick.digest, &mjson, &msize)) < 0)
         return ctr__err_prefix(r, "manifest");
-    struct ctr__manifest m = { 0 };
+    _cleanup_(ctr__manifest_clear) struct ctr__manifest m = { 0 };
     if ((r = ctr__manifest_parse(mjson, &m)) < 0)
         return r;
-    const char **hexes = calloc(m.n_layers + 1, sizeof *hexes);
-    const char **mts = calloc(m.n_layers + 1, sizeof *mts);
-    uint64_t *sizes = calloc(m.n_layers + 1, sizeof *sizes);
+    _cleanup_free_ const char **hexes = calloc(m.n_layers + 1, sizeof *hexes);
+    _cleanup_free_ const char **mts = calloc(m.n_layers + 1, sizeof *mts);
+    _cleanup_free_ uint64_t *sizes = calloc(m.n_layers + 1, sizeof *sizes);
     if (!hexes || !mts || !sizes)
-        r = -ENOMEM;
-    for (size_t i = 0; r == 0 && i < m.n_layers; i++) {
+        return ctr__oom("the manifest's layer list");
+    for (size_t i = 0; i < m.n_layers; i++) {
         hexes[i] = m.layers[i].digest;
         mts[i] = m.layers[i].media_type;
         sizes[i] = m.layers[i].size > 0 ? (uint64_t)m.layers[i].size : 0;
     }
     _cleanup_strv_ char **all = ctr__strv_copy(names);
     if (!all)
-        r = -ENOMEM;
+        return ctr__oom("the image's names");
     /* A ref name that looks like an image name names the image; a bare tag does not. */
-    if (r == 0 && ref_name && (strchr(ref_name, '/') || strchr(ref_name, ':')) && !names)
-        r = ctr__strv_push(&all, ref_name);
-    if (r == 0) {
-        struct ctr__image_source src = {
-            .open_blob = layout_blob_open,
-            .userdata = l,
-            .config_hex = m.config,
-            .manifest_json = mjson,
-            .manifest_size = msize,
-            .n_layers = m.n_layers,
-            .layer_hex = hexes,
-            .layer_media_type = mts,
-            .layer_size = sizes,
-            .stage = st,
-        };
-        r = ctr__import_image(im, &src, (const char *const *)all);
-    }
-    free(hexes);
-    free(mts);
-    free(sizes);
-    ctr__manifest_clear(&m);
-    return r;
+    if (ref_name && (strchr(ref_name, '/') || strchr(ref_name, ':')) && !names && ctr__strv_push(&all, ref_name) < 0)
+        return ctr__oom("the image's names");
+    struct ctr__image_source src = {
+        .open_blob = layout_blob_open,
+        .userdata = l,
+        .config_hex = m.config,
+        .manifest_json = mjson,
+        .manifest_size = msize,
+        .n_layers = m.n_layers,
+        .layer_hex = hexes,
+        .layer_media_type = mts,
+        .layer_size = sizes,
+        .stage = st,
+    };
+    return ctr__import_image(im, &src, (const char *const *)all);
 }
 
 int ctr__import_oci_dir(struct ctr__import *im, int dir_fd, const char *tag, const char *const *names)
@@ -348,29 +341,24 @@ int ctr__archive_open_plain(const char *path, struct ctr__stage *st, struct ctr_
         return r;
     _cleanup_(archive_read_freep) struct archive *a = archive_read_new();
     if (!a)
-        return -ENOMEM;
+        return ctr__oom("an archive reader");
     archive_read_support_filter_all(a);
     archive_read_support_format_raw(a);
     struct archive_entry *e;
     if (archive_read_open_fd(a, fd, 1 << 20) != ARCHIVE_OK || archive_read_next_header(a, &e) != ARCHIVE_OK)
         return ctr__err(-EINVAL, "%s: %s", path, archive_error_string(a));
-    char *buf = malloc(1 << 20);
+    _cleanup_free_ char *buf = malloc(1 << 20);
     if (!buf)
-        return -ENOMEM;
+        return ctr__oom("a decompression buffer");
     for (;;) {
         la_ssize_t n = archive_read_data(a, buf, 1 << 20);
-        if (n < 0) {
-            r = ctr__err(-EINVAL, "%s: %s", path, archive_error_string(a));
-            break;
-        }
+        if (n < 0)
+            return ctr__err(-EINVAL, "%s: %s", path, archive_error_string(a));
         if (n == 0)
             break;
         if ((r = ctr__write_all(out, buf, (size_t)n)) < 0 || (r = ctr__progress_add(prog, 0)) < 0)
-            break;
+            return r;
     }
-    free(buf);
-    if (r < 0)
-        return r;
     *ret_fd = TAKE_FD(out);
     return 0;
 }

@@ -27,6 +27,18 @@ static char **lower_paths(struct ctr__store *s, char *const *layers)
     return v;
 }
 
+/* The driver's layout in the new directory name (containers/ID) for img. */
+static int container_fill(struct ctr__store *s, const char *name, const struct ctr__image_rec *img)
+{
+    _cleanup_close_ int fd = openat(s->dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    _cleanup_strv_ char **lower = lower_paths(s, img->layers);
+    if (!lower)
+        return ctr__oom("the layers' paths");
+    return driver_of(s)->create(s, fd, (const char *const *)lower);
+}
+
 int ctr__layers_container_create(struct ctr__store *s, const char *ctr_id, const struct ctr__image_rec *img)
 {
     char name[128];
@@ -34,11 +46,7 @@ int ctr__layers_container_create(struct ctr__store *s, const char *ctr_id, const
     ctr__rm_rf_at(s->dir_fd, name);
     if (mkdirat(s->dir_fd, name, 0700) < 0)
         return ctr__err(-errno, "cannot create %s/%s: %m", s->dir, name);
-    _cleanup_close_ int fd = openat(s->dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    _cleanup_strv_ char **lower = lower_paths(s, img->layers);
-    int r = fd < 0 ? -errno : !lower ? -ENOMEM : 0;
-    if (r == 0)
-        r = driver_of(s)->create(s, fd, (const char *const *)lower);
+    int r = container_fill(s, name, img);
     if (r < 0) {
         ctr__rm_rf_at(s->dir_fd, name);
         return r;
@@ -52,7 +60,7 @@ int ctr__layers_container_delete(struct ctr__store *s, const char *ctr_id)
     snprintf(name, sizeof name, "containers/%s", ctr_id);
     _cleanup_free_ char *dir = ctr__asprintf("%s/%s", s->dir, name);
     if (!dir)
-        return -ENOMEM;
+        return ctr__oom("a path");
     if (driver_of(s)->is_mounted(dir) && !s->vfs) {
         int r = driver_of(s)->unmount(s, dir);
         if (r < 0)
@@ -70,7 +78,7 @@ int ctr__layers_container_mount(struct ctr__store *s, const struct ctr__ctr_rec 
     _cleanup_free_ char *dir = ctr__asprintf("%s/containers/%s", s->dir, cr->id);
     _cleanup_strv_ char **lower = lower_paths(s, cr->layers);
     if (!dir || !lower)
-        return -ENOMEM;
+        return ctr__oom("the layers' paths");
     return driver_of(s)->mount(s, dir, (const char *const *)lower, mount_label, ret_path);
 }
 
@@ -78,7 +86,7 @@ int ctr__layers_container_unmount(struct ctr__store *s, const char *ctr_id)
 {
     _cleanup_free_ char *dir = ctr__asprintf("%s/containers/%s", s->dir, ctr_id);
     if (!dir)
-        return -ENOMEM;
+        return ctr__oom("a path");
     return driver_of(s)->unmount(s, dir);
 }
 

@@ -83,7 +83,7 @@ static int load_array(struct ctr__store *s, const char *file, json_object **ret)
     int r = ctr__read_file_at(s->dir_fd, file, &text, NULL);
     if (r == -ENOENT) {
         *ret = json_object_new_array();
-        return *ret ? 0 : -ENOMEM;
+        return *ret ? 0 : ctr__oom(file);
     }
     if (r < 0)
         return ctr__err(r, "cannot read %s/%s: %s", s->dir, file, strerror(-r));
@@ -111,7 +111,7 @@ static int load(struct ctr__store *s)
     s->images = calloc(ni + 1, sizeof *s->images);
     s->ctrs = calloc(nc + 1, sizeof *s->ctrs);
     if (!s->layers || !s->images || !s->ctrs)
-        return -ENOMEM;
+        return ctr__oom("the image store's records");
     for (size_t i = 0; i < nl; i++) {
         json_object *o = json_object_array_get_idx(layers, i);
         struct ctr__layer_rec *l = &s->layers[s->n_layers++];
@@ -135,7 +135,7 @@ static int load(struct ctr__store *s)
         im->names = ctr__strv_copy(NULL);
         im->layers = ctr__strv_copy(NULL);
         if (!im->names || !im->layers)
-            return -ENOMEM;
+            return ctr__oom("the image store's records");
         if ((r = get_hex(o, "id", true, &im->id, "images.json")) < 0 ||
             (r = get_hex(o, "manifest", false, &im->manifest, "images.json")) < 0 ||
             (r = ctr__json_get_strv(o, "names", &im->names)) < 0 ||
@@ -150,7 +150,7 @@ static int load(struct ctr__store *s)
             return ctr__err(-EINVAL, "containers.json: entry %zu is not an object", i);
         c->layers = ctr__strv_copy(NULL);
         if (!c->layers)
-            return -ENOMEM;
+            return ctr__oom("the image store's records");
         if ((r = get_hex(o, "id", true, &c->id, "containers.json")) < 0 ||
             (r = get_hex(o, "image", false, &c->image, "containers.json")) < 0 ||
             (r = ctr__json_get_strv(o, "layers", &c->layers)) < 0 ||
@@ -165,7 +165,7 @@ static int write_json(struct ctr__store *s, const char *file, json_object *arr)
 {
     const char *text = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!text)
-        return -ENOMEM;
+        return ctr__oom(file);
     int r = ctr__write_file_at(s->dir_fd, file, text, strlen(text), 0600, true);
     if (r < 0)
         return ctr__err(r, "cannot write %s/%s: %s", s->dir, file, strerror(-r));
@@ -176,18 +176,18 @@ static int save_layers(struct ctr__store *s)
 {
     _cleanup_json_ json_object *arr = json_object_new_array();
     if (!arr)
-        return -ENOMEM;
+        return ctr__oom("layers.json");
     for (size_t i = 0; i < s->n_layers; i++) {
         const struct ctr__layer_rec *l = &s->layers[i];
         json_object *o = json_object_new_object();
         if (!o || json_object_array_add(arr, o) < 0)
-            return -ENOMEM;
+            return ctr__oom("layers.json");
         if (ctr__json_add_str(o, "id", l->id) < 0 || ctr__json_add_str(o, "parent", l->parent) < 0 ||
             ctr__json_add_str(o, "diff_id", l->diff_id) < 0 || ctr__json_add_str(o, "blob", l->blob) < 0 ||
             ctr__json_add_str(o, "blob_diff_id", l->blob_diff_id) < 0 ||
             ctr__json_add_str(o, "media_type", l->media_type) < 0 || ctr__json_add_int(o, "blob_size", l->blob_size) < 0 ||
             ctr__json_add_int(o, "size", l->size) < 0 || ctr__json_add_int(o, "created", l->created) < 0)
-            return -ENOMEM;
+            return ctr__oom("layers.json");
     }
     return write_json(s, "layers.json", arr);
 }
@@ -196,16 +196,16 @@ static int save_images(struct ctr__store *s)
 {
     _cleanup_json_ json_object *arr = json_object_new_array();
     if (!arr)
-        return -ENOMEM;
+        return ctr__oom("images.json");
     for (size_t i = 0; i < s->n_images; i++) {
         const struct ctr__image_rec *im = &s->images[i];
         json_object *o = json_object_new_object();
         if (!o || json_object_array_add(arr, o) < 0)
-            return -ENOMEM;
+            return ctr__oom("images.json");
         if (ctr__json_add_str(o, "id", im->id) < 0 || ctr__json_add_str(o, "manifest", im->manifest) < 0 ||
             ctr__json_add_strv(o, "names", im->names) < 0 || ctr__json_add_strv(o, "layers", im->layers) < 0 ||
             ctr__json_add_int(o, "created", im->created) < 0 || ctr__json_add_int(o, "size", im->size) < 0)
-            return -ENOMEM;
+            return ctr__oom("images.json");
     }
     return write_json(s, "images.json", arr);
 }
@@ -214,67 +214,63 @@ static int save_ctrs(struct ctr__store *s)
 {
     _cleanup_json_ json_object *arr = json_object_new_array();
     if (!arr)
-        return -ENOMEM;
+        return ctr__oom("containers.json");
     for (size_t i = 0; i < s->n_ctrs; i++) {
         const struct ctr__ctr_rec *c = &s->ctrs[i];
         json_object *o = json_object_new_object();
         if (!o || json_object_array_add(arr, o) < 0)
-            return -ENOMEM;
+            return ctr__oom("containers.json");
         if (ctr__json_add_str(o, "id", c->id) < 0 || ctr__json_add_str(o, "image", c->image) < 0 ||
             ctr__json_add_strv(o, "layers", c->layers) < 0 || ctr__json_add_int(o, "created", c->created) < 0)
-            return -ENOMEM;
+            return ctr__oom("containers.json");
     }
     return write_json(s, "containers.json", arr);
 }
 
 /* ---- open, lock ---- */
 
+/* Layers of one driver mean nothing to the other: the store keeps the first. */
+static int check_driver(struct ctr__store *s)
+{
+    const char *want = s->vfs ? "vfs" : "overlay";
+    _cleanup_free_ char *have = NULL;
+    int r = ctr__read_file_at(s->dir_fd, "driver", &have, NULL);
+    if (r == -ENOENT) /* a new store */
+        r = ctr__write_file_at(s->dir_fd, "driver", want, strlen(want), 0600, true);
+    if (r < 0)
+        return ctr__err(r, "cannot use %s: %s", s->dir, strerror(-r));
+    if (have && !streq(ctr__strstrip(have), want))
+        return ctr__err(-EINVAL, "the image store %s was made with the %s storage driver, not %s", s->dir, have, want);
+    return 0;
+}
+
 int ctr__store_open(const struct ctr__settings *set, struct ctr__store **ret)
 {
-    struct ctr__store *s = calloc(1, sizeof *s);
+    _cleanup_(ctr__store_closep) struct ctr__store *s = calloc(1, sizeof *s);
     if (!s)
-        return -ENOMEM;
+        return ctr__oom("the image store");
     s->set = set;
     s->dir_fd = -1;
     s->lock.fd = -1;
     s->vfs = set->storage_driver && streq(set->storage_driver, "vfs");
     s->dir = ctr__asprintf("%s/storage", set->root);
     _cleanup_free_ char *lock_path = s->dir ? ctr__asprintf("%s/storage.lock", s->dir) : NULL;
-    if (!lock_path || ctr__lock_init(&s->lock, lock_path) < 0) {
-        ctr__store_close(s);
-        return -ENOMEM;
-    }
+    if (!lock_path || ctr__lock_init(&s->lock, lock_path) < 0)
+        return ctr__oom("the image store");
     static const char *const subdirs[] = { "", "/blobs", "/blobs/sha256", "/layers", "/containers", "/tmp" };
     for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s%s", s->dir, subdirs[i]);
-        if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-            int r = ctr__err(-errno, "cannot create %s: %m", path);
-            ctr__store_close(s);
-            return r;
-        }
+        if (mkdir(path, 0700) < 0 && errno != EEXIST)
+            return ctr__err(-errno, "cannot create %s: %m", path);
     }
     s->dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (s->dir_fd < 0) {
-        int r = ctr__err(-errno, "cannot open %s: %m", s->dir);
-        ctr__store_close(s);
+    if (s->dir_fd < 0)
+        return ctr__err(-errno, "cannot open %s: %m", s->dir);
+    int r = check_driver(s);
+    if (r < 0)
         return r;
-    }
-    /* Layers of one driver mean nothing to the other: the store keeps the first. */
-    const char *want = s->vfs ? "vfs" : "overlay";
-    _cleanup_free_ char *have = NULL;
-    int r = ctr__read_file_at(s->dir_fd, "driver", &have, NULL);
-    if (r == -ENOENT)
-        r = ctr__write_file_at(s->dir_fd, "driver", want, strlen(want), 0600, true);
-    else if (r == 0 && !streq(ctr__strstrip(have), want))
-        r = ctr__err(-EINVAL, "the image store %s was made with the %s storage driver, not %s", s->dir, have, want);
-    if (r < 0) {
-        if (!ctr__err_code())
-            ctr__err(r, "cannot use %s: %s", s->dir, strerror(-r));
-        ctr__store_close(s);
-        return r;
-    }
-    *ret = s;
+    *ret = TAKE_PTR(s);
     return 0;
 }
 
@@ -444,7 +440,9 @@ int ctr__store_tag(struct ctr__store *s, struct ctr__image_rec *img, const char 
     s->dirty_images = true;
     if (ctr__strv_contains((const char *const *)img->names, normalized))
         return 0;
-    return ctr__strv_push(&img->names, normalized);
+    if (ctr__strv_push(&img->names, normalized) < 0)
+        return ctr__oom("an image's names");
+    return 0;
 }
 
 static bool layer_used(struct ctr__store *s, const char *id, const struct ctr__image_rec *except)
@@ -549,7 +547,7 @@ int ctr__store_add_layer(struct ctr__store *s, struct ctr__layer_rec *l)
 {
     struct ctr__layer_rec *v = realloc(s->layers, (s->n_layers + 2) * sizeof *v);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the layer records");
     s->layers = v;
     s->layers[s->n_layers++] = *l;
     memset(l, 0, sizeof *l);
@@ -561,7 +559,7 @@ int ctr__store_add_image(struct ctr__store *s, struct ctr__image_rec *i)
 {
     struct ctr__image_rec *v = realloc(s->images, (s->n_images + 2) * sizeof *v);
     if (!v)
-        return -ENOMEM;
+        return ctr__oom("the image records");
     s->images = v;
     s->images[s->n_images++] = *i;
     memset(i, 0, sizeof *i);
@@ -688,11 +686,28 @@ void ctr__store_gc(struct ctr__store *s)
     }
 }
 
+/* The staging area's lock file, then its directory tmp/NAME (the store
+ * lock held, so that gc never takes a staging directory that is being set
+ * up for a live one). */
+static int stage_create_locked(struct ctr__stage *st)
+{
+    struct ctr__store *s = st->s;
+    char path[NAME_MAX + 16];
+    snprintf(path, sizeof path, "tmp/%s.lock", st->name);
+    st->lock_fd = openat(s->dir_fd, path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (st->lock_fd < 0 || try_lock(st->lock_fd) < 0)
+        return ctr__err(-errno, "cannot create %s/%s: %m", s->dir, path);
+    snprintf(path, sizeof path, "tmp/%s", st->name);
+    if (mkdirat(s->dir_fd, path, 0700) < 0)
+        return ctr__err(-errno, "cannot create %s/%s: %m", s->dir, path);
+    return 0;
+}
+
 int ctr__stage_new(struct ctr__store *s, struct ctr__stage **ret)
 {
-    struct ctr__stage *st = calloc(1, sizeof *st);
+    _cleanup_(ctr__stage_freep) struct ctr__stage *st = calloc(1, sizeof *st);
     if (!st)
-        return -ENOMEM;
+        return ctr__oom("a staging area");
     st->s = s;
     st->fd = -1;
     st->lock_fd = -1;
@@ -700,37 +715,24 @@ int ctr__stage_new(struct ctr__store *s, struct ctr__stage **ret)
     st->blobs = ctr__strv_copy(NULL);
     char rnd[65];
     int r = ctr__random_id(rnd);
-    if (r < 0 || !st->layers || !st->blobs || !(st->name = ctr__asprintf("stage-%.16s", rnd))) {
-        ctr__stage_free(st);
-        return r < 0 ? r : -ENOMEM;
-    }
-    /* The lock file first, under the store lock, so gc never takes a
-     * staging directory that is being set up for a live one. */
-    r = ctr__store_lock(s);
-    if (r < 0) {
-        ctr__stage_free(st);
+    if (r < 0)
         return r;
-    }
+    if (!st->layers || !st->blobs || !(st->name = ctr__asprintf("stage-%.16s", rnd)))
+        return ctr__oom("a staging area");
+    if ((r = ctr__store_lock(s)) < 0)
+        return r;
     ctr__store_gc(s);
-    char path[NAME_MAX + 16];
-    snprintf(path, sizeof path, "tmp/%s.lock", st->name);
-    st->lock_fd = openat(s->dir_fd, path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (st->lock_fd < 0 || try_lock(st->lock_fd) < 0)
-        r = ctr__err(-errno, "cannot create %s/%s: %m", s->dir, path);
-    snprintf(path, sizeof path, "tmp/%s", st->name);
-    if (r == 0 && mkdirat(s->dir_fd, path, 0700) < 0)
-        r = ctr__err(-errno, "cannot create %s/%s: %m", s->dir, path);
+    r = stage_create_locked(st);
     ctr__store_unlock(s);
-    if (r == 0 && (st->fd = openat(s->dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        r = -errno;
-    if (r == 0 && (mkdirat(st->fd, "blobs", 0700) < 0 || mkdirat(st->fd, "layers", 0700) < 0))
-        r = -errno;
-    CTR_FAULT_POINT("stage.after-new");
-    if (r < 0) {
-        ctr__stage_free(st);
+    if (r < 0)
         return r;
-    }
-    *ret = st;
+    char path[NAME_MAX + 16];
+    snprintf(path, sizeof path, "tmp/%s", st->name);
+    if ((st->fd = openat(s->dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+        mkdirat(st->fd, "blobs", 0700) < 0 || mkdirat(st->fd, "layers", 0700) < 0)
+        return -errno;
+    CTR_FAULT_POINT("stage.after-new");
+    *ret = TAKE_PTR(st);
     return 0;
 }
 
@@ -767,7 +769,7 @@ int ctr__stage_blob_tmp(struct ctr__stage *st, char **ret_name, int *ret_fd)
     char *n = strdup(name);
     if (!n) {
         close(fd);
-        return -ENOMEM;
+        return ctr__oom("a staging file's name");
     }
     *ret_name = n;
     *ret_fd = fd;
@@ -780,9 +782,9 @@ int ctr__stage_blob_done(struct ctr__stage *st, const char *tmp_name, const char
     snprintf(path, sizeof path, "blobs/%s", hex);
     if (renameat(st->fd, tmp_name, st->fd, path) < 0)
         return ctr__err(-errno, "cannot stage blob %s: %m", hex);
-    if (ctr__strv_contains((const char *const *)st->blobs, hex))
-        return 0;
-    return ctr__strv_push(&st->blobs, hex);
+    if (!ctr__strv_contains((const char *const *)st->blobs, hex) && ctr__strv_push(&st->blobs, hex) < 0)
+        return ctr__oom("the staged blobs");
+    return 0;
 }
 
 int ctr__stage_blob_write(struct ctr__stage *st, const void *data, size_t size, char ret_hex[65])
@@ -794,9 +796,23 @@ int ctr__stage_blob_write(struct ctr__stage *st, const void *data, size_t size, 
     snprintf(path, sizeof path, "blobs/%s", ret_hex);
     if ((r = ctr__write_file_at(st->fd, path, data, size, 0600, false)) < 0)
         return ctr__err(r, "cannot stage a blob: %s", strerror(-r));
-    if (ctr__strv_contains((const char *const *)st->blobs, ret_hex))
-        return 0;
-    return ctr__strv_push(&st->blobs, ret_hex);
+    if (!ctr__strv_contains((const char *const *)st->blobs, ret_hex) && ctr__strv_push(&st->blobs, ret_hex) < 0)
+        return ctr__oom("the staged blobs");
+    return 0;
+}
+
+/* vfs: a new layer (its diff directory fd) starts as a copy of its parent's
+ * tree, staged or in the store. */
+static int copy_parent(struct ctr__stage *st, const char *parent, int fd)
+{
+    char ppath[160];
+    snprintf(ppath, sizeof ppath, "layers/%s/diff", parent);
+    _cleanup_close_ int pfd = ctr__strv_contains((const char *const *)st->layers, parent)
+                                  ? openat(st->fd, ppath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                                  : openat(st->s->dir_fd, ppath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd < 0)
+        return ctr__err(-errno, "parent layer %.12s: %m", parent);
+    return ctr__tree_copy(pfd, fd, false);
 }
 
 int ctr__stage_layer_dir(struct ctr__stage *st, const char *id, const char *parent, int *ret_fd)
@@ -808,89 +824,80 @@ int ctr__stage_layer_dir(struct ctr__stage *st, const char *id, const char *pare
     snprintf(path, sizeof path, "layers/%s/diff", id);
     if (mkdirat(st->fd, path, 0755) < 0)
         return ctr__err(-errno, "cannot create a staging layer: %m");
-    int fd = openat(st->fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_close_ int fd = openat(st->fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    int r = ctr__strv_push(&st->layers, id);
-    if (r == 0 && st->s->vfs && parent) {
-        /* vfs: the layer starts as a copy of its parent's tree. */
-        char ppath[160];
-        snprintf(ppath, sizeof ppath, "layers/%s/diff", parent);
-        int pfd = ctr__strv_contains((const char *const *)st->layers, parent)
-                      ? openat(st->fd, ppath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                      : openat(st->s->dir_fd, ppath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (pfd < 0)
-            r = ctr__err(-errno, "parent layer %.12s: %m", parent);
-        else {
-            r = ctr__tree_copy(pfd, fd, false);
-            close(pfd);
-        }
-    }
-    if (r < 0) {
-        close(fd);
+    if (ctr__strv_push(&st->layers, id) < 0)
+        return ctr__oom("the staged layers");
+    int r;
+    if (st->s->vfs && parent && (r = copy_parent(st, parent, fd)) < 0)
         return r;
-    }
-    *ret_fd = fd;
+    *ret_fd = TAKE_FD(fd);
     return 0;
 }
 
-int ctr__stage_publish(struct ctr__stage *st, struct ctr__layer_rec *layers, size_t n_layers,
-                       struct ctr__image_rec *img, const char *const *names)
+/* Move the staged blobs and layers into the store and record the image
+ * (the store lock held). */
+static int publish_locked(struct ctr__stage *st, struct ctr__layer_rec *layers, size_t n_layers,
+                          struct ctr__image_rec *img, const char *const *names)
 {
     struct ctr__store *s = st->s;
-    int r = ctr__store_lock(s);
-    if (r < 0)
-        return r;
     ctr__store_gc(s);
-    for (char **b = st->blobs; *b && r == 0; b++) {
+    for (char **b = st->blobs; *b; b++) {
         char from[128], to[128];
         snprintf(from, sizeof from, "blobs/%s", *b);
         snprintf(to, sizeof to, "blobs/sha256/%s", *b);
         if (faccessat(s->dir_fd, to, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
             continue;
         if (renameat(st->fd, from, s->dir_fd, to) < 0)
-            r = ctr__err(-errno, "cannot publish blob %s: %m", *b);
+            return ctr__err(-errno, "cannot publish blob %s: %m", *b);
     }
     CTR_FAULT_POINT("publish.after-blobs");
-    for (size_t i = 0; i < n_layers && r == 0; i++) {
+    int r;
+    for (size_t i = 0; i < n_layers; i++) {
         if (!layers[i].id || ctr__store_layer(s, layers[i].id))
             continue;
         char from[160], to[160];
         snprintf(from, sizeof from, "layers/%s", layers[i].id);
         snprintf(to, sizeof to, "layers/%s", layers[i].id);
-        if (!ctr__strv_contains((const char *const *)st->layers, layers[i].id)) {
-            r = ctr__err(-ENOENT, "layer %.12s was removed while importing: try again", layers[i].id);
-            break;
-        }
+        if (!ctr__strv_contains((const char *const *)st->layers, layers[i].id))
+            return ctr__err(-ENOENT, "layer %.12s was removed while importing: try again", layers[i].id);
         ctr__rm_rf_at(s->dir_fd, to);
         if (renameat(st->fd, from, s->dir_fd, to) < 0)
-            r = ctr__err(-errno, "cannot publish layer %.12s: %m", layers[i].id);
-        else
-            r = ctr__store_add_layer(s, &layers[i]);
+            return ctr__err(-errno, "cannot publish layer %.12s: %m", layers[i].id);
+        if ((r = ctr__store_add_layer(s, &layers[i])) < 0)
+            return r;
     }
     CTR_FAULT_POINT("publish.after-layers");
-    for (char **l = img->layers; *l && r == 0; l++)
+    for (char **l = img->layers; *l; l++)
         if (!ctr__store_layer(s, *l))
-            r = ctr__err(-ENOENT, "layer %.12s was removed while importing: try again", *l);
-    struct ctr__image_rec *im = NULL;
-    if (r == 0) {
-        im = ctr__store_image(s, img->id);
-        if (!im) {
-            _cleanup_free_ char *id = strdup(img->id);
-            if (!id || (r = ctr__store_add_image(s, img)) < 0)
-                r = r < 0 ? r : -ENOMEM;
-            else
-                im = ctr__store_image(s, id);
-        } else if (img->manifest && !im->manifest) {
-            im->manifest = TAKE_PTR(img->manifest);
-            s->dirty_images = true;
-        }
+            return ctr__err(-ENOENT, "layer %.12s was removed while importing: try again", *l);
+    struct ctr__image_rec *im = ctr__store_image(s, img->id);
+    if (!im) {
+        _cleanup_free_ char *id = strdup(img->id);
+        if (!id)
+            return ctr__oom("an image ID");
+        if ((r = ctr__store_add_image(s, img)) < 0)
+            return r;
+        im = ctr__store_image(s, id);
+    } else if (img->manifest && !im->manifest) {
+        im->manifest = TAKE_PTR(img->manifest);
+        s->dirty_images = true;
     }
-    for (const char *const *n = names; r == 0 && n && *n; n++)
-        r = ctr__store_tag(s, im, *n);
-    if (r == 0)
-        r = ctr__store_save(s);
-    ctr__store_unlock(s);
+    for (const char *const *n = names; n && *n; n++)
+        if ((r = ctr__store_tag(s, im, *n)) < 0)
+            return r;
+    return ctr__store_save(s);
+}
+
+int ctr__stage_publish(struct ctr__stage *st, struct ctr__layer_rec *layers, size_t n_layers,
+                       struct ctr__image_rec *img, const char *const *names)
+{
+    int r = ctr__store_lock(st->s);
+    if (r < 0)
+        return r;
+    r = publish_locked(st, layers, n_layers, img, names);
+    ctr__store_unlock(st->s);
     return r;
 }
 
@@ -905,10 +912,12 @@ int ctr__stage_layer_rename(struct ctr__stage *st, const char *from, const char 
         if (streq(*l, from)) {
             char *n = strdup(to);
             if (!n)
-                return -ENOMEM;
+                return ctr__oom("the staged layers");
             free(*l);
             *l = n;
             return 0;
         }
-    return ctr__strv_push(&st->layers, to);
+    if (ctr__strv_push(&st->layers, to) < 0)
+        return ctr__oom("the staged layers");
+    return 0;
 }

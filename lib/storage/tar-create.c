@@ -72,7 +72,7 @@ static const char *link_seen(struct wctx *w, const struct stat *st, const char *
         size_t cap = w->cap_links ? w->cap_links * 2 : 256;
         struct inode *v = calloc(cap, sizeof *v);
         if (!v) {
-            *err = -ENOMEM;
+            *err = ctr__oom("the hard link table");
             return NULL;
         }
         for (size_t i = 0; i < w->cap_links; i++) {
@@ -93,7 +93,7 @@ static const char *link_seen(struct wctx *w, const struct stat *st, const char *
             return w->links[j].path;
     w->links[j] = (struct inode){ st->st_dev, st->st_ino, strdup(path) };
     if (!w->links[j].path)
-        *err = -ENOMEM;
+        *err = ctr__oom("the hard link table");
     else
         w->n_links++;
     return NULL;
@@ -116,7 +116,7 @@ static int add_marker(struct wctx *w, const char *path, const struct stat *st)
 {
     _cleanup_(entry_freep) struct archive_entry *e = archive_entry_new();
     if (!e)
-        return -ENOMEM;
+        return ctr__oom("a tar entry");
     archive_entry_set_pathname(e, path);
     archive_entry_set_filetype(e, AE_IFREG);
     archive_entry_set_perm(e, 0644);
@@ -413,7 +413,7 @@ int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags,
         free(w.buf);
         if (w.a)
             archive_write_free(w.a);
-        return -ENOMEM;
+        return ctr__oom("the tar writer");
     }
     archive_write_set_format_pax_restricted(w.a);
     archive_write_set_bytes_in_last_block(w.a, 1);

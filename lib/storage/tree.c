@@ -34,7 +34,7 @@ static const char *links_check(struct links *l, const struct stat *st, const cha
         size_t cap = l->cap ? l->cap * 2 : 256;
         struct link_ent *v = calloc(cap, sizeof *v);
         if (!v) {
-            *err = -ENOMEM;
+            *err = ctr__oom("the hard link table");
             return NULL;
         }
         for (size_t i = 0; i < l->cap; i++) {
@@ -55,7 +55,7 @@ static const char *links_check(struct links *l, const struct stat *st, const cha
             return l->v[j].path;
     l->v[j] = (struct link_ent){ st->st_dev, st->st_ino, strdup(path ? path : "") };
     if (!l->v[j].path)
-        *err = -ENOMEM;
+        *err = ctr__oom("the hard link table");
     else
         l->n++;
     return NULL;
