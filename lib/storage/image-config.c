@@ -186,7 +186,7 @@ static int parse_descriptor(json_object *d, const char *what, char hex[65], char
         const char *mt = ctr__json_str(d, "mediaType");
         *ret_mt = ctr__strdup_null(mt);
         if (mt && !*ret_mt)
-            return -ENOMEM;
+            return ctr__oom("a media type");
     }
     return 0;
 }
@@ -227,7 +227,7 @@ int ctr__manifest_parse(const char *json, struct ctr__manifest *ret)
         return ctr__err(-EINVAL, "manifest: %zu layers is too many", n);
     m.layers = calloc(n + 1, sizeof *m.layers);
     if (!m.layers)
-        return -ENOMEM;
+        return ctr__oom("the manifest's layers");
     for (size_t i = 0; i < n; i++) {
         char what[32];
         snprintf(what, sizeof what, "layers[%zu]", i);
@@ -263,7 +263,7 @@ int ctr__image_config_parse(const char *json, json_object **ret_cfg, char ***ret
         return ctr__err(-EINVAL, "image config: \"config\" is not an object");
     _cleanup_strv_ char **diff_ids = ctr__strv_copy(NULL);
     if (!diff_ids)
-        return -ENOMEM;
+        return ctr__oom("the diff IDs");
     if (json_object_object_get_ex(o, "rootfs", &rootfs)) {
         if (!json_object_is_type(rootfs, json_type_object))
             return ctr__err(-EINVAL, "image config: \"rootfs\" is not an object");
@@ -317,7 +317,7 @@ int ctr__docker_manifest_parse(const char *json, struct ctr__docker_manifest *re
     m.layers = ctr__strv_copy(NULL);
     if (!m.repo_tags || !m.layers) {
         ctr__docker_manifest_clear(&m);
-        return -ENOMEM;
+        return ctr__oom("the docker manifest");
     }
     json_object *rt;
     if ((r = ctr__json_get_str(e, "Config", &m.config)) < 0 || (r = ctr__json_get_strv(e, "Layers", &m.layers)) < 0 ||
@@ -354,7 +354,7 @@ int ctr__layer_rec_make(const char *id, const char *parent, const char *diff_id,
         free(l.blob);
         free(l.blob_diff_id);
         free(l.media_type);
-        return -ENOMEM;
+        return ctr__oom("a docker manifest layer");
     }
     *ret = l;
     return 0;
@@ -419,7 +419,7 @@ int ctr__image_name_normalize(const char *name, char **ret)
                                 (slash - name == 9 && strncmp(name, "localhost", 9) == 0));
     char *out = ctr__asprintf("%s%s%s", has_domain ? "" : "localhost/", name, (colon || at) ? "" : ":latest");
     if (!out)
-        return -ENOMEM;
+        return ctr__oom("an image name");
     *ret = out;
     return 0;
 }
@@ -482,7 +482,7 @@ static int split_kv(const char *v, char **key, char **value)
         free(*key);
         free(*value);
         *key = *value = NULL;
-        return -ENOMEM;
+        return ctr__oom("a config change");
     }
     /* Strip one level of double quotes from the value. */
     size_t n = strlen(*value);
@@ -499,11 +499,11 @@ static int set_env(json_object *cfg, const char *key, const char *value)
     if (!json_object_object_get_ex(cfg, "Env", &env) || !json_object_is_type(env, json_type_array)) {
         env = json_object_new_array();
         if (!env || json_object_object_add(cfg, "Env", env) < 0)
-            return -ENOMEM;
+            return ctr__oom("the config's Env");
     }
     char *kv = ctr__asprintf("%s=%s", key, value);
     if (!kv)
-        return -ENOMEM;
+        return ctr__oom("an environment variable");
     size_t kl = strlen(key), n = json_object_array_length(env);
     for (size_t i = 0; i < n; i++) {
         const char *e = json_object_get_string(json_object_array_get_idx(env, i));

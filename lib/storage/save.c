@@ -163,7 +163,7 @@ static int copy_range(int in, off_t off, uint64_t size, int out, struct ctr__pro
 {
     char *buf = malloc(1 << 20);
     if (!buf)
-        return -ENOMEM;
+        return ctr__oom("a copy buffer");
     int r = 0;
     while (size > 0 && r == 0) {
         ssize_t n = pread(in, buf, size < (1 << 20) ? (size_t)size : (1 << 20), off);
@@ -346,7 +346,7 @@ static int add_entry(struct awriter *w, const char *name, mode_t type, uint64_t 
 {
     struct archive_entry *e = archive_entry_new();
     if (!e)
-        return -ENOMEM;
+        return ctr__oom("a tar entry");
     archive_entry_set_pathname(e, name);
     archive_entry_set_filetype(e, type);
     archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : 0644);
@@ -368,26 +368,26 @@ static int add_data(struct awriter *w, const char *name, const void *data, size_
 static int add_file(struct awriter *w, const char *name, int fd, off_t off, uint64_t size)
 {
     int r = add_entry(w, name, AE_IFREG, size);
-    char *buf = r == 0 ? malloc(1 << 20) : NULL;
-    if (r == 0 && !buf)
-        r = -ENOMEM;
-    while (r == 0 && size > 0) {
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *buf = malloc(1 << 20);
+    if (!buf)
+        return ctr__oom("a copy buffer");
+    while (size > 0) {
         ssize_t n = pread(fd, buf, size < (1 << 20) ? (size_t)size : (1 << 20), off);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            r = n < 0 ? -errno : -EIO;
-            break;
-        }
+        if (n <= 0)
+            return ctr__err(n < 0 ? -errno : -EIO, "archive member %s: %s", name,
+                            n < 0 ? strerror(errno) : "the file is shorter than its size");
         if (archive_write_data(w->a, buf, (size_t)n) < 0)
-            r = ctr__err(-EIO, "archive: %s", archive_error_string(w->a));
-        else
-            r = ctr__progress_add(w->prog, (uint64_t)n);
+            return ctr__err(-EIO, "archive: %s", archive_error_string(w->a));
+        if ((r = ctr__progress_add(w->prog, (uint64_t)n)) < 0)
+            return r;
         off += n;
         size -= (uint64_t)n;
     }
-    free(buf);
-    return r;
+    return 0;
 }
 
 /* A stored blob as the archive member name. */
@@ -528,41 +528,49 @@ static la_ssize_t awrite_cb(struct archive *a, void *userdata, const void *buf, 
     return (la_ssize_t)n;
 }
 
+/* The archive on w: opened, the image written, closed (which flushes). */
+static int write_archive(struct awriter *w, struct ctr__store *s, struct save_image *si, const char *tag, bool docker)
+{
+    archive_write_set_format_pax_restricted(w->a);
+    archive_write_set_bytes_in_last_block(w->a, 1);
+    if (archive_write_open(w->a, w, NULL, awrite_cb, NULL) != ARCHIVE_OK)
+        return ctr__err(-EIO, "archive: %s", archive_error_string(w->a));
+    int r = docker ? save_docker_archive(s, w, si, tag) : save_oci_archive(s, w, si, tag);
+    if (archive_write_close(w->a) != ARCHIVE_OK && r == 0)
+        return ctr__err(-EIO, "archive: %s", archive_error_string(w->a));
+    return r;
+}
+
+static void unlink_path(void *path)
+{
+    unlink(path);
+}
+
+/* The archive written to a temporary file beside path, then renamed. */
 static int save_archive(struct ctr__store *s, struct save_image *si, const char *path, const char *tag, bool docker,
                         struct ctr__progress *prog)
 {
     _cleanup_free_ char *tmp = ctr__asprintf("%s.tmp-XXXXXX", path);
     if (!tmp)
-        return -ENOMEM;
-    int fd = mkostemp(tmp, O_CLOEXEC);
+        return ctr__oom("a path");
+    _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return ctr__err(-errno, "cannot create %s: %m", tmp);
+    _cleanup_undo_ struct ctr__undo undo = CTR_UNDO(unlink_path, tmp);
     fchmod(fd, 0644);
     struct awriter w = { .a = archive_write_new(), .fd = fd, .prog = prog };
-    int r = 0;
     if (!w.a)
-        r = -ENOMEM;
-    else {
-        archive_write_set_format_pax_restricted(w.a);
-        archive_write_set_bytes_in_last_block(w.a, 1);
-        if (archive_write_open(w.a, &w, NULL, awrite_cb, NULL) != ARCHIVE_OK)
-            r = ctr__err(-EIO, "archive: %s", archive_error_string(w.a));
-    }
-    if (r == 0)
-        r = docker ? save_docker_archive(s, &w, si, tag) : save_oci_archive(s, &w, si, tag);
-    if (w.a) {
-        if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
-            r = ctr__err(-EIO, "archive: %s", archive_error_string(w.a));
-        archive_write_free(w.a);
-    }
-    if (r == 0 && fsync(fd) < 0)
-        r = -errno;
-    close(fd);
-    if (r == 0 && rename(tmp, path) < 0)
-        r = ctr__err(-errno, "cannot write %s: %m", path);
+        return ctr__oom("a tar writer");
+    int r = write_archive(&w, s, si, tag, docker);
+    archive_write_free(w.a);
     if (r < 0)
-        unlink(tmp);
-    return r;
+        return r;
+    if (fsync(fd) < 0)
+        return ctr__err(-errno, "cannot sync %s: %m", tmp);
+    if (rename(tmp, path) < 0)
+        return ctr__err(-errno, "cannot write %s: %m", path);
+    ctr__undo_disarm(&undo);
+    return 0;
 }
 
 int ctr__image_save(const struct ctr__settings *set, const char *id, const char *reference,

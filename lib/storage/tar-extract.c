@@ -69,7 +69,7 @@ static int pathset_add(struct pathset *p, const char *s)
         size_t cap = p->cap ? p->cap * 2 : 1024;
         char **slots = calloc(cap, sizeof *slots);
         if (!slots)
-            return -ENOMEM;
+            return ctr__oom("the path set");
         for (size_t i = 0; i < p->cap; i++) {
             if (!p->slots[i])
                 continue;
@@ -86,7 +86,7 @@ static int pathset_add(struct pathset *p, const char *s)
     while (p->slots[j])
         j = (j + 1) & (p->cap - 1);
     if (!(p->slots[j] = strdup(s)))
-        return -ENOMEM;
+        return ctr__oom("a path");
     p->n++;
     return 0;
 }
@@ -211,7 +211,7 @@ static int open_dir(struct xctx *x, const char *dir, bool create)
             }
             if (x->mode == CTR__UNPACK_VFS && pathset_add(&x->written, prefix) < 0) {
                 close(parent);
-                return -ENOMEM;
+                return ctr__oom("the path set");
             }
             fd = openat2_in_root(x->root, prefix, O_PATH | O_DIRECTORY, 0);
         }
@@ -337,12 +337,12 @@ static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, cons
         size_t cap = x->cap_dirs ? x->cap_dirs * 2 : 64;
         struct dir_time *v = realloc(x->dirs, cap * sizeof *v);
         if (!v)
-            return -ENOMEM;
+            return ctr__oom("the directory times");
         x->dirs = v;
         x->cap_dirs = cap;
     }
     if (!(x->dirs[x->n_dirs].path = strdup(rel)))
-        return -ENOMEM;
+        return ctr__oom("a path");
     x->dirs[x->n_dirs].mtime = (struct timespec){ archive_entry_mtime(e), archive_entry_mtime_nsec(e) };
     x->n_dirs++;
     return 0;
