@@ -146,6 +146,10 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
     if (!is_manifest_type(mt))
         return ctr__err(-EOPNOTSUPP, "unsupported manifest media type \"%s\"", mt);
     memcpy(ret->digest, hex, 65);
+    json_object *sz;
+    ret->size = json_object_object_get_ex(best, "size", &sz) && json_object_is_type(sz, json_type_int)
+                    ? json_object_get_int64(sz)
+                    : -1;
     ret->media_type = ctr__strdup_null(mt ? mt : MT_OCI_MANIFEST);
     ret->ref_name = ctr__strdup_null(name);
     if (!ret->media_type || (name && !ret->ref_name)) {

@@ -196,7 +196,18 @@ struct layout {
     int dir_fd;                  /* a directory layout, or -1 */
     int tar_fd;                  /* an archive, or -1 */
     struct ctr__tar_index ix;
+    int64_t config_size;         /* the manifest's descriptor's: < 0 unknown */
 };
+
+/* A blob is as long as its descriptor says (the digest is checked as it is
+ * read; the size, before). */
+static int check_size(const char *hex, uint64_t actual, int64_t want)
+{
+    if (want >= 0 && actual != (uint64_t)want)
+        return ctr__err(-EINVAL, "blob %.12s has %llu bytes, its descriptor says %lld", hex ? hex : "?",
+                        (unsigned long long)actual, (long long)want);
+    return 0;
+}
 
 static int layout_open(struct layout *l, const char *hex, const char *path, struct ctr__src *ret)
 {
@@ -230,7 +241,32 @@ static int layout_open(struct layout *l, const char *hex, const char *path, stru
 static int layout_blob_open(void *userdata, size_t index, const char *hex, const char *path, struct ctr__src *ret,
                             char **ret_staged)
 {
-    return layout_open(userdata, hex, path, ret);
+    struct layout *l = userdata;
+    int r = layout_open(l, hex, path, ret);
+    if (r < 0)
+        return r;
+    if (index == (size_t)-1 && (r = check_size(hex, ret->size, l->config_size)) < 0) {
+        close(ret->fd);
+        ret->fd = -1;
+    }
+    return r;
+}
+
+/* Every layer blob as long as its descriptor says, those the store has
+ * already too (they are not read again). */
+static int check_layer_sizes(struct layout *l, const struct ctr__manifest *m)
+{
+    for (size_t i = 0; i < m->n_layers; i++) {
+        struct ctr__src s;
+        int r = layout_open(l, m->layers[i].digest, NULL, &s);
+        if (r < 0)
+            return r;
+        r = check_size(m->layers[i].digest, s.size, m->layers[i].size);
+        close(s.fd);
+        if (r < 0)
+            return r;
+    }
+    return 0;
 }
 
 static int layout_blob_read(void *userdata, const char *hex, char **ret, size_t *ret_size)
@@ -272,7 +308,7 @@ static int import_layout(struct ctr__import *im, struct layout *l, const char *t
     _cleanup_free_ char *mt = pick.media_type, *ref_name = pick.ref_name;
     _cleanup_free_ char *mjson = NULL;
     size_t msize = 0;
-    if ((r = layout_blob_read(l, pick.digest, &mjson, &msize)) < 0)
+    if ((r = layout_blob_read(l, pick.digest, &mjson, &msize)) < 0 || (r = check_size(pick.digest, msize, pick.size)) < 0)
         return ctr__err_prefix(r, "manifest");
     _cleanup_(ctr__manifest_clear) struct ctr__manifest m = { 0 };
     if ((r = ctr__manifest_parse(mjson, &m)) < 0)
@@ -287,6 +323,9 @@ static int import_layout(struct ctr__import *im, struct layout *l, const char *t
         mts[i] = m.layers[i].media_type;
         sizes[i] = m.layers[i].size > 0 ? (uint64_t)m.layers[i].size : 0;
     }
+    l->config_size = m.config_size;
+    if ((r = check_layer_sizes(l, &m)) < 0)
+        return r;
     _cleanup_strv_ char **all = ctr__strv_copy(names);
     if (!all)
         return ctr__oom("the image's names");

@@ -266,6 +266,7 @@ int ctr__image_config_parse(const char *json, struct json_object **ret_cfg, char
 typedef int (*ctr__blob_reader_fn)(void *userdata, const char *hex, char **ret, size_t *ret_size);
 struct ctr__manifest_pick {
     char digest[65];
+    int64_t size;                /* the descriptor's, -1 when it gives none */
     char *media_type;
     char *ref_name;
 };

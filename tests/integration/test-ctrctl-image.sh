@@ -57,6 +57,32 @@ c image load "containers-storage:$PIMG" from-podman
 check "image load containers-storage: same ID" [ "$RC" = 0 -a "$OUT" = "$PID" ]
 c image load oci:/nonexistent
 check "image load of a missing layout fails with a message" rc_has 125 "$ERR" "nonexistent"
+# A descriptor whose size is not the blob's: the manifest's in index.json,
+# a layer's in the manifest (the manifest's digest follows).
+for what in manifest layer config; do
+    rm -rf "$tmp/badsize" && cp -a "$tmp/oci" "$tmp/badsize"
+    WHAT=$what /usr/bin/python3 - "$tmp/badsize" <<'PY'
+import hashlib, json, os, sys
+d = sys.argv[1]
+idx = json.load(open(d + "/index.json"))
+desc = idx["manifests"][0]
+if os.environ["WHAT"] == "manifest":
+    desc["size"] += 1
+else:
+    path = d + "/blobs/sha256/" + desc["digest"].split(":")[1]
+    m = json.load(open(path))
+    (m["layers"][0] if os.environ["WHAT"] == "layer" else m["config"])["size"] -= 1
+    data = json.dumps(m).encode()
+    h = hashlib.sha256(data).hexdigest()
+    open(d + "/blobs/sha256/" + h, "wb").write(data)
+    desc["digest"], desc["size"] = "sha256:" + h, len(data)
+json.dump(idx, open(d + "/index.json", "w"))
+PY
+    c image load "oci:$tmp/badsize:latest" badsize
+    check "image load: a $what descriptor with a wrong size is refused" rc_has 125 "$ERR" "descriptor says"
+    c image ls
+    check "... and nothing of it is stored" [ "$RC" = 0 ] && ! has "$OUT" badsize
+done
 c image ls --format json
 check "image ls --format json lists the names" [ "$RC" = 0 ] && [ "$(py "sorted(d[0]['Names'])")" = "['$PIMG', 'localhost/busybox:latest', 'localhost/from-podman:latest']" ]
 c image ls
