@@ -621,8 +621,9 @@ int ctr__native_del(const struct ctr__cni_net *net, const struct ctr__cni_args *
     char msg[1536] = "";
 #define KEEP(r)                                                                                       \
     do {                                                                                              \
-        if ((r) < 0 && first == 0) {                                                                  \
-            first = (r);                                                                              \
+        int keep_ = (r); /* once: r may be a call */                                                  \
+        if (keep_ < 0 && first == 0) {                                                                \
+            first = keep_;                                                                            \
             snprintf(msg, sizeof msg, "%s", ctr_error_last()->message);                               \
         }                                                                                             \
     } while (0)

@@ -283,33 +283,40 @@ static json_object *build_conflist(const char *name, const char *bridge, const s
     return TAKE_PTR(o);
 }
 
-/* @text into @fd (the file @tmp), synced, then linked as @path. */
-static int sync_and_link(int fd, const char *text, const char *tmp, const char *path)
+/* @text into a file without a name in @dir (O_TMPFILE: a caller killed
+ * meanwhile leaves nothing; on a file system without it, a temporary name),
+ * synced, then linked as @path, which link() never replaces (EEXIST). */
+static int write_and_link(const char *dir, const char *name, const char *text, const char *path)
 {
-    int r = ctr__write_all(fd, text, strlen(text));
-    if (r < 0)
-        return r;
-    if (fsync(fd) < 0 || link(tmp, path) < 0)
+    char tmp[PATH_MAX] = "";
+    _cleanup_close_ int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+        snprintf(tmp, sizeof tmp, "%s/.%s.conflist.tmp%d", dir, name, (int)getpid());
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    }
+    if (fd < 0)
         return -errno;
-    return 0;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    int r = ctr__write_all(fd, text, strlen(text));
+    if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
+                   linkat(AT_FDCWD, *tmp ? tmp : proc, AT_FDCWD, path, *tmp ? 0 : AT_SYMLINK_FOLLOW) < 0))
+        r = -errno;
+    if (*tmp)
+        unlink(tmp);
+    return r;
 }
 
-/* Write dir/NAME.conflist, never replacing a file: a temporary file, then
- * link() (fails with EEXIST), then unlink of the temporary. */
+/* Write dir/NAME.conflist, never replacing a file. */
 static int write_new_file(const char *dir, const char *name, const char *text, char **ret_path)
 {
     int r = ctr__mkdir_p(dir, 0755);
     if (r < 0)
         return ctr__err(r, "cannot create %s: %s", dir, strerror(-r));
     _cleanup_free_ char *path = ctr__asprintf("%s/%s.conflist", dir, name);
-    _cleanup_free_ char *tmp = ctr__asprintf("%s/.%s.conflist.tmp%d", dir, name, (int)getpid());
-    if (!path || !tmp)
+    if (!path)
         return ctr__oom("network file path");
-    _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return ctr__err(-errno, "cannot create %s: %m", tmp);
-    r = sync_and_link(fd, text, tmp, path);
-    unlink(tmp);
+    r = write_and_link(dir, name, text, path);
     if (r == -EEXIST)
         return ctr__err(-EEXIST, "%s already exists", path);
     if (r < 0)
