@@ -4,11 +4,11 @@
  * the container's lock around the tar of its layer. */
 #include <libctr/ctr.h>
 
-#include "core/container.h"
 #include "base/error.h"
-#include "base/options.h"
-#include "core/lifecycle.h"
 #include "base/fault.h"
+#include "base/options.h"
+#include "core/container.h"
+#include "core/lifecycle.h"
 #include "core/runtime.h"
 #include "storage/commit.h"
 

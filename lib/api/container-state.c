@@ -5,8 +5,8 @@
  * recorded), reads, and unlocks. */
 #include <stdio.h>
 
-#include "core/container.h"
 #include "base/error.h"
+#include "core/container.h"
 #include "core/lifecycle.h"
 
 static int sync_locked(ctr_container_t *c)

@@ -2,6 +2,8 @@
 /* ctr_container_create(): the options checked (before anything is
  * allocated), the config built with its defaults, a name, the image's layer,
  * the static directory and the record, all under the runtime lock. */
+#include "api/create.h"
+
 #include <stddef.h>
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -10,14 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/create.h"
-#include "core/container.h"
-#include "core/runtime.h"
 #include "base/error.h"
 #include "base/fault.h"
 #include "base/json-util.h"
 #include "base/names.h"
 #include "base/options.h"
+#include "core/container.h"
+#include "core/runtime.h"
 #include "storage/container-storage.h"
 
 #define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)

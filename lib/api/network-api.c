@@ -5,15 +5,15 @@
  * state, never the handles. */
 #include <libctr/ctr-network.h>
 
+#include "base/error.h"
+#include "base/json-util.h"
+#include "base/options.h"
 #include "core/container-net.h"
 #include "core/container.h"
-#include "base/error.h"
-#include "base/options.h"
-#include "base/json-util.h"
 #include "core/lifecycle.h"
+#include "core/runtime.h"
 #include "net/net.h"
 #include "net/network.h"
-#include "core/runtime.h"
 
 static const struct ctr__options_type options_type = {
     "network options", CTR_NETWORK_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_network_options_t) }

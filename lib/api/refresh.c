@@ -4,16 +4,17 @@
  * namespaces, the OCI runtime's state), so every container of that boot is
  * reset the way libpod does (lifecycle.c) and the run root is swept of what
  * no container owns. */
+#include "api/refresh.h"
+
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 
+#include "api/create.h"
+#include "base/error.h"
 #include "core/container-net.h"
 #include "core/container.h"
-#include "base/error.h"
 #include "core/lifecycle.h"
-#include "api/create.h"
-#include "api/refresh.h"
 #include "storage/container-storage.h"
 
 /* Reset one container's run-time state (runtime lock held).  A container

@@ -5,9 +5,9 @@
  * record.  A remove that dies half way leaves "removing", which the next
  * remove finishes. */
 #include "api/create.h"
-#include "core/container.h"
 #include "base/error.h"
 #include "base/fault.h"
+#include "core/container.h"
 #include "core/lifecycle.h"
 #include "storage/container-storage.h"
 

@@ -2,8 +2,8 @@
 /* The public calls on a container's root file system: mount, unmount,
  * sizes, export.  Each takes the container's lock with
  * ctr__lifecycle_lock() and works through rootfs.h. */
-#include "core/container.h"
 #include "base/error.h"
+#include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
 #include "core/runtime.h"

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "base/caps.h"
+
 #include <cap-ng.h>
 #include <ctype.h>
 #include <fcntl.h>
@@ -6,7 +8,6 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 
-#include "base/caps.h"
 #include "base/error.h"
 
 static const unsigned int default_caps[] = {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "base/error.h"
+
 #include <libctr/ctr-error.h>
 #include <libctr/sys/ctr-state.h>
 #include <stdio.h>
-
-#include "base/error.h"
 
 #define MSG_MAX 2048
 

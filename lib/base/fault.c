@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Crash points: see fault.h.  Only built with -Dfault_injection=true. */
+#include "base/fault.h"
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 
-#include "base/fault.h"
 #include "base/util.h"
 
 static pthread_mutex_t fault_mutex = PTHREAD_MUTEX_INITIALIZER;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "base/lock.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "base/error.h"
-#include "base/lock.h"
 
 int ctr__lock_init(struct ctr__lock *l, const char *path)
 {

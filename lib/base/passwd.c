@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* User and group resolution in an untrusted root file system. */
+#include "base/passwd.h"
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdint.h>
@@ -8,7 +10,6 @@
 #include <sys/syscall.h>
 
 #include "base/error.h"
-#include "base/passwd.h"
 
 /* Largest /etc/passwd or /etc/group read. */
 #define ROOT_FILE_MAX (16u << 20)

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "base/subprocess.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -8,7 +10,6 @@
 #include <sys/wait.h>
 
 #include "base/error.h"
-#include "base/subprocess.h"
 #include "base/util.h"
 
 extern char **environ;

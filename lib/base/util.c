@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "base/util.h"
+
 #include <dirent.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
@@ -11,8 +13,6 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
-
-#include "base/util.h"
 
 const char *const ctr__strv_empty[] = { NULL };
 

@@ -5,9 +5,9 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "base/error.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
-#include "base/error.h"
 
 #define ARTIFACTS "artifacts"
 

@@ -2,14 +2,15 @@
 /* A container's networks: the network layer's hooks with the container's
  * config and the runtime's settings, their results in the container's
  * state (container-net.h). */
+#include "core/container-net.h"
+
 #include <stdio.h>
 
-#include "core/container-net.h"
-#include "core/container.h"
 #include "base/error.h"
+#include "core/container.h"
+#include "core/runtime.h"
 #include "net/etc-files.h"
 #include "net/net.h"
-#include "core/runtime.h"
 
 static const struct ctr__settings *settings_of(ctr_container_t *c)
 {

@@ -2,13 +2,14 @@
 /* The container handle: loading, references, the lock and the state's
  * re-read and save, lookup and list, the config getters.  Creating is in
  * create.c, removing in remove.c, running in lifecycle.c. */
+#include "core/container.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "core/container.h"
 #include "base/error.h"
 #include "base/fault.h"
 #include "base/json-util.h"
@@ -27,7 +28,6 @@ struct ctr_container {
     bool config_damaged;     /* cfg is made up: the stored config cannot be read */
     bool removed;
 };
-
 
 /* ---- handles ---- */
 
@@ -328,7 +328,6 @@ CTR_EXPORT int ctr_runtime_lookup(ctr_runtime_t *rt, const char *id_or_name, ctr
         return r;
     return ctr__container_load(rt, id, NULL, NULL, ret);
 }
-
 
 struct list_entry {
     char *id;

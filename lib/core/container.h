@@ -6,9 +6,9 @@
 
 #include <libctr/ctr.h>
 
-#include "data/config.h"
 #include "base/lock.h"
 #include "core/runtime.h"
+#include "data/config.h"
 #include "data/status.h"
 
 /* The container's config (shared, immutable; lent for the handle's life). */

@@ -6,10 +6,10 @@
 #include "base/caps.h"
 #include "base/detach-keys.h"
 #include "base/error.h"
-#include "base/options.h"
 #include "base/json-util.h"
-#include "core/lifecycle.h"
+#include "base/options.h"
 #include "base/passwd.h"
+#include "core/lifecycle.h"
 
 static const struct ctr__options_type options_type = {
     "exec options", CTR_EXEC_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_exec_options_t) }

@@ -9,14 +9,14 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "core/container-net.h"
-#include "core/container.h"
 #include "base/error.h"
 #include "base/fault.h"
+#include "core/container-net.h"
+#include "core/container.h"
 #include "core/lifecycle.h"
-#include "net/etc-files.h"
-#include "data/spec.h"
 #include "core/rootfs.h"
+#include "data/spec.h"
+#include "net/etc-files.h"
 
 /* What one init set up so far: its undo undoes exactly that. */
 struct init {

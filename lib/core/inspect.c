@@ -5,11 +5,11 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "base/error.h"
+#include "base/json-util.h"
 #include "core/container-net.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
-#include "base/error.h"
-#include "base/json-util.h"
 #include "core/rootfs.h"
 
 static json_object *str_or_empty(const char *s)

@@ -7,9 +7,9 @@
 
 #include "base/detach-keys.h"
 #include "base/error.h"
+#include "base/logs.h"
 #include "base/options.h"
 #include "core/lifecycle.h"
-#include "base/logs.h"
 
 static const struct ctr__options_type attach_type = {
     "attach options", CTR_ATTACH_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_attach_options_t) }

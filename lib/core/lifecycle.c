@@ -3,6 +3,8 @@
  * with the OCI runtime (an exit the monitor reported, a start or stop that
  * died), cleanup, stop, kill, pause, wait, the teardown before a remove and
  * the reset of a refresh.  Init and start are in init.c. */
+#include "core/lifecycle.h"
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,11 +12,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "core/container-net.h"
-#include "core/container.h"
 #include "base/error.h"
 #include "base/fault.h"
-#include "core/lifecycle.h"
+#include "core/container-net.h"
+#include "core/container.h"
 #include "core/rootfs.h"
 
 /* ---- the OCI layer's view ---- */

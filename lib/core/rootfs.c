@@ -5,8 +5,8 @@
  * The public calls are in rootfs-api.c. */
 #include "core/rootfs.h"
 
-#include "core/container.h"
 #include "base/error.h"
+#include "core/container.h"
 #include "core/runtime.h"
 #include "storage/container-storage.h"
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "core/runtime.h"
+
 #include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -6,10 +8,9 @@
 #include <sys/stat.h>
 
 #include "base/error.h"
-#include "base/options.h"
 #include "base/names.h"
+#include "base/options.h"
 #include "ctr-config.h"
-#include "core/runtime.h"
 
 #define DEFAULT_ROOT "/var/lib/libctr"
 #define DEFAULT_RUN_ROOT "/run/libctr"
@@ -185,8 +186,6 @@ struct ctr__lock *ctr__runtime_lock(ctr_runtime_t *rt)
 {
     return &rt->lock;
 }
-
-
 
 char *ctr__static_dir(ctr_runtime_t *rt, const char *id)
 {

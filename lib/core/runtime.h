@@ -5,12 +5,12 @@
 #include <libctr/ctr-runtime.h>
 #include <pthread.h>
 
-#include "data/config.h"
 #include "base/lock.h"
-#include "oci/oci.h"
-#include "data/settings.h"
-#include "state/state.h"
 #include "base/util.h"
+#include "data/config.h"
+#include "data/settings.h"
+#include "oci/oci.h"
+#include "state/state.h"
 
 /* The runtime handle (runtime.c) holds the options, the two directories, the
  * runtime lock, the state backend, the config cache and the OCI backend.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "data/config.h"
+
 #include <stdio.h>
 
-#include "data/config.h"
 #include "base/error.h"
 #include "base/json-util.h"
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* OCI runtime spec generation: the config (plus what the lifecycle knows) to config.json. */
+#include "data/spec.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -11,11 +13,10 @@
 #include <sys/sysmacros.h>
 
 #include "base/caps.h"
-#include "ctr-config.h"
 #include "base/error.h"
-#include "base/passwd.h"
 #include "base/json-util.h"
-#include "data/spec.h"
+#include "base/passwd.h"
+#include "ctr-config.h"
 
 #if HAVE_SELINUX
 #include <selinux/selinux.h>
@@ -28,7 +29,6 @@
 #define HOST_DEVICES_MAX 4096
 
 typedef json_object J;
-
 
 /* ---- small JSON helpers: each returns 0 or a negative errno ---- */
 

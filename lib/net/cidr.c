@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "net/cidr.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "net/cidr.h"
 
 int ctr__addr_parse(const char *s, struct ctr__cidr *ret)
 {

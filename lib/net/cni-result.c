@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* CNI results: what plugins print on success. */
+#include "net/cni-result.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 
 #include "base/error.h"
 #include "base/json-util.h"
-#include "net/cni-result.h"
 
 /* Cap what a (possibly hostile or broken) plugin can make us allocate. */
 #define MAX_ENTRIES 1024

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* CNI configuration files, plugin invocation and the result cache. */
+#include "net/cni.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,9 +14,8 @@
 
 #include "base/error.h"
 #include "base/json-util.h"
-#include "net/cni.h"
-#include "net/native.h"
 #include "base/subprocess.h"
+#include "net/native.h"
 
 extern char **environ;
 

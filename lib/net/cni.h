@@ -7,8 +7,8 @@
 #include <json-c/json.h>
 
 #include "base/error.h"
-#include "net/cni-types.h"
 #include "base/util.h"
+#include "net/cni-types.h"
 
 void ctr__cni_net_free(struct ctr__cni_net *n);
 static inline void ctr__cni_net_freep(struct ctr__cni_net **p)

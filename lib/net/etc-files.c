@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "net/etc-files.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 
 #include "base/error.h"
-#include "net/etc-files.h"
 
 #define HOST_RESOLV_CONF "/etc/resolv.conf"
 #define STUB_UPSTREAM "/run/systemd/resolve/resolv.conf"

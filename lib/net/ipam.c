@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* host-local compatible address allocation on disk. */
+#include "net/ipam.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -8,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "base/error.h"
-#include "net/ipam.h"
 
 #define LAST_RESERVED "last_reserved_ip.0"
 

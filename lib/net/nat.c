@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nftables scripts for native bridge networks, applied with `nft -f -`. */
+#include "net/nat.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +10,6 @@
 #include <sys/wait.h>
 
 #include "base/error.h"
-#include "net/nat.h"
 #include "base/subprocess.h"
 
 #define T "ip " CTR__NAT_TABLE

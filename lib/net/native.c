@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Native bridge networks: eligibility, ADD and DEL. */
+#include "net/native.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -12,7 +14,6 @@
 #include "net/cidr.h"
 #include "net/ipam.h"
 #include "net/nat.h"
-#include "net/native.h"
 #include "net/netlink.h"
 #include "net/netns.h"
 

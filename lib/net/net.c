@@ -14,6 +14,8 @@
  *  - none of these: the OCI runtime makes an empty namespace (runc brings
  *    its loopback up itself).
  */
+#include "net/net.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -22,7 +24,6 @@
 #include "base/json-util.h"
 #include "net/cni-result.h"
 #include "net/cni.h"
-#include "net/net.h"
 #include "net/netns.h"
 #include "net/network.h"
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rtnetlink requests: building, sending, acknowledgements. */
+#include "net/netlink.h"
+
 #include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -12,7 +14,6 @@
 #include <sys/time.h>
 
 #include "base/error.h"
-#include "net/netlink.h"
 
 #define ALIGN4(n) (((n) + 3u) & ~(size_t)3u)
 

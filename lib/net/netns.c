@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Network namespaces on files, loopback, and netlink link deletion. */
+#include "net/netns.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -18,7 +20,6 @@
 
 #include "base/error.h"
 #include "net/cidr.h"
-#include "net/netns.h"
 
 struct ns_job {
     const char *path;

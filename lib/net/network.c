@@ -2,6 +2,8 @@
 /* A runtime's networks: bridge networks as CNI configuration lists in its
  * configuration directory (network.h).  The public functions that take the
  * runtime handle are in network-api.c. */
+#include "net/network.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,7 +21,6 @@
 #include "net/nat.h"
 #include "net/native.h"
 #include "net/netns.h"
-#include "net/network.h"
 
 /* ---- addresses ---- */
 

@@ -20,6 +20,8 @@
  * after the output is drained; its ctime is the finish time.
  *
  * The other files are named once, below. */
+#include "oci/conmon.h"
+
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -39,7 +41,6 @@
 #include "base/detach-keys.h"
 #include "base/error.h"
 #include "base/json-util.h"
-#include "oci/conmon.h"
 #include "oci/oci.h"
 
 #ifndef P_PIDFD

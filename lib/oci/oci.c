@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* OCI runtime front: the backend registry, opening a backend by name or
  * path, wrappers for the lifecycle code, and spawn helpers. */
+#include "oci/oci.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -11,7 +13,6 @@
 #include <sys/wait.h>
 
 #include "base/error.h"
-#include "oci/oci.h"
 
 extern char **environ;
 

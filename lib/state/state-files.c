@@ -76,9 +76,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "state/backends.h"
 #include "base/error.h"
 #include "base/fault.h"
+#include "state/backends.h"
 
 #define STALE_NAME_SEC 10
 #define STALE_TEMP_SEC 60

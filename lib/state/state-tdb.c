@@ -32,9 +32,9 @@
 #include <sys/stat.h>
 #include <tdb.h>
 
-#include "state/backends.h"
 #include "base/error.h"
 #include "base/fault.h"
+#include "state/backends.h"
 
 #define ID_MAX CTR__STATE_ID_MAX
 #define NAME_LEN_MAX 255

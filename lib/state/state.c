@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The state front: the registry of backend factories, a runtime's instance,
  * and the calls on its database, one at a time. */
+#include "state/state.h"
+
 #include <ctr-config.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "state/backends.h"
 #include "base/error.h"
-#include "state/state.h"
+#include "state/backends.h"
 
 /*
  * The registry: a list of factories, each a name and a create() that makes a

@@ -4,13 +4,14 @@
  * directories to .wh..wh..opq; with vfs, the differences from the image's
  * top layer), with a config carrying the container's settings, the given
  * changes and a history entry. */
+#include "storage/commit.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "base/error.h"
 #include "base/json-util.h"
-#include "storage/commit.h"
 #include "storage/store.h"
 
 /* The image config with the container's settings over it. */

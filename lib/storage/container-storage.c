@@ -3,6 +3,8 @@
  * the settings and the container's config (container-storage.h).  A
  * container made from a rootfs directory uses it as is; one made from an
  * image gets a layer of its own over the image's layers (lib/storage/). */
+#include "storage/container-storage.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -13,7 +15,6 @@
 
 #include "base/error.h"
 #include "base/json-util.h"
-#include "storage/container-storage.h"
 #include "storage/store.h"
 
 /* ---- defaults from the image config ---- */

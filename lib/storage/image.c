@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The store's images behind the public image API (image.h): list, find,
  * tag, untag, remove, prune, config, inspect, import. */
+#include "storage/image.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,7 +10,6 @@
 
 #include "base/error.h"
 #include "base/json-util.h"
-#include "storage/image.h"
 #include "storage/store.h"
 
 void ctr__image_info_clear(struct ctr__image_info *info)

@@ -2,6 +2,8 @@
 /* The image store's front: opening, the lock, the records (JSON files
  * replaced atomically), lookups, names, staging and publishing, and garbage
  * collection of what an interrupted operation left behind. */
+#include "storage/store.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,7 +13,6 @@
 #include "base/error.h"
 #include "base/fault.h"
 #include "base/json-util.h"
-#include "storage/store.h"
 
 /* ---- records ---- */
 

@@ -22,8 +22,8 @@
 #include <sys/types.h>
 
 #include "base/lock.h"
-#include "data/settings.h"
 #include "base/util.h"
+#include "data/settings.h"
 
 struct json_object;
 struct archive;
