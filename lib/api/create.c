@@ -372,14 +372,21 @@ static char *mark_path(ctr_runtime_t *rt, const char *id)
 
 static int mark(ctr_runtime_t *rt, const char *id)
 {
-    _cleanup_free_ char *dir = mark_path(rt, NULL), *path = mark_path(rt, id);
-    if (!dir || !path)
+    _cleanup_free_ char *path = mark_path(rt, id);
+    if (!path)
         return ctr__oom("a path");
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return ctr__err(-errno, "cannot create %s: %m", dir);
-    _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == ENOENT) { /* the first create of this run root */
+        _cleanup_free_ char *dir = mark_path(rt, NULL);
+        if (!dir)
+            return ctr__oom("a path");
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            return ctr__err(-errno, "cannot create %s: %m", dir);
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    }
     if (fd < 0)
         return ctr__err(-errno, "cannot create %s: %m", path);
+    close(fd);
     return 0;
 }
 
@@ -433,7 +440,6 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     int r = build_config(rt, o, cfg);
     if (r < 0 || (!cfg->name && (r = generate_name(rt, &cfg->name)) < 0))
         return r;
-    ctr__create_undo_died(rt);
     if ((r = mark(rt, cfg->id)) < 0)
         return r;
     if (o->image && (r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o->image)) < 0) {

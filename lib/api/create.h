@@ -2,7 +2,8 @@
 /* Creates in flight: a create marks itself in RUN_ROOT/creating/ID from
  * before its first step (the image layer) to after the record is added, so
  * that one that dies half way is found and undone under the runtime lock:
- * at the next open, create or remove, in any process. */
+ * at the next open of a runtime or remove of a container, in any process
+ * (not at the next create: that would read the directory at every one). */
 #pragma once
 
 #include <libctr/ctr-runtime.h>
