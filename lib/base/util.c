@@ -350,6 +350,18 @@ int ctr__rm_rf(const char *path)
     return ctr__rm_rf_at(AT_FDCWD, path);
 }
 
+int ctr__still_linked(int fd, int dirfd, const char *name)
+{
+    struct stat a, b;
+    if (fstat(fd, &a) < 0)
+        return -errno;
+    if (a.st_nlink == 0)
+        return 0;
+    if (fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : -errno;
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int ctr__fsync_dirfd(int dirfd, const char *name)
 {
     _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

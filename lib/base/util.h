@@ -129,6 +129,10 @@ int ctr__rm_rf(const char *path);
 /* Unmount (lazily) whatever is mounted at or below path, deepest first. */
 void ctr__unmount_below(const char *path);
 int ctr__fsync_dir(const char *path);                  /* fsync a directory */
+/* Whether fd is still the entry @name of the directory @dirfd: not removed,
+ * not replaced by another file (two stats, one path component): 1 yes, 0
+ * no, -errno. */
+int ctr__still_linked(int fd, int dirfd, const char *name);
 int ctr__fsync_dirfd(int dirfd, const char *name);     /* fsync dirfd/name (a directory) */
 /* Write data to dirfd/name atomically: temp file, fsync, rename, fsync of the directory.
  * name may have directories in it (or be absolute): the temp file goes beside it.

@@ -70,6 +70,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -111,6 +112,8 @@ struct cache {
 
 struct files_db {
     int dirfd;   /* DIR */
+    int parentfd; /* DIR/.., an O_PATH descriptor */
+    char *base;   /* DIR's name in it */
     int ctrfd;   /* DIR/ctr */
     int namesfd; /* DIR/names */
     char *dir;   /* for messages */
@@ -142,6 +145,8 @@ static void files_db_free(struct files_db *db)
     if (!db)
         return;
     ctr__closep(&db->dirfd);
+    ctr__closep(&db->parentfd);
+    free(db->base);
     ctr__closep(&db->ctrfd);
     ctr__closep(&db->namesfd);
     ctr__closep(&db->genfd);
@@ -303,10 +308,10 @@ static uint64_t gen_load(struct files_db *db)
  * running runtime would take its writes into a directory nobody reads. */
 static int check_same_dir(struct files_db *db)
 {
-    struct stat a, b;
-    if (fstat(db->dirfd, &a) < 0)
-        return ctr__err(-errno, "cannot stat %s: %m", db->dir);
-    if (stat(db->dir, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+    int r = ctr__still_linked(db->dirfd, db->parentfd, db->base);
+    if (r < 0)
+        return ctr__err(r, "cannot stat %s: %s", db->dir, strerror(-r));
+    if (r == 0)
         return ctr__err(-ESTALE, "state directory %s was removed or replaced while this runtime had it open: "
                                  "open the runtime again", db->dir);
     return 0;
@@ -475,13 +480,20 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
     _cleanup_(files_db_freep) struct files_db *db = calloc(1, sizeof *db);
     if (!db)
         return ctr__oom("the files state backend");
-    db->dirfd = db->ctrfd = db->namesfd = db->genfd = -1;
+    db->dirfd = db->parentfd = db->ctrfd = db->namesfd = db->genfd = -1;
     db->dir = strdup(dir);
     if (!db->dir)
         return ctr__oom("the files state backend");
     db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (db->dirfd < 0)
         return ctr__err(-errno, "cannot open state directory %s: %m", dir);
+    _cleanup_free_ char *parent = strdup(dir), *copy = strdup(dir);
+    db->base = copy ? strdup(basename(copy)) : NULL;
+    if (!parent || !db->base)
+        return ctr__oom("the files state backend");
+    db->parentfd = open(dirname(parent), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (db->parentfd < 0)
+        return ctr__err(-errno, "cannot open the directory of %s: %m", dir);
 
     int r = check_version(db);
     if (r < 0)

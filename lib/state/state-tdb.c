@@ -248,7 +248,6 @@ static void shared_free(struct shared *s)
 
 static void shared_freep(struct shared **p) { shared_free(*p); }
 
-/* With shared_list_mutex held. */
 /* A new database, made under a temporary name with its layout version and
  * renamed into place: the path only ever holds an initialized database, so
  * an empty or headless file there is damage, never "new". */
@@ -281,6 +280,7 @@ static int create_new(const char *path)
     return ctr__fsync_dir(dirname(dir));
 }
 
+/* With shared_list_mutex held. */
 static int shared_open(const char *path, struct shared **ret)
 {
     struct stat st;
@@ -332,6 +332,7 @@ static int shared_open(const char *path, struct shared **ret)
         return ctr__err(-errno, "cannot stat %s: %m", path);
     s->dev = st.st_dev;
     s->ino = st.st_ino;
+
     s->pid = getpid();
 
     int r = check_version(s);
