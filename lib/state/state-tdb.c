@@ -332,7 +332,6 @@ static int shared_open(const char *path, struct shared **ret)
         return ctr__err(-errno, "cannot stat %s: %m", path);
     s->dev = st.st_dev;
     s->ino = st.st_ino;
-
     s->pid = getpid();
 
     int r = check_version(s);

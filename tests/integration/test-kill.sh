@@ -14,7 +14,8 @@
 #   ctrtest5  bridge ctrtest5  10.209.85.0/24  (the containers')
 #   ctrtest6  bridge ctrtest6  10.209.86.0/24  (network create and rm)
 # usage: test-kill.sh CTRCTL SOURCE_ROOT [BACKEND]
-# CTR_KILL_ROUNDS (default 50) kills per operation; with CTR_KILL_FAULTS=1 (a
+# CTR_KILL_ROUNDS (default 50) kills of run -d, CTR_KILL_OP_ROUNDS (default
+# 25) of each other operation; with CTR_KILL_FAULTS=1 (a
 # -Dfault_injection=true build) also a kill at every crash point.  Exit 0 when every
 # check passed, 1 otherwise; 77 (skip) when something is missing, except
 # with CI=true, where that fails.
@@ -23,6 +24,7 @@ CTRCTL=$1
 SRC=$2
 BACKEND=${3:-files}
 ROUNDS=${CTR_KILL_ROUNDS:-50}
+OP_ROUNDS=${CTR_KILL_OP_ROUNDS:-25}
 . "$SRC/tests/lib/tap.sh"
 
 [ "$(id -u)" = 0 ] || missing "not root"
@@ -137,10 +139,10 @@ duration() {
     echo $(($(ms) - t0))
 }
 
-# delay_for I TOTAL_MS: the Ith of ROUNDS moments spread over 1.2 times the
-# operation's length, each at a random point of its slot.
+# delay_for I TOTAL_MS [ROUNDS]: the Ith of ROUNDS moments spread over 1.2
+# times the operation's length, each at a random point of its slot.
 delay_for() {
-    local slot=$(($2 * 12 / 10 / ROUNDS + 1))
+    local slot=$(($2 * 12 / 10 / ${3:-$ROUNDS} + 1))
     echo $(($1 * slot + RANDOM % slot))
 }
 
@@ -246,7 +248,7 @@ after_kill() {
     [ -z "$what" ] && [ "$RC" = 0 ] && pass=$((pass + 1))
 }
 
-echo "# ctrctl: $CTRCTL, backend $BACKEND, root $tmp, $ROUNDS kills per operation"
+echo "# ctrctl: $CTRCTL, backend $BACKEND, root $tmp, $ROUNDS kills of run -d, $OP_ROUNDS of each other operation"
 c network create --subnet $SUBNET.0/24 --interface-name $NET $NET
 check "network create $NET" [ "$RC" = 0 ]
 R="--cgroup-parent $CGROUP --network $NET --rootfs $ROOTFS"
@@ -274,21 +276,21 @@ for op in exec stop rm; do
     total=$(duration $(op_$op 0))
     c rm -a -f
     echo "# $op takes $total ms"
-    for i in $(seq 1 "$ROUNDS"); do
+    for i in $(seq 1 "$OP_ROUNDS"); do
         # shellcheck disable=SC2046
         c $(run_args "$i")
         [ "$RC" = 0 ] || not_ok "$op round $i: run -d: $ERR"
         # shellcheck disable=SC2046
-        killed_at "$(delay_for "$i" "$total")" $(op_$op "$i")
+        killed_at "$(delay_for "$i" "$total" "$OP_ROUNDS")" $(op_$op "$i")
         after_kill "$op killed (round $i)"
     done
 done
 
 # ---- at each crash point (a -Dfault_injection=true build: CTR_KILL_FAULTS=1) ----
 # CTR_FAULT=POINT makes ctrctl SIGKILL itself there (lib/base/fault.h): run -d,
-# then exec, stop and rm on a running container, killed at every point of
-# the library that the operation reaches (a point it does not reach lets it
-# finish).
+# then stop and rm on a running container, killed at every point of the
+# library that the operation reaches (a point it does not reach lets it
+# finish; exec reaches none).
 if [ "${CTR_KILL_FAULTS:-}" = 1 ]; then
     points=$(grep -rhoE 'CTR_FAULT_POINT\("[a-z0-9._-]+"\)' "$SRC/lib" | sed 's/.*("\(.*\)")/\1/' | sort -u)
     n=0
@@ -299,7 +301,7 @@ if [ "${CTR_KILL_FAULTS:-}" = 1 ]; then
         CTR_FAULT=$p "$CTRCTL" $G $(run_args "$n") >/dev/null 2>&1 </dev/null &
         wait $! 2>/dev/null # (no "Killed" report)
         after_kill "run -d killed at $p"
-        for op in exec stop rm; do
+        for op in stop rm; do
             # shellcheck disable=SC2046
             c $(run_args "$n")
             # shellcheck disable=SC2046
@@ -341,9 +343,9 @@ net_clean() {
 total=$(duration $(net_create))
 c network rm -f $NET2
 echo "# network create takes $total ms"
-for i in $(seq 1 "$ROUNDS"); do
+for i in $(seq 1 "$OP_ROUNDS"); do
     # shellcheck disable=SC2046
-    killed_at "$(delay_for "$i" "$total")" $(net_create)
+    killed_at "$(delay_for "$i" "$total" "$OP_ROUNDS")" $(net_create)
     net_clean "network create killed (round $i)"
 done
 # shellcheck disable=SC2046
@@ -351,11 +353,11 @@ c $(net_create)
 c run --rm --network $NET2 --rootfs "$ROOTFS" true
 total=$(duration network rm -f $NET2)
 echo "# network rm takes $total ms"
-for i in $(seq 1 "$ROUNDS"); do
+for i in $(seq 1 "$OP_ROUNDS"); do
     # shellcheck disable=SC2046
     c $(net_create)
     c run -d --name n$i --network $NET2 --rootfs "$ROOTFS" sleep 1000
-    killed_at "$(delay_for "$i" "$total")" network rm -f $NET2
+    killed_at "$(delay_for "$i" "$total" "$OP_ROUNDS")" network rm -f $NET2
     net_clean "network rm killed (round $i)"
     c rm -a -f
 done
