@@ -674,6 +674,13 @@ static void drain_inotify(int ino)
         ;
 }
 
+/* What the log holds now, read to its end and split into lines. */
+static int drain(struct reader *r, const char *path)
+{
+    int k = read_to_eof(r, path);
+    return k < 0 ? k : process_fragment(r);
+}
+
 /* 1 if the log was replaced and reopened, 2 if truncated, 0 if not. */
 static int check_replaced(struct reader *r, const char *path, int ino, int *wd)
 {
@@ -697,10 +704,7 @@ static int check_replaced(struct reader *r, const char *path, int ino, int *wd)
     }
 
     /* Replaced: what is left in the old file comes first. */
-    int k = read_to_eof(r, path);
-    if (k < 0)
-        return k;
-    k = process_fragment(r);
+    int k = drain(r, path);
     if (k < 0)
         return k;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -851,10 +855,7 @@ static int seek_tail(struct reader *r, const char *path, uint64_t size)
 /* Read what the log holds now, to its end, and hand on every line. */
 static int read_all(struct reader *r, const char *path)
 {
-    int k = read_to_eof(r, path);
-    if (k < 0)
-        return k;
-    k = process_fragment(r);
+    int k = drain(r, path);
     if (k < 0)
         return k;
     flush_pending(r);
