@@ -993,6 +993,21 @@ static int poll_monitor_gone(const ctr_oci_container_t *c, int64_t deadline)
     return 0;
 }
 
+int ctr__conmon_wait_created(const ctr_oci_container_t *c, int timeout_ms)
+{
+    ctr_oci_container_t mc = *c;
+    if (mc.monitor_pid <= 0 && (mc.monitor_pid = ctr__conmon_recorded_monitor(c)) <= 0)
+        return 0;
+    _cleanup_close_ int pfd = ctr__conmon_pidfd(&mc);
+    _cleanup_close_ int run = open(c->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd < 0 || run < 0)
+        return 0;
+    int64_t deadline = deadline_after(timeout_ms);
+    while (faccessat(run, PIDFILE, F_OK, 0) < 0 && !pidfd_exited(pfd) && mono_ms() < deadline)
+        usleep(10000);
+    return 0;
+}
+
 int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms)
 {
     int64_t deadline = deadline_after(timeout_ms);

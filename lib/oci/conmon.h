@@ -50,6 +50,11 @@ int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms);
 /* The monitor PID conmon recorded in the run directory, 0 when none: for a
  * caller that never learned it (a create whose caller died before saving). */
 pid_t ctr__conmon_recorded_monitor(const ctr_oci_container_t *c);
+/* Wait (at most timeout_ms) while the container's monitor is alive and the
+ * runtime's create it runs has not finished (no PID file yet): a forced
+ * remove of a container whose init died half way must not race a create
+ * that finishes after it.  0 (also when there is no such monitor). */
+int ctr__conmon_wait_created(const ctr_oci_container_t *c, int timeout_ms);
 /* Remove what create() and conmon left: exit file, PID files, runtime log,
  * attach socket, FIFOs, OOM marker. */
 void ctr__conmon_cleanup_files(const ctr_oci_container_t *c);

@@ -327,6 +327,8 @@ static int cli_remove(void *handle, const ctr_oci_container_t *c, uint64_t flags
 {
     const char *args[] = { "delete", c->id, NULL };
     const char *args_force[] = { "delete", "--force", c->id, NULL };
+    if (flags & CTR_OCI_REMOVE_FORCE)
+        (void)ctr__conmon_wait_created(c, 10000);
     int r = simple(handle, OP_DELETE, c->id, (flags & CTR_OCI_REMOVE_FORCE) ? args_force : args);
     if (r == -ENOENT && (flags & CTR_OCI_REMOVE_FORCE))
         r = 0;   /* forced removal is idempotent (runc says so itself, crun does not) */

@@ -96,8 +96,14 @@ final_cleanup() {
     purge_nft
     rm -rf "/var/lib/cni/networks/$NET"
     [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
+    # What a failed round left: its runtime containers, and the processes in
+    # the suite's cgroup parent (ours: made by this test's containers).
+    for id in $($RUNC list -q 2>/dev/null); do $RUNC delete --force "$id" >/dev/null 2>&1; done
     for d in /sys/fs/cgroup/*$CGROUP /sys/fs/cgroup/*/*$CGROUP; do
-        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+        [ -d "$d" ] || continue
+        find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u | xargs -r kill -KILL 2>/dev/null
+        sleep 0.2
+        find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
     done
     umount_under "$tmp"
     remove_run_root
