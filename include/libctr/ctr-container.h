@@ -315,8 +315,9 @@ int ctr_container_state(ctr_container_t *c, ctr_state_t *ret);
  * #CTR_STATE_UNKNOWN and this reason.  Its state getters, inspect and
  * removal work (a remove tears down what the container may have by its ID;
  * #CTR_REMOVE_FORCE is needed while the OCI runtime still has it); every
- * other operation fails with -EUCLEAN.  The string is the handle's, valid
- * until the next call on it (the state getters re-read the record).
+ * other operation fails with -EUCLEAN.  The string is owned by the handle
+ * (do not free it), valid until the next call on it (the state getters
+ * re-read the record).
  * (libctr 0.3)
  */
 const char *ctr_container_damage(const ctr_container_t *c);

@@ -629,7 +629,13 @@ static int kill_for_remove(ctr_container_t *c)
     r = ctr__oci_kill(oci, &d.oci, SIGKILL, CTR_OCI_KILL_ALL);
     if (r < 0 && r != -ENOENT)
         return r;
-    ctr_oci_exit_t ex;
+    ctr_oci_exit_t ex = { .exit_code = -1 };
+    if (access(d.exit_dir, F_OK) < 0) {
+        /* A teardown that died removed the run dir: nothing can report
+         * the exit any more; the cleanup removes the runtime's side. */
+        record_exit(c, &ex);
+        return 0;
+    }
     r = ctr__oci_wait_exit(oci, &d.oci, 30000, &ex);
     if (r < 0)
         return ctr__err_prefix(r, CTR_CFMT " did not exit after SIGKILL", CTR_CARG(c));
