@@ -419,7 +419,7 @@ static int undo_one(ctr_runtime_t *rt, const char *id)
     return 0;
 }
 
-int ctr__create_undo_died(ctr_runtime_t *rt)
+void ctr__create_undo_died(ctr_runtime_t *rt)
 {
     _cleanup_free_ char *dir = mark_path(rt, NULL);
     _cleanup_dir_ DIR *d = dir ? opendir(dir) : NULL;
@@ -432,7 +432,6 @@ int ctr__create_undo_died(ctr_runtime_t *rt)
             ctr__rt_log(rt, CTR_LOG_WARNING, "container %.12s: %s", de->d_name, ctr_error_last()->message);
         ctr__err_restore(&saved);
     }
-    return 0;
 }
 
 static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)

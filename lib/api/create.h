@@ -10,5 +10,5 @@
 
 /* Undo the creates that died: for each mark whose container has no record,
  * its layer and its static directory; then the mark.  Runtime lock held.
- * Failures are logged and the mark kept for the next try; returns 0. */
-int ctr__create_undo_died(ctr_runtime_t *rt);
+ * Failures are logged and the mark kept for the next try. */
+void ctr__create_undo_died(ctr_runtime_t *rt);

@@ -23,6 +23,14 @@ static void clear_netns(struct ctr__status *st)
     st->netns_path = NULL;
 }
 
+/* The state's record of the networks and the namespace, gone. */
+static void clear_net(struct ctr__status *st)
+{
+    free(st->networks_json);
+    st->networks_json = NULL;
+    clear_netns(st);
+}
+
 static void pending_abortp(struct ctr__net_pending **p)
 {
     ctr__net_pending_abort(*p);
@@ -93,9 +101,7 @@ int ctr__container_net_teardown(ctr_container_t *c)
     /* A DEL failure was logged by ctr__net_release(): it must not block the
      * cleanup, nor replace an error being reported. */
     ctr__err_restore(&saved);
-    free(st->networks_json);
-    st->networks_json = NULL;
-    clear_netns(st);
+    clear_net(st);
     return 0;
 }
 
@@ -106,10 +112,7 @@ void ctr__container_net_undo(ctr_container_t *c)
     if (ctr__net_release_config(settings_of(c), ctr__container_config(c)) < 0)
         ctr__rt_log(ctr_container_runtime(c), CTR_LOG_WARNING, "%s", ctr_error_last()->message);
     ctr__err_restore(&saved);
-    struct ctr__status *st = ctr__container_status(c);
-    free(st->networks_json);
-    st->networks_json = NULL;
-    clear_netns(st);
+    clear_net(ctr__container_status(c));
 }
 
 int ctr__container_net_inspect(ctr_container_t *c, struct json_object *settings)

@@ -71,21 +71,38 @@ static int set_damage(ctr_container_t *c, const char *why)
 
 /* The paths the state names are the ones this runtime gives the container:
  * a record that says otherwise would have a remove unmount or delete them. */
+/* What follows the parts (NULL-terminated) at the start of p, or NULL when
+ * p does not start with them: a path compared without building one (this
+ * runs at every lock). */
+static const char *after(const char *p, const char *const *parts)
+{
+    for (; *parts; parts++) {
+        size_t n = strlen(*parts);
+        if (strncmp(p, *parts, n) != 0)
+            return NULL;
+        p += n;
+    }
+    return p;
+}
+
+static bool is_path(const char *p, const char *const *parts)
+{
+    const char *rest = after(p, parts);
+    return rest && !*rest;
+}
+
 static int check_paths(ctr_container_t *c, char *why, size_t size)
 {
     const struct ctr__settings *s = ctr__runtime_settings(c->rt);
     const struct ctr__status *st = &c->st;
-    _cleanup_free_ char *run = ctr__run_dir(c->rt, c->cfg->id);
-    _cleanup_free_ char *netns = ctr__asprintf("%s/netns/%s", s->run_root, c->cfg->id);
-    _cleanup_free_ char *spec = ctr__asprintf("%s/config.json", c->cfg->static_dir);
-    _cleanup_free_ char *store = ctr__asprintf("%s/storage/", s->root);
-    if (!run || !netns || !spec || !store)
-        return ctr__oom("a path");
-    const char *bad = st->run_dir && !streq(st->run_dir, run)                          ? "runDir"
-                      : st->netns_path && !streq(st->netns_path, netns)                ? "netNsPath"
-                      : st->config_path && !streq(st->config_path, spec)               ? "configPath"
-                      : st->mount_point && strncmp(st->mount_point, store, strlen(store)) ? "mountPoint"
-                                                                                          : NULL;
+    const struct ctr__config *cfg = c->cfg;
+    /* The config's own paths were checked when it was read (runtime.c). */
+    const char *bad =
+        st->run_dir && !is_path(cfg->shm_dir, (const char *[]){ st->run_dir, "/shm", NULL })            ? "runDir"
+        : st->netns_path && !is_path(st->netns_path, (const char *[]){ s->run_root, "/netns/", cfg->id, NULL }) ? "netNsPath"
+        : st->config_path && !is_path(st->config_path, (const char *[]){ cfg->static_dir, "/config.json", NULL }) ? "configPath"
+        : st->mount_point && !after(st->mount_point, (const char *[]){ s->root, "/storage/", NULL })       ? "mountPoint"
+                                                                                                           : NULL;
     if (bad)
         snprintf(why, size, "container state: \"%s\" is outside the runtime's directories", bad);
     return bad ? 1 : 0;

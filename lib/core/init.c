@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Init and start.  Init sets a container up step by step (rootfs, run
- * directory, /dev/shm, network, /etc files, spec, the OCI create) and, when a
+/* Init and start.  Init sets a container up step by step (run directory,
+ * /dev/shm, rootfs, network, /etc files, spec, the OCI create) and, when a
  * step fails, undoes the steps done before it in reverse, so a failed init
- * leaves the container as it was.  Start runs init when needed, then the
+ * leaves the container as it was; one that dies is undone by the next lock
+ * (lifecycle.c), found by its run directory.  Start runs init when needed, then the
  * runtime's start. */
 #include <fcntl.h>
 #include <stdio.h>

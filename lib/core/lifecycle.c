@@ -254,18 +254,24 @@ static int finish_interrupted(ctr_container_t *c, ctr__oci_t *oci, const struct 
     return 0;
 }
 
+/* The runtime's container removed by force (its processes with it) and
+ * /dev/shm unmounted, whatever the state says; errors are not reported. */
+static void drop_runtime_side(ctr_container_t *c, const struct ctr__desc *d)
+{
+    ctr__oci_t *oci = NULL;
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    if (ctr__runtime_oci(ctr_container_runtime(c), &oci) == 0)
+        (void)ctr__oci_remove(oci, &d->oci, CTR_OCI_REMOVE_FORCE);
+    ctr__err_restore(&saved);
+    umount2(ctr__container_config(c)->shm_dir, MNT_DETACH);
+}
+
 void ctr__lifecycle_drop_leftovers(ctr_container_t *c)
 {
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
-    ctr__oci_t *oci = NULL;
-    if (ctr__lifecycle_desc(c, &d) < 0 || access(d.run_dir, F_OK) < 0 ||
-        ctr__runtime_oci(ctr_container_runtime(c), &oci) < 0)
-        return;
-    struct ctr__err_saved saved;
-    ctr__err_save(&saved);
-    (void)ctr__oci_remove(oci, &d.oci, CTR_OCI_REMOVE_FORCE);
-    ctr__err_restore(&saved);
-    umount2(ctr__container_config(c)->shm_dir, MNT_DETACH);
+    if (ctr__lifecycle_desc(c, &d) == 0 && access(d.run_dir, F_OK) == 0)
+        drop_runtime_side(c, &d);
 }
 
 static bool pid_gone(pid_t pid)
@@ -285,13 +291,7 @@ static bool monitor_gone(const struct ctr__status *st)
  * mount when init noted it, the run directory. */
 static int undo_by_id(ctr_container_t *c, const struct ctr__desc *d)
 {
-    ctr__oci_t *oci = NULL;
-    struct ctr__err_saved saved;
-    ctr__err_save(&saved);
-    if (ctr__runtime_oci(ctr_container_runtime(c), &oci) == 0)
-        (void)ctr__oci_remove(oci, &d->oci, CTR_OCI_REMOVE_FORCE);
-    ctr__err_restore(&saved);
-    umount2(ctr__container_config(c)->shm_dir, MNT_DETACH);
+    drop_runtime_side(c, d);
     ctr__container_net_undo(c);
     char mounted[PATH_MAX];
     snprintf(mounted, sizeof mounted, "%s/" CTR__MOUNTED_FILE, d->run_dir);
@@ -310,12 +310,16 @@ static int undo_by_id(ctr_container_t *c, const struct ctr__desc *d)
  * state (configured, or exited from an earlier run) stays true. */
 static int undo_interrupted_init(ctr_container_t *c)
 {
+    /* At every lock of such a container: the check alone when there is none. */
+    _cleanup_free_ char *run = ctr__run_dir(ctr_container_runtime(c), ctr__container_config(c)->id);
+    if (!run)
+        return ctr__oom("a path");
+    if (access(run, F_OK) < 0)
+        return 0;
     _cleanup_(ctr__lifecycle_desc_done) struct ctr__desc d = { 0 };
     int r = ctr__lifecycle_desc(c, &d);
     if (r < 0)
         return r;
-    if (access(d.run_dir, F_OK) < 0)
-        return 0;
     ctr__rt_log(ctr_container_runtime(c), CTR_LOG_INFO, CTR_CFMT ": undoing an init that did not finish", CTR_CARG(c));
     if ((r = undo_by_id(c, &d)) < 0)
         return r;

@@ -84,6 +84,17 @@ static void jobs_free(struct job *jobs, size_t n)
     free(jobs);
 }
 
+/* The networks of @cfg: its own, else the runtime's default one (put in
+ * @dflt, which must live as long as the result). */
+static const char *const *networks_of(const struct ctr__settings *s, const struct ctr__config *cfg, const char *dflt[2])
+{
+    if (cfg->networks[0])
+        return (const char *const *)cfg->networks;
+    dflt[0] = s->default_network;
+    dflt[1] = NULL;
+    return dflt;
+}
+
 static char *cache_dir(const struct ctr__settings *s)
 {
     return ctr__asprintf("%s/cni/results", s->root);
@@ -328,8 +339,8 @@ int ctr__net_release(const struct ctr__settings *s, const char *id, const char *
  * none), each with the interface it gets: eth0, eth1, ... */
 static json_object *configured_networks(const struct ctr__settings *s, const struct ctr__config *cfg)
 {
-    const char *const default_networks[] = { s->default_network, NULL };
-    const char *const *names = cfg->networks[0] ? (const char *const *)cfg->networks : default_networks;
+    const char *dflt[2];
+    const char *const *names = networks_of(s, cfg, dflt);
     _cleanup_json_ json_object *nets = json_object_new_object();
     for (size_t i = 0; nets && names[i]; i++) {
         char ifname[24];
@@ -438,14 +449,14 @@ const char *ctr__net_pending_netns(const struct ctr__net_pending *p)
  * made; the default network is written on first use). */
 static int pending_new(const struct ctr__settings *s, const struct ctr__config *cfg, struct ctr__net_pending **ret)
 {
-    const char *const default_networks[] = { s->default_network, NULL };
+    const char *dflt[2];
     _cleanup_(pending_freep) struct ctr__net_pending *p = calloc(1, sizeof *p);
     if (!p)
         return ctr__oom("network setup");
     p->settings = s;
     p->id = strdup(cfg->id);
     p->name = strdup(cfg->name);
-    p->networks = ctr__strv_copy(cfg->networks[0] ? (const char *const *)cfg->networks : default_networks);
+    p->networks = ctr__strv_copy(networks_of(s, cfg, dflt));
     p->n = p->networks ? ctr__strv_len((const char *const *)p->networks) : 0;
     p->jobs = calloc(p->n, sizeof *p->jobs);
     p->cache = cache_dir(s);

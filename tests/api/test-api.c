@@ -337,6 +337,51 @@ static void test_dependencies_pid_only(void **state)
     ctr_container_unref(b);
 }
 
+/* A state document that does not parse (files backend: the file is
+ * there to truncate) leaves the container listed as unknown with the
+ * reason; it can be read and removed, nothing else. */
+static void test_damaged_record(void **state)
+{
+    struct fixture *f = *state;
+    if (strcmp(f->backend, "files") != 0)
+        skip(); /* the tdb case is in tests/integration/test-damage.sh */
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.rootfs = "/";
+    o.name = "damaged";
+    ctr_container_t *c = NULL, *ok = NULL;
+    assert_ctr_ok(ctr_container_create(&c, f->rt, &o));
+    o.name = "healthy";
+    assert_ctr_ok(ctr_container_create(&ok, f->rt, &o));
+    assert_null(ctr_container_damage(c));
+    char path[512];
+    snprintf(path, sizeof path, "%s/state/files/ctr/%s/state.json", f->t.root, ctr_container_id(c));
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("{\"state\":", fp);
+    fclose(fp);
+
+    ctr_state_t st = CTR_STATE_RUNNING;
+    assert_ctr_ok(ctr_container_state(c, &st));
+    assert_int_equal(st, CTR_STATE_UNKNOWN);
+    assert_non_null(ctr_container_damage(c));
+    assert_non_null(strstr(ctr_container_damage(c), "container state"));
+    assert_ctr_err(ctr_container_start(c), -EUCLEAN);
+    assert_non_null(strstr(ctr_error_last()->message, "damaged record"));
+
+    ctr_container_t **list = NULL;
+    size_t n = 0;
+    assert_ctr_ok(ctr_runtime_list(f->rt, NULL, NULL, &list, &n));
+    assert_int_equal(n, 2);
+    ctr_container_list_free(list, n);
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    assert_ctr_ok(ctr_container_state(ok, &st));
+    assert_int_equal(st, CTR_STATE_CONFIGURED);
+    assert_null(ctr_container_damage(ok));
+    assert_ctr_ok(ctr_container_remove(ok, 0));
+    ctr_container_unref(c);
+    ctr_container_unref(ok);
+}
+
 /* log_size_max: version 2 of the options; a version 1 caller's struct
  * ends before it, and whatever follows is not read. */
 static void test_log_size_max(void **state)
@@ -884,6 +929,7 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_boot_id_recorded, setup, teardown, backend),     \
     cmocka_unit_test_prestate_setup_teardown(test_create_defaults, setup, teardown, backend),      \
     cmocka_unit_test_prestate_setup_teardown(test_log_size_max, setup, teardown, backend),         \
+    cmocka_unit_test_prestate_setup_teardown(test_damaged_record, setup, teardown, backend),       \
     cmocka_unit_test_prestate_setup_teardown(test_create_all_fields, setup, teardown, backend),    \
     cmocka_unit_test_prestate_setup_teardown(test_dependencies_pid_only, setup, teardown, backend), \
     cmocka_unit_test_prestate_setup_teardown(test_create_bad_input, setup, teardown, backend),     \
