@@ -102,6 +102,9 @@ type ContainerOptions struct {
 	MountLabel   string
 	Networks     []string
 	NetNSPath    string
+	// LogSizeMax is the largest log size in bytes (podman's --log-opt
+	// max-size); 0: the runtime's default; negative: no limit.
+	LogSizeMax int64
 }
 
 // Container is a container handle (ctr_container_t): its immutable config and
@@ -180,6 +183,7 @@ func (r *Runtime) Create(opts ContainerOptions) (*Container, error) {
 	o.mount_label = m.str(opts.MountLabel)
 	o.networks = m.strv(opts.Networks)
 	o.netns_path = m.str(opts.NetNSPath)
+	o.log_size_max = C.int64_t(opts.LogSizeMax)
 	var p *C.ctr_container_t
 	if err := call("ctr_container_create", func() C.int { return C.ctr_container_create(&p, r.ptr(), &o) }); err != nil {
 		return nil, err

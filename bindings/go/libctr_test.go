@@ -506,8 +506,12 @@ func TestListAndConfig(t *testing.T) {
 		Workdir: "/tmp", User: "tester", Hostname: "box", Labels: map[string]string{"k": "v", "x": "y"},
 		StopSignal: syscall.SIGINT, StopTimeout: &timeout, ShmSize: 1 << 20, DNSServers: []string{"1.1.1.1"},
 		DNSSearch: []string{"example.org"}, DNSOptions: []string{"ndots:2"}, HostsAdd: []string{"db:10.0.0.2"},
-		Namespaces: map[libctr.Namespace]string{libctr.NamespaceIPC: "nsowner"}, SpecJSON: `{"annotations":{"a":"b"}}`})
+		Namespaces: map[libctr.Namespace]string{libctr.NamespaceIPC: "nsowner"}, SpecJSON: `{"annotations":{"a":"b"}}`,
+		LogSizeMax: 12345})
 	defer c.Close()
+	if cfg, err := c.ConfigJSON(); err != nil || !strings.Contains(string(cfg), `"logSize":12345`) {
+		t.Fatalf("log size limit not in the config: %s %v", cfg, err)
+	}
 	if got := c.Command(); len(got) != 1 || got[0] != "/bin/sh" {
 		t.Fatalf("command %q", got)
 	}

@@ -30,6 +30,9 @@ type RuntimeOptions struct {
 	// Log receives what libctr has to say, from any goroutine calling into it.
 	Log      func(level int, message string)
 	LogLevel int // highest level passed to Log; 0 means warnings
+	// LogSizeMax is the log size limit of containers created without one;
+	// 0 or negative: none.
+	LogSizeMax int64
 }
 
 // Log levels passed to RuntimeOptions.Log.
@@ -70,6 +73,7 @@ func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
 	o.default_bridge = m.str(opts.DefaultBridge)
 	o.default_subnet = m.str(opts.DefaultSubnet)
 	o.log_level = C.int(opts.LogLevel)
+	o.log_size_max = C.int64_t(opts.LogSizeMax)
 	var sink *logSink
 	if opts.Log != nil {
 		sink = &logSink{fn: opts.Log, refs: 1}

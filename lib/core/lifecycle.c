@@ -378,9 +378,10 @@ int ctr__lifecycle_update(ctr_container_t *c)
         ex = (ctr_oci_exit_t){ .exit_code = -1 };
         r = 0;
     }
-    if (r < 0 && access(d.run_dir, F_OK) < 0 && errno == ENOENT) {
-        /* A teardown removed the run directory but died before saving:
-         * nothing can report this run's exit any more. */
+    if (r < 0 && access(d.exit_dir, F_OK) < 0 && errno == ENOENT) {
+        /* A teardown removed the run directory (or began to: the exit
+         * directory goes first) but died before saving: nothing can report
+         * this run's exit any more. */
         ctr__err_clear();
         ex = (ctr_oci_exit_t){ .exit_code = -1 };
         r = 0;

@@ -258,11 +258,12 @@ def test_config_and_artifacts(rt, busybox, rootfs):
                       shm_size=1 << 20, dns_servers=["1.1.1.1"], dns_search=["example.org"],
                       dns_options=["ndots:2"], hosts_add=["db:10.0.0.2"],
                       namespaces={libctr.Namespace.IPC: "nsowner"}, spec={"annotations": {"a": "b"}},
-                      **busybox) as c:
+                      log_size_max=12345, **busybox) as c:
         assert c.command == ["/bin/sh"]
         assert "A=1" in c.env and "B=2" in c.env
         assert (c.workdir, c.user, c.hostname) == ("/tmp", "tester", "box")
         assert c.damage is None
+        assert c.config["logSize"] == 12345 and "logSize" not in a.config
         assert c.labels == {"k": "v", "x": "y"} and c.label("k") == "v" and c.label("nope") is None
         assert c.stop_signal == signal.SIGINT and c.stop_timeout == 3 and c.shm_size == 1 << 20
         assert (c.dns_servers, c.dns_search, c.dns_options, c.hosts_add) == (

@@ -54,8 +54,8 @@ FileArg = Union[None, int, IO[Any]]
 PIPE = -100
 
 # Versions of the option structs these bindings lay out (the C headers' *_OPTIONS_VERSION).
-_RUNTIME_OPTIONS_VERSION = 1
-_CONTAINER_OPTIONS_VERSION = 1
+_RUNTIME_OPTIONS_VERSION = 2
+_CONTAINER_OPTIONS_VERSION = 2
 _EXEC_OPTIONS_VERSION = 1
 _ATTACH_OPTIONS_VERSION = 1
 _LOGS_OPTIONS_VERSION = 1
@@ -289,7 +289,8 @@ class Runtime(_Handle):
                  cni_config_dir: Optional[str] = None, cni_plugin_dir: Optional[str] = None,
                  lock_dir: Optional[str] = None, default_network: Optional[str] = None,
                  default_bridge: Optional[str] = None, default_subnet: Optional[str] = None,
-                 log: Optional[Callable[[int, str], None]] = None, log_level: int = 0) -> None:
+                 log: Optional[Callable[[int, str], None]] = None, log_level: int = 0,
+                 log_size_max: int = 0) -> None:
         self._ptr = None
         opts = _ffi.RuntimeOptions()
         _call("ctr_runtime_options_init", byref(opts), _RUNTIME_OPTIONS_VERSION)
@@ -301,6 +302,7 @@ class Runtime(_Handle):
                              ("default_subnet", default_subnet)):
             if value is not None:
                 setattr(opts, field, encode(value))
+        opts.log_size_max = log_size_max
         keep = _Keep()
         if log is not None:
             def trampoline(level: int, message: bytes, _userdata: Any) -> None:
@@ -360,7 +362,8 @@ class Runtime(_Handle):
                stop_signal: int = 0, stop_timeout: Optional[int] = None, cgroup_parent: Optional[str] = None,
                log_path: Optional[str] = None, process_label: Optional[str] = None,
                mount_label: Optional[str] = None, networks: Optional[Sequence[str]] = None,
-               netns_path: Optional[str] = None, spec: Union[None, str, Mapping[str, Any]] = None) -> "Container":
+               netns_path: Optional[str] = None, spec: Union[None, str, Mapping[str, Any]] = None,
+               log_size_max: int = 0) -> "Container":
         """Create a container (state ``CONFIGURED``; nothing runs yet).  See ``ctr_container_create()``.
 
         ``namespaces`` maps a :class:`Namespace` to the container (ID, prefix or
@@ -415,6 +418,7 @@ class Runtime(_Handle):
             o.stop_timeout = stop_timeout
         o.cgroup_parent = encode(cgroup_parent)
         o.log_path = encode(log_path)
+        o.log_size_max = log_size_max
         o.process_label = encode(process_label)
         o.mount_label = encode(mount_label)
         o.networks = arr(networks)

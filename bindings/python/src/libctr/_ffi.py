@@ -55,6 +55,8 @@ class RuntimeOptions(Structure):
         ("default_network", c_char_p),
         ("default_bridge", c_char_p),
         ("default_subnet", c_char_p),
+        # version 2
+        ("log_size_max", c_int64),
     ]
 
 
@@ -98,6 +100,8 @@ class ContainerOptions(Structure):
         ("mount_label", c_char_p),
         ("networks", c_char_pp),
         ("netns_path", c_char_p),
+        # version 2
+        ("log_size_max", c_int64),
     ]
 
 

@@ -41,7 +41,7 @@ pub const CTR_LOG_DEBUG: c_int = 7;
 
 pub type ctr_log_fn = Option<unsafe extern "C" fn(level: c_int, message: *const c_char, userdata: *mut c_void)>;
 
-pub const CTR_RUNTIME_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_RUNTIME_OPTIONS_VERSION: c_uint = 2;
 
 #[repr(C)]
 pub struct ctr_runtime_options_t {
@@ -62,6 +62,8 @@ pub struct ctr_runtime_options_t {
     pub default_network: *const c_char,
     pub default_bridge: *const c_char,
     pub default_subnet: *const c_char,
+    /// Version 2.
+    pub log_size_max: i64,
 }
 
 pub type ctr_container_filter_fn =
@@ -109,7 +111,7 @@ pub const CTR_CREATE_IMAGE_VOLUMES: u64 = 1 << 6;
 pub const CTR_CREATE_HOST_NETWORK: u64 = 1 << 7;
 pub const CTR_CREATE_AUTO_REMOVE: u64 = 1 << 8;
 
-pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 2;
 
 #[repr(C)]
 pub struct ctr_container_options_t {
@@ -142,6 +144,8 @@ pub struct ctr_container_options_t {
     pub mount_label: *const c_char,
     pub networks: *const *const c_char,
     pub netns_path: *const c_char,
+    /// Version 2.
+    pub log_size_max: i64,
 }
 
 pub type ctr_batch_fn = Option<unsafe extern "C" fn(c: *mut ctr_container_t, userdata: *mut c_void) -> c_int>;
@@ -380,6 +384,7 @@ pub struct ctr_oci_container_t {
 pub const CTR_OCI_CREATE_TERMINAL: u64 = 1 << 0;
 pub const CTR_OCI_CREATE_STDIN: u64 = 1 << 1;
 pub const CTR_OCI_CREATE_EXIT_COMMAND: u64 = 1 << 2;
+pub const CTR_OCI_CREATE_LOG_SIZE_MAX: u64 = 1 << 3;
 
 #[repr(C)]
 pub struct ctr_oci_create_options_t {
@@ -389,6 +394,8 @@ pub struct ctr_oci_create_options_t {
     pub flags: u64,
     /// Only with `CTR_OCI_CREATE_EXIT_COMMAND` in `flags`.
     pub exit_command: *const *const c_char,
+    /// Only with `CTR_OCI_CREATE_LOG_SIZE_MAX` in `flags`.
+    pub log_size_max: i64,
 }
 
 pub const CTR_OCI_KILL_ALL: u64 = 1 << 0;

@@ -184,7 +184,8 @@ fn layouts() -> BTreeMap<String, usize> {
             flags,
             default_network,
             default_bridge,
-            default_subnet
+            default_subnet,
+            log_size_max
         }
     );
     layout!(m, ctr_port_mapping_t { host_ip, host_port, container_port, protocol });
@@ -219,7 +220,8 @@ fn layouts() -> BTreeMap<String, usize> {
             process_label,
             mount_label,
             networks,
-            netns_path
+            netns_path,
+            log_size_max
         }
     );
     layout!(
@@ -255,7 +257,7 @@ fn layouts() -> BTreeMap<String, usize> {
     layout!(m, ctr_state_backend_factory_t { version, name, create, userdata });
     layout!(m, ctr_oci_options_t { version, runtime_name, runtime_path, conmon_path, state_dir });
     layout!(m, ctr_oci_container_t { version, id, bundle_dir, run_dir, exit_dir, pid, monitor_pid });
-    layout!(m, ctr_oci_create_options_t { version, name, log_path, flags, exit_command });
+    layout!(m, ctr_oci_create_options_t { version, name, log_path, flags, exit_command, log_size_max });
     layout!(m, ctr_oci_exit_t { exit_code, oom_killed, finished });
     layout!(
         m,

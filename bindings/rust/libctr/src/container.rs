@@ -145,6 +145,7 @@ pub struct ContainerOptions {
     mount_label: Option<Vec<u8>>,
     networks: Option<Vec<String>>,
     netns_path: Option<Vec<u8>>,
+    log_size_max: i64,
 }
 
 fn strings<I: IntoIterator<Item = S>, S: Into<String>>(v: I) -> Option<Vec<String>> {
@@ -271,6 +272,12 @@ impl ContainerOptions {
         self.netns_path = Some(path_bytes(v));
         self
     }
+    /// Largest log size in bytes (podman's `--log-opt max-size`); 0: the
+    /// runtime's default; negative: no limit.
+    pub fn log_size_max(mut self, bytes: i64) -> Self {
+        self.log_size_max = bytes;
+        self
+    }
 }
 
 impl Runtime {
@@ -346,6 +353,7 @@ impl Runtime {
         c.mount_label = opt_ptr(&mlabel);
         c.networks = CStrv::as_ptr(&networks);
         c.netns_path = opt_ptr(&netns);
+        c.log_size_max = o.log_size_max;
         let mut p = ptr::null_mut();
         check(OP, unsafe { sys::ctr_container_create(&mut p, self.as_ptr(), &c) })?;
         Ok(Container::from_raw(p, self.keep.clone()))

@@ -376,6 +376,7 @@ pub struct RuntimeOptions {
     default_subnet: Option<Vec<u8>>,
     log: Option<Arc<Box<LogFn>>>,
     log_level: i32,
+    log_size_max: i64,
 }
 
 fn path_bytes(p: impl AsRef<Path>) -> Vec<u8> {
@@ -414,6 +415,11 @@ impl RuntimeOptions {
         default_network: path;
         default_bridge: path;
         default_subnet: path;
+    }
+    /// Log size limit of containers created without one; 0 or negative: none.
+    pub fn log_size_max(mut self, bytes: i64) -> Self {
+        self.log_size_max = bytes;
+        self
     }
     /// A log callback: `(level, message)`, called from any thread calling into libctr.
     pub fn log(mut self, level: i32, f: impl Fn(i32, &str) + Send + Sync + 'static) -> Self {
@@ -480,6 +486,7 @@ impl Runtime {
         opts.default_network = opt_ptr(&strs[9]);
         opts.default_bridge = opt_ptr(&strs[10]);
         opts.default_subnet = opt_ptr(&strs[11]);
+        opts.log_size_max = o.log_size_max;
         if let Some(f) = &o.log {
             opts.log_fn = Some(log_trampoline);
             opts.log_userdata = Arc::as_ptr(f) as *mut c_void;

@@ -426,8 +426,10 @@ fn list_and_config() {
             .dns_options(["ndots:2"])
             .hosts_add(["db:10.0.0.2"])
             .namespace(Namespace::Ipc, "nsowner")
-            .spec_json(r#"{"annotations":{"a":"b"}}"#),
+            .spec_json(r#"{"annotations":{"a":"b"}}"#)
+            .log_size_max(12345),
     );
+    assert!(c.config_json().unwrap().contains("\"logSize\":12345"));
     assert_eq!(c.command(), ["/bin/sh"]);
     assert!(c.env().contains(&"A=1".to_string()));
     assert_eq!((c.workdir(), c.user(), c.hostname()), (Some("/tmp"), Some("tester"), Some("box")));
