@@ -57,6 +57,10 @@ enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, 
     { "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT }, \
     { "log-opt", required_argument, NULL, OPT_LOG_OPT },           \
     NET_OPTIONS,                                                   \
+    MOUNT_OPTIONS,                                                 \
+    RESOURCE_OPTIONS,                                              \
+    SECURITY_OPTIONS,                                              \
+    PROCESS_OPTIONS,                                               \
     { "help", no_argument, NULL, 'h' }
 
 static const struct option create_options[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
@@ -149,6 +153,14 @@ static int parse_option(create_args_t *a, int o, const char *verb)
     case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;
     default: {
         int r = net_args_option(&a->net, o, optarg);
+        if (r == 1)
+            r = mount_args_option(&a->mnt, o, optarg);
+        if (r == 1)
+            r = resource_args_option(&a->res, o, optarg);
+        if (r == 1)
+            r = security_args_option(&a->sec, &a->o, o, optarg);
+        if (r == 1)
+            r = process_args_option(&a->proc, &a->o, o, optarg);
         return r == 1 ? ctrctl_bad_usage(verb) : r;
     }
     }
@@ -159,11 +171,12 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     const ctr_container_options_t init = CTR_CONTAINER_OPTIONS_INIT;
     a->o = init;
     /* "+": options stop at the first non-option, the image or the command. */
-    const char *shortopts = run ? "+de:hil:p:tu:w:" : "+e:hil:p:tu:w:";
+    const char *shortopts = run ? "+c:de:hil:m:p:tu:v:w:" : "+c:e:hil:m:p:tu:v:w:";
     int o, r;
     while ((o = ctrctl_getopt(argc, argv, shortopts, run ? run_options : create_options)) != -1) {
         if (o == 'h') {
-            printf("%s%s%s%s", run ? run_usage : create_usage, common_usage, net_args_usage,
+            printf("%s%s%s%s%s%s%s%s", run ? run_usage : create_usage, common_usage, net_args_usage,
+                   mount_args_usage, resource_args_usage, security_args_usage, process_args_usage,
                    run ? run_extra_usage : "");
             return HELP_SHOWN;
         }
@@ -181,7 +194,9 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     a->o.command = (const char *const *)a->command.v;
     a->o.env = (const char *const *)a->env.v;
     a->o.labels = (const char *const *)a->labels.v;
-    if ((r = net_args_apply(&a->net, &a->o)))
+    if ((r = net_args_apply(&a->net, &a->o)) || (r = mount_args_apply(&a->mnt, &a->o)) ||
+        (r = resource_args_apply(&a->res, &a->o)) || (r = security_args_apply(&a->sec, &a->o)) ||
+        (r = process_args_apply(&a->proc, &a->o)))
         return r;
     if (a->interactive)
         a->o.flags |= CTR_CREATE_STDIN;
@@ -201,6 +216,10 @@ void create_args_clear(create_args_t *a)
     strv_clear(&a->labels);
     strv_clear(&a->command);
     net_args_clear(&a->net);
+    mount_args_clear(&a->mnt);
+    resource_args_clear(&a->res);
+    security_args_clear(&a->sec);
+    process_args_clear(&a->proc);
 }
 
 int cmd_create(ctrctl_t *g, int argc, char **argv)

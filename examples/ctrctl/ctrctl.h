@@ -122,12 +122,136 @@ int net_args_option(net_args_t *n, int opt, const char *arg);
 int net_args_apply(net_args_t *n, ctr_container_options_t *o);
 void net_args_clear(net_args_t *n);
 
+
+/* ---- the option groups of create and run, one file each ----
+ * Each group has a struct of what it collected, an option enum range, a
+ * getopt_long table macro, a usage text, and three functions: _option()
+ * handles one option (0, 1 when it is not the group's, or EXIT_ENGINE,
+ * printed); _apply() points the container options at what it collected (0
+ * or EXIT_ENGINE, printed); _clear() frees it. */
+
+/* mount-args.c: -v/--volume, --mount, --tmpfs, --image-volume. */
+typedef struct mount_args {
+    ctr_mount_t *mounts;
+    size_t n_mounts;
+    strv_t strings;      /* what mounts point into */
+    bool no_image_volumes;
+} mount_args_t;
+enum { OPT_MNT_MOUNT = 600, OPT_MNT_TMPFS, OPT_MNT_IMAGE_VOLUME };
+#define MOUNT_OPTIONS                                              \
+    { "volume", required_argument, NULL, 'v' },                    \
+    { "mount", required_argument, NULL, OPT_MNT_MOUNT },           \
+    { "tmpfs", required_argument, NULL, OPT_MNT_TMPFS },           \
+    { "image-volume", required_argument, NULL, OPT_MNT_IMAGE_VOLUME }
+extern const char mount_args_usage[];
+int mount_args_option(mount_args_t *m, int opt, const char *arg);
+int mount_args_apply(mount_args_t *m, ctr_container_options_t *o);
+void mount_args_clear(mount_args_t *m);
+
+/* resource-args.c: --memory ... --ulimit, --device, --device-cgroup-rule, --shm-size, --oom-*. */
+typedef struct resource_args {
+    ctr_ulimit_t *ulimits;
+    size_t n_ulimits;
+    ctr_throttle_device_t *throttles[4]; /* read bps, write bps, read iops, write iops */
+    size_t n_throttles[4];
+    ctr_weight_device_t *weights;
+    size_t n_weights;
+    strv_t devices, rules, strings;
+    double cpus;
+} resource_args_t;
+enum { OPT_RES_MEMORY = 700, OPT_RES_MEMORY_SWAP, OPT_RES_MEMORY_RESERVATION, OPT_RES_KERNEL_MEMORY, OPT_RES_CPUS,
+       OPT_RES_CPU_SHARES, OPT_RES_CPU_PERIOD, OPT_RES_CPU_QUOTA, OPT_RES_CPUSET_CPUS, OPT_RES_CPUSET_MEMS,
+       OPT_RES_PIDS_LIMIT, OPT_RES_BLKIO_WEIGHT, OPT_RES_BLKIO_WEIGHT_DEVICE, OPT_RES_READ_BPS, OPT_RES_WRITE_BPS,
+       OPT_RES_READ_IOPS, OPT_RES_WRITE_IOPS, OPT_RES_OOM_SCORE_ADJ, OPT_RES_OOM_KILL_DISABLE, OPT_RES_ULIMIT,
+       OPT_RES_DEVICE, OPT_RES_DEVICE_CGROUP_RULE, OPT_RES_SHM_SIZE };
+#define RESOURCE_OPTIONS                                                          \
+    { "memory", required_argument, NULL, 'm' },                                   \
+    { "memory-swap", required_argument, NULL, OPT_RES_MEMORY_SWAP },              \
+    { "memory-reservation", required_argument, NULL, OPT_RES_MEMORY_RESERVATION }, \
+    { "kernel-memory", required_argument, NULL, OPT_RES_KERNEL_MEMORY },          \
+    { "cpus", required_argument, NULL, OPT_RES_CPUS },                            \
+    { "cpu-shares", required_argument, NULL, 'c' },                               \
+    { "cpu-period", required_argument, NULL, OPT_RES_CPU_PERIOD },                \
+    { "cpu-quota", required_argument, NULL, OPT_RES_CPU_QUOTA },                  \
+    { "cpuset-cpus", required_argument, NULL, OPT_RES_CPUSET_CPUS },              \
+    { "cpuset-mems", required_argument, NULL, OPT_RES_CPUSET_MEMS },              \
+    { "pids-limit", required_argument, NULL, OPT_RES_PIDS_LIMIT },                \
+    { "blkio-weight", required_argument, NULL, OPT_RES_BLKIO_WEIGHT },            \
+    { "blkio-weight-device", required_argument, NULL, OPT_RES_BLKIO_WEIGHT_DEVICE }, \
+    { "device-read-bps", required_argument, NULL, OPT_RES_READ_BPS },             \
+    { "device-write-bps", required_argument, NULL, OPT_RES_WRITE_BPS },           \
+    { "device-read-iops", required_argument, NULL, OPT_RES_READ_IOPS },           \
+    { "device-write-iops", required_argument, NULL, OPT_RES_WRITE_IOPS },         \
+    { "oom-score-adj", required_argument, NULL, OPT_RES_OOM_SCORE_ADJ },          \
+    { "oom-kill-disable", no_argument, NULL, OPT_RES_OOM_KILL_DISABLE },          \
+    { "ulimit", required_argument, NULL, OPT_RES_ULIMIT },                        \
+    { "device", required_argument, NULL, OPT_RES_DEVICE },                        \
+    { "device-cgroup-rule", required_argument, NULL, OPT_RES_DEVICE_CGROUP_RULE }, \
+    { "shm-size", required_argument, NULL, OPT_RES_SHM_SIZE }
+extern const char resource_args_usage[];
+int resource_args_option(resource_args_t *r, int opt, const char *arg);
+int resource_args_apply(resource_args_t *r, ctr_container_options_t *o);
+void resource_args_clear(resource_args_t *r);
+
+/* security-args.c: --cap-add, --cap-drop, --security-opt, --group-add, --sysctl, --read-only-tmpfs. */
+typedef struct security_args {
+    strv_t cap_add, cap_drop, mask, unmask, group_add, sysctls, strings;
+    const char *seccomp, *apparmor;
+} security_args_t;
+enum { OPT_SEC_CAP_ADD = 800, OPT_SEC_CAP_DROP, OPT_SEC_SECURITY_OPT, OPT_SEC_GROUP_ADD, OPT_SEC_SYSCTL,
+       OPT_SEC_READ_ONLY_TMPFS };
+#define SECURITY_OPTIONS                                             \
+    { "cap-add", required_argument, NULL, OPT_SEC_CAP_ADD },         \
+    { "cap-drop", required_argument, NULL, OPT_SEC_CAP_DROP },       \
+    { "security-opt", required_argument, NULL, OPT_SEC_SECURITY_OPT }, \
+    { "group-add", required_argument, NULL, OPT_SEC_GROUP_ADD },     \
+    { "sysctl", required_argument, NULL, OPT_SEC_SYSCTL },           \
+    { "read-only-tmpfs", optional_argument, NULL, OPT_SEC_READ_ONLY_TMPFS }
+extern const char security_args_usage[];
+int security_args_option(security_args_t *s, ctr_container_options_t *o, int opt, const char *arg);
+int security_args_apply(security_args_t *s, ctr_container_options_t *o);
+void security_args_clear(security_args_t *s);
+
+/* process-args.c: --entrypoint, --env-file, --init, --init-path, --umask, --tz, --annotation,
+ * --domainname, --restart, --health-*, --no-healthcheck. */
+typedef struct process_args {
+    strv_t entrypoint, env_file_env, annotations, health_cmd, strings;
+    bool entrypoint_set;
+} process_args_t;
+enum { OPT_PROC_ENTRYPOINT = 900, OPT_PROC_ENV_FILE, OPT_PROC_INIT, OPT_PROC_INIT_PATH, OPT_PROC_UMASK, OPT_PROC_TZ,
+       OPT_PROC_ANNOTATION, OPT_PROC_DOMAINNAME, OPT_PROC_RESTART, OPT_PROC_HEALTH_CMD, OPT_PROC_HEALTH_INTERVAL,
+       OPT_PROC_HEALTH_TIMEOUT, OPT_PROC_HEALTH_START_PERIOD, OPT_PROC_HEALTH_RETRIES, OPT_PROC_NO_HEALTHCHECK };
+#define PROCESS_OPTIONS                                                            \
+    { "entrypoint", required_argument, NULL, OPT_PROC_ENTRYPOINT },                \
+    { "env-file", required_argument, NULL, OPT_PROC_ENV_FILE },                    \
+    { "init", no_argument, NULL, OPT_PROC_INIT },                                  \
+    { "init-path", required_argument, NULL, OPT_PROC_INIT_PATH },                  \
+    { "umask", required_argument, NULL, OPT_PROC_UMASK },                          \
+    { "tz", required_argument, NULL, OPT_PROC_TZ },                                \
+    { "annotation", required_argument, NULL, OPT_PROC_ANNOTATION },                \
+    { "domainname", required_argument, NULL, OPT_PROC_DOMAINNAME },                \
+    { "restart", required_argument, NULL, OPT_PROC_RESTART },                      \
+    { "health-cmd", required_argument, NULL, OPT_PROC_HEALTH_CMD },                \
+    { "health-interval", required_argument, NULL, OPT_PROC_HEALTH_INTERVAL },      \
+    { "health-timeout", required_argument, NULL, OPT_PROC_HEALTH_TIMEOUT },        \
+    { "health-start-period", required_argument, NULL, OPT_PROC_HEALTH_START_PERIOD }, \
+    { "health-retries", required_argument, NULL, OPT_PROC_HEALTH_RETRIES },        \
+    { "no-healthcheck", no_argument, NULL, OPT_PROC_NO_HEALTHCHECK }
+extern const char process_args_usage[];
+int process_args_option(process_args_t *p, ctr_container_options_t *o, int opt, const char *arg);
+int process_args_apply(process_args_t *p, ctr_container_options_t *o);
+void process_args_clear(process_args_t *p);
+
 /* ---- cmd-create.c ---- */
 
 /* Options of create and run. */
 typedef struct create_args {
     ctr_container_options_t o;
     net_args_t net;
+    mount_args_t mnt;
+    resource_args_t res;
+    security_args_t sec;
+    process_args_t proc;
     strv_t env, labels, command;
     bool rm, detach, interactive, tty;
     const char *detach_keys;

@@ -80,10 +80,84 @@ enum {
      * A wait in another process may then find the container gone (-ENOENT).
      */
     CTR_CREATE_AUTO_REMOVE = 1u << 8,
+    /**
+     * Run an init process as PID 1 that reaps zombies and forwards signals
+     * (podman's `--init`): @ref ctr_container_options_t::init_path, by
+     * default Debian's `/usr/bin/catatonit`, bind-mounted from the host at
+     * `/run/podman-init` (version 3).
+     */
+    CTR_CREATE_INIT = 1u << 9,
+    /** Disable the OOM killer in the container's memory cgroup (`--oom-kill-disable`, version 3). */
+    CTR_CREATE_OOM_KILL_DISABLE = 1u << 10,
+    /**
+     * With #CTR_CREATE_READ_ONLY, no tmpfs on /run, /tmp and /var/tmp
+     * (podman's `--read-only-tmpfs=false`, version 3).
+     */
+    CTR_CREATE_NO_READ_ONLY_TMPFS = 1u << 11,
+    /** @ref ctr_container_options_t::oom_score_adj is set (version 3). */
+    CTR_CREATE_OOM_SCORE_ADJ = 1u << 12,
 };
 
+/**
+ * A mount of a new container (#ctr_container_options_t version 3), as
+ * podman's `--mount`, `-v` and `--tmpfs` describe one.
+ *
+ * `type` is one of:
+ *  - `"bind"`: @ref source is an existing host path (absolute);
+ *  - `"volume"`: @ref source names a volume (see ctr-volume.h), made with
+ *    the `local` driver when it does not exist; NULL or "" makes an
+ *    anonymous volume, removed with the container;
+ *  - `"tmpfs"`: a new tmpfs; @ref source is ignored;
+ *  - `"devpts"`, `"mqueue"`, `"proc"`: a new instance of that file system,
+ *    as podman allows.
+ *
+ * @ref destination is an absolute path in the container, resolved inside its
+ * root file system without following a symbolic link out of it.
+ *
+ * @ref options are podman's, each a string: `ro`/`rw`; the propagation
+ * `private|rprivate|shared|rshared|slave|rslave`; `nosuid|suid`,
+ * `nodev|dev`, `noexec|exec`; `bind` or `rbind` (bind mounts; rbind is the
+ * default); `z|Z` (SELinux relabel: nothing to do without SELinux);
+ * `idmap` (refused: not supported); for tmpfs `size=SIZE` (bytes, or with
+ * k, m or g), `mode=OCTAL`, `tmpcopyup|notmpcopyup`; for volumes
+ * `nocopy` (no copy of the image's content into an empty volume) and
+ * `copy`.
+ */
+typedef struct ctr_mount {
+    const char *type;                /**< see above; NULL means "bind" */
+    const char *source;              /**< host path, volume name, or NULL */
+    const char *destination;         /**< absolute path in the container */
+    const char *const *options;      /**< NULL-terminated, or NULL */
+} ctr_mount_t;
+
+/**
+ * A resource limit of the container's process (`--ulimit NAME=SOFT[:HARD]`).
+ * @ref name is podman's: `core`, `cpu`, `data`, `fsize`, `locks`,
+ * `memlock`, `msgqueue`, `nice`, `nofile`, `nproc`, `rss`, `rtprio`,
+ * `rttime`, `sigpending`, `stack` (or the `RLIMIT_` names); -1 is
+ * unlimited.  A value the kernel refuses (above the caller's hard limit)
+ * makes the container's start fail with an error naming the limit.
+ */
+typedef struct ctr_ulimit {
+    const char *name;
+    int64_t soft;
+    int64_t hard;
+} ctr_ulimit_t;
+
+/** A rate on a block device (`--device-read-bps PATH:RATE` and the like). */
+typedef struct ctr_throttle_device {
+    const char *path;   /**< a block device node on the host, e.g. /dev/vda */
+    uint64_t rate;      /**< bytes or operations per second, > 0 */
+} ctr_throttle_device_t;
+
+/** A block device weight (`--blkio-weight-device PATH:WEIGHT`). */
+typedef struct ctr_weight_device {
+    const char *path;   /**< a block device node on the host */
+    uint16_t weight;    /**< 10-1000 */
+} ctr_weight_device_t;
+
 /** Current version of #ctr_container_options_t. */
-#define CTR_CONTAINER_OPTIONS_VERSION 2
+#define CTR_CONTAINER_OPTIONS_VERSION 3
 
 /**
  * What a new container is made of.  Start from #CTR_CONTAINER_OPTIONS_INIT
@@ -159,6 +233,121 @@ typedef struct ctr_container_options {
      * negative: no limit.
      */
     int64_t log_size_max;
+
+    /* Version 3 (libctr 0.4): podman run's configuration.  Zero, NULL and
+     * an empty list mean "not set" (podman's default) unless said
+     * otherwise.  Sizes are in bytes, times in nanoseconds. */
+
+    /** Mounts, an array of @ref n_mounts (`-v`, `--mount`, `--tmpfs`). */
+    const ctr_mount_t *mounts;
+    /** Number of entries in @ref mounts. */
+    size_t n_mounts;
+
+    /** Memory limit (`--memory`). */
+    int64_t memory;
+    /** Memory plus swap (`--memory-swap`): 0 is twice @ref memory (podman), -1 unlimited. */
+    int64_t memory_swap;
+    /** Soft memory limit (`--memory-reservation`). */
+    int64_t memory_reservation;
+    /** CPUs in billionths (`--cpus 0.5` is 500000000): quota over the default period of 100 ms. */
+    int64_t nano_cpus;
+    /** Relative CPU weight (`--cpu-shares`), 2-262144. */
+    uint64_t cpu_shares;
+    /** CFS period in microseconds (`--cpu-period`), 1000-1000000. */
+    uint64_t cpu_period;
+    /** CFS quota in microseconds (`--cpu-quota`), >= 1000. */
+    int64_t cpu_quota;
+    /** CPUs allowed (`--cpuset-cpus 0-2,4`). */
+    const char *cpuset_cpus;
+    /** Memory nodes allowed (`--cpuset-mems`). */
+    const char *cpuset_mems;
+    /** Largest number of processes (`--pids-limit`): 0 is podman's default 2048, -1 unlimited. */
+    int64_t pids_limit;
+    /** Block I/O weight 10-1000 (`--blkio-weight`); 0: not set. */
+    uint16_t blkio_weight;
+    /** Per-device weights, an array of @ref n_blkio_weight_devices. */
+    const ctr_weight_device_t *blkio_weight_devices;
+    /** Number of entries in @ref blkio_weight_devices. */
+    size_t n_blkio_weight_devices;
+    /** Read rate limits in bytes per second (`--device-read-bps`), an array of @ref n_device_read_bps. */
+    const ctr_throttle_device_t *device_read_bps;
+    /** Number of entries in @ref device_read_bps. */
+    size_t n_device_read_bps;
+    /** Write rate limits in bytes per second (`--device-write-bps`). */
+    const ctr_throttle_device_t *device_write_bps;
+    /** Number of entries in @ref device_write_bps. */
+    size_t n_device_write_bps;
+    /** Read rate limits in operations per second (`--device-read-iops`). */
+    const ctr_throttle_device_t *device_read_iops;
+    /** Number of entries in @ref device_read_iops. */
+    size_t n_device_read_iops;
+    /** Write rate limits in operations per second (`--device-write-iops`). */
+    const ctr_throttle_device_t *device_write_iops;
+    /** Number of entries in @ref device_write_iops. */
+    size_t n_device_write_iops;
+    /** OOM score adjustment -1000..1000 (`--oom-score-adj`), with #CTR_CREATE_OOM_SCORE_ADJ. */
+    int oom_score_adj;
+    /** Resource limits (`--ulimit`), an array of @ref n_ulimits; they replace podman's defaults of the same name. */
+    const ctr_ulimit_t *ulimits;
+    /** Number of entries in @ref ulimits. */
+    size_t n_ulimits;
+
+    /** Capabilities to add (`--cap-add`): `CAP_NET_ADMIN`, `NET_ADMIN` or `ALL`. */
+    const char *const *cap_add;
+    /** Capabilities to drop (`--cap-drop`), `ALL` for every one; applied after @ref cap_add unless ALL. */
+    const char *const *cap_drop;
+    /** seccomp: a profile file (podman's JSON format) or `unconfined`; NULL: the default profile. */
+    const char *seccomp_profile;
+    /** AppArmor profile name or `unconfined`; applied only where AppArmor is enabled. */
+    const char *apparmor_profile;
+    /** More paths to mask (`--security-opt mask=/a:/b`, one path per entry). */
+    const char *const *mask_paths;
+    /** Default masked or read-only paths to leave alone (`--security-opt unmask=`), or `ALL`. */
+    const char *const *unmask_paths;
+    /** More groups for the process (`--group-add`): names resolved in the rootfs, or numbers. */
+    const char *const *group_add;
+    /** Namespaced sysctls as `KEY=VALUE` (`--sysctl`), checked as podman checks them. */
+    const char *const *sysctls;
+    /** Host devices `HOST[:CONTAINER][:PERMISSIONS]` (`--device /dev/fuse:/dev/fuse:rwm`). */
+    const char *const *devices;
+    /** Device cgroup rules `TYPE MAJOR:MINOR ACCESS` (`--device-cgroup-rule 'c 1:3 rwm'`). */
+    const char *const *device_cgroup_rules;
+
+    /**
+     * The entrypoint (`--entrypoint`): replaces the image's, and the
+     * image's cmd is then dropped unless @ref command is empty (podman's
+     * rules).  An empty list (`{ NULL }`) clears the image's entrypoint.
+     */
+    const char *const *entrypoint;
+    /** The init program with #CTR_CREATE_INIT (`--init-path`); NULL: `/usr/bin/catatonit`. */
+    const char *init_path;
+    /** umask in octal as a string (`--umask 0077`); NULL: 0022. */
+    const char *umask;
+    /** Time zone (`--tz`): `local` or a name under /usr/share/zoneinfo such as `Europe/Paris`. */
+    const char *timezone;
+    /** OCI annotations as `KEY=VALUE` (`--annotation`). */
+    const char *const *annotations;
+    /** NIS domain name in the container's UTS namespace (`--domainname`). */
+    const char *domainname;
+
+    /** Restart policy (`--restart`): `no`, `always`, `on-failure`, `unless-stopped`; NULL: `no`. */
+    const char *restart_policy;
+    /** Most restarts with `on-failure` (`--restart on-failure:N`); 0: no limit. */
+    unsigned int restart_retries;
+    /**
+     * Healthcheck test as podman stores it: `{"CMD-SHELL", "curl -f x",
+     * NULL}`, `{"CMD", "/bin/check", "arg", NULL}` or `{"NONE", NULL}`
+     * (`--health-cmd`, `--no-healthcheck`); NULL: the image's.
+     */
+    const char *const *health_cmd;
+    /** Time between checks (`--health-interval`); 0: 30 s. */
+    int64_t health_interval;
+    /** Time a check may take (`--health-timeout`); 0: 30 s. */
+    int64_t health_timeout;
+    /** Time after the start during which failures do not count (`--health-start-period`). */
+    int64_t health_start_period;
+    /** Failures in a row that make the container unhealthy (`--health-retries`); 0: 3. */
+    unsigned int health_retries;
 } ctr_container_options_t;
 
 /** Static initializer for #ctr_container_options_t. */
@@ -252,7 +441,7 @@ const char *const *ctr_container_dns_search(const ctr_container_t *c);
 const char *const *ctr_container_dns_options(const ctr_container_t *c);
 /** Extra `/etc/hosts` entries as `HOST:IP`. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_hosts_add(const ctr_container_t *c);
-/** Mount points libctr makes inside the rootfs, unmounted before it. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+/** The destinations of the container's mounts (ctr_container_options_t::mounts), in order. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_mounts(const ctr_container_t *c);
 /** Networks the container is attached to (with #CTR_CREATE_NETNS). The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_networks(const ctr_container_t *c);

@@ -28,11 +28,13 @@
 #define KNOWN_FLAGS                                                                                          \
     (CTR_CREATE_READ_ONLY | CTR_CREATE_PRIVILEGED | CTR_CREATE_NO_NEW_PRIVS | CTR_CREATE_STDIN |             \
      CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK |           \
-     CTR_CREATE_AUTO_REMOVE)
+     CTR_CREATE_AUTO_REMOVE | CTR_CREATE_INIT | CTR_CREATE_OOM_KILL_DISABLE | CTR_CREATE_NO_READ_ONLY_TMPFS |      \
+     CTR_CREATE_OOM_SCORE_ADJ)
 
 static const struct ctr__options_type options_type = {
     "container options", CTR_CONTAINER_OPTIONS_VERSION,
-    (const size_t[]){ 0, offsetof(ctr_container_options_t, log_size_max), sizeof(ctr_container_options_t) }
+    (const size_t[]){ 0, offsetof(ctr_container_options_t, log_size_max), offsetof(ctr_container_options_t, mounts),
+                      sizeof(ctr_container_options_t) }
 };
 
 CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigned int version)
@@ -186,9 +188,11 @@ static int check_options(const ctr_container_options_t *o)
         (r = check_strv("DNS search domain", o->dns_search)) < 0 ||
         (r = check_strv("DNS option", o->dns_options)) < 0 || (r = check_strv("host entry", o->hosts_add)) < 0 ||
         (r = check_addresses(o)) < 0 || (r = check_strv("network", o->networks)) < 0 ||
-        (r = check_ports(o->port_mappings, o->n_port_mappings)) < 0)
+        (r = check_ports(o->port_mappings, o->n_port_mappings)) < 0 || (r = check_namespaces(o)) < 0)
         return r;
-    return check_namespaces(o);
+    if ((r = ctr__mounts_check(o)) < 0 || (r = ctr__resources_check(o)) < 0 || (r = ctr__security_check(o)) < 0)
+        return r;
+    return ctr__process_check(o);
 }
 
 /* ---- the config ---- */
@@ -233,7 +237,6 @@ static bool copy_strings(const ctr_container_options_t *o, struct ctr__config *c
     cfg->hosts_add = ctr__strv_copy(o->hosts_add);
     cfg->networks = ctr__strv_copy(o->networks);
     cfg->labels = ctr__strv_copy(o->labels);
-    cfg->mounts = ctr__strv_copy(NULL);
     cfg->volumes = ctr__strv_copy(NULL);
     cfg->exposed_ports = ctr__strv_copy(NULL);
     return (!o->name || cfg->name) && (!o->pod || cfg->pod) && (!o->rootfs || cfg->rootfs) &&
@@ -241,7 +244,7 @@ static bool copy_strings(const ctr_container_options_t *o, struct ctr__config *c
            (!o->hostname || cfg->hostname) && (!o->process_label || cfg->process_label) &&
            (!o->mount_label || cfg->mount_label) && (!o->netns_path || cfg->netns_path) && cfg->command &&
            cfg->env && cfg->dns_servers && cfg->dns_search && cfg->dns_options && cfg->hosts_add &&
-           cfg->networks && cfg->labels && cfg->mounts && cfg->volumes && cfg->exposed_ports;
+           cfg->networks && cfg->labels && cfg->volumes && cfg->exposed_ports;
 }
 
 /* The ID, the paths under the runtime's roots and the defaults. */
@@ -312,6 +315,9 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
         return ctr__oom("container config");
     if ((r = fill_defaults(rt, o, cfg)) < 0 || (r = ctr__labels_normalize(cfg->labels)) < 0 ||
         (r = copy_ports(cfg, o->port_mappings, o->n_port_mappings)) < 0)
+        return r;
+    if ((r = ctr__mounts_copy(o, &cfg->mounts)) < 0 || (r = ctr__resources_copy(o, &cfg->resources)) < 0 ||
+        (r = ctr__security_copy(o, &cfg->security)) < 0 || (r = ctr__process_copy(o, &cfg->process)) < 0)
         return r;
     return resolve_namespaces(rt, o, cfg);
 }

@@ -263,8 +263,13 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
         net = NULL;
     }
     json_object_object_add(o, "NetworkSettings", net);
-    json_object_object_add(o, "Config", config_obj(cfg, st));
-    json_object_object_add(o, "HostConfig", host_config(cfg));
+    json_object *config = config_obj(cfg, st), *host = host_config(cfg);
+    json_object_object_add(o, "Config", config);
+    json_object_object_add(o, "HostConfig", host);
+    if (config && host) /* what they cannot add is missing, as on ENOMEM above */
+        (void)(ctr__mounts_inspect(&cfg->mounts, o, host) < 0 || ctr__resources_inspect(&cfg->resources, host) < 0 ||
+               ctr__security_inspect(&cfg->security, host) < 0 ||
+               ctr__process_inspect(&cfg->process, config, host) < 0);
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__rootfs_graph_driver(c);

@@ -63,7 +63,10 @@ void ctr__config_unref(struct ctr__config *cfg)
     ctr__strv_free(cfg->dns_search);
     ctr__strv_free(cfg->dns_options);
     ctr__strv_free(cfg->hosts_add);
-    ctr__strv_free(cfg->mounts);
+    ctr__mounts_clear(&cfg->mounts);
+    ctr__resources_clear(&cfg->resources);
+    ctr__security_clear(&cfg->security);
+    ctr__process_clear(&cfg->process);
     ctr__strv_free(cfg->labels);
     ctr__strv_free(cfg->networks);
     free(cfg->netns_path);
@@ -264,7 +267,6 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     r |= ctr__json_add_strv(o, "dnsSearch", cfg->dns_search);
     r |= ctr__json_add_strv(o, "dnsOption", cfg->dns_options);
     r |= ctr__json_add_strv(o, "hostsAdd", cfg->hosts_add);
-    r |= ctr__json_add_strv(o, "mounts", cfg->mounts);
     r |= ctr__json_add_strv(o, "networks", cfg->networks);
     r |= ctr__json_add_str(o, "netNsPath", cfg->netns_path);
     r |= ctr__json_add_strv(o, "volumes", cfg->volumes);
@@ -281,6 +283,9 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     r |= ctr__json_add_str(o, "createdTime", created);
     if (r != 0)
         return ctr__oom("the container config document");
+    if ((r = ctr__mounts_to_json(&cfg->mounts, o)) < 0 || (r = ctr__resources_to_json(&cfg->resources, o)) < 0 ||
+        (r = ctr__security_to_json(&cfg->security, o)) < 0 || (r = ctr__process_to_json(&cfg->process, o)) < 0)
+        return r;
     return ctr__json_to_string(o, ret);
 }
 
@@ -315,7 +320,7 @@ static int strings_from_json(json_object *o, struct ctr__config *cfg, char **cre
         { "command", &cfg->command },      { "env", &cfg->env },
         { "dnsServer", &cfg->dns_servers }, { "dnsSearch", &cfg->dns_search },
         { "dnsOption", &cfg->dns_options }, { "hostsAdd", &cfg->hosts_add },
-        { "mounts", &cfg->mounts },         { "networks", &cfg->networks },
+        { "networks", &cfg->networks },
         { "volumes", &cfg->volumes },       { "exposedPorts", &cfg->exposed_ports },
     };
     for (size_t i = 0; i < ARRAY_SIZE(strvs); i++)
@@ -360,7 +365,9 @@ static int members_from_json(json_object *o, struct ctr__config *cfg)
     }
     _cleanup_free_ char *created = NULL;
     if ((r = strings_from_json(o, cfg, &created)) < 0 || (r = values_from_json(o, cfg)) < 0 ||
-        (r = labels_from_json(o, &cfg->labels)) < 0 || (r = ports_from_json(o, cfg)) < 0)
+        (r = labels_from_json(o, &cfg->labels)) < 0 || (r = ports_from_json(o, cfg)) < 0 ||
+        (r = ctr__mounts_from_json(o, &cfg->mounts)) < 0 || (r = ctr__resources_from_json(o, &cfg->resources)) < 0 ||
+        (r = ctr__security_from_json(o, &cfg->security)) < 0 || (r = ctr__process_from_json(o, &cfg->process)) < 0)
         return r;
     if (!cfg->id || !cfg->name)
         return ctr__err(-EINVAL, "\"id\" and \"name\" are required");
@@ -368,7 +375,7 @@ static int members_from_json(json_object *o, struct ctr__config *cfg)
         return ctr__err(-EINVAL, "bad \"createdTime\" \"%s\"", created);
     /* Arrays are never NULL in memory. */
     char ***all[] = { &cfg->command, &cfg->env,      &cfg->dns_servers, &cfg->dns_search,
-                      &cfg->dns_options, &cfg->hosts_add, &cfg->mounts, &cfg->labels,
+                      &cfg->dns_options, &cfg->hosts_add, &cfg->labels,
                       &cfg->networks, &cfg->volumes,  &cfg->exposed_ports };
     for (size_t i = 0; i < ARRAY_SIZE(all); i++)
         if (!*all[i] && !(*all[i] = calloc(1, sizeof(char *))))

@@ -5,9 +5,13 @@
 #include <libctr/ctr-container.h>
 
 #include "base/util.h"
+#include "data/mounts.h"
+#include "data/process.h"
+#include "data/resources.h"
+#include "data/security.h"
 
 /* Current version of the config JSON document ("version" key). */
-#define CTR__CONFIG_VERSION 1
+#define CTR__CONFIG_VERSION 2
 
 struct ctr__config {
     unsigned int refs;    /* shared by handles and the runtime's cache */
@@ -39,7 +43,6 @@ struct ctr__config {
     char **dns_search;
     char **dns_options;
     char **hosts_add;
-    char **mounts;
     char **labels;        /* KEY=VALUE, sorted by key, never NULL */
     int stop_signal;
     unsigned int stop_timeout;
@@ -48,6 +51,11 @@ struct ctr__config {
     char *netns_path;     /* a given namespace to join, or NULL */
     char **volumes;       /* image volumes (container paths), never NULL */
     char **exposed_ports; /* "PORT/PROTO" from the image, never NULL */
+    /* Version 2: podman run's configuration, each part owned by its module. */
+    struct ctr__mounts mounts;
+    struct ctr__resources resources;
+    struct ctr__security security;
+    struct ctr__process process;
 };
 
 /* Configs are immutable once made and shared by reference count (atomic). */

@@ -974,7 +974,8 @@ int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx
         (r = set_hostname(spec, cfg, ctx, &hostname)) < 0 ||
         (r = set_process(spec, cfg, ctx, hostname, &bounding)) < 0 || (r = set_process_label(spec, cfg)) < 0 ||
         (r = set_mounts(spec, cfg, ctx)) < 0 || (r = set_linux(spec, cfg, ctx, (const char *const *)bounding)) < 0 ||
-        (r = set_annotations(spec, cfg)) < 0)
+        (r = set_annotations(spec, cfg)) < 0 ||
+        (r = ctr__resources_spec(&cfg->resources, cfg->flags & CTR_CREATE_PRIVILEGED, spec)) < 0)
         return r;
     const char *s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *out = s ? strdup(s) : NULL;

@@ -69,6 +69,27 @@ class PortMapping(Structure):
     ]
 
 
+class Mount(Structure):
+    _fields_ = [
+        ("type", c_char_p),
+        ("source", c_char_p),
+        ("destination", c_char_p),
+        ("options", c_char_pp),
+    ]
+
+
+class Ulimit(Structure):
+    _fields_ = [("name", c_char_p), ("soft", c_int64), ("hard", c_int64)]
+
+
+class ThrottleDevice(Structure):
+    _fields_ = [("path", c_char_p), ("rate", c_uint64)]
+
+
+class WeightDevice(Structure):
+    _fields_ = [("path", c_char_p), ("weight", c_uint16)]
+
+
 class ContainerOptions(Structure):
     _fields_ = [
         ("version", c_uint),
@@ -102,6 +123,56 @@ class ContainerOptions(Structure):
         ("netns_path", c_char_p),
         # version 2
         ("log_size_max", c_int64),
+        # version 3
+        ("mounts", POINTER(Mount)),
+        ("n_mounts", c_size_t),
+        ("memory", c_int64),
+        ("memory_swap", c_int64),
+        ("memory_reservation", c_int64),
+        ("nano_cpus", c_int64),
+        ("cpu_shares", c_uint64),
+        ("cpu_period", c_uint64),
+        ("cpu_quota", c_int64),
+        ("cpuset_cpus", c_char_p),
+        ("cpuset_mems", c_char_p),
+        ("pids_limit", c_int64),
+        ("blkio_weight", c_uint16),
+        ("blkio_weight_devices", POINTER(WeightDevice)),
+        ("n_blkio_weight_devices", c_size_t),
+        ("device_read_bps", POINTER(ThrottleDevice)),
+        ("n_device_read_bps", c_size_t),
+        ("device_write_bps", POINTER(ThrottleDevice)),
+        ("n_device_write_bps", c_size_t),
+        ("device_read_iops", POINTER(ThrottleDevice)),
+        ("n_device_read_iops", c_size_t),
+        ("device_write_iops", POINTER(ThrottleDevice)),
+        ("n_device_write_iops", c_size_t),
+        ("oom_score_adj", c_int),
+        ("ulimits", POINTER(Ulimit)),
+        ("n_ulimits", c_size_t),
+        ("cap_add", c_char_pp),
+        ("cap_drop", c_char_pp),
+        ("seccomp_profile", c_char_p),
+        ("apparmor_profile", c_char_p),
+        ("mask_paths", c_char_pp),
+        ("unmask_paths", c_char_pp),
+        ("group_add", c_char_pp),
+        ("sysctls", c_char_pp),
+        ("devices", c_char_pp),
+        ("device_cgroup_rules", c_char_pp),
+        ("entrypoint", c_char_pp),
+        ("init_path", c_char_p),
+        ("umask", c_char_p),
+        ("timezone", c_char_p),
+        ("annotations", c_char_pp),
+        ("domainname", c_char_p),
+        ("restart_policy", c_char_p),
+        ("restart_retries", c_uint),
+        ("health_cmd", c_char_pp),
+        ("health_interval", c_int64),
+        ("health_timeout", c_int64),
+        ("health_start_period", c_int64),
+        ("health_retries", c_uint),
     ]
 
 

@@ -110,8 +110,39 @@ pub const CTR_CREATE_NETNS: u64 = 1 << 5;
 pub const CTR_CREATE_IMAGE_VOLUMES: u64 = 1 << 6;
 pub const CTR_CREATE_HOST_NETWORK: u64 = 1 << 7;
 pub const CTR_CREATE_AUTO_REMOVE: u64 = 1 << 8;
+pub const CTR_CREATE_INIT: u64 = 1 << 9;
+pub const CTR_CREATE_OOM_KILL_DISABLE: u64 = 1 << 10;
+pub const CTR_CREATE_NO_READ_ONLY_TMPFS: u64 = 1 << 11;
+pub const CTR_CREATE_OOM_SCORE_ADJ: u64 = 1 << 12;
 
-pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 2;
+pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 3;
+
+#[repr(C)]
+pub struct ctr_mount_t {
+    pub r#type: *const c_char,
+    pub source: *const c_char,
+    pub destination: *const c_char,
+    pub options: *const *const c_char,
+}
+
+#[repr(C)]
+pub struct ctr_ulimit_t {
+    pub name: *const c_char,
+    pub soft: i64,
+    pub hard: i64,
+}
+
+#[repr(C)]
+pub struct ctr_throttle_device_t {
+    pub path: *const c_char,
+    pub rate: u64,
+}
+
+#[repr(C)]
+pub struct ctr_weight_device_t {
+    pub path: *const c_char,
+    pub weight: u16,
+}
 
 #[repr(C)]
 pub struct ctr_container_options_t {
@@ -146,6 +177,56 @@ pub struct ctr_container_options_t {
     pub netns_path: *const c_char,
     /// Version 2.
     pub log_size_max: i64,
+    /// Version 3.
+    pub mounts: *const ctr_mount_t,
+    pub n_mounts: usize,
+    pub memory: i64,
+    pub memory_swap: i64,
+    pub memory_reservation: i64,
+    pub nano_cpus: i64,
+    pub cpu_shares: u64,
+    pub cpu_period: u64,
+    pub cpu_quota: i64,
+    pub cpuset_cpus: *const c_char,
+    pub cpuset_mems: *const c_char,
+    pub pids_limit: i64,
+    pub blkio_weight: u16,
+    pub blkio_weight_devices: *const ctr_weight_device_t,
+    pub n_blkio_weight_devices: usize,
+    pub device_read_bps: *const ctr_throttle_device_t,
+    pub n_device_read_bps: usize,
+    pub device_write_bps: *const ctr_throttle_device_t,
+    pub n_device_write_bps: usize,
+    pub device_read_iops: *const ctr_throttle_device_t,
+    pub n_device_read_iops: usize,
+    pub device_write_iops: *const ctr_throttle_device_t,
+    pub n_device_write_iops: usize,
+    pub oom_score_adj: c_int,
+    pub ulimits: *const ctr_ulimit_t,
+    pub n_ulimits: usize,
+    pub cap_add: *const *const c_char,
+    pub cap_drop: *const *const c_char,
+    pub seccomp_profile: *const c_char,
+    pub apparmor_profile: *const c_char,
+    pub mask_paths: *const *const c_char,
+    pub unmask_paths: *const *const c_char,
+    pub group_add: *const *const c_char,
+    pub sysctls: *const *const c_char,
+    pub devices: *const *const c_char,
+    pub device_cgroup_rules: *const *const c_char,
+    pub entrypoint: *const *const c_char,
+    pub init_path: *const c_char,
+    pub umask: *const c_char,
+    pub timezone: *const c_char,
+    pub annotations: *const *const c_char,
+    pub domainname: *const c_char,
+    pub restart_policy: *const c_char,
+    pub restart_retries: c_uint,
+    pub health_cmd: *const *const c_char,
+    pub health_interval: i64,
+    pub health_timeout: i64,
+    pub health_start_period: i64,
+    pub health_retries: c_uint,
 }
 
 pub type ctr_batch_fn = Option<unsafe extern "C" fn(c: *mut ctr_container_t, userdata: *mut c_void) -> c_int>;

@@ -156,7 +156,8 @@ macro_rules! layout {
         let base = u.as_ptr();
         $(
             let off = unsafe { std::ptr::addr_of!((*base).$f) as usize - base as usize };
-            $map.insert(format!("{}.{}", stringify!($t), stringify!($f)), off);
+            // A field named after a Rust keyword is spelt r#NAME.
+            $map.insert(format!("{}.{}", stringify!($t), stringify!($f).trim_start_matches("r#")), off);
         )*
     }};
 }
@@ -189,6 +190,10 @@ fn layouts() -> BTreeMap<String, usize> {
         }
     );
     layout!(m, ctr_port_mapping_t { host_ip, host_port, container_port, protocol });
+    layout!(m, ctr_mount_t { r#type, source, destination, options });
+    layout!(m, ctr_ulimit_t { name, soft, hard });
+    layout!(m, ctr_throttle_device_t { path, rate });
+    layout!(m, ctr_weight_device_t { path, weight });
     layout!(
         m,
         ctr_container_options_t {
@@ -221,7 +226,56 @@ fn layouts() -> BTreeMap<String, usize> {
             mount_label,
             networks,
             netns_path,
-            log_size_max
+            log_size_max,
+            mounts,
+            n_mounts,
+            memory,
+            memory_swap,
+            memory_reservation,
+            nano_cpus,
+            cpu_shares,
+            cpu_period,
+            cpu_quota,
+            cpuset_cpus,
+            cpuset_mems,
+            pids_limit,
+            blkio_weight,
+            blkio_weight_devices,
+            n_blkio_weight_devices,
+            device_read_bps,
+            n_device_read_bps,
+            device_write_bps,
+            n_device_write_bps,
+            device_read_iops,
+            n_device_read_iops,
+            device_write_iops,
+            n_device_write_iops,
+            oom_score_adj,
+            ulimits,
+            n_ulimits,
+            cap_add,
+            cap_drop,
+            seccomp_profile,
+            apparmor_profile,
+            mask_paths,
+            unmask_paths,
+            group_add,
+            sysctls,
+            devices,
+            device_cgroup_rules,
+            entrypoint,
+            init_path,
+            umask,
+            timezone,
+            annotations,
+            domainname,
+            restart_policy,
+            restart_retries,
+            health_cmd,
+            health_interval,
+            health_timeout,
+            health_start_period,
+            health_retries
         }
     );
     layout!(
@@ -333,7 +387,9 @@ fn rust_structs(src: &str) -> BTreeMap<String, Vec<String>> {
         }
         let fields = split_top(&body[..end])
             .iter()
-            .filter_map(|f| f.strip_prefix("pub ").map(|f| f.split(':').next().unwrap().trim().to_string()))
+            .filter_map(|f| {
+                f.strip_prefix("pub ").map(|f| f.split(':').next().unwrap().trim().trim_start_matches("r#").to_string())
+            })
             .collect();
         out.insert(name, fields);
     }

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A container's mounts (bind, volume, tmpfs, devpts, mqueue, proc): checked
+ * from the options, kept in the config, turned into OCI mounts. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <libctr/ctr-container.h>
+
+struct ctr__mount {
+    char *type;          /* "bind", "volume", "tmpfs", "devpts", "mqueue", "proc" */
+    char *source;        /* host path (bind), volume name (volume; the generated one of an anonymous volume) */
+    char *destination;   /* absolute, clean */
+    char **options;      /* normalized, never NULL */
+    bool anonymous;      /* volume made for this container, removed with it */
+};
+
+struct ctr__mounts {
+    struct ctr__mount *v;
+    size_t n;
+    char **destinations; /* of v, in order, for ctr_container_mounts(); never NULL once copied or read */
+};
+
+/* Check the options' mounts; nothing is allocated.  -EINVAL with a message. */
+int ctr__mounts_check(const ctr_container_options_t *o);
+/* Copy the (checked) mounts into @m, normalized; -ENOMEM. */
+int ctr__mounts_copy(const ctr_container_options_t *o, struct ctr__mounts *m);
+void ctr__mounts_clear(struct ctr__mounts *m);
+/* Add the "mounts" key to the config document; read it back (absent: none). */
+int ctr__mounts_to_json(const struct ctr__mounts *m, json_object *doc);
+int ctr__mounts_from_json(json_object *doc, struct ctr__mounts *m);
+/* Inspect's "Mounts" array and HostConfig's "Binds" and "Tmpfs" (added to @host_config). */
+int ctr__mounts_inspect(const struct ctr__mounts *m, json_object *inspect, json_object *host_config);
