@@ -32,6 +32,9 @@ struct ctr__spec_ctx {
                                            NULL = derive from cfg->cgroup_parent and cfg->id */
     const char *const *extra_mounts_json; /* more mounts (image volumes): OCI mount objects as JSON
                                              strings, NULL-terminated; NULL = none */
+    const char *const *mount_sources;   /* the host directory of each of cfg->mounts of type
+                                           "volume", by index (NULL for the other types);
+                                           NULL = none (no volume mounts) */
 };
 
 /*
