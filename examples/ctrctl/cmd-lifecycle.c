@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ctrctl stop, kill, pause, unpause, wait and rm: one call per container. */
+/* ctrctl init, stop, kill, pause, unpause, wait and rm: one call per container. */
 #include "ctrctl.h"
 
 #include <getopt.h>
@@ -43,6 +43,22 @@ static int done(int r, const char *name)
         return ctrctl_fail();
     printf("%s\n", name);
     return 0;
+}
+
+/* ---- init ---- */
+
+static int init_one(ctr_container_t *c, const char *name, void *userdata)
+{
+    (void)userdata;
+    return done(ctr_container_init(c), name);
+}
+
+int cmd_init(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl init CONTAINER...\n\n"
+                                "Initialize containers: their runtime side is made, nothing runs yet.\n";
+    int r = only_help(argc, argv, usage);
+    return r ? (r == HELP_SHOWN ? 0 : r) : for_each(g, argc, argv, init_one, NULL);
 }
 
 /* ---- stop ---- */

@@ -19,6 +19,7 @@ static const struct verb {
     { "export", cmd_export, "Write a container's root file system as a tar" },
     { "image", cmd_image, "Manage images (load, import, save, ls, rm, tag, inspect, prune)" },
     { "images", cmd_images, "List images" },
+    { "init", cmd_init, "Initialize containers" },
     { "inspect", cmd_inspect, "Display the configuration and state of containers" },
     { "kill", cmd_kill, "Send a signal to containers" },
     { "logs", cmd_logs, "Fetch the logs of a container" },

@@ -281,6 +281,7 @@ int cmd_create(ctrctl_t *g, int argc, char **argv);
 int cmd_run(ctrctl_t *g, int argc, char **argv);
 int cmd_start(ctrctl_t *g, int argc, char **argv);
 int cmd_attach(ctrctl_t *g, int argc, char **argv);
+int cmd_init(ctrctl_t *g, int argc, char **argv);
 int cmd_stop(ctrctl_t *g, int argc, char **argv);
 int cmd_kill(ctrctl_t *g, int argc, char **argv);
 int cmd_pause(ctrctl_t *g, int argc, char **argv);
