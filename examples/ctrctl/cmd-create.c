@@ -194,6 +194,7 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
     a->o.command = (const char *const *)a->command.v;
     a->o.env = (const char *const *)a->env.v;
     a->o.labels = (const char *const *)a->labels.v;
+    a->o.create_command = ctrctl_command_line;
     if ((r = net_args_apply(&a->net, &a->o)) || (r = mount_args_apply(&a->mnt, &a->o)) ||
         (r = resource_args_apply(&a->res, &a->o)) || (r = security_args_apply(&a->sec, &a->o)) ||
         (r = process_args_apply(&a->proc, &a->o)))

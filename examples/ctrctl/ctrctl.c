@@ -185,6 +185,8 @@ static int parse_log_level(const char *s)
     return -1;
 }
 
+const char *const *ctrctl_command_line;
+
 int main(int argc, char **argv)
 {
     enum { OPT_ROOT = 256, OPT_RUNROOT, OPT_BACKEND, OPT_RUNTIME, OPT_CONMON, OPT_DRIVER, OPT_LOG, OPT_VERSION,
@@ -205,6 +207,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     ctrctl_t g = { .ro = CTR_RUNTIME_OPTIONS_INIT };
+    ctrctl_command_line = (const char *const *)argv; /* before a getopt could reorder it */
     int o;
     while ((o = ctrctl_getopt(argc, argv, "+h", options)) != -1) {
         switch (o) {

@@ -244,6 +244,9 @@ void process_args_clear(process_args_t *p);
 
 /* ---- cmd-create.c ---- */
 
+/* ctrctl's own argv (NULL-terminated), for the containers' CreateCommand. */
+extern const char *const *ctrctl_command_line;
+
 /* Options of create and run. */
 typedef struct create_args {
     ctr_container_options_t o;

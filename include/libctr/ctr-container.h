@@ -348,6 +348,8 @@ typedef struct ctr_container_options {
     int64_t health_start_period;
     /** Failures in a row that make the container unhealthy (`--health-retries`); 0: 3. */
     unsigned int health_retries;
+    /** The command line that made the container, kept for inspect's `Config.CreateCommand` (podman's). */
+    const char *const *create_command;
 } ctr_container_options_t;
 
 /** Static initializer for #ctr_container_options_t. */

@@ -239,12 +239,13 @@ static bool copy_strings(const ctr_container_options_t *o, struct ctr__config *c
     cfg->labels = ctr__strv_copy(o->labels);
     cfg->volumes = ctr__strv_copy(NULL);
     cfg->exposed_ports = ctr__strv_copy(NULL);
+    cfg->create_command = ctr__strv_copy(o->create_command);
     return (!o->name || cfg->name) && (!o->pod || cfg->pod) && (!o->rootfs || cfg->rootfs) &&
            (!o->image || cfg->image_name) && (!o->workdir || cfg->workdir) && (!o->user || cfg->user) &&
            (!o->hostname || cfg->hostname) && (!o->process_label || cfg->process_label) &&
            (!o->mount_label || cfg->mount_label) && (!o->netns_path || cfg->netns_path) && cfg->command &&
            cfg->env && cfg->dns_servers && cfg->dns_search && cfg->dns_options && cfg->hosts_add &&
-           cfg->networks && cfg->labels && cfg->volumes && cfg->exposed_ports;
+           cfg->networks && cfg->labels && cfg->volumes && cfg->exposed_ports && cfg->create_command;
 }
 
 /* The ID, the paths under the runtime's roots and the defaults. */

@@ -11,6 +11,7 @@
 #include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
+#include "data/spec.h"
 
 static json_object *str_or_empty(const char *s)
 {
@@ -26,8 +27,11 @@ static json_object *time_str(int64_t ns)
     return json_object_new_string(t);
 }
 
+/* KEY=VALUE labels as an object; null when there are none, as podman shows them. */
 static json_object *labels_obj(char *const *labels)
 {
+    if (!labels || !labels[0])
+        return NULL;
     json_object *o = json_object_new_object();
     for (; o && labels && *labels; labels++) {
         size_t k = strcspn(*labels, "=");
@@ -72,6 +76,26 @@ static json_object *log_config(const struct ctr__config *cfg)
     json_object_object_add(l, "Tag", json_object_new_string(""));
     json_object_object_add(l, "Size", json_object_new_string(size));
     return l;
+}
+
+/* The HostConfig keys of podman's that libctr has no setting for: podman's
+ * values when none is given. */
+static void add_fixed_host_keys(json_object *h)
+{
+    json_object *console = json_object_new_array();
+    json_object_array_add(console, json_object_new_int(0));
+    json_object_array_add(console, json_object_new_int(0));
+    json_object_object_add(h, "ConsoleSize", console);
+    static const char *const empty[] = { "ContainerIDFile", "VolumeDriver", "Cgroup", "Isolation" };
+    for (size_t i = 0; i < ARRAY_SIZE(empty); i++)
+        json_object_object_add(h, empty[i], json_object_new_string(""));
+    static const char *const nulls[] = { "VolumesFrom", "Links", "CgroupConf" };
+    for (size_t i = 0; i < ARRAY_SIZE(nulls); i++)
+        json_object_object_add(h, nulls[i], NULL);
+    json_object_object_add(h, "Cgroups", json_object_new_string("default"));
+    json_object_object_add(h, "Runtime", json_object_new_string("oci"));
+    json_object_object_add(h, "PublishAllPorts", json_object_new_boolean(0));
+    json_object_object_add(h, "DiskQuota", json_object_new_int(0));
 }
 
 static json_object *host_config(const struct ctr__config *cfg)
@@ -126,6 +150,7 @@ static json_object *host_config(const struct ctr__config *cfg)
         json_object_array_add(arr, b);
     }
     json_object_object_add(h, "PortBindings", ports);
+    add_fixed_host_keys(h);
     return h;
 }
 
@@ -147,6 +172,13 @@ static json_object *state_obj(const struct ctr__status *st, const char *damage)
     json_object_object_add(s, "Error", json_object_new_string(damage ? damage : ""));
     json_object_object_add(s, "StartedAt", time_str(st->started));
     json_object_object_add(s, "FinishedAt", time_str(st->finished));
+    json_object *health = json_object_new_object();
+    json_object_object_add(health, "Status", json_object_new_string(""));
+    json_object_object_add(health, "FailingStreak", json_object_new_int(0));
+    json_object_object_add(health, "Log", NULL);
+    json_object_object_add(s, "Health", health);
+    json_object_object_add(s, "CheckpointedAt", time_str(0));
+    json_object_object_add(s, "RestoredAt", time_str(0));
     return s;
 }
 
@@ -161,8 +193,27 @@ static json_object *process_env(const struct ctr__config *cfg, const struct ctr_
         ctr__json_parse(text, "container spec", &spec) == 0 && json_object_object_get_ex(spec, "process", &proc) &&
         json_object_object_get_ex(proc, "env", &env) && json_object_is_type(env, json_type_array))
         return json_object_get(env);
-    ctr__err_clear(); /* a spec that cannot be read: the configuration's */
-    return ctr__json_strv(cfg->env);
+    ctr__err_clear(); /* a spec that cannot be read: the configuration's, after the default PATH */
+    json_object *a = json_object_new_array();
+    bool has_path = false;
+    for (char **e = cfg->env; *e; e++)
+        has_path |= strncmp(*e, "PATH=", 5) == 0;
+    if (a && !has_path)
+        json_object_array_add(a, json_object_new_string(CTR__DEFAULT_PATH_ENV));
+    for (char **e = cfg->env; a && *e; e++)
+        json_object_array_add(a, json_object_new_string(*e));
+    return a;
+}
+
+/* The image's volumes as podman shows them ({"/path": {}}), null when none. */
+static json_object *volumes_obj(char *const *volumes)
+{
+    if (!volumes || !volumes[0])
+        return NULL;
+    json_object *o = json_object_new_object();
+    for (; o && *volumes; volumes++)
+        json_object_object_add(o, *volumes, json_object_new_object());
+    return o;
 }
 
 static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__status *st)
@@ -188,20 +239,27 @@ static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__
     json_object_object_add(o, "Labels", labels_obj(cfg->labels));
     json_object_object_add(o, "StopSignal", json_object_new_int(cfg->stop_signal));
     json_object_object_add(o, "StopTimeout", json_object_new_int64(cfg->stop_timeout));
+    json_object_object_add(o, "Volumes", volumes_obj(cfg->volumes));
+    json_object_object_add(o, "OnBuild", NULL);
+    json_object_object_add(o, "HealthcheckOnFailureAction", json_object_new_string("none"));
+    json_object_object_add(o, "CreateCommand", ctr__json_strv(cfg->create_command));
+    json_object_object_add(o, "Timeout", json_object_new_int(0));
+    json_object_object_add(o, "Passwd", json_object_new_boolean(1));
+    json_object_object_add(o, "sdNotifyMode", json_object_new_string("container"));
     return o;
 }
 
-/* The run directory's /etc files. */
+/* The run directory's /etc files and the monitor's PID files. */
 static void add_etc_paths(json_object *o, const struct ctr__status *st)
 {
-    if (!st->run_dir)
-        return;
     static const char *const keys[][2] = {
         { "ResolvConfPath", "resolv.conf" }, { "HostnamePath", "hostname" }, { "HostsPath", "hosts" },
+        { "ConmonPidFile", "conmon.pid" },   { "PidFile", "pidfile" },
     };
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        char p[4200];
-        snprintf(p, sizeof p, "%s/%s", st->run_dir, keys[i][1]);
+        char p[4200] = ""; /* before init: "", as podman shows them */
+        if (st->run_dir)
+            snprintf(p, sizeof p, "%s/%s", st->run_dir, keys[i][1]);
         json_object_object_add(o, keys[i][0], json_object_new_string(p));
     }
 }
@@ -250,6 +308,12 @@ static void add_container(json_object *o, ctr_container_t *c)
     json_object_object_add(o, "LogPath", str_or_empty(cfg->log_path));
     json_object_object_add(o, "Mounts", json_object_new_array());
     json_object_object_add(o, "Dependencies", dependencies_obj(cfg));
+    json_object_object_add(o, "ImageDigest", json_object_new_string(""));
+    json_object_object_add(o, "AppArmorProfile", json_object_new_string(""));
+    json_object_object_add(o, "ExecIDs", json_object_new_array());
+    json_object_object_add(o, "Namespace", json_object_new_string(""));
+    json_object_object_add(o, "IsInfra", json_object_new_boolean(0));
+    json_object_object_add(o, "IsService", json_object_new_boolean(0));
 }
 
 /* NetworkSettings, Config, HostConfig and the storage keys. */
@@ -273,8 +337,11 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__rootfs_graph_driver(c);
-    if (gd)
-        json_object_object_add(o, "GraphDriver", gd);
+    if (!gd && (gd = json_object_new_object())) { /* a rootfs directory: no driver */
+        json_object_object_add(gd, "Name", json_object_new_string(""));
+        json_object_object_add(gd, "Data", json_object_new_object());
+    }
+    json_object_object_add(o, "GraphDriver", gd);
     if (flags & CTR_INSPECT_SIZE) {
         int64_t rootfs = 0, rw = 0;
         if (ctr__rootfs_sizes(c, &rootfs, &rw) == 0) {

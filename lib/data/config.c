@@ -271,6 +271,7 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     r |= ctr__json_add_str(o, "netNsPath", cfg->netns_path);
     r |= ctr__json_add_strv(o, "volumes", cfg->volumes);
     r |= ctr__json_add_strv(o, "exposedPorts", cfg->exposed_ports);
+    r |= ctr__json_add_strv(o, "createCommand", cfg->create_command);
     json_object *labels = labels_to_json(cfg->labels);
     if (!labels || json_object_object_add(o, "labels", labels) < 0) {
         json_object_put(labels);
@@ -322,6 +323,7 @@ static int strings_from_json(json_object *o, struct ctr__config *cfg, char **cre
         { "dnsOption", &cfg->dns_options }, { "hostsAdd", &cfg->hosts_add },
         { "networks", &cfg->networks },
         { "volumes", &cfg->volumes },       { "exposedPorts", &cfg->exposed_ports },
+        { "createCommand", &cfg->create_command },
     };
     for (size_t i = 0; i < ARRAY_SIZE(strvs); i++)
         if ((r = ctr__json_get_strv(o, strvs[i].key, strvs[i].dst)) < 0)
@@ -376,7 +378,7 @@ static int members_from_json(json_object *o, struct ctr__config *cfg)
     /* Arrays are never NULL in memory. */
     char ***all[] = { &cfg->command, &cfg->env,      &cfg->dns_servers, &cfg->dns_search,
                       &cfg->dns_options, &cfg->hosts_add, &cfg->labels,
-                      &cfg->networks, &cfg->volumes,  &cfg->exposed_ports };
+                      &cfg->networks, &cfg->volumes,  &cfg->exposed_ports, &cfg->create_command };
     for (size_t i = 0; i < ARRAY_SIZE(all); i++)
         if (!*all[i] && !(*all[i] = calloc(1, sizeof(char *))))
             return ctr__oom("a list");

@@ -51,6 +51,7 @@ struct ctr__config {
     char *netns_path;     /* a given namespace to join, or NULL */
     char **volumes;       /* image volumes (container paths), never NULL */
     char **exposed_ports; /* "PORT/PROTO" from the image, never NULL */
+    char **create_command; /* the caller's command line, never NULL */
     /* Version 2: podman run's configuration, each part owned by its module. */
     struct ctr__mounts mounts;
     struct ctr__resources resources;

@@ -10,6 +10,8 @@ struct json_object;
 
 /* Default size of /dev/shm when the config has none (podman's 64 MiB). */
 #define CTR__SHM_SIZE_DEFAULT (64 * 1024 * 1024)
+/* The PATH a process gets when its environment has none (podman's). */
+#define CTR__DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* Default cgroup parent (cgroupfs). */
 #define CTR__CGROUP_PARENT_DEFAULT "/libctr_parent"
 /* podman's default RLIMIT_NOFILE and RLIMIT_NPROC, before clamping. */

@@ -173,6 +173,7 @@ class ContainerOptions(Structure):
         ("health_timeout", c_int64),
         ("health_start_period", c_int64),
         ("health_retries", c_uint),
+        ("create_command", c_char_pp),
     ]
 
 

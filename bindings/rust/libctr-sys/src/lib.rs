@@ -227,6 +227,7 @@ pub struct ctr_container_options_t {
     pub health_timeout: i64,
     pub health_start_period: i64,
     pub health_retries: c_uint,
+    pub create_command: *const *const c_char,
 }
 
 pub type ctr_batch_fn = Option<unsafe extern "C" fn(c: *mut ctr_container_t, userdata: *mut c_void) -> c_int>;

@@ -275,7 +275,8 @@ fn layouts() -> BTreeMap<String, usize> {
             health_interval,
             health_timeout,
             health_start_period,
-            health_retries
+            health_retries,
+            create_command
         }
     );
     layout!(
