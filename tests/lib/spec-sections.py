@@ -11,7 +11,10 @@ process.noNewPrivileges, process.oomScoreAdj, process.user (uid, gid,
 additionalGids, umask), linux.resources, linux.devices, linux.sysctl,
 whether linux.seccomp is there, and the mounts whose destination is one of
 DEST (the ones the flags asked for; the tools' own mounts differ in their
-paths).  A container ID (64 hex digits) in a string becomes <ID>."""
+paths).  A container ID (64 hex digits) in a string becomes <ID>.  A
+device's fileMode keeps only its permission bits: podman 4.3 writes the
+file type bits too (020600 for a character device), which the OCI schema
+refuses (at most 0777 and the set-ID/sticky bits); libctr writes the schema's."""
 import json
 import re
 import sys
@@ -41,7 +44,8 @@ def sections(spec, dests):
         'process.oomScoreAdj': p.get('oomScoreAdj'),
         'process.user': {k: user.get(k) for k in ('uid', 'gid', 'additionalGids', 'umask')},
         'linux.resources': lx.get('resources'),
-        'linux.devices': sorted(lx.get('devices') or [], key=lambda d: d['path']),
+        'linux.devices': sorted([dict(d, fileMode=d['fileMode'] & 0o7777) if 'fileMode' in d else d
+                                 for d in lx.get('devices') or []], key=lambda d: d['path']),
         'linux.sysctl': lx.get('sysctl'),
         'linux.seccomp': 'seccomp' in lx,
     }
