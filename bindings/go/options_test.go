@@ -269,7 +269,21 @@ func TestOptionsReachLibrary(t *testing.T) {
 	if got := c.Mounts(); !reflect.DeepEqual(got, []string{"/data", "/scratch"}) {
 		t.Errorf("mounts %q", got)
 	}
-	raw := inspectRaw(t, c)
+	checkInspect(t, inspectRaw(t, c), src, dev, argv)
+
+	must(t, c.Init())
+	d, err := c.Inspect()
+	must(t, err)
+	b, err := os.ReadFile(d.Raw["OCIConfigPath"].(string))
+	must(t, err)
+	var spec map[string]interface{}
+	must(t, json.Unmarshal(b, &spec))
+	checkSpec(t, spec, src, rdev)
+}
+
+// checkInspect checks TestOptionsReachLibrary's inspect against podman's for the same flags.
+func checkInspect(t *testing.T, raw map[string]interface{}, src, dev string, argv []string) {
+	t.Helper()
 	h, cfg := obj(raw["HostConfig"]), obj(raw["Config"])
 	for key, want := range map[string]string{
 		"Memory": "67108864", "MemorySwap": "134217728", "MemoryReservation": "33554432",
@@ -306,15 +320,6 @@ func TestOptionsReachLibrary(t *testing.T) {
 		jsonEq(t, "Config."+key, cfg[key], want)
 	}
 	jsonEq(t, `Config.Annotations["a.b"]`, obj(cfg["Annotations"])["a.b"], `"c"`)
-
-	must(t, c.Init())
-	d, err := c.Inspect()
-	must(t, err)
-	b, err := os.ReadFile(d.Raw["OCIConfigPath"].(string))
-	must(t, err)
-	var spec map[string]interface{}
-	must(t, json.Unmarshal(b, &spec))
-	checkSpec(t, spec, src, rdev)
 }
 
 // checkSpec checks TestOptionsReachLibrary's OCI spec against podman's for the same flags.
