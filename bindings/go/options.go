@@ -8,6 +8,7 @@ package libctr
 import "C"
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"unsafe"
@@ -149,7 +150,7 @@ func (m *cmem) resources(o *C.ctr_container_options_t, r *ContainerOptions) {
 	o.memory = C.int64_t(r.Memory)
 	o.memory_swap = C.int64_t(r.MemorySwap)
 	o.memory_reservation = C.int64_t(r.MemoryReservation)
-	o.nano_cpus = C.int64_t(r.CPUs*1e9 + 0.5)
+	o.nano_cpus = C.int64_t(math.Round(r.CPUs * 1e9))
 	o.cpu_shares = C.uint64_t(r.CPUShares)
 	o.cpu_period = C.uint64_t(r.CPUPeriod)
 	o.cpu_quota = C.int64_t(r.CPUQuota)

@@ -250,10 +250,11 @@ def set_restart_and_health(o: Any, keep: List[Any], *, restart_policy: Optional[
                            health_cmd: Union[None, str, Sequence[str]], no_healthcheck: bool,
                            health_interval: Duration, health_timeout: Duration, health_start_period: Duration,
                            health_retries: int) -> None:
-    """The restart policy (``"on-failure:3"`` is also read as policy and retries) and the healthcheck."""
-    if restart_policy is not None and ":" in restart_policy and not restart_retries:
+    """The restart policy (``"on-failure:3"`` is the policy and its retries, unless
+    ``restart_retries`` says otherwise) and the healthcheck."""
+    if restart_policy is not None and ":" in restart_policy:
         restart_policy, _, n = restart_policy.partition(":")
-        restart_retries = int(n)
+        restart_retries = restart_retries or int(n)
     o.restart_policy, o.restart_retries = encode(restart_policy), restart_retries
     o.health_cmd = _keep_strv(keep, health_test(health_cmd, no_healthcheck))
     o.health_interval = duration_ns(health_interval)
