@@ -62,6 +62,14 @@ const (
 	// CreateAutoRemove removes the container when it exits (podman's --rm),
 	// also when this program is gone: its monitor runs libctr's ctr-cleanup.
 	CreateAutoRemove CreateFlags = C.CTR_CREATE_AUTO_REMOVE
+	// CreateInit runs catatonit as PID 1 (podman's --init; ContainerOptions.Init).
+	CreateInit CreateFlags = C.CTR_CREATE_INIT
+	// CreateOOMKillDisable disables the OOM killer in the memory cgroup (ContainerOptions.OOMKillDisable).
+	CreateOOMKillDisable CreateFlags = C.CTR_CREATE_OOM_KILL_DISABLE
+	// CreateNoReadOnlyTmpfs: with CreateReadOnly, no tmpfs on /run, /tmp, /var/tmp.
+	CreateNoReadOnlyTmpfs CreateFlags = C.CTR_CREATE_NO_READ_ONLY_TMPFS
+	// CreateOOMScoreAdj: the OOM score adjustment is set (ContainerOptions.OOMScoreAdj sets it).
+	CreateOOMScoreAdj CreateFlags = C.CTR_CREATE_OOM_SCORE_ADJ
 )
 
 // PortMapping forwards a host port into the container's network namespace.
@@ -105,6 +113,69 @@ type ContainerOptions struct {
 	// LogSizeMax is the largest log size in bytes (podman's --log-opt
 	// max-size); 0: the runtime's default; negative: no limit.
 	LogSizeMax int64
+
+	// Version 3 (libctr 0.4): podman run's configuration.  Zero, nil and
+	// empty mean podman's default; sizes are in bytes.
+
+	// Mounts: BindMount, TmpfsMount, VolumeMount or a Mount (-v, --mount, --tmpfs).
+	Mounts []Mount
+
+	// Resources.
+	Memory            int64   // --memory
+	MemorySwap        int64   // --memory-swap: 0 twice Memory, -1 unlimited
+	MemoryReservation int64   // --memory-reservation
+	CPUs              float64 // --cpus 0.5: a quota over the default 100 ms period
+	CPUShares         uint64  // --cpu-shares 2-262144
+	CPUPeriod         uint64  // --cpu-period in microseconds
+	CPUQuota          int64   // --cpu-quota in microseconds
+	CpusetCPUs        string  // --cpuset-cpus 0-2,4
+	CpusetMems        string  // --cpuset-mems
+	PidsLimit         int64   // --pids-limit: 0 podman's default 2048, -1 unlimited
+	BlkioWeight       uint16  // --blkio-weight 10-1000
+	BlkioWeightDevice []WeightDevice
+	DeviceReadBps     []ThrottleDevice // bytes per second
+	DeviceWriteBps    []ThrottleDevice
+	DeviceReadIOPS    []ThrottleDevice // operations per second
+	DeviceWriteIOPS   []ThrottleDevice
+	OOMScoreAdj       *int // --oom-score-adj -1000..1000; nil: not set
+	OOMKillDisable    bool // --oom-kill-disable (CreateOOMKillDisable)
+	Ulimits           []Ulimit
+
+	// Security and devices.
+	CapAdd            []string          // NET_ADMIN, CAP_NET_ADMIN or ALL
+	CapDrop           []string          // applied after CapAdd unless ALL
+	NoNewPrivileges   bool              // --security-opt no-new-privileges (CreateNoNewPrivs)
+	SeccompProfile    string            // a profile file or "unconfined"; "": the default profile
+	ApparmorProfile   string            // applied where AppArmor is enabled
+	MaskPaths         []string          // --security-opt mask=
+	UnmaskPaths       []string          // --security-opt unmask=, or ALL
+	NoReadOnlyTmpfs   bool              // with CreateReadOnly: no tmpfs on /run, /tmp, /var/tmp (--read-only-tmpfs=false)
+	GroupAdd          []string          // --group-add: names in the rootfs or numbers
+	Sysctls           map[string]string // namespaced ones (--sysctl)
+	Devices           []string          // HOST[:CONTAINER][:PERMISSIONS] (--device)
+	DeviceCgroupRules []string          // "c 1:3 rwm" (--device-cgroup-rule)
+
+	// Process.  Entrypoint replaces the image's; nil: not set; an empty
+	// non-nil slice clears the image's.
+	Entrypoint    []string
+	Init          bool   // --init: catatonit as PID 1 (CreateInit)
+	InitPath      string // "": /usr/bin/catatonit
+	Umask         string // octal, "0077"
+	Timezone      string // --tz: "local" or a zoneinfo name
+	Annotations   map[string]string
+	Domainname    string
+	CreateCommand []string // shown as inspect's Config.CreateCommand
+
+	// Restart policy and healthcheck: stored and shown by Inspect, not yet enforced.
+	RestartPolicy  string // no, always, on-failure, unless-stopped
+	RestartRetries uint   // with on-failure; 0: no limit
+	// HealthCmd is the test as podman stores it: {HealthCmdShell, "curl -f x"},
+	// {HealthCmd, "/bin/check", "arg"} or {HealthNone}; nil: the image's.
+	HealthCmd         []string
+	HealthInterval    time.Duration // 0: 30 s
+	HealthTimeout     time.Duration // 0: 30 s
+	HealthStartPeriod time.Duration
+	HealthRetries     uint // 0: 3
 }
 
 // Container is a container handle (ctr_container_t): its immutable config and
@@ -184,6 +255,7 @@ func (r *Runtime) Create(opts ContainerOptions) (*Container, error) {
 	o.networks = m.strv(opts.Networks)
 	o.netns_path = m.str(opts.NetNSPath)
 	o.log_size_max = C.int64_t(opts.LogSizeMax)
+	m.fillV3(&o, &opts)
 	var p *C.ctr_container_t
 	if err := call("ctr_container_create", func() C.int { return C.ctr_container_create(&p, r.ptr(), &o) }); err != nil {
 		return nil, err
@@ -340,6 +412,8 @@ func (c *Container) HostsAdd() []string {
 		return (**C.char)(unsafe.Pointer(C.ctr_container_hosts_add(p)))
 	})
 }
+
+// Mounts are the destinations of the container's mounts (ContainerOptions.Mounts), in order.
 func (c *Container) Mounts() []string {
 	return c.strv(func(p *C.ctr_container_t) **C.char { return (**C.char)(unsafe.Pointer(C.ctr_container_mounts(p))) })
 }

@@ -32,15 +32,17 @@ from typing import (IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, 
                     Union)
 
 from . import _ffi
+from . import _options as _opt
 from ._errors import (AlreadyExistsError, CancelledError, DeadlockError, Error, ExternalError, InvalidArgumentError,
                       NotFoundError, NotSupportedError, PermissionDeniedError, StateError, TimeoutError, VersionError,
                       check, error_for, not_built)
 from ._ffi import lib
 from ._mem import decode, encode, lent_strv, strv, take_string, take_strv
+from ._options import Mount, Ulimit
 
 __all__ = [
     "Runtime", "Container", "Image", "State", "Namespace", "Stream", "CreateFlags", "LogLine", "ExecResult",
-    "PortMapping", "Attachment", "Error", "NotFoundError", "AlreadyExistsError", "StateError",
+    "PortMapping", "Mount", "Ulimit", "Attachment", "Error", "NotFoundError", "AlreadyExistsError", "StateError",
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
 ]
@@ -113,6 +115,14 @@ class CreateFlags(enum.IntFlag):
     HOST_NETWORK = 1 << 7
     #: Removed when it exits (podman's ``--rm``), also when this program is gone.
     AUTO_REMOVE = 1 << 8
+    #: An init process (catatonit) as PID 1 (podman's ``--init``).
+    INIT = 1 << 9
+    #: No OOM killer in the container's memory cgroup (``--oom-kill-disable``).
+    OOM_KILL_DISABLE = 1 << 10
+    #: With READ_ONLY, no tmpfs on /run, /tmp and /var/tmp (``--read-only-tmpfs=false``).
+    NO_READ_ONLY_TMPFS = 1 << 11
+    #: The options' ``oom_score_adj`` is set (``create(oom_score_adj=...)`` sets it).
+    OOM_SCORE_ADJ = 1 << 12
 
 
 _REMOVE_FORCE = 1 << 0
@@ -363,11 +373,70 @@ class Runtime(_Handle):
                log_path: Optional[str] = None, process_label: Optional[str] = None,
                mount_label: Optional[str] = None, networks: Optional[Sequence[str]] = None,
                netns_path: Optional[str] = None, spec: Union[None, str, Mapping[str, Any]] = None,
-               log_size_max: int = 0) -> "Container":
+               log_size_max: int = 0,
+               # version 3: mounts
+               mounts: Optional[Sequence[Mount]] = None,
+               # resources
+               memory: int = 0, memory_swap: int = 0, memory_reservation: int = 0, cpus: Optional[float] = None,
+               cpu_shares: int = 0, cpu_period: int = 0, cpu_quota: int = 0, cpuset_cpus: Optional[str] = None,
+               cpuset_mems: Optional[str] = None, pids_limit: int = 0, blkio_weight: int = 0,
+               blkio_weight_device: _opt.Throttles = None, device_read_bps: _opt.Throttles = None,
+               device_write_bps: _opt.Throttles = None, device_read_iops: _opt.Throttles = None,
+               device_write_iops: _opt.Throttles = None, oom_score_adj: Optional[int] = None,
+               oom_kill_disable: bool = False, ulimits: _opt.UlimitsArg = None,
+               # security and devices
+               cap_add: Optional[Sequence[str]] = None, cap_drop: Optional[Sequence[str]] = None,
+               no_new_privileges: bool = False, seccomp_profile: Union[None, str, os.PathLike] = None,
+               apparmor_profile: Optional[str] = None, mask_paths: Optional[Sequence[str]] = None,
+               unmask_paths: Optional[Sequence[str]] = None, read_only_tmpfs: bool = True,
+               group_add: Optional[Sequence[Union[str, int]]] = None, sysctls: Optional[Mapping[str, str]] = None,
+               devices: Optional[Sequence[str]] = None, device_cgroup_rules: Optional[Sequence[str]] = None,
+               # process
+               entrypoint: Union[None, str, Sequence[str]] = None, init: bool = False,
+               init_path: Union[None, str, os.PathLike] = None, umask: Union[None, int, str] = None,
+               timezone: Optional[str] = None, annotations: Optional[Mapping[str, str]] = None,
+               domainname: Optional[str] = None, create_command: Optional[Sequence[str]] = None,
+               # restart policy and healthcheck (stored and shown; not enforced yet)
+               restart_policy: Optional[str] = None, restart_retries: int = 0,
+               health_cmd: Union[None, str, Sequence[str]] = None, no_healthcheck: bool = False,
+               health_interval: _opt.Duration = None, health_timeout: _opt.Duration = None,
+               health_start_period: _opt.Duration = None, health_retries: int = 0) -> "Container":
         """Create a container (state ``CONFIGURED``; nothing runs yet).  See ``ctr_container_create()``.
 
         ``namespaces`` maps a :class:`Namespace` to the container (ID, prefix or
         name) whose namespace to join; ``spec`` is a base OCI spec (dict or JSON).
+
+        The rest is ``podman run``'s configuration (``ctr_container_options_t``
+        version 3); zero, ``None`` and empty mean podman's default:
+
+        - ``mounts``: :class:`Mount` values (``Mount.bind("/src", "/data", "ro")``,
+          ``Mount.tmpfs("/scratch", "size=10m")``, ``Mount.volume("name", "/v")``).
+        - Resources: sizes in bytes (``memory=64 * 2**20``; ``memory_swap=-1`` is
+          unlimited), ``cpus=0.5`` (a quota over the 100 ms period), ``cpu_period``
+          and ``cpu_quota`` in microseconds, ``pids_limit`` (-1 unlimited),
+          ``blkio_weight`` 10-1000; ``blkio_weight_device`` and the
+          ``device_{read,write}_{bps,iops}`` limits map a host block device to a
+          weight or rate (``{"/dev/vda": 1 << 20}``, or ``(path, rate)`` pairs);
+          ``oom_score_adj`` (-1000..1000, ``None``: not set); ``ulimits`` maps a
+          name to a limit or a ``(soft, hard)`` pair (``{"nofile": (100, 200)}``),
+          or is a list of :class:`Ulimit`.
+        - Security: ``cap_add``/``cap_drop`` (``NET_ADMIN``, ``CAP_NET_ADMIN`` or
+          ``ALL``), ``seccomp_profile`` (a file or ``"unconfined"``),
+          ``apparmor_profile``, ``mask_paths``/``unmask_paths``, ``read_only_tmpfs``
+          (with ``read_only``: tmpfs on /run, /tmp, /var/tmp), ``group_add``,
+          ``sysctls`` (namespaced ones), ``devices`` (``"/dev/fuse:/dev/fuse:rwm"``),
+          ``device_cgroup_rules`` (``"c 1:3 rwm"``).
+        - Process: ``entrypoint`` (a string is one word; ``[]`` clears the image's),
+          ``init`` (catatonit as PID 1, from ``init_path``), ``umask`` (``0o077``
+          or ``"0077"``), ``timezone`` (``"local"`` or a zoneinfo name),
+          ``annotations``, ``domainname``, ``create_command`` (shown as
+          ``Config.CreateCommand``).
+        - ``restart_policy`` (``no``, ``always``, ``on-failure``, ``unless-stopped``;
+          ``"on-failure:3"`` also sets ``restart_retries``); ``health_cmd`` (a
+          string runs in a shell, a list is an argv, or podman's stored form
+          ``["CMD", ...]``), ``no_healthcheck``, ``health_interval``,
+          ``health_timeout``, ``health_start_period`` (seconds or
+          :class:`datetime.timedelta`) and ``health_retries``.
         """
         o = _ffi.ContainerOptions()
         _call("ctr_container_options_init", byref(o), _CONTAINER_OPTIONS_VERSION)
@@ -394,6 +463,10 @@ class Runtime(_Handle):
         f = int(flags)
         f |= (CreateFlags.READ_ONLY if read_only else 0) | (CreateFlags.PRIVILEGED if privileged else 0)
         f |= (CreateFlags.STDIN if stdin else 0) | (CreateFlags.TERMINAL if terminal else 0)
+        f |= (CreateFlags.INIT if init else 0) | (CreateFlags.OOM_KILL_DISABLE if oom_kill_disable else 0)
+        f |= (CreateFlags.NO_NEW_PRIVS if no_new_privileges else 0)
+        f |= (CreateFlags.NO_READ_ONLY_TMPFS if not read_only_tmpfs else 0)
+        f |= (CreateFlags.OOM_SCORE_ADJ if oom_score_adj is not None else 0)
         o.flags = f
         o.shm_size = shm_size
         for ns, who in (namespaces or {}).items():
@@ -423,6 +496,24 @@ class Runtime(_Handle):
         o.mount_label = encode(mount_label)
         o.networks = arr(networks)
         o.netns_path = encode(netns_path)
+        _opt.set_mounts(o, keep, mounts)
+        _opt.set_resources(o, keep, memory=memory, memory_swap=memory_swap, memory_reservation=memory_reservation,
+                           cpus=cpus, cpu_shares=cpu_shares, cpu_period=cpu_period, cpu_quota=cpu_quota,
+                           cpuset_cpus=cpuset_cpus, cpuset_mems=cpuset_mems, pids_limit=pids_limit,
+                           blkio_weight=blkio_weight, blkio_weight_device=blkio_weight_device,
+                           device_read_bps=device_read_bps, device_write_bps=device_write_bps,
+                           device_read_iops=device_read_iops, device_write_iops=device_write_iops,
+                           oom_score_adj=oom_score_adj, ulimits=ulimits)
+        _opt.set_security(o, keep, cap_add=cap_add, cap_drop=cap_drop, seccomp_profile=seccomp_profile,
+                          apparmor_profile=apparmor_profile, mask_paths=mask_paths, unmask_paths=unmask_paths,
+                          group_add=group_add, sysctls=sysctls, devices=devices,
+                          device_cgroup_rules=device_cgroup_rules)
+        _opt.set_process(o, keep, entrypoint=entrypoint, init_path=init_path, umask=umask, timezone=timezone,
+                         annotations=annotations, domainname=domainname, create_command=create_command)
+        _opt.set_restart_and_health(o, keep, restart_policy=restart_policy, restart_retries=restart_retries,
+                                    health_cmd=health_cmd, no_healthcheck=no_healthcheck,
+                                    health_interval=health_interval, health_timeout=health_timeout,
+                                    health_start_period=health_start_period, health_retries=health_retries)
         out = c_void_p()
         _call("ctr_container_create", byref(out), self._p, byref(o))
         return Container._wrap(out.value, self._keep)  # type: ignore[arg-type]
@@ -630,7 +721,8 @@ class Container(_Handle):
     dns_search = property(lambda self: self._strv("ctr_container_dns_search"))
     dns_options = property(lambda self: self._strv("ctr_container_dns_options"))
     hosts_add = property(lambda self: self._strv("ctr_container_hosts_add"))
-    mounts = property(lambda self: self._strv("ctr_container_mounts"))
+    mounts = property(lambda self: self._strv("ctr_container_mounts"),
+                      doc="Destinations of the mounts of the container's config, in order.")
     networks = property(lambda self: self._strv("ctr_container_networks"))
     volumes = property(lambda self: self._strv("ctr_container_volumes"))
     exposed_ports = property(lambda self: self._strv("ctr_container_exposed_ports"))

@@ -101,6 +101,14 @@ flags!(
         HOST_NETWORK = sys::CTR_CREATE_HOST_NETWORK,
         /// Removed when it exits (podman's `--rm`), also when this program is gone.
         AUTO_REMOVE = sys::CTR_CREATE_AUTO_REMOVE,
+        /// An init process (catatonit) as PID 1 (podman's `--init`; [`ContainerOptions::init`]).
+        INIT = sys::CTR_CREATE_INIT,
+        /// No OOM killer in the memory cgroup ([`ContainerOptions::oom_kill_disable`]).
+        OOM_KILL_DISABLE = sys::CTR_CREATE_OOM_KILL_DISABLE,
+        /// With READ_ONLY, no tmpfs on /run, /tmp, /var/tmp ([`ContainerOptions::read_only_tmpfs`]).
+        NO_READ_ONLY_TMPFS = sys::CTR_CREATE_NO_READ_ONLY_TMPFS,
+        /// The OOM score adjustment is set ([`ContainerOptions::oom_score_adj`] sets it).
+        OOM_SCORE_ADJ = sys::CTR_CREATE_OOM_SCORE_ADJ,
     }
 );
 
@@ -146,6 +154,9 @@ pub struct ContainerOptions {
     networks: Option<Vec<String>>,
     netns_path: Option<Vec<u8>>,
     log_size_max: i64,
+    /// Version 3: mounts, resources, security, devices, process, restart
+    /// and healthcheck; builder methods in options.rs.
+    pub(crate) v3: crate::options::V3,
 }
 
 fn strings<I: IntoIterator<Item = S>, S: Into<String>>(v: I) -> Option<Vec<String>> {
@@ -354,6 +365,7 @@ impl Runtime {
         c.networks = CStrv::as_ptr(&networks);
         c.netns_path = opt_ptr(&netns);
         c.log_size_max = o.log_size_max;
+        let _v3 = o.v3.fill(OP, &mut c)?; // after c.flags: adds the version-3 flags
         let mut p = ptr::null_mut();
         check(OP, unsafe { sys::ctr_container_create(&mut p, self.as_ptr(), &c) })?;
         Ok(Container::from_raw(p, self.keep.clone()))
@@ -489,7 +501,7 @@ impl Container {
         dns_search => ctr_container_dns_search;
         dns_options => ctr_container_dns_options;
         hosts_add => ctr_container_hosts_add;
-        /// Mount points libctr makes inside the rootfs.
+        /// Destinations of the container's mounts ([`ContainerOptions::mount`]), in order.
         mounts => ctr_container_mounts;
         networks => ctr_container_networks;
         volumes => ctr_container_volumes;

@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use libctr::*;
 
+/// Version 3 of the container options (tests/lifecycle/options.rs).
+#[path = "lifecycle/options.rs"]
+mod options;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {
