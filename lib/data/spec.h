@@ -12,9 +12,7 @@ struct json_object;
 #define CTR__SHM_SIZE_DEFAULT (64 * 1024 * 1024)
 /* Default cgroup parent (cgroupfs). */
 #define CTR__CGROUP_PARENT_DEFAULT "/libctr_parent"
-/* podman's default RLIMIT_NOFILE and RLIMIT_NPROC, before clamping. */
-#define CTR__RLIMIT_NOFILE_DEFAULT 1048576
-#define CTR__RLIMIT_NPROC_DEFAULT 4194304
+/* CTR__RLIMIT_NOFILE_DEFAULT and CTR__RLIMIT_NPROC_DEFAULT: data/resources.h. */
 
 /* What the lifecycle knows at init time beyond the config. */
 struct ctr__spec_ctx {
