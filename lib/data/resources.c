@@ -999,8 +999,10 @@ static int spec_rlimits(const struct ctr__resources *res, J *process)
             later |= streq(res->ulimits[j].name, u->name);
         if (later)
             continue;
+        if ((r = check_hard_limit(u)) < 0)
+            return r;
         J *e = json_object_new_object();
-        if ((r = check_hard_limit(u)) < 0 || (r = push(arr, e)) < 0 || (r = ctr__json_add_str(e, "type", u->name)) < 0 ||
+        if ((r = push(arr, e)) < 0 || (r = ctr__json_add_str(e, "type", u->name)) < 0 ||
             (r = ctr__json_set(e, "soft", json_object_new_uint64(rlim_value(u->soft)))) < 0 ||
             (r = ctr__json_set(e, "hard", json_object_new_uint64(rlim_value(u->hard)))) < 0)
             return r;
