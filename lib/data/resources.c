@@ -1264,7 +1264,8 @@ static int blkio_files_v1(const struct ctr__resources *res, struct files *f)
         "blkio.throttle.write_iops_device"
     };
     dev_t dev;
-    int r = res->blkio_weight ? file_add(f, "blkio.weight", "%u", res->blkio_weight) : 0;
+    /* the weight only where the spec has it */
+    int r = res->blkio_weight && blkio_weight_supported() ? file_add(f, "blkio.weight", "%u", res->blkio_weight) : 0;
     for (size_t i = 0; r >= 0 && i < res->n_weight_devices; i++)
         if ((r = throttle_device(res->weight_devices[i].path, &dev)) >= 0)
             r = file_add(f, "blkio.weight_device", "%u:%u %" PRIu64, major(dev), minor(dev),

@@ -78,8 +78,9 @@ struct ctr__cgroup_file {
  * unified (v2) mount, else 1. */
 int ctr__cgroup_version(void);
 /* The files and values the container's cgroup shows for @res under cgroup
- * @version (1 or 2), as runc applies them.  Throttled devices are looked
- * up by path.  *ret is malloc()ed (free()), *ret_n entries.  -EINVAL for
+ * @version (1 or 2), as runc applies them (v1: the blkio weight only where
+ * the host's blkio controller has one, as the spec; v2: without bfq, the
+ * weight in io.weight).  Throttled devices are looked up by path.  *ret is malloc()ed (free()), *ret_n entries.  -EINVAL for
  * another version, -ENOMEM, a device's errno. */
 int ctr__resources_cgroup_files(const struct ctr__resources *res, int version, struct ctr__cgroup_file **ret,
                                 size_t *ret_n);

@@ -243,6 +243,7 @@ done <<EOF
 --memory 64m --memory-swap -1 --oom-kill-disable --oom-score-adj 100 --ulimit nofile=1024:1024 $NP
 --cpus 0.5 -c 512 --cpuset-cpus 0 --cpuset-mems 0 --ulimit nofile=1024:1024 $NP
 --cpu-period 50000 --cpu-quota 20000 --pids-limit 20 --ulimit nofile=1024:1024 $NP
+--blkio-weight 300 --memory 32m --ulimit nofile=1024:1024 $NP
 --pids-limit -1 --device-read-bps $BDEV:1mb --device-write-bps $BDEV:2mb --device-read-iops $BDEV:100 --device-write-iops $BDEV:200 --ulimit nofile=1024:1024 $NP
 --device /dev/fuse --device /dev/null:/dev/mynull:r --device-cgroup-rule 'c 1:5 rwm' --device-cgroup-rule 'b 8:* r' --ulimit nofile=1024:1024 $NP
 --device /dev/net:/dev/xnet --ulimit nofile=100:200 --ulimit core=-1 $NP
