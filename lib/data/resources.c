@@ -1133,12 +1133,14 @@ static J *devices_inspect(const struct ctr__resources *res)
 int ctr__resources_inspect(const struct ctr__resources *res, json_object *host_config)
 {
     int64_t swap = res->memory_swap < 0 ? 0 : effective_swap(res);
+    /* podman: -1 (the system's) with a memory section in the spec, else 0 */
+    bool memory_in_spec = res->memory || res->memory_reservation || swap || res->oom_kill_disable;
     const struct {
         const char *key;
         int64_t v;
     } ints[] = {
         { "Memory", res->memory }, { "MemorySwap", swap }, { "MemoryReservation", res->memory_reservation },
-        { "KernelMemory", 0 }, { "MemorySwappiness", -1 }, { "NanoCpus", res->nano_cpus },
+        { "KernelMemory", 0 }, { "MemorySwappiness", memory_in_spec ? -1 : 0 }, { "NanoCpus", res->nano_cpus },
         { "CpuShares", (int64_t)res->cpu_shares }, { "CpuPeriod", (int64_t)effective_period(res) },
         { "CpuQuota", effective_quota(res) }, { "CpuRealtimePeriod", 0 }, { "CpuRealtimeRuntime", 0 },
         { "CpuCount", 0 }, { "CpuPercent", 0 }, { "PidsLimit", effective_pids(res) },

@@ -250,5 +250,41 @@ done <<EOF
 -m 1g --memory-reservation 512m --pids-limit 0 --ulimit nofile=2048:4096 --ulimit nproc=100:200 --ulimit stack=8388608:-1
 EOF
 
+# ---- inspect: HostConfig's resource keys, values and JSON types as podman's ----
+# hostkeys [shm]: the keys of the inspect output on stdin; ShmSize with an argument.
+hostkeys() {
+    python3 -c '
+import json, sys
+h = json.load(sys.stdin)[0]["HostConfig"]
+keys = ("Memory MemorySwap MemoryReservation KernelMemory MemorySwappiness NanoCpus CpuShares CpuPeriod CpuQuota "
+        "CpuRealtimePeriod CpuRealtimeRuntime CpuCount CpuPercent CpusetCpus CpusetMems PidsLimit BlkioWeight "
+        "BlkioWeightDevice BlkioDeviceReadBps BlkioDeviceWriteBps BlkioDeviceReadIOps BlkioDeviceWriteIOps "
+        "OomScoreAdj OomKillDisable Ulimits Devices IOMaximumIOps IOMaximumBandwidth").split()
+# ShmSize when given (by default podman shows 65536000, its "65536k")
+keys += ["ShmSize"] if sys.argv[1:] else []
+print(json.dumps({k: [type(h.get(k, KeyError)).__name__, h.get(k, "missing")] for k in keys}, sort_keys=True))' "$@"
+}
+i=0
+while IFS= read -r flags; do
+    i=$((i + 1))
+    eval "set -- $flags"
+    c create --name "$N-i$i" "$@" --rootfs "$tmp/rootfs" /bin/true
+    c inspect "$N-i$i"
+    shm=
+    case "$flags" in *--shm-size*) shm=shm ;; esac
+    mine=$(printf '%s' "$OUT" | hostkeys $shm 2>&1)
+    p create --network none --name "$N-i$i" "$@" --rootfs "$tmp/prootfs" /bin/true
+    p inspect "$N-i$i"
+    theirs=$(printf '%s' "$POUT" | hostkeys $shm 2>&1)
+    has "$mine" '"Memory"' || not_ok "inspect of $flags: ours could not be read"
+    same "inspect as podman: $flags" "$mine" "$theirs"
+    podman rm -f "$N-i$i" >/dev/null 2>&1
+    c rm -f "$N-i$i"
+done <<EOF
+--ulimit nofile=1024:1024 $NP
+--memory 64m --memory-reservation 32m --cpus 0.5 -c 512 --cpuset-cpus 0 --cpuset-mems 0 --pids-limit 20 --oom-score-adj 100 --oom-kill-disable --shm-size 32m --ulimit nofile=100:200 --ulimit core=-1 $NP
+--memory 64m --memory-swap -1 --cpu-period 50000 --cpu-quota 20000 --pids-limit -1 --blkio-weight-device $BDEV:200 --device-read-bps $BDEV:1mb --device-write-bps $BDEV:2mb --device-read-iops $BDEV:100 --device-write-iops $BDEV:200 --device /dev/fuse --device /dev/null:/dev/mynull:r --device /dev/net:/dev/xnet --ulimit nofile=1024:1024 $NP
+EOF
+
 nothing_left "the end"
 summary
