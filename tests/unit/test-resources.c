@@ -590,6 +590,8 @@ static void test_inspect(void **state)
     assert_int_equal(ctr__resources_inspect(&res, h), 0);
     assert_int_equal(jint(h, "PidsLimit"), 0);
     assert_int_equal(jint(h, "MemorySwap"), 0);
+    assert_int_equal(jint(h, "MemorySwappiness"), 0); /* podman: no memory section */
+    assert_null(jget(h, "BlkioWeightDevice"));
     assert_int_equal(json_object_array_length(jget(h, "Devices")), 0);
     assert_int_equal(json_object_array_length(jget(h, "Ulimits")), 2);
     json_object_put(h);
