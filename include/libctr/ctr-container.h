@@ -132,16 +132,16 @@ typedef struct ctr_mount {
 
 /**
  * A resource limit of the container's process (`--ulimit NAME=SOFT[:HARD]`).
- * @ref name is podman's: `core`, `cpu`, `data`, `fsize`, `locks`,
+ * The name is podman's: `core`, `cpu`, `data`, `fsize`, `locks`,
  * `memlock`, `msgqueue`, `nice`, `nofile`, `nproc`, `rss`, `rtprio`,
  * `rttime`, `sigpending`, `stack` (or the `RLIMIT_` names); -1 is
  * unlimited.  A value the kernel refuses (above the caller's hard limit)
  * makes the container's start fail with an error naming the limit.
  */
 typedef struct ctr_ulimit {
-    const char *name;
-    int64_t soft;
-    int64_t hard;
+    const char *name;   /**< `nofile` or `RLIMIT_NOFILE` and the like (-EINVAL at create for another) */
+    int64_t soft;       /**< the soft limit, -1 for unlimited; no more than @ref hard */
+    int64_t hard;       /**< the hard limit, -1 for unlimited */
 } ctr_ulimit_t;
 
 /** A rate on a block device (`--device-read-bps PATH:RATE` and the like). */
