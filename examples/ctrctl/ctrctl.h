@@ -158,6 +158,7 @@ typedef struct resource_args {
     size_t n_weights;
     strv_t devices, rules, strings;
     double cpus;
+    ctr_container_options_t v; /* the other values collected, copied into the options by apply */
 } resource_args_t;
 enum { OPT_RES_MEMORY = 700, OPT_RES_MEMORY_SWAP, OPT_RES_MEMORY_RESERVATION, OPT_RES_KERNEL_MEMORY, OPT_RES_CPUS,
        OPT_RES_CPU_SHARES, OPT_RES_CPU_PERIOD, OPT_RES_CPU_QUOTA, OPT_RES_CPUSET_CPUS, OPT_RES_CPUSET_MEMS,

@@ -132,16 +132,16 @@ typedef struct ctr_mount {
 
 /**
  * A resource limit of the container's process (`--ulimit NAME=SOFT[:HARD]`).
- * @ref name is podman's: `core`, `cpu`, `data`, `fsize`, `locks`,
+ * The name is podman's: `core`, `cpu`, `data`, `fsize`, `locks`,
  * `memlock`, `msgqueue`, `nice`, `nofile`, `nproc`, `rss`, `rtprio`,
  * `rttime`, `sigpending`, `stack` (or the `RLIMIT_` names); -1 is
  * unlimited.  A value the kernel refuses (above the caller's hard limit)
  * makes the container's start fail with an error naming the limit.
  */
 typedef struct ctr_ulimit {
-    const char *name;
-    int64_t soft;
-    int64_t hard;
+    const char *name;   /**< `nofile` or `RLIMIT_NOFILE` and the like (-EINVAL at create for another) */
+    int64_t soft;       /**< the soft limit, -1 for unlimited; no more than @ref hard */
+    int64_t hard;       /**< the hard limit, -1 for unlimited */
 } ctr_ulimit_t;
 
 /** A rate on a block device (`--device-read-bps PATH:RATE` and the like). */
@@ -245,11 +245,18 @@ typedef struct ctr_container_options {
 
     /** Memory limit (`--memory`). */
     int64_t memory;
-    /** Memory plus swap (`--memory-swap`): 0 is twice @ref memory (podman), -1 unlimited. */
+    /**
+     * Memory plus swap (`--memory-swap`): 0 is twice @ref memory (podman),
+     * -1 unlimited.  Needs @ref memory, and is no less than it (-EINVAL).
+     */
     int64_t memory_swap;
-    /** Soft memory limit (`--memory-reservation`). */
+    /** Soft memory limit (`--memory-reservation`), no more than @ref memory when both are set. */
     int64_t memory_reservation;
-    /** CPUs in billionths (`--cpus 0.5` is 500000000): quota over the default period of 100 ms. */
+    /**
+     * CPUs in billionths (`--cpus 0.5` is 500000000): a quota over the
+     * period of 100 ms (50000 of 100000 us); not with @ref cpu_quota or
+     * @ref cpu_period (-EINVAL, as podman).
+     */
     int64_t nano_cpus;
     /** Relative CPU weight (`--cpu-shares`), 2-262144. */
     uint64_t cpu_shares;
@@ -263,13 +270,21 @@ typedef struct ctr_container_options {
     const char *cpuset_mems;
     /** Largest number of processes (`--pids-limit`): 0 is podman's default 2048, -1 unlimited. */
     int64_t pids_limit;
-    /** Block I/O weight 10-1000 (`--blkio-weight`); 0: not set. */
+    /**
+     * Block I/O weight 10-1000 (`--blkio-weight`); 0: not set.  As podman,
+     * left out of the spec when the host's blkio controller has no weight.
+     */
     uint16_t blkio_weight;
     /** Per-device weights, an array of @ref n_blkio_weight_devices. */
     const ctr_weight_device_t *blkio_weight_devices;
     /** Number of entries in @ref blkio_weight_devices. */
     size_t n_blkio_weight_devices;
-    /** Read rate limits in bytes per second (`--device-read-bps`), an array of @ref n_device_read_bps. */
+    /**
+     * Read rate limits in bytes per second (`--device-read-bps`), an array
+     * of @ref n_device_read_bps.  The paths of these and of the weight
+     * devices are looked up at create (a missing one: -ENOENT) and again
+     * when the spec is made.
+     */
     const ctr_throttle_device_t *device_read_bps;
     /** Number of entries in @ref device_read_bps. */
     size_t n_device_read_bps;
@@ -287,7 +302,13 @@ typedef struct ctr_container_options {
     size_t n_device_write_iops;
     /** OOM score adjustment -1000..1000 (`--oom-score-adj`), with #CTR_CREATE_OOM_SCORE_ADJ. */
     int oom_score_adj;
-    /** Resource limits (`--ulimit`), an array of @ref n_ulimits; they replace podman's defaults of the same name. */
+    /**
+     * Resource limits (`--ulimit`), an array of @ref n_ulimits; they
+     * replace podman's defaults of the same name (a later entry of a name
+     * wins) and, unlike the defaults, are not clamped: a hard limit above
+     * the caller's, without CAP_SYS_RESOURCE, makes the start fail with
+     * -EPERM naming the limit.
+     */
     const ctr_ulimit_t *ulimits;
     /** Number of entries in @ref ulimits. */
     size_t n_ulimits;
@@ -308,7 +329,13 @@ typedef struct ctr_container_options {
     const char *const *group_add;
     /** Namespaced sysctls as `KEY=VALUE` (`--sysctl`), checked as podman checks them. */
     const char *const *sysctls;
-    /** Host devices `HOST[:CONTAINER][:PERMISSIONS]` (`--device /dev/fuse:/dev/fuse:rwm`). */
+    /**
+     * Host devices `HOST[:CONTAINER][:PERMISSIONS]` (`--device
+     * /dev/fuse:/dev/fuse:rwm`), each made in the container with the host
+     * node's numbers, mode and owner, and allowed in its device cgroup.
+     * A directory gives every device node below it (podman).  Looked up at
+     * create (a missing one: -ENOENT, nothing made) and when the spec is made.
+     */
     const char *const *devices;
     /** Device cgroup rules `TYPE MAJOR:MINOR ACCESS` (`--device-cgroup-rule 'c 1:3 rwm'`). */
     const char *const *device_cgroup_rules;

@@ -14,9 +14,7 @@ struct json_object;
 #define CTR__DEFAULT_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* Default cgroup parent (cgroupfs). */
 #define CTR__CGROUP_PARENT_DEFAULT "/libctr_parent"
-/* podman's default RLIMIT_NOFILE and RLIMIT_NPROC, before clamping. */
-#define CTR__RLIMIT_NOFILE_DEFAULT 1048576
-#define CTR__RLIMIT_NPROC_DEFAULT 4194304
+/* CTR__RLIMIT_NOFILE_DEFAULT and CTR__RLIMIT_NPROC_DEFAULT: data/resources.h. */
 
 /* What the lifecycle knows at init time beyond the config. */
 struct ctr__spec_ctx {
