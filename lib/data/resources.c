@@ -910,7 +910,7 @@ static int add_device(const struct device_node *n, void *userdata)
             (r = ctr__json_add_str(d, "type", type)) < 0 ||
             (r = ctr__json_add_int(d, "major", major(n->st.st_rdev))) < 0 ||
             (r = ctr__json_add_int(d, "minor", minor(n->st.st_rdev))) < 0 ||
-            (r = ctr__json_add_int(d, "fileMode", n->st.st_mode)) < 0 ||
+            (r = ctr__json_add_int(d, "fileMode", n->st.st_mode & 07777)) < 0 ||
             (r = ctr__json_add_int(d, "uid", n->st.st_uid)) < 0 || (r = ctr__json_add_int(d, "gid", n->st.st_gid)) < 0)
             return r;
     }
