@@ -79,8 +79,8 @@ static void next_component(struct walk *w, char *comp)
 static int escapes(const struct walk *w)
 {
     if (!w->link[0])
-        return ctr__err(-EXDEV, "mount destination %s leads out of the root file system", w->path);
-    return ctr__err(-EXDEV,
+        return ctr__err(-EPERM, "mount destination %s leads out of the root file system", w->path);
+    return ctr__err(-EPERM,
                     "mount destination %s: the symbolic link %s -> %s in the root file system leads out of it",
                     w->path, w->link, w->target);
 }

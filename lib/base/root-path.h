@@ -23,7 +23,7 @@ int ctr__path_clean(const char *path, char *buf, size_t size);
  * @path, the link and its target.  Components that do not exist are fine
  * (the runtime creates them), and so is the end of the walk at one.
  * @ret_resolved (may be NULL) receives the resolved container path (free()).
- * @return 0; -EXDEV (a link leads out of the root); -ELOOP (more than 40
+ * @return 0; -EPERM (a link leads out of the root: the safety check); -ELOOP (more than 40
  * links); -EINVAL (@path not absolute or too long); -ENOMEM; -errno of
  * lstat()/readlink() other than ENOENT and ENOTDIR.  Each with a message.
  */

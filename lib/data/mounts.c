@@ -323,6 +323,8 @@ static int normalize(const ctr_mount_t *mt, char ***ret)
     unsigned int t = type_bit(mt->type);
     for (const char *const *p = mt->options; p && *p; p++) {
         const struct kind *k = find_kind(*p);
+        if (!k)
+            return ctr__err(-EINVAL, "unknown mount option \"%s\"", *p); /* checked before */
         n.seen[k->group] = true;
         /* SELinux labels: nothing to do without SELinux; notmpcopyup is not the runtime's. */
         if (k->group == G_LABEL || k->group == G_DROPPED || streq(*p, "notmpcopyup"))

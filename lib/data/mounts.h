@@ -44,7 +44,7 @@ int ctr__mounts_inspect(const struct ctr__mounts *m, json_object *inspect, json_
  * each destination is first walked in it (ctr__root_path_resolve()): one
  * that leaves the root through a symbolic link fails.  A bind source must
  * still exist and be a directory or a file.  A volume's host directory is
- * @sources[i] (the index in m->v).  @return 0; -EXDEV, -ELOOP (the walk);
+ * @sources[i] (the index in m->v).  @return 0; -EPERM, -ELOOP (the walk);
  * -ENOENT, -EINVAL (a bind source; a volume without a host directory);
  * -ENOMEM.
  */
