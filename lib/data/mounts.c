@@ -326,8 +326,9 @@ static int normalize(const ctr_mount_t *mt, char ***ret)
         if (!k)
             return ctr__err(-EINVAL, "unknown mount option \"%s\"", *p); /* checked before */
         n.seen[k->group] = true;
-        /* SELinux labels: nothing to do without SELinux; notmpcopyup is not the runtime's. */
-        if (k->group == G_LABEL || k->group == G_DROPPED || streq(*p, "notmpcopyup"))
+        /* notmpcopyup is not the runtime's; z and Z stay (inspect's Mode) and
+         * are left out of the OCI mount (SELinux labels: nothing to do without). */
+        if (k->group == G_DROPPED || streq(*p, "notmpcopyup"))
             continue;
         if (ctr__strv_push(&n.out, *p) < 0)
             return ctr__oom("the mount options");
@@ -581,13 +582,26 @@ static int check_oci_source(const struct ctr__mount *x, size_t i, const char *co
     return streq(x->type, "bind") ? check_bind_source(x->destination, x->source) : 0;
 }
 
+/* The options without the SELinux relabel ones; NULL when none are left. */
+static int oci_options(char **options, json_object **ret)
+{
+    _cleanup_json_ json_object *a = json_object_new_array();
+    if (!a)
+        return ctr__oom("the OCI mounts");
+    for (char **p = options; *p; p++)
+        if (!streq(*p, "z") && !streq(*p, "Z") && json_object_array_add(a, json_object_new_string(*p)) < 0)
+            return ctr__oom("the OCI mounts");
+    *ret = json_object_array_length(a) ? TAKE_PTR(a) : NULL;
+    return 0;
+}
+
 static json_object *oci_mount(const struct ctr__mount *x, const char *source)
 {
     bool bind = streq(x->type, "bind") || streq(x->type, "volume");
-    _cleanup_json_ json_object *j = json_object_new_object();
-    if (!j || ctr__json_add_str(j, "destination", x->destination) < 0 ||
+    _cleanup_json_ json_object *j = json_object_new_object(), *opts = NULL;
+    if (!j || oci_options(x->options, &opts) < 0 || ctr__json_add_str(j, "destination", x->destination) < 0 ||
         ctr__json_add_str(j, "type", bind ? "bind" : x->type) < 0 || ctr__json_add_str(j, "source", source) < 0 ||
-        (x->options[0] && ctr__json_add_strv(j, "options", x->options) < 0))
+        (opts && ctr__json_set(j, "options", TAKE_PTR(opts)) < 0))
         return NULL;
     return TAKE_PTR(j);
 }

@@ -162,7 +162,7 @@ spec_same /dev/shm --tmpfs /dev/shm:size=1m
 spec_same /a,/a/b -v "$S:/a/b" --tmpfs /a
 
 # inspect's Mounts, Binds and Tmpfs, as podman's.
-FLAGS=(-v "$S:/data:ro,shared" --mount "type=bind,src=$tmp/src2,dst=/m2,bind-propagation=rslave"
+FLAGS=(-v "$S:/data:ro,shared" -v "$S:/z:z" --mount "type=bind,src=$S,dst=/zz,relabel=private" --mount "type=bind,src=$tmp/src2,dst=/m2,bind-propagation=rslave"
        --tmpfs /scratch:size=10m,mode=1777 --mount type=tmpfs,dst=/t2,tmpfs-size=5m --mount type=devpts,dst=/dp)
 cat >"$tmp/inspect.py" <<'PY'
 import json, sys

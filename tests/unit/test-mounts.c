@@ -181,8 +181,8 @@ static void test_normalize(void **state)
     assert_normalized(((ctr_mount_t){ "bind", src, "/d", NULL }), "rw,rprivate,rbind");
     assert_normalized(((ctr_mount_t){ "bind", src, "/d", OPTS("ro", "shared") }), "ro,shared,rbind");
     assert_normalized(((ctr_mount_t){ "bind", src, "/d", OPTS("z", "nosuid", "noexec", "nodev") }),
-                      "nosuid,noexec,nodev,rw,rprivate,rbind");
-    assert_normalized(((ctr_mount_t){ "bind", src, "/d", OPTS("Z", "rslave") }), "rslave,rw,rbind");
+                      "z,nosuid,noexec,nodev,rw,rprivate,rbind");
+    assert_normalized(((ctr_mount_t){ "bind", src, "/d", OPTS("Z", "rslave") }), "Z,rslave,rw,rbind");
     assert_normalized(((ctr_mount_t){ "bind", src, "/d", OPTS("bind") }), "bind,rw,rprivate");
     assert_normalized(((ctr_mount_t){ "bind", src, "/d", OPTS("nocopy", "cached") }), "nocopy,rw,rprivate,rbind");
     /* The source's mount flags, as podman takes them from statfs(): a
@@ -212,7 +212,7 @@ static void test_normalize(void **state)
 static struct ctr__mounts sample(void)
 {
     static ctr_mount_t v[4];
-    v[0] = (ctr_mount_t){ "bind", src, "/data/", OPTS("ro", "shared") };
+    v[0] = (ctr_mount_t){ "bind", src, "/data/", OPTS("ro", "shared", "z") };
     v[1] = (ctr_mount_t){ "volume", "", "/anon", NULL };
     v[2] = (ctr_mount_t){ "tmpfs", NULL, "/scratch", OPTS("size=10m", "mode=1777") };
     v[3] = (ctr_mount_t){ "devpts", NULL, "/dp", NULL };
@@ -304,7 +304,7 @@ static void test_inspect(void **state)
     assert_string_equal(jstr(bind, "Destination"), "/data");
     assert_false(json_object_get_boolean(json_object_object_get(bind, "RW")));
     assert_string_equal(jstr(bind, "Propagation"), "shared");
-    assert_string_equal(jstr(bind, "Mode"), "");
+    assert_string_equal(jstr(bind, "Mode"), "z");
     assert_string_equal(json_object_to_json_string(json_object_object_get(bind, "Options")), "[ \"rbind\" ]");
     assert_string_equal(jstr(dp, "Type"), "bind"); /* as podman shows it */
     assert_string_equal(jstr(dp, "Source"), "devpts");
@@ -314,7 +314,7 @@ static void test_inspect(void **state)
     assert_true(json_object_object_get_ex(host, "Binds", &v));
     assert_int_equal(json_object_array_length(v), 3);
     char want[PATH_MAX + 64];
-    snprintf(want, sizeof want, "%s:/data:ro,shared,rbind", src);
+    snprintf(want, sizeof want, "%s:/data:ro,shared,z,rbind", src);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 1)), want);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 2)), "devpts:/dp");
     assert_true(json_object_object_get_ex(host, "Tmpfs", &v));
@@ -398,7 +398,7 @@ static void test_spec(void **state)
 {
     (void)state;
     ctr_mount_t v[] = {
-        { "bind", src, "/a/b", OPTS("ro") },
+        { "bind", src, "/a/b", OPTS("ro", "Z") },
         { "tmpfs", NULL, "/a", NULL },
         { "tmpfs", NULL, "/dev/shm", OPTS("size=1m") },
         { "volume", "data", "/vol", OPTS("nocopy") },
