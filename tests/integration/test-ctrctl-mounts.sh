@@ -9,7 +9,7 @@
 # Exit 0 when every check passed, 1 otherwise; 77 (skip) when something is
 # missing, except with CI=true, where that fails.
 set -u
-CTRCTL=$1
+CTRCTL=$(realpath "$1")
 SRC=$2
 . "$SRC/tests/lib/tap.sh"
 
@@ -72,6 +72,13 @@ c run --rm --tmpfs /scratch:size=10m,mode=1777 --mount type=tmpfs,dst=/t2,tmpfs-
 check "--tmpfs size shows in /proc/mounts" rc_has 0 "$OUT" "/scratch tmpfs rw,nosuid,nodev,.*size=10240k"
 check "--mount type=tmpfs size and mode show in /proc/mounts" has "$OUT" "/t2 tmpfs .*size=5120k,mode=700"
 check "the tmpfs modes show in stat" has "$OUT" "/scratch 1777" && check "... 700" has "$OUT" "/t2 700"
+cd "$tmp" || exit 1
+c run --rm -v ./src:/rel --rootfs "$tmp/rootfs" /bin/cat /rel/f
+cd - >/dev/null || exit 1
+check "a ./ source is the working directory's" rc_is 0 [ "$OUT" = hello ]
+c run --help
+check "run --help shows the mount options" rc_has 0 "$OUT" "-v, --volume \[SRC:\]DST\[:OPTS\]"
+check "... and --mount, --tmpfs" has "$OUT" "--mount type=TYPE" && check "... --tmpfs" has "$OUT" "--tmpfs DST"
 c create --name "$N-prop" -v "$tmp/src:/data:rshared" --rootfs "$tmp/rootfs" /bin/true
 c init "$N-prop"
 c inspect --format '{{.OCIConfigPath}}' "$N-prop"
@@ -110,6 +117,8 @@ bad "two propagations" "can only specify 1 '\[r\]shared'" -v "$tmp/src:/x:privat
 bad "idmap" "the idmap option (an ID-mapped mount) is not supported" -v "$tmp/src:/x:idmap"
 bad "a duplicate destination" "Error: /x: duplicate mount destination" -v "$tmp/src:/x" -v "$tmp/src2:/x"
 bad "a relative destination" 'invalid container path "x", must be an absolute path' --tmpfs x
+bad "an overlay (O)" "the O option (an overlay over the source) is not supported" -v "$tmp/src:/x:O"
+bad "a bad --image-volume" 'invalid image volume mode "foo"' --image-volume foo
 bad "an unknown --mount type" 'invalid filesystem type "ramfs"' --mount type=ramfs,dst=/x
 
 # ---- the same as podman ----
@@ -162,6 +171,7 @@ spec_same /dev/shm --tmpfs /dev/shm:size=1m
 spec_same /a,/a/b -v "$S:/a/b" --tmpfs /a
 
 # inspect's Mounts, Binds and Tmpfs, as podman's.
+# shellcheck disable=SC2054 # (commas inside the flags, not between elements)
 FLAGS=(-v "$S:/data:ro,shared" -v "$S:/z:z" --mount "type=bind,src=$S,dst=/zz,relabel=private" --mount "type=bind,src=$tmp/src2,dst=/m2,bind-propagation=rslave"
        --tmpfs /scratch:size=10m,mode=1777 --mount type=tmpfs,dst=/t2,tmpfs-size=5m --mount type=devpts,dst=/dp)
 cat >"$tmp/inspect.py" <<'PY'
