@@ -136,6 +136,7 @@ typedef struct mount_args {
     size_t n_mounts;
     strv_t strings;      /* what mounts point into */
     bool no_image_volumes;
+    bool image_volumes_set; /* --image-volume given */
 } mount_args_t;
 enum { OPT_MNT_MOUNT = 600, OPT_MNT_TMPFS, OPT_MNT_IMAGE_VOLUME };
 #define MOUNT_OPTIONS                                              \

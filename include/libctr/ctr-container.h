@@ -111,8 +111,14 @@ enum {
  *  - `"devpts"`, `"mqueue"`, `"proc"`: a new instance of that file system,
  *    as podman allows.
  *
- * @ref destination is an absolute path in the container, resolved inside its
- * root file system without following a symbolic link out of it.
+ * @ref destination is an absolute path in the container (cleaned: `/a//b/`
+ * is `/a/b`; `/` is refused), resolved inside its root file system without
+ * following a symbolic link out of it: when the container is initialized, a
+ * destination whose path crosses a link that leads out of the root fails
+ * with -EPERM (the message names the destination and the link).  Two mounts
+ * on one destination are refused unless they are the same (then one is
+ * kept).  A bind source must be a directory or a file (not a FIFO, socket or
+ * device node).
  *
  * @ref options are podman's, each a string: `ro`/`rw`; the propagation
  * `private|rprivate|shared|rshared|slave|rslave`; `nosuid|suid`,
@@ -121,7 +127,13 @@ enum {
  * `idmap` (refused: not supported); for tmpfs `size=SIZE` (bytes, or with
  * k, m or g), `mode=OCTAL`, `tmpcopyup|notmpcopyup`; for volumes
  * `nocopy` (no copy of the image's content into an empty volume) and
- * `copy`.
+ * `copy`; for devpts `uid=N`, `gid=N`, `mode=OCTAL`, `ptmxmode=OCTAL`,
+ * `max=N`, `newinstance`.  They are normalized as podman does: `rw` and
+ * `rprivate` unless given, `rbind` for bind mounts and volumes, `nosuid`
+ * and `nodev` for volumes and tmpfs (and, for a bind mount, `nosuid`,
+ * `nodev`, `noexec` when the source's own mount has them), `tmpcopyup` for
+ * tmpfs; `z`, `Z` and `notmpcopyup` are dropped.  `idmap`, `U` (chown the
+ * source) and `O` (an overlay) are refused with -EOPNOTSUPP.
  */
 typedef struct ctr_mount {
     const char *type;                /**< see above; NULL means "bind" */
@@ -398,9 +410,12 @@ int ctr_container_options_init(ctr_container_options_t *opts, unsigned int versi
  * @param ret receives the new handle; release with ctr_container_unref().
  * @return 0; -EINVAL (NULL argument, bad version, invalid name, malformed or
  *         non-object spec JSON, bad label, port mapping or flag, a
- *         namespace container equal to itself); -EEXIST (name taken);
- *         -ENOENT (a namespace container does not exist); an errno from the
- *         state backend.
+ *         namespace container equal to itself, a bad mount: its type,
+ *         destination, source, an unknown or contradicting option, a
+ *         destination given twice); -EEXIST (name taken); -ENOENT (a
+ *         namespace container does not exist, a bind mount's source does
+ *         not exist); -EOPNOTSUPP (the mount options `idmap`, `U`, `O`);
+ *         an errno from the state backend.
  */
 int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts);
 

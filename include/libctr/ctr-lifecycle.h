@@ -29,8 +29,10 @@ extern "C" {
  * @return 0; -EINVAL; -ENOENT (removed, or the rootfs is missing); -EBUSY
  *         (not configured or exited, or a namespace container is not running);
  *         -EIO (the OCI runtime or monitor failed: the detail holds the
- *         runtime's own message).  The OCI runtime and conmon are looked up
- *         on first use, so a missing one shows here as -ENOENT.
+ *         runtime's own message); -EPERM (a mount destination leads out of
+ *         the root file system through a symbolic link); -ELOOP (too many
+ *         links on a mount destination's path).  The OCI runtime and conmon
+ *         are looked up on first use, so a missing one shows here as -ENOENT.
  */
 int ctr_container_init(ctr_container_t *c);
 
@@ -38,7 +40,8 @@ int ctr_container_init(ctr_container_t *c);
  * Start the container.  A configured or exited container is initialized first
  * (like `podman start`).
  * @return 0; -EINVAL; -ENOENT; -EBUSY (running or paused); -EIO (runtime error,
- *         e.g. the command does not exist in the rootfs: the detail says so).
+ *         e.g. the command does not exist in the rootfs: the detail says so);
+ *         the errors of ctr_container_init() (-EPERM, -ELOOP for a mount).
  */
 int ctr_container_start(ctr_container_t *c);
 

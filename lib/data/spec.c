@@ -555,55 +555,88 @@ static const char *mount_dest(J *m)
     return json_object_get_string(d);
 }
 
-/* The user's mounts win by destination (in the default's place, so parents
- * stay before children); the user's other mounts follow in their order. */
+/* The first entry of @arr with @dest that is not @used yet, marked used; NULL when none. */
+static J *take_dest(J *arr, bool *used, const char *dest)
+{
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    for (size_t k = 0; k < n; k++)
+        if (!used[k] && streq(mount_dest(json_object_array_get_idx(arr, k)), dest)) {
+            used[k] = true;
+            return json_object_array_get_idx(arr, k);
+        }
+    return NULL;
+}
+
+static int push_unused(J *out, J *arr, const bool *used)
+{
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    int r;
+    for (size_t k = 0; k < n; k++)
+        if (!used[k] && (r = push(out, json_object_get(json_object_array_get_idx(arr, k)))) < 0)
+            return r;
+    return 0;
+}
+
+/* Extra mounts (image volumes) last, so they cover what is below them;
+ * one on the destination of a mount of the config is left out. */
+static int push_extra(J *out, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
+{
+    for (const char *const *e = ctx->extra_mounts_json; e && *e; e++) {
+        _cleanup_json_ J *m = json_tokener_parse(*e);
+        if (!m || !mount_dest(m))
+            return ctr__err(-EINVAL, "spec generation: an extra mount is not an OCI mount object");
+        if (ctr__strv_contains((const char *const *)cfg->mounts.destinations, mount_dest(m)))
+            continue;
+        int r = push(out, TAKE_PTR(m));
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* The mounts, by destination: the config's own (cfg->mounts, from
+ * ctr__mounts_oci()) win over the user spec's, which win over the defaults;
+ * a winner takes the default's place (parents stay before children).  The
+ * user spec's other mounts follow in their order, then the config's
+ * (parents first), then the image volumes. */
 static int set_mounts(J *spec, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
 {
     J *user;
     int r = get_typed(spec, "mounts", json_type_array, "", &user);
     if (r < 0)
         return r;
-    _cleanup_json_ J *defs = json_object_new_array();
-    if (!defs)
+    _cleanup_json_ J *defs = json_object_new_array(), *mine = json_object_new_array();
+    if (!defs || !mine)
         return ctr__oom("the mounts");
-    if ((r = default_mounts(cfg, ctx, defs)) < 0)
+    if ((r = default_mounts(cfg, ctx, defs)) < 0 ||
+        (r = ctr__mounts_oci(&cfg->mounts, ctx->rootfs, ctx->mount_sources, mine)) < 0)
         return r;
 
-    size_t nu = user ? json_object_array_length(user) : 0;
+    size_t nu = user ? json_object_array_length(user) : 0, nm = json_object_array_length(mine);
     for (size_t i = 0; i < nu; i++)
         if (!mount_dest(json_object_array_get_idx(user, i)))
             return ctr__err(-EINVAL, "invalid OCI spec: mounts[%zu] has no destination", i);
 
     _cleanup_json_ J *out = json_object_new_array();
-    _cleanup_free_ bool *used = calloc(nu + 1, sizeof *used);
-    if (!out || !used)
+    _cleanup_free_ bool *used_user = calloc(nu + 1, sizeof(bool)), *used_mine = calloc(nm + 1, sizeof(bool));
+    if (!out || !used_user || !used_mine)
         return ctr__oom("the mounts");
+    /* A user spec mount on a destination of the config's is dropped. */
+    for (size_t i = 0; i < nm; i++)
+        while (take_dest(user, used_user, mount_dest(json_object_array_get_idx(mine, i))))
+            ;
 
     size_t nd = json_object_array_length(defs);
     for (size_t i = 0; i < nd; i++) {
-        J *d = json_object_array_get_idx(defs, i), *pick = d;
-        for (size_t k = 0; k < nu; k++)
-            if (!used[k] && streq(mount_dest(json_object_array_get_idx(user, k)), mount_dest(d))) {
-                pick = json_object_array_get_idx(user, k);
-                used[k] = true;
-                break;
-            }
+        J *d = json_object_array_get_idx(defs, i), *pick = take_dest(mine, used_mine, mount_dest(d));
+        if (!pick && !(pick = take_dest(user, used_user, mount_dest(d))))
+            pick = d;
         if ((r = push(out, json_object_get(pick))) < 0)
             return r;
     }
-    for (size_t k = 0; k < nu; k++)
-        if (!used[k] && (r = push(out, json_object_get(json_object_array_get_idx(user, k)))) < 0)
-            return r;
-    /* Extra mounts (image volumes) last, so they cover what is below them. */
-    for (const char *const *e = ctx->extra_mounts_json; e && *e; e++) {
-        J *m = json_tokener_parse(*e);
-        if (!m || !mount_dest(m)) {
-            json_object_put(m);
-            return ctr__err(-EINVAL, "spec generation: an extra mount is not an OCI mount object");
-        }
-        if ((r = push(out, m)) < 0)
-            return r;
-    }
+    if ((r = push_unused(out, user, used_user)) < 0 || (r = push_unused(out, mine, used_mine)) < 0 ||
+        (r = push_extra(out, cfg, ctx)) < 0)
+        return r;
     /* Replacing "mounts" drops the user's array; its entries live on in @out. */
     return add(spec, "mounts", TAKE_PTR(out));
 }

@@ -409,6 +409,68 @@ static void test_log_size_max(void **state)
     }
 }
 
+/* Mounts (options version 3): checked, normalized, kept across a reopen,
+ * shown by the getter and inspect; bad ones leave nothing. */
+static void test_mounts(void **state)
+{
+    struct fixture *f = *state;
+    const char *const ro[] = { "ro", NULL }, *const size[] = { "size=1m", NULL }, *const bad[] = { "foo", NULL };
+    ctr_mount_t mounts[] = {
+        { "bind", "/tmp", "/data/", ro },
+        { "tmpfs", NULL, "/scratch", size },
+        { "volume", NULL, "/anon", NULL },
+    };
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.rootfs = "/";
+    o.name = "mounted";
+    o.mounts = mounts;
+    o.n_mounts = 3;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, f->rt, &o));
+    ctr_container_unref(c);
+    ctr_runtime_unref(f->rt);
+    f->rt = test_runtime(&f->t, f->backend);
+    assert_ctr_ok(ctr_runtime_lookup(f->rt, "mounted", &c));
+    const char *const *d = ctr_container_mounts(c);
+    assert_string_equal(d[0], "/data");
+    assert_string_equal(d[1], "/scratch");
+    assert_string_equal(d[2], "/anon");
+    assert_null(d[3]);
+    char *json = NULL;
+    assert_ctr_ok(ctr_container_inspect(c, 0, &json));
+    assert_non_null(strstr(json, ":ro,rprivate,rbind\"")); /* HostConfig.Binds */
+    assert_non_null(strstr(json, "size=1m,rw,rprivate,nosuid,nodev,tmpcopyup"));
+    free(json);
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    ctr_container_unref(c);
+
+    /* An older caller's struct has no mounts. */
+    o.version = 2;
+    o.name = NULL;
+    assert_ctr_ok(ctr_container_create(&c, f->rt, &o));
+    assert_null(ctr_container_mounts(c)[0]);
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    ctr_container_unref(c);
+
+    o.version = CTR_CONTAINER_OPTIONS_VERSION;
+    const struct { ctr_mount_t m; int code; const char *text; } cases[] = {
+        { { "bind", "/nonexistent", "/x", NULL }, -ENOENT, "statfs /nonexistent: no such file or directory" },
+        { { "bind", "/tmp", "/x", bad }, -EINVAL, "unknown mount option \"foo\"" },
+        { { "tmpfs", NULL, "/", NULL }, -EINVAL, "cannot cover the root" },
+        { { "nfs", NULL, "/x", NULL }, -EINVAL, "invalid filesystem type" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        o.mounts = &cases[i].m;
+        o.n_mounts = 1;
+        c = NULL;
+        assert_int_equal(ctr_container_create(&c, f->rt, &o), cases[i].code);
+        assert_null(c);
+        assert_non_null(strstr(ctr_error_last()->message, cases[i].text));
+        assert_int_equal(count(f->rt), 0);
+        assert_int_equal(test_count_entries(containers_dir(f)), 0);
+    }
+}
+
 static void test_create_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -929,6 +991,7 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_boot_id_recorded, setup, teardown, backend),     \
     cmocka_unit_test_prestate_setup_teardown(test_create_defaults, setup, teardown, backend),      \
     cmocka_unit_test_prestate_setup_teardown(test_log_size_max, setup, teardown, backend),         \
+    cmocka_unit_test_prestate_setup_teardown(test_mounts, setup, teardown, backend),               \
     cmocka_unit_test_prestate_setup_teardown(test_damaged_record, setup, teardown, backend),       \
     cmocka_unit_test_prestate_setup_teardown(test_create_all_fields, setup, teardown, backend),    \
     cmocka_unit_test_prestate_setup_teardown(test_dependencies_pid_only, setup, teardown, backend), \
