@@ -268,8 +268,8 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
     json_object_object_add(o, "HostConfig", host);
     if (config && host) /* what they cannot add is missing, as on ENOMEM above */
         (void)(ctr__mounts_inspect(&cfg->mounts, o, host) < 0 || ctr__resources_inspect(&cfg->resources, host) < 0 ||
-               ctr__security_inspect(&cfg->security, host) < 0 ||
-               ctr__process_inspect(&cfg->process, config, host) < 0);
+               ctr__security_inspect(&cfg->security, cfg->flags, host) < 0 ||
+               ctr__process_inspect(&cfg->process, cfg->flags, config, host) < 0);
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__rootfs_graph_driver(c);
