@@ -264,26 +264,43 @@ static int group_id(const char *rootfs, const char *g, gid_t *ret)
     return 0;
 }
 
-/* process.user: the umask of the config, and the groups added after the user's. */
-static int set_user_extras(J *process, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
+static int push_gid(J *arr, gid_t gid)
 {
-    J *pu, *g;
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++)
+        if (json_object_get_int64(json_object_array_get_idx(arr, i)) == (int64_t)gid)
+            return 0;
+    return push(arr, json_object_new_int64(gid));
+}
+
+/* process.user: the config's umask; podman's additionalGids: the primary
+ * group when a user is given, the groups added, then the user's own. */
+static int set_user_extras(J *process, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx,
+                           const struct ctr__user *u)
+{
+    J *pu, *old;
     int r = child(process, "user", "process", &pu);
     if (r < 0)
         return r;
     if (cfg->process.umask && (r = add_i64(pu, "umask", ctr__process_umask(&cfg->process))) < 0)
         return r;
-    if (!cfg->security.group_add || !cfg->security.group_add[0])
+    bool given = !isempty(cfg->user);
+    if (!given && !cfg->security.group_add[0])
         return 0;
-    if ((r = get_typed(pu, "additionalGids", json_type_array, "process.user", &g)) < 0)
+    if ((r = get_typed(pu, "additionalGids", json_type_array, "process.user", &old)) < 0)
         return r;
-    if (!g && (r = add(pu, "additionalGids", g = json_object_new_array())) < 0)
+    _cleanup_json_ J *keep = old ? json_object_get(old) : NULL;
+    J *g = json_object_new_array();
+    if ((r = add(pu, "additionalGids", g)) < 0 || (given && (r = push_gid(g, u->gid)) < 0))
         return r;
     for (char **name = cfg->security.group_add; *name; name++) {
         gid_t gid = 0;
-        if ((r = group_id(ctx->rootfs, *name, &gid)) < 0 || (r = push(g, json_object_new_int64(gid))) < 0)
+        if ((r = group_id(ctx->rootfs, *name, &gid)) < 0 || (r = push_gid(g, gid)) < 0)
             return r;
     }
+    for (size_t i = 0; keep && i < json_object_array_length(keep); i++)
+        if ((r = push_gid(g, (gid_t)json_object_get_int64(json_object_array_get_idx(keep, i)))) < 0)
+            return r;
     return 0;
 }
 
@@ -359,14 +376,15 @@ static int set_caps(J *process, const struct ctr__config *cfg, uid_t uid, char *
     J *o = json_object_new_object();
     if ((r = add(process, "capabilities", o)) < 0)
         return r;
-    /* Like podman: a non-root process gets the bounding set and, effective
-     * and permitted, only the capabilities added for it; inheritable and
-     * ambient stay empty (CVE-2022-27649). */
+    /* Like podman 4.3: root gets the set in bounding, effective and
+     * permitted; a non-root process the bounding set and, in the others,
+     * only the capabilities added for it (so none by default:
+     * CVE-2022-27649). */
     const char *const *eff = uid == 0 ? c : (const char *const *)user;
+    const char *const *amb = uid == 0 ? NULL : (const char *const *)user;
     if ((r = add(o, "bounding", strv_to_json(c))) < 0 || (r = add(o, "effective", strv_to_json(eff))) < 0 ||
-        (r = add(o, "permitted", strv_to_json(eff))) < 0 ||
-        (r = add(o, "inheritable", strv_to_json(NULL))) < 0 ||
-        (r = add(o, "ambient", strv_to_json(NULL))) < 0)
+        (r = add(o, "permitted", strv_to_json(eff))) < 0 || (r = add(o, "inheritable", strv_to_json(amb))) < 0 ||
+        (r = add(o, "ambient", strv_to_json(amb))) < 0)
         return r;
     *ret_bounding = TAKE_PTR(caps);
     return 0;
@@ -513,7 +531,7 @@ static int set_process(J *spec, const struct ctr__config *cfg, const struct ctr_
         return r;
 
     _cleanup_(ctr__user_donep) struct ctr__user u = { 0 };
-    if ((r = resolve_user(process, cfg, ctx, &u)) < 0 || (r = set_user_extras(process, cfg, ctx)) < 0)
+    if ((r = resolve_user(process, cfg, ctx, &u)) < 0 || (r = set_user_extras(process, cfg, ctx, &u)) < 0)
         return r;
     if ((r = set_env(process, cfg, hostname, u.home)) < 0)
         return r;
