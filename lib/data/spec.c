@@ -285,7 +285,7 @@ static int set_user_extras(J *process, const struct ctr__config *cfg, const stru
     if (cfg->process.umask && (r = add_i64(pu, "umask", ctr__process_umask(&cfg->process))) < 0)
         return r;
     bool given = !isempty(cfg->user);
-    if (!given && !cfg->security.group_add[0])
+    if (!given && !(cfg->security.group_add && cfg->security.group_add[0]))
         return 0;
     if ((r = get_typed(pu, "additionalGids", json_type_array, "process.user", &old)) < 0)
         return r;
@@ -293,7 +293,7 @@ static int set_user_extras(J *process, const struct ctr__config *cfg, const stru
     J *g = json_object_new_array();
     if ((r = add(pu, "additionalGids", g)) < 0 || (given && (r = push_gid(g, u->gid)) < 0))
         return r;
-    for (char **name = cfg->security.group_add; *name; name++) {
+    for (char **name = cfg->security.group_add; name && *name; name++) {
         gid_t gid = 0;
         if ((r = group_id(ctx->rootfs, *name, &gid)) < 0 || (r = push_gid(g, gid)) < 0)
             return r;
@@ -852,7 +852,7 @@ static const char *const readonly_paths[] = {
 static int unmask_paths(J *linux_, const struct ctr__config *cfg)
 {
     const struct ctr__security *sec = &cfg->security;
-    if (!sec->mask_paths[0] && !sec->unmask_paths[0])
+    if (!(sec->mask_paths && sec->mask_paths[0]) && !(sec->unmask_paths && sec->unmask_paths[0]))
         return 0;
     const char *keys[] = { "maskedPaths", "readonlyPaths" };
     _cleanup_strv_ char **masked = NULL, **readonly = NULL;

@@ -496,10 +496,12 @@ static void test_overrides(void **state)
 
     assert_int_equal(jint(s, "process.user.uid"), 1000);
     assert_int_equal(jint(s, "process.user.gid"), 1000);
+    /* podman's additionalGids: the primary group of the given user first */
     J *groups = jget(s, "process.user.additionalGids");
-    assert_int_equal(arr_len(groups), 2);
-    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 0)), 100);
-    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 1)), 10);
+    assert_int_equal(arr_len(groups), 3);
+    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 0)), 1000);
+    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 1)), 100);
+    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 2)), 10);
     /* not root: the bounding set only */
     assert_int_equal(arr_len(jget(s, "process.capabilities.bounding")), 11);
     assert_int_equal(arr_len(jget(s, "process.capabilities.effective")), 0);
