@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "base/caps.h"
@@ -58,10 +59,11 @@ static int check_caps(const char *const *v)
     return 0;
 }
 
+/* "ALL" in @v, any case (the options' names are not normalized yet). */
 static bool has_all(char *const *v)
 {
     for (size_t i = 0; v && v[i]; i++)
-        if (streq(v[i], "ALL"))
+        if (strcasecmp(v[i], "ALL") == 0)
             return true;
     return false;
 }
