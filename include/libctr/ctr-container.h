@@ -429,8 +429,10 @@ unsigned int ctr_container_stop_timeout(const ctr_container_t *c);
 const char *ctr_container_ns_ctr(const ctr_container_t *c, ctr_ns_t ns);
 /** The network namespace path given at create (not one libctr made). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_netns_path(const ctr_container_t *c);
-/** The command (argv). The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+/** The command: the caller's, else the image's `Cmd` (unless an entrypoint was given: podman's rules, see ctr_container_options_t::entrypoint); the process runs ctr_container_entrypoint() followed by it. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_command(const ctr_container_t *c);
+/** The entrypoint: the caller's (ctr_container_options_t::entrypoint), else the image's; `{ "" }` when cleared. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL (since 0.4). */
+const char *const *ctr_container_entrypoint(const ctr_container_t *c);
 /** The environment as `KEY=VALUE` strings. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_env(const ctr_container_t *c);
 /** DNS servers overriding the host's. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
