@@ -296,7 +296,7 @@ typedef struct ctr_container_options {
     const char *const *cap_add;
     /** Capabilities to drop (`--cap-drop`), `ALL` for every one; applied after @ref cap_add unless ALL. */
     const char *const *cap_drop;
-    /** seccomp: a profile file (podman's JSON format) or `unconfined`; NULL: the default profile. */
+    /** seccomp: a profile file (podman's JSON format, read at create) or `unconfined`; NULL: the default profile. */
     const char *seccomp_profile;
     /** AppArmor profile name or `unconfined`; applied only where AppArmor is enabled. */
     const char *apparmor_profile;
@@ -306,7 +306,7 @@ typedef struct ctr_container_options {
     const char *const *unmask_paths;
     /** More groups for the process (`--group-add`): names resolved in the rootfs, or numbers. */
     const char *const *group_add;
-    /** Namespaced sysctls as `KEY=VALUE` (`--sysctl`), checked as podman checks them. */
+    /** Namespaced sysctls as `KEY=VALUE` (`--sysctl`), checked as podman checks them (no `net.*` with #CTR_CREATE_HOST_NETWORK); podman's `net.ipv4.ping_group_range=0 0` is added in a network namespace of the container's own. */
     const char *const *sysctls;
     /** Host devices `HOST[:CONTAINER][:PERMISSIONS]` (`--device /dev/fuse:/dev/fuse:rwm`). */
     const char *const *devices;
@@ -315,15 +315,18 @@ typedef struct ctr_container_options {
 
     /**
      * The entrypoint (`--entrypoint`): replaces the image's, and the
-     * image's cmd is then dropped unless @ref command is empty (podman's
-     * rules).  An empty list (`{ NULL }`) clears the image's entrypoint.
+     * image's cmd is then not used (podman's rules): the process runs the
+     * entrypoint followed by @ref command.  An empty list (`{ NULL }`) or
+     * `{ "", NULL }` clears the image's entrypoint; a command is then
+     * required.  NULL: the image's entrypoint, and the image's cmd when
+     * @ref command is empty.
      */
     const char *const *entrypoint;
     /** The init program with #CTR_CREATE_INIT (`--init-path`); NULL: `/usr/bin/catatonit`. */
     const char *init_path;
     /** umask in octal as a string (`--umask 0077`); NULL: 0022. */
     const char *umask;
-    /** Time zone (`--tz`): `local` or a name under /usr/share/zoneinfo such as `Europe/Paris`. */
+    /** Time zone (`--tz`): `local` (the host's /etc/localtime) or a name under /usr/share/zoneinfo such as `Europe/Paris`, bound read-only at /etc/localtime. */
     const char *timezone;
     /** OCI annotations as `KEY=VALUE` (`--annotation`). */
     const char *const *annotations;
