@@ -67,6 +67,9 @@ static int check_restart(const ctr_container_options_t *o)
     const char *p = o->restart_policy;
     if (p && !ctr__strv_contains(names, p))
         return ctr__err(-EINVAL, "\"%s\" is not a valid restart policy", p);
+    if ((o->flags & CTR_CREATE_AUTO_REMOVE) && p && !streq(p, "no"))
+        return ctr__err(-EINVAL, "the --rm option conflicts with --restart, when the restartPolicy is not \"\" "
+                                 "and \"no\"");
     if (o->restart_retries > 0 && (!p || !streq(p, "on-failure")))
         return ctr__err(-EINVAL, "restart policy retries can only be specified with on-failure restart policy");
     return 0;

@@ -129,6 +129,27 @@ check "--domainname: in the spec and in inspect" rc_is 0 [ "$(py "d[0]['Config']
     [ "$(py "json.load(open(d[0]['OCIConfigPath'])).get('domainname')")" = example.org ]
 c rm -f "$id"
 
+c run --rm --read-only --rootfs "$tmp/rootfs" /bin/sh -c 'touch /tmp/x && echo tmp-ok; touch /x 2>/dev/null || echo root-ro'
+check "--read-only: the root read-only, a tmpfs on /tmp" rc_is 0 [ "$OUT" = "$(printf 'tmp-ok\nroot-ro')" ]
+c run --rm --read-only --read-only-tmpfs=false --rootfs "$tmp/rootfs" /bin/sh -c 'touch /tmp/x 2>/dev/null || echo tmp-ro'
+check "--read-only --read-only-tmpfs=false: no tmpfs" rc_is 0 [ "$OUT" = tmp-ro ]
+cp /usr/bin/catatonit "$tmp/my-init"
+c run --rm --init --init-path "$tmp/my-init" --rootfs "$tmp/rootfs" /bin/sh -c 'head -c 16 /proc/1/cmdline | tr "\0" " "; echo; grep -c " /run/podman-init ro," /proc/self/mountinfo'
+check "--init-path: that program at /run/podman-init, read-only" rc_is 0 [ "$OUT" = "$(printf '/run/podman-init\n1')" ]
+c create --security-opt apparmor=myprofile --rootfs "$tmp/rootfs" /bin/true
+id=$OUT
+c init "$id"
+c inspect "$id"
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+    check "apparmor=NAME: process.apparmorProfile where AppArmor is enabled" rc_is 0 \
+        [ "$(py "json.load(open(d[0]['OCIConfigPath']))['process'].get('apparmorProfile')")" = myprofile ]
+else
+    check "apparmor=NAME: no process.apparmorProfile without AppArmor (as podman)" rc_is 0 \
+        [ "$(py "json.load(open(d[0]['OCIConfigPath']))['process'].get('apparmorProfile')")" = None ]
+fi
+check "... shown in SecurityOpt" [ "$(py "d[0]['HostConfig']['SecurityOpt']")" = "['apparmor=myprofile']" ]
+c rm -f "$id"
+
 # ---- bad input: a clear error, nothing left ----
 bad() {
     local d=$1 pat=$2
@@ -155,6 +176,12 @@ bad "--group-add keep-groups" "keep-groups" --group-add keep-groups
 bad "--tz Nowhere/City" 'unknown time zone "Nowhere/City"' --tz Nowhere/City
 bad "--umask 999" "invalid umask string 999" --umask 999
 bad "--cap-add ALL --cap-drop ALL" "adding all caps and removing all caps not allowed" --cap-add ALL --cap-drop ALL
+c run --rm --restart always --rootfs "$tmp/rootfs" /bin/true
+check "run --rm --restart always: podman's error" rc_has 125 "$ERR" "the --rm option conflicts with --restart"
+c run -d --rm --restart on-failure --rootfs "$tmp/rootfs" /bin/true
+check "run -d --rm --restart on-failure: refused too" rc_has 125 "$ERR" "the --rm option conflicts with --restart"
+c ps -a -q
+check "... nothing left" rc_is 0 [ -z "$OUT" ]
 bad "--annotation without =" "annotations must be formatted KEY=VALUE" --annotation noeq
 c create --group-add nosuch --rootfs "$tmp/rootfs" /bin/true
 id=$OUT

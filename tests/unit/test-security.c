@@ -280,6 +280,11 @@ static void test_check_errors(void **state)
     o.restart_policy = "always";
     o.restart_retries = 3;
     check_fails(&o, -EINVAL, "restart policy retries can only be specified with on-failure restart policy");
+    o.restart_retries = 0;
+    o.flags = CTR_CREATE_AUTO_REMOVE;
+    check_fails(&o, -EINVAL, "the --rm option conflicts with --restart");
+    o.restart_policy = "no";
+    assert_int_equal(ctr__process_check(&o), 0);
     o = opts();
     o.annotations = V("noeq");
     check_fails(&o, -EINVAL, "annotations must be formatted KEY=VALUE");
