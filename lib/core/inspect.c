@@ -182,7 +182,8 @@ static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__
     json_object_object_add(o, "OpenStdin", json_object_new_boolean(cfg->flags & CTR_CREATE_STDIN));
     json_object_object_add(o, "StdinOnce", json_object_new_boolean(0));
     json_object_object_add(o, "Env", process_env(cfg, st));
-    json_object_object_add(o, "Cmd", ctr__json_strv(cfg->command));
+    /* podman: null without a command (an entrypoint alone) */
+    json_object_object_add(o, "Cmd", cfg->command[0] ? ctr__json_strv(cfg->command) : NULL);
     json_object_object_add(o, "Image", str_or_empty(cfg->image_name));
     json_object_object_add(o, "WorkingDir", json_object_new_string(cfg->workdir ? cfg->workdir : "/"));
     json_object_object_add(o, "Labels", labels_obj(cfg->labels));

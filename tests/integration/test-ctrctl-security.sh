@@ -14,7 +14,7 @@ SRC=$2
 . "$SRC/tests/lib/tap.sh"
 
 [ "$(id -u)" = 0 ] || missing "not root"
-need runc podman python3
+need runc podman skopeo python3
 command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
 command -v busybox >/dev/null || [ -x /bin/busybox ] || missing "busybox (busybox-static) not found"
 [ -x /usr/bin/catatonit ] || missing "catatonit not found (the catatonit package)"
@@ -25,11 +25,13 @@ tmp=$(mktemp -d /tmp/ctrctl-security-test.XXXXXX)
 RUNROOT=$(run_root_for "$tmp")
 ROOT=$tmp/root
 PIDS=
+PIMG=localhost/libctr-sec-$$:latest
 sh "$SRC/tests/lib/make-rootfs.sh" "$tmp/rootfs" || { echo "FAIL: make-rootfs.sh"; exit 1; }
 
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     for p in $PIDS; do podman --runtime runc rm -f "$p" >/dev/null 2>&1; done
+    podman rmi -f "$PIMG" >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
     rm -rf "$tmp"
@@ -278,5 +280,44 @@ id=$OUT
 c inspect "$id"
 check "inspect without --init: no HostConfig.Init, as podman's" rc_is 0 [ "$(py "'Init' in d[0]['HostConfig']")" = False ]
 c rm -f "$id"
+
+# ---- an image's entrypoint and cmd: podman's rules ----
+tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
+podman import -q --change 'ENTRYPOINT ["/bin/echo","ep"]' --change 'CMD ["c1","c2"]' "$tmp/rootfs.tar" "$PIMG" >/dev/null
+c image load "containers-storage:$PIMG" sec-ep
+check "an image with ENTRYPOINT and CMD loaded" rc_is 0 true
+# image_same DESCRIPTION ARGS...: Path, Args, Config.Cmd and Config.Entrypoint as podman's, and the output of run
+image_same() {
+    local d=$1 f='{{json .Path}} {{json .Args}} {{json .Config.Cmd}} {{json .Config.Entrypoint}}' pid mine theirs
+    shift
+    c create "$@"
+    local id=$OUT
+    c inspect --format "$f" "$id"
+    mine=$OUT
+    c rm -f "$id"
+    pid=$(podman --runtime runc create --network none "${@/#sec-ep/$PIMG}" 2>/dev/null)
+    PIDS="$PIDS $pid"
+    theirs=$(podman inspect --format "$f" "$pid" 2>&1)
+    podman rm -f "$pid" >/dev/null 2>&1
+    same_or_show "$d" "$mine" "$theirs"
+}
+same_or_show() {
+    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; printf '       ctrctl: [%s]\n       podman: [%s]\n' "$2" "$3"; fi
+}
+image_same "the image's entrypoint and cmd" sec-ep
+image_same "a command replaces the cmd only" sec-ep x y
+image_same "--entrypoint: the image's cmd dropped" --entrypoint /bin/ls sec-ep
+image_same "--entrypoint and a command" --entrypoint '["/bin/ls","-l"]' sec-ep /
+image_same "--entrypoint '' and a command" --entrypoint '' sec-ep /bin/echo z
+c run --rm sec-ep
+check "run IMAGE: entrypoint then cmd" rc_is 0 [ "$OUT" = "ep c1 c2" ]
+c run --rm sec-ep x
+check "run IMAGE x: entrypoint then x" rc_is 0 [ "$OUT" = "ep x" ]
+c run --rm --init sec-ep x
+check "run --init IMAGE x: the same under catatonit" rc_is 0 [ "$OUT" = "ep x" ]
+c create --entrypoint '' sec-ep
+check "--entrypoint '' without a command: podman's error" rc_has 125 "$ERR" "no command or entrypoint provided"
+c ps -a -q
+check "... nothing left" rc_is 0 [ -z "$OUT" ]
 
 summary
