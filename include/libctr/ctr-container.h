@@ -372,9 +372,13 @@ int ctr_container_options_init(ctr_container_options_t *opts, unsigned int versi
  * @param ret receives the new handle; release with ctr_container_unref().
  * @return 0; -EINVAL (NULL argument, bad version, invalid name, malformed or
  *         non-object spec JSON, bad label, port mapping or flag, a
- *         namespace container equal to itself); -EEXIST (name taken);
- *         -ENOENT (a namespace container does not exist); an errno from the
- *         state backend.
+ *         namespace container equal to itself; an unknown capability, a
+ *         sysctl podman refuses, a malformed seccomp profile, umask, restart
+ *         policy, healthcheck or annotation, "keep-groups", an entrypoint
+ *         cleared with no command); -EEXIST (name taken); -ENOENT (a
+ *         namespace container, the seccomp profile file, the time zone or
+ *         the init program does not exist); -EFBIG (a seccomp profile over
+ *         4 MiB); an errno from the state backend.
  */
 int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts);
 
