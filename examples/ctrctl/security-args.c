@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 const char security_args_usage[] =
     "      --cap-add CAP           add a capability (NET_ADMIN, CAP_NET_ADMIN or ALL; repeatable)\n"
@@ -113,6 +114,17 @@ int security_args_option(security_args_t *s, ctr_container_options_t *o, int opt
 
 int security_args_apply(security_args_t *s, ctr_container_options_t *o)
 {
+    /* seccomp=FILE relative to the working directory, as podman reads it */
+    if (s->seccomp && s->seccomp[0] != '/' && strcmp(s->seccomp, "unconfined") != 0) {
+        char cwd[4096], *abs = NULL;
+        if (!getcwd(cwd, sizeof cwd) || asprintf(&abs, "%s/%s", cwd, s->seccomp) < 0)
+            return ctrctl_error("seccomp profile %s: cannot make the path absolute", s->seccomp);
+        int r = strv_push(&s->strings, abs);
+        free(abs);
+        if (r < 0)
+            return EXIT_ENGINE;
+        s->seccomp = s->strings.v[s->strings.n - 1];
+    }
     o->cap_add = (const char *const *)s->cap_add.v;
     o->cap_drop = (const char *const *)s->cap_drop.v;
     o->mask_paths = (const char *const *)s->mask.v;
