@@ -91,7 +91,9 @@ printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat
 run --security-opt seccomp="$tmp/deny-mkdir.json" -- 'mkdir /tmp/x 2>&1; echo rc=$?; touch /tmp/y && echo touched'
 check "a seccomp profile that denies mkdir: mkdir fails, the rest works" \
     rc_is 0 has "$OUT" "Operation not permitted" && has "$OUT" "rc=1" && has "$OUT" touched
-(cd "$tmp" && c run --rm --security-opt seccomp=deny-mkdir.json --rootfs "$tmp/rootfs" /bin/sh -c 'mkdir /tmp/x 2>/dev/null || echo denied')
+cd "$tmp" || exit 1
+c run --rm --security-opt seccomp=deny-mkdir.json --rootfs "$tmp/rootfs" /bin/sh -c 'mkdir /tmp/x 2>/dev/null || echo denied'
+cd - >/dev/null || exit 1
 check "a seccomp profile relative to the working directory" rc_is 0 [ "$OUT" = denied ]
 run --security-opt seccomp=unconfined -- 'grep -E "^Seccomp:" /proc/self/status; mkdir /tmp/x && echo made'
 check "--security-opt seccomp=unconfined: no filter" rc_is 0 [ "$OUT" = "$(printf 'Seccomp:\t0\nmade')" ]
