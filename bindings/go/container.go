@@ -386,6 +386,11 @@ func (c *Container) Label(key string) (string, bool) {
 	return C.GoString(v), true
 }
 
+// Entrypoint is what runs before the command: the caller's, else the image's (since 0.4).
+func (c *Container) Entrypoint() []string {
+	return c.strv(func(p *C.ctr_container_t) **C.char { return (**C.char)(unsafe.Pointer(C.ctr_container_entrypoint(p))) })
+}
+
 func (c *Container) Command() []string {
 	return c.strv(func(p *C.ctr_container_t) **C.char { return (**C.char)(unsafe.Pointer(C.ctr_container_command(p))) })
 }

@@ -208,6 +208,8 @@ int create_args_parse(create_args_t *a, int argc, char **argv, bool run)
      * its exit code. */
     if (a->rm && a->detach)
         a->o.flags |= CTR_CREATE_AUTO_REMOVE;
+    if (a->rm && a->o.restart_policy && strcmp(a->o.restart_policy, "no") != 0)
+        return ctrctl_error("the --rm option conflicts with --restart, when the restartPolicy is not \"\" and \"no\"");
     return 0;
 }
 

@@ -219,6 +219,11 @@ void security_args_clear(security_args_t *s);
 typedef struct process_args {
     strv_t entrypoint, env_file_env, annotations, health_cmd, strings;
     bool entrypoint_set;
+    const char *health_arg;                       /* --health-cmd as given */
+    int64_t health_interval, health_timeout, health_start_period;
+    long health_retries;
+    bool no_healthcheck;
+    char restart[32];                             /* the policy of --restart without ":N" */
 } process_args_t;
 enum { OPT_PROC_ENTRYPOINT = 900, OPT_PROC_ENV_FILE, OPT_PROC_INIT, OPT_PROC_INIT_PATH, OPT_PROC_UMASK, OPT_PROC_TZ,
        OPT_PROC_ANNOTATION, OPT_PROC_DOMAINNAME, OPT_PROC_RESTART, OPT_PROC_HEALTH_CMD, OPT_PROC_HEALTH_INTERVAL,

@@ -329,7 +329,7 @@ typedef struct ctr_container_options {
     const char *const *cap_add;
     /** Capabilities to drop (`--cap-drop`), `ALL` for every one; applied after @ref cap_add unless ALL. */
     const char *const *cap_drop;
-    /** seccomp: a profile file (podman's JSON format) or `unconfined`; NULL: the default profile. */
+    /** seccomp: a profile file (podman's JSON format, read at create) or `unconfined`; NULL: the default profile. */
     const char *seccomp_profile;
     /** AppArmor profile name or `unconfined`; applied only where AppArmor is enabled. */
     const char *apparmor_profile;
@@ -339,7 +339,7 @@ typedef struct ctr_container_options {
     const char *const *unmask_paths;
     /** More groups for the process (`--group-add`): names resolved in the rootfs, or numbers. */
     const char *const *group_add;
-    /** Namespaced sysctls as `KEY=VALUE` (`--sysctl`), checked as podman checks them. */
+    /** Namespaced sysctls as `KEY=VALUE` (`--sysctl`), checked as podman checks them (no `net.*` with #CTR_CREATE_HOST_NETWORK); podman's `net.ipv4.ping_group_range=0 0` is added in a network namespace of the container's own. */
     const char *const *sysctls;
     /**
      * Host devices `HOST[:CONTAINER][:PERMISSIONS]` (`--device
@@ -354,15 +354,18 @@ typedef struct ctr_container_options {
 
     /**
      * The entrypoint (`--entrypoint`): replaces the image's, and the
-     * image's cmd is then dropped unless @ref command is empty (podman's
-     * rules).  An empty list (`{ NULL }`) clears the image's entrypoint.
+     * image's cmd is then not used (podman's rules): the process runs the
+     * entrypoint followed by @ref command.  An empty list (`{ NULL }`) or
+     * `{ "", NULL }` clears the image's entrypoint; a command is then
+     * required.  NULL: the image's entrypoint, and the image's cmd when
+     * @ref command is empty.
      */
     const char *const *entrypoint;
     /** The init program with #CTR_CREATE_INIT (`--init-path`); NULL: `/usr/bin/catatonit`. */
     const char *init_path;
     /** umask in octal as a string (`--umask 0077`); NULL: 0022. */
     const char *umask;
-    /** Time zone (`--tz`): `local` or a name under /usr/share/zoneinfo such as `Europe/Paris`. */
+    /** Time zone (`--tz`): `local` (the host's /etc/localtime) or a name under /usr/share/zoneinfo such as `Europe/Paris`, bound read-only at /etc/localtime. */
     const char *timezone;
     /** OCI annotations as `KEY=VALUE` (`--annotation`). */
     const char *const *annotations;
@@ -412,10 +415,14 @@ int ctr_container_options_init(ctr_container_options_t *opts, unsigned int versi
  *         non-object spec JSON, bad label, port mapping or flag, a
  *         namespace container equal to itself, a bad mount: its type,
  *         destination, source, an unknown or contradicting option, a
- *         destination given twice); -EEXIST (name taken); -ENOENT (a
- *         namespace container does not exist, a bind mount's source does
- *         not exist); -EOPNOTSUPP (the mount options `idmap`, `U`, `O`);
- *         an errno from the state backend.
+ *         destination given twice; an unknown capability, a sysctl podman
+ *         refuses, a malformed seccomp profile, umask, restart policy,
+ *         healthcheck or annotation, "keep-groups", an entrypoint cleared
+ *         with no command); -EEXIST (name taken); -ENOENT (a namespace
+ *         container, a bind mount's source, the seccomp profile file, the
+ *         time zone or the init program does not exist); -EOPNOTSUPP (the
+ *         mount options `idmap`, `U`, `O`); -EFBIG (a seccomp profile over
+ *         4 MiB); an errno from the state backend.
  */
 int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts);
 
@@ -473,8 +480,10 @@ unsigned int ctr_container_stop_timeout(const ctr_container_t *c);
 const char *ctr_container_ns_ctr(const ctr_container_t *c, ctr_ns_t ns);
 /** The network namespace path given at create (not one libctr made). The string is lent: it stays valid as long as @p c and needs no freeing. NULL when unset or when @p c is NULL. */
 const char *ctr_container_netns_path(const ctr_container_t *c);
-/** The command (argv). The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
+/** The command: the caller's, else the image's `Cmd` (unless an entrypoint was given: podman's rules, see ctr_container_options_t::entrypoint); the process runs ctr_container_entrypoint() followed by it. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_command(const ctr_container_t *c);
+/** The entrypoint: the caller's (ctr_container_options_t::entrypoint), else the image's; `{ "" }` when cleared. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL (since 0.4). */
+const char *const *ctr_container_entrypoint(const ctr_container_t *c);
 /** The environment as `KEY=VALUE` strings. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */
 const char *const *ctr_container_env(const ctr_container_t *c);
 /** DNS servers overriding the host's. The array and its strings are lent (valid as long as @p c); never NULL: an empty array when unset or when @p c is NULL. */

@@ -491,6 +491,11 @@ STRV_GETTER(volumes, volumes)
 STRV_GETTER(exposed_ports, exposed_ports)
 GETTER(netns_path, c->cfg->netns_path)
 
+CTR_EXPORT const char *const *ctr_container_entrypoint(const ctr_container_t *c)
+{
+    return c && c->cfg->process.entrypoint ? (const char *const *)c->cfg->process.entrypoint : ctr__strv_empty;
+}
+
 CTR_EXPORT ctr_runtime_t *ctr_container_runtime(const ctr_container_t *c)
 {
     return c ? c->rt : NULL;

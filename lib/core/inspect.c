@@ -233,7 +233,8 @@ static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__
     json_object_object_add(o, "OpenStdin", json_object_new_boolean(cfg->flags & CTR_CREATE_STDIN));
     json_object_object_add(o, "StdinOnce", json_object_new_boolean(0));
     json_object_object_add(o, "Env", process_env(cfg, st));
-    json_object_object_add(o, "Cmd", ctr__json_strv(cfg->command));
+    /* podman: null without a command (an entrypoint alone) */
+    json_object_object_add(o, "Cmd", cfg->command[0] ? ctr__json_strv(cfg->command) : NULL);
     json_object_object_add(o, "Image", str_or_empty(cfg->image_name));
     json_object_object_add(o, "WorkingDir", json_object_new_string(cfg->workdir ? cfg->workdir : "/"));
     json_object_object_add(o, "Labels", labels_obj(cfg->labels));
@@ -264,10 +265,15 @@ static void add_etc_paths(json_object *o, const struct ctr__status *st)
     }
 }
 
-static json_object *args_obj(const struct ctr__config *cfg)
+/* The process's argv (entrypoint, command, init; data/process.c): Path and Args. */
+static json_object *args_obj(const struct ctr__config *cfg, char ***ret_argv)
 {
+    *ret_argv = NULL;
+    if (ctr__process_args(&cfg->process, cfg->command, cfg->flags & CTR_CREATE_INIT, ret_argv) < 0)
+        return NULL;
     json_object *args = json_object_new_array();
-    for (char **a = cfg->command[0] ? cfg->command + 1 : cfg->command; args && *a; a++)
+    /* podman 4.3: the arguments after the first, or the one alone */
+    for (char **a = (*ret_argv)[0] && (*ret_argv)[1] ? *ret_argv + 1 : *ret_argv; args && *a; a++)
         json_object_array_add(args, json_object_new_string(*a));
     return args;
 }
@@ -289,8 +295,10 @@ static void add_container(json_object *o, ctr_container_t *c)
     const char *oci_runtime = ctr_runtime_oci_runtime(ctr_container_runtime(c));
     json_object_object_add(o, "Id", json_object_new_string(cfg->id));
     json_object_object_add(o, "Created", time_str(cfg->created));
-    json_object_object_add(o, "Path", str_or_empty(cfg->command[0]));
-    json_object_object_add(o, "Args", args_obj(cfg));
+    _cleanup_strv_ char **argv = NULL;
+    json_object *args = args_obj(cfg, &argv);
+    json_object_object_add(o, "Path", str_or_empty(argv ? argv[0] : NULL));
+    json_object_object_add(o, "Args", args);
     json_object_object_add(o, "State", state_obj(st, ctr__container_damage(c)));
     json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
     json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
@@ -332,8 +340,8 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
     json_object_object_add(o, "HostConfig", host);
     if (config && host) /* what they cannot add is missing, as on ENOMEM above */
         (void)(ctr__mounts_inspect(&cfg->mounts, o, host) < 0 || ctr__resources_inspect(&cfg->resources, host) < 0 ||
-               ctr__security_inspect(&cfg->security, host) < 0 ||
-               ctr__process_inspect(&cfg->process, config, host) < 0);
+               ctr__security_inspect(&cfg->security, cfg->flags, host) < 0 ||
+               ctr__process_inspect(&cfg->process, cfg->flags, config, host) < 0);
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__rootfs_graph_driver(c);

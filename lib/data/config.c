@@ -21,6 +21,9 @@ static const struct {
     { CTR_CREATE_TERMINAL, "terminal" },    { CTR_CREATE_NETNS, "createNetNS" },
     { CTR_CREATE_IMAGE_VOLUMES, "imageVolumes" }, { CTR_CREATE_HOST_NETWORK, "hostNetwork" },
     { CTR_CREATE_AUTO_REMOVE, "autoRemove" },
+    /* version 2 */
+    { CTR_CREATE_INIT, "init" },            { CTR_CREATE_OOM_KILL_DISABLE, "oomKillDisable" },
+    { CTR_CREATE_NO_READ_ONLY_TMPFS, "noReadOnlyTmpfs" }, { CTR_CREATE_OOM_SCORE_ADJ, "oomScoreAdjSet" },
 };
 
 struct ctr__config *ctr__config_ref(struct ctr__config *cfg)

@@ -10,7 +10,8 @@
 #include <libctr/ctr-container.h>
 
 struct ctr__process {
-    char **entrypoint;           /* NULL: none given */
+    char **entrypoint;           /* NULL: none given; empty or [""]: none (the image's cleared) */
+    bool entrypoint_given;       /* given by the caller (not the image's) */
     char *init_path;
     char *umask;                 /* NULL: 0022 */
     char *timezone;
@@ -32,4 +33,37 @@ void ctr__process_clear(struct ctr__process *p);
 int ctr__process_to_json(const struct ctr__process *p, json_object *doc);
 int ctr__process_from_json(json_object *doc, struct ctr__process *p);
 /* Config's and HostConfig's keys (Entrypoint, Healthcheck, Annotations, Umask, RestartPolicy, ...). */
-int ctr__process_inspect(const struct ctr__process *p, json_object *config, json_object *host_config);
+int ctr__process_inspect(const struct ctr__process *p, uint64_t flags, json_object *config, json_object *host_config);
+/* Add podman's own annotations for @flags (TTY, autoremove, init, privileged, publish-all) to @ann, keeping
+ * those already there.  -ENOMEM. */
+int ctr__process_podman_annotations(uint64_t flags, json_object *ann);
+
+/* Default init program of #CTR_CREATE_INIT and where it is bind-mounted (podman's). */
+#define CTR__INIT_PATH_DEFAULT "/usr/bin/catatonit"
+#define CTR__INIT_DEST "/run/podman-init"
+
+/*
+ * The process's argv: the entrypoint (none when it is empty or [""]), then
+ * @command; with @init, prefixed by CTR__INIT_DEST and "--".  *ret is
+ * NULL-terminated (empty when both are empty); free with ctr__strv_free().
+ * -ENOMEM.
+ */
+int ctr__process_args(const struct ctr__process *p, char *const *command, bool init, char ***ret);
+
+/*
+ * The image's part (its config's "config" object @image_config, may be
+ * NULL), podman's rules: without an entrypoint given, the image's becomes
+ * the entrypoint and, when *@command is empty, the image's Cmd the
+ * command; with one given, the image's Cmd is not used.  Without a
+ * healthcheck given, the image's Healthcheck.  Without either a command
+ * or an entrypoint anywhere, the command is /bin/sh, unless an empty
+ * entrypoint was given: then -EINVAL (podman's "no command or entrypoint
+ * provided").  -ENOMEM.
+ */
+int ctr__process_image_defaults(struct ctr__process *p, char ***command, json_object *image_config);
+
+/* The umask to set (process.user.umask). */
+unsigned int ctr__process_umask(const struct ctr__process *p);
+
+/* The host file to bind at /etc/localtime for the time zone, or NULL (none set). */
+const char *ctr__process_localtime(const struct ctr__process *p, char *buf, size_t size);

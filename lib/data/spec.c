@@ -17,6 +17,7 @@
 #include "base/json-util.h"
 #include "base/passwd.h"
 #include "ctr-config.h"
+#include "data/seccomp-profile.h"
 
 #if HAVE_SELINUX
 #include <selinux/selinux.h>
@@ -242,6 +243,67 @@ static int set_user(J *process, const struct ctr__user *u)
     return 0;
 }
 
+/* A group of --group-add: a number, or a name of the rootfs's /etc/group. */
+static int group_id(const char *rootfs, const char *g, gid_t *ret)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(g, &end, 10);
+    if (*g >= '0' && *g <= '9' && !*end && errno == 0 && n < UINT32_MAX) {
+        *ret = (gid_t)n;
+        return 0;
+    }
+    _cleanup_free_ char *spec = ctr__asprintf("0:%s", g);
+    if (!spec)
+        return ctr__oom("a group name");
+    _cleanup_(ctr__user_donep) struct ctr__user u = { 0 };
+    int r = ctr__user_lookup(rootfs, spec, &u);
+    if (r < 0)
+        return ctr__err_prefix(r, "looking up supplemental group %s", g);
+    *ret = u.gid;
+    return 0;
+}
+
+static int push_gid(J *arr, gid_t gid)
+{
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++)
+        if (json_object_get_int64(json_object_array_get_idx(arr, i)) == (int64_t)gid)
+            return 0;
+    return push(arr, json_object_new_int64(gid));
+}
+
+/* process.user: the config's umask; podman's additionalGids: the primary
+ * group when a user is given, the groups added, then the user's own. */
+static int set_user_extras(J *process, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx,
+                           const struct ctr__user *u)
+{
+    J *pu, *old;
+    int r = child(process, "user", "process", &pu);
+    if (r < 0)
+        return r;
+    if (cfg->process.umask && (r = add_i64(pu, "umask", ctr__process_umask(&cfg->process))) < 0)
+        return r;
+    bool given = !isempty(cfg->user);
+    if (!given && !(cfg->security.group_add && cfg->security.group_add[0]))
+        return 0;
+    if ((r = get_typed(pu, "additionalGids", json_type_array, "process.user", &old)) < 0)
+        return r;
+    _cleanup_json_ J *keep = old ? json_object_get(old) : NULL;
+    J *g = json_object_new_array();
+    if ((r = add(pu, "additionalGids", g)) < 0 || (given && (r = push_gid(g, u->gid)) < 0))
+        return r;
+    for (char **name = cfg->security.group_add; name && *name; name++) {
+        gid_t gid = 0;
+        if ((r = group_id(ctx->rootfs, *name, &gid)) < 0 || (r = push_gid(g, gid)) < 0)
+            return r;
+    }
+    for (size_t i = 0; keep && i < json_object_array_length(keep); i++)
+        if ((r = push_gid(g, (gid_t)json_object_get_int64(json_object_array_get_idx(keep, i)))) < 0)
+            return r;
+    return 0;
+}
+
 /* The user: cfg->user (strict: an unknown name fails), else the spec's
  * process.user (kept as given), else root (a rootfs whose files cannot be
  * read still runs as 0:0).  @u receives the uid the process runs as and,
@@ -306,21 +368,23 @@ static int set_caps(J *process, const struct ctr__config *cfg, uid_t uid, char *
         return json_to_strv(b, "process.capabilities.bounding", ret_bounding);
     }
 
-    _cleanup_strv_ char **caps = NULL;
-    r = privileged ? ctr__caps_all(&caps) : ctr__caps_default(&caps);
+    _cleanup_strv_ char **caps = NULL, **user = NULL;
+    r = ctr__security_caps(&cfg->security, privileged, &caps, &user);
     if (r < 0)
         return r;
     const char *const *c = (const char *const *)caps;
     J *o = json_object_new_object();
     if ((r = add(process, "capabilities", o)) < 0)
         return r;
-    /* Like podman: a non-root process gets the bounding set only; inheritable
-     * and ambient stay empty (CVE-2022-27649). */
-    if ((r = add(o, "bounding", strv_to_json(c))) < 0 ||
-        (r = add(o, "effective", strv_to_json(uid == 0 ? c : NULL))) < 0 ||
-        (r = add(o, "permitted", strv_to_json(uid == 0 ? c : NULL))) < 0 ||
-        (r = add(o, "inheritable", strv_to_json(NULL))) < 0 ||
-        (r = add(o, "ambient", strv_to_json(NULL))) < 0)
+    /* Like podman 4.3: root gets the set in bounding, effective and
+     * permitted; a non-root process the bounding set and, in the others,
+     * only the capabilities added for it (so none by default:
+     * CVE-2022-27649). */
+    const char *const *eff = uid == 0 ? c : (const char *const *)user;
+    const char *const *amb = uid == 0 ? NULL : (const char *const *)user;
+    if ((r = add(o, "bounding", strv_to_json(c))) < 0 || (r = add(o, "effective", strv_to_json(eff))) < 0 ||
+        (r = add(o, "permitted", strv_to_json(eff))) < 0 || (r = add(o, "inheritable", strv_to_json(amb))) < 0 ||
+        (r = add(o, "ambient", strv_to_json(amb))) < 0)
         return r;
     *ret_bounding = TAKE_PTR(caps);
     return 0;
@@ -441,10 +505,12 @@ static int set_process(J *spec, const struct ctr__config *cfg, const struct ctr_
 
     /* args */
     J *args;
-    if ((r = get_typed(process, "args", json_type_array, "process", &args)) < 0)
+    _cleanup_strv_ char **argv = NULL;
+    if ((r = get_typed(process, "args", json_type_array, "process", &args)) < 0 ||
+        (r = ctr__process_args(&cfg->process, cfg->command, cfg->flags & CTR_CREATE_INIT, &argv)) < 0)
         return r;
-    if (cfg->command && cfg->command[0])
-        r = add(process, "args", strv_to_json((const char *const *)cfg->command));
+    if (argv[0])
+        r = add(process, "args", strv_to_json((const char *const *)argv));
     else if (!args || json_object_array_length(args) == 0)
         r = add(process, "args", strv_to_json((const char *const[]){ "/bin/sh", NULL }));
     if (r < 0)
@@ -465,7 +531,7 @@ static int set_process(J *spec, const struct ctr__config *cfg, const struct ctr_
         return r;
 
     _cleanup_(ctr__user_donep) struct ctr__user u = { 0 };
-    if ((r = resolve_user(process, cfg, ctx, &u)) < 0)
+    if ((r = resolve_user(process, cfg, ctx, &u)) < 0 || (r = set_user_extras(process, cfg, ctx, &u)) < 0)
         return r;
     if ((r = set_env(process, cfg, hostname, u.home)) < 0)
         return r;
@@ -478,6 +544,9 @@ static int set_process(J *spec, const struct ctr__config *cfg, const struct ctr_
         r = add_bool(process, "noNewPrivileges", true);
     else if (!json_object_object_get_ex(process, "noNewPrivileges", NULL))
         r = add_bool(process, "noNewPrivileges", false);
+    /* podman sets an AppArmor profile only where AppArmor is enabled. */
+    if (r >= 0 && cfg->security.apparmor_profile && ctr__security_apparmor_enabled())
+        r = add_str(process, "apparmorProfile", cfg->security.apparmor_profile);
     return r;
 }
 
@@ -524,7 +593,7 @@ static int default_mounts(const struct ctr__config *cfg, const struct ctr__spec_
     if (r < 0)
         return r;
 
-    if (cfg->flags & CTR_CREATE_READ_ONLY) {
+    if ((cfg->flags & CTR_CREATE_READ_ONLY) && !(cfg->flags & CTR_CREATE_NO_READ_ONLY_TMPFS)) {
         /* podman's --read-only-tmpfs: writable scratch space on a read-only root. */
         static const char *const dirs[] = { "/run", "/tmp", "/var/tmp" };
         for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
@@ -811,6 +880,56 @@ static const char *const readonly_paths[] = {
     "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
+/* The container's masks over the defaults (set_paths' lists, the user
+ * spec's when it has its own). */
+static int unmask_paths(J *linux_, const struct ctr__config *cfg)
+{
+    const struct ctr__security *sec = &cfg->security;
+    if (!(sec->mask_paths && sec->mask_paths[0]) && !(sec->unmask_paths && sec->unmask_paths[0]))
+        return 0;
+    const char *keys[] = { "maskedPaths", "readonlyPaths" };
+    _cleanup_strv_ char **masked = NULL, **readonly = NULL;
+    char **const *lists[] = { &masked, &readonly };
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        J *a;
+        int r = get_typed(linux_, keys[i], json_type_array, "linux", &a);
+        if (r < 0)
+            return r;
+        if (a && (r = json_to_strv(a, keys[i], (char ***)lists[i])) < 0)
+            return r;
+    }
+    return ctr__security_paths_spec(sec, (const char *const *)masked, (const char *const *)readonly, linux_);
+}
+
+/* linux.seccomp: the user spec's, none (unconfined), the container's profile
+ * converted for @bounding, or the default. */
+static int set_seccomp(J *linux_, const struct ctr__config *cfg, const char *const *bounding)
+{
+    const char *profile = cfg->security.seccomp_profile;
+    if (profile && streq(profile, "unconfined")) {
+        json_object_object_del(linux_, "seccomp");
+        return 0;
+    }
+    J *sc;
+    int r;
+    if (profile) {
+        if ((r = ctr__seccomp_profile_convert(profile, bounding, &sc)) < 0)
+            return ctr__err_prefix(r, "the container's seccomp profile");
+        return add(linux_, "seccomp", sc);
+    }
+#if HAVE_SECCOMP
+    if (!json_object_object_get_ex(linux_, "seccomp", NULL)) {
+        if ((r = ctr__seccomp_default_json(bounding, &sc)) < 0 || (r = add(linux_, "seccomp", sc)) < 0)
+            return r;
+    }
+#else
+    (void)bounding;
+    (void)r;
+    (void)sc;
+#endif
+    return 0;
+}
+
 static bool selinux_on(void)
 {
 #if HAVE_SELINUX
@@ -878,18 +997,13 @@ static int set_linux(J *spec, const struct ctr__config *cfg, const struct ctr__s
         json_object_object_del(linux_, "seccomp");
     } else {
         if ((r = set_paths(linux_, "maskedPaths", masked_paths, true)) < 0 ||
-            (r = set_paths(linux_, "readonlyPaths", readonly_paths, false)) < 0)
+            (r = set_paths(linux_, "readonlyPaths", readonly_paths, false)) < 0 ||
+            (r = unmask_paths(linux_, cfg)) < 0 || (r = set_seccomp(linux_, cfg, bounding)) < 0)
             return r;
-#if HAVE_SECCOMP
-        if (!json_object_object_get_ex(linux_, "seccomp", NULL)) {
-            J *sc;
-            if ((r = ctr__seccomp_default_json(bounding, &sc)) < 0 || (r = add(linux_, "seccomp", sc)) < 0)
-                return r;
-        }
-#else
-        (void)bounding;
-#endif
     }
+    bool own_netns = !ctx->ns_host[CTR_NS_NET] && !cfg->ns_ctr[CTR_NS_NET];
+    if ((r = ctr__security_sysctl_spec(&cfg->security, own_netns, linux_)) < 0)
+        return r;
 
     if (selinux_on() && !isempty(cfg->mount_label) && (r = add_str(linux_, "mountLabel", cfg->mount_label)) < 0)
         return r;
@@ -905,12 +1019,59 @@ static int set_annotations(J *spec, const struct ctr__config *cfg)
     if (!json_object_object_get_ex(a, "io.container.manager", NULL) &&
         (r = add_str(a, "io.container.manager", "libctr")) < 0)
         return r;
+    for (char **kv = cfg->process.annotations; kv && *kv; kv++) {
+        const char *eq = strchr(*kv, '=');
+        _cleanup_free_ char *key = eq ? strndup(*kv, (size_t)(eq - *kv)) : NULL;
+        if (eq && (!key || (r = add_str(a, key, eq + 1)) < 0))
+            return key ? r : ctr__oom("the annotations");
+    }
+    if ((r = ctr__process_podman_annotations(cfg->flags, a)) < 0)
+        return r;
     if (cfg->stop_signal > 0) {
         char sig[16];
         snprintf(sig, sizeof sig, "%d", cfg->stop_signal);
         if ((r = add_str(a, "org.opencontainers.image.stopSignal", sig)) < 0)
             return r;
     }
+    return 0;
+}
+
+static bool has_mount(J *mounts, const char *dest)
+{
+    size_t n = json_object_array_length(mounts);
+    for (size_t i = 0; i < n; i++) {
+        const char *d = mount_dest(json_object_array_get_idx(mounts, i));
+        if (d && streq(d, dest))
+            return true;
+    }
+    return false;
+}
+
+/* The init program at /run/podman-init and the time zone at /etc/localtime
+ * (read-only binds of host files), unless a mount is there already; the
+ * domain name. */
+static int set_process_extras(J *spec, const struct ctr__config *cfg, const struct ctr__spec_ctx *ctx)
+{
+    J *mounts;
+    char buf[4096];
+    int r = get_typed(spec, "mounts", json_type_array, "", &mounts);
+    if (r < 0)
+        return r;
+    const char *init = cfg->process.init_path ? cfg->process.init_path : CTR__INIT_PATH_DEFAULT;
+    const char *zone = ctr__process_localtime(&cfg->process, buf, sizeof buf);
+    const struct {
+        const char *dest, *src;
+    } binds[] = { { CTR__INIT_DEST, (cfg->flags & CTR_CREATE_INIT) ? init : NULL }, { "/etc/localtime", zone } };
+    for (size_t i = 0; i < ARRAY_SIZE(binds); i++) {
+        if (!binds[i].src || (mounts && has_mount(mounts, binds[i].dest)))
+            continue;
+        if (!mounts && (r = add(spec, "mounts", mounts = json_object_new_array())) < 0)
+            return r;
+        if ((r = push(mounts, new_mount(binds[i].dest, "bind", binds[i].src, OPTS("bind", "rprivate", "ro")))) < 0)
+            return r;
+    }
+    if (cfg->process.domainname && !ctx->ns_path[CTR_NS_UTS] && !ctx->ns_host[CTR_NS_UTS])
+        return add_str(spec, "domainname", cfg->process.domainname);
     return 0;
 }
 
@@ -1007,7 +1168,7 @@ int ctr__spec_generate(const struct ctr__config *cfg, const struct ctr__spec_ctx
         (r = set_hostname(spec, cfg, ctx, &hostname)) < 0 ||
         (r = set_process(spec, cfg, ctx, hostname, &bounding)) < 0 || (r = set_process_label(spec, cfg)) < 0 ||
         (r = set_mounts(spec, cfg, ctx)) < 0 || (r = set_linux(spec, cfg, ctx, (const char *const *)bounding)) < 0 ||
-        (r = set_annotations(spec, cfg)) < 0 ||
+        (r = set_annotations(spec, cfg)) < 0 || (r = set_process_extras(spec, cfg, ctx)) < 0 ||
         (r = ctr__resources_spec(&cfg->resources, cfg->flags & CTR_CREATE_PRIVILEGED, spec)) < 0)
         return r;
     const char *s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -54,13 +54,27 @@ struct ctr__spec_ctx {
  *    clamped silently to the caller's current hard limit (getrlimit()),
  *    because raising a limit above it fails in the OCI runtime ("error
  *    setting rlimit type N").  A user spec asking for more gets less.
- *  - capabilities: podman's default set, or when privileged every capability
- *    of the running kernel that the caller's bounding set holds (like podman;
- *    granting one we lack fails); effective/permitted only for uid 0;
- *    inheritable and ambient empty.
- *  - seccomp: the default policy (seccomp-default.c) evaluated against the
- *    bounding set, unless privileged, given by the user spec, or libctr was
- *    built without seccomp.
+ *  - capabilities: podman's default set with cfg->security's additions and
+ *    drops, or when privileged every capability of the running kernel that
+ *    the caller's bounding set holds (like podman; granting one we lack
+ *    fails) (ctr__security_caps()); root gets them effective and permitted
+ *    too, a non-root user only the added ones, in all four other sets.
+ *  - process.user: podman's additionalGids (the given user's primary
+ *    group, the --group-add groups resolved in the rootfs's /etc/group,
+ *    then the user's own) and the config's umask.
+ *  - process.args: the entrypoint, then the command, under the init with
+ *    CTR_CREATE_INIT (ctr__process_args()); the init program and the time
+ *    zone are bound read-only at /run/podman-init and /etc/localtime.
+ *  - seccomp: none with a profile "unconfined"; the container's profile
+ *    converted for the bounding set (seccomp-profile.c); else the default
+ *    policy (seccomp-default.c) evaluated against the bounding set, unless
+ *    privileged, given by the user spec, or libctr was built without
+ *    seccomp.
+ *  - masked and read-only paths without the unmasked ones, then the masks
+ *    added; linux.sysctl with podman's net.ipv4.ping_group_range "0 0" in a
+ *    network namespace of the container's own, then the container's.
+ *  - annotations: the container's and podman's own (TTY, autoremove, init,
+ *    privileged, publish-all).
  *  - privileged: the host's device nodes, all devices allowed in the device
  *    cgroup, sysfs and cgroupfs read-write, no masked or read-only paths.
  *  - a read-only rootfs gets tmpfs mounts on /run, /tmp and /var/tmp, like

@@ -77,17 +77,9 @@ static int apply_image_config(struct ctr__config *cfg, const char *config_json)
     json_object *c;
     if (!json_object_object_get_ex(root, "config", &c) || !json_object_is_type(c, json_type_object))
         c = NULL;
-    if (!cfg->command[0]) {
-        _cleanup_strv_ char **cmd = ctr__strv_copy(NULL);
-        if (!cmd)
-            return ctr__oom("the command");
-        if (c && ((r = strv_from_array(c, "Entrypoint", &cmd)) < 0 || (r = strv_from_array(c, "Cmd", &cmd)) < 0))
-            return r;
-        if (!cmd[0] && ctr__strv_push(&cmd, "/bin/sh") < 0)
-            return ctr__oom("the command");
-        ctr__strv_free(cfg->command);
-        cfg->command = TAKE_PTR(cmd);
-    }
+    /* Entrypoint, command and healthcheck: podman's rules (data/process.c). */
+    if ((r = ctr__process_image_defaults(&cfg->process, &cfg->command, c)) < 0)
+        return r;
     if (!c)
         return 0;
     /* Environment: the image's, then the container's over it by key. */

@@ -496,10 +496,12 @@ static void test_overrides(void **state)
 
     assert_int_equal(jint(s, "process.user.uid"), 1000);
     assert_int_equal(jint(s, "process.user.gid"), 1000);
+    /* podman's additionalGids: the primary group of the given user first */
     J *groups = jget(s, "process.user.additionalGids");
-    assert_int_equal(arr_len(groups), 2);
-    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 0)), 100);
-    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 1)), 10);
+    assert_int_equal(arr_len(groups), 3);
+    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 0)), 1000);
+    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 1)), 100);
+    assert_int_equal(json_object_get_int(json_object_array_get_idx(groups, 2)), 10);
     /* not root: the bounding set only */
     assert_int_equal(arr_len(jget(s, "process.capabilities.bounding")), 11);
     assert_int_equal(arr_len(jget(s, "process.capabilities.effective")), 0);
@@ -1495,6 +1497,89 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The security and process parts of the config (cfg->security, cfg->process). */
+static void test_security_process(void **state)
+{
+    (void)state;
+    struct ctr__config cfg;
+    struct ctr__spec_ctx ctx;
+    init_cfg(&cfg);
+    init_ctx(&ctx);
+    char *cmd[] = { "/bin/true", NULL }, *ep[] = { "/bin/echo", "x", NULL };
+    char *add[] = { "CAP_NET_ADMIN", NULL }, *drop[] = { "CAP_CHOWN", NULL }, *groups[] = { "wheel", "20", NULL };
+    char *sysctls[] = { "net.ipv4.ip_forward=1", NULL }, *ann[] = { "a=b", NULL }, *mask[] = { "/secret", NULL };
+    char *unmask[] = { "/proc/keys", NULL }, *none[] = { NULL };
+    cfg.command = cmd;
+    cfg.user = "tester";
+    cfg.flags = CTR_CREATE_INIT;
+    cfg.security = (struct ctr__security){ .cap_add = add, .cap_drop = drop, .seccomp_profile = "unconfined",
+                                           .mask_paths = mask, .unmask_paths = unmask, .group_add = groups,
+                                           .sysctls = sysctls };
+    cfg.process = (struct ctr__process){ .entrypoint = ep, .umask = "0077", .timezone = "local", .annotations = ann,
+                                         .domainname = "example.org" };
+    J *s = gen(&cfg, &ctx);
+    J *args = jget(s, "process.args");
+    assert_int_equal(arr_len(args), 5);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(args, 0)), "/run/podman-init");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(args, 1)), "--");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(args, 2)), "/bin/echo");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(args, 4)), "/bin/true");
+    J *m = find_mount(s, "/run/podman-init", NULL);
+    assert_non_null(m);
+    assert_string_equal(jstr(m, "source"), "/usr/bin/catatonit");
+    assert_true(arr_has(jget(m, "options"), "ro"));
+    assert_non_null(m = find_mount(s, "/etc/localtime", NULL));
+    assert_string_equal(jstr(m, "source"), "/etc/localtime");
+    /* a non-root user: the added capability only, in the four sets */
+    assert_true(arr_has(jget(s, "process.capabilities.bounding"), "CAP_NET_ADMIN"));
+    assert_false(arr_has(jget(s, "process.capabilities.bounding"), "CAP_CHOWN"));
+    assert_int_equal(arr_len(jget(s, "process.capabilities.effective")), 1);
+    assert_true(arr_has(jget(s, "process.capabilities.ambient"), "CAP_NET_ADMIN"));
+    /* podman's additionalGids: the primary group, the added ones, the user's */
+    J *g = jget(s, "process.user.additionalGids");
+    int64_t want[] = { 1000, 10, 20, 100 };
+    assert_int_equal(arr_len(g), ARRAY_SIZE(want));
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+        assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, i)), want[i]);
+    assert_int_equal(jint(s, "process.user.umask"), 077);
+    assert_null(jget(s, "linux.seccomp"));
+    J *sc = jget(s, "linux.sysctl");
+    assert_non_null(sc);
+    assert_string_equal(jkey(sc, "net.ipv4.ip_forward"), "1");
+    assert_string_equal(jkey(sc, "net.ipv4.ping_group_range"), "0 0");
+    assert_true(arr_has(jget(s, "linux.maskedPaths"), "/secret"));
+    assert_false(arr_has(jget(s, "linux.maskedPaths"), "/proc/keys"));
+    assert_string_equal(jstr(s, "domainname"), "example.org");
+    J *a = jget(s, "annotations");
+    assert_string_equal(jkey(a, "a"), "b");
+    assert_string_equal(jkey(a, "io.podman.annotations.init"), "TRUE");
+    assert_null(jget(s, "process.apparmorProfile"));
+    json_object_put(s);
+
+    /* an unknown group name fails, naming it */
+    char *bad_groups[] = { "nosuch", NULL };
+    cfg.security.group_add = bad_groups;
+    char *json = NULL;
+    assert_int_equal(ctr__spec_generate(&cfg, &ctx, &json), -ENOENT);
+    assert_non_null(strstr(ctr_error_last()->message, "nosuch"));
+    assert_null(json);
+
+    /* a profile: converted for the bounding set; the host network: no default sysctl */
+    cfg.security = (struct ctr__security){ .seccomp_profile = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+                                                              "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\","
+                                                              "\"errnoRet\":1,\"includes\":{\"caps\":[\"CAP_CHOWN\"]}}]}",
+                                           .group_add = none };
+    cfg.user = NULL;
+    cfg.flags = 0;
+    ctx.ns_host[CTR_NS_NET] = true;
+    s = gen(&cfg, &ctx);
+    assert_string_equal(jstr(s, "linux.seccomp.defaultAction"), "SCMP_ACT_ALLOW");
+    assert_int_equal(arr_len(jget(s, "linux.seccomp.syscalls")), 1);
+    assert_null(jget(s, "linux.sysctl"));
+    assert_null(find_mount(s, "/run/podman-init", NULL));
+    json_object_put(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1506,6 +1591,7 @@ int main(void)
         cmocka_unit_test(test_rlimits),        cmocka_unit_test(test_caps),
         cmocka_unit_test(test_seccomp),        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_runc),           cmocka_unit_test(test_validator),
+        cmocka_unit_test(test_security_process),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -716,6 +716,7 @@ class Container(_Handle):
     mount_label = property(lambda self: self._s("ctr_container_mount_label"))
     netns_path = property(lambda self: self._s("ctr_container_netns_path"))
     command = property(lambda self: self._strv("ctr_container_command"))
+    entrypoint = property(lambda self: self._strv("ctr_container_entrypoint"))
     env = property(lambda self: self._strv("ctr_container_env"))
     dns_servers = property(lambda self: self._strv("ctr_container_dns_servers"))
     dns_search = property(lambda self: self._strv("ctr_container_dns_search"))

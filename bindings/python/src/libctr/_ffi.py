@@ -332,6 +332,7 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_container_stop_timeout": (c_uint, [_P]),
     "ctr_container_ns_ctr": (c_char_p, [_P, c_int]),
     "ctr_container_command": (c_char_pp, [_P]),
+    "ctr_container_entrypoint": (c_char_pp, [_P]),
     "ctr_container_env": (c_char_pp, [_P]),
     "ctr_container_dns_servers": (c_char_pp, [_P]),
     "ctr_container_dns_search": (c_char_pp, [_P]),

@@ -646,6 +646,7 @@ extern "C" {
     pub fn ctr_container_stop_timeout(c: *const ctr_container_t) -> c_uint;
     pub fn ctr_container_ns_ctr(c: *const ctr_container_t, ns: ctr_ns_t) -> *const c_char;
     pub fn ctr_container_command(c: *const ctr_container_t) -> *const *const c_char;
+    pub fn ctr_container_entrypoint(c: *const ctr_container_t) -> *const *const c_char;
     pub fn ctr_container_env(c: *const ctr_container_t) -> *const *const c_char;
     pub fn ctr_container_dns_servers(c: *const ctr_container_t) -> *const *const c_char;
     pub fn ctr_container_dns_search(c: *const ctr_container_t) -> *const *const c_char;

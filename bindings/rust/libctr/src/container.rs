@@ -496,6 +496,8 @@ impl Container {
     }
     config_strv! {
         command => ctr_container_command;
+        /// The entrypoint run before the command (since 0.4).
+        entrypoint => ctr_container_entrypoint;
         env => ctr_container_env;
         dns_servers => ctr_container_dns_servers;
         dns_search => ctr_container_dns_search;
