@@ -287,6 +287,28 @@ static json_object *dependencies_obj(const struct ctr__config *cfg)
     return deps;
 }
 
+/* Whether the configured user is root (unset, root, 0, with any group). */
+static bool user_is_root(const char *user)
+{
+    if (isempty(user))
+        return true;
+    size_t n = strcspn(user, ":");
+    return (n == 1 && user[0] == '0') || (n == 4 && strncmp(user, "root", 4) == 0);
+}
+
+/* EffectiveCaps and BoundingCaps: the capability set of the process. */
+static void add_caps(json_object *o, const struct ctr__config *cfg)
+{
+    _cleanup_strv_ char **bounding = NULL, **user = NULL;
+    bool root = user_is_root(cfg->user);
+    if (ctr__security_caps(&cfg->security, cfg->flags & CTR_CREATE_PRIVILEGED, &bounding, root ? NULL : &user) < 0) {
+        ctr__err_clear(); /* ENOMEM: left out, as other keys are */
+        return;
+    }
+    json_object_object_add(o, "EffectiveCaps", ctr__json_strv(root ? bounding : user));
+    json_object_object_add(o, "BoundingCaps", ctr__json_strv(bounding));
+}
+
 /* The keys of the config and the state, in podman's order. */
 static void add_container(json_object *o, ctr_container_t *c)
 {
@@ -318,10 +340,24 @@ static void add_container(json_object *o, ctr_container_t *c)
     json_object_object_add(o, "Dependencies", dependencies_obj(cfg));
     json_object_object_add(o, "ImageDigest", json_object_new_string(""));
     json_object_object_add(o, "AppArmorProfile", json_object_new_string(""));
+    add_caps(o, cfg);
     json_object_object_add(o, "ExecIDs", json_object_new_array());
     json_object_object_add(o, "Namespace", json_object_new_string(""));
     json_object_object_add(o, "IsInfra", json_object_new_boolean(0));
     json_object_object_add(o, "IsService", json_object_new_boolean(0));
+}
+
+/* HostConfig.Tmpfs of a read-only root: the scratch tmpfs mounts spec.c adds. */
+static void add_read_only_tmpfs(json_object *host, uint64_t flags)
+{
+    json_object *tmpfs;
+    if (!(flags & CTR_CREATE_READ_ONLY) || (flags & CTR_CREATE_NO_READ_ONLY_TMPFS) ||
+        !json_object_object_get_ex(host, "Tmpfs", &tmpfs) || !json_object_is_type(tmpfs, json_type_object))
+        return;
+    static const char *const dirs[] = { "/run", "/tmp", "/var/tmp" };
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+        if (!json_object_object_get_ex(tmpfs, dirs[i], NULL))
+            json_object_object_add(tmpfs, dirs[i], json_object_new_string("rw,rprivate,nosuid,nodev,tmpcopyup"));
 }
 
 /* NetworkSettings, Config, HostConfig and the storage keys. */
@@ -342,6 +378,8 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
         (void)(ctr__mounts_inspect(&cfg->mounts, o, host) < 0 || ctr__resources_inspect(&cfg->resources, host) < 0 ||
                ctr__security_inspect(&cfg->security, cfg->flags, host) < 0 ||
                ctr__process_inspect(&cfg->process, cfg->flags, config, host) < 0);
+    if (host)
+        add_read_only_tmpfs(host, cfg->flags);
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__rootfs_graph_driver(c);

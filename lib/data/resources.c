@@ -1039,11 +1039,12 @@ int ctr__resources_spec(const struct ctr__resources *res, bool privileged, json_
 
 /* ---- inspect ---- */
 
-/* @name: [{"Path": ..., key: ...}], or null when there is none (podman's). */
+/* @name: [{"Path": ..., key: ...}]; null when the container has no block
+ * I/O setting (podman's: its lists come from the spec's blockIO). */
 static int throttles_inspect(J *host_config, const char *name, const struct ctr__throttle *v, size_t n,
-                             const char *key)
+                             const char *key, bool block_io)
 {
-    if (n == 0)
+    if (!block_io)
         return json_object_object_add(host_config, name, NULL) < 0 ? ctr__oom("the inspect document") : 0;
     J *arr = json_object_new_array();
     int r = ctr__json_set(host_config, name, arr);
@@ -1152,11 +1153,14 @@ int ctr__resources_inspect(const struct ctr__resources *res, json_object *host_c
         r = ctr__json_add_int(host_config, ints[i].key, ints[i].v);
     static const char *const keys[CTR__THROTTLE_KINDS] = { "BlkioDeviceReadBps", "BlkioDeviceWriteBps",
                                                            "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps" };
+    bool block_io = res->blkio_weight || res->n_weight_devices;
+    for (size_t k = 0; k < CTR__THROTTLE_KINDS; k++)
+        block_io |= res->n_throttles[k] > 0;
     for (size_t k = 0; r >= 0 && k < CTR__THROTTLE_KINDS; k++)
-        r = throttles_inspect(host_config, keys[k], res->throttles[k], res->n_throttles[k], "Rate");
+        r = throttles_inspect(host_config, keys[k], res->throttles[k], res->n_throttles[k], "Rate", block_io);
     if (r < 0 ||
         (r = throttles_inspect(host_config, "BlkioWeightDevice", res->weight_devices, res->n_weight_devices,
-                               "Weight")) < 0 ||
+                               "Weight", block_io)) < 0 ||
         (r = ctr__json_add_str(host_config, "CpusetCpus", res->cpuset_cpus ? res->cpuset_cpus : "")) < 0 ||
         (r = ctr__json_add_str(host_config, "CpusetMems", res->cpuset_mems ? res->cpuset_mems : "")) < 0 ||
         (r = ctr__json_add_bool(host_config, "OomKillDisable", res->oom_kill_disable)) < 0 ||

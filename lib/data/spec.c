@@ -805,12 +805,12 @@ static bool device_listed(J *devices, const char *path)
     return false;
 }
 
-/* Add the host's device nodes under @dir (podman's privileged mode; runc's
- * HostDevices() skips the same entries). */
+/* Add the host's device nodes under @dir (podman's privileged mode: runc's
+ * HostDevices() list, /dev/ptmx included). */
 static int add_host_devices(J *devices, const char *dir, size_t *count, int depth)
 {
     static const char *const skip[] = { "pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts", ".udev",
-                                        "console", "ptmx", NULL };
+                                        "console", NULL };
     if (depth > 8)
         return 0;
     _cleanup_dir_ DIR *d = opendir(dir);

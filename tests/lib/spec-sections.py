@@ -42,7 +42,9 @@ def sections(spec, dests):
         'process.rlimits': sorted(p.get('rlimits') or [], key=lambda r: r['type']),
         'process.noNewPrivileges': bool(p.get('noNewPrivileges')),
         'process.oomScoreAdj': p.get('oomScoreAdj'),
-        'process.user': {k: user.get(k) for k in ('uid', 'gid', 'additionalGids', 'umask')},
+        # podman 4.3 orders the added groups by a map walk: not always the same
+        'process.user': {k: sorted(user[k]) if k == 'additionalGids' and user.get(k) else user.get(k)
+                         for k in ('uid', 'gid', 'additionalGids', 'umask')},
         'linux.resources': lx.get('resources'),
         'linux.devices': sorted([dict(d, fileMode=d['fileMode'] & 0o7777) if 'fileMode' in d else d
                                  for d in lx.get('devices') or []], key=lambda d: d['path']),
