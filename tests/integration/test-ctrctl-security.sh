@@ -31,6 +31,7 @@ sh "$SRC/tests/lib/make-rootfs.sh" "$tmp/rootfs" || { echo "FAIL: make-rootfs.sh
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     for p in $PIDS; do podman --runtime runc rm -f "$p" >/dev/null 2>&1; done
+    podman_cleanup
     podman rmi -f "$PIMG" >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
@@ -196,43 +197,30 @@ check "--group-add nosuch: init fails naming the group" rc_has 125 "$ERR" "nosuc
 c rm -f "$id"
 
 # ---- the spec, compared with podman's ----
-# spec_same DESCRIPTION FLAGS...: process.capabilities, noNewPrivileges,
-# linux.seccomp presence, linux.sysctl, process.args and process.user of
-# both tools' config.json for these flags (ctrctl init; podman create + init).
+# spec_same DESCRIPTION FLAGS...: the sections of both tools' config.json
+# that flags set (tests/lib/spec-sections.py: capabilities, noNewPrivileges,
+# seccomp's presence, sysctls, args, the user, ...) are equal (ctrctl init;
+# podman create + init), with the same rlimits given to both.
 spec_same() {
     local d=$1
     shift
-    c create "$@" --rootfs "$tmp/rootfs" /bin/true
-    local id=$OUT mine theirs pid
+    local flags=(--ulimit nproc=1024:1024 --ulimit nofile=1024:1024 "$@")
+    c create "${flags[@]}" --rootfs "$tmp/rootfs" /bin/true
+    local id=$OUT mine theirs
     c init "$id"
     c inspect --format '{{.OCIConfigPath}}' "$id"
     mine=$OUT
-    pid=$(podman --runtime runc create --network none --ulimit nproc=1024:1024 --ulimit nofile=1024:1024 "$@" \
-        --rootfs "$tmp/rootfs" /bin/true 2>"$tmp/perr")
-    PIDS="$PIDS $pid"
-    podman init "$pid" >/dev/null 2>&1
-    theirs=$(podman inspect --format '{{.OCIConfigPath}}' "$pid" 2>/dev/null)
-    [ -f "$theirs" ] || theirs=$(find /var/lib/containers/storage/overlay-containers/"$pid" -name config.json | head -1)
-    local diff
-    diff=$(python3 - "$mine" "$theirs" <<'PY'
-import json, sys
-def sections(path):
-    d = json.load(open(path))
-    p, l = d["process"], d.get("linux", {})
-    caps = dict(p.get("capabilities") or {})
-    for k in ("bounding", "effective", "permitted", "inheritable", "ambient"):
-        caps.setdefault(k, [])
-    return {"capabilities": caps, "noNewPrivileges": p.get("noNewPrivileges", False),
-            "seccomp": "seccomp" in l, "sysctl": l.get("sysctl"), "args": p.get("args"), "user": p.get("user")}
-a, b = sections(sys.argv[1]), sections(sys.argv[2])
-for k in a:
-    if a[k] != b[k]:
-        print("%s: ctrctl %s, podman %s" % (k, json.dumps(a[k]), json.dumps(b[k])))
-PY
-    )
-    if [ -n "$mine" ] && [ -n "$theirs" ] && [ -z "$diff" ]; then ok "spec as podman's: $d"; else not_ok "spec as podman's: $d"; echo "$diff" | sed 's/^/       /'; fi
+    theirs=$(podman_spec "${flags[@]}")
+    if [ -f "$mine" ] && [ -n "$theirs" ] &&
+        diff -u <(/usr/bin/python3 "$SRC/tests/lib/spec-sections.py" "$theirs") \
+            <(/usr/bin/python3 "$SRC/tests/lib/spec-sections.py" "$mine") >"$tmp/diff"; then
+        ok "spec as podman's: $d"
+    else
+        not_ok "spec as podman's: $d"
+        sed 's/^/       /' "$tmp/diff" | cut -c1-400
+    fi
     c rm -f "$id"
-    podman rm -f "$pid" >/dev/null 2>&1
+    podman_cleanup
 }
 spec_same "no flags"
 spec_same "--cap-add NET_ADMIN --cap-drop CHOWN --sysctl net.ipv4.ip_forward=1" --cap-add NET_ADMIN --cap-drop CHOWN --sysctl net.ipv4.ip_forward=1

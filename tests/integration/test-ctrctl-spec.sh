@@ -31,11 +31,10 @@ cat >"$tmp/seccomp.json" <<'JSON'
 {"defaultAction": "SCMP_ACT_ALLOW",
  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
 JSON
-pids=()
 
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
-    for id in "${pids[@]}"; do podman rm -f "$id" >/dev/null 2>&1; done
+    podman_cleanup
     umount_under "$tmp"
     remove_run_root
     rm -rf "$tmp"
@@ -74,16 +73,12 @@ same() {
     fi
     # shellcheck disable=SC2086
     /usr/bin/python3 "$SRC/tests/lib/spec-sections.py" "$OUT" $dests >"$tmp/ours"
-    local id
-    id=$(podman --runtime runc create --network none "${flags[@]}" --rootfs "$tmp/rootfs" "${cmd[@]}" 2>"$tmp/perr")
-    if [ -z "$id" ]; then
+    local theirs
+    theirs=$(podman_spec "${flags[@]}" -- "${cmd[@]}")
+    if [ -z "$theirs" ]; then
         not_ok "$what: podman create ($(grep -v '^time=' "$tmp/perr"))"
         return
     fi
-    pids+=("$id")
-    # podman writes config.json even when runc refuses to start it here.
-    podman init "$id" >/dev/null 2>&1
-    local theirs=/var/lib/containers/storage/overlay-containers/$id/userdata/config.json
     # shellcheck disable=SC2086
     /usr/bin/python3 "$SRC/tests/lib/spec-sections.py" "$theirs" $dests >"$tmp/theirs"
     if diff -u "$tmp/theirs" "$tmp/ours" >"$tmp/diff"; then
@@ -93,7 +88,7 @@ same() {
         sed 's/^/       /' "$tmp/diff" | cut -c1-400
     fi
     c rm -f "spec-$n"
-    podman rm -f "$id" >/dev/null 2>&1
+    podman_cleanup
 }
 
 # ---- defaults, mounts ----

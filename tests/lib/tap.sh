@@ -77,3 +77,28 @@ summary() {
     echo "$pass passed, $fail failed"
     [ "$fail" = 0 ]
 }
+
+# podman_spec FLAGS... [-- COMMAND...]: podman 4.3 (with runc, no network)
+# creates and inits a container of FLAGS on the root file system $PSPEC_ROOTFS
+# (default $tmp/rootfs) running COMMAND (default /bin/true); prints the path of
+# the config.json it wrote, also when runc refused to start it here (podman
+# does not clamp its rlimits), or nothing when the create failed ($tmp/perr
+# says why).  The container is removed by podman_cleanup.
+podman_spec() {
+    local flags=() cmd=() id
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    cmd=("$@")
+    [ ${#cmd[@]} -gt 0 ] || cmd=(/bin/true)
+    id=$(podman --runtime runc create --network none "${flags[@]}" --rootfs "${PSPEC_ROOTFS:-$tmp/rootfs}" \
+        "${cmd[@]}" 2>"$tmp/perr") || return 0
+    echo "$id" >>"$tmp/podman-ids"
+    podman --runtime runc init "$id" >/dev/null 2>&1
+    find "/var/lib/containers/storage/overlay-containers/$id" -name config.json 2>/dev/null | head -1
+}
+# podman_cleanup: remove the containers podman_spec made.
+podman_cleanup() {
+    [ -f "$tmp/podman-ids" ] || return 0
+    xargs -r podman rm -f <"$tmp/podman-ids" >/dev/null 2>&1
+    rm -f "$tmp/podman-ids"
+}
