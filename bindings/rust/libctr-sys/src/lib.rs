@@ -362,7 +362,7 @@ pub struct ctr_network_options_t {
 }
 
 // ---- sys/ctr-state.h ----
-pub const CTR_STATE_BACKEND_VERSION: c_uint = 2;
+pub const CTR_STATE_BACKEND_VERSION: c_uint = 3;
 pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
 pub const CTR_STATE_ITER_CONFIG: c_uint = 1 << 0;
 pub const CTR_STATE_ITER_STATE: c_uint = 1 << 1;
@@ -375,6 +375,9 @@ pub type ctr_state_iter_fn = Option<
         userdata: *mut c_void,
     ) -> c_int,
 >;
+
+pub type ctr_state_obj_fn =
+    Option<unsafe extern "C" fn(name: *const c_char, doc: *const c_char, userdata: *mut c_void) -> c_int>;
 
 #[repr(C)]
 pub struct ctr_state_backend_t {
@@ -410,6 +413,30 @@ pub struct ctr_state_backend_t {
     >,
     // version 2 (libctr 0.2)
     pub free: Option<unsafe extern "C" fn(userdata: *mut c_void)>,
+    // version 3 (libctr 0.4): object records
+    pub obj_add: Option<
+        unsafe extern "C" fn(db: *mut c_void, kind: *const c_char, name: *const c_char, doc: *const c_char) -> c_int,
+    >,
+    pub obj_save: Option<
+        unsafe extern "C" fn(db: *mut c_void, kind: *const c_char, name: *const c_char, doc: *const c_char) -> c_int,
+    >,
+    pub obj_get: Option<
+        unsafe extern "C" fn(
+            db: *mut c_void,
+            kind: *const c_char,
+            name: *const c_char,
+            ret_doc: *mut *mut c_char,
+        ) -> c_int,
+    >,
+    pub obj_remove: Option<unsafe extern "C" fn(db: *mut c_void, kind: *const c_char, name: *const c_char) -> c_int>,
+    pub obj_iterate: Option<
+        unsafe extern "C" fn(
+            db: *mut c_void,
+            kind: *const c_char,
+            fn_: ctr_state_obj_fn,
+            userdata: *mut c_void,
+        ) -> c_int,
+    >,
 }
 
 pub type ctr_state_backend_create_fn =

@@ -305,7 +305,12 @@ fn layouts() -> BTreeMap<String, usize> {
             get,
             lookup_name,
             iterate,
-            free
+            free,
+            obj_add,
+            obj_save,
+            obj_get,
+            obj_remove,
+            obj_iterate
         }
     );
     layout!(m, ctr_state_backend_factory_t { version, name, create, userdata });
