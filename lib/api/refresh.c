@@ -118,7 +118,7 @@ static int sweep_orphans(ctr_runtime_t *rt, char *const *ids)
     if (!run || !stat_dir)
         return ctr__oom("a path");
     sweep(run, ids, NULL, NULL);
-    static const char *const keep_locks[] = { "runtime.lock", NULL };
+    static const char *const keep_locks[] = { "runtime.lock", "volumes.lock", NULL };
     sweep(set->lock_dir, ids, ".lock", keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
     int r = ctr__storage_sweep(ctr__runtime_settings(rt), ids);

@@ -42,7 +42,7 @@ int ctr__volume_get(ctr_runtime_t *rt, const char *name, struct ctr__volume *ret
 }
 
 struct collect {
-    ctr_runtime_t *rt;
+    ctr_runtime_t *runtime;
     struct ctr__volume *v;
     size_t n, cap;
 };
@@ -60,7 +60,7 @@ static int collect_one(const char *name, const char *doc, void *userdata)
     }
     if (ctr__volume_from_json(doc, &c->v[c->n]) < 0) {
         /* A damaged record is left out of the list, not the end of it. */
-        ctr__rt_log(c->rt, CTR_LOG_WARNING, "volume %s: %s", name, ctr_error_last()->message);
+        ctr__rt_log(c->runtime, CTR_LOG_WARNING, "volume %s: %s", name, ctr_error_last()->message);
         return 0;
     }
     c->n++;
@@ -74,7 +74,7 @@ static int by_name(const void *a, const void *b)
 
 int ctr__volume_list(ctr_runtime_t *rt, struct ctr__volume **ret, size_t *ret_n)
 {
-    struct collect c = { .rt = rt };
+    struct collect c = { .runtime = rt };
     int r = ctr__state_obj_iterate(ctr__runtime_state(rt), CTR__VOLUME_KIND, collect_one, &c);
     if (r != 0) {
         ctr__volume_list_free(c.v, c.n);
