@@ -604,6 +604,16 @@ static int set_mounts(J *spec, const struct ctr__config *cfg, const struct ctr__
         if ((r = push(out, m)) < 0)
             return r;
     }
+    /* STAND-IN (volumes branch, until the mounts branch's mount generation
+     * replaces it): each volume mount as a bind of its data directory. */
+    for (size_t i = 0; ctx->mount_sources && i < cfg->mounts.n; i++) {
+        const struct ctr__mount *vm = &cfg->mounts.v[i];
+        bool ro = ctr__strv_contains((const char *const *)vm->options, "ro");
+        if (ctx->mount_sources[i] &&
+            (r = push(out, new_mount(vm->destination, "bind", ctx->mount_sources[i],
+                                     ro ? OPTS("rbind", "rprivate", "ro") : OPTS("rbind", "rprivate")))) < 0)
+            return r;
+    }
     /* Replacing "mounts" drops the user's array; its entries live on in @out. */
     return add(spec, "mounts", TAKE_PTR(out));
 }
