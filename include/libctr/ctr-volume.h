@@ -119,7 +119,7 @@ int ctr_volume_list(ctr_runtime_t *rt, const char *const *filters, ctr_volume_t 
 /** Unref every handle in @p list and free it; NULL is allowed. */
 void ctr_volume_list_free(ctr_volume_t **list, size_t count);
 
-/** Take a reference; returns @p v (NULL is allowed). */
+/** Take a reference; returns @p v (NULL is allowed), which the caller releases with ctr_volume_unref(). */
 ctr_volume_t *ctr_volume_ref(ctr_volume_t *v);
 /** Drop a reference (freeing the handle with the last one); returns NULL. */
 ctr_volume_t *ctr_volume_unref(ctr_volume_t *v);

@@ -170,8 +170,9 @@ typedef struct ctr_state_backend {
      * Call @p fn for every record of @p kind, in no particular order; a
      * record added or removed meanwhile may or may not be seen, but none is
      * seen half-written.  A kind never written has no records (0).
-     * @return 0; @p fn's non-zero return, which stopped the iteration; a
-     *         negative errno from the storage.
+     * @return 0; @p fn's non-zero return, which stopped the iteration;
+     *         -EINVAL for a bad kind; a negative errno from the storage
+     *         (-EIO, -ENOMEM, ...).
      */
     int (*obj_iterate)(void *db, const char *kind, ctr_state_obj_fn fn, void *userdata);
 } ctr_state_backend_t;
