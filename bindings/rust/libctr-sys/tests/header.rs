@@ -291,6 +291,7 @@ fn layouts() -> BTreeMap<String, usize> {
         ctr_commit_options_t { version, name, changes, author, message, flags, progress, progress_userdata, cancel }
     );
     layout!(m, ctr_network_options_t { version, name, driver, bridge, subnet, gateway, labels, flags });
+    layout!(m, ctr_volume_options_t { version, name, driver, labels, options, flags });
     layout!(
         m,
         ctr_state_backend_t {
@@ -404,7 +405,7 @@ fn rust_structs(src: &str) -> BTreeMap<String, Vec<String>> {
 fn headers() -> String {
     let dir = include_dir().join("libctr");
     let mut text = String::new();
-    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
+    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "ctr-volume.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
         text.push_str(&format!("#include <libctr/{}>\n", h));
         assert!(dir.join(h).exists(), "missing header {}", h);
     }
@@ -553,6 +554,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-io.h",
         "ctr-image.h",
         "ctr-network.h",
+        "ctr-volume.h",
         "sys/ctr-state.h",
         "sys/ctr-oci.h",
     ] {

@@ -35,9 +35,11 @@ use libctr_sys as sys;
 mod container;
 mod image;
 pub mod json;
+mod volume;
 
 pub use container::*;
 pub use image::*;
+pub use volume::*;
 
 // ---------------------------------------------------------------- errors
 
