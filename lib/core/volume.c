@@ -283,16 +283,36 @@ static int name_anonymous(struct ctr__mount *m)
     return 0;
 }
 
+/* The image's volumes (CTR_CREATE_IMAGE_VOLUMES) become anonymous volume
+ * mounts, as podman makes them, except where a mount of the options has the
+ * same destination. */
+static int add_image_volumes(struct ctr__config *cfg)
+{
+    if (!(cfg->flags & CTR_CREATE_IMAGE_VOLUMES))
+        return 0;
+    for (char **v = cfg->volumes; v && *v; v++) {
+        if ((*v)[0] != '/' || ctr__strv_contains((const char *const *)cfg->mounts.destinations, *v))
+            continue;
+        int r = ctr__mounts_add(&cfg->mounts, "volume", NULL, *v, true);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
 int ctr__volumes_create_for(ctr_runtime_t *rt, struct ctr__config *cfg, char ***ret_made)
 {
     _cleanup_strv_ char **made = ctr__strv_copy(NULL);
     if (!made)
         return ctr__oom("the volume list");
+    int r = add_image_volumes(cfg);
+    if (r < 0)
+        return r;
     for (size_t i = 0; i < cfg->mounts.n; i++) {
         struct ctr__mount *m = &cfg->mounts.v[i];
         if (!is_volume(m))
             continue;
-        int r = isempty(m->source) ? name_anonymous(m) : 0;
+        r = isempty(m->source) ? name_anonymous(m) : 0;
         if (r < 0 || (r = ensure_volume(rt, m)) < 0) {
             ctr__volumes_undo(rt, made);
             return ctr__err_prefix(r, "volume mount at %s", m->destination);

@@ -64,6 +64,24 @@ void ctr__mounts_clear(struct ctr__mounts *m)
     memset(m, 0, sizeof *m);
 }
 
+int ctr__mounts_add(struct ctr__mounts *m, const char *type, const char *source, const char *destination,
+                    bool anonymous)
+{
+    struct ctr__mount *v = realloc(m->v, (m->n + 2) * sizeof *v);
+    if (!v)
+        return ctr__oom("the mounts");
+    m->v = v;
+    struct ctr__mount *d = &v[m->n];
+    *d = (struct ctr__mount){ .type = strdup(type), .source = ctr__strdup_null(source),
+                              .destination = strdup(destination), .options = ctr__strv_copy(NULL),
+                              .anonymous = anonymous };
+    m->n++;
+    if (!d->type || (source && !d->source) || !d->destination || !d->options)
+        return ctr__oom("the mounts");
+    free(m->destinations);
+    return finish(m);
+}
+
 int ctr__mounts_to_json(const struct ctr__mounts *m, json_object *doc)
 {
     json_object *a = json_object_new_array();
