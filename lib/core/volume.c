@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "base/error.h"
+#include "base/fault.h"
 #include "base/lock.h"
 #include "core/container.h"
 #include "core/runtime.h"
@@ -108,8 +109,12 @@ int ctr__volume_add_locked(ctr_runtime_t *rt, const struct ctr__volume *v)
     if (ctr__state_obj_get(state, CTR__VOLUME_KIND, v->name, &old) == 0)
         return ctr__err(-EEXIST, "volume with name %s already exists: volume already exists", v->name);
     ctr__err_clear();
+    /* The directory first: a create that dies before the record leaves a
+     * directory without one, which the next create of the name or a
+     * refresh removes (ctr__volumes_sweep()). */
     if ((r = ctr__volume_dir_create(set, v->name)) < 0)
         return r;
+    CTR_FAULT_POINT("volume.add.after-dir");
     r = ctr__state_obj_add(state, CTR__VOLUME_KIND, v->name, doc);
     if (r == -EEXIST)
         ctr__err(-EEXIST, "volume with name %s already exists: volume already exists", v->name);
@@ -129,10 +134,32 @@ int ctr__volume_delete_locked(ctr_runtime_t *rt, const char *name)
     int r = ctr__volume_dir_remove(ctr__runtime_settings(rt), name);
     if (r < 0)
         return r;
+    CTR_FAULT_POINT("volume.delete.after-dir");
     r = ctr__state_obj_remove(ctr__runtime_state(rt), CTR__VOLUME_KIND, name);
     if (r == -ENOENT)
         return ctr__err(-ENOENT, "no volume with name \"%s\" found: no such volume", name);
     return r;
+}
+
+void ctr__volumes_sweep(ctr_runtime_t *rt)
+{
+    const struct ctr__settings *set = ctr__runtime_settings(rt);
+    if (!ctr__state_has_objects(ctr__runtime_state(rt)))
+        return;
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    _cleanup_strv_ char **dirs = NULL;
+    if (ctr__volume_dir_list(set, &dirs) < 0)
+        dirs = NULL;
+    for (char **d = dirs; d && *d; d++) {
+        _cleanup_free_ char *doc = NULL;
+        if (ctr__state_obj_get(ctr__runtime_state(rt), CTR__VOLUME_KIND, *d, &doc) != -ENOENT)
+            continue;
+        ctr__rt_log(rt, CTR_LOG_INFO, "removing the data of volume %s, which has no record", *d);
+        if (ctr__volume_dir_remove(set, *d) < 0)
+            ctr__rt_log(rt, CTR_LOG_WARNING, "%s", ctr_error_last()->message);
+    }
+    ctr__err_restore(&saved);
 }
 
 /* ---- who uses them ---- */

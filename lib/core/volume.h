@@ -22,6 +22,10 @@ int ctr__volume_add_locked(ctr_runtime_t *rt, const struct ctr__volume *v);
  * that no container uses it). */
 int ctr__volume_delete_locked(ctr_runtime_t *rt, const char *name);
 
+/* Refresh (runtime lock held): remove the data directories that have no
+ * record (a create that died).  Best effort: logs what fails. */
+void ctr__volumes_sweep(ctr_runtime_t *rt);
+
 /* Who uses volumes: every container whose config mounts one. */
 struct ctr__volume_use {
     char *id;

@@ -1311,7 +1311,6 @@ static int do_obj_save(struct files_db *db, const char *kind, const char *name, 
         (void)unlinkat(kfd, tmp, 0);
         return r;
     }
-    CTR_FAULT_POINT("files.obj-save.after-rename");
     return sync_fd(db, kfd, false, "an object directory");
 }
 

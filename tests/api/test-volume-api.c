@@ -302,6 +302,23 @@ static void test_container_bad_volume(void **state)
     assert_int_equal(count(f->rt, NULL, NULL), 0);
 }
 
+/* A refresh removes the data directories without a record (a create that
+ * died between the two), and keeps the others. */
+static void test_refresh_sweeps(void **state)
+{
+    struct fix *f = *state;
+    ctr_volume_unref(make(f->rt, "kept", NULL, NULL));
+    char orphan[300], cmd[400];
+    snprintf(orphan, sizeof orphan, "%s/volumes/orphan/_data", f->root.root);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && touch %s/x", orphan, orphan);
+    assert_int_equal(system(cmd), 0);
+    assert_ctr_ok(ctr_runtime_refresh(f->rt));
+    assert_false(path_exists(orphan));
+    assert_int_equal(ctr_volume_exists(f->rt, "kept"), 1);
+    snprintf(orphan, sizeof orphan, "%s/volumes/kept/_data", f->root.root);
+    assert_true(path_exists(orphan));
+}
+
 /* A backend of version 2 keeps no object records: volumes are refused with
  * a message naming it, containers without volumes work. */
 static int copy_v2(ctr_state_backend_t *b, void *userdata)
@@ -352,6 +369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_filters_prune, setup, teardown),
         cmocka_unit_test_setup_teardown(test_containers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_container_bad_volume, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_sweeps, setup, teardown),
     };
     const struct CMUnitTest once[] = { cmocka_unit_test(test_old_backend) };
     int failed = 0;
