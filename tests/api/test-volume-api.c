@@ -308,7 +308,7 @@ static void test_refresh_sweeps(void **state)
 {
     struct fix *f = *state;
     ctr_volume_unref(make(f->rt, "kept", NULL, NULL));
-    char orphan[300], cmd[400];
+    char orphan[300], cmd[700];
     snprintf(orphan, sizeof orphan, "%s/volumes/orphan/_data", f->root.root);
     snprintf(cmd, sizeof cmd, "mkdir -p %s && touch %s/x", orphan, orphan);
     assert_int_equal(system(cmd), 0);
