@@ -143,8 +143,8 @@ int ctr_volume_anonymous(const ctr_volume_t *v);
 /**
  * Inspect the volume: JSON shaped like `podman volume inspect`'s object
  * (`Name`, `Driver`, `Mountpoint`, `CreatedAt`, `Labels`, `Scope`,
- * `Options`, `Anonymous` when true, `MountCount`: the running containers
- * that use it, `NeedsCopyUp` and `NeedsChown` while no container mounted
+ * `Options`, `Anonymous` when true, `MountCount`: for a volume with a
+ * driver mount, the running containers that use it (0 otherwise, as podman), `NeedsCopyUp` and `NeedsChown` while no container mounted
  * it), read anew from the record.
  * @param ret receives the JSON; free with ctr_free().
  * @return 0; -EINVAL; -ENOENT (removed meanwhile); -EOPNOTSUPP; -ENOMEM.

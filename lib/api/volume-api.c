@@ -254,6 +254,14 @@ CTR_EXPORT int ctr_volume_list(ctr_runtime_t *rt, const char *const *filters, ct
 
 /* ---- inspect ---- */
 
+static bool needs_mount(const struct ctr__volume *v)
+{
+    const char *type = NULL, *device = NULL;
+    unsigned long flags = 0;
+    _cleanup_free_ char *data = NULL;
+    return ctr__volume_mount_args(v, &type, &device, &flags, &data) > 0;
+}
+
 CTR_EXPORT int ctr_volume_inspect(ctr_volume_t *h, char **ret)
 {
     CTR_ENTER();
@@ -266,7 +274,9 @@ CTR_EXPORT int ctr_volume_inspect(ctr_volume_t *h, char **ret)
     struct ctr__volume_uses uses = { 0 };
     _cleanup_json_ json_object *o = NULL;
     if ((r = ctr__volume_uses_load(h->rt, &uses)) == 0) {
-        size_t live = ctr__volume_uses_count(&uses, v.name, true, NULL, NULL);
+        /* podman counts the mounts of the driver's file system: none for a
+         * volume used as a plain directory. */
+        size_t live = needs_mount(&v) ? ctr__volume_uses_count(&uses, v.name, true, NULL, NULL) : 0;
         r = ctr__volume_inspect(&v, h->mountpoint, (unsigned int)live, &o);
         ctr__volume_uses_clear(&uses);
     }
