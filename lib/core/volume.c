@@ -105,9 +105,14 @@ int ctr__volume_add_locked(ctr_runtime_t *rt, const struct ctr__volume *v)
     int r = ctr__volume_to_json(v, &doc);
     if (r < 0)
         return r;
+    /* Only a name without a record: the directory's create empties what is
+     * there, the leftover of a create that died. */
     _cleanup_free_ char *old = NULL;
-    if (ctr__state_obj_get(state, CTR__VOLUME_KIND, v->name, &old) == 0)
+    r = ctr__state_obj_get(state, CTR__VOLUME_KIND, v->name, &old);
+    if (r == 0)
         return ctr__err(-EEXIST, "volume with name %s already exists: volume already exists", v->name);
+    if (r != -ENOENT)
+        return r;
     ctr__err_clear();
     /* The directory first: a create that dies before the record leaves a
      * directory without one, which the next create of the name or a

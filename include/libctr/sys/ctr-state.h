@@ -53,7 +53,8 @@
  * are separate name spaces, also apart from the container names.  The same
  * guarantees hold as for containers: every write atomic and durable, no
  * reader ever sees a torn document.  libctr holds its runtime lock around
- * obj_add(), obj_save() and obj_remove().  A backend may leave all five NULL
+ * obj_add() and obj_remove(), and serializes the obj_save() calls on one
+ * record with a lock of its own (for volumes, its volumes lock).  A backend may leave all five NULL
  * (as versions 1 and 2 have none): libctr then refuses what needs them with
  * -EOPNOTSUPP; it must not set only some of them.
  */
