@@ -80,7 +80,7 @@ static int remove_exited(const ctr_runtime_options_t *ro, const char *id)
     if (r == 0)
         r = ctr_container_state(c, &st);
     if (r == 0 && st == CTR_STATE_EXITED)
-        r = ctr_container_remove(c, 0);
+        r = ctr_container_remove(c, CTR_REMOVE_VOLUMES); /* podman run --rm: anonymous volumes too */
     if (r == -ENOENT)
         r = 0; /* removed meanwhile (ctrctl rm, a foreground --rm) */
     if (r < 0)

@@ -177,3 +177,34 @@ OPTIONAL(int, libctr_go_container_ip_address, ctr_container_ip_address,
          (ctr_container_t *c, const char *n, char **ret), (c, n, ret), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_container_networks_json, ctr_container_networks_json, (ctr_container_t *c, char **ret),
          (c, ret), -EOPNOTSUPP)
+
+/* Volumes (libctr 0.4). */
+OPTIONAL(int, libctr_go_volume_options_init, ctr_volume_options_init, (ctr_volume_options_t *o, unsigned int v),
+         (o, v), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_volume_create, ctr_volume_create,
+         (ctr_runtime_t *rt, const ctr_volume_options_t *o, ctr_volume_t **ret), (rt, o, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_volume_lookup, ctr_volume_lookup, (ctr_runtime_t *rt, const char *n, ctr_volume_t **ret),
+         (rt, n, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_volume_exists, ctr_volume_exists, (ctr_runtime_t *rt, const char *n), (rt, n), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_volume_list, ctr_volume_list,
+         (ctr_runtime_t *rt, const char *const *f, ctr_volume_t ***ret, size_t *n), (rt, f, ret, n), -EOPNOTSUPP)
+void libctr_go_volume_list_free(ctr_volume_t **list, size_t count)
+{
+    RESOLVE(ctr_volume_list_free);
+    if (fn)
+        fn(list, count);
+}
+OPTIONAL(ctr_volume_t *, libctr_go_volume_ref, ctr_volume_ref, (ctr_volume_t *v), (v), NULL)
+OPTIONAL(ctr_volume_t *, libctr_go_volume_unref, ctr_volume_unref, (ctr_volume_t *v), (v), NULL)
+OPTIONAL(const char *, libctr_go_volume_name, ctr_volume_name, (const ctr_volume_t *v), (v), NULL)
+OPTIONAL(const char *, libctr_go_volume_driver, ctr_volume_driver, (const ctr_volume_t *v), (v), NULL)
+OPTIONAL(const char *, libctr_go_volume_mountpoint, ctr_volume_mountpoint, (const ctr_volume_t *v), (v), NULL)
+OPTIONAL(const char *const *, libctr_go_volume_labels, ctr_volume_labels, (const ctr_volume_t *v), (v), NULL)
+OPTIONAL(const char *const *, libctr_go_volume_options, ctr_volume_options, (const ctr_volume_t *v), (v), NULL)
+OPTIONAL(int64_t, libctr_go_volume_created, ctr_volume_created, (const ctr_volume_t *v), (v), 0)
+OPTIONAL(int, libctr_go_volume_anonymous, ctr_volume_anonymous, (const ctr_volume_t *v), (v), 0)
+OPTIONAL(int, libctr_go_volume_inspect, ctr_volume_inspect, (ctr_volume_t *v, char **ret), (v, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_volume_remove, ctr_volume_remove, (ctr_runtime_t *rt, const char *n, uint64_t flags),
+         (rt, n, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_volume_prune, ctr_volume_prune,
+         (ctr_runtime_t *rt, const char *const *f, uint64_t flags, char ***ret), (rt, f, flags, ret), -EOPNOTSUPP)

@@ -8,6 +8,7 @@
 #include <libctr/ctr.h>
 #include <libctr/ctr-image.h>
 #include <libctr/ctr-network.h>
+#include <libctr/ctr-volume.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,5 +71,24 @@ int libctr_go_network_inspect(ctr_runtime_t *rt, const char *name, char **ret);
 int libctr_go_network_remove(ctr_runtime_t *rt, const char *name, uint64_t flags);
 int libctr_go_container_ip_address(ctr_container_t *c, const char *network, char **ret);
 int libctr_go_container_networks_json(ctr_container_t *c, char **ret);
+
+int libctr_go_volume_options_init(ctr_volume_options_t *opts, unsigned int version);
+int libctr_go_volume_create(ctr_runtime_t *rt, const ctr_volume_options_t *opts, ctr_volume_t **ret);
+int libctr_go_volume_lookup(ctr_runtime_t *rt, const char *name, ctr_volume_t **ret);
+int libctr_go_volume_exists(ctr_runtime_t *rt, const char *name);
+int libctr_go_volume_list(ctr_runtime_t *rt, const char *const *filters, ctr_volume_t ***ret, size_t *ret_count);
+void libctr_go_volume_list_free(ctr_volume_t **list, size_t count);
+ctr_volume_t *libctr_go_volume_ref(ctr_volume_t *v);
+ctr_volume_t *libctr_go_volume_unref(ctr_volume_t *v);
+const char *libctr_go_volume_name(const ctr_volume_t *v);
+const char *libctr_go_volume_driver(const ctr_volume_t *v);
+const char *libctr_go_volume_mountpoint(const ctr_volume_t *v);
+const char *const *libctr_go_volume_labels(const ctr_volume_t *v);
+const char *const *libctr_go_volume_options(const ctr_volume_t *v);
+int64_t libctr_go_volume_created(const ctr_volume_t *v);
+int libctr_go_volume_anonymous(const ctr_volume_t *v);
+int libctr_go_volume_inspect(ctr_volume_t *v, char **ret);
+int libctr_go_volume_remove(ctr_runtime_t *rt, const char *name, uint64_t flags);
+int libctr_go_volume_prune(ctr_runtime_t *rt, const char *const *filters, uint64_t flags, char ***ret_removed);
 
 #endif

@@ -187,7 +187,7 @@ int cmd_run(ctrctl_t *g, int argc, char **argv)
         detached = true; /* --rm: its monitor removes it when it exits */
     }
     /* --rm: also when the start failed, as podman; keep the exit code. */
-    if (a.rm && !detached && ctr_container_remove(c, CTR_REMOVE_FORCE) < 0 && ctr_error_last()->code != -ENOENT)
+    if (a.rm && !detached && ctr_container_remove(c, CTR_REMOVE_FORCE | CTR_REMOVE_VOLUMES) < 0 && ctr_error_last()->code != -ENOENT)
         ctrctl_fail();
     else if (!a.rm && r != 0 && !detached)
         tell_left_behind(c);

@@ -34,6 +34,7 @@ static const struct verb {
     { "stop", cmd_stop, "Stop containers" },
     { "umount", cmd_umount, "Unmount a container's root file system" },
     { "unpause", cmd_unpause, "Unpause the processes of containers" },
+    { "volume", cmd_volume, "Manage volumes (create, ls, inspect, rm, prune, exists)" },
     { "wait", cmd_wait, "Wait for containers to exit and print their exit codes" },
 };
 

@@ -304,6 +304,7 @@ int cmd_ps(ctrctl_t *g, int argc, char **argv);
 int cmd_inspect(ctrctl_t *g, int argc, char **argv);
 int cmd_network(ctrctl_t *g, int argc, char **argv);
 int cmd_port(ctrctl_t *g, int argc, char **argv);
+int cmd_volume(ctrctl_t *g, int argc, char **argv);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */
 int progress_cb(uint64_t done, uint64_t total, void *userdata);

@@ -106,7 +106,9 @@ enum {
  *  - `"bind"`: @ref source is an existing host path (absolute);
  *  - `"volume"`: @ref source names a volume (see ctr-volume.h), made with
  *    the `local` driver when it does not exist; NULL or "" makes an
- *    anonymous volume, removed with the container;
+ *    anonymous volume (a generated name), removed with the container by
+ *    ctr_container_remove() with #CTR_REMOVE_VOLUMES (podman's `rm -v`) or
+ *    when an auto-remove container goes, kept otherwise (as podman);
  *  - `"tmpfs"`: a new tmpfs; @ref source is ignored;
  *  - `"devpts"`, `"mqueue"`, `"proc"`: a new instance of that file system,
  *    as podman allows.

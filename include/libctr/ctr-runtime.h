@@ -178,7 +178,7 @@ void ctr_container_list_free(ctr_container_t **list, size_t count);
 enum {
     /** Stop a running container first, and remove the containers that depend on it too. */
     CTR_REMOVE_FORCE = 1u << 0,
-    /** Also remove the container's anonymous volumes (storage issue). */
+    /** Also remove the container's anonymous volumes (podman's `rm -v`), those no other container uses. */
     CTR_REMOVE_VOLUMES = 1u << 1,
 };
 

@@ -14,5 +14,6 @@
 #include <libctr/ctr-io.h>
 #include <libctr/ctr-image.h>
 #include <libctr/ctr-network.h>
+#include <libctr/ctr-volume.h>
 
 #endif

@@ -19,6 +19,7 @@
 #include "base/options.h"
 #include "core/container.h"
 #include "core/runtime.h"
+#include "core/volume.h"
 #include "storage/container-storage.h"
 
 #define DEFAULT_SHM_SIZE (64LL * 1024 * 1024)
@@ -180,6 +181,21 @@ static int check_namespaces(const ctr_container_options_t *o)
     return 0;
 }
 
+/* The volumes a create may make: their names (a name with '/' is refused
+ * here, before anything is made). */
+static int check_volume_names(const ctr_container_options_t *o)
+{
+    for (size_t i = 0; o->mounts && i < o->n_mounts; i++) {
+        const ctr_mount_t *m = &o->mounts[i];
+        if (!m->type || !streq(m->type, "volume") || isempty(m->source))
+            continue;
+        int r = ctr__volume_check_name(m->source);
+        if (r < 0)
+            return ctr__err_prefix(r, "mount at %s", m->destination ? m->destination : "(none)");
+    }
+    return 0;
+}
+
 static int check_options(const ctr_container_options_t *o)
 {
     int r;
@@ -190,7 +206,8 @@ static int check_options(const ctr_container_options_t *o)
         (r = check_addresses(o)) < 0 || (r = check_strv("network", o->networks)) < 0 ||
         (r = check_ports(o->port_mappings, o->n_port_mappings)) < 0 || (r = check_namespaces(o)) < 0)
         return r;
-    if ((r = ctr__mounts_check(o)) < 0 || (r = ctr__resources_check(o)) < 0 || (r = ctr__security_check(o)) < 0)
+    if ((r = ctr__mounts_check(o)) < 0 || (r = check_volume_names(o)) < 0 || (r = ctr__resources_check(o)) < 0 ||
+        (r = ctr__security_check(o)) < 0)
         return r;
     return ctr__process_check(o);
 }
@@ -441,6 +458,30 @@ void ctr__create_undo_died(ctr_runtime_t *rt)
     }
 }
 
+/* The layer, the volumes and the record, each undone when a later one
+ * fails (runtime lock held, the create marked). */
+static int create_marked(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    const struct ctr__settings *set = ctr__runtime_settings(rt);
+    int r;
+    if (o->image && (r = ctr__storage_container_create(set, cfg, o->image)) < 0)
+        return r;
+    CTR_FAULT_POINT("create.after-storage");
+    _cleanup_strv_ char **made = NULL;
+    if ((r = ctr__volumes_create_for(rt, cfg, &made)) < 0) {
+        if (o->image)
+            ctr__storage_forget(set, cfg);
+        return r;
+    }
+    r = record(rt, cfg);
+    if (r < 0) {
+        ctr__volumes_undo(rt, made);
+        if (o->image)
+            ctr__storage_forget(set, cfg);
+    }
+    return r;
+}
+
 static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
 {
     int r = build_config(rt, o, cfg);
@@ -448,14 +489,7 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
         return r;
     if ((r = mark(rt, cfg->id)) < 0)
         return r;
-    if (o->image && (r = ctr__storage_container_create(ctr__runtime_settings(rt), cfg, o->image)) < 0) {
-        unmark(rt, cfg->id);
-        return r;
-    }
-    CTR_FAULT_POINT("create.after-storage");
-    r = record(rt, cfg);
-    if (r < 0 && o->image)
-        ctr__storage_forget(ctr__runtime_settings(rt), cfg);
+    r = create_marked(rt, o, cfg);
     CTR_FAULT_POINT("create.after-add");
     unmark(rt, cfg->id);
     return r;

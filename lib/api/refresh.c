@@ -15,6 +15,7 @@
 #include "core/container-net.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
+#include "core/volume.h"
 #include "storage/container-storage.h"
 
 /* Reset one container's run-time state (runtime lock held).  A container
@@ -118,9 +119,10 @@ static int sweep_orphans(ctr_runtime_t *rt, char *const *ids)
     if (!run || !stat_dir)
         return ctr__oom("a path");
     sweep(run, ids, NULL, NULL);
-    static const char *const keep_locks[] = { "runtime.lock", NULL };
+    static const char *const keep_locks[] = { "runtime.lock", "volumes.lock", NULL };
     sweep(set->lock_dir, ids, ".lock", keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
+    ctr__volumes_sweep(rt);
     int r = ctr__storage_sweep(ctr__runtime_settings(rt), ids);
     if (r < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);

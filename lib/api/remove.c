@@ -9,6 +9,7 @@
 #include "base/fault.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
+#include "core/volume.h"
 #include "storage/container-storage.h"
 
 static int remove_locked(ctr_container_t *c, uint64_t flags);
@@ -73,7 +74,13 @@ static int remove_container(ctr_container_t *c, uint64_t flags)
     if ((r = remove_dir(cfg->static_dir)) < 0 || (r = remove_dir(st->run_dir)) < 0)
         return r;
     CTR_FAULT_POINT("remove.after-dirs");
-    return ctr__container_delete(c);
+    if ((r = ctr__container_delete(c)) < 0)
+        return r;
+    /* podman rm -v: the anonymous volumes go too (none that another
+     * container still uses). */
+    if (flags & CTR_REMOVE_VOLUMES)
+        ctr__volumes_remove_anonymous(ctr_container_runtime(c), cfg);
+    return 0;
 }
 
 /* Remove c; the runtime lock is held by the caller. */

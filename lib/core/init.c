@@ -16,6 +16,7 @@
 #include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
+#include "core/volume.h"
 #include "data/spec.h"
 #include "net/etc-files.h"
 
@@ -29,10 +30,11 @@ struct init {
     const char *rootfs; /* lent from the state */
     struct ctr__etc_files etc;
     char **volumes;
+    char **mount_sources; /* by index of cfg->mounts; NULL: no volume mounts */
     struct ctr__net_pending *net_pending; /* the setup in flight */
     char *spec;
     char *config_path;
-    bool mounted, made_run_dir, mounted_shm, net;
+    bool mounted, made_run_dir, mounted_shm, net, volumes_prepared;
     pid_t pid, monitor;
     bool done; /* succeeded: nothing to undo */
 };
@@ -44,6 +46,8 @@ static void init_done(struct init *x)
         ctr__err_save(&saved);
         if (x->net)
             ctr__container_net_abort(x->c, TAKE_PTR(x->net_pending));
+        if (x->volumes_prepared)
+            ctr__volumes_release(x->c);
         if (x->mounted)
             ctr__rootfs_unmount(x->c, false);
         if (x->mounted_shm)
@@ -56,6 +60,7 @@ static void init_done(struct init *x)
         free(x->ns_paths[i]);
     ctr__etc_files_done(&x->etc);
     ctr__strv_free(x->volumes);
+    ctr__volume_sources_free(x->mount_sources, x->cfg->mounts.n);
     free(x->spec);
     free(x->config_path);
     ctr__lifecycle_desc_done(&x->d);
@@ -144,12 +149,24 @@ static int setup_network(struct init *x)
     return ctr__etc_files_write(x->cfg, x->d.run_dir, NULL, &x->etc);
 }
 
+/* The named volumes: their driver mounts and copy-up, and their data
+ * directories for the spec. */
+static int prepare_volumes(struct init *x)
+{
+    int r = ctr__volumes_prepare(x->c, x->rootfs, &x->mount_sources);
+    if (r < 0)
+        return r;
+    x->volumes_prepared = x->mount_sources != NULL;
+    return 0;
+}
+
 /* The OCI spec, written to the bundle's config.json. */
 static int write_spec(struct init *x)
 {
     struct ctr__spec_ctx ctx = {
         .rootfs = x->rootfs,
         .extra_mounts_json = (const char *const *)x->volumes,
+        .mount_sources = (const char *const *)x->mount_sources,
         .shm_dir = x->cfg->shm_dir,
         .resolv_conf = x->etc.resolv_conf,
         .hosts = x->etc.hosts,
@@ -262,7 +279,7 @@ static int init_locked(ctr_container_t *c)
         return r;
     CTR_FAULT_POINT("init.after-mount");
     if ((r = setup_network(&x)) < 0 || (r = ctr__rootfs_volume_mounts(c, x.rootfs, &x.volumes)) < 0 ||
-        (r = write_spec(&x)) < 0 || (r = oci_create(&x)) < 0)
+        (r = prepare_volumes(&x)) < 0 || (r = write_spec(&x)) < 0 || (r = oci_create(&x)) < 0)
         return r;
     return record_created(&x);
 }

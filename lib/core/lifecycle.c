@@ -17,6 +17,7 @@
 #include "core/container-net.h"
 #include "core/container.h"
 #include "core/rootfs.h"
+#include "core/volume.h"
 
 /* ---- the OCI layer's view ---- */
 
@@ -107,6 +108,7 @@ int ctr__lifecycle_cleanup(ctr_container_t *c)
         return ctr__err(-errno, "cannot unmount %s: %m", cfg->shm_dir);
     if ((r = ctr__rootfs_unmount(c, false)) < 0)
         return r;
+    ctr__volumes_release(c);
     r = ctr__rm_rf(d.run_dir);
     if (r < 0)
         return ctr__err(r, "cannot remove %s: %s", d.run_dir, strerror(-r));

@@ -403,6 +403,34 @@ int ctr__mounts_copy(const ctr_container_options_t *o, struct ctr__mounts *m)
     return 0;
 }
 
+int ctr__mounts_add(struct ctr__mounts *m, const char *type, const char *source, const char *destination,
+                    bool anonymous)
+{
+    char dest[PATH_MAX];
+    if (ctr__path_clean(destination, dest, sizeof dest) < 0)
+        return ctr__err(-EINVAL, "invalid mount destination \"%.200s\"", destination);
+    struct ctr__mount *v = realloc(m->v, (m->n + 2) * sizeof *v);
+    if (v)
+        m->v = v;
+    char **d = v ? realloc(m->destinations, (m->n + 2) * sizeof *d) : NULL;
+    if (!d)
+        return ctr__oom("the mounts");
+    m->destinations = d;
+    d[m->n + 1] = NULL;
+    const ctr_mount_t mt = { type, anonymous ? NULL : source, destination, NULL };
+    struct ctr__mount *x = &m->v[m->n];
+    memset(x, 0, sizeof *x);
+    int r = copy_one(&mt, dest, x);
+    if (r >= 0 && !(d[m->n] = strdup(x->destination)))
+        r = ctr__oom("the mounts");
+    if (r < 0) {
+        mount_clear(x);
+        return r;
+    }
+    m->n++;
+    return 0;
+}
+
 void ctr__mounts_clear(struct ctr__mounts *m)
 {
     for (size_t i = 0; i < m->n; i++)

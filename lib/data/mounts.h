@@ -32,6 +32,10 @@ int ctr__mounts_check(const ctr_container_options_t *o);
  * -errno of statfs() on a bind source. */
 int ctr__mounts_copy(const ctr_container_options_t *o, struct ctr__mounts *m);
 void ctr__mounts_clear(struct ctr__mounts *m);
+/* Append a mount without options (a create's image volume: type "volume",
+ * source NULL, anonymous), keeping destinations; -ENOMEM. */
+int ctr__mounts_add(struct ctr__mounts *m, const char *type, const char *source, const char *destination,
+                    bool anonymous);
 /* Add the "mounts" key to the config document; read it back (absent: none). */
 int ctr__mounts_to_json(const struct ctr__mounts *m, json_object *doc);
 int ctr__mounts_from_json(json_object *doc, struct ctr__mounts *m);

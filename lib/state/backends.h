@@ -66,3 +66,16 @@ static inline int ctr__state_layout_check(const char *text, const char *where, u
                         where, v, supported);
     return 0;
 }
+
+/* Object kinds are [a-z]{1,32}; object names follow the name rules. */
+#define CTR__STATE_KIND_MAX 32
+
+static inline int ctr__state_check_obj(const char *kind, const char *name)
+{
+    size_t n = kind ? strlen(kind) : 0;
+    if (n == 0 || n > CTR__STATE_KIND_MAX || strspn(kind, "abcdefghijklmnopqrstuvwxyz") != n)
+        return ctr__err(-EINVAL, "invalid object kind \"%.*s\"", 40, kind ? kind : "(null)");
+    if (!ctr__state_component_ok(name, CTR__STATE_NAME_MAX))
+        return ctr__err(-EINVAL, "invalid %s name \"%.*s\"", kind, 80, name ? name : "(null)");
+    return 0;
+}

@@ -11,6 +11,9 @@
  *   names/NAME -> ID      a symlink per name; symlinkat() fails with EEXIST like
  *                         O_EXCL, and creates the link with its content at once
  *   generation            a change counter shared through mmap() (see "Cache")
+ *   obj/KIND/NAME         an object record (a volume, ...): one document, made
+ *                         by a link of a synced file, replaced by a rename,
+ *                         removed by an unlink, obj/KIND synced after each
  *
  * Transient entries all start with a dot and are never seen by readers:
  *
@@ -19,6 +22,7 @@
  *   ctr/.#state.RANDOM    a new state.json being written
  *   names/.#link.RANDOM   a link that replaces a stale name
  *   .#VERSION.RANDOM      a new VERSION being written
+ *   obj/KIND/.#obj.RANDOM a new object document being written
  *
  * Invariants (also across a crash or power loss, thanks to the fsyncs):
  *
@@ -195,17 +199,17 @@ static int64_t age_sec(const struct stat *st)
  * old one), and a short read() of a regular file on a local file system means
  * its end: one open, one read, one close.  O_NONBLOCK keeps a FIFO planted
  * there from blocking us.  -errno without a message. */
-static int read_doc(struct files_db *db, const char *path, struct buf *b, size_t *ret_len)
+static int read_doc_at(struct files_db *db, int dirfd, const char *path, struct buf *b, size_t *ret_len)
 {
     const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
     _cleanup_close_ int fd = -1;
     if (db->noatime) {
-        fd = openat(db->ctrfd, path, flags | O_NOATIME);
+        fd = openat(dirfd, path, flags | O_NOATIME);
         if (fd < 0 && errno == EPERM)
             db->noatime = false; /* not the owner */
     }
     if (fd < 0 && !db->noatime)
-        fd = openat(db->ctrfd, path, flags);
+        fd = openat(dirfd, path, flags);
     if (fd < 0)
         return -errno;
     size_t len = 0;
@@ -235,12 +239,17 @@ static int read_doc(struct files_db *db, const char *path, struct buf *b, size_t
     return 0;
 }
 
-/* A malloc()ed copy of read_doc()'s result. */
-static int read_doc_dup(struct files_db *db, const char *path, char **ret)
+static int read_doc(struct files_db *db, const char *path, struct buf *b, size_t *ret_len)
+{
+    return read_doc_at(db, db->ctrfd, path, b, ret_len);
+}
+
+/* A malloc()ed copy of read_doc_at()'s result. */
+static int read_doc_dup_at(struct files_db *db, int dirfd, const char *path, char **ret)
 {
     struct buf b = { 0 };
     size_t len = 0;
-    int r = read_doc(db, path, &b, &len);
+    int r = read_doc_at(db, dirfd, path, &b, &len);
     if (r < 0) {
         free(b.data);
         return r;
@@ -248,6 +257,11 @@ static int read_doc_dup(struct files_db *db, const char *path, char **ret)
     char *s = realloc(b.data, len + 1); /* shrink */
     *ret = s ? s : b.data;
     return 0;
+}
+
+static int read_doc_dup(struct files_db *db, const char *path, char **ret)
+{
+    return read_doc_dup_at(db, db->ctrfd, path, ret);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -473,6 +487,29 @@ static void clean_leftovers(struct files_db *db, int fd)
     }
 }
 
+/* open(): the leftovers of every obj/KIND. */
+static void clean_obj_leftovers(struct files_db *db)
+{
+    _cleanup_close_ int objfd = openat(db->dirfd, "obj", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (objfd < 0)
+        return;
+    int dfd = openat(objfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    _cleanup_(closedirp) DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        _cleanup_close_ int kfd = openat(objfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (kfd >= 0)
+            clean_leftovers(db, kfd);
+    }
+}
+
 static int files_open(void **ret_db, const char *dir, void *userdata)
 {
     if (isempty(dir))
@@ -506,6 +543,7 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
     clean_leftovers(NULL, db->dirfd);
     clean_leftovers(db, db->ctrfd);
     clean_leftovers(db, db->namesfd);
+    clean_obj_leftovers(db);
 
     *ret_db = TAKE_PTR(db);
     return 0;
@@ -1168,6 +1206,229 @@ static int files_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void
     return 0;
 }
 
+/* ------------------------------------------------------------------------- */
+/* Object records: obj/KIND/NAME, one file each.  An add writes the document
+ * under a dot name, syncs it and links it to NAME (linkat() fails with
+ * EEXIST: no record is ever replaced by an add), a save renames a new file
+ * over NAME, a remove unlinks NAME; each then syncs obj/KIND.  The dot names
+ * left by a crash are leftovers for open(). */
+
+/* Make PARENT/NAME if missing and sync PARENT (also when it existed: whoever
+ * made it may not have synced yet). */
+static int mkdir_synced(struct files_db *db, int parentfd, const char *name)
+{
+    if (mkdirat(parentfd, name, 0700) < 0 && errno != EEXIST)
+        return ctr__err(-errno, "cannot create %s in %s: %m", name, db->dir);
+    if (fsync(parentfd) < 0)
+        return ctr__err(-errno, "cannot sync %s: %m", db->dir);
+    return 0;
+}
+
+/* Open obj/KIND into *ret_fd, making it (and obj/) when create.  -ENOENT
+ * without a message when it does not exist and !create. */
+static int obj_dir(struct files_db *db, const char *kind, bool create, int *ret_fd)
+{
+    const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    _cleanup_close_ int objfd = openat(db->dirfd, "obj", flags);
+    if (objfd < 0 && errno == ENOENT && create) {
+        int r = mkdir_synced(db, db->dirfd, "obj");
+        if (r < 0)
+            return r;
+        objfd = openat(db->dirfd, "obj", flags);
+    }
+    if (objfd < 0)
+        return errno == ENOENT ? -ENOENT : ctr__err(-errno, "cannot open %s/obj: %m", db->dir);
+    int fd = openat(objfd, kind, flags);
+    if (fd < 0 && errno == ENOENT && create) {
+        int r = mkdir_synced(db, objfd, kind);
+        if (r < 0)
+            return r;
+        fd = openat(objfd, kind, flags);
+    }
+    if (fd < 0)
+        return errno == ENOENT ? -ENOENT : ctr__err(-errno, "cannot open %s/obj/%s: %m", db->dir, kind);
+    *ret_fd = fd;
+    return 0;
+}
+
+/* A new document written and synced in KFD under a random dot name (tmp,
+ * NAME_MAX + 1 bytes); unlinked again on failure. */
+static int obj_write_tmp(struct files_db *db, int kfd, const char *doc, char *tmp)
+{
+    int r = random_name(tmp, NAME_MAX + 1, ".#obj.");
+    if (r < 0)
+        return r;
+    _cleanup_close_ int fd = -1;
+    if ((r = create_file(db, kfd, tmp, doc, &fd)) < 0 || (r = sync_fd(db, fd, true, "a new record")) < 0) {
+        (void)unlinkat(kfd, tmp, 0);
+        return r;
+    }
+    return 0;
+}
+
+static int do_obj_add(struct files_db *db, const char *kind, const char *name, const char *doc)
+{
+    _cleanup_close_ int kfd = -1;
+    int r = obj_dir(db, kind, true, &kfd);
+    if (r < 0)
+        return r;
+    if ((r = exists_at(kfd, name)) != 0)
+        return r > 0 ? ctr__err(-EEXIST, "%s %s already exists", kind, name)
+                     : ctr__err(r, "cannot check %s/obj/%s/%s: %s", db->dir, kind, name, strerror(-r));
+    char tmp[NAME_MAX + 1];
+    if ((r = obj_write_tmp(db, kfd, doc, tmp)) < 0)
+        return r;
+    r = linkat(kfd, tmp, kfd, name, 0) < 0 ? -errno : 0;
+    (void)unlinkat(kfd, tmp, 0);
+    if (r == -EEXIST)
+        return ctr__err(-EEXIST, "%s %s already exists", kind, name);
+    if (r < 0)
+        return ctr__err(r, "cannot link %s/obj/%s/%s: %s", db->dir, kind, name, strerror(-r));
+    CTR_FAULT_POINT("files.obj-add.after-link");
+    if (fsync(kfd) < 0) {
+        r = ctr__err(-errno, "cannot sync %s/obj/%s: %m", db->dir, kind);
+        (void)unlinkat(kfd, name, 0);
+        return r;
+    }
+    return 0;
+}
+
+static int do_obj_save(struct files_db *db, const char *kind, const char *name, const char *doc)
+{
+    _cleanup_close_ int kfd = -1;
+    int r = obj_dir(db, kind, false, &kfd);
+    if (r == 0 && (r = exists_at(kfd, name)) == 0)
+        r = -ENOENT;
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "no such %s %s", kind, name);
+    if (r < 0)
+        return ctr__err(r, "cannot check %s/obj/%s/%s: %s", db->dir, kind, name, strerror(-r));
+    char tmp[NAME_MAX + 1];
+    if ((r = obj_write_tmp(db, kfd, doc, tmp)) < 0)
+        return r;
+    if (renameat(kfd, tmp, kfd, name) < 0) {
+        r = ctr__err(-errno, "cannot rename the new record of %s %s into place: %m", kind, name);
+        (void)unlinkat(kfd, tmp, 0);
+        return r;
+    }
+    return sync_fd(db, kfd, false, "an object directory");
+}
+
+static int do_obj_remove(struct files_db *db, const char *kind, const char *name)
+{
+    _cleanup_close_ int kfd = -1;
+    int r = obj_dir(db, kind, false, &kfd);
+    if (r == 0 && unlinkat(kfd, name, 0) < 0)
+        r = -errno;
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "no such %s %s", kind, name);
+    if (r < 0)
+        return ctr__err(r, "cannot remove %s/obj/%s/%s: %s", db->dir, kind, name, strerror(-r));
+    return sync_fd(db, kfd, false, "an object directory");
+}
+
+/* The writes: checked, then between write_begin() and write_end(). */
+#define OBJ_WRITE(db, kind, name, doc, expr)                                   \
+    ({                                                                         \
+        int _r = ctr__state_check_obj(kind, name);                             \
+        if (_r == 0 && (doc) == NULL)                                          \
+            _r = ctr__err(-EINVAL, "no document for %s %s", kind, name);       \
+        if (_r == 0 && (_r = write_begin(db)) == 0) {                          \
+            _r = (expr);                                                       \
+            write_end(db);                                                     \
+        }                                                                      \
+        _r;                                                                    \
+    })
+
+static int files_obj_add(void *p, const char *kind, const char *name, const char *doc)
+{
+    return OBJ_WRITE((struct files_db *)p, kind, name, doc, do_obj_add(p, kind, name, doc));
+}
+
+static int files_obj_save(void *p, const char *kind, const char *name, const char *doc)
+{
+    return OBJ_WRITE((struct files_db *)p, kind, name, doc, do_obj_save(p, kind, name, doc));
+}
+
+static int files_obj_remove(void *p, const char *kind, const char *name)
+{
+    return OBJ_WRITE((struct files_db *)p, kind, name, "", do_obj_remove(p, kind, name));
+}
+
+static int files_obj_get(void *p, const char *kind, const char *name, char **ret_doc)
+{
+    struct files_db *db = p;
+    int r = ctr__state_check_obj(kind, name);
+    if (r < 0)
+        return r;
+    if (!ret_doc)
+        return ctr__err(-EINVAL, "obj_get: no output pointer");
+    _cleanup_close_ int kfd = -1;
+    r = obj_dir(db, kind, false, &kfd);
+    char *doc = NULL;
+    if (r == 0)
+        r = read_doc_dup_at(db, kfd, name, &doc);
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "no such %s %s", kind, name);
+    if (r < 0)
+        return ctr__err_keep(r, "cannot read %s/obj/%s/%s: %s", db->dir, kind, name, strerror(-r));
+    *ret_doc = doc;
+    return 0;
+}
+
+/* The next record of d: 1 with its name, 0 at the end, -errno. */
+static int obj_next(struct files_db *db, DIR *d, struct buf *b, const char **ret_name)
+{
+    for (;;) {
+        errno = 0;
+        struct dirent *de = readdir(d);
+        if (!de)
+            return errno ? -errno : 0;
+        if (de->d_name[0] == '.')
+            continue; /* ".", "..", transient entries */
+        int r = read_doc_at(db, dirfd(d), de->d_name, b, NULL);
+        if (r == -ENOENT || r == -EUCLEAN)
+            continue; /* removed meanwhile, or no regular file */
+        if (r < 0)
+            return r;
+        *ret_name = de->d_name;
+        return 1;
+    }
+}
+
+static void buf_freep(struct buf *b) { free(b->data); }
+
+static int files_obj_iterate(void *p, const char *kind, ctr_state_obj_fn fn, void *userdata)
+{
+    struct files_db *db = p;
+    int r = ctr__state_check_obj(kind, "x");
+    if (r < 0)
+        return r;
+    if (!fn)
+        return ctr__err(-EINVAL, "obj_iterate: no callback");
+    _cleanup_close_ int kfd = -1;
+    r = obj_dir(db, kind, false, &kfd);
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return r;
+    _cleanup_(closedirp) DIR *d = fdopendir(kfd);
+    if (!d)
+        return ctr__err(-errno, "cannot read %s/obj/%s: %m", db->dir, kind);
+    TAKE_FD(kfd); /* d owns it */
+    _cleanup_(buf_freep) struct buf b = { 0 };
+    for (;;) {
+        const char *name = NULL;
+        r = obj_next(db, d, &b, &name);
+        if (r < 0)
+            return ctr__err(r, "cannot read %s/obj/%s: %s", db->dir, kind, strerror(-r));
+        if (r == 0)
+            return 0;
+        if ((r = fn(name, b.data, userdata)) != 0)
+            return r;
+    }
+}
+
 const ctr_state_backend_t ctr__state_backend_files = {
     .version = CTR_STATE_BACKEND_VERSION,
     .name = "files",
@@ -1179,4 +1440,9 @@ const ctr_state_backend_t ctr__state_backend_files = {
     .get = files_get,
     .lookup_name = files_lookup_name,
     .iterate = files_iterate,
+    .obj_add = files_obj_add,
+    .obj_save = files_obj_save,
+    .obj_get = files_obj_get,
+    .obj_remove = files_obj_remove,
+    .obj_iterate = files_obj_iterate,
 };

@@ -8,6 +8,7 @@
  *   config/ID      the config document
  *   state/ID       the state document
  *   name/NAME      the ID
+ *   obj/KIND/NAME  an object record (a volume, ...): its document
  *
  * Every write is one transaction; tdb_transaction_commit() writes a recovery
  * area and fsyncs it before touching the data (TDB_DEFAULT keeps the syncs),
@@ -762,6 +763,171 @@ static int tdbb_iterate(void *p, unsigned int flags, ctr_state_iter_fn fn, void 
     return 0;
 }
 
+/* ------------------------------------------------------------------------- */
+/* Object records: obj/KIND/NAME, one transaction per write. */
+
+#define OBJ_KEY_MAX (CTR__STATE_KIND_MAX + NAME_LEN_MAX + 8)
+
+static TDB_DATA obj_key(char *buf, size_t size, const char *kind, const char *name)
+{
+    int n = snprintf(buf, size, "obj/%s/%s", kind, name);
+    return (TDB_DATA){ .dptr = (unsigned char *)buf, .dsize = (size_t)n };
+}
+
+/* Store doc under the record's key: TDB_INSERT (add) or TDB_MODIFY (save). */
+static int do_obj_store(struct shared *s, const char *kind, const char *name, const char *doc, int how)
+{
+    char kb[OBJ_KEY_MAX];
+    TDB_DATA key = obj_key(kb, sizeof kb, kind, name);
+    int r = tx_start(s);
+    if (r < 0)
+        return r;
+    if (tdb_store(s->tdb, key, value_of(doc), how) != 0) {
+        if (tdb_error(s->tdb) == TDB_ERR_EXISTS)
+            return tx_cancel(s, ctr__err(-EEXIST, "%s %s already exists", kind, name));
+        if (tdb_error(s->tdb) == TDB_ERR_NOEXIST)
+            return tx_cancel(s, ctr__err(-ENOENT, "no such %s %s", kind, name));
+        return tx_cancel(s, fail(s, "cannot store a record"));
+    }
+    CTR_FAULT_POINT("tdb.obj.before-commit");
+    return tx_commit(s);
+}
+
+static int do_obj_remove(struct shared *s, const char *kind, const char *name)
+{
+    char kb[OBJ_KEY_MAX];
+    TDB_DATA key = obj_key(kb, sizeof kb, kind, name);
+    int r = tx_start(s);
+    if (r < 0)
+        return r;
+    if (tdb_delete(s->tdb, key) != 0) {
+        if (tdb_error(s->tdb) == TDB_ERR_NOEXIST)
+            return tx_cancel(s, ctr__err(-ENOENT, "no such %s %s", kind, name));
+        return tx_cancel(s, fail(s, "cannot delete a record"));
+    }
+    return tx_commit(s);
+}
+
+/* A write: checked, then under the handle's mutex. */
+static int obj_write(struct tdb_db *db, const char *kind, const char *name, const char *doc, int how)
+{
+    int r = ctr__state_check_obj(kind, name);
+    if (r < 0)
+        return r;
+    if (how != 0 && !doc)
+        return ctr__err(-EINVAL, "no document for %s %s", kind, name);
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = how != 0 ? do_obj_store(db->s, kind, name, doc, how) : do_obj_remove(db->s, kind, name);
+    leave(db);
+    return r;
+}
+
+static int tdbb_obj_add(void *p, const char *kind, const char *name, const char *doc)
+{
+    return obj_write(p, kind, name, doc, TDB_INSERT);
+}
+
+static int tdbb_obj_save(void *p, const char *kind, const char *name, const char *doc)
+{
+    return obj_write(p, kind, name, doc, TDB_MODIFY);
+}
+
+static int tdbb_obj_remove(void *p, const char *kind, const char *name)
+{
+    return obj_write(p, kind, name, NULL, 0);
+}
+
+static int tdbb_obj_get(void *p, const char *kind, const char *name, char **ret_doc)
+{
+    struct tdb_db *db = p;
+    int r = ctr__state_check_obj(kind, name);
+    if (r < 0)
+        return r;
+    if (!ret_doc)
+        return ctr__err(-EINVAL, "obj_get: no output pointer");
+    char kb[OBJ_KEY_MAX];
+    TDB_DATA key = obj_key(kb, sizeof kb, kind, name);
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = fetch(db->s, key, ret_doc);
+    leave(db);
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "no such %s %s", kind, name);
+    return r;
+}
+
+/* The records of one kind, collected under the read lock (in c: id is the
+ * name, config the document). */
+static int obj_collect_one(struct shared *s, struct collect *c, TDB_DATA key, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    if (key.dsize <= plen || memcmp(key.dptr, prefix, plen) != 0)
+        return 0;
+    _cleanup_free_ char *name = string_of((TDB_DATA){ .dptr = key.dptr + plen, .dsize = key.dsize - plen });
+    if (!name)
+        return ctr__oom("a record name");
+    _cleanup_free_ char *doc = NULL;
+    int r = fetch(s, key, &doc);
+    if (r < 0)
+        return r == -ENOENT ? 0 : r;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        struct entry *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return ctr__oom("the record list");
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = (struct entry){ TAKE_PTR(name), TAKE_PTR(doc), NULL };
+    return 0;
+}
+
+static int obj_collect_locked(struct shared *s, struct collect *c, const char *prefix)
+{
+    for (TDB_DATA key = tdb_firstkey(s->tdb); key.dptr;) {
+        int r = obj_collect_one(s, c, key, prefix);
+        if (r != 0) {
+            free(key.dptr);
+            return r;
+        }
+        TDB_DATA next = tdb_nextkey(s->tdb, key);
+        free(key.dptr);
+        key = next;
+    }
+    if (tdb_error(s->tdb) != TDB_SUCCESS)
+        return fail(s, "cannot list the keys");
+    return 0;
+}
+
+static int tdbb_obj_iterate(void *p, const char *kind, ctr_state_obj_fn fn, void *userdata)
+{
+    struct tdb_db *db = p;
+    int r = ctr__state_check_obj(kind, "x");
+    if (r < 0)
+        return r;
+    if (!fn)
+        return ctr__err(-EINVAL, "obj_iterate: no callback");
+    char prefix[CTR__STATE_KIND_MAX + 8];
+    snprintf(prefix, sizeof prefix, "obj/%s/", kind);
+    _cleanup_(collect_free) struct collect c = { 0 };
+    if ((r = enter(db)) < 0)
+        return r;
+    if ((r = read_lock(db->s)) == 0) {
+        r = obj_collect_locked(db->s, &c, prefix);
+        read_unlock(db->s);
+    }
+    leave(db);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < c.n; i++)
+        if ((r = fn(c.v[i].id, c.v[i].config, userdata)) != 0)
+            return r;
+    return 0;
+}
+
 const ctr_state_backend_t ctr__state_backend_tdb = {
     .version = CTR_STATE_BACKEND_VERSION,
     .name = "tdb",
@@ -773,6 +939,11 @@ const ctr_state_backend_t ctr__state_backend_tdb = {
     .get = tdbb_get,
     .lookup_name = tdbb_lookup_name,
     .iterate = tdbb_iterate,
+    .obj_add = tdbb_obj_add,
+    .obj_save = tdbb_obj_save,
+    .obj_get = tdbb_obj_get,
+    .obj_remove = tdbb_obj_remove,
+    .obj_iterate = tdbb_obj_iterate,
 };
 
 #endif /* HAVE_TDB */

@@ -30,7 +30,8 @@ struct factory {
 /* How many bytes of a vtable each version has: only those are read. */
 static const size_t backend_size[] = {
     [1] = offsetof(ctr_state_backend_t, free),
-    [2] = sizeof(ctr_state_backend_t),
+    [2] = offsetof(ctr_state_backend_t, obj_add),
+    [3] = sizeof(ctr_state_backend_t),
 };
 _Static_assert(ARRAY_SIZE(backend_size) == CTR_STATE_BACKEND_VERSION + 1, "a size for every vtable version");
 
@@ -84,9 +85,19 @@ static bool name_ok(const char *name)
     return true;
 }
 
+/* The object callbacks of version 3: how many are set (0 or 5 is right). */
+static int obj_callbacks(const ctr_state_backend_t *b)
+{
+    if (b->version < 3)
+        return 0;
+    return !!b->obj_add + !!b->obj_save + !!b->obj_get + !!b->obj_remove + !!b->obj_iterate;
+}
+
 static bool has_callbacks(const ctr_state_backend_t *b)
 {
-    return b->open && b->close && b->add && b->remove && b->save_state && b->get && b->lookup_name && b->iterate;
+    int objs = obj_callbacks(b);
+    return b->open && b->close && b->add && b->remove && b->save_state && b->get && b->lookup_name && b->iterate &&
+           (objs == 0 || objs == 5);
 }
 
 /* Append a factory (name and create checked): -EEXIST when the name is taken. */
@@ -287,4 +298,54 @@ int ctr__state_iterate(struct ctr__state *s, unsigned int flags, ctr_state_iter_
 {
     /* The callback runs with the mutex held: it must not call back into the state. */
     return CALL(s, "iterate", s->vt.iterate(s->db, flags, fn, userdata));
+}
+
+/* The object records: -EOPNOTSUPP, naming the backend, when it has none. */
+static int obj_unsupported(struct ctr__state *s, const char *kind)
+{
+    return ctr__err(-EOPNOTSUPP,
+                    "state backend \"%s\" keeps no object records (a backend of version %u; version 3 has them): "
+                    "it cannot store a %s",
+                    s->name, s->vt.version, kind);
+}
+
+bool ctr__state_has_objects(const struct ctr__state *s)
+{
+    return obj_callbacks(&s->vt) == 5;
+}
+
+int ctr__state_obj_add(struct ctr__state *s, const char *kind, const char *name, const char *doc)
+{
+    if (!ctr__state_has_objects(s))
+        return obj_unsupported(s, kind);
+    return CALL(s, "obj_add", s->vt.obj_add(s->db, kind, name, doc));
+}
+
+int ctr__state_obj_save(struct ctr__state *s, const char *kind, const char *name, const char *doc)
+{
+    if (!ctr__state_has_objects(s))
+        return obj_unsupported(s, kind);
+    return CALL(s, "obj_save", s->vt.obj_save(s->db, kind, name, doc));
+}
+
+int ctr__state_obj_get(struct ctr__state *s, const char *kind, const char *name, char **ret_doc)
+{
+    if (!ctr__state_has_objects(s))
+        return obj_unsupported(s, kind);
+    return CALL(s, "obj_get", s->vt.obj_get(s->db, kind, name, ret_doc));
+}
+
+int ctr__state_obj_remove(struct ctr__state *s, const char *kind, const char *name)
+{
+    if (!ctr__state_has_objects(s))
+        return obj_unsupported(s, kind);
+    return CALL(s, "obj_remove", s->vt.obj_remove(s->db, kind, name));
+}
+
+int ctr__state_obj_iterate(struct ctr__state *s, const char *kind, ctr_state_obj_fn fn, void *userdata)
+{
+    if (!ctr__state_has_objects(s))
+        return obj_unsupported(s, kind);
+    /* As iterate(): the callback runs with the mutex held. */
+    return CALL(s, "obj_iterate", s->vt.obj_iterate(s->db, kind, fn, userdata));
 }

@@ -38,3 +38,13 @@ int ctr__state_save(struct ctr__state *s, const char *id, const char *state);
 int ctr__state_get(struct ctr__state *s, const char *id, char **ret_config, char **ret_state);
 int ctr__state_lookup_name(struct ctr__state *s, const char *name, char **ret_id);
 int ctr__state_iterate(struct ctr__state *s, unsigned int flags, ctr_state_iter_fn fn, void *userdata);
+
+/* Object records (backend version 3; see sys/ctr-state.h): -EOPNOTSUPP with
+ * a message naming the backend when its instance has none. */
+bool ctr__state_has_objects(const struct ctr__state *s);
+int ctr__state_obj_add(struct ctr__state *s, const char *kind, const char *name, const char *doc);
+int ctr__state_obj_save(struct ctr__state *s, const char *kind, const char *name, const char *doc);
+int ctr__state_obj_get(struct ctr__state *s, const char *kind, const char *name, char **ret_doc);
+int ctr__state_obj_remove(struct ctr__state *s, const char *kind, const char *name);
+/* fn runs with the state's mutex held: it must not call the state. */
+int ctr__state_obj_iterate(struct ctr__state *s, const char *kind, ctr_state_obj_fn fn, void *userdata);

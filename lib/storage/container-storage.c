@@ -485,7 +485,8 @@ int ctr__storage_volume_mounts(const struct ctr__config *cfg, const char *rootfs
     if (root_fd < 0)
         return ctr__err(-errno, "%s: %m", rootfs);
     for (char **v = cfg->volumes; *v; v++) {
-        if ((*v)[0] != '/')
+        /* Since config version 2 they are volume mounts (core/volume.c). */
+        if ((*v)[0] != '/' || ctr__strv_contains((const char *const *)cfg->mounts.destinations, *v))
             continue;
         _cleanup_free_ char *js = NULL;
         int r = volume_mount(root_fd, vdir, *v, &js);

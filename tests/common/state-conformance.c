@@ -1158,6 +1158,252 @@ static void test_crash(void **state)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Object records (version 3). */
+
+static bool has_objects(void)
+{
+    return B->version >= 3 && B->obj_add;
+}
+
+struct obj_seen {
+    char names[64][64];
+    char *docs[64];
+    size_t n;
+};
+
+static int obj_seen_one(const char *name, const char *doc, void *userdata)
+{
+    struct obj_seen *s = userdata;
+    if (s->n == 64)
+        return 7;
+    snprintf(s->names[s->n], sizeof s->names[0], "%s", name);
+    s->docs[s->n] = strdup(doc);
+    s->n++;
+    return 0;
+}
+
+static void obj_seen_free(struct obj_seen *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->docs[i]);
+    s->n = 0;
+}
+
+static const char *obj_seen_doc(const struct obj_seen *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->names[i], name) == 0)
+            return s->docs[i];
+    return NULL;
+}
+
+static void expect_obj(struct t *t, const char *kind, const char *name, const char *doc)
+{
+    char *got = NULL;
+    CHECK_OK(B->obj_get(t->db, kind, name, &got));
+    assert_string_equal(got, doc);
+    free(got);
+}
+
+static void expect_no_obj(struct t *t, const char *kind, const char *name)
+{
+    char *got = (char *)0x1;
+    assert_int_equal(B->obj_get(t->db, kind, name, &got), -ENOENT);
+    assert_ptr_equal(got, (char *)0x1);
+}
+
+/* Add, get, save, iterate, remove; kinds apart from each other and from
+ * the containers; all of it survives a reopen. */
+static int obj_stop(const char *name, const char *doc, void *userdata)
+{
+    (void)name;
+    (void)doc;
+    (void)userdata;
+    return 5;
+}
+
+static void test_obj_round_trip(void **state)
+{
+    struct t *t = *state;
+    char *d1 = ctr_test_state_make_doc("volume", "v1", "v1", 0, 100);
+    char *d2 = ctr_test_state_make_doc("volume", "v2", "v2", 0, 20000);
+    char *d3 = ctr_test_state_make_doc("pod", "v1", "v1", 0, 10);
+    assert_non_null(d1);
+    assert_non_null(d2);
+    assert_non_null(d3);
+    struct obj_seen seen = { .n = 0 };
+    CHECK_OK(B->obj_iterate(t->db, "volume", obj_seen_one, &seen));
+    assert_int_equal(seen.n, 0);
+    expect_no_obj(t, "volume", "v1");
+
+    CHECK_OK(B->obj_add(t->db, "volume", "v1", d1));
+    CHECK_OK(B->obj_add(t->db, "volume", "v2", d2));
+    CHECK_OK(B->obj_add(t->db, "pod", "v1", d3)); /* another kind: another name space */
+    struct ctr c;
+    ctr_make(&c, "v1", 10, 10); /* and the containers' names are apart too */
+    add_ctr(t, &c);
+    expect_obj(t, "volume", "v1", d1);
+    expect_obj(t, "pod", "v1", d3);
+
+    char *d1b = ctr_test_state_make_doc("volume", "v1", "v1", 1, 300);
+    CHECK_OK(B->obj_save(t->db, "volume", "v1", d1b));
+    db_reopen(t);
+    expect_obj(t, "volume", "v1", d1b);
+    expect_obj(t, "volume", "v2", d2);
+    expect_docs(t, c.id, c.config, c.state);
+
+    CHECK_OK(B->obj_iterate(t->db, "volume", obj_seen_one, &seen));
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(obj_seen_doc(&seen, "v1"), d1b);
+    assert_string_equal(obj_seen_doc(&seen, "v2"), d2);
+    obj_seen_free(&seen);
+    /* The containers' iterate() does not see records. */
+    struct seen all;
+    iterate_all(t, CTR_STATE_ITER_CONFIG, &all);
+    assert_int_equal(all.n, 1);
+    seen_free(&all);
+
+    CHECK_OK(B->obj_remove(t->db, "volume", "v1"));
+    expect_no_obj(t, "volume", "v1");
+    expect_obj(t, "pod", "v1", d3);
+    db_reopen(t);
+    expect_no_obj(t, "volume", "v1");
+    CHECK_OK(B->obj_iterate(t->db, "volume", obj_seen_one, &seen));
+    assert_int_equal(seen.n, 1);
+    obj_seen_free(&seen);
+    /* A stop of the iteration comes back. */
+    CHECK_OK(B->obj_add(t->db, "volume", "v3", d2));
+    assert_int_equal(B->obj_iterate(t->db, "volume", obj_stop, NULL), 5);
+    CHECK_OK(B->remove(t->db, c.id, c.name));
+    ctr_done(&c);
+    free(d1);
+    free(d1b);
+    free(d2);
+    free(d3);
+}
+
+/* What must fail, and leave things as they were. */
+static void test_obj_errors(void **state)
+{
+    struct t *t = *state;
+    char *d = ctr_test_state_make_doc("volume", "a", "a", 0, 10);
+    char *e = ctr_test_state_make_doc("volume", "a", "a", 1, 10);
+    assert_non_null(d);
+    assert_non_null(e);
+    CHECK_OK(B->obj_add(t->db, "volume", "a", d));
+    assert_int_equal(B->obj_add(t->db, "volume", "a", e), -EEXIST);
+    expect_obj(t, "volume", "a", d);
+    assert_int_equal(B->obj_save(t->db, "volume", "b", e), -ENOENT);
+    expect_no_obj(t, "volume", "b");
+    assert_int_equal(B->obj_remove(t->db, "volume", "b"), -ENOENT);
+    assert_int_equal(B->obj_save(t->db, "nokind", "a", e), -ENOENT);
+    assert_int_equal(B->obj_remove(t->db, "nokind", "a"), -ENOENT);
+    expect_no_obj(t, "nokind", "a");
+    static const char *const bad_names[] = { "", ".hidden", "a/b", ".." };
+    for (size_t i = 0; i < (sizeof bad_names / sizeof bad_names[0]); i++) {
+        assert_int_equal(B->obj_add(t->db, "volume", bad_names[i], d), -EINVAL);
+        char *got = NULL;
+        assert_int_equal(B->obj_get(t->db, "volume", bad_names[i], &got), -EINVAL);
+    }
+    static const char *const bad_kinds[] = { "", "Vol", "a/b", "x-y", "abcdefghijklmnopqrstuvwxyzabcdefg" };
+    for (size_t i = 0; i < (sizeof bad_kinds / sizeof bad_kinds[0]); i++) {
+        assert_int_equal(B->obj_add(t->db, bad_kinds[i], "a", d), -EINVAL);
+        assert_int_equal(B->obj_iterate(t->db, bad_kinds[i], obj_stop, NULL), -EINVAL);
+    }
+    char longname[300];
+    memset(longname, 'n', 256);
+    longname[256] = '\0';
+    assert_int_equal(B->obj_add(t->db, "volume", longname, d), -EINVAL);
+    longname[255] = '\0';
+    CHECK_OK(B->obj_add(t->db, "volume", longname, d));
+    expect_obj(t, "volume", longname, d);
+    struct obj_seen seen = { .n = 0 };
+    CHECK_OK(B->obj_iterate(t->db, "volume", obj_seen_one, &seen));
+    assert_int_equal(seen.n, 2);
+    obj_seen_free(&seen);
+    free(d);
+    free(e);
+}
+
+/* A writer killed among adds, saves and removes of records leaves each one
+ * complete or absent, never torn, and the database writable. */
+#define OBJ_CRASH_ROUNDS 8
+
+static void obj_crash_child(const char *dir, int ready_fd)
+{
+    void *db = NULL;
+    if (B->open(&db, dir, B->userdata) < 0)
+        _exit(30);
+    if (write(ready_fd, "r", 1) != 1)
+        _exit(35);
+    close(ready_fd);
+    uint64_t rng = rng_seed();
+    for (long seq = 0;; seq++) {
+        char name[32];
+        snprintf(name, sizeof name, "obj-%u", (unsigned int)(rng_next(&rng) % 16));
+        char *doc = ctr_test_state_make_doc("volume", name, name, seq, crash_sizes[rng_next(&rng) % 4]);
+        if (!doc)
+            _exit(31);
+        int r = B->obj_add(db, "volume", name, doc);
+        if (r == -EEXIST)
+            r = (rng_next(&rng) % 3) ? B->obj_save(db, "volume", name, doc) : B->obj_remove(db, "volume", name);
+        if (r < 0)
+            _exit(32);
+        free(doc);
+    }
+}
+
+static int obj_crash_check(const char *name, const char *doc, void *userdata)
+{
+    char n[64] = "";
+    const char *why = ctr_test_state_check_doc(doc, "volume", name, NULL, n, sizeof n);
+    if (why) {
+        print_error("record %s: %s\n", name, why);
+        ++*(unsigned int *)userdata;
+    }
+    return 0;
+}
+
+static void test_obj_crash(void **state)
+{
+    struct t *t = *state;
+    uint64_t rng = rng_seed();
+    for (int round = 0; round < OBJ_CRASH_ROUNDS; round++) {
+        db_close(t);
+        int ready[2];
+        assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(ready[0]);
+            obj_crash_child(t->dir, ready[1]);
+        }
+        close(ready[1]);
+        char c;
+        if (read(ready[0], &c, 1) == 1) {
+            struct timespec ts = { 0, (long)(1000000 + rng_next(&rng) % 30000000) };
+            nanosleep(&ts, NULL);
+        }
+        close(ready[0]);
+        kill(pid, SIGKILL);
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        if (!WIFSIGNALED(status))
+            fail_msg("round %d: the writer stopped by itself: status 0x%x", round, status);
+        CHECK_OK(db_open(t));
+        unsigned int bad = 0;
+        CHECK_OK(B->obj_iterate(t->db, "volume", obj_crash_check, &bad));
+        assert_int_equal(bad, 0);
+        char *doc = ctr_test_state_make_doc("volume", "probe", "probe", round, 100);
+        CHECK_OK(B->obj_add(t->db, "volume", "probe", doc));
+        expect_obj(t, "volume", "probe", doc);
+        CHECK_OK(B->obj_remove(t->db, "volume", "probe"));
+        free(doc);
+    }
+}
+
+/* ------------------------------------------------------------------------- */
 
 int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const char *scratch_dir,
                                      const ctr_test_state_hooks_t *hooks)
@@ -1177,10 +1423,17 @@ int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const c
         cmocka_unit_test_setup_teardown(test_layout_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash, setup, teardown),
+        /* Version 3: object records, for a backend that has them. */
+        cmocka_unit_test_setup_teardown(test_obj_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obj_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obj_crash, setup, teardown),
     };
+    size_t n = sizeof tests / sizeof tests[0];
+    if (!has_objects())
+        n -= 3;
     char name[128];
     snprintf(name, sizeof name, "state-conformance[%s]", backend->name);
-    return _cmocka_run_group_tests(name, tests, sizeof tests / sizeof tests[0], NULL, NULL);
+    return _cmocka_run_group_tests(name, tests, n, NULL, NULL);
 }
 
 int ctr_test_state_conformance(const ctr_state_backend_t *backend, const char *scratch_dir)

@@ -41,8 +41,9 @@ static const char *source_root;
 static char work[64];      /* scratch: the busybox tars, the template store */
 static char template_root[80];
 
-enum op { OP_CREATE, OP_INIT, OP_START, OP_STOP, OP_REMOVE, OP_IMPORT, OP_COMMIT };
-static const char *const op_names[] = { "create", "init", "start", "stop", "remove", "import", "commit" };
+enum op { OP_CREATE, OP_INIT, OP_START, OP_STOP, OP_REMOVE, OP_IMPORT, OP_COMMIT, OP_VOLUME_CREATE, OP_VOLUME_REMOVE };
+static const char *const op_names[] = { "create", "init", "start", "stop", "remove", "import", "commit",
+                                        "volume-create", "volume-rm" };
 
 struct scenario {
     const char *point;
@@ -104,6 +105,10 @@ static struct scenario scenarios[] = {
     { "tdb.save.after-commit", OP_START },
     { "tdb.remove.before-commit", OP_REMOVE },
     { "tdb.remove.after-commit", OP_REMOVE },
+    { "volume.add.after-dir", OP_VOLUME_CREATE },
+    { "files.obj-add.after-link", OP_VOLUME_CREATE },
+    { "tdb.obj.before-commit", OP_VOLUME_CREATE },
+    { "volume.delete.after-dir", OP_VOLUME_REMOVE },
     /* Every fsync(2)/fdatasync(2) the operation makes, the state backend's
      * (tdb's inside its commit too) and the image store's. */
     { "fsync", OP_CREATE },
@@ -112,11 +117,23 @@ static struct scenario scenarios[] = {
     { "fsync", OP_REMOVE },
     { "fsync", OP_IMPORT },
     { "fsync", OP_COMMIT },
+    { "fsync", OP_VOLUME_CREATE },
+    { "fsync", OP_VOLUME_REMOVE },
 };
 
 #define CTR_NAME "crash-ctr"
 #define IMPORT_NAME "localhost/crash-import:latest"
 #define COMMIT_NAME "localhost/crash-commit:latest"
+#define VOLUME_NAME "crash-vol"
+
+static int create_volume(ctr_runtime_t *rt)
+{
+    const char *labels[] = { "crash=yes", NULL };
+    ctr_volume_options_t o = CTR_VOLUME_OPTIONS_INIT;
+    o.name = VOLUME_NAME;
+    o.labels = labels;
+    return ctr_volume_create(rt, &o, NULL);
+}
 
 /* One scenario's roots. */
 struct roots {
@@ -201,8 +218,10 @@ static int commit_image(ctr_container_t *c)
 /* The state the operation starts from (made without any crash point set). */
 static int prepare(ctr_runtime_t *rt, enum op op)
 {
-    if (op == OP_CREATE || op == OP_IMPORT)
+    if (op == OP_CREATE || op == OP_IMPORT || op == OP_VOLUME_CREATE)
         return 0;
+    if (op == OP_VOLUME_REMOVE)
+        return create_volume(rt);
     ctr_container_t *c = NULL;
     int r = create_ctr(rt, CTR_NAME, op == OP_COMMIT ? commit_cmd : sleep_cmd, &c);
     if (r == 0 && op == OP_START)
@@ -225,6 +244,10 @@ static int run_op(ctr_runtime_t *rt, enum op op)
     }
     if (op == OP_IMPORT)
         return import_image(rt);
+    if (op == OP_VOLUME_CREATE)
+        return create_volume(rt);
+    if (op == OP_VOLUME_REMOVE)
+        return ctr_volume_remove(rt, VOLUME_NAME, 0);
     ctr_container_t *c = NULL;
     int r = ctr_runtime_lookup(rt, CTR_NAME, &c);
     if (r < 0)
@@ -566,6 +589,32 @@ static ctr_state_t state_of(ctr_container_t *c)
     return st;
 }
 
+/* A volume listed has its data directory; the create (or remove) of the
+ * volume can be made again, and then it is there (or gone, with its data). */
+static void retry_volume(ctr_runtime_t *rt, enum op op)
+{
+    ctr_volume_t *v = NULL;
+    int r = ctr_volume_lookup(rt, VOLUME_NAME, &v);
+    if (r < 0 && r != -ENOENT)
+        PROBLEM("volume lookup: %s", ctr_error_last()->message);
+    if (r == 0 && op == OP_VOLUME_CREATE && access(ctr_volume_mountpoint(v), F_OK) < 0)
+        PROBLEM("volume %s is listed without its data directory", VOLUME_NAME);
+    ctr_volume_unref(v);
+    v = NULL;
+    if (op == OP_VOLUME_CREATE) {
+        if (r == -ENOENT && create_volume(rt) < 0)
+            PROBLEM("volume create again: %s", ctr_error_last()->message);
+        if (ctr_volume_lookup(rt, VOLUME_NAME, &v) < 0 || access(ctr_volume_mountpoint(v), F_OK) < 0)
+            PROBLEM("the volume is not there after the retry");
+        ctr_volume_unref(v);
+        return;
+    }
+    if (r == 0 && ctr_volume_remove(rt, VOLUME_NAME, 0) < 0)
+        PROBLEM("volume remove again: %s", ctr_error_last()->message);
+    if (ctr_volume_exists(rt, VOLUME_NAME) != 0)
+        PROBLEM("the volume is still there after the retry");
+}
+
 /* Retry the operation (or finish what it began). */
 static void retry(ctr_runtime_t *rt, enum op op)
 {
@@ -624,6 +673,10 @@ static void retry(ctr_runtime_t *rt, enum op op)
         if (import_image(rt) < 0)
             PROBLEM("import again: %s", ctr_error_last()->message);
         break;
+    case OP_VOLUME_CREATE:
+    case OP_VOLUME_REMOVE:
+        retry_volume(rt, op);
+        break;
     }
     ctr_container_unref(c);
     if (op == OP_IMPORT || op == OP_COMMIT) {
@@ -654,6 +707,8 @@ static void remove_all(ctr_runtime_t *rt)
     ctr_image_list_free(images, n);
     if (ctr_image_prune(rt, CTR_IMAGE_PRUNE_ALL, NULL) < 0)
         PROBLEM("image prune: %s", ctr_error_last()->message);
+    if (ctr_volume_prune(rt, NULL, 0, NULL) < 0)
+        PROBLEM("volume prune: %s", ctr_error_last()->message);
 }
 
 static void expect_empty(const char *root, const char *sub, const char *keep)
@@ -682,6 +737,7 @@ static void check_leftovers(const struct roots *r, struct ids *ids)
     expect_empty(r->run_root, "storage", NULL);
     expect_empty(r->run_root, "oci/runc", NULL);
     expect_empty(r->run_root, "locks", "runtime.lock");
+    expect_empty(r->root, "volumes", NULL);
     if (strcmp(backend, "files") == 0)
         expect_empty(r->root, "state/files/ctr", NULL);
     if (mounted_under(r->root))

@@ -560,12 +560,24 @@ static void test_image_volumes(void **state)
     int code = -1;
     assert_ctr_ok(ctr_container_wait(c2, 30000, &code));
     assert_int_equal(code, 0);
-    char path[1024], out[256];
-    snprintf(path, sizeof path, "%s/volumes", ctr_container_static_dir(c2));
-    sh_out(out, sizeof out, "cat %s/*/f", path);
+    /* The image's volume is an anonymous volume, as podman makes it. */
+    ctr_volume_t **vols = NULL;
+    size_t nv = 0;
+    const char *in_use[] = { "dangling=false", NULL };
+    assert_ctr_ok(ctr_volume_list(rt, in_use, &vols, &nv));
+    assert_int_equal(nv, 1);
+    assert_int_equal(ctr_volume_anonymous(vols[0]), 1);
+    char out[256];
+    sh_out(out, sizeof out, "cat %s/f", ctr_volume_mountpoint(vols[0]));
     assert_string_equal(out, "data");
+    ctr_volume_list_free(vols, nv);
     assert_ctr_ok(ctr_container_remove(c2, CTR_REMOVE_FORCE | CTR_REMOVE_VOLUMES));
     ctr_container_unref(c2);
+    /* The first container's went with neither of them (rm without -v keeps it). */
+    assert_ctr_ok(ctr_volume_list(rt, NULL, &vols, &nv));
+    assert_int_equal(nv, 1);
+    ctr_volume_list_free(vols, nv);
+    assert_int_equal(ctr_volume_prune(rt, NULL, 0, NULL), 1);
 }
 
 /* ---- save ---- */

@@ -40,8 +40,23 @@
  * The vtable is versioned: set `version` to #CTR_STATE_BACKEND_VERSION
  * (#CTR_STATE_BACKEND_INIT does); later versions only add members at the end,
  * and libctr reads a member only when the vtable's version has it.  Version 1
- * is libctr 0.1's; version 2 (libctr 0.2) adds free().  The factory struct is
+ * is libctr 0.1's; version 2 (libctr 0.2) adds free(); version 3 (libctr 0.4)
+ * adds the object records (obj_add() to obj_iterate()).  The factory struct is
  * versioned the same way, by #CTR_STATE_BACKEND_FACTORY_VERSION.
+ *
+ * Object records (version 3).  Besides containers, a backend keeps documents
+ * of other kinds of objects (libctr 0.4 uses the kind `volume`): for each
+ * kind, a set of records keyed by a name, each one JSON document that libctr
+ * writes and the backend stores as an opaque string.  A kind is
+ * `[a-z]{1,32}`; a name is not empty, has no `/`, does not start with a dot
+ * and is at most 255 bytes (the backend refuses others with -EINVAL).  Kinds
+ * are separate name spaces, also apart from the container names.  The same
+ * guarantees hold as for containers: every write atomic and durable, no
+ * reader ever sees a torn document.  libctr holds its runtime lock around
+ * obj_add() and obj_remove(), and serializes the obj_save() calls on one
+ * record with a lock of its own (for volumes, its volumes lock).  A backend may leave all five NULL
+ * (as versions 1 and 2 have none): libctr then refuses what needs them with
+ * -EOPNOTSUPP; it must not set only some of them.
  */
 #ifndef LIBCTR_SYS_CTR_STATE_H
 #define LIBCTR_SYS_CTR_STATE_H
@@ -52,8 +67,8 @@
 extern "C" {
 #endif
 
-/** Current version of #ctr_state_backend_t (2 since libctr 0.2). */
-#define CTR_STATE_BACKEND_VERSION 2
+/** Current version of #ctr_state_backend_t (3 since libctr 0.4). */
+#define CTR_STATE_BACKEND_VERSION 3
 
 /** Flags for the iterate() callback: which documents to load. */
 enum {
@@ -67,6 +82,13 @@ enum {
  * iteration and is returned by iterate().
  */
 typedef int (*ctr_state_iter_fn)(const char *id, const char *config, const char *state, void *userdata);
+
+/**
+ * Called by obj_iterate() once per record of the kind (version 3).  @p name
+ * and @p doc are lent for the call.  A non-zero return stops the iteration
+ * and is returned by obj_iterate().
+ */
+typedef int (*ctr_state_obj_fn)(const char *name, const char *doc, void *userdata);
 
 /** A state backend. */
 typedef struct ctr_state_backend {
@@ -130,6 +152,30 @@ typedef struct ctr_state_backend {
      * ctr_state_backend_register() refuses a vtable that does.
      */
     void (*free)(void *userdata);
+
+    /* Version 3 (libctr 0.4): object records (see "Object records" above). */
+
+    /**
+     * Add the record @p name of @p kind with document @p doc, atomically and
+     * durably.  -EEXIST if the kind has a record of that name (nothing is
+     * written); -EINVAL for a bad kind or name.
+     */
+    int (*obj_add)(void *db, const char *kind, const char *name, const char *doc);
+    /** Replace the document of a record atomically and durably.  -ENOENT if absent. */
+    int (*obj_save)(void *db, const char *kind, const char *name, const char *doc);
+    /** Read a record's document (malloc()ed, libctr frees it).  -ENOENT if absent. */
+    int (*obj_get)(void *db, const char *kind, const char *name, char **ret_doc);
+    /** Remove a record atomically and durably.  -ENOENT if absent. */
+    int (*obj_remove)(void *db, const char *kind, const char *name);
+    /**
+     * Call @p fn for every record of @p kind, in no particular order; a
+     * record added or removed meanwhile may or may not be seen, but none is
+     * seen half-written.  A kind never written has no records (0).
+     * @return 0; @p fn's non-zero return, which stopped the iteration;
+     *         -EINVAL for a bad kind; a negative errno from the storage
+     *         (-EIO, -ENOMEM, ...).
+     */
+    int (*obj_iterate)(void *db, const char *kind, ctr_state_obj_fn fn, void *userdata);
 } ctr_state_backend_t;
 
 /**
@@ -139,7 +185,8 @@ typedef struct ctr_state_backend {
  */
 #define CTR_STATE_BACKEND_INIT                                                                    \
     {                                                                                             \
-        CTR_STATE_BACKEND_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+        CTR_STATE_BACKEND_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+            NULL, NULL, NULL, NULL, NULL                                                          \
     }
 
 /**
@@ -167,7 +214,7 @@ int ctr_state_backend_register(const ctr_state_backend_t *backend);
  * string libctr owns, valid for the instance's life; leave it as it is) and
  * `userdata` set to the factory's @p userdata.  Set `version` to the
  * #CTR_STATE_BACKEND_VERSION you compiled with, every callback from open() to
- * iterate(), and, for data of the instance's own, `userdata` and free() (which
+ * iterate() (and, for version 3, the five object callbacks or none), and, for data of the instance's own, `userdata` and free() (which
  * libctr calls with that `userdata` when the runtime is freed).  A struct
  * assignment from a static vtable of yours is fine: libctr restores `name`.
  *

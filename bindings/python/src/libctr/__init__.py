@@ -45,6 +45,7 @@ __all__ = [
     "PortMapping", "Mount", "Ulimit", "Attachment", "Error", "NotFoundError", "AlreadyExistsError", "StateError",
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
+    "Volume", "has_volumes",
 ]
 
 __version__ = "0.1.0"
@@ -65,6 +66,7 @@ _IMPORT_OPTIONS_VERSION = 1
 _SAVE_OPTIONS_VERSION = 1
 _COMMIT_OPTIONS_VERSION = 1
 _NETWORK_OPTIONS_VERSION = 1
+_VOLUME_OPTIONS_VERSION = 1
 
 
 class State(enum.IntEnum):
@@ -140,6 +142,7 @@ _IMAGE_REMOVE_FORCE = 1 << 0
 _IMAGE_PRUNE_ALL = 1 << 1
 _COMMIT_PAUSE = 1 << 0
 _NETWORK_REMOVE_FORCE = 1 << 0
+_VOLUME_REMOVE_FORCE = 1 << 0
 
 
 def strerror(code: int) -> str:
@@ -155,6 +158,11 @@ def has_images() -> bool:
 def has_networks() -> bool:
     """Whether the loaded libctr has the network API (``ctr-network.h``)."""
     return lib.has("ctr_network_create")
+
+
+def has_volumes() -> bool:
+    """Whether the loaded libctr has the volume API (``ctr-volume.h``, libctr 0.4)."""
+    return lib.has("ctr_volume_create")
 
 
 def _fn(name: str) -> Any:
@@ -607,6 +615,59 @@ class Runtime(_Handle):
         """Remove dangling images (``all``: every unused one); returns the removed IDs."""
         out = ctypes.POINTER(ctypes.c_char_p)()
         _call("ctr_image_prune", self._p, _IMAGE_PRUNE_ALL if all else 0, byref(out))
+        return take_strv(out)
+
+    # ---- volumes (ctr-volume.h) ----
+    def create_volume(self, name: Optional[str] = None, *, driver: Optional[str] = None,
+                      labels: Optional[Mapping[str, str]] = None,
+                      options: Optional[Mapping[str, str]] = None) -> "Volume":
+        """Create a named volume (``name`` None: a generated one).  ``options`` are the
+        ``local`` driver's (``type``, ``device``, ``o``, ...), as podman's ``--opt``.
+        Raises :class:`AlreadyExistsError`, :class:`InvalidArgumentError`."""
+        o = _ffi.VolumeOptions()
+        _call("ctr_volume_options_init", byref(o), _VOLUME_OPTIONS_VERSION)
+        lp, lk = strv([f"{k}={v}" for k, v in labels.items()] if labels is not None else None)
+        op, ok_ = strv([f"{k}={v}" for k, v in options.items()] if options is not None else None)
+        o.name, o.driver, o.labels, o.options = encode(name), encode(driver), lp, op
+        out = c_void_p()
+        _call("ctr_volume_create", self._p, byref(o), byref(out))
+        del lk, ok_
+        return Volume._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def volume(self, name: str) -> "Volume":
+        """Find a volume by name.  Raises :class:`NotFoundError`."""
+        out = c_void_p()
+        _call("ctr_volume_lookup", self._p, encode(name), byref(out))
+        return Volume._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def volume_exists(self, name: str) -> bool:
+        return _call("ctr_volume_exists", self._p, encode(name)) == 1
+
+    def volumes(self, *filters: str, **by: Any) -> List["Volume"]:
+        """The volumes, by name, that pass every filter: podman's ``volume ls --filter``
+        strings (``"label=app=web"``) or keywords (``label="app=web"``, ``dangling=True``)."""
+        fs = list(filters) + [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in by.items()]
+        fp, fk = strv(fs or None)
+        arr = ctypes.POINTER(c_void_p)()
+        n = c_size_t()
+        _call("ctr_volume_list", self._p, fp, byref(arr), byref(n))
+        del fk
+        try:
+            return [Volume._wrap(lib.ctr_volume_ref(arr[i]), self._keep) for i in range(n.value)]
+        finally:
+            lib.ctr_volume_list_free(arr, n.value)
+
+    def remove_volume(self, name: str, *, force: bool = False) -> None:
+        """Remove a volume; in use raises :class:`StateError` unless ``force`` (which removes
+        the containers using it, as ``podman volume rm -f``)."""
+        _call("ctr_volume_remove", self._p, encode(name), _VOLUME_REMOVE_FORCE if force else 0)
+
+    def prune_volumes(self, *filters: str) -> List[str]:
+        """Remove the volumes no container uses (``label=``, ``until=`` filters); their names."""
+        fp, fk = strv(list(filters) or None)
+        out = ctypes.POINTER(ctypes.c_char_p)()
+        _call("ctr_volume_prune", self._p, fp, 0, byref(out))
+        del fk
         return take_strv(out)
 
     # ---- networks (ctr-network.h) ----
@@ -1352,3 +1413,52 @@ class Image(_Handle):
         if cb is not None:
             o.progress = cb
         _call("ctr_image_save", self._p, encode(reference), byref(o))
+
+
+class Volume(_Handle):
+    """A named volume (``ctr_volume_t``): a snapshot of its record."""
+
+    _unref_name = "ctr_volume_unref"
+
+    @classmethod
+    def _wrap(cls, ptr: int, keep: Optional[_Keep]) -> "Volume":
+        self = cls.__new__(cls)
+        _Handle.__init__(self, ptr, keep)
+        return self
+
+    def __repr__(self) -> str:
+        return "<libctr.Volume closed>" if self.closed else f"<libctr.Volume {self.name}>"
+
+    @property
+    def name(self) -> str:
+        return decode(lib.ctr_volume_name(self._p)) or ""
+
+    @property
+    def driver(self) -> str:
+        return decode(lib.ctr_volume_driver(self._p)) or ""
+
+    @property
+    def mountpoint(self) -> str:
+        return decode(lib.ctr_volume_mountpoint(self._p)) or ""
+
+    @property
+    def labels(self) -> Dict[str, str]:
+        return dict(kv.split("=", 1) for kv in lent_strv(lib.ctr_volume_labels(self._p)))
+
+    @property
+    def options(self) -> Dict[str, str]:
+        return dict(kv.split("=", 1) for kv in lent_strv(lib.ctr_volume_options(self._p)))
+
+    @property
+    def created(self) -> Optional[_dt.datetime]:
+        return _time(lib.ctr_volume_created(self._p))
+
+    @property
+    def anonymous(self) -> bool:
+        return bool(lib.ctr_volume_anonymous(self._p))
+
+    def inspect(self) -> Dict[str, Any]:
+        """``podman volume inspect``'s object, read anew."""
+        out = _ffi.c_str_out()
+        _call("ctr_volume_inspect", self._p, byref(out))
+        return json.loads(take_string(out) or "null")

@@ -264,6 +264,17 @@ class NetworkOptions(Structure):
     ]
 
 
+class VolumeOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+        ("driver", c_char_p),
+        ("labels", c_char_pp),
+        ("options", c_char_pp),
+        ("flags", c_uint64),
+    ]
+
+
 #: Structs and the C type names they mirror (the tests compare layouts with C).
 STRUCTS: Dict[str, type] = {
     "ctr_error_t": ErrorRecord,
@@ -277,6 +288,7 @@ STRUCTS: Dict[str, type] = {
     "ctr_save_options_t": SaveOptions,
     "ctr_commit_options_t": CommitOptions,
     "ctr_network_options_t": NetworkOptions,
+    "ctr_volume_options_t": VolumeOptions,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -417,6 +429,25 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_network_list": (c_int, [_P, POINTER(c_char_pp)]),
     "ctr_network_inspect": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
     "ctr_network_remove": (c_int, [_P, c_char_p, c_uint64]),
+    # ctr-volume.h
+    "ctr_volume_options_init": (c_int, [POINTER(VolumeOptions), c_uint]),
+    "ctr_volume_create": (c_int, [_P, POINTER(VolumeOptions), c_ptr_p]),
+    "ctr_volume_lookup": (c_int, [_P, c_char_p, c_ptr_p]),
+    "ctr_volume_exists": (c_int, [_P, c_char_p]),
+    "ctr_volume_list": (c_int, [_P, c_char_pp, POINTER(c_ptr_p), POINTER(c_size_t)]),
+    "ctr_volume_list_free": (None, [c_ptr_p, c_size_t]),
+    "ctr_volume_ref": (_P, [_P]),
+    "ctr_volume_unref": (_P, [_P]),
+    "ctr_volume_name": (c_char_p, [_P]),
+    "ctr_volume_driver": (c_char_p, [_P]),
+    "ctr_volume_mountpoint": (c_char_p, [_P]),
+    "ctr_volume_labels": (c_char_pp, [_P]),
+    "ctr_volume_options": (c_char_pp, [_P]),
+    "ctr_volume_created": (c_int64, [_P]),
+    "ctr_volume_anonymous": (c_int, [_P]),
+    "ctr_volume_inspect": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_volume_remove": (c_int, [_P, c_char_p, c_uint64]),
+    "ctr_volume_prune": (c_int, [_P, c_char_pp, c_uint64, POINTER(c_char_pp)]),
     "ctr_container_ip_address": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
     "ctr_container_networks_json": (c_int, [_P, POINTER(c_str_out)]),
 }

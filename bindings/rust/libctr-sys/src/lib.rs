@@ -6,7 +6,8 @@
 //! each struct's size and field offsets and each constant's value against the
 //! headers.  Use the safe `libctr` crate instead unless you need raw access.
 //!
-//! The image (`ctr-image.h`) and network (`ctr-network.h`) modules and
+//! The image (`ctr-image.h`), network (`ctr-network.h`) and volume
+//! (`ctr-volume.h`) modules and
 //! `ctr_runtime_refresh` are newer than the rest: [`optional`] resolves them
 //! at run time, so a program also runs against a libctr built without them.
 #![allow(non_camel_case_types)]
@@ -24,7 +25,7 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t);
+opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t);
 
 // ---- ctr-error.h ----
 #[repr(C)]
@@ -362,8 +363,22 @@ pub struct ctr_network_options_t {
     pub flags: u64,
 }
 
+// ---- ctr-volume.h ----
+pub const CTR_VOLUME_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_VOLUME_REMOVE_FORCE: u64 = 1 << 0;
+
+#[repr(C)]
+pub struct ctr_volume_options_t {
+    pub version: c_uint,
+    pub name: *const c_char,
+    pub driver: *const c_char,
+    pub labels: *const *const c_char,
+    pub options: *const *const c_char,
+    pub flags: u64,
+}
+
 // ---- sys/ctr-state.h ----
-pub const CTR_STATE_BACKEND_VERSION: c_uint = 2;
+pub const CTR_STATE_BACKEND_VERSION: c_uint = 3;
 pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
 pub const CTR_STATE_ITER_CONFIG: c_uint = 1 << 0;
 pub const CTR_STATE_ITER_STATE: c_uint = 1 << 1;
@@ -376,6 +391,9 @@ pub type ctr_state_iter_fn = Option<
         userdata: *mut c_void,
     ) -> c_int,
 >;
+
+pub type ctr_state_obj_fn =
+    Option<unsafe extern "C" fn(name: *const c_char, doc: *const c_char, userdata: *mut c_void) -> c_int>;
 
 #[repr(C)]
 pub struct ctr_state_backend_t {
@@ -411,6 +429,30 @@ pub struct ctr_state_backend_t {
     >,
     // version 2 (libctr 0.2)
     pub free: Option<unsafe extern "C" fn(userdata: *mut c_void)>,
+    // version 3 (libctr 0.4): object records
+    pub obj_add: Option<
+        unsafe extern "C" fn(db: *mut c_void, kind: *const c_char, name: *const c_char, doc: *const c_char) -> c_int,
+    >,
+    pub obj_save: Option<
+        unsafe extern "C" fn(db: *mut c_void, kind: *const c_char, name: *const c_char, doc: *const c_char) -> c_int,
+    >,
+    pub obj_get: Option<
+        unsafe extern "C" fn(
+            db: *mut c_void,
+            kind: *const c_char,
+            name: *const c_char,
+            ret_doc: *mut *mut c_char,
+        ) -> c_int,
+    >,
+    pub obj_remove: Option<unsafe extern "C" fn(db: *mut c_void, kind: *const c_char, name: *const c_char) -> c_int>,
+    pub obj_iterate: Option<
+        unsafe extern "C" fn(
+            db: *mut c_void,
+            kind: *const c_char,
+            fn_: ctr_state_obj_fn,
+            userdata: *mut c_void,
+        ) -> c_int,
+    >,
 }
 
 pub type ctr_state_backend_create_fn =
@@ -774,6 +816,40 @@ extern "C" {
     pub fn ctr_container_ip_address(c: *mut ctr_container_t, network: *const c_char, ret: *mut *mut c_char) -> c_int;
     pub fn ctr_container_networks_json(c: *mut ctr_container_t, ret: *mut *mut c_char) -> c_int;
 
+    // ctr-volume.h (LIBCTR_0.4)
+    pub fn ctr_volume_options_init(opts: *mut ctr_volume_options_t, version: c_uint) -> c_int;
+    pub fn ctr_volume_create(
+        rt: *mut ctr_runtime_t,
+        opts: *const ctr_volume_options_t,
+        ret: *mut *mut ctr_volume_t,
+    ) -> c_int;
+    pub fn ctr_volume_lookup(rt: *mut ctr_runtime_t, name: *const c_char, ret: *mut *mut ctr_volume_t) -> c_int;
+    pub fn ctr_volume_exists(rt: *mut ctr_runtime_t, name: *const c_char) -> c_int;
+    pub fn ctr_volume_list(
+        rt: *mut ctr_runtime_t,
+        filters: *const *const c_char,
+        ret: *mut *mut *mut ctr_volume_t,
+        ret_count: *mut usize,
+    ) -> c_int;
+    pub fn ctr_volume_list_free(list: *mut *mut ctr_volume_t, count: usize);
+    pub fn ctr_volume_ref(v: *mut ctr_volume_t) -> *mut ctr_volume_t;
+    pub fn ctr_volume_unref(v: *mut ctr_volume_t) -> *mut ctr_volume_t;
+    pub fn ctr_volume_name(v: *const ctr_volume_t) -> *const c_char;
+    pub fn ctr_volume_driver(v: *const ctr_volume_t) -> *const c_char;
+    pub fn ctr_volume_mountpoint(v: *const ctr_volume_t) -> *const c_char;
+    pub fn ctr_volume_labels(v: *const ctr_volume_t) -> *const *const c_char;
+    pub fn ctr_volume_options(v: *const ctr_volume_t) -> *const *const c_char;
+    pub fn ctr_volume_created(v: *const ctr_volume_t) -> i64;
+    pub fn ctr_volume_anonymous(v: *const ctr_volume_t) -> c_int;
+    pub fn ctr_volume_inspect(v: *mut ctr_volume_t, ret: *mut *mut c_char) -> c_int;
+    pub fn ctr_volume_remove(rt: *mut ctr_runtime_t, name: *const c_char, flags: u64) -> c_int;
+    pub fn ctr_volume_prune(
+        rt: *mut ctr_runtime_t,
+        filters: *const *const c_char,
+        flags: u64,
+        ret_removed: *mut *mut *mut c_char,
+    ) -> c_int;
+
     // sys/ctr-state.h, sys/ctr-oci.h (plug-in APIs)
     pub fn ctr_state_backend_register(backend: *const ctr_state_backend_t) -> c_int;
     // LIBCTR_0.2
@@ -867,5 +943,23 @@ pub mod optional {
         pub fn ctr_network_remove(rt: *mut ctr_runtime_t, name: *const c_char, flags: u64) -> c_int;
         pub fn ctr_container_ip_address(c: *mut ctr_container_t, network: *const c_char, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_container_networks_json(c: *mut ctr_container_t, ret: *mut *mut c_char) -> c_int;
+        pub fn ctr_volume_options_init(opts: *mut ctr_volume_options_t, version: c_uint) -> c_int;
+        pub fn ctr_volume_create(rt: *mut ctr_runtime_t, opts: *const ctr_volume_options_t, ret: *mut *mut ctr_volume_t) -> c_int;
+        pub fn ctr_volume_lookup(rt: *mut ctr_runtime_t, name: *const c_char, ret: *mut *mut ctr_volume_t) -> c_int;
+        pub fn ctr_volume_exists(rt: *mut ctr_runtime_t, name: *const c_char) -> c_int;
+        pub fn ctr_volume_list(rt: *mut ctr_runtime_t, filters: *const *const c_char, ret: *mut *mut *mut ctr_volume_t, ret_count: *mut usize) -> c_int;
+        pub fn ctr_volume_list_free(list: *mut *mut ctr_volume_t, count: usize);
+        pub fn ctr_volume_ref(v: *mut ctr_volume_t) -> *mut ctr_volume_t;
+        pub fn ctr_volume_unref(v: *mut ctr_volume_t) -> *mut ctr_volume_t;
+        pub fn ctr_volume_name(v: *const ctr_volume_t) -> *const c_char;
+        pub fn ctr_volume_driver(v: *const ctr_volume_t) -> *const c_char;
+        pub fn ctr_volume_mountpoint(v: *const ctr_volume_t) -> *const c_char;
+        pub fn ctr_volume_labels(v: *const ctr_volume_t) -> *const *const c_char;
+        pub fn ctr_volume_options(v: *const ctr_volume_t) -> *const *const c_char;
+        pub fn ctr_volume_created(v: *const ctr_volume_t) -> i64;
+        pub fn ctr_volume_anonymous(v: *const ctr_volume_t) -> c_int;
+        pub fn ctr_volume_inspect(v: *mut ctr_volume_t, ret: *mut *mut c_char) -> c_int;
+        pub fn ctr_volume_remove(rt: *mut ctr_runtime_t, name: *const c_char, flags: u64) -> c_int;
+        pub fn ctr_volume_prune(rt: *mut ctr_runtime_t, filters: *const *const c_char, flags: u64, ret_removed: *mut *mut *mut c_char) -> c_int;
     }
 }

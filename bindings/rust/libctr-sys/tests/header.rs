@@ -292,6 +292,7 @@ fn layouts() -> BTreeMap<String, usize> {
         ctr_commit_options_t { version, name, changes, author, message, flags, progress, progress_userdata, cancel }
     );
     layout!(m, ctr_network_options_t { version, name, driver, bridge, subnet, gateway, labels, flags });
+    layout!(m, ctr_volume_options_t { version, name, driver, labels, options, flags });
     layout!(
         m,
         ctr_state_backend_t {
@@ -306,7 +307,12 @@ fn layouts() -> BTreeMap<String, usize> {
             get,
             lookup_name,
             iterate,
-            free
+            free,
+            obj_add,
+            obj_save,
+            obj_get,
+            obj_remove,
+            obj_iterate
         }
     );
     layout!(m, ctr_state_backend_factory_t { version, name, create, userdata });
@@ -400,7 +406,7 @@ fn rust_structs(src: &str) -> BTreeMap<String, Vec<String>> {
 fn headers() -> String {
     let dir = include_dir().join("libctr");
     let mut text = String::new();
-    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
+    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "ctr-volume.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
         text.push_str(&format!("#include <libctr/{}>\n", h));
         assert!(dir.join(h).exists(), "missing header {}", h);
     }
@@ -549,6 +555,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-io.h",
         "ctr-image.h",
         "ctr-network.h",
+        "ctr-volume.h",
         "sys/ctr-state.h",
         "sys/ctr-oci.h",
     ] {

@@ -36,10 +36,12 @@ mod container;
 mod image;
 pub mod json;
 mod options;
+mod volume;
 
 pub use container::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
+pub use volume::*;
 
 // ---------------------------------------------------------------- errors
 

@@ -640,3 +640,39 @@ fn networks() {
     drop(rt);
     remove_root(&root).unwrap();
 }
+
+/// The volume API: create, lookup, list with filters, inspect, remove, prune.
+#[test]
+fn volumes() {
+    let Some(t) = TestRuntime::new("volumes") else { return };
+    let rt = t.rt();
+    let v = rt
+        .create_volume(
+            &VolumeOptions::new().name("rsdata").label("by", "rust").option("type", "tmpfs").option("device", "tmpfs"),
+        )
+        .unwrap();
+    assert_eq!((v.name(), v.driver(), v.anonymous()), ("rsdata", "local", false));
+    assert_eq!(v.labels().get("by").map(String::as_str), Some("rust"));
+    assert_eq!(v.options().get("type").map(String::as_str), Some("tmpfs"));
+    assert!(v.mountpoint().ends_with("/volumes/rsdata/_data") && Path::new(v.mountpoint()).is_dir());
+    assert!(v.created().is_some());
+    let doc = v.inspect_json().unwrap();
+    assert!(doc.contains("\"Scope\":\"local\"") && doc.contains("\"MountCount\":0"), "{}", doc);
+    let gen = rt.create_volume(&VolumeOptions::new()).unwrap();
+    assert_eq!(gen.name().len(), 64);
+    assert_eq!(rt.create_volume(&VolumeOptions::new().name("rsdata")).unwrap_err().kind(), ErrorKind::AlreadyExists);
+    let e = rt.create_volume(&VolumeOptions::new().name("a/b")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.to_string().contains("not a path"), "{}", e);
+    assert_eq!(rt.volume("nope").unwrap_err().kind(), ErrorKind::NotFound);
+    assert!(rt.volume_exists("rsdata").unwrap() && !rt.volume_exists("nope").unwrap());
+    let l = rt.volumes(&["label=by=rust"]).unwrap();
+    assert_eq!(l.iter().map(|v| v.name().to_string()).collect::<Vec<_>>(), ["rsdata"]);
+    assert_eq!(rt.volumes(&[]).unwrap().len(), 2);
+    assert_eq!(rt.volumes(&["bogus=1"]).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    drop(v);
+    rt.remove_volume("rsdata", VolumeFlags::default()).unwrap();
+    assert_eq!(rt.remove_volume("rsdata", VolumeFlags::default()).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(rt.prune_volumes(&[]).unwrap(), vec![gen.name().to_string()]);
+    assert!(rt.volumes(&[]).unwrap().is_empty());
+}
