@@ -2,6 +2,7 @@
 /* The public API as data: runtime, create, lookup, list, getters, artifacts,
  * batch, remove — against every state backend, through the real libctr.so. */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -426,6 +427,13 @@ static void test_mounts(void **state)
     o.mounts = mounts;
     o.n_mounts = 3;
     ctr_container_t *c = NULL;
+    /* A plug-in backend of version 2 keeps no volumes: refused, nothing left. */
+    bool volumes = strcmp(f->backend, "testdir") != 0;
+    if (!volumes) {
+        assert_int_equal(ctr_container_create(&c, f->rt, &o), -EOPNOTSUPP);
+        assert_int_equal(count(f->rt), 0);
+        o.n_mounts = 2;
+    }
     assert_ctr_ok(ctr_container_create(&c, f->rt, &o));
     ctr_container_unref(c);
     ctr_runtime_unref(f->rt);
@@ -434,8 +442,9 @@ static void test_mounts(void **state)
     const char *const *d = ctr_container_mounts(c);
     assert_string_equal(d[0], "/data");
     assert_string_equal(d[1], "/scratch");
-    assert_string_equal(d[2], "/anon");
-    assert_null(d[3]);
+    if (volumes)
+        assert_string_equal(d[2], "/anon");
+    assert_null(d[volumes ? 3 : 2]);
     char *json = NULL;
     assert_ctr_ok(ctr_container_inspect(c, 0, &json));
     assert_non_null(strstr(json, ":ro,rprivate,rbind\"")); /* HostConfig.Binds */
