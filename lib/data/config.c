@@ -75,6 +75,7 @@ void ctr__config_unref(struct ctr__config *cfg)
     free(cfg->netns_path);
     ctr__strv_free(cfg->volumes);
     ctr__strv_free(cfg->exposed_ports);
+    ctr__strv_free(cfg->create_command);
     free(cfg);
 }
 
