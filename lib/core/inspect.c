@@ -12,6 +12,7 @@
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
 #include "data/spec.h"
+#include "storage/volume-dir.h"
 
 static json_object *str_or_empty(const char *s)
 {
@@ -360,6 +361,25 @@ static void add_read_only_tmpfs(json_object *host, uint64_t flags)
             json_object_object_add(tmpfs, dirs[i], json_object_new_string("rw,rprivate,nosuid,nodev,tmpcopyup"));
 }
 
+/* The host directory of each volume in inspect's Mounts (data/mounts.c
+ * knows the name, storage/volume-dir.c where its data is). */
+static void add_volume_sources(json_object *o, ctr_container_t *c)
+{
+    json_object *mounts;
+    if (!json_object_object_get_ex(o, "Mounts", &mounts) || !json_object_is_type(mounts, json_type_array))
+        return;
+    const struct ctr__settings *set = ctr__runtime_settings(ctr_container_runtime(c));
+    for (size_t i = 0; i < json_object_array_length(mounts); i++) {
+        json_object *m = json_object_array_get_idx(mounts, i);
+        const char *name = ctr__json_str(m, "Name");
+        if (!streq_null(ctr__json_str(m, "Type"), "volume") || !name)
+            continue;
+        _cleanup_free_ char *path = ctr__volume_data_path(set, name);
+        if (path)
+            json_object_object_add(m, "Source", json_object_new_string(path));
+    }
+}
+
 /* NetworkSettings, Config, HostConfig and the storage keys. */
 static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
 {
@@ -380,6 +400,7 @@ static void add_settings(json_object *o, ctr_container_t *c, uint64_t flags)
                ctr__process_inspect(&cfg->process, cfg->flags, config, host) < 0);
     if (host)
         add_read_only_tmpfs(host, cfg->flags);
+    add_volume_sources(o, c);
     if (st->mount_point)
         json_object_object_add(o, "Mountpoint", json_object_new_string(st->mount_point));
     json_object *gd = ctr__rootfs_graph_driver(c);

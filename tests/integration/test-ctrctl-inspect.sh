@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # inspect's shape against podman's: for containers made with the same flags
 # by both tools (one group of podman run's flags at a time: none, mounts,
-# resources, security, process), every key podman 4.3 shows at the top level
+# volumes, resources, security, process), every key podman 4.3 shows at the top level
 # and in Config, HostConfig, State and Mounts is in ctrctl's inspect with the
 # same JSON type (tests/lib/inspect-shape.py).
 # usage: test-ctrctl-inspect.sh CTRCTL SOURCE_ROOT
@@ -28,7 +28,8 @@ pids=()
 
 final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
-    for id in "${pids[@]}"; do podman rm -f "$id" >/dev/null 2>&1; done
+    for id in "${pids[@]}"; do podman rm -f -v "$id" >/dev/null 2>&1; done
+    podman volume rm -f "$N-vol" >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
     rm -rf "$tmp"
@@ -73,6 +74,7 @@ shape() {
 
 shape defaults
 shape mounts -v "$tmp/src:/data:ro" --tmpfs /scratch:size=10m --mount "type=bind,src=$tmp/src,dst=/b,bind-propagation=rslave"
+shape volumes -v "$N-vol:/v" -v /anon --mount "type=volume,src=$N-vol,dst=/w,ro"
 shape resources --memory 64m --memory-reservation 32m --cpus 0.5 --cpu-shares 512 --cpuset-cpus 0 --pids-limit 20 \
     --device-read-bps /dev/vda:1mb --ulimit nofile=100:200 --device /dev/fuse --oom-score-adj 100
 shape security --cap-add SYS_ADMIN --cap-drop CHOWN --security-opt no-new-privileges --sysctl net.ipv4.ip_forward=1 \
