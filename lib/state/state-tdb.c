@@ -711,11 +711,20 @@ static int collect_one(struct shared *s, struct collect *c, TDB_DATA key, unsign
     return 0;
 }
 
-/* Every key's record into c (read lock held). */
-static int collect_locked(struct shared *s, struct collect *c, unsigned int flags)
+/* What a walk over the keys does with each: a container's record by the
+ * flags, or an object record under the prefix, into c. */
+struct walk {
+    struct collect *c;
+    unsigned int flags;
+    const char *prefix;
+};
+
+/* Every key through one (read lock held); its non-zero return stops the walk. */
+static int walk_keys(struct shared *s, int (*one)(struct shared *, TDB_DATA, const struct walk *),
+                     const struct walk *w)
 {
     for (TDB_DATA key = tdb_firstkey(s->tdb); key.dptr;) {
-        int r = collect_one(s, c, key, flags);
+        int r = one(s, key, w);
         if (r != 0) {
             free(key.dptr);
             return r;
@@ -728,6 +737,17 @@ static int collect_locked(struct shared *s, struct collect *c, unsigned int flag
     if (tdb_error(s->tdb) != TDB_SUCCESS)
         return fail(s, "cannot list the keys");
     return 0;
+}
+
+static int collect_key(struct shared *s, TDB_DATA key, const struct walk *w)
+{
+    return collect_one(s, w->c, key, w->flags);
+}
+
+/* Every key's record into c (read lock held). */
+static int collect_locked(struct shared *s, struct collect *c, unsigned int flags)
+{
+    return walk_keys(s, collect_key, &(struct walk){ .c = c, .flags = flags });
 }
 
 static int collect_all(struct shared *s, struct collect *c, unsigned int flags)
@@ -885,21 +905,14 @@ static int obj_collect_one(struct shared *s, struct collect *c, TDB_DATA key, co
     return 0;
 }
 
+static int obj_collect_key(struct shared *s, TDB_DATA key, const struct walk *w)
+{
+    return obj_collect_one(s, w->c, key, w->prefix);
+}
+
 static int obj_collect_locked(struct shared *s, struct collect *c, const char *prefix)
 {
-    for (TDB_DATA key = tdb_firstkey(s->tdb); key.dptr;) {
-        int r = obj_collect_one(s, c, key, prefix);
-        if (r != 0) {
-            free(key.dptr);
-            return r;
-        }
-        TDB_DATA next = tdb_nextkey(s->tdb, key);
-        free(key.dptr);
-        key = next;
-    }
-    if (tdb_error(s->tdb) != TDB_SUCCESS)
-        return fail(s, "cannot list the keys");
-    return 0;
+    return walk_keys(s, obj_collect_key, &(struct walk){ .c = c, .prefix = prefix });
 }
 
 static int tdbb_obj_iterate(void *p, const char *kind, ctr_state_obj_fn fn, void *userdata)
