@@ -244,7 +244,7 @@ static int kv_from_object(json_object *o, const char *what, char ***ret)
     }
     int r = ctr__labels_normalize(v);
     if (r < 0)
-        return ctr__err(-EUCLEAN, "volume record: \"%s\": %s", what, ctr_error_last()->message);
+        return ctr__err_prefix(-EUCLEAN, "volume record: \"%s\"", what);
     ctr__strv_free(*ret);
     *ret = TAKE_PTR(v);
     return 0;
@@ -298,7 +298,7 @@ int ctr__volume_from_json(const char *json, struct ctr__volume *v)
     struct ctr__volume n = { 0 };
     int r = ctr__json_parse(json, "volume record", &o);
     if (r < 0)
-        return ctr__err(-EUCLEAN, "volume record: %s", ctr_error_last()->message);
+        return ctr__err_prefix(-EUCLEAN, "volume record");
     if (!json_object_is_type(o, json_type_object))
         return ctr__err(-EUCLEAN, "volume record: not a JSON object");
     r = from_object(o, &n);

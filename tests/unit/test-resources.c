@@ -509,6 +509,10 @@ static void test_spec_devices(void **state)
 static void test_spec_ulimit_above_hard(void **state)
 {
     (void)state;
+    /* valgrind keeps descriptors of its own above the limit: setrlimit()
+     * fails under it; the plain and sanitizer runs do this test. */
+    if (getenv("CTR_TEST_VALGRIND"))
+        skip();
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {

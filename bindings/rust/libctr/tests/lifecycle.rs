@@ -644,7 +644,11 @@ fn networks() {
 /// The volume API: create, lookup, list with filters, inspect, remove, prune.
 #[test]
 fn volumes() {
-    let Some(t) = TestRuntime::new("volumes") else { return };
+    // No let-else: Debian 12's rustc is 1.63.
+    let t = match TestRuntime::new("volumes") {
+        Some(t) => t,
+        None => return,
+    };
     let rt = t.rt();
     let v = rt
         .create_volume(
