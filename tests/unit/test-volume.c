@@ -220,7 +220,17 @@ static void test_dirs(void **state)
     snprintf(cmd, sizeof cmd, "ln -s /etc %s/escape", img);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(ctr__volume_dir_create(&set, "w"), 0);
-    assert_int_equal(ctr__volume_dir_copy_up(&set, "w", rfd, "/escape/app"), 1);
+    /* With openat2 the link resolves inside the image (its /etc/app is
+     * copied); without it (old kernels, valgrind) the walk refuses links and
+     * copies nothing.  Never the host's /etc. */
+    int copied = ctr__volume_dir_copy_up(&set, "w", rfd, "/escape/app");
+    assert_true(copied == 0 || copied == 1);
+    char *wdata = ctr__volume_data_path(&set, "w");
+    snprintf(p, sizeof p, "%s/f", wdata);
+    assert_int_equal(access(p, F_OK) == 0, copied == 1);
+    snprintf(p, sizeof p, "%s/passwd", wdata);
+    assert_int_not_equal(access(p, F_OK), 0);
+    free(wdata);
     close(rfd);
 
     char **names = NULL;
