@@ -436,14 +436,20 @@ static int prepare_all(ctr_runtime_t *rt, const struct ctr__config *cfg, int roo
     return 0;
 }
 
+static bool has_volumes(const struct ctr__config *cfg)
+{
+    for (size_t i = 0; i < cfg->mounts.n; i++)
+        if (is_volume(&cfg->mounts.v[i]))
+            return true;
+    return false;
+}
+
 int ctr__volumes_prepare(ctr_container_t *c, const char *rootfs, char ***ret_sources)
 {
     const struct ctr__config *cfg = ctr__container_config(c);
     ctr_runtime_t *rt = ctr_container_runtime(c);
-    size_t n = cfg->mounts.n, i = 0;
-    while (i < n && !is_volume(&cfg->mounts.v[i]))
-        i++;
-    if (i == n) {
+    size_t n = cfg->mounts.n;
+    if (!has_volumes(cfg)) {
         *ret_sources = NULL;
         return 0;
     }
@@ -484,14 +490,6 @@ static void release_unused(ctr_runtime_t *rt, const struct ctr__config *cfg, con
             ctr__rt_log(rt, CTR_LOG_WARNING, "%s", ctr_error_last()->message);
     }
     ctr__volume_uses_clear(&u);
-}
-
-static bool has_volumes(const struct ctr__config *cfg)
-{
-    for (size_t i = 0; i < cfg->mounts.n; i++)
-        if (is_volume(&cfg->mounts.v[i]))
-            return true;
-    return false;
 }
 
 void ctr__volumes_release(ctr_container_t *c)
