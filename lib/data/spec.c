@@ -24,7 +24,6 @@
 #endif
 
 #define OCI_VERSION "1.0.2"
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define DEFAULT_UMASK 0022
 /* Most host device nodes a privileged container gets. */
 #define HOST_DEVICES_MAX 4096
@@ -198,7 +197,7 @@ static int set_env(J *process, const struct ctr__config *cfg, const char *hostna
     if (!defaults || (hostname && !h) || !hm)
         return ctr__oom("the default environment");
     const char *want[] = {
-        DEFAULT_PATH,
+        CTR__DEFAULT_PATH_ENV,
         (cfg->flags & CTR_CREATE_TERMINAL) ? "TERM=xterm" : NULL,
         "container=libctr",
         h,
