@@ -30,7 +30,7 @@ OWNERS = {
 LAYERS = [
     ['base'],
     ['data'],
-    ['state', 'oci'],
+    ['state', 'oci', 'registry'],
     ['storage', 'net'],
     ['core'],
     ['api'],
