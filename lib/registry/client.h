@@ -70,7 +70,23 @@ typedef int (*ctr__reg_blob_done_fn)(void *userdata, size_t index, int result);
 int ctr__reg_get_blobs(ctr__reg_client_t *c, const struct ctr__reg_blob_get *blobs, size_t n, unsigned max_parallel,
                        ctr__reg_blob_done_fn done, void *userdata);
 
-/* Push side.  HEAD a blob: 1 present, 0 absent. */
+/* The base URL of the registry, "https://HOST[:PORT]" or "http://..." once
+ * the client found out (after the first request), and the repository. */
+const char *ctr__reg_client_base(ctr__reg_client_t *c);
+const char *ctr__reg_client_repository(ctr__reg_client_t *c);
+/* Send @req (its url a path such as "/v2/REPO/blobs/uploads/", or an
+ * absolute URL from a Location header) with the client's credentials: a
+ * 401 with a challenge is answered (basic, or a bearer token for the
+ * scope, cached) and the request sent again once.  Bodies from a source
+ * cannot be re-sent: a source request first does an authorized ping.
+ * 0 with any status in @ret; transport errors as ctr__http_request(). */
+int ctr__reg_request(ctr__reg_client_t *c, struct ctr__http_req *req, struct ctr__http_resp *ret);
+/* An error for an unexpected response: the errno of its status (401, 403:
+ * -EACCES; 404: -ENOENT; 400, 405, 416: -EINVAL; 429, 5xx: -EAGAIN/-EIO) with
+ * a message "WHAT: STATUS CODE: message" from the registry's JSON errors. */
+int ctr__reg_status_error(const struct ctr__http_resp *resp, const char *what);
+
+/* Push side (upload.c).  HEAD a blob: 1 present, 0 absent. */
 int ctr__reg_blob_exists(ctr__reg_client_t *c, const char *digest);
 /* Mount @digest from @from_repository of the same registry: 1 mounted, 0
  * when the registry started an upload instead (nothing left to cancel). */
