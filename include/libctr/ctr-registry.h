@@ -110,8 +110,10 @@ typedef struct ctr_registry_options {
     const char *password;
     /** registries.conf to read instead of the default (and its drop-in directory). */
     const char *registries_conf;
-    /** Directory of per-registry certificates (`HOST:PORT/ca.crt`, `client.cert`, `client.key`)
-     *  instead of `/etc/containers/certs.d` and `/etc/docker/certs.d` (podman's `--cert-dir`). */
+    /** The directory of this registry's certificates (`*.crt` CAs, `*.cert`
+     *  with `*.key` client certificates), used instead of
+     *  `/etc/containers/certs.d/HOST:PORT` and `/etc/docker/certs.d/HOST:PORT`
+     *  (podman's `--cert-dir`: the directory itself, not a tree of hosts). */
     const char *certs_dir;
     /** `CTR_TLS_*`. */
     int tls_verify;

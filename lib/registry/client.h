@@ -25,7 +25,8 @@ struct ctr__reg_client_opts {
     const char *username;      /* explicit credentials, else from the auth file, else anonymous */
     const char *password;
     const char *auth_file;     /* auth-file.h path (NULL: the default) */
-    const char *certs_dir;     /* NULL: /etc/containers/certs.d then /etc/docker/certs.d */
+    const char *certs_dir;     /* podman's --cert-dir: the *.crt/*.cert/*.key directory itself;
+                                  NULL: /etc/containers/certs.d/DOMAIN, then /etc/docker/certs.d/DOMAIN */
     int tls_verify;            /* CTR_TLS_* */
     bool insecure;             /* registries.conf: insecure = true */
     bool push;                 /* ask for pull,push scopes */
