@@ -582,10 +582,12 @@ int ctr_container_get_options(const ctr_container_t *c, ctr_container_options_t 
 
 /**
  * Free options returned by ctr_container_get_options(), with every string
- * and array they point to.  NULL allowed.  Only for such options: a struct
- * of the caller's own is left alone.  The caller may have changed members
- * of it (pointing elsewhere); the memory the call handed out is freed all
- * the same, the caller's is not.  (libctr 0.5)
+ * and array they point to.  NULL allowed.  Only for such options, once:
+ * passing a struct of the caller's own, or freeing twice, is undefined (a
+ * guard word before the struct makes it likely that such a call does
+ * nothing).  The caller may have changed members (pointing elsewhere): the
+ * memory the call handed out is freed all the same, the caller's is not.
+ * (libctr 0.5)
  */
 void ctr_container_options_free(ctr_container_options_t *o);
 

@@ -62,7 +62,8 @@ CTR_EXPORT void ctr_container_options_free(ctr_container_options_t *o)
     if (!o)
         return;
     struct exported *e = exported_of(o);
-    /* A struct of the caller's own is a misuse: best leave it than corrupt the heap. */
+    /* A struct of the caller's own or a second free is undefined; the guard
+     * word makes it likely to do nothing rather than corrupt the heap. */
     if (e->magic != EXPORTED_MAGIC)
         return;
     exported_free(e);
