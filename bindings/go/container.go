@@ -70,6 +70,9 @@ const (
 	CreateNoReadOnlyTmpfs CreateFlags = C.CTR_CREATE_NO_READ_ONLY_TMPFS
 	// CreateOOMScoreAdj: the OOM score adjustment is set (ContainerOptions.OOMScoreAdj sets it).
 	CreateOOMScoreAdj CreateFlags = C.CTR_CREATE_OOM_SCORE_ADJ
+	// CreateImageVolumesTmpfs makes each image volume a tmpfs (--image-volume tmpfs), not with
+	// CreateImageVolumes (libctr 0.5).
+	CreateImageVolumesTmpfs CreateFlags = C.CTR_CREATE_IMAGE_VOLUMES_TMPFS
 )
 
 // PortMapping forwards a host port into the container's network namespace.
@@ -493,6 +496,64 @@ func (c *Container) Labels() (map[string]string, error) {
 		out[k] = val
 	}
 	return out, nil
+}
+
+// Options returns the container's whole configuration as the ContainerOptions
+// that Runtime.Create takes to make an equal container
+// (ctr_container_get_options(), libctr 0.5): change Name and pass it on.
+// Values are the stored ones, defaults included (ShmSize, StopTimeout,
+// CgroupParent, the default network in Networks...), normalized as the config
+// keeps them: mounts with their full options (an anonymous volume with no
+// Source), capabilities as CAP_*, ulimits as RLIMIT_*, the healthcheck in
+// podman's stored form.  Entrypoint is nil when the image's is used and empty
+// when it was cleared; Image is the reference as given; LogPath "" for the
+// default, LogSizeMax -1 for no limit.  The flags with fields of their own
+// (Init, OOMKillDisable, NoNewPrivileges, NoReadOnlyTmpfs, OOMScoreAdj) are
+// those fields, not in Flags.  Lists not set are nil.
+func (c *Container) Options() (ContainerOptions, error) {
+	var p *C.ctr_container_options_t
+	if err := c.do("ctr_container_get_options", func(h *C.ctr_container_t) C.int {
+		return C.ctr_container_get_options(h, &p)
+	}); err != nil {
+		return ContainerOptions{}, err
+	}
+	defer C.ctr_container_options_free(p)
+	return optionsFromC(p), nil
+}
+
+func optionsFromC(o *C.ctr_container_options_t) ContainerOptions {
+	timeout := time.Duration(o.stop_timeout) * time.Second
+	r := ContainerOptions{
+		Name: C.GoString(o.name), SpecJSON: C.GoString(o.spec_json), Rootfs: C.GoString(o.rootfs),
+		Image: C.GoString(o.image), Command: optStrv((**C.char)(unsafe.Pointer(o.command))),
+		Env: optStrv((**C.char)(unsafe.Pointer(o.env))), Workdir: C.GoString(o.workdir), User: C.GoString(o.user),
+		Hostname: C.GoString(o.hostname), Pod: C.GoString(o.pod), Flags: CreateFlags(o.flags &^ fieldFlags),
+		ShmSize: int64(o.shm_size), DNSServers: optStrv((**C.char)(unsafe.Pointer(o.dns_servers))),
+		DNSSearch:  optStrv((**C.char)(unsafe.Pointer(o.dns_search))),
+		DNSOptions: optStrv((**C.char)(unsafe.Pointer(o.dns_options))),
+		HostsAdd:   optStrv((**C.char)(unsafe.Pointer(o.hosts_add))),
+		Labels:     optPairs((**C.char)(unsafe.Pointer(o.labels))), StopSignal: syscall.Signal(o.stop_signal),
+		StopTimeout: &timeout, CgroupParent: C.GoString(o.cgroup_parent), LogPath: C.GoString(o.log_path),
+		ProcessLabel: C.GoString(o.process_label), MountLabel: C.GoString(o.mount_label),
+		Networks: optStrv((**C.char)(unsafe.Pointer(o.networks))), NetNSPath: C.GoString(o.netns_path),
+		LogSizeMax: int64(o.log_size_max),
+	}
+	for ns := 1; ns < C.CTR_NS_MAX; ns++ {
+		if o.ns_ctr[ns] != nil {
+			if r.Namespaces == nil {
+				r.Namespaces = map[Namespace]string{}
+			}
+			r.Namespaces[Namespace(ns)] = C.GoString(o.ns_ctr[ns])
+		}
+	}
+	if o.port_mappings != nil && o.n_port_mappings > 0 {
+		for _, p := range unsafe.Slice(o.port_mappings, int(o.n_port_mappings)) {
+			r.PortMappings = append(r.PortMappings, PortMapping{HostIP: C.GoString(p.host_ip),
+				HostPort: uint16(p.host_port), ContainerPort: uint16(p.container_port), Protocol: C.GoString(p.protocol)})
+		}
+	}
+	goV3(o, &r)
+	return r
 }
 
 // ConfigJSON is the container's whole config as JSON.

@@ -11,6 +11,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -234,4 +235,119 @@ func (m *cmem) fillV3(o *C.ctr_container_options_t, opts *ContainerOptions) {
 	m.resources(o, opts)
 	m.security(o, opts)
 	m.process(o, opts)
+}
+
+// ---- the reverse: ContainerOptions from ctr_container_get_options() ----
+
+// optStrv copies a NULL-terminated array; nil for NULL (not set), an empty
+// slice for an empty array (a cleared entrypoint).
+func optStrv(v **C.char) []string {
+	if v == nil {
+		return nil
+	}
+	return goStrv(v)
+}
+
+// optPairs turns KEY=VALUE strings into a map; nil for NULL.
+func optPairs(v **C.char) map[string]string {
+	if v == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, kv := range goStrv(v) {
+		k, val, _ := strings.Cut(kv, "=")
+		out[k] = val
+	}
+	return out
+}
+
+func goThrottles(p *C.ctr_throttle_device_t, n C.size_t) []ThrottleDevice {
+	if p == nil || n == 0 {
+		return nil
+	}
+	out := make([]ThrottleDevice, 0, int(n))
+	for _, t := range unsafe.Slice(p, int(n)) {
+		out = append(out, ThrottleDevice{Path: C.GoString(t.path), Rate: uint64(t.rate)})
+	}
+	return out
+}
+
+func goMounts(o *C.ctr_container_options_t) []Mount {
+	if o.mounts == nil || o.n_mounts == 0 {
+		return nil
+	}
+	out := make([]Mount, 0, int(o.n_mounts))
+	for _, m := range unsafe.Slice(o.mounts, int(o.n_mounts)) {
+		out = append(out, Mount{Type: C.GoString(m._type), Source: C.GoString(m.source),
+			Destination: C.GoString(m.destination), Options: optStrv((**C.char)(unsafe.Pointer(m.options)))})
+	}
+	return out
+}
+
+func goResources(o *C.ctr_container_options_t, r *ContainerOptions) {
+	r.Memory, r.MemorySwap, r.MemoryReservation = int64(o.memory), int64(o.memory_swap), int64(o.memory_reservation)
+	r.CPUs = float64(o.nano_cpus) / 1e9
+	r.CPUShares, r.CPUPeriod, r.CPUQuota = uint64(o.cpu_shares), uint64(o.cpu_period), int64(o.cpu_quota)
+	r.CpusetCPUs, r.CpusetMems = C.GoString(o.cpuset_cpus), C.GoString(o.cpuset_mems)
+	r.PidsLimit, r.BlkioWeight = int64(o.pids_limit), uint16(o.blkio_weight)
+	if o.blkio_weight_devices != nil && o.n_blkio_weight_devices > 0 {
+		for _, w := range unsafe.Slice(o.blkio_weight_devices, int(o.n_blkio_weight_devices)) {
+			r.BlkioWeightDevice = append(r.BlkioWeightDevice, WeightDevice{Path: C.GoString(w.path), Weight: uint16(w.weight)})
+		}
+	}
+	r.DeviceReadBps = goThrottles(o.device_read_bps, o.n_device_read_bps)
+	r.DeviceWriteBps = goThrottles(o.device_write_bps, o.n_device_write_bps)
+	r.DeviceReadIOPS = goThrottles(o.device_read_iops, o.n_device_read_iops)
+	r.DeviceWriteIOPS = goThrottles(o.device_write_iops, o.n_device_write_iops)
+	if o.flags&C.CTR_CREATE_OOM_SCORE_ADJ != 0 {
+		adj := int(o.oom_score_adj)
+		r.OOMScoreAdj = &adj
+	}
+	r.OOMKillDisable = o.flags&C.CTR_CREATE_OOM_KILL_DISABLE != 0
+	if o.ulimits != nil && o.n_ulimits > 0 {
+		for _, u := range unsafe.Slice(o.ulimits, int(o.n_ulimits)) {
+			r.Ulimits = append(r.Ulimits, Ulimit{Name: C.GoString(u.name), Soft: int64(u.soft), Hard: int64(u.hard)})
+		}
+	}
+}
+
+func goSecurity(o *C.ctr_container_options_t, s *ContainerOptions) {
+	s.CapAdd = optStrv((**C.char)(unsafe.Pointer(o.cap_add)))
+	s.CapDrop = optStrv((**C.char)(unsafe.Pointer(o.cap_drop)))
+	s.NoNewPrivileges = o.flags&C.CTR_CREATE_NO_NEW_PRIVS != 0
+	s.SeccompProfile, s.ApparmorProfile = C.GoString(o.seccomp_profile), C.GoString(o.apparmor_profile)
+	s.MaskPaths = optStrv((**C.char)(unsafe.Pointer(o.mask_paths)))
+	s.UnmaskPaths = optStrv((**C.char)(unsafe.Pointer(o.unmask_paths)))
+	s.NoReadOnlyTmpfs = o.flags&C.CTR_CREATE_NO_READ_ONLY_TMPFS != 0
+	s.GroupAdd = optStrv((**C.char)(unsafe.Pointer(o.group_add)))
+	s.Sysctls = optPairs((**C.char)(unsafe.Pointer(o.sysctls)))
+	s.Devices = optStrv((**C.char)(unsafe.Pointer(o.devices)))
+	s.DeviceCgroupRules = optStrv((**C.char)(unsafe.Pointer(o.device_cgroup_rules)))
+}
+
+func goProcess(o *C.ctr_container_options_t, p *ContainerOptions) {
+	p.Entrypoint = optStrv((**C.char)(unsafe.Pointer(o.entrypoint)))
+	p.Init = o.flags&C.CTR_CREATE_INIT != 0
+	p.InitPath, p.Umask, p.Timezone = C.GoString(o.init_path), C.GoString(o.umask), C.GoString(o.timezone)
+	p.Annotations = optPairs((**C.char)(unsafe.Pointer(o.annotations)))
+	p.Domainname = C.GoString(o.domainname)
+	p.RestartPolicy, p.RestartRetries = C.GoString(o.restart_policy), uint(o.restart_retries)
+	p.HealthCmd = optStrv((**C.char)(unsafe.Pointer(o.health_cmd)))
+	p.HealthInterval = time.Duration(o.health_interval)
+	p.HealthTimeout = time.Duration(o.health_timeout)
+	p.HealthStartPeriod = time.Duration(o.health_start_period)
+	p.HealthRetries = uint(o.health_retries)
+	p.CreateCommand = optStrv((**C.char)(unsafe.Pointer(o.create_command)))
+}
+
+// fieldFlags are the flags that ContainerOptions has fields of their own for.
+const fieldFlags = C.CTR_CREATE_OOM_SCORE_ADJ | C.CTR_CREATE_OOM_KILL_DISABLE | C.CTR_CREATE_NO_NEW_PRIVS |
+	C.CTR_CREATE_NO_READ_ONLY_TMPFS | C.CTR_CREATE_INIT
+
+// goV3 sets the version-3 fields of r from o.
+func goV3(o *C.ctr_container_options_t, r *ContainerOptions) {
+	r.Mounts = goMounts(o)
+	goResources(o, r)
+	goSecurity(o, r)
+	goProcess(o, r)
 }

@@ -394,3 +394,78 @@ func hasString(list interface{}, s string) bool {
 	}
 	return false
 }
+
+// comparableConfig is the config document without what differs between two
+// containers of the same options: ID, name, times, paths, anonymous volumes' names.
+func comparableConfig(t *testing.T, c *libctr.Container) map[string]interface{} {
+	t.Helper()
+	b, err := c.ConfigJSON()
+	must(t, err)
+	var d map[string]interface{}
+	must(t, json.Unmarshal(b, &d))
+	for _, k := range []string{"id", "name", "createdTime", "staticDir", "shmDir", "logPath"} {
+		delete(d, k)
+	}
+	ms, _ := d["mounts"].([]interface{})
+	for _, m := range ms {
+		if m := obj(m); m["anonymous"] == true {
+			delete(m, "source")
+		}
+	}
+	return d
+}
+
+// TestOptionsRoundTrip: a bind mount, a memory limit and a capability come
+// back from Options(), and a container made from them has the same config and
+// runs with them.
+func TestOptionsRoundTrip(t *testing.T) {
+	rt := newRuntime(t)
+	src := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(src, "hello.txt"), []byte("from the host\n"), 0o644))
+	adj := 10
+	c := create(t, rt, libctr.ContainerOptions{Name: "orig", Command: sh("cat /data/hello.txt; grep CapBnd /proc/self/status"),
+		Mounts: []libctr.Mount{libctr.BindMount(src, "/data", "ro")}, Memory: 64 * mib, CapAdd: []string{"net_admin"},
+		Labels: map[string]string{"k": "v"}, OOMScoreAdj: &adj, Init: true})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	o, err := c.Options()
+	must(t, err)
+	if o.Name != "orig" || o.Memory != 64*mib || !reflect.DeepEqual(o.CapAdd, []string{"CAP_NET_ADMIN"}) ||
+		!reflect.DeepEqual(o.Labels, map[string]string{"k": "v"}) {
+		t.Errorf("options %+v", o)
+	}
+	if len(o.Mounts) != 1 || o.Mounts[0].Type != "bind" || o.Mounts[0].Source != src ||
+		o.Mounts[0].Destination != "/data" || o.Mounts[0].Options[0] != "ro" {
+		t.Errorf("mounts %+v", o.Mounts)
+	}
+	if o.OOMScoreAdj == nil || *o.OOMScoreAdj != 10 || !o.Init || o.Flags&libctr.CreateInit != 0 {
+		t.Errorf("OOMScoreAdj %v, Init %v, Flags %#x", o.OOMScoreAdj, o.Init, o.Flags)
+	}
+	if o.Entrypoint != nil || o.StopTimeout == nil || *o.StopTimeout != 10*time.Second || o.ShmSize != 64*mib {
+		t.Errorf("defaults: entrypoint %q, stop timeout %v, shm %d", o.Entrypoint, o.StopTimeout, o.ShmSize)
+	}
+	o.Name = "copy"
+	c2, err := rt.Create(o)
+	must(t, err)
+	defer c2.Close()
+	defer c2.Remove(libctr.RemoveForce)
+	if a, b := comparableConfig(t, c), comparableConfig(t, c2); !reflect.DeepEqual(a, b) {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		t.Errorf("the copy's config differs:\n%s\n%s", ja, jb)
+	}
+	o2, err := c2.Options()
+	must(t, err)
+	if !reflect.DeepEqual(o2, o) {
+		t.Errorf("the copy's options differ:\n%+v\n%+v", o2, o)
+	}
+	code, log := runToEnd(t, c2)
+	if code != 0 || !strings.HasPrefix(log, "from the host\n") {
+		t.Fatalf("copy: exit %d, log %q", code, log)
+	}
+	bnd, err := strconv.ParseUint(strings.Fields(strings.SplitN(log, "CapBnd:", 2)[1])[0], 16, 64)
+	if err != nil || bnd&(1<<12) == 0 {
+		t.Errorf("CAP_NET_ADMIN not in the copy's bounding set: %q", log)
+	}
+	jsonEq(t, "the copy's HostConfig.Memory", obj(inspectRaw(t, c2)["HostConfig"])["Memory"], "67108864")
+}

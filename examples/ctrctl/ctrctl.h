@@ -135,8 +135,8 @@ typedef struct mount_args {
     ctr_mount_t *mounts;
     size_t n_mounts;
     strv_t strings;      /* what mounts point into */
-    bool no_image_volumes;
-    bool image_volumes_set; /* --image-volume given */
+    /* --image-volume: podman's default bind (anonymous volumes), tmpfs, ignore */
+    enum { IMAGE_VOLUME_BIND, IMAGE_VOLUME_TMPFS, IMAGE_VOLUME_IGNORE } image_volume;
 } mount_args_t;
 enum { OPT_MNT_MOUNT = 600, OPT_MNT_TMPFS, OPT_MNT_IMAGE_VOLUME };
 #define MOUNT_OPTIONS                                              \

@@ -20,7 +20,8 @@ const char mount_args_usage[] =
     "                              (repeatable)\n"
     "      --tmpfs DST[:OPTS]      mount a tmpfs on DST; OPTS: size=, mode=, ro, noexec, ...\n"
     "                              (repeatable)\n"
-    "      --image-volume MODE     the image's volumes: bind, tmpfs or ignore\n";
+    "      --image-volume MODE     the image's volumes: bind (anonymous volumes, the default),\n"
+    "                              tmpfs (a tmpfs each) or ignore\n";
 
 /* The --mount error of podman when the format is wrong. */
 #define MOUNT_SYNTAX                                                                                        \
@@ -473,8 +474,9 @@ int mount_args_option(mount_args_t *m, int opt, const char *arg)
     case OPT_MNT_IMAGE_VOLUME:
         if (strcmp(arg, "bind") != 0 && strcmp(arg, "tmpfs") != 0 && strcmp(arg, "ignore") != 0)
             return ctrctl_error("invalid image volume mode \"%s\": bind, tmpfs or ignore", arg);
-        m->no_image_volumes = strcmp(arg, "ignore") == 0;
-        m->image_volumes_set = true;
+        m->image_volume = strcmp(arg, "ignore") == 0  ? IMAGE_VOLUME_IGNORE
+                          : strcmp(arg, "tmpfs") == 0 ? IMAGE_VOLUME_TMPFS
+                                                      : IMAGE_VOLUME_BIND;
         return 0;
     default: return 1;
     }
@@ -484,10 +486,12 @@ int mount_args_apply(mount_args_t *m, ctr_container_options_t *o)
 {
     o->mounts = m->mounts;
     o->n_mounts = m->n_mounts;
-    if (m->image_volumes_set && m->no_image_volumes)
-        o->flags &= ~(uint64_t)CTR_CREATE_IMAGE_VOLUMES;
-    else if (m->image_volumes_set)
+    /* podman's default is bind: each image volume an anonymous volume. */
+    o->flags &= ~(uint64_t)(CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_IMAGE_VOLUMES_TMPFS);
+    if (m->image_volume == IMAGE_VOLUME_BIND)
         o->flags |= CTR_CREATE_IMAGE_VOLUMES;
+    else if (m->image_volume == IMAGE_VOLUME_TMPFS)
+        o->flags |= CTR_CREATE_IMAGE_VOLUMES_TMPFS;
     return 0;
 }
 

@@ -70,7 +70,17 @@ enum {
     CTR_CREATE_STDIN = 1u << 3,         /**< keep stdin open (attach can write) */
     CTR_CREATE_TERMINAL = 1u << 4,      /**< allocate a pseudo-terminal */
     CTR_CREATE_NETNS = 1u << 5,         /**< create and configure a network namespace */
-    CTR_CREATE_IMAGE_VOLUMES = 1u << 6, /**< create the image's volumes */
+    /**
+     * Each of the image's `Volumes` becomes an anonymous volume mount
+     * (podman's default, `--image-volume bind`), with podman's options
+     * (`rprivate`, `rw`, `nodev`, `exec`, normalized: `nosuid`, `rbind`);
+     * an empty volume gets the image's content at that path on its first
+     * mount.  Removed with the container by #CTR_REMOVE_VOLUMES.  A mount
+     * of the options with the same destination wins.  Not with
+     * #CTR_CREATE_IMAGE_VOLUMES_TMPFS (-EINVAL).  Without either, the
+     * image's volumes are not mounted (`--image-volume ignore`).
+     */
+    CTR_CREATE_IMAGE_VOLUMES = 1u << 6,
     CTR_CREATE_HOST_NETWORK = 1u << 7,  /**< share the host's network namespace */
     /**
      * Remove the container when it exits, also when no process of the caller
@@ -96,6 +106,16 @@ enum {
     CTR_CREATE_NO_READ_ONLY_TMPFS = 1u << 11,
     /** @ref ctr_container_options_t::oom_score_adj is set (version 3). */
     CTR_CREATE_OOM_SCORE_ADJ = 1u << 12,
+    /**
+     * Each of the image's `Volumes` becomes a new tmpfs instead (podman's
+     * `--image-volume tmpfs`), with podman's options `rprivate`, `rw`,
+     * `nodev`, `exec`, `nosuid` and `tmpcopyup` (the image's content at
+     * that path is copied in at each start); nothing outlives the
+     * container.  They are kept as `"tmpfs"` mounts of the config (see
+     * ctr_container_get_options()).  Not with #CTR_CREATE_IMAGE_VOLUMES
+     * (-EINVAL).  (libctr 0.5)
+     */
+    CTR_CREATE_IMAGE_VOLUMES_TMPFS = 1u << 13,
 };
 
 /**
@@ -522,6 +542,54 @@ int ctr_container_labels(const ctr_container_t *c, char ***ret);
  * @return 0, -EINVAL, -ENOMEM.
  */
 int ctr_container_config_json(const ctr_container_t *c, char **ret);
+
+/**
+ * The container's whole configuration, as the options a caller would pass
+ * to ctr_container_create() to make an equal container: every member of
+ * the current version (#CTR_CONTAINER_OPTIONS_VERSION) holds what the
+ * config stores, defaults as stored (`shm_size` 64 MiB, `stop_signal`
+ * SIGTERM, `stop_timeout` 10, `cgroup_parent`, the default network named
+ * in `networks`...).  The exceptions, each so that a create from the
+ * result makes the same config again:
+ *  - `image` is the reference as given at create (or the image's ID when
+ *    it was made from one);
+ *  - `log_path` is NULL when it is the default (`ctr.log` in the static
+ *    directory), `log_size_max` -1 when the log has no limit;
+ *  - `command` is the stored one (the image's `Cmd` when none was given),
+ *    `entrypoint` NULL unless one was given (the image's is then used
+ *    again; ctr_container_entrypoint() shows it);
+ *  - `mounts` hold the normalized options (ctr_mount_t), with no source
+ *    for an anonymous volume (a create names a new one); the image's
+ *    volumes made at create (#CTR_CREATE_IMAGE_VOLUMES,
+ *    #CTR_CREATE_IMAGE_VOLUMES_TMPFS) are among them;
+ *  - `seccomp_profile` is the profile file's path (a create reads it
+ *    again) or `unconfined`; capabilities are `CAP_*` names, ulimits
+ *    `RLIMIT_*` names, the umask four octal digits;
+ *  - the healthcheck is the stored one (the image's too).
+ * An empty list is NULL, except a cleared entrypoint (`{ NULL }`).
+ * Change what you like (a new `name`: the name is taken) and pass it to
+ * ctr_container_create().
+ *
+ * @param ret receives the options and everything they point to, in one
+ *        allocation owned by the caller; free with
+ *        ctr_container_options_free() (not ctr_free(), and not its
+ *        members one by one).  Untouched on failure.
+ * @return 0; -EINVAL (NULL argument); -EUCLEAN (the container's config is
+ *         damaged: see ctr_container_damage()); -ENOMEM.
+ * (libctr 0.5)
+ */
+int ctr_container_get_options(const ctr_container_t *c, ctr_container_options_t **ret);
+
+/**
+ * Free options returned by ctr_container_get_options(), with every string
+ * and array they point to.  NULL allowed.  Only for such options, once:
+ * passing a struct of the caller's own, or freeing twice, is undefined (a
+ * guard word before the struct makes it likely that such a call does
+ * nothing).  The caller may have changed members (pointing elsewhere): the
+ * memory the call handed out is freed all the same, the caller's is not.
+ * (libctr 0.5)
+ */
+void ctr_container_options_free(ctr_container_options_t *o);
 
 /**
  * The OCI runtime spec given at create, as JSON, or "{}" when none was given.

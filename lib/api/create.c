@@ -30,7 +30,7 @@
     (CTR_CREATE_READ_ONLY | CTR_CREATE_PRIVILEGED | CTR_CREATE_NO_NEW_PRIVS | CTR_CREATE_STDIN |             \
      CTR_CREATE_TERMINAL | CTR_CREATE_NETNS | CTR_CREATE_IMAGE_VOLUMES | CTR_CREATE_HOST_NETWORK |           \
      CTR_CREATE_AUTO_REMOVE | CTR_CREATE_INIT | CTR_CREATE_OOM_KILL_DISABLE | CTR_CREATE_NO_READ_ONLY_TMPFS |      \
-     CTR_CREATE_OOM_SCORE_ADJ)
+     CTR_CREATE_OOM_SCORE_ADJ | CTR_CREATE_IMAGE_VOLUMES_TMPFS)
 
 static const struct ctr__options_type options_type = {
     "container options", CTR_CONTAINER_OPTIONS_VERSION,
@@ -137,6 +137,9 @@ static int check_values(const ctr_container_options_t *o)
                                  "container ID", o->name);
     if (o->flags & ~(uint64_t)KNOWN_FLAGS)
         return ctr__err(-EINVAL, "unknown container flags 0x%llx", (unsigned long long)(o->flags & ~(uint64_t)KNOWN_FLAGS));
+    if ((o->flags & CTR_CREATE_IMAGE_VOLUMES) && (o->flags & CTR_CREATE_IMAGE_VOLUMES_TMPFS))
+        return ctr__err(-EINVAL, "the image's volumes are either volumes (CTR_CREATE_IMAGE_VOLUMES) or tmpfs "
+                                 "mounts (CTR_CREATE_IMAGE_VOLUMES_TMPFS), not both");
     if (o->rootfs && o->rootfs[0] != '/')
         return ctr__err(-EINVAL, "rootfs \"%s\" is not an absolute path", o->rootfs);
     if (o->rootfs && o->image)

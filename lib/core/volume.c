@@ -315,17 +315,20 @@ static int name_anonymous(struct ctr__mount *m)
     return 0;
 }
 
-/* The image's volumes (CTR_CREATE_IMAGE_VOLUMES) become anonymous volume
- * mounts, as podman makes them, except where a mount of the options has the
- * same destination. */
+/* The image's volumes become anonymous volume mounts
+ * (CTR_CREATE_IMAGE_VOLUMES) or tmpfs mounts (CTR_CREATE_IMAGE_VOLUMES_TMPFS),
+ * with the options podman gives them, except where a mount of the options
+ * has the same destination. */
 static int add_image_volumes(struct ctr__config *cfg)
 {
-    if (!(cfg->flags & CTR_CREATE_IMAGE_VOLUMES))
+    static const char *const options[] = { "rprivate", "rw", "nodev", "exec", NULL };
+    bool tmpfs = cfg->flags & CTR_CREATE_IMAGE_VOLUMES_TMPFS;
+    if (!(cfg->flags & CTR_CREATE_IMAGE_VOLUMES) && !tmpfs)
         return 0;
     for (char **v = cfg->volumes; v && *v; v++) {
         if ((*v)[0] != '/' || ctr__strv_contains((const char *const *)cfg->mounts.destinations, *v))
             continue;
-        int r = ctr__mounts_add(&cfg->mounts, "volume", NULL, *v, true);
+        int r = ctr__mounts_add(&cfg->mounts, tmpfs ? "tmpfs" : "volume", NULL, *v, options, !tmpfs);
         if (r < 0)
             return r;
     }

@@ -44,7 +44,9 @@ void ctr__volume_uses_clear(struct ctr__volume_uses *u);
 size_t ctr__volume_uses_count(const struct ctr__volume_uses *u, const char *name, bool live_only, const char *skip_id,
                               size_t *ret_first);
 
-/* Create (runtime lock held): give each anonymous volume mount of cfg a
+/* Create (runtime lock held): add the image's volumes to cfg's mounts
+ * (anonymous volumes with CTR_CREATE_IMAGE_VOLUMES, tmpfs mounts with
+ * CTR_CREATE_IMAGE_VOLUMES_TMPFS), give each anonymous volume mount of cfg a
  * generated name, and make the volumes that do not exist (named ones as
  * they are named, anonymous ones marked so).  *ret_made lists the names made
  * (for ctr__volumes_undo()).  Nothing when cfg mounts no volume. */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "base/arena.h"
 #include "base/error.h"
 #include "base/json-util.h"
 
@@ -24,6 +25,8 @@ static const struct {
     /* version 2 */
     { CTR_CREATE_INIT, "init" },            { CTR_CREATE_OOM_KILL_DISABLE, "oomKillDisable" },
     { CTR_CREATE_NO_READ_ONLY_TMPFS, "noReadOnlyTmpfs" }, { CTR_CREATE_OOM_SCORE_ADJ, "oomScoreAdjSet" },
+    /* libctr 0.5 (an older reader ignores it: the tmpfs mounts are in "mounts") */
+    { CTR_CREATE_IMAGE_VOLUMES_TMPFS, "imageVolumesTmpfs" },
 };
 
 struct ctr__config *ctr__config_ref(struct ctr__config *cfg)
@@ -411,6 +414,97 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
         return ctr__err_prefix(r, "container config");
     *ret = TAKE_PTR(cfg);
     return 0;
+}
+
+/* ---- the options again ---- */
+
+static int export_ports(const struct ctr__config *cfg, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    o->port_mappings = NULL;
+    o->n_port_mappings = 0;
+    if (cfg->n_ports == 0)
+        return 0;
+    ctr_port_mapping_t *v = ctr__arena_alloc(a, cfg->n_ports * sizeof *v);
+    if (!v)
+        return ctr__oom("the exported port mappings");
+    for (size_t i = 0; i < cfg->n_ports; i++) {
+        v[i] = cfg->ports[i];
+        v[i].host_ip = ctr__arena_strdup(a, cfg->ports[i].host_ip);
+        v[i].protocol = ctr__arena_strdup(a, cfg->ports[i].protocol);
+        if ((cfg->ports[i].host_ip && !v[i].host_ip) || (cfg->ports[i].protocol && !v[i].protocol))
+            return ctr__oom("the exported port mappings");
+    }
+    o->port_mappings = v;
+    o->n_port_mappings = cfg->n_ports;
+    return 0;
+}
+
+/* The log path, unless it is the default one in the static directory. */
+static const char *given_log_path(const struct ctr__config *cfg, char *buf, size_t size)
+{
+    if (!cfg->log_path)
+        return NULL;
+    if (cfg->static_dir && (size_t)snprintf(buf, size, "%s/ctr.log", cfg->static_dir) < size &&
+        streq(buf, cfg->log_path))
+        return NULL;
+    return cfg->log_path;
+}
+
+static int export_strings(const struct ctr__config *cfg, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    char buf[4096];
+    const char *image = cfg->image_name ? cfg->image_name : cfg->image_id;
+    struct {
+        const char *src;
+        const char **dst;
+    } strs[] = {
+        { cfg->name, &o->name },           { cfg->spec_json, &o->spec_json },
+        { cfg->rootfs, &o->rootfs },       { image, &o->image },
+        { cfg->workdir, &o->workdir },     { cfg->user, &o->user },
+        { cfg->hostname, &o->hostname },   { cfg->pod, &o->pod },
+        { cfg->cgroup_parent, &o->cgroup_parent }, { given_log_path(cfg, buf, sizeof buf), &o->log_path },
+        { cfg->process_label, &o->process_label }, { cfg->mount_label, &o->mount_label },
+        { cfg->netns_path, &o->netns_path },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+        if ((*strs[i].dst = ctr__arena_strdup(a, strs[i].src)) == NULL && strs[i].src)
+            return ctr__oom("the exported options");
+    for (size_t ns = 1; ns < CTR_NS_MAX; ns++)
+        if (!(o->ns_ctr[ns] = ctr__arena_strdup(a, cfg->ns_ctr[ns])) && cfg->ns_ctr[ns])
+            return ctr__oom("the exported options");
+    o->ns_ctr[0] = NULL;
+    return 0;
+}
+
+static int export_lists(const struct ctr__config *cfg, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    int oom = 0;
+    o->command = ctr__arena_strv_set(a, cfg->command, &oom);
+    o->env = ctr__arena_strv_set(a, cfg->env, &oom);
+    o->dns_servers = ctr__arena_strv_set(a, cfg->dns_servers, &oom);
+    o->dns_search = ctr__arena_strv_set(a, cfg->dns_search, &oom);
+    o->dns_options = ctr__arena_strv_set(a, cfg->dns_options, &oom);
+    o->hosts_add = ctr__arena_strv_set(a, cfg->hosts_add, &oom);
+    o->labels = ctr__arena_strv_set(a, cfg->labels, &oom);
+    o->networks = ctr__arena_strv_set(a, cfg->networks, &oom);
+    o->create_command = ctr__arena_strv_set(a, cfg->create_command, &oom);
+    return oom ? ctr__oom("the exported options") : 0;
+}
+
+int ctr__config_export(const struct ctr__config *cfg, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    int r;
+    o->flags = cfg->flags;
+    o->shm_size = cfg->shm_size;
+    o->stop_signal = cfg->stop_signal;
+    o->stop_timeout = cfg->stop_timeout > INT32_MAX ? INT32_MAX : (int)cfg->stop_timeout;
+    o->log_size_max = cfg->log_size_max > 0 ? cfg->log_size_max : -1; /* stored 0: no limit */
+    if ((r = export_strings(cfg, a, o)) < 0 || (r = export_lists(cfg, a, o)) < 0 || (r = export_ports(cfg, a, o)) < 0)
+        return r;
+    if ((r = ctr__mounts_export(&cfg->mounts, a, o)) < 0 || (r = ctr__resources_export(&cfg->resources, a, o)) < 0 ||
+        (r = ctr__security_export(&cfg->security, a, o)) < 0)
+        return r;
+    return ctr__process_export(&cfg->process, a, o);
 }
 
 const char *ctr__ns_name(ctr_ns_t ns)

@@ -69,6 +69,17 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret);
 /* Parse; -EINVAL with a detail for malformed input, -EPROTONOSUPPORT for a newer version. */
 int ctr__config_from_json(const char *json, struct ctr__config **ret);
 
+/*
+ * Fill @o (initialized to the newest version's defaults) with what a caller
+ * would pass to ctr_container_create() to make a container of this config
+ * (ctr_container_get_options()): the stored values, defaults as stored,
+ * each part by its module; the image as named (else its ID); no log path
+ * when it is the default one in the static directory; log_size_max -1 for
+ * "no limit".  Everything is allocated in @a.  -ENOMEM.
+ */
+struct ctr__arena;
+int ctr__config_export(const struct ctr__config *cfg, struct ctr__arena *a, ctr_container_options_t *o);
+
 /* Label lookup in a sorted KEY=VALUE array. */
 const char *ctr__labels_get(char *const *labels, const char *key);
 /* Check and sort a label list in place: -EINVAL for a missing '=', empty or duplicate key. */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "base/arena.h"
 #include "base/error.h"
 #include "base/json-util.h"
 #include "base/names.h"
@@ -404,7 +405,7 @@ int ctr__mounts_copy(const ctr_container_options_t *o, struct ctr__mounts *m)
 }
 
 int ctr__mounts_add(struct ctr__mounts *m, const char *type, const char *source, const char *destination,
-                    bool anonymous)
+                    const char *const *options, bool anonymous)
 {
     char dest[PATH_MAX];
     if (ctr__path_clean(destination, dest, sizeof dest) < 0)
@@ -417,7 +418,7 @@ int ctr__mounts_add(struct ctr__mounts *m, const char *type, const char *source,
         return ctr__oom("the mounts");
     m->destinations = d;
     d[m->n + 1] = NULL;
-    const ctr_mount_t mt = { type, anonymous ? NULL : source, destination, NULL };
+    const ctr_mount_t mt = { type, anonymous ? NULL : source, destination, options };
     struct ctr__mount *x = &m->v[m->n];
     memset(x, 0, sizeof *x);
     int r = copy_one(&mt, dest, x);
@@ -438,6 +439,53 @@ void ctr__mounts_clear(struct ctr__mounts *m)
     free(m->v);
     ctr__strv_free(m->destinations);
     memset(m, 0, sizeof *m);
+}
+
+/* ---- the options again ---- */
+
+/* What a caller passes for @x: the source of a bind mount or a named
+ * volume (an anonymous one's generated name is not given), the normalized
+ * options, with notmpcopyup for a tmpfs whose tmpcopyup was dropped. */
+static int export_one(const struct ctr__mount *x, struct ctr__arena *a, ctr_mount_t *out)
+{
+    unsigned int t = type_bit(x->type);
+    bool no_copyup = t == T_TMPFS && !ctr__strv_contains((const char *const *)x->options, "tmpcopyup");
+    size_t n = ctr__strv_len((const char *const *)x->options);
+    const char **opts = ctr__arena_alloc(a, (n + 2) * sizeof *opts);
+    if (!opts)
+        return ctr__oom("the exported mounts");
+    for (size_t i = 0; i < n; i++)
+        if (!(opts[i] = ctr__arena_strdup(a, x->options[i])))
+            return ctr__oom("the exported mounts");
+    if (no_copyup)
+        opts[n++] = "notmpcopyup";
+    bool has_source = t == T_BIND || (t == T_VOLUME && !x->anonymous);
+    out->type = ctr__arena_strdup(a, x->type);
+    out->source = has_source ? ctr__arena_strdup(a, x->source) : NULL;
+    out->destination = ctr__arena_strdup(a, x->destination);
+    out->options = n ? opts : NULL;
+    if (!out->type || (has_source && !out->source) || !out->destination)
+        return ctr__oom("the exported mounts");
+    return 0;
+}
+
+int ctr__mounts_export(const struct ctr__mounts *m, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    o->mounts = NULL;
+    o->n_mounts = 0;
+    if (m->n == 0)
+        return 0;
+    ctr_mount_t *v = ctr__arena_alloc(a, m->n * sizeof *v);
+    if (!v)
+        return ctr__oom("the exported mounts");
+    for (size_t i = 0; i < m->n; i++) {
+        int r = export_one(&m->v[i], a, &v[i]);
+        if (r < 0)
+            return r;
+    }
+    o->mounts = v;
+    o->n_mounts = m->n;
+    return 0;
 }
 
 /* ---- the config document ---- */

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <libctr/ctr-container.h>
 
+struct ctr__arena;
+
 struct ctr__mount {
     char *type;          /* "bind", "volume", "tmpfs", "devpts", "mqueue", "proc" */
     char *source;        /* host path (bind), volume name (volume; the generated one of an anonymous volume),
@@ -32,10 +34,16 @@ int ctr__mounts_check(const ctr_container_options_t *o);
  * -errno of statfs() on a bind source. */
 int ctr__mounts_copy(const ctr_container_options_t *o, struct ctr__mounts *m);
 void ctr__mounts_clear(struct ctr__mounts *m);
-/* Append a mount without options (a create's image volume: type "volume",
- * source NULL, anonymous), keeping destinations; -ENOMEM. */
+/* Append a mount (a create's image volume: type "volume", source NULL,
+ * anonymous; or a "tmpfs"), its options (valid ones, may be NULL)
+ * normalized as ctr__mounts_copy() does, keeping destinations; -ENOMEM. */
 int ctr__mounts_add(struct ctr__mounts *m, const char *type, const char *source, const char *destination,
-                    bool anonymous);
+                    const char *const *options, bool anonymous);
+/* Fill o->mounts and o->n_mounts with what a caller would pass to make
+ * these mounts again (ctr_container_get_options()): an anonymous volume
+ * without its generated name, the normalized options; all allocated in
+ * @a.  -ENOMEM. */
+int ctr__mounts_export(const struct ctr__mounts *m, struct ctr__arena *a, ctr_container_options_t *o);
 /* Add the "mounts" key to the config document; read it back (absent: none). */
 int ctr__mounts_to_json(const struct ctr__mounts *m, json_object *doc);
 int ctr__mounts_from_json(json_object *doc, struct ctr__mounts *m);

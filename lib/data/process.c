@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/arena.h"
 #include "base/error.h"
 #include "base/json-util.h"
 #include "base/util.h"
@@ -172,6 +173,33 @@ void ctr__process_clear(struct ctr__process *p)
 }
 
 /* ---- the config document ---- */
+
+int ctr__process_export(const struct ctr__process *p, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    int oom = 0;
+    /* The image's entrypoint is the image's again; a given one, even empty. */
+    o->entrypoint = p->entrypoint_given ? ctr__arena_strv(a, p->entrypoint, &oom) : NULL;
+    o->init_path = ctr__arena_strdup(a, p->init_path);
+    o->umask = ctr__arena_strdup(a, p->umask);
+    o->timezone = ctr__arena_strdup(a, p->timezone);
+    o->annotations = ctr__arena_strv_set(a, p->annotations, &oom);
+    o->domainname = ctr__arena_strdup(a, p->domainname);
+    o->restart_policy = ctr__arena_strdup(a, p->restart_policy);
+    o->restart_retries = p->restart_retries;
+    o->health_cmd = ctr__arena_strv(a, p->health_cmd, &oom);
+    o->health_interval = p->health_interval;
+    o->health_timeout = p->health_timeout;
+    o->health_start_period = p->health_start_period;
+    o->health_retries = p->health_retries;
+    const char *strs[][2] = { { p->init_path, o->init_path },   { p->umask, o->umask },
+                              { p->timezone, o->timezone },     { p->domainname, o->domainname },
+                              { p->restart_policy, o->restart_policy } };
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
+        oom |= strs[i][0] && !strs[i][1];
+    if (oom || (p->entrypoint_given && p->entrypoint && !o->entrypoint))
+        return ctr__oom("the exported process settings");
+    return 0;
+}
 
 int ctr__process_to_json(const struct ctr__process *p, json_object *doc)
 {

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <libctr/ctr-container.h>
 
+struct ctr__arena;
+
 struct ctr__process {
     char **entrypoint;           /* NULL: none given; empty or [""]: none (the image's cleared) */
     bool entrypoint_given;       /* given by the caller (not the image's) */
@@ -29,6 +31,11 @@ int ctr__process_check(const ctr_container_options_t *o);
 /* Copy them (checked) into @p; -ENOMEM. */
 int ctr__process_copy(const ctr_container_options_t *o, struct ctr__process *p);
 void ctr__process_clear(struct ctr__process *p);
+/* Fill the process members of @o (entrypoint ... health_retries) with what
+ * a caller would pass to make @p again (ctr_container_get_options()): the
+ * entrypoint only when it was given (else the image's is used again), the
+ * healthcheck as stored (the image's too); allocated in @a.  -ENOMEM. */
+int ctr__process_export(const struct ctr__process *p, struct ctr__arena *a, ctr_container_options_t *o);
 /* Add the "process" key to the config document; read it back (absent: nothing set). */
 int ctr__process_to_json(const struct ctr__process *p, json_object *doc);
 int ctr__process_from_json(json_object *doc, struct ctr__process *p);

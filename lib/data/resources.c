@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "base/error.h"
 #include "base/json-util.h"
 #include "base/util.h"
@@ -509,6 +510,105 @@ void ctr__resources_clear(struct ctr__resources *res)
     ctr__strv_free(res->devices);
     ctr__strv_free(res->device_cgroup_rules);
     memset(res, 0, sizeof *res);
+}
+
+/* ---- the options again ---- */
+
+static int export_throttles(const struct ctr__throttle *v, size_t n, struct ctr__arena *a,
+                            const ctr_throttle_device_t **ret, size_t *ret_n)
+{
+    *ret = NULL;
+    *ret_n = 0;
+    if (n == 0)
+        return 0;
+    ctr_throttle_device_t *t = ctr__arena_alloc(a, n * sizeof *t);
+    if (!t)
+        return ctr__oom("the exported resources");
+    for (size_t i = 0; i < n; i++) {
+        t[i].rate = v[i].rate;
+        if (!(t[i].path = ctr__arena_strdup(a, v[i].path)))
+            return ctr__oom("the exported resources");
+    }
+    *ret = t;
+    *ret_n = n;
+    return 0;
+}
+
+static int export_weights(const struct ctr__resources *res, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    o->blkio_weight_devices = NULL;
+    o->n_blkio_weight_devices = 0;
+    if (res->n_weight_devices == 0)
+        return 0;
+    ctr_weight_device_t *w = ctr__arena_alloc(a, res->n_weight_devices * sizeof *w);
+    if (!w)
+        return ctr__oom("the exported resources");
+    for (size_t i = 0; i < res->n_weight_devices; i++) {
+        w[i].weight = (uint16_t)res->weight_devices[i].rate;
+        if (!(w[i].path = ctr__arena_strdup(a, res->weight_devices[i].path)))
+            return ctr__oom("the exported resources");
+    }
+    o->blkio_weight_devices = w;
+    o->n_blkio_weight_devices = res->n_weight_devices;
+    return 0;
+}
+
+static int export_ulimits(const struct ctr__resources *res, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    o->ulimits = NULL;
+    o->n_ulimits = 0;
+    if (res->n_ulimits == 0)
+        return 0;
+    ctr_ulimit_t *u = ctr__arena_alloc(a, res->n_ulimits * sizeof *u);
+    if (!u)
+        return ctr__oom("the exported resources");
+    for (size_t i = 0; i < res->n_ulimits; i++) {
+        u[i].soft = res->ulimits[i].soft;
+        u[i].hard = res->ulimits[i].hard;
+        if (!(u[i].name = ctr__arena_strdup(a, res->ulimits[i].name)))
+            return ctr__oom("the exported resources");
+    }
+    o->ulimits = u;
+    o->n_ulimits = res->n_ulimits;
+    return 0;
+}
+
+static int export_values(const struct ctr__resources *res, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    int oom = 0;
+    o->memory = res->memory;
+    o->memory_swap = res->memory_swap;
+    o->memory_reservation = res->memory_reservation;
+    o->nano_cpus = res->nano_cpus;
+    o->cpu_quota = res->cpu_quota;
+    o->cpu_shares = res->cpu_shares;
+    o->cpu_period = res->cpu_period;
+    o->pids_limit = res->pids_limit;
+    o->blkio_weight = res->blkio_weight;
+    o->oom_score_adj = res->oom_score_adj_set ? res->oom_score_adj : 0;
+    o->cpuset_cpus = ctr__arena_strdup(a, res->cpuset_cpus);
+    o->cpuset_mems = ctr__arena_strdup(a, res->cpuset_mems);
+    o->devices = ctr__arena_strv_set(a, res->devices, &oom);
+    o->device_cgroup_rules = ctr__arena_strv_set(a, res->device_cgroup_rules, &oom);
+    if (oom || (res->cpuset_cpus && !o->cpuset_cpus) || (res->cpuset_mems && !o->cpuset_mems))
+        return ctr__oom("the exported resources");
+    return 0;
+}
+
+int ctr__resources_export(const struct ctr__resources *res, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    const ctr_throttle_device_t **t[] = { &o->device_read_bps, &o->device_write_bps, &o->device_read_iops,
+                                          &o->device_write_iops };
+    size_t *n[] = { &o->n_device_read_bps, &o->n_device_write_bps, &o->n_device_read_iops, &o->n_device_write_iops };
+    int r;
+    if ((r = export_values(res, a, o)) < 0 || (r = export_ulimits(res, a, o)) < 0 ||
+        (r = export_weights(res, a, o)) < 0)
+        return r;
+    for (size_t k = 0; k < CTR__THROTTLE_KINDS; k++)
+        if ((r = export_throttles(res->throttles[k], res->n_throttles[k], a, t[k], n[k])) < 0)
+            return r;
+    /* The flags (CTR_CREATE_OOM_SCORE_ADJ, CTR_CREATE_OOM_KILL_DISABLE) are the config's. */
+    return 0;
 }
 
 /* ---- the config document: "resources" ---- */

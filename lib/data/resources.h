@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <libctr/ctr-container.h>
 
+struct ctr__arena;
+
 /* podman's default RLIMIT_NOFILE and RLIMIT_NPROC, before clamping to the
  * caller's hard limits (only defaults are clamped; explicit ulimits are not). */
 #define CTR__RLIMIT_NOFILE_DEFAULT 1048576
@@ -54,6 +56,11 @@ int ctr__resources_check(const ctr_container_options_t *o);
 /* Copy them (checked) into @res; -ENOMEM. */
 int ctr__resources_copy(const ctr_container_options_t *o, struct ctr__resources *res);
 void ctr__resources_clear(struct ctr__resources *res);
+/* Fill the resource members of @o (memory ... ulimits, devices, device
+ * cgroup rules) with what a caller would pass to make @res again
+ * (ctr_container_get_options()), allocated in @a; the flags are the
+ * config's.  -ENOMEM. */
+int ctr__resources_export(const struct ctr__resources *res, struct ctr__arena *a, ctr_container_options_t *o);
 /* Add the "resources" key to the config document; read it back (absent: nothing set). */
 int ctr__resources_to_json(const struct ctr__resources *res, json_object *doc);
 int ctr__resources_from_json(json_object *doc, struct ctr__resources *res);

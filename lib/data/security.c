@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/arena.h"
 #include "base/caps.h"
 #include "base/error.h"
 #include "base/json-util.h"
@@ -432,6 +433,26 @@ void ctr__security_clear(struct ctr__security *sec)
     ctr__strv_free(sec->group_add);
     ctr__strv_free(sec->sysctls);
     memset(sec, 0, sizeof *sec);
+}
+
+/* ---- the options again ---- */
+
+int ctr__security_export(const struct ctr__security *sec, struct ctr__arena *a, ctr_container_options_t *o)
+{
+    int oom = 0;
+    /* A profile file is named by its path (a create reads it again). */
+    const char *seccomp = sec->seccomp_profile_path ? sec->seccomp_profile_path : sec->seccomp_profile;
+    o->cap_add = ctr__arena_strv_set(a, sec->cap_add, &oom);
+    o->cap_drop = ctr__arena_strv_set(a, sec->cap_drop, &oom);
+    o->seccomp_profile = ctr__arena_strdup(a, seccomp);
+    o->apparmor_profile = ctr__arena_strdup(a, sec->apparmor_profile);
+    o->mask_paths = ctr__arena_strv_set(a, sec->mask_paths, &oom);
+    o->unmask_paths = ctr__arena_strv_set(a, sec->unmask_paths, &oom);
+    o->group_add = ctr__arena_strv_set(a, sec->group_add, &oom);
+    o->sysctls = ctr__arena_strv_set(a, sec->sysctls, &oom);
+    if (oom || (seccomp && !o->seccomp_profile) || (sec->apparmor_profile && !o->apparmor_profile))
+        return ctr__oom("the exported security settings");
+    return 0;
 }
 
 /* ---- the config document ---- */

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <libctr/ctr-container.h>
 
+struct ctr__arena;
+
 struct ctr__security {
     char **cap_add, **cap_drop;   /* "CAP_*" or "ALL", never NULL */
     char *seccomp_profile;        /* the profile's JSON text read at create, "unconfined", or NULL */
@@ -21,6 +23,10 @@ int ctr__security_check(const ctr_container_options_t *o);
 /* Copy them (checked) into @sec, reading the seccomp profile; -ENOMEM, file errors. */
 int ctr__security_copy(const ctr_container_options_t *o, struct ctr__security *sec);
 void ctr__security_clear(struct ctr__security *sec);
+/* Fill the security members of @o (cap_add ... sysctls) with what a caller
+ * would pass to make @sec again (ctr_container_get_options()): the seccomp
+ * profile's path (or "unconfined"); allocated in @a.  -ENOMEM. */
+int ctr__security_export(const struct ctr__security *sec, struct ctr__arena *a, ctr_container_options_t *o);
 /* Add the "security" key to the config document; read it back (absent: nothing set). */
 int ctr__security_to_json(const struct ctr__security *sec, json_object *doc);
 int ctr__security_from_json(json_object *doc, struct ctr__security *sec);

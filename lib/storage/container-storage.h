@@ -45,9 +45,12 @@ int ctr__storage_unmount(const struct ctr__settings *set, const struct ctr__conf
 /* Delete the container's layer at removal (lock held): every mount dropped,
  * the layer and its record removed. */
 int ctr__storage_delete(const struct ctr__settings *set, const struct ctr__config *cfg);
-/* Mounts for the image's volumes (with CTR_CREATE_IMAGE_VOLUMES): anonymous
- * directories under the static dir, as OCI mount objects in JSON
- * (NULL-terminated; empty when none).  rootfs is the mounted root. */
+/* Mounts for the image's volumes of a config of version 1 (with
+ * CTR_CREATE_IMAGE_VOLUMES): anonymous directories under the static dir, as
+ * OCI mount objects in JSON (NULL-terminated; empty when none).  rootfs is
+ * the mounted root.  Since version 2 a create makes them mounts of the
+ * config (core/volume.c: volumes, or tmpfs with
+ * CTR_CREATE_IMAGE_VOLUMES_TMPFS), whose destinations are skipped here. */
 int ctr__storage_volume_mounts(const struct ctr__config *cfg, const char *rootfs, char ***ret);
 /* Sizes of the image layers under the container (or of its rootfs directory)
  * and of its own layer (either pointer may be NULL).  No lock needed. */

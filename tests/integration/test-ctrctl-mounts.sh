@@ -4,7 +4,9 @@
 # and conmon: a ro bind refuses writes, a rw bind writes through, a tmpfs
 # has its size and mode; bad input fails clearly and leaves nothing; the
 # mounts of config.json, inspect's Mounts, Binds and Tmpfs equal podman's
-# for the same flags.
+# for the same flags; an image's volumes (--image-volume bind, podman's
+# default, tmpfs and ignore) as podman mounts them, the anonymous volumes
+# removed by rm -v and --rm.
 # usage: test-ctrctl-mounts.sh CTRCTL SOURCE_ROOT
 # Exit 0 when every check passed, 1 otherwise; 77 (skip) when something is
 # missing, except with CI=true, where that fails.
@@ -23,6 +25,7 @@ tmp=$(mktemp -d /tmp/ctrctl-mounts-test.XXXXXX)
 RUNROOT=$(run_root_for "$tmp")
 ROOT=$tmp/root
 N=libctr-mnt-$$
+PIMG=localhost/libctr-mnt-$$:latest
 PODMAN_OPTS="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network none"
 sh "$SRC/tests/lib/make-rootfs.sh" "$tmp/rootfs" >/dev/null || { echo "FAIL: make-rootfs.sh"; exit 1; }
 mkdir -p "$tmp/src" "$tmp/src2"
@@ -32,6 +35,8 @@ final_cleanup() {
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     podman ps -a --filter name="^$N-" --format '{{.ID}}' 2>/dev/null | xargs -r podman rm -f >/dev/null 2>&1
     podman_cleanup
+    [ -f "$tmp/podman-vol-ids" ] && xargs -r podman rm -f -v <"$tmp/podman-vol-ids" >/dev/null 2>&1
+    podman rmi -f "$PIMG" >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
     rm -rf "$tmp"
@@ -185,6 +190,74 @@ same "inspect's HostConfig.Tmpfs as podman's" "$(echo "$mine" | sed -n 3p)" "$(e
 check "... and they are not empty" has "$mine" '"/scratch"'
 podman rm -f "$pid" >/dev/null 2>&1
 c rm -f "$N-i"
+# ---- the image's volumes: --image-volume bind (podman's default), tmpfs, ignore ----
+
+mkdir -p "$tmp/rootfs/v"
+echo from-image >"$tmp/rootfs/v/f"
+tar -C "$tmp/rootfs" -cf "$tmp/vol.tar" .
+podman import -q --change 'VOLUME /v' "$tmp/vol.tar" "$PIMG" >/dev/null
+c image load "containers-storage:$PIMG" mnt-vol
+check "an image with VOLUME /v loaded" rc_is 0 true
+# volume_spec_same DESCRIPTION FLAGS...: the mount of /v in config.json (a
+# volume's data directory named VOLUME) and the other sections of
+# spec-sections.py as podman's for an image of FLAGS; sets MINE.
+volume_spec_same() {
+    local d=$1 pid theirs a b norm
+    shift
+    c create --name "$N-iv" "${LIMITS[@]}" "$@" mnt-vol /bin/true
+    c init "$N-iv"
+    c inspect --format '{{.OCIConfigPath}}' "$N-iv"
+    local mine=$OUT
+    pid=$(podman --runtime runc create --network none "${LIMITS[@]}" "$@" "$PIMG" /bin/true 2>"$tmp/perr")
+    echo "$pid" >>"$tmp/podman-vol-ids"
+    podman --runtime runc init "$pid" >/dev/null 2>&1
+    theirs=$(find "/var/lib/containers/storage/overlay-containers/$pid" -name config.json 2>/dev/null | head -1)
+    norm="s#\"$ROOT/volumes/<ID>/_data\"#\"VOLUME\"#;s#\"/var/lib/containers/storage/volumes/<ID>/_data\"#\"VOLUME\"#"
+    a=$(/usr/bin/python3 "$SRC/tests/lib/spec-sections.py" "$mine" /v | sed "$norm")
+    b=$(/usr/bin/python3 "$SRC/tests/lib/spec-sections.py" "$theirs" /v | sed "$norm")
+    same "config.json as podman's: $d" "$a" "$b"
+    MINE=$a
+    c rm -f -v "$N-iv"
+    podman rm -f -v "$pid" >/dev/null 2>&1
+}
+volume_spec_same "an image volume by default (anonymous volume)"
+check "... a bind of a volume's directory" has "$MINE" '^mount /v: .*"source": "VOLUME", "type": "bind"'
+volume_spec_same "--image-volume bind" --image-volume bind
+check "... the same" has "$MINE" '"source": "VOLUME"'
+volume_spec_same "--image-volume tmpfs" --image-volume tmpfs
+check "... a tmpfs with tmpcopyup" has "$MINE" '^mount /v: .*"tmpcopyup".*"type": "tmpfs"'
+volume_spec_same "--image-volume ignore" --image-volume ignore
+no_v_mount() { ! has "$MINE" '^mount /v'; }
+check "... no mount on /v" no_v_mount
+
+# volumes_left: the number of volumes ctrctl lists.
+volumes_left() {
+    c volume ls -q
+    printf '%s' "$OUT" | grep -c .
+}
+c run --name "$N-bv" mnt-vol /bin/sh -c 'grep " /v " /proc/mounts >/dev/null && cat /v/f && echo new >/v/g'
+check "bind: /v is a mount with the image's content" rc_is 0 [ "$OUT" = from-image ]
+check "... an anonymous volume" [ "$(volumes_left)" = 1 ]
+c volume ls -q
+c volume inspect "$OUT"
+check "... marked anonymous" [ "$(py 'd[0].get("Anonymous")')" = True ]
+c rm -v "$N-bv"
+check "rm -v removes the anonymous volume" [ "$RC" = 0 ] && [ "$(volumes_left)" = 0 ]
+c run --rm mnt-vol /bin/cat /v/f
+check "--rm: the volume's content" rc_is 0 [ "$OUT" = from-image ]
+check "... and the volume is gone with the container" [ "$(volumes_left)" = 0 ]
+c run --name "$N-kv" mnt-vol /bin/true
+c rm "$N-kv"
+check "rm without -v keeps the anonymous volume (as podman)" [ "$(volumes_left)" = 1 ]
+c volume prune -f
+check "... which volume prune removes" [ "$(volumes_left)" = 0 ]
+c run --rm --image-volume tmpfs mnt-vol /bin/sh -c 'grep " /v " /proc/mounts; cat /v/f'
+check "tmpfs: /v is a tmpfs" rc_has 0 "$OUT" '^tmpfs /v tmpfs rw,nosuid,nodev'
+check "... with the image's content (tmpcopyup)" has "$OUT" '^from-image$'
+check "... and no volume" [ "$(volumes_left)" = 0 ]
+c run --rm --image-volume ignore mnt-vol /bin/sh -c 'grep -c " /v " /proc/mounts; cat /v/f'
+check "ignore: no mount on /v, the image's file" rc_has 0 "$OUT" '^0$' && check "... there" has "$OUT" from-image
+check "... and no volume" [ "$(volumes_left)" = 0 ]
 check "nothing left at the end" nothing_left
 
 summary

@@ -296,3 +296,87 @@ def check_spec(spec, src, dev):
     assert mounts["/scratch"]["type"] == "tmpfs" and "size=10m" in mounts["/scratch"]["options"]
     init = mounts["/run/podman-init"]  # podman names /usr/libexec/podman/catatonit, a link to Debian's
     assert os.path.realpath(init["source"]) == os.path.realpath("/usr/bin/catatonit") and "ro" in init["options"]
+
+
+# ---- Container.options(): the configuration back as create()'s keyword arguments ----------------
+
+def test_options_of_the_struct():
+    """Each member of a struct from the library becomes create()'s argument for it."""
+    o = _ffi.ContainerOptions()
+    keep = []
+    opt.set_mounts(o, keep, [Mount.bind("/src", "/data", "ro"), Mount("volume", None, "/anon", ("rbind",))])
+    opt.set_resources(o, keep, memory=64 * MIB, memory_swap=-1, memory_reservation=0, cpus=0.5, cpu_shares=512,
+                      cpu_period=0, cpu_quota=0, cpuset_cpus="0-1", cpuset_mems=None, pids_limit=100,
+                      blkio_weight=300, blkio_weight_device={"/dev/vda": 200}, device_read_bps={"/dev/vda": MIB},
+                      device_write_bps=None, device_read_iops=None, device_write_iops=None, oom_score_adj=-5,
+                      ulimits=[Ulimit("RLIMIT_NOFILE", 100, 200)])
+    opt.set_security(o, keep, cap_add=["CAP_NET_ADMIN"], cap_drop=None, seccomp_profile="unconfined",
+                     apparmor_profile=None, mask_paths=["/a"], unmask_paths=None, group_add=["10"],
+                     sysctls={"kernel.msgmax": "65536"}, devices=None, device_cgroup_rules=["c 1:3 rwm"])
+    opt.set_process(o, keep, entrypoint=[], init_path=None, umask="0077", timezone="UTC", annotations={"a": "b=c"},
+                    domainname=None, create_command=["prog"])
+    opt.set_restart_and_health(o, keep, restart_policy="always", restart_retries=0, health_cmd=["CMD", "/ok"],
+                               no_healthcheck=False, health_interval=10, health_timeout=None, health_start_period=0,
+                               health_retries=3)
+    F = libctr.CreateFlags
+    o.flags = F.READ_ONLY | F.NETNS | F.OOM_SCORE_ADJ | F.NO_READ_ONLY_TMPFS | F.IMAGE_VOLUMES_TMPFS
+    o.name, o.stop_timeout = b"x", 10
+    kw = libctr.Container._options_of(o)
+    assert kw["mounts"] == [Mount("bind", "/src", "/data", ("ro",)), Mount("volume", None, "/anon", ("rbind",))]
+    assert (kw["memory"], kw["memory_swap"], kw["cpus"], kw["cpu_shares"], kw["pids_limit"]) == (
+        64 * MIB, -1, 0.5, 512, 100)
+    assert (kw["cpuset_cpus"], kw["cpuset_mems"], kw["blkio_weight"]) == ("0-1", None, 300)
+    assert kw["blkio_weight_device"] == [("/dev/vda", 200)] and kw["device_read_bps"] == [("/dev/vda", MIB)]
+    assert kw["device_write_bps"] is None and kw["oom_score_adj"] == -5
+    assert kw["ulimits"] == [Ulimit("RLIMIT_NOFILE", 100, 200)]
+    assert (kw["cap_add"], kw["cap_drop"], kw["seccomp_profile"]) == (["CAP_NET_ADMIN"], None, "unconfined")
+    assert (kw["mask_paths"], kw["group_add"], kw["sysctls"]) == (["/a"], ["10"], {"kernel.msgmax": "65536"})
+    assert kw["device_cgroup_rules"] == ["c 1:3 rwm"] and kw["devices"] is None
+    assert (kw["entrypoint"], kw["umask"], kw["timezone"], kw["annotations"]) == ([], 0o77, "UTC", {"a": "b=c"})
+    assert kw["create_command"] == ["prog"] and kw["restart_policy"] == "always"
+    assert kw["health_cmd"] == ["CMD", "/ok"] and kw["health_interval"] == datetime.timedelta(seconds=10)
+    assert kw["health_timeout"] is None and kw["health_retries"] == 3
+    # The flags with arguments of their own are those arguments; the rest stay flags.
+    assert kw["read_only"] is True and kw["read_only_tmpfs"] is False and kw["privileged"] is False
+    assert kw["flags"] == F.NETNS | F.IMAGE_VOLUMES_TMPFS
+    assert (kw["name"], kw["stop_timeout"], kw["namespaces"], kw["ports"]) == ("x", 10, None, [])
+    # Every keyword argument of create() is there.
+    import inspect
+    assert set(kw) == set(inspect.signature(libctr.Runtime.create).parameters) - {"self"}
+
+
+def _comparable(config):
+    drop = ("id", "name", "createdTime", "staticDir", "shmDir", "logPath")
+    out = {k: v for k, v in config.items() if k not in drop}
+    out["mounts"] = [{k: v for k, v in m.items() if not (m.get("anonymous") and k == "source")}
+                     for m in out.get("mounts", [])]
+    return out
+
+
+def test_options_round_trip(rt, busybox, tmp_path):
+    """A bind mount, a memory limit and a capability come back from options(),
+    and a container made from them has the same config and runs with them."""
+    src = tmp_path / "shared"
+    src.mkdir()
+    (src / "hello.txt").write_text("from the host\n")
+    with rt.create(name="orig", command=sh("cat /data/hello.txt; grep CapBnd /proc/self/status"),
+                   mounts=[Mount.bind(src, "/data", "ro")], memory=64 * MIB, cap_add=["net_admin"],
+                   labels={"k": "v"}, **busybox) as c:
+        kw = c.options()
+        assert kw["name"] == "orig" and kw["labels"] == {"k": "v"}
+        assert kw.get("image") == busybox.get("image") and kw.get("rootfs") == busybox.get("rootfs")
+        [m] = kw["mounts"]
+        assert (m.type, m.source, m.destination, m.options[0]) == ("bind", str(src), "/data", "ro")
+        assert "rbind" in m.options and "rprivate" in m.options
+        assert kw["memory"] == 64 * MIB and kw["cap_add"] == ["CAP_NET_ADMIN"]
+        with rt.create(**{**kw, "name": "copy"}) as c2:
+            assert _comparable(c2.config) == _comparable(c.config)
+            assert c2.options() == {**kw, "name": "copy"}
+            c2.start()
+            code, log = wait_for(c2)
+            assert code == 0 and log.startswith("from the host\n"), log
+            cap_bnd = int(log.split("CapBnd:")[1].split()[0], 16)
+            assert cap_bnd & (1 << 12), log  # CAP_NET_ADMIN
+            assert c2.inspect()["HostConfig"]["Memory"] == 64 * MIB
+            c2.remove()
+        c.remove()

@@ -125,6 +125,14 @@ class CreateFlags(enum.IntFlag):
     NO_READ_ONLY_TMPFS = 1 << 11
     #: The options' ``oom_score_adj`` is set (``create(oom_score_adj=...)`` sets it).
     OOM_SCORE_ADJ = 1 << 12
+    #: The image's volumes as tmpfs mounts (``--image-volume tmpfs``), not with IMAGE_VOLUMES (libctr 0.5).
+    IMAGE_VOLUMES_TMPFS = 1 << 13
+
+
+#: The flags that have a keyword argument of their own in create(), by the argument.
+_FLAG_KWARGS = {"read_only": CreateFlags.READ_ONLY, "privileged": CreateFlags.PRIVILEGED,
+                "stdin": CreateFlags.STDIN, "terminal": CreateFlags.TERMINAL, "init": CreateFlags.INIT,
+                "oom_kill_disable": CreateFlags.OOM_KILL_DISABLE, "no_new_privileges": CreateFlags.NO_NEW_PRIVS}
 
 
 _REMOVE_FORCE = 1 << 0
@@ -833,6 +841,61 @@ class Container(_Handle):
         out = ctypes.POINTER(ctypes.c_char_p)()
         _call("ctr_container_labels", self._p, byref(out))
         return dict(kv.split("=", 1) for kv in take_strv(out))
+
+    def options(self) -> Dict[str, Any]:
+        """The container's whole configuration as the keyword arguments of
+        :meth:`Runtime.create` that make an equal container
+        (``ctr_container_get_options()``): ``rt.create(**{**c.options(), "name": "copy"})``.
+
+        Every argument is there, with ``None``, zero or ``False`` where
+        nothing is set and the stored defaults elsewhere (``shm_size``,
+        ``stop_timeout``, ``cgroup_parent``...).  Values are normalized as the
+        config keeps them: mounts with their full options (an anonymous
+        volume without a name), capabilities as ``CAP_*``, ulimits as
+        ``RLIMIT_*``, ``umask`` an int, the healthcheck in podman's stored
+        form, durations as :class:`datetime.timedelta`, throttles as
+        ``(path, rate)`` pairs; ``entrypoint`` is ``None`` when the image's
+        is used and ``[]`` when it was cleared; ``image`` the reference as
+        given; ``log_path`` ``None`` for the default, ``log_size_max`` -1 for
+        no limit.  Raises :class:`Error` (``EUCLEAN`` for a damaged config).
+        """
+        p = ctypes.POINTER(_ffi.ContainerOptions)()
+        _call("ctr_container_get_options", self._p, byref(p))
+        try:
+            return self._options_of(p.contents)
+        finally:
+            lib.ctr_container_options_free(p)
+
+    @staticmethod
+    def _options_of(o: Any) -> Dict[str, Any]:
+        f = CreateFlags(o.flags)
+        kw: Dict[str, Any] = {
+            "rootfs": decode(o.rootfs), "image": decode(o.image), "command": _opt._list(o.command),
+            "name": decode(o.name), "env": _opt._list(o.env), "workdir": decode(o.workdir),
+            "user": decode(o.user), "hostname": decode(o.hostname), "pod": decode(o.pod),
+            "shm_size": o.shm_size,
+            "namespaces": {Namespace(i): decode(o.ns_ctr[i]) for i in range(1, _ffi.CTR_NS_MAX) if o.ns_ctr[i]} or None,
+            "ports": [PortMapping(m.host_port, m.container_port, decode(m.protocol) or "tcp", decode(m.host_ip))
+                      for m in _opt._rows(o.port_mappings, o.n_port_mappings)],
+            "dns_servers": _opt._list(o.dns_servers), "dns_search": _opt._list(o.dns_search),
+            "dns_options": _opt._list(o.dns_options), "hosts_add": _opt._list(o.hosts_add),
+            "labels": _opt._dict(o.labels), "stop_signal": o.stop_signal, "stop_timeout": o.stop_timeout,
+            "cgroup_parent": decode(o.cgroup_parent), "log_path": decode(o.log_path),
+            "process_label": decode(o.process_label), "mount_label": decode(o.mount_label),
+            "networks": _opt._list(o.networks), "netns_path": decode(o.netns_path),
+            "spec": decode(o.spec_json), "log_size_max": o.log_size_max, "mounts": _opt.get_mounts(o),
+            "read_only_tmpfs": not f & CreateFlags.NO_READ_ONLY_TMPFS,
+        }
+        for arg, flag in _FLAG_KWARGS.items():
+            kw[arg] = bool(f & flag)
+        kw["flags"] = f & ~(CreateFlags.NO_READ_ONLY_TMPFS | CreateFlags.OOM_SCORE_ADJ)
+        for flag in _FLAG_KWARGS.values():
+            kw["flags"] &= ~flag
+        kw.update(_opt.get_resources(o, bool(f & CreateFlags.OOM_SCORE_ADJ)))
+        kw.update(_opt.get_security(o))
+        kw.update(_opt.get_process(o))
+        kw.update(_opt.get_restart_and_health(o))
+        return kw
 
     @property
     def config(self) -> Dict[str, Any]:

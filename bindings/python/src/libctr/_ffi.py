@@ -359,6 +359,9 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_container_label": (c_char_p, [_P, c_char_p]),
     "ctr_container_labels": (c_int, [_P, POINTER(c_char_pp)]),
     "ctr_container_config_json": (c_int, [_P, POINTER(c_str_out)]),
+    # libctr 0.5
+    "ctr_container_get_options": (c_int, [_P, POINTER(POINTER(ContainerOptions))]),
+    "ctr_container_options_free": (None, [POINTER(ContainerOptions)]),
     "ctr_container_spec_json": (c_int, [_P, POINTER(c_str_out)]),
     "ctr_container_dependencies": (c_int, [_P, POINTER(c_char_pp)]),
     "ctr_container_sync": (c_int, [_P]),

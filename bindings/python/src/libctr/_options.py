@@ -6,7 +6,9 @@ Internal helpers of :meth:`libctr.Runtime.create`: each ``set_*`` fills one
 group of members of a :class:`libctr._ffi.ContainerOptions` from Python
 values and appends what the C struct points to onto ``keep``, which the caller
 holds until ``ctr_container_create()`` returns (the library copies
-everything).  :class:`Mount` and :class:`Ulimit` are public (re-exported by
+everything).  Each ``get_*`` does the reverse for
+:meth:`libctr.Container.options`: the keyword arguments of ``create()`` that
+give the members of a struct from ``ctr_container_get_options()``.  :class:`Mount` and :class:`Ulimit` are public (re-exported by
 :mod:`libctr`).
 """
 
@@ -16,10 +18,10 @@ import ctypes
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _ffi
-from ._mem import encode, strv
+from ._mem import decode, encode, lent_strv, strv
 
 Duration = Union[None, int, float, _dt.timedelta]
 Throttles = Union[None, Mapping[str, int], Sequence[Tuple[str, int]]]
@@ -261,3 +263,86 @@ def set_restart_and_health(o: Any, keep: List[Any], *, restart_policy: Optional[
     o.health_timeout = duration_ns(health_timeout)
     o.health_start_period = duration_ns(health_start_period)
     o.health_retries = health_retries
+
+
+# ---- the reverse: create()'s keyword arguments from a struct ----
+
+def _list(p: Any) -> Optional[List[str]]:
+    """A NULL-terminated array, None when NULL (not set)."""
+    return lent_strv(p) if p else None
+
+
+def _dict(p: Any) -> Optional[Dict[str, str]]:
+    """``KEY=VALUE`` strings as a dict, None when NULL."""
+    return dict(kv.split("=", 1) for kv in lent_strv(p)) if p else None
+
+
+def _rows(p: Any, n: int) -> List[Any]:
+    return [p[i] for i in range(n)] if p else []
+
+
+def _duration(ns: int) -> Optional[_dt.timedelta]:
+    return _dt.timedelta(microseconds=ns / 1000) if ns else None
+
+
+def get_mounts(o: Any) -> Optional[List[Mount]]:
+    """``mounts``: None when there are none."""
+    rows = [Mount(decode(m.type) or "bind", decode(m.source), decode(m.destination) or "",
+                  tuple(_list(m.options) or ())) for m in _rows(o.mounts, o.n_mounts)]
+    return rows or None
+
+
+def _throttles(p: Any, n: int, weight: bool = False) -> Optional[List[Tuple[str, int]]]:
+    rows = [(decode(t.path) or "", int(t.weight if weight else t.rate)) for t in _rows(p, n)]
+    return rows or None
+
+
+def get_resources(o: Any, oom_score_adj_set: bool) -> Dict[str, Any]:
+    """The cgroup limits, OOM score and ulimits (the flags are the caller's)."""
+    ulimits = [Ulimit(decode(u.name) or "", u.soft, u.hard) for u in _rows(o.ulimits, o.n_ulimits)]
+    return {
+        "memory": o.memory, "memory_swap": o.memory_swap, "memory_reservation": o.memory_reservation,
+        "cpus": o.nano_cpus / 1_000_000_000 if o.nano_cpus else None,
+        "cpu_shares": o.cpu_shares, "cpu_period": o.cpu_period, "cpu_quota": o.cpu_quota,
+        "cpuset_cpus": decode(o.cpuset_cpus), "cpuset_mems": decode(o.cpuset_mems),
+        "pids_limit": o.pids_limit, "blkio_weight": o.blkio_weight,
+        "blkio_weight_device": _throttles(o.blkio_weight_devices, o.n_blkio_weight_devices, weight=True),
+        "device_read_bps": _throttles(o.device_read_bps, o.n_device_read_bps),
+        "device_write_bps": _throttles(o.device_write_bps, o.n_device_write_bps),
+        "device_read_iops": _throttles(o.device_read_iops, o.n_device_read_iops),
+        "device_write_iops": _throttles(o.device_write_iops, o.n_device_write_iops),
+        "oom_score_adj": o.oom_score_adj if oom_score_adj_set else None,
+        "ulimits": ulimits or None,
+    }
+
+
+def get_security(o: Any) -> Dict[str, Any]:
+    """Capabilities, seccomp, AppArmor, masked paths, groups, sysctls and devices."""
+    return {
+        "cap_add": _list(o.cap_add), "cap_drop": _list(o.cap_drop),
+        "seccomp_profile": decode(o.seccomp_profile), "apparmor_profile": decode(o.apparmor_profile),
+        "mask_paths": _list(o.mask_paths), "unmask_paths": _list(o.unmask_paths),
+        "group_add": _list(o.group_add), "sysctls": _dict(o.sysctls),
+        "devices": _list(o.devices), "device_cgroup_rules": _list(o.device_cgroup_rules),
+    }
+
+
+def get_process(o: Any) -> Dict[str, Any]:
+    """Entrypoint, init path, umask, time zone, annotations, domain name, create command."""
+    umask = decode(o.umask)
+    return {
+        "entrypoint": _list(o.entrypoint),  # [] when cleared
+        "init_path": decode(o.init_path), "umask": int(umask, 8) if umask else None,
+        "timezone": decode(o.timezone), "annotations": _dict(o.annotations),
+        "domainname": decode(o.domainname), "create_command": _list(o.create_command),
+    }
+
+
+def get_restart_and_health(o: Any) -> Dict[str, Any]:
+    """The restart policy and the healthcheck (in podman's stored form, ``["CMD-SHELL", ...]``)."""
+    return {
+        "restart_policy": decode(o.restart_policy), "restart_retries": o.restart_retries,
+        "health_cmd": _list(o.health_cmd), "no_healthcheck": False,
+        "health_interval": _duration(o.health_interval), "health_timeout": _duration(o.health_timeout),
+        "health_start_period": _duration(o.health_start_period), "health_retries": o.health_retries,
+    }

@@ -115,6 +115,7 @@ pub const CTR_CREATE_INIT: u64 = 1 << 9;
 pub const CTR_CREATE_OOM_KILL_DISABLE: u64 = 1 << 10;
 pub const CTR_CREATE_NO_READ_ONLY_TMPFS: u64 = 1 << 11;
 pub const CTR_CREATE_OOM_SCORE_ADJ: u64 = 1 << 12;
+pub const CTR_CREATE_IMAGE_VOLUMES_TMPFS: u64 = 1 << 13;
 
 pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 3;
 
@@ -703,6 +704,9 @@ extern "C" {
     pub fn ctr_container_label(c: *const ctr_container_t, key: *const c_char) -> *const c_char;
     pub fn ctr_container_labels(c: *const ctr_container_t, ret: *mut *mut *mut c_char) -> c_int;
     pub fn ctr_container_config_json(c: *const ctr_container_t, ret: *mut *mut c_char) -> c_int;
+    // libctr 0.5
+    pub fn ctr_container_get_options(c: *const ctr_container_t, ret: *mut *mut ctr_container_options_t) -> c_int;
+    pub fn ctr_container_options_free(o: *mut ctr_container_options_t);
     pub fn ctr_container_spec_json(c: *const ctr_container_t, ret: *mut *mut c_char) -> c_int;
     pub fn ctr_container_dependencies(c: *const ctr_container_t, ret: *mut *mut *mut c_char) -> c_int;
     pub fn ctr_container_sync(c: *mut ctr_container_t) -> c_int;

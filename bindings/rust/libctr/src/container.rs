@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //! Containers: create, config and state, lifecycle, exec, attach, logs, batch.
 use std::collections::BTreeMap;
-use std::ffi::CStr;
+use std::ffi::{CStr, OsStr};
 use std::fmt;
 use std::io::{Read, Write};
 use std::os::raw::{c_char, c_int, c_void};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::{AsRawFd, RawFd};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
@@ -109,6 +110,8 @@ flags!(
         NO_READ_ONLY_TMPFS = sys::CTR_CREATE_NO_READ_ONLY_TMPFS,
         /// The OOM score adjustment is set ([`ContainerOptions::oom_score_adj`] sets it).
         OOM_SCORE_ADJ = sys::CTR_CREATE_OOM_SCORE_ADJ,
+        /// Each image volume a tmpfs (`--image-volume tmpfs`), not with IMAGE_VOLUMES (libctr 0.5).
+        IMAGE_VOLUMES_TMPFS = sys::CTR_CREATE_IMAGE_VOLUMES_TMPFS,
     }
 );
 
@@ -123,8 +126,10 @@ pub struct PortMapping {
 }
 
 /// What a new container is made of ([`Runtime::create`]).  Unset fields take
-/// the library's (or the image's) defaults.
-#[derive(Clone, Debug, Default)]
+/// the library's (or the image's) defaults.  [`Container::options`] gives
+/// a container's back; the `get_*` methods read them (as
+/// `std::process::Command`'s do), `==` compares two.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ContainerOptions {
     name: Option<Vec<u8>>,
     spec_json: Option<Vec<u8>>,
@@ -288,6 +293,103 @@ impl ContainerOptions {
     pub fn log_size_max(mut self, bytes: i64) -> Self {
         self.log_size_max = bytes;
         self
+    }
+}
+
+/// The flags that builder methods of their own set (the version-3 fields).
+const FIELD_FLAGS: u64 = sys::CTR_CREATE_OOM_SCORE_ADJ
+    | sys::CTR_CREATE_OOM_KILL_DISABLE
+    | sys::CTR_CREATE_NO_NEW_PRIVS
+    | sys::CTR_CREATE_NO_READ_ONLY_TMPFS
+    | sys::CTR_CREATE_INIT;
+
+impl ContainerOptions {
+    /// The options a struct from `ctr_container_get_options()` holds.
+    unsafe fn from_c(c: &sys::ctr_container_options_t) -> ContainerOptions {
+        let mut namespaces = BTreeMap::new();
+        for ns in [
+            Namespace::Ipc,
+            Namespace::Mount,
+            Namespace::Net,
+            Namespace::Pid,
+            Namespace::User,
+            Namespace::Uts,
+            Namespace::Cgroup,
+        ] {
+            if let Some(who) = opt_string(c.ns_ctr[ns.raw() as usize]) {
+                namespaces.insert(ns, who);
+            }
+        }
+        let ports = c_slice(c.port_mappings, c.n_port_mappings)
+            .iter()
+            .map(|p| PortMapping {
+                host_ip: opt_string(p.host_ip),
+                host_port: p.host_port,
+                container_port: p.container_port,
+                protocol: opt_string(p.protocol).unwrap_or_else(|| "tcp".into()),
+            })
+            .collect();
+        ContainerOptions {
+            name: opt_bytes(c.name),
+            spec_json: opt_bytes(c.spec_json),
+            rootfs: opt_bytes(c.rootfs),
+            image: opt_bytes(c.image),
+            command: opt_strv(c.command),
+            env: opt_strv(c.env),
+            workdir: opt_bytes(c.workdir),
+            user: opt_bytes(c.user),
+            hostname: opt_bytes(c.hostname),
+            pod: opt_bytes(c.pod),
+            flags: CreateFlags(c.flags & !FIELD_FLAGS),
+            shm_size: c.shm_size,
+            namespaces,
+            ports,
+            dns_servers: opt_strv(c.dns_servers),
+            dns_search: opt_strv(c.dns_search),
+            dns_options: opt_strv(c.dns_options),
+            hosts_add: opt_strv(c.hosts_add),
+            labels: opt_strv(c.labels),
+            stop_signal: c.stop_signal,
+            stop_timeout: if c.stop_timeout >= 0 { Some(c.stop_timeout as u32) } else { None },
+            cgroup_parent: opt_bytes(c.cgroup_parent),
+            log_path: opt_bytes(c.log_path),
+            process_label: opt_bytes(c.process_label),
+            mount_label: opt_bytes(c.mount_label),
+            networks: opt_strv(c.networks),
+            netns_path: opt_bytes(c.netns_path),
+            log_size_max: c.log_size_max,
+            v3: crate::options::V3::from_c(c),
+        }
+    }
+
+    /// The name; `None`: generated at create.
+    pub fn get_name(&self) -> Option<&[u8]> {
+        self.name.as_deref()
+    }
+    /// The root file system directory.
+    pub fn get_rootfs(&self) -> Option<&Path> {
+        self.rootfs.as_deref().map(|b| Path::new(OsStr::from_bytes(b)))
+    }
+    /// The image reference.
+    pub fn get_image(&self) -> Option<&[u8]> {
+        self.image.as_deref()
+    }
+    /// The command.
+    pub fn get_command(&self) -> Option<&[String]> {
+        self.command.as_deref()
+    }
+    /// The flags (without those that builder methods of their own set: init,
+    /// no_new_privileges, oom_kill_disable, oom_score_adj, read_only_tmpfs).
+    pub fn get_flags(&self) -> CreateFlags {
+        self.flags
+    }
+    /// The labels as `KEY=VALUE` strings.
+    pub fn get_labels(&self) -> Option<&[String]> {
+        self.labels.as_deref()
+    }
+    /// The stop timeout in seconds.
+    pub fn get_stop_timeout(&self) -> Option<u32> {
+        self.stop_timeout
     }
 }
 
@@ -559,6 +661,23 @@ impl Container {
                 None => (kv, String::new()),
             })
             .collect())
+    }
+    /// The container's whole configuration as the [`ContainerOptions`] that
+    /// [`Runtime::create`] takes to make an equal container
+    /// (`ctr_container_get_options()`, libctr 0.5): change the name with
+    /// `.name(...)` and pass them on.  Values are the stored ones, defaults
+    /// included (shm size, stop timeout, cgroup parent, the default network),
+    /// normalized as the config keeps them: mounts with their full options
+    /// (an anonymous volume without a source), capabilities as `CAP_*`,
+    /// ulimits as `RLIMIT_*`, the healthcheck in podman's stored form; the
+    /// entrypoint is `None` when the image's is used, empty when cleared.
+    /// Errors: `EUCLEAN` for a damaged config.
+    pub fn options(&self) -> Result<ContainerOptions> {
+        let mut p = ptr::null_mut();
+        check("ctr_container_get_options", unsafe { sys::ctr_container_get_options(self.as_ptr(), &mut p) })?;
+        let o = unsafe { ContainerOptions::from_c(&*p) };
+        unsafe { sys::ctr_container_options_free(p) };
+        Ok(o)
     }
     /// The whole config as JSON.
     pub fn config_json(&self) -> Result<String> {

@@ -273,6 +273,42 @@ unsafe fn lent_strv(mut p: *const *const c_char) -> Vec<String> {
     out
 }
 
+/// A C string's bytes, `None` for NULL.
+unsafe fn opt_bytes(p: *const c_char) -> Option<Vec<u8>> {
+    if p.is_null() {
+        None
+    } else {
+        Some(CStr::from_ptr(p).to_bytes().to_vec())
+    }
+}
+
+/// A C string, `None` for NULL.
+unsafe fn opt_string(p: *const c_char) -> Option<String> {
+    if p.is_null() {
+        None
+    } else {
+        Some(CStr::from_ptr(p).to_string_lossy().into_owned())
+    }
+}
+
+/// A lent NULL-terminated array, `None` for NULL (not set; an empty one is `Some`).
+unsafe fn opt_strv(p: *const *const c_char) -> Option<Vec<String>> {
+    if p.is_null() {
+        None
+    } else {
+        Some(lent_strv(p))
+    }
+}
+
+/// A C array of `n` elements as a slice (empty for NULL).
+unsafe fn c_slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
+    if p.is_null() || n == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(p, n)
+    }
+}
+
 /// Copy an owned array and free it with `ctr_strv_free`.
 unsafe fn take_strv(p: *mut *mut c_char) -> Vec<String> {
     let v = lent_strv(p as *const *const c_char);

@@ -83,7 +83,7 @@ const WRITE_IOPS: usize = 3;
 
 /// The version-3 members of [`ContainerOptions`].  Zero, `None` and empty
 /// mean podman's default.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct V3 {
     mounts: Vec<Mount>,
     memory: i64,
@@ -399,6 +399,133 @@ impl ContainerOptions {
     pub fn health_retries(mut self, n: u32) -> Self {
         self.v3.health_retries = n;
         self
+    }
+}
+
+impl V3 {
+    /// The version-3 members of a struct from `ctr_container_get_options()`.
+    pub(crate) unsafe fn from_c(c: &sys::ctr_container_options_t) -> V3 {
+        let throttles = |p: *const sys::ctr_throttle_device_t, n: usize| -> Vec<(Vec<u8>, u64)> {
+            c_slice(p, n).iter().map(|t| (opt_bytes(t.path).unwrap_or_default(), t.rate)).collect()
+        };
+        let flag = |f: u64| c.flags & f != 0;
+        V3 {
+            mounts: c_slice(c.mounts, c.n_mounts)
+                .iter()
+                .map(|m| Mount {
+                    kind: opt_string(m.r#type).unwrap_or_else(|| "bind".into()),
+                    source: opt_bytes(m.source).map(|b| OsStr::from_bytes(&b).to_os_string()),
+                    destination: opt_string(m.destination).unwrap_or_default(),
+                    options: opt_strv(m.options).unwrap_or_default(),
+                })
+                .collect(),
+            memory: c.memory,
+            memory_swap: c.memory_swap,
+            memory_reservation: c.memory_reservation,
+            nano_cpus: c.nano_cpus,
+            cpu_shares: c.cpu_shares,
+            cpu_period: c.cpu_period,
+            cpu_quota: c.cpu_quota,
+            cpuset_cpus: opt_string(c.cpuset_cpus),
+            cpuset_mems: opt_string(c.cpuset_mems),
+            pids_limit: c.pids_limit,
+            blkio_weight: c.blkio_weight,
+            weight_devices: c_slice(c.blkio_weight_devices, c.n_blkio_weight_devices)
+                .iter()
+                .map(|w| (opt_bytes(w.path).unwrap_or_default(), w.weight))
+                .collect(),
+            throttles: [
+                throttles(c.device_read_bps, c.n_device_read_bps),
+                throttles(c.device_write_bps, c.n_device_write_bps),
+                throttles(c.device_read_iops, c.n_device_read_iops),
+                throttles(c.device_write_iops, c.n_device_write_iops),
+            ],
+            oom_score_adj: if flag(sys::CTR_CREATE_OOM_SCORE_ADJ) { Some(c.oom_score_adj as i32) } else { None },
+            oom_kill_disable: flag(sys::CTR_CREATE_OOM_KILL_DISABLE),
+            ulimits: c_slice(c.ulimits, c.n_ulimits)
+                .iter()
+                .map(|u| Ulimit { name: opt_string(u.name).unwrap_or_default(), soft: u.soft, hard: u.hard })
+                .collect(),
+            cap_add: opt_strv(c.cap_add),
+            cap_drop: opt_strv(c.cap_drop),
+            no_new_privileges: flag(sys::CTR_CREATE_NO_NEW_PRIVS),
+            seccomp_profile: opt_bytes(c.seccomp_profile),
+            apparmor_profile: opt_string(c.apparmor_profile),
+            mask_paths: opt_strv(c.mask_paths),
+            unmask_paths: opt_strv(c.unmask_paths),
+            no_read_only_tmpfs: flag(sys::CTR_CREATE_NO_READ_ONLY_TMPFS),
+            group_add: opt_strv(c.group_add),
+            sysctls: opt_strv(c.sysctls),
+            devices: opt_strv(c.devices),
+            device_cgroup_rules: opt_strv(c.device_cgroup_rules),
+            entrypoint: opt_strv(c.entrypoint),
+            init: flag(sys::CTR_CREATE_INIT),
+            init_path: opt_bytes(c.init_path),
+            umask: opt_string(c.umask),
+            timezone: opt_string(c.timezone),
+            annotations: opt_strv(c.annotations),
+            domainname: opt_string(c.domainname),
+            restart_policy: opt_string(c.restart_policy),
+            restart_retries: c.restart_retries as u32,
+            health_cmd: opt_strv(c.health_cmd),
+            health_interval: c.health_interval,
+            health_timeout: c.health_timeout,
+            health_start_period: c.health_start_period,
+            health_retries: c.health_retries as u32,
+            create_command: opt_strv(c.create_command),
+        }
+    }
+}
+
+/// Read the version-3 options back (as `std::process::Command`'s `get_*`).
+impl ContainerOptions {
+    /// The mounts, their options as given (or as the config normalized them).
+    pub fn get_mounts(&self) -> &[Mount] {
+        &self.v3.mounts
+    }
+    /// The memory limit in bytes (0: none).
+    pub fn get_memory(&self) -> i64 {
+        self.v3.memory
+    }
+    /// CPUs in billionths (`cpus(0.5)` is 500000000).
+    pub fn get_nano_cpus(&self) -> i64 {
+        self.v3.nano_cpus
+    }
+    /// The pids limit (0: podman's default).
+    pub fn get_pids_limit(&self) -> i64 {
+        self.v3.pids_limit
+    }
+    /// The ulimits.
+    pub fn get_ulimits(&self) -> &[Ulimit] {
+        &self.v3.ulimits
+    }
+    /// The OOM score adjustment, when set.
+    pub fn get_oom_score_adj(&self) -> Option<i32> {
+        self.v3.oom_score_adj
+    }
+    /// Capabilities added.
+    pub fn get_cap_add(&self) -> Option<&[String]> {
+        self.v3.cap_add.as_deref()
+    }
+    /// Capabilities dropped.
+    pub fn get_cap_drop(&self) -> Option<&[String]> {
+        self.v3.cap_drop.as_deref()
+    }
+    /// The entrypoint: `None` for the image's, empty when cleared.
+    pub fn get_entrypoint(&self) -> Option<&[String]> {
+        self.v3.entrypoint.as_deref()
+    }
+    /// Whether an init runs as PID 1.
+    pub fn get_init(&self) -> bool {
+        self.v3.init
+    }
+    /// The umask as four octal digits.
+    pub fn get_umask(&self) -> Option<&str> {
+        self.v3.umask.as_deref()
+    }
+    /// The healthcheck test as podman stores it.
+    pub fn get_health_cmd(&self) -> Option<&[String]> {
+        self.v3.health_cmd.as_deref()
     }
 }
 

@@ -365,3 +365,78 @@ fn check_spec(spec: &json::Value, src: &Path, major: u64, minor: u64) {
     let real = init["source"].as_str().and_then(|s| std::fs::canonicalize(s).ok());
     assert_eq!(real, std::fs::canonicalize("/usr/bin/catatonit").ok(), "{:?}", init);
 }
+
+/// The config document without what differs between two containers of the
+/// same options: ID, name, times, paths, anonymous volumes' names.
+fn comparable_config(c: &Container) -> json::Value {
+    let mut d = match j(&c.config_json().unwrap()) {
+        json::Value::Object(m) => m,
+        other => panic!("config is not an object: {:?}", other),
+    };
+    for k in ["id", "name", "createdTime", "staticDir", "shmDir", "logPath"] {
+        d.remove(k);
+    }
+    if let Some(json::Value::Array(mounts)) = d.get_mut("mounts") {
+        for m in mounts.iter_mut() {
+            if let json::Value::Object(m) = m {
+                if m.get("anonymous") == Some(&json::Value::Bool(true)) {
+                    m.remove("source");
+                }
+            }
+        }
+    }
+    json::Value::Object(d)
+}
+
+/// A bind mount, a memory limit and a capability come back from
+/// `options()`, and a container made from them has the same config and runs
+/// with them.
+#[test]
+fn options_round_trip() {
+    let t = match TestRuntime::new("v3roundtrip") {
+        Some(v) => v,
+        None => return,
+    };
+    let src = t.root.join("shared");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("hello.txt"), "from the host\n").unwrap();
+    let c = t.create(
+        ContainerOptions::new()
+            .name("orig")
+            .command(sh("cat /data/hello.txt; grep CapBnd /proc/self/status"))
+            .mount(Mount::bind(&src, "/data").read_only())
+            .memory(64 * MIB)
+            .cap_add(["net_admin"])
+            .label("k", "v")
+            .init(true)
+            .oom_score_adj(10),
+    );
+    let o = c.options().unwrap();
+    assert_eq!(o.get_name(), Some(&b"orig"[..]));
+    let m = &o.get_mounts()[0];
+    assert_eq!(
+        (m.kind.as_str(), m.source.as_deref(), m.destination.as_str()),
+        ("bind", Some(src.as_os_str()), "/data")
+    );
+    assert_eq!(m.options[0], "ro");
+    assert!(m.options.iter().any(|o| o == "rbind"), "{:?}", m.options);
+    assert_eq!(o.get_mounts().len(), 1);
+    assert_eq!(o.get_memory(), 64 * MIB);
+    assert_eq!(o.get_cap_add(), Some(&["CAP_NET_ADMIN".to_string()][..]));
+    assert_eq!(o.get_labels(), Some(&["k=v".to_string()][..]));
+    assert_eq!((o.get_init(), o.get_oom_score_adj()), (true, Some(10)));
+    assert!(!o.get_flags().contains(CreateFlags::INIT) && !o.get_flags().contains(CreateFlags::OOM_SCORE_ADJ));
+    assert_eq!((o.get_entrypoint(), o.get_stop_timeout()), (None, Some(10)));
+
+    let copy = o.clone().name("copy");
+    let c2 = t.rt().create(&copy).unwrap();
+    assert_eq!(comparable_config(&c2), comparable_config(&c));
+    assert_eq!(c2.options().unwrap(), copy);
+    let (code, log) = run_to_end(&c2);
+    assert!(code == 0 && log.starts_with("from the host\n"), "copy: {} {:?}", code, log);
+    let bnd = log.split("CapBnd:").nth(1).and_then(|s| s.split_whitespace().next()).unwrap();
+    assert!(u64::from_str_radix(bnd, 16).unwrap() & (1 << 12) != 0, "no CAP_NET_ADMIN: {:?}", log);
+    assert_eq!(c2.inspect().unwrap()["HostConfig"]["Memory"].as_i64(), Some(64 * MIB));
+    c2.remove(RemoveFlags::FORCE).unwrap();
+    c.remove(RemoveFlags::FORCE).unwrap();
+}
