@@ -169,6 +169,7 @@ int ctr_image_pull(ctr_runtime_t *rt, const char *ref, const ctr_registry_option
  * podman's `create --pull` does: #CTR_PULL_MISSING looks @p ref up in the
  * store first (as ctr_image_lookup() does, so IDs and local names work);
  * the other policies as their comments say.
+ * @param ret receives a handle on the image (may be NULL); release with ctr_image_unref().
  * @return as ctr_image_pull(); -ENOENT with #CTR_PULL_NEVER and no such image.
  */
 int ctr_image_pull_policy(ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts,
@@ -182,7 +183,7 @@ int ctr_image_pull_policy(ctr_runtime_t *rt, const char *ref, const ctr_registry
  * else an OCI manifest made for it) with their media types.
  * @param dest  a fully qualified reference (`HOST[:PORT]/PATH[:TAG]`).
  * @param ret_digest receives the manifest's digest ("sha256:HEX",
- *        malloc'ed; may be NULL).
+ *        may be NULL); free with ctr_free().
  * @return 0; errors as ctr_image_pull(); -ENOENT if the image was removed.
  */
 int ctr_image_push(ctr_image_t *img, const char *dest, const ctr_registry_options_t *opts, char **ret_digest);
@@ -207,7 +208,7 @@ int ctr_registry_logout(const char *registry, const ctr_registry_options_t *opts
 /**
  * The credentials stored for @p registry (as a pull would use them: the most
  * specific entry of the file first).
- * @param ret_username receives the user name (malloc'ed).
+ * @param ret_username receives the user name; free with ctr_free().
  * @return 0; -ENOENT (none).
  */
 int ctr_registry_login_user(const char *registry, const ctr_registry_options_t *opts, char **ret_username);
