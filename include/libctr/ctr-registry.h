@@ -24,7 +24,7 @@
  *    `/run/containers/UID/auth.json` (podman's `auth.json` format: so
  *    `podman login` credentials work here and ctr_registry_login() writes
  *    the same file);
- *  - TLS: the system CAs plus `HOST:PORT/*.crt` of
+ *  - TLS: the system CAs plus the `.crt` files of `HOST:PORT/` in
  *    `/etc/containers/certs.d` and `/etc/docker/certs.d`, and client
  *    certificates `*.cert` with `*.key` there.
  *

@@ -20,5 +20,8 @@ int ctr__auth_file_get(const char *path, const char *repository, char **ret_user
  * directory (0700).  -EINVAL for a malformed existing file. */
 int ctr__auth_file_set(const char *path, const char *key, const char *user, const char *password);
 
-/* Remove @key's entry (NULL: all).  -ENOENT when it had none. */
+/* Remove @key's entry (for a host, also its legacy "https://HOST/v1/"
+ * forms), the rest kept.  -ENOENT when it had none.  NULL: every entry
+ * ("auths" emptied, other members kept), 0 even when there were none, as
+ * `podman logout --all`.  -EINVAL for a malformed file. */
 int ctr__auth_file_remove(const char *path, const char *key);

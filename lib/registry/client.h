@@ -25,7 +25,7 @@ struct ctr__reg_client_opts {
     const char *username;      /* explicit credentials, else from the auth file, else anonymous */
     const char *password;
     const char *auth_file;     /* auth-file.h path (NULL: the default) */
-    const char *certs_dir;     /* podman's --cert-dir: the *.crt/*.cert/*.key directory itself;
+    const char *certs_dir;     /* podman's --cert-dir: the directory of the .crt, .cert, .key files;
                                   NULL: /etc/containers/certs.d/DOMAIN, then /etc/docker/certs.d/DOMAIN */
     int tls_verify;            /* CTR_TLS_* */
     bool insecure;             /* registries.conf: insecure = true */

@@ -14,8 +14,8 @@
 struct ctr__tls {
     bool verify;          /* verify peer and host name */
     bool allow_http;      /* try http:// when https:// fails to connect (insecure registries) */
-    char *ca_file;        /* a bundle made of certs.d/HOST/*.crt plus the system's, or NULL */
-    char *client_cert;    /* certs.d/HOST/*.cert, or NULL */
+    char *ca_file;        /* a bundle of the .crt files of certs.d/HOST plus the system's, or NULL */
+    char *client_cert;    /* the .cert file of certs.d/HOST, or NULL */
     char *client_key;     /* the matching *.key */
 };
 void ctr__tls_clear(struct ctr__tls *t);
