@@ -63,10 +63,14 @@ typedef struct ctr_transfer_progress {
     int index;
     /** Number of blobs of the transfer (layers and the config). */
     int n_blobs;
-    /** Bytes of this blob moved so far, and its size (0 when unknown). */
-    uint64_t done, size;
-    /** Bytes of the whole transfer moved so far, and its total (blobs skipped count as done). */
-    uint64_t total_done, total;
+    /** Bytes of this blob moved so far. */
+    uint64_t done;
+    /** This blob's size (0 when unknown). */
+    uint64_t size;
+    /** Bytes of the whole transfer moved so far (blobs skipped count as done). */
+    uint64_t total_done;
+    /** Bytes of the whole transfer. */
+    uint64_t total;
 } ctr_transfer_progress_t;
 
 /**
