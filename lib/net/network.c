@@ -709,16 +709,14 @@ static int remove_locked(const struct ctr__settings *s, const char *name)
             victim = l.v[i];
     if (!victim)
         return ctr__err(-ENOENT, "network %s not found in %s", name, s->cni_config_dir);
-    if (unlink(victim->path) < 0)
-        return ctr__err(-errno, "cannot remove %s: %m", victim->path);
+    /* What the network made goes first and its configuration last: a remove
+     * killed half way leaves a network that is still listed (and that a
+     * second remove finishes), never a bridge or reservations that nothing
+     * names any more. */
     struct net_info info;
     net_info(victim, &info);
     if (info.bridge)
         remove_bridge(s, &l, victim, info.bridge);
-    /* The last native network gone: libctr's nft table goes when no
-     * container of any runtime has elements in it. */
-    if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
-        ctr__log(&s->log, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
     /* host-local's reservations, when kept in its default place. */
     const char *ipam_type = info.ipam ? ctr__json_str(info.ipam, "type") : NULL;
     if (ipam_type && streq(ipam_type, "host-local") && !ctr__json_str(info.ipam, "dataDir")) {
@@ -726,6 +724,12 @@ static int remove_locked(const struct ctr__settings *s, const char *name)
         if (dir)
             ctr__rm_rf(dir);
     }
+    if (unlink(victim->path) < 0)
+        return ctr__err(-errno, "cannot remove %s: %m", victim->path);
+    /* The last native network gone: libctr's nft table goes when no
+     * container of any runtime has elements in it. */
+    if (ctr__native_eligible(victim) && ctr__nat_remove_if_unused() < 0)
+        ctr__log(&s->log, CTR_LOG_WARNING, "network %s: %s", name, ctr_error_last()->message);
     ctr__err_clear();
     return 0;
 }
