@@ -11,12 +11,13 @@
 struct ctr__regconf_mirror {
     char *location;
     bool insecure;
-    bool pull_from_mirror_by_digest_only; /* pull-from-mirror = "digest-only" */
+    bool pull_from_mirror_by_digest_only; /* pull-from-mirror = "digest-only" (or the entry's mirror-by-digest-only) */
+    bool pull_from_mirror_by_tag_only;    /* pull-from-mirror = "tag-only" */
 };
 
 struct ctr__regconf_registry {
     char *prefix;   /* "example.com/ns", "*.example.com"; defaults to location */
-    char *location; /* where to go instead */
+    char *location; /* where to go instead; NULL for a "*.domain" prefix without one (references kept as they are) */
     bool insecure, blocked;
     struct ctr__regconf_mirror *mirrors;
     size_t n_mirrors;
@@ -29,7 +30,8 @@ struct ctr__regconf {
     struct ctr__regconf_registry *regs;
     size_t n_regs;
     char **aliases;                      /* "NAME=VALUE" pairs, sorted by NAME, never NULL */
-    enum ctr__short_name_mode mode;
+    enum ctr__short_name_mode mode;      /* unset in every file: permissive, as podman */
+    char *search_origin;                 /* the file that set unqualified-search-registries, or NULL */
 };
 
 /* Read @path (NULL: $CONTAINERS_REGISTRIES_CONF or
@@ -57,3 +59,19 @@ const struct ctr__regconf_registry *ctr__regconf_find(const struct ctr__regconf 
  * found"/ambiguity error); no search registries is -EINVAL too.
  * NULL-terminated (ctr__strv_free). */
 int ctr__regconf_resolve(const struct ctr__regconf *c, const char *short_name, char ***ret);
+
+/* One place a pull of a reference goes (ctr__regconf_pull_sources()). */
+struct ctr__regconf_source {
+    char *reference; /* "HOST[:PORT]/PATH[:TAG][@DIGEST]", the entry's prefix replaced by the location */
+    bool insecure;
+};
+
+/* Where a pull of @reference (fully qualified, "HOST[:PORT]/PATH[:TAG]
+ * [@DIGEST]") goes, in order, as podman's PullSourcesFromReference(): the
+ * mirrors of its best entry that apply (digest-only mirrors for digest
+ * references only, tag-only mirrors for the others), then the entry's
+ * location; without an entry, @reference itself.  -EPERM when the entry is
+ * blocked ("registry PREFIX is blocked in registries.conf"); -ENOMEM. */
+int ctr__regconf_pull_sources(const struct ctr__regconf *c, const char *reference, struct ctr__regconf_source **ret,
+                              size_t *ret_n);
+void ctr__regconf_sources_free(struct ctr__regconf_source *s, size_t n);
