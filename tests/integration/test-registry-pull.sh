@@ -47,16 +47,16 @@ blob_gets() { grep -c '"GET /v2/[^ ]*/blobs/sha256:' "$1"; }
 # grepi TEXT PATTERN: TEXT matches PATTERN, case ignored.
 grepi() { printf '%s' "$1" | grep -qi -- "$2"; }
 
-# Nothing of the host's credentials or registries.conf.
-export REGISTRY_AUTH_FILE=$tmp/auth.json
-echo '{"auths": {}}' >"$REGISTRY_AUTH_FILE"
-export CONTAINERS_REGISTRIES_CONF=$tmp/registries.conf
-
 for r in plain plain2 tls auth; do
     m=$r
     [ "$r" = plain2 ] && m=plain
     registry_start "$r" "$m" "$tmp/$r" || { echo "FAIL: registry $r"; exit 1; }
 done
+# Nothing of the host's credentials or registries.conf (set after the
+# registries started: they read REGISTRY_* variables as configuration).
+export REGISTRY_AUTH_FILE=$tmp/auth.json
+echo '{"auths": {}}' >"$REGISTRY_AUTH_FILE"
+export CONTAINERS_REGISTRIES_CONF=$tmp/registries.conf
 # shellcheck disable=SC2154
 P=$plain_addr P2=$plain2_addr
 printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$P" >"$CONTAINERS_REGISTRIES_CONF"
