@@ -29,7 +29,8 @@ static const char common_usage[] =
     "      --stop-signal SIGNAL    signal to stop the container (default TERM)\n"
     "      --stop-timeout SECONDS  wait before killing on stop (default 10)\n"
     "      --cgroup-parent PATH    cgroup under which the container's is made\n"
-    "      --log-opt max-size=SIZE truncate the log when it would grow past SIZE (10m, 1.5g)\n";
+    "      --log-opt max-size=SIZE truncate the log when it would grow past SIZE (10m, 1.5g)\n"
+    "      --pull POLICY           pull the image: always, missing (default), never, newer\n";
 
 static const char run_extra_usage[] =
     "      --rm                    remove the container when it exits\n"
@@ -37,7 +38,7 @@ static const char run_extra_usage[] =
     "      --detach-keys KEYS      keys to detach (default ctrl-p,ctrl-q)\n";
 
 enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, OPT_STOP_SIGNAL,
-       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_LOG_OPT, OPT_RM, OPT_DETACH_KEYS };
+       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_LOG_OPT, OPT_RM, OPT_DETACH_KEYS, OPT_PULL };
 
 /* The options of create, which run has too. */
 #define COMMON_OPTIONS                                             \
@@ -56,6 +57,7 @@ enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, 
     { "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT }, \
     { "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT }, \
     { "log-opt", required_argument, NULL, OPT_LOG_OPT },           \
+    { "pull", required_argument, NULL, OPT_PULL },                 \
     NET_OPTIONS,                                                   \
     MOUNT_OPTIONS,                                                 \
     RESOURCE_OPTIONS,                                              \
@@ -148,6 +150,7 @@ static int parse_option(create_args_t *a, int o, const char *verb)
         return 0;
     case OPT_CGROUP_PARENT: a->o.cgroup_parent = optarg; return 0;
     case OPT_LOG_OPT: return parse_log_opt(optarg, &a->o.log_size_max);
+    case OPT_PULL: a->pull = optarg; return 0;
     case OPT_RM: a->rm = true; return 0;
     case 'd': a->detach = true; return 0;
     case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;
@@ -223,6 +226,7 @@ void create_args_clear(create_args_t *a)
     resource_args_clear(&a->res);
     security_args_clear(&a->sec);
     process_args_clear(&a->proc);
+    free(a->pulled_id);
 }
 
 int cmd_create(ctrctl_t *g, int argc, char **argv)
@@ -230,7 +234,7 @@ int cmd_create(ctrctl_t *g, int argc, char **argv)
     create_args_t a = { .o = CTR_CONTAINER_OPTIONS_INIT };
     ctr_container_t *c = NULL;
     int r = create_args_parse(&a, argc, argv, false);
-    if (r == 0 && !(r = ctrctl_open(g))) {
+    if (r == 0 && !(r = ctrctl_open(g)) && !(r = ctrctl_pull_for_create(g, &a))) {
         if (ctr_container_create(&c, g->rt, &a.o) < 0)
             r = ctrctl_fail();
         else

@@ -265,6 +265,8 @@ typedef struct create_args {
     strv_t env, labels, command;
     bool rm, detach, interactive, tty;
     const char *detach_keys;
+    const char *pull;      /* --pull POLICY, NULL: missing */
+    char *pulled_id;       /* the image pulled by ID (a digest pull names none) */
 } create_args_t;
 /* Parse create/run options and positionals (run: also --rm, -d,
  * --detach-keys).  0, HELP_SHOWN, or EXIT_ENGINE (printed). */
@@ -314,3 +316,9 @@ int cmd_export(ctrctl_t *g, int argc, char **argv);
 int cmd_commit(ctrctl_t *g, int argc, char **argv);
 int cmd_mount(ctrctl_t *g, int argc, char **argv);
 int cmd_umount(ctrctl_t *g, int argc, char **argv);
+/* cmd-pull.c */
+int cmd_pull(ctrctl_t *g, int argc, char **argv);
+int cmd_login(ctrctl_t *g, int argc, char **argv);
+int cmd_logout(ctrctl_t *g, int argc, char **argv);
+/* create/run --pull: find or pull a->o.image by a->pull.  0 or EXIT_ENGINE (printed). */
+int ctrctl_pull_for_create(ctrctl_t *g, create_args_t *a);

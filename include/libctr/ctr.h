@@ -15,5 +15,6 @@
 #include <libctr/ctr-image.h>
 #include <libctr/ctr-network.h>
 #include <libctr/ctr-volume.h>
+#include <libctr/ctr-registry.h>
 
 #endif

@@ -49,20 +49,45 @@ static bool is_manifest_type(const char *mt)
     return !mt || streq(mt, MT_OCI_MANIFEST) || streq(mt, MT_DOCKER_MANIFEST);
 }
 
-/* Does a descriptor's platform fit this machine?  No platform fits. */
-static int platform_score(json_object *desc)
+/* The platform an index pick wants: the running machine's, or "os/arch[/variant]". */
+struct platform {
+    char os[32], arch[32], variant[32];
+};
+
+static int platform_parse(const char *spec, struct platform *ret)
+{
+    *ret = (struct platform){ "linux", "", "" };
+    if (!spec) {
+        const char *variant;
+        snprintf(ret->arch, sizeof ret->arch, "%s", ctr__go_arch(&variant));
+        snprintf(ret->variant, sizeof ret->variant, "%s", variant ? variant : "");
+        return 0;
+    }
+    const char *a = strchr(spec, '/');
+    const char *v = a ? strchr(a + 1, '/') : NULL;
+    size_t los = a ? (size_t)(a - spec) : 0, la = a ? (v ? (size_t)(v - a - 1) : strlen(a + 1)) : 0;
+    if (!a || los == 0 || los >= sizeof ret->os || la == 0 || la >= sizeof ret->arch ||
+        (v && (!v[1] || strlen(v + 1) >= sizeof ret->variant || strchr(v + 1, '/'))))
+        return ctr__err(-EINVAL, "invalid platform \"%.64s\": expected OS/ARCH[/VARIANT]", spec);
+    memcpy(ret->os, spec, los);
+    memcpy(ret->arch, a + 1, la);
+    if (v)
+        snprintf(ret->variant, sizeof ret->variant, "%s", v + 1);
+    return 0;
+}
+
+/* Does a descriptor's platform fit?  No platform fits; the exact variant fits best. */
+static int platform_score(json_object *desc, const struct platform *want)
 {
     json_object *p;
     if (!json_object_object_get_ex(desc, "platform", &p) || !json_object_is_type(p, json_type_object))
         return 1;
-    const char *variant;
-    const char *arch = ctr__go_arch(&variant);
     const char *os = ctr__json_str(p, "os"), *a = ctr__json_str(p, "architecture"), *v = ctr__json_str(p, "variant");
-    if ((os && !streq(os, "linux")) || (a && !streq(a, arch)))
+    if ((os && !streq(os, want->os)) || (a && !streq(a, want->arch)))
         return 0;
-    if (variant && v && !streq(v, variant))
+    if (want->variant[0] && v && !streq(v, want->variant))
         return 0;
-    return 2;
+    return want->variant[0] && v ? 3 : 2;
 }
 
 #define MAX_INDEX_DEPTH 8
@@ -77,12 +102,12 @@ static const char *ref_name_of(json_object *d)
 }
 
 /* Several images in one layout, asked for none by tag: they must differ by platform only. */
-static int check_one_image(json_object *manifests, int best_score)
+static int check_one_image(json_object *manifests, int best_score, const struct platform *want)
 {
     size_t fitting = 0;
     for (size_t i = 0; i < json_object_array_length(manifests); i++) {
         json_object *d = json_object_array_get_idx(manifests, i);
-        if (platform_score(d) == best_score && ref_name_of(d))
+        if (platform_score(d, want) == best_score && ref_name_of(d))
             fitting++;
     }
     if (fitting > 1)
@@ -90,8 +115,8 @@ static int check_one_image(json_object *manifests, int best_score)
     return 0;
 }
 
-static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blob, void *userdata, int depth,
-                const char *ref_name, struct ctr__manifest_pick *ret)
+static int pick(json_object *index, const char *tag, const struct platform *want, ctr__blob_reader_fn get_blob,
+                void *userdata, int depth, const char *ref_name, struct ctr__manifest_pick *ret)
 {
     if (depth > MAX_INDEX_DEPTH)
         return ctr__err(-EINVAL, "image index nests deeper than %d levels", MAX_INDEX_DEPTH);
@@ -111,7 +136,7 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
         if (tag && depth == 0 && (!name || !streq(name, tag)))
             continue;
         candidates++;
-        int score = platform_score(d);
+        int score = platform_score(d, want);
         if (score > best_score) {
             best = d;
             best_score = score;
@@ -122,11 +147,11 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
             return ctr__err(-ENOENT, "no image tagged \"%s\" in the layout", tag);
         if (candidates == 0)
             return ctr__err(-ENOENT, "the image index lists no manifest");
-        const char *variant;
-        return ctr__err(-EOPNOTSUPP, "no manifest for linux/%s in the image index", ctr__go_arch(&variant));
+        return ctr__err(-EOPNOTSUPP, "no manifest for %s/%s%s%s in the image index", want->os, want->arch,
+                        want->variant[0] ? "/" : "", want->variant);
     }
     int r;
-    if (!tag && depth == 0 && candidates > 1 && (r = check_one_image(manifests, best_score)) < 0)
+    if (!tag && depth == 0 && candidates > 1 && (r = check_one_image(manifests, best_score, want)) < 0)
         return r;
     const char *digest = ctr__json_str(best, "digest"), *mt = ctr__json_str(best, "mediaType");
     char hex[65];
@@ -141,7 +166,7 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
         _cleanup_json_ json_object *sub = NULL;
         if ((r = ctr__json_parse(json, "nested image index", &sub)) < 0)
             return r;
-        return pick(sub, NULL, get_blob, userdata, depth + 1, name, ret);
+        return pick(sub, NULL, want, get_blob, userdata, depth + 1, name, ret);
     }
     if (!is_manifest_type(mt))
         return ctr__err(-EOPNOTSUPP, "unsupported manifest media type \"%s\"", mt);
@@ -160,14 +185,23 @@ static int pick(json_object *index, const char *tag, ctr__blob_reader_fn get_blo
     return 0;
 }
 
+int ctr__oci_index_pick_platform(const char *index_json, const char *tag, const char *platform,
+                                 ctr__blob_reader_fn get_blob, void *userdata, struct ctr__manifest_pick *ret)
+{
+    struct platform want;
+    int r = platform_parse(platform, &want);
+    if (r < 0)
+        return r;
+    _cleanup_json_ json_object *idx = NULL;
+    if ((r = ctr__json_parse(index_json, "index.json", &idx)) < 0)
+        return r;
+    return pick(idx, tag, &want, get_blob, userdata, 0, NULL, ret);
+}
+
 int ctr__oci_index_pick(const char *index_json, const char *tag, ctr__blob_reader_fn get_blob, void *userdata,
                         struct ctr__manifest_pick *ret)
 {
-    _cleanup_json_ json_object *idx = NULL;
-    int r = ctr__json_parse(index_json, "index.json", &idx);
-    if (r < 0)
-        return r;
-    return pick(idx, tag, get_blob, userdata, 0, NULL, ret);
+    return ctr__oci_index_pick_platform(index_json, tag, NULL, get_blob, userdata, ret);
 }
 
 static int parse_descriptor(json_object *d, const char *what, char hex[65], char **ret_mt, int64_t *ret_size)

@@ -11,6 +11,14 @@
  *   ROOT/storage/containers/ID/{diff,work,merged}  a container's read-write layer
  *   ROOT/storage/tmp/NAME/            staging of an import or commit, with a
  *                                     `lock` file its owner holds; stale ones go
+ *   ROOT/storage/pull-cache/sha256/HEX  blobs a pull fetched and verified, not yet
+ *                                     published (pull.c): written as .tmp-PID-N, renamed
+ *                                     once their digest checked, kept when a pull is
+ *                                     interrupted so the next pull of any image reuses
+ *                                     them, removed by the pull that publishes them.
+ *                                     ctr__store_gc() never touches this directory
+ *                                     (a live pull's files are there); a pull removes
+ *                                     .tmp files whose PID is gone
  *
  * Long work (extraction, hashing) happens in a staging directory without the
  * lock; publishing renames the staged directories in and rewrites the records
@@ -272,6 +280,10 @@ struct ctr__manifest_pick {
 };
 int ctr__oci_index_pick(const char *index_json, const char *tag, ctr__blob_reader_fn get_blob, void *userdata,
                         struct ctr__manifest_pick *ret);
+/* The same for @platform "OS/ARCH[/VARIANT]" (NULL: the running machine's);
+ * -EINVAL for a malformed platform, -EOPNOTSUPP when none fits. */
+int ctr__oci_index_pick_platform(const char *index_json, const char *tag, const char *platform,
+                                 ctr__blob_reader_fn get_blob, void *userdata, struct ctr__manifest_pick *ret);
 /* Parse a manifest: config digest and layers (digest hex, media type, size). */
 struct ctr__manifest_layer {
     char digest[65];

@@ -296,6 +296,30 @@ static void test_index(void **state)
     assert_string_equal(p.ref_name, "latest");
     free(p.media_type);
     free(p.ref_name);
+    /* An explicit platform: the other one; variants; malformed platforms. */
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, strcmp(arch, "s390x") ? "linux/s390x" : "linux/amd64",
+                                                  get_blob, NULL, &p), 0);
+    assert_string_equal(p.digest, H("2"));
+    free(p.media_type);
+    free(p.ref_name);
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, "linux/s390x/v9", get_blob, NULL, &p),
+                     strcmp(arch, "s390x") ? 0 : -EOPNOTSUPP);
+    if (strcmp(arch, "s390x")) {
+        free(p.media_type);
+        free(p.ref_name);
+    }
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, "windows/amd64", get_blob, NULL, &p), -EOPNOTSUPP);
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, "s390x", get_blob, NULL, &p), -EINVAL);
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, "linux/", get_blob, NULL, &p), -EINVAL);
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, "/amd64", get_blob, NULL, &p), -EINVAL);
+    assert_int_equal(ctr__oci_index_pick_platform(nested, NULL, "linux/arm/v7/x", get_blob, NULL, &p), -EINVAL);
+    const char *arms = "{\"manifests\":["
+                       "{\"digest\":\"sha256:" H("5") "\",\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v6\"}},"
+                       "{\"digest\":\"sha256:" H("6") "\",\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}}]}";
+    assert_int_equal(ctr__oci_index_pick_platform(arms, NULL, "linux/arm/v7", get_blob, NULL, &p), 0);
+    assert_string_equal(p.digest, H("6"));
+    free(p.media_type);
+    free(p.ref_name);
     /* No manifest for this platform. */
     snprintf(nested, sizeof nested,
              "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","

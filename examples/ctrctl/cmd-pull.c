@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ctrctl pull, login, logout, and create/run --pull: podman's flags and
+ * report ("Trying to pull REF...", "Copying blob sha256:HEX done", the
+ * image ID last; a live line per blob on a terminal). */
+#include "ctrctl.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libctr/ctr-registry.h>
+
+static void freep(void *p)
+{
+    free(*(void **)p);
+}
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+
+static volatile int pull_cancel;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    pull_cancel = 1;
+}
+
+struct pull_report {
+    bool quiet, tty, bar_shown, tried;
+};
+
+static void blob_label(const ctr_transfer_progress_t *p, char *buf, size_t size)
+{
+    snprintf(buf, size, "Copying %s %s", p->index == p->n_blobs - 1 ? "config" : "blob", p->digest ? p->digest : "");
+}
+
+static int pull_progress(const ctr_transfer_progress_t *p, void *userdata)
+{
+    struct pull_report *r = userdata;
+    char label[96];
+    if (r->quiet)
+        return 0;
+    const char *clear = r->bar_shown ? "\r\033[K" : "";
+    switch (p->phase) {
+    case CTR_TRANSFER_RESOLVING:
+        fprintf(stderr, "Trying to pull %s...\n", p->reference);
+        break;
+    case CTR_TRANSFER_BLOB:
+        if (r->tty) {
+            blob_label(p, label, sizeof label);
+            fprintf(stderr, "\r\033[K%.31s... %.1fMB / %.1fMB", label, p->done / 1e6, p->size / 1e6);
+            r->bar_shown = true;
+        }
+        return 0;
+    case CTR_TRANSFER_BLOB_DONE:
+    case CTR_TRANSFER_BLOB_SKIPPED:
+        blob_label(p, label, sizeof label);
+        fprintf(stderr, "%s%s %s\n", clear, label, p->phase == CTR_TRANSFER_BLOB_DONE ? "done" : "skipped: already exists");
+        break;
+    case CTR_TRANSFER_WRITING:
+        fprintf(stderr, "%sWriting manifest to image destination\n", clear);
+        break;
+    default:
+        return 0;
+    }
+    r->bar_shown = false;
+    fflush(stderr);
+    return 0;
+}
+
+static int parse_bool(const char *flag, const char *arg, bool *ret)
+{
+    if (!arg || !strcmp(arg, "true") || !strcmp(arg, "1"))
+        *ret = true;
+    else if (!strcmp(arg, "false") || !strcmp(arg, "0"))
+        *ret = false;
+    else
+        return ctrctl_error("invalid argument \"%s\" for \"--%s\" flag: strconv.ParseBool: parsing \"%s\": "
+                            "invalid syntax", arg, flag, arg);
+    return 0;
+}
+
+/* --creds USER[:PASSWORD] into o (PASSWORD may be empty). */
+static int parse_creds(const char *creds, char **user, ctr_registry_options_t *o)
+{
+    const char *colon = strchr(creds, ':');
+    if (!*creds || colon == creds)
+        return ctrctl_error("invalid credentials \"%s\": expected USERNAME[:PASSWORD]", creds);
+    *user = colon ? strndup(creds, (size_t)(colon - creds)) : strdup(creds);
+    if (!*user)
+        return ctrctl_error("out of memory");
+    o->username = *user;
+    o->password = colon ? colon + 1 : "";
+    return 0;
+}
+
+static const char pull_usage[] =
+    "Usage: ctrctl pull [OPTIONS] IMAGE\n\n"
+    "Pull an image from a registry ([docker://][HOST[:PORT]/]PATH[:TAG][@DIGEST]).\n\n"
+    "      --authfile PATH        the credentials file (default: podman's auth.json)\n"
+    "      --cert-dir DIR         the registry's certificates (ca.crt, client.cert, client.key)\n"
+    "      --creds USER:PASSWORD  credentials for the registry\n"
+    "      --platform OS/ARCH     the platform to pick from an image index\n"
+    "  -q, --quiet                no progress; print the image ID only\n"
+    "      --tls-verify[=BOOL]    require HTTPS and verify certificates (default: registries.conf)\n";
+
+enum { O_AUTHFILE = 256, O_CERT_DIR, O_CREDS, O_TLS, O_PLATFORM, O_PASSWORD_STDIN, O_ALL };
+
+/* Options shared by pull, login and logout; 1 when o is not one of them. */
+static int registry_option(int o, ctr_registry_options_t *ro, char **user)
+{
+    bool verify = true;
+    switch (o) {
+    case O_AUTHFILE: ro->auth_file = optarg; return 0;
+    case O_CERT_DIR: ro->certs_dir = optarg; return 0;
+    case O_CREDS: return parse_creds(optarg, user, ro);
+    case O_PLATFORM: ro->platform = optarg; return 0;
+    case O_TLS:
+        if (parse_bool("tls-verify", optarg, &verify))
+            return EXIT_ENGINE;
+        ro->tls_verify = verify ? CTR_TLS_VERIFY : CTR_TLS_NO_VERIFY;
+        return 0;
+    default: return 1;
+    }
+}
+
+/* Pull ref with ro, reporting as podman; *ret the image (may be NULL). */
+static int pull_report_run(ctrctl_t *g, const char *ref, ctr_registry_options_t *ro, bool quiet, bool always,
+                           ctr_image_t **ret)
+{
+    struct pull_report rep = { .quiet = quiet, .tty = isatty(STDERR_FILENO) };
+    ro->progress = pull_progress;
+    ro->progress_userdata = &rep;
+    ro->cancel = &pull_cancel;
+    struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    int r = always ? ctr_image_pull(g->rt, ref, ro, ret) : ctr_image_pull_policy(g->rt, ref, ro, ret);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (rep.bar_shown)
+        fprintf(stderr, "\r\033[K");
+    return r < 0 ? ctrctl_fail() : 0;
+}
+
+int cmd_pull(ctrctl_t *g, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "authfile", required_argument, NULL, O_AUTHFILE }, { "cert-dir", required_argument, NULL, O_CERT_DIR },
+        { "creds", required_argument, NULL, O_CREDS },       { "platform", required_argument, NULL, O_PLATFORM },
+        { "quiet", no_argument, NULL, 'q' },                 { "tls-verify", optional_argument, NULL, O_TLS },
+        { "help", no_argument, NULL, 'h' },                  { NULL, 0, NULL, 0 }
+    };
+    ctr_registry_options_t ro = CTR_REGISTRY_OPTIONS_INIT;
+    _cleanup_free_ char *user = NULL;
+    bool quiet = false;
+    int o, r;
+    while ((o = ctrctl_getopt(argc, argv, "qh", options)) != -1) {
+        if (o == 'h')
+            return ctrctl_help(pull_usage), 0;
+        if (o == 'q') {
+            quiet = true;
+            continue;
+        }
+        if ((r = registry_option(o, &ro, &user)))
+            return r == 1 ? ctrctl_bad_usage("pull") : r;
+    }
+    if (argc - optind != 1)
+        return ctrctl_error("pull needs exactly one IMAGE");
+    if ((r = ctrctl_open(g)))
+        return r;
+    ctr_image_t *img = NULL;
+    if ((r = pull_report_run(g, argv[optind], &ro, quiet, true, &img)))
+        return r;
+    printf("%s\n", ctr_image_id(img));
+    ctr_image_unref(img);
+    return 0;
+}
+
+int ctrctl_pull_for_create(ctrctl_t *g, create_args_t *a)
+{
+    static const struct {
+        const char *name;
+        int policy;
+    } policies[] = { { "always", CTR_PULL_ALWAYS }, { "missing", CTR_PULL_MISSING }, { "never", CTR_PULL_NEVER },
+                     { "newer", CTR_PULL_NEWER }, { "true", CTR_PULL_ALWAYS }, { "false", CTR_PULL_MISSING } };
+    ctr_registry_options_t ro = CTR_REGISTRY_OPTIONS_INIT;
+    bool known = !a->pull;
+    for (size_t i = 0; a->pull && i < sizeof policies / sizeof *policies; i++)
+        if (!strcasecmp(a->pull, policies[i].name)) {
+            ro.pull_policy = policies[i].policy;
+            known = true;
+        }
+    if (!known)
+        return ctrctl_error("invalid pull policy \"%s\": expected always, missing, never or newer", a->pull);
+    if (!a->o.image)
+        return 0;
+    ctr_image_t *img = NULL;
+    int r = pull_report_run(g, a->o.image, &ro, false, false, &img);
+    if (r)
+        return r;
+    /* An image pulled by digest has no name to find it by. */
+    if (!ctr_image_names(img) || !ctr_image_names(img)[0]) {
+        if (!(a->pulled_id = strdup(ctr_image_id(img))))
+            r = ctrctl_error("out of memory");
+        a->o.image = a->pulled_id;
+    }
+    ctr_image_unref(img);
+    return r;
+}
+
+/* ---- login, logout ---- */
+
+static const char login_usage[] =
+    "Usage: ctrctl login [OPTIONS] REGISTRY\n\n"
+    "Log in to a registry; the credentials go to the credentials file.\n\n"
+    "      --authfile PATH        the credentials file (default: podman's auth.json)\n"
+    "      --cert-dir DIR         the registry's certificates (ca.crt, client.cert, client.key)\n"
+    "  -p, --password PASSWORD    the password\n"
+    "      --password-stdin       read the password from stdin\n"
+    "  -u, --username USER        the user name\n"
+    "      --tls-verify[=BOOL]    require HTTPS and verify certificates (default: registries.conf)\n";
+
+/* A line of stdin without its newline (malloc'ed). */
+static char *read_password(void)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return strdup("");
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+int cmd_login(ctrctl_t *g, int argc, char **argv)
+{
+    (void)g;
+    static const struct option options[] = {
+        { "authfile", required_argument, NULL, O_AUTHFILE }, { "cert-dir", required_argument, NULL, O_CERT_DIR },
+        { "password", required_argument, NULL, 'p' },        { "password-stdin", no_argument, NULL, O_PASSWORD_STDIN },
+        { "username", required_argument, NULL, 'u' },        { "tls-verify", optional_argument, NULL, O_TLS },
+        { "help", no_argument, NULL, 'h' },                  { NULL, 0, NULL, 0 }
+    };
+    ctr_registry_options_t ro = CTR_REGISTRY_OPTIONS_INIT;
+    _cleanup_free_ char *unused = NULL, *stdin_pw = NULL;
+    const char *user = NULL, *password = NULL;
+    bool from_stdin = false;
+    int o, r;
+    while ((o = ctrctl_getopt(argc, argv, "hp:u:", options)) != -1) {
+        switch (o) {
+        case 'h': return ctrctl_help(login_usage), 0;
+        case 'u': user = optarg; continue;
+        case 'p': password = optarg; continue;
+        case O_PASSWORD_STDIN: from_stdin = true; continue;
+        default:
+            if ((r = registry_option(o, &ro, &unused)))
+                return r == 1 ? ctrctl_bad_usage("login") : r;
+        }
+    }
+    if (argc - optind != 1)
+        return ctrctl_error("login needs exactly one REGISTRY");
+    if (from_stdin && password)
+        return ctrctl_error("--password and --password-stdin are mutually exclusive");
+    if (!user)
+        return ctrctl_error("a user name is required (-u USER)");
+    if (from_stdin && !(password = stdin_pw = read_password()))
+        return ctrctl_error("out of memory");
+    if (!password)
+        return ctrctl_error("a password is required (-p PASSWORD or --password-stdin)");
+    if (ctr_registry_login(argv[optind], user, password, &ro) < 0)
+        return ctrctl_fail();
+    printf("Login Succeeded!\n");
+    return 0;
+}
+
+int cmd_logout(ctrctl_t *g, int argc, char **argv)
+{
+    (void)g;
+    static const char usage[] = "Usage: ctrctl logout [OPTIONS] REGISTRY\n\n"
+                                "Remove a registry's credentials from the credentials file.\n\n"
+                                "  -a, --all                  remove every registry's\n"
+                                "      --authfile PATH        the credentials file (default: podman's auth.json)\n";
+    static const struct option options[] = { { "all", no_argument, NULL, 'a' },
+                                             { "authfile", required_argument, NULL, O_AUTHFILE },
+                                             { "help", no_argument, NULL, 'h' },
+                                             { NULL, 0, NULL, 0 } };
+    ctr_registry_options_t ro = CTR_REGISTRY_OPTIONS_INIT;
+    _cleanup_free_ char *unused = NULL;
+    bool all = false;
+    int o, r;
+    while ((o = ctrctl_getopt(argc, argv, "ah", options)) != -1) {
+        if (o == 'h')
+            return ctrctl_help(usage), 0;
+        if (o == 'a') {
+            all = true;
+            continue;
+        }
+        if ((r = registry_option(o, &ro, &unused)))
+            return r == 1 ? ctrctl_bad_usage("logout") : r;
+    }
+    if (all ? argc != optind : argc - optind != 1)
+        return ctrctl_error(all ? "--all takes no REGISTRY" : "logout needs exactly one REGISTRY");
+    if (ctr_registry_logout(all ? NULL : argv[optind], &ro) < 0)
+        return ctrctl_fail();
+    if (all)
+        printf("Removed login credentials for all registries\n");
+    else
+        printf("Removed login credentials for %s\n", argv[optind]);
+    return 0;
+}
