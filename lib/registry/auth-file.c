@@ -30,10 +30,13 @@
  * have the types podman's decoder wants, else -EINVAL naming the file. */
 #include "registry/auth-file.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+
+#include <openssl/evp.h>
 
 #include "base/error.h"
 #include "base/json-util.h"
@@ -53,33 +56,16 @@ char *ctr__auth_file_path(const char *given)
 }
 
 /* Base64, standard alphabet with padding (Go's base64.StdEncoding, which
- * also skips CR and LF). */
-static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+ * also skips CR and LF), by libcrypto's EVP_EncodeBlock()/EVP_DecodeBlock()
+ * (which know nothing of padding: it is checked and taken off here). */
 static char *b64_encode(const unsigned char *in, size_t n)
 {
-    char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
-    if (!out)
+    if (n > INT_MAX / 2)
         return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)in[i + 1] << 8;
-        if (i + 2 < n)
-            v |= in[i + 2];
-        *o++ = b64_alphabet[v >> 18 & 63];
-        *o++ = b64_alphabet[v >> 12 & 63];
-        *o++ = i + 1 < n ? b64_alphabet[v >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? b64_alphabet[v & 63] : '=';
-    }
-    *o = '\0';
-    return out;
-}
-
-static int b64_value(char c)
-{
-    const char *p = c ? strchr(b64_alphabet, c) : NULL;
-    return p ? (int)(p - b64_alphabet) : -1;
+    unsigned char *out = malloc((n + 2) / 3 * 4 + 1);
+    if (out)
+        EVP_EncodeBlock(out, in, (int)n);
+    return (char *)out;
 }
 
 /* Decode @in into *ret (NUL-terminated, *ret_size bytes without it).
@@ -87,40 +73,32 @@ static int b64_value(char c)
  * -ENOMEM. */
 static int b64_decode(const char *in, unsigned char **ret, size_t *ret_size)
 {
-    size_t len = strlen(in), m = 0, n = 0;
-    _cleanup_free_ char *s = malloc(len + 1);
-    unsigned char *out = malloc(len / 4 * 3 + 1);
-    if (!s || !out) {
-        free(out);
+    size_t len = strlen(in), m = 0, pad = 0;
+    if (len > INT_MAX / 2)
+        return -EINVAL;
+    _cleanup_free_ unsigned char *s = malloc(len + 1);
+    _cleanup_free_ unsigned char *out = malloc(len / 4 * 3 + 1);
+    if (!s || !out)
         return -ENOMEM;
-    }
     for (size_t i = 0; i < len; i++)
         if (in[i] != '\r' && in[i] != '\n')
-            s[m++] = in[i];
-    bool ok = m == 0;
-    for (size_t i = 0; i < m && m % 4 == 0; i += 4) {
-        bool last = i + 4 == m;
-        int v[4];
-        for (int j = 0; j < 4; j++)
-            v[j] = s[i + j] == '=' ? 0 : b64_value(s[i + j]);
-        bool pad2 = last && s[i + 2] == '=', pad3 = last && s[i + 3] == '=';
-        if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || s[i] == '=' || s[i + 1] == '=' ||
-            (s[i + 2] == '=' && !(pad2 && pad3)) || (s[i + 3] == '=' && !pad3))
-            break;
-        out[n++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-        if (!pad2)
-            out[n++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
-        if (!pad3)
-            out[n++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
-        ok = last;
-    }
-    if (!ok) {
-        free(out);
+            s[m++] = (unsigned char)in[i];
+    while (pad < 2 && pad < m && s[m - 1 - pad] == '=')
+        pad++;
+    if (m % 4 != 0 || memchr(s, '=', m - pad))
         return -EINVAL;
-    }
+    for (size_t i = 0; i < m - pad; i++) /* EVP_DecodeBlock() skips blanks */
+        if (!(isalnum(s[i]) || s[i] == '+' || s[i] == '/'))
+            return -EINVAL;
+    for (size_t i = m - pad; i < m; i++)
+        s[i] = 'A';
+    int n = m ? EVP_DecodeBlock(out, s, (int)m) : 0;
+    if (n < 0 || (size_t)n < pad)
+        return -EINVAL;
+    n -= (int)pad;
     out[n] = '\0';
-    *ret = out;
-    *ret_size = n;
+    *ret = TAKE_PTR(out);
+    *ret_size = (size_t)n;
     return 0;
 }
 
