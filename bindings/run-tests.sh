@@ -1,9 +1,13 @@
-#!/bin/sh
+#!/bin/bash
 # Build and run the Python, Go and Rust binding suites against the library of
 # a meson build directory (BUILD_DIR/lib, headers from include/), then the
 # symbol coverage check.  Each suite prints its own summary line; the totals
 # go to BUILD_DIR/bindings-summary ("passed failed skipped") for scripts/test.sh.
 # Needs root, runc and conmon (real containers); with CI=true nothing skips.
+# The registry tests get two real registries (tests/lib/registry.sh): a plain
+# one holding the test image ($LIBCTR_TEST_REGISTRY_IMAGE) and one with TLS and
+# basic authentication ($LIBCTR_TEST_AUTH_REGISTRY, its CA directory
+# $LIBCTR_TEST_AUTH_CERTS, user $LIBCTR_TEST_REG_USER, $LIBCTR_TEST_REG_PASSWORD).
 # usage: bindings/run-tests.sh BUILD_DIR
 set -u
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
@@ -13,7 +17,9 @@ lib=$build/lib
 inc=$src/include
 [ -e "$lib/libctr.so.0" ] || { echo "run-tests: no $lib/libctr.so.0 (build first)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/libctr-bindings-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=../tests/lib/registry.sh
+. "$src/tests/lib/registry.sh"
+trap 'registry_stop_all; rm -rf "$tmp"' EXIT
 
 export SOURCE_ROOT="$src" LIBCTR_INCLUDE_DIR="$inc"
 export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -24,6 +30,19 @@ unset LIBCTR_LIBRARY
 [ -n "${HOME:-}" ] || export CARGO_HOME="${CARGO_HOME:-$tmp/cargo-home}"
 status=0
 passed=0 failed=0 skipped=0
+
+# The registries and the test image in the plain one.
+registries() {
+    "$src/bindings/make-test-image.sh" "$tmp/busybox-oci" >/dev/null &&
+        registry_start reg_plain plain "$tmp/reg-plain" &&
+        registry_start reg_auth auth "$tmp/reg-auth" &&
+        registry_push reg_plain "oci:$tmp/busybox-oci:latest" libctr/busybox:1 || return 1
+    export LIBCTR_TEST_REGISTRY_IMAGE="$reg_plain_addr/libctr/busybox:1"
+    export LIBCTR_TEST_AUTH_REGISTRY="$reg_auth_addr" LIBCTR_TEST_AUTH_CERTS="$reg_auth_certs"
+    export LIBCTR_TEST_REG_USER="$REG_USER" LIBCTR_TEST_REG_PASSWORD="$REG_PASSWORD"
+}
+echo "== bindings: registries"
+registries || { echo "run-tests: the test registries did not start (the registry tests fail)"; status=1; }
 
 # add P F S: count a suite into the totals.
 add() {

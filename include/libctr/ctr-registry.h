@@ -7,9 +7,10 @@
  * reference whose first component has no `.` or `:` and is not `localhost`
  * is a *short name*: it is resolved through `registries.conf` (aliases,
  * then `unqualified-search-registries` in order, as podman does: with
- * `short-name-mode = "enforcing"` (the default) a short name that more
- * than one search registry could serve is an error listing the candidates,
- * with `"permissive"` or `"disabled"` they are tried in order).  `docker.io`
+ * `short-name-mode = "enforcing"` a short name that more than one search
+ * registry could serve is an error listing the candidates (no prompt: a
+ * library has no terminal); with `"permissive"`, `"disabled"` or no mode
+ * set (podman's default) they are tried in order).  `docker.io`
  * names get `library/` for one-component paths; the tag defaults to
  * `latest`.
  *

@@ -53,6 +53,23 @@ static const char *strip_transport(const char *ref)
     return strncmp(ref, "docker://", 9) == 0 ? ref + 9 : ref;
 }
 
+/* Each reference of v as a pull names it (the tag "latest" when none is given). */
+static int normalize(char **v)
+{
+    for (char **c = v; *c; c++) {
+        _cleanup_(ctr__ref_clear) struct ctr__ref r = { 0 };
+        int rc = ctr__ref_parse(*c, &r);
+        if (rc < 0)
+            return rc;
+        char *s = ctr__ref_string(&r);
+        if (!s)
+            return ctr__oom("a reference");
+        free(*c);
+        *c = s;
+    }
+    return 0;
+}
+
 /* The fully qualified references to try for ref, each checked against the
  * blocked registries. */
 static int candidates(const char *ref, const struct ctr__regconf *conf, char ***ret)
@@ -63,7 +80,7 @@ static int candidates(const char *ref, const struct ctr__regconf *conf, char ***
         return rc;
     _cleanup_strv_ char **v = NULL;
     if (!r.domain) {
-        if ((rc = ctr__regconf_resolve(conf, strip_transport(ref), &v)) < 0)
+        if ((rc = ctr__regconf_resolve(conf, strip_transport(ref), &v)) < 0 || (rc = normalize(v)) < 0)
             return rc;
     } else {
         _cleanup_free_ char *s = ctr__ref_string(&r);

@@ -364,9 +364,11 @@ static int layers_fetch(struct pull *p, ctr__reg_client_t *c)
     }
     if ((r = fetch(p, c, v, n, true)) < 0)
         return r;
+    /* The config was fetched (and counted) before the layers, or was there. */
     struct pull_blob *cb = config_blob(p);
-    cb->done = cb->size > 0 ? (uint64_t)cb->size : 0;
-    p->total_done += cb->done;
+    uint64_t full = cb->size > 0 ? (uint64_t)cb->size : 0;
+    p->total_done += full > cb->done ? full - cb->done : 0;
+    cb->done = full;
     return report(p, CTR_TRANSFER_BLOB_DONE, cb);
 }
 

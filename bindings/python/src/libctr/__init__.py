@@ -39,13 +39,16 @@ from ._errors import (AlreadyExistsError, CancelledError, DeadlockError, Error, 
 from ._ffi import lib
 from ._mem import decode, encode, lent_strv, strv, take_string, take_strv
 from ._options import Mount, Ulimit
+from . import _registry
+from ._registry import PullPolicy, TransferPhase, TransferProgress, login, login_user, logout, resolve_name
 
 __all__ = [
     "Runtime", "Container", "Image", "State", "Namespace", "Stream", "CreateFlags", "LogLine", "ExecResult",
     "PortMapping", "Mount", "Ulimit", "Attachment", "Error", "NotFoundError", "AlreadyExistsError", "StateError",
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
-    "Volume", "has_volumes",
+    "Volume", "has_volumes", "PullPolicy", "TransferPhase", "TransferProgress", "login", "logout", "login_user",
+    "resolve_name",
 ]
 
 __version__ = "0.1.0"
@@ -598,6 +601,14 @@ class Runtime(_Handle):
         _call("ctr_image_import", self._p, byref(o), byref(out))
         del keep, cb
         return Image._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def pull(self, reference: str, *, policy: Optional[PullPolicy] = None, **options: Any) -> "Image":
+        """Pull ``reference`` (``[HOST[:PORT]/]PATH[:TAG][@sha256:…]``; short names through
+        registries.conf) from its registry.  With ``policy`` (:class:`PullPolicy`), find or pull as
+        podman's ``--pull`` does.  The keyword options are :mod:`libctr._registry`'s (``creds``,
+        ``tls_verify``, ``cert_dir``, ``auth_file``, ``platform``, ``progress``, ...)."""
+        ptr = _registry.pull(self._p, reference, policy, options)
+        return Image._wrap(ptr, self._keep)
 
     def images(self) -> List["Image"]:
         """All images, newest first."""
@@ -1465,6 +1476,11 @@ class Image(_Handle):
 
     def untag(self, name: str) -> None:
         _call("ctr_image_untag", self._p, encode(name))
+
+    def push(self, destination: str, **options: Any) -> str:
+        """Push to ``destination`` (``HOST[:PORT]/PATH[:TAG]``); returns the manifest's digest.
+        Options as :meth:`Runtime.pull`'s."""
+        return _registry.push(self._p, destination, options)
 
     def save(self, reference: str, *, name: Optional[str] = None,
              progress: Optional[Callable[[int, int], Optional[bool]]] = None) -> None:

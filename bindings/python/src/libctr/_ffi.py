@@ -275,6 +275,42 @@ class VolumeOptions(Structure):
     ]
 
 
+class TransferProgress(Structure):
+    _fields_ = [
+        ("phase", c_int),
+        ("reference", c_char_p),
+        ("digest", c_char_p),
+        ("index", c_int),
+        ("n_blobs", c_int),
+        ("done", c_uint64),
+        ("size", c_uint64),
+        ("total_done", c_uint64),
+        ("total", c_uint64),
+    ]
+
+
+TRANSFER_FN = CFUNCTYPE(c_int, POINTER(TransferProgress), c_void_p)
+
+
+class RegistryOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("auth_file", c_char_p),
+        ("username", c_char_p),
+        ("password", c_char_p),
+        ("registries_conf", c_char_p),
+        ("certs_dir", c_char_p),
+        ("tls_verify", c_int),
+        ("platform", c_char_p),
+        ("pull_policy", c_int),
+        ("max_connections", c_uint),
+        ("progress", TRANSFER_FN),
+        ("progress_userdata", c_void_p),
+        ("cancel", POINTER(c_int)),
+        ("flags", c_uint64),
+    ]
+
+
 #: Structs and the C type names they mirror (the tests compare layouts with C).
 STRUCTS: Dict[str, type] = {
     "ctr_error_t": ErrorRecord,
@@ -289,6 +325,8 @@ STRUCTS: Dict[str, type] = {
     "ctr_commit_options_t": CommitOptions,
     "ctr_network_options_t": NetworkOptions,
     "ctr_volume_options_t": VolumeOptions,
+    "ctr_transfer_progress_t": TransferProgress,
+    "ctr_registry_options_t": RegistryOptions,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -453,6 +491,15 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_volume_prune": (c_int, [_P, c_char_pp, c_uint64, POINTER(c_char_pp)]),
     "ctr_container_ip_address": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
     "ctr_container_networks_json": (c_int, [_P, POINTER(c_str_out)]),
+    # ctr-registry.h
+    "ctr_registry_options_init": (c_int, [POINTER(RegistryOptions), c_uint]),
+    "ctr_image_pull": (c_int, [_P, c_char_p, POINTER(RegistryOptions), c_ptr_p]),
+    "ctr_image_pull_policy": (c_int, [_P, c_char_p, POINTER(RegistryOptions), c_ptr_p]),
+    "ctr_registry_login": (c_int, [c_char_p, c_char_p, c_char_p, POINTER(RegistryOptions)]),
+    "ctr_registry_logout": (c_int, [c_char_p, POINTER(RegistryOptions)]),
+    "ctr_registry_login_user": (c_int, [c_char_p, POINTER(RegistryOptions), POINTER(c_str_out)]),
+    "ctr_image_resolve_name": (c_int, [c_char_p, POINTER(RegistryOptions), POINTER(c_char_pp)]),
+    "ctr_image_push": (c_int, [_P, c_char_p, POINTER(RegistryOptions), POINTER(c_str_out)]),
 }
 
 
