@@ -44,6 +44,7 @@ var (
 	ErrCanceled     error = syscall.ECANCELED  // cancelled by a callback
 	ErrIO           error = syscall.EIO        // the OCI runtime or monitor failed
 	ErrVersion      error = syscall.EPROTONOSUPPORT
+	ErrAccess       error = syscall.EACCES // refused: a registry's 401/403, or file permissions
 )
 
 // Error is a failed libctr call.

@@ -62,6 +62,17 @@ void libctr_go_commit_progress(ctr_commit_options_t *o, uintptr_t handle)
     o->progress_userdata = (void *)handle;
 }
 
+static int transfer_tramp(const ctr_transfer_progress_t *p, void *userdata)
+{
+    return goLibctrTransfer((ctr_transfer_progress_t *)p, (uintptr_t)userdata);
+}
+
+void libctr_go_registry_progress(ctr_registry_options_t *o, uintptr_t handle)
+{
+    o->progress = transfer_tramp;
+    o->progress_userdata = (void *)handle;
+}
+
 /* ---- arrays ---- */
 
 char **libctr_go_strv_new(size_t n)
@@ -208,3 +219,25 @@ OPTIONAL(int, libctr_go_volume_remove, ctr_volume_remove, (ctr_runtime_t *rt, co
          (rt, n, flags), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_volume_prune, ctr_volume_prune,
          (ctr_runtime_t *rt, const char *const *f, uint64_t flags, char ***ret), (rt, f, flags, ret), -EOPNOTSUPP)
+
+OPTIONAL(int, libctr_go_registry_options_init, ctr_registry_options_init,
+         (ctr_registry_options_t *opts, unsigned int version), (opts, version), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_pull, ctr_image_pull,
+         (ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts, ctr_image_t **ret),
+         (rt, ref, opts, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_pull_policy, ctr_image_pull_policy,
+         (ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts, ctr_image_t **ret),
+         (rt, ref, opts, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_push, ctr_image_push,
+         (ctr_image_t *img, const char *dest, const ctr_registry_options_t *opts, char **ret_digest),
+         (img, dest, opts, ret_digest), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_registry_login, ctr_registry_login,
+         (const char *registry, const char *username, const char *password, const ctr_registry_options_t *opts),
+         (registry, username, password, opts), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_registry_logout, ctr_registry_logout,
+         (const char *registry, const ctr_registry_options_t *opts), (registry, opts), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_registry_login_user, ctr_registry_login_user,
+         (const char *registry, const ctr_registry_options_t *opts, char **ret_username),
+         (registry, opts, ret_username), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_image_resolve_name, ctr_image_resolve_name,
+         (const char *ref, const ctr_registry_options_t *opts, char ***ret), (ref, opts, ret), -EOPNOTSUPP)

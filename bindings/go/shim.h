@@ -9,6 +9,7 @@
 #include <libctr/ctr-image.h>
 #include <libctr/ctr-network.h>
 #include <libctr/ctr-volume.h>
+#include <libctr/ctr-registry.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ int libctr_go_batch(ctr_container_t *c, uintptr_t handle);
 void libctr_go_import_progress(ctr_import_options_t *o, uintptr_t handle);
 void libctr_go_save_progress(ctr_save_options_t *o, uintptr_t handle);
 void libctr_go_commit_progress(ctr_commit_options_t *o, uintptr_t handle);
+void libctr_go_registry_progress(ctr_registry_options_t *o, uintptr_t handle);
 
 /* Array helpers. */
 char **libctr_go_strv_new(size_t n);
@@ -90,5 +92,16 @@ int libctr_go_volume_anonymous(const ctr_volume_t *v);
 int libctr_go_volume_inspect(ctr_volume_t *v, char **ret);
 int libctr_go_volume_remove(ctr_runtime_t *rt, const char *name, uint64_t flags);
 int libctr_go_volume_prune(ctr_runtime_t *rt, const char *const *filters, uint64_t flags, char ***ret_removed);
+
+int libctr_go_registry_options_init(ctr_registry_options_t *opts, unsigned int version);
+int libctr_go_image_pull(ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts, ctr_image_t **ret);
+int libctr_go_image_pull_policy(ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts,
+                                ctr_image_t **ret);
+int libctr_go_image_push(ctr_image_t *img, const char *dest, const ctr_registry_options_t *opts, char **ret_digest);
+int libctr_go_registry_login(const char *registry, const char *username, const char *password,
+                             const ctr_registry_options_t *opts);
+int libctr_go_registry_logout(const char *registry, const ctr_registry_options_t *opts);
+int libctr_go_registry_login_user(const char *registry, const ctr_registry_options_t *opts, char **ret_username);
+int libctr_go_image_resolve_name(const char *ref, const ctr_registry_options_t *opts, char ***ret);
 
 #endif
