@@ -378,6 +378,59 @@ pub struct ctr_volume_options_t {
     pub flags: u64,
 }
 
+// ---- ctr-registry.h ----
+pub const CTR_TRANSFER_RESOLVING: c_int = 1;
+pub const CTR_TRANSFER_BLOB: c_int = 2;
+pub const CTR_TRANSFER_BLOB_DONE: c_int = 3;
+pub const CTR_TRANSFER_BLOB_SKIPPED: c_int = 4;
+pub const CTR_TRANSFER_WRITING: c_int = 5;
+pub const CTR_TRANSFER_DONE: c_int = 6;
+
+#[repr(C)]
+pub struct ctr_transfer_progress_t {
+    pub phase: c_int,
+    pub reference: *const c_char,
+    pub digest: *const c_char,
+    pub index: c_int,
+    pub n_blobs: c_int,
+    pub done: u64,
+    pub size: u64,
+    pub total_done: u64,
+    pub total: u64,
+}
+
+pub type ctr_transfer_fn =
+    Option<unsafe extern "C" fn(p: *const ctr_transfer_progress_t, userdata: *mut c_void) -> c_int>;
+
+pub const CTR_TLS_DEFAULT: c_int = 0;
+pub const CTR_TLS_VERIFY: c_int = 1;
+pub const CTR_TLS_NO_VERIFY: c_int = 2;
+
+pub const CTR_PULL_ALWAYS: c_int = 0;
+pub const CTR_PULL_MISSING: c_int = 1;
+pub const CTR_PULL_NEVER: c_int = 2;
+pub const CTR_PULL_NEWER: c_int = 3;
+
+pub const CTR_REGISTRY_OPTIONS_VERSION: c_uint = 1;
+
+#[repr(C)]
+pub struct ctr_registry_options_t {
+    pub version: c_uint,
+    pub auth_file: *const c_char,
+    pub username: *const c_char,
+    pub password: *const c_char,
+    pub registries_conf: *const c_char,
+    pub certs_dir: *const c_char,
+    pub tls_verify: c_int,
+    pub platform: *const c_char,
+    pub pull_policy: c_int,
+    pub max_connections: c_uint,
+    pub progress: ctr_transfer_fn,
+    pub progress_userdata: *mut c_void,
+    pub cancel: *const c_int,
+    pub flags: u64,
+}
+
 // ---- sys/ctr-state.h ----
 pub const CTR_STATE_BACKEND_VERSION: c_uint = 3;
 pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
@@ -857,6 +910,43 @@ extern "C" {
     // sys/ctr-state.h, sys/ctr-oci.h (plug-in APIs)
     pub fn ctr_state_backend_register(backend: *const ctr_state_backend_t) -> c_int;
     // LIBCTR_0.2
+    // ctr-registry.h (LIBCTR_0.5)
+    pub fn ctr_registry_options_init(opts: *mut ctr_registry_options_t, version: c_uint) -> c_int;
+    pub fn ctr_image_pull(
+        rt: *mut ctr_runtime_t,
+        reference: *const c_char,
+        opts: *const ctr_registry_options_t,
+        ret: *mut *mut ctr_image_t,
+    ) -> c_int;
+    pub fn ctr_image_pull_policy(
+        rt: *mut ctr_runtime_t,
+        reference: *const c_char,
+        opts: *const ctr_registry_options_t,
+        ret: *mut *mut ctr_image_t,
+    ) -> c_int;
+    pub fn ctr_image_push(
+        img: *mut ctr_image_t,
+        dest: *const c_char,
+        opts: *const ctr_registry_options_t,
+        ret_digest: *mut *mut c_char,
+    ) -> c_int;
+    pub fn ctr_registry_login(
+        registry: *const c_char,
+        username: *const c_char,
+        password: *const c_char,
+        opts: *const ctr_registry_options_t,
+    ) -> c_int;
+    pub fn ctr_registry_logout(registry: *const c_char, opts: *const ctr_registry_options_t) -> c_int;
+    pub fn ctr_registry_login_user(
+        registry: *const c_char,
+        opts: *const ctr_registry_options_t,
+        ret_username: *mut *mut c_char,
+    ) -> c_int;
+    pub fn ctr_image_resolve_name(
+        reference: *const c_char,
+        opts: *const ctr_registry_options_t,
+        ret: *mut *mut *mut c_char,
+    ) -> c_int;
     pub fn ctr_state_backend_factory_register(factory: *const ctr_state_backend_factory_t) -> c_int;
     pub fn ctr_state_backend_unregister(name: *const c_char) -> c_int;
     pub fn ctr_state_backend_error(code: c_int, format: *const c_char, ...) -> c_int;
@@ -965,5 +1055,13 @@ pub mod optional {
         pub fn ctr_volume_inspect(v: *mut ctr_volume_t, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_volume_remove(rt: *mut ctr_runtime_t, name: *const c_char, flags: u64) -> c_int;
         pub fn ctr_volume_prune(rt: *mut ctr_runtime_t, filters: *const *const c_char, flags: u64, ret_removed: *mut *mut *mut c_char) -> c_int;
+        pub fn ctr_registry_options_init(opts: *mut ctr_registry_options_t, version: c_uint) -> c_int;
+        pub fn ctr_image_pull(rt: *mut ctr_runtime_t, reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut ctr_image_t) -> c_int;
+        pub fn ctr_image_pull_policy(rt: *mut ctr_runtime_t, reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut ctr_image_t) -> c_int;
+        pub fn ctr_image_push(img: *mut ctr_image_t, dest: *const c_char, opts: *const ctr_registry_options_t, ret_digest: *mut *mut c_char) -> c_int;
+        pub fn ctr_registry_login(registry: *const c_char, username: *const c_char, password: *const c_char, opts: *const ctr_registry_options_t) -> c_int;
+        pub fn ctr_registry_logout(registry: *const c_char, opts: *const ctr_registry_options_t) -> c_int;
+        pub fn ctr_registry_login_user(registry: *const c_char, opts: *const ctr_registry_options_t, ret_username: *mut *mut c_char) -> c_int;
+        pub fn ctr_image_resolve_name(reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut *mut c_char) -> c_int;
     }
 }

@@ -166,6 +166,26 @@ macro_rules! layout {
 fn layouts() -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     layout!(m, ctr_error_t { code, message });
+    layout!(m, ctr_transfer_progress_t { phase, reference, digest, index, n_blobs, done, size, total_done, total });
+    layout!(
+        m,
+        ctr_registry_options_t {
+            version,
+            auth_file,
+            username,
+            password,
+            registries_conf,
+            certs_dir,
+            tls_verify,
+            platform,
+            pull_policy,
+            max_connections,
+            progress,
+            progress_userdata,
+            cancel,
+            flags
+        }
+    );
     layout!(
         m,
         ctr_runtime_options_t {
@@ -406,7 +426,7 @@ fn rust_structs(src: &str) -> BTreeMap<String, Vec<String>> {
 fn headers() -> String {
     let dir = include_dir().join("libctr");
     let mut text = String::new();
-    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "ctr-volume.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
+    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "ctr-volume.h", "ctr-registry.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
         text.push_str(&format!("#include <libctr/{}>\n", h));
         assert!(dir.join(h).exists(), "missing header {}", h);
     }
@@ -556,6 +576,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-image.h",
         "ctr-network.h",
         "ctr-volume.h",
+        "ctr-registry.h",
         "sys/ctr-state.h",
         "sys/ctr-oci.h",
     ] {

@@ -24,12 +24,12 @@ pub struct Image {
 unsafe impl Send for Image {}
 
 impl Image {
-    fn from_raw(p: *mut sys::ctr_image_t, keep: Keep) -> Result<Image> {
+    pub(crate) fn from_raw(p: *mut sys::ctr_image_t, keep: Keep) -> Result<Image> {
         NonNull::new(p)
             .map(|ptr| Image { ptr, _keep: keep })
             .ok_or_else(|| Error::new("ctr_image", EIO, "the library returned no image"))
     }
-    fn as_ptr(&self) -> *mut sys::ctr_image_t {
+    pub(crate) fn as_ptr(&self) -> *mut sys::ctr_image_t {
         self.ptr.as_ptr()
     }
     /// The config digest's 64 hex digits.

@@ -36,11 +36,13 @@ mod container;
 mod image;
 pub mod json;
 mod options;
+mod registry;
 mod volume;
 
 pub use container::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
+pub use registry::*;
 pub use volume::*;
 
 // ---------------------------------------------------------------- errors

@@ -13,6 +13,10 @@ use libctr::*;
 #[path = "lifecycle/options.rs"]
 mod options;
 
+/// Registries (tests/lifecycle/registry.rs).
+#[path = "lifecycle/registry.rs"]
+mod registry;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {
