@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ctrctl pull, login, logout, and create/run --pull: podman's flags and
- * report ("Trying to pull REF...", "Copying blob sha256:HEX done", the
- * image ID last; a live line per blob on a terminal). */
+ * report (transfer.c; the image ID last). */
 #include "ctrctl.h"
 
 #include <errno.h>
@@ -25,49 +24,6 @@ static void on_signal(int sig)
 {
     (void)sig;
     pull_cancel = 1;
-}
-
-struct pull_report {
-    bool quiet, tty, bar_shown, tried;
-};
-
-static void blob_label(const ctr_transfer_progress_t *p, char *buf, size_t size)
-{
-    snprintf(buf, size, "Copying %s %s", p->index == p->n_blobs - 1 ? "config" : "blob", p->digest ? p->digest : "");
-}
-
-static int pull_progress(const ctr_transfer_progress_t *p, void *userdata)
-{
-    struct pull_report *r = userdata;
-    char label[96];
-    if (r->quiet)
-        return 0;
-    const char *clear = r->bar_shown ? "\r\033[K" : "";
-    switch (p->phase) {
-    case CTR_TRANSFER_RESOLVING:
-        fprintf(stderr, "Trying to pull %s...\n", p->reference);
-        break;
-    case CTR_TRANSFER_BLOB:
-        if (r->tty) {
-            blob_label(p, label, sizeof label);
-            fprintf(stderr, "\r\033[K%.31s... %.1fMB / %.1fMB", label, p->done / 1e6, p->size / 1e6);
-            r->bar_shown = true;
-        }
-        return 0;
-    case CTR_TRANSFER_BLOB_DONE:
-    case CTR_TRANSFER_BLOB_SKIPPED:
-        blob_label(p, label, sizeof label);
-        fprintf(stderr, "%s%s %s\n", clear, label, p->phase == CTR_TRANSFER_BLOB_DONE ? "done" : "skipped: already exists");
-        break;
-    case CTR_TRANSFER_WRITING:
-        fprintf(stderr, "%sWriting manifest to image destination\n", clear);
-        break;
-    default:
-        return 0;
-    }
-    r->bar_shown = false;
-    fflush(stderr);
-    return 0;
 }
 
 static int parse_bool(const char *flag, const char *arg, bool *ret)
@@ -130,8 +86,9 @@ static int registry_option(int o, ctr_registry_options_t *ro, char **user)
 static int pull_report_run(ctrctl_t *g, const char *ref, ctr_registry_options_t *ro, bool quiet, bool always,
                            ctr_image_t **ret)
 {
-    struct pull_report rep = { .quiet = quiet, .tty = isatty(STDERR_FILENO) };
-    ro->progress = pull_progress;
+    struct ctrctl_transfer rep;
+    ctrctl_transfer_init(&rep, quiet, false);
+    ro->progress = ctrctl_transfer_progress;
     ro->progress_userdata = &rep;
     ro->cancel = &pull_cancel;
     struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
@@ -140,8 +97,7 @@ static int pull_report_run(ctrctl_t *g, const char *ref, ctr_registry_options_t 
     int r = always ? ctr_image_pull(g->rt, ref, ro, ret) : ctr_image_pull_policy(g->rt, ref, ro, ret);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    if (rep.bar_shown)
-        fprintf(stderr, "\r\033[K");
+    ctrctl_transfer_clear(&rep);
     return r < 0 ? ctrctl_fail() : 0;
 }
 

@@ -316,6 +316,18 @@ int cmd_export(ctrctl_t *g, int argc, char **argv);
 int cmd_commit(ctrctl_t *g, int argc, char **argv);
 int cmd_mount(ctrctl_t *g, int argc, char **argv);
 int cmd_umount(ctrctl_t *g, int argc, char **argv);
+/* transfer.c: the report of a pull or push (podman's lines; live bars per
+ * blob on a terminal).  _init() then hand ctrctl_transfer_progress() and the
+ * struct to the registry options; _clear() frees it. */
+struct transfer_line;
+struct ctrctl_transfer {
+    bool quiet, tty, push;
+    struct transfer_line *lines;
+    size_t n_lines, drawn;
+};
+void ctrctl_transfer_init(struct ctrctl_transfer *t, bool quiet, bool push);
+int ctrctl_transfer_progress(const ctr_transfer_progress_t *p, void *userdata);
+void ctrctl_transfer_clear(struct ctrctl_transfer *t);
 /* cmd-pull.c */
 int cmd_pull(ctrctl_t *g, int argc, char **argv);
 int cmd_login(ctrctl_t *g, int argc, char **argv);

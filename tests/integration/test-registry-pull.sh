@@ -5,7 +5,7 @@
 # tags and digests, image IDs equal to podman's, two layers, a two-platform
 # index, skipped layers, a corrupted blob, a pull killed half way and
 # resumed, TLS with and without --cert-dir, basic authentication, short
-# names through a registries.conf of the test.
+# names through a registries.conf of the test, the live bars on a terminal.
 # usage: test-registry-pull.sh CTRCTL SOURCE_ROOT
 # Exit 0 when every check passed, 1 otherwise; 77 (skip) when something is
 # missing, except with CI=true, where that fails.
@@ -16,7 +16,7 @@ SRC=$2
 . "$SRC/tests/lib/registry.sh"
 
 [ "$(id -u)" = 0 ] || missing "not root"
-need docker-registry skopeo umoci openssl htpasswd podman runc conmon python3
+need docker-registry skopeo umoci openssl htpasswd podman runc conmon python3 script
 
 export CTRCTL_NETWORK=none
 tmp=$(mktemp -d /tmp/registry-pull-test.XXXXXX)
@@ -146,6 +146,18 @@ c image inspect "$TWO"
 check "two layers: two diff IDs" [ "$(py 'len(d[0]["RootFS"]["Layers"])')" = 2 ]
 c run --rm "$P/bb/two:1" cat /second
 check "two layers: the top layer's file" rc_is 0 [ "$OUT" = second ]
+
+# ---- on a terminal: a live bar per blob, redrawn in place ----
+c image rm -f "$TWO"
+timeout -k 5 120 script -qec "$CTRCTL --root $ROOT --runroot $RUNROOT pull --tls-verify=false $P/bb/two:1" \
+    /dev/null </dev/null >"$tmp/tty" 2>&1
+RC=$?
+TTY=$(tr -d '\r' <"$tmp/tty")
+check "terminal: the pull succeeds" rc_is 0 has "$TTY" "^$TWO\$"
+check "terminal: the blob lines are redrawn in place (cursor up)" grep -q "$(printf '\033')\[[0-9]*A" "$tmp/tty"
+check "terminal: each blob ends as a short digest and done" has "$TTY" "Copying blob [0-9a-f]\{12\} \(done\|skipped: already exists\)"
+check "terminal: the config line" has "$TTY" "Copying config ${TWO:0:12} done"
+check "terminal: podman's closing lines" has "$TTY" "^Storing signatures"
 
 # ---- a two-platform index ----
 c pull --tls-verify=false "$P/bb/multi:1"
