@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ctrctl pull, login, logout, and create/run --pull: podman's flags and
+/* ctrctl pull, push, login, logout, and create/run --pull: podman's flags and
  * report (transfer.c; the image ID last). */
 #include "ctrctl.h"
 
@@ -163,6 +163,89 @@ int ctrctl_pull_for_create(ctrctl_t *g, create_args_t *a)
             r = ctrctl_error("out of memory");
         a->o.image = a->pulled_id;
     }
+    ctr_image_unref(img);
+    return r;
+}
+
+/* ---- push ---- */
+
+static const char push_usage[] =
+    "Usage: ctrctl push [OPTIONS] IMAGE [DESTINATION]\n\n"
+    "Push an image to a registry ([docker://]HOST[:PORT]/PATH[:TAG]; default: the IMAGE name).\n\n"
+    "      --authfile PATH        the credentials file (default: podman's auth.json)\n"
+    "      --cert-dir DIR         the registry's certificates (ca.crt, client.cert, client.key)\n"
+    "      --creds USER:PASSWORD  credentials for the registry\n"
+    "      --digestfile FILE      write the manifest's digest to FILE\n"
+    "  -q, --quiet                no progress\n"
+    "      --tls-verify[=BOOL]    require HTTPS and verify certificates (default: registries.conf)\n";
+
+enum { O_DIGESTFILE = 300 };
+
+static int write_digest(const char *path, const char *digest)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(digest, f) < 0 || fclose(f) != 0) {
+        if (f)
+            fclose(f);
+        return ctrctl_error("cannot write the digest to %s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+/* Push img to dest with ro, reporting as podman; the digest to digestfile. */
+static int push_report_run(ctr_image_t *img, const char *dest, ctr_registry_options_t *ro, bool quiet,
+                           const char *digestfile)
+{
+    struct ctrctl_transfer rep;
+    ctrctl_transfer_init(&rep, quiet, true);
+    ro->progress = ctrctl_transfer_progress;
+    ro->progress_userdata = &rep;
+    ro->cancel = &pull_cancel;
+    struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    _cleanup_free_ char *digest = NULL;
+    int r = ctr_image_push(img, dest, ro, &digest);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    ctrctl_transfer_clear(&rep);
+    if (r < 0)
+        return ctrctl_fail();
+    return digestfile ? write_digest(digestfile, digest) : 0;
+}
+
+int cmd_push(ctrctl_t *g, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "authfile", required_argument, NULL, O_AUTHFILE }, { "cert-dir", required_argument, NULL, O_CERT_DIR },
+        { "creds", required_argument, NULL, O_CREDS },       { "digestfile", required_argument, NULL, O_DIGESTFILE },
+        { "quiet", no_argument, NULL, 'q' },                 { "tls-verify", optional_argument, NULL, O_TLS },
+        { "help", no_argument, NULL, 'h' },                  { NULL, 0, NULL, 0 }
+    };
+    ctr_registry_options_t ro = CTR_REGISTRY_OPTIONS_INIT;
+    _cleanup_free_ char *user = NULL;
+    const char *digestfile = NULL;
+    bool quiet = false;
+    int o, r;
+    while ((o = ctrctl_getopt(argc, argv, "qh", options)) != -1) {
+        if (o == 'h')
+            return ctrctl_help(push_usage), 0;
+        if (o == 'q' || o == O_DIGESTFILE) {
+            quiet = quiet || o == 'q';
+            digestfile = o == O_DIGESTFILE ? optarg : digestfile;
+            continue;
+        }
+        if ((r = registry_option(o, &ro, &user)))
+            return r == 1 ? ctrctl_bad_usage("push") : r;
+    }
+    if (argc - optind < 1 || argc - optind > 2)
+        return ctrctl_error("push needs IMAGE and at most one DESTINATION");
+    if ((r = ctrctl_open(g)))
+        return r;
+    ctr_image_t *img = NULL;
+    if (ctr_image_lookup(g->rt, argv[optind], &img) < 0)
+        return ctrctl_fail();
+    r = push_report_run(img, argc - optind == 2 ? argv[optind + 1] : argv[optind], &ro, quiet, digestfile);
     ctr_image_unref(img);
     return r;
 }

@@ -31,6 +31,7 @@ static const struct verb {
     { "port", cmd_port, "List the port mappings of a container" },
     { "ps", cmd_ps, "List containers" },
     { "pull", cmd_pull, "Pull an image from a registry" },
+    { "push", cmd_push, "Push an image to a registry" },
     { "rm", cmd_rm, "Remove containers" },
     { "run", cmd_run, "Run a command in a new container" },
     { "start", cmd_start, "Start containers" },

@@ -330,6 +330,7 @@ int ctrctl_transfer_progress(const ctr_transfer_progress_t *p, void *userdata);
 void ctrctl_transfer_clear(struct ctrctl_transfer *t);
 /* cmd-pull.c */
 int cmd_pull(ctrctl_t *g, int argc, char **argv);
+int cmd_push(ctrctl_t *g, int argc, char **argv);
 int cmd_login(ctrctl_t *g, int argc, char **argv);
 int cmd_logout(ctrctl_t *g, int argc, char **argv);
 /* create/run --pull: find or pull a->o.image by a->pull.  0 or EXIT_ENGINE (printed). */

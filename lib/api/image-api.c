@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/options.h"
+#include "api/image-api.h"
 #include "core/runtime.h"
 #include "storage/image.h"
 
@@ -260,4 +261,14 @@ CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr
     if (o.flags)
         return ctr__err(-EINVAL, "unknown save flags 0x%llx", (unsigned long long)o.flags);
     return ctr__image_save(settings_of(img), img->info.id, reference, &o);
+}
+
+ctr_runtime_t *ctr__image_runtime(const ctr_image_t *img)
+{
+    return img->rt;
+}
+
+const char *ctr__image_id(const ctr_image_t *img)
+{
+    return img->info.id;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The public registry API, pull side: options, name resolution (short
  * names through registries.conf, blocked and insecure registries, mirrors),
- * pull and pull policies, login, logout.  The transfer is storage/pull.c
- * over a registry/client.h client made here for each place tried. */
+ * pull and pull policies, push, login, logout.  The transfers are
+ * storage/pull.c and storage/push.c over a registry/client.h client made
+ * here for each place tried. */
 #include <libctr/ctr.h>
 
 #include "base/error.h"
+#include "api/image-api.h"
 #include "base/options.h"
 #include "core/runtime.h"
 #include "registry/auth-file.h"
@@ -13,6 +15,7 @@
 #include "registry/reference.h"
 #include "registry/registries-conf.h"
 #include "storage/pull.h"
+#include "storage/push.h"
 
 static const struct ctr__options_type registry_type = {
     "registry options", CTR_REGISTRY_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_registry_options_t) }
@@ -355,5 +358,100 @@ CTR_EXPORT int ctr_registry_login_user(const char *registry, const ctr_registry_
     if ((r = ctr__auth_file_get(file, registry, &user, &password)) < 0)
         return r == -ENOENT ? ctr__err(-ENOENT, "not logged into %s", registry) : r;
     *ret_username = TAKE_PTR(user);
+    return 0;
+}
+
+/* ---- push ---- */
+
+/* The repositories of names on dest's registry other than dest's own. */
+static int mount_sources(const struct ctr__ref *dest, const char *const *names, char ***ret)
+{
+    _cleanup_strv_ char **v = ctr__strv_copy(NULL);
+    if (!v)
+        return ctr__oom("mount sources");
+    for (const char *const *n = names; n && *n; n++) {
+        _cleanup_(ctr__ref_clear) struct ctr__ref r = { 0 };
+        if (ctr__ref_parse(*n, &r) < 0) {
+            ctr__err_clear();
+            continue;
+        }
+        if (streq_null(r.domain, dest->domain) && !streq(r.path, dest->path) &&
+            !ctr__strv_contains((const char *const *)v, r.path) && ctr__strv_push(&v, r.path) < 0)
+            return ctr__oom("mount sources");
+    }
+    *ret = TAKE_PTR(v);
+    return 0;
+}
+
+/* A client for dest, with push scopes; registries.conf's verdict on it. */
+static int push_client(const struct ctr__ref *dest, const char *name, const ctr_registry_options_t *o,
+                       ctr__reg_client_t **ret)
+{
+    _cleanup_(ctr__regconf_clear) struct ctr__regconf conf = { 0 };
+    int r = ctr__regconf_load(o->registries_conf, &conf);
+    if (r < 0)
+        return r;
+    const struct ctr__regconf_registry *reg = ctr__regconf_find(&conf, name);
+    if (reg && reg->blocked)
+        return ctr__err(-EPERM, "registry %s is blocked in registries.conf (%s)", reg->prefix, name);
+    struct ctr__reg_client_opts co = {
+        .domain = dest->domain,
+        .repository = dest->path,
+        .username = o->username,
+        .password = o->password,
+        .auth_file = o->auth_file,
+        .certs_dir = o->certs_dir,
+        .tls_verify = o->tls_verify,
+        .insecure = reg && reg->insecure,
+        .push = true,
+        .cancel = o->cancel,
+    };
+    return ctr__reg_client_new(&co, ret);
+}
+
+static int parse_dest(const char *dest, struct ctr__ref *ret, char **ret_name)
+{
+    int r = ctr__ref_parse(strip_transport(dest), ret);
+    if (r < 0)
+        return r;
+    if (!ret->domain)
+        return ctr__err(-EINVAL, "cannot push to \"%s\": not fully qualified (HOST[:PORT]/PATH[:TAG])", dest);
+    if (ret->digest)
+        return ctr__err(-EINVAL, "cannot push to \"%s\": a digest reference (push by tag)", dest);
+    if (!(*ret_name = ctr__ref_string(ret)))
+        return ctr__oom("a reference");
+    return 0;
+}
+
+CTR_EXPORT int ctr_image_push(ctr_image_t *img, const char *dest, const ctr_registry_options_t *opts, char **ret_digest)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(img);
+    CTR_CHECK_ARG(dest);
+    ctr_runtime_t *rt = ctr__image_runtime(img);
+    const char *id = ctr__image_id(img);
+    ctr_registry_options_t o;
+    _cleanup_(ctr__ref_clear) struct ctr__ref d = { 0 };
+    _cleanup_free_ char *name = NULL;
+    _cleanup_strv_ char **from = NULL;
+    _cleanup_(ctr__reg_client_freep) ctr__reg_client_t *c = NULL;
+    int r = options_get(opts, &o);
+    if (r < 0 || (r = parse_dest(dest, &d, &name)) < 0 || (r = mount_sources(&d, ctr_image_names(img), &from)) < 0 ||
+        (r = push_client(&d, name, &o, &c)) < 0)
+        return r;
+    struct ctr__push_opts po = {
+        .reference = name,
+        .tag = d.tag,
+        .mount_from = (const char *const *)from,
+        .progress = o.progress,
+        .progress_userdata = o.progress_userdata,
+        .cancel = o.cancel,
+    };
+    char digest[72];
+    if ((r = ctr__image_push(ctr__runtime_settings(rt), id, c, &po, digest)) < 0)
+        return r;
+    ctr__rt_log(rt, CTR_LOG_INFO, "pushed image %.12s to %s (%s)", id, name, digest);
+    if (ret_digest && !(*ret_digest = strdup(digest)))
+        return ctr__oom("a digest");
     return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/json-util.h"
+#include "storage/gather.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -19,144 +20,9 @@
 #define MT_INDEX "application/vnd.oci.image.index.v1+json"
 #define REF_NAME "org.opencontainers.image.ref.name"
 
-struct save_layer {
-    char blob[65];
-    char diff_id[65];   /* of the stored blob */
-    char *media_type;
-    int64_t size;
-};
-
-struct save_image {
-    char *config;
-    size_t config_size;
-    char config_hex[65];
-    char *manifest;
-    size_t manifest_size;
-    char manifest_hex[65];
-    struct save_layer *layers;
-    size_t n;
-    char **names;
-};
-
-static void save_image_clear(struct save_image *si)
-{
-    free(si->config);
-    free(si->manifest);
-    for (size_t i = 0; si->layers && i < si->n; i++)
-        free(si->layers[i].media_type);
-    free(si->layers);
-    ctr__strv_free(si->names);
-}
-
 static bool compressed(const char *mt)
 {
     return mt && (strstr(mt, "gzip") || strstr(mt, "zstd"));
-}
-
-/* The image's layers into si (stored blob, its diff ID, size, media type)
- * and their records into *ret_recs (lent from the store); *ret_consistent
- * is false when a layer was rebuilt, so that its stored blob is not what the
- * config's diff ID names.  Lock held. */
-static int gather_layers(struct ctr__store *s, const struct ctr__image_rec *rec, const char *id, struct save_image *si,
-                         struct ctr__layer_rec ***ret_recs, bool *ret_consistent)
-{
-    si->n = ctr__strv_len((const char *const *)rec->layers);
-    si->layers = calloc(si->n + 1, sizeof *si->layers);
-    si->names = ctr__strv_copy((const char *const *)rec->names);
-    if (!si->layers || !si->names)
-        return ctr__oom("the image's layers and names");
-    _cleanup_free_ struct ctr__layer_rec **recs = calloc(si->n + 1, sizeof *recs);
-    if (!recs)
-        return ctr__oom("the image's layers");
-    bool consistent = true;
-    for (size_t i = 0; i < si->n; i++) {
-        struct ctr__layer_rec *l = ctr__store_layer(s, rec->layers[i]);
-        if (!l || !l->blob)
-            return ctr__err(-ENOENT, "layer %.12s of image %.12s is missing", rec->layers[i], id);
-        recs[i] = l;
-        memcpy(si->layers[i].blob, l->blob, 65);
-        memcpy(si->layers[i].diff_id, l->blob_diff_id ? l->blob_diff_id : l->diff_id, 65);
-        si->layers[i].size = l->blob_size;
-        if (!(si->layers[i].media_type = strdup(l->media_type ? l->media_type
-                                                              : "application/vnd.oci.image.layer.v1.tar")))
-            return ctr__oom("the image's layers");
-        if (l->blob_diff_id && !streq(l->blob_diff_id, l->diff_id))
-            consistent = false;
-    }
-    *ret_recs = TAKE_PTR(recs);
-    *ret_consistent = consistent;
-    return 0;
-}
-
-/* Rewrite the config's rootfs.diff_ids to the stored blobs' digests. */
-static int config_set_diff_ids(struct save_image *si)
-{
-    _cleanup_json_ json_object *cfg = NULL;
-    int r = ctr__image_config_parse(si->config, &cfg, NULL);
-    if (r < 0)
-        return r;
-    _cleanup_json_ json_object *rootfs = json_object_new_object(), *ids = json_object_new_array();
-    if (!rootfs || !ids)
-        return ctr__oom("image config");
-    for (size_t i = 0; i < si->n; i++) {
-        char d[80];
-        snprintf(d, sizeof d, "sha256:%s", si->layers[i].diff_id);
-        json_object_array_add(ids, json_object_new_string(d));
-    }
-    json_object_object_add(rootfs, "type", json_object_new_string("layers"));
-    json_object_object_add(rootfs, "diff_ids", TAKE_PTR(ids));
-    json_object_object_add(cfg, "rootfs", TAKE_PTR(rootfs));
-    free(si->config);
-    si->config = NULL;
-    if ((r = ctr__json_to_string(cfg, &si->config)) < 0)
-        return r;
-    si->config_size = strlen(si->config);
-    return 0;
-}
-
-/* A new manifest over si's config and the layers' records, and the digests of both. */
-static int manifest_make(struct save_image *si, struct ctr__layer_rec *const *recs)
-{
-    int r = ctr__sha256_buf(si->config, si->config_size, si->config_hex);
-    if (r < 0 || (r = ctr__manifest_build(si->config_hex, si->config_size, recs, si->n, &si->manifest)) < 0)
-        return r;
-    si->manifest_size = strlen(si->manifest);
-    return ctr__sha256_buf(si->manifest, si->manifest_size, si->manifest_hex);
-}
-
-/* Read what to write: config, manifest, layers.  The stored manifest is
- * kept when it still fits the layers; else the manifest is made anew (and
- * the config rewritten when a layer was rebuilt).  Lock held. */
-static int gather_locked(struct ctr__store *s, const char *id, struct save_image *si)
-{
-    struct ctr__image_rec *rec = ctr__store_image(s, id);
-    if (!rec)
-        return ctr__err(-ENOENT, "image %.12s has been removed", id);
-    _cleanup_free_ struct ctr__layer_rec **recs = NULL;
-    bool consistent = true;
-    int r = gather_layers(s, rec, id, si, &recs, &consistent);
-    if (r < 0 || (r = ctr__store_blob_read(s, id, &si->config, &si->config_size)) < 0)
-        return r;
-    if (consistent && rec->manifest && ctr__store_blob_read(s, rec->manifest, &si->manifest, &si->manifest_size) == 0) {
-        memcpy(si->config_hex, id, 65);
-        memcpy(si->manifest_hex, rec->manifest, 65);
-        return 0;
-    }
-    ctr__err_clear();
-    if (!consistent && (r = config_set_diff_ids(si)) < 0)
-        return r;
-    return manifest_make(si, recs);
-}
-
-/* Read what to write, under the lock. */
-static int gather(struct ctr__store *s, const char *id, struct save_image *si)
-{
-    int r = ctr__store_lock(s);
-    if (r < 0)
-        return r;
-    r = gather_locked(s, id, si);
-    ctr__store_unlock(s);
-    return r;
 }
 
 static int copy_range(int in, off_t off, uint64_t size, int out, struct ctr__progress *prog)
@@ -188,7 +54,7 @@ static const char oci_layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 
 /* The index descriptor of the saved manifest, with the tag as its ref name
  * when there is one; NULL on ENOMEM. */
-static json_object *manifest_descriptor(const struct save_image *si, const char *tag)
+static json_object *manifest_descriptor(const struct ctr__gathered *si, const char *tag)
 {
     json_object *d = json_object_new_object();
     if (!d)
@@ -234,7 +100,7 @@ static int layout_open(const char *dir, int *ret_fd)
 
 /* Copy a layer's blob into the layout through a temporary name, unless the
  * layout has it already (then it only counts as done). */
-static int layout_add_layer(struct ctr__store *s, int dfd, const char *dir, const struct save_layer *l,
+static int layout_add_layer(struct ctr__store *s, int dfd, const char *dir, const struct ctr__gather_layer *l,
                             struct ctr__progress *prog)
 {
     char path[128];
@@ -289,7 +155,7 @@ static int index_load(int dfd, json_object **ret, json_object **ret_manifests)
 }
 
 /* index.json: keep other entries, replace the one with the same tag. */
-static int layout_write_index(int dfd, const char *dir, const struct save_image *si, const char *tag)
+static int layout_write_index(int dfd, const char *dir, const struct ctr__gathered *si, const char *tag)
 {
     _cleanup_json_ json_object *idx = NULL;
     json_object *manifests = NULL;
@@ -318,7 +184,7 @@ static int layout_write_index(int dfd, const char *dir, const struct save_image 
     return 0;
 }
 
-static int save_oci_dir(struct ctr__store *s, struct save_image *si, const char *dir, const char *tag,
+static int save_oci_dir(struct ctr__store *s, struct ctr__gathered *si, const char *dir, const char *tag,
                         struct ctr__progress *prog)
 {
     _cleanup_close_ int dfd = -1;
@@ -402,7 +268,7 @@ static int add_blob(struct ctr__store *s, struct awriter *w, const char *name, c
     return r;
 }
 
-static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *tag)
+static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct ctr__gathered *si, const char *tag)
 {
     char name[128];
     _cleanup_json_ json_object *idx = json_object_new_object();
@@ -445,7 +311,7 @@ static int save_oci_archive(struct ctr__store *s, struct awriter *w, struct save
 
 /* docker-archive's manifest.json: one entry naming the config (cname), the
  * tags (name_arg, or the image's names but those by digest) and the layers. */
-static int docker_manifest(const struct save_image *si, const char *cname, const char *name_arg, char **ret)
+static int docker_manifest(const struct ctr__gathered *si, const char *cname, const char *name_arg, char **ret)
 {
     _cleanup_json_ json_object *arr = json_object_new_array();
     json_object *e = json_object_new_object(), *tags = json_object_new_array(), *layers = json_object_new_array();
@@ -477,7 +343,7 @@ static int docker_manifest(const struct save_image *si, const char *cname, const
 /* A layer as DIFF_ID.tar.  docker-archive layers are plain tars: a
  * compressed blob is decompressed first, into the stage (*st, made when
  * first needed), as the size goes in the header. */
-static int add_docker_layer(struct ctr__store *s, struct awriter *w, struct ctr__stage **st, const struct save_layer *l)
+static int add_docker_layer(struct ctr__store *s, struct awriter *w, struct ctr__stage **st, const struct ctr__gather_layer *l)
 {
     char lname[80];
     snprintf(lname, sizeof lname, "%s.tar", l->diff_id);
@@ -498,7 +364,7 @@ static int add_docker_layer(struct ctr__store *s, struct awriter *w, struct ctr_
     return add_file(w, lname, fd, 0, (uint64_t)sb.st_size);
 }
 
-static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct save_image *si, const char *name_arg)
+static int save_docker_archive(struct ctr__store *s, struct awriter *w, struct ctr__gathered *si, const char *name_arg)
 {
     _cleanup_(ctr__stage_freep) struct ctr__stage *st = NULL;
     char cname[80];
@@ -529,7 +395,7 @@ static la_ssize_t awrite_cb(struct archive *a, void *userdata, const void *buf, 
 }
 
 /* The archive on w: opened, the image written, closed (which flushes). */
-static int write_archive(struct awriter *w, struct ctr__store *s, struct save_image *si, const char *tag, bool docker)
+static int write_archive(struct awriter *w, struct ctr__store *s, struct ctr__gathered *si, const char *tag, bool docker)
 {
     archive_write_set_format_pax_restricted(w->a);
     archive_write_set_bytes_in_last_block(w->a, 1);
@@ -547,7 +413,7 @@ static void unlink_path(void *path)
 }
 
 /* The archive written to a temporary file beside path, then renamed. */
-static int save_archive(struct ctr__store *s, struct save_image *si, const char *path, const char *tag, bool docker,
+static int save_archive(struct ctr__store *s, struct ctr__gathered *si, const char *path, const char *tag, bool docker,
                         struct ctr__progress *prog)
 {
     _cleanup_free_ char *tmp = ctr__asprintf("%s.tmp-XXXXXX", path);
@@ -606,8 +472,8 @@ int ctr__image_save(const struct ctr__settings *set, const char *id, const char 
     int r = ctr__store_open(set, &s);
     if (r < 0)
         return r;
-    _cleanup_(save_image_clear) struct save_image si = { 0 };
-    if ((r = gather(s, id, &si)) < 0)
+    _cleanup_(ctr__gathered_clear) struct ctr__gathered si = { 0 };
+    if ((r = ctr__image_gather(s, id, &si)) < 0)
         return r;
     struct ctr__progress prog = { .fn = o->progress, .userdata = o->progress_userdata, .cancel = o->cancel };
     for (size_t i = 0; i < si.n; i++)
