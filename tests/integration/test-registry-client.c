@@ -4,7 +4,9 @@
  * environment): ping, manifests by tag and digest, blobs in parallel with
  * their digests checked, a corrupted blob, TLS with and without the CA,
  * basic authentication with right, wrong and no credentials and from the
- * auth file, 404s. */
+ * auth file, 404s; the push side: HEAD, monolithic and chunked uploads
+ * (read back and checked), a cross-repository mount, a manifest PUT, a
+ * wrong digest refused. */
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -18,6 +20,8 @@
 #include "base/util.h"
 #include "registry/auth-file.h"
 #include "registry/client.h"
+#include <openssl/evp.h>
+#include <sys/mman.h>
 
 static int failures, checks;
 
@@ -230,12 +234,101 @@ static void test_auth(const struct image *img)
     free(path);
 }
 
+/* A memfd of @size pseudo-random bytes and its digest. */
+static int random_blob(size_t size, unsigned seed, char digest[72])
+{
+    int fd = memfd_create("blob", MFD_CLOEXEC);
+    unsigned char *buf = malloc(size), md[32];
+    unsigned int len = 0;
+    for (size_t i = 0; i < size; i++)
+        buf[i] = (unsigned char)((seed = seed * 1103515245u + 12345u) >> 16);
+    if (fd < 0 || write(fd, buf, size) != (ssize_t)size)
+        exit(1);
+    EVP_Digest(buf, size, md, &len, EVP_sha256(), NULL);
+    strcpy(digest, "sha256:");
+    for (unsigned i = 0; i < 32; i++)
+        sprintf(digest + 7 + 2 * i, "%02x", md[i]);
+    free(buf);
+    return fd;
+}
+
+struct sent { int calls; uint64_t last; };
+static int count_sent(void *userdata, uint64_t n)
+{
+    struct sent *s = userdata;
+    s->calls++;
+    s->last = n;
+    return 0;
+}
+
+/* The blob read back through the pull side: its digest and size checked there. */
+static bool read_back(ctr__reg_client_t *c, const char *digest, int64_t size)
+{
+    struct sink sk = { 0 };
+    struct dones d = { 0 };
+    struct ctr__reg_blob_get g = { digest, size, count_sink, &sk };
+    return ctr__reg_get_blobs(c, &g, 1, 1, count_done, &d) == 0 && d.errors == 0 && sk.bytes == size;
+}
+
+static void test_upload(const struct image *img)
+{
+    const char *addr = env("PLAIN");
+    ctr__reg_client_t *c = client((struct ctr__reg_client_opts){ .domain = addr, .repository = "up/one",
+                                                                 .tls_verify = CTR_TLS_NO_VERIFY, .push = true });
+    char d1[72], d2[72];
+    int f1 = random_blob(100000, 1, d1), f2 = random_blob(250001, 2, d2);
+    CHECK(ctr__reg_blob_exists(c, d1) == 0, "HEAD of a blob the registry lacks: 0");
+    struct sent s = { 0 };
+    CHECK(ctr__reg_blob_upload(c, d1, f1, 0, 100000, 1 << 20, count_sent, &s) == 0, "monolithic upload");
+    CHECK(s.last == 100000, "progress up to %llu bytes", (unsigned long long)s.last);
+    CHECK(ctr__reg_blob_exists(c, d1) == 1 && read_back(c, d1, 100000), "the uploaded blob is there, whole");
+    s = (struct sent){ 0 };
+    CHECK(ctr__reg_blob_upload(c, d2, f2, 0, 250001, 65536, count_sent, &s) == 0, "chunked upload (4 chunks)");
+    CHECK(s.last == 250001 && read_back(c, d2, 250001), "the chunked blob is there, whole");
+    int chunks = 0;
+    char line[4096];
+    FILE *log = fopen(env("PLAIN_LOG"), "r");
+    while (log && fgets(line, sizeof line, log))
+        chunks += strstr(line, "\"PATCH /v2/up/one/blobs/uploads/") != NULL;
+    if (log)
+        fclose(log);
+    CHECK(chunks >= 4, "%d PATCH requests in the registry's log", chunks);
+    char bad[72];
+    memcpy(bad, d1, 72);
+    bad[70] = bad[70] == '0' ? '1' : '0';
+    CHECK(ctr__reg_blob_upload(c, bad, f1, 0, 100000, 0, NULL, NULL) == -EINVAL, "a wrong digest is refused: %s",
+          ctr_error_last()->message);
+    ctr__reg_client_t *c2 = client((struct ctr__reg_client_opts){ .domain = addr, .repository = "up/two",
+                                                                  .tls_verify = CTR_TLS_NO_VERIFY, .push = true });
+    CHECK(ctr__reg_blob_exists(c2, d1) == 0 && ctr__reg_blob_mount(c2, d1, "up/one") == 1 &&
+              ctr__reg_blob_exists(c2, d1) == 1, "a cross-repository mount");
+    CHECK(ctr__reg_blob_mount(c2, bad, "up/one") == 0, "a mount of what the source lacks: 0 (upload instead)");
+    /* A manifest over the busybox image's blobs, copied by mount. */
+    for (size_t i = 0; i < img->n; i++)
+        ctr__reg_blob_mount(c2, img->blobs[i].digest, "bb/busybox");
+    char *body = NULL, digest[72] = "", put[72] = "";
+    size_t size = 0;
+    ctr__reg_client_t *src = client((struct ctr__reg_client_opts){ .domain = addr, .tls_verify = CTR_TLS_NO_VERIFY });
+    CHECK(ctr__reg_get_manifest(src, "1", &body, &size, NULL, digest) == 0, "the busybox manifest");
+    CHECK(ctr__reg_put_manifest(c2, "copy", CTR__MT_OCI_MANIFEST, body, size, put) == 0 && streq(put, digest),
+          "manifest PUT: the registry's digest is the body's (%s)", put);
+    char head[72] = "";
+    CHECK(ctr__reg_head_manifest(c2, "copy", head) == 0 && streq(head, digest), "the pushed manifest reads back");
+    free(body);
+    ctr__reg_client_free(src);
+    ctr__reg_client_free(c2);
+    ctr__reg_client_free(c);
+    close(f1);
+    close(f2);
+}
+
 int main(void)
 {
     struct image img = { 0 };
     test_plain(&img);
     test_tls(&img);
     test_auth(&img);
+    test_upload(&img);
     test_corrupt(&img);
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

@@ -33,6 +33,6 @@ done
 # Nothing of the host's credentials.
 export REGISTRY_AUTH_FILE=$tmp/auth.json
 # shellcheck disable=SC2154
-PLAIN=$plain_addr PLAIN_DATA=$plain_data TLS=$tls_addr TLS_CERTS=$tls_certs AUTH=$auth_addr \
+PLAIN=$plain_addr PLAIN_DATA=$plain_data PLAIN_LOG=$plain_log TLS=$tls_addr TLS_CERTS=$tls_certs AUTH=$auth_addr \
     AUTH_CERTS=$auth_certs REG_USER=$REG_USER REG_PASSWORD=$REG_PASSWORD TEST_TMP=$tmp \
     timeout -k 5 300 "$PROG"
