@@ -10,6 +10,9 @@
 #       tls     HTTPS with a certificate of a CA made here
 #       auth    HTTPS as tls, plus htpasswd basic authentication
 #               (user $REG_USER, password $REG_PASSWORD)
+#       token   HTTP with the bearer token flow: a token server of ours
+#               (tests/lib/token-server.py) on another free port; anonymous
+#               clients get pull, $REG_USER:$REG_PASSWORD everything
 #     and set, for NAME (a shell identifier):
 #       NAME_addr   127.0.0.1:PORT
 #       NAME_dir    its directory (config.yml, data/, log, certs)
@@ -21,6 +24,8 @@
 #       NAME_certsd for tls/auth: a certs.d-style tree holding
 #                   127.0.0.1:PORT/ca.crt (what /etc/containers/certs.d is)
 #       NAME_ca     for tls/auth: the CA certificate file
+#       NAME_token_log  for token: the token server's log, one line per
+#                   token asked for ("USER SCOPE...", "-" anonymous)
 #   registry_skopeo_args NAME      the skopeo destination/source options for
 #                                  NAME (--dest-* and --src-* both), printed
 #   registry_push NAME SRC PATH    skopeo copy SRC (a skopeo reference) to
@@ -98,6 +103,15 @@ registry_start() {
         printf -v "${name}_certsd" '%s' "$dir/certs.d"
         printf -v "${name}_ca" '%s' "$dir/../registry-ca/ca.crt"
     fi
+    if [ "$mode" = token ]; then
+        _registry_token_server "$name" "$dir" || return 1
+        auth_conf="auth:
+  token:
+    realm: http://127.0.0.1:$(eval "echo \${${name}_token_port}")/token
+    service: libctr-test-registry
+    issuer: libctr-test-issuer
+    rootcertbundle: $dir/token.crt"
+    fi
     if [ "$mode" = auth ]; then
         htpasswd -Bbn "$REG_USER" "$REG_PASSWORD" >"$dir/htpasswd" 2>/dev/null || return 1
         auth_conf="auth:
@@ -136,15 +150,34 @@ EOF
     }
 }
 
+# _registry_token_server NAME DIR: start token-server.py for NAME, wait for its key.
+_registry_token_server() {
+    local name=$1 dir=$2 port pid here
+    here=$(dirname "${BASH_SOURCE[0]}")
+    port=$(_registry_free_port) || return 1
+    /usr/bin/python3 "$here/token-server.py" "$dir" "$port" "$REG_USER" "$REG_PASSWORD" \
+        libctr-test-registry libctr-test-issuer >"$dir/token-server.err" 2>&1 &
+    pid=$!
+    printf -v "${name}_token_pid" '%s' "$pid"
+    printf -v "${name}_token_port" '%s' "$port"
+    printf -v "${name}_token_log" '%s' "$dir/token.log"
+    _registry_wait "127.0.0.1:$port" http "" "$pid" && [ -f "$dir/token.crt" ] || {
+        echo "token server of $name did not start:" >&2
+        cat "$dir/token-server.err" >&2
+        return 1
+    }
+}
+
 registry_skopeo_args() {
-    local name=$1 certs
+    local name=$1 certs d
     certs=$(eval "echo \${${name}_certs:-}")
     if [ -n "$certs" ]; then
         echo "--dest-cert-dir=$certs --src-cert-dir=$certs"
     else
         echo "--dest-tls-verify=false --src-tls-verify=false"
     fi
-    [ -f "$(eval "echo \${${name}_dir}")/htpasswd" ] &&
+    d=$(eval "echo \${${name}_dir}")
+    [ -f "$d/htpasswd" ] || [ -f "$d/token.crt" ] &&
         echo "--dest-creds=$REG_USER:$REG_PASSWORD --src-creds=$REG_USER:$REG_PASSWORD"
     return 0
 }
@@ -158,9 +191,15 @@ registry_push() {
 }
 
 registry_stop() {
-    local name=$1 pid dir
+    local name=$1 pid dir tpid
     pid=$(eval "echo \${${name}_pid:-}")
     dir=$(eval "echo \${${name}_dir:-}")
+    tpid=$(eval "echo \${${name}_token_pid:-}")
+    if [ -n "$tpid" ]; then
+        kill "$tpid" 2>/dev/null
+        wait "$tpid" 2>/dev/null
+        printf -v "${name}_token_pid" '%s' ''
+    fi
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
