@@ -141,17 +141,24 @@ func TestLoginLogout(t *testing.T) {
 	src, err := rt.Pull(reg.image, &libctr.RegistryOptions{TLSVerify: libctr.TLSNoVerify})
 	must(t, err)
 	defer src.Close()
-	if libctr.HasPush() {
-		dest := reg.auth + "/libctr/pushed:go"
-		digest, err := src.Push(dest, o)
-		must(t, err)
-		img, err := rt.Pull(dest, o)
-		must(t, err)
-		if img.Digest() != digest || !contains(img.Names(), dest) {
-			t.Fatalf("pull of the push: %s %v, pushed %s", img.Digest(), img.Names(), digest)
-		}
-		img.Close()
+	if !libctr.HasPush() || !libctr.HasRegistries() {
+		t.Fatal("this libctr has no push")
 	}
+	dest := reg.auth + "/libctr/pushed:go"
+	var phases []libctr.TransferPhase
+	po := &libctr.RegistryOptions{AuthFile: auth, CertDir: reg.certs,
+		Progress: func(p libctr.TransferProgress) bool { phases = append(phases, p.Phase); return false }}
+	digest, err := src.Push(dest, po)
+	must(t, err)
+	if len(phases) < 3 || phases[0] != libctr.TransferResolving || phases[len(phases)-1] != libctr.TransferDone {
+		t.Fatalf("push progress %v", phases)
+	}
+	img, err := rt.Pull(dest, o)
+	must(t, err)
+	if img.Digest() != digest || !contains(img.Names(), dest) {
+		t.Fatalf("pull of the push: %s %v, pushed %s", img.Digest(), img.Names(), digest)
+	}
+	img.Close()
 	must(t, libctr.Logout(reg.auth, o))
 	if _, err := libctr.LoginUser(reg.auth, o); !errors.Is(err, libctr.ErrNotFound) {
 		t.Fatalf("after logout: %v", err)

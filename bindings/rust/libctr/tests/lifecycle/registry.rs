@@ -114,14 +114,21 @@ fn login_logout() {
     assert_eq!(login_user(&reg.auth, &o).unwrap().as_deref(), Some(reg.user.as_str()));
     let doc = json::Value::parse(&std::fs::read_to_string(&auth).unwrap()).unwrap();
     assert!(!doc["auths"][reg.auth.as_str()].is_null());
-    if has_push() {
-        let rt = t.rt();
-        let src = rt.pull(&reg.image, &RegistryOptions::new().tls_verify(TlsVerify::NoVerify)).unwrap();
-        let dest = format!("{}/libctr/pushed:rs", reg.auth);
-        let digest = src.push(&dest, &o).unwrap();
-        let img = rt.pull(&dest, &o).unwrap();
-        assert_eq!(img.digest(), Some(digest.as_str()));
-    }
+    assert!(has_push() && has_registries());
+    let rt = t.rt();
+    let src = rt.pull(&reg.image, &RegistryOptions::new().tls_verify(TlsVerify::NoVerify)).unwrap();
+    let dest = format!("{}/libctr/pushed:rs", reg.auth);
+    let mut phases = Vec::new();
+    let po = RegistryOptions::new().auth_file(auth.to_str().unwrap()).cert_dir(&reg.certs).progress(|p| {
+        phases.push(p.phase);
+        false
+    });
+    let digest = src.push(&dest, &po).unwrap();
+    drop(po);
+    assert_eq!(phases.first(), Some(&TransferPhase::Resolving));
+    assert_eq!(phases.last(), Some(&TransferPhase::Done));
+    let img = rt.pull(&dest, &o).unwrap();
+    assert_eq!(img.digest(), Some(digest.as_str()));
     logout(Some(&reg.auth), &o).unwrap();
     assert_eq!(login_user(&reg.auth, &o).unwrap(), None);
     assert_eq!(logout(Some(&reg.auth), &o).unwrap_err().kind(), ErrorKind::NotFound);
