@@ -23,12 +23,6 @@ static int fail(const char *what)
     exit(1);
 }
 
-static int shell(const char *cmd)
-{
-    char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
-    return bench_run(argv, false);
-}
-
 static ctr_runtime_t *open_rt(const char *root)
 {
     char run_root[4200];
@@ -40,47 +34,6 @@ static ctr_runtime_t *open_rt(const char *root)
     if (ctr_runtime_new(&rt, &o) < 0)
         fail("open runtime");
     return rt;
-}
-
-/* The image: busybox plus four layers of mixed files (random and text). */
-static int make_image(const char *dir, int mb)
-{
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "set -e; d=%s; rm -rf $d; mkdir -p $d/src; cd $d/src; "
-             "sh %s/tests/lib/make-rootfs.sh rootfs >/dev/null; "
-             "umoci init --layout $d/oci; umoci new --image $d/oci:bench; "
-             "umoci insert --image $d/oci:bench rootfs / ; "
-             "per=$((%d / 4)); for l in 1 2 3 4; do mkdir -p l$l; i=0; "
-             "  while [ $i -lt 8 ]; do head -c $((per * 1024 * 1024 / 16)) /dev/urandom > l$l/rand$i; "
-             "    seq 1 $((per * 1024 * 1024 / 16 / 7)) > l$l/text$i; i=$((i + 1)); done; "
-             "  umoci insert --image $d/oci:bench l$l /data/l$l; done; "
-             "rm -rf $d/src",
-             dir, getenv("SOURCE_ROOT") ? getenv("SOURCE_ROOT") : ".", mb);
-    return shell(cmd);
-}
-
-static double dir_mb(const char *dir)
-{
-    char cmd[8400];
-    snprintf(cmd, sizeof cmd, "du -sb %s/oci/blobs | cut -f1", dir);
-    FILE *p = popen(cmd, "r");
-    double bytes = 0;
-    if (p) {
-        if (fscanf(p, "%lf", &bytes) != 1)
-            bytes = 0;
-        pclose(p);
-    }
-    return bytes / 1e6;
-}
-
-/* Unmount whatever a scratch containers-storage left mounted under dir. */
-static void unmount_under(const char *dir)
-{
-    char cmd[8400];
-    snprintf(cmd, sizeof cmd, "grep -F ' %s' /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l",
-             dir);
-    (void)!system(cmd);
 }
 
 int bench_storage(int argc, char **argv)
@@ -113,12 +66,12 @@ int bench_storage(int argc, char **argv)
     char image[4200], ref[4300];
     snprintf(image, sizeof image, "%s/image", base);
     fprintf(stderr, "making a %d MB image with umoci...\n", mb);
-    if (make_image(image, mb) != 0) {
+    if (bench_make_image(image, mb) != 0) {
         fprintf(stderr, "ctr-bench storage: cannot make the image (umoci installed?)\n");
         return 1;
     }
     snprintf(ref, sizeof ref, "oci:%s/oci:bench", image);
-    double size = dir_mb(image);
+    double size = bench_blobs_mb(image);
 
     /* libctr import, each round into a fresh store. */
     double *t_import = calloc((size_t)rounds, sizeof(double)), *t_skopeo = calloc((size_t)rounds, sizeof(double));
@@ -146,12 +99,12 @@ int bench_storage(int argc, char **argv)
                      ref, store, store);
             sync();
             t0 = bench_now();
-            if (shell(cmd) != 0) {
+            if (bench_shell(cmd) != 0) {
                 fprintf(stderr, "ctr-bench storage: skopeo copy failed\n");
                 have_skopeo = false;
             }
             t_skopeo[i] = bench_now() - t0;
-            unmount_under(store);
+            bench_unmount_under(store);
             bench_rm_rf(store);
         }
     }
@@ -184,7 +137,7 @@ int bench_storage(int argc, char **argv)
         if (ctr_container_mount(c, NULL, &path) < 0)
             fail("mount");
         snprintf(cmd, sizeof cmd, "head -c 1048576 /dev/urandom > %s/change-%d", path, i);
-        shell(cmd);
+        bench_shell(cmd);
         ctr_container_unmount(c, 0);
         ctr_free(path);
         ctr_commit_options_t cm = CTR_COMMIT_OPTIONS_INIT;

@@ -81,3 +81,50 @@ void bench_rm_rf(const char *path)
     char *const argv[] = { "rm", "-rf", "--one-file-system", (char *)path, NULL };
     bench_run(argv, true);
 }
+
+int bench_shell(const char *cmd)
+{
+    char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
+    return bench_run(argv, false);
+}
+
+/* The image: busybox plus four layers of mixed files (random and text). */
+int bench_make_image(const char *dir, int mb)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "set -e; d=%s; rm -rf $d; mkdir -p $d/src; cd $d/src; "
+             "sh %s/tests/lib/make-rootfs.sh rootfs >/dev/null; "
+             "umoci init --layout $d/oci; umoci new --image $d/oci:bench; "
+             "umoci insert --image $d/oci:bench rootfs / ; "
+             "per=$((%d / 4)); for l in 1 2 3 4; do mkdir -p l$l; i=0; "
+             "  while [ $i -lt 8 ]; do head -c $((per * 1024 * 1024 / 16)) /dev/urandom > l$l/rand$i; "
+             "    seq 1 $((per * 1024 * 1024 / 16 / 7)) > l$l/text$i; i=$((i + 1)); done; "
+             "  umoci insert --image $d/oci:bench l$l /data/l$l; done; "
+             "rm -rf $d/src",
+             dir, getenv("SOURCE_ROOT") ? getenv("SOURCE_ROOT") : ".", mb);
+    return bench_shell(cmd);
+}
+
+double bench_blobs_mb(const char *dir)
+{
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd, "du -sb %s/oci/blobs | cut -f1", dir);
+    FILE *p = popen(cmd, "r");
+    double bytes = 0;
+    if (p) {
+        if (fscanf(p, "%lf", &bytes) != 1)
+            bytes = 0;
+        pclose(p);
+    }
+    return bytes / 1e6;
+}
+
+/* Unmount whatever a scratch containers-storage left mounted under dir. */
+void bench_unmount_under(const char *dir)
+{
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd, "grep -F ' %s' /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l",
+             dir);
+    (void)!system(cmd);
+}

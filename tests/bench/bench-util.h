@@ -13,3 +13,12 @@ bool bench_root(char *buf, size_t size, const char *given);
 void bench_rm_rf(const char *path);
 /* Run argv, wait, return its exit status (-1 if it could not run); output to /dev/null when quiet. */
 int bench_run(char *const argv[], bool quiet);
+/* Run a /bin/sh command line; its exit status. */
+int bench_shell(const char *cmd);
+/* An OCI layout DIR/oci, image "bench": busybox plus four layers of mixed
+ * random and text files, about @mb MB in all (umoci). */
+int bench_make_image(const char *dir, int mb);
+/* The size of DIR/oci/blobs in MB. */
+double bench_blobs_mb(const char *dir);
+/* Unmount whatever a scratch containers-storage left mounted under dir. */
+void bench_unmount_under(const char *dir);

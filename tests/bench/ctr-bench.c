@@ -557,13 +557,15 @@ static int bench_network(int n, const char *root_arg)
 
 int bench_storage(int argc, char **argv); /* bench-storage.c */
 int bench_stress(int argc, char **argv);  /* bench-stress.c */
+int bench_pull(int argc, char **argv);    /* bench-pull.c */
 
 static void usage(void)
 {
     fprintf(stderr, "usage: ctr-bench state --backend files|tdb [-n N] [--root DIR]\n"
                     "       ctr-bench lifecycle [-n N] [--root DIR] [--network]\n"
                     "       ctr-bench storage [-n ROUNDS] [--size MB] [--root DIR]\n"
-                    "       ctr-bench stress --backend files|tdb [--root DIR] [-p PROCESSES] [-n OPERATIONS]\n");
+                    "       ctr-bench stress --backend files|tdb [--root DIR] [-p PROCESSES] [-n OPERATIONS]\n"
+                    "       ctr-bench pull [-n ROUNDS] [--size MB] [--root DIR]\n");
 }
 
 int main(int argc, char **argv)
@@ -582,6 +584,8 @@ int main(int argc, char **argv)
         return bench_storage(argc - 1, argv + 1);
     if (strcmp(cmd, "stress") == 0)
         return bench_stress(argc - 1, argv + 1);
+    if (strcmp(cmd, "pull") == 0)
+        return bench_pull(argc - 1, argv + 1);
     usage();
     return 2;
 }
