@@ -161,9 +161,10 @@ int ctr_registry_options_init(ctr_registry_options_t *opts, unsigned int version
  * @param ret  receives a handle on the image (may be NULL); release with ctr_image_unref().
  * @return 0; -EINVAL (malformed reference or options, digest or size
  *         mismatch, malformed manifest: the message says which); -ENOENT (no
- *         such repository, tag or digest; no platform match); -EACCES
- *         (401/403: credentials missing or refused); -EOPNOTSUPP (schema 1,
- *         unknown media type); -EPERM (the registry is `blocked`);
+ *         such repository, tag or digest); -EACCES (401/403: credentials
+ *         missing or refused); -EOPNOTSUPP (schema 1, an unknown media type,
+ *         an image index with no manifest for the platform); -EPERM (the
+ *         registry is `blocked`);
  *         -ECONNREFUSED, -EHOSTUNREACH, -ETIMEDOUT, -EPROTO (a TLS or HTTP
  *         failure: the message names it); -ECANCELED; an I/O errno.
  */
