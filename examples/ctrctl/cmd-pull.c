@@ -82,23 +82,42 @@ static int registry_option(int o, ctr_registry_options_t *ro, char **user)
     }
 }
 
-/* Pull ref with ro, reporting as podman; *ret the image (may be NULL). */
-static int pull_report_run(ctrctl_t *g, const char *ref, ctr_registry_options_t *ro, bool quiet, bool always,
-                           ctr_image_t **ret)
+/* One pull (img NULL: by policy unless always) or push (img set), reported as
+ * podman's (transfer.c), cancelled by SIGINT and SIGTERM.  The call's result. */
+struct transfer_call {
+    ctrctl_t *g;
+    const char *ref;
+    bool always;
+    ctr_image_t **ret;  /* pull: the image (may be NULL) */
+    ctr_image_t *img;   /* push: the image; ref is the destination */
+    char **digest;      /* push: the manifest's digest */
+};
+
+static int transfer_run(const struct transfer_call *t, ctr_registry_options_t *ro, bool quiet)
 {
     struct ctrctl_transfer rep;
-    ctrctl_transfer_init(&rep, quiet, false);
+    ctrctl_transfer_init(&rep, quiet, t->img != NULL);
     ro->progress = ctrctl_transfer_progress;
     ro->progress_userdata = &rep;
     ro->cancel = &pull_cancel;
     struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    int r = always ? ctr_image_pull(g->rt, ref, ro, ret) : ctr_image_pull_policy(g->rt, ref, ro, ret);
+    int r = t->img      ? ctr_image_push(t->img, t->ref, ro, t->digest)
+            : t->always ? ctr_image_pull(t->g->rt, t->ref, ro, t->ret)
+                        : ctr_image_pull_policy(t->g->rt, t->ref, ro, t->ret);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     ctrctl_transfer_clear(&rep);
-    return r < 0 ? ctrctl_fail() : 0;
+    return r;
+}
+
+/* Pull ref with ro, reporting as podman; *ret the image (may be NULL). */
+static int pull_report_run(ctrctl_t *g, const char *ref, ctr_registry_options_t *ro, bool quiet, bool always,
+                           ctr_image_t **ret)
+{
+    struct transfer_call t = { .g = g, .ref = ref, .always = always, .ret = ret };
+    return transfer_run(&t, ro, quiet) < 0 ? ctrctl_fail() : 0;
 }
 
 int cmd_pull(ctrctl_t *g, int argc, char **argv)
@@ -196,20 +215,9 @@ static int write_digest(const char *path, const char *digest)
 static int push_report_run(ctr_image_t *img, const char *dest, ctr_registry_options_t *ro, bool quiet,
                            const char *digestfile)
 {
-    struct ctrctl_transfer rep;
-    ctrctl_transfer_init(&rep, quiet, true);
-    ro->progress = ctrctl_transfer_progress;
-    ro->progress_userdata = &rep;
-    ro->cancel = &pull_cancel;
-    struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
     _cleanup_free_ char *digest = NULL;
-    int r = ctr_image_push(img, dest, ro, &digest);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    ctrctl_transfer_clear(&rep);
-    if (r < 0)
+    struct transfer_call t = { .ref = dest, .img = img, .digest = &digest };
+    if (transfer_run(&t, ro, quiet) < 0)
         return ctrctl_fail();
     return digestfile ? write_digest(digestfile, digest) : 0;
 }
