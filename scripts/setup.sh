@@ -26,7 +26,7 @@ packages="
   libjson-c-dev libtdb-dev tdb-tools libcap-ng-dev libseccomp-dev libselinux1-dev
   libmount-dev libarchive-dev libssl-dev libzstd-dev libcmocka-dev libcurl4-openssl-dev
   runc crun conmon catatonit tzdata busybox-static umoci skopeo podman containernetworking-plugins
-  docker-registry apache2-utils openssl
+  docker-registry apache2-utils openssl zstd bsdutils
   iproute2 iptables nftables procps psmisc attr util-linux coreutils findutils kmod
   python3 python3-pytest python3-jsonschema python3-setuptools python3-wheel python3-pip
   golang-github-opencontainers-specs-dev golang-github-opencontainers-image-spec-dev

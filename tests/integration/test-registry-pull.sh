@@ -5,7 +5,8 @@
 # tags and digests, image IDs equal to podman's, two layers, a two-platform
 # index, skipped layers, a corrupted blob, a pull killed half way and
 # resumed, TLS with and without --cert-dir, basic authentication, short
-# names through a registries.conf of the test, the live bars on a terminal.
+# names through a registries.conf of the test, the live bars on a terminal,
+# zstd and uncompressed layers, blobs redirected to another host, --pull=newer.
 # usage: test-registry-pull.sh CTRCTL SOURCE_ROOT
 # Exit 0 when every check passed, 1 otherwise; 77 (skip) when something is
 # missing, except with CI=true, where that fails.
@@ -16,7 +17,7 @@ SRC=$2
 . "$SRC/tests/lib/registry.sh"
 
 [ "$(id -u)" = 0 ] || missing "not root"
-need docker-registry skopeo umoci openssl htpasswd podman runc conmon python3 script
+need docker-registry skopeo umoci openssl htpasswd podman runc conmon python3 script zstd
 
 export CTRCTL_NETWORK=none
 tmp=$(mktemp -d /tmp/registry-pull-test.XXXXXX)
@@ -24,8 +25,10 @@ ROOT=$tmp/root
 RUNROOT=$(run_root_for "$tmp")
 PODMAN="podman --root $tmp/proot --runroot $tmp/prun --storage-driver vfs"
 PULL_PID=
+PROXY_PID=
 final_cleanup() {
     [ -n "$PULL_PID" ] && kill -9 "$PULL_PID" 2>/dev/null
+    [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     $PODMAN rmi -a -f >/dev/null 2>&1
     registry_stop_all
@@ -158,6 +161,115 @@ check "terminal: the blob lines are redrawn in place (cursor up)" grep -q "$(pri
 check "terminal: each blob ends as a short digest and done" has "$TTY" "Copying blob [0-9a-f]\{12\} \(done\|skipped: already exists\)"
 check "terminal: the config line" has "$TTY" "Copying config ${TWO:0:12} done"
 check "terminal: podman's closing lines" has "$TTY" "^Storing signatures"
+
+# ---- zstd and uncompressed layers, put in the registry as they are ----
+# put_image REPO:TAG MODE: the "two" image with its layers recompressed
+# (zstd) or plain tars (tar), uploaded blob by blob; its config (so its ID) is
+# the same as the gzip image's.
+put_image() {
+    /usr/bin/python3 - "$tmp/oci" "$P" "$1" "$2" <<'PY'
+import gzip, hashlib, json, os, subprocess, sys, urllib.request
+d, reg, ref, mode = sys.argv[1:5]
+repo, tag = ref.split(":")
+def blob(h): return open(os.path.join(d, "blobs/sha256", h), "rb").read()
+def req(method, url, data=None, headers={}):
+    r = urllib.request.Request(url if url.startswith("http") else f"http://{reg}{url}", data=data, method=method,
+                               headers=headers)
+    return urllib.request.urlopen(r)
+def upload(data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    loc = req("POST", f"/v2/{repo}/blobs/uploads/").headers["Location"]
+    req("PUT", loc + ("&" if "?" in loc else "?") + "digest=" + digest, data,
+        {"Content-Type": "application/octet-stream"})
+    return digest, len(data)
+idx = json.load(open(os.path.join(d, "index.json")))
+desc = [m for m in idx["manifests"] if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == "two"][0]
+man = json.loads(blob(desc["digest"][7:]))
+for layer in man["layers"]:
+    plain = gzip.decompress(blob(layer["digest"][7:]))
+    data = subprocess.run(["zstd", "-q", "-c"], input=plain, capture_output=True, check=True).stdout \
+        if mode == "zstd" else plain
+    layer["digest"], layer["size"] = upload(data)
+    layer["mediaType"] = "application/vnd.oci.image.layer.v1.tar" + ("+zstd" if mode == "zstd" else "")
+upload(blob(man["config"]["digest"][7:]))
+mt = "application/vnd.oci.image.manifest.v1+json"
+man["mediaType"] = mt
+req("PUT", f"/v2/{repo}/manifests/{tag}", json.dumps(man).encode(), {"Content-Type": mt})
+PY
+}
+for mode in zstd tar; do
+    put_image "bb/$mode:1" "$mode" || { echo "FAIL: put_image $mode"; exit 1; }
+    c image rm -f "$TWO"
+    c pull --tls-verify=false "$P/bb/$mode:1"
+    check "$mode layers: pulled, the ID is the gzip image's" rc_is 0 [ "$OUT" = "$TWO" ]
+    c run --rm "$P/bb/$mode:1" cat /second
+    check "$mode layers: the files are there" rc_is 0 [ "$OUT" = second ]
+    check "$mode layers: podman pulls the same image" [ "$(podman_id "$P/bb/$mode:1")" = "$TWO" ]
+done
+ZMT=$(skopeo inspect --raw --tls-verify=false "docker://$P/bb/zstd:1" | grep -o 'tar+zstd' | head -1)
+check "the zstd image's layers are zstd in the registry" [ "$ZMT" = "tar+zstd" ]
+
+# ---- blobs redirected to another host (as registries do to blob storage) ----
+# A proxy of the registry on another port that answers blob GETs with a 307
+# to the registry itself.
+PROXY_PORT=$(_registry_free_port)
+/usr/bin/python3 - "$PROXY_PORT" "$P" >"$tmp/proxy.log" 2>&1 <<'PY' &
+import sys, urllib.request, urllib.error
+from http.server import BaseHTTPRequestHandler, HTTPServer
+port, reg = int(sys.argv[1]), sys.argv[2]
+class H(BaseHTTPRequestHandler):
+    def forward(self, body):
+        if "/blobs/sha256:" in self.path and self.command == "GET":
+            print("redirect", self.path, flush=True)
+            self.send_response(307)
+            self.send_header("Location", f"http://{reg}{self.path}")
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
+        r = urllib.request.Request(f"http://{reg}{self.path}", method=self.command,
+                                   headers={k: v for k, v in self.headers.items() if k.lower() in ("accept",)})
+        try:
+            resp = urllib.request.urlopen(r)
+        except urllib.error.HTTPError as e:
+            resp = e
+        data = resp.read()
+        self.send_response(resp.status)
+        for k in ("Content-Type", "Docker-Content-Digest", "Docker-Distribution-Api-Version"):
+            if resp.headers.get(k):
+                self.send_header(k, resp.headers[k])
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+    def do_GET(self): self.forward(True)
+    def do_HEAD(self): self.forward(False)
+    def log_message(self, *a): pass
+HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+PROXY_PID=$!
+_registry_wait "127.0.0.1:$PROXY_PORT" http "" "$PROXY_PID"
+c image rm -f "$TWO"
+c pull --tls-verify=false "127.0.0.1:$PROXY_PORT/bb/two:1"
+check "redirected blobs: the pull follows them" rc_is 0 [ "$OUT" = "$TWO" ]
+fetched=$(printf '%s\n' "$ERR" | grep -c ' done$')
+check "redirected blobs: each blob fetched ($fetched) came through a redirect" \
+    [ "$fetched" -ge 2 -a "$(grep -c '^redirect' "$tmp/proxy.log")" -ge "$fetched" ]
+kill "$PROXY_PID"
+wait "$PROXY_PID" 2>/dev/null
+PROXY_PID=
+
+# ---- --pull=newer: the registry's digest decides ----
+registry_push plain "oci:$tmp/oci:img" bb/newer:1 || { echo "FAIL: skopeo push"; exit 1; }
+c pull --tls-verify=false "$P/bb/newer:1"
+before=$(blob_gets "$plain_log")
+c run --rm --pull=newer "$P/bb/newer:1" true
+check "newer, same digest: the stored image runs" rc_is 0 true
+check "newer, same digest: no blob fetched" [ "$(blob_gets "$plain_log")" = "$before" ]
+registry_push plain "oci:$tmp/oci:two" bb/newer:1 || { echo "FAIL: skopeo push"; exit 1; }
+c run --rm --pull=newer "$P/bb/newer:1" cat /second
+check "newer, the tag moved: pulled and run" rc_is 0 [ "$OUT" = second ]
+c image tag "$P/bb/newer:1" "127.0.0.1:1/bb/newer:1"
+c run --rm --pull=newer "127.0.0.1:1/bb/newer:1" cat /second
+check "newer, the registry unreachable: the stored image" rc_is 0 [ "$OUT" = second ]
 
 # ---- a two-platform index ----
 c pull --tls-verify=false "$P/bb/multi:1"
