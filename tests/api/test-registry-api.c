@@ -4,7 +4,8 @@
  * registries, aliases, enforcing mode, blocked registries), the credentials
  * file (a podman auth.json: lookup, logout of one entry and of all, the
  * other entries kept), pull policies that need no network, a registry that
- * does not answer, and the argument errors of every call.  The transfers
+ * does not answer, push's destination checks, and the argument errors of
+ * every call.  The transfers
  * themselves are the integration suites' (registry-pull, registry-push). */
 #include <errno.h>
 #include <fcntl.h>
@@ -248,6 +249,54 @@ static void test_pull_no_network(void **state)
     ctr_image_list_free(list, n);
 }
 
+/* An image of a one-file root file system tarball. */
+static ctr_image_t *tiny_image(struct fix *f)
+{
+    char cmd[512], tar[160];
+    snprintf(tar, sizeof tar, "%s/rootfs.tar", f->root.root);
+    snprintf(cmd, sizeof cmd, "set -e; d=%s/rootfs; mkdir -p $d; echo hi >$d/hello; tar -C $d -cf %s .",
+             f->root.root, tar);
+    assert_int_equal(system(cmd), 0);
+    char ref[200];
+    snprintf(ref, sizeof ref, "tarball:%s", tar);
+    ctr_import_options_t io = CTR_IMPORT_OPTIONS_INIT;
+    io.reference = ref;
+    io.name = "127.0.0.1:1/tiny/image:1";
+    ctr_image_t *img = NULL;
+    assert_ctr_ok(ctr_image_import(f->rt, &io, &img));
+    return img;
+}
+
+static void test_push_no_network(void **state)
+{
+    struct fix *f = *state;
+    ctr_image_t *img = tiny_image(f);
+    char *digest = NULL;
+    write_file(f->conf, "[[registry]]\nlocation = \"blocked.example\"\nblocked = true\n");
+    assert_ctr_err(ctr_image_push(NULL, "127.0.0.1:1/a:1", &f->o, &digest), -EINVAL);
+    assert_ctr_err(ctr_image_push(img, NULL, &f->o, &digest), -EINVAL);
+    assert_ctr_err(ctr_image_push(img, "tiny/image:1", &f->o, &digest), -EINVAL);
+    assert_non_null(strstr(ctr_error_last()->message, "fully qualified"));
+    assert_ctr_err(ctr_image_push(img, "127.0.0.1:1/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                                  &f->o, &digest), -EINVAL);
+    assert_ctr_err(ctr_image_push(img, "Not A Reference", &f->o, &digest), -EINVAL);
+    assert_ctr_err(ctr_image_push(img, "blocked.example/a:1", &f->o, &digest), -EPERM);
+    ctr_registry_options_t o = f->o;
+    o.tls_verify = CTR_TLS_NO_VERIFY;
+    assert_ctr_err(ctr_image_push(img, "docker://127.0.0.1:1/a:1", &o, &digest), -ECONNREFUSED);
+    o.flags = 2;
+    assert_ctr_err(ctr_image_push(img, "127.0.0.1:1/a:1", &o, &digest), -EINVAL);
+    int calls = 0;
+    o = f->o;
+    o.tls_verify = CTR_TLS_NO_VERIFY;
+    o.progress = cancel_at_once;
+    o.progress_userdata = &calls;
+    assert_ctr_err(ctr_image_push(img, "127.0.0.1:1/a:1", &o, &digest), -ECANCELED);
+    assert_int_equal(calls, 1);
+    assert_null(digest);
+    ctr_image_unref(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +306,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_credentials, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_args, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pull_no_network, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_push_no_network, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
