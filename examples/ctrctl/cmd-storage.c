@@ -156,3 +156,66 @@ int cmd_umount(ctrctl_t *g, int argc, char **argv)
     }
     return r;
 }
+
+/* podman diff --format json: {"changed": [...], "added": [...], "deleted": [...]}, empty lists left out. */
+static void diff_json(const ctr_change_t *v, size_t n)
+{
+    static const struct {
+        const char *key;
+        int kind;
+    } groups[] = { { "changed", CTR_CHANGE_MODIFIED }, { "added", CTR_CHANGE_ADDED }, { "deleted", CTR_CHANGE_DELETED } };
+    bool first_group = true;
+    printf("{");
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+            if (v[i].kind != groups[g].kind)
+                continue;
+            if (first)
+                printf("%s\n     \"%s\": [", first_group ? "" : ",", groups[g].key);
+            printf("%s\n          ", first ? "" : ",");
+            json_string(stdout, v[i].path);
+            first = first_group = false;
+        }
+        if (!first)
+            printf("\n     ]");
+    }
+    printf("\n}\n");
+}
+
+int cmd_diff(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl diff [OPTIONS] CONTAINER\n\n"
+                                "Show what a container changed in its root file system (A added, C changed, D deleted).\n\n"
+                                "      --format json   print JSON, as podman diff --format json\n";
+    static const struct option options[] = {
+        { "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    const char *format = NULL;
+    int o, r;
+    while ((o = ctrctl_getopt(argc, argv, "h", options)) != -1) {
+        switch (o) {
+        case 'f': format = optarg; break;
+        case 'h': return ctrctl_help(usage);
+        default: return ctrctl_bad_usage(argv[0]);
+        }
+    }
+    if (format && strcmp(format, "json") != 0)
+        return ctrctl_error("invalid format \"%s\": the only valid format for diff is json", format);
+    if (argc - optind != 1)
+        return ctrctl_error("diff needs one container");
+    ctr_container_t *c = NULL;
+    if ((r = ctrctl_lookup(g, argv[optind], &c)))
+        return r;
+    ctr_change_t *v = NULL;
+    size_t n = 0;
+    r = ctr_container_diff(c, &v, &n) < 0 ? ctrctl_fail() : 0;
+    ctr_container_unref(c);
+    if (r)
+        return r;
+    if (format)
+        diff_json(v, n);
+    for (size_t i = 0; !format && i < n; i++)
+        printf("%c %s\n", "CAD"[v[i].kind], v[i].path);
+    ctr_changes_free(v, n);
+    return 0;
+}

@@ -313,6 +313,7 @@ int progress_cb(uint64_t done, uint64_t total, void *userdata);
 int cmd_image(ctrctl_t *g, int argc, char **argv);
 int cmd_images(ctrctl_t *g, int argc, char **argv);
 int cmd_export(ctrctl_t *g, int argc, char **argv);
+int cmd_diff(ctrctl_t *g, int argc, char **argv);
 int cmd_commit(ctrctl_t *g, int argc, char **argv);
 int cmd_mount(ctrctl_t *g, int argc, char **argv);
 int cmd_umount(ctrctl_t *g, int argc, char **argv);

@@ -266,6 +266,41 @@ int ctr_container_rw_size(ctr_container_t *c, int64_t *ret);
  */
 int ctr_container_export(ctr_container_t *c, int fd);
 
+/** What a #ctr_change_t records (the kinds of containers/storage, as `podman diff` prints them). */
+typedef enum ctr_change_kind {
+    CTR_CHANGE_MODIFIED = 0, /**< `C`: changed (for a directory: it or something in it) */
+    CTR_CHANGE_ADDED = 1,    /**< `A`: added (with everything under it) */
+    CTR_CHANGE_DELETED = 2,  /**< `D`: deleted */
+} ctr_change_kind_t;
+
+/** One changed path of ctr_container_diff(). */
+typedef struct ctr_change {
+    /** The absolute path inside the container. */
+    const char *path;
+    /** #ctr_change_kind_t. */
+    int kind;
+} ctr_change_t;
+
+/**
+ * The paths the container changed against its image, sorted by path, as
+ * `podman diff` lists them: its read-write layer compared with the image's
+ * layers (whiteouts are deletions; a directory holding a change is
+ * changed), the mount points made in every container left out as podman
+ * leaves them (`/dev`, `/proc`, `/sys`, `/run`, `/etc/hosts`,
+ * `/etc/resolv.conf`, `/etc/hostname`, `/etc/mtab`, `/run/.containerenv`,
+ * `/run/secrets`; a volume's mount point is listed, as podman lists it).
+ * Works in any state; nothing in the container is run or followed.
+ * @param ret receives the array (may be empty); free with ctr_changes_free().
+ * @param ret_count receives its length.
+ * @return 0; -EINVAL; -ENOENT (the container or its layer is gone);
+ *         -EOPNOTSUPP (a container made from a root file system has no layer);
+ *         -ELOOP (nested deeper than 256 directories); an I/O errno.
+ */
+int ctr_container_diff(ctr_container_t *c, ctr_change_t **ret, size_t *ret_count);
+
+/** Free the result of ctr_container_diff() (NULL is fine). */
+void ctr_changes_free(ctr_change_t *changes, size_t count);
+
 /** Current version of #ctr_commit_options_t. */
 #define CTR_COMMIT_OPTIONS_VERSION 1
 

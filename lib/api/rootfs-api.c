@@ -112,3 +112,34 @@ CTR_EXPORT int ctr_container_export(ctr_container_t *c, int fd)
     ctr__container_unlock(c);
     return r;
 }
+
+CTR_EXPORT int ctr_container_diff(ctr_container_t *c, ctr_change_t **ret, size_t *ret_count)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(c);
+    CTR_CHECK_ARG(ret);
+    CTR_CHECK_ARG(ret_count);
+    struct ctr__change *v = NULL;
+    size_t n = 0;
+    int r = ctr__rootfs_diff(c, &v, &n);
+    if (r < 0)
+        return r;
+    ctr_change_t *out = calloc(n + 1, sizeof *out);
+    if (!out) {
+        ctr__changes_free(v, n);
+        return ctr__oom("the changes");
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (ctr_change_t){ .path = v[i].path, .kind = v[i].kind };
+    free(v); /* the paths moved to out */
+    *ret = out;
+    *ret_count = n;
+    return 0;
+}
+
+CTR_EXPORT void ctr_changes_free(ctr_change_t *changes, size_t count)
+{
+    for (size_t i = 0; changes && i < count; i++)
+        free((char *)changes[i].path);
+    free(changes);
+}

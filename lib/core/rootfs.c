@@ -60,3 +60,14 @@ struct json_object *ctr__rootfs_graph_driver(ctr_container_t *c)
 {
     return ctr__storage_graph_driver(settings_of(c), ctr__container_config(c));
 }
+
+/* The mount points the runtime makes in every container, which podman leaves out of a diff. */
+static const char *const init_inodes[] = {
+    "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/run", "/run/notify",
+    "/run/.containerenv", "/run/secrets", "/sys", "/etc/mtab", NULL,
+};
+
+int ctr__rootfs_diff(ctr_container_t *c, struct ctr__change **ret, size_t *ret_count)
+{
+    return ctr__storage_diff(settings_of(c), ctr__container_config(c), init_inodes, ret, ret_count);
+}

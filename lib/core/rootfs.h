@@ -25,3 +25,8 @@ int ctr__rootfs_volume_mounts(ctr_container_t *c, const char *rootfs, char ***re
 int ctr__rootfs_sizes(ctr_container_t *c, int64_t *ret_rootfs, int64_t *ret_rw);
 /* podman's GraphDriver object for inspect; NULL for a rootfs container or on ENOMEM. */
 struct json_object *ctr__rootfs_graph_driver(ctr_container_t *c);
+struct ctr__change;
+/* The container's changes against its image without the mount points the
+ * runtime makes in every container (/etc/hosts, /proc, ...), as
+ * ctr__storage_diff().  No lock needed. */
+int ctr__rootfs_diff(ctr_container_t *c, struct ctr__change **ret, size_t *ret_count);

@@ -61,3 +61,15 @@ int ctr__storage_sizes(const struct ctr__settings *set, const struct ctr__config
 struct json_object *ctr__storage_graph_driver(const struct ctr__settings *set, const struct ctr__config *cfg);
 /* Write the tree at root (a mounted root file system) to fd as a tar. */
 int ctr__storage_export(const char *root, int fd);
+
+/* A change of ctr_container_diff(): path malloc'ed, kind CTR_CHANGE_*. */
+struct ctr__change {
+    char *path;
+    int kind;
+};
+/* The container's changes against its image (diff.c), sorted, without the
+ * paths of @exclude.  -EOPNOTSUPP for a rootfs container, -ENOENT, -ELOOP,
+ * an I/O errno. */
+int ctr__storage_diff(const struct ctr__settings *set, const struct ctr__config *cfg, const char *const *exclude,
+                      struct ctr__change **ret, size_t *ret_count);
+void ctr__changes_free(struct ctr__change *v, size_t n);

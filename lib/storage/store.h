@@ -27,6 +27,7 @@
 
 #include <libctr/ctr-image.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/lock.h"
@@ -130,6 +131,21 @@ int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags,
 int ctr__tree_copy(int src_fd, int dst_fd, bool apply_overlay);
 /* Bytes used by regular files and symlinks under dir (st_size), each inode once. */
 int ctr__tree_size(int dir_fd, int64_t *ret);
+/* The entry names of a directory (without . and ..), sorted by strcmp(). */
+struct ctr__names {
+    char **v;
+    size_t n;
+};
+void ctr__names_done(struct ctr__names *x);
+int ctr__name_cmp(const void *a, const void *b); /* of two char ** */
+/* List dir_fd into *ret (rel names the directory in errors). */
+int ctr__tree_names(int dir_fd, const char *rel, struct ctr__names *ret);
+/* Whether entry name of dir_fd (stat st) is the same as in the base
+ * directory (base_fd, stat bst): same type, owner and mode, and (but for
+ * directories) modification time and size, device or link target.  As
+ * containers/storage's naive diff, a content change that keeps size and
+ * time is not seen. */
+bool ctr__tree_same(int dir_fd, int base_fd, const char *name, const struct stat *st, const struct stat *bst);
 
 /* ---- store.c: records and locking ---- */
 

@@ -149,96 +149,15 @@ static int add_xattrs(struct archive_entry *e, int fd, bool *opaque)
     return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The entry names of a directory, sorted. */
-struct names {
-    char **v;
-    size_t n;
-};
-
-static void names_done(struct names *x)
-{
-    for (size_t i = 0; i < x->n; i++)
-        free(x->v[i]);
-    free(x->v);
-    *x = (struct names){ 0 };
-}
-
-static int names_add(struct names *x, const char *name, size_t *cap)
-{
-    if (x->n == *cap) {
-        size_t c = *cap ? *cap * 2 : 32;
-        char **v = realloc(x->v, c * sizeof *v);
-        if (!v)
-            return ctr__oom("directory entries");
-        x->v = v;
-        *cap = c;
-    }
-    if (!(x->v[x->n] = strdup(name)))
-        return ctr__oom("directory entries");
-    x->n++;
-    return 0;
-}
-
-/* The sorted entry names of a directory (without . and ..). */
-static int list_names(int dir_fd, const char *rel, struct names *ret)
-{
-    _cleanup_dir_ DIR *d = ctr__opendir_fd(dir_fd);
-    if (!d)
-        return ctr__err(-errno, "cannot read directory \"%s\": %m", rel);
-    _cleanup_(names_done) struct names x = { 0 };
-    size_t cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-            continue;
-        int r = names_add(&x, de->d_name, &cap);
-        if (r < 0)
-            return r;
-    }
-    if (x.n > 1)
-        qsort(x.v, x.n, sizeof *x.v, name_cmp);
-    *ret = x;
-    x = (struct names){ 0 };
-    return 0;
-}
-
-/* Whether entry name of dir_fd (stat st) is the same as in the base
- * directory (base_fd, stat bst): same type, owner and mode, and (but for
- * directories) modification time and size, device or link target.  As
- * containers/storage's naive diff, a content change that keeps size and
- * time is not seen. */
-static bool same_as_base(int dir_fd, int base_fd, const char *name, const struct stat *st, const struct stat *bst)
-{
-    if (st->st_mode != bst->st_mode || st->st_uid != bst->st_uid || st->st_gid != bst->st_gid)
-        return false;
-    if (S_ISDIR(st->st_mode))
-        return true;
-    if (st->st_size != bst->st_size || st->st_mtim.tv_sec != bst->st_mtim.tv_sec ||
-        st->st_mtim.tv_nsec != bst->st_mtim.tv_nsec || st->st_rdev != bst->st_rdev)
-        return false;
-    if (S_ISLNK(st->st_mode)) {
-        char a[PATH_MAX], b[PATH_MAX];
-        ssize_t na = readlinkat(dir_fd, name, a, sizeof a);
-        ssize_t nb = readlinkat(base_fd, name, b, sizeof b);
-        return na >= 0 && na == nb && memcmp(a, b, (size_t)na) == 0;
-    }
-    return true;
-}
-
 /* Whiteouts for what the base directory has and the tree's lacks. */
-static int add_deletions(struct wctx *w, int base_fd, const char *rel, const struct names *names)
+static int add_deletions(struct wctx *w, int base_fd, const char *rel, const struct ctr__names *names)
 {
-    _cleanup_(names_done) struct names base = { 0 };
-    int r = list_names(base_fd, rel, &base);
+    _cleanup_(ctr__names_done) struct ctr__names base = { 0 };
+    int r = ctr__tree_names(base_fd, rel, &base);
     if (r < 0)
         return r;
     for (size_t i = 0; i < base.n; i++) {
-        if (names->n && bsearch(&base.v[i], names->v, names->n, sizeof *names->v, name_cmp))
+        if (names->n && bsearch(&base.v[i], names->v, names->n, sizeof *names->v, ctr__name_cmp))
             continue;
         char wh[PATH_MAX];
         if ((size_t)snprintf(wh, sizeof wh, "%s%s.wh.%s", rel, *rel ? "/" : "", base.v[i]) >= sizeof wh)
@@ -359,7 +278,7 @@ static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name,
     if (S_ISSOCK(st.st_mode))
         return 0;
     bool in_base = base_fd >= 0 && fstatat(base_fd, name, &bst, AT_SYMLINK_NOFOLLOW) == 0;
-    bool same = in_base && same_as_base(dir_fd, base_fd, name, &st, &bst);
+    bool same = in_base && ctr__tree_same(dir_fd, base_fd, name, &st, &bst);
     if (same && !S_ISDIR(st.st_mode))
         return 0;
     _cleanup_close_ int sub_base = -1;
@@ -384,8 +303,8 @@ static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int de
 {
     if (depth > 512)
         return ctr__err(-ELOOP, "directory tree too deep at \"%s\"", rel);
-    _cleanup_(names_done) struct names names = { 0 };
-    int r = list_names(dir_fd, rel, &names);
+    _cleanup_(ctr__names_done) struct ctr__names names = { 0 };
+    int r = ctr__tree_names(dir_fd, rel, &names);
     if (r < 0)
         return r;
     for (size_t i = 0; i < names.n; i++)

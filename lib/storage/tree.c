@@ -342,3 +342,80 @@ int ctr__tree_size(int dir_fd, int64_t *ret)
     *ret = total;
     return 0;
 }
+
+/* ---- directory listings and comparisons (tar-create.c, diff.c) ---- */
+
+int ctr__name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ctr__names_done(struct ctr__names *x)
+{
+    for (size_t i = 0; i < x->n; i++)
+        free(x->v[i]);
+    free(x->v);
+    *x = (struct ctr__names){ 0 };
+}
+
+static int names_add(struct ctr__names *x, const char *name, size_t *cap)
+{
+    if (x->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        char **v = realloc(x->v, c * sizeof *v);
+        if (!v)
+            return ctr__oom("directory entries");
+        x->v = v;
+        *cap = c;
+    }
+    if (!(x->v[x->n] = strdup(name)))
+        return ctr__oom("directory entries");
+    x->n++;
+    return 0;
+}
+
+/* The sorted entry names of a directory (without . and ..). */
+int ctr__tree_names(int dir_fd, const char *rel, struct ctr__names *ret)
+{
+    _cleanup_dir_ DIR *d = ctr__opendir_fd(dir_fd);
+    if (!d)
+        return ctr__err(-errno, "cannot read directory \"%s\": %m", rel);
+    _cleanup_(ctr__names_done) struct ctr__names x = { 0 };
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+            continue;
+        int r = names_add(&x, de->d_name, &cap);
+        if (r < 0)
+            return r;
+    }
+    if (x.n > 1)
+        qsort(x.v, x.n, sizeof *x.v, ctr__name_cmp);
+    *ret = x;
+    x = (struct ctr__names){ 0 };
+    return 0;
+}
+
+/* Whether entry name of dir_fd (stat st) is the same as in the base
+ * directory (base_fd, stat bst): same type, owner and mode, and (but for
+ * directories) modification time and size, device or link target.  As
+ * containers/storage's naive diff, a content change that keeps size and
+ * time is not seen. */
+bool ctr__tree_same(int dir_fd, int base_fd, const char *name, const struct stat *st, const struct stat *bst)
+{
+    if (st->st_mode != bst->st_mode || st->st_uid != bst->st_uid || st->st_gid != bst->st_gid)
+        return false;
+    if (S_ISDIR(st->st_mode))
+        return true;
+    if (st->st_size != bst->st_size || st->st_mtim.tv_sec != bst->st_mtim.tv_sec ||
+        st->st_mtim.tv_nsec != bst->st_mtim.tv_nsec || st->st_rdev != bst->st_rdev)
+        return false;
+    if (S_ISLNK(st->st_mode)) {
+        char a[PATH_MAX], b[PATH_MAX];
+        ssize_t na = readlinkat(dir_fd, name, a, sizeof a);
+        ssize_t nb = readlinkat(base_fd, name, b, sizeof b);
+        return na >= 0 && na == nb && memcmp(a, b, (size_t)na) == 0;
+    }
+    return true;
+}

@@ -123,8 +123,12 @@ double bench_blobs_mb(const char *dir)
 /* Unmount whatever a scratch containers-storage left mounted under dir. */
 void bench_unmount_under(const char *dir)
 {
+    /* Never the whole system: only an absolute directory below /. */
+    if (!dir || dir[0] != '/' || !dir[1] || strchr(dir, '\'') || strchr(dir, ' '))
+        return;
     char cmd[8400];
-    snprintf(cmd, sizeof cmd, "grep -F ' %s' /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l",
+    snprintf(cmd, sizeof cmd,
+             "awk -v d='%s/' 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l",
              dir);
     (void)!system(cmd);
 }

@@ -69,7 +69,9 @@ remove_run_root() {
 
 # umount_under DIR: lazily unmount whatever is mounted under DIR, deepest first.
 umount_under() {
-    grep -F " $1/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    # Never the whole system: an empty or relative DIR, or /, is refused.
+    case $1 in /?*) ;; *) echo "umount_under: refusing \"$1\"" >&2; return 1 ;; esac
+    awk -v d="${1%/}/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null
 }
 
 # summary: the counts; the status is 0 when nothing failed.
