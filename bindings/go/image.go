@@ -279,6 +279,48 @@ func (c *Container) RWSize() (int64, error) {
 	return int64(v), err
 }
 
+// ChangeKind is what Container.Diff found (CTR_CHANGE_*): podman diff's C, A and D.
+type ChangeKind int
+
+// The kinds of change.
+const (
+	ChangeModified ChangeKind = C.CTR_CHANGE_MODIFIED
+	ChangeAdded    ChangeKind = C.CTR_CHANGE_ADDED
+	ChangeDeleted  ChangeKind = C.CTR_CHANGE_DELETED
+)
+
+// String is podman diff's letter.
+func (k ChangeKind) String() string {
+	if k >= 0 && int(k) < 3 {
+		return string("CAD"[k])
+	}
+	return "?"
+}
+
+// Change is one changed path of Container.Diff.
+type Change struct {
+	Kind ChangeKind
+	Path string
+}
+
+// String prints the change as podman diff does ("A /path").
+func (ch Change) String() string { return ch.Kind.String() + " " + ch.Path }
+
+// Diff lists what the container changed against its image, sorted by path, as podman diff.
+func (c *Container) Diff() ([]Change, error) {
+	var v *C.ctr_change_t
+	var n C.size_t
+	if err := c.do("ctr_container_diff", func(p *C.ctr_container_t) C.int { return C.libctr_go_container_diff(p, &v, &n) }); err != nil {
+		return nil, err
+	}
+	defer C.libctr_go_changes_free(v, n)
+	out := make([]Change, 0, int(n))
+	for _, ch := range unsafe.Slice(v, int(n)) {
+		out = append(out, Change{Kind: ChangeKind(ch.kind), Path: C.GoString(ch.path)})
+	}
+	return out, nil
+}
+
 // Export writes the root file system as a tar to w.
 func (c *Container) Export(w io.Writer) error {
 	s, err := newStdio(nil, w, nil)

@@ -241,3 +241,12 @@ OPTIONAL(int, libctr_go_registry_login_user, ctr_registry_login_user,
          (registry, opts, ret_username), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_image_resolve_name, ctr_image_resolve_name,
          (const char *ref, const ctr_registry_options_t *opts, char ***ret), (ref, opts, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_diff, ctr_container_diff, (ctr_container_t *c, ctr_change_t **ret, size_t *ret_count),
+         (c, ret, ret_count), -EOPNOTSUPP)
+
+void libctr_go_changes_free(ctr_change_t *changes, size_t count)
+{
+    RESOLVE(ctr_changes_free);
+    if (fn)
+        fn(changes, count);
+}

@@ -63,6 +63,8 @@ int libctr_go_container_unmount(ctr_container_t *c, int force);
 int libctr_go_container_rootfs_size(ctr_container_t *c, int64_t *ret);
 int libctr_go_container_rw_size(ctr_container_t *c, int64_t *ret);
 int libctr_go_container_export(ctr_container_t *c, int fd);
+int libctr_go_container_diff(ctr_container_t *c, ctr_change_t **ret, size_t *ret_count);
+void libctr_go_changes_free(ctr_change_t *changes, size_t count);
 int libctr_go_commit_options_init(ctr_commit_options_t *opts, unsigned int version);
 int libctr_go_container_commit(ctr_container_t *c, const ctr_commit_options_t *opts, ctr_image_t **ret);
 

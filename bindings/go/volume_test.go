@@ -93,3 +93,27 @@ func TestVolumes(t *testing.T) {
 		t.Fatalf("pruned %v", pruned)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	rt := newRuntime(t)
+	if !libctr.HasImages() {
+		t.Fatal("diff needs the image API")
+	}
+	o := busybox(t, rt, libctr.ContainerOptions{Name: "differ", Command: sh("touch /new; rm /etc/group; echo >> /etc/passwd")})
+	c := create(t, rt, o)
+	defer c.Close()
+	must(t, c.Start())
+	if code := wait(t, c); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	changes, err := c.Diff()
+	must(t, err)
+	var got []string
+	for _, ch := range changes {
+		got = append(got, ch.String())
+	}
+	if strings.Join(got, ",") != "C /etc,D /etc/group,C /etc/passwd,A /new" || changes[3].Kind != libctr.ChangeAdded {
+		t.Fatalf("diff %v", got)
+	}
+	must(t, c.Remove(0))
+}

@@ -409,3 +409,19 @@ def test_networks(workdir, run_root_for):
             r.remove_network("bind-py", force=True)
         assert r.networks() == []
     shutil.rmtree(root)
+
+
+def test_diff(rt, busybox):
+    if "image" not in busybox:
+        pytest.skip("needs the image API")
+    with rt.create(name="differ", command=["sh", "-c", "touch /new; rm /etc/group; echo >> /etc/passwd"],
+                   **busybox) as c:
+        c.start()
+        assert c.wait(timeout=10) == 0
+        changes = c.diff()
+        assert [str(x) for x in changes] == ["C /etc", "D /etc/group", "C /etc/passwd", "A /new"]
+        assert changes[0].kind is libctr.ChangeKind.MODIFIED and changes[-1].path == "/new"
+        c.remove()
+    with rt.create(command=["true"], **busybox) as fresh:
+        assert fresh.diff() == []
+        fresh.remove()

@@ -48,7 +48,7 @@ __all__ = [
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
     "Volume", "has_volumes", "PullPolicy", "TransferPhase", "TransferProgress", "login", "logout", "login_user",
-    "resolve_name",
+    "resolve_name", "Change", "ChangeKind",
 ]
 
 __version__ = "0.1.0"
@@ -99,6 +99,26 @@ class Namespace(enum.IntEnum):
     USER = 5
     UTS = 6
     CGROUP = 7
+
+
+class ChangeKind(enum.IntEnum):
+    """What :meth:`Container.diff` found (``CTR_CHANGE_*``): podman diff's C, A and D."""
+    MODIFIED = 0
+    ADDED = 1
+    DELETED = 2
+
+    def __str__(self) -> str:
+        return "CAD"[self.value]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed path of :meth:`Container.diff`; ``str()`` prints it as podman diff does."""
+    kind: ChangeKind
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.path}"
 
 
 class Stream(enum.IntEnum):
@@ -1212,6 +1232,16 @@ class Container(_Handle):
     @property
     def rw_size(self) -> int:
         return self._get("ctr_container_rw_size", c_int64)
+
+    def diff(self) -> List["Change"]:
+        """What the container changed against its image, sorted by path, as ``podman diff``."""
+        arr = ctypes.POINTER(_ffi.Change)()
+        n = c_size_t()
+        _call("ctr_container_diff", self._p, byref(arr), byref(n))
+        try:
+            return [Change(ChangeKind(arr[i].kind), decode(arr[i].path) or "") for i in range(n.value)]
+        finally:
+            lib.ctr_changes_free(arr, n.value)
 
     def export(self, file: Union[int, IO[bytes]]) -> None:
         """Write the root file system as a tar to a descriptor or file."""

@@ -311,6 +311,10 @@ class RegistryOptions(Structure):
     ]
 
 
+class Change(Structure):
+    _fields_ = [("path", c_char_p), ("kind", c_int)]
+
+
 #: Structs and the C type names they mirror (the tests compare layouts with C).
 STRUCTS: Dict[str, type] = {
     "ctr_error_t": ErrorRecord,
@@ -327,6 +331,7 @@ STRUCTS: Dict[str, type] = {
     "ctr_volume_options_t": VolumeOptions,
     "ctr_transfer_progress_t": TransferProgress,
     "ctr_registry_options_t": RegistryOptions,
+    "ctr_change_t": Change,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -500,6 +505,9 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_registry_login_user": (c_int, [c_char_p, POINTER(RegistryOptions), POINTER(c_str_out)]),
     "ctr_image_resolve_name": (c_int, [c_char_p, POINTER(RegistryOptions), POINTER(c_char_pp)]),
     "ctr_image_push": (c_int, [_P, c_char_p, POINTER(RegistryOptions), POINTER(c_str_out)]),
+    # ctr-image.h, libctr 0.6
+    "ctr_container_diff": (c_int, [_P, POINTER(POINTER(Change)), POINTER(c_size_t)]),
+    "ctr_changes_free": (None, [POINTER(Change), c_size_t]),
 }
 
 

@@ -378,6 +378,16 @@ pub struct ctr_volume_options_t {
     pub flags: u64,
 }
 
+pub const CTR_CHANGE_MODIFIED: c_int = 0;
+pub const CTR_CHANGE_ADDED: c_int = 1;
+pub const CTR_CHANGE_DELETED: c_int = 2;
+
+#[repr(C)]
+pub struct ctr_change_t {
+    pub path: *const c_char,
+    pub kind: c_int,
+}
+
 // ---- ctr-registry.h ----
 pub const CTR_TRANSFER_RESOLVING: c_int = 1;
 pub const CTR_TRANSFER_BLOB: c_int = 2;
@@ -910,6 +920,10 @@ extern "C" {
     // sys/ctr-state.h, sys/ctr-oci.h (plug-in APIs)
     pub fn ctr_state_backend_register(backend: *const ctr_state_backend_t) -> c_int;
     // LIBCTR_0.2
+    // ctr-image.h (LIBCTR_0.6)
+    pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
+    pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
+
     // ctr-registry.h (LIBCTR_0.5)
     pub fn ctr_registry_options_init(opts: *mut ctr_registry_options_t, version: c_uint) -> c_int;
     pub fn ctr_image_pull(
@@ -1055,6 +1069,8 @@ pub mod optional {
         pub fn ctr_volume_inspect(v: *mut ctr_volume_t, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_volume_remove(rt: *mut ctr_runtime_t, name: *const c_char, flags: u64) -> c_int;
         pub fn ctr_volume_prune(rt: *mut ctr_runtime_t, filters: *const *const c_char, flags: u64, ret_removed: *mut *mut *mut c_char) -> c_int;
+        pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
+        pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
         pub fn ctr_registry_options_init(opts: *mut ctr_registry_options_t, version: c_uint) -> c_int;
         pub fn ctr_image_pull(rt: *mut ctr_runtime_t, reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut ctr_image_t) -> c_int;
         pub fn ctr_image_pull_policy(rt: *mut ctr_runtime_t, reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut ctr_image_t) -> c_int;

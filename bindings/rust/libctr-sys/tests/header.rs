@@ -166,6 +166,7 @@ macro_rules! layout {
 fn layouts() -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     layout!(m, ctr_error_t { code, message });
+    layout!(m, ctr_change_t { path, kind });
     layout!(m, ctr_transfer_progress_t { phase, reference, digest, index, n_blobs, done, size, total_done, total });
     layout!(
         m,

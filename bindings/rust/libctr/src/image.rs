@@ -13,6 +13,32 @@ use sys::optional as opt;
 
 use crate::*;
 
+/// What [`Container::diff`] found: podman diff's `C`, `A` and `D`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Modified,
+    Added,
+    Deleted,
+}
+
+/// One changed path of [`Container::diff`]; `Display` prints it as podman diff does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub path: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let k = match self.kind {
+            ChangeKind::Modified => 'C',
+            ChangeKind::Added => 'A',
+            ChangeKind::Deleted => 'D',
+        };
+        write!(f, "{} {}", k, self.path)
+    }
+}
+
 /// An image in the runtime's store (`ctr_image_t`): a snapshot of its record.
 pub struct Image {
     ptr: NonNull<sys::ctr_image_t>,
@@ -294,6 +320,25 @@ impl Container {
         let mut v = 0i64;
         check_opt("ctr_container_rw_size", unsafe { opt::ctr_container_rw_size(self.as_ptr(), &mut v) })?;
         Ok(v)
+    }
+    /// What the container changed against its image, sorted by path, as `podman diff`.
+    pub fn diff(&self) -> Result<Vec<Change>> {
+        let mut v = ptr::null_mut();
+        let mut n = 0usize;
+        check_opt("ctr_container_diff", unsafe { opt::ctr_container_diff(self.as_ptr(), &mut v, &mut n) })?;
+        let out = (0..n)
+            .map(|i| unsafe {
+                let ch = &*v.add(i);
+                let kind = match ch.kind {
+                    sys::CTR_CHANGE_ADDED => ChangeKind::Added,
+                    sys::CTR_CHANGE_DELETED => ChangeKind::Deleted,
+                    _ => ChangeKind::Modified,
+                };
+                Change { kind, path: std::ffi::CStr::from_ptr(ch.path).to_string_lossy().into_owned() }
+            })
+            .collect();
+        unsafe { opt::ctr_changes_free(v, n) };
+        Ok(out)
     }
     /// Write the root file system as a tar to `out`.
     pub fn export(&self, out: &impl AsRawFd) -> Result<()> {

@@ -684,3 +684,24 @@ fn volumes() {
     assert_eq!(rt.prune_volumes(&[]).unwrap(), vec![gen.name().to_string()]);
     assert!(rt.volumes(&[]).unwrap().is_empty());
 }
+
+#[test]
+fn diff() {
+    let t = match TestRuntime::new("diff") {
+        Some(v) => v,
+        None => return,
+    };
+    assert!(has_images(), "diff needs the image API");
+    let c = t.create(ContainerOptions::new().name("differ").command([
+        "sh",
+        "-c",
+        "touch /new; rm /etc/group; echo >> /etc/passwd",
+    ]));
+    c.start().unwrap();
+    assert_eq!(c.wait(SEC10).unwrap(), 0);
+    let changes = c.diff().unwrap();
+    let shown: Vec<String> = changes.iter().map(|x| x.to_string()).collect();
+    assert_eq!(shown, ["C /etc", "D /etc/group", "C /etc/passwd", "A /new"]);
+    assert_eq!(changes[3].kind, ChangeKind::Added);
+    c.remove(RemoveFlags::NONE).unwrap();
+}
