@@ -203,8 +203,9 @@ typedef struct ctr_top {
  *         naming it and listing the valid ones); -ENOENT (removed); -EBUSY
  *         (the container is not running, paused included: "top can only be
  *         used on running containers"); -EUCLEAN (a damaged record);
- *         -ENOMEM; -errno of reading the container's cgroup or its init
- *         process's /proc files.
+ *         -ENOMEM; -EBADMSG (a /proc file that does not parse); -errno of
+ *         reading the container's cgroup or its init process's /proc files
+ *         (-ENOENT when its cgroup is not mounted on this host).
  */
 int ctr_container_top(ctr_container_t *c, const char *const *descriptors, ctr_top_t **ret);
 
