@@ -725,6 +725,39 @@ func (c *Container) InspectJSON(withSize bool) ([]byte, error) {
 	return c.json("ctr_container_inspect", func(p *C.ctr_container_t, s **C.char) C.int { return C.ctr_container_inspect(p, flags, s) })
 }
 
+// Top lists the processes of the running container as podman top does
+// (ctr_container_top(), libctr 0.6), read from the host without running
+// anything in the container: the header and one row per process, by PID in
+// the container, one column per descriptor ("pid", "args", "huser", AIX codes
+// such as "%C", or several in one string separated by commas; none: user pid
+// ppid pcpu etime tty time args).  An unknown descriptor is ErrInvalid, a
+// container that is not running ErrState.
+func (c *Container) Top(descriptors ...string) ([]string, [][]string, error) {
+	var m cmem
+	defer m.free()
+	d := m.strv(append([]string{}, descriptors...))
+	var t *C.ctr_top_t
+	if err := c.do("ctr_container_top", func(h *C.ctr_container_t) C.int {
+		return C.ctr_container_top(h, d, &t)
+	}); err != nil {
+		return nil, nil, err
+	}
+	defer C.ctr_container_top_free(t)
+	ncol, nrow := int(t.n_columns), int(t.n_rows)
+	header := make([]string, ncol)
+	for j, s := range unsafe.Slice((**C.char)(unsafe.Pointer(t.header)), ncol) {
+		header[j] = C.GoString(s)
+	}
+	rows := make([][]string, nrow)
+	for i, r := range unsafe.Slice((***C.char)(unsafe.Pointer(t.rows)), nrow) {
+		rows[i] = make([]string, ncol)
+		for j, s := range unsafe.Slice(r, ncol) {
+			rows[i][j] = C.GoString(s)
+		}
+	}
+	return header, rows, nil
+}
+
 // InspectData is the main part of Inspect's document.
 type InspectData struct {
 	ID      string `json:"Id"`

@@ -773,3 +773,46 @@ func TestNetworks(t *testing.T) {
 		t.Fatalf("networks left %v", names)
 	}
 }
+
+func TestTop(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "toppy", Command: sh("sleep 100 & sleep 200 & wait")})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	if _, _, err := c.Top(); !errors.Is(err, libctr.ErrState) {
+		t.Fatalf("top of a configured container: %v", err)
+	}
+	must(t, c.Start())
+	for i := 0; i < 100; i++ {
+		if _, rows, err := c.Top("pid"); err == nil && len(rows) >= 3 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	header, rows, err := c.Top()
+	must(t, err)
+	if strings.Join(header, " ") != "USER PID PPID %CPU ELAPSED TTY TIME COMMAND" || len(rows) != 3 || rows[0][1] != "1" {
+		t.Fatalf("default top: %q %q", header, rows)
+	}
+	header, rows, err = c.Top("pid", "ppid,hpid", "%a")
+	must(t, err)
+	pid, _ := c.PID()
+	if strings.Join(header, " ") != "PID PPID HPID COMMAND" ||
+		strings.Join(rows[0], "|") != fmt.Sprintf("1|0|%d|/bin/sh -c sleep 100 & sleep 200 & wait ", pid) {
+		t.Fatalf("top pid ppid,hpid %%a: %q %q", header, rows)
+	}
+	for _, r := range rows[1:] {
+		status, err := os.ReadFile("/proc/" + r[2] + "/status")
+		must(t, err)
+		if r[1] != "1" || !strings.Contains(string(status), "\nNSpid:\t"+r[2]+"\t"+r[0]+"\n") {
+			t.Fatalf("row %q: /proc/%s/status\n%s", r, r[2], status)
+		}
+	}
+	if _, _, err := c.Top("pid", "bogus"); !errors.Is(err, libctr.ErrInvalid) || !strings.Contains(err.Error(), "'bogus': unknown descriptor") {
+		t.Fatalf("a bad descriptor: %v", err)
+	}
+	must(t, c.Stop(0))
+	if _, _, err := c.Top(); !errors.Is(err, libctr.ErrState) {
+		t.Fatalf("top of a stopped container: %v", err)
+	}
+}

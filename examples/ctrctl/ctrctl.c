@@ -37,6 +37,7 @@ static const struct verb {
     { "run", cmd_run, "Run a command in a new container" },
     { "start", cmd_start, "Start containers" },
     { "stop", cmd_stop, "Stop containers" },
+    { "top", cmd_top, "Display the running processes of a container" },
     { "umount", cmd_umount, "Unmount a container's root file system" },
     { "unpause", cmd_unpause, "Unpause the processes of containers" },
     { "volume", cmd_volume, "Manage volumes (create, ls, inspect, rm, prune, exists)" },

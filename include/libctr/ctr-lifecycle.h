@@ -144,6 +144,74 @@ int ctr_exec_options_init(ctr_exec_options_t *opts, unsigned int version);
  */
 int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *opts, int *ret_exit_code);
 
+/**
+ * The processes of a running container, as ctr_container_top() returns
+ * them: a table of strings, one column per descriptor.  It is made by the
+ * library and read-only to the caller, who frees it with
+ * ctr_container_top_free(); members may be added at its end in later
+ * versions (a caller never allocates one).
+ */
+typedef struct ctr_top {
+    /** Number of columns: one per descriptor. */
+    size_t n_columns;
+    /** The columns' headers as podman prints them ("USER", "PID", "%CPU",
+     *  ...): n_columns strings, then NULL. */
+    const char *const *header;
+    /** Number of processes. */
+    size_t n_rows;
+    /** One row per process, by PID in the container's PID namespace: n_rows
+     *  arrays (then NULL) of n_columns strings (then NULL each). */
+    const char *const *const *rows;
+} ctr_top_t;
+
+/**
+ * List the processes of a running container, as `podman top` does: the
+ * processes of the container's cgroup (and of the cgroups below it), read
+ * from the host's /proc without running anything in the container.
+ *
+ * @p descriptors (NULL-terminated; NULL or empty for the default `user pid
+ * ppid pcpu etime tty time args`) are podman's (psgo's) format descriptors,
+ * each by name or AIX code: `args` (%a), `capamb`, `capbnd`, `capeff`,
+ * `capinh`, `capprm`, `comm` (%c), `etime` (%t), `group` (%G), `groups`,
+ * `hgroup`, `hgroups`, `hpid`, `huser`, `label`, `nice` (%n), `pcpu` (%C),
+ * `pgid` (%r), `pid` (%p), `ppid` (%P), `rgroup` (%g), `rss`, `ruser` (%u),
+ * `seccomp`, `state`, `stime`, `time` (%x), `tty` (%y), `user` (%U),
+ * `vsz` (%z).  An element may hold several separated by commas (`pid,args`);
+ * spaces around each are ignored, and so are empty ones.
+ *
+ * The values are podman's: `pid`, `ppid` and `pgid` are PIDs in the
+ * container's PID namespace (0 for a parent outside it), `hpid` the host's;
+ * `user`, `group`, `ruser`, `rgroup` and `groups` are the IDs in the
+ * container's user namespace named by the container's /etc/passwd and
+ * /etc/group (read inside its root; the number when it has no name),
+ * `huser` and `hgroup` the host's IDs named by the host's files, `hgroups`
+ * the host's supplementary group numbers; `args` is the command line, its
+ * arguments joined by spaces (with the trailing space podman shows when it
+ * ends with a NUL; `[comm]` when empty); `etime` the time since the start
+ * and `time` the CPU time, as Go prints a duration (`1m2.345678901s`,
+ * `0s`); `pcpu` the CPU time over the elapsed time in percent with three
+ * decimals; `stime` the start (`2024-05-01 10:20:30 +0000 UTC`, local
+ * time); `vsz` and `rss` in KiB; `tty` the terminal's name in the
+ * container's /dev (`pts/0`) or `?`; `label` the LSM label or `?`;
+ * `seccomp` `disabled`, `strict` or `filter`; the capability sets their
+ * names without `CAP_`, sorted and joined by commas, `full` or `none`.
+ * Unlike podman, which then runs ps(1) in the container, an unknown
+ * descriptor is an error.
+ *
+ * @param ret receives the table; free it with ctr_container_top_free().
+ * @return 0; -EINVAL (a NULL argument; an unknown descriptor, the message
+ *         naming it and listing the valid ones); -ENOENT (removed); -EBUSY
+ *         (the container is not running, paused included: "top can only be
+ *         used on running containers"); -EUCLEAN (a damaged record);
+ *         -ENOMEM; -EBADMSG (a /proc file that does not parse); -errno of
+ *         reading the container's cgroup or its init process's /proc files
+ *         (-ENOENT when its cgroup is not mounted on this host).
+ */
+int ctr_container_top(ctr_container_t *c, const char *const *descriptors, ctr_top_t **ret);
+
+/** Free what ctr_container_top() returned.  NULL does nothing. */
+void ctr_container_top_free(ctr_top_t *top);
+
 /** Flags for ctr_container_inspect(). */
 enum {
     CTR_INSPECT_SIZE = 1u << 0, /**< compute rootfs and read-write layer sizes */

@@ -406,3 +406,81 @@ int ctr__user_resolve(const char *rootfs, const char *user, uid_t *ret_uid, gid_
         *ret_ngroups = u.ngroups;
     return 0;
 }
+
+void ctr__id_names_done(struct ctr__id_names *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n_users; i++)
+        free(n->users[i].name);
+    for (size_t i = 0; i < n->n_groups; i++)
+        free(n->groups[i].name);
+    free(n->users);
+    free(n->groups);
+    *n = (struct ctr__id_names){ 0 };
+}
+
+/* Every entry of a passwd or group file (name and the ID of field 3), in
+ * file order; entries whose ID is not a number are skipped. */
+static int collect_names(char *data, struct ctr__id_name **ret, size_t *ret_n)
+{
+    struct ctr__id_name *v = NULL;
+    size_t n = 0;
+    char *cur = data, *line;
+    while (data && (line = next_line(&cur))) {
+        char *f[4];
+        uint32_t id;
+        if (skip_line(line) || split_fields(line, f, ARRAY_SIZE(f)) < 3 || parse_id(f[2], &id) < 0 || !*f[0])
+            continue;
+        struct ctr__id_name *nv = realloc(v, (n + 1) * sizeof *nv);
+        char *name = nv ? strdup(f[0]) : NULL;
+        if (nv)
+            v = nv;
+        if (!name) {
+            for (size_t i = 0; i < n; i++)
+                free(v[i].name);
+            free(v);
+            return ctr__oom("the names of the user and group IDs");
+        }
+        v[n++] = (struct ctr__id_name){ .id = id, .name = name };
+    }
+    *ret = v;
+    *ret_n = n;
+    return 0;
+}
+
+int ctr__id_names_load(const char *rootfs, struct ctr__id_names *ret)
+{
+    _cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return ctr__err(-errno, "cannot open the root file system %s: %m", rootfs);
+    _cleanup_free_ char *passwd = NULL, *group = NULL;
+    int r = read_root_file(rootfd, "etc/passwd", &passwd);
+    if (r < 0 || (r = read_root_file(rootfd, "etc/group", &group)) < 0)
+        return r;
+    _cleanup_(ctr__id_names_donep) struct ctr__id_names n = { 0 };
+    if ((r = collect_names(passwd, &n.users, &n.n_users)) < 0 ||
+        (r = collect_names(group, &n.groups, &n.n_groups)) < 0)
+        return r;
+    *ret = n;
+    n = (struct ctr__id_names){ 0 };
+    return 0;
+}
+
+static const char *name_of(const struct ctr__id_name *v, size_t n, uint32_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].id == id)
+            return v[i].name;
+    return NULL;
+}
+
+const char *ctr__id_names_user(const struct ctr__id_names *n, uint32_t uid)
+{
+    return n ? name_of(n->users, n->n_users, uid) : NULL;
+}
+
+const char *ctr__id_names_group(const struct ctr__id_names *n, uint32_t gid)
+{
+    return n ? name_of(n->groups, n->n_groups, gid) : NULL;
+}

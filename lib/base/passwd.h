@@ -52,3 +52,26 @@ int ctr__user_files_check(const char *rootfs);
  * *ret_ngroups is 0); free it with free(). */
 int ctr__user_resolve(const char *rootfs, const char *user, uid_t *ret_uid, gid_t *ret_gid,
                       gid_t **ret_groups, size_t *ret_ngroups);
+
+/* The names of user and group IDs: the first /etc/passwd and /etc/group
+ * entry of each ID, to show IDs as names (what ps and podman top do). */
+struct ctr__id_name {
+    uint32_t id;
+    char *name;
+};
+struct ctr__id_names {
+    struct ctr__id_name *users, *groups;
+    size_t n_users, n_groups;
+};
+
+/* Read the names of the root file system at @rootfs (a path; opened, then
+ * the two files read as ctr__user_lookup() reads them: inside the root,
+ * regular files of a bounded size; a missing one has no names).
+ * @return 0; -EINVAL (not a regular file), -EFBIG, open errors, -ENOMEM,
+ *         each with a message.  Free with ctr__id_names_done(). */
+int ctr__id_names_load(const char *rootfs, struct ctr__id_names *ret);
+void ctr__id_names_done(struct ctr__id_names *n);
+static inline void ctr__id_names_donep(struct ctr__id_names *n) { ctr__id_names_done(n); }
+/* The name of @uid (@gid), lent by @n; NULL when it has none. */
+const char *ctr__id_names_user(const struct ctr__id_names *n, uint32_t uid);
+const char *ctr__id_names_group(const struct ctr__id_names *n, uint32_t gid);

@@ -974,6 +974,29 @@ static void test_namespace_path(void **state)
     ctr_container_unref(c);
 }
 
+/* ctr_container_top() before anything runs: bad arguments and descriptors
+ * first, then the state; the caller's pointer untouched on failure. */
+static void test_top_refused(void **state)
+{
+    struct fixture *f = *state;
+    ctr_container_t *c = test_container_on_root(f->rt, "topless");
+    ctr_top_t *t = (ctr_top_t *)(uintptr_t)1;
+    assert_ctr_err(ctr_container_top(NULL, NULL, &t), -EINVAL);
+    assert_ctr_err(ctr_container_top(c, NULL, NULL), -EINVAL);
+    const char *bad[] = { "pid", "args,nosuch", NULL };
+    assert_ctr_err(ctr_container_top(c, bad, &t), -EINVAL);
+    assert_non_null(strstr(ctr_error_last()->message, "'nosuch': unknown descriptor"));
+    assert_non_null(strstr(ctr_error_last()->message, "args, capamb, capbnd"));
+    assert_ctr_err(ctr_container_top(c, NULL, &t), -EBUSY);
+    assert_string_equal(ctr_error_last()->message,
+                        "container topless is configured: top can only be used on running containers");
+    const char *codes[] = { "%C", " pid ", ",,", NULL };
+    assert_ctr_err(ctr_container_top(c, codes, &t), -EBUSY);
+    assert_ptr_equal(t, (ctr_top_t *)(uintptr_t)1);
+    ctr_container_top_free(NULL);
+    ctr_container_unref(c);
+}
+
 /* A custom backend registered through the public plug-in API. */
 static void test_register_backend(void **state)
 {
@@ -1012,7 +1035,8 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_remove, setup, teardown, backend),               \
     cmocka_unit_test_prestate_setup_teardown(test_artifacts, setup, teardown, backend),            \
     cmocka_unit_test_prestate_setup_teardown(test_batch, setup, teardown, backend),                \
-    cmocka_unit_test_prestate_setup_teardown(test_namespace_path, setup, teardown, backend)
+    cmocka_unit_test_prestate_setup_teardown(test_namespace_path, setup, teardown, backend),       \
+    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend)
 
 int main(void)
 {

@@ -425,3 +425,33 @@ def test_diff(rt, busybox):
     with rt.create(command=["true"], **busybox) as fresh:
         assert fresh.diff() == []
         fresh.remove()
+
+
+def test_top(rt, busybox):
+    """ctr_container_top(): the processes with podman's columns, read from the host."""
+    with rt.create(name="toppy", command=sh("sleep 100 & sleep 200 & wait"), **busybox) as c:
+        with pytest.raises(libctr.StateError):
+            c.top()
+        c.start()
+        deadline = time.monotonic() + 10
+        while len(c.top("pid")[1]) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        header, rows = c.top()
+        assert header == ["USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"]
+        assert [r[1] for r in rows][:1] == ["1"] and len(rows) == 3
+        header, rows = c.top("pid", "ppid,hpid", "%a", "huser")
+        assert header == ["PID", "PPID", "HPID", "COMMAND", "HUSER"]
+        by_pid = {r[0]: r for r in rows}
+        assert by_pid["1"][1:4] == ["0", str(c.pid), "/bin/sh -c sleep 100 & sleep 200 & wait "]
+        assert sorted(r[3] for r in rows if r[0] != "1") == ["sleep 100 ", "sleep 200 "]
+        for pid, ppid, hpid, args, huser in rows:
+            assert ppid == ("0" if pid == "1" else "1") and huser == "root"
+            status = Path(f"/proc/{hpid}/status").read_text()
+            assert [line.split()[-1] for line in status.splitlines() if line.startswith("NSpid:")] == [pid]
+        with pytest.raises(libctr.InvalidArgumentError) as ei:
+            c.top("pid", "bogus")
+        assert "'bogus': unknown descriptor" in str(ei.value)
+        c.stop(timeout=0)
+        with pytest.raises(libctr.StateError):
+            c.top()
+        c.remove()

@@ -1063,6 +1063,28 @@ class Container(_Handle):
         """``podman inspect``-shaped data, parsed."""
         return self._json("ctr_container_inspect", _INSPECT_SIZE if size else 0)
 
+    def top(self, *descriptors: str) -> Tuple[List[str], List[List[str]]]:
+        """The processes of the running container as ``podman top`` shows them
+        (``ctr_container_top()``, read from the host: nothing runs in the
+        container): ``(header, rows)``, one column per descriptor (``"pid"``,
+        ``"args"``, ``"huser"``, AIX codes such as ``"%C"``, or several in
+        one string separated by commas; none: ``user pid ppid pcpu etime tty
+        time args``), rows by PID in the container.  Raises
+        :class:`InvalidArgumentError` for an unknown descriptor and
+        :class:`StateError` when the container is not running.
+        """
+        av, keep = strv(list(descriptors))
+        p = ctypes.POINTER(_ffi.Top)()
+        _call("ctr_container_top", self._p, av, byref(p))
+        del keep
+        try:
+            t = p.contents
+            header = [decode(t.header[j]) or "" for j in range(t.n_columns)]
+            rows = [[decode(t.rows[i][j]) or "" for j in range(t.n_columns)] for i in range(t.n_rows)]
+            return header, rows
+        finally:
+            lib.ctr_container_top_free(p)
+
     def exec(self, argv: Sequence[str], *, env: Union[None, Mapping[str, str], Sequence[str]] = None,
              user: Optional[str] = None, workdir: Optional[str] = None, tty: bool = False,
              privileged: bool = False, stdin: FileArg = None, stdout: FileArg = None,

@@ -316,6 +316,16 @@ class Change(Structure):
 
 
 #: Structs and the C type names they mirror (the tests compare layouts with C).
+class Top(Structure):
+    """ctr_top_t (libctr 0.6): the table of ctr_container_top(), made by the library."""
+    _fields_ = [
+        ("n_columns", c_size_t),
+        ("header", c_char_pp),
+        ("n_rows", c_size_t),
+        ("rows", POINTER(c_char_pp)),
+    ]
+
+
 STRUCTS: Dict[str, type] = {
     "ctr_error_t": ErrorRecord,
     "ctr_runtime_options_t": RuntimeOptions,
@@ -332,6 +342,7 @@ STRUCTS: Dict[str, type] = {
     "ctr_transfer_progress_t": TransferProgress,
     "ctr_registry_options_t": RegistryOptions,
     "ctr_change_t": Change,
+    "ctr_top_t": Top,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -434,6 +445,9 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_exec_options_init": (c_int, [POINTER(ExecOptions), c_uint]),
     "ctr_container_exec": (c_int, [_P, POINTER(ExecOptions), POINTER(c_int)]),
     "ctr_container_inspect": (c_int, [_P, c_uint64, POINTER(c_str_out)]),
+    # libctr 0.6
+    "ctr_container_top": (c_int, [_P, c_char_pp, POINTER(POINTER(Top))]),
+    "ctr_container_top_free": (None, [POINTER(Top)]),
     # ctr-io.h
     "ctr_attach_options_init": (c_int, [POINTER(AttachOptions), c_uint]),
     "ctr_container_attach": (c_int, [_P, POINTER(AttachOptions)]),

@@ -253,6 +253,16 @@ pub struct ctr_exec_options_t {
     pub detach_keys: *const c_char,
 }
 
+/// The table of `ctr_container_top()` (libctr 0.6), made by the library and
+/// freed with `ctr_container_top_free()`.
+#[repr(C)]
+pub struct ctr_top_t {
+    pub n_columns: usize,
+    pub header: *const *const c_char,
+    pub n_rows: usize,
+    pub rows: *const *const *const c_char,
+}
+
 pub const CTR_INSPECT_SIZE: u64 = 1 << 0;
 
 // ---- ctr-io.h ----
@@ -815,6 +825,13 @@ extern "C" {
         ret_exit_code: *mut c_int,
     ) -> c_int;
     pub fn ctr_container_inspect(c: *mut ctr_container_t, flags: u64, ret: *mut *mut c_char) -> c_int;
+    // libctr 0.6
+    pub fn ctr_container_top(
+        c: *mut ctr_container_t,
+        descriptors: *const *const c_char,
+        ret: *mut *mut ctr_top_t,
+    ) -> c_int;
+    pub fn ctr_container_top_free(top: *mut ctr_top_t);
 
     // ctr-io.h
     pub fn ctr_attach_options_init(opts: *mut ctr_attach_options_t, version: c_uint) -> c_int;

@@ -806,6 +806,34 @@ impl Container {
         parse_json("ctr_container_inspect", &self.inspect_json(false)?)
     }
 
+    /// The processes of the running container as `podman top` shows them
+    /// (`ctr_container_top()`, libctr 0.6), read from the host without running
+    /// anything in the container: the header and one row per process, by PID
+    /// in the container, one column per descriptor (`"pid"`, `"args"`,
+    /// `"huser"`, AIX codes such as `"%C"`, or several in one string separated
+    /// by commas; none: `user pid ppid pcpu etime tty time args`).  An unknown
+    /// descriptor is `EINVAL`, a container that is not running `EBUSY`.
+    pub fn top(&self, descriptors: &[&str]) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+        const OP: &str = "ctr_container_top";
+        let d = CStrv::new(OP, descriptors)?;
+        let mut t: *mut sys::ctr_top_t = ptr::null_mut();
+        check(OP, unsafe { sys::ctr_container_top(self.as_ptr(), d.ptrs.as_ptr(), &mut t) })?;
+        let owned = |p: *const c_char| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        let out = unsafe {
+            let tt = &*t;
+            let header = (0..tt.n_columns).map(|j| owned(*tt.header.add(j))).collect();
+            let rows = (0..tt.n_rows)
+                .map(|i| {
+                    let r = *tt.rows.add(i);
+                    (0..tt.n_columns).map(|j| owned(*r.add(j))).collect()
+                })
+                .collect();
+            (header, rows)
+        };
+        unsafe { sys::ctr_container_top_free(t) };
+        Ok(out)
+    }
+
     /// Run a process in the running container and return its exit code.
     pub fn exec(&self, o: &ExecOptions<'_>) -> Result<i32> {
         const OP: &str = "ctr_container_exec";

@@ -257,6 +257,41 @@ fn exec_user() {
 }
 
 #[test]
+fn top() {
+    let t = match TestRuntime::new("top") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("toppy").command(sh("sleep 100 & sleep 200 & wait")));
+    assert_eq!(c.top(&[]).unwrap_err().kind(), ErrorKind::WrongState);
+    c.start().unwrap();
+    for _ in 0..100 {
+        if c.top(&["pid"]).map(|(_, rows)| rows.len()).unwrap_or(0) >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (header, rows) = c.top(&[]).unwrap();
+    assert_eq!(header, ["USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"]);
+    assert_eq!((rows.len(), rows[0][1].as_str()), (3, "1"));
+    let (header, rows) = c.top(&["pid", "ppid,hpid", "%a"]).unwrap();
+    assert_eq!(header, ["PID", "PPID", "HPID", "COMMAND"]);
+    let pid = c.pid().unwrap().to_string();
+    assert_eq!(rows[0], ["1", "0", pid.as_str(), "/bin/sh -c sleep 100 & sleep 200 & wait "]);
+    for r in &rows[1..] {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", r[2])).unwrap();
+        assert_eq!(r[1], "1");
+        assert!(status.contains(&format!("\nNSpid:\t{}\t{}\n", r[2], r[0])), "{:?}: {}", r, status);
+    }
+    let e = c.top(&["pid", "bogus"]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.message().contains("'bogus': unknown descriptor"), "{}", e);
+    c.stop(Some(Duration::from_secs(0))).unwrap();
+    assert_eq!(c.top(&[]).unwrap_err().kind(), ErrorKind::WrongState);
+    c.remove(RemoveFlags::FORCE).unwrap();
+}
+
+#[test]
 fn states_and_errors() {
     let t = match TestRuntime::new("states") {
         Some(v) => v,
