@@ -22,8 +22,8 @@ need podman runc conmon umoci
 
 export CTRCTL_NETWORK=none
 # podman wants a lowercase path for an oci: reference.
-tmp=$(mktemp -d /tmp/ctrctl-diff-test.XXXXXX | tr 'A-Z' 'a-z')
-mkdir -p "$tmp" || { echo "FAIL: $tmp"; exit 1; }
+tmp=/tmp/ctrctl-diff-test.$(tr -dc 'a-z0-9' </dev/urandom | head -c 10)
+mkdir -m 700 "$tmp" || { echo "FAIL: cannot make $tmp"; exit 1; }
 RUNROOT=$(run_root_for "$tmp")
 final_cleanup() {
     for d in overlay vfs; do
