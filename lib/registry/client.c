@@ -480,7 +480,7 @@ int ctr__reg_ping(ctr__reg_client_t *c)
 
 /* --- manifests ------------------------------------------------------------ */
 
-static void sha256_hex(const void *data, size_t size, char ret[72])
+void ctr__reg_digest(const void *data, size_t size, char ret[72])
 {
     unsigned char md[32];
     unsigned int len = 0;
@@ -491,6 +491,11 @@ static void sha256_hex(const void *data, size_t size, char ret[72])
 }
 
 static bool is_digest(const char *s) { return strncmp(s, "sha256:", 7) == 0; }
+
+bool ctr__reg_digest_valid(const char *d)
+{
+    return d && strlen(d) == 71 && is_digest(d) && strspn(d + 7, "0123456789abcdef") == 64;
+}
 
 static const char *const manifest_accept =
     "Accept: " CTR__MT_OCI_MANIFEST ", " CTR__MT_OCI_INDEX ", " CTR__MT_DOCKER_MANIFEST ", " CTR__MT_DOCKER_LIST;
@@ -547,7 +552,7 @@ int ctr__reg_get_manifest(ctr__reg_client_t *c, const char *tag_or_digest, char 
     if (rc < 0)
         return rc;
     char digest[72];
-    sha256_hex(resp.body ? resp.body : "", resp.body_size, digest);
+    ctr__reg_digest(resp.body ? resp.body : "", resp.body_size, digest);
     _cleanup_(ctr__json_putp) json_object *doc = resp.body ? json_tokener_parse(resp.body) : NULL;
     char *media_type = NULL;
     if (!doc || !json_object_is_type(doc, json_type_object))
@@ -675,7 +680,7 @@ static int blobs_prepare(ctr__reg_client_t *c, const struct ctr__reg_blob_get *b
 {
     for (size_t i = 0; i < n; i++) {
         const char *d = blobs[i].digest;
-        if (!d || strlen(d) != 71 || !is_digest(d) || strspn(d + 7, "0123456789abcdef") != 64)
+        if (!ctr__reg_digest_valid(d))
             return ctr__err(-EINVAL, "invalid blob digest \"%s\"", d ? d : "");
         st[i].blob = &blobs[i];
         if (!(st[i].md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(st[i].md, EVP_sha256(), NULL) != 1)

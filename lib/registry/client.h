@@ -87,6 +87,10 @@ int ctr__reg_request(ctr__reg_client_t *c, struct ctr__http_req *req, struct ctr
  * a message "WHAT: STATUS CODE: message" from the registry's JSON errors. */
 int ctr__reg_status_error(const struct ctr__http_resp *resp, const char *what);
 
+/* "sha256:HEX" of @data into @ret; and whether @d is such a digest. */
+void ctr__reg_digest(const void *data, size_t size, char ret[72]);
+bool ctr__reg_digest_valid(const char *d);
+
 /* Push side (upload.c).  HEAD a blob: 1 present, 0 absent. */
 int ctr__reg_blob_exists(ctr__reg_client_t *c, const char *digest);
 /* Mount @digest from @from_repository of the same registry: 1 mounted, 0

@@ -7,7 +7,6 @@
  * checked against the body's.  All of it on ctr__reg_request(), which
  * answers the registry's challenges. */
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +39,10 @@ static char *what_blob(ctr__reg_client_t *c, const char *digest)
     return ctr__asprintf("blob %s of %s/%s", digest, ctr__reg_client_base(c), ctr__reg_client_repository(c));
 }
 
-static bool valid_digest(const char *d)
-{
-    return d && strlen(d) == 71 && strncmp(d, "sha256:", 7) == 0 && strspn(d + 7, "0123456789abcdef") == 64;
-}
 
 int ctr__reg_blob_exists(ctr__reg_client_t *c, const char *digest)
 {
-    if (!valid_digest(digest))
+    if (!ctr__reg_digest_valid(digest))
         return ctr__err(-EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
     _cleanup_free_ char *url = ctr__asprintf("/v2/%s/blobs/%s", ctr__reg_client_repository(c), digest);
     if (!url)
@@ -81,7 +76,7 @@ static void upload_cancel(ctr__reg_client_t *c, const char *location)
 
 int ctr__reg_blob_mount(ctr__reg_client_t *c, const char *digest, const char *from_repository)
 {
-    if (!valid_digest(digest) || isempty(from_repository) || strpbrk(from_repository, "?&#% "))
+    if (!ctr__reg_digest_valid(digest) || isempty(from_repository) || strpbrk(from_repository, "?&#% "))
         return ctr__err(-EINVAL, "invalid blob mount of %s from \"%s\"", digest ? digest : "",
                         from_repository ? from_repository : "");
     _cleanup_free_ char *url =
@@ -204,7 +199,7 @@ static int upload_chunked(ctr__reg_client_t *c, const char *digest, struct fd_so
 int ctr__reg_blob_upload(ctr__reg_client_t *c, const char *digest, int fd, uint64_t offset, uint64_t size,
                          uint64_t chunk_size, ctr__reg_sent_fn progress, void *userdata)
 {
-    if (!valid_digest(digest))
+    if (!ctr__reg_digest_valid(digest))
         return ctr__err(-EINVAL, "invalid blob digest \"%s\"", digest ? digest : "");
     _cleanup_free_ char *location = NULL;
     int r = upload_start(c, digest, &location);
@@ -229,13 +224,8 @@ int ctr__reg_put_manifest(ctr__reg_client_t *c, const char *tag_or_digest, const
 {
     if (isempty(tag_or_digest) || strpbrk(tag_or_digest, "/?#") || isempty(media_type) || strchr(media_type, '\n'))
         return ctr__err(-EINVAL, "invalid manifest tag \"%s\" or type", tag_or_digest ? tag_or_digest : "");
-    unsigned char md[32];
-    unsigned int len = 0;
-    char digest[72] = "sha256:";
-    if (EVP_Digest(body, size, md, &len, EVP_sha256(), NULL) != 1)
-        return ctr__err(-EIO, "sha256 of the manifest failed");
-    for (unsigned i = 0; i < 32; i++)
-        sprintf(digest + 7 + 2 * i, "%02x", md[i]);
+    char digest[72];
+    ctr__reg_digest(body, size, digest);
     _cleanup_free_ char *url = ctr__asprintf("/v2/%s/manifests/%s", ctr__reg_client_repository(c), tag_or_digest);
     _cleanup_free_ char *ct = ctr__asprintf("Content-Type: %s", media_type);
     if (!url || !ct)
