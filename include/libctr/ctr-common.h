@@ -38,6 +38,40 @@ void ctr_free(void *p);
 void ctr_strv_free(char **strv);
 
 /**
+ * A cancellation token: another thread triggers it to end the blocking calls
+ * that were given it (ctr_container_wait_for(), ...), which then return
+ * -ECANCELED.  It stays triggered until ctr_cancel_reset().  Thread-safe.
+ */
+typedef struct ctr_cancel ctr_cancel_t;
+
+/**
+ * Make a cancellation token, not triggered.
+ * @param ret  set to the token; free it with ctr_cancel_free().
+ * @return 0; -EINVAL; -ENOMEM; -EMFILE (no descriptor left).
+ */
+int ctr_cancel_new(ctr_cancel_t **ret);
+
+/**
+ * Trigger @p t: the calls waiting with it return -ECANCELED, and those given
+ * it later return it at once.  Async-signal-safe (one write()).
+ * @return 0; -EINVAL.
+ */
+int ctr_cancel_trigger(ctr_cancel_t *t);
+
+/** Make @p t untriggered again.  @return 0; -EINVAL. */
+int ctr_cancel_reset(ctr_cancel_t *t);
+
+/**
+ * The token's descriptor, readable while it is triggered, for a caller's
+ * own poll loop.  Lent: it stays open until ctr_cancel_free().
+ * @return the descriptor; -EINVAL.
+ */
+int ctr_cancel_fd(const ctr_cancel_t *t);
+
+/** Free a token no call is waiting with any more.  NULL does nothing. */
+void ctr_cancel_free(ctr_cancel_t *t);
+
+/**
  * Defines `NAMEp(TYPE **p)` calling `FREE(*p)`, for use with GCC/Clang's
  * `__attribute__((cleanup(NAMEp)))` in C callers.
  */

@@ -17,6 +17,7 @@
 #define LIBCTR_CTR_LIFECYCLE_H
 
 #include <libctr/ctr-common.h>
+#include <libctr/ctr-container.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -83,6 +84,70 @@ int ctr_container_unpause(ctr_container_t *c);
  * @return 0; -EINVAL; -ENOENT; -ETIMEDOUT.
  */
 int ctr_container_wait(ctr_container_t *c, int64_t timeout_ms, int *ret_exit_code);
+
+/** The bit of state @p s in a set of states (ctr_container_wait_for()). */
+#define CTR_WAIT_STATE(s) (1u << (unsigned)(s))
+
+/**
+ * A watch on one container until its state is in a set, through a file
+ * descriptor the caller adds to its own poll, epoll, GLib, libuv or asyncio
+ * loop: no thread per container and no timer.  Not thread-safe (one loop
+ * owns it).
+ */
+typedef struct ctr_waiter ctr_waiter_t;
+
+/**
+ * Watch @p c until its state is one of @p states (#CTR_WAIT_STATE() bits;
+ * podman's `wait --condition`; #CTR_STATE_EXITED is podman's "stopped" and
+ * "exited").  Call ctr_waiter_check() first and again each time
+ * ctr_waiter_fd() is readable.  Today only exits are watched:
+ * @p states must hold #CTR_STATE_EXITED (and may hold others, which are
+ * reported when a check finds them), and a container that is not live
+ * (configured, or exited) ends the watch at once with its state, as
+ * ctr_container_wait() returns at once for it.
+ * @param ret  set to the waiter (holding a reference on @p c); free it with
+ *             ctr_waiter_free().
+ * @return 0; -EINVAL (no state, or no #CTR_STATE_EXITED); -ENOENT
+ *         (removed); -EOPNOTSUPP (the OCI runtime backend has no exit
+ *         descriptor); -ENOMEM; -EMFILE.
+ */
+int ctr_container_waiter_new(ctr_container_t *c, unsigned int states, ctr_waiter_t **ret);
+
+/**
+ * The waiter's descriptor: readable when ctr_waiter_check() should be
+ * called.  Lent: valid until ctr_waiter_free(); level triggered.
+ * @return the descriptor; -EINVAL.
+ */
+int ctr_waiter_fd(const ctr_waiter_t *w);
+
+/**
+ * Look at the container (taking its lock, which records an exit and cleans
+ * up as every call does) and re-arm the descriptor.
+ * @param ret_state      the state found; may be NULL.
+ * @param ret_exit_code  its exit code (as ctr_container_wait()) when the
+ *                       state is #CTR_STATE_EXITED, else -1; may be NULL.
+ * @return 1 (the state is one of the set, or the container is not live);
+ *         0 (not yet: wait for the descriptor again); -EINVAL; -ENOENT (removed); -EIO.
+ */
+int ctr_waiter_check(ctr_waiter_t *w, ctr_state_t *ret_state, int *ret_exit_code);
+
+/** Free a waiter (and its reference on the container).  NULL does nothing. */
+void ctr_waiter_free(ctr_waiter_t *w);
+CTR_DEFINE_CLEANUP(ctr_waiter_t, ctr_waiter_free)
+
+/**
+ * Wait until the container's state is one of @p states, as
+ * ctr_container_waiter_new() watches it; ctr_container_wait() is this with
+ * #CTR_STATE_EXITED.
+ * @param timeout_ms     -1 waits forever.
+ * @param cancel         a token another thread may trigger; may be NULL.
+ * @param ret_state      may be NULL.
+ * @param ret_exit_code  as ctr_waiter_check(); may be NULL.
+ * @return 0; -ETIMEDOUT; -ECANCELED; the errors of
+ *         ctr_container_waiter_new() and ctr_waiter_check().
+ */
+int ctr_container_wait_for(ctr_container_t *c, unsigned int states, int64_t timeout_ms, const ctr_cancel_t *cancel,
+                           ctr_state_t *ret_state, int *ret_exit_code);
 
 /**
  * Release what an exited container still holds: the OCI runtime's state,

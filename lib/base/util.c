@@ -153,6 +153,13 @@ int64_t ctr__now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t ctr__mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void ctr__format_time(int64_t ns, char *buf, size_t size)
 {
     time_t sec = (time_t)(ns / 1000000000);

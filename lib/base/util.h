@@ -109,6 +109,8 @@ int ctr__buf_finish(struct ctr__buf *b, char **ret);
 
 /* Time, nanoseconds since the epoch (CLOCK_REALTIME). */
 int64_t ctr__now_ns(void);
+/* Milliseconds of CLOCK_MONOTONIC, for deadlines. */
+int64_t ctr__mono_ms(void);
 /* RFC 3339 with nanoseconds in UTC, into buf (>= 40 bytes). */
 void ctr__format_time(int64_t ns, char *buf, size_t size);
 /* Parse what ctr__format_time() writes (and RFC 3339 with an offset); -EINVAL. */

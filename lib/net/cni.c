@@ -378,13 +378,6 @@ static char **plugin_env(const char *command, const struct ctr__cni_args *a)
     return ok ? TAKE_PTR(env) : NULL;
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct outbuf {
     char *p;
     size_t len;
@@ -496,7 +489,7 @@ static int plugin_start(char *path, char **env, pid_t *ret_pid, struct plugin_io
 }
 
 /* Feed @input to the plugin and drain its stdout and stderr together, until
- * both close or @deadline (mono_ms()) passes.  0, -ETIMEDOUT, or the errno
+ * both close or @deadline (ctr__mono_ms()) passes.  0, -ETIMEDOUT, or the errno
  * of the I/O (-EFBIG: too much output).  Closes @io's descriptors. */
 static int plugin_io_run(struct plugin_io *io, const char *input, int64_t deadline, struct outbuf *ob,
                          struct outbuf *eb)
@@ -510,7 +503,7 @@ static int plugin_io_run(struct plugin_io *io, const char *input, int64_t deadli
         close_fd(&pfd[0].fd);
     int r = 0;
     while (r == 0 && (pfd[1].fd >= 0 || pfd[2].fd >= 0)) {
-        int64_t left = deadline - mono_ms();
+        int64_t left = deadline - ctr__mono_ms();
         if (left <= 0) {
             r = -ETIMEDOUT;
             break;
@@ -558,7 +551,7 @@ static int run_plugin(const char *net_name, const char *type, const char *comman
         return ctr__err_prefix(r, "network %s: plugin %s (%s)", net_name, type, command);
     int timeout = a->timeout_ms > 0 ? a->timeout_ms : DEFAULT_TIMEOUT_MS;
     _cleanup_(outbuf_done) struct outbuf ob = { 0 }, eb = { 0 };
-    int64_t t0 = mono_ms();
+    int64_t t0 = ctr__mono_ms();
     int io_err = plugin_io_run(&io, input, t0 + timeout, &ob, &eb);
     if (io_err < 0)
         kill(pid, SIGKILL);
@@ -566,7 +559,7 @@ static int run_plugin(const char *net_name, const char *type, const char *comman
     ctr__spawn_wait(pid, &status);
     if (a->log)
         ctr__log(a->log, CTR_LOG_DEBUG, "network %s: plugin %s (%s, %s) took %lld ms", net_name, type, command,
-                 a->ifname ? a->ifname : "", (long long)(mono_ms() - t0));
+                 a->ifname ? a->ifname : "", (long long)(ctr__mono_ms() - t0));
     if (io_err == -ETIMEDOUT)
         return ctr__err(-ETIMEDOUT, "network %s: plugin %s (%s) did not finish within %d ms", net_name, type, command,
                         timeout);

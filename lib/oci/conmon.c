@@ -78,25 +78,18 @@ static int pidfd_open_(pid_t pid)
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Remaining time of a deadline as a poll() timeout; -1 = none. */
 static int remaining_ms(int64_t deadline)
 {
     if (deadline < 0)
         return -1;
-    int64_t left = deadline - mono_ms();
+    int64_t left = deadline - ctr__mono_ms();
     return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 }
 
 static int64_t deadline_after(int timeout_ms)
 {
-    return timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
+    return timeout_ms < 0 ? -1 : ctr__mono_ms() + timeout_ms;
 }
 
 /* Wait for events on one descriptor until deadline (-1: none), again after
@@ -979,6 +972,22 @@ int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_
     }
 }
 
+int ctr__conmon_exit_fd(const ctr_oci_container_t *c)
+{
+    if (c->monitor_pid > 0) {
+        int pfd = ctr__conmon_pidfd(c);
+        if (pfd >= 0 || pfd == -ESRCH)
+            return pfd;
+        if (pfd != -ENOSYS)
+            return ctr__err(pfd, "watching monitor %d: %s", (int)c->monitor_pid, strerror(-pfd));
+    }
+    /* The exit file's arrival is the event then (a monitor killed before it
+     * wrote one is not seen: the caller's own timeout covers that). */
+    int ifd = -1;
+    int r = watch_exit_dir(c, &ifd);
+    return r < 0 ? r : ifd;
+}
+
 /* Without pidfds: look at the monitor every LIVENESS_MS until it is gone
  * (fallback only).  0, -ETIMEDOUT. */
 static int poll_monitor_gone(const ctr_oci_container_t *c, int64_t deadline)
@@ -1003,7 +1012,7 @@ int ctr__conmon_wait_created(const ctr_oci_container_t *c, int timeout_ms)
     if (pfd < 0 || run < 0)
         return 0;
     int64_t deadline = deadline_after(timeout_ms);
-    while (faccessat(run, PIDFILE, F_OK, 0) < 0 && !pidfd_exited(pfd) && mono_ms() < deadline)
+    while (faccessat(run, PIDFILE, F_OK, 0) < 0 && !pidfd_exited(pfd) && ctr__mono_ms() < deadline)
         usleep(10000);
     return 0;
 }

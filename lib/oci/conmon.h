@@ -44,6 +44,10 @@ int ctr__conmon_exit_status(const ctr_oci_container_t *c, ctr_oci_exit_t *ret);
 /* Wait for it (inotify on the exit directory + pidfd of the monitor);
  * timeout_ms -1 = forever.  -ETIMEDOUT. */
 int ctr__conmon_wait_exit(const ctr_oci_container_t *c, int timeout_ms, ctr_oci_exit_t *ret);
+/* A descriptor readable once c may have exited: its monitor's pidfd, or an
+ * inotify on its exit directory without pidfds or a known monitor.
+ * -ESRCH: the monitor is gone already. */
+int ctr__conmon_exit_fd(const ctr_oci_container_t *c);
 /* Wait (at most timeout_ms) for the container's monitor to be gone: used
  * after the runtime deleted the container.  0 when gone, -ETIMEDOUT. */
 int ctr__conmon_wait_gone(const ctr_oci_container_t *c, int timeout_ms);

@@ -485,6 +485,13 @@ static int cli_wait_exit(void *handle, const ctr_oci_container_t *c, int timeout
     return ctr__conmon_wait_exit(c, timeout_ms, ret);
 }
 
+static int cli_exit_fd(void *handle, const ctr_oci_container_t *c)
+{
+    if (isempty(c->exit_dir))
+        return ctr__err(-EINVAL, "exit descriptor: no exit directory");
+    return ctr__conmon_exit_fd(c);
+}
+
 const ctr_oci_backend_t ctr__oci_cli_backend = {
     .version = CTR_OCI_BACKEND_VERSION,
     .name = "oci-cli",
@@ -505,4 +512,5 @@ const ctr_oci_backend_t ctr__oci_cli_backend = {
     .reopen_log = cli_reopen_log,
     .exit_status = cli_exit_status,
     .wait_exit = cli_wait_exit,
+    .exit_fd = cli_exit_fd,
 };

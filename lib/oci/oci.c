@@ -315,6 +315,14 @@ int ctr__oci_wait_exit(ctr__oci_t *oci, const ctr_oci_container_t *c, int timeou
     return CALL(oci, c, wait_exit, "wait", timeout_ms, ret);
 }
 
+int ctr__oci_exit_fd(ctr__oci_t *oci, const ctr_oci_container_t *c)
+{
+    /* A version 1 backend's struct ends before exit_fd. */
+    if (oci->backend->version < 2 && !check_ctr(c))
+        return ctr__err(-EOPNOTSUPP, "OCI runtime backend '%s' does not support exit descriptors", oci->backend->name);
+    return CALL(oci, c, exit_fd, "exit descriptor");
+}
+
 const char *ctr__oci_status_name(ctr_oci_status_t s)
 {
     switch (s) {

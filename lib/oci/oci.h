@@ -87,6 +87,9 @@ int ctr__oci_resize(ctr__oci_t *oci, const ctr_oci_container_t *c, unsigned int 
 int ctr__oci_reopen_log(ctr__oci_t *oci, const ctr_oci_container_t *c);
 int ctr__oci_exit_status(ctr__oci_t *oci, const ctr_oci_container_t *c, ctr_oci_exit_t *ret);
 int ctr__oci_wait_exit(ctr__oci_t *oci, const ctr_oci_container_t *c, int timeout_ms, ctr_oci_exit_t *ret);
+/* A descriptor readable once c may have exited (the caller closes it);
+ * -ESRCH: its monitor is gone already; -EOPNOTSUPP. */
+int ctr__oci_exit_fd(ctr__oci_t *oci, const ctr_oci_container_t *c);
 
 /* Name of a status ("created", "running", ...; "unknown"). Static. */
 const char *ctr__oci_status_name(ctr_oci_status_t s);

@@ -59,7 +59,7 @@ extern "C" {
 #endif
 
 /** Current version of #ctr_oci_backend_t and of the structs passed to it. */
-#define CTR_OCI_BACKEND_VERSION 1
+#define CTR_OCI_BACKEND_VERSION 2
 
 /** Capability flags returned by ctr_oci_backend_t::capabilities. */
 enum {
@@ -405,6 +405,21 @@ typedef struct ctr_oci_backend {
      * @return 0; -ETIMEDOUT; -EIO; -EINTR is never returned.
      */
     int (*wait_exit)(void *handle, const ctr_oci_container_t *ctr, int timeout_ms, ctr_oci_exit_t *ret);
+
+    /* ---- version 2 ---- */
+
+    /**
+     * A file descriptor that becomes readable once the container may have
+     * exited (exit_status() then tells), for a caller's own poll or epoll
+     * loop: libctr's waiters (ctr_container_waiter_new()) are built on it.
+     * The caller owns it and closes it; it must stay readable once it is
+     * (level triggered), and be close-on-exec.  NULL (or a version 1
+     * backend): waiters for an exit refuse with -EOPNOTSUPP, and
+     * ctr_container_wait() uses wait_exit().
+     * @return the descriptor; -ESRCH (the monitor is gone already:
+     *         exit_status() tells now); -EIO.
+     */
+    int (*exit_fd)(void *handle, const ctr_oci_container_t *ctr);
 } ctr_oci_backend_t;
 
 /**
