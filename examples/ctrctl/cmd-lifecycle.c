@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 /* Called for each named container; 0, or EXIT_ENGINE after printing. */
 typedef int (*each_fn)(ctr_container_t *c, const char *name, void *userdata);
@@ -146,21 +148,105 @@ int cmd_unpause(ctrctl_t *g, int argc, char **argv)
 
 /* ---- wait ---- */
 
+struct wait_args {
+    unsigned int states;
+    int64_t interval_ns;
+};
+
+/* podman's condition names (its container states). */
+static int parse_condition(const char *s, unsigned int *states)
+{
+    static const struct {
+        const char *name;
+        ctr_state_t state;
+    } names[] = {
+        { "configured", CTR_STATE_CONFIGURED }, { "created", CTR_STATE_CREATED },   { "running", CTR_STATE_RUNNING },
+        { "stopped", CTR_STATE_EXITED },        { "exited", CTR_STATE_EXITED },     { "paused", CTR_STATE_PAUSED },
+        { "stopping", CTR_STATE_STOPPING },     { "removing", CTR_STATE_REMOVING }, { "unknown", CTR_STATE_UNKNOWN },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *states |= CTR_WAIT_STATE(names[i].state);
+            return 0;
+        }
+    return ctrctl_error("unknown container state: %s: invalid argument", s);
+}
+
+/* Conditions without an exit: podman looks at the state every interval,
+ * and so does this (the library watches exits only). */
+static int poll_state(ctr_container_t *c, const struct wait_args *a)
+{
+    for (;;) {
+        ctr_state_t st;
+        if (ctr_container_state(c, &st) < 0)
+            return ctrctl_fail();
+        if (a->states & CTR_WAIT_STATE(st))
+            return 0;
+        struct timespec ts = { (time_t)(a->interval_ns / 1000000000), (long)(a->interval_ns % 1000000000) };
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int wait_one(ctr_container_t *c, const char *name, void *userdata)
 {
+    const struct wait_args *a = userdata;
     int code = -1;
-    if (ctr_container_wait(c, -1, &code) < 0)
+    ctr_state_t st = CTR_STATE_UNKNOWN;
+    if (!(a->states & CTR_WAIT_STATE(CTR_STATE_EXITED))) {
+        if (poll_state(c, a))
+            return EXIT_ENGINE;
+    } else if (ctr_container_wait_for(c, a->states, -1, NULL, &st, &code) < 0) {
         return ctrctl_fail();
-    printf("%d\n", code);
+    }
+    /* podman prints -1 for the conditions other than an exit, and 0 for a
+     * container that never ran (its exit code field). */
+    printf("%d\n", st == CTR_STATE_EXITED ? code : st == CTR_STATE_CONFIGURED && a->states != CTR_WAIT_STATE(st) ? 0 : -1);
     fflush(stdout);
+    return 0;
+}
+
+static int wait_condition_list(char *list, unsigned int *states)
+{
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        if (parse_condition(tok, states))
+            return EXIT_ENGINE;
     return 0;
 }
 
 int cmd_wait(ctrctl_t *g, int argc, char **argv)
 {
-    int r = only_help(argc, argv, "Usage: ctrctl wait CONTAINER...\n\n"
-                                  "Wait for containers to exit; print their exit codes.\n");
-    return r ? (r == HELP_SHOWN ? 0 : r) : for_each(g, argc, argv, wait_one, NULL);
+    static const char usage[] = "Usage: ctrctl wait [OPTIONS] CONTAINER...\n\n"
+                                "Wait for containers to reach a state (by default: to stop); print their exit codes\n"
+                                "(-1 for a state other than stopped or exited).\n\n"
+                                "      --condition STATE  a state to wait for (repeatable, or comma separated):\n"
+                                "                         configured, created, running, stopped, exited, paused,\n"
+                                "                         stopping, removing\n"
+                                "  -i, --interval TIME    how often to look for a state other than an exit (250ms)\n";
+    static const struct option options[] = {
+        { "condition", required_argument, NULL, 'c' },
+        { "interval", required_argument, NULL, 'i' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct wait_args a = { .interval_ns = 250000000 };
+    int o;
+    while ((o = ctrctl_getopt(argc, argv, "i:h", options)) != -1) {
+        switch (o) {
+        case 'c':
+            if (wait_condition_list(optarg, &a.states))
+                return EXIT_ENGINE;
+            break;
+        case 'i':
+            if (parse_duration("interval", optarg, &a.interval_ns))
+                return EXIT_ENGINE;
+            break;
+        case 'h': return ctrctl_help(usage), 0;
+        default: return ctrctl_bad_usage(argv[0]);
+        }
+    }
+    if (!a.states)
+        a.states = CTR_WAIT_STATE(CTR_STATE_EXITED);
+    return for_each(g, argc, argv, wait_one, &a);
 }
 
 /* ---- rm ---- */

@@ -62,6 +62,9 @@ int parse_signal(const char *s, int *ret);
 /* A non-negative integer no larger than max.  0, or EXIT_ENGINE (printed;
  * what names the option). */
 int parse_uint(const char *what, const char *s, long max, long *ret);
+/* A Go duration ("30s", "1m30s", "500ms", "0") in nanoseconds.  0, or
+ * EXIT_ENGINE (printed; what names the option). */
+int parse_duration(const char *what, const char *s, int64_t *ret);
 /* --since/--until: an RFC 3339 time, a date, a Unix time, or a duration
  * before now ("10m", "1h30m", "5s").  0, or EXIT_ENGINE (printed). */
 int parse_time(const char *what, const char *s, int64_t now_ns, int64_t *ret);

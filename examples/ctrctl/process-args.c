@@ -41,8 +41,7 @@ static bool json_strings(const char *s, strv_t *out)
     return ok;
 }
 
-/* A Go duration ("30s", "1m30s", "500ms", "0"). */
-static int parse_duration(const char *what, const char *s, int64_t *ret)
+int parse_duration(const char *what, const char *s, int64_t *ret)
 {
     static const struct {
         const char *unit;

@@ -122,7 +122,7 @@ int64_t now_ns(void)
 }
 
 /* A Go-style duration: one or more NUMBER[.FRACTION]UNIT, units ns us ms s m h. */
-static bool parse_duration(const char *s, int64_t *ret)
+static bool scan_duration(const char *s, int64_t *ret)
 {
     static const struct {
         const char *unit;
@@ -241,7 +241,7 @@ static bool parse_unix(const char *s, int64_t *ret)
 int parse_time(const char *what, const char *s, int64_t now, int64_t *ret)
 {
     int64_t v;
-    if (parse_duration(s, &v)) {
+    if (scan_duration(s, &v)) {
         *ret = now - v;
         return 0;
     }
