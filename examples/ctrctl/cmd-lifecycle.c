@@ -172,15 +172,14 @@ static int parse_condition(const char *s, unsigned int *states)
     return ctrctl_error("unknown container state: %s: invalid argument", s);
 }
 
-/* Conditions without an exit: podman looks at the state every interval,
- * and so does this (the library watches exits only). */
-static int poll_state(ctr_container_t *c, const struct wait_args *a)
+/* Conditions other than an exit alone: podman looks at the state every
+ * interval, and so does this (the library's waiters watch exits only). */
+static int poll_state(ctr_container_t *c, const struct wait_args *a, ctr_state_t *ret)
 {
     for (;;) {
-        ctr_state_t st;
-        if (ctr_container_state(c, &st) < 0)
+        if (ctr_container_state(c, ret) < 0)
             return ctrctl_fail();
-        if (a->states & CTR_WAIT_STATE(st))
+        if (a->states & CTR_WAIT_STATE(*ret))
             return 0;
         struct timespec ts = { (time_t)(a->interval_ns / 1000000000), (long)(a->interval_ns % 1000000000) };
         nanosleep(&ts, NULL);
@@ -190,17 +189,20 @@ static int poll_state(ctr_container_t *c, const struct wait_args *a)
 static int wait_one(ctr_container_t *c, const char *name, void *userdata)
 {
     const struct wait_args *a = userdata;
+    const unsigned int exited = CTR_WAIT_STATE(CTR_STATE_EXITED);
     int code = -1;
     ctr_state_t st = CTR_STATE_UNKNOWN;
-    if (!(a->states & CTR_WAIT_STATE(CTR_STATE_EXITED))) {
-        if (poll_state(c, a))
+    if (a->states != exited) {
+        if (poll_state(c, a, &st))
             return EXIT_ENGINE;
-    } else if (ctr_container_wait_for(c, a->states, -1, NULL, &st, &code) < 0) {
+        if (st == CTR_STATE_EXITED && ctr_container_wait(c, 0, &code) < 0)
+            return ctrctl_fail();
+    } else if (ctr_container_wait_for(c, exited, -1, NULL, &st, &code) < 0) {
         return ctrctl_fail();
     }
     /* podman prints -1 for the conditions other than an exit, and 0 for a
      * container that never ran (its exit code field). */
-    printf("%d\n", st == CTR_STATE_EXITED ? code : st == CTR_STATE_CONFIGURED && a->states != CTR_WAIT_STATE(st) ? 0 : -1);
+    printf("%d\n", st == CTR_STATE_EXITED ? code : st == CTR_STATE_CONFIGURED && a->states == exited ? 0 : -1);
     fflush(stdout);
     return 0;
 }

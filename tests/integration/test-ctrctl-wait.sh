@@ -86,7 +86,9 @@ both "an unknown condition" wait --condition bogus NAME1
 both "healthy is not a condition in podman 4.3" wait --condition healthy NAME1
 # The messages for a missing container differ (ctrctl's own words); the code is podman's.
 ctl wait nosuch-$$ >/dev/null 2>&1
-rc_is "no such container" 125
-ctl wait --interval 5q NAME1 >/dev/null 2>&1
-rc_is "a bad interval" 125
+RC=$?
+check "no such container" rc_is 125 true
+ERR=$(ctl wait --interval 5q "$N-c1" 2>&1)
+RC=$?
+check "a bad interval (podman's words after ctrctl's prefix)" rc_has 125 "$ERR" 'time: unknown unit "q" in duration "5q"' 
 summary
