@@ -41,6 +41,8 @@ from ._mem import decode, encode, lent_strv, strv, take_string, take_strv
 from ._options import Mount, Ulimit
 from . import _registry
 from ._registry import PullPolicy, TransferPhase, TransferProgress, login, login_user, logout, resolve_name
+from . import _wait
+from ._wait import Cancel, Waiter
 
 __all__ = [
     "Runtime", "Container", "Image", "State", "Namespace", "Stream", "CreateFlags", "LogLine", "ExecResult",
@@ -48,7 +50,7 @@ __all__ = [
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
     "Volume", "has_volumes", "PullPolicy", "TransferPhase", "TransferProgress", "login", "logout", "login_user",
-    "resolve_name", "Change", "ChangeKind",
+    "resolve_name", "Change", "ChangeKind", "Cancel", "Waiter",
 ]
 
 __version__ = "0.1.0"
@@ -87,6 +89,20 @@ class State(enum.IntEnum):
     def __str__(self) -> str:
         """The name podman prints ("running", "exited", ...)."""
         return decode(lib.ctr_state_name(int(self))) or ""
+
+
+class _StateWaiter(Waiter):
+    """:class:`Waiter` whose :meth:`check` gives :class:`State`."""
+
+    def check(self) -> Optional[Tuple["State", int]]:
+        """``(state, exit_code)`` once the state is in the set (or the container
+        is not live), else ``None``: poll :meth:`fileno` again."""
+        done = self.check_raw()
+        return None if done is None else (State(done[0]), done[1])
+
+    async def wait(self) -> Tuple["State", int]:
+        st, code = await self.wait_raw()
+        return State(st), code
 
 
 class Namespace(enum.IntEnum):
@@ -1048,6 +1064,28 @@ class Container(_Handle):
         ms = -1 if timeout is None else max(0, int(timeout * 1000))
         _call("ctr_container_wait", self._p, ms, byref(code))
         return code.value
+
+    def waiter(self, *states: "State") -> Waiter:
+        """A :class:`Waiter` until the state is one of ``states`` (default: exited;
+        the set must hold :attr:`State.EXITED`): its ``fileno()`` goes in the
+        caller's own loop, its :meth:`Waiter.check` says when."""
+        return _StateWaiter(self._p, _wait.state_set(states))
+
+    def wait_for(self, *states: "State", timeout: Optional[float] = None,
+                 cancel: Optional[Cancel] = None) -> Tuple["State", int]:
+        """Wait until the state is one of ``states`` (default: exited), or the
+        container is not live; ``(state, exit_code)``.  ``timeout`` raises
+        :class:`libctr.TimeoutError`, a triggered ``cancel`` (from another thread)
+        :class:`libctr.CancelledError`."""
+        st, code = _wait.wait_for(self._p, _wait.state_set(states), timeout, cancel)
+        return State(st), code
+
+    async def wait_async(self, *states: "State") -> Tuple["State", int]:
+        """:meth:`wait_for` as an asyncio awaitable on the running loop, driven by
+        the waiter's descriptor (no thread)."""
+        with self.waiter(*states) as w:
+            st, code = await w.wait_raw()
+        return State(st), code
 
     def cleanup(self) -> None:
         """Release what an exited container still holds (mounts, runtime state)."""

@@ -522,6 +522,17 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     # ctr-image.h, libctr 0.6
     "ctr_container_diff": (c_int, [_P, POINTER(POINTER(Change)), POINTER(c_size_t)]),
     "ctr_changes_free": (None, [POINTER(Change), c_size_t]),
+    # ctr-common.h and ctr-lifecycle.h, libctr 0.6: cancellation, waiters
+    "ctr_cancel_new": (c_int, [c_ptr_p]),
+    "ctr_cancel_trigger": (c_int, [_P]),
+    "ctr_cancel_reset": (c_int, [_P]),
+    "ctr_cancel_fd": (c_int, [_P]),
+    "ctr_cancel_free": (None, [_P]),
+    "ctr_container_waiter_new": (c_int, [_P, c_uint, c_ptr_p]),
+    "ctr_waiter_fd": (c_int, [_P]),
+    "ctr_waiter_check": (c_int, [_P, POINTER(c_int), POINTER(c_int)]),
+    "ctr_waiter_free": (None, [_P]),
+    "ctr_container_wait_for": (c_int, [_P, c_uint, c_int64, _P, POINTER(c_int), POINTER(c_int)]),
 }
 
 

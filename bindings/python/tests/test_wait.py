@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Waiters, waits for a state, cancellation tokens, asyncio: real containers."""
+import asyncio
+import selectors
+import signal
+import threading
+import time
+
+import pytest
+
+import libctr
+
+
+def sh(script):
+    return ["/bin/sh", "-c", script]
+
+
+def test_waiters_in_one_selector(rt, busybox):
+    """Five containers, one thread, one selector: each exit reported once."""
+    cs = [rt.create(name=f"sel-{i}", command=sh(f"sleep 100; exit {i}"), **busybox) for i in range(5)]
+    sel = selectors.DefaultSelector()
+    waiters = []
+    try:
+        for c in cs:
+            c.start()
+            w = c.waiter()
+            assert w.check() is None
+            sel.register(w, selectors.EVENT_READ, c)
+            waiters.append(w)
+        assert sel.select(timeout=0.3) == []  # nothing while they run
+        for c in cs:
+            c.kill(signal.SIGKILL)
+        seen = {}
+        while len(seen) < len(cs):
+            for key, _ in sel.select(timeout=10):
+                done = key.fileobj.check()
+                if done is not None:
+                    seen[key.data.name] = done
+                    sel.unregister(key.fileobj)
+        assert seen == {c.name: (libctr.State.EXITED, 137) for c in cs}
+    finally:
+        for w in waiters:
+            w.close()
+        for c in cs:
+            c.remove(force=True)
+            c.close()
+
+
+def test_wait_for_states_and_cancel(rt, busybox):
+    with rt.create(name="waitfor", command=sh("sleep 100"), **busybox) as c:
+        # Not live: at once, with its state.
+        assert c.wait_for() == (libctr.State.CONFIGURED, -1)
+        c.start()
+        with libctr.Cancel() as cancel:
+            t = threading.Timer(0.2, cancel.trigger)
+            t.start()
+            t0 = time.monotonic()
+            with pytest.raises(libctr.CancelledError):
+                c.wait_for(libctr.State.EXITED, cancel=cancel)
+            assert time.monotonic() - t0 < 2
+            t.join()
+            cancel.reset()
+            with pytest.raises(libctr.TimeoutError):
+                c.wait_for(timeout=0.2, cancel=cancel)
+        with pytest.raises(libctr.InvalidArgumentError):
+            c.waiter(libctr.State.RUNNING)  # exits only, today
+        c.kill(signal.SIGKILL)
+        assert c.wait_for(libctr.State.EXITED, libctr.State.PAUSED) == (libctr.State.EXITED, 137)
+        c.remove()
+
+
+def test_wait_async(rt, busybox):
+    """asyncio awaitables on the waiters' descriptors: three at once."""
+    cs = [rt.create(name=f"aio-{i}", command=sh(f"sleep 0.{i + 2}; exit {i + 1}"), **busybox) for i in range(3)]
+    try:
+        for c in cs:
+            c.start()
+
+        async def main():
+            return await asyncio.gather(*(c.wait_async() for c in cs))
+
+        results = asyncio.run(main())
+        assert results == [(libctr.State.EXITED, i + 1) for i in range(3)]
+    finally:
+        for c in cs:
+            c.remove(force=True)
+            c.close()
