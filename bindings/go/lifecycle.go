@@ -62,12 +62,22 @@ func (c *Container) Cleanup() error {
 }
 
 // waitSlice bounds one C wait when the context can be cancelled without a
-// deadline: the wait is event driven, the slice only lets cancellation in.
+// deadline, for an OCI backend without exit descriptors only: the wait is
+// event driven, the slice only lets cancellation in.
 const waitSlice = 250 * time.Millisecond
 
 // Wait waits until the container exits and returns its exit code.  The
-// context's deadline or cancellation ends the wait with ctx.Err().
+// context's deadline or cancellation ends the wait with ctx.Err().  The
+// wait is in Go's poller (a Waiter): no thread is blocked.
 func (c *Container) Wait(ctx context.Context) (int, error) {
+	_, code, err := c.WaitFor(ctx, StateExited)
+	if !errors.Is(err, ErrNotSupported) {
+		return code, err
+	}
+	return c.waitSliced(ctx)
+}
+
+func (c *Container) waitSliced(ctx context.Context) (int, error) {
 	for {
 		ms := C.int64_t(-1)
 		if ctx.Done() != nil {

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+package libctr_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"libctr"
+)
+
+func osThreads(t *testing.T) int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "Threads:") {
+			var n int
+			fmt.Sscan(strings.TrimSpace(l[len("Threads:"):]), &n)
+			return n
+		}
+	}
+	t.Fatal("no Threads: line")
+	return 0
+}
+
+// Thirty waits parked in Go's poller: no thread each, every exit seen.
+func TestWaitForManyInPoller(t *testing.T) {
+	rt := newRuntime(t)
+	const n = 30
+	cs := make([]*libctr.Container, n)
+	for i := range cs {
+		cs[i] = create(t, rt, libctr.ContainerOptions{Name: fmt.Sprintf("poll-%d", i), Command: sh("sleep 100")})
+		must(t, cs[i].Start())
+	}
+	before := osThreads(t)
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	errs := make([]error, n)
+	for i, c := range cs {
+		wg.Add(1)
+		go func(i int, c *libctr.Container) {
+			defer wg.Done()
+			_, codes[i], errs[i] = c.WaitFor(context.Background(), libctr.StateExited)
+		}(i, c)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if during := osThreads(t); during > before+n/3 {
+		t.Errorf("threads: %d before the waits, %d while %d waits are parked", before, during, n)
+	}
+	for _, c := range cs {
+		must(t, c.Kill(syscall.SIGKILL))
+	}
+	wg.Wait()
+	for i, c := range cs {
+		if errs[i] != nil || codes[i] != 137 {
+			t.Errorf("%s: code %d, %v", c.Name(), codes[i], errs[i])
+		}
+		must(t, c.Remove(libctr.RemoveForce))
+		c.Close()
+	}
+}
+
+func TestWaiterAndCancel(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "waiter", Command: sh("sleep 100")})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	// Not live: done at once with its state.
+	if st, code, err := c.WaitFor(context.Background()); err != nil || st != libctr.StateConfigured || code != -1 {
+		t.Fatalf("configured: %v %d %v", st, code, err)
+	}
+	must(t, c.Start())
+	// A context's deadline ends a wait in the poller.
+	ctx, cancelCtx := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	t0 := time.Now()
+	if _, _, err := c.WaitFor(ctx); !errors.Is(err, context.DeadlineExceeded) || time.Since(t0) > 2*time.Second {
+		t.Fatalf("deadline: %v after %v", err, time.Since(t0))
+	}
+	cancelCtx()
+	// The C wait with a token triggered by another goroutine.
+	tok, err := libctr.NewCancel()
+	must(t, err)
+	defer tok.Close()
+	time.AfterFunc(200*time.Millisecond, func() { tok.Trigger() })
+	if _, _, err := c.WaitForCancel(-1, tok); !errors.Is(err, libctr.ErrCanceled) {
+		t.Fatalf("token: %v", err)
+	}
+	if tok.Fd() < 0 {
+		t.Fatal("token descriptor")
+	}
+	must(t, tok.Reset())
+	if _, _, err := c.WaitForCancel(100*time.Millisecond, tok); !errors.Is(err, libctr.ErrTimeout) {
+		t.Fatalf("timeout: %v", err)
+	}
+	// A waiter driven by hand: its descriptor, Check.
+	w, err := c.NewWaiter(libctr.StateExited, libctr.StatePaused)
+	must(t, err)
+	defer w.Close()
+	if done, st, _, err := w.Check(); done || err != nil || st != libctr.StateRunning {
+		t.Fatalf("check while running: %v %v %v", done, st, err)
+	}
+	if w.Fd() < 0 {
+		t.Fatal("waiter descriptor")
+	}
+	must(t, c.Kill(syscall.SIGKILL))
+	st, code, err := w.Wait(context.Background())
+	if err != nil || st != libctr.StateExited || code != 137 {
+		t.Fatalf("waiter: %v %d %v", st, code, err)
+	}
+	if _, err := c.NewWaiter(libctr.StateRunning); !errors.Is(err, libctr.ErrInvalid) {
+		t.Fatalf("a set without exited: %v", err)
+	}
+}
