@@ -25,7 +25,7 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t);
+opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t, ctr_cancel_t, ctr_waiter_t);
 
 // ---- ctr-error.h ----
 #[repr(C)]
@@ -940,6 +940,25 @@ extern "C" {
     // ctr-image.h (LIBCTR_0.6)
     pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
     pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
+
+    // ctr-common.h, ctr-lifecycle.h (LIBCTR_0.6): cancellation, waiters
+    pub fn ctr_cancel_new(ret: *mut *mut ctr_cancel_t) -> c_int;
+    pub fn ctr_cancel_trigger(t: *mut ctr_cancel_t) -> c_int;
+    pub fn ctr_cancel_reset(t: *mut ctr_cancel_t) -> c_int;
+    pub fn ctr_cancel_fd(t: *const ctr_cancel_t) -> c_int;
+    pub fn ctr_cancel_free(t: *mut ctr_cancel_t);
+    pub fn ctr_container_waiter_new(c: *mut ctr_container_t, states: c_uint, ret: *mut *mut ctr_waiter_t) -> c_int;
+    pub fn ctr_waiter_fd(w: *const ctr_waiter_t) -> c_int;
+    pub fn ctr_waiter_check(w: *mut ctr_waiter_t, ret_state: *mut ctr_state_t, ret_exit_code: *mut c_int) -> c_int;
+    pub fn ctr_waiter_free(w: *mut ctr_waiter_t);
+    pub fn ctr_container_wait_for(
+        c: *mut ctr_container_t,
+        states: c_uint,
+        timeout_ms: i64,
+        cancel: *const ctr_cancel_t,
+        ret_state: *mut ctr_state_t,
+        ret_exit_code: *mut c_int,
+    ) -> c_int;
 
     // ctr-registry.h (LIBCTR_0.5)
     pub fn ctr_registry_options_init(opts: *mut ctr_registry_options_t, version: c_uint) -> c_int;

@@ -30,7 +30,7 @@ pub enum State {
 }
 
 impl State {
-    fn from_raw(s: sys::ctr_state_t) -> State {
+    pub(crate) fn from_raw(s: sys::ctr_state_t) -> State {
         match s {
             sys::CTR_STATE_CONFIGURED => State::Configured,
             sys::CTR_STATE_CREATED => State::Created,
@@ -42,7 +42,7 @@ impl State {
             _ => State::Unknown,
         }
     }
-    fn raw(self) -> sys::ctr_state_t {
+    pub(crate) fn raw(self) -> sys::ctr_state_t {
         match self {
             State::Unknown => sys::CTR_STATE_UNKNOWN,
             State::Configured => sys::CTR_STATE_CONFIGURED,

@@ -38,12 +38,14 @@ pub mod json;
 mod options;
 mod registry;
 mod volume;
+mod wait;
 
 pub use container::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
 pub use registry::*;
 pub use volume::*;
+pub use wait::*;
 
 // ---------------------------------------------------------------- errors
 

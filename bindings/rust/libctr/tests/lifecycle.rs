@@ -17,6 +17,10 @@ mod options;
 #[path = "lifecycle/registry.rs"]
 mod registry;
 
+/// Waiters and cancellation tokens (tests/lifecycle/wait.rs).
+#[path = "lifecycle/wait.rs"]
+mod wait;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//! Waiters and cancellation tokens on real containers.
+use std::os::unix::io::AsRawFd;
+use super::*;
+
+fn readable(fd: i32, timeout_ms: i32) -> bool {
+    #[repr(C)]
+    struct PollFd {
+        fd: i32,
+        events: i16,
+        revents: i16,
+    }
+    extern "C" {
+        fn poll(fds: *mut PollFd, n: u64, timeout: i32) -> i32;
+    }
+    let mut p = PollFd { fd, events: 1, revents: 0 };
+    unsafe { poll(&mut p, 1, timeout_ms) == 1 }
+}
+
+#[test]
+fn waiter_and_cancel() {
+    let t = match TestRuntime::new("waiter") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("rs-waiter").command(sh("sleep 100")));
+    // Not live: done at once.
+    assert_eq!(c.wait_for(&[], Some(Duration::from_secs(5)), None).unwrap(), (State::Configured, -1));
+    c.start().unwrap();
+    let mut w = c.waiter(&[State::Exited]).unwrap();
+    assert_eq!(w.check().unwrap(), None);
+    assert!(!readable(w.as_raw_fd(), 200));
+    let tok = Arc::new(Cancel::new().unwrap());
+    let t2 = tok.clone();
+    let th = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        t2.trigger().unwrap();
+    });
+    let t0 = Instant::now();
+    let e = c.wait_for(&[State::Exited], None, Some(&tok)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Canceled);
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    th.join().unwrap();
+    assert!(readable(tok.as_raw_fd(), 0));
+    tok.reset().unwrap();
+    let e = c.wait_for(&[], Some(Duration::from_millis(100)), Some(&tok)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TimedOut);
+    c.kill(9).unwrap();
+    assert!(readable(w.as_raw_fd(), 5000));
+    assert_eq!(w.check().unwrap(), Some((State::Exited, 137)));
+    assert_eq!(c.waiter(&[State::Running]).err().map(|e| e.kind()), Some(ErrorKind::InvalidArgument));
+    c.remove(RemoveFlags::NONE).unwrap();
+}
