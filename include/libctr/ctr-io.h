@@ -19,7 +19,7 @@ enum {
 };
 
 /** Current version of #ctr_attach_options_t. */
-#define CTR_ATTACH_OPTIONS_VERSION 1
+#define CTR_ATTACH_OPTIONS_VERSION 2
 
 /** Flags of #ctr_attach_options_t. */
 enum {
@@ -53,10 +53,15 @@ typedef struct ctr_attach_options {
     const char *detach_keys;
     /** `CTR_ATTACH_*` flags. */
     uint64_t flags;
+    /**
+     * Version 2: a token another thread may trigger to end the attachment
+     * with -ECANCELED (the container goes on running); NULL for none.
+     */
+    const ctr_cancel_t *cancel;
 } ctr_attach_options_t;
 
 /** Static initializer for #ctr_attach_options_t. */
-#define CTR_ATTACH_OPTIONS_INIT { CTR_ATTACH_OPTIONS_VERSION, -1, -1, -1, NULL, 0 }
+#define CTR_ATTACH_OPTIONS_INIT { CTR_ATTACH_OPTIONS_VERSION, -1, -1, -1, NULL, 0, NULL }
 
 /** Initialize @p opts for @p version. @return 0 or -EINVAL. */
 int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version);
@@ -66,7 +71,8 @@ int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version);
  * descriptors and the given input to it, until its output ends (it exited)
  * or the detach keys are typed.  With #CTR_ATTACH_START the container is
  * started (initialized first if needed) once the attachment is in place.
- * @return 0 when the container's output ended; #CTR_ATTACH_DETACHED; -EINVAL
+ * @return 0 when the container's output ended; #CTR_ATTACH_DETACHED;
+ *         -ECANCELED (the token of version 2 was triggered); -EINVAL
  *         (bad options or detach keys); -ENOENT; -EBUSY (not created or
  *         running, or with #CTR_ATTACH_START running already); -EOPNOTSUPP
  *         (the OCI runtime backend cannot attach); -EIO; the
@@ -81,7 +87,7 @@ int ctr_container_attach(ctr_container_t *c, const ctr_attach_options_t *opts);
 int ctr_container_resize(ctr_container_t *c, unsigned int height, unsigned int width);
 
 /** Current version of #ctr_logs_options_t. */
-#define CTR_LOGS_OPTIONS_VERSION 1
+#define CTR_LOGS_OPTIONS_VERSION 2
 
 /** Flags of #ctr_logs_options_t. */
 enum {
@@ -102,10 +108,15 @@ typedef struct ctr_logs_options {
     int64_t until;
     /** Only the last @p tail lines; negative for all. */
     int64_t tail;
+    /**
+     * Version 2: with #CTR_LOGS_FOLLOW, a token another thread may trigger
+     * to end the follow with -ECANCELED; NULL for none.
+     */
+    const ctr_cancel_t *cancel;
 } ctr_logs_options_t;
 
 /** Static initializer for #ctr_logs_options_t. */
-#define CTR_LOGS_OPTIONS_INIT { CTR_LOGS_OPTIONS_VERSION, 0, 0, 0, -1 }
+#define CTR_LOGS_OPTIONS_INIT { CTR_LOGS_OPTIONS_VERSION, 0, 0, 0, -1, NULL }
 
 /** Initialize @p opts for @p version. @return 0 or -EINVAL. */
 int ctr_logs_options_init(ctr_logs_options_t *opts, unsigned int version);
@@ -119,7 +130,8 @@ typedef int (*ctr_log_line_fn)(int stream, int64_t timestamp, const char *data, 
 
 /**
  * Read the container's log (what it wrote to stdout and stderr, separately).
- * @return 0; the callback's non-zero value; -EINVAL; -ENOENT (removed; no log
+ * @return 0; the callback's non-zero value; -ECANCELED (the token of
+ *         version 2 was triggered); -EINVAL; -ENOENT (removed; no log
  *         yet is not an error: nothing is read).
  */
 int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *opts, ctr_log_line_fn fn, void *userdata);

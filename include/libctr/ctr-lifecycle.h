@@ -121,8 +121,11 @@ int ctr_container_waiter_new(ctr_container_t *c, unsigned int states, ctr_waiter
 int ctr_waiter_fd(const ctr_waiter_t *w);
 
 /**
- * Look at the container (taking its lock, which records an exit and cleans
- * up as every call does) and re-arm the descriptor.
+ * Look at the container and re-arm the descriptor.  Once the descriptor
+ * fired, the exit is read from the monitor's record at once, without the
+ * container's lock (the next call on the container records it and cleans
+ * up); otherwise the lock is taken, which records an exit and cleans up as
+ * every call does.
  * @param ret_state      the state found; may be NULL.
  * @param ret_exit_code  its exit code (as ctr_container_wait()) when the
  *                       state is #CTR_STATE_EXITED, else -1; may be NULL.

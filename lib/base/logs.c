@@ -766,18 +766,21 @@ static int follow(struct reader *r, const char *path, int ino, int wd)
             return 0;
         }
 
-        struct pollfd p[3] = {
+        struct pollfd p[4] = {
             { .fd = ino, .events = POLLIN },
             { .fd = r->o->stop_fd, .events = POLLIN },
             { .fd = tfd, .events = POLLIN },
+            { .fd = r->o->cancel_fd, .events = POLLIN },
         };
-        if (poll(p, 3, -1) < 0) {
+        if (poll(p, 4, -1) < 0) {
             if (errno == EINTR)
                 continue;
             return ctr__err(-errno, "logs: poll: %m");
         }
-        if ((p[1].revents | p[2].revents) & POLLNVAL)
+        if ((p[1].revents | p[2].revents | p[3].revents) & POLLNVAL)
             return ctr__err(-EBADF, "logs: stop fd %d is not open", r->o->stop_fd);
+        if (p[3].revents)
+            return ctr__err(-ECANCELED, "logs: following was cancelled");
         if (p[1].revents || p[2].revents)
             stopping = true;  /* one last read, then stop */
         if (p[0].revents)

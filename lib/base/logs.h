@@ -70,10 +70,12 @@ struct ctr__logs_opts {
     int stop_fd;        /* with follow: stop (after reading what is left) once
                          * this fd is readable, e.g. conmon's pidfd or an
                          * eventfd; it is never read.  -1 = none */
+    int cancel_fd;      /* with follow: end with -ECANCELED once this fd is
+                         * readable (a ctr_cancel_t's); -1 = none */
     unsigned streams;   /* CTR__LOG_STDOUT | CTR__LOG_STDERR bits; 0 = both */
     size_t max_message; /* 0 = CTR__LOG_MESSAGE_MAX */
 };
-#define CTR__LOGS_OPTS_INIT { .since = 0, .until = 0, .tail = -1, .follow = false, .stop_fd = -1 }
+#define CTR__LOGS_OPTS_INIT { .since = 0, .until = 0, .tail = -1, .follow = false, .stop_fd = -1, .cancel_fd = -1 }
 
 /*
  * Read the k8s-file log at path and call fn for each message that passes

@@ -2,9 +2,11 @@
 /* A container's streams: attach through the monitor's socket, terminal
  * resize, and the k8s-file log. */
 #include <fcntl.h>
+#include <stddef.h>
 #include <libctr/ctr-io.h>
 #include <sys/syscall.h>
 
+#include "base/cancel.h"
 #include "base/detach-keys.h"
 #include "base/error.h"
 #include "base/logs.h"
@@ -12,10 +14,12 @@
 #include "core/lifecycle.h"
 
 static const struct ctr__options_type attach_type = {
-    "attach options", CTR_ATTACH_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_attach_options_t) }
+    "attach options", CTR_ATTACH_OPTIONS_VERSION,
+    (const size_t[]){ 0, offsetof(ctr_attach_options_t, cancel), sizeof(ctr_attach_options_t) }
 };
 static const struct ctr__options_type logs_type = {
-    "logs options", CTR_LOGS_OPTIONS_VERSION, (const size_t[]){ 0, sizeof(ctr_logs_options_t) }
+    "logs options", CTR_LOGS_OPTIONS_VERSION,
+    (const size_t[]){ 0, offsetof(ctr_logs_options_t, cancel), sizeof(ctr_logs_options_t) }
 };
 
 CTR_EXPORT int ctr_attach_options_init(ctr_attach_options_t *opts, unsigned int version)
@@ -128,6 +132,7 @@ CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options
         .flags = (o.flags & CTR_ATTACH_RETURN_ON_STDIN_EOF) ? CTR_OCI_ATTACH_RETURN_ON_STDIN_EOF : 0,
         .attached = start ? start_when_attached : NULL,
         .attached_userdata = &as,
+        .cancel = o.cancel,
     };
     r = ctr__oci_attach(oci, &d.oci, &ao);
     if (as.start_error < 0)
@@ -210,6 +215,7 @@ CTR_EXPORT int ctr_container_logs(ctr_container_t *c, const ctr_logs_options_t *
     lo.tail = o.tail < 0 ? -1 : o.tail;
     lo.follow = follow;
     lo.stop_fd = stop_fd;
+    lo.cancel_fd = ctr__cancel_fd(o.cancel);
     lo.streams = ((o.flags & CTR_LOGS_STDOUT) ? CTR__LOG_STDOUT : 0) | ((o.flags & CTR_LOGS_STDERR) ? CTR__LOG_STDERR : 0);
     struct logs_ctx x = { fn, userdata, 0 };
     const char *log_path = ctr__container_config(c)->log_path;

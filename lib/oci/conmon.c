@@ -38,6 +38,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "base/cancel.h"
 #include "base/detach-keys.h"
 #include "base/error.h"
 #include "base/json-util.h"
@@ -1122,6 +1123,7 @@ static int write_out(int fd, const unsigned char *p, size_t len)
 struct relay {
     int sock;
     int in_fd, out_fd, err_fd;
+    int cancel_fd; /* readable: end with -ECANCELED; -1 for none */
     struct ctr__detach_matcher keys;
     bool return_on_stdin_eof;
 
@@ -1271,16 +1273,19 @@ static int relay_run(struct relay *r)
         if (!r->sock_open && r->sync_fd < 0)
             return 0;
         /* A descriptor of -1 is left out by poll(). */
-        struct pollfd p[3] = {
+        struct pollfd p[4] = {
             { .fd = r->sock_open ? r->sock : -1, .events = POLLIN | (r->pending_len > 0 ? POLLOUT : 0) },
             { .fd = r->in_open && r->pending_len == 0 ? r->in_fd : -1, .events = POLLIN },
             { .fd = r->sync_fd, .events = POLLIN },
+            { .fd = r->cancel_fd, .events = POLLIN },
         };
         if (poll(p, ARRAY_SIZE(p), -1) < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
+        if (p[3].revents)
+            return -ECANCELED;
         if (p[2].revents)
             relay_sync(r);
         int k = 0;
@@ -1317,7 +1322,7 @@ static int connect_attach(const char *dir, int *ret)
  * (NULL: the default). */
 static int relay_init(struct relay *r, int in_fd, int out_fd, int err_fd, const char *detach_keys)
 {
-    *r = (struct relay){ .sock = -1, .in_fd = in_fd, .out_fd = out_fd, .err_fd = err_fd, .sync_fd = -1 };
+    *r = (struct relay){ .sock = -1, .in_fd = in_fd, .out_fd = out_fd, .err_fd = err_fd, .sync_fd = -1, .cancel_fd = -1 };
     if (ctr__detach_matcher_init_spec(&r->keys, detach_keys ? detach_keys : CTR__DETACH_KEYS_DEFAULT) < 0)
         return ctr__err_keep(-EINVAL, "invalid detach keys '%s'", detach_keys);
     return 0;
@@ -1345,6 +1350,8 @@ int ctr__conmon_attach(const ctr_oci_container_t *c, const ctr_oci_attach_option
     if (k < 0)
         return k;
     r.return_on_stdin_eof = (opts->flags & CTR_OCI_ATTACH_RETURN_ON_STDIN_EOF) != 0;
+    if (opts->version >= 2)
+        r.cancel_fd = ctr__cancel_fd(opts->cancel);
 
     _cleanup_close_ int sock = -1;
     k = connect_attach(c->bundle_dir, &sock);
@@ -1362,6 +1369,8 @@ int ctr__conmon_attach(const ctr_oci_container_t *c, const ctr_oci_attach_option
     k = relay_guarded(&r);
     if (k == -EPIPE)
         return ctr__err(-EPIPE, "attach: an output descriptor was closed");
+    if (k == -ECANCELED)
+        return ctr__err(k, "attach: cancelled");
     if (k < 0)
         return ctr__err(k, "attach: %s", strerror(-k));
     return k;
@@ -1444,7 +1453,7 @@ static int exec_session(const struct ctr__conmon_runtime *rt, const ctr_oci_cont
                         const ctr_oci_exec_options_t *opts, const char *session, const char *dir, int dfd,
                         int *ret_exit_code)
 {
-    _cleanup_(relay_done) struct relay rl = { .sock = -1, .sync_fd = -1 };
+    _cleanup_(relay_done) struct relay rl = { .sock = -1, .sync_fd = -1, .cancel_fd = -1 };
     int r = relay_init(&rl, opts->stdin_fd, opts->stdout_fd, opts->stderr_fd, opts->detach_keys);
     if (r < 0)
         return r;

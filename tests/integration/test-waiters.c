@@ -162,6 +162,53 @@ static void test_wait_for_cancel(void **state)
     rm(c);
 }
 
+static int no_line(int stream, int64_t ts, const char *data, size_t size, void *userdata)
+{
+    return 0;
+}
+
+/* Following a log and attaching end when their token is triggered. */
+static void test_follow_and_attach_cancel(void **state)
+{
+    ctr_container_t *c = make("follow", "echo one; sleep 100");
+    assert_ctr_ok(ctr_container_start(c));
+    ctr_cancel_t *cancel = NULL;
+    assert_ctr_ok(ctr_cancel_new(&cancel));
+
+    struct trigger_job j = { .cancel = cancel };
+    pthread_t th;
+    pthread_create(&th, NULL, trigger_later, &j);
+    ctr_logs_options_t lo = CTR_LOGS_OPTIONS_INIT;
+    lo.flags = CTR_LOGS_FOLLOW;
+    lo.cancel = cancel;
+    assert_ctr_err(ctr_container_logs(c, &lo, no_line, NULL), -ECANCELED);
+    assert_true(now_s() - j.at < 0.05);
+    pthread_join(th, NULL);
+    assert_ctr_ok(ctr_cancel_reset(cancel));
+
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pthread_create(&th, NULL, trigger_later, &j);
+    ctr_attach_options_t ao = CTR_ATTACH_OPTIONS_INIT;
+    ao.stdout_fd = out[1];
+    ao.cancel = cancel;
+    assert_ctr_err(ctr_container_attach(c, &ao), -ECANCELED);
+    assert_true(now_s() - j.at < 0.05);
+    pthread_join(th, NULL);
+    close(out[0]);
+    close(out[1]);
+    ctr_state_t st;
+    assert_ctr_ok(ctr_container_state(c, &st));
+    assert_int_equal(st, CTR_STATE_RUNNING); /* the container goes on */
+
+    /* Version 1 callers (no token member) still work. */
+    ctr_logs_options_t v1;
+    assert_ctr_ok(ctr_logs_options_init(&v1, 1));
+    assert_ctr_ok(ctr_container_logs(c, &v1, no_line, NULL));
+    ctr_cancel_free(cancel);
+    rm(c);
+}
+
 /* ---- many containers, one thread, one epoll ---- */
 
 enum { MANY = 200, KILL_GAP_MS = 100 };
@@ -305,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_waiter_not_live),
         cmocka_unit_test(test_waiter_bad_input),
         cmocka_unit_test(test_wait_for_cancel),
+        cmocka_unit_test(test_follow_and_attach_cancel),
         cmocka_unit_test(test_many_one_thread),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -255,6 +255,12 @@ typedef struct ctr_oci_attach_options {
     ctr_oci_attached_fn attached;
     /** Passed to @ref attached. */
     void *attached_userdata;
+    /**
+     * Version 2: end the attachment with -ECANCELED once this token is
+     * triggered (its descriptor, ctr_cancel_fd(), is readable); NULL for
+     * none.
+     */
+    const ctr_cancel_t *cancel;
 } ctr_oci_attach_options_t;
 
 /** An extra process to run in a running container (exec()). */
