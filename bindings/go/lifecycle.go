@@ -178,6 +178,17 @@ const NoDetachKeys = "\x00none"
 // Attach relays the container's streams until its output ends (it exited)
 // or the detach keys are typed; detached tells which.
 func (c *Container) Attach(opts AttachOptions) (detached bool, err error) {
+	return c.AttachContext(context.Background(), opts)
+}
+
+// AttachContext is Attach that the context's end interrupts (ctx.Err();
+// the container goes on running).
+func (c *Container) AttachContext(ctx context.Context, opts AttachOptions) (detached bool, err error) {
+	tok, release, err := cancelOnDone(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	var m cmem
 	defer m.free()
 	var o C.ctr_attach_options_t
@@ -202,6 +213,7 @@ func (c *Container) Attach(opts AttachOptions) (detached bool, err error) {
 		return false, err
 	}
 	o.stdin_fd, o.stdout_fd, o.stderr_fd = C.int(s.fds[0]), C.int(s.fds[1]), C.int(s.fds[2])
+	o.cancel = tok.ptr()
 	var r int
 	err = c.do("ctr_container_attach", func(p *C.ctr_container_t) C.int {
 		v := C.ctr_container_attach(p, &o)
@@ -210,6 +222,9 @@ func (c *Container) Attach(opts AttachOptions) (detached bool, err error) {
 	})
 	if cerr := s.finish(); err == nil && cerr != nil {
 		return false, cerr
+	}
+	if errors.Is(err, ErrCanceled) && ctx.Err() != nil {
+		return false, ctx.Err()
 	}
 	return r == C.CTR_ATTACH_DETACHED, err
 }
@@ -246,9 +261,14 @@ type LogsOptions struct {
 }
 
 // Logs calls fn for each line of the log, in order.  fn returning an error
-// stops reading and Logs returns it; so does the context's end (checked at
-// each line).
+// stops reading and Logs returns it; so does the context's end (at once,
+// also while a follow waits for the next line).
 func (c *Container) Logs(ctx context.Context, opts LogsOptions, fn func(LogLine) error) error {
+	tok, release, err := cancelOnDone(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	var o C.ctr_logs_options_t
 	if err := call("ctr_logs_options_init", func() C.int { return C.ctr_logs_options_init(&o, C.CTR_LOGS_OPTIONS_VERSION) }); err != nil {
 		return err
@@ -279,11 +299,15 @@ func (c *Container) Logs(ctx context.Context, opts LogsOptions, fn func(LogLine)
 		stop = fn(LogLine{Stream: stream, Time: time.Unix(0, ts), Data: data})
 		return stop == nil
 	}
+	o.cancel = tok.ptr()
 	h := cgo.NewHandle(cb)
 	defer h.Delete()
-	err := c.do("ctr_container_logs", func(p *C.ctr_container_t) C.int { return C.libctr_go_logs(p, &o, C.uintptr_t(h)) })
+	err = c.do("ctr_container_logs", func(p *C.ctr_container_t) C.int { return C.libctr_go_logs(p, &o, C.uintptr_t(h)) })
 	if stop != nil {
 		return stop
+	}
+	if errors.Is(err, ErrCanceled) && ctx.Err() != nil {
+		return ctx.Err()
 	}
 	return err
 }

@@ -53,6 +53,40 @@ func (t *Cancel) Close() {
 	}
 }
 
+func (t *Cancel) ptr() *C.ctr_cancel_t {
+	if t == nil {
+		return nil
+	}
+	return t.p
+}
+
+// cancelOnDone is a token triggered when ctx ends (nil for a context that
+// never does), and what releases it once the C call returned.
+func cancelOnDone(ctx context.Context) (*Cancel, func(), error) {
+	if ctx.Done() == nil {
+		return nil, func() {}, nil
+	}
+	tok, err := NewCancel()
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-ctx.Done():
+			tok.Trigger()
+		case <-stop:
+		}
+	}()
+	return tok, func() {
+		close(stop)
+		<-done
+		tok.Close()
+	}, nil
+}
+
 func stateSet(states []State) C.uint {
 	var m C.uint
 	for _, s := range states {

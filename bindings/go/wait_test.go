@@ -120,3 +120,29 @@ func TestWaiterAndCancel(t *testing.T) {
 		t.Fatalf("a set without exited: %v", err)
 	}
 }
+
+// A context ends a log follow at once, with no further line, and an attach.
+func TestFollowAndAttachContext(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "follow", Command: sh("echo one; sleep 100")})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	must(t, c.Start())
+	ctx, cancel := context.WithCancel(context.Background())
+	var lines int
+	t0 := time.Now()
+	time.AfterFunc(300*time.Millisecond, cancel)
+	err := c.Logs(ctx, libctr.LogsOptions{Follow: true}, func(libctr.LogLine) error { lines++; return nil })
+	if !errors.Is(err, context.Canceled) || lines != 1 || time.Since(t0) > 2*time.Second {
+		t.Fatalf("follow: %v, %d lines, after %v", err, lines, time.Since(t0))
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var out strings.Builder
+	if _, err := c.AttachContext(ctx, libctr.AttachOptions{Stdout: &out}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("attach: %v", err)
+	}
+	if st, err := c.State(); err != nil || st != libctr.StateRunning {
+		t.Fatalf("after the attach: %v %v", st, err)
+	}
+}

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Waiters, waits for a state, cancellation tokens, asyncio: real containers."""
 import asyncio
+import os
 import selectors
 import signal
 import threading
@@ -85,3 +86,25 @@ def test_wait_async(rt, busybox):
         for c in cs:
             c.remove(force=True)
             c.close()
+
+
+def test_follow_closed_at_once_and_attach_cancel(rt, busybox):
+    """Closing a log follow ends its C call at once (a token under it); attach takes one."""
+    with rt.create(name="follow", command=sh("echo one; sleep 100"), **busybox) as c:
+        c.start()
+        it = c.logs(follow=True)
+        assert next(it).text == "one"
+        t0 = time.monotonic()
+        it.close()  # no second line will ever come: only the token ends the reader
+        assert time.monotonic() - t0 < 2
+        with libctr.Cancel() as cancel:
+            threading.Timer(0.2, cancel.trigger).start()
+            r, w = os.pipe()
+            try:
+                with pytest.raises(libctr.CancelledError):
+                    c.attach(stdout=w, cancel=cancel)
+            finally:
+                os.close(r)
+                os.close(w)
+        assert c.state is libctr.State.RUNNING
+        c.remove(force=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import enum
+import errno
 import io
 import json
 import os
@@ -65,8 +66,8 @@ PIPE = -100
 _RUNTIME_OPTIONS_VERSION = 2
 _CONTAINER_OPTIONS_VERSION = 3
 _EXEC_OPTIONS_VERSION = 1
-_ATTACH_OPTIONS_VERSION = 1
-_LOGS_OPTIONS_VERSION = 1
+_ATTACH_OPTIONS_VERSION = 2
+_LOGS_OPTIONS_VERSION = 2
 _IMPORT_OPTIONS_VERSION = 1
 _SAVE_OPTIONS_VERSION = 1
 _COMMIT_OPTIONS_VERSION = 1
@@ -1183,14 +1184,17 @@ class Container(_Handle):
     # ---- streams ----
     def attach(self, *, stdin: FileArg = None, stdout: FileArg = None, stderr: FileArg = None,
                detach_keys: Optional[str] = None, start: bool = False,
-               return_on_stdin_eof: bool = False) -> bool:
+               return_on_stdin_eof: bool = False, cancel: Optional[Cancel] = None) -> bool:
         """Relay the container's streams to/from the given descriptors or files until its
         output ends (it exited) or the detach keys are typed.  Returns True when detached.
-        ``start`` starts the container once attached, so no output is missed."""
+        ``start`` starts the container once attached, so no output is missed.  A
+        ``cancel`` token triggered by another thread ends it with
+        :class:`libctr.CancelledError` (the container goes on)."""
         o = _ffi.AttachOptions()
         _call("ctr_attach_options_init", byref(o), _ATTACH_OPTIONS_VERSION)
         o.stdin_fd, o.stdout_fd, o.stderr_fd = _fileno(stdin), _fileno(stdout), _fileno(stderr)
         o.detach_keys = encode(detach_keys)
+        o.cancel = _wait.handle_of(cancel)
         o.flags = (_ATTACH_START if start else 0) | (_ATTACH_RETURN_ON_STDIN_EOF if return_on_stdin_eof else 0)
         return _call("ctr_container_attach", self._p, byref(o)) == _ATTACH_DETACHED
 
@@ -1208,7 +1212,8 @@ class Container(_Handle):
              since: Union[None, int, float, _dt.datetime] = None, until: Union[None, int, float, _dt.datetime] = None,
              tail: Optional[int] = None) -> Iterator[LogLine]:
         """Iterate over the log's lines.  ``follow`` keeps reading until the container
-        exits (lines arrive as written; a reader thread does the C call).
+        exits (lines arrive as written; a reader thread does the C call, ended at
+        once when the iterator is closed).
         ``since``/``until``: datetimes, seconds (float) or nanoseconds (int)."""
         o = _ffi.LogsOptions()
         _call("ctr_logs_options_init", byref(o), _LOGS_OPTIONS_VERSION)
@@ -1366,6 +1371,8 @@ def _follow_logs(c: Container, opts: Any) -> Iterator[LogLine]:
     stop = threading.Event()
     done = object()
     handle = Container._wrap(lib.ctr_container_ref(c._p), c._keep)
+    token = Cancel()  # closing the iterator ends the C follow at once
+    opts.cancel = token._handle
 
     def collect(stream: int, ts: int, data: Any, size: int, _u: Any) -> int:
         if stop.is_set():
@@ -1374,9 +1381,11 @@ def _follow_logs(c: Container, opts: Any) -> Iterator[LogLine]:
         return 1 if stop.is_set() else 0
     cb = _ffi.LOG_LINE_FN(collect)
 
-    def reader() -> None:
+    def reader(token: Cancel = token) -> None:  # holds the token while the C call may use it
         try:
             r = lib.ctr_container_logs(handle._p, byref(opts), cb, None)
+            if r == -errno.ECANCELED and stop.is_set():
+                r = 0  # the iterator was closed
             q.put(error_for(r, decode(lib.ctr_error_last().contents.message) or "", "ctr_container_logs")
                   if r < 0 else done)
         finally:
@@ -1395,11 +1404,14 @@ def _follow_logs(c: Container, opts: Any) -> Iterator[LogLine]:
                 yield item
         finally:
             stop.set()
+            if t.is_alive():
+                token.trigger()
             while t.is_alive():  # unblock a reader waiting on a full queue
                 try:
                     q.get(timeout=0.05)
                 except queue.Empty:
                     pass
+            token.close()
     return gen()
 
 

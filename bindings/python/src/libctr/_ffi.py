@@ -200,6 +200,7 @@ class AttachOptions(Structure):
         ("stderr_fd", c_int),
         ("detach_keys", c_char_p),
         ("flags", c_uint64),
+        ("cancel", c_void_p),  # version 2
     ]
 
 
@@ -210,6 +211,7 @@ class LogsOptions(Structure):
         ("since", c_int64),
         ("until", c_int64),
         ("tail", c_int64),
+        ("cancel", c_void_p),  # version 2
     ]
 
 
