@@ -268,7 +268,7 @@ pub const CTR_INSPECT_SIZE: u64 = 1 << 0;
 // ---- ctr-io.h ----
 pub const CTR_STREAM_STDOUT: c_int = 1;
 pub const CTR_STREAM_STDERR: c_int = 2;
-pub const CTR_ATTACH_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_ATTACH_OPTIONS_VERSION: c_uint = 2;
 pub const CTR_ATTACH_START: u64 = 1 << 0;
 pub const CTR_ATTACH_RETURN_ON_STDIN_EOF: u64 = 1 << 1;
 pub const CTR_ATTACH_DETACHED: c_int = 1;
@@ -281,9 +281,11 @@ pub struct ctr_attach_options_t {
     pub stderr_fd: c_int,
     pub detach_keys: *const c_char,
     pub flags: u64,
+    // version 2
+    pub cancel: *const ctr_cancel_t,
 }
 
-pub const CTR_LOGS_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_LOGS_OPTIONS_VERSION: c_uint = 2;
 pub const CTR_LOGS_FOLLOW: u64 = 1 << 0;
 pub const CTR_LOGS_STDOUT: u64 = 1 << 1;
 pub const CTR_LOGS_STDERR: u64 = 1 << 2;
@@ -295,6 +297,8 @@ pub struct ctr_logs_options_t {
     pub since: i64,
     pub until: i64,
     pub tail: i64,
+    // version 2
+    pub cancel: *const ctr_cancel_t,
 }
 
 pub type ctr_log_line_fn = Option<
@@ -541,7 +545,7 @@ pub struct ctr_state_backend_factory_t {
 }
 
 // ---- sys/ctr-oci.h ----
-pub const CTR_OCI_BACKEND_VERSION: c_uint = 1;
+pub const CTR_OCI_BACKEND_VERSION: c_uint = 2;
 pub const CTR_OCI_CAP_PAUSE: u64 = 1 << 0;
 pub const CTR_OCI_CAP_EXEC: u64 = 1 << 1;
 pub const CTR_OCI_CAP_CHECKPOINT: u64 = 1 << 2;
@@ -620,6 +624,8 @@ pub struct ctr_oci_attach_options_t {
     pub flags: u64,
     pub attached: ctr_oci_attached_fn,
     pub attached_userdata: *mut c_void,
+    // version 2
+    pub cancel: *const ctr_cancel_t,
 }
 
 #[repr(C)]
@@ -691,6 +697,8 @@ pub struct ctr_oci_backend_t {
     pub wait_exit: Option<
         unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr, timeout_ms: c_int, ret: *mut ctr_oci_exit_t) -> c_int,
     >,
+    // version 2
+    pub exit_fd: Option<unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr) -> c_int>,
 }
 
 extern "C" {

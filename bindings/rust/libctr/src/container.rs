@@ -911,6 +911,7 @@ impl Container {
         a.detach_keys = opt_ptr(&keys);
         a.flags = (if o.start { sys::CTR_ATTACH_START } else { 0 })
             | (if o.return_on_stdin_eof { sys::CTR_ATTACH_RETURN_ON_STDIN_EOF } else { 0 });
+        a.cancel = crate::wait::cancel_ptr(&o.cancel);
         let r = check(OP, unsafe { sys::ctr_container_attach(self.as_ptr(), &a) })?;
         Ok(r == sys::CTR_ATTACH_DETACHED)
     }
@@ -948,6 +949,7 @@ impl Container {
         l.since = o.since.map_or(0, time_ns);
         l.until = o.until.map_or(0, time_ns);
         l.tail = o.tail.map_or(-1, |t| t as i64);
+        l.cancel = crate::wait::cancel_ptr(&o.cancel);
         let mut ctx = Ctx { f: &mut f, panic: None };
         let r = unsafe { sys::ctr_container_logs(self.as_ptr(), &l, Some(line), &mut ctx as *mut Ctx as *mut c_void) };
         if let Some(p) = ctx.panic {
@@ -1117,12 +1119,19 @@ pub struct AttachOptions<'a> {
     detach_keys: Option<String>,
     start: bool,
     return_on_stdin_eof: bool,
+    cancel: Option<std::sync::Arc<crate::Cancel>>,
     _fds: std::marker::PhantomData<&'a ()>,
 }
 
 impl<'a> AttachOptions<'a> {
     pub fn new() -> Self {
         Self::default()
+    }
+    /// A token another thread may trigger to end the attachment
+    /// (`Canceled`; the container goes on).
+    pub fn cancel(mut self, t: std::sync::Arc<crate::Cancel>) -> Self {
+        self.cancel = Some(t);
+        self
     }
     pub fn stdin(mut self, f: &'a impl AsRawFd) -> Self {
         self.stdin = Some(f.as_raw_fd());
@@ -1184,11 +1193,17 @@ pub struct LogsOptions {
     since: Option<SystemTime>,
     until: Option<SystemTime>,
     tail: Option<u64>,
+    cancel: Option<std::sync::Arc<crate::Cancel>>,
 }
 
 impl LogsOptions {
     pub fn new() -> Self {
         Self::default()
+    }
+    /// A token another thread may trigger to end a follow (`Canceled`).
+    pub fn cancel(mut self, t: std::sync::Arc<crate::Cancel>) -> Self {
+        self.cancel = Some(t);
+        self
     }
     /// Keep reading until the container exits.
     pub fn follow(mut self, v: bool) -> Self {

@@ -10,6 +10,10 @@ use libctr_sys as sys;
 
 use crate::{check, Container, Result, State};
 
+pub(crate) fn cancel_ptr(t: &Option<std::sync::Arc<Cancel>>) -> *const sys::ctr_cancel_t {
+    t.as_ref().map_or(ptr::null(), |t| t.ptr.as_ptr() as *const _)
+}
+
 fn state_set(states: &[State]) -> std::os::raw::c_uint {
     let m = states.iter().fold(0, |m, s| m | 1 << s.raw());
     if m == 0 {
@@ -44,6 +48,12 @@ impl Cancel {
     /// Make the token untriggered again.
     pub fn reset(&self) -> Result<()> {
         check("ctr_cancel_reset", unsafe { sys::ctr_cancel_reset(self.ptr.as_ptr()) }).map(drop)
+    }
+}
+
+impl std::fmt::Debug for Cancel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cancel").field("fd", &self.as_raw_fd()).finish()
     }
 }
 

@@ -45,6 +45,25 @@ fn waiter_and_cancel() {
     tok.reset().unwrap();
     let e = c.wait_for(&[], Some(Duration::from_millis(100)), Some(&tok)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::TimedOut);
+    // A follow and an attach end when their token is triggered.
+    let t3 = tok.clone();
+    let th = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        t3.trigger().unwrap();
+    });
+    let e = c.logs(&LogsOptions::new().follow(true).cancel(tok.clone()), |_| true).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Canceled);
+    th.join().unwrap();
+    tok.reset().unwrap();
+    let t4 = tok.clone();
+    let th = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        t4.trigger().unwrap();
+    });
+    let e = c.attach(&AttachOptions::new().cancel(tok.clone())).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Canceled);
+    th.join().unwrap();
+    assert_eq!(c.state().unwrap(), State::Running);
     c.kill(9).unwrap();
     assert!(readable(w.as_raw_fd(), 5000));
     assert_eq!(w.check().unwrap(), Some((State::Exited, 137)));
