@@ -54,12 +54,12 @@ static int add_pairs(json_object *o, char *const *kv)
     return 0;
 }
 
-void ctr__event_container(ctr_container_t *c, const char *status, int exit_code, const char *const *extra)
+void ctr__event_config(ctr_runtime_t *rt, const struct ctr__config *cfg, const char *status, int exit_code,
+                       const char *const *extra)
 {
-    const struct ctr__config *cfg = ctr__container_config(c);
     _cleanup_json_ json_object *attrs = json_object_new_object();
     if (!attrs || add_pairs(attrs, cfg->labels) < 0 || add_pairs(attrs, (char *const *)extra) < 0) {
-        ctr__rt_log(ctr_container_runtime(c), CTR_LOG_WARNING, "container event %s lost: out of memory", status);
+        ctr__rt_log(rt, CTR_LOG_WARNING, "container event %s lost: out of memory", status);
         return;
     }
     struct ctr__event ev = {
@@ -71,7 +71,12 @@ void ctr__event_container(ctr_container_t *c, const char *status, int exit_code,
         .exit_code = exit_code,
         .attributes = attrs,
     };
-    ctr__event_emit(ctr_container_runtime(c), &ev);
+    ctr__event_emit(rt, &ev);
+}
+
+void ctr__event_container(ctr_container_t *c, const char *status, int exit_code, const char *const *extra)
+{
+    ctr__event_config(ctr_container_runtime(c), ctr__container_config(c), status, exit_code, extra);
 }
 
 void ctr__event_object(ctr_runtime_t *rt, const char *type, const char *status, const char *id, const char *name)

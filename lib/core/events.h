@@ -7,6 +7,7 @@
 
 #include <libctr/ctr-runtime.h>
 
+#include "data/config.h"
 #include "data/event.h"
 
 /* The journal's directory, malloc'ed (NULL on ENOMEM). */
@@ -19,6 +20,9 @@ void ctr__event_emit(ctr_runtime_t *rt, const struct ctr__event *ev);
  * extra KEY=VALUE attributes (NULL-terminated, or NULL) and, for died and
  * exec_died, the exit code. */
 void ctr__event_container(ctr_container_t *c, const char *status, int exit_code, const char *const *extra);
+/* The same by the runtime and the container's config. */
+void ctr__event_config(ctr_runtime_t *rt, const struct ctr__config *cfg, const char *status, int exit_code,
+                       const char *const *extra);
 
 /* An image, volume or network event by ID and name (either may be NULL). */
 void ctr__event_object(ctr_runtime_t *rt, const char *type, const char *status, const char *id, const char *name);
