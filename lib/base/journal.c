@@ -72,7 +72,7 @@ static int rename_in(const char *dir, const char *from, const char *to)
  * it past max_size (lock held).  *ret_size is its size. */
 static int open_current(const char *dir, size_t len, uint64_t max_size, off_t *ret_size)
 {
-    int fd = open_at(dir, LOG_NAME, O_WRONLY | O_APPEND | O_CREAT);
+    int fd = open_at(dir, LOG_NAME, O_RDWR | O_APPEND | O_CREAT);
     struct stat s;
     if (fd < 0)
         return fd;
@@ -86,7 +86,7 @@ static int open_current(const char *dir, size_t len, uint64_t max_size, off_t *r
         int r = rename_in(dir, LOG_NAME, OLD_NAME);
         if (r < 0)
             return r;
-        fd = open_at(dir, LOG_NAME, O_WRONLY | O_APPEND | O_CREAT);
+        fd = open_at(dir, LOG_NAME, O_RDWR | O_APPEND | O_CREAT);
         s.st_size = 0;
     }
     *ret_size = s.st_size;

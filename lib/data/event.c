@@ -47,7 +47,8 @@ int ctr__event_format(const struct ctr__event *ev, char **ret)
         (r = ctr__json_add_str(o, "Name", ev->name)) < 0 || (r = ctr__json_add_str(o, "Network", ev->network)) < 0 ||
         (r = ctr__json_add_str(o, "Status", ev->status)) < 0 || (r = add_time(o, ev->time_ns)) < 0 ||
         (r = ctr__json_add_str(o, "Type", ev->type)) < 0 ||
-        (r = ctr__json_set(o, "Attributes", ev->attributes ? json_object_get(ev->attributes) : NULL)) < 0)
+        (ev->attributes ? (r = ctr__json_set(o, "Attributes", json_object_get(ev->attributes)))
+                        : (r = json_object_object_add(o, "Attributes", NULL) < 0 ? -ENOMEM : 0)) < 0)
         return ctr__oom("an event");
     const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *line = s ? strdup(s) : NULL;
