@@ -17,6 +17,9 @@ mod options;
 #[path = "lifecycle/registry.rs"]
 mod registry;
 
+#[path = "lifecycle/events.rs"]
+mod events;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {
