@@ -103,7 +103,8 @@ typedef struct ctr_events ctr_events_t;
 
 /**
  * Open a reader of the runtime's event journal.
- * @param ret receives the reader; close it with ctr_events_close().
+ * @param ret receives the reader, owned by the caller: close it with
+ *        ctr_events_close() (which frees it).
  * @return 0; -EINVAL (NULL, a bad version or flag, a bad filter: the
  *         message names it, until before since); -ENOMEM; an I/O errno
  *         (the journal's directory cannot be made or read).
