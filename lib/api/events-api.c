@@ -221,7 +221,7 @@ static int wait_change(ctr_events_t *e, int64_t timeout_ms)
     ctr__journal_reader_drain(e->j);
     if (n == 0 && e->until && ctr__now_ns() > e->until)
         return 2;
-    return n == 0 ? -EAGAIN : 0;
+    return n == 0 ? ctr__err(-EAGAIN, "events: none within %lld ms", (long long)timeout_ms) : 0;
 }
 
 CTR_EXPORT int ctr_events_next(ctr_events_t *e, int64_t timeout_ms, ctr_event_t **ret)
