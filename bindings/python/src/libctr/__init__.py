@@ -719,15 +719,15 @@ class Runtime(_Handle):
         ``"label=app=x"``, ``"type=volume"``); ``since``/``until`` are datetimes, Unix times
         (float seconds) or nanoseconds (int).  With ``follow``, iteration waits for new events
         until :meth:`Events.cancel`, ``until`` passes, or ``cancel_fd`` becomes readable."""
-        return Events(self._p, follow=follow, since=since, until=until, filters=filters, cancel_fd=cancel_fd,
-                      _owner=self)
+        return Events(self._p, follow=follow, since=_ns(since), until=_ns(until), filters=filters,
+                      cancel_fd=cancel_fd, _owner=self)
 
     def read_events(self, fn: Callable[[Event], Optional[bool]], *filters: str, follow: bool = False,
                     since: Union[None, int, float, _dt.datetime] = None,
                     until: Union[None, int, float, _dt.datetime] = None, cancel_fd: Optional[int] = None) -> bool:
         """Call ``fn`` with each event (``ctr_events_read()``) until it returns True (then
         this returns True), the end, or a cancel (:class:`CancelledError`)."""
-        return _events.read(self._p, fn, follow=follow, since=since, until=until, filters=filters,
+        return _events.read(self._p, fn, follow=follow, since=_ns(since), until=_ns(until), filters=filters,
                             cancel_fd=cancel_fd)
 
     # ---- networks (ctr-network.h) ----

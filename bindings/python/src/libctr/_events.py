@@ -17,7 +17,7 @@ import errno as _errno
 import json
 from ctypes import CFUNCTYPE, POINTER, Structure, byref, c_char_p, c_int, c_int64, c_uint, c_uint64, c_void_p
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from ._errors import check
 from ._ffi import FUNCTIONS, STRUCTS, c_char_pp, lib
@@ -69,21 +69,6 @@ FUNCTIONS.update({
     "ctr_events_read": (c_int, [c_void_p, POINTER(EventsOptions), EVENTS_FN, c_void_p]),
 })
 
-Time = Union[None, int, float, _dt.datetime]
-
-
-def _ns(t: Time) -> int:
-    if t is None:
-        return 0
-    if isinstance(t, _dt.datetime):
-        if t.tzinfo is None:
-            t = t.astimezone()
-        return int(t.timestamp()) * 1_000_000_000 + t.microsecond * 1000
-    if isinstance(t, float):
-        return int(t * 1e9)
-    return int(t)
-
-
 @dataclass(frozen=True)
 class Event:
     """One event: podman's ``events --format json`` object, and its main fields."""
@@ -111,12 +96,12 @@ class Event:
                    e.time_ns, e.exit_code, json.loads(decode(e.json) or "{}"))
 
 
-def _options(follow: bool, since: Time, until: Time, filters: Sequence[str],
+def _options(follow: bool, since: int, until: int, filters: Sequence[str],
              cancel_fd: Optional[int]) -> tuple:
     o = EventsOptions()
     check(lib.ctr_events_options_init(byref(o), EVENTS_OPTIONS_VERSION), "ctr_events_options_init")
     o.flags = EVENTS_FOLLOW if follow else 0
-    o.since_ns, o.until_ns = _ns(since), _ns(until)
+    o.since_ns, o.until_ns = since, until
     fp, keep = strv(list(filters) or None)
     o.filters = fp
     o.cancel_fd = -1 if cancel_fd is None else cancel_fd
@@ -127,7 +112,7 @@ class Events:
     """A reader of the event journal (``ctr_events_open()``): iterate it for
     :class:`Event` objects; close it (or use ``with``) when done."""
 
-    def __init__(self, rt_ptr: int, *, follow: bool = False, since: Time = None, until: Time = None,
+    def __init__(self, rt_ptr: int, *, follow: bool = False, since: int = 0, until: int = 0,
                  filters: Sequence[str] = (), cancel_fd: Optional[int] = None, _owner: Any = None) -> None:
         self._p: Optional[int] = None
         o, keep = _options(follow, since, until, filters, cancel_fd)
@@ -197,8 +182,8 @@ class Events:
         self.close()
 
 
-def read(rt_ptr: int, fn: Callable[[Event], Optional[bool]], *, follow: bool = False, since: Time = None,
-         until: Time = None, filters: Sequence[str] = (), cancel_fd: Optional[int] = None) -> bool:
+def read(rt_ptr: int, fn: Callable[[Event], Optional[bool]], *, follow: bool = False, since: int = 0,
+         until: int = 0, filters: Sequence[str] = (), cancel_fd: Optional[int] = None) -> bool:
     """``ctr_events_read()``: call ``fn`` with each event; ``fn`` returns True to stop.
     Returns whether ``fn`` stopped it."""
     o, keep = _options(follow, since, until, filters, cancel_fd)
