@@ -18,7 +18,13 @@ void ctr__event_emit(ctr_runtime_t *rt, const struct ctr__event *ev);
 
 /* A container event: its ID, name, image and labels as Attributes, plus
  * extra KEY=VALUE attributes (NULL-terminated, or NULL) and, for died and
- * exec_died, the exit code. */
+ * exec_died, the exit code.  Call it after the change succeeded, with the
+ * container's lock held where the operation holds it (the order of the
+ * journal is then the order of the changes).  The statuses are podman's:
+ * create, init, start, attach, died, exec, exec_died, pause, unpause, stop,
+ * kill (extra "signal=N"), restart, remove, mount, unmount, commit, export,
+ * checkpoint, restore, rename, health_status (extra "health_status=healthy"
+ * or "unhealthy", as podman's HealthStatus). */
 void ctr__event_container(ctr_container_t *c, const char *status, int exit_code, const char *const *extra);
 /* The same by the runtime and the container's config. */
 void ctr__event_config(ctr_runtime_t *rt, const struct ctr__config *cfg, const char *status, int exit_code,
