@@ -209,8 +209,7 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
     ctr__event_container(c, "exec", 0, NULL);
     r = ctr__oci_exec(oci, &d.oci, &eo, &code);
     if (r == -EIO && exit_code_of(ctr_error_last()->message) >= 0) {
-        code = exit_code_of(ctr_error_last()->message);
-        ctr__err_clear();
+        code = exit_code_of(ctr_error_last()->message); /* the runtime's reason stays in the record */
         r = 0;
     }
     if (r < 0)
