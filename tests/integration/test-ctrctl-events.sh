@@ -136,6 +136,18 @@ echo "# follower CPU over 5 idle seconds: $((after - before)) ticks"
 check "idle follower: no CPU time over 5 s" [ "$((after - before))" -le 1 ]
 stop_follower
 
+# ---- one died per exit: the caller waits and records it, the monitor's helper finds it recorded ----
+for i in 1 2 3; do
+    c run --name "$N-fg$i" --rootfs "$tmp/rootfs" /bin/sh -c "exit $i"
+    [ "$RC" = "$i" ] || break
+done
+check "foreground runs exit with their codes" [ "$RC" = 3 ]
+sleep 0.5 # the helpers have run
+c events --stream=false --filter event=died --format '{{.Name}} {{.ContainerExitCode}}'
+died_once() { [ "$(printf '%s\n' "$OUT" | grep -c -- "-fg")" = 3 ] && has "$OUT" "$N-fg2 2"; }
+check "died once per exit, with its code, whoever recorded it" died_once
+c rm "$N-fg1" "$N-fg2" "$N-fg3"
+
 # ---- since, until, filters ----
 c events --stream=false --filter container="$N-a" --format '{{.Status}}'
 check "filter container=NAME, --stream=false" rc_is 0 [ "$(echo $OUT)" = "create init start died remove" ]
