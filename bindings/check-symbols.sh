@@ -56,7 +56,7 @@ check() {
 }
 
 # Python: the wrapper modules (not _ffi.py, which only declares).
-check python "$here/python/OMITTED" -r --include=__init__.py --include=_errors.py --include=_mem.py --include=_registry.py --include=_wait.py \
+check python "$here/python/OMITTED" -r --include=__init__.py --include=_errors.py --include=_mem.py --include=_registry.py --include=_wait.py --include=_events.py \
     "$here/python/src/libctr"
 # Go: the package (not its tests or examples) and the C shim that calls the optional modules.
 check go "$here/go/OMITTED" -r --include='*.go' --include=shim.c --exclude='*_test.go' --exclude-dir=examples \

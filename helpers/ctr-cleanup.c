@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ctr-cleanup: what a container's monitor runs after the container exited
- * (conmon's --exit-command), so that a container made with
- * CTR_CREATE_AUTO_REMOVE goes away with no process of its caller left.
+ * (conmon's --exit-command), so that the exit is recorded, its `died` event
+ * written, and a container made with CTR_CREATE_AUTO_REMOVE removed, with no
+ * process of its caller left.
  *
  *   ctr-cleanup [--root DIR] [--runroot DIR] [--state-backend NAME]
  *               [--runtime NAME|PATH] [--conmon PATH] [--storage-driver NAME]
- *               [--cni-config-dir DIR] [--cni-plugin-dir DIR] --rm ID
+ *               [--cni-config-dir DIR] [--cni-plugin-dir DIR] [--rm] ID
+ *
+ * The state read locks the container, which reconciles it with the
+ * monitor's exit file: the transition to exited writes `died`, once, in
+ * whichever process makes it (this one, or a caller that noticed first).
+ * A start still in progress holds the lock: the exit is recorded after it.
  *
  * The options are the runtime's, as libctr wrote them.  conmon waits for
  * this program before it exits itself, and a removal waits for the
@@ -28,7 +34,7 @@ static const char *nonempty(const char *s)
 }
 
 /* 0 with *ret_id set, or 2 on bad usage (printed). */
-static int parse(int argc, char **argv, ctr_runtime_options_t *ro, const char **ret_id)
+static int parse(int argc, char **argv, ctr_runtime_options_t *ro, bool *ret_rm, const char **ret_id)
 {
     enum { ROOT = 256, RUNROOT, BACKEND, RUNTIME, CONMON, DRIVER, CNI_CONFIG, CNI_PLUGIN, RM };
     static const struct option options[] = {
@@ -59,17 +65,19 @@ static int parse(int argc, char **argv, ctr_runtime_options_t *ro, const char **
         default: return 2;
         }
     }
-    if (!rm || optind != argc - 1) {
-        fprintf(stderr, "usage: ctr-cleanup [RUNTIME OPTIONS] --rm ID\n");
+    if (optind != argc - 1) {
+        fprintf(stderr, "usage: ctr-cleanup [RUNTIME OPTIONS] [--rm] ID\n");
         return 2;
     }
+    *ret_rm = rm;
     *ret_id = argv[optind];
     return 0;
 }
 
-/* Remove container id if it has exited: the state read reconciles it with
- * the monitor's exit file first.  0, or 1 after printing why not. */
-static int remove_exited(const ctr_runtime_options_t *ro, const char *id)
+/* Record the exit of container id (the state read reconciles it with the
+ * monitor's exit file) and, with rm, remove it if it has exited.  0, or 1
+ * after printing why not. */
+static int record_exit(const ctr_runtime_options_t *ro, bool rm, const char *id)
 {
     ctr_runtime_t *rt = NULL;
     ctr_container_t *c = NULL;
@@ -79,7 +87,7 @@ static int remove_exited(const ctr_runtime_options_t *ro, const char *id)
         r = ctr_runtime_lookup(rt, id, &c);
     if (r == 0)
         r = ctr_container_state(c, &st);
-    if (r == 0 && st == CTR_STATE_EXITED)
+    if (r == 0 && rm && st == CTR_STATE_EXITED)
         r = ctr_container_remove(c, CTR_REMOVE_VOLUMES); /* podman run --rm: anonymous volumes too */
     if (r == -ENOENT)
         r = 0; /* removed meanwhile (ctrctl rm, a foreground --rm) */
@@ -94,7 +102,8 @@ int main(int argc, char **argv)
 {
     ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
     const char *id = NULL;
-    int r = parse(argc, argv, &ro, &id);
+    bool rm = false;
+    int r = parse(argc, argv, &ro, &rm, &id);
     if (r)
         return r;
     pid_t pid = fork();
@@ -119,5 +128,5 @@ int main(int argc, char **argv)
         dup2(null, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
     }
-    _exit(remove_exited(&ro, id));
+    _exit(record_exit(&ro, rm, id));
 }

@@ -45,6 +45,7 @@ var (
 	ErrIO           error = syscall.EIO        // the OCI runtime or monitor failed
 	ErrVersion      error = syscall.EPROTONOSUPPORT
 	ErrAccess       error = syscall.EACCES // refused: a registry's 401/403, or file permissions
+	ErrAgain        error = syscall.EAGAIN // nothing yet: a follower's timeout (EventReader.Next)
 )
 
 // Error is a failed libctr call.

@@ -39,6 +39,16 @@ int libctr_go_batch(ctr_container_t *c, uintptr_t handle)
     return ctr_container_batch(c, batch_tramp, (void *)handle);
 }
 
+static int event_tramp(const ctr_event_t *ev, void *userdata)
+{
+    return goLibctrEvent((ctr_event_t *)ev, (uintptr_t)userdata);
+}
+
+int libctr_go_events_read(ctr_runtime_t *rt, const ctr_events_options_t *o, uintptr_t handle)
+{
+    return ctr_events_read(rt, o, event_tramp, (void *)handle);
+}
+
 static int progress_tramp(uint64_t done, uint64_t total, void *userdata)
 {
     return goLibctrProgress(done, total, (uintptr_t)userdata);

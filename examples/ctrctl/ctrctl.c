@@ -16,6 +16,7 @@ static const struct verb {
     { "commit", cmd_commit, "Make a new image of a container's changes" },
     { "create", cmd_create, "Create a container but do not start it" },
     { "diff", cmd_diff, "Show what a container changed in its root file system" },
+    { "events", cmd_events, "Show and follow the events of containers, images, volumes and networks" },
     { "exec", cmd_exec, "Run a process in a running container" },
     { "export", cmd_export, "Write a container's root file system as a tar" },
     { "image", cmd_image, "Manage images (load, import, save, ls, rm, tag, inspect, prune)" },

@@ -318,6 +318,7 @@ int cmd_image(ctrctl_t *g, int argc, char **argv);
 int cmd_images(ctrctl_t *g, int argc, char **argv);
 int cmd_export(ctrctl_t *g, int argc, char **argv);
 int cmd_diff(ctrctl_t *g, int argc, char **argv);
+int cmd_events(ctrctl_t *g, int argc, char **argv);
 int cmd_commit(ctrctl_t *g, int argc, char **argv);
 int cmd_mount(ctrctl_t *g, int argc, char **argv);
 int cmd_umount(ctrctl_t *g, int argc, char **argv);

@@ -16,5 +16,6 @@
 #include <libctr/ctr-network.h>
 #include <libctr/ctr-volume.h>
 #include <libctr/ctr-registry.h>
+#include <libctr/ctr-events.h>
 
 #endif

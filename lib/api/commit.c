@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/fault.h"
 #include "base/options.h"
+#include "core/events.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/runtime.h"
@@ -71,6 +72,7 @@ CTR_EXPORT int ctr_container_commit(ctr_container_t *c, const ctr_commit_options
     if (r < 0)
         return r;
     ctr__rt_log(rt, CTR_LOG_DEBUG, "committed %s as image %.12s", cfg->name, image_id);
+    ctr__event_container(c, "commit", 0, NULL);
     if (ret)
         return ctr_image_lookup(rt, image_id, ret);
     return 0;

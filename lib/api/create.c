@@ -17,6 +17,7 @@
 #include "base/json-util.h"
 #include "base/names.h"
 #include "base/options.h"
+#include "core/events.h"
 #include "core/container.h"
 #include "core/runtime.h"
 #include "core/volume.h"
@@ -495,6 +496,8 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     r = create_marked(rt, o, cfg);
     CTR_FAULT_POINT("create.after-add");
     unmark(rt, cfg->id);
+    if (r == 0)
+        ctr__event_config(rt, cfg, "create", 0, NULL);
     return r;
 }
 

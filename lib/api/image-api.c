@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/options.h"
 #include "api/image-api.h"
+#include "core/events.h"
 #include "core/runtime.h"
 #include "storage/image.h"
 
@@ -35,6 +36,14 @@ static ctr_image_t *image_new(ctr_runtime_t *rt, struct ctr__image_info *info)
 static const struct ctr__settings *settings_of(const ctr_image_t *img)
 {
     return ctr__runtime_settings(img->rt);
+}
+
+/* r, after an image event when r is 0. */
+static int image_event(int r, ctr_runtime_t *rt, const char *status, const char *id, const char *name)
+{
+    if (r == 0)
+        ctr__event_object(rt, CTR__EVENT_IMAGE, status, id, name);
+    return r;
 }
 
 CTR_EXPORT ctr_image_t *ctr_image_ref(ctr_image_t *img)
@@ -154,7 +163,7 @@ CTR_EXPORT int ctr_image_tag(ctr_image_t *img, const char *name)
     CTR_ENTER();
     CTR_CHECK_ARG(img);
     CTR_CHECK_ARG(name);
-    return ctr__image_tag(settings_of(img), img->info.id, name);
+    return image_event(ctr__image_tag(settings_of(img), img->info.id, name), img->rt, "tag", img->info.id, name);
 }
 
 CTR_EXPORT int ctr_image_untag(ctr_image_t *img, const char *name)
@@ -162,7 +171,8 @@ CTR_EXPORT int ctr_image_untag(ctr_image_t *img, const char *name)
     CTR_ENTER();
     CTR_CHECK_ARG(img);
     CTR_CHECK_ARG(name);
-    return ctr__image_untag(settings_of(img), img->info.id, name);
+    return image_event(ctr__image_untag(settings_of(img), img->info.id, name), img->rt, "untag", img->info.id,
+                       name);
 }
 
 CTR_EXPORT int ctr_image_remove(ctr_runtime_t *rt, const char *name_or_id, uint64_t flags)
@@ -172,7 +182,11 @@ CTR_EXPORT int ctr_image_remove(ctr_runtime_t *rt, const char *name_or_id, uint6
     CTR_CHECK_ARG(name_or_id);
     if (flags & ~(uint64_t)CTR_IMAGE_REMOVE_FORCE)
         return ctr__err(-EINVAL, "unknown image remove flags 0x%llx", (unsigned long long)flags);
-    return ctr__image_remove(ctr__runtime_settings(rt), name_or_id, flags);
+    _cleanup_(ctr_image_unrefp) ctr_image_t *img = NULL;
+    if (ctr_image_lookup(rt, name_or_id, &img) < 0)
+        ctr__err_clear(); /* the remove says why */
+    return image_event(ctr__image_remove(ctr__runtime_settings(rt), name_or_id, flags), rt, "remove",
+                       img ? img->info.id : NULL, name_or_id);
 }
 
 CTR_EXPORT int ctr_image_prune(ctr_runtime_t *rt, uint64_t flags, char ***ret_removed)
@@ -234,6 +248,7 @@ CTR_EXPORT int ctr_image_import(ctr_runtime_t *rt, const ctr_import_options_t *o
     if (r < 0)
         return r;
     ctr__rt_log(rt, CTR_LOG_DEBUG, "imported image %.12s from %s", id, o.reference);
+    image_event(0, rt, "load", id, o.reference);
     return ret ? ctr_image_lookup(rt, id, ret) : 0;
 }
 
@@ -260,7 +275,8 @@ CTR_EXPORT int ctr_image_save(ctr_image_t *img, const char *reference, const ctr
         return r;
     if (o.flags)
         return ctr__err(-EINVAL, "unknown save flags 0x%llx", (unsigned long long)o.flags);
-    return ctr__image_save(settings_of(img), img->info.id, reference, &o);
+    return image_event(ctr__image_save(settings_of(img), img->info.id, reference, &o), img->rt, "save", img->info.id,
+                       reference);
 }
 
 ctr_runtime_t *ctr__image_runtime(const ctr_image_t *img)

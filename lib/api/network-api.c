@@ -10,6 +10,7 @@
 #include "base/options.h"
 #include "core/container-net.h"
 #include "core/container.h"
+#include "core/events.h"
 #include "core/lifecycle.h"
 #include "core/runtime.h"
 #include "net/net.h"
@@ -31,7 +32,10 @@ CTR_EXPORT int ctr_network_create(ctr_runtime_t *rt, const ctr_network_options_t
     CTR_ENTER();
     CTR_CHECK_ARG(rt);
     CTR_CHECK_ARG(opts);
-    return ctr__network_create(ctr__runtime_settings(rt), opts, ret_path);
+    int r = ctr__network_create(ctr__runtime_settings(rt), opts, ret_path);
+    if (r == 0)
+        ctr__event_object(rt, CTR__EVENT_NETWORK, "create", NULL, opts->name);
+    return r;
 }
 
 CTR_EXPORT int ctr_network_list(ctr_runtime_t *rt, char ***ret)
@@ -100,9 +104,10 @@ CTR_EXPORT int ctr_network_remove(ctr_runtime_t *rt, const char *name, uint64_t 
     int r = ctr__network_exists(s, name);
     if (r < 0)
         return r;
-    if ((r = remove_users(rt, name, flags)) < 0)
+    if ((r = remove_users(rt, name, flags)) < 0 || (r = ctr__network_remove(s, name)) < 0)
         return r;
-    return ctr__network_remove(s, name);
+    ctr__event_object(rt, CTR__EVENT_NETWORK, "remove", NULL, name);
+    return 0;
 }
 
 /* ---- a container's addresses ---- */

@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "api/image-api.h"
 #include "base/options.h"
+#include "core/events.h"
 #include "core/runtime.h"
 #include "registry/auth-file.h"
 #include "registry/client.h"
@@ -208,6 +209,7 @@ CTR_EXPORT int ctr_image_pull(ctr_runtime_t *rt, const char *ref, const ctr_regi
     int r = options_get(opts, &o);
     if (r < 0 || (r = pull_any(rt, ref, &o, &id)) < 0)
         return r;
+    ctr__event_object(rt, CTR__EVENT_IMAGE, "pull", NULL, ref); /* podman's: the name, no ID */
     return ret ? ctr_image_lookup(rt, id, ret) : 0;
 }
 
@@ -451,6 +453,7 @@ CTR_EXPORT int ctr_image_push(ctr_image_t *img, const char *dest, const ctr_regi
     if ((r = ctr__image_push(ctr__runtime_settings(rt), id, c, &po, digest)) < 0)
         return r;
     ctr__rt_log(rt, CTR_LOG_INFO, "pushed image %.12s to %s (%s)", id, name, digest);
+    ctr__event_object(rt, CTR__EVENT_IMAGE, "push", id, dest);
     if (ret_digest && !(*ret_digest = strdup(digest)))
         return ctr__oom("a digest");
     return 0;

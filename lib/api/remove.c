@@ -7,6 +7,7 @@
 #include "api/create.h"
 #include "base/error.h"
 #include "base/fault.h"
+#include "core/events.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/volume.h"
@@ -90,6 +91,8 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     if (r < 0 || (r = ctr__lifecycle_lock_any(c)) < 0)
         return r;
     r = remove_container(c, flags);
+    if (r == 0)
+        ctr__event_container(c, "remove", 0, NULL);
     ctr__container_unlock(c);
     if (r < 0)
         return r;

@@ -3,6 +3,7 @@
  * sizes, export.  Each takes the container's lock with
  * ctr__lifecycle_lock() and works through rootfs.h. */
 #include "base/error.h"
+#include "core/events.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
@@ -24,6 +25,7 @@ static int mount_locked(ctr_container_t *c, const char *mount_label, char **ret_
         ctr__rootfs_unmount(c, false);
         return r;
     }
+    ctr__event_container(c, "mount", 0, NULL);
     *ret_path = TAKE_PTR(copy);
     return 0;
 }
@@ -43,9 +45,10 @@ static int unmount_locked(ctr_container_t *c, bool force)
         return ctr__err(-EBUSY, CTR_CFMT " is %s: its root file system stays mounted until it stops", CTR_CARG(c),
                         ctr_state_name(st));
     int r = ctr__rootfs_unmount(c, force);
-    if (r < 0)
+    if (r < 0 || (r = ctr__container_save(c)) < 0)
         return r;
-    return ctr__container_save(c);
+    ctr__event_container(c, "unmount", 0, NULL);
+    return 0;
 }
 
 CTR_EXPORT int ctr_container_unmount(ctr_container_t *c, int force)
@@ -109,6 +112,8 @@ CTR_EXPORT int ctr_container_export(ctr_container_t *c, int fd)
     if (r < 0)
         return r;
     r = export_locked(c, fd);
+    if (r == 0)
+        ctr__event_container(c, "export", 0, NULL);
     ctr__container_unlock(c);
     return r;
 }

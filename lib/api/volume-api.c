@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/json-util.h"
 #include "base/options.h"
+#include "core/events.h"
 #include "core/runtime.h"
 #include "core/volume.h"
 #include "storage/volume-dir.h"
@@ -150,6 +151,7 @@ CTR_EXPORT int ctr_volume_create(ctr_runtime_t *rt, const ctr_volume_options_t *
         return r;
     }
     ctr__rt_log(rt, CTR_LOG_DEBUG, "created volume %s", v.name);
+    ctr__event_object(rt, CTR__EVENT_VOLUME, "create", NULL, v.name);
     if (!ret) {
         ctr__volume_clear(&v);
         return 0;
@@ -336,8 +338,10 @@ CTR_EXPORT int ctr_volume_remove(ctr_runtime_t *rt, const char *name, uint64_t f
         return r;
     r = remove_locked(rt, name, flags);
     ctr__lock_release(ctr__runtime_lock(rt));
-    if (r == 0)
+    if (r == 0) {
         ctr__rt_log(rt, CTR_LOG_DEBUG, "removed volume %s", name);
+        ctr__event_object(rt, CTR__EVENT_VOLUME, "remove", NULL, name);
+    }
     return r;
 }
 

@@ -9,6 +9,7 @@
 #include "base/json-util.h"
 #include "base/options.h"
 #include "base/passwd.h"
+#include "core/events.h"
 #include "core/lifecycle.h"
 
 static const struct ctr__options_type options_type = {
@@ -205,13 +206,15 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
         .flags = (o.flags & CTR_EXEC_TTY) ? CTR_OCI_EXEC_TTY : 0,
     };
     int code = -1;
+    ctr__event_container(c, "exec", 0, NULL);
     r = ctr__oci_exec(oci, &d.oci, &eo, &code);
     if (r == -EIO && exit_code_of(ctr_error_last()->message) >= 0) {
-        *ret_exit_code = exit_code_of(ctr_error_last()->message);
-        return 0;
+        code = exit_code_of(ctr_error_last()->message); /* the runtime's reason stays in the record */
+        r = 0;
     }
     if (r < 0)
         return r;
+    ctr__event_container(c, "exec_died", code, NULL);
     *ret_exit_code = code;
     return 0;
 }

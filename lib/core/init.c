@@ -14,6 +14,7 @@
 #include "base/fault.h"
 #include "core/container-net.h"
 #include "core/container.h"
+#include "core/events.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
 #include "core/volume.h"
@@ -194,10 +195,15 @@ static int oci_create(struct init *x)
 {
     const struct ctr__config *cfg = x->cfg;
     _cleanup_strv_ char **exit_command = NULL;
-    int r;
-    if ((cfg->flags & CTR_CREATE_AUTO_REMOVE) &&
-        (r = ctr__runtime_exit_command(ctr_container_runtime(x->c), cfg->id, &exit_command)) < 0)
+    bool rm = cfg->flags & CTR_CREATE_AUTO_REMOVE;
+    int r = ctr__runtime_exit_command(ctr_container_runtime(x->c), cfg->id, rm, &exit_command);
+    if (r < 0 && rm)
         return r;
+    if (r < 0) {
+        /* Without the helper, the exit is recorded by whoever looks next. */
+        ctr__rt_log(ctr_container_runtime(x->c), CTR_LOG_DEBUG, "%s", ctr_error_last()->message);
+        ctr__err_clear();
+    }
     ctr_oci_create_options_t co = {
         .version = CTR_OCI_BACKEND_VERSION,
         .name = cfg->name,
@@ -279,9 +285,11 @@ static int init_locked(ctr_container_t *c)
         return r;
     CTR_FAULT_POINT("init.after-mount");
     if ((r = setup_network(&x)) < 0 || (r = ctr__rootfs_volume_mounts(c, x.rootfs, &x.volumes)) < 0 ||
-        (r = prepare_volumes(&x)) < 0 || (r = write_spec(&x)) < 0 || (r = oci_create(&x)) < 0)
+        (r = prepare_volumes(&x)) < 0 || (r = write_spec(&x)) < 0 || (r = oci_create(&x)) < 0 ||
+        (r = record_created(&x)) < 0)
         return r;
-    return record_created(&x);
+    ctr__event_container(c, "init", 0, NULL);
+    return 0;
 }
 
 CTR_EXPORT int ctr_container_init(ctr_container_t *c)
@@ -335,6 +343,7 @@ static int start_locked(ctr_container_t *c)
     st->state = CTR_STATE_RUNNING;
     if ((r = ctr__container_save(c)) < 0)
         return r;
+    ctr__event_container(c, "start", 0, NULL);
     unlink(marker);
     return 0;
 }

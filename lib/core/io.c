@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/logs.h"
 #include "base/options.h"
+#include "core/events.h"
 #include "core/lifecycle.h"
 
 static const struct ctr__options_type attach_type = {
@@ -134,6 +135,7 @@ CTR_EXPORT int ctr_container_attach(ctr_container_t *c, const ctr_attach_options
         .attached_userdata = &as,
         .cancel = o.cancel,
     };
+    ctr__event_container(c, "attach", 0, NULL);
     r = ctr__oci_attach(oci, &d.oci, &ao);
     if (as.start_error < 0)
         return as.start_error; /* its detail is kept: the callback ran on this thread */

@@ -16,6 +16,7 @@
 #include "base/fault.h"
 #include "core/container-net.h"
 #include "core/container.h"
+#include "core/events.h"
 #include "core/rootfs.h"
 #include "core/volume.h"
 
@@ -185,6 +186,9 @@ static void record_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
      * exits at once can look finished before it started.  Clamp. */
     if (st->finished < st->started)
         st->finished = st->started;
+    /* The transition to exited, under the container's lock, is the one
+     * place that reports the exit: whichever process records it. */
+    ctr__event_container(c, "died", ex->exit_code, NULL);
 }
 
 int ctr__lifecycle_finish_exit(ctr_container_t *c, const ctr_oci_exit_t *ex)
@@ -430,6 +434,11 @@ static int kill_locked(ctr_container_t *c, int sig)
     if (r < 0)
         return r;
     r = ctr__oci_kill(oci, &d.oci, sig, 0);
+    if (r == 0) {
+        char attr[32];
+        snprintf(attr, sizeof attr, "signal=%d", sig);
+        ctr__event_container(c, "kill", 0, (const char *const[]){ attr, NULL });
+    }
     if (r == -ENOENT) {
         /* Gone meanwhile: record the exit instead of failing. */
         ctr__err_clear();
@@ -508,8 +517,12 @@ static int stop_locked(ctr_container_t *c, int timeout)
         return ctr__lifecycle_cleanup(c) < 0 ? ctr__err_code() : ctr__container_save(c);
     case CTR_STATE_RUNNING:
     case CTR_STATE_CREATED:
-    case CTR_STATE_STOPPING:
-        return stop_live(c, timeout);
+    case CTR_STATE_STOPPING: {
+        int r = stop_live(c, timeout);
+        if (r == 0)
+            ctr__event_container(c, "stop", 0, NULL);
+        return r;
+    }
     default:
         return ctr__err(-EBUSY, CTR_CFMT " is %s: it cannot be stopped", CTR_CARG(c), ctr_state_name(state));
     }
@@ -540,7 +553,9 @@ static int pause_locked(ctr_container_t *c, bool pause)
     if (r < 0)
         return r;
     st->state = pause ? CTR_STATE_PAUSED : CTR_STATE_RUNNING;
-    return ctr__container_save(c);
+    if ((r = ctr__container_save(c)) == 0)
+        ctr__event_container(c, pause ? "pause" : "unpause", 0, NULL);
+    return r;
 }
 
 CTR_EXPORT int ctr_container_pause(ctr_container_t *c)

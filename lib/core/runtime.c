@@ -497,7 +497,7 @@ static const char *helper_dir(void)
     return d && *d ? d : CTR_HELPER_DIR;
 }
 
-int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret)
+int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret)
 {
     _cleanup_free_ char *helper = ctr__asprintf("%s/ctr-cleanup", helper_dir());
     if (!helper)
@@ -515,7 +515,7 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret)
     for (size_t i = 0; v && args[i]; i++)
         if (ctr__strv_push(&v, args[i]) < 0)
             return ctr__oom("the exit command");
-    if (!v || ctr__strv_push(&v, "--rm") < 0 || ctr__strv_push(&v, id) < 0)
+    if (!v || (rm && ctr__strv_push(&v, "--rm") < 0) || ctr__strv_push(&v, id) < 0)
         return ctr__oom("the exit command");
     *ret = TAKE_PTR(v);
     return 0;

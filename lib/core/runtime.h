@@ -36,10 +36,11 @@ int ctr__runtime_mark_boot(ctr_runtime_t *rt);
 /* Log through the runtime's callback. */
 #define ctr__rt_log(rt, ...) ctr__log(&ctr__runtime_settings(rt)->log, __VA_ARGS__)
 
-/* The command a container's monitor runs when it exits to remove it: libctr's
- * helper ctr-cleanup with the options that open this runtime again.
+/* The command a container's monitor runs when it exits: libctr's helper
+ * ctr-cleanup with the options that open this runtime again, which records
+ * the exit (and its died event) and, with rm, removes the container.
  * 0, or -ENOENT (no helper: the message says where it was looked for). */
-int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, char ***ret);
+int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret);
 
 /* Paths of a container's directories and files; malloc'ed, NULL on ENOMEM. */
 char *ctr__static_dir(ctr_runtime_t *rt, const char *id);

@@ -41,6 +41,8 @@ from ._ffi import lib
 from ._mem import decode, encode, lent_strv, strv, take_string, take_strv
 from ._options import Mount, Ulimit
 from . import _registry
+from . import _events
+from ._events import Event, Events
 from ._registry import PullPolicy, TransferPhase, TransferProgress, login, login_user, logout, resolve_name
 from . import _wait
 from ._wait import Cancel, Waiter
@@ -51,7 +53,7 @@ __all__ = [
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
     "Volume", "has_volumes", "PullPolicy", "TransferPhase", "TransferProgress", "login", "logout", "login_user",
-    "resolve_name", "Change", "ChangeKind", "Cancel", "Waiter",
+    "resolve_name", "Change", "ChangeKind", "Cancel", "Waiter", "Event", "Events",
 ]
 
 __version__ = "0.1.0"
@@ -725,6 +727,25 @@ class Runtime(_Handle):
         _call("ctr_volume_prune", self._p, fp, 0, byref(out))
         del fk
         return take_strv(out)
+
+    # ---- events (ctr-events.h) ----
+    def events(self, *filters: str, follow: bool = False, since: Union[None, int, float, _dt.datetime] = None,
+               until: Union[None, int, float, _dt.datetime] = None, cancel_fd: Optional[int] = None) -> Events:
+        """A reader of the event journal: an iterator of :class:`Event` and a context manager.
+        ``filters`` are podman's ``--filter`` strings (``"container=web"``, ``"event=died"``,
+        ``"label=app=x"``, ``"type=volume"``); ``since``/``until`` are datetimes, Unix times
+        (float seconds) or nanoseconds (int).  With ``follow``, iteration waits for new events
+        until :meth:`Events.cancel`, ``until`` passes, or ``cancel_fd`` becomes readable."""
+        return Events(self._p, follow=follow, since=_ns(since), until=_ns(until), filters=filters,
+                      cancel_fd=cancel_fd, _owner=self)
+
+    def read_events(self, fn: Callable[[Event], Optional[bool]], *filters: str, follow: bool = False,
+                    since: Union[None, int, float, _dt.datetime] = None,
+                    until: Union[None, int, float, _dt.datetime] = None, cancel_fd: Optional[int] = None) -> bool:
+        """Call ``fn`` with each event (``ctr_events_read()``) until it returns True (then
+        this returns True), the end, or a cancel (:class:`CancelledError`)."""
+        return _events.read(self._p, fn, follow=follow, since=_ns(since), until=_ns(until), filters=filters,
+                            cancel_fd=cancel_fd)
 
     # ---- networks (ctr-network.h) ----
     def create_network(self, name: str, *, driver: Optional[str] = None, bridge: Optional[str] = None,

@@ -263,6 +263,43 @@ pub struct ctr_top_t {
     pub rows: *const *const *const c_char,
 }
 
+// ---- ctr-events.h (libctr 0.6) ----
+pub const CTR_EVENT_VERSION: c_uint = 1;
+pub const CTR_EVENTS_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_EVENTS_FOLLOW: u64 = 1 << 0;
+
+/// One event, lent by whoever handed it out.
+#[repr(C)]
+pub struct ctr_event_t {
+    pub version: c_uint,
+    pub type_: *const c_char,
+    pub status: *const c_char,
+    pub id: *const c_char,
+    pub name: *const c_char,
+    pub image: *const c_char,
+    pub time_ns: i64,
+    pub exit_code: c_int,
+    pub json: *const c_char,
+}
+
+#[repr(C)]
+pub struct ctr_events_options_t {
+    pub version: c_uint,
+    pub flags: u64,
+    pub since_ns: i64,
+    pub until_ns: i64,
+    pub filters: *const *const c_char,
+    pub cancel_fd: c_int,
+}
+
+/// An opaque reader of the event journal.
+#[repr(C)]
+pub struct ctr_events_t {
+    _private: [u8; 0],
+}
+
+pub type ctr_events_fn = Option<unsafe extern "C" fn(ev: *const ctr_event_t, userdata: *mut c_void) -> c_int>;
+
 pub const CTR_INSPECT_SIZE: u64 = 1 << 0;
 
 // ---- ctr-io.h ----
@@ -840,6 +877,25 @@ extern "C" {
         ret: *mut *mut ctr_top_t,
     ) -> c_int;
     pub fn ctr_container_top_free(top: *mut ctr_top_t);
+
+    // ctr-events.h, libctr 0.6
+    pub fn ctr_events_options_init(opts: *mut ctr_events_options_t, version: c_uint) -> c_int;
+    pub fn ctr_events_open(
+        rt: *mut ctr_runtime_t,
+        opts: *const ctr_events_options_t,
+        ret: *mut *mut ctr_events_t,
+    ) -> c_int;
+    pub fn ctr_events_next(e: *mut ctr_events_t, timeout_ms: i64, ret: *mut *mut ctr_event_t) -> c_int;
+    pub fn ctr_events_fd(e: *mut ctr_events_t) -> c_int;
+    pub fn ctr_events_cancel(e: *mut ctr_events_t) -> c_int;
+    pub fn ctr_events_close(e: *mut ctr_events_t) -> *mut ctr_events_t;
+    pub fn ctr_event_free(ev: *mut ctr_event_t);
+    pub fn ctr_events_read(
+        rt: *mut ctr_runtime_t,
+        opts: *const ctr_events_options_t,
+        fn_: ctr_events_fn,
+        userdata: *mut c_void,
+    ) -> c_int;
 
     // ctr-io.h
     pub fn ctr_attach_options_init(opts: *mut ctr_attach_options_t, version: c_uint) -> c_int;

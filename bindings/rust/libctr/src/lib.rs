@@ -33,6 +33,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use libctr_sys as sys;
 
 mod container;
+mod events;
 mod image;
 pub mod json;
 mod options;
@@ -41,6 +42,7 @@ mod volume;
 mod wait;
 
 pub use container::*;
+pub use events::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
 pub use registry::*;

@@ -21,6 +21,10 @@ mod registry;
 #[path = "lifecycle/wait.rs"]
 mod wait;
 
+/// Events (tests/lifecycle/events.rs).
+#[path = "lifecycle/events.rs"]
+mod events;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {
