@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ctr-cleanup: what a container's monitor runs after the container exited
  * (conmon's --exit-command), so that the exit is recorded, its `died` event
- * written, and a container made with CTR_CREATE_AUTO_REMOVE removed, with no
- * process of its caller left.
+ * written, a container made with CTR_CREATE_AUTO_REMOVE removed and the
+ * restart policy of any other applied, with no process of its caller left.
  *
  *   ctr-cleanup [--root DIR] [--runroot DIR] [--state-backend NAME]
  *               [--runtime NAME|PATH] [--conmon PATH] [--storage-driver NAME]
@@ -75,8 +75,8 @@ static int parse(int argc, char **argv, ctr_runtime_options_t *ro, bool *ret_rm,
 }
 
 /* Record the exit of container id (the state read reconciles it with the
- * monitor's exit file) and, with rm, remove it if it has exited.  0, or 1
- * after printing why not. */
+ * monitor's exit file) and, with rm, remove it if it has exited, else apply
+ * its restart policy.  0, or 1 after printing why not. */
 static int record_exit(const ctr_runtime_options_t *ro, bool rm, const char *id)
 {
     ctr_runtime_t *rt = NULL;
@@ -89,6 +89,8 @@ static int record_exit(const ctr_runtime_options_t *ro, bool rm, const char *id)
         r = ctr_container_state(c, &st);
     if (r == 0 && rm && st == CTR_STATE_EXITED)
         r = ctr_container_remove(c, CTR_REMOVE_VOLUMES); /* podman run --rm: anonymous volumes too */
+    else if (r == 0 && st == CTR_STATE_EXITED && (r = ctr_container_apply_restart_policy(c)) > 0)
+        r = 0; /* restarted by its --restart policy */
     if (r == -ENOENT)
         r = 0; /* removed meanwhile (ctrctl rm, a foreground --rm) */
     if (r < 0)

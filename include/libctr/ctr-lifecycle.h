@@ -153,6 +153,30 @@ int ctr_container_wait_for(ctr_container_t *c, unsigned int states, int64_t time
                            ctr_state_t *ret_state, int *ret_exit_code);
 
 /**
+ * Stop the container if it is live (as ctr_container_stop() with
+ * @p timeout), then start it again; podman restart.  The count of restarts
+ * by its restart policy is kept.
+ * @return 0; -EINVAL; -ENOENT; -EBUSY (paused, or being removed); the errors
+ *         of ctr_container_stop() and ctr_container_start().
+ */
+int ctr_container_restart(ctr_container_t *c, int timeout);
+
+/**
+ * Apply the container's restart policy to its exit, as conmon's exit
+ * command does when the container's process ends (with no caller of libctr
+ * alive): when it exited by itself (not by a user's ctr_container_stop() or
+ * ctr_container_kill()) and its policy says so (`always`,
+ * `unless-stopped`, or `on-failure` after a non-zero exit code and fewer
+ * restarts than its retries since the last user's start), count the
+ * restart (`RestartCount` in inspect), write a `restart` event and start it
+ * again.  podman's rules, without delay between restarts.
+ * @return 1 (restarted); 0 (the policy does not restart it: not exited, no
+ *         policy, stopped by a user, or out of retries); -EINVAL; -ENOENT;
+ *         the errors of ctr_container_start().
+ */
+int ctr_container_apply_restart_policy(ctr_container_t *c);
+
+/**
  * Release what an exited container still holds: the OCI runtime's state,
  * mounts, the monitor's files.  Done automatically by stop, wait and remove;
  * calling it twice is harmless.  -EBUSY while running or paused.

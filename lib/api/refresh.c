@@ -168,7 +168,7 @@ CTR_EXPORT int ctr_runtime_refresh(ctr_runtime_t *rt)
 /* After a reboot, reset what the previous boot left before anybody uses
  * this one (runtime lock held).  A failed refresh is logged, not returned:
  * the runtime stays usable, and ctr_runtime_refresh() can retry. */
-static int refresh_after_reboot(ctr_runtime_t *rt)
+static int refresh_after_reboot(ctr_runtime_t *rt, bool *ret_rebooted)
 {
     bool changed = false;
     int r = ctr__runtime_boot_changed(rt, &changed);
@@ -176,14 +176,31 @@ static int refresh_after_reboot(ctr_runtime_t *rt)
         return r;
     if (ctr__refresh_locked(rt, true) < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh after reboot: %s", ctr_error_last()->message);
+    *ret_rebooted = true;
     return ctr__runtime_mark_boot(rt);
+}
+
+/* After a reboot's refresh, without the runtime lock: start the containers
+ * whose restart policy is `always` (podman has a systemd unit do it).  A
+ * container that does not start is logged. */
+static void restart_always(ctr_runtime_t *rt)
+{
+    _cleanup_strv_ char **ids = calloc(1, sizeof(char *));
+    if (!ids || ctr__state_iterate(ctr__runtime_state(rt), 0, collect_id, &ids) < 0) {
+        ctr__rt_log(rt, CTR_LOG_WARNING, "restart after reboot: %s", ids ? ctr_error_last()->message : "out of memory");
+        return;
+    }
+    for (char **id = ids; *id; id++)
+        if (ctr__restart_after_boot(rt, *id) < 0)
+            ctr__rt_log(rt, CTR_LOG_WARNING, "restart after reboot: container %.12s: %s", *id,
+                        ctr_error_last()->message);
 }
 
 /* A new handle's work under the runtime lock: the refresh after a reboot,
  * then the undo of creates that died. */
-static int open_locked(ctr_runtime_t *rt)
+static int open_locked(ctr_runtime_t *rt, bool *ret_rebooted)
 {
-    int r = refresh_after_reboot(rt);
+    int r = refresh_after_reboot(rt, ret_rebooted);
     if (r < 0)
         return r;
     ctr__create_undo_died(rt);
@@ -198,10 +215,13 @@ CTR_EXPORT int ctr_runtime_new(ctr_runtime_t **ret, const ctr_runtime_options_t 
     int r = ctr__runtime_open(opts, &rt);
     if (r < 0 || (r = ctr__lock_acquire(ctr__runtime_lock(rt))) < 0)
         return r;
-    r = open_locked(rt);
+    bool rebooted = false;
+    r = open_locked(rt, &rebooted);
     ctr__lock_release(ctr__runtime_lock(rt));
     if (r < 0)
         return r;
+    if (rebooted)
+        restart_always(rt);
     *ret = TAKE_PTR(rt);
     return 0;
 }

@@ -314,10 +314,14 @@ static int start_failed(ctr_container_t *c, ctr__oci_t *oci, const struct ctr__d
     return r;
 }
 
-static int start_locked(ctr_container_t *c)
+int ctr__lifecycle_start(ctr_container_t *c, bool by_policy)
 {
     struct ctr__status *st = ctr__container_status(c);
     int r;
+    /* A user's start begins a new count of the policy's restarts. */
+    st->stopped_by_user = false;
+    if (!by_policy)
+        st->restart_count = 0;
     if ((st->state == CTR_STATE_CONFIGURED || st->state == CTR_STATE_EXITED) && (r = init_locked(c)) < 0)
         return r;
     if (st->state != CTR_STATE_CREATED)
@@ -365,7 +369,7 @@ static int start_dependencies(ctr_container_t *c, unsigned depth)
             return r;
         ctr_state_t state = ctr__container_status(dep)->state;
         if (state != CTR_STATE_RUNNING && state != CTR_STATE_PAUSED)
-            r = start_locked(dep);
+            r = ctr__lifecycle_start(dep, false);
         ctr__container_unlock(dep);
         if (r < 0)
             return ctr__err_prefix(r, "starting dependency %s", ctr_container_name(dep));
@@ -380,5 +384,5 @@ CTR_EXPORT int ctr_container_start(ctr_container_t *c)
     int r = start_dependencies(c, 0);
     if (r < 0)
         return r;
-    return CTR__WITH_LOCK(c, start_locked(c));
+    return CTR__WITH_LOCK(c, ctr__lifecycle_start(c, false));
 }

@@ -332,7 +332,7 @@ static void add_container(json_object *o, ctr_container_t *c)
     json_object_object_add(o, "OCIConfigPath", str_or_empty(st->config_path));
     json_object_object_add(o, "OCIRuntime", json_object_new_string(oci_runtime));
     json_object_object_add(o, "Name", json_object_new_string(cfg->name));
-    json_object_object_add(o, "RestartCount", json_object_new_int(0));
+    json_object_object_add(o, "RestartCount", json_object_new_int(st->restart_count));
     json_object_object_add(o, "Driver", json_object_new_string(cfg->rootfs ? "" : oci_runtime));
     json_object_object_add(o, "MountLabel", str_or_empty(cfg->mount_label));
     json_object_object_add(o, "ProcessLabel", str_or_empty(cfg->process_label));

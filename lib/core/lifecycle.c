@@ -435,6 +435,10 @@ static int kill_locked(ctr_container_t *c, int sig)
         return r;
     r = ctr__oci_kill(oci, &d.oci, sig, 0);
     if (r == 0) {
+        /* podman's StoppedByUser: its restart policy leaves it down. */
+        ctr__container_status(c)->stopped_by_user = true;
+        if ((r = ctr__container_save(c)) < 0)
+            return r;
         char attr[32];
         snprintf(attr, sizeof attr, "signal=%d", sig);
         ctr__event_container(c, "kill", 0, (const char *const[]){ attr, NULL });
@@ -508,9 +512,11 @@ static int stop_live(ctr_container_t *c, int timeout)
     return ctr__lifecycle_finish_exit(c, &ex);
 }
 
-static int stop_locked(ctr_container_t *c, int timeout)
+int ctr__lifecycle_stop(ctr_container_t *c, int timeout)
 {
     ctr_state_t state = ctr__container_status(c)->state;
+    /* Saved with the stopping state: the exit's recorder sees it. */
+    ctr__container_status(c)->stopped_by_user = true;
     switch (state) {
     case CTR_STATE_CONFIGURED:
     case CTR_STATE_EXITED:
@@ -532,7 +538,7 @@ CTR_EXPORT int ctr_container_stop(ctr_container_t *c, int timeout)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(c);
-    return CTR__WITH_LOCK(c, stop_locked(c, timeout));
+    return CTR__WITH_LOCK(c, ctr__lifecycle_stop(c, timeout));
 }
 
 /* ---- pause ---- */

@@ -74,3 +74,13 @@ int ctr__lifecycle_teardown(ctr_container_t *c, bool force);
  * run-time state is from another boot (any, when fresh_boot) is reset as if
  * it never ran, and saved; one of this boot is left alone (*ret_live). */
 int ctr__lifecycle_reset(ctr_container_t *c, bool fresh_boot, bool *ret_live);
+
+/* Start c (lock held; init first when configured or exited).  A user's start
+ * (by_policy false) clears the count of the policy's restarts; both clear
+ * "stopped by the user". */
+int ctr__lifecycle_start(ctr_container_t *c, bool by_policy);
+/* Stop c (lock held), marking it stopped by the user. */
+int ctr__lifecycle_stop(ctr_container_t *c, int timeout);
+/* After a reboot (restart.c): start container id when its restart policy is
+ * `always`.  1 (started), 0 (not for it), -errno. */
+int ctr__restart_after_boot(ctr_runtime_t *rt, const char *id);

@@ -83,6 +83,8 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
     r |= ctr__json_add_int(o, "conmonPid", st->conmon_pid);
     r |= ctr__json_add_str(o, "netNsPath", st->netns_path);
     r |= ctr__json_add_str(o, "bootID", st->boot_id);
+    r |= ctr__json_add_int(o, "restartCount", st->restart_count);
+    r |= ctr__json_add_bool(o, "stoppedByUser", st->stopped_by_user);
     if (st->networks_json) {
         json_object *n = NULL;
         int k = ctr__json_parse(st->networks_json, "networks", &n);
@@ -113,7 +115,7 @@ static int state_from_name(const char *s, ctr_state_t *ret)
 static int status_read(json_object *o, struct ctr__status *st)
 {
     _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
-    int64_t exit_code = -1, pid = 0, conmon_pid = 0;
+    int64_t exit_code = -1, pid = 0, conmon_pid = 0, restarts = 0;
     /* Read in this order; each entry sets one of str, b and i. */
     const struct {
         const char *key;
@@ -134,6 +136,8 @@ static int status_read(json_object *o, struct ctr__status *st)
         { "conmonPid", .i = &conmon_pid },
         { "netNsPath", .str = &st->netns_path },
         { "bootID", .str = &st->boot_id },
+        { "restartCount", .i = &restarts },
+        { "stoppedByUser", .b = &st->stopped_by_user },
     };
     int r;
     for (size_t k = 0; k < ARRAY_SIZE(members); k++) {
@@ -156,8 +160,9 @@ static int status_read(json_object *o, struct ctr__status *st)
     if (finished && ctr__parse_time(finished, &st->finished) < 0)
         return ctr__err(-EINVAL, "bad \"finishedTime\"");
     if (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX || exit_code < INT32_MIN ||
-        exit_code > INT32_MAX)
-        return ctr__err(-EINVAL, "pid or exit code out of range");
+        exit_code > INT32_MAX || restarts < 0 || restarts > INT32_MAX)
+        return ctr__err(-EINVAL, "pid, exit code or restart count out of range");
+    st->restart_count = (int)restarts;
     st->exit_code = (int)exit_code;
     st->pid = (pid_t)pid;
     st->conmon_pid = (pid_t)conmon_pid;
