@@ -261,12 +261,10 @@ static int put_dir(struct wctx *w, struct archive_entry *e, int dir_fd, int sub_
     return walk(w, fd, sub_base, path, depth + 1);
 }
 
-/* One entry name of dir_fd (at path; base_fd as walk()'s). */
-static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name, const char *rel, int depth)
+/* One entry name of dir_fd, written as path (its parent's path rel; base_fd as walk()'s). */
+static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name, const char *rel, const char *path,
+                      int depth)
 {
-    char path[PATH_MAX];
-    if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof path)
-        return ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
     struct stat st, bst;
     if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return errno == ENOENT ? 0 : ctr__err(-errno, "cannot stat \"%s\": %m", path);
@@ -307,9 +305,13 @@ static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int de
     int r = ctr__tree_names(dir_fd, rel, &names);
     if (r < 0)
         return r;
-    for (size_t i = 0; i < names.n; i++)
-        if ((r = walk_entry(w, dir_fd, base_fd, names.v[i], rel, depth)) < 0)
+    for (size_t i = 0; i < names.n; i++) {
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", names.v[i]) >= sizeof path)
+            return ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
+        if ((r = walk_entry(w, dir_fd, base_fd, names.v[i], rel, path, depth)) < 0)
             return r;
+    }
     return base_fd >= 0 ? add_deletions(w, base_fd, rel, &names) : 0;
 }
 
@@ -319,8 +321,14 @@ int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress
     return ctr__tar_create_changes(dir_fd, -1, out_fd, flags, prog, ret_hex, ret_size);
 }
 
-int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
-                            char ret_hex[65], uint64_t *ret_size)
+/* What a tar holds: the tree under a directory (against a base), or one entry of it under another name. */
+struct tar_what {
+    int dir_fd, base_fd;
+    const char *name, *as;
+};
+
+static int write_tar(const struct tar_what *t, int out_fd, unsigned flags, struct ctr__progress *prog,
+                     char ret_hex[65], uint64_t *ret_size)
 {
     _cleanup_(ctr__hash_freep) ctr__hash_t *h = NULL;
     int r;
@@ -338,8 +346,10 @@ int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags,
     archive_write_set_bytes_in_last_block(w.a, 1);
     if (archive_write_open(w.a, &w, NULL, write_cb, NULL) != ARCHIVE_OK)
         r = ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
+    else if (t->name)
+        r = walk_entry(&w, t->dir_fd, -1, t->name, "", t->as, 0);
     else
-        r = walk(&w, dir_fd, base_fd, "", 0);
+        r = walk(&w, t->dir_fd, t->base_fd, "", 0);
     if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
         r = w.err ? w.err : ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
     archive_write_free(w.a);
@@ -354,4 +364,15 @@ int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags,
     if (ret_size)
         *ret_size = w.size;
     return 0;
+}
+
+int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
+                            char ret_hex[65], uint64_t *ret_size)
+{
+    return write_tar(&(struct tar_what){ dir_fd, base_fd, NULL, NULL }, out_fd, flags, prog, ret_hex, ret_size);
+}
+
+int ctr__tar_create_entry(int dir_fd, const char *name, const char *as, int out_fd)
+{
+    return write_tar(&(struct tar_what){ dir_fd, -1, name, as }, out_fd, 0, NULL, NULL, NULL);
 }
