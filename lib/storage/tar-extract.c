@@ -341,7 +341,7 @@ static int check_overwrite(const struct xctx *x, int parent, const char *base, b
                     dir ? "non-directory" : "directory", dir ? "directory" : "non-directory");
 }
 
-static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, const char *rel, const char *base,
+static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, const char *dir, const char *base,
                        const char *what)
 {
     bool isdir;
@@ -366,7 +366,7 @@ static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, cons
         x->dirs = v;
         x->cap_dirs = cap;
     }
-    if (!(x->dirs[x->n_dirs].path = strdup(rel)))
+    if (!(x->dirs[x->n_dirs].path = ctr__asprintf("%s%s%s", dir, *dir ? "/" : "", base)))
         return ctr__oom("a path");
     x->dirs[x->n_dirs].mtime = (struct timespec){ archive_entry_mtime(e), archive_entry_mtime_nsec(e) };
     x->n_dirs++;
@@ -528,7 +528,7 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     const char *hardlink = archive_entry_hardlink(e);
     mode_t type = archive_entry_filetype(e);
     if (!hardlink && type == AE_IFDIR)
-        return extract_dir(x, e, parent, rel, base, what);
+        return extract_dir(x, e, parent, dir, base, what);
     if ((r = check_overwrite(x, parent, base, false, what)) < 0)
         return r;
     r = clear_entry(parent, base, false, NULL);
