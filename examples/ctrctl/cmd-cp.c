@@ -75,7 +75,7 @@ static int copy_from(ctr_container_t *c, const char *src, const char *dst)
         return ctr_container_copy_from(c, src, dst, CTR_COPY_CHOWN) < 0 ? ctrctl_fail() : 0;
     if (isatty(1))
         return ctrctl_error("refusing to write a tar to a terminal: redirect stdout");
-    return ctr_container_copy_from_fd(c, src, 1, 0) < 0 ? ctrctl_fail() : 0;
+    return ctr_container_copy_from_fd(c, src, 1, CTR_COPY_CHOWN) < 0 ? ctrctl_fail() : 0; /* podman's owner */
 }
 
 static int copy_to(ctr_container_t *c, const char *src, const char *dst, uint64_t flags)

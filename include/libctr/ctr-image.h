@@ -305,8 +305,8 @@ void ctr_changes_free(ctr_change_t *changes, size_t count);
  * gets the container's user and group (its `user`, resolved in its
  * /etc/passwd and /etc/group; root without one), as `podman cp` does by
  * default (`--archive`); coming out (ctr_container_copy_from()), the
- * caller's effective user and group. Without it the owners are kept (as
- * root). */
+ * caller's effective user and group (in the tar of ctr_container_copy_from_fd()).
+ * Without it the owners are kept (as root). */
 #define CTR_COPY_CHOWN (1u << 0)
 /** A directory may replace a non-directory and back (`podman cp
  * --overwrite`); without it that fails with -EEXIST. A non-directory always
@@ -368,10 +368,12 @@ int ctr_container_copy_to_fd(ctr_container_t *c, int fd, const char *dst, uint64
 /**
  * Write the container's path @p src as a tar (pax) to @p fd (`podman cp
  * CTR:SRC -`): the entry under its own name with everything below it, or,
- * for `SRC/.`, a directory's contents.  Owners, modes, times and links are
- * those in the container.  The caller keeps @p fd.
- * @param flags 0 or #CTR_COPY_OVERWRITE (no effect here); #CTR_COPY_CHOWN
- *        is refused.
+ * for `SRC/.`, a directory's contents.  Modes, times and links are those
+ * in the container, and so are owners unless #CTR_COPY_CHOWN.  The caller
+ * keeps @p fd.
+ * @param flags #CTR_COPY_CHOWN: every entry owned by the caller's effective
+ *        user and group (what `podman cp CTR:SRC -` does);
+ *        #CTR_COPY_OVERWRITE has no effect here.
  * @return 0; -EINVAL; -ENOENT (@p src does not exist, or the container is
  *         gone); an I/O errno (-EPIPE: the reader went away).
  */

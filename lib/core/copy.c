@@ -269,11 +269,15 @@ static int plan(const struct place *src, struct source *s, const struct place *d
     return 0;
 }
 
-static int write_source(const struct source *s, int fd)
+/* The source's tar on @fd; with @chown, owned by the caller. */
+static int write_source(const struct source *s, bool chown, int fd)
 {
-    if (s->as)
-        return ctr__tar_create_entry(s->dir_fd, s->name, s->as, fd);
-    return ctr__tar_create(s->dir_fd, fd, 0, NULL, NULL, NULL);
+    struct ctr__tar_copy t = { .name = s->as ? s->name : NULL, .as = s->as, .chown = chown };
+    if (chown) {
+        t.uid = geteuid();
+        t.gid = getegid();
+    }
+    return ctr__tar_create_copy(s->dir_fd, &t, fd);
 }
 
 /* The tar writer of a path copy, on a thread of its own. */
@@ -291,7 +295,7 @@ static void *writer_run(void *arg)
     sigemptyset(&set);
     sigaddset(&set, SIGPIPE); /* a write to a closed pipe fails with EPIPE; the signal dies with the thread */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    w->r = write_source(w->s, w->fd);
+    w->r = write_source(w->s, false, w->fd);
     if (w->r < 0)
         ctr__err_save(&w->err);
     ctr__closep(&w->fd);
@@ -382,7 +386,7 @@ static int stream_copy(ctr_container_t *c, const char *rootfs, const struct copy
         _cleanup_(source_done) struct source s = { .dir_fd = -1 };
         if ((r = open_source(&p, &s)) < 0 || (r = source_name(&p, &s)) < 0)
             return r;
-        return write_source(&s, k->fd);
+        return write_source(&s, (k->flags & CTR_COPY_CHOWN) != 0, k->fd);
     }
     struct ctr__copy_extract o;
     if ((r = extract_options(c, rootfs, k, &o)) < 0)
@@ -454,7 +458,5 @@ CTR_EXPORT int ctr_container_copy_from_fd(ctr_container_t *c, const char *src, i
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(src);
     CTR_CHECK_ARG(fd >= 0);
-    if (flags & CTR_COPY_CHOWN)
-        return ctr__err(-EINVAL, "CTR_COPY_CHOWN has no meaning for a copy to a tar stream");
     return copy(c, &(struct copy){ .src = src, .fd = fd, .to = false, .flags = flags });
 }

@@ -138,10 +138,18 @@ int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress
  * whiteouts (a vfs container layer against its image's top layer). */
 int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
                             char ret_hex[65], uint64_t *ret_size);
-/* A tar of the entry @name of @dir_fd (a file, a link, a directory with its
- * tree, ...) named @as in the tar (podman cp's source).  Errors as
- * ctr__tar_create(). */
-int ctr__tar_create_entry(int dir_fd, const char *name, const char *as, int out_fd);
+/* A copy's tar (podman cp's source): the entry @name of the directory (a
+ * file, a link, a directory with its tree, ...) named @as in the tar, or,
+ * with @name NULL, the tree under the directory; with @chown, every entry
+ * owned by @uid and @gid. */
+struct ctr__tar_copy {
+    const char *name, *as;
+    bool chown;
+    uid_t uid;
+    gid_t gid;
+};
+/* Write it from @dir_fd to @out_fd.  Errors as ctr__tar_create(). */
+int ctr__tar_create_copy(int dir_fd, const struct ctr__tar_copy *copy, int out_fd);
 
 /* ---- tree.c: copies and sizes ---- */
 

@@ -36,6 +36,7 @@ struct wctx {
     struct inode *links;
     size_t cap_links, n_links;
     char *buf;
+    const struct ctr__tar_copy *copy; /* a copy's owner, or NULL */
 };
 
 static la_ssize_t write_cb(struct archive *a, void *userdata, const void *buf, size_t n)
@@ -286,6 +287,10 @@ static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name,
     _cleanup_(entry_freep) struct archive_entry *e = entry_new(&st, path);
     if (!e)
         return ctr__oom("tar entry");
+    if (w->copy && w->copy->chown) {
+        archive_entry_set_uid(e, w->copy->uid);
+        archive_entry_set_gid(e, w->copy->gid);
+    }
     if (S_ISLNK(st.st_mode))
         return put_symlink(w, e, dir_fd, name, path);
     if (S_ISREG(st.st_mode))
@@ -321,10 +326,10 @@ int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress
     return ctr__tar_create_changes(dir_fd, -1, out_fd, flags, prog, ret_hex, ret_size);
 }
 
-/* What a tar holds: the tree under a directory (against a base), or one entry of it under another name. */
+/* What a tar holds: the tree under a directory (against a base), or a copy's. */
 struct tar_what {
     int dir_fd, base_fd;
-    const char *name, *as;
+    const struct ctr__tar_copy *copy;
 };
 
 static int write_tar(const struct tar_what *t, int out_fd, unsigned flags, struct ctr__progress *prog,
@@ -334,7 +339,9 @@ static int write_tar(const struct tar_what *t, int out_fd, unsigned flags, struc
     int r;
     if (ret_hex && (r = ctr__hash_new(&h)) < 0)
         return r;
-    struct wctx w = { .out_fd = out_fd, .hash = h, .prog = prog, .flags = flags, .buf = malloc(1048576) };
+    struct wctx w = {
+        .out_fd = out_fd, .hash = h, .prog = prog, .flags = flags, .buf = malloc(1048576), .copy = t->copy
+    };
     w.a = archive_write_new();
     if (!w.a || !w.buf) {
         free(w.buf);
@@ -346,8 +353,8 @@ static int write_tar(const struct tar_what *t, int out_fd, unsigned flags, struc
     archive_write_set_bytes_in_last_block(w.a, 1);
     if (archive_write_open(w.a, &w, NULL, write_cb, NULL) != ARCHIVE_OK)
         r = ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
-    else if (t->name)
-        r = walk_entry(&w, t->dir_fd, -1, t->name, "", t->as, 0);
+    else if (t->copy && t->copy->name)
+        r = walk_entry(&w, t->dir_fd, -1, t->copy->name, "", t->copy->as, 0);
     else
         r = walk(&w, t->dir_fd, t->base_fd, "", 0);
     if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
@@ -369,10 +376,10 @@ static int write_tar(const struct tar_what *t, int out_fd, unsigned flags, struc
 int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
                             char ret_hex[65], uint64_t *ret_size)
 {
-    return write_tar(&(struct tar_what){ dir_fd, base_fd, NULL, NULL }, out_fd, flags, prog, ret_hex, ret_size);
+    return write_tar(&(struct tar_what){ dir_fd, base_fd, NULL }, out_fd, flags, prog, ret_hex, ret_size);
 }
 
-int ctr__tar_create_entry(int dir_fd, const char *name, const char *as, int out_fd)
+int ctr__tar_create_copy(int dir_fd, const struct ctr__tar_copy *copy, int out_fd)
 {
-    return write_tar(&(struct tar_what){ dir_fd, -1, name, as }, out_fd, 0, NULL, NULL, NULL);
+    return write_tar(&(struct tar_what){ dir_fd, -1, copy }, out_fd, 0, NULL, NULL, NULL);
 }
