@@ -327,7 +327,14 @@ func (c *Container) Export(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = c.do("ctr_container_export", func(p *C.ctr_container_t) C.int { return C.libctr_go_container_export(p, C.int(s.fds[1])) })
+	return c.withStdio(s, "ctr_container_export", func(p *C.ctr_container_t) C.int {
+		return C.libctr_go_container_export(p, C.int(s.fds[1]))
+	})
+}
+
+// withStdio runs a call on the descriptors of s, then waits for their copies.
+func (c *Container) withStdio(s *stdio, op string, fn func(*C.ctr_container_t) C.int) error {
+	err := c.do(op, fn)
 	if cerr := s.finish(); err == nil {
 		err = cerr
 	}
@@ -374,13 +381,9 @@ func (c *Container) CopyToStream(r io.Reader, dst string, flags CopyFlags) error
 	if err != nil {
 		return err
 	}
-	err = c.do("ctr_container_copy_to_fd", func(p *C.ctr_container_t) C.int {
+	return c.withStdio(s, "ctr_container_copy_to_fd", func(p *C.ctr_container_t) C.int {
 		return C.libctr_go_container_copy_to_fd(p, C.int(s.fds[0]), d, C.uint64_t(flags))
 	})
-	if cerr := s.finish(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // CopyFromStream writes the container's path src as a tar to w (podman cp CTR:SRC -).
@@ -392,13 +395,9 @@ func (c *Container) CopyFromStream(src string, w io.Writer, flags CopyFlags) err
 	if err != nil {
 		return err
 	}
-	err = c.do("ctr_container_copy_from_fd", func(p *C.ctr_container_t) C.int {
+	return c.withStdio(s, "ctr_container_copy_from_fd", func(p *C.ctr_container_t) C.int {
 		return C.libctr_go_container_copy_from_fd(p, sp, C.int(s.fds[1]), C.uint64_t(flags))
 	})
-	if cerr := s.finish(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // CommitOptions for Container.Commit.
