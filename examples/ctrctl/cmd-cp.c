@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ctrctl cp: files between a container and the host (ctr_container_copy_to()
- * and the others), with podman cp's arguments: [CONTAINER:]SRC_PATH
- * [CONTAINER:]DEST_PATH, "-" for a tar stream on stdin or stdout, and its
- * messages for bad arguments. */
+ * and the others), or between two containers through the host, with podman
+ * cp's arguments: [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH, "-" for a tar
+ * stream on stdin or stdout, and its messages for bad arguments. */
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,8 +16,9 @@
 
 static const char cp_usage[] =
     "Usage: ctrctl cp [options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH\n\n"
-    "Copy files/folders between a container and the local filesystem.  \"-\" as\n"
-    "SRC_PATH reads a tar archive from stdin, as DEST_PATH writes one to stdout.\n\n"
+    "Copy files/folders between a container and the local filesystem, or between\n"
+    "two containers.  \"-\" as SRC_PATH reads a tar archive from stdin, as\n"
+    "DEST_PATH writes one to stdout.\n\n"
     "  -a, --archive[=BOOL]     chown copied files to the primary uid/gid of the\n"
     "                           destination container (default true)\n"
     "      --overwrite[=BOOL]   allow to overwrite directories with non-directories\n"
@@ -88,6 +93,64 @@ static int copy_to(ctr_container_t *c, const char *src, const char *dst, uint64_
     return r < 0 ? ctrctl_fail() : 0;
 }
 
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    return remove(path) < 0 ? -1 : 0;
+}
+
+/* The one entry a copy out made in the empty directory @dir, into @buf. */
+static int staged(const char *dir, char *buf, size_t size)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && n++ == 0)
+            snprintf(buf, size, "%s/%s", dir, de->d_name);
+    closedir(d);
+    return n == 1 ? 0 : -1;
+}
+
+/* Between two containers, as podman allows: out into a directory of our
+ * own (owners kept), then in from there. */
+static int copy_between(ctrctl_t *g, ctr_container_t *from, const char *src, const char *to_name, const char *dst,
+                        uint64_t flags)
+{
+    ctr_container_t *to = NULL;
+    int r = lookup(g, to_name, &to);
+    if (r)
+        return r;
+    const char *base = getenv("TMPDIR");
+    char tmp[PATH_MAX], path[PATH_MAX + 260];
+    snprintf(tmp, sizeof tmp, "%s/ctrctl-cp-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmp)) {
+        ctr_container_unref(to);
+        return ctrctl_error("cannot make a directory for the copy: %s", strerror(errno));
+    }
+    /* SRC/. goes out whole (the directory's mode and times) and in as contents. */
+    size_t n = strlen(src);
+    bool contents = (n >= 2 && strcmp(src + n - 2, "/.") == 0) || strcmp(src, ".") == 0;
+    char out[PATH_MAX];
+    snprintf(out, sizeof out, "%.*s", (int)(contents ? n - 1 : n), src); /* "DIR/" */
+    bool whole_root = contents && (strcmp(out, "/") == 0 || strcmp(out, ".") == 0 || !*out);
+    if (ctr_container_copy_from(from, whole_root ? src : out, tmp, 0) < 0)
+        r = ctrctl_fail();
+    else if (whole_root)
+        snprintf(path, sizeof path, "%s/.", tmp);
+    else if (staged(tmp, path, sizeof path) < 0)
+        r = ctrctl_error("\"%s\": the copy out of the container made nothing to copy in", src);
+    else if (contents)
+        strcat(path, "/.");
+    if (!r && ctr_container_copy_to(to, path, dst, flags) < 0)
+        r = ctrctl_fail();
+    nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    ctr_container_unref(to);
+    return r;
+}
+
 static int run_copy(ctrctl_t *g, const char *src_arg, const char *dst_arg, uint64_t flags)
 {
     struct cp_arg src, dst;
@@ -99,10 +162,10 @@ static int run_copy(ctrctl_t *g, const char *src_arg, const char *dst_arg, uint6
     ctr_container_t *c = NULL;
     if (!*src.path || !*dst.path)
         r = ctrctl_error("invalid arguments \"%s\", \"%s\": you must specify paths", src_arg, dst_arg);
-    else if (src.container && dst.container)
-        r = ctrctl_error("copying between containers is not supported: copy through the host");
     else if (!(r = lookup(g, src.container ? src.container : dst.container ? dst.container : "", &c)))
-        r = src.container ? copy_from(c, src.path, dst.path) : copy_to(c, src.path, dst.path, flags);
+        r = src.container && dst.container ? copy_between(g, c, src.path, dst.container, dst.path, flags)
+            : src.container                ? copy_from(c, src.path, dst.path)
+                                           : copy_to(c, src.path, dst.path, flags);
     ctr_container_unref(c);
     free(src.container);
     free(dst.container);

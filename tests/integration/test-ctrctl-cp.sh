@@ -4,8 +4,8 @@
 # modes (setuid, sticky, 0700), owners, symbolic links, a hard link, an empty
 # directory and times round-trips in and out (by paths, and as tar streams
 # with --archive=false), with the listings of both compared; the default
-# --archive gives the container's user; into a configured, a created, a
-# running (seen by exec) and an exited container; into a named volume and a
+# --archive gives the container's user; between two containers; into a
+# configured, a created, a running (seen by exec) and an exited container; into a named volume and a
 # bind mount; symbolic links planted in the root file system (to /, to
 # "..", absolute to /etc, in a middle component) and a hostile tar stream
 # never reach the host (its file's checksum unchanged); a link copied out is
@@ -222,6 +222,22 @@ check "a hostile tar stream is extracted" [ "$RC" = 0 ]
 check "the host file is still unchanged" [ "$(sha256sum "$tmp/victim" | cut -d' ' -f1)" = "$sum" ]
 check "its entries stayed in the container" sh -c "$C cp ev:/tmp - | tar -tf - | grep -q 'tmp/l'"
 
+# ---- between two containers ----
+$C create --name k2 bb true >/dev/null 2>&1
+$P create --name k2 $PRUN "$img" true >/dev/null 2>&1
+for e in C P; do
+    eval "X=\$$e"
+    c $X cp k:/tree k2:/tmp/
+    check "$e: cp k:/tree k2:/tmp/" [ "$RC" = 0 ]
+    $X cp k:/tmp/tree/. k2:/copied-contents >/dev/null 2>&1
+    $X cp k:/etc/passwd k2:/pw >/dev/null 2>&1
+    for d in /tmp/tree /copied-contents /pw; do $X cp "k2:$d" - 2>/dev/null | extract_to "$tmp/k2-$e"; done
+done
+check "between containers: podman's result" \
+    [ -n "$(listing "$tmp/k2-C")" -a "$(listing "$tmp/k2-C" | nomode)" = "$(listing "$tmp/k2-P" | nomode)" ]
+check "between containers: the tree, its contents, a file" \
+    [ -f "$tmp/k2-C/tree/priv/secret" -a -f "$tmp/k2-C/copied-contents/priv/secret" -a -s "$tmp/k2-C/pw" ]
+
 # ---- streams both ways ----
 $C create --name s bb true >/dev/null 2>&1
 c sh -c "tar -C '$T' -cf - . | $C cp -a=false - s:/"
@@ -256,6 +272,7 @@ $tmp/x|b:/no/such/x
 $tmp/x|b:/nonexist/
 $tmp/rules/d|b:/etc/passwd
 b:/etc|$tmp/x
+b:/nonexist|k:/tmp
 b:|$tmp/o3
 $tmp/x|b:
 /a|/b
