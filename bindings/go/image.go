@@ -327,11 +327,77 @@ func (c *Container) Export(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = c.do("ctr_container_export", func(p *C.ctr_container_t) C.int { return C.libctr_go_container_export(p, C.int(s.fds[1])) })
+	return c.withStdio(s, "ctr_container_export", func(p *C.ctr_container_t) C.int {
+		return C.libctr_go_container_export(p, C.int(s.fds[1]))
+	})
+}
+
+// withStdio runs a call on the descriptors of s, then waits for their copies.
+func (c *Container) withStdio(s *stdio, op string, fn func(*C.ctr_container_t) C.int) error {
+	err := c.do(op, fn)
 	if cerr := s.finish(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// CopyFlags for the Container.Copy* calls.
+type CopyFlags uint64
+
+const (
+	// CopyChown: going in, owned by the container's user (podman cp's
+	// --archive); coming out, by the caller (what podman does).
+	CopyChown CopyFlags = C.CTR_COPY_CHOWN
+	// CopyOverwrite: a directory may replace a non-directory and back (--overwrite).
+	CopyOverwrite CopyFlags = C.CTR_COPY_OVERWRITE
+)
+
+// CopyTo copies the host path src into the container at dst (podman cp SRC CTR:DST).
+func (c *Container) CopyTo(src, dst string, flags CopyFlags) error {
+	var m cmem
+	defer m.free()
+	s, d := m.str(src), m.str(dst)
+	return c.do("ctr_container_copy_to", func(p *C.ctr_container_t) C.int {
+		return C.libctr_go_container_copy_to(p, s, d, C.uint64_t(flags))
+	})
+}
+
+// CopyFrom copies the container's path src to the host path dst (podman cp CTR:SRC DST).
+func (c *Container) CopyFrom(src, dst string, flags CopyFlags) error {
+	var m cmem
+	defer m.free()
+	s, d := m.str(src), m.str(dst)
+	return c.do("ctr_container_copy_from", func(p *C.ctr_container_t) C.int {
+		return C.libctr_go_container_copy_from(p, s, d, C.uint64_t(flags))
+	})
+}
+
+// CopyToStream extracts the tar read from r into the container's directory dst (podman cp - CTR:DST).
+func (c *Container) CopyToStream(r io.Reader, dst string, flags CopyFlags) error {
+	var m cmem
+	defer m.free()
+	d := m.str(dst)
+	s, err := newStdio(r, nil, nil)
+	if err != nil {
+		return err
+	}
+	return c.withStdio(s, "ctr_container_copy_to_fd", func(p *C.ctr_container_t) C.int {
+		return C.libctr_go_container_copy_to_fd(p, C.int(s.fds[0]), d, C.uint64_t(flags))
+	})
+}
+
+// CopyFromStream writes the container's path src as a tar to w (podman cp CTR:SRC -).
+func (c *Container) CopyFromStream(src string, w io.Writer, flags CopyFlags) error {
+	var m cmem
+	defer m.free()
+	sp := m.str(src)
+	s, err := newStdio(nil, w, nil)
+	if err != nil {
+		return err
+	}
+	return c.withStdio(s, "ctr_container_copy_from_fd", func(p *C.ctr_container_t) C.int {
+		return C.libctr_go_container_copy_from_fd(p, sp, C.int(s.fds[1]), C.uint64_t(flags))
+	})
 }
 
 // CommitOptions for Container.Commit.

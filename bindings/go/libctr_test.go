@@ -5,6 +5,7 @@
 package libctr_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -814,5 +815,59 @@ func TestTop(t *testing.T) {
 	must(t, c.Stop(0))
 	if _, _, err := c.Top(); !errors.Is(err, libctr.ErrState) {
 		t.Fatalf("top of a stopped container: %v", err)
+	}
+}
+
+func TestCopy(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "copier", Command: []string{"true"}})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	must(t, os.MkdirAll(filepath.Join(tree, "sub"), 0o755))
+	f := filepath.Join(tree, "sub", "f")
+	must(t, os.WriteFile(f, []byte("hello\n"), 0o644))
+	must(t, os.Chown(f, 1234, 2345))
+	must(t, syscall.Chmod(f, 0o4750))
+	must(t, os.Symlink("/etc/passwd", filepath.Join(tree, "link")))
+	must(t, c.CopyTo(tree, "/", 0))
+	var buf bytes.Buffer
+	must(t, c.CopyFromStream("/tree", &buf, 0))
+	got := map[string]*tar.Header{}
+	tr := tar.NewReader(&buf)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		got[h.Name] = h
+	}
+	if h := got["tree/sub/f"]; h == nil || h.Mode&0o7777 != 0o4750 || h.Uid != 1234 || h.Gid != 2345 {
+		t.Fatalf("tree/sub/f in the stream: %+v (all: %v)", h, got)
+	}
+	if h := got["tree/link"]; h == nil || h.Typeflag != tar.TypeSymlink || h.Linkname != "/etc/passwd" {
+		t.Fatalf("tree/link in the stream: %+v", h)
+	}
+	// The stream back in, elsewhere, then a path copy out owned by the caller.
+	var again bytes.Buffer
+	must(t, c.CopyFromStream("/tree", &again, 0))
+	must(t, c.CopyToStream(&again, "/tmp", libctr.CopyOverwrite))
+	back := filepath.Join(dir, "back")
+	must(t, c.CopyFrom("/tmp/tree/sub/f", back, libctr.CopyChown))
+	if b, err := os.ReadFile(back); err != nil || string(b) != "hello\n" {
+		t.Fatalf("copied back: %q %v", b, err)
+	}
+	var st syscall.Stat_t
+	must(t, syscall.Stat(back, &st))
+	if int(st.Uid) != os.Geteuid() || st.Mode&0o7777 != 0o4750 {
+		t.Fatalf("copied back: uid %d mode %o", st.Uid, st.Mode)
+	}
+	err := c.CopyFrom("/nonexistent", filepath.Join(dir, "x"), 0)
+	if !errors.Is(err, libctr.ErrNotFound) || !strings.Contains(err.Error(), `"/nonexistent" could not be found on container copier`) {
+		t.Fatalf("a missing source: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x")); err == nil {
+		t.Fatal("a failed copy left its destination")
 	}
 }

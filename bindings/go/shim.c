@@ -251,6 +251,14 @@ OPTIONAL(int, libctr_go_registry_login_user, ctr_registry_login_user,
          (registry, opts, ret_username), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_image_resolve_name, ctr_image_resolve_name,
          (const char *ref, const ctr_registry_options_t *opts, char ***ret), (ref, opts, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_copy_to, ctr_container_copy_to,
+         (ctr_container_t *c, const char *src, const char *dst, uint64_t flags), (c, src, dst, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_copy_from, ctr_container_copy_from,
+         (ctr_container_t *c, const char *src, const char *dst, uint64_t flags), (c, src, dst, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_copy_to_fd, ctr_container_copy_to_fd,
+         (ctr_container_t *c, int fd, const char *dst, uint64_t flags), (c, fd, dst, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_copy_from_fd, ctr_container_copy_from_fd,
+         (ctr_container_t *c, const char *src, int fd, uint64_t flags), (c, src, fd, flags), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_container_diff, ctr_container_diff, (ctr_container_t *c, ctr_change_t **ret, size_t *ret_count),
          (c, ret, ret_count), -EOPNOTSUPP)
 

@@ -14,6 +14,7 @@ static const struct verb {
 } verbs[] = {
     { "attach", cmd_attach, "Attach to a running container" },
     { "commit", cmd_commit, "Make a new image of a container's changes" },
+    { "cp", cmd_cp, "Copy files/folders between a container and the local filesystem" },
     { "create", cmd_create, "Create a container but do not start it" },
     { "diff", cmd_diff, "Show what a container changed in its root file system" },
     { "events", cmd_events, "Show and follow the events of containers, images, volumes and networks" },

@@ -301,6 +301,84 @@ int ctr_container_diff(ctr_container_t *c, ctr_change_t **ret, size_t *ret_count
 /** Free the result of ctr_container_diff() (NULL is fine). */
 void ctr_changes_free(ctr_change_t *changes, size_t count);
 
+/** ctr_container_copy_to() and the others: owners. Going in, what is copied
+ * gets the container's user and group (its `user`, resolved in its
+ * /etc/passwd and /etc/group; root without one), as `podman cp` does by
+ * default (`--archive`); coming out (ctr_container_copy_from()), the
+ * caller's effective user and group (in the tar of ctr_container_copy_from_fd()).
+ * Without it the owners are kept (as root). */
+#define CTR_COPY_CHOWN (1u << 0)
+/** A directory may replace a non-directory and back (`podman cp
+ * --overwrite`); without it that fails with -EEXIST. A non-directory always
+ * replaces a non-directory. */
+#define CTR_COPY_OVERWRITE (1u << 1)
+
+/**
+ * Copy the host path @p src into the container at @p dst (`podman cp SRC
+ * CTR:DST`), in any state: through its root file system (mounted for the
+ * copy when it is not) or, under the destination of a bind mount or a named
+ * volume, that mount's host directory.  @p dst (absolute, or relative to the
+ * container's working directory) is resolved inside the container's root:
+ * its symbolic links are followed as the container would, never out of it.
+ * podman's rules: the last symbolic link of @p src is followed, and links
+ * inside a copied tree are copied as links; `SRC/.` copies a directory's
+ * contents; an existing directory @p dst receives the source under its own
+ * name; anything else at @p dst is replaced by it (a directory only by a
+ * directory, see #CTR_COPY_OVERWRITE); a missing @p dst is made by it (its
+ * parent must exist; a @p dst ending in `/` must exist).  Modes (setuid,
+ * sticky), modification times, symbolic links, hard links within the copy,
+ * extended attributes and, as root, owners are kept.
+ * @param flags #CTR_COPY_CHOWN, #CTR_COPY_OVERWRITE.
+ * @return 0; -EINVAL (a NULL or empty argument, an unknown flag);
+ *         -ENOENT (the container is gone; @p src or @p dst's directory does
+ *         not exist: podman's `"PATH" could not be found on the host: no such
+ *         file or directory`, `... on container NAME ...`); -ENOTDIR (a
+ *         directory onto a non-directory: `destination must be a directory
+ *         when copying a directory`); -EEXIST (a directory and a
+ *         non-directory, without #CTR_COPY_OVERWRITE); -ELOOP (too many
+ *         symbolic links); -EBUSY (the container is being removed); an I/O
+ *         errno.  Each with a message.
+ */
+int ctr_container_copy_to(ctr_container_t *c, const char *src, const char *dst, uint64_t flags);
+
+/**
+ * Copy the container's path @p src to the host path @p dst (`podman cp
+ * CTR:SRC DST`): the same rules as ctr_container_copy_to() the other way;
+ * @p src is resolved inside the container's root, and the tree copied out is
+ * extracted with the same checks as an image layer (nothing it holds is
+ * written outside @p dst, whatever its links say).
+ * @param flags #CTR_COPY_CHOWN (what podman always does: the caller owns the
+ *        copy), #CTR_COPY_OVERWRITE.
+ * @return as ctr_container_copy_to().
+ */
+int ctr_container_copy_from(ctr_container_t *c, const char *src, const char *dst, uint64_t flags);
+
+/**
+ * Extract the tar stream read from @p fd (any compression) into the
+ * container's directory @p dst (`podman cp - CTR:DST`), which must exist;
+ * the names in the tar are kept inside it, whatever they and the links on
+ * the way say.  The caller keeps @p fd; it is read to the tar's end.
+ * @param flags #CTR_COPY_CHOWN, #CTR_COPY_OVERWRITE.
+ * @return 0; -EINVAL (bad arguments, a malformed tar); -ENOENT (@p dst does
+ *         not exist, or the container is gone); -ENOTDIR (@p dst is not a
+ *         directory); -EEXIST (see #CTR_COPY_OVERWRITE); an I/O errno.
+ */
+int ctr_container_copy_to_fd(ctr_container_t *c, int fd, const char *dst, uint64_t flags);
+
+/**
+ * Write the container's path @p src as a tar (pax) to @p fd (`podman cp
+ * CTR:SRC -`): the entry under its own name with everything below it, or,
+ * for `SRC/.`, a directory's contents.  Modes, times and links are those
+ * in the container, and so are owners unless #CTR_COPY_CHOWN.  The caller
+ * keeps @p fd.
+ * @param flags #CTR_COPY_CHOWN: every entry owned by the caller's effective
+ *        user and group (what `podman cp CTR:SRC -` does);
+ *        #CTR_COPY_OVERWRITE has no effect here.
+ * @return 0; -EINVAL; -ENOENT (@p src does not exist, or the container is
+ *         gone); an I/O errno (-EPIPE: the reader went away).
+ */
+int ctr_container_copy_from_fd(ctr_container_t *c, const char *src, int fd, uint64_t flags);
+
 /** Current version of #ctr_commit_options_t. */
 #define CTR_COMMIT_OPTIONS_VERSION 1
 

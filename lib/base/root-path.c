@@ -54,6 +54,8 @@ int ctr__path_clean(const char *path, char *buf, size_t size)
  * root), @todo what is left to walk; both in buffers of PATH_MAX. */
 struct walk {
     const char *root, *path;
+    const char *what; /* "mount destination", "path": the messages' subject */
+    bool clamp;       /* ".." at the root stays there (a chroot), instead of failing */
     char done[PATH_MAX];
     char todo[PATH_MAX];
     char link[PATH_MAX];   /* the last link followed, for the error */
@@ -79,9 +81,8 @@ static void next_component(struct walk *w, char *comp)
 static int escapes(const struct walk *w)
 {
     if (!w->link[0])
-        return ctr__err(-EPERM, "mount destination %s leads out of the root file system", w->path);
-    return ctr__err(-EPERM,
-                    "mount destination %s: the symbolic link %s -> %s in the root file system leads out of it",
+        return ctr__err(-EPERM, "%s %s leads out of the root file system", w->what, w->path);
+    return ctr__err(-EPERM, "%s %s: the symbolic link %s -> %s in the root file system leads out of it", w->what,
                     w->path, w->link, w->target);
 }
 
@@ -89,16 +90,16 @@ static int escapes(const struct walk *w)
 static int follow(struct walk *w, const char *comp, const char *host)
 {
     if (++w->links > MAX_LINKS)
-        return ctr__err(-ELOOP, "mount destination %s: too many levels of symbolic links in the root file system",
+        return ctr__err(-ELOOP, "%s %s: too many levels of symbolic links in the root file system", w->what,
                         w->path);
     char target[PATH_MAX];
     ssize_t k = readlink(host, target, sizeof target - 1);
     if (k < 0)
-        return ctr__err(-errno, "mount destination %s: cannot read the link %s: %m", w->path, host);
+        return ctr__err(-errno, "%s %s: cannot read the link %s: %m", w->what, w->path, host);
     target[k] = '\0';
     size_t dl = strlen(w->done), cl = strlen(comp), tl = (size_t)k, rl = strlen(w->todo);
     if (dl + 1 + cl >= sizeof w->link || tl + 1 + rl >= sizeof w->todo)
-        return ctr__err(-EINVAL, "mount destination %s: a path in the root file system is too long", w->path);
+        return ctr__err(-EINVAL, "%s %s: a path in the root file system is too long", w->what, w->path);
     memcpy(w->link, w->done, dl);
     w->link[dl] = '/';
     memcpy(w->link + dl + 1, comp, cl + 1);
@@ -120,13 +121,13 @@ static int step(struct walk *w, const char *comp)
     if (streq(comp, "..")) {
         char *slash = strrchr(w->done, '/');
         if (!slash)
-            return escapes(w); /* only a link's target brings ".." here: the path is clean */
+            return w->clamp ? 0 : escapes(w); /* only a link's target brings ".." here: the path is clean */
         *slash = '\0';
         return 0;
     }
     size_t dl = strlen(w->done);
     if (dl + 1 + strlen(comp) + 1 > sizeof w->done)
-        return ctr__err(-EINVAL, "mount destination %s: a path in the root file system is too long", w->path);
+        return ctr__err(-EINVAL, "%s %s: a path in the root file system is too long", w->what, w->path);
     w->done[dl] = '/';
     strcpy(w->done + dl + 1, comp);
     _cleanup_free_ char *host = ctr__asprintf("%s%s", w->root, w->done);
@@ -136,7 +137,7 @@ static int step(struct walk *w, const char *comp)
     if (lstat(host, &st) < 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return 0; /* made by the runtime */
-        return ctr__err(-errno, "mount destination %s: cannot look at %s: %m", w->path, host);
+        return ctr__err(-errno, "%s %s: cannot look at %s: %m", w->what, w->path, host);
     }
     if (!S_ISLNK(st.st_mode))
         return 0;
@@ -146,13 +147,20 @@ static int step(struct walk *w, const char *comp)
 
 int ctr__root_path_resolve(const char *root, const char *path, char **ret_resolved)
 {
+    return ctr__root_path_walk(root, path, "mount destination", false, ret_resolved);
+}
+
+int ctr__root_path_walk(const char *root, const char *path, const char *what, bool clamp, char **ret_resolved)
+{
     if (!root || !path || path[0] != '/' || strlen(path) >= PATH_MAX)
-        return ctr__err(-EINVAL, "mount destination %s: not an absolute path", path ? path : "(null)");
+        return ctr__err(-EINVAL, "%s %s: not an absolute path", what, path ? path : "(null)");
     _cleanup_free_ struct walk *w = calloc(1, sizeof *w);
     if (!w)
         return ctr__oom("a path walk");
     w->root = root;
     w->path = path;
+    w->what = what;
+    w->clamp = clamp;
     snprintf(w->todo, sizeof w->todo, "%s", path);
     char comp[PATH_MAX];
     int r;

@@ -28,3 +28,10 @@ int ctr__path_clean(const char *path, char *buf, size_t size);
  * lstat()/readlink() other than ENOENT and ENOTDIR.  Each with a message.
  */
 int ctr__root_path_resolve(const char *root, const char *path, char **ret_resolved);
+
+/*
+ * The same walk for another use: @what names @path in the messages ("path"),
+ * and with @clamp a ".." at the root stays at the root, as in a chroot
+ * (podman cp), instead of failing with -EPERM.
+ */
+int ctr__root_path_walk(const char *root, const char *path, const char *what, bool clamp, char **ret_resolved);

@@ -78,6 +78,7 @@ int ctr__src_read(const struct ctr__src *src, size_t max, const char *want_hex, 
 enum ctr__unpack_mode {
     CTR__UNPACK_OVERLAY = 0, /* whiteouts become char 0/0, opaque dirs an xattr */
     CTR__UNPACK_VFS = 1,     /* whiteouts delete from the tree below (a full copy) */
+    CTR__UNPACK_COPY = 2,    /* a copy (podman cp): .wh. names are plain names; see ctr__tar_extract_copy() */
 };
 
 struct ctr__unpack_stats {
@@ -91,6 +92,22 @@ struct ctr__unpack_stats {
  * as root, trusted.overlay.* xattrs from the tar are dropped. */
 int ctr__tar_extract(struct archive *a, int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
                      struct ctr__unpack_stats *stats);
+
+/* How ctr__tar_extract_copy() writes: the owner of every entry (else the
+ * tar's, as root), and whether a directory may replace a non-directory and
+ * back (podman cp --overwrite; a non-directory always replaces another). */
+struct ctr__copy_extract {
+    bool chown;
+    uid_t uid;
+    gid_t gid;
+    bool overwrite;
+};
+/* Extract the tar stream on @fd (any compression) into the directory
+ * @root_fd as ctr__tar_extract() does (nothing lands outside it), without
+ * whiteouts.  -EEXIST when an entry would replace a directory by a
+ * non-directory or back without @o->overwrite; -EINVAL (a malformed tar);
+ * write errors; each with a message. */
+int ctr__tar_extract_copy(int fd, int root_fd, const struct ctr__copy_extract *o);
 
 /* Open a libarchive reader for a tar stream of any compression over src,
  * hashing the raw bytes (ret_digest) and the uncompressed stream
@@ -121,6 +138,18 @@ int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress
  * whiteouts (a vfs container layer against its image's top layer). */
 int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
                             char ret_hex[65], uint64_t *ret_size);
+/* A copy's tar (podman cp's source): the entry @name of the directory (a
+ * file, a link, a directory with its tree, ...) named @as in the tar, or,
+ * with @name NULL, the tree under the directory; with @chown, every entry
+ * owned by @uid and @gid. */
+struct ctr__tar_copy {
+    const char *name, *as;
+    bool chown;
+    uid_t uid;
+    gid_t gid;
+};
+/* Write it from @dir_fd to @out_fd.  Errors as ctr__tar_create(). */
+int ctr__tar_create_copy(int dir_fd, const struct ctr__tar_copy *copy, int out_fd);
 
 /* ---- tree.c: copies and sizes ---- */
 

@@ -36,6 +36,7 @@ struct wctx {
     struct inode *links;
     size_t cap_links, n_links;
     char *buf;
+    const struct ctr__tar_copy *copy; /* a copy's owner, or NULL */
 };
 
 static la_ssize_t write_cb(struct archive *a, void *userdata, const void *buf, size_t n)
@@ -261,12 +262,10 @@ static int put_dir(struct wctx *w, struct archive_entry *e, int dir_fd, int sub_
     return walk(w, fd, sub_base, path, depth + 1);
 }
 
-/* One entry name of dir_fd (at path; base_fd as walk()'s). */
-static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name, const char *rel, int depth)
+/* One entry name of dir_fd, written as path (its parent's path rel; base_fd as walk()'s). */
+static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name, const char *rel, const char *path,
+                      int depth)
 {
-    char path[PATH_MAX];
-    if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof path)
-        return ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
     struct stat st, bst;
     if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return errno == ENOENT ? 0 : ctr__err(-errno, "cannot stat \"%s\": %m", path);
@@ -288,6 +287,10 @@ static int walk_entry(struct wctx *w, int dir_fd, int base_fd, const char *name,
     _cleanup_(entry_freep) struct archive_entry *e = entry_new(&st, path);
     if (!e)
         return ctr__oom("tar entry");
+    if (w->copy && w->copy->chown) {
+        archive_entry_set_uid(e, w->copy->uid);
+        archive_entry_set_gid(e, w->copy->gid);
+    }
     if (S_ISLNK(st.st_mode))
         return put_symlink(w, e, dir_fd, name, path);
     if (S_ISREG(st.st_mode))
@@ -307,9 +310,13 @@ static int walk(struct wctx *w, int dir_fd, int base_fd, const char *rel, int de
     int r = ctr__tree_names(dir_fd, rel, &names);
     if (r < 0)
         return r;
-    for (size_t i = 0; i < names.n; i++)
-        if ((r = walk_entry(w, dir_fd, base_fd, names.v[i], rel, depth)) < 0)
+    for (size_t i = 0; i < names.n; i++) {
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", names.v[i]) >= sizeof path)
+            return ctr__err(-ENAMETOOLONG, "path too long under \"%s\"", rel);
+        if ((r = walk_entry(w, dir_fd, base_fd, names.v[i], rel, path, depth)) < 0)
             return r;
+    }
     return base_fd >= 0 ? add_deletions(w, base_fd, rel, &names) : 0;
 }
 
@@ -319,14 +326,22 @@ int ctr__tar_create(int dir_fd, int out_fd, unsigned flags, struct ctr__progress
     return ctr__tar_create_changes(dir_fd, -1, out_fd, flags, prog, ret_hex, ret_size);
 }
 
-int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
-                            char ret_hex[65], uint64_t *ret_size)
+/* What a tar holds: the tree under a directory (against a base), or a copy's. */
+struct tar_what {
+    int dir_fd, base_fd;
+    const struct ctr__tar_copy *copy;
+};
+
+static int write_tar(const struct tar_what *t, int out_fd, unsigned flags, struct ctr__progress *prog,
+                     char ret_hex[65], uint64_t *ret_size)
 {
     _cleanup_(ctr__hash_freep) ctr__hash_t *h = NULL;
     int r;
     if (ret_hex && (r = ctr__hash_new(&h)) < 0)
         return r;
-    struct wctx w = { .out_fd = out_fd, .hash = h, .prog = prog, .flags = flags, .buf = malloc(1048576) };
+    struct wctx w = {
+        .out_fd = out_fd, .hash = h, .prog = prog, .flags = flags, .buf = malloc(1048576), .copy = t->copy
+    };
     w.a = archive_write_new();
     if (!w.a || !w.buf) {
         free(w.buf);
@@ -338,8 +353,10 @@ int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags,
     archive_write_set_bytes_in_last_block(w.a, 1);
     if (archive_write_open(w.a, &w, NULL, write_cb, NULL) != ARCHIVE_OK)
         r = ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
+    else if (t->copy && t->copy->name)
+        r = walk_entry(&w, t->dir_fd, -1, t->copy->name, "", t->copy->as, 0);
     else
-        r = walk(&w, dir_fd, base_fd, "", 0);
+        r = walk(&w, t->dir_fd, t->base_fd, "", 0);
     if (archive_write_close(w.a) != ARCHIVE_OK && r == 0)
         r = w.err ? w.err : ctr__err(-EIO, "tar: %s", archive_error_string(w.a));
     archive_write_free(w.a);
@@ -354,4 +371,15 @@ int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags,
     if (ret_size)
         *ret_size = w.size;
     return 0;
+}
+
+int ctr__tar_create_changes(int dir_fd, int base_fd, int out_fd, unsigned flags, struct ctr__progress *prog,
+                            char ret_hex[65], uint64_t *ret_size)
+{
+    return write_tar(&(struct tar_what){ dir_fd, base_fd, NULL }, out_fd, flags, prog, ret_hex, ret_size);
+}
+
+int ctr__tar_create_copy(int dir_fd, const struct ctr__tar_copy *copy, int out_fd)
+{
+    return write_tar(&(struct tar_what){ dir_fd, -1, copy }, out_fd, 0, NULL, NULL, NULL);
 }

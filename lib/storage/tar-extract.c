@@ -111,6 +111,7 @@ struct xctx {
     enum ctr__unpack_mode mode;
     bool is_root;
     struct ctr__unpack_stats *stats;
+    const struct ctr__copy_extract *copy; /* CTR__UNPACK_COPY only */
     struct pathset written; /* vfs only */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
@@ -259,9 +260,19 @@ static int set_xattrs(struct xctx *x, struct archive_entry *e, int fd, const cha
     return 0;
 }
 
+static uid_t entry_uid(const struct xctx *x, struct archive_entry *e)
+{
+    return x->copy && x->copy->chown ? x->copy->uid : (uid_t)archive_entry_uid(e);
+}
+
+static gid_t entry_gid(const struct xctx *x, struct archive_entry *e)
+{
+    return x->copy && x->copy->chown ? x->copy->gid : (gid_t)archive_entry_gid(e);
+}
+
 static int set_meta(struct xctx *x, struct archive_entry *e, int fd, const char *what)
 {
-    if (x->is_root && fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+    if (x->is_root && fchown(fd, entry_uid(x, e), entry_gid(x, e)) < 0)
         return ctr__err(-errno, "%s: cannot change the owner: %m", what);
     if (fchmod(fd, archive_entry_perm(e) & 07777) < 0)
         return ctr__err(-errno, "%s: cannot change the mode: %m", what);
@@ -319,11 +330,25 @@ static int extract_regular(struct xctx *x, struct archive *a, struct archive_ent
     return 0;
 }
 
-static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, const char *rel, const char *base,
+/* A copy without overwrite keeps a directory from becoming a non-directory and back. */
+static int check_overwrite(const struct xctx *x, int parent, const char *base, bool dir, const char *what)
+{
+    struct stat st;
+    if (!x->copy || x->copy->overwrite || fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+        !S_ISDIR(st.st_mode) == !dir)
+        return 0;
+    return ctr__err(-EEXIST, "%s: cannot replace a %s with a %s: file exists", what,
+                    dir ? "non-directory" : "directory", dir ? "directory" : "non-directory");
+}
+
+static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, const char *dir, const char *base,
                        const char *what)
 {
     bool isdir;
-    int r = clear_entry(parent, base, true, &isdir);
+    int r = check_overwrite(x, parent, base, true, what);
+    if (r < 0)
+        return r;
+    r = clear_entry(parent, base, true, &isdir);
     if (r < 0)
         return ctr__err(r, "%s: cannot replace: %s", what, strerror(-r));
     if (!isdir && mkdirat(parent, base, 0700) < 0)
@@ -341,7 +366,7 @@ static int extract_dir(struct xctx *x, struct archive_entry *e, int parent, cons
         x->dirs = v;
         x->cap_dirs = cap;
     }
-    if (!(x->dirs[x->n_dirs].path = strdup(rel)))
+    if (!(x->dirs[x->n_dirs].path = ctr__asprintf("%s%s%s", dir, *dir ? "/" : "", base)))
         return ctr__oom("a path");
     x->dirs[x->n_dirs].mtime = (struct timespec){ archive_entry_mtime(e), archive_entry_mtime_nsec(e) };
     x->n_dirs++;
@@ -363,8 +388,7 @@ static int extract_special(struct xctx *x, struct archive_entry *e, int parent, 
     }
     if (mknodat(parent, base, (type == AE_IFIFO ? S_IFIFO : type == AE_IFCHR ? S_IFCHR : S_IFBLK) | 0600, dev) < 0)
         return ctr__err(-errno, "%s: mknod: %m", what);
-    if (x->is_root && fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e),
-                               AT_SYMLINK_NOFOLLOW) < 0)
+    if (x->is_root && fchownat(parent, base, entry_uid(x, e), entry_gid(x, e), AT_SYMLINK_NOFOLLOW) < 0)
         return ctr__err(-errno, "%s: chown: %m", what);
     if (fchmodat(parent, base, archive_entry_perm(e) & 07777, 0) < 0)
         return ctr__err(-errno, "%s: chmod: %m", what);
@@ -465,8 +489,7 @@ static int extract_symlink(struct xctx *x, struct archive_entry *e, int parent, 
         return ctr__err(-EINVAL, "%s: symlink without a target", what);
     if (symlinkat(target, parent, base) < 0)
         return ctr__err(-errno, "%s: symlink: %m", what);
-    if (x->is_root &&
-        fchownat(parent, base, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e), AT_SYMLINK_NOFOLLOW) < 0)
+    if (x->is_root && fchownat(parent, base, entry_uid(x, e), entry_gid(x, e), AT_SYMLINK_NOFOLLOW) < 0)
         return ctr__err(-errno, "%s: chown: %m", what);
     struct timespec ts[2] = { { archive_entry_mtime(e), 0 }, { archive_entry_mtime(e), 0 } };
     utimensat(parent, base, ts, AT_SYMLINK_NOFOLLOW);
@@ -493,7 +516,7 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     snprintf(what, sizeof what, "\"%.4000s\"", rel);
     char *dir, *base;
     split(rel, &dir, &base);
-    if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) == 0)
+    if (x->mode != CTR__UNPACK_COPY && strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) == 0)
         return extract_whiteout(x, dir, base, what);
 
     _cleanup_close_ int parent = open_dir(x, dir, true);
@@ -505,7 +528,9 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     const char *hardlink = archive_entry_hardlink(e);
     mode_t type = archive_entry_filetype(e);
     if (!hardlink && type == AE_IFDIR)
-        return extract_dir(x, e, parent, rel, base, what);
+        return extract_dir(x, e, parent, dir, base, what);
+    if ((r = check_overwrite(x, parent, base, false, what)) < 0)
+        return r;
     r = clear_entry(parent, base, false, NULL);
     if (r < 0)
         return ctr__err(r, "%s: cannot replace: %s", what, strerror(-r));
@@ -526,11 +551,42 @@ static int extract_entry(struct xctx *x, struct archive *a, struct archive_entry
     }
 }
 
+static int extract_all(struct archive *a, struct xctx *x, struct ctr__progress *prog);
+
 int ctr__tar_extract(struct archive *a, int root_fd, enum ctr__unpack_mode mode, struct ctr__progress *prog,
                      struct ctr__unpack_stats *stats)
 {
     struct ctr__unpack_stats dummy = { 0 };
     struct xctx x = { .root = root_fd, .mode = mode, .is_root = geteuid() == 0, .stats = stats ? stats : &dummy };
+    return extract_all(a, &x, prog);
+}
+
+static void archive_freep(struct archive **a)
+{
+    if (*a)
+        archive_read_free(*a);
+}
+
+int ctr__tar_extract_copy(int fd, int root_fd, const struct ctr__copy_extract *o)
+{
+    _cleanup_(archive_freep) struct archive *a = archive_read_new();
+    if (!a)
+        return ctr__oom("the tar reader");
+    archive_read_support_format_tar(a);
+    archive_read_support_filter_all(a);
+    if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+        return ctr__err(-EINVAL, "the source must be a (compressed) tar archive: %s", archive_error_string(a));
+    struct ctr__unpack_stats stats = { 0 };
+    struct xctx x = { .root = root_fd, .mode = CTR__UNPACK_COPY, .is_root = geteuid() == 0, .stats = &stats, .copy = o };
+    int r = extract_all(a, &x, NULL);
+    if (r == 0 && stats.entries == 0)
+        return ctr__err(-EINVAL, "the source must be a (compressed) tar archive: it has no entries");
+    return r;
+}
+
+static int extract_all(struct archive *a, struct xctx *x, struct ctr__progress *prog)
+{
+    int root_fd = x->root;
     int r = 0;
     for (;;) {
         struct archive_entry *e;
@@ -541,7 +597,7 @@ int ctr__tar_extract(struct archive *a, int root_fd, enum ctr__unpack_mode mode,
             r = ctr__err_keep(-EINVAL, "malformed tar: %s", archive_error_string(a));
             break;
         }
-        if ((r = extract_entry(&x, a, e)) < 0)
+        if ((r = extract_entry(x, a, e)) < 0)
             break;
         if (prog && prog->cancel && *prog->cancel) {
             r = ctr__err(-ECANCELED, "cancelled");
@@ -549,19 +605,19 @@ int ctr__tar_extract(struct archive *a, int root_fd, enum ctr__unpack_mode mode,
         }
     }
     /* Directory times last: extracting into a directory changes its mtime. */
-    for (size_t i = x.n_dirs; i-- > 0;) {
+    for (size_t i = x->n_dirs; i-- > 0;) {
         if (r == 0) {
-            int fd = openat2_in_root(root_fd, x.dirs[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+            int fd = openat2_in_root(root_fd, x->dirs[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
             if (fd >= 0) {
-                struct timespec ts[2] = { x.dirs[i].mtime, x.dirs[i].mtime };
+                struct timespec ts[2] = { x->dirs[i].mtime, x->dirs[i].mtime };
                 futimens(fd, ts);
                 close(fd);
             }
         }
-        free(x.dirs[i].path);
+        free(x->dirs[i].path);
     }
-    free(x.dirs);
-    pathset_clear(&x.written);
+    free(x->dirs);
+    pathset_clear(&x->written);
     return r;
 }
 

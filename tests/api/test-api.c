@@ -997,6 +997,72 @@ static void test_top_refused(void **state)
     ctr_container_unref(c);
 }
 
+/* ctr_container_copy_*() on a container of a root file system of its own:
+ * bad arguments refused first, paths both ways, the tar forms, podman's
+ * messages, and links planted in the root kept inside it. */
+static void test_copy(void **state)
+{
+    struct fixture *f = *state;
+    char rootfs[128], host[128], p[1024];
+    snprintf(rootfs, sizeof rootfs, "%s/copy-rootfs", f->t.root);
+    snprintf(host, sizeof host, "%s/copy-host", f->t.root);
+    snprintf(p, sizeof p, "mkdir -p %s/etc %s/sub && echo hi > %s/sub/f && ln -s / %s/evil && ln -s ../../.. %s/up",
+             rootfs, host, host, rootfs, rootfs);
+    assert_int_equal(system(p), 0);
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    const char *cmd[] = { "/bin/true", NULL };
+    o.name = "copier";
+    o.rootfs = rootfs;
+    o.command = cmd;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, f->rt, &o));
+    assert_ctr_err(ctr_container_copy_to(NULL, host, "/", 0), -EINVAL);
+    assert_ctr_err(ctr_container_copy_to(c, NULL, "/", 0), -EINVAL);
+    assert_ctr_err(ctr_container_copy_to(c, host, "", 0), -EINVAL);
+    assert_ctr_err(ctr_container_copy_to(c, host, "/", 1u << 7), -EINVAL);
+    assert_ctr_err(ctr_container_copy_from_fd(c, "/", -1, 0), -EINVAL);
+    assert_ctr_err(ctr_container_copy_to_fd(c, -1, "/", 0), -EINVAL);
+    /* Through the planted links: inside the root, never the host's. */
+    snprintf(p, sizeof p, "%s/sub/f", host);
+    char dst[256];
+    snprintf(dst, sizeof dst, "/evil%s/sub", host);
+    assert_ctr_err(ctr_container_copy_to(c, p, dst, 0), -ENOENT);
+    snprintf(dst, sizeof dst, "/up%s/sub/f", host);
+    assert_ctr_err(ctr_container_copy_to(c, p, dst, 0), -ENOENT);
+    assert_non_null(strstr(ctr_error_last()->message, "could not be found on container copier"));
+    assert_ctr_ok(ctr_container_copy_to(c, p, "/up/etc/", 0));
+    snprintf(p, sizeof p, "%s/etc/f", rootfs);
+    assert_int_equal(access(p, F_OK), 0);
+    /* A tree in, a file out, the tree as a tar. */
+    assert_ctr_ok(ctr_container_copy_to(c, host, "/evil/in", 0));
+    snprintf(p, sizeof p, "%s/back", host);
+    assert_ctr_ok(ctr_container_copy_from(c, "/in/sub/f", p, CTR_COPY_CHOWN));
+    char data[16] = "";
+    FILE *back = fopen(p, "r");
+    assert_non_null(back);
+    assert_non_null(fgets(data, sizeof data, back));
+    fclose(back);
+    assert_string_equal(data, "hi\n");
+    FILE *tar = tmpfile();
+    assert_ctr_ok(ctr_container_copy_from_fd(c, "/in", fileno(tar), 0));
+    assert_true(lseek(fileno(tar), 0, SEEK_CUR) > 0);
+    lseek(fileno(tar), 0, SEEK_SET);
+    assert_ctr_ok(ctr_container_copy_to_fd(c, fileno(tar), "/etc", 0));
+    snprintf(p, sizeof p, "%s/etc/in/sub/f", rootfs);
+    assert_int_equal(access(p, F_OK), 0);
+    lseek(fileno(tar), 0, SEEK_SET);
+    assert_ctr_err(ctr_container_copy_to_fd(c, fileno(tar), "/etc/f", 0), -ENOTDIR);
+    fclose(tar);
+    /* A directory onto a file; a source that is not there. */
+    assert_ctr_err(ctr_container_copy_to(c, host, "/etc/f", 0), -ENOTDIR);
+    assert_string_equal(ctr_error_last()->message, "destination must be a directory when copying a directory");
+    assert_ctr_err(ctr_container_copy_from(c, "/nonexistent", host, 0), -ENOENT);
+    assert_string_equal(ctr_error_last()->message,
+                        "\"/nonexistent\" could not be found on container copier: no such file or directory");
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    ctr_container_unref(c);
+}
+
 /* A custom backend registered through the public plug-in API. */
 static void test_register_backend(void **state)
 {
@@ -1036,7 +1102,8 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_artifacts, setup, teardown, backend),            \
     cmocka_unit_test_prestate_setup_teardown(test_batch, setup, teardown, backend),                \
     cmocka_unit_test_prestate_setup_teardown(test_namespace_path, setup, teardown, backend),       \
-    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend)
+    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend), \
+    cmocka_unit_test_prestate_setup_teardown(test_copy, setup, teardown, backend)
 
 int main(void)
 {

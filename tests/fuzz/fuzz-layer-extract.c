@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Layer extraction of arbitrary bytes (any compression) into a scratch
- * root, in overlay and vfs modes; the scratch root is emptied after each
- * input.  Anything landing outside it would show in the sibling canary. */
+ * root, in overlay and vfs modes and as a copy (podman cp's stream, with and
+ * without overwrite); the scratch root is emptied after each input.  Anything landing outside it would show in the sibling canary. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "storage/store.h"
@@ -36,10 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = memfd_create("layer", MFD_CLOEXEC);
     if (fd < 0 || ctr__write_all(fd, data, size) < 0)
         abort();
-    for (int mode = 0; mode < 2; mode++) {
+    for (int mode = 0; mode < 4; mode++) {
         struct ctr__src src = { .fd = fd, .off = 0, .size = size };
         struct ctr__layer_result lr;
-        ctr__layer_unpack(&src, NULL, NULL, -1, root_fd, mode ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY, NULL, &lr);
+        struct ctr__copy_extract o = { .overwrite = mode == 3 };
+        if (mode < 2) {
+            ctr__layer_unpack(&src, NULL, NULL, -1, root_fd, mode ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY, NULL, &lr);
+        } else if (lseek(fd, 0, SEEK_SET) == 0) {
+            ctr__tar_extract_copy(fd, root_fd, &o);
+        }
         /* Empty the scratch root for the next input. */
         char p[128];
         snprintf(p, sizeof p, "%s/root", base);

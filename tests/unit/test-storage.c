@@ -198,6 +198,74 @@ static void test_whiteouts(void **state)
     assert_int_equal(access(p, F_OK), 0);
 }
 
+/* Each directory gets its own time from the tar (not its parent's). */
+static void test_dir_times(void **state)
+{
+    (void)state;
+    char t[256], dir[256], p[512];
+    snprintf(t, sizeof t, "%s/times.tar", scratch);
+    sh("mkdir -p %s/tsrc/top/sub && touch -d '2001-02-03 04:05:06' %s/tsrc/top/sub && "
+       "touch -d '2002-02-03 04:05:06' %s/tsrc/top && tar -C %s/tsrc -cf %s top", scratch, scratch, scratch, scratch, t);
+    snprintf(dir, sizeof dir, "%s/times", scratch);
+    assert_int_equal(unpack(t, dir, CTR__UNPACK_VFS, NULL), 0);
+    struct stat st;
+    snprintf(p, sizeof p, "%s/top/sub", dir);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mtime, 981173106);
+    snprintf(p, sizeof p, "%s/top", dir);
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mtime, 1012709106);
+}
+
+/* The copy mode (podman cp): .wh. names are plain names, owners forced,
+ * and a directory is not replaced by a file without overwrite. */
+static void test_copy_extract(void **state)
+{
+    (void)state;
+    char t[256], dir[256], p[512];
+    snprintf(t, sizeof t, "%s/copy.tar", scratch);
+    write_tar(t, (const char *const[]){ "d/", "d/.wh.x", "f", NULL });
+    snprintf(dir, sizeof dir, "%s/copy", scratch);
+    mkdir(dir, 0755);
+    int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = open(t, O_RDONLY | O_CLOEXEC);
+    struct ctr__copy_extract o = { .chown = true, .uid = 4321, .gid = 5432 };
+    assert_int_equal(ctr__tar_extract_copy(fd, root, &o), 0);
+    close(fd);
+    struct stat st;
+    snprintf(p, sizeof p, "%s/d/.wh.x", dir);
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    if (geteuid() == 0)
+        assert_true(st.st_uid == 4321 && st.st_gid == 5432);
+    /* f is a file now: a tar with a directory f is refused, then allowed. */
+    snprintf(t, sizeof t, "%s/copy2.tar", scratch);
+    write_tar(t, (const char *const[]){ "f/", "d", NULL });
+    fd = open(t, O_RDONLY | O_CLOEXEC);
+    o = (struct ctr__copy_extract){ .overwrite = false };
+    assert_int_equal(ctr__tar_extract_copy(fd, root, &o), -EEXIST);
+    close(fd);
+    snprintf(p, sizeof p, "%s/f", dir);
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    fd = open(t, O_RDONLY | O_CLOEXEC);
+    o.overwrite = true;
+    assert_int_equal(ctr__tar_extract_copy(fd, root, &o), 0);
+    close(fd);
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    snprintf(p, sizeof p, "%s/d", dir);
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    /* Not a tar. */
+    snprintf(p, sizeof p, "%s/garbage", scratch);
+    sh("echo garbage > %s", p);
+    fd = open(p, O_RDONLY | O_CLOEXEC);
+    assert_int_equal(ctr__tar_extract_copy(fd, root, &o), -EINVAL);
+    close(fd);
+    close(root);
+}
+
 static void test_digests(void **state)
 {
     char t[256], d[256], gz[300];
@@ -467,6 +535,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile_corpus),
         cmocka_unit_test(test_whiteouts),
+        cmocka_unit_test(test_dir_times),
+        cmocka_unit_test(test_copy_extract),
         cmocka_unit_test(test_digests),
         cmocka_unit_test(test_index),
         cmocka_unit_test(test_manifest_config),

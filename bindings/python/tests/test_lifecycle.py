@@ -455,3 +455,42 @@ def test_top(rt, busybox):
         with pytest.raises(libctr.StateError):
             c.top()
         c.remove()
+
+
+def test_copy(rt, busybox, tmp_path):
+    """ctr_container_copy_to/_from and their tar stream forms (podman cp)."""
+    import tarfile
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "f").write_text("hello\n")
+    if os.geteuid() == 0:
+        os.chown(tree / "sub" / "f", 1234, 2345)
+    os.chmod(tree / "sub" / "f", 0o4750)
+    os.symlink("/etc/passwd", tree / "link")
+    with rt.create(name="copier", command=["true"], **busybox) as c:
+        c.copy_to(str(tree), "/")
+        c.copy_to(str(tree / "sub" / "f"), "/renamed", chown=True)
+        out = tmp_path / "out.tar"
+        with open(out, "wb") as f:
+            c.copy_from_stream("/tree", f)
+        with tarfile.open(out) as t:
+            members = {m.name: m for m in t.getmembers()}
+        assert sorted(members) == ["tree", "tree/link", "tree/sub", "tree/sub/f"]
+        assert members["tree/link"].issym() and members["tree/link"].linkname == "/etc/passwd"
+        assert members["tree/sub/f"].mode == 0o4750
+        if os.geteuid() == 0:
+            assert (members["tree/sub/f"].uid, members["tree/sub/f"].gid) == (1234, 2345)
+        c.copy_from("/renamed", str(tmp_path / "back"), chown=True)
+        assert (tmp_path / "back").read_text() == "hello\n"
+        assert (tmp_path / "back").stat().st_uid == os.geteuid()
+        with open(out, "rb") as f:
+            c.copy_to_stream(f, "/tmp")
+        c.copy_from("/tmp/tree/sub/f", str(tmp_path / "streamed"))
+        assert (tmp_path / "streamed").read_text() == "hello\n"
+        with pytest.raises(libctr.NotFoundError) as ei:
+            c.copy_from("/nonexistent", str(tmp_path / "x"))
+        assert '"/nonexistent" could not be found on container copier' in str(ei.value)
+        with pytest.raises(libctr.NotFoundError):
+            c.copy_to(str(tmp_path / "nonexistent"), "/")
+        assert not (tmp_path / "x").exists()
+        c.remove()

@@ -177,6 +177,8 @@ _FLAG_KWARGS = {"read_only": CreateFlags.READ_ONLY, "privileged": CreateFlags.PR
                 "oom_kill_disable": CreateFlags.OOM_KILL_DISABLE, "no_new_privileges": CreateFlags.NO_NEW_PRIVS}
 
 
+_COPY_CHOWN = 1 << 0
+_COPY_OVERWRITE = 1 << 1
 _REMOVE_FORCE = 1 << 0
 _REMOVE_VOLUMES = 1 << 1
 _EXEC_TTY = 1 << 0
@@ -1332,6 +1334,32 @@ class Container(_Handle):
     def export(self, file: Union[int, IO[bytes]]) -> None:
         """Write the root file system as a tar to a descriptor or file."""
         _call("ctr_container_export", self._p, _fileno(file))
+
+    @staticmethod
+    def _copy_flags(chown: bool, overwrite: bool) -> int:
+        return (_COPY_CHOWN if chown else 0) | (_COPY_OVERWRITE if overwrite else 0)
+
+    def copy_to(self, src: str, dst: str, *, chown: bool = False, overwrite: bool = False) -> None:
+        """Copy the host path src into the container at dst (podman cp SRC CTR:DST).
+
+        chown: owned by the container's user (podman's --archive); overwrite:
+        a directory may replace a non-directory and back (--overwrite)."""
+        _call("ctr_container_copy_to", self._p, encode(src), encode(dst), self._copy_flags(chown, overwrite))
+
+    def copy_from(self, src: str, dst: str, *, chown: bool = False, overwrite: bool = False) -> None:
+        """Copy the container's path src to the host path dst (podman cp CTR:SRC DST).
+
+        chown: owned by the caller (what podman does)."""
+        _call("ctr_container_copy_from", self._p, encode(src), encode(dst), self._copy_flags(chown, overwrite))
+
+    def copy_to_stream(self, file: Union[int, IO[bytes]], dst: str, *, chown: bool = False,
+                       overwrite: bool = False) -> None:
+        """Extract the tar read from a descriptor or file into the container's directory dst."""
+        _call("ctr_container_copy_to_fd", self._p, _fileno(file), encode(dst), self._copy_flags(chown, overwrite))
+
+    def copy_from_stream(self, src: str, file: Union[int, IO[bytes]], *, chown: bool = False) -> None:
+        """Write the container's path src as a tar to a descriptor or file (chown: owned by the caller)."""
+        _call("ctr_container_copy_from_fd", self._p, encode(src), _fileno(file), self._copy_flags(chown, False))
 
     def commit(self, name: Optional[str] = None, *, changes: Optional[Sequence[str]] = None,
                author: Optional[str] = None, message: Optional[str] = None, pause: bool = False) -> "Image":

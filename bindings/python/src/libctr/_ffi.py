@@ -483,6 +483,10 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_container_rootfs_size": (c_int, [_P, POINTER(c_int64)]),
     "ctr_container_rw_size": (c_int, [_P, POINTER(c_int64)]),
     "ctr_container_export": (c_int, [_P, c_int]),
+    "ctr_container_copy_to": (c_int, [_P, c_char_p, c_char_p, c_uint64]),
+    "ctr_container_copy_from": (c_int, [_P, c_char_p, c_char_p, c_uint64]),
+    "ctr_container_copy_to_fd": (c_int, [_P, c_int, c_char_p, c_uint64]),
+    "ctr_container_copy_from_fd": (c_int, [_P, c_char_p, c_int, c_uint64]),
     "ctr_commit_options_init": (c_int, [POINTER(CommitOptions), c_uint]),
     "ctr_container_commit": (c_int, [_P, POINTER(CommitOptions), c_ptr_p]),
     # ctr-network.h

@@ -432,6 +432,9 @@ pub struct ctr_volume_options_t {
 pub const CTR_CHANGE_MODIFIED: c_int = 0;
 pub const CTR_CHANGE_ADDED: c_int = 1;
 pub const CTR_CHANGE_DELETED: c_int = 2;
+/// `ctr_container_copy_*()` flags (libctr 0.6).
+pub const CTR_COPY_CHOWN: u64 = 1 << 0;
+pub const CTR_COPY_OVERWRITE: u64 = 1 << 1;
 
 #[repr(C)]
 pub struct ctr_change_t {
@@ -1004,6 +1007,15 @@ extern "C" {
     // ctr-image.h (LIBCTR_0.6)
     pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
     pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
+    pub fn ctr_container_copy_to(c: *mut ctr_container_t, src: *const c_char, dst: *const c_char, flags: u64) -> c_int;
+    pub fn ctr_container_copy_from(
+        c: *mut ctr_container_t,
+        src: *const c_char,
+        dst: *const c_char,
+        flags: u64,
+    ) -> c_int;
+    pub fn ctr_container_copy_to_fd(c: *mut ctr_container_t, fd: c_int, dst: *const c_char, flags: u64) -> c_int;
+    pub fn ctr_container_copy_from_fd(c: *mut ctr_container_t, src: *const c_char, fd: c_int, flags: u64) -> c_int;
 
     // ctr-common.h, ctr-lifecycle.h (LIBCTR_0.6): cancellation, waiters
     pub fn ctr_cancel_new(ret: *mut *mut ctr_cancel_t) -> c_int;
@@ -1171,6 +1183,10 @@ pub mod optional {
         pub fn ctr_volume_prune(rt: *mut ctr_runtime_t, filters: *const *const c_char, flags: u64, ret_removed: *mut *mut *mut c_char) -> c_int;
         pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
         pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
+        pub fn ctr_container_copy_to(c: *mut ctr_container_t, src: *const c_char, dst: *const c_char, flags: u64) -> c_int;
+        pub fn ctr_container_copy_from(c: *mut ctr_container_t, src: *const c_char, dst: *const c_char, flags: u64) -> c_int;
+        pub fn ctr_container_copy_to_fd(c: *mut ctr_container_t, fd: c_int, dst: *const c_char, flags: u64) -> c_int;
+        pub fn ctr_container_copy_from_fd(c: *mut ctr_container_t, src: *const c_char, fd: c_int, flags: u64) -> c_int;
         pub fn ctr_registry_options_init(opts: *mut ctr_registry_options_t, version: c_uint) -> c_int;
         pub fn ctr_image_pull(rt: *mut ctr_runtime_t, reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut ctr_image_t) -> c_int;
         pub fn ctr_image_pull_policy(rt: *mut ctr_runtime_t, reference: *const c_char, opts: *const ctr_registry_options_t, ret: *mut *mut ctr_image_t) -> c_int;

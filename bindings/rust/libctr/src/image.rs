@@ -4,7 +4,9 @@
 //! with [`ErrorKind::NotSupported`].
 use std::fmt;
 use std::os::raw::{c_char, c_int};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::AsRawFd;
+use std::path::Path;
 use std::ptr::{self, NonNull};
 use std::time::SystemTime;
 
@@ -343,6 +345,32 @@ impl Container {
     /// Write the root file system as a tar to `out`.
     pub fn export(&self, out: &impl AsRawFd) -> Result<()> {
         check_opt("ctr_container_export", unsafe { opt::ctr_container_export(self.as_ptr(), out.as_raw_fd()) })
+            .map(drop)
+    }
+    /// Copy the host path `src` into the container at `dst` (`podman cp SRC CTR:DST`).
+    pub fn copy_to(&self, src: impl AsRef<Path>, dst: &str, flags: CopyFlags) -> Result<()> {
+        const OP: &str = "ctr_container_copy_to";
+        let (s, d) = (cstring(OP, src.as_ref().as_os_str().as_bytes())?, cstring(OP, dst)?);
+        check_opt(OP, unsafe { opt::ctr_container_copy_to(self.as_ptr(), s.as_ptr(), d.as_ptr(), flags.0) }).map(drop)
+    }
+    /// Copy the container's path `src` to the host path `dst` (`podman cp CTR:SRC DST`).
+    pub fn copy_from(&self, src: &str, dst: impl AsRef<Path>, flags: CopyFlags) -> Result<()> {
+        const OP: &str = "ctr_container_copy_from";
+        let (s, d) = (cstring(OP, src)?, cstring(OP, dst.as_ref().as_os_str().as_bytes())?);
+        check_opt(OP, unsafe { opt::ctr_container_copy_from(self.as_ptr(), s.as_ptr(), d.as_ptr(), flags.0) }).map(drop)
+    }
+    /// Extract the tar read from `input` into the container's directory `dst` (`podman cp - CTR:DST`).
+    pub fn copy_to_fd(&self, input: &impl AsRawFd, dst: &str, flags: CopyFlags) -> Result<()> {
+        const OP: &str = "ctr_container_copy_to_fd";
+        let d = cstring(OP, dst)?;
+        check_opt(OP, unsafe { opt::ctr_container_copy_to_fd(self.as_ptr(), input.as_raw_fd(), d.as_ptr(), flags.0) })
+            .map(drop)
+    }
+    /// Write the container's path `src` as a tar to `out` (`podman cp CTR:SRC -`).
+    pub fn copy_from_fd(&self, src: &str, out: &impl AsRawFd, flags: CopyFlags) -> Result<()> {
+        const OP: &str = "ctr_container_copy_from_fd";
+        let s = cstring(OP, src)?;
+        check_opt(OP, unsafe { opt::ctr_container_copy_from_fd(self.as_ptr(), s.as_ptr(), out.as_raw_fd(), flags.0) })
             .map(drop)
     }
     /// Make a new image from the container's changes.

@@ -381,6 +381,16 @@ flags!(
     }
 );
 
+flags!(
+    /// Flags of [`Container::copy_to`] and the other copies (`podman cp`).
+    CopyFlags {
+        /// Going in, owned by the container's user (`--archive`); coming out, by the caller.
+        CHOWN = sys::CTR_COPY_CHOWN,
+        /// A directory may replace a non-directory and back (`--overwrite`).
+        OVERWRITE = sys::CTR_COPY_OVERWRITE,
+    }
+);
+
 // ---------------------------------------------------------------- runtime
 
 /// Log levels passed to a runtime's log callback.

@@ -748,3 +748,49 @@ fn diff() {
     assert_eq!(changes[3].kind, ChangeKind::Added);
     c.remove(RemoveFlags::NONE).unwrap();
 }
+
+#[test]
+fn copy() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let t = match TestRuntime::new("copy") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("copier").command(["true"]));
+    let dir = t.root.join("copy-host");
+    let tree = dir.join("tree");
+    std::fs::create_dir_all(tree.join("sub")).unwrap();
+    let f = tree.join("sub/f");
+    std::fs::write(&f, "hello\n").unwrap();
+    let st = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "chown 1234:2345 '{0}' && chmod 4750 '{0}' && ln -s /etc/passwd '{1}/link'",
+            f.display(),
+            tree.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    c.copy_to(&tree, "/", CopyFlags::NONE).unwrap();
+    // Out as a tar: the owners, the mode and the link as they are in the container.
+    let tar = dir.join("out.tar");
+    c.copy_from_fd("/tree", &std::fs::File::create(&tar).unwrap(), CopyFlags::NONE).unwrap();
+    let out = Command::new("tar").arg("--numeric-owner").arg("-tvf").arg(&tar).output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(listing.lines().any(|l| l.starts_with("-rwsr-x--- 1234/2345") && l.ends_with("tree/sub/f")), "{}", listing);
+    assert!(listing.lines().any(|l| l.starts_with('l') && l.ends_with("tree/link -> /etc/passwd")), "{}", listing);
+    // Back in from the tar, then out by path, owned by the caller.
+    c.copy_to_fd(&std::fs::File::open(&tar).unwrap(), "/tmp", CopyFlags::OVERWRITE).unwrap();
+    let back = dir.join("back");
+    c.copy_from("/tmp/tree/sub/f", &back, CopyFlags::CHOWN).unwrap();
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), "hello\n");
+    let m = std::fs::metadata(&back).unwrap();
+    assert_eq!(m.permissions().mode() & 0o7777, 0o4750);
+    assert_eq!(m.uid(), unsafe { geteuid() });
+    let e = c.copy_from("/nonexistent", dir.join("x"), CopyFlags::NONE).unwrap_err();
+    assert_eq!(e.errno(), 2);
+    assert!(e.message().contains("\"/nonexistent\" could not be found on container copier"), "{}", e);
+    assert!(!dir.join("x").exists());
+    c.remove(RemoveFlags::NONE).unwrap();
+}
