@@ -3,6 +3,7 @@
 #include "ctrctl.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,74 @@ int cmd_stop(ctrctl_t *g, int argc, char **argv)
         }
     }
     return for_each(g, argc, argv, stop_one, &timeout);
+}
+
+/* ---- restart ---- */
+
+struct restart_args {
+    int timeout;
+    bool running_only; /* --running */
+    bool all;          /* --all */
+};
+
+static int restart_one(ctr_container_t *c, const char *name, void *userdata)
+{
+    const struct restart_args *a = userdata;
+    ctr_state_t st = CTR_STATE_UNKNOWN;
+    if (a->running_only && (ctr_container_state(c, &st) < 0 || st != CTR_STATE_RUNNING))
+        return 0;
+    return done(ctr_container_restart(c, a->timeout), name);
+}
+
+static int restart_all(ctrctl_t *g, struct restart_args *a)
+{
+    ctr_container_t **list = NULL;
+    size_t n = 0;
+    int r = ctrctl_open(g);
+    if (r)
+        return r;
+    if (ctr_runtime_list(g->rt, NULL, NULL, &list, &n) < 0)
+        return ctrctl_fail();
+    for (size_t i = 0; i < n; i++) {
+        int q = restart_one(list[i], ctr_container_id(list[i]), a);
+        if (q)
+            r = q;
+    }
+    ctr_container_list_free(list, n);
+    return r;
+}
+
+int cmd_restart(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl restart [OPTIONS] CONTAINER...\n\n"
+                                "Restart containers: stop them if they run, then start them.\n\n"
+                                "  -a, --all            every container\n"
+                                "      --running        only the running ones\n"
+                                "  -t, --time SECONDS   seconds to wait before killing (default: the container's)\n";
+    static const struct option options[] = {
+        { "all", no_argument, NULL, 'a' },
+        { "running", no_argument, NULL, 'R' },
+        { "time", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct restart_args a = { .timeout = -1 };
+    int o;
+    long n;
+    while ((o = ctrctl_getopt(argc, argv, "at:h", options)) != -1) {
+        switch (o) {
+        case 'a': a.all = true; break;
+        case 'R': a.running_only = true; break;
+        case 't':
+            if (parse_uint("timeout", optarg, 1000000, &n))
+                return EXIT_ENGINE;
+            a.timeout = (int)n;
+            break;
+        case 'h': return ctrctl_help(usage);
+        default: return ctrctl_bad_usage(argv[0]);
+        }
+    }
+    return a.all ? restart_all(g, &a) : for_each(g, argc, argv, restart_one, &a);
 }
 
 /* ---- kill ---- */

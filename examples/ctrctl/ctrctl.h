@@ -298,6 +298,7 @@ int cmd_start(ctrctl_t *g, int argc, char **argv);
 int cmd_attach(ctrctl_t *g, int argc, char **argv);
 int cmd_init(ctrctl_t *g, int argc, char **argv);
 int cmd_stop(ctrctl_t *g, int argc, char **argv);
+int cmd_restart(ctrctl_t *g, int argc, char **argv);
 int cmd_kill(ctrctl_t *g, int argc, char **argv);
 int cmd_pause(ctrctl_t *g, int argc, char **argv);
 int cmd_unpause(ctrctl_t *g, int argc, char **argv);
