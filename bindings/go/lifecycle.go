@@ -41,6 +41,27 @@ func (c *Container) Stop(timeout time.Duration) error {
 	return c.do("ctr_container_stop", func(p *C.ctr_container_t) C.int { return C.ctr_container_stop(p, t) })
 }
 
+// Restart stops the container if it is live (as Stop), then starts it again
+// (podman restart).
+func (c *Container) Restart(timeout time.Duration) error {
+	t := C.int(-1)
+	if timeout >= 0 {
+		t = C.int(timeout / time.Second)
+	}
+	return c.do("ctr_container_restart", func(p *C.ctr_container_t) C.int { return C.ctr_container_restart(p, t) })
+}
+
+// ApplyRestartPolicy applies the restart policy to an exit, as the
+// monitor's exit command does; restarted tells whether it started again.
+func (c *Container) ApplyRestartPolicy() (restarted bool, err error) {
+	var n C.int
+	err = c.do("ctr_container_apply_restart_policy", func(p *C.ctr_container_t) C.int {
+		n = C.ctr_container_apply_restart_policy(p)
+		return n
+	})
+	return n == 1, err
+}
+
 // Kill sends a signal to the container's first process.
 func (c *Container) Kill(sig syscall.Signal) error {
 	return c.do("ctr_container_kill", func(p *C.ctr_container_t) C.int { return C.ctr_container_kill(p, C.int(sig)) })

@@ -146,3 +146,24 @@ func TestFollowAndAttachContext(t *testing.T) {
 		t.Fatalf("after the attach: %v %v", st, err)
 	}
 }
+
+// Restart gives a new process; the policy restarts an exit by itself, not a user's kill.
+func TestRestartAndPolicy(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "rs", Command: sh("sleep 100"), RestartPolicy: "on-failure"})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	must(t, c.Start())
+	pid, _ := c.PID()
+	must(t, c.Restart(0))
+	if pid2, _ := c.PID(); pid2 == pid || pid2 == 0 {
+		t.Fatalf("restart: pid %d then %d", pid, pid2)
+	}
+	must(t, c.Kill(syscall.SIGKILL))
+	if _, err := c.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if restarted, err := c.ApplyRestartPolicy(); restarted || err != nil {
+		t.Fatalf("after a user's kill: %v %v", restarted, err)
+	}
+}

@@ -108,3 +108,22 @@ def test_follow_closed_at_once_and_attach_cancel(rt, busybox):
                 os.close(w)
         assert c.state is libctr.State.RUNNING
         c.remove(force=True)
+
+
+def test_restart_and_policy(rt, busybox):
+    """restart() gives a new process; the policy restarts an exit by itself, not a user's kill."""
+    with rt.create(name="rs", command=sh("sleep 100"), restart_policy="on-failure", **busybox) as c:
+        c.start()
+        pid = c.pid
+        c.restart(timeout=0)
+        assert c.state is libctr.State.RUNNING and c.pid != pid
+        c.kill(signal.SIGKILL)
+        assert c.wait(timeout=10) == 137
+        assert c.apply_restart_policy() is False  # a user's kill
+        c.start()
+        os.kill(c.pid, signal.SIGKILL)  # a crash: the monitor's exit command restarts it
+        deadline = time.monotonic() + 20
+        while (c.restart_count, c.state) != (1, libctr.State.RUNNING) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (c.restart_count, c.state) == (1, libctr.State.RUNNING)
+        c.remove(force=True)

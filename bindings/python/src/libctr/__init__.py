@@ -1072,6 +1072,20 @@ class Container(_Handle):
         """Send the stop signal, wait ``timeout`` seconds (None: the container's), then SIGKILL."""
         _call("ctr_container_stop", self._p, -1 if timeout is None else int(timeout))
 
+    def restart(self, timeout: Optional[int] = None) -> None:
+        """Stop it if it is live (as :meth:`stop`), then start it again (``podman restart``)."""
+        _call("ctr_container_restart", self._p, -1 if timeout is None else int(timeout))
+
+    def apply_restart_policy(self) -> bool:
+        """Apply the restart policy to an exit, as the monitor's exit command does:
+        True when it restarted the container (``RestartCount`` counts it)."""
+        return _call("ctr_container_apply_restart_policy", self._p) == 1
+
+    @property
+    def restart_count(self) -> int:
+        """Restarts by the restart policy since the last start by a user (inspect's ``RestartCount``)."""
+        return int(self.inspect()["RestartCount"])
+
     def kill(self, sig: int = _signal.SIGTERM) -> None:
         _call("ctr_container_kill", self._p, int(sig))
 

@@ -539,6 +539,8 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_waiter_check": (c_int, [_P, POINTER(c_int), POINTER(c_int)]),
     "ctr_waiter_free": (None, [_P]),
     "ctr_container_wait_for": (c_int, [_P, c_uint, c_int64, _P, POINTER(c_int), POINTER(c_int)]),
+    "ctr_container_restart": (c_int, [_P, c_int]),
+    "ctr_container_apply_restart_policy": (c_int, [_P]),
 }
 
 

@@ -1027,6 +1027,8 @@ extern "C" {
     pub fn ctr_waiter_fd(w: *const ctr_waiter_t) -> c_int;
     pub fn ctr_waiter_check(w: *mut ctr_waiter_t, ret_state: *mut ctr_state_t, ret_exit_code: *mut c_int) -> c_int;
     pub fn ctr_waiter_free(w: *mut ctr_waiter_t);
+    pub fn ctr_container_restart(c: *mut ctr_container_t, timeout: c_int) -> c_int;
+    pub fn ctr_container_apply_restart_policy(c: *mut ctr_container_t) -> c_int;
     pub fn ctr_container_wait_for(
         c: *mut ctr_container_t,
         states: c_uint,

@@ -779,6 +779,17 @@ impl Container {
         let t = timeout.map_or(-1, |t| t.as_secs() as c_int);
         check("ctr_container_stop", unsafe { sys::ctr_container_stop(self.as_ptr(), t) }).map(drop)
     }
+    /// Stop it if it is live (as [`Container::stop`]), then start it again.
+    pub fn restart(&self, timeout: Option<Duration>) -> Result<()> {
+        let t = timeout.map_or(-1, |t| t.as_secs() as c_int);
+        check("ctr_container_restart", unsafe { sys::ctr_container_restart(self.as_ptr(), t) }).map(drop)
+    }
+    /// Apply the restart policy to an exit, as the monitor's exit command
+    /// does: true when it restarted the container.
+    pub fn apply_restart_policy(&self) -> Result<bool> {
+        check("ctr_container_apply_restart_policy", unsafe { sys::ctr_container_apply_restart_policy(self.as_ptr()) })
+            .map(|r| r == 1)
+    }
     /// Send a signal (a number, e.g. 9) to the container's first process.
     pub fn kill(&self, signal: i32) -> Result<()> {
         check("ctr_container_kill", unsafe { sys::ctr_container_kill(self.as_ptr(), signal) }).map(drop)

@@ -350,7 +350,7 @@ impl ContainerOptions {
         self.v3.create_command = list(v);
         self
     }
-    /// Restart policy: `no`, `always`, `on-failure`, `unless-stopped` (stored, not yet enforced).
+    /// Restart policy: `no`, `always`, `on-failure`, `unless-stopped` (enforced by the monitor's exit command).
     pub fn restart_policy(mut self, v: &str) -> Self {
         self.v3.restart_policy = Some(v.into());
         self

@@ -70,3 +70,21 @@ fn waiter_and_cancel() {
     assert_eq!(c.waiter(&[State::Running]).err().map(|e| e.kind()), Some(ErrorKind::InvalidArgument));
     c.remove(RemoveFlags::NONE).unwrap();
 }
+
+#[test]
+fn restart_and_policy() {
+    let t = match TestRuntime::new("restart") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("rs-restart").command(sh("sleep 100")).restart_policy("on-failure"));
+    c.start().unwrap();
+    let pid = c.pid().unwrap();
+    c.restart(Some(Duration::from_secs(0))).unwrap();
+    let pid2 = c.pid().unwrap();
+    assert!(pid2 != pid && pid2 > 0);
+    c.kill(9).unwrap();
+    assert_eq!(c.wait(Some(Duration::from_secs(10))).unwrap(), 137);
+    assert!(!c.apply_restart_policy().unwrap()); // a user's kill
+    c.remove(RemoveFlags::NONE).unwrap();
+}
