@@ -33,6 +33,7 @@ static const struct verb {
     { "ps", cmd_ps, "List containers" },
     { "pull", cmd_pull, "Pull an image from a registry" },
     { "push", cmd_push, "Push an image to a registry" },
+    { "rename", cmd_rename, "Rename an existing container" },
     { "rm", cmd_rm, "Remove containers" },
     { "run", cmd_run, "Run a command in a new container" },
     { "start", cmd_start, "Start containers" },

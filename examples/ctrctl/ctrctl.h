@@ -300,6 +300,7 @@ int cmd_pause(ctrctl_t *g, int argc, char **argv);
 int cmd_unpause(ctrctl_t *g, int argc, char **argv);
 int cmd_wait(ctrctl_t *g, int argc, char **argv);
 int cmd_rm(ctrctl_t *g, int argc, char **argv);
+int cmd_rename(ctrctl_t *g, int argc, char **argv);
 int cmd_exec(ctrctl_t *g, int argc, char **argv);
 int cmd_logs(ctrctl_t *g, int argc, char **argv);
 int cmd_ps(ctrctl_t *g, int argc, char **argv);

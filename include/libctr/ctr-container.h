@@ -712,6 +712,26 @@ int ctr_container_batch(ctr_container_t *c, ctr_batch_fn fn, void *userdata);
  */
 int ctr_container_remove(ctr_container_t *c, uint64_t flags);
 
+/**
+ * Give the container a new name (libctr 0.6), in any state but removing
+ * (created, running and stopped containers alike, as `podman rename`).  The
+ * config, the state and the name index change in one atomic step of the
+ * state backend: after a crash the container has either name, never both or
+ * none.  The old name is free afterwards; the container keeps its ID.
+ * Other handles of the container see the new name at their next lock (any
+ * state call, ctr_container_sync()); what ctr_container_name() lent before
+ * stays valid for the handle's life.  Renaming to the current name does
+ * nothing.
+ *
+ * @param new_name `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 253 characters, not
+ *        64 hexadecimal characters (that would shadow an ID).
+ * @return 0; -EINVAL (NULL, an invalid name: the message says podman's
+ *         rule); -EEXIST (another container has the name); -ENOENT
+ *         (removed); -EBUSY (removing); -EUCLEAN (a damaged record);
+ *         -EDEADLK (inside its own batch); the state backend's error.
+ */
+int ctr_container_rename(ctr_container_t *c, const char *new_name);
+
 #ifdef __cplusplus
 }
 #endif

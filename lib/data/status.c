@@ -83,6 +83,8 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
     r |= ctr__json_add_int(o, "conmonPid", st->conmon_pid);
     r |= ctr__json_add_str(o, "netNsPath", st->netns_path);
     r |= ctr__json_add_str(o, "bootID", st->boot_id);
+    if (st->config_revision > 0)
+        r |= ctr__json_add_int(o, "configRevision", (int64_t)st->config_revision);
     if (st->networks_json) {
         json_object *n = NULL;
         int k = ctr__json_parse(st->networks_json, "networks", &n);
@@ -113,7 +115,7 @@ static int state_from_name(const char *s, ctr_state_t *ret)
 static int status_read(json_object *o, struct ctr__status *st)
 {
     _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
-    int64_t exit_code = -1, pid = 0, conmon_pid = 0;
+    int64_t exit_code = -1, pid = 0, conmon_pid = 0, revision = 0;
     /* Read in this order; each entry sets one of str, b and i. */
     const struct {
         const char *key;
@@ -134,6 +136,7 @@ static int status_read(json_object *o, struct ctr__status *st)
         { "conmonPid", .i = &conmon_pid },
         { "netNsPath", .str = &st->netns_path },
         { "bootID", .str = &st->boot_id },
+        { "configRevision", .i = &revision },
     };
     int r;
     for (size_t k = 0; k < ARRAY_SIZE(members); k++) {
@@ -156,8 +159,9 @@ static int status_read(json_object *o, struct ctr__status *st)
     if (finished && ctr__parse_time(finished, &st->finished) < 0)
         return ctr__err(-EINVAL, "bad \"finishedTime\"");
     if (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX || exit_code < INT32_MIN ||
-        exit_code > INT32_MAX)
-        return ctr__err(-EINVAL, "pid or exit code out of range");
+        exit_code > INT32_MAX || revision < 0)
+        return ctr__err(-EINVAL, "pid, exit code or config revision out of range");
+    st->config_revision = (uint64_t)revision;
     st->exit_code = (int)exit_code;
     st->pid = (pid_t)pid;
     st->conmon_pid = (pid_t)conmon_pid;

@@ -24,6 +24,7 @@ struct ctr__status {
     char *netns_path;
     char *boot_id;        /* boot the run-time fields belong to */
     char *networks_json;  /* network results (network issue), JSON object or NULL */
+    uint64_t config_revision; /* the revision of the config that goes with it */
 };
 
 void ctr__status_init(struct ctr__status *st);   /* zero + exit_code = -1 */
