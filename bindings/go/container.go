@@ -714,6 +714,15 @@ func (c *Container) Remove(flags RemoveFlags) error {
 	return c.do("ctr_container_remove", func(p *C.ctr_container_t) C.int { return C.ctr_container_remove(p, C.uint64_t(flags)) })
 }
 
+// Rename gives the container a new name, in any state but removing
+// (ctr_container_rename(), libctr 0.6): atomic, the old name free afterwards.
+// A name in use is ErrExists, an invalid one ErrInvalid.
+func (c *Container) Rename(name string) error {
+	n := C.CString(name)
+	defer C.free(unsafe.Pointer(n))
+	return c.do("ctr_container_rename", func(p *C.ctr_container_t) C.int { return C.ctr_container_rename(p, n) })
+}
+
 // ---- inspect ----
 
 // InspectJSON is `podman inspect`-shaped JSON; withSize computes sizes.

@@ -774,6 +774,39 @@ func TestNetworks(t *testing.T) {
 	}
 }
 
+func TestRename(t *testing.T) {
+	rt := newRuntime(t)
+	a := create(t, rt, libctr.ContainerOptions{Name: "goren-a", Command: []string{"sleep", "100"}})
+	defer a.Close()
+	defer a.Remove(libctr.RemoveForce)
+	b := create(t, rt, libctr.ContainerOptions{Name: "goren-b", Command: []string{"true"}})
+	defer b.Close()
+	defer b.Remove(libctr.RemoveForce)
+	if err := a.Rename("goren-b"); !errors.Is(err, libctr.ErrExists) || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("a name in use: %v", err)
+	}
+	if err := a.Rename("bad name"); !errors.Is(err, libctr.ErrInvalid) || !strings.Contains(err.Error(), "names must match") {
+		t.Fatalf("an invalid name: %v", err)
+	}
+	must(t, a.Start())
+	must(t, a.Rename("goren-c"))
+	if st, err := a.State(); err != nil || st != libctr.StateRunning || a.Name() != "goren-c" {
+		t.Fatalf("renamed: %v %v %q", st, err, a.Name())
+	}
+	again, err := rt.Lookup("goren-c")
+	must(t, err)
+	if again.ID() != a.ID() {
+		t.Fatalf("lookup by the new name: %s", again.ID())
+	}
+	again.Close()
+	if _, err := rt.Lookup("goren-a"); !errors.Is(err, libctr.ErrNotFound) {
+		t.Fatalf("lookup by the old name: %v", err)
+	}
+	fresh := create(t, rt, libctr.ContainerOptions{Name: "goren-a", Command: []string{"true"}})
+	must(t, fresh.Remove(0))
+	fresh.Close()
+}
+
 func TestTop(t *testing.T) {
 	rt := newRuntime(t)
 	c := create(t, rt, libctr.ContainerOptions{Name: "toppy", Command: sh("sleep 100 & sleep 200 & wait")})

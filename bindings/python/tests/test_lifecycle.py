@@ -427,6 +427,31 @@ def test_diff(rt, busybox):
         fresh.remove()
 
 
+def test_rename(rt, busybox):
+    """ctr_container_rename(): of a running container; the old name is free after."""
+    with rt.create(name="pyren-a", command=["sleep", "100"], **busybox) as a, \
+            rt.create(name="pyren-b", command=["true"], **busybox) as b:
+        with pytest.raises(libctr.AlreadyExistsError) as ei:
+            a.rename("pyren-b")
+        assert "already in use" in str(ei.value)
+        with pytest.raises(libctr.InvalidArgumentError) as ei:
+            a.rename("bad name")
+        assert "names must match" in str(ei.value)
+        a.start()
+        a.rename("pyren-c")
+        assert a.name == "pyren-c" and a.state == libctr.State.RUNNING
+        assert a.inspect()["Name"] == "pyren-c"
+        with rt.get("pyren-c") as again:
+            assert again.id == a.id
+        with pytest.raises(libctr.NotFoundError):
+            rt.get("pyren-a")
+        with rt.create(name="pyren-a", command=["true"], **busybox) as fresh:
+            fresh.remove()
+        a.stop(timeout=0)
+        a.remove()
+        b.remove()
+
+
 def test_top(rt, busybox):
     """ctr_container_top(): the processes with podman's columns, read from the host."""
     with rt.create(name="toppy", command=sh("sleep 100 & sleep 200 & wait"), **busybox) as c:

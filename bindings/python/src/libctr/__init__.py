@@ -1059,6 +1059,12 @@ class Container(_Handle):
         _call("ctr_container_remove", self._p,
               (_REMOVE_FORCE if force else 0) | (_REMOVE_VOLUMES if volumes else 0))
 
+    def rename(self, name: str) -> None:
+        """Give the container a new name, in any state but removing (libctr 0.6): atomic,
+        the old name free afterwards.  A name in use raises :class:`AlreadyExistsError`,
+        an invalid one :class:`InvalidArgumentError`."""
+        _call("ctr_container_rename", self._p, encode(name))
+
     def inspect(self, *, size: bool = False) -> Dict[str, Any]:
         """``podman inspect``-shaped data, parsed."""
         return self._json("ctr_container_inspect", _INSPECT_SIZE if size else 0)

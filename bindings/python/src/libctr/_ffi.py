@@ -522,6 +522,8 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     # ctr-image.h, libctr 0.6
     "ctr_container_diff": (c_int, [_P, POINTER(POINTER(Change)), POINTER(c_size_t)]),
     "ctr_changes_free": (None, [POINTER(Change), c_size_t]),
+    # ctr-container.h, libctr 0.6
+    "ctr_container_rename": (c_int, [_P, c_char_p]),
 }
 
 

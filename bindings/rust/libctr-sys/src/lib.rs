@@ -452,7 +452,7 @@ pub struct ctr_registry_options_t {
 }
 
 // ---- sys/ctr-state.h ----
-pub const CTR_STATE_BACKEND_VERSION: c_uint = 3;
+pub const CTR_STATE_BACKEND_VERSION: c_uint = 4;
 pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
 pub const CTR_STATE_ITER_CONFIG: c_uint = 1 << 0;
 pub const CTR_STATE_ITER_STATE: c_uint = 1 << 1;
@@ -525,6 +525,17 @@ pub struct ctr_state_backend_t {
             kind: *const c_char,
             fn_: ctr_state_obj_fn,
             userdata: *mut c_void,
+        ) -> c_int,
+    >,
+    // version 4 (libctr 0.6): optional
+    pub rename: Option<
+        unsafe extern "C" fn(
+            db: *mut c_void,
+            id: *const c_char,
+            old_name: *const c_char,
+            new_name: *const c_char,
+            config: *const c_char,
+            state: *const c_char,
         ) -> c_int,
     >,
 }
@@ -808,6 +819,8 @@ extern "C" {
     pub fn ctr_container_artifact_remove(c: *mut ctr_container_t, name: *const c_char) -> c_int;
     pub fn ctr_container_batch(c: *mut ctr_container_t, fn_: ctr_batch_fn, userdata: *mut c_void) -> c_int;
     pub fn ctr_container_remove(c: *mut ctr_container_t, flags: u64) -> c_int;
+    // libctr 0.6
+    pub fn ctr_container_rename(c: *mut ctr_container_t, new_name: *const c_char) -> c_int;
 
     // ctr-lifecycle.h
     pub fn ctr_container_init(c: *mut ctr_container_t) -> c_int;

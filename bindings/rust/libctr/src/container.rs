@@ -794,6 +794,15 @@ impl Container {
     pub fn remove(&self, flags: RemoveFlags) -> Result<()> {
         check("ctr_container_remove", unsafe { sys::ctr_container_remove(self.as_ptr(), flags.0) }).map(drop)
     }
+    /// Give the container a new name, in any state but removing
+    /// (`ctr_container_rename()`, libctr 0.6): atomic, the old name free
+    /// afterwards.  A name in use is `AlreadyExists`, an invalid one
+    /// `InvalidArgument`.  What `name()` lent before stays valid.
+    pub fn rename(&self, new_name: &str) -> Result<()> {
+        const OP: &str = "ctr_container_rename";
+        let n = cstring(OP, new_name)?;
+        check(OP, unsafe { sys::ctr_container_rename(self.as_ptr(), n.as_ptr()) }).map(drop)
+    }
     /// `podman inspect`-shaped JSON text.
     pub fn inspect_json(&self, with_size: bool) -> Result<String> {
         let mut s = ptr::null_mut();

@@ -257,6 +257,33 @@ fn exec_user() {
 }
 
 #[test]
+fn rename() {
+    let t = match TestRuntime::new("rename") {
+        Some(v) => v,
+        None => return,
+    };
+    let a = t.create(ContainerOptions::new().name("rsren-a").command(["sleep", "100"]));
+    let b = t.create(ContainerOptions::new().name("rsren-b").command(["true"]));
+    let e = a.rename("rsren-b").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+    assert!(e.message().contains("already in use"), "{}", e);
+    let e = a.rename("bad name").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.message().contains("names must match"), "{}", e);
+    a.start().unwrap();
+    let old = a.name();
+    a.rename("rsren-c").unwrap();
+    assert_eq!((old, a.name()), ("rsren-a", "rsren-c"));
+    assert_eq!(a.state().unwrap(), State::Running);
+    assert_eq!(t.rt().lookup("rsren-c").unwrap().id(), a.id());
+    assert_eq!(t.rt().lookup("rsren-a").unwrap_err().kind(), ErrorKind::NotFound);
+    let fresh = t.create(ContainerOptions::new().name("rsren-a").command(["true"]));
+    fresh.remove(RemoveFlags::NONE).unwrap();
+    a.remove(RemoveFlags::FORCE).unwrap();
+    b.remove(RemoveFlags::FORCE).unwrap();
+}
+
+#[test]
 fn top() {
     let t = match TestRuntime::new("top") {
         Some(v) => v,
