@@ -1003,12 +1003,9 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
 static int rename_check(struct files_db *db, const char *id, const char *old_name, const char *new_name,
                         const char *config, const char *state)
 {
-    int r;
-    if ((r = ctr__state_check_id(id)) < 0 || (r = ctr__state_check_name(old_name)) < 0 ||
-        (r = ctr__state_check_name(new_name)) < 0)
+    int r = ctr__state_check_rename(id, old_name, new_name, config, state);
+    if (r < 0)
         return r;
-    if (!config || !state)
-        return ctr__err(-EINVAL, "rename: missing config or state document");
     r = name_marks(db, id, old_name);
     if (r == -ENOENT)
         return ctr__err(-ENOENT, "no such container %s", id);

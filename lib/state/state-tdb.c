@@ -512,6 +512,16 @@ static int tdbb_remove(void *p, const char *id, const char *name)
     return r;
 }
 
+/* Inside a transaction: 0 when the container's config exists, -ENOENT. */
+static int config_exists(struct shared *s, TDB_DATA key_config, const char *id)
+{
+    if (tdb_exists(s->tdb, key_config))
+        return 0;
+    if (tdb_error(s->tdb) != TDB_ERR_NOEXIST && tdb_error(s->tdb) != TDB_SUCCESS)
+        return fail(s, "cannot read a config");
+    return ctr__err(-ENOENT, "no such container %s", id);
+}
+
 static int do_save_state(struct shared *s, const char *id, const char *state)
 {
     char kc[KEY_MAX], ks[KEY_MAX];
@@ -521,11 +531,8 @@ static int do_save_state(struct shared *s, const char *id, const char *state)
     int r = tx_start(s);
     if (r < 0)
         return r;
-    if (!tdb_exists(s->tdb, key_config)) {
-        if (tdb_error(s->tdb) != TDB_ERR_NOEXIST && tdb_error(s->tdb) != TDB_SUCCESS)
-            return tx_cancel(s, fail(s, "cannot read a config"));
-        return tx_cancel(s, ctr__err(-ENOENT, "no such container %s", id));
-    }
+    if ((r = config_exists(s, key_config, id)) < 0)
+        return tx_cancel(s, r);
     if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
         return tx_cancel(s, fail(s, "cannot store a state"));
     CTR_FAULT_POINT("tdb.save.before-commit");
@@ -585,11 +592,8 @@ static int do_rename(struct shared *s, const char *id, const char *old_name, con
     int r = tx_start(s);
     if (r < 0)
         return r;
-    if (!tdb_exists(s->tdb, key_config)) {
-        if (tdb_error(s->tdb) != TDB_ERR_NOEXIST && tdb_error(s->tdb) != TDB_SUCCESS)
-            return tx_cancel(s, fail(s, "cannot read a config"));
-        return tx_cancel(s, ctr__err(-ENOENT, "no such container %s", id));
-    }
+    if ((r = config_exists(s, key_config, id)) < 0)
+        return tx_cancel(s, r);
     if (!streq(old_name, new_name) && (r = move_name(s, id, old_name, new_name)) < 0)
         return tx_cancel(s, r);
     if (tdb_store(s->tdb, key_config, value_of(config), TDB_REPLACE) != 0)
@@ -604,12 +608,9 @@ static int tdbb_rename(void *p, const char *id, const char *old_name, const char
                        const char *state)
 {
     struct tdb_db *db = p;
-    int r;
-    if ((r = ctr__state_check_id(id)) < 0 || (r = ctr__state_check_name(old_name)) < 0 ||
-        (r = ctr__state_check_name(new_name)) < 0)
+    int r = ctr__state_check_rename(id, old_name, new_name, config, state);
+    if (r < 0)
         return r;
-    if (!config || !state)
-        return ctr__err(-EINVAL, "rename: missing config or state document");
     r = enter(db);
     if (r < 0)
         return r;
