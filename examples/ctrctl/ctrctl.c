@@ -41,6 +41,7 @@ static const struct verb {
     { "top", cmd_top, "Display the running processes of a container" },
     { "umount", cmd_umount, "Unmount a container's root file system" },
     { "unpause", cmd_unpause, "Unpause the processes of containers" },
+    { "update", cmd_update, "Change the resource limits of a container" },
     { "volume", cmd_volume, "Manage volumes (create, ls, inspect, rm, prune, exists)" },
     { "wait", cmd_wait, "Wait for containers to exit and print their exit codes" },
 };

@@ -495,6 +495,12 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     return r;
 }
 
+int ctr__container_options_copy(ctr_container_options_t *dst, const ctr_container_options_t *src)
+{
+    ctr_container_options_init(dst, CTR_CONTAINER_OPTIONS_VERSION);
+    return ctr__options_copy(&options_type, dst, src);
+}
+
 CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts)
 {
     CTR_ENTER();
@@ -502,8 +508,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     CTR_CHECK_ARG(rt);
     CTR_CHECK_ARG(opts);
     ctr_container_options_t o;
-    ctr_container_options_init(&o, CTR_CONTAINER_OPTIONS_VERSION);
-    int r = ctr__options_copy(&options_type, &o, opts);
+    int r = ctr__container_options_copy(&o, opts);
     if (r < 0)
         return r;
     r = check_options(&o);
