@@ -1157,7 +1157,8 @@ int ctr__resources_update_json(const struct ctr__resources *res, char **ret)
     /* The runtime keeps what it is not told: a limit that is gone is -1. */
     if ((!res->memory && (r = add_unlimited(o, "memory", "limit")) < 0) ||
         (!effective_swap(res) && (r = add_unlimited(o, "memory", "swap")) < 0) ||
-        (!effective_quota(res) && (r = add_unlimited(o, "cpu", "quota")) < 0))
+        (!effective_quota(res) && (r = add_unlimited(o, "cpu", "quota")) < 0) ||
+        (res->pids_limit < 0 && (r = add_unlimited(o, "pids", "limit")) < 0))
         return r;
     return ctr__json_to_string(o, ret);
 }

@@ -71,8 +71,8 @@ int ctr__resources_from_json(json_object *doc, struct ctr__resources *res);
 int ctr__resources_spec(const struct ctr__resources *res, bool privileged, json_object *spec);
 /* The OCI linux.resources object an update of a running container hands the
  * runtime (runc update --resources): memory, CPU, pids and block I/O as the
- * spec has them, with a memory limit, swap limit or CPU quota that @res no
- * longer has stated as -1 (the runtime keeps what it is not told).  Devices
+ * spec has them, with a memory limit, swap limit, CPU quota or pids limit
+ * that @res does not have stated as -1 (the runtime keeps what it is not told).  Devices
  * are left out (an update does not change them).  -ENOMEM, a device's errno. */
 int ctr__resources_update_json(const struct ctr__resources *res, char **ret);
 /* HostConfig's keys of the resources (Memory, NanoCpus, Ulimits, Devices, ...). */

@@ -1091,6 +1091,79 @@ static void test_rename(void **state)
     ctr_container_unref(other);
 }
 
+/* ---- update ---- */
+
+/* c's memory and pids limits as its config keeps them. */
+static void expect_limits(ctr_container_t *c, int64_t memory, int64_t pids)
+{
+    ctr_container_options_t *o = NULL;
+    assert_ctr_ok(ctr_container_get_options(c, &o));
+    assert_int_equal(o->memory, memory);
+    assert_int_equal(o->pids_limit, pids);
+    ctr_container_options_free(o);
+}
+
+static void test_update(void **state)
+{
+    struct fixture *f = *state;
+    ctr_container_t *c = test_container_on_root(f->rt, "upd");
+    ctr_container_t *other = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(f->rt, "upd", &other));
+    ctr_container_options_t u = CTR_CONTAINER_OPTIONS_INIT;
+    u.memory = 64 << 20;
+    u.pids_limit = 50;
+    u.cpu_shares = 512; /* not named in the fields: ignored */
+    assert_ctr_ok(ctr_container_update(c, &u, CTR_UPDATE_MEMORY | CTR_UPDATE_PIDS_LIMIT));
+    expect_limits(c, 64 << 20, 50);
+    char *doc = NULL;
+    assert_ctr_ok(ctr_container_inspect(c, 0, &doc));
+    assert_true(strstr(doc, "\"Memory\":67108864") || strstr(doc, "\"Memory\": 67108864"));
+    assert_true(strstr(doc, "\"CpuShares\":0") || strstr(doc, "\"CpuShares\": 0"));
+    ctr_free(doc);
+    /* The other handle reads the new config at its next lock. */
+    ctr_state_t st;
+    assert_ctr_ok(ctr_container_state(other, &st));
+    expect_limits(other, 64 << 20, 50);
+
+    /* Bad values are refused, with nothing changed. */
+    u.memory = 32 << 20;
+    u.memory_swap = 16 << 20;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_MEMORY | CTR_UPDATE_MEMORY_SWAP), -EINVAL);
+    u.blkio_weight = 5;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_BLKIO_WEIGHT), -EINVAL);
+    u.pids_limit = -2;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_PIDS_LIMIT), -EINVAL);
+    u.nano_cpus = 500000000;
+    u.cpu_quota = 1000;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_CPUS | CTR_UPDATE_CPU_QUOTA), -EINVAL);
+    assert_ctr_err(ctr_container_update(c, &u, 0), -EINVAL);
+    assert_ctr_err(ctr_container_update(c, &u, 1u << 30), -EINVAL);
+    assert_ctr_err(ctr_container_update(c, NULL, CTR_UPDATE_MEMORY), -EINVAL);
+    expect_limits(c, 64 << 20, 50);
+
+    /* --cpus replaces a quota, and the other way round. */
+    u.cpu_quota = 20000;
+    assert_ctr_ok(ctr_container_update(c, &u, CTR_UPDATE_CPU_QUOTA));
+    assert_ctr_ok(ctr_container_update(c, &u, CTR_UPDATE_CPUS));
+    ctr_container_options_t *o = NULL;
+    assert_ctr_ok(ctr_container_get_options(c, &o));
+    assert_int_equal(o->nano_cpus, 500000000);
+    assert_int_equal(o->cpu_quota, 0);
+    ctr_container_options_free(o);
+
+    /* A fresh runtime reads the updated config from the backend. */
+    ctr_runtime_t *rt2 = test_runtime(&f->t, f->backend);
+    ctr_container_t *again = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(rt2, "upd", &again));
+    expect_limits(again, 64 << 20, 50);
+    ctr_container_unref(again);
+    ctr_runtime_unref(rt2);
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_CPUS), -ENOENT);
+    ctr_container_unref(c);
+    ctr_container_unref(other);
+}
+
 /* A custom backend registered through the public plug-in API. */
 static void test_register_backend(void **state)
 {
@@ -1131,7 +1204,8 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_batch, setup, teardown, backend),                \
     cmocka_unit_test_prestate_setup_teardown(test_namespace_path, setup, teardown, backend),       \
     cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend),              \
-    cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend)
+    cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend),                \
+    cmocka_unit_test_prestate_setup_teardown(test_update, setup, teardown, backend)
 
 int main(void)
 {
