@@ -807,6 +807,43 @@ func TestRename(t *testing.T) {
 	fresh.Close()
 }
 
+// pidsMax is pids.max of process pid's cgroup.
+func pidsMax(t *testing.T, pid int) string {
+	v, err := os.ReadFile(cgroupFile(t, pid, "pids", "pids.max", "pids.max"))
+	must(t, err)
+	return strings.TrimSpace(string(v))
+}
+
+func TestUpdate(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "goupd", Command: []string{"sleep", "100"}})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	must(t, c.Start())
+	must(t, c.Update(libctr.ContainerOptions{Memory: 64 << 20, PidsLimit: 50, CPUShares: 7},
+		libctr.UpdateMemory|libctr.UpdatePidsLimit))
+	pid, err := c.PID()
+	must(t, err)
+	if got := pidsMax(t, pid); got != "50" {
+		t.Fatalf("pids.max: %s", got)
+	}
+	o, err := c.Options()
+	must(t, err)
+	if o.Memory != 64<<20 || o.PidsLimit != 50 || o.CPUShares != 0 {
+		t.Fatalf("the config after the update: memory %d, pids %d, shares %d", o.Memory, o.PidsLimit, o.CPUShares)
+	}
+	if err := c.Update(libctr.ContainerOptions{BlkioWeight: 5}, libctr.UpdateBlkioWeight); !errors.Is(err, libctr.ErrInvalid) {
+		t.Fatalf("a bad weight: %v", err)
+	}
+	must(t, c.Stop(0))
+	must(t, c.Start())
+	pid, err = c.PID()
+	must(t, err)
+	if got := pidsMax(t, pid); got != "50" {
+		t.Fatalf("pids.max after a restart: %s", got)
+	}
+}
+
 func TestTop(t *testing.T) {
 	rt := newRuntime(t)
 	c := create(t, rt, libctr.ContainerOptions{Name: "toppy", Command: sh("sleep 100 & sleep 200 & wait")})

@@ -524,6 +524,7 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_changes_free": (None, [POINTER(Change), c_size_t]),
     # ctr-container.h, libctr 0.6
     "ctr_container_rename": (c_int, [_P, c_char_p]),
+    "ctr_container_update": (c_int, [_P, POINTER(ContainerOptions), c_uint64]),
 }
 
 

@@ -72,6 +72,18 @@ pub type ctr_container_filter_fn =
 
 pub const CTR_REMOVE_FORCE: u64 = 1 << 0;
 pub const CTR_REMOVE_VOLUMES: u64 = 1 << 1;
+// ctr_container_update()'s fields (libctr 0.6)
+pub const CTR_UPDATE_MEMORY: u64 = 1 << 0;
+pub const CTR_UPDATE_MEMORY_SWAP: u64 = 1 << 1;
+pub const CTR_UPDATE_MEMORY_RESERVATION: u64 = 1 << 2;
+pub const CTR_UPDATE_CPUS: u64 = 1 << 3;
+pub const CTR_UPDATE_CPU_SHARES: u64 = 1 << 4;
+pub const CTR_UPDATE_CPU_PERIOD: u64 = 1 << 5;
+pub const CTR_UPDATE_CPU_QUOTA: u64 = 1 << 6;
+pub const CTR_UPDATE_CPUSET_CPUS: u64 = 1 << 7;
+pub const CTR_UPDATE_CPUSET_MEMS: u64 = 1 << 8;
+pub const CTR_UPDATE_PIDS_LIMIT: u64 = 1 << 9;
+pub const CTR_UPDATE_BLKIO_WEIGHT: u64 = 1 << 10;
 
 // ---- ctr-container.h ----
 pub type ctr_state_t = c_uint;
@@ -821,6 +833,11 @@ extern "C" {
     pub fn ctr_container_remove(c: *mut ctr_container_t, flags: u64) -> c_int;
     // libctr 0.6
     pub fn ctr_container_rename(c: *mut ctr_container_t, new_name: *const c_char) -> c_int;
+    pub fn ctr_container_update(
+        c: *mut ctr_container_t,
+        resources: *const ctr_container_options_t,
+        fields: u64,
+    ) -> c_int;
 
     // ctr-lifecycle.h
     pub fn ctr_container_init(c: *mut ctr_container_t) -> c_int;
