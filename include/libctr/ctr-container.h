@@ -749,7 +749,7 @@ enum {
 
 /**
  * Change the resource limits of a container (libctr 0.6), as `podman
- * update`: the members of @p resources that @p fields names (#CTR_UPDATE_*;
+ * update`: the members of @p resources that @p fields names (`CTR_UPDATE_*`;
  * the others are ignored) replace the container's, checked as
  * ctr_container_create() checks them.  A created, running or paused
  * container gets them at once through the OCI runtime's update (`runc
