@@ -6,7 +6,9 @@
  * (ctr__container_store_config(): the state backend's rename() with the same
  * name), so that inspect and the next start keep them.  The runtime lock is
  * held as for a rename: a backend without rename() falls back to a remove
- * and an add of the record. */
+ * and an add of the record.  A crash between the runtime's update and the
+ * store leaves the cgroup ahead of the config (the old limits come back at
+ * the next start); the config itself is always the old or the new one. */
 #include "api/create.h"
 #include "base/arena.h"
 #include "base/error.h"

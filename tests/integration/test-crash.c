@@ -42,9 +42,9 @@ static char work[64];      /* scratch: the busybox tars, the template store */
 static char template_root[80];
 
 enum op { OP_CREATE, OP_INIT, OP_START, OP_STOP, OP_REMOVE, OP_IMPORT, OP_COMMIT, OP_VOLUME_CREATE, OP_VOLUME_REMOVE,
-          OP_RENAME };
+          OP_RENAME, OP_UPDATE };
 static const char *const op_names[] = { "create", "init", "start", "stop", "remove", "import", "commit",
-                                        "volume-create", "volume-rm", "rename" };
+                                        "volume-create", "volume-rm", "rename", "update" };
 
 struct scenario {
     const char *point;
@@ -112,6 +112,9 @@ static struct scenario scenarios[] = {
     { "files.rename.after-old-name", OP_RENAME },
     { "tdb.rename.before-commit", OP_RENAME },
     { "tdb.rename.after-commit", OP_RENAME },
+    { "files.rename.before-exchange", OP_UPDATE },
+    { "files.rename.after-exchange", OP_UPDATE },
+    { "tdb.rename.before-commit", OP_UPDATE },
     { "volume.add.after-dir", OP_VOLUME_CREATE },
     { "files.obj-add.after-link", OP_VOLUME_CREATE },
     { "tdb.obj.before-commit", OP_VOLUME_CREATE },
@@ -127,10 +130,12 @@ static struct scenario scenarios[] = {
     { "fsync", OP_VOLUME_CREATE },
     { "fsync", OP_VOLUME_REMOVE },
     { "fsync", OP_RENAME },
+    { "fsync", OP_UPDATE },
 };
 
 #define CTR_NAME "crash-ctr"
 #define RENAMED "crash-renamed"
+#define UPDATED_MEMORY (64 << 20)
 #define IMPORT_NAME "localhost/crash-import:latest"
 #define COMMIT_NAME "localhost/crash-commit:latest"
 #define VOLUME_NAME "crash-vol"
@@ -224,6 +229,13 @@ static int commit_image(ctr_container_t *c)
     return ctr_container_commit(c, &o, NULL);
 }
 
+static int update_memory(ctr_container_t *c)
+{
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.memory = UPDATED_MEMORY;
+    return ctr_container_update(c, &o, CTR_UPDATE_MEMORY);
+}
+
 /* The state the operation starts from (made without any crash point set). */
 static int prepare(ctr_runtime_t *rt, enum op op)
 {
@@ -235,7 +247,8 @@ static int prepare(ctr_runtime_t *rt, enum op op)
     int r = create_ctr(rt, CTR_NAME, op == OP_COMMIT ? commit_cmd : sleep_cmd, &c);
     if (r == 0 && op == OP_START)
         r = ctr_container_init(c);
-    if (r == 0 && (op == OP_STOP || op == OP_REMOVE || op == OP_COMMIT || op == OP_RENAME))
+    if (r == 0 && (op == OP_STOP || op == OP_REMOVE || op == OP_COMMIT || op == OP_RENAME ||
+                   op == OP_UPDATE))
         r = ctr_container_start(c);
     if (r == 0 && op == OP_COMMIT)
         r = ctr_container_wait(c, 10000, NULL);
@@ -268,6 +281,7 @@ static int run_op(ctr_runtime_t *rt, enum op op)
     case OP_REMOVE: r = ctr_container_remove(c, CTR_REMOVE_FORCE); break;
     case OP_COMMIT: r = commit_image(c); break;
     case OP_RENAME: r = ctr_container_rename(c, RENAMED); break;
+    case OP_UPDATE: r = update_memory(c); break;
     default: r = -EINVAL;
     }
     ctr_container_unref(c);
@@ -625,6 +639,32 @@ static void retry_volume(ctr_runtime_t *rt, enum op op)
         PROBLEM("the volume is still there after the retry");
 }
 
+/* An update that died: the config has the old limit or the new one, the
+ * container still runs, and the update goes through again. */
+static void retry_update(ctr_runtime_t *rt)
+{
+    ctr_container_t *c = NULL;
+    ctr_container_options_t *o = NULL;
+    if (ctr_runtime_lookup(rt, CTR_NAME, &c) < 0) {
+        PROBLEM("lookup: %s", ctr_error_last()->message);
+        return;
+    }
+    if (ctr_container_get_options(c, &o) < 0)
+        PROBLEM("options: %s", ctr_error_last()->message);
+    else if (o->memory != 0 && o->memory != UPDATED_MEMORY)
+        PROBLEM("after the crash the memory limit is %lld: neither the old one nor the new", (long long)o->memory);
+    ctr_container_options_free(o);
+    o = NULL;
+    if (state_of(c) != CTR_STATE_RUNNING)
+        PROBLEM("the updated container is %s, not running", state_name(state_of(c)));
+    if (update_memory(c) < 0)
+        PROBLEM("update again: %s", ctr_error_last()->message);
+    else if (ctr_container_get_options(c, &o) < 0 || o->memory != UPDATED_MEMORY)
+        PROBLEM("the update again did not keep its memory limit");
+    ctr_container_options_free(o);
+    ctr_container_unref(c);
+}
+
 /* A rename that died: the container has one of its names, the old or the
  * new, and still runs; renamed again, the old name is free. */
 static void retry_rename(ctr_runtime_t *rt)
@@ -720,6 +760,9 @@ static void retry(ctr_runtime_t *rt, enum op op)
         break;
     case OP_RENAME:
         retry_rename(rt);
+        break;
+    case OP_UPDATE:
+        retry_update(rt);
         break;
     }
     ctr_container_unref(c);
