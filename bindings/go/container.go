@@ -714,6 +714,52 @@ func (c *Container) Remove(flags RemoveFlags) error {
 	return c.do("ctr_container_remove", func(p *C.ctr_container_t) C.int { return C.ctr_container_remove(p, C.uint64_t(flags)) })
 }
 
+// Rename gives the container a new name, in any state but removing
+// (ctr_container_rename(), libctr 0.6): atomic, the old name free afterwards.
+// A name in use is ErrExists, an invalid one ErrInvalid.
+func (c *Container) Rename(name string) error {
+	n := C.CString(name)
+	defer C.free(unsafe.Pointer(n))
+	return c.do("ctr_container_rename", func(p *C.ctr_container_t) C.int { return C.ctr_container_rename(p, n) })
+}
+
+// UpdateFields names the resource fields of ContainerOptions that Update applies.
+type UpdateFields uint64
+
+// The fields of Update (CTR_UPDATE_*).
+const (
+	UpdateMemory            UpdateFields = C.CTR_UPDATE_MEMORY
+	UpdateMemorySwap        UpdateFields = C.CTR_UPDATE_MEMORY_SWAP
+	UpdateMemoryReservation UpdateFields = C.CTR_UPDATE_MEMORY_RESERVATION
+	UpdateCPUs              UpdateFields = C.CTR_UPDATE_CPUS
+	UpdateCPUShares         UpdateFields = C.CTR_UPDATE_CPU_SHARES
+	UpdateCPUPeriod         UpdateFields = C.CTR_UPDATE_CPU_PERIOD
+	UpdateCPUQuota          UpdateFields = C.CTR_UPDATE_CPU_QUOTA
+	UpdateCpusetCPUs        UpdateFields = C.CTR_UPDATE_CPUSET_CPUS
+	UpdateCpusetMems        UpdateFields = C.CTR_UPDATE_CPUSET_MEMS
+	UpdatePidsLimit         UpdateFields = C.CTR_UPDATE_PIDS_LIMIT
+	UpdateBlkioWeight       UpdateFields = C.CTR_UPDATE_BLKIO_WEIGHT
+)
+
+// Update changes resource limits (ctr_container_update(), libctr 0.6), as
+// podman update: the fields of limits that fields names replace the
+// container's, at once when it runs and in its config, for inspect and the
+// next start.  A bad value is ErrInvalid, and nothing changes.
+func (c *Container) Update(limits ContainerOptions, fields UpdateFields) error {
+	var m cmem
+	defer m.free()
+	var o C.ctr_container_options_t
+	if err := call("ctr_container_options_init", func() C.int {
+		return C.ctr_container_options_init(&o, C.CTR_CONTAINER_OPTIONS_VERSION)
+	}); err != nil {
+		return err
+	}
+	m.resources(&o, &limits)
+	return c.do("ctr_container_update", func(p *C.ctr_container_t) C.int {
+		return C.ctr_container_update(p, &o, C.uint64_t(fields))
+	})
+}
+
 // ---- inspect ----
 
 // InspectJSON is `podman inspect`-shaped JSON; withSize computes sizes.

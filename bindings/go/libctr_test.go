@@ -775,6 +775,76 @@ func TestNetworks(t *testing.T) {
 	}
 }
 
+func TestRename(t *testing.T) {
+	rt := newRuntime(t)
+	a := create(t, rt, libctr.ContainerOptions{Name: "goren-a", Command: []string{"sleep", "100"}})
+	defer a.Close()
+	defer a.Remove(libctr.RemoveForce)
+	b := create(t, rt, libctr.ContainerOptions{Name: "goren-b", Command: []string{"true"}})
+	defer b.Close()
+	defer b.Remove(libctr.RemoveForce)
+	if err := a.Rename("goren-b"); !errors.Is(err, libctr.ErrExists) || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("a name in use: %v", err)
+	}
+	if err := a.Rename("bad name"); !errors.Is(err, libctr.ErrInvalid) || !strings.Contains(err.Error(), "names must match") {
+		t.Fatalf("an invalid name: %v", err)
+	}
+	must(t, a.Start())
+	must(t, a.Rename("goren-c"))
+	if st, err := a.State(); err != nil || st != libctr.StateRunning || a.Name() != "goren-c" {
+		t.Fatalf("renamed: %v %v %q", st, err, a.Name())
+	}
+	again, err := rt.Lookup("goren-c")
+	must(t, err)
+	if again.ID() != a.ID() {
+		t.Fatalf("lookup by the new name: %s", again.ID())
+	}
+	again.Close()
+	if _, err := rt.Lookup("goren-a"); !errors.Is(err, libctr.ErrNotFound) {
+		t.Fatalf("lookup by the old name: %v", err)
+	}
+	fresh := create(t, rt, libctr.ContainerOptions{Name: "goren-a", Command: []string{"true"}})
+	must(t, fresh.Remove(0))
+	fresh.Close()
+}
+
+// pidsMax is pids.max of process pid's cgroup.
+func pidsMax(t *testing.T, pid int) string {
+	v, err := os.ReadFile(cgroupFile(t, pid, "pids", "pids.max", "pids.max"))
+	must(t, err)
+	return strings.TrimSpace(string(v))
+}
+
+func TestUpdate(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "goupd", Command: []string{"sleep", "100"}})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	must(t, c.Start())
+	must(t, c.Update(libctr.ContainerOptions{Memory: 64 << 20, PidsLimit: 50, CPUShares: 7},
+		libctr.UpdateMemory|libctr.UpdatePidsLimit))
+	pid, err := c.PID()
+	must(t, err)
+	if got := pidsMax(t, pid); got != "50" {
+		t.Fatalf("pids.max: %s", got)
+	}
+	o, err := c.Options()
+	must(t, err)
+	if o.Memory != 64<<20 || o.PidsLimit != 50 || o.CPUShares != 0 {
+		t.Fatalf("the config after the update: memory %d, pids %d, shares %d", o.Memory, o.PidsLimit, o.CPUShares)
+	}
+	if err := c.Update(libctr.ContainerOptions{BlkioWeight: 5}, libctr.UpdateBlkioWeight); !errors.Is(err, libctr.ErrInvalid) {
+		t.Fatalf("a bad weight: %v", err)
+	}
+	must(t, c.Stop(0))
+	must(t, c.Start())
+	pid, err = c.PID()
+	must(t, err)
+	if got := pidsMax(t, pid); got != "50" {
+		t.Fatalf("pids.max after a restart: %s", got)
+	}
+}
+
 func TestTop(t *testing.T) {
 	rt := newRuntime(t)
 	c := create(t, rt, libctr.ContainerOptions{Name: "toppy", Command: sh("sleep 100 & sleep 200 & wait")})

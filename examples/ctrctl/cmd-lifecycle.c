@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* ctrctl init, stop, kill, pause, unpause, wait and rm: one call per container. */
+/* ctrctl init, stop, kill, pause, unpause, wait and rm: one call per container;
+ * rename. */
 #include "ctrctl.h"
 
 #include <getopt.h>
@@ -378,4 +379,23 @@ int cmd_rm(ctrctl_t *g, int argc, char **argv)
             r = q;
     }
     return r;
+}
+
+/* ---- rename ---- */
+
+int cmd_rename(ctrctl_t *g, int argc, char **argv)
+{
+    static const char usage[] = "Usage: ctrctl rename CONTAINER NAME\n\n"
+                                "Give an existing container a new name (in any state); the old name is free after.\n";
+    int r = only_help(argc, argv, usage);
+    if (r)
+        return r == HELP_SHOWN ? 0 : r;
+    if (argc - optind != 2)
+        return ctrctl_error("accepts 2 arg(s), received %d", argc - optind);
+    ctr_container_t *c = NULL;
+    if ((r = ctrctl_lookup(g, argv[optind], &c)))
+        return r;
+    r = ctr_container_rename(c, argv[optind + 1]);
+    ctr_container_unref(c);
+    return r < 0 ? ctrctl_fail() : 0;
 }

@@ -35,6 +35,7 @@ static const struct verb {
     { "ps", cmd_ps, "List containers" },
     { "pull", cmd_pull, "Pull an image from a registry" },
     { "push", cmd_push, "Push an image to a registry" },
+    { "rename", cmd_rename, "Rename an existing container" },
     { "restart", cmd_restart, "Restart containers" },
     { "rm", cmd_rm, "Remove containers" },
     { "run", cmd_run, "Run a command in a new container" },
@@ -43,6 +44,7 @@ static const struct verb {
     { "top", cmd_top, "Display the running processes of a container" },
     { "umount", cmd_umount, "Unmount a container's root file system" },
     { "unpause", cmd_unpause, "Unpause the processes of containers" },
+    { "update", cmd_update, "Change the resource limits of a container" },
     { "volume", cmd_volume, "Manage volumes (create, ls, inspect, rm, prune, exists)" },
     { "wait", cmd_wait, "Wait for containers to exit and print their exit codes" },
 };

@@ -304,6 +304,7 @@ int cmd_pause(ctrctl_t *g, int argc, char **argv);
 int cmd_unpause(ctrctl_t *g, int argc, char **argv);
 int cmd_wait(ctrctl_t *g, int argc, char **argv);
 int cmd_rm(ctrctl_t *g, int argc, char **argv);
+int cmd_rename(ctrctl_t *g, int argc, char **argv);
 int cmd_exec(ctrctl_t *g, int argc, char **argv);
 int cmd_logs(ctrctl_t *g, int argc, char **argv);
 int cmd_ps(ctrctl_t *g, int argc, char **argv);
@@ -312,6 +313,7 @@ int cmd_network(ctrctl_t *g, int argc, char **argv);
 int cmd_port(ctrctl_t *g, int argc, char **argv);
 int cmd_top(ctrctl_t *g, int argc, char **argv);
 int cmd_cp(ctrctl_t *g, int argc, char **argv);
+int cmd_update(ctrctl_t *g, int argc, char **argv);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */

@@ -712,6 +712,66 @@ int ctr_container_batch(ctr_container_t *c, ctr_batch_fn fn, void *userdata);
  */
 int ctr_container_remove(ctr_container_t *c, uint64_t flags);
 
+/**
+ * Give the container a new name (libctr 0.6), in any state but removing
+ * (created, running and stopped containers alike, as `podman rename`).  The
+ * config, the state and the name index change in one atomic step of the
+ * state backend: after a crash the container has either name, never both or
+ * none.  The old name is free afterwards; the container keeps its ID.
+ * Other handles of the container see the new name at their next lock (any
+ * state call, ctr_container_sync()); what ctr_container_name() lent before
+ * stays valid for the handle's life.  Renaming to the current name does
+ * nothing.
+ *
+ * @param new_name `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 253 characters, not
+ *        64 hexadecimal characters (that would shadow an ID).
+ * @return 0; -EINVAL (NULL, an invalid name: the message says podman's
+ *         rule); -EEXIST (another container has the name); -ENOENT
+ *         (removed); -EBUSY (removing); -EUCLEAN (a damaged record);
+ *         -EDEADLK (inside its own batch); the state backend's error.
+ */
+int ctr_container_rename(ctr_container_t *c, const char *new_name);
+
+/** Which resource members of the options ctr_container_update() applies (libctr 0.6). */
+enum {
+    CTR_UPDATE_MEMORY = 1u << 0,             /**< ctr_container_options_t::memory (`--memory`) */
+    CTR_UPDATE_MEMORY_SWAP = 1u << 1,        /**< memory_swap (`--memory-swap`) */
+    CTR_UPDATE_MEMORY_RESERVATION = 1u << 2, /**< memory_reservation (`--memory-reservation`) */
+    CTR_UPDATE_CPUS = 1u << 3,               /**< nano_cpus (`--cpus`); clears the quota and period */
+    CTR_UPDATE_CPU_SHARES = 1u << 4,         /**< cpu_shares (`--cpu-shares`) */
+    CTR_UPDATE_CPU_PERIOD = 1u << 5,         /**< cpu_period (`--cpu-period`); clears nano_cpus */
+    CTR_UPDATE_CPU_QUOTA = 1u << 6,          /**< cpu_quota (`--cpu-quota`); clears nano_cpus */
+    CTR_UPDATE_CPUSET_CPUS = 1u << 7,        /**< cpuset_cpus (`--cpuset-cpus`) */
+    CTR_UPDATE_CPUSET_MEMS = 1u << 8,        /**< cpuset_mems (`--cpuset-mems`) */
+    CTR_UPDATE_PIDS_LIMIT = 1u << 9,         /**< pids_limit (`--pids-limit`) */
+    CTR_UPDATE_BLKIO_WEIGHT = 1u << 10,      /**< blkio_weight (`--blkio-weight`) */
+};
+
+/**
+ * Change the resource limits of a container (libctr 0.6), as `podman
+ * update`: the members of @p resources that @p fields names (`CTR_UPDATE_*`;
+ * the others are ignored) replace the container's, checked as
+ * ctr_container_create() checks them.  A created, running or paused
+ * container gets them at once through the OCI runtime's update (`runc
+ * update --resources`, its cgroup v1 or v2 files); for every state but
+ * removing they are also stored in the container's config (its revision
+ * moves on: other handles read it at their next lock), so that inspect's
+ * HostConfig shows them and the next start applies them.  Unlike podman 4.3,
+ * which refuses under cgroup v1, this works with either hierarchy.  When
+ * the runtime refuses, nothing is stored; when storing fails after the
+ * runtime applied them, the old limits are applied again.
+ *
+ * @param resources an options struct (#CTR_CONTAINER_OPTIONS_INIT) carrying
+ *        the new values; copied, not kept.
+ * @return 0; -EINVAL (NULL, an unknown bit in @p fields, no bit, a value
+ *         out of range: the message says which, in create's words);
+ *         -ENOENT (removed); -EBUSY (stopping or removing); -EUCLEAN (a
+ *         damaged record); -EDEADLK (inside its own batch); -EOPNOTSUPP (an OCI backend without update);
+ *         -EIO (the OCI runtime refused: its message); the state backend's
+ *         error.
+ */
+int ctr_container_update(ctr_container_t *c, const ctr_container_options_t *resources, uint64_t fields);
+
 #ifdef __cplusplus
 }
 #endif

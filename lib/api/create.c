@@ -130,12 +130,9 @@ static int check_ports(const ctr_port_mapping_t *p, size_t n)
 /* The paths and single strings of the options. */
 static int check_values(const ctr_container_options_t *o)
 {
-    if (o->name && !ctr__name_valid(o->name))
-        return ctr__err(-EINVAL, "invalid container name \"%.300s\": names match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
-                                 "and have at most 253 characters", o->name);
-    if (o->name && ctr__id_valid(o->name))
-        return ctr__err(-EINVAL, "invalid container name \"%s\": 64 hexadecimal characters would shadow a "
-                                 "container ID", o->name);
+    int r;
+    if (o->name && (r = ctr__name_check(o->name)) < 0)
+        return r;
     if (o->flags & ~(uint64_t)KNOWN_FLAGS)
         return ctr__err(-EINVAL, "unknown container flags 0x%llx", (unsigned long long)(o->flags & ~(uint64_t)KNOWN_FLAGS));
     if ((o->flags & CTR_CREATE_IMAGE_VOLUMES) && (o->flags & CTR_CREATE_IMAGE_VOLUMES_TMPFS))
@@ -501,6 +498,12 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     return r;
 }
 
+int ctr__container_options_copy(ctr_container_options_t *dst, const ctr_container_options_t *src)
+{
+    ctr_container_options_init(dst, CTR_CONTAINER_OPTIONS_VERSION);
+    return ctr__options_copy(&options_type, dst, src);
+}
+
 CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts)
 {
     CTR_ENTER();
@@ -508,8 +511,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     CTR_CHECK_ARG(rt);
     CTR_CHECK_ARG(opts);
     ctr_container_options_t o;
-    ctr_container_options_init(&o, CTR_CONTAINER_OPTIONS_VERSION);
-    int r = ctr__options_copy(&options_type, &o, opts);
+    int r = ctr__container_options_copy(&o, opts);
     if (r < 0)
         return r;
     r = check_options(&o);

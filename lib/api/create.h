@@ -12,3 +12,8 @@
  * its layer and its static directory; then the mark.  Runtime lock held.
  * Failures are logged and the mark kept for the next try. */
 void ctr__create_undo_died(ctr_runtime_t *rt);
+
+/* Copy a caller's container options (of its version) over the newest
+ * version's defaults: -EINVAL for an unknown version. */
+#include <libctr/ctr-container.h>
+int ctr__container_options_copy(ctr_container_options_t *dst, const ctr_container_options_t *src);

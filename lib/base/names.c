@@ -22,6 +22,27 @@ bool ctr__name_valid(const char *name)
     return i > 0;
 }
 
+/* 64 lowercase hexadecimal characters: the form of a full container ID. */
+static bool looks_like_id(const char *name)
+{
+    size_t n = 0;
+    for (; name[n]; n++)
+        if (!((name[n] >= '0' && name[n] <= '9') || (name[n] >= 'a' && name[n] <= 'f')))
+            return false;
+    return n == 64;
+}
+
+int ctr__name_check(const char *name)
+{
+    if (!ctr__name_valid(name))
+        return ctr__err(-EINVAL, "invalid container name \"%.300s\": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]* "
+                                 "and have at most 253 characters", name);
+    if (looks_like_id(name))
+        return ctr__err(-EINVAL, "invalid container name \"%s\": 64 hexadecimal characters would shadow a "
+                                 "container ID", name);
+    return 0;
+}
+
 /* Lowercase a-z only; every pair joined with '_' is a valid name. */
 static const char *const adjectives[] = {
     "agile", "airy", "amber", "ample", "ardent", "astute", "azure", "balmy",

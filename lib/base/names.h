@@ -14,6 +14,11 @@
  * characters.  NULL is not valid.  Sets no error detail. */
 bool ctr__name_valid(const char *name);
 
+/* The check of a name given for a container (create, rename): 0, or -EINVAL
+ * with the message: not valid (podman's rule), or 64 hexadecimal characters
+ * (it would shadow a container's ID).  name is not NULL. */
+int ctr__name_check(const char *name);
+
 /*
  * Write a random "adjective_surname" name (e.g. "brave_curie") to buf.  The
  * choice uses getrandom(); the caller retries on a name collision.

@@ -20,7 +20,9 @@
 struct ctr_container {
     unsigned int refs;
     ctr_runtime_t *rt;
-    struct ctr__config *cfg; /* shared, immutable */
+    struct ctr__config *cfg; /* shared, immutable; replaced (under the lock) when the stored one changes */
+    struct ctr__config **old_cfgs; /* the ones it replaced: what getters lent stays valid */
+    size_t n_old_cfgs;
     struct ctr__lock lock;   /* the container's lock file + handle mutex */
     struct ctr__status st;   /* guarded by lock */
     unsigned int batch;      /* batch depth, owner thread only */
@@ -108,6 +110,34 @@ static int check_paths(ctr_container_t *c, char *why, size_t size)
     return bad ? 1 : 0;
 }
 
+int ctr__container_set_config(ctr_container_t *c, struct ctr__config *cfg)
+{
+    struct ctr__config **v = realloc(c->old_cfgs, (c->n_old_cfgs + 1) * sizeof *v);
+    if (!v)
+        return ctr__oom("a container's configs");
+    c->old_cfgs = v;
+    v[c->n_old_cfgs++] = c->cfg;
+    __atomic_store_n(&c->cfg, ctr__config_ref(cfg), __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* The state names another revision of the config than c's (a rename or an
+ * update, by another handle): the stored config replaces c's, in the cache
+ * too.  0, 1 when that config is damaged (c is then), -errno. */
+static int follow_config(ctr_container_t *c)
+{
+    if (c->config_damaged || c->st.config_revision == c->cfg->revision)
+        return 0;
+    ctr__runtime_config_forget(c->rt, c->cfg->id);
+    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = NULL;
+    int r = ctr__runtime_config(c->rt, c->cfg->id, NULL, &cfg);
+    if (is_damage(r))
+        return set_damage(c, ctr_error_last()->message) < 0 ? -ENOMEM : 1;
+    if (r < 0)
+        return r;
+    return ctr__container_set_config(c, cfg);
+}
+
 /* Parse json into c's state; a document that does not parse, or names
  * paths that are not the container's, makes c damaged. */
 static int load_status(ctr_container_t *c, const char *json)
@@ -122,6 +152,8 @@ static int load_status(ctr_container_t *c, const char *json)
     char why[256];
     if ((r = check_paths(c, why, sizeof why)) != 0)
         return r < 0 ? r : set_damage(c, why);
+    if ((r = follow_config(c)) != 0)
+        return r < 0 ? r : 0;
     free(c->damage);
     c->damage = NULL;
     return 0;
@@ -232,6 +264,9 @@ CTR_EXPORT ctr_container_t *ctr_container_unref(ctr_container_t *c)
     free(c->damage);
     ctr__lock_done(&c->lock);
     ctr__config_unref(c->cfg);
+    for (size_t i = 0; i < c->n_old_cfgs; i++)
+        ctr__config_unref(c->old_cfgs[i]);
+    free(c->old_cfgs);
     ctr_runtime_unref(c->rt);
     free(c);
     return NULL;
@@ -277,6 +312,7 @@ int ctr__container_sync(ctr_container_t *c)
 int ctr__container_save(ctr_container_t *c)
 {
     _cleanup_free_ char *json = NULL;
+    c->st.config_revision = c->cfg->revision;
     int r = ctr__status_to_json(&c->st, &json);
     if (r < 0)
         return r;
@@ -284,6 +320,30 @@ int ctr__container_save(ctr_container_t *c)
     if (r == -ENOENT)
         c->removed = true;
     return r;
+}
+
+int ctr__container_store_config(ctr_container_t *c, struct ctr__config *cfg)
+{
+    _cleanup_free_ char *config_json = NULL, *state_json = NULL;
+    uint64_t was = c->st.config_revision;
+    c->st.config_revision = cfg->revision;
+    int r = ctr__config_to_json(cfg, &config_json);
+    if (r >= 0)
+        r = ctr__status_to_json(&c->st, &state_json);
+    if (r >= 0)
+        r = ctr__state_rename(ctr__runtime_state(c->rt), cfg->id, c->cfg->name, cfg->name, config_json, state_json);
+    if (r < 0) {
+        c->st.config_revision = was;
+        if (r == -ENOENT)
+            c->removed = true;
+        return r;
+    }
+    ctr__runtime_config_forget(c->rt, cfg->id);
+    ctr__runtime_config_remember(c->rt, cfg);
+    /* Out of memory here, the next lock reads the stored config instead. */
+    if (ctr__container_set_config(c, cfg) < 0)
+        ctr__err_clear();
+    return 0;
 }
 
 int ctr__container_lock(ctr_container_t *c)

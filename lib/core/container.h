@@ -36,6 +36,16 @@ void ctr__container_unlock(ctr_container_t *c);
 int ctr__container_sync(ctr_container_t *c);
 /* Write the state through the backend (lock held). */
 int ctr__container_save(ctr_container_t *c);
+/* Replace c's config by cfg (lock held; a reference is taken), after the
+ * stored config changed (rename, update); the old one stays alive with the
+ * handle, so what its getters lent stays valid.  -ENOMEM. */
+int ctr__container_set_config(ctr_container_t *c, struct ctr__config *cfg);
+/* Store cfg, a revision of c's config (ctr__config_revise()), with c's state
+ * and, when cfg->name differs, the name moved in the index, in one step of
+ * the state backend; then cfg is c's config (lock held; the runtime lock too
+ * for a new name).  -EEXIST when the name is another container's, -ENOENT
+ * when removed, the backend's error; nothing changed on failure. */
+int ctr__container_store_config(ctr_container_t *c, struct ctr__config *cfg);
 /* Whether the calling thread runs a batch on c. */
 bool ctr__container_in_batch(ctr_container_t *c);
 /* Run fn as c's batch (lock held): locks taken inside are re-entrant and do

@@ -235,6 +235,8 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     r |= ctr__json_add_int(o, "version", CTR__CONFIG_VERSION);
     r |= ctr__json_add_str(o, "id", cfg->id);
     r |= ctr__json_add_str(o, "name", cfg->name);
+    if (cfg->revision > 0)
+        r |= ctr__json_add_int(o, "revision", (int64_t)cfg->revision);
     r |= ctr__json_add_str(o, "pod", cfg->pod);
     if (cfg->spec_json) {
         json_object *spec = NULL;
@@ -349,12 +351,13 @@ static int values_from_json(json_object *o, struct ctr__config *cfg)
         if (b)
             cfg->flags |= flag_keys[i].flag;
     }
-    int64_t shm = 0, sig = 0, timeout = 0, log_max = 0;
-    if ((r = ctr__json_get_int(o, "shmSize", &shm)) < 0 || (r = ctr__json_get_int(o, "stopSignal", &sig)) < 0 ||
+    int64_t shm = 0, sig = 0, timeout = 0, log_max = 0, revision = 0;
+    if ((r = ctr__json_get_int(o, "revision", &revision)) < 0 || (r = ctr__json_get_int(o, "shmSize", &shm)) < 0 || (r = ctr__json_get_int(o, "stopSignal", &sig)) < 0 ||
         (r = ctr__json_get_int(o, "stopTimeout", &timeout)) < 0 || (r = ctr__json_get_int(o, "logSize", &log_max)) < 0)
         return r;
-    if (sig < 0 || sig > 64 || timeout < 0 || timeout > UINT32_MAX || shm < 0 || log_max < 0)
-        return ctr__err(-EINVAL, "stop signal, stop timeout, shm size or log size out of range");
+    if (sig < 0 || sig > 64 || timeout < 0 || timeout > UINT32_MAX || shm < 0 || log_max < 0 || revision < 0)
+        return ctr__err(-EINVAL, "stop signal, stop timeout, shm size, log size or revision out of range");
+    cfg->revision = (uint64_t)revision;
     cfg->log_size_max = log_max;
     cfg->shm_size = shm;
     cfg->stop_signal = (int)sig;
@@ -413,6 +416,18 @@ int ctr__config_from_json(const char *json, struct ctr__config **ret)
     if ((r = members_from_json(o, cfg)) < 0)
         return ctr__err_prefix(r, "container config");
     *ret = TAKE_PTR(cfg);
+    return 0;
+}
+
+int ctr__config_revise(const struct ctr__config *cfg, struct ctr__config **ret)
+{
+    _cleanup_free_ char *json = NULL;
+    _cleanup_(ctr__config_unrefp) struct ctr__config *copy = NULL;
+    int r = ctr__config_to_json(cfg, &json);
+    if (r < 0 || (r = ctr__config_from_json(json, &copy)) < 0)
+        return r;
+    copy->revision = cfg->revision + 1;
+    *ret = TAKE_PTR(copy);
     return 0;
 }
 

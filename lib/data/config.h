@@ -15,6 +15,7 @@
 
 struct ctr__config {
     unsigned int refs;    /* shared by handles and the runtime's cache */
+    uint64_t revision;    /* 0 as created, one more at each change (rename, update) */
     char *id;
     char *name;
     char *pod;
@@ -63,6 +64,11 @@ struct ctr__config {
 struct ctr__config *ctr__config_ref(struct ctr__config *cfg);
 void ctr__config_unref(struct ctr__config *cfg);
 static inline void ctr__config_unrefp(struct ctr__config **p) { ctr__config_unref(*p); }
+
+/* A new config (unshared: the caller may change it before sharing it) equal
+ * to cfg, with the next revision: the start of a change of a stored config,
+ * which the state then names (ctr__status.config_revision).  -ENOMEM. */
+int ctr__config_revise(const struct ctr__config *cfg, struct ctr__config **ret);
 
 /* Serialize to JSON (pretty = false: compact). */
 int ctr__config_to_json(const struct ctr__config *cfg, char **ret);

@@ -1137,6 +1137,32 @@ int ctr__resources_spec(const struct ctr__resources *res, bool privileged, json_
     return 0;
 }
 
+/* A limit in @obj's @key that none means stated as -1 (unlimited). */
+static int add_unlimited(J *resources, const char *obj, const char *key)
+{
+    J *o;
+    int r = spec_child(resources, obj, "linux.resources", &o);
+    return r < 0 ? r : ctr__json_add_int(o, key, -1);
+}
+
+int ctr__resources_update_json(const struct ctr__resources *res, char **ret)
+{
+    _cleanup_json_ J *o = json_object_new_object();
+    if (!o)
+        return ctr__oom("the resources of an update");
+    int r;
+    if ((r = spec_memory(res, o)) < 0 || (r = spec_cpu(res, o)) < 0 || (r = spec_pids(res, o)) < 0 ||
+        (r = spec_blkio(res, o)) < 0)
+        return r;
+    /* The runtime keeps what it is not told: a limit that is gone is -1. */
+    if ((!res->memory && (r = add_unlimited(o, "memory", "limit")) < 0) ||
+        (!effective_swap(res) && (r = add_unlimited(o, "memory", "swap")) < 0) ||
+        (!effective_quota(res) && (r = add_unlimited(o, "cpu", "quota")) < 0) ||
+        (res->pids_limit < 0 && (r = add_unlimited(o, "pids", "limit")) < 0))
+        return r;
+    return ctr__json_to_string(o, ret);
+}
+
 /* ---- inspect ---- */
 
 /* @name: [{"Path": ..., key: ...}]; null when the container has no block

@@ -69,6 +69,12 @@ int ctr__resources_from_json(json_object *doc, struct ctr__resources *res);
  * An explicit ulimit above the caller's hard limit, without
  * CAP_SYS_RESOURCE, is -EPERM naming the limit; a device gone: its errno. */
 int ctr__resources_spec(const struct ctr__resources *res, bool privileged, json_object *spec);
+/* The OCI linux.resources object an update of a running container hands the
+ * runtime (runc update --resources): memory, CPU, pids and block I/O as the
+ * spec has them, with a memory limit, swap limit, CPU quota or pids limit
+ * that @res does not have stated as -1 (the runtime keeps what it is not told).  Devices
+ * are left out (an update does not change them).  -ENOMEM, a device's errno. */
+int ctr__resources_update_json(const struct ctr__resources *res, char **ret);
 /* HostConfig's keys of the resources (Memory, NanoCpus, Ulimits, Devices, ...). */
 int ctr__resources_inspect(const struct ctr__resources *res, json_object *host_config);
 

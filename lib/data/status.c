@@ -85,6 +85,8 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
     r |= ctr__json_add_str(o, "bootID", st->boot_id);
     r |= ctr__json_add_int(o, "restartCount", st->restart_count);
     r |= ctr__json_add_bool(o, "stoppedByUser", st->stopped_by_user);
+    if (st->config_revision > 0)
+        r |= ctr__json_add_int(o, "configRevision", (int64_t)st->config_revision);
     if (st->networks_json) {
         json_object *n = NULL;
         int k = ctr__json_parse(st->networks_json, "networks", &n);
@@ -115,7 +117,7 @@ static int state_from_name(const char *s, ctr_state_t *ret)
 static int status_read(json_object *o, struct ctr__status *st)
 {
     _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
-    int64_t exit_code = -1, pid = 0, conmon_pid = 0, restarts = 0;
+    int64_t exit_code = -1, pid = 0, conmon_pid = 0, restarts = 0, revision = 0;
     /* Read in this order; each entry sets one of str, b and i. */
     const struct {
         const char *key;
@@ -138,6 +140,7 @@ static int status_read(json_object *o, struct ctr__status *st)
         { "bootID", .str = &st->boot_id },
         { "restartCount", .i = &restarts },
         { "stoppedByUser", .b = &st->stopped_by_user },
+        { "configRevision", .i = &revision },
     };
     int r;
     for (size_t k = 0; k < ARRAY_SIZE(members); k++) {
@@ -160,9 +163,10 @@ static int status_read(json_object *o, struct ctr__status *st)
     if (finished && ctr__parse_time(finished, &st->finished) < 0)
         return ctr__err(-EINVAL, "bad \"finishedTime\"");
     if (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX || exit_code < INT32_MIN ||
-        exit_code > INT32_MAX || restarts < 0 || restarts > INT32_MAX)
-        return ctr__err(-EINVAL, "pid, exit code or restart count out of range");
+        exit_code > INT32_MAX || restarts < 0 || restarts > INT32_MAX || revision < 0)
+        return ctr__err(-EINVAL, "pid, exit code, restart count or config revision out of range");
     st->restart_count = (int)restarts;
+    st->config_revision = (uint64_t)revision;
     st->exit_code = (int)exit_code;
     st->pid = (pid_t)pid;
     st->conmon_pid = (pid_t)conmon_pid;

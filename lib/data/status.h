@@ -26,6 +26,7 @@ struct ctr__status {
     char *networks_json;  /* network results (network issue), JSON object or NULL */
     int restart_count;    /* restarts by the restart policy since the last start by a user */
     bool stopped_by_user; /* the last end was a user's stop or kill: no restart by the policy */
+    uint64_t config_revision; /* the revision of the config that goes with it */
 };
 
 void ctr__status_init(struct ctr__status *st);   /* zero + exit_code = -1 */

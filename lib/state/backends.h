@@ -48,6 +48,19 @@ static inline int ctr__state_check_name(const char *name)
     return 0;
 }
 
+/* The arguments of rename() (version 4). */
+static inline int ctr__state_check_rename(const char *id, const char *old_name, const char *new_name,
+                                          const char *config, const char *state)
+{
+    int r;
+    if ((r = ctr__state_check_id(id)) < 0 || (r = ctr__state_check_name(old_name)) < 0 ||
+        (r = ctr__state_check_name(new_name)) < 0)
+        return r;
+    if (!config || !state)
+        return ctr__err(-EINVAL, "rename: missing config or state document");
+    return 0;
+}
+
 /* Check a stored layout version (text, blanks stripped): 0 when it is one
  * this libctr reads (1 to @supported); -EUCLEAN when it is no version;
  * -EPROTONOSUPPORT when a newer libctr wrote it.  @where names the store in

@@ -8,6 +8,9 @@
  *   VERSION               the layout version ("1\n")
  *   ctr/ID/config.json    written once, by add()
  *   ctr/ID/state.json     replaced by save_state(): a new file renamed over it
+ *   ctr/ID/name -> NAME   the container's name (a symlink), which says which
+ *                         link of names/ is its own (records written before
+ *                         rename() existed have none: any link to them is)
  *   names/NAME -> ID      a symlink per name; symlinkat() fails with EEXIST like
  *                         O_EXCL, and creates the link with its content at once
  *   generation            a change counter shared through mmap() (see "Cache")
@@ -18,6 +21,9 @@
  * Transient entries all start with a dot and are never seen by readers:
  *
  *   ctr/.tmp-ID           a container being added, published by renaming it to ctr/ID
+ *   ctr/.rn-ID            a container's record being renamed (or its config
+ *                         replaced): the new record, exchanged with ctr/ID
+ *                         (renameat2 RENAME_EXCHANGE), then the old one
  *   ctr/.rm-RANDOM        a removed container being deleted
  *   ctr/.#state.RANDOM    a new state.json being written
  *   names/.#link.RANDOM   a link that replaces a stale name
@@ -30,7 +36,8 @@
  *     inside ctr/.tmp-ID before the one rename that publishes it;
  *   - a published container's name link is durable before the rename, so no
  *     container is ever durable without its name;
- *   - a name link whose target ctr/ID does not exist is *dangling*: readers
+ *   - a name link whose target ctr/ID does not exist, or whose ctr/ID/name
+ *     names another name, is *dangling*: readers
  *     ignore it (lookup_name() gives -ENOENT).  It is left by an add in flight
  *     (then ctr/.tmp-ID exists), an add or remove that crashed, or a remove
  *     whose unlink was not synced.  add() replaces a dangling link when it is
@@ -38,10 +45,16 @@
  *     "Cache"), or the link is older than STALE_NAME_SEC (no add takes that
  *     long).
  *
- * Leftovers (.tmp-*, .rm-*, .#*) are removed by open(); those that may belong
+ *   - a rename is committed by the exchange of ctr/.rn-ID (the new documents
+ *     and ctr/ID/name, synced) with ctr/ID; the new name's link is durable
+ *     before, and dangling until then (ctr/ID/name is the old name); the old
+ *     name's link dangles after it and is unlinked.  So at every point one
+ *     name, the old or the new, is the container's.
+ *
+ * Leftovers (.tmp-*, .rn-*, .rm-*, .#*) are removed by open(); those that may belong
  * to an operation still running in another process (.tmp-* and .#*) only when
  * no other writer holds its lock (see "Cache") or once they are older than
- * STALE_TEMP_SEC.  A .tmp-* directory is first renamed to
+ * STALE_TEMP_SEC.  A .tmp-* or .rn-* directory is first renamed to
  * .rm-*, so an add still in flight can never publish a half-deleted directory.
  *
  * libctr holds its runtime lock around add() and remove() and the container's
@@ -465,7 +478,7 @@ static void clean_leftovers(struct files_db *db, int fd)
             (void)ctr__rm_rf_at(fd, n);
             continue;
         }
-        bool tmpdir = strncmp(n, ".tmp-", 5) == 0;
+        bool tmpdir = strncmp(n, ".tmp-", 5) == 0 || strncmp(n, ".rn-", 4) == 0;
         if (!tmpdir && strncmp(n, ".#", 2) != 0)
             continue;
         struct stat st;
@@ -578,6 +591,28 @@ static int exists_at(int fd, const char *name)
     return errno == ENOENT ? 0 : -errno;
 }
 
+#define NAME_MARK "name"
+
+/* Whether ctr/ID calls itself NAME (its ctr/ID/name; a record without one,
+ * written before rename() existed, takes any name): 1, 0, -ENOENT when there
+ * is no ctr/ID, other -errno. */
+static int name_marks(struct files_db *db, const char *id, const char *name)
+{
+    char path[NAME_MAX + 8], mark[NAME_MAX + 2];
+    snprintf(path, sizeof path, "%s/" NAME_MARK, id);
+    ssize_t n = readlinkat(db->ctrfd, path, mark, sizeof mark);
+    if (n < 0 && errno == ENOENT) {
+        int r = exists_at(db->ctrfd, id);
+        return r > 0 ? 1 : r == 0 ? -ENOENT : r;
+    }
+    if (n < 0)
+        return errno == ENOTDIR ? -ENOENT : -errno;
+    if ((size_t)n >= sizeof mark)
+        return 0;
+    mark[n] = '\0';
+    return streq(mark, name);
+}
+
 /* Whether names/NAME, which exists, may be replaced by a link to ID: 1 stale,
  * 2 already pointing at ID, 0 in use, -ENOENT vanished meanwhile, other -errno
  * with a message. */
@@ -598,22 +633,24 @@ static int name_is_stale(struct files_db *db, const char *name, const char *id)
     if (streq(target, id))
         return 2; /* left by an earlier add of this very ID that crashed */
 
-    r = exists_at(db->ctrfd, target);
-    if (r < 0)
+    r = name_marks(db, target, name);
+    if (r < 0 && r != -ENOENT)
         return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, target, strerror(-r));
     if (r > 0)
         return 0;
 
+    /* The target is gone (an add may be in flight), or calls itself otherwise
+     * (a rename to this name may be). */
     char tmp[NAME_MAX + 8];
-    snprintf(tmp, sizeof tmp, ".tmp-%s", target);
+    snprintf(tmp, sizeof tmp, r == 0 ? ".rn-%s" : ".tmp-%s", target);
     r = exists_at(db->ctrfd, tmp);
     if (r < 0)
         return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, tmp, strerror(-r));
     if (r == 0)
         return 1;
 
-    /* Every add holds its writer lock from its mkdir to its rename: when no
-     * other writer is active, the add of the target died. */
+    /* Every add (rename) holds its writer lock from its mkdir to its rename
+     * (exchange): when no other writer is active, it died. */
     if (!writer_active(db))
         return 1;
     /* An add of the target may be in flight. */
@@ -682,10 +719,10 @@ static int files_lookup_name(void *p, const char *name, char **ret_id)
     if (r < 0)
         return ctr__err(r, "cannot read %s/names/%s: %s", db->dir, name, strerror(-r));
 
-    /* A dangling link (an add in flight, a crash) names no container. */
+    /* A dangling link (an add or rename in flight, a crash) names no container. */
     struct cache *c = cache_fresh(db, 0);
-    r = c ? (cache_find(c, target) ? 1 : 0) : exists_at(db->ctrfd, target);
-    if (r == 0)
+    r = c && !cache_find(c, target) ? 0 : name_marks(db, target, name);
+    if (r == 0 || r == -ENOENT)
         return ctr__err(-ENOENT, "no container is named %s", name);
     if (r < 0)
         return ctr__err(r, "cannot check %s/ctr/%s: %s", db->dir, target, strerror(-r));
@@ -759,12 +796,14 @@ static int make_tmp_dir(struct files_db *db, const char *tmp)
     return 0;
 }
 
-/* Write both documents into the new container directory idfd, then make
- * durable everything the rename will publish: both files, their directory
- * entries and the name link (reserved before). */
-static int write_docs(struct files_db *db, int idfd, const char *config, const char *state)
+/* Write both documents and the name mark into the new container directory
+ * idfd, then make durable everything the rename will publish: both files,
+ * their directory entries and the name link (reserved before). */
+static int write_docs(struct files_db *db, int idfd, const char *name, const char *config, const char *state)
 {
     _cleanup_close_ int cfd = -1, sfd = -1;
+    if (symlinkat(name, idfd, NAME_MARK) < 0)
+        return ctr__err(-errno, "cannot create the name mark in %s: %m", db->dir);
     int r = create_file(db, idfd, "config.json", config, &cfd);
     if (r < 0)
         return r;
@@ -860,7 +899,7 @@ static int do_add(struct files_db *db, const char *id, const char *name, const c
     a.name_reserved = true;
     CTR_FAULT_POINT("files.add.after-name");
 
-    r = write_docs(db, idfd, config, state);
+    r = write_docs(db, idfd, name, config, state);
     if (r < 0)
         return r;
     CTR_FAULT_POINT("files.add.before-rename");
@@ -956,6 +995,97 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
     }
     CTR_FAULT_POINT("files.save.after-rename");
     return sync_fd(db, idfd, false, "the container directory");
+}
+
+/* What rename() checks before writing: the arguments, and that ctr/ID calls
+ * itself old_name; a record without a name mark gets one first (synced), so
+ * that the link of the new name dangles until the exchange. */
+static int rename_check(struct files_db *db, const char *id, const char *old_name, const char *new_name,
+                        const char *config, const char *state)
+{
+    int r = ctr__state_check_rename(id, old_name, new_name, config, state);
+    if (r < 0)
+        return r;
+    r = name_marks(db, id, old_name);
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "no such container %s", id);
+    if (r < 0)
+        return ctr__err(r, "cannot read %s/ctr/%s/" NAME_MARK ": %s", db->dir, id, strerror(-r));
+    if (r == 0)
+        return ctr__err(-EINVAL, "rename: container %s is not named %s", id, old_name);
+    _cleanup_close_ int idfd = openat(db->ctrfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (idfd < 0)
+        return errno == ENOENT ? ctr__err(-ENOENT, "no such container %s", id)
+                               : ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, id);
+    if (symlinkat(old_name, idfd, NAME_MARK) < 0)
+        return errno == EEXIST ? 0 : ctr__err(-errno, "cannot mark the name of %s/ctr/%s: %m", db->dir, id);
+    return sync_fd(db, idfd, false, "the container directory");
+}
+
+/* The commit of a rename: ctr/TMP and ctr/ID change places. */
+static int exchange(struct files_db *db, const char *tmp, const char *id)
+{
+    if (renameat2(db->ctrfd, tmp, db->ctrfd, id, RENAME_EXCHANGE) == 0)
+        return 0;
+    if (errno == ENOENT)
+        return ctr__err(-ENOENT, "no such container %s", id);
+    return ctr__err(-errno, "cannot exchange %s/ctr/%s with %s: %m", db->dir, tmp, id);
+}
+
+static int do_rename(struct files_db *db, const char *id, const char *old_name, const char *new_name,
+                     const char *config, const char *state)
+{
+    int r = rename_check(db, id, old_name, new_name, config, state);
+    if (r < 0)
+        return r;
+    struct add a = { .db = db, .id = id, .name = new_name };
+    snprintf(a.tmp, sizeof a.tmp, ".rn-%s", id);
+    if ((r = make_tmp_dir(db, a.tmp)) < 0)
+        return r;
+    _cleanup_undo_ struct ctr__undo undo = CTR_UNDO(undo_add, &a);
+    _cleanup_close_ int idfd = openat(db->ctrfd, a.tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (idfd < 0)
+        return ctr__err(-errno, "cannot open %s/ctr/%s: %m", db->dir, a.tmp);
+    bool moves = !streq(old_name, new_name);
+    if (moves) {
+        /* Dangling until the exchange: ctr/ID still calls itself old_name. */
+        if ((r = reserve_name(db, new_name, id)) < 0)
+            return r;
+        a.name_reserved = true;
+    }
+    CTR_FAULT_POINT("files.rename.after-name");
+    if ((r = write_docs(db, idfd, new_name, config, state)) < 0)
+        return r;
+    CTR_FAULT_POINT("files.rename.before-exchange");
+    if ((r = exchange(db, a.tmp, id)) < 0)
+        return r;
+    CTR_FAULT_POINT("files.rename.after-exchange");
+    if (fsync(db->ctrfd) < 0) {
+        r = ctr__err(-errno, "cannot sync %s/ctr: %m", db->dir);
+        if (renameat2(db->ctrfd, a.tmp, db->ctrfd, id, RENAME_EXCHANGE) < 0)
+            ctr__undo_disarm(&undo); /* the new record stays: keep its name */
+        return r;
+    }
+    ctr__undo_disarm(&undo);
+    /* The old link dangles now; not synced, as in remove(). */
+    if (moves)
+        release_name(db, old_name, id);
+    CTR_FAULT_POINT("files.rename.after-old-name");
+    /* ctr/TMP holds the old record; a failure leaves it for the next open. */
+    (void)ctr__rm_rf_at(db->ctrfd, a.tmp);
+    return 0;
+}
+
+static int files_rename(void *p, const char *id, const char *old_name, const char *new_name, const char *config,
+                        const char *state)
+{
+    struct files_db *db = p;
+    int r = write_begin(db);
+    if (r < 0)
+        return r;
+    r = do_rename(db, id, old_name, new_name, config, state);
+    write_end(db);
+    return r;
 }
 
 static int files_add(void *p, const char *id, const char *name, const char *config, const char *state)
@@ -1445,4 +1575,5 @@ const ctr_state_backend_t ctr__state_backend_files = {
     .obj_get = files_obj_get,
     .obj_remove = files_obj_remove,
     .obj_iterate = files_obj_iterate,
+    .rename = files_rename,
 };

@@ -512,6 +512,16 @@ static int tdbb_remove(void *p, const char *id, const char *name)
     return r;
 }
 
+/* Inside a transaction: 0 when the container's config exists, -ENOENT. */
+static int config_exists(struct shared *s, TDB_DATA key_config, const char *id)
+{
+    if (tdb_exists(s->tdb, key_config))
+        return 0;
+    if (tdb_error(s->tdb) != TDB_ERR_NOEXIST && tdb_error(s->tdb) != TDB_SUCCESS)
+        return fail(s, "cannot read a config");
+    return ctr__err(-ENOENT, "no such container %s", id);
+}
+
 static int do_save_state(struct shared *s, const char *id, const char *state)
 {
     char kc[KEY_MAX], ks[KEY_MAX];
@@ -521,11 +531,8 @@ static int do_save_state(struct shared *s, const char *id, const char *state)
     int r = tx_start(s);
     if (r < 0)
         return r;
-    if (!tdb_exists(s->tdb, key_config)) {
-        if (tdb_error(s->tdb) != TDB_ERR_NOEXIST && tdb_error(s->tdb) != TDB_SUCCESS)
-            return tx_cancel(s, fail(s, "cannot read a config"));
-        return tx_cancel(s, ctr__err(-ENOENT, "no such container %s", id));
-    }
+    if ((r = config_exists(s, key_config, id)) < 0)
+        return tx_cancel(s, r);
     if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
         return tx_cancel(s, fail(s, "cannot store a state"));
     CTR_FAULT_POINT("tdb.save.before-commit");
@@ -545,6 +552,70 @@ static int tdbb_save_state(void *p, const char *id, const char *state)
         return r;
     r = do_save_state(db->s, id, state);
     CTR_FAULT_POINT("tdb.save.after-commit");
+    leave(db);
+    return r;
+}
+
+/* Move name/OLD to name/NEW for id (in the caller's transaction): -EEXIST
+ * when NEW is another container's. */
+static int move_name(struct shared *s, const char *id, const char *old_name, const char *new_name)
+{
+    char ko[KEY_MAX], kn[KEY_MAX];
+    TDB_DATA key_old = make_key(ko, sizeof ko, "name", old_name);
+    TDB_DATA key_new = make_key(kn, sizeof kn, "name", new_name);
+    _cleanup_free_ char *owner = NULL;
+    int r = fetch(s, key_new, &owner);
+    if (r < 0 && r != -ENOENT)
+        return r;
+    /* Taken, unless its owner is gone or it is id itself. */
+    if (r == 0 && !streq(owner, id) && (r = name_owner_exists(s, key_new)) != 0)
+        return r < 0 ? r : ctr__err(-EEXIST, "name %s is already in use", new_name);
+    if (tdb_store(s->tdb, key_new, value_of(id), TDB_REPLACE) != 0)
+        return fail(s, "cannot store a name");
+    free(owner);
+    owner = NULL;
+    r = fetch(s, key_old, &owner);
+    if (r < 0 && r != -ENOENT)
+        return r;
+    if (r == 0 && streq(owner, id) && tdb_delete(s->tdb, key_old) != 0)
+        return fail(s, "cannot delete a name");
+    return 0;
+}
+
+static int do_rename(struct shared *s, const char *id, const char *old_name, const char *new_name,
+                     const char *config, const char *state)
+{
+    char kc[KEY_MAX], ks[KEY_MAX];
+    TDB_DATA key_config = make_key(kc, sizeof kc, "config", id);
+    TDB_DATA key_state = make_key(ks, sizeof ks, "state", id);
+
+    int r = tx_start(s);
+    if (r < 0)
+        return r;
+    if ((r = config_exists(s, key_config, id)) < 0)
+        return tx_cancel(s, r);
+    if (!streq(old_name, new_name) && (r = move_name(s, id, old_name, new_name)) < 0)
+        return tx_cancel(s, r);
+    if (tdb_store(s->tdb, key_config, value_of(config), TDB_REPLACE) != 0)
+        return tx_cancel(s, fail(s, "cannot store a config"));
+    if (tdb_store(s->tdb, key_state, value_of(state), TDB_REPLACE) != 0)
+        return tx_cancel(s, fail(s, "cannot store a state"));
+    CTR_FAULT_POINT("tdb.rename.before-commit");
+    return tx_commit(s);
+}
+
+static int tdbb_rename(void *p, const char *id, const char *old_name, const char *new_name, const char *config,
+                       const char *state)
+{
+    struct tdb_db *db = p;
+    int r = ctr__state_check_rename(id, old_name, new_name, config, state);
+    if (r < 0)
+        return r;
+    r = enter(db);
+    if (r < 0)
+        return r;
+    r = do_rename(db->s, id, old_name, new_name, config, state);
+    CTR_FAULT_POINT("tdb.rename.after-commit");
     leave(db);
     return r;
 }
@@ -957,6 +1028,7 @@ const ctr_state_backend_t ctr__state_backend_tdb = {
     .obj_get = tdbb_obj_get,
     .obj_remove = tdbb_obj_remove,
     .obj_iterate = tdbb_obj_iterate,
+    .rename = tdbb_rename,
 };
 
 #endif /* HAVE_TDB */

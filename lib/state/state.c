@@ -31,7 +31,8 @@ struct factory {
 static const size_t backend_size[] = {
     [1] = offsetof(ctr_state_backend_t, free),
     [2] = offsetof(ctr_state_backend_t, obj_add),
-    [3] = sizeof(ctr_state_backend_t),
+    [3] = offsetof(ctr_state_backend_t, rename),
+    [4] = sizeof(ctr_state_backend_t),
 };
 _Static_assert(ARRAY_SIZE(backend_size) == CTR_STATE_BACKEND_VERSION + 1, "a size for every vtable version");
 
@@ -348,4 +349,41 @@ int ctr__state_obj_iterate(struct ctr__state *s, const char *kind, ctr_state_obj
         return obj_unsupported(s, kind);
     /* As iterate(): the callback runs with the mutex held. */
     return CALL(s, "obj_iterate", s->vt.obj_iterate(s->db, kind, fn, userdata));
+}
+
+/* rename() of a backend without one (versions 1 to 3, or left NULL): the
+ * record removed and added again, under the caller's runtime lock; an add
+ * that fails puts the old record back.  Not atomic across a crash. */
+static int rename_fallback(struct ctr__state *s, const char *id, const char *old_name, const char *new_name,
+                           const char *config, const char *state)
+{
+    _cleanup_free_ char *old_config = NULL, *old_state = NULL, *owner = NULL;
+    int r = ctr__state_get(s, id, &old_config, &old_state);
+    if (r < 0)
+        return r;
+    if (!streq(old_name, new_name)) {
+        r = ctr__state_lookup_name(s, new_name, &owner);
+        if (r == 0 && !streq(owner, id))
+            return ctr__err(-EEXIST, "name %s is already in use", new_name);
+        if (r < 0 && r != -ENOENT)
+            return r;
+    }
+    if ((r = ctr__state_remove(s, id, old_name)) < 0)
+        return r;
+    r = ctr__state_add(s, id, new_name, config, state);
+    if (r < 0) {
+        struct ctr__err_saved e;
+        ctr__err_save(&e);
+        (void)ctr__state_add(s, id, old_name, old_config, old_state);
+        ctr__err_restore(&e);
+    }
+    return r;
+}
+
+int ctr__state_rename(struct ctr__state *s, const char *id, const char *old_name, const char *new_name,
+                      const char *config, const char *state)
+{
+    if (s->vt.version < 4 || !s->vt.rename)
+        return rename_fallback(s, id, old_name, new_name, config, state);
+    return CALL(s, "rename", s->vt.rename(s->db, id, old_name, new_name, config, state));
 }

@@ -37,6 +37,11 @@ int ctr__state_remove(struct ctr__state *s, const char *id, const char *name);
 int ctr__state_save(struct ctr__state *s, const char *id, const char *state);
 int ctr__state_get(struct ctr__state *s, const char *id, char **ret_config, char **ret_state);
 int ctr__state_lookup_name(struct ctr__state *s, const char *name, char **ret_id);
+/* The backend's rename() (version 4; see sys/ctr-state.h), or, for a
+ * backend without one, a remove() and an add() (the caller holds the runtime
+ * lock): -EEXIST when new_name is another container's, -ENOENT. */
+int ctr__state_rename(struct ctr__state *s, const char *id, const char *old_name, const char *new_name,
+                      const char *config, const char *state);
 int ctr__state_iterate(struct ctr__state *s, unsigned int flags, ctr_state_iter_fn fn, void *userdata);
 
 /* Object records (backend version 3; see sys/ctr-state.h): -EOPNOTSUPP with

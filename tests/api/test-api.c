@@ -1063,6 +1063,173 @@ static void test_copy(void **state)
     ctr_container_unref(c);
 }
 
+/* ---- rename ---- */
+
+static void expect_named(ctr_runtime_t *rt, const char *name, const char *id)
+{
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(rt, name, &c));
+    assert_string_equal(ctr_container_id(c), id);
+    assert_string_equal(ctr_container_name(c), name);
+    ctr_container_unref(c);
+}
+
+static void expect_unnamed(ctr_runtime_t *rt, const char *name)
+{
+    ctr_container_t *c = NULL;
+    assert_ctr_err(ctr_runtime_lookup(rt, name, &c), -ENOENT);
+    assert_null(c);
+}
+
+/* What a rename refuses: a's name and record unchanged. */
+static void rename_refusals(ctr_container_t *a, ctr_runtime_t *rt)
+{
+    assert_ctr_err(ctr_container_rename(a, "rn-b"), -EEXIST);
+    assert_non_null(strstr(ctr_error_last()->message, "the name \"rn-b\" is already in use"));
+    const char *bad[] = { "bad name", "/rn-x", "", "-x", "a/b", NULL };
+    for (size_t i = 0; bad[i]; i++) {
+        assert_ctr_err(ctr_container_rename(a, bad[i]), -EINVAL);
+        assert_non_null(strstr(ctr_error_last()->message, "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"));
+    }
+    char hex[65];
+    memset(hex, 'a', 64);
+    hex[64] = '\0';
+    assert_ctr_err(ctr_container_rename(a, hex), -EINVAL);
+    assert_ctr_err(ctr_container_rename(a, NULL), -EINVAL);
+    assert_ctr_err(ctr_container_rename(NULL, "x"), -EINVAL);
+    assert_string_equal(ctr_container_name(a), "rn-a");
+    expect_named(rt, "rn-a", ctr_container_id(a));
+    /* The same name: nothing to do. */
+    assert_ctr_ok(ctr_container_rename(a, "rn-a"));
+}
+
+static void test_rename(void **state)
+{
+    struct fixture *f = *state;
+    ctr_container_t *a = test_container_on_root(f->rt, "rn-a");
+    ctr_container_t *b = test_container_on_root(f->rt, "rn-b");
+    const char *id = ctr_container_id(a), *lent = ctr_container_name(a);
+    ctr_container_t *other = NULL; /* a second handle, opened before */
+    assert_ctr_ok(ctr_runtime_lookup(f->rt, "rn-a", &other));
+    rename_refusals(a, f->rt);
+
+    assert_ctr_ok(ctr_container_rename(a, "rn-new"));
+    assert_string_equal(ctr_container_name(a), "rn-new");
+    assert_string_equal(lent, "rn-a"); /* what was lent stays valid */
+    expect_named(f->rt, "rn-new", id);
+    expect_unnamed(f->rt, "rn-a");
+    char *doc = NULL;
+    assert_ctr_ok(ctr_container_inspect(a, 0, &doc));
+    assert_true(strstr(doc, "\"Name\":\"rn-new\"") || strstr(doc, "\"Name\": \"rn-new\""));
+    ctr_free(doc);
+    /* The other handle reads the new config at its next lock. */
+    ctr_state_t st;
+    assert_ctr_ok(ctr_container_state(other, &st));
+    assert_string_equal(ctr_container_name(other), "rn-new");
+    assert_ctr_ok(ctr_container_config_json(other, &doc));
+    assert_non_null(strstr(doc, "rn-new"));
+    assert_null(strstr(doc, "rn-a"));
+    ctr_free(doc);
+
+    /* The old name is free; a fresh runtime reads it all from the backend. */
+    ctr_container_t *c = test_container_on_root(f->rt, "rn-a");
+    ctr_runtime_t *rt2 = test_runtime(&f->t, f->backend);
+    expect_named(rt2, "rn-new", id);
+    expect_named(rt2, "rn-a", ctr_container_id(c));
+    assert_int_equal(count(rt2), 3);
+    ctr_runtime_unref(rt2);
+
+    /* A removed container's name can be taken; a removed one cannot be renamed. */
+    assert_ctr_ok(ctr_container_remove(b, 0));
+    assert_ctr_err(ctr_container_rename(b, "rn-z"), -ENOENT);
+    assert_ctr_ok(ctr_container_rename(other, "rn-b"));
+    expect_named(f->rt, "rn-b", id);
+    expect_unnamed(f->rt, "rn-new");
+    assert_ctr_ok(ctr_container_state(a, &st));
+    assert_string_equal(ctr_container_name(a), "rn-b");
+    assert_ctr_ok(ctr_container_remove(a, 0));
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    expect_unnamed(f->rt, "rn-b");
+    assert_int_equal(count(f->rt), 0);
+    ctr_container_unref(a);
+    ctr_container_unref(b);
+    ctr_container_unref(c);
+    ctr_container_unref(other);
+}
+
+/* ---- update ---- */
+
+/* c's memory and pids limits as its config keeps them. */
+static void expect_limits(ctr_container_t *c, int64_t memory, int64_t pids)
+{
+    ctr_container_options_t *o = NULL;
+    assert_ctr_ok(ctr_container_get_options(c, &o));
+    assert_int_equal(o->memory, memory);
+    assert_int_equal(o->pids_limit, pids);
+    ctr_container_options_free(o);
+}
+
+static void test_update(void **state)
+{
+    struct fixture *f = *state;
+    ctr_container_t *c = test_container_on_root(f->rt, "upd");
+    ctr_container_t *other = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(f->rt, "upd", &other));
+    ctr_container_options_t u = CTR_CONTAINER_OPTIONS_INIT;
+    u.memory = 64 << 20;
+    u.pids_limit = 50;
+    u.cpu_shares = 512; /* not named in the fields: ignored */
+    assert_ctr_ok(ctr_container_update(c, &u, CTR_UPDATE_MEMORY | CTR_UPDATE_PIDS_LIMIT));
+    expect_limits(c, 64 << 20, 50);
+    char *doc = NULL;
+    assert_ctr_ok(ctr_container_inspect(c, 0, &doc));
+    assert_true(strstr(doc, "\"Memory\":67108864") || strstr(doc, "\"Memory\": 67108864"));
+    assert_true(strstr(doc, "\"CpuShares\":0") || strstr(doc, "\"CpuShares\": 0"));
+    ctr_free(doc);
+    /* The other handle reads the new config at its next lock. */
+    ctr_state_t st;
+    assert_ctr_ok(ctr_container_state(other, &st));
+    expect_limits(other, 64 << 20, 50);
+
+    /* Bad values are refused, with nothing changed. */
+    u.memory = 32 << 20;
+    u.memory_swap = 16 << 20;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_MEMORY | CTR_UPDATE_MEMORY_SWAP), -EINVAL);
+    u.blkio_weight = 5;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_BLKIO_WEIGHT), -EINVAL);
+    u.pids_limit = -2;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_PIDS_LIMIT), -EINVAL);
+    u.nano_cpus = 500000000;
+    u.cpu_quota = 1000;
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_CPUS | CTR_UPDATE_CPU_QUOTA), -EINVAL);
+    assert_ctr_err(ctr_container_update(c, &u, 0), -EINVAL);
+    assert_ctr_err(ctr_container_update(c, &u, 1u << 30), -EINVAL);
+    assert_ctr_err(ctr_container_update(c, NULL, CTR_UPDATE_MEMORY), -EINVAL);
+    expect_limits(c, 64 << 20, 50);
+
+    /* --cpus replaces a quota, and the other way round. */
+    u.cpu_quota = 20000;
+    assert_ctr_ok(ctr_container_update(c, &u, CTR_UPDATE_CPU_QUOTA));
+    assert_ctr_ok(ctr_container_update(c, &u, CTR_UPDATE_CPUS));
+    ctr_container_options_t *o = NULL;
+    assert_ctr_ok(ctr_container_get_options(c, &o));
+    assert_int_equal(o->nano_cpus, 500000000);
+    assert_int_equal(o->cpu_quota, 0);
+    ctr_container_options_free(o);
+
+    /* A fresh runtime reads the updated config from the backend. */
+    ctr_runtime_t *rt2 = test_runtime(&f->t, f->backend);
+    ctr_container_t *again = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(rt2, "upd", &again));
+    expect_limits(again, 64 << 20, 50);
+    ctr_container_unref(again);
+    ctr_runtime_unref(rt2);
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    assert_ctr_err(ctr_container_update(c, &u, CTR_UPDATE_CPUS), -ENOENT);
+    ctr_container_unref(c);
+    ctr_container_unref(other);
+}
+
 /* A custom backend registered through the public plug-in API. */
 static void test_register_backend(void **state)
 {
@@ -1104,6 +1271,9 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_namespace_path, setup, teardown, backend),       \
     cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend), \
     cmocka_unit_test_prestate_setup_teardown(test_copy, setup, teardown, backend)
+    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend),              \
+    cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend),                \
+    cmocka_unit_test_prestate_setup_teardown(test_update, setup, teardown, backend)
 
 int main(void)
 {

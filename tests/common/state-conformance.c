@@ -1404,6 +1404,83 @@ static void test_obj_crash(void **state)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Rename (version 4, optional). */
+
+static bool has_rename(void)
+{
+    return B->version >= 4 && B->rename;
+}
+
+static void test_rename(void **state)
+{
+    struct t *t = *state;
+    struct ctr a, b, a2, a3, c;
+    ctr_make(&a, "rn-a", 100, 100);
+    ctr_make(&b, "rn-b", 100, 100);
+    add_ctr(t, &a);
+    add_ctr(t, &b);
+    /* a2, a3: a's next documents (under its ID) with the new name. */
+    a2 = a;
+    snprintf(a2.name, sizeof a2.name, "rn-new");
+    a2.config = ctr_test_state_make_doc("config", a.id, a2.name, 2, 100);
+    a2.state = ctr_test_state_make_doc("state", a.id, a2.name, 3, 100);
+    a3 = a2;
+    a3.config = ctr_test_state_make_doc("config", a.id, a2.name, 4, 5000);
+    a3.state = ctr_test_state_make_doc("state", a.id, a2.name, 5, 100);
+
+    CHECK_OK(B->rename(t->db, a.id, a.name, a2.name, a2.config, a2.state));
+    expect_docs(t, a.id, a2.config, a2.state);
+    expect_name(t, a2.name, a.id);
+    expect_no_name(t, a.name);
+
+    /* Onto another container's name: refused, nothing written. */
+    assert_int_equal(B->rename(t->db, a.id, a2.name, b.name, a3.config, a3.state), -EEXIST);
+    expect_docs(t, a.id, a2.config, a2.state);
+    expect_name(t, a2.name, a.id);
+    expect_name(t, b.name, b.id);
+    /* An absent container. */
+    assert_int_equal(B->rename(t->db, "0123456789abcdef", "rn-x", "rn-y", a3.config, a3.state), -ENOENT);
+    expect_no_name(t, "rn-y");
+
+    /* The same name: only the documents change. */
+    CHECK_OK(B->rename(t->db, a.id, a2.name, a2.name, a3.config, a3.state));
+    expect_docs(t, a.id, a3.config, a3.state);
+    expect_name(t, a2.name, a.id);
+
+    /* The old name is free: another container takes it. */
+    ctr_make(&c, "rn-a", 100, 100);
+    add_ctr(t, &c);
+    expect_name(t, "rn-a", c.id);
+    struct seen seen;
+    iterate_all(t, CTR_STATE_ITER_CONFIG | CTR_STATE_ITER_STATE, &seen);
+    assert_int_equal(seen.n, 3);
+    struct ctr *got = seen_find(&seen, a.id);
+    assert_non_null(got);
+    assert_string_equal(got->config, a3.config);
+    seen_free(&seen);
+
+    /* All of it survives a reopen; the name of a removed container is free. */
+    db_reopen(t);
+    expect_docs(t, a.id, a3.config, a3.state);
+    expect_name(t, a2.name, a.id);
+    expect_name(t, "rn-a", c.id);
+    CHECK_OK(B->remove(t->db, b.id, b.name));
+    CHECK_OK(B->rename(t->db, a.id, a2.name, b.name, a2.config, a2.state));
+    expect_name(t, b.name, a.id);
+    expect_no_name(t, a2.name);
+    CHECK_OK(B->remove(t->db, a.id, b.name));
+    expect_no_name(t, b.name);
+    expect_absent(t, a.id);
+    free(a2.config);
+    free(a2.state);
+    free(a3.config);
+    free(a3.state);
+    ctr_done(&a);
+    ctr_done(&b);
+    ctr_done(&c);
+}
+
+/* ------------------------------------------------------------------------- */
 
 int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const char *scratch_dir,
                                      const ctr_test_state_hooks_t *hooks)
@@ -1428,12 +1505,18 @@ int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const c
         cmocka_unit_test_setup_teardown(test_obj_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obj_crash, setup, teardown),
     };
+    const struct CMUnitTest rename_test = cmocka_unit_test_setup_teardown(test_rename, setup, teardown);
+    struct CMUnitTest all[sizeof tests / sizeof tests[0] + 1];
     size_t n = sizeof tests / sizeof tests[0];
     if (!has_objects())
         n -= 3;
+    memcpy(all, tests, n * sizeof tests[0]);
+    /* Version 4: rename, for a backend that has it. */
+    if (has_rename())
+        all[n++] = rename_test;
     char name[128];
     snprintf(name, sizeof name, "state-conformance[%s]", backend->name);
-    return _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+    return _cmocka_run_group_tests(name, all, n, NULL, NULL);
 }
 
 int ctr_test_state_conformance(const ctr_state_backend_t *backend, const char *scratch_dir)

@@ -41,9 +41,10 @@ static const char *source_root;
 static char work[64];      /* scratch: the busybox tars, the template store */
 static char template_root[80];
 
-enum op { OP_CREATE, OP_INIT, OP_START, OP_STOP, OP_REMOVE, OP_IMPORT, OP_COMMIT, OP_VOLUME_CREATE, OP_VOLUME_REMOVE };
+enum op { OP_CREATE, OP_INIT, OP_START, OP_STOP, OP_REMOVE, OP_IMPORT, OP_COMMIT, OP_VOLUME_CREATE, OP_VOLUME_REMOVE,
+          OP_RENAME, OP_UPDATE };
 static const char *const op_names[] = { "create", "init", "start", "stop", "remove", "import", "commit",
-                                        "volume-create", "volume-rm" };
+                                        "volume-create", "volume-rm", "rename", "update" };
 
 struct scenario {
     const char *point;
@@ -105,6 +106,15 @@ static struct scenario scenarios[] = {
     { "tdb.save.after-commit", OP_START },
     { "tdb.remove.before-commit", OP_REMOVE },
     { "tdb.remove.after-commit", OP_REMOVE },
+    { "files.rename.after-name", OP_RENAME },
+    { "files.rename.before-exchange", OP_RENAME },
+    { "files.rename.after-exchange", OP_RENAME },
+    { "files.rename.after-old-name", OP_RENAME },
+    { "tdb.rename.before-commit", OP_RENAME },
+    { "tdb.rename.after-commit", OP_RENAME },
+    { "files.rename.before-exchange", OP_UPDATE },
+    { "files.rename.after-exchange", OP_UPDATE },
+    { "tdb.rename.before-commit", OP_UPDATE },
     { "volume.add.after-dir", OP_VOLUME_CREATE },
     { "files.obj-add.after-link", OP_VOLUME_CREATE },
     { "tdb.obj.before-commit", OP_VOLUME_CREATE },
@@ -119,9 +129,13 @@ static struct scenario scenarios[] = {
     { "fsync", OP_COMMIT },
     { "fsync", OP_VOLUME_CREATE },
     { "fsync", OP_VOLUME_REMOVE },
+    { "fsync", OP_RENAME },
+    { "fsync", OP_UPDATE },
 };
 
 #define CTR_NAME "crash-ctr"
+#define RENAMED "crash-renamed"
+#define UPDATED_MEMORY (64 << 20)
 #define IMPORT_NAME "localhost/crash-import:latest"
 #define COMMIT_NAME "localhost/crash-commit:latest"
 #define VOLUME_NAME "crash-vol"
@@ -215,6 +229,13 @@ static int commit_image(ctr_container_t *c)
     return ctr_container_commit(c, &o, NULL);
 }
 
+static int update_memory(ctr_container_t *c)
+{
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.memory = UPDATED_MEMORY;
+    return ctr_container_update(c, &o, CTR_UPDATE_MEMORY);
+}
+
 /* The state the operation starts from (made without any crash point set). */
 static int prepare(ctr_runtime_t *rt, enum op op)
 {
@@ -226,7 +247,8 @@ static int prepare(ctr_runtime_t *rt, enum op op)
     int r = create_ctr(rt, CTR_NAME, op == OP_COMMIT ? commit_cmd : sleep_cmd, &c);
     if (r == 0 && op == OP_START)
         r = ctr_container_init(c);
-    if (r == 0 && (op == OP_STOP || op == OP_REMOVE || op == OP_COMMIT))
+    if (r == 0 && (op == OP_STOP || op == OP_REMOVE || op == OP_COMMIT || op == OP_RENAME ||
+                   op == OP_UPDATE))
         r = ctr_container_start(c);
     if (r == 0 && op == OP_COMMIT)
         r = ctr_container_wait(c, 10000, NULL);
@@ -258,6 +280,8 @@ static int run_op(ctr_runtime_t *rt, enum op op)
     case OP_STOP: r = ctr_container_stop(c, 0); break;
     case OP_REMOVE: r = ctr_container_remove(c, CTR_REMOVE_FORCE); break;
     case OP_COMMIT: r = commit_image(c); break;
+    case OP_RENAME: r = ctr_container_rename(c, RENAMED); break;
+    case OP_UPDATE: r = update_memory(c); break;
     default: r = -EINVAL;
     }
     ctr_container_unref(c);
@@ -615,6 +639,63 @@ static void retry_volume(ctr_runtime_t *rt, enum op op)
         PROBLEM("the volume is still there after the retry");
 }
 
+/* An update that died: the config has the old limit or the new one, the
+ * container still runs, and the update goes through again. */
+static void retry_update(ctr_runtime_t *rt)
+{
+    ctr_container_t *c = NULL;
+    ctr_container_options_t *o = NULL;
+    if (ctr_runtime_lookup(rt, CTR_NAME, &c) < 0) {
+        PROBLEM("lookup: %s", ctr_error_last()->message);
+        return;
+    }
+    if (ctr_container_get_options(c, &o) < 0)
+        PROBLEM("options: %s", ctr_error_last()->message);
+    else if (o->memory != 0 && o->memory != UPDATED_MEMORY)
+        PROBLEM("after the crash the memory limit is %lld: neither the old one nor the new", (long long)o->memory);
+    ctr_container_options_free(o);
+    o = NULL;
+    if (state_of(c) != CTR_STATE_RUNNING)
+        PROBLEM("the updated container is %s, not running", state_name(state_of(c)));
+    if (update_memory(c) < 0)
+        PROBLEM("update again: %s", ctr_error_last()->message);
+    else if (ctr_container_get_options(c, &o) < 0 || o->memory != UPDATED_MEMORY)
+        PROBLEM("the update again did not keep its memory limit");
+    ctr_container_options_free(o);
+    ctr_container_unref(c);
+}
+
+/* A rename that died: the container has one of its names, the old or the
+ * new, and still runs; renamed again, the old name is free. */
+static void retry_rename(ctr_runtime_t *rt)
+{
+    ctr_container_t *old = NULL, *renamed = NULL, *again = NULL;
+    int r_old = ctr_runtime_lookup(rt, CTR_NAME, &old), r_new = ctr_runtime_lookup(rt, RENAMED, &renamed);
+    if ((r_old == 0) == (r_new == 0))
+        PROBLEM("after the crash, lookups by the old and the new name give %d and %d: one must find it", r_old,
+                r_new);
+    ctr_container_t *c = old ? old : renamed;
+    if (c && strcmp(ctr_container_name(c), old ? CTR_NAME : RENAMED) != 0)
+        PROBLEM("found by one name, it calls itself %s", ctr_container_name(c));
+    if (c && state_of(c) != CTR_STATE_RUNNING)
+        PROBLEM("the renamed container is %s, not running", state_name(state_of(c)));
+    if (old && ctr_container_rename(old, RENAMED) < 0)
+        PROBLEM("rename again: %s", ctr_error_last()->message);
+    if (ctr_runtime_lookup(rt, RENAMED, &again) < 0 || strcmp(ctr_container_name(again), RENAMED) != 0)
+        PROBLEM("not found by its new name after the retry");
+    ctr_container_unref(again);
+    again = NULL;
+    if (ctr_runtime_lookup(rt, CTR_NAME, &again) != -ENOENT)
+        PROBLEM("still found by its old name after the retry");
+    ctr_container_unref(again);
+    again = NULL;
+    if (create_ctr(rt, CTR_NAME, sleep_cmd, &again) < 0)
+        PROBLEM("the old name is not free: %s", ctr_error_last()->message);
+    ctr_container_unref(again);
+    ctr_container_unref(old);
+    ctr_container_unref(renamed);
+}
+
 /* Retry the operation (or finish what it began). */
 static void retry(ctr_runtime_t *rt, enum op op)
 {
@@ -676,6 +757,12 @@ static void retry(ctr_runtime_t *rt, enum op op)
     case OP_VOLUME_CREATE:
     case OP_VOLUME_REMOVE:
         retry_volume(rt, op);
+        break;
+    case OP_RENAME:
+        retry_rename(rt);
+        break;
+    case OP_UPDATE:
+        retry_update(rt);
         break;
     }
     ctr_container_unref(c);

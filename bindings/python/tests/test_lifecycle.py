@@ -427,6 +427,62 @@ def test_diff(rt, busybox):
         fresh.remove()
 
 
+def test_rename(rt, busybox):
+    """ctr_container_rename(): of a running container; the old name is free after."""
+    with rt.create(name="pyren-a", command=["sleep", "100"], **busybox) as a, \
+            rt.create(name="pyren-b", command=["true"], **busybox) as b:
+        with pytest.raises(libctr.AlreadyExistsError) as ei:
+            a.rename("pyren-b")
+        assert "already in use" in str(ei.value)
+        with pytest.raises(libctr.InvalidArgumentError) as ei:
+            a.rename("bad name")
+        assert "names must match" in str(ei.value)
+        a.start()
+        a.rename("pyren-c")
+        assert a.name == "pyren-c" and a.state == libctr.State.RUNNING
+        assert a.inspect()["Name"] == "pyren-c"
+        with rt.get("pyren-c") as again:
+            assert again.id == a.id
+        with pytest.raises(libctr.NotFoundError):
+            rt.get("pyren-a")
+        with rt.create(name="pyren-a", command=["true"], **busybox) as fresh:
+            fresh.remove()
+        a.stop(timeout=0)
+        a.remove()
+        b.remove()
+
+
+def _cgroup_file(pid, controller, name):
+    for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
+        _, ctrls, path = line.split(":", 2)
+        if controller in ctrls.split(",") or (ctrls == "" and Path("/sys/fs/cgroup/cgroup.controllers").exists()):
+            base = "/sys/fs/cgroup" if ctrls == "" else f"/sys/fs/cgroup/{controller}"
+            return Path(f"{base}{path}/{name}").read_text().strip()
+    raise AssertionError(f"no {controller} cgroup for {pid}")
+
+
+def test_update(rt, busybox):
+    """ctr_container_update(): a running container's limits, kept in the config."""
+    v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
+    with rt.create(name="pyupd", command=["sleep", "100"], **busybox) as c:
+        c.start()
+        c.update(memory=64 << 20, pids_limit=50)
+        assert _cgroup_file(c.pid, "memory", "memory.max" if v2 else "memory.limit_in_bytes") == str(64 << 20)
+        assert _cgroup_file(c.pid, "pids", "pids.max") == "50"
+        host = c.inspect()["HostConfig"]
+        assert (host["Memory"], host["PidsLimit"]) == (64 << 20, 50)
+        with pytest.raises(libctr.InvalidArgumentError):
+            c.update(blkio_weight=5)
+        with pytest.raises(TypeError):
+            c.update(shm_size=1)
+        assert c.inspect()["HostConfig"]["Memory"] == 64 << 20
+        c.stop(timeout=0)
+        c.start()
+        assert _cgroup_file(c.pid, "pids", "pids.max") == "50"
+        c.stop(timeout=0)
+        c.remove()
+
+
 def test_top(rt, busybox):
     """ctr_container_top(): the processes with podman's columns, read from the host."""
     with rt.create(name="toppy", command=sh("sleep 100 & sleep 200 & wait"), **busybox) as c:

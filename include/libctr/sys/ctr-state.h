@@ -41,7 +41,8 @@
  * (#CTR_STATE_BACKEND_INIT does); later versions only add members at the end,
  * and libctr reads a member only when the vtable's version has it.  Version 1
  * is libctr 0.1's; version 2 (libctr 0.2) adds free(); version 3 (libctr 0.4)
- * adds the object records (obj_add() to obj_iterate()).  The factory struct is
+ * adds the object records (obj_add() to obj_iterate()); version 4 (libctr
+ * 0.6) adds rename(), optional.  The factory struct is
  * versioned the same way, by #CTR_STATE_BACKEND_FACTORY_VERSION.
  *
  * Object records (version 3).  Besides containers, a backend keeps documents
@@ -57,6 +58,16 @@
  * record with a lock of its own (for volumes, its volumes lock).  A backend may leave all five NULL
  * (as versions 1 and 2 have none): libctr then refuses what needs them with
  * -EOPNOTSUPP; it must not set only some of them.
+ *
+ * Rename (version 4).  rename() replaces a container's two documents and
+ * moves its name in the index in one atomic, durable step: after a crash at
+ * any point the container has either its old name and documents or its new
+ * ones, never both names nor none.  libctr holds its runtime lock and the
+ * container's lock around it, and also calls it with the same name twice to
+ * replace the config (a change of resources).  A backend may leave it NULL
+ * (as versions 1 to 3 have none): libctr then does a remove() and an add()
+ * under its runtime lock, which a crash between the two can leave without
+ * the container's record.
  */
 #ifndef LIBCTR_SYS_CTR_STATE_H
 #define LIBCTR_SYS_CTR_STATE_H
@@ -67,8 +78,8 @@
 extern "C" {
 #endif
 
-/** Current version of #ctr_state_backend_t (3 since libctr 0.4). */
-#define CTR_STATE_BACKEND_VERSION 3
+/** Current version of #ctr_state_backend_t (4 since libctr 0.6). */
+#define CTR_STATE_BACKEND_VERSION 4
 
 /** Flags for the iterate() callback: which documents to load. */
 enum {
@@ -176,6 +187,21 @@ typedef struct ctr_state_backend {
      *         (-EIO, -ENOMEM, ...).
      */
     int (*obj_iterate)(void *db, const char *kind, ctr_state_obj_fn fn, void *userdata);
+
+    /* Version 4 (libctr 0.6): see "Rename" above. */
+
+    /**
+     * Replace the config and the state of container @p id and move its name
+     * from @p old_name (its current name) to @p new_name, all in one atomic
+     * and durable step.  @p new_name may equal @p old_name: then only the
+     * documents are replaced.  A name link of @p new_name left dangling by a
+     * crash is replaced, as add() does.  Optional (NULL: see "Rename").
+     * @return 0; -ENOENT if @p id is absent; -EEXIST if another container has
+     *         @p new_name (nothing is written); -EINVAL for a bad ID, name or
+     *         a missing document; a negative errno from the storage.
+     */
+    int (*rename)(void *db, const char *id, const char *old_name, const char *new_name, const char *config,
+                  const char *state);
 } ctr_state_backend_t;
 
 /**
@@ -186,7 +212,7 @@ typedef struct ctr_state_backend {
 #define CTR_STATE_BACKEND_INIT                                                                    \
     {                                                                                             \
         CTR_STATE_BACKEND_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-            NULL, NULL, NULL, NULL, NULL                                                          \
+            NULL, NULL, NULL, NULL, NULL, NULL                                                    \
     }
 
 /**

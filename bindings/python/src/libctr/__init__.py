@@ -67,6 +67,10 @@ PIPE = -100
 # Versions of the option structs these bindings lay out (the C headers' *_OPTIONS_VERSION).
 _RUNTIME_OPTIONS_VERSION = 2
 _CONTAINER_OPTIONS_VERSION = 3
+# ctr_container_update()'s fields (CTR_UPDATE_*), by keyword.
+_UPDATE_FIELDS = {"memory": 1 << 0, "memory_swap": 1 << 1, "memory_reservation": 1 << 2, "cpus": 1 << 3,
+                  "cpu_shares": 1 << 4, "cpu_period": 1 << 5, "cpu_quota": 1 << 6, "cpuset_cpus": 1 << 7,
+                  "cpuset_mems": 1 << 8, "pids_limit": 1 << 9, "blkio_weight": 1 << 10}
 _EXEC_OPTIONS_VERSION = 1
 _ATTACH_OPTIONS_VERSION = 2
 _LOGS_OPTIONS_VERSION = 2
@@ -1134,6 +1138,37 @@ class Container(_Handle):
         handle stays usable for config properties; close it as usual."""
         _call("ctr_container_remove", self._p,
               (_REMOVE_FORCE if force else 0) | (_REMOVE_VOLUMES if volumes else 0))
+
+    def rename(self, name: str) -> None:
+        """Give the container a new name, in any state but removing (libctr 0.6): atomic,
+        the old name free afterwards.  A name in use raises :class:`AlreadyExistsError`,
+        an invalid one :class:`InvalidArgumentError`."""
+        _call("ctr_container_rename", self._p, encode(name))
+
+    def update(self, **limits: Any) -> None:
+        """Change resource limits (libctr 0.6), as ``podman update``: the keywords given
+        (``memory``, ``memory_swap``, ``memory_reservation``, ``cpus``, ``cpu_shares``,
+        ``cpu_period``, ``cpu_quota``, ``cpuset_cpus``, ``cpuset_mems``, ``pids_limit``,
+        ``blkio_weight``, in :meth:`Runtime.create`'s units) replace the container's, at
+        once when it runs and in its config for inspect and the next start.  A bad
+        value raises :class:`InvalidArgumentError` and changes nothing."""
+        unknown = sorted(set(limits) - set(_UPDATE_FIELDS))
+        if unknown:
+            raise TypeError(f"update() got an unexpected keyword argument {unknown[0]!r}")
+        fields = 0
+        for key in limits:
+            fields |= _UPDATE_FIELDS[key]
+        o = _ffi.ContainerOptions()
+        _call("ctr_container_options_init", byref(o), _CONTAINER_OPTIONS_VERSION)
+        _opt.set_resources(o, [], memory=limits.get("memory", 0), memory_swap=limits.get("memory_swap", 0),
+                           memory_reservation=limits.get("memory_reservation", 0), cpus=limits.get("cpus"),
+                           cpu_shares=limits.get("cpu_shares", 0), cpu_period=limits.get("cpu_period", 0),
+                           cpu_quota=limits.get("cpu_quota", 0), cpuset_cpus=limits.get("cpuset_cpus"),
+                           cpuset_mems=limits.get("cpuset_mems"), pids_limit=limits.get("pids_limit", 0),
+                           blkio_weight=limits.get("blkio_weight", 0), blkio_weight_device=None,
+                           device_read_bps=None, device_write_bps=None, device_read_iops=None,
+                           device_write_iops=None, oom_score_adj=None, ulimits=None)
+        _call("ctr_container_update", self._p, byref(o), fields)
 
     def inspect(self, *, size: bool = False) -> Dict[str, Any]:
         """``podman inspect``-shaped data, parsed."""

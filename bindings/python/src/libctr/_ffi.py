@@ -541,6 +541,9 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_container_wait_for": (c_int, [_P, c_uint, c_int64, _P, POINTER(c_int), POINTER(c_int)]),
     "ctr_container_restart": (c_int, [_P, c_int]),
     "ctr_container_apply_restart_policy": (c_int, [_P]),
+    # ctr-container.h, libctr 0.6
+    "ctr_container_rename": (c_int, [_P, c_char_p]),
+    "ctr_container_update": (c_int, [_P, POINTER(ContainerOptions), c_uint64]),
 }
 
 

@@ -72,6 +72,18 @@ pub type ctr_container_filter_fn =
 
 pub const CTR_REMOVE_FORCE: u64 = 1 << 0;
 pub const CTR_REMOVE_VOLUMES: u64 = 1 << 1;
+// ctr_container_update()'s fields (libctr 0.6)
+pub const CTR_UPDATE_MEMORY: u64 = 1 << 0;
+pub const CTR_UPDATE_MEMORY_SWAP: u64 = 1 << 1;
+pub const CTR_UPDATE_MEMORY_RESERVATION: u64 = 1 << 2;
+pub const CTR_UPDATE_CPUS: u64 = 1 << 3;
+pub const CTR_UPDATE_CPU_SHARES: u64 = 1 << 4;
+pub const CTR_UPDATE_CPU_PERIOD: u64 = 1 << 5;
+pub const CTR_UPDATE_CPU_QUOTA: u64 = 1 << 6;
+pub const CTR_UPDATE_CPUSET_CPUS: u64 = 1 << 7;
+pub const CTR_UPDATE_CPUSET_MEMS: u64 = 1 << 8;
+pub const CTR_UPDATE_PIDS_LIMIT: u64 = 1 << 9;
+pub const CTR_UPDATE_BLKIO_WEIGHT: u64 = 1 << 10;
 
 // ---- ctr-container.h ----
 pub type ctr_state_t = c_uint;
@@ -496,7 +508,7 @@ pub struct ctr_registry_options_t {
 }
 
 // ---- sys/ctr-state.h ----
-pub const CTR_STATE_BACKEND_VERSION: c_uint = 3;
+pub const CTR_STATE_BACKEND_VERSION: c_uint = 4;
 pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
 pub const CTR_STATE_ITER_CONFIG: c_uint = 1 << 0;
 pub const CTR_STATE_ITER_STATE: c_uint = 1 << 1;
@@ -569,6 +581,17 @@ pub struct ctr_state_backend_t {
             kind: *const c_char,
             fn_: ctr_state_obj_fn,
             userdata: *mut c_void,
+        ) -> c_int,
+    >,
+    // version 4 (libctr 0.6): optional
+    pub rename: Option<
+        unsafe extern "C" fn(
+            db: *mut c_void,
+            id: *const c_char,
+            old_name: *const c_char,
+            new_name: *const c_char,
+            config: *const c_char,
+            state: *const c_char,
         ) -> c_int,
     >,
 }
@@ -856,6 +879,13 @@ extern "C" {
     pub fn ctr_container_artifact_remove(c: *mut ctr_container_t, name: *const c_char) -> c_int;
     pub fn ctr_container_batch(c: *mut ctr_container_t, fn_: ctr_batch_fn, userdata: *mut c_void) -> c_int;
     pub fn ctr_container_remove(c: *mut ctr_container_t, flags: u64) -> c_int;
+    // libctr 0.6
+    pub fn ctr_container_rename(c: *mut ctr_container_t, new_name: *const c_char) -> c_int;
+    pub fn ctr_container_update(
+        c: *mut ctr_container_t,
+        resources: *const ctr_container_options_t,
+        fields: u64,
+    ) -> c_int;
 
     // ctr-lifecycle.h
     pub fn ctr_container_init(c: *mut ctr_container_t) -> c_int;

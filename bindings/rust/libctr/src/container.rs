@@ -805,6 +805,28 @@ impl Container {
     pub fn remove(&self, flags: RemoveFlags) -> Result<()> {
         check("ctr_container_remove", unsafe { sys::ctr_container_remove(self.as_ptr(), flags.0) }).map(drop)
     }
+    /// Give the container a new name, in any state but removing
+    /// (`ctr_container_rename()`, libctr 0.6): atomic, the old name free
+    /// afterwards.  A name in use is `AlreadyExists`, an invalid one
+    /// `InvalidArgument`.  What `name()` lent before stays valid.
+    pub fn rename(&self, new_name: &str) -> Result<()> {
+        const OP: &str = "ctr_container_rename";
+        let n = cstring(OP, new_name)?;
+        check(OP, unsafe { sys::ctr_container_rename(self.as_ptr(), n.as_ptr()) }).map(drop)
+    }
+    /// Change resource limits (`ctr_container_update()`, libctr 0.6), as
+    /// `podman update`: the members of `limits` that `fields` names replace
+    /// the container's, at once when it runs and in its config, for inspect
+    /// and the next start.  A bad value is `InvalidArgument`; nothing changes.
+    pub fn update(&self, limits: &ContainerOptions, fields: UpdateFields) -> Result<()> {
+        const OP: &str = "ctr_container_update";
+        let mut c = unsafe { std::mem::zeroed::<sys::ctr_container_options_t>() };
+        check("ctr_container_options_init", unsafe {
+            sys::ctr_container_options_init(&mut c, sys::CTR_CONTAINER_OPTIONS_VERSION)
+        })?;
+        let _v3 = limits.v3.fill(OP, &mut c)?;
+        check(OP, unsafe { sys::ctr_container_update(self.as_ptr(), &c, fields.0) }).map(drop)
+    }
     /// `podman inspect`-shaped JSON text.
     pub fn inspect_json(&self, with_size: bool) -> Result<String> {
         let mut s = ptr::null_mut();

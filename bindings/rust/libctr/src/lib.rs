@@ -391,6 +391,24 @@ flags!(
     }
 );
 
+flags!(
+    /// The resource fields of [`ContainerOptions`] that [`Container::update`] applies.
+    UpdateFields {
+        MEMORY = sys::CTR_UPDATE_MEMORY,
+        MEMORY_SWAP = sys::CTR_UPDATE_MEMORY_SWAP,
+        MEMORY_RESERVATION = sys::CTR_UPDATE_MEMORY_RESERVATION,
+        /// `cpus`; it replaces a quota and period.
+        CPUS = sys::CTR_UPDATE_CPUS,
+        CPU_SHARES = sys::CTR_UPDATE_CPU_SHARES,
+        CPU_PERIOD = sys::CTR_UPDATE_CPU_PERIOD,
+        CPU_QUOTA = sys::CTR_UPDATE_CPU_QUOTA,
+        CPUSET_CPUS = sys::CTR_UPDATE_CPUSET_CPUS,
+        CPUSET_MEMS = sys::CTR_UPDATE_CPUSET_MEMS,
+        PIDS_LIMIT = sys::CTR_UPDATE_PIDS_LIMIT,
+        BLKIO_WEIGHT = sys::CTR_UPDATE_BLKIO_WEIGHT,
+    }
+);
+
 // ---------------------------------------------------------------- runtime
 
 /// Log levels passed to a runtime's log callback.

@@ -265,6 +265,73 @@ fn exec_user() {
 }
 
 #[test]
+fn rename() {
+    let t = match TestRuntime::new("rename") {
+        Some(v) => v,
+        None => return,
+    };
+    let a = t.create(ContainerOptions::new().name("rsren-a").command(["sleep", "100"]));
+    let b = t.create(ContainerOptions::new().name("rsren-b").command(["true"]));
+    let e = a.rename("rsren-b").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+    assert!(e.message().contains("already in use"), "{}", e);
+    let e = a.rename("bad name").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.message().contains("names must match"), "{}", e);
+    a.start().unwrap();
+    let old = a.name();
+    a.rename("rsren-c").unwrap();
+    assert_eq!((old, a.name()), ("rsren-a", "rsren-c"));
+    assert_eq!(a.state().unwrap(), State::Running);
+    assert_eq!(t.rt().lookup("rsren-c").unwrap().id(), a.id());
+    assert_eq!(t.rt().lookup("rsren-a").unwrap_err().kind(), ErrorKind::NotFound);
+    let fresh = t.create(ContainerOptions::new().name("rsren-a").command(["true"]));
+    fresh.remove(RemoveFlags::NONE).unwrap();
+    a.remove(RemoveFlags::FORCE).unwrap();
+    b.remove(RemoveFlags::FORCE).unwrap();
+}
+
+/// pids.max of process pid's cgroup (v1: the pids hierarchy).
+fn pids_max(pid: i32) -> String {
+    let cg = std::fs::read_to_string(format!("/proc/{}/cgroup", pid)).unwrap();
+    for line in cg.lines() {
+        let f: Vec<&str> = line.splitn(3, ':').collect();
+        let base = if f[1].is_empty() {
+            "/sys/fs/cgroup".to_string()
+        } else if f[1].split(',').any(|c| c == "pids") {
+            "/sys/fs/cgroup/pids".to_string()
+        } else {
+            continue;
+        };
+        return std::fs::read_to_string(format!("{}{}/pids.max", base, f[2])).unwrap().trim().to_string();
+    }
+    panic!("no pids cgroup for {}", pid)
+}
+
+#[test]
+fn update() {
+    let t = match TestRuntime::new("update") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("rsupd").command(["sleep", "100"]));
+    c.start().unwrap();
+    let limits = ContainerOptions::new().memory(64 << 20).pids_limit(50).cpu_shares(7);
+    c.update(&limits, UpdateFields::MEMORY | UpdateFields::PIDS_LIMIT).unwrap();
+    assert_eq!(pids_max(c.pid().unwrap()), "50");
+    let host = c.inspect().unwrap();
+    let host = &host["HostConfig"];
+    assert_eq!((host["Memory"].as_i64(), host["PidsLimit"].as_i64()), (Some(64 << 20), Some(50)));
+    assert_eq!(host["CpuShares"].as_i64(), Some(0));
+    let e = c.update(&ContainerOptions::new().blkio_weight(5), UpdateFields::BLKIO_WEIGHT).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    c.stop(Some(Duration::from_secs(0))).unwrap();
+    c.start().unwrap();
+    assert_eq!(pids_max(c.pid().unwrap()), "50");
+    c.remove(RemoveFlags::FORCE).unwrap();
+}
+
+#[test]
 fn top() {
     let t = match TestRuntime::new("top") {
         Some(v) => v,
