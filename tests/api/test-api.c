@@ -1269,10 +1269,9 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_artifacts, setup, teardown, backend),            \
     cmocka_unit_test_prestate_setup_teardown(test_batch, setup, teardown, backend),                \
     cmocka_unit_test_prestate_setup_teardown(test_namespace_path, setup, teardown, backend),       \
-    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend), \
-    cmocka_unit_test_prestate_setup_teardown(test_copy, setup, teardown, backend)
-    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend),              \
-    cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend),                \
+    cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend),          \
+    cmocka_unit_test_prestate_setup_teardown(test_copy, setup, teardown, backend),                 \
+    cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend),               \
     cmocka_unit_test_prestate_setup_teardown(test_update, setup, teardown, backend)
 
 int main(void)
