@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "base/names.h"
 #include "core/container.h"
+#include "core/events.h"
 #include "core/lifecycle.h"
 
 /* The rename with both locks held. */
@@ -31,6 +32,7 @@ static int rename_locked(ctr_container_t *c, const char *new_name)
         return ctr__err(-EEXIST, "the name \"%s\" is already in use", new_name);
     if (r < 0)
         return ctr__err_prefix(r, "renaming " CTR_CFMT, CTR_CARG(c));
+    ctr__event_container(c, "rename", 0, NULL); /* with the new name, as podman's */
     return 0;
 }
 
