@@ -154,6 +154,22 @@ int ctr__cgroup_dir(const char *cgroup_text, const char *mountinfo_text, char **
     return -ENOENT;
 }
 
+int ctr__cgroup_controller_dir(const char *cgroup_text, const char *mountinfo_text, const char *controller,
+                               char **ret_dir)
+{
+    if (!cgroup_text || !mountinfo_text)
+        return -ENOENT;
+    const struct want w = { controller, false };
+    int r = 0;
+    char *dir = find_dir(cgroup_text, mountinfo_text, &w, &r);
+    if (r < 0)
+        return r;
+    if (!dir)
+        return -ENOENT;
+    *ret_dir = dir;
+    return 0;
+}
+
 struct pids {
     pid_t *v;
     size_t n, cap;
