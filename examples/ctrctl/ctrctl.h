@@ -307,6 +307,7 @@ int cmd_inspect(ctrctl_t *g, int argc, char **argv);
 int cmd_network(ctrctl_t *g, int argc, char **argv);
 int cmd_port(ctrctl_t *g, int argc, char **argv);
 int cmd_top(ctrctl_t *g, int argc, char **argv);
+int cmd_stats(ctrctl_t *g, int argc, char **argv);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */
