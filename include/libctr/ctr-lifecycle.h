@@ -239,8 +239,12 @@ typedef struct ctr_stats {
     uint64_t timestamp_ns;
     /** When the container started: nanoseconds since the epoch. */
     uint64_t started_ns;
-    /** CPU time of the container's processes, in nanoseconds: total, in user and in kernel mode. */
-    uint64_t cpu_ns, cpu_user_ns, cpu_system_ns;
+    /** CPU time of the container's processes in nanoseconds. */
+    uint64_t cpu_ns;
+    /** Its part in user mode, in nanoseconds. */
+    uint64_t cpu_user_ns;
+    /** Its part in kernel mode, in nanoseconds. */
+    uint64_t cpu_system_ns;
     /** CPU time per core in nanoseconds (cgroup v1's cpuacct.usage_percpu): @ref n_percpu numbers,
      *  NULL and 0 where the cgroup does not have them (v2). */
     const uint64_t *percpu_ns;
@@ -260,19 +264,30 @@ typedef struct ctr_stats {
     uint64_t mem_usage;
     /** The memory limit in bytes: the cgroup's limit, at most the host's RAM. */
     uint64_t mem_limit;
-    /** Page cache (memory.stat's total_cache, v2 file) and anonymous memory (total_rss, v2 anon), in bytes. */
-    uint64_t mem_cache, mem_rss;
+    /** Page cache in bytes (memory.stat's total_cache; v2: file). */
+    uint64_t mem_cache;
+    /** Anonymous memory in bytes (memory.stat's total_rss; v2: anon). */
+    uint64_t mem_rss;
     /** @ref mem_usage over @ref mem_limit, in percent. */
     double mem_percent;
-    /** Processes (tasks) in the container's cgroup, and its pids limit (0: none). */
-    uint64_t pids_current, pids_limit;
-    /** Bytes read from and written to block devices. */
-    uint64_t block_read, block_write;
+    /** Processes (tasks) in the container's cgroup. */
+    uint64_t pids_current;
+    /** The cgroup's pids limit; 0 for none. */
+    uint64_t pids_limit;
+    /** Bytes read from block devices. */
+    uint64_t block_read;
+    /** Bytes written to block devices. */
+    uint64_t block_write;
     /** Whether the network counters are there (0 when the container has no network namespace of its own). */
     int has_net;
-    /** Received and transmitted bytes and packets of the interfaces of its network namespace, the
-     *  loopback left out. */
-    uint64_t net_rx_bytes, net_rx_packets, net_tx_bytes, net_tx_packets;
+    /** Bytes received by the interfaces of its network namespace, the loopback left out. */
+    uint64_t net_rx_bytes;
+    /** Packets received, as @ref net_rx_bytes. */
+    uint64_t net_rx_packets;
+    /** Bytes transmitted, as @ref net_rx_bytes. */
+    uint64_t net_tx_bytes;
+    /** Packets transmitted, as @ref net_rx_bytes. */
+    uint64_t net_tx_packets;
 } ctr_stats_t;
 
 /**
