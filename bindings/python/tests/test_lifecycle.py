@@ -486,3 +486,4 @@ def test_stats(rt, busybox):
             c.stats()
         with pytest.raises(libctr.StateError):  # the first round of a stream needs it running
             next(libctr.stats_stream([c], interval=0.1))
+        c.remove()
