@@ -25,18 +25,18 @@ type Stats struct {
 	CgroupVersion int
 	Time, Started time.Time
 	// CPU time of the container: total, user and kernel mode, per core (cgroup v1 only).
-	CPU, CPUUser, CPUSystem time.Duration
-	PerCPU                  []time.Duration
-	SystemCPU               time.Duration // the host's CPU time, all cores (/proc/stat)
-	OnlineCPUs              int
-	CPUPercent              float64 // since the previous sample, or the start
-	AvgCPUPercent           float64 // since the start
-	MemUsage, MemLimit      uint64
-	MemCache, MemRSS        uint64
-	MemPercent              float64
-	PIDs, PIDsLimit         uint64 // PIDsLimit 0: none
-	BlockRead, BlockWrite   uint64
-	HasNet                  bool // false: no network namespace of its own
+	CPU, CPUUser, CPUSystem  time.Duration
+	PerCPU                   []time.Duration
+	SystemCPU                time.Duration // the host's CPU time, all cores (/proc/stat)
+	OnlineCPUs               int
+	CPUPercent               float64 // since the previous sample, or the start
+	AvgCPUPercent            float64 // since the start
+	MemUsage, MemLimit       uint64
+	MemCache, MemRSS         uint64
+	MemPercent               float64
+	PIDs, PIDsLimit          uint64 // PIDsLimit 0: none
+	BlockRead, BlockWrite    uint64
+	HasNet                   bool // false: no network namespace of its own
 	NetRxBytes, NetRxPackets uint64
 	NetTxBytes, NetTxPackets uint64
 
