@@ -37,12 +37,14 @@ mod image;
 pub mod json;
 mod options;
 mod registry;
+mod stats;
 mod volume;
 
 pub use container::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
 pub use registry::*;
+pub use stats::*;
 pub use volume::*;
 
 // ---------------------------------------------------------------- errors
