@@ -199,30 +199,13 @@ static json_object *docs_of(const struct row *rows, size_t n, bool header)
 /* Run the template over the rows (a table: the header row first, aligned).  0 or EXIT_ENGINE (printed). */
 static int print_template(const tmpl_t *t, const struct row *rows, size_t n)
 {
-    tmpl_buf_t out = { 0 }, aligned = { 0 };
-    char *error = NULL;
     bool table = tmpl_is_table(t);
     json_object *headers = table ? docs_of(NULL, 0, true) : NULL, *docs = docs_of(rows, n, false);
-    int r = (table && !headers) || !docs ? -ENOMEM : 0;
-    if (r == 0 && table)
-        r = tmpl_execute(t, headers, &header_schema, &out, &error);
-    if (r == 0)
-        r = tmpl_execute(t, docs, &stats_schema, &out, &error);
-    int q = table ? tmpl_tabwrite(out.data ? out.data : "", out.len, &aligned) : 0;
-    const tmpl_buf_t *shown = table ? &aligned : &out;
-    if (q == 0 && shown->len)
-        fwrite(shown->data, 1, shown->len, stdout);
-    fflush(stdout);
-    if (r == -EINVAL)
-        ctrctl_error("%s", error);
-    else if (r < 0 || q < 0)
-        ctrctl_error("out of memory");
-    free(error);
+    int r = table && !headers ? ctrctl_error("out of memory")
+                              : ctrctl_print_template(t, headers, &header_schema, docs, &stats_schema);
     json_object_put(headers);
     json_object_put(docs);
-    tmpl_buf_free(&out);
-    tmpl_buf_free(&aligned);
-    return r < 0 || q < 0 ? EXIT_ENGINE : 0;
+    return r;
 }
 
 struct report {

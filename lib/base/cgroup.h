@@ -43,3 +43,13 @@ int ctr__cgroup_controller_dir(const char *cgroup_text, const char *mountinfo_te
  *         PID); -ENOMEM.  No message.
  */
 int ctr__cgroup_procs(const char *dir, pid_t **ret, size_t *ret_n);
+
+/*
+ * The cgroup and cgroup2 lines of /proc/self/mountinfo (what the two
+ * functions above need of it), read again only when the mount table has
+ * changed since the last call (poll()'s POLLPRI on the open file): a
+ * process with thousands of mounts reads the whole table once, not at
+ * every sample.  Thread-safe.  *ret malloc'ed.
+ * @return 0; -errno of opening or reading it; -ENOMEM.  No message.
+ */
+int ctr__cgroup_mounts(char **ret);

@@ -26,8 +26,6 @@
 
 /* Largest cgroup or /proc file read. */
 #define FILE_MAX (1u << 20)
-/* Largest mountinfo read (a host with thousands of mounts). */
-#define MOUNTINFO_MAX (16u << 20)
 
 #define STATS_MAGIC 0x6374727374617473ULL /* "ctrstats" */
 
@@ -128,7 +126,7 @@ static int host_read(struct host *h)
     h->system_cpu_ns = ticks * (UINT64_C(1000000000) / (uint64_t)(hz > 0 ? hz : 100));
     struct sysinfo si;
     h->ram = sysinfo(&si) == 0 ? (uint64_t)si.totalram * si.mem_unit : UINT64_MAX;
-    r = ctr__proc_read(AT_FDCWD, "/proc/self/mountinfo", MOUNTINFO_MAX, &h->mountinfo, NULL, NULL);
+    r = ctr__cgroup_mounts(&h->mountinfo);
     return r < 0 ? ctr__err(r, "cannot read /proc/self/mountinfo: %s", strerror(-r)) : 0;
 }
 

@@ -201,6 +201,36 @@ static void test_controller_dir(void **state)
     assert_int_equal(ctr__cgroup_controller_dir("4:cpuacct:/x\n", mi, "cpu", &dir), -ENOENT);
 }
 
+/* The cgroup lines of this process's mountinfo, the same on a second call (from the cache). */
+static void test_cgroup_mounts(void **state)
+{
+    (void)state;
+    char *text = NULL, *again = NULL;
+    assert_int_equal(ctr__read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, NULL), 0);
+    size_t want = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        want += strstr(line, " - cgroup ") || strstr(line, " - cgroup2 ");
+    free(text);
+    char *lines = NULL;
+    assert_int_equal(ctr__cgroup_mounts(&lines), 0);
+    size_t n = 0;
+    for (const char *p = lines; (p = strchr(p, '\n')); p++)
+        n++;
+    assert_int_equal(n, want);
+    assert_int_equal(ctr__cgroup_mounts(&again), 0);
+    assert_string_equal(lines, again);
+    char *dir = NULL;
+    if (want > 0) { /* this process's own cgroup is found through them */
+        char *cg = NULL;
+        assert_int_equal(ctr__read_file_at(AT_FDCWD, "/proc/self/cgroup", &cg, NULL), 0);
+        assert_int_equal(ctr__cgroup_dir(cg, lines, &dir, NULL), 0);
+        free(cg);
+        free(dir);
+    }
+    free(lines);
+    free(again);
+}
+
 int main(int argc, char **argv)
 {
     fixtures = argc > 1 ? argv[1] : "tests/unit/cgroup-v2";
@@ -208,7 +238,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_uint),          cmocka_unit_test(test_keyed),     cmocka_unit_test(test_percpu),
         cmocka_unit_test(test_blkio_v1),      cmocka_unit_test(test_io_v2),     cmocka_unit_test(test_net_dev),
         cmocka_unit_test(test_cpu_total),     cmocka_unit_test(test_v2_fixtures), cmocka_unit_test(test_v2_bad),
-        cmocka_unit_test(test_controller_dir),
+        cmocka_unit_test(test_controller_dir), cmocka_unit_test(test_cgroup_mounts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1418,24 +1418,28 @@ def _follow_logs(c: Container, opts: Any) -> Iterator[LogLine]:
             handle.close()
     t = threading.Thread(target=reader, name="libctr-logs", daemon=True)
     t.start()
+    return _drain(q, t, done, stop.set)
 
-    def gen() -> Iterator[LogLine]:
-        try:
-            while True:
-                item = q.get()
-                if item is done:
-                    return
-                if isinstance(item, Error):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            while t.is_alive():  # unblock a reader waiting on a full queue
-                try:
-                    q.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-    return gen()
+
+def _drain(q: "queue.Queue[Any]", t: threading.Thread, done: object, stop: Callable[[], None]) -> Iterator[Any]:
+    """Yield what the reader thread ``t`` puts on ``q`` until ``done`` (an
+    :class:`Error` is raised); when the consumer stops, ``stop()`` and empty
+    the queue until the thread has ended."""
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, Error):
+                raise item
+            yield item
+    finally:
+        stop()
+        while t.is_alive():  # unblock a reader waiting on a full queue
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass
 
 
 def stats_stream(containers: Sequence["Container"], interval: float = 5.0) -> Iterator[List[Optional[Stats]]]:
@@ -1476,23 +1480,16 @@ def stats_stream(containers: Sequence["Container"], interval: float = 5.0) -> It
     t = threading.Thread(target=reader, name="libctr-stats", daemon=True)
     t.start()
 
+    def cancel() -> None:
+        stop.set()
+        os.write(wfd, b"x")
+
     def gen() -> Iterator[List[Optional[Stats]]]:
         try:
-            while True:
-                item = q.get()
-                if item is done:
-                    return
-                if isinstance(item, Error):
-                    raise item
-                yield item
+            yield from _drain(q, t, done, cancel)
         finally:
-            stop.set()
-            os.write(wfd, b"x")
-            while t.is_alive():  # unblock a reader waiting on a full queue
-                try:
-                    q.get(timeout=0.05)
-                except queue.Empty:
-                    pass
+            cancel()
+            t.join()
             os.close(rfd)
             os.close(wfd)
     return gen()
