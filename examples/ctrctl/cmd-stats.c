@@ -127,7 +127,8 @@ static void fill_row(struct row *w, ctr_container_t *c, const ctr_stats_t *s, bo
     size_pair(human_size, z->mem_usage, z->mem_limit, w->mem_usage, sizeof w->mem_usage);
     size_pair(bytes_size, z->mem_usage, z->mem_limit, w->mem_bytes, sizeof w->mem_bytes);
     snprintf(w->mem_percent, sizeof w->mem_percent, "%.2f%%", z->mem_percent);
-    size_pair(human_size, z->net_rx_bytes, z->net_tx_bytes, w->net_io, sizeof w->net_io);
+    /* podman 4.3's order: its NetInput is the interfaces' transmitted bytes, NetOutput the received */
+    size_pair(human_size, z->net_tx_bytes, z->net_rx_bytes, w->net_io, sizeof w->net_io);
     size_pair(human_size, z->block_read, z->block_write, w->block_io, sizeof w->block_io);
     snprintf(w->pids, sizeof w->pids, "%" PRIu64, z->pids_current);
     w->cpu = z->cpu_percent;
