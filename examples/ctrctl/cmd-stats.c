@@ -361,7 +361,7 @@ int cmd_stats(ctrctl_t *g, int argc, char **argv)
     if (r || (r = ctrctl_open(g)))
         return r;
     if (a.all && optind < argc)
-        return ctrctl_error("--all and containers cannot be used together");
+        return ctrctl_error("--all, --latest and containers cannot be used together");
     struct report rp = { .a = &a };
     if ((r = select_containers(g, &a, argv + optind, (size_t)(argc - optind), &rp.cs, &rp.n)))
         return r;

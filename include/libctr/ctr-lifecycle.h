@@ -291,7 +291,7 @@ typedef struct ctr_stats {
 } ctr_stats_t;
 
 /**
- * Take one sample of the resource use of a running container from its
+ * Take one sample of the resource use of a running (or paused) container from its
  * cgroup and the /proc files of its init process (its network namespace's
  * /proc/PID/net/dev), without running anything in the container.
  *
@@ -301,7 +301,7 @@ typedef struct ctr_stats {
  * @param ret receives the sample; free it with ctr_stats_free().
  * @return 0; -EINVAL (a NULL argument, @p prev of another container);
  *         -ENOENT (removed, or its cgroup is not mounted on this host);
- *         -EBUSY (not running or paused: "container NAME is not running");
+ *         -EBUSY (neither running nor paused: "container NAME is not running");
  *         -EUCLEAN (a damaged record); -ENOMEM; -EBADMSG (a cgroup or /proc
  *         file that does not parse); -errno of reading them (-ESRCH when
  *         the container's process is gone).
@@ -334,7 +334,7 @@ int ctr_stats_options_init(ctr_stats_options_t *opts, unsigned int version);
 /**
  * The callback of ctr_container_stats_stream(), once per interval: the
  * samples of the @p n containers in the order given, NULL for one that is
- * no longer running (stopped, paused or removed).  The samples are lent:
+ * no longer running (stopped or removed; a paused one is sampled).  The samples are lent:
  * they are freed when the callback returns.  Return 0 to go on; any other
  * value stops the stream, which returns it when negative (0 otherwise).
  */

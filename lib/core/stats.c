@@ -385,7 +385,8 @@ static int sample_make(const struct host *h, struct target *t, const ctr_stats_t
 static int target_locked(ctr_container_t *c, struct target *t)
 {
     const struct ctr__status *st = ctr__container_status(c);
-    if (st->state != CTR_STATE_RUNNING || st->pid <= 0)
+    /* as podman: a paused container's cgroup is still there to read */
+    if ((st->state != CTR_STATE_RUNNING && st->state != CTR_STATE_PAUSED) || st->pid <= 0)
         return ctr__err(-EBUSY, CTR_CFMT " is not running", CTR_CARG(c));
     const struct ctr__config *cfg = ctr__container_config(c);
     if (!(t->id = strdup(cfg->id)) || !(t->name = strdup(cfg->name)))
