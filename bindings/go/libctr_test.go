@@ -941,3 +941,56 @@ func TestCopy(t *testing.T) {
 		t.Fatal("a failed copy left its destination")
 	}
 }
+
+func TestStats(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "statsy", Command: sh("sleep 100 & sleep 200 & wait")})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	if _, err := c.Stats(nil); !errors.Is(err, libctr.ErrState) {
+		t.Fatalf("stats of a configured container: %v", err)
+	}
+	must(t, c.Start())
+	for i := 0; i < 100; i++ {
+		if _, rows, err := c.Top("pid"); err == nil && len(rows) >= 3 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s, err := c.Stats(nil)
+	must(t, err)
+	if s.ID != c.ID() || s.Name != "statsy" || s.PIDs != 3 || s.MemUsage == 0 || s.MemLimit == 0 ||
+		s.CPU < s.CPUUser || s.OnlineCPUs < 1 || s.Time.Before(s.Started) || (s.CgroupVersion == 1 && len(s.PerCPU) == 0) {
+		t.Fatalf("a sample: %+v", s)
+	}
+	later, err := c.Stats(s)
+	must(t, err)
+	if later.CPU < s.CPU || !later.Time.After(s.Time) || later.CPUPercent < 0 {
+		t.Fatalf("a later sample: %+v after %+v", later, s)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rounds, err := libctr.StatsStream(ctx, 200*time.Millisecond, c)
+	must(t, err)
+	var times []time.Time
+	for r := range rounds {
+		if r.Err != nil || len(r.Stats) != 1 || r.Stats[0] == nil || r.Stats[0].ID != c.ID() {
+			t.Fatalf("a round: %+v", r)
+		}
+		if times = append(times, r.Stats[0].Time); len(times) == 3 {
+			cancel() // the channel closes: the stream stopped through its cancel descriptor
+		}
+	}
+	if len(times) < 3 || times[2].Sub(times[0]) < 300*time.Millisecond {
+		t.Fatalf("stream rounds at %v", times)
+	}
+	cancel()
+	must(t, c.Stop(0))
+	rounds, err = libctr.StatsStream(context.Background(), time.Second, c)
+	must(t, err)
+	if r := <-rounds; !errors.Is(r.Err, libctr.ErrState) {
+		t.Fatalf("a stream of a stopped container: %+v", r)
+	}
+	if _, err := c.Stats(nil); !errors.Is(err, libctr.ErrState) {
+		t.Fatalf("stats of a stopped container: %v", err)
+	}
+}

@@ -29,6 +29,16 @@ int libctr_go_logs(ctr_container_t *c, const ctr_logs_options_t *o, uintptr_t ha
     return ctr_container_logs(c, o, log_line_tramp, (void *)handle);
 }
 
+static int stats_tramp(const ctr_stats_t *const *stats, size_t n, void *userdata)
+{
+    return goLibctrStats((ctr_stats_t **)stats, n, (uintptr_t)userdata);
+}
+
+int libctr_go_stats_stream(ctr_container_t *const *cs, size_t n, const ctr_stats_options_t *o, uintptr_t handle)
+{
+    return ctr_container_stats_stream(cs, n, o, stats_tramp, (void *)handle);
+}
+
 static int batch_tramp(ctr_container_t *c, void *userdata)
 {
     return goLibctrBatch((uintptr_t)userdata);

@@ -21,6 +21,7 @@ void libctr_go_runtime_log(ctr_runtime_options_t *o, uintptr_t handle);
 int libctr_go_logs(ctr_container_t *c, const ctr_logs_options_t *o, uintptr_t handle);
 int libctr_go_batch(ctr_container_t *c, uintptr_t handle);
 int libctr_go_events_read(ctr_runtime_t *rt, const ctr_events_options_t *o, uintptr_t handle);
+int libctr_go_stats_stream(ctr_container_t *const *cs, size_t n, const ctr_stats_options_t *o, uintptr_t handle);
 void libctr_go_import_progress(ctr_import_options_t *o, uintptr_t handle);
 void libctr_go_save_progress(ctr_save_options_t *o, uintptr_t handle);
 void libctr_go_commit_progress(ctr_commit_options_t *o, uintptr_t handle);

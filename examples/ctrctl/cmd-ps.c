@@ -665,39 +665,18 @@ static json_object *row_docs(ctr_runtime_t *rt, const struct row *rows, size_t n
     return list;
 }
 
-static int execute(const tmpl_t *t, json_object *data, const tmpl_schema_t *schema, tmpl_buf_t *out, char **error)
-{
-    return data ? tmpl_execute(t, data, schema, out, error) : -ENOMEM;
-}
-
 /* Run the template: for a table, the header row first (podman's --noheading
  * skips it), then the rows, aligned.  0 or EXIT_ENGINE (printed). */
 static int run_template(ctr_runtime_t *rt, const tmpl_t *t, const struct row *rows, size_t n, bool trunc,
                         bool heading)
 {
-    tmpl_buf_t out = { 0 }, aligned = { 0 };
-    char *error = NULL;
     bool header = tmpl_is_table(t) && heading;
     json_object *headers = header ? header_doc() : NULL, *docs = row_docs(rt, rows, n, trunc);
-    int r = header ? execute(t, headers, &header_schema, &out, &error) : 0;
-    if (r == 0)
-        r = execute(t, docs, &ps_schema, &out, &error);
-    /* As podman: what was printed before an error is shown, then the error. */
-    int q = tmpl_is_table(t) ? tmpl_tabwrite(out.data ? out.data : "", out.len, &aligned) : 0;
-    const tmpl_buf_t *shown = tmpl_is_table(t) ? &aligned : &out;
-    if (q == 0 && shown->len)
-        fwrite(shown->data, 1, shown->len, stdout);
-    fflush(stdout);
-    if (r == -EINVAL)
-        ctrctl_error("%s", error);
-    else if (r < 0 || q < 0)
-        ctrctl_error("out of memory");
-    free(error);
+    int r = header && !headers ? ctrctl_error("out of memory")
+                               : ctrctl_print_template(t, headers, &header_schema, docs, &ps_schema);
     json_object_put(headers);
     json_object_put(docs);
-    tmpl_buf_free(&out);
-    tmpl_buf_free(&aligned);
-    return r < 0 || q < 0 ? EXIT_ENGINE : 0;
+    return r;
 }
 
 /* ps --format TEMPLATE; 0 or EXIT_ENGINE (printed). */

@@ -41,6 +41,7 @@ static const struct verb {
     { "run", cmd_run, "Run a command in a new container" },
     { "start", cmd_start, "Start containers" },
     { "stop", cmd_stop, "Stop containers" },
+    { "stats", cmd_stats, "Display a live stream of container resource usage statistics" },
     { "top", cmd_top, "Display the running processes of a container" },
     { "umount", cmd_umount, "Unmount a container's root file system" },
     { "unpause", cmd_unpause, "Unpause the processes of containers" },

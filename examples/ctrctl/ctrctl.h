@@ -69,6 +69,16 @@ int parse_duration(const char *what, const char *s, int64_t *ret);
  * before now ("10m", "1h30m", "5s").  0, or EXIT_ENGINE (printed). */
 int parse_time(const char *what, const char *s, int64_t now_ns, int64_t *ret);
 
+/* Run the --format template t over the header document (NULL: none) and
+ * the documents docs (NULL: out of memory), align a table, print what was
+ * made (before an error too, as podman does) and the error.  0 or
+ * EXIT_ENGINE (printed). */
+struct tmpl;
+struct tmpl_schema;
+struct json_object;
+int ctrctl_print_template(const struct tmpl *t, struct json_object *headers, const struct tmpl_schema *header_schema,
+                          struct json_object *docs, const struct tmpl_schema *schema);
+
 /* Nanoseconds since the epoch. */
 int64_t now_ns(void);
 /* "3 seconds", "About a minute", "2 hours" (like go-units HumanDuration). */
@@ -314,6 +324,7 @@ int cmd_port(ctrctl_t *g, int argc, char **argv);
 int cmd_top(ctrctl_t *g, int argc, char **argv);
 int cmd_cp(ctrctl_t *g, int argc, char **argv);
 int cmd_update(ctrctl_t *g, int argc, char **argv);
+int cmd_stats(ctrctl_t *g, int argc, char **argv);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ctrctl: string vectors, parsing signals, numbers and times, formatting. */
 #include "ctrctl.h"
+#include "template.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -330,4 +331,28 @@ int start_error_exit_code(void)
         strcasestr(m, "exec format error"))
         return EXIT_CANNOT_RUN;
     return EXIT_ENGINE;
+}
+
+int ctrctl_print_template(const tmpl_t *t, json_object *headers, const tmpl_schema_t *header_schema,
+                          json_object *docs, const tmpl_schema_t *schema)
+{
+    tmpl_buf_t out = { 0 }, aligned = { 0 };
+    char *error = NULL;
+    int r = headers ? tmpl_execute(t, headers, header_schema, &out, &error) : 0;
+    if (r == 0)
+        r = docs ? tmpl_execute(t, docs, schema, &out, &error) : -ENOMEM;
+    /* As podman: what was printed before an error is shown, then the error. */
+    int q = tmpl_is_table(t) ? tmpl_tabwrite(out.data ? out.data : "", out.len, &aligned) : 0;
+    const tmpl_buf_t *shown = tmpl_is_table(t) ? &aligned : &out;
+    if (q == 0 && shown->len)
+        fwrite(shown->data, 1, shown->len, stdout);
+    fflush(stdout);
+    if (r == -EINVAL)
+        ctrctl_error("%s", error);
+    else if (r < 0 || q < 0)
+        ctrctl_error("out of memory");
+    free(error);
+    tmpl_buf_free(&out);
+    tmpl_buf_free(&aligned);
+    return r < 0 || q < 0 ? EXIT_ENGINE : 0;
 }

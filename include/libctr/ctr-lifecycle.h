@@ -304,6 +304,153 @@ int ctr_container_top(ctr_container_t *c, const char *const *descriptors, ctr_to
 /** Free what ctr_container_top() returned.  NULL does nothing. */
 void ctr_container_top_free(ctr_top_t *top);
 
+/** The version of #ctr_stats_t this library makes. */
+#define CTR_STATS_VERSION 1
+
+/**
+ * One sample of a running container's resource use, as
+ * ctr_container_stats() returns it: made by the library and read-only to
+ * the caller, who frees it with ctr_stats_free().  Members are added at
+ * its end in later versions, with #CTR_STATS_VERSION raised; @ref version
+ * says which members a sample has (a caller never allocates one).
+ * Counters are what the container's cgroup shows (cgroup v1: cpuacct,
+ * memory, pids and blkio; v2: cpu.stat, memory.current, memory.max,
+ * memory.stat, pids.current, pids.max and io.stat); the network counters
+ * are those of its network namespace.
+ */
+typedef struct ctr_stats {
+    /** The version of this struct that the library filled (#CTR_STATS_VERSION). */
+    unsigned int version;
+    /** The container's full ID (lent: valid until the sample is freed). */
+    const char *id;
+    /** The container's name (lent, as @ref id). */
+    const char *name;
+    /** The cgroup version the counters were read from: 1 or 2. */
+    int cgroup_version;
+    /** When the sample was taken: nanoseconds since the epoch (CLOCK_REALTIME). */
+    uint64_t timestamp_ns;
+    /** When the container started: nanoseconds since the epoch. */
+    uint64_t started_ns;
+    /** CPU time of the container's processes in nanoseconds. */
+    uint64_t cpu_ns;
+    /** Its part in user mode, in nanoseconds. */
+    uint64_t cpu_user_ns;
+    /** Its part in kernel mode, in nanoseconds. */
+    uint64_t cpu_system_ns;
+    /** CPU time per core in nanoseconds (cgroup v1's cpuacct.usage_percpu): @ref n_percpu numbers,
+     *  NULL and 0 where the cgroup does not have them (v2). */
+    const uint64_t *percpu_ns;
+    /** Number of @ref percpu_ns entries. */
+    size_t n_percpu;
+    /** The host's CPU time (all cores, every state, idle included) in nanoseconds, from /proc/stat. */
+    uint64_t system_cpu_ns;
+    /** Number of the host's CPUs (the cpuN lines of /proc/stat). */
+    unsigned int online_cpus;
+    /** CPU use in percent since the previous sample (or since the start without one), podman's
+     *  formula: the container's CPU time over the wall-clock time between the two, times 100 (a
+     *  container using one full core shows 100). */
+    double cpu_percent;
+    /** CPU use in percent since the container started (podman's `AVG CPU %`). */
+    double avg_cpu_percent;
+    /** Memory in use in bytes (v1 memory.usage_in_bytes, v2 memory.current). */
+    uint64_t mem_usage;
+    /** The memory limit in bytes: the cgroup's limit, at most the host's RAM. */
+    uint64_t mem_limit;
+    /** Page cache in bytes (memory.stat's total_cache; v2: file). */
+    uint64_t mem_cache;
+    /** Anonymous memory in bytes (memory.stat's total_rss; v2: anon). */
+    uint64_t mem_rss;
+    /** @ref mem_usage over @ref mem_limit, in percent. */
+    double mem_percent;
+    /** Processes (tasks) in the container's cgroup. */
+    uint64_t pids_current;
+    /** The cgroup's pids limit; 0 for none. */
+    uint64_t pids_limit;
+    /** Bytes read from block devices. */
+    uint64_t block_read;
+    /** Bytes written to block devices. */
+    uint64_t block_write;
+    /** Whether the network counters are there (0 when the container has no network namespace of its own). */
+    int has_net;
+    /** Bytes received by the interfaces of its network namespace, the loopback left out. */
+    uint64_t net_rx_bytes;
+    /** Packets received, as @ref net_rx_bytes. */
+    uint64_t net_rx_packets;
+    /** Bytes transmitted, as @ref net_rx_bytes. */
+    uint64_t net_tx_bytes;
+    /** Packets transmitted, as @ref net_rx_bytes. */
+    uint64_t net_tx_packets;
+} ctr_stats_t;
+
+/**
+ * Take one sample of the resource use of a running (or paused) container from its
+ * cgroup and the /proc files of its init process (its network namespace's
+ * /proc/PID/net/dev), without running anything in the container.
+ *
+ * @param prev an earlier sample of the same container (or NULL):
+ *        @ref ctr_stats_t::cpu_percent is the CPU use since it; without it,
+ *        since the container started (podman's first sample).
+ * @param ret receives the sample; free it with ctr_stats_free().
+ * @return 0; -EINVAL (a NULL argument, @p prev of another container);
+ *         -ENOENT (removed, or its cgroup is not mounted on this host);
+ *         -EBUSY (neither running nor paused: "container NAME is not running");
+ *         -EUCLEAN (a damaged record); -ENOMEM; -EBADMSG (a cgroup or /proc
+ *         file that does not parse); -errno of reading them (-ESRCH when
+ *         the container's process is gone).
+ */
+int ctr_container_stats(ctr_container_t *c, const ctr_stats_t *prev, ctr_stats_t **ret);
+
+/** Free a sample of ctr_container_stats() or of a stream's.  NULL does nothing. */
+void ctr_stats_free(ctr_stats_t *s);
+
+/** Current version of #ctr_stats_options_t. */
+#define CTR_STATS_OPTIONS_VERSION 1
+
+/** How ctr_container_stats_stream() samples. */
+typedef struct ctr_stats_options {
+    /** Must be #CTR_STATS_OPTIONS_VERSION (older versions are accepted). */
+    unsigned int version;
+    /** Milliseconds between samples; 0 means 5000 (podman's `--interval 5`). */
+    unsigned int interval_ms;
+    /** A descriptor whose becoming readable (a byte written to a pipe, an eventfd) stops the
+     *  stream from another thread at its next wait; -1 for none. */
+    int cancel_fd;
+} ctr_stats_options_t;
+
+/** Static initializer of #ctr_stats_options_t with the defaults. */
+#define CTR_STATS_OPTIONS_INIT { CTR_STATS_OPTIONS_VERSION, 0, -1 }
+
+/** Initialize @p opts for @p version. @return 0 or -EINVAL. */
+int ctr_stats_options_init(ctr_stats_options_t *opts, unsigned int version);
+
+/**
+ * The callback of ctr_container_stats_stream(), once per interval: the
+ * samples of the @p n containers in the order given, NULL for one that is
+ * no longer running (stopped or removed; a paused one is sampled).  The samples are lent:
+ * they are freed when the callback returns.  Return 0 to go on; any other
+ * value stops the stream, which returns it when negative (0 otherwise).
+ */
+typedef int (*ctr_stats_fn)(const ctr_stats_t *const *stats, size_t n, void *userdata);
+
+/**
+ * Sample @p n running containers at once, then every interval, and hand
+ * each round to @p fn, until @p fn returns non-zero, @p opts's cancel_fd
+ * becomes readable, or none of the containers runs any more.  The CPU
+ * percentage of each round is since the round before (the first: since the
+ * start).  Runs on the calling thread; the containers' locks are held only
+ * while they are read.
+ *
+ * @param opts NULL for the defaults.
+ * @return 0 (stopped by @p fn with a positive value, by cancel_fd, or
+ *         every container stopped); what @p fn returned when negative;
+ *         -EINVAL (a NULL argument, bad options, @p n 0); the errors of
+ *         ctr_container_stats() for the first round (then a container
+ *         that is not running stops nothing; -EBUSY and -ENOENT become a
+ *         NULL sample); -errno of poll() on cancel_fd.
+ */
+int ctr_container_stats_stream(ctr_container_t *const *cs, size_t n, const ctr_stats_options_t *opts,
+                               ctr_stats_fn fn, void *userdata);
+
 /** Flags for ctr_container_inspect(). */
 enum {
     CTR_INSPECT_SIZE = 1u << 0, /**< compute rootfs and read-write layer sizes */

@@ -3,9 +3,14 @@
 #include "base/cgroup.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define WALK_DEPTH 16
+/* Largest mountinfo read (a host with many thousands of mounts). */
+#define MOUNTINFO_MAX (64u << 20)
 /* Largest cgroup.procs read (a PID is at most 8 bytes with its newline). */
 #define PROCS_MAX (64u << 20)
 
@@ -154,6 +159,22 @@ int ctr__cgroup_dir(const char *cgroup_text, const char *mountinfo_text, char **
     return -ENOENT;
 }
 
+int ctr__cgroup_controller_dir(const char *cgroup_text, const char *mountinfo_text, const char *controller,
+                               char **ret_dir)
+{
+    if (!cgroup_text || !mountinfo_text)
+        return -ENOENT;
+    const struct want w = { controller, false };
+    int r = 0;
+    char *dir = find_dir(cgroup_text, mountinfo_text, &w, &r);
+    if (r < 0)
+        return r;
+    if (!dir)
+        return -ENOENT;
+    *ret_dir = dir;
+    return 0;
+}
+
 struct pids {
     pid_t *v;
     size_t n, cap;
@@ -250,4 +271,70 @@ int ctr__cgroup_procs(const char *dir, pid_t **ret, size_t *ret_n)
         free(p.v);
     *ret_n = n;
     return 0;
+}
+
+/* The cgroup lines of /proc/self/mountinfo, kept while the mount table does
+ * not change: poll() on the open file reports a change (POLLPRI) once. */
+static struct {
+    pthread_mutex_t lock;
+    int fd;
+    pid_t pid; /* the process that opened fd (a child re-opens) */
+    char *lines;
+} mounts = { PTHREAD_MUTEX_INITIALIZER, -1, 0, NULL };
+
+/* Keep the lines of @text that are cgroup or cgroup2 mounts. */
+static char *cgroup_lines(const char *text)
+{
+    struct ctr__buf b = { 0 };
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        const char *sep = memmem(line, len, " - cgroup", 9);
+        if (sep && (sep[9] == ' ' || (sep[9] == '2' && sep[10] == ' ')))
+            ctr__buf_printf(&b, "%.*s\n", (int)len, line);
+        line += len + (nl != NULL);
+    }
+    char *out = NULL;
+    return ctr__buf_finish(&b, &out) < 0 ? NULL : out;
+}
+
+static int mounts_reload(void)
+{
+    if (mounts.fd >= 0 && mounts.pid != getpid())
+        ctr__closep(&mounts.fd);
+    if (mounts.fd < 0 && (mounts.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+        return -errno;
+    mounts.pid = getpid();
+    struct pollfd p = { .fd = mounts.fd, .events = POLLPRI };
+    bool changed = poll(&p, 1, 0) > 0 && (p.revents & (POLLPRI | POLLERR));
+    if (mounts.lines && !changed)
+        return 0;
+    _cleanup_free_ char *text = NULL;
+    size_t len = 0;
+    if (lseek(mounts.fd, 0, SEEK_SET) < 0)
+        return -errno;
+    int r = ctr__read_fd(mounts.fd, &text, &len);
+    if (r < 0)
+        return r;
+    if (len > MOUNTINFO_MAX)
+        return -EFBIG;
+    char *lines = cgroup_lines(text);
+    if (!lines)
+        return -ENOMEM;
+    free(mounts.lines);
+    mounts.lines = lines;
+    return 0;
+}
+
+int ctr__cgroup_mounts(char **ret)
+{
+    pthread_mutex_lock(&mounts.lock);
+    int r = mounts_reload();
+    char *copy = r == 0 ? strdup(mounts.lines) : NULL;
+    if (r == 0 && !copy)
+        r = -ENOMEM;
+    pthread_mutex_unlock(&mounts.lock);
+    if (r == 0)
+        *ret = copy;
+    return r;
 }

@@ -24,6 +24,17 @@
 int ctr__cgroup_dir(const char *cgroup_text, const char *mountinfo_text, char **ret_dir, int *ret_version);
 
 /*
+ * The directory of a process's cgroup in the hierarchy of one v1
+ * @controller ("cpuacct", "memory", ...), or in the unified (v2) one when
+ * @controller is NULL, from the same two texts as ctr__cgroup_dir().
+ * @ret_dir malloc'ed.
+ * @return 0; -ENOENT (no such hierarchy for the process, or not mounted
+ *         here: no message); -ENOMEM.
+ */
+int ctr__cgroup_controller_dir(const char *cgroup_text, const char *mountinfo_text, const char *controller,
+                               char **ret_dir);
+
+/*
  * The processes (thread group IDs, from each cgroup.procs) of the cgroup
  * directory @dir and of the cgroups below it (16 levels at most), sorted,
  * each once.  *ret malloc'ed (NULL when *ret_n is 0).
@@ -32,3 +43,13 @@ int ctr__cgroup_dir(const char *cgroup_text, const char *mountinfo_text, char **
  *         PID); -ENOMEM.  No message.
  */
 int ctr__cgroup_procs(const char *dir, pid_t **ret, size_t *ret_n);
+
+/*
+ * The cgroup and cgroup2 lines of /proc/self/mountinfo (what the two
+ * functions above need of it), read again only when the mount table has
+ * changed since the last call (poll()'s POLLPRI on the open file): a
+ * process with thousands of mounts reads the whole table once, not at
+ * every sample.  Thread-safe.  *ret malloc'ed.
+ * @return 0; -errno of opening or reading it; -ENOMEM.  No message.
+ */
+int ctr__cgroup_mounts(char **ret);

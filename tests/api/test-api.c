@@ -1230,6 +1230,43 @@ static void test_update(void **state)
     ctr_container_unref(other);
 }
 
+static int stats_never(const ctr_stats_t *const *stats, size_t n, void *userdata)
+{
+    (void)stats, (void)n, (void)userdata;
+    fail_msg("a stream of a container that is not running called back");
+    return 1;
+}
+
+/* ctr_container_stats() and the stream before anything runs: bad arguments
+ * and options first, then the state; the caller's pointer untouched. */
+static void test_stats_refused(void **state)
+{
+    struct fixture *f = *state;
+    ctr_container_t *c = test_container_on_root(f->rt, "statless");
+    ctr_stats_t *s = (ctr_stats_t *)(uintptr_t)1;
+    assert_ctr_err(ctr_container_stats(NULL, NULL, &s), -EINVAL);
+    assert_ctr_err(ctr_container_stats(c, NULL, NULL), -EINVAL);
+    assert_ctr_err(ctr_container_stats(c, NULL, &s), -EBUSY);
+    assert_string_equal(ctr_error_last()->message, "container statless is not running");
+    assert_ptr_equal(s, (ctr_stats_t *)(uintptr_t)1);
+    ctr_stats_free(NULL);
+    ctr_stats_options_t o = CTR_STATS_OPTIONS_INIT;
+    assert_int_equal(o.cancel_fd, -1);
+    memset(&o, 0x55, sizeof o);
+    assert_int_equal(ctr_stats_options_init(&o, CTR_STATS_OPTIONS_VERSION), 0);
+    assert_true(o.version == CTR_STATS_OPTIONS_VERSION && o.interval_ms == 0 && o.cancel_fd == -1);
+    assert_ctr_err(ctr_stats_options_init(&o, 99), -EINVAL);
+    assert_ctr_err(ctr_stats_options_init(NULL, 1), -EINVAL);
+    ctr_container_t *cs[] = { c };
+    assert_ctr_err(ctr_container_stats_stream(NULL, 1, NULL, stats_never, NULL), -EINVAL);
+    assert_ctr_err(ctr_container_stats_stream(cs, 0, NULL, stats_never, NULL), -EINVAL);
+    assert_ctr_err(ctr_container_stats_stream(cs, 1, NULL, NULL, NULL), -EINVAL);
+    o.version = 7;
+    assert_ctr_err(ctr_container_stats_stream(cs, 1, &o, stats_never, NULL), -EINVAL);
+    assert_ctr_err(ctr_container_stats_stream(cs, 1, NULL, stats_never, NULL), -EBUSY);
+    ctr_container_unref(c);
+}
+
 /* A custom backend registered through the public plug-in API. */
 static void test_register_backend(void **state)
 {
@@ -1272,7 +1309,8 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_top_refused, setup, teardown, backend),          \
     cmocka_unit_test_prestate_setup_teardown(test_copy, setup, teardown, backend),                 \
     cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend),               \
-    cmocka_unit_test_prestate_setup_teardown(test_update, setup, teardown, backend)
+    cmocka_unit_test_prestate_setup_teardown(test_update, setup, teardown, backend),                 \
+    cmocka_unit_test_prestate_setup_teardown(test_stats_refused, setup, teardown, backend)
 
 int main(void)
 {

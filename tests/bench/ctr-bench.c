@@ -3,6 +3,7 @@
  *
  *   ctr-bench state --backend files|tdb [-n N] [--root DIR]
  *   ctr-bench stress --backend files|tdb [--root DIR]   (bench-stress.c)
+ *   ctr-bench stats [-n CONTAINERS] [-r ROUNDS]          (bench-stats.c)
  *
  * Each subcommand prints a table and one final summary line. */
 #include <errno.h>
@@ -558,6 +559,7 @@ static int bench_network(int n, const char *root_arg)
 int bench_storage(int argc, char **argv); /* bench-storage.c */
 int bench_stress(int argc, char **argv);  /* bench-stress.c */
 int bench_pull(int argc, char **argv);    /* bench-pull.c */
+int bench_stats(int argc, char **argv);   /* bench-stats.c */
 
 static void usage(void)
 {
@@ -565,7 +567,8 @@ static void usage(void)
                     "       ctr-bench lifecycle [-n N] [--root DIR] [--network]\n"
                     "       ctr-bench storage [-n ROUNDS] [--size MB] [--root DIR]\n"
                     "       ctr-bench stress --backend files|tdb [--root DIR] [-p PROCESSES] [-n OPERATIONS]\n"
-                    "       ctr-bench pull [-n ROUNDS] [--size MB] [--root DIR]\n");
+                    "       ctr-bench pull [-n ROUNDS] [--size MB] [--root DIR]\n"
+                    "       ctr-bench stats [-n CONTAINERS] [-r ROUNDS] [--root DIR] [--no-podman]\n");
 }
 
 int main(int argc, char **argv)
@@ -586,6 +589,8 @@ int main(int argc, char **argv)
         return bench_stress(argc - 1, argv + 1);
     if (strcmp(cmd, "pull") == 0)
         return bench_pull(argc - 1, argv + 1);
+    if (strcmp(cmd, "stats") == 0)
+        return bench_stats(argc - 1, argv + 1);
     usage();
     return 2;
 }

@@ -550,3 +550,35 @@ def test_copy(rt, busybox, tmp_path):
             c.copy_to(str(tmp_path / "nonexistent"), "/")
         assert not (tmp_path / "x").exists()
         c.remove()
+
+
+def test_stats(rt, busybox):
+    """ctr_container_stats() and the stream: counters from the cgroup, CPU % between samples."""
+    with rt.create(name="statsy", command=sh("sleep 100 & sleep 200 & wait"), **busybox) as c:
+        with pytest.raises(libctr.StateError):
+            c.stats()
+        c.start()
+        deadline = time.monotonic() + 10
+        while len(c.top("pid")[1]) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        s = c.stats()
+        assert s.id == c.id and s.name == "statsy" and s.cgroup_version in (1, 2)
+        assert s.pids_current == 3 and s.mem_usage > 0 and 0 < s.mem_limit
+        assert s.cpu_ns >= s.cpu_user_ns and s.system_cpu_ns > 0 and s.online_cpus >= 1
+        assert s.timestamp_ns >= s.started_ns > 0
+        assert s.cgroup_version == 2 or len(s.percpu_ns) >= 1
+        later = c.stats(s)
+        assert later.cpu_ns >= s.cpu_ns and later.timestamp_ns > s.timestamp_ns and later.cpu_percent >= 0
+        rounds = []
+        for r in libctr.stats_stream([c], interval=0.2):
+            assert len(r) == 1 and r[0] is not None and r[0].id == c.id
+            rounds.append(r[0].timestamp_ns)
+            if len(rounds) == 3:
+                break
+        assert rounds == sorted(rounds) and rounds[2] - rounds[0] >= 300_000_000
+        c.stop(timeout=0)
+        with pytest.raises(libctr.StateError):
+            c.stats()
+        with pytest.raises(libctr.StateError):  # the first round of a stream needs it running
+            next(libctr.stats_stream([c], interval=0.1))
+        c.remove()

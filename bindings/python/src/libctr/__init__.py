@@ -28,7 +28,7 @@ import signal as _signal
 import tempfile
 import threading
 from ctypes import byref, c_int, c_int64, c_size_t, c_void_p
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import (IO, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, TypeVar,
                     Union)
 
@@ -48,6 +48,7 @@ from . import _wait
 from ._wait import Cancel, Waiter
 
 __all__ = [
+    "Stats", "stats_stream",
     "Runtime", "Container", "Image", "State", "Namespace", "Stream", "CreateFlags", "LogLine", "ExecResult",
     "PortMapping", "Mount", "Ulimit", "Attachment", "Error", "NotFoundError", "AlreadyExistsError", "StateError",
     "InvalidArgumentError", "NotSupportedError", "TimeoutError", "DeadlockError", "PermissionDeniedError",
@@ -75,6 +76,7 @@ _EXEC_OPTIONS_VERSION = 1
 _ATTACH_OPTIONS_VERSION = 2
 _LOGS_OPTIONS_VERSION = 2
 _IMPORT_OPTIONS_VERSION = 1
+_STATS_OPTIONS_VERSION = 1
 _SAVE_OPTIONS_VERSION = 1
 _COMMIT_OPTIONS_VERSION = 1
 _NETWORK_OPTIONS_VERSION = 1
@@ -269,6 +271,64 @@ class PortMapping:
     container_port: int
     protocol: str = "tcp"
     host_ip: Optional[str] = None
+
+
+class _Sample:
+    """Owns one ctr_stats_t of ctr_container_stats() (freed with the object)."""
+
+    def __init__(self, p: Any) -> None:
+        self.p = p
+
+    def __del__(self) -> None:
+        if self.p:
+            lib.ctr_stats_free(self.p)
+            self.p = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """One sample of a running container's resource use (``ctr_stats_t``):
+    CPU times in nanoseconds, CPU and memory percentages as podman computes
+    them, memory, block I/O and network counters in bytes."""
+
+    id: str
+    name: str
+    cgroup_version: int
+    timestamp_ns: int
+    started_ns: int
+    cpu_ns: int
+    cpu_user_ns: int
+    cpu_system_ns: int
+    percpu_ns: Tuple[int, ...]
+    system_cpu_ns: int
+    online_cpus: int
+    cpu_percent: float
+    avg_cpu_percent: float
+    mem_usage: int
+    mem_limit: int
+    mem_cache: int
+    mem_rss: int
+    mem_percent: float
+    pids_current: int
+    pids_limit: int
+    block_read: int
+    block_write: int
+    has_net: bool
+    net_rx_bytes: int
+    net_rx_packets: int
+    net_tx_bytes: int
+    net_tx_packets: int
+    _sample: Optional[_Sample] = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, p: Any, owned: bool) -> "Stats":
+        s = p.contents
+        names = [f for f, *_ in _ffi.Stats._fields_ if f not in ("version", "percpu_ns", "n_percpu", "id", "name")]
+        values = {f: getattr(s, f) for f in names}
+        values["has_net"] = bool(s.has_net)
+        return cls(id=decode(s.id) or "", name=decode(s.name) or "",
+                   percpu_ns=tuple(s.percpu_ns[i] for i in range(s.n_percpu)),
+                   _sample=_Sample(p) if owned else None, **values)
 
 
 @dataclass(frozen=True)
@@ -1196,6 +1256,19 @@ class Container(_Handle):
         finally:
             lib.ctr_container_top_free(p)
 
+    def stats(self, prev: Optional[Stats] = None) -> Stats:
+        """One sample of the running container's resource use
+        (``ctr_container_stats()``, from its cgroup and /proc: nothing runs
+        in the container).  ``cpu_percent`` is since ``prev`` (a sample of
+        this container from this call), else since the start.  Raises
+        :class:`StateError` when the container is not running."""
+        if prev is not None and prev._sample is None:
+            raise InvalidArgumentError("stats: prev must be a sample of Container.stats()")
+        p = ctypes.POINTER(_ffi.Stats)()
+        _call("ctr_container_stats", self._p, prev._sample.p if prev is not None and prev._sample else None,
+              byref(p))
+        return Stats._from(p, True)
+
     def exec(self, argv: Sequence[str], *, env: Union[None, Mapping[str, str], Sequence[str]] = None,
              user: Optional[str] = None, workdir: Optional[str] = None, tty: bool = False,
              privileged: bool = False, stdin: FileArg = None, stdout: FileArg = None,
@@ -1491,25 +1564,83 @@ def _follow_logs(c: Container, opts: Any) -> Iterator[LogLine]:
     t = threading.Thread(target=reader, name="libctr-logs", daemon=True)
     t.start()
 
-    def gen() -> Iterator[LogLine]:
+    def stop_follow() -> None:
+        stop.set()
+        token.trigger()  # the C follow ends now, not at the next line
+    return _drain(q, t, done, stop_follow)
+
+
+def _drain(q: "queue.Queue[Any]", t: threading.Thread, done: object, stop: Callable[[], None]) -> Iterator[Any]:
+    """Yield what the reader thread ``t`` puts on ``q`` until ``done`` (an
+    :class:`Error` is raised); when the consumer stops, ``stop()`` and empty
+    the queue until the thread has ended."""
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, Error):
+                raise item
+            yield item
+    finally:
+        stop()
+        while t.is_alive():  # unblock a reader waiting on a full queue
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass
+
+
+def stats_stream(containers: Sequence["Container"], interval: float = 5.0) -> Iterator[List[Optional[Stats]]]:
+    """Sample the running ``containers`` now and every ``interval`` seconds
+    (``ctr_container_stats_stream()`` on a thread of its own): yields one
+    list per round, in the order given, ``None`` for a container no longer
+    running; ends when none runs.  Closing the iterator (or leaving a
+    ``for`` loop) stops the stream through its cancel descriptor."""
+    cs = list(containers)
+    if not cs:
+        raise InvalidArgumentError("stats_stream: no container")
+    handles = [Container._wrap(lib.ctr_container_ref(c._p), c._keep) for c in cs]
+    arr = (c_void_p * len(handles))(*[h._p for h in handles])
+    rfd, wfd = os.pipe()
+    o = _ffi.StatsOptions()
+    _call("ctr_stats_options_init", byref(o), _STATS_OPTIONS_VERSION)
+    o.interval_ms = max(1, int(interval * 1000))
+    o.cancel_fd = rfd
+    q: "queue.Queue[Any]" = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    done = object()
+
+    def collect(stats: Any, n: int, _u: Any) -> int:
+        if stop.is_set():
+            return 1
+        q.put([Stats._from(stats[i], False) if stats[i] else None for i in range(n)])
+        return 1 if stop.is_set() else 0
+    cb = _ffi.STATS_FN(collect)
+
+    def reader() -> None:
         try:
-            while True:
-                item = q.get()
-                if item is done:
-                    return
-                if isinstance(item, Error):
-                    raise item
-                yield item
+            r = lib.ctr_container_stats_stream(arr, len(handles), byref(o), cb, None)
+            q.put(error_for(r, decode(lib.ctr_error_last().contents.message) or "", "ctr_container_stats_stream")
+                  if r < 0 else done)
         finally:
-            stop.set()
-            if t.is_alive():
-                token.trigger()
-            while t.is_alive():  # unblock a reader waiting on a full queue
-                try:
-                    q.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            token.close()
+            for h in handles:
+                h.close()
+    t = threading.Thread(target=reader, name="libctr-stats", daemon=True)
+    t.start()
+
+    def cancel() -> None:
+        stop.set()
+        os.write(wfd, b"x")
+
+    def gen() -> Iterator[List[Optional[Stats]]]:
+        try:
+            yield from _drain(q, t, done, cancel)
+        finally:
+            cancel()
+            t.join()
+            os.close(rfd)
+            os.close(wfd)
     return gen()
 
 

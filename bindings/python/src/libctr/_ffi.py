@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t, c_uint,
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint,
                     c_uint16, c_uint64, c_void_p)
 from typing import Any, Dict, Optional, Tuple
 
@@ -328,6 +328,48 @@ class Top(Structure):
     ]
 
 
+class Stats(Structure):
+    """ctr_stats_t (libctr 0.6): one sample of ctr_container_stats(), made by the library."""
+    _fields_ = [
+        ("version", c_uint),
+        ("id", c_char_p),
+        ("name", c_char_p),
+        ("cgroup_version", c_int),
+        ("timestamp_ns", c_uint64),
+        ("started_ns", c_uint64),
+        ("cpu_ns", c_uint64),
+        ("cpu_user_ns", c_uint64),
+        ("cpu_system_ns", c_uint64),
+        ("percpu_ns", POINTER(c_uint64)),
+        ("n_percpu", c_size_t),
+        ("system_cpu_ns", c_uint64),
+        ("online_cpus", c_uint),
+        ("cpu_percent", c_double),
+        ("avg_cpu_percent", c_double),
+        ("mem_usage", c_uint64),
+        ("mem_limit", c_uint64),
+        ("mem_cache", c_uint64),
+        ("mem_rss", c_uint64),
+        ("mem_percent", c_double),
+        ("pids_current", c_uint64),
+        ("pids_limit", c_uint64),
+        ("block_read", c_uint64),
+        ("block_write", c_uint64),
+        ("has_net", c_int),
+        ("net_rx_bytes", c_uint64),
+        ("net_rx_packets", c_uint64),
+        ("net_tx_bytes", c_uint64),
+        ("net_tx_packets", c_uint64),
+    ]
+
+
+class StatsOptions(Structure):
+    _fields_ = [("version", c_uint), ("interval_ms", c_uint), ("cancel_fd", c_int)]
+
+
+STATS_FN = CFUNCTYPE(c_int, POINTER(POINTER(Stats)), c_size_t, c_void_p)
+
+
 STRUCTS: Dict[str, type] = {
     "ctr_error_t": ErrorRecord,
     "ctr_runtime_options_t": RuntimeOptions,
@@ -345,6 +387,8 @@ STRUCTS: Dict[str, type] = {
     "ctr_registry_options_t": RegistryOptions,
     "ctr_change_t": Change,
     "ctr_top_t": Top,
+    "ctr_stats_t": Stats,
+    "ctr_stats_options_t": StatsOptions,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -450,6 +494,10 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     # libctr 0.6
     "ctr_container_top": (c_int, [_P, c_char_pp, POINTER(POINTER(Top))]),
     "ctr_container_top_free": (None, [POINTER(Top)]),
+    "ctr_container_stats": (c_int, [_P, POINTER(Stats), POINTER(POINTER(Stats))]),
+    "ctr_stats_free": (None, [POINTER(Stats)]),
+    "ctr_stats_options_init": (c_int, [POINTER(StatsOptions), c_uint]),
+    "ctr_container_stats_stream": (c_int, [POINTER(_P), c_size_t, POINTER(StatsOptions), STATS_FN, c_void_p]),
     # ctr-io.h
     "ctr_attach_options_init": (c_int, [POINTER(AttachOptions), c_uint]),
     "ctr_container_attach": (c_int, [_P, POINTER(AttachOptions)]),

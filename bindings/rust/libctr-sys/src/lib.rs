@@ -311,6 +311,53 @@ pub struct ctr_events_t {
 }
 
 pub type ctr_events_fn = Option<unsafe extern "C" fn(ev: *const ctr_event_t, userdata: *mut c_void) -> c_int>;
+/// One sample of `ctr_container_stats()` (libctr 0.6), made by the library
+/// and freed with `ctr_stats_free()`.
+#[repr(C)]
+pub struct ctr_stats_t {
+    pub version: c_uint,
+    pub id: *const c_char,
+    pub name: *const c_char,
+    pub cgroup_version: c_int,
+    pub timestamp_ns: u64,
+    pub started_ns: u64,
+    pub cpu_ns: u64,
+    pub cpu_user_ns: u64,
+    pub cpu_system_ns: u64,
+    pub percpu_ns: *const u64,
+    pub n_percpu: usize,
+    pub system_cpu_ns: u64,
+    pub online_cpus: c_uint,
+    pub cpu_percent: f64,
+    pub avg_cpu_percent: f64,
+    pub mem_usage: u64,
+    pub mem_limit: u64,
+    pub mem_cache: u64,
+    pub mem_rss: u64,
+    pub mem_percent: f64,
+    pub pids_current: u64,
+    pub pids_limit: u64,
+    pub block_read: u64,
+    pub block_write: u64,
+    pub has_net: c_int,
+    pub net_rx_bytes: u64,
+    pub net_rx_packets: u64,
+    pub net_tx_bytes: u64,
+    pub net_tx_packets: u64,
+}
+
+pub const CTR_STATS_VERSION: c_uint = 1;
+pub const CTR_STATS_OPTIONS_VERSION: c_uint = 1;
+
+#[repr(C)]
+pub struct ctr_stats_options_t {
+    pub version: c_uint,
+    pub interval_ms: c_uint,
+    pub cancel_fd: c_int,
+}
+
+pub type ctr_stats_fn =
+    Option<unsafe extern "C" fn(stats: *const *const ctr_stats_t, n: usize, userdata: *mut c_void) -> c_int>;
 
 pub const CTR_INSPECT_SIZE: u64 = 1 << 0;
 
@@ -910,6 +957,16 @@ extern "C" {
         ret: *mut *mut ctr_top_t,
     ) -> c_int;
     pub fn ctr_container_top_free(top: *mut ctr_top_t);
+    pub fn ctr_container_stats(c: *mut ctr_container_t, prev: *const ctr_stats_t, ret: *mut *mut ctr_stats_t) -> c_int;
+    pub fn ctr_stats_free(s: *mut ctr_stats_t);
+    pub fn ctr_stats_options_init(opts: *mut ctr_stats_options_t, version: c_uint) -> c_int;
+    pub fn ctr_container_stats_stream(
+        cs: *const *mut ctr_container_t,
+        n: usize,
+        opts: *const ctr_stats_options_t,
+        f: ctr_stats_fn,
+        userdata: *mut c_void,
+    ) -> c_int;
 
     // ctr-events.h, libctr 0.6
     pub fn ctr_events_options_init(opts: *mut ctr_events_options_t, version: c_uint) -> c_int;

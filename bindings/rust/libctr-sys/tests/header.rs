@@ -305,6 +305,41 @@ fn layouts() -> BTreeMap<String, usize> {
         ctr_exec_options_t { version, argv, env, user, workdir, flags, stdin_fd, stdout_fd, stderr_fd, detach_keys }
     );
     layout!(m, ctr_top_t { n_columns, header, n_rows, rows });
+    layout!(
+        m,
+        ctr_stats_t {
+            version,
+            id,
+            name,
+            cgroup_version,
+            timestamp_ns,
+            started_ns,
+            cpu_ns,
+            cpu_user_ns,
+            cpu_system_ns,
+            percpu_ns,
+            n_percpu,
+            system_cpu_ns,
+            online_cpus,
+            cpu_percent,
+            avg_cpu_percent,
+            mem_usage,
+            mem_limit,
+            mem_cache,
+            mem_rss,
+            mem_percent,
+            pids_current,
+            pids_limit,
+            block_read,
+            block_write,
+            has_net,
+            net_rx_bytes,
+            net_rx_packets,
+            net_tx_bytes,
+            net_tx_packets
+        }
+    );
+    layout!(m, ctr_stats_options_t { version, interval_ms, cancel_fd });
     layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags });
     layout!(m, ctr_logs_options_t { version, flags, since, until, tail });
     layout!(m, ctr_import_options_t { version, reference, name, changes, progress, progress_userdata, cancel, flags });

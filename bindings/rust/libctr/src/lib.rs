@@ -38,6 +38,7 @@ mod image;
 pub mod json;
 mod options;
 mod registry;
+mod stats;
 mod volume;
 mod wait;
 
@@ -46,6 +47,7 @@ pub use events::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
 pub use registry::*;
+pub use stats::*;
 pub use volume::*;
 pub use wait::*;
 

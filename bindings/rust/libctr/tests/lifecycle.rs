@@ -861,3 +861,71 @@ fn copy() {
     assert!(!dir.join("x").exists());
     c.remove(RemoveFlags::NONE).unwrap();
 }
+
+#[test]
+fn stats() {
+    let t = match TestRuntime::new("stats") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(ContainerOptions::new().name("statsy").command(sh("sleep 100 & sleep 200 & wait")));
+    assert_eq!(c.stats(None).err().unwrap().kind(), ErrorKind::WrongState);
+    c.start().unwrap();
+    for _ in 0..100 {
+        if c.top(&["pid"]).map(|(_, rows)| rows.len()).unwrap_or(0) >= 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let s = c.stats(None).unwrap();
+    assert_eq!((s.id.as_str(), s.name.as_str(), s.pids_current), (c.id(), "statsy", 3));
+    assert!(s.mem_usage > 0 && s.mem_limit > 0 && s.cpu_ns >= s.cpu_user_ns && s.online_cpus >= 1);
+    assert!(s.timestamp_ns >= s.started_ns && (s.cgroup_version == 2 || !s.percpu_ns.is_empty()));
+    let later = c.stats(Some(&s)).unwrap();
+    assert!(later.cpu_ns >= s.cpu_ns && later.timestamp_ns > s.timestamp_ns && later.cpu_percent >= 0.0);
+    // The iterator: one sample per interval.
+    let times: Vec<u64> = c.stats_iter(Duration::from_millis(200)).take(3).map(|r| r.unwrap().timestamp_ns).collect();
+    assert!(times.len() == 3 && times[2] - times[0] >= 300_000_000, "{:?}", times);
+    // The stream, stopped by its callback, then by its cancel descriptor from another thread.
+    let mut n = 0;
+    libctr::stats_stream(&[&c], Duration::from_millis(100), None, |r| {
+        assert!(r.len() == 1 && r[0].as_ref().unwrap().id == c.id());
+        n += 1;
+        n < 2
+    })
+    .unwrap();
+    assert_eq!(n, 2);
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc_pipe(fds.as_mut_ptr()) }, 0);
+    let w = fds[1];
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        unsafe { libc_write(w, b"x".as_ptr() as *const _, 1) };
+    });
+    let start = std::time::Instant::now();
+    let mut rounds = 0;
+    libctr::stats_stream(&[&c], Duration::from_secs(60), Some(fds[0]), |_| {
+        rounds += 1;
+        true
+    })
+    .unwrap();
+    writer.join().unwrap();
+    assert!(rounds == 1 && start.elapsed() < Duration::from_secs(10));
+    unsafe {
+        libc_close(fds[0]);
+        libc_close(fds[1]);
+    }
+    c.stop(Some(Duration::from_secs(0))).unwrap();
+    assert_eq!(c.stats(None).err().unwrap().kind(), ErrorKind::WrongState);
+    assert!(c.stats_iter(Duration::from_millis(10)).next().unwrap().is_err());
+    c.remove(RemoveFlags::FORCE).unwrap();
+}
+
+extern "C" {
+    #[link_name = "pipe"]
+    fn libc_pipe(fds: *mut i32) -> i32;
+    #[link_name = "write"]
+    fn libc_write(fd: i32, buf: *const std::ffi::c_void, n: usize) -> isize;
+    #[link_name = "close"]
+    fn libc_close(fd: i32) -> i32;
+}
