@@ -581,6 +581,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-network.h",
         "ctr-volume.h",
         "ctr-registry.h",
+        "ctr-events.h",
         "sys/ctr-state.h",
         "sys/ctr-oci.h",
     ] {
