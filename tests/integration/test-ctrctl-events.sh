@@ -43,6 +43,7 @@ final_cleanup() {
     stop_follower
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     "${PODMAN[@]}" rm -f "$N-p" >/dev/null 2>&1
+    podman volume rm -f "$N-pv" >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
     rm -rf "$tmp"
@@ -214,6 +215,24 @@ sys.exit(0 if ok else 1)
 PY
 }
 check "JSON keys and types of create, init, start, died, remove are podman's" compare_keys
+PSTART=$(date +%s)
+podman volume create "$N-pv" >/dev/null 2>&1 && podman volume rm "$N-pv" >/dev/null 2>&1
+podman events --stream=false --since "$PSTART" --filter type=volume --format json 2>&1 | grep "\"$N-pv\"" \
+    >"$tmp/podman-events"
+c events --stream=false --filter volume="$N-v" --format json
+printf '%s\n' "$OUT" >"$tmp/ctrctl-events"
+compare_volume_keys() {
+    /usr/bin/python3 - "$tmp/ctrctl-events" "$tmp/podman-events" <<'PY'
+import json, sys
+def shapes(path):
+    return {e['Status']: {k: type(v).__name__ for k, v in e.items()}
+            for e in (json.loads(l) for l in open(path) if l.startswith('{'))}
+mine, theirs = shapes(sys.argv[1]), shapes(sys.argv[2])
+print('# volume events: ctrctl %s podman %s' % (sorted(mine), sorted(theirs)))
+sys.exit(0 if mine == theirs and set(mine) == {'create', 'remove'} else 1)
+PY
+}
+check "JSON keys and types of volume create and remove are podman's" compare_volume_keys
 
 # ---- a damaged line is skipped ----
 printf 'not json at all\n{"Status":1}\n{"ID":"x"' >>"$RUNROOT/events/events.log"
