@@ -184,6 +184,24 @@ UNTIL=$(date -d '+1 sec' +%s.%N)
 c events --until "$UNTIL" --filter type=volume --format '{{.Status}}'
 check "follow with --until ends when it passes" rc_is 0 [ "$(echo $OUT)" = "create remove" ]
 
+# ---- image events: load, tag, untag, save, remove ----
+sh "$SRC/bindings/make-test-image.sh" "$tmp/oci" >/dev/null 2>&1 || { echo "FAIL: make-test-image.sh"; exit 1; }
+c image load "oci:$tmp/oci:latest" evimg
+IMG=$OUT
+c image tag evimg evimg2
+c image untag evimg evimg2
+c image save evimg "oci:$tmp/saved:latest"
+c image rm evimg
+c events --stream=false --filter type=image --format '{{.Status}} {{.ID}} {{.Name}}'
+image_events() {
+    [ "$RC" = 0 ] && [ -n "$IMG" ] && [ "$(printf '%s\n' "$OUT" | awk '{print $1}' | tr '\n' ' ')" = "load tag untag save remove " ] &&
+        [ "$(printf '%s\n' "$OUT" | awk '{print $2}' | sort -u)" = "$IMG" ] &&
+        has "$OUT" "^tag $IMG .*evimg2" && has "$OUT" "^save $IMG oci:$tmp/saved:latest$"
+}
+check "image load, tag, untag, save, remove: one event each, with the image's ID" image_events
+c events --stream=false --filter image=evimg --format '{{.Status}}'
+check "filter image=NAME selects the image's events by name" rc_is 0 [ "$(echo $OUT)" = "load remove" ]
+
 # ---- the JSON keys and types against podman's ----
 PSTART=$(date +%s)
 "${PODMAN[@]}" "${PODMAN_RUN[@]}" --name "$N-p" --label app=events --rootfs "$tmp/rootfs" /bin/sh -c 'exit 7' \
