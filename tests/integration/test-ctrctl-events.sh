@@ -202,6 +202,13 @@ check "image load, tag, untag, save, remove: one event each, with the image's ID
 c events --stream=false --filter image=evimg --format '{{.Status}}'
 check "filter image=NAME selects the image's events by name" rc_is 0 [ "$(echo $OUT)" = "load remove" ]
 
+# ---- network events (a configuration list in a directory of the test's own) ----
+mkdir -p "$tmp/cni"
+c --cni-config-dir "$tmp/cni" network create --subnet 10.209.78.0/24 --interface-name ctrev0 evnet
+c --cni-config-dir "$tmp/cni" network rm evnet
+c events --stream=false --filter type=network --format '{{.Status}} {{.Network}}'
+check "network create and remove" rc_is 0 [ "$(echo $OUT)" = "create evnet remove evnet" ]
+
 # ---- the JSON keys and types against podman's ----
 PSTART=$(date +%s)
 "${PODMAN[@]}" "${PODMAN_RUN[@]}" --name "$N-p" --label app=events --rootfs "$tmp/rootfs" /bin/sh -c 'exit 7' \
