@@ -202,6 +202,28 @@ check "image load, tag, untag, save, remove: one event each, with the image's ID
 c events --stream=false --filter image=evimg --format '{{.Status}}'
 check "filter image=NAME selects the image's events by name" rc_is 0 [ "$(echo $OUT)" = "load remove" ]
 
+# ---- a container's operations, one event each, in order ----
+c image load "oci:$tmp/oci:latest" evops
+c run -d --name "$N-ops" evops sleep 100
+c pause "$N-ops"
+c unpause "$N-ops"
+c exec "$N-ops" /bin/sh -c 'exit 4'
+c kill -s HUP "$N-ops"
+c stop -t 1 "$N-ops"
+c mount "$N-ops"
+c umount "$N-ops"
+c export -o "$tmp/ops.tar" "$N-ops"
+c commit "$N-ops" evops-committed
+c rm "$N-ops"
+c image rm evops-committed evops
+c events --stream=false --filter container="$N-ops" --format '{{.Status}}'
+check "run, pause, unpause, exec, kill, stop, mount, umount, export, commit, rm: their events in order" rc_is 0 \
+    [ "$(echo $OUT)" = "create init start pause unpause exec exec_died kill died stop mount unmount export commit remove" ]
+c events --stream=false --filter container="$N-ops" --filter event=exec_died --format '{{.ContainerExitCode}}'
+check "exec_died has the exec's exit code" rc_is 0 [ "$OUT" = 4 ]
+c events --stream=false --filter container="$N-ops" --filter event=kill --format '{{.Attributes.signal}}'
+check "kill has the signal's number in its attributes" rc_is 0 [ "$OUT" = 1 ]
+
 # ---- network events (a configuration list in a directory of the test's own) ----
 mkdir -p "$tmp/cni"
 c --cni-config-dir "$tmp/cni" network create --subnet 10.209.78.0/24 --interface-name ctrev0 evnet
