@@ -248,7 +248,7 @@ CTR_EXPORT int ctr_image_import(ctr_runtime_t *rt, const ctr_import_options_t *o
     if (r < 0)
         return r;
     ctr__rt_log(rt, CTR_LOG_DEBUG, "imported image %.12s from %s", id, o.reference);
-    image_event(0, rt, "load", id, o.reference);
+    image_event(0, rt, "load", id, o.name ? o.name : o.reference);
     return ret ? ctr_image_lookup(rt, id, ret) : 0;
 }
 

@@ -43,6 +43,7 @@ final_cleanup() {
     stop_follower
     "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     "${PODMAN[@]}" rm -f "$N-p" >/dev/null 2>&1
+    podman volume rm -f "$N-pv" >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
     rm -rf "$tmp"
@@ -183,6 +184,53 @@ UNTIL=$(date -d '+1 sec' +%s.%N)
 c events --until "$UNTIL" --filter type=volume --format '{{.Status}}'
 check "follow with --until ends when it passes" rc_is 0 [ "$(echo $OUT)" = "create remove" ]
 
+# ---- image events: load, tag, untag, save, remove ----
+sh "$SRC/bindings/make-test-image.sh" "$tmp/oci" >/dev/null 2>&1 || { echo "FAIL: make-test-image.sh"; exit 1; }
+c image load "oci:$tmp/oci:latest" evimg
+IMG=$OUT
+c image tag evimg evimg2
+c image untag evimg evimg2
+c image save evimg "oci:$tmp/saved:latest"
+c image rm evimg
+c events --stream=false --filter type=image --format '{{.Status}} {{.ID}} {{.Name}}'
+image_events() {
+    [ "$RC" = 0 ] && [ -n "$IMG" ] && [ "$(printf '%s\n' "$OUT" | awk '{print $1}' | tr '\n' ' ')" = "load tag untag save remove " ] &&
+        [ "$(printf '%s\n' "$OUT" | awk '{print $2}' | sort -u)" = "$IMG" ] &&
+        has "$OUT" "^tag $IMG .*evimg2" && has "$OUT" "^save $IMG oci:$tmp/saved:latest$"
+}
+check "image load, tag, untag, save, remove: one event each, with the image's ID" image_events
+c events --stream=false --filter image=evimg --format '{{.Status}}'
+check "filter image=NAME selects the image's events by name" rc_is 0 [ "$(echo $OUT)" = "load remove" ]
+
+# ---- a container's operations, one event each, in order ----
+c image load "oci:$tmp/oci:latest" evops
+c run -d --name "$N-ops" evops sleep 100
+c pause "$N-ops"
+c unpause "$N-ops"
+c exec "$N-ops" /bin/sh -c 'exit 4'
+c kill -s HUP "$N-ops"
+c stop -t 1 "$N-ops"
+c mount "$N-ops"
+c umount "$N-ops"
+c export -o "$tmp/ops.tar" "$N-ops"
+c commit "$N-ops" evops-committed
+c rm "$N-ops"
+c image rm evops-committed evops
+c events --stream=false --filter container="$N-ops" --format '{{.Status}}'
+check "run, pause, unpause, exec, kill, stop, mount, umount, export, commit, rm: their events in order" rc_is 0 \
+    [ "$(echo $OUT)" = "create init start pause unpause exec exec_died kill died stop mount unmount export commit remove" ]
+c events --stream=false --filter container="$N-ops" --filter event=exec_died --format '{{.ContainerExitCode}}'
+check "exec_died has the exec's exit code" rc_is 0 [ "$OUT" = 4 ]
+c events --stream=false --filter container="$N-ops" --filter event=kill --format '{{.Attributes.signal}}'
+check "kill has the signal's number in its attributes" rc_is 0 [ "$OUT" = 1 ]
+
+# ---- network events (a configuration list in a directory of the test's own) ----
+mkdir -p "$tmp/cni"
+c --cni-config-dir "$tmp/cni" network create --subnet 10.209.78.0/24 --interface-name ctrev0 evnet
+c --cni-config-dir "$tmp/cni" network rm evnet
+c events --stream=false --filter type=network --format '{{.Status}} {{.Network}}'
+check "network create and remove" rc_is 0 [ "$(echo $OUT)" = "create evnet remove evnet" ]
+
 # ---- the JSON keys and types against podman's ----
 PSTART=$(date +%s)
 "${PODMAN[@]}" "${PODMAN_RUN[@]}" --name "$N-p" --label app=events --rootfs "$tmp/rootfs" /bin/sh -c 'exit 7' \
@@ -191,29 +239,31 @@ PSTART=$(date +%s)
 podman events --stream=false --since "$PSTART" --filter container="$N-p" --format json >"$tmp/podman-events" 2>&1
 c events --stream=false --filter container="$N-a" --format json
 printf '%s\n' "$OUT" >"$tmp/ctrctl-events"
-compare_keys() {
-    /usr/bin/python3 - "$tmp/ctrctl-events" "$tmp/podman-events" <<'PY'
+# same_shapes STATUS...: the events of $tmp/ctrctl-events and $tmp/podman-events
+# with those statuses have the same keys, each of the same JSON type.
+same_shapes() {
+    /usr/bin/python3 - "$tmp/ctrctl-events" "$tmp/podman-events" "$@" <<'PY'
 import json, sys
 def shapes(path):
-    out = {}
-    for line in open(path):
-        line = line.strip()
-        if not line.startswith('{'):
-            continue
-        e = json.loads(line)
-        out[e['Status']] = {k: type(v).__name__ for k, v in e.items()}
-    return out
+    return {e['Status']: {k: type(v).__name__ for k, v in e.items()}
+            for e in (json.loads(l) for l in open(path) if l.startswith('{'))}
 mine, theirs = shapes(sys.argv[1]), shapes(sys.argv[2])
 ok = True
-for status in ['create', 'init', 'start', 'died', 'remove']:
-    if status not in theirs or status not in mine:
-        print('# missing %s: ctrctl %s podman %s' % (status, status in mine, status in theirs)); ok = False
-    elif mine[status] != theirs[status]:
-        print('# %s: ctrctl %s\n#    podman %s' % (status, mine[status], theirs[status])); ok = False
+for status in sys.argv[3:]:
+    if mine.get(status) is None or mine.get(status) != theirs.get(status):
+        print('# %s: ctrctl %s\n#    podman %s' % (status, mine.get(status), theirs.get(status)))
+        ok = False
 sys.exit(0 if ok else 1)
 PY
 }
-check "JSON keys and types of create, init, start, died, remove are podman's" compare_keys
+check "JSON keys and types of create, init, start, died, remove are podman's" same_shapes create init start died remove
+PSTART=$(date +%s)
+podman volume create "$N-pv" >/dev/null 2>&1 && podman volume rm "$N-pv" >/dev/null 2>&1
+podman events --stream=false --since "$PSTART" --filter type=volume --format json 2>&1 | grep "\"$N-pv\"" \
+    >"$tmp/podman-events"
+c events --stream=false --filter volume="$N-v" --format json
+printf '%s\n' "$OUT" >"$tmp/ctrctl-events"
+check "JSON keys and types of volume create and remove are podman's" same_shapes create remove
 
 # ---- a damaged line is skipped ----
 printf 'not json at all\n{"Status":1}\n{"ID":"x"' >>"$RUNROOT/events/events.log"

@@ -25,7 +25,7 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t, ctr_cancel_t, ctr_waiter_t);
+opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t, ctr_cancel_t, ctr_waiter_t, ctr_events_t);
 
 // ---- ctr-error.h ----
 #[repr(C)]
@@ -284,7 +284,7 @@ pub const CTR_EVENTS_FOLLOW: u64 = 1 << 0;
 #[repr(C)]
 pub struct ctr_event_t {
     pub version: c_uint,
-    pub type_: *const c_char,
+    pub r#type: *const c_char,
     pub status: *const c_char,
     pub id: *const c_char,
     pub name: *const c_char,
@@ -302,12 +302,6 @@ pub struct ctr_events_options_t {
     pub until_ns: i64,
     pub filters: *const *const c_char,
     pub cancel_fd: c_int,
-}
-
-/// An opaque reader of the event journal.
-#[repr(C)]
-pub struct ctr_events_t {
-    _private: [u8; 0],
 }
 
 pub type ctr_events_fn = Option<unsafe extern "C" fn(ev: *const ctr_event_t, userdata: *mut c_void) -> c_int>;

@@ -340,6 +340,8 @@ fn layouts() -> BTreeMap<String, usize> {
         }
     );
     layout!(m, ctr_stats_options_t { version, interval_ms, cancel_fd });
+    layout!(m, ctr_event_t { version, r#type, status, id, name, image, time_ns, exit_code, json });
+    layout!(m, ctr_events_options_t { version, flags, since_ns, until_ns, filters, cancel_fd });
     layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags });
     layout!(m, ctr_logs_options_t { version, flags, since, until, tail });
     layout!(m, ctr_import_options_t { version, reference, name, changes, progress, progress_userdata, cancel, flags });
@@ -614,6 +616,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-network.h",
         "ctr-volume.h",
         "ctr-registry.h",
+        "ctr-events.h",
         "sys/ctr-state.h",
         "sys/ctr-oci.h",
     ] {

@@ -48,7 +48,7 @@ impl Event {
             .unwrap_or_default();
         let ns = e.time_ns.max(0) as u64;
         Event {
-            kind: lent_str(e.type_).to_string(),
+            kind: lent_str(e.r#type).to_string(),
             status: lent_str(e.status).to_string(),
             id: lent_opt(e.id).map(str::to_string),
             name: lent_opt(e.name).map(str::to_string),
