@@ -307,6 +307,9 @@ int cmd_inspect(ctrctl_t *g, int argc, char **argv);
 int cmd_network(ctrctl_t *g, int argc, char **argv);
 int cmd_port(ctrctl_t *g, int argc, char **argv);
 int cmd_top(ctrctl_t *g, int argc, char **argv);
+int cmd_container(ctrctl_t *g, int argc, char **argv);
+/* The top-level verb of that name, or NULL. */
+ctrctl_verb_fn ctrctl_find_verb(const char *name);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */
