@@ -59,10 +59,15 @@ static void drop_files(ctr_container_t *c, int sfd, unsigned mask)
     struct ctr__status *st = ctr__container_status(c);
     if (mask & CTR__CKPT_FILE_IMAGES)
         ctr__rm_rf_at(sfd, IMAGES);
-    if (mask & CTR__CKPT_FILE_DUMP_LOG)
+    /* CRIU's statistics go with its logs. */
+    if (mask & CTR__CKPT_FILE_DUMP_LOG) {
         unlinkat(sfd, DUMP_LOG, 0);
-    if (mask & CTR__CKPT_FILE_RESTORE_LOG)
+        unlinkat(sfd, "stats-dump", 0);
+    }
+    if (mask & CTR__CKPT_FILE_RESTORE_LOG) {
         unlinkat(sfd, RESTORE_LOG, 0);
+        unlinkat(sfd, "stats-restore", 0);
+    }
     st->ckpt_files &= ~mask;
 }
 
@@ -100,6 +105,7 @@ static int finish_stopped(ctr_container_t *c, ctr__oci_t *oci, const struct ctr_
     st->restored_at = 0;
     ex.exit_code = 0;
     ex.oom_killed = 0;
+    ex.finished = 0; /* now: after the checkpoint's time, as podman's */
     return ctr__lifecycle_finish_exit(c, &ex);
 }
 

@@ -241,8 +241,12 @@ static int record_created(struct init *x)
     st->boot_id = boot_id;
     st->exit_code = -1;
     st->oom_killed = false;
-    st->started = x->restore ? ctr__now_ns() : 0;
-    st->finished = 0;
+    if (!x->restore) { /* a restored container keeps its times, as podman's */
+        st->started = 0;
+        st->finished = 0;
+    } else if (!st->started) {
+        st->started = ctr__now_ns(); /* a new container restored from an export */
+    }
     x->done = true;
     return ctr__container_save(x->c);
 }
