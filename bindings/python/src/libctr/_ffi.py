@@ -315,6 +315,16 @@ class Change(Structure):
     _fields_ = [("path", c_char_p), ("kind", c_int)]
 
 
+class CheckpointOptions(Structure):
+    """ctr_checkpoint_options_t (libctr 0.6)."""
+    _fields_ = [("version", c_uint), ("export_path", c_char_p), ("flags", c_uint64)]
+
+
+class RestoreOptions(Structure):
+    """ctr_restore_options_t (libctr 0.6)."""
+    _fields_ = [("version", c_uint), ("import_path", c_char_p), ("name", c_char_p), ("flags", c_uint64)]
+
+
 #: Structs and the C type names they mirror (the tests compare layouts with C).
 class Top(Structure):
     """ctr_top_t (libctr 0.6): the table of ctr_container_top(), made by the library."""
@@ -343,6 +353,8 @@ STRUCTS: Dict[str, type] = {
     "ctr_registry_options_t": RegistryOptions,
     "ctr_change_t": Change,
     "ctr_top_t": Top,
+    "ctr_checkpoint_options_t": CheckpointOptions,
+    "ctr_restore_options_t": RestoreOptions,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -448,6 +460,9 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     # libctr 0.6
     "ctr_container_top": (c_int, [_P, c_char_pp, POINTER(POINTER(Top))]),
     "ctr_container_top_free": (None, [POINTER(Top)]),
+    "ctr_container_checkpoint": (c_int, [_P, POINTER(CheckpointOptions)]),
+    "ctr_container_restore": (c_int, [_P, POINTER(RestoreOptions)]),
+    "ctr_runtime_restore": (c_int, [_P, POINTER(RestoreOptions), POINTER(_P)]),
     # ctr-io.h
     "ctr_attach_options_init": (c_int, [POINTER(AttachOptions), c_uint]),
     "ctr_container_attach": (c_int, [_P, POINTER(AttachOptions)]),
