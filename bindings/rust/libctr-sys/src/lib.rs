@@ -265,6 +265,32 @@ pub struct ctr_top_t {
 
 pub const CTR_INSPECT_SIZE: u64 = 1 << 0;
 
+/// `ctr_checkpoint_options_t` (libctr 0.6).
+#[repr(C)]
+pub struct ctr_checkpoint_options_t {
+    pub version: c_uint,
+    pub export_path: *const c_char,
+    pub flags: u64,
+}
+pub const CTR_CHECKPOINT_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_CHECKPOINT_LEAVE_RUNNING: u64 = 1 << 0;
+pub const CTR_CHECKPOINT_TCP_ESTABLISHED: u64 = 1 << 1;
+pub const CTR_CHECKPOINT_KEEP: u64 = 1 << 2;
+pub const CTR_CHECKPOINT_FILE_LOCKS: u64 = 1 << 3;
+
+/// `ctr_restore_options_t` (libctr 0.6).
+#[repr(C)]
+pub struct ctr_restore_options_t {
+    pub version: c_uint,
+    pub import_path: *const c_char,
+    pub name: *const c_char,
+    pub flags: u64,
+}
+pub const CTR_RESTORE_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_RESTORE_TCP_ESTABLISHED: u64 = 1 << 0;
+pub const CTR_RESTORE_KEEP: u64 = 1 << 1;
+pub const CTR_RESTORE_FILE_LOCKS: u64 = 1 << 2;
+
 // ---- ctr-io.h ----
 pub const CTR_STREAM_STDOUT: c_int = 1;
 pub const CTR_STREAM_STDERR: c_int = 2;
@@ -832,6 +858,13 @@ extern "C" {
         ret: *mut *mut ctr_top_t,
     ) -> c_int;
     pub fn ctr_container_top_free(top: *mut ctr_top_t);
+    pub fn ctr_container_checkpoint(c: *mut ctr_container_t, opts: *const ctr_checkpoint_options_t) -> c_int;
+    pub fn ctr_container_restore(c: *mut ctr_container_t, opts: *const ctr_restore_options_t) -> c_int;
+    pub fn ctr_runtime_restore(
+        rt: *mut ctr_runtime_t,
+        opts: *const ctr_restore_options_t,
+        ret: *mut *mut ctr_container_t,
+    ) -> c_int;
 
     // ctr-io.h
     pub fn ctr_attach_options_init(opts: *mut ctr_attach_options_t, version: c_uint) -> c_int;

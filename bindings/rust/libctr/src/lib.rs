@@ -32,6 +32,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use libctr_sys as sys;
 
+mod checkpoint;
 mod container;
 mod image;
 pub mod json;
@@ -39,6 +40,7 @@ mod options;
 mod registry;
 mod volume;
 
+pub use checkpoint::*;
 pub use container::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
