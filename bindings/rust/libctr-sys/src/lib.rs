@@ -567,7 +567,7 @@ pub struct ctr_state_backend_factory_t {
 }
 
 // ---- sys/ctr-oci.h ----
-pub const CTR_OCI_BACKEND_VERSION: c_uint = 1;
+pub const CTR_OCI_BACKEND_VERSION: c_uint = 2;
 pub const CTR_OCI_CAP_PAUSE: u64 = 1 << 0;
 pub const CTR_OCI_CAP_EXEC: u64 = 1 << 1;
 pub const CTR_OCI_CAP_CHECKPOINT: u64 = 1 << 2;
@@ -662,6 +662,19 @@ pub struct ctr_oci_exec_options_t {
 
 pub const CTR_OCI_DETACHED: c_int = 1;
 
+pub const CTR_OCI_CHECKPOINT_LEAVE_RUNNING: u64 = 1 << 0;
+pub const CTR_OCI_CHECKPOINT_TCP_ESTABLISHED: u64 = 1 << 1;
+pub const CTR_OCI_CHECKPOINT_FILE_LOCKS: u64 = 1 << 2;
+
+/// `ctr_oci_checkpoint_options_t` (version 2).
+#[repr(C)]
+pub struct ctr_oci_checkpoint_options_t {
+    pub version: c_uint,
+    pub image_dir: *const c_char,
+    pub work_dir: *const c_char,
+    pub flags: u64,
+}
+
 type OciCtr = *const ctr_oci_container_t;
 
 #[repr(C)]
@@ -716,6 +729,20 @@ pub struct ctr_oci_backend_t {
     pub exit_status: Option<unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr, ret: *mut ctr_oci_exit_t) -> c_int>,
     pub wait_exit: Option<
         unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr, timeout_ms: c_int, ret: *mut ctr_oci_exit_t) -> c_int,
+    >,
+    // version 2 (libctr 0.6)
+    pub checkpoint: Option<
+        unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr, opts: *const ctr_oci_checkpoint_options_t) -> c_int,
+    >,
+    pub restore: Option<
+        unsafe extern "C" fn(
+            handle: *mut c_void,
+            ctr: OciCtr,
+            opts: *const ctr_oci_create_options_t,
+            restore: *const ctr_oci_checkpoint_options_t,
+            ret_pid: *mut pid_t,
+            ret_monitor_pid: *mut pid_t,
+        ) -> c_int,
     >,
 }
 

@@ -383,9 +383,12 @@ fn layouts() -> BTreeMap<String, usize> {
             resize,
             reopen_log,
             exit_status,
-            wait_exit
+            wait_exit,
+            checkpoint,
+            restore
         }
     );
+    layout!(m, ctr_oci_checkpoint_options_t { version, image_dir, work_dir, flags });
     m
 }
 
