@@ -73,21 +73,24 @@ static void drop_files(ctr_container_t *c, int sfd, unsigned mask)
 
 /* ---- checkpoint ---- */
 
-/* The export file, made anew; unlinked again when the export fails. */
-static int export_to(ctr_container_t *c, const char *path)
+/* The export file, made (emptied) before the checkpoint so that a path that
+ * cannot be written fails first; unlinked again when anything fails. */
+static int export_open(const char *path, int *ret_fd)
+{
+    *ret_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (*ret_fd < 0)
+        return ctr__err(errno == ENOENT || errno == ENOTDIR || errno == EISDIR ? -EINVAL : -errno,
+                        "creating checkpoint archive %s: %m", path);
+    return 0;
+}
+
+static int export_write(ctr_container_t *c, int fd)
 {
     _cleanup_free_ char *config = NULL;
     int r = ctr__config_to_json(ctr__container_config(c), &config);
     if (r < 0)
         return r;
-    _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return ctr__err(errno == ENOENT || errno == ENOTDIR || errno == EISDIR ? -EINVAL : -errno,
-                        "creating checkpoint archive %s: %m", path);
-    r = ctr__ckpt_export(ctr__runtime_settings(ctr_container_runtime(c)), ctr__container_config(c), config, fd);
-    if (r < 0)
-        unlink(path);
-    return r;
+    return ctr__ckpt_export(ctr__runtime_settings(ctr_container_runtime(c)), ctr__container_config(c), config, fd);
 }
 
 /* After the runtime's checkpoint without leave-running: the monitor reports
@@ -110,7 +113,7 @@ static int finish_stopped(ctr_container_t *c, ctr__oci_t *oci, const struct ctr_
 }
 
 static int checkpoint_live(ctr_container_t *c, const ctr_checkpoint_options_t *o, ctr__oci_t *oci,
-                           const struct ctr__desc *d, struct ckpt_paths *p)
+                           const struct ctr__desc *d, struct ckpt_paths *p, int export_fd)
 {
     struct ctr__status *st = ctr__container_status(c);
     drop_files(c, p->sfd, CTR__CKPT_FILE_IMAGES | CTR__CKPT_FILE_DUMP_LOG | CTR__CKPT_FILE_RESTORE_LOG);
@@ -132,7 +135,7 @@ static int checkpoint_live(ctr_container_t *c, const ctr_checkpoint_options_t *o
     }
     st->checkpointed_at = ctr__now_ns();
     /* The root file system is still mounted: the export reads its layer. */
-    int er = o->export_path ? export_to(c, o->export_path) : 0;
+    int er = export_fd >= 0 ? export_write(c, export_fd) : 0;
     if (!(o->flags & CTR_CHECKPOINT_LEAVE_RUNNING) && (r = finish_stopped(c, oci, d)) < 0)
         return r;
     if (er < 0)
@@ -157,7 +160,12 @@ static int checkpoint_locked(ctr_container_t *c, const ctr_checkpoint_options_t 
     if (!ctr__oci_has(oci, CTR_OCI_CAP_CHECKPOINT))
         return ctr__err(-EOPNOTSUPP, "the OCI runtime %s cannot checkpoint here (is criu installed?)",
                         oci->runtime_name);
-    r = checkpoint_live(c, o, oci, &d, &p);
+    _cleanup_close_ int efd = -1;
+    if (o->export_path && (r = export_open(o->export_path, &efd)) < 0)
+        return r;
+    r = checkpoint_live(c, o, oci, &d, &p, efd);
+    if (r < 0 && o->export_path)
+        unlink(o->export_path);
     int sr = ctr__container_save(c);
     return r < 0 ? r : sr;
 }

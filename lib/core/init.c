@@ -244,6 +244,7 @@ static int record_created(struct init *x)
     if (!x->restore) { /* a restored container keeps its times, as podman's */
         st->started = 0;
         st->finished = 0;
+        st->checkpointed = false; /* a fresh run: its checkpoint (if kept) no longer is where it stands */
     } else if (!st->started) {
         st->started = ctr__now_ns(); /* a new container restored from an export */
     }

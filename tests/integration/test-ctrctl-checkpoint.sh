@@ -212,8 +212,10 @@ tar -cf "$tmp/empty.tar" -C "$tmp" junk.tar
 c container restore --import "$tmp/empty.tar"
 check "--import of a tar that is not a checkpoint: a clear error" rc_has 125 "$ERR" "is not a checkpoint archive"
 c container checkpoint --export "$tmp/nodir/x.tar" k2
-check "--export into a missing directory fails, and k2 still runs" [ "$RC" = 125 ] &&
-    "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" ps --format '{{.Names}}' | grep -qx k2
+check "--export into a missing directory fails before the checkpoint" \
+    rc_has 125 "$ERR" "^Error: creating checkpoint archive $tmp/nodir/x.tar: "
+c inspect k2
+check "and k2 still runs, not checkpointed" [ "$(state "s['Status'], 'Checkpointed' in s")" = "running False" ]
 c container nosuch
 check "container with an unknown subcommand" rc_has 125 "$ERR" 'unknown container command "nosuch"'
 c container ps -a --format '{{.Names}}'
