@@ -216,6 +216,11 @@ check "--export into a missing directory fails before the checkpoint" \
     rc_has 125 "$ERR" "^Error: creating checkpoint archive $tmp/nodir/x.tar: "
 c inspect k2
 check "and k2 still runs, not checkpointed" [ "$(state "s['Status'], 'Checkpointed' in s")" = "running False" ]
+v=$(counter k2)
+c container checkpoint k2
+c container restore k2
+check "the imported container checkpoints and restores in place too (counter $v, then $(counter k2))" \
+    [ "$RC" = 0 ] && [ "$(counter k2)" -ge "$v" ] 2>/dev/null
 c container nosuch
 check "container with an unknown subcommand" rc_has 125 "$ERR" 'unknown container command "nosuch"'
 c container ps -a --format '{{.Names}}'
