@@ -50,9 +50,11 @@ static int import_into(ctr_container_t *c, struct ctr__ckpt_import *im, const ct
 static int runtime_restore(ctr_runtime_t *rt, const ctr_restore_options_t *o, ctr_container_t **ret)
 {
     _cleanup_close_ int fd = open(o->import_path, O_RDONLY | O_CLOEXEC);
+    char text[128];
     if (fd < 0)
-        return ctr__err(-errno, "failed to open checkpoint archive %s for import: open %s: %m", o->import_path,
-                        o->import_path);
+        return ctr__err(-errno, "failed extracting runtime information from %s: failed to open checkpoint archive %s "
+                        "for import: open %s: %s", o->import_path, o->import_path, o->import_path,
+                        ctr__strerror_go(errno, text, sizeof text));
     _cleanup_(ctr__ckpt_import_freep) struct ctr__ckpt_import *im = NULL;
     int r = ctr__ckpt_import_open(ctr__runtime_settings(rt), fd, o->import_path, &im);
     if (r < 0)

@@ -209,10 +209,11 @@ static int restore_locked(ctr_container_t *c, const ctr_restore_options_t *o)
     if (r < 0)
         return r;
     struct stat s;
+    char text[128];
     if (fstatat(p.sfd, IMAGES "/inventory.img", &s, 0) < 0)
         return ctr__err(errno == ENOTDIR ? -ENOENT : -errno,
                         "a complete checkpoint for this container cannot be found, cannot restore: stat "
-                        "%s/inventory.img: %m", p.images);
+                        "%s/inventory.img: %s", p.images, ctr__strerror_go(errno, text, sizeof text));
     const ctr_oci_checkpoint_options_t ro = {
         .version = CTR_OCI_BACKEND_VERSION,
         .image_dir = p.images,

@@ -1034,8 +1034,9 @@ static void test_checkpoint_refused(void **state)
     assert_ctr_err(ctr_runtime_restore(f->rt, NULL, &n), -EINVAL);
     ro.import_path = "/no/such/archive.tar";
     assert_ctr_err(ctr_runtime_restore(f->rt, &ro, &n), -ENOENT);
-    assert_string_equal(ctr_error_last()->message, "failed to open checkpoint archive /no/such/archive.tar for "
-                                                   "import: open /no/such/archive.tar: No such file or directory");
+    assert_string_equal(ctr_error_last()->message,
+                        "failed extracting runtime information from /no/such/archive.tar: failed to open checkpoint "
+                        "archive /no/such/archive.tar for import: open /no/such/archive.tar: no such file or directory");
     ro.import_path = "/dev/null";
     assert_ctr_err(ctr_runtime_restore(f->rt, &ro, &n), -EINVAL);
     assert_ptr_equal(n, (ctr_container_t *)(uintptr_t)1);

@@ -188,9 +188,10 @@ c create --name k3 bb sleep 100
 c container restore k3
 pm create --name k3 "$PIMG" sleep 100
 pm container restore k3
-check "restore of a container never checkpointed: podman's message" \
-    rc_has 125 "$ERR" "^Error: a complete checkpoint for this container cannot be found, cannot restore: stat .*/inventory.img" &&
-    has "$PERR" "^Error: a complete checkpoint for this container cannot be found, cannot restore: stat .*/inventory.img"
+same "restore of a container never checkpointed: podman's message (its path aside)" \
+    "$(printf '%s' "$ERR" | sed 's|stat /.*/inventory.img|stat PATH/inventory.img|')" \
+    "$(printf '%s' "$PERR" | sed 's|stat /.*/inventory.img|stat PATH/inventory.img|')"
+check "and it fails with 125" [ "$RC" = 125 ]
 c container checkpoint k1
 pm stop -t 0 k1
 pm container checkpoint k1
@@ -203,8 +204,9 @@ for args in "restore" "restore --name x k1" "restore --import $tmp/p.tar k1" "ch
     same "container $args: podman's error" "$ERR" "$PERR"
 done
 c container restore --import "$tmp/none.tar"
-check "--import of a missing file: podman's message" \
-    rc_has 125 "$ERR" "^Error: failed to open checkpoint archive $tmp/none.tar for import: open $tmp/none.tar: "
+pm container restore --import "$tmp/none.tar"
+same "--import of a missing file: podman's message" "$ERR" "$PERR"
+check "and it fails with 125" [ "$RC" = 125 ]
 echo junk >"$tmp/junk.tar"
 c container restore --import "$tmp/junk.tar"
 check "--import of a file that is not a tar fails" [ "$RC" = 125 ] && has "$ERR" "junk.tar"
