@@ -54,8 +54,8 @@ counter() { c exec "$1" cat /tmp/c; printf '%s' "$OUT"; }
 pcounter() { pm exec "$1" cat /tmp/c; printf '%s' "$POUT"; }
 # wait_counter NAME N [podman]: until the counter reaches N (10 s at most).
 wait_counter() {
-    local i v
-    for i in $(seq 100); do
+    local _ v
+    for _ in $(seq 100); do
         if [ "${3:-}" = podman ]; then v=$(pcounter "$1"); else v=$(counter "$1"); fi
         [ -n "$v" ] && [ "$v" -ge "$2" ] 2>/dev/null && return 0
         sleep 0.1
@@ -167,6 +167,8 @@ check "an export without --keep leaves no images in the container's directory" [
 c container restore --import "$tmp/k1.tar" --name k2
 check "restore --import FILE --name NEW prints the new container's ID" [ "$RC" = 0 ] && has "$OUT" '^[0-9a-f]\{64\}$'
 ID2=$OUT
+c inspect k2
+check "the ID printed is k2's, and it is not k1's" [ "$(py "d[0]['Id']")" = "$ID2" ] && [ "$ID2" != "$ID" ]
 v=$(counter k2)
 check "the new container's counter goes on from the export ($at_export), not from zero ($v)" \
     [ -n "$v" ] && [ "$v" -ge "$at_export" ] 2>/dev/null
