@@ -12,6 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 # What each group is for:
 #  build:      compilers, meson, the libraries libctr links, cmocka for the tests
 #  containers: runtimes, conmon, catatonit (--init) and tzdata (--tz), podman/skopeo/umoci (images the tests compare with),
+#              criu (checkpoint/restore; scripts/setup-criu.sh makes it work on kernels 6.13 and later),
 #              busybox-static (test root file systems), CNI plugins
 #  test tools: ip/bridge/tc (iproute2), iptables-save, nft, ps (procps), killall (psmisc),
 #              setfattr/getfattr (attr: test-storage.c), mount/unshare/flock (util-linux),
@@ -25,7 +26,7 @@ packages="
   build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
   libjson-c-dev libtdb-dev tdb-tools libcap-ng-dev libseccomp-dev libselinux1-dev
   libmount-dev libarchive-dev libssl-dev libzstd-dev libcmocka-dev libcurl4-openssl-dev
-  runc crun conmon catatonit tzdata busybox-static umoci skopeo podman containernetworking-plugins
+  runc crun conmon catatonit tzdata busybox-static umoci skopeo podman containernetworking-plugins criu
   docker-registry apache2-utils openssl zstd bsdutils
   iproute2 iptables nftables procps psmisc attr util-linux coreutils findutils kmod
   python3 python3-pytest python3-jsonschema python3-setuptools python3-wheel python3-pip
@@ -44,3 +45,4 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $missing
 fi
+"$(dirname "$0")/setup-criu.sh"

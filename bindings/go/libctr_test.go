@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -993,4 +994,53 @@ func TestStats(t *testing.T) {
 	if _, err := c.Stats(nil); !errors.Is(err, libctr.ErrState) {
 		t.Fatalf("stats of a stopped container: %v", err)
 	}
+}
+
+func counterValue(t *testing.T, c *libctr.Container) int {
+	var out bytes.Buffer
+	if _, err := c.Exec(libctr.ExecOptions{Argv: []string{"cat", "/tmp/c"}, Stdout: &out}); err != nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(out.String()))
+	return n
+}
+
+func TestCheckpointRestore(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "ckpt", Command: sh("i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 0.1; done")})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	if err := c.Checkpoint(libctr.CheckpointOptions{}); !errors.Is(err, libctr.ErrState) {
+		t.Fatalf("checkpoint of a configured container: %v", err)
+	}
+	if err := c.Restore(libctr.RestoreOptions{}); !errors.Is(err, libctr.ErrNotFound) {
+		t.Fatalf("restore without a checkpoint: %v", err)
+	}
+	must(t, c.Start())
+	before := 0
+	for i := 0; i < 100 && before < 15; i++ {
+		time.Sleep(100 * time.Millisecond)
+		before = counterValue(t, c)
+	}
+	must(t, c.Checkpoint(libctr.CheckpointOptions{}))
+	if st, _ := c.State(); st != libctr.StateExited {
+		t.Fatalf("after checkpoint: %v", st)
+	}
+	must(t, c.Restore(libctr.RestoreOptions{}))
+	if v := counterValue(t, c); v < before {
+		t.Fatalf("the counter went from %d to %d", before, v)
+	}
+	archive := filepath.Join(t.TempDir(), "ckpt.tar")
+	must(t, c.Checkpoint(libctr.CheckpointOptions{Export: archive, LeaveRunning: true}))
+	if st, _ := c.State(); st != libctr.StateRunning {
+		t.Fatalf("after --leave-running: %v", st)
+	}
+	c2, err := rt.Restore(archive, "ckpt2", libctr.RestoreOptions{})
+	must(t, err)
+	defer c2.Close()
+	defer c2.Remove(libctr.RemoveForce)
+	if c2.Name() != "ckpt2" || counterValue(t, c2) < before {
+		t.Fatalf("imported %s: counter %d, was %d", c2.Name(), counterValue(t, c2), before)
+	}
+	must(t, os.Remove(archive))
 }

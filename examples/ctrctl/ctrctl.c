@@ -14,6 +14,7 @@ static const struct verb {
 } verbs[] = {
     { "attach", cmd_attach, "Attach to a running container" },
     { "commit", cmd_commit, "Make a new image of a container's changes" },
+    { "container", cmd_container, "Manage containers (checkpoint, restore, and the verbs below)" },
     { "cp", cmd_cp, "Copy files/folders between a container and the local filesystem" },
     { "create", cmd_create, "Create a container but do not start it" },
     { "diff", cmd_diff, "Show what a container changed in its root file system" },
@@ -49,6 +50,14 @@ static const struct verb {
     { "volume", cmd_volume, "Manage volumes (create, ls, inspect, rm, prune, exists)" },
     { "wait", cmd_wait, "Wait for containers to exit and print their exit codes" },
 };
+
+ctrctl_verb_fn ctrctl_find_verb(const char *name)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(verbs[i].name, name) == 0)
+            return verbs[i].fn;
+    return NULL;
+}
 
 static void usage(FILE *f)
 {

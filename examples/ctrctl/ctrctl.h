@@ -325,6 +325,9 @@ int cmd_top(ctrctl_t *g, int argc, char **argv);
 int cmd_cp(ctrctl_t *g, int argc, char **argv);
 int cmd_update(ctrctl_t *g, int argc, char **argv);
 int cmd_stats(ctrctl_t *g, int argc, char **argv);
+int cmd_container(ctrctl_t *g, int argc, char **argv);
+/* The top-level verb of that name, or NULL. */
+ctrctl_verb_fn ctrctl_find_verb(const char *name);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */

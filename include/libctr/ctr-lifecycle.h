@@ -236,6 +236,133 @@ int ctr_exec_options_init(ctr_exec_options_t *opts, unsigned int version);
  */
 int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *opts, int *ret_exit_code);
 
+/** Current version of #ctr_checkpoint_options_t. */
+#define CTR_CHECKPOINT_OPTIONS_VERSION 1
+
+/** Flags of #ctr_checkpoint_options_t (podman's `container checkpoint` options). */
+enum {
+    /** The container keeps running after the checkpoint (`--leave-running`). */
+    CTR_CHECKPOINT_LEAVE_RUNNING = 1u << 0,
+    /**
+     * Checkpoint established TCP connections (`--tcp-established`); without
+     * it CRIU refuses a container that has any.
+     */
+    CTR_CHECKPOINT_TCP_ESTABLISHED = 1u << 1,
+    /**
+     * Keep CRIU's log (`dump.log`) and, with an export, the checkpoint's
+     * images in the container's directory (`--keep`).
+     */
+    CTR_CHECKPOINT_KEEP = 1u << 2,
+    /** Checkpoint file locks (`--file-locks`). */
+    CTR_CHECKPOINT_FILE_LOCKS = 1u << 3
+};
+
+/** How ctr_container_checkpoint() checkpoints. */
+typedef struct ctr_checkpoint_options {
+    /** #CTR_CHECKPOINT_OPTIONS_VERSION. */
+    unsigned int version;
+    /**
+     * Also write the checkpoint to this file as an uncompressed tar
+     * (`--export`): the images, the container's config and an image-based
+     * container's root file system changes, for ctr_runtime_restore().
+     * NULL: the checkpoint stays in the container's directory only.
+     */
+    const char *export_path;
+    /** `CTR_CHECKPOINT_*` flags. */
+    uint64_t flags;
+} ctr_checkpoint_options_t;
+
+/** Static initializer for #ctr_checkpoint_options_t. */
+#define CTR_CHECKPOINT_OPTIONS_INIT { CTR_CHECKPOINT_OPTIONS_VERSION, NULL, 0 }
+
+/**
+ * Checkpoint a running container with CRIU (`podman container checkpoint`):
+ * its processes' memory and state are written to the `checkpoint`
+ * directory of the container's static directory (inspect's
+ * `State.CheckpointPath`), and the container then is `exited` with
+ * `State.Checkpointed` true, its network namespace and root file system
+ * mount released as by a stop, unless #CTR_CHECKPOINT_LEAVE_RUNNING.
+ * ctr_container_restore() brings it back where it was.
+ * @param opts NULL for the defaults.
+ * @return 0; -EINVAL (bad options, an export path that cannot be created:
+ *         nothing is left of it); -ENOENT; -EBUSY (not running: "\"exited\"
+ *         is not running, cannot checkpoint: container state improper");
+ *         -EOPNOTSUPP (the OCI runtime backend cannot checkpoint, or criu is
+ *         not installed); -EIO (the runtime or CRIU failed: its message, and
+ *         CRIU's log is kept as `dump.log` in the container's directory).
+ */
+int ctr_container_checkpoint(ctr_container_t *c, const ctr_checkpoint_options_t *opts);
+
+/** Current version of #ctr_restore_options_t. */
+#define CTR_RESTORE_OPTIONS_VERSION 1
+
+/** Flags of #ctr_restore_options_t (podman's `container restore` options). */
+enum {
+    /** Restore established TCP connections (`--tcp-established`). */
+    CTR_RESTORE_TCP_ESTABLISHED = 1u << 0,
+    /**
+     * Keep the checkpoint's images and CRIU's logs (`dump.log`,
+     * `restore.log`) in the container's directory (`--keep`); else they are
+     * removed once the container runs again.
+     */
+    CTR_RESTORE_KEEP = 1u << 1,
+    /** Restore file locks (`--file-locks`). */
+    CTR_RESTORE_FILE_LOCKS = 1u << 2
+};
+
+/** How ctr_container_restore() and ctr_runtime_restore() restore. */
+typedef struct ctr_restore_options {
+    /** #CTR_RESTORE_OPTIONS_VERSION. */
+    unsigned int version;
+    /**
+     * ctr_runtime_restore() only: the archive written by
+     * ctr_container_checkpoint() with ctr_checkpoint_options_t::export_path
+     * (`--import`).
+     */
+    const char *import_path;
+    /**
+     * ctr_runtime_restore() only: the new container's name (`--name`);
+     * NULL: the checkpointed container's name.
+     */
+    const char *name;
+    /** `CTR_RESTORE_*` flags. */
+    uint64_t flags;
+} ctr_restore_options_t;
+
+/** Static initializer for #ctr_restore_options_t. */
+#define CTR_RESTORE_OPTIONS_INIT { CTR_RESTORE_OPTIONS_VERSION, NULL, NULL, 0 }
+
+/**
+ * Restore a checkpointed container in place (`podman container restore`):
+ * its processes come back from the checkpoint in its directory and go on
+ * where they were; the container is `running` with `State.Restored` true.
+ * Its network namespace and root file system mount are made again as a
+ * start makes them.
+ * @param opts NULL for the defaults; its import_path and name must be NULL.
+ * @return 0; -EINVAL (bad options); -ENOENT (no checkpoint: "a complete
+ *         checkpoint for this container cannot be found, cannot restore:
+ *         ..."); -EBUSY (running or paused: "container ID is running or
+ *         paused, cannot restore: container state improper"); -EOPNOTSUPP
+ *         (the OCI runtime backend cannot restore); -EIO (the runtime or
+ *         CRIU failed: its message; CRIU's log stays as `restore.log` in the
+ *         container's directory).
+ */
+int ctr_container_restore(ctr_container_t *c, const ctr_restore_options_t *opts);
+
+/**
+ * Restore a checkpoint exported with ctr_container_checkpoint() as a new
+ * container (`podman container restore --import FILE [--name NAME]`): the
+ * container is made from the archive's config (with ctr_restore_options_t::name,
+ * or the old name), given its root file system changes, and restored; it
+ * runs when the call returns.  On failure nothing of it is left.
+ * @param ret receives the new container (unref it); may be NULL.
+ * @return 0; -EINVAL (no import_path, an archive that is not a checkpoint);
+ *         -ENOENT (no such file; the image the container was made from is
+ *         not in the store); -EEXIST (the name is taken); the errors of
+ *         ctr_container_create() and ctr_container_restore().
+ */
+int ctr_runtime_restore(ctr_runtime_t *rt, const ctr_restore_options_t *opts, ctr_container_t **ret);
+
 /**
  * The processes of a running container, as ctr_container_top() returns
  * them: a table of strings, one column per descriptor.  It is made by the

@@ -3,6 +3,7 @@
 
 #include <libctr/ctr-error.h>
 #include <libctr/sys/ctr-state.h>
+#include <ctype.h>
 #include <stdio.h>
 
 #define MSG_MAX 2048
@@ -117,4 +118,11 @@ void ctr__log(const struct ctr__logger *lg, int level, const char *fmt, ...)
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     lg->fn(level, buf, lg->userdata);
+}
+
+const char *ctr__strerror_go(int err, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", strerror(err));
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+    return buf;
 }

@@ -20,6 +20,9 @@ int ctr__err_prefix(int code, const char *fmt, ...) _printf_(2, 3);
 void ctr__err_clear(void);
 /* Current code of the thread's detail (0 when none). */
 int ctr__err_code(void);
+/* strerror(err) as Go words it, lowercase ("no such file or directory"), for
+ * podman's messages; written into buf (size bytes), which is returned. */
+const char *ctr__strerror_go(int err, char *buf, size_t size);
 
 /* Entry of a public function: clear the detail and check arguments. */
 #define CTR_ENTER() ctr__err_clear()

@@ -37,6 +37,7 @@ struct init {
     char *config_path;
     bool mounted, made_run_dir, mounted_shm, net, volumes_prepared;
     pid_t pid, monitor;
+    const ctr_oci_checkpoint_options_t *restore; /* restore from it instead of create */
     bool done; /* succeeded: nothing to undo */
 };
 
@@ -215,7 +216,8 @@ static int oci_create(struct init *x)
         .exit_command = (const char *const *)exit_command,
         .log_size_max = cfg->log_size_max,
     };
-    r = ctr__oci_create(x->oci, &x->d.oci, &co, &x->pid, &x->monitor);
+    r = x->restore ? ctr__oci_restore(x->oci, &x->d.oci, &co, x->restore, &x->pid, &x->monitor)
+                   : ctr__oci_create(x->oci, &x->d.oci, &co, &x->pid, &x->monitor);
     CTR_FAULT_POINT("init.after-oci-create");
     if (r < 0 || (r = ctr__container_net_setup_wait(x->c, TAKE_PTR(x->net_pending), x->d.run_dir)) == 0)
         return r;
@@ -235,7 +237,7 @@ static int record_created(struct init *x)
     char *boot_id = strdup(ctr__runtime_settings(ctr_container_runtime(x->c))->boot_id);
     if (!boot_id)
         return ctr__oom("the boot ID");
-    st->state = CTR_STATE_CREATED;
+    st->state = x->restore ? CTR_STATE_RUNNING : CTR_STATE_CREATED;
     st->pid = x->pid;
     st->conmon_pid = x->monitor;
     st->run_dir = TAKE_PTR(x->d.run_dir);
@@ -245,8 +247,13 @@ static int record_created(struct init *x)
     st->boot_id = boot_id;
     st->exit_code = -1;
     st->oom_killed = false;
-    st->started = 0;
-    st->finished = 0;
+    if (!x->restore) { /* a restored container keeps its times, as podman's */
+        st->started = 0;
+        st->finished = 0;
+        st->checkpointed = false; /* a fresh run: its checkpoint (if kept) no longer is where it stands */
+    } else if (!st->started) {
+        st->started = ctr__now_ns(); /* a new container restored from an export */
+    }
     x->done = true;
     return ctr__container_save(x->c);
 }
@@ -269,12 +276,12 @@ static int check_initable(ctr_container_t *c)
     return 0;
 }
 
-static int init_locked(ctr_container_t *c)
+static int init_as(ctr_container_t *c, const ctr_oci_checkpoint_options_t *restore)
 {
     int r = check_initable(c);
     if (r < 0)
         return r;
-    _cleanup_(init_done) struct init x = { .c = c, .cfg = ctr__container_config(c) };
+    _cleanup_(init_done) struct init x = { .c = c, .cfg = ctr__container_config(c), .restore = restore };
     /* The run directory first: while the state does not record it, it
      * tells whoever locks the container next that an init died here. */
     if ((r = dependency_namespaces(&x)) < 0 || (r = ctr__runtime_oci(ctr_container_runtime(c), &x.oci)) < 0 ||
@@ -290,6 +297,16 @@ static int init_locked(ctr_container_t *c)
         return r;
     ctr__event_container(c, "init", 0, NULL);
     return 0;
+}
+
+static int init_locked(ctr_container_t *c)
+{
+    return init_as(c, NULL);
+}
+
+int ctr__lifecycle_restore(ctr_container_t *c, const ctr_oci_checkpoint_options_t *restore)
+{
+    return init_as(c, restore);
 }
 
 CTR_EXPORT int ctr_container_init(ctr_container_t *c)

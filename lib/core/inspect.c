@@ -155,7 +155,33 @@ static json_object *host_config(const struct ctr__config *cfg)
     return h;
 }
 
-static json_object *state_obj(const struct ctr__status *st, const char *damage)
+/* podman's checkpoint keys of State: the times always, the rest when set. */
+static void checkpoint_keys(json_object *s, const struct ctr__status *st, const char *static_dir)
+{
+    static const struct {
+        const char *key, *name;
+        unsigned bit;
+    } files[] = {
+        { "CheckpointLog", "dump.log", CTR__CKPT_FILE_DUMP_LOG },
+        { "CheckpointPath", "checkpoint", CTR__CKPT_FILE_IMAGES },
+        { "RestoreLog", "restore.log", CTR__CKPT_FILE_RESTORE_LOG },
+    };
+    if (st->checkpointed)
+        json_object_object_add(s, "Checkpointed", json_object_new_boolean(1));
+    json_object_object_add(s, "CheckpointedAt", time_str(st->checkpointed_at));
+    json_object_object_add(s, "RestoredAt", time_str(st->restored_at));
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        if (!(st->ckpt_files & files[i].bit))
+            continue;
+        _cleanup_free_ char *path = ctr__asprintf("%s/%s", static_dir, files[i].name);
+        if (path)
+            json_object_object_add(s, files[i].key, json_object_new_string(path));
+    }
+    if (st->restored)
+        json_object_object_add(s, "Restored", json_object_new_boolean(1));
+}
+
+static json_object *state_obj(const struct ctr__status *st, const char *damage, const char *static_dir)
 {
     json_object *s = json_object_new_object();
     if (!s)
@@ -178,8 +204,7 @@ static json_object *state_obj(const struct ctr__status *st, const char *damage)
     json_object_object_add(health, "FailingStreak", json_object_new_int(0));
     json_object_object_add(health, "Log", NULL);
     json_object_object_add(s, "Health", health);
-    json_object_object_add(s, "CheckpointedAt", time_str(0));
-    json_object_object_add(s, "RestoredAt", time_str(0));
+    checkpoint_keys(s, st, static_dir);
     return s;
 }
 
@@ -322,7 +347,7 @@ static void add_container(json_object *o, ctr_container_t *c)
     json_object *args = args_obj(cfg, &argv);
     json_object_object_add(o, "Path", str_or_empty(argv ? argv[0] : NULL));
     json_object_object_add(o, "Args", args);
-    json_object_object_add(o, "State", state_obj(st, ctr__container_damage(c)));
+    json_object_object_add(o, "State", state_obj(st, ctr__container_damage(c), cfg->static_dir));
     json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
     json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
     json_object_object_add(o, "Rootfs", str_or_empty(cfg->rootfs));

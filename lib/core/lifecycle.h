@@ -67,6 +67,11 @@ int ctr__lifecycle_finish_exit(ctr_container_t *c, const ctr_oci_exit_t *ex);
  * /dev/shm mount.  Best effort; keeps the error detail. */
 void ctr__lifecycle_drop_leftovers(ctr_container_t *c);
 
+/* Init (init.c) with the processes restored from a checkpoint instead of
+ * created: a configured or exited container becomes running (lock held;
+ * saved).  The init's errors; -EOPNOTSUPP from a backend that cannot. */
+int ctr__lifecycle_restore(ctr_container_t *c, const ctr_oci_checkpoint_options_t *restore);
+
 /* Before a remove (lock held): a live container is refused (-EBUSY) or, with
  * force, killed; then cleaned up. */
 int ctr__lifecycle_teardown(ctr_container_t *c, bool force);

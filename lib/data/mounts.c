@@ -113,9 +113,7 @@ static const struct kind *find_kind(const char *opt)
 static int source_error(int err, const char *src)
 {
     char text[128];
-    snprintf(text, sizeof text, "%s", strerror(err));
-    text[0] = (char)tolower((unsigned char)text[0]);
-    return ctr__err(-err, "statfs %s: %s", src, text);
+    return ctr__err(-err, "statfs %s: %s", src, ctr__strerror_go(err, text, sizeof text));
 }
 
 static const char *file_kind(mode_t mode)

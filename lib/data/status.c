@@ -55,6 +55,25 @@ int ctr__status_copy(struct ctr__status *dst, const struct ctr__status *src)
     return 0;
 }
 
+static int add_time(json_object *o, const char *key, int64_t ns)
+{
+    if (!ns)
+        return 0;
+    char t[64];
+    ctr__format_time(ns, t, sizeof t);
+    return ctr__json_add_str(o, key, t);
+}
+
+/* The checkpoint members, only for a container that has had one. */
+static int add_checkpoint(json_object *o, const struct ctr__status *st)
+{
+    if (!st->checkpointed && !st->restored && !st->checkpointed_at && !st->restored_at && !st->ckpt_files)
+        return 0;
+    return ctr__json_add_bool(o, "checkpointed", st->checkpointed) | ctr__json_add_bool(o, "restored", st->restored) |
+           add_time(o, "checkpointedTime", st->checkpointed_at) | add_time(o, "restoredTime", st->restored_at) |
+           ctr__json_add_int(o, "checkpointFiles", st->ckpt_files);
+}
+
 int ctr__status_to_json(const struct ctr__status *st, char **ret)
 {
     _cleanup_json_ json_object *o = json_object_new_object();
@@ -87,6 +106,7 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
     r |= ctr__json_add_bool(o, "stoppedByUser", st->stopped_by_user);
     if (st->config_revision > 0)
         r |= ctr__json_add_int(o, "configRevision", (int64_t)st->config_revision);
+    r |= add_checkpoint(o, st);
     if (st->networks_json) {
         json_object *n = NULL;
         int k = ctr__json_parse(st->networks_json, "networks", &n);
@@ -116,8 +136,8 @@ static int state_from_name(const char *s, ctr_state_t *ret)
  * failure is the caller's to clear. */
 static int status_read(json_object *o, struct ctr__status *st)
 {
-    _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL;
-    int64_t exit_code = -1, pid = 0, conmon_pid = 0, restarts = 0, revision = 0;
+    _cleanup_free_ char *state = NULL, *started = NULL, *finished = NULL, *ckpt_at = NULL, *restored_at = NULL;
+    int64_t exit_code = -1, pid = 0, conmon_pid = 0, restarts = 0, revision = 0, ckpt_files = 0;
     /* Read in this order; each entry sets one of str, b and i. */
     const struct {
         const char *key;
@@ -141,6 +161,11 @@ static int status_read(json_object *o, struct ctr__status *st)
         { "restartCount", .i = &restarts },
         { "stoppedByUser", .b = &st->stopped_by_user },
         { "configRevision", .i = &revision },
+        { "checkpointed", .b = &st->checkpointed },
+        { "restored", .b = &st->restored },
+        { "checkpointedTime", .str = &ckpt_at },
+        { "restoredTime", .str = &restored_at },
+        { "checkpointFiles", .i = &ckpt_files },
     };
     int r;
     for (size_t k = 0; k < ARRAY_SIZE(members); k++) {
@@ -162,6 +187,12 @@ static int status_read(json_object *o, struct ctr__status *st)
         return ctr__err(-EINVAL, "bad \"startedTime\"");
     if (finished && ctr__parse_time(finished, &st->finished) < 0)
         return ctr__err(-EINVAL, "bad \"finishedTime\"");
+    if ((ckpt_at && ctr__parse_time(ckpt_at, &st->checkpointed_at) < 0) ||
+        (restored_at && ctr__parse_time(restored_at, &st->restored_at) < 0))
+        return ctr__err(-EINVAL, "bad \"checkpointedTime\" or \"restoredTime\"");
+    if (ckpt_files < 0 || ckpt_files > 7)
+        return ctr__err(-EINVAL, "\"checkpointFiles\" out of range");
+    st->ckpt_files = (unsigned)ckpt_files;
     if (pid < 0 || pid > INT32_MAX || conmon_pid < 0 || conmon_pid > INT32_MAX || exit_code < INT32_MIN ||
         exit_code > INT32_MAX || restarts < 0 || restarts > INT32_MAX || revision < 0)
         return ctr__err(-EINVAL, "pid, exit code, restart count or config revision out of range");

@@ -27,6 +27,22 @@ struct ctr__status {
     int restart_count;    /* restarts by the restart policy since the last start by a user */
     bool stopped_by_user; /* the last end was a user's stop or kill: no restart by the policy */
     uint64_t config_revision; /* the revision of the config that goes with it */
+    /* Checkpoint/restore (core/checkpoint.c): the last checkpoint stopped
+     * the container (cleared by its restore), the container runs restored
+     * from one, when each happened (ns, 0 = never), and which of the
+     * checkpoint's files in the static dir inspect names
+     * (CTR__CKPT_FILE_*). */
+    bool checkpointed;
+    bool restored;
+    int64_t checkpointed_at;
+    int64_t restored_at;
+    unsigned ckpt_files;
+};
+
+enum {
+    CTR__CKPT_FILE_IMAGES = 1u << 0,      /* STATIC_DIR/checkpoint/ */
+    CTR__CKPT_FILE_DUMP_LOG = 1u << 1,    /* STATIC_DIR/dump.log */
+    CTR__CKPT_FILE_RESTORE_LOG = 1u << 2, /* STATIC_DIR/restore.log */
 };
 
 void ctr__status_init(struct ctr__status *st);   /* zero + exit_code = -1 */

@@ -360,8 +360,25 @@ static int argv_end(struct conmon_argv *a, const struct ctr__conmon_runtime *rt,
     return 0;
 }
 
+/* conmon's restore: the checkpoint's directory (its work path is the
+ * bundle) and the restore's options through --runtime-opt. */
+static void argv_restore(struct conmon_argv *a, const ctr_oci_checkpoint_options_t *restore)
+{
+    argv_add(a, "--restore");
+    argv_add(a, restore->image_dir);
+    if (restore->flags & CTR_OCI_CHECKPOINT_TCP_ESTABLISHED) {
+        argv_add(a, "--runtime-opt");
+        argv_add(a, "--tcp-established");
+    }
+    if (restore->flags & CTR_OCI_CHECKPOINT_FILE_LOCKS) {
+        argv_add(a, "--runtime-opt");
+        argv_add(a, "--file-locks");
+    }
+}
+
 static int create_argv(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
-                       const ctr_oci_create_options_t *opts, char ***ret)
+                       const ctr_oci_create_options_t *opts, const ctr_oci_checkpoint_options_t *restore,
+                       char ***ret)
 {
     _cleanup_free_ char *log = opts->log_path ? ctr__asprintf("k8s-file:%s", opts->log_path) : strdup("none");
     if (!log)
@@ -395,6 +412,8 @@ static int create_argv(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
         argv_add(&a, "--log-size-max");
         argv_add(&a, size);
     }
+    if (restore)
+        argv_restore(&a, restore);
     return argv_end(&a, rt, &k, ret);
 }
 
@@ -614,7 +633,8 @@ static int remove_stale_files(const ctr_oci_container_t *c, int run)
 }
 
 int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
-                       const ctr_oci_create_options_t *opts, pid_t *ret_pid, pid_t *ret_conmon_pid)
+                       const ctr_oci_create_options_t *opts, const ctr_oci_checkpoint_options_t *restore,
+                       pid_t *ret_pid, pid_t *ret_conmon_pid)
 {
     if (!rt->conmon_path)
         return conmon_not_found();
@@ -625,7 +645,7 @@ int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_conta
     if (r < 0)
         return r;
     _cleanup_strv_ char **argv = NULL;
-    r = create_argv(rt, c, opts, &argv);
+    r = create_argv(rt, c, opts, restore, &argv);
     if (r < 0)
         return r;
     _cleanup_(conmon_close) struct conmon m = CONMON_NONE;

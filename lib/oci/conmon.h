@@ -18,12 +18,14 @@ struct ctr__conmon_runtime {
     bool json_log;               /* the runtime takes --log FILE --log-format json */
 };
 
-/* Create a container under a new conmon.  Returns 0 with the container's
- * and conmon's PIDs; -EIO with the runtime's message verbatim when the
- * runtime fails (text_hint, when not NULL, is appended); -EEXIST when the
- * runtime says the ID exists. */
+/* Create a container under a new conmon, or with restore (not NULL)
+ * restore it from a checkpoint (conmon's --restore: the runtime's restore
+ * --detach, the container running when it returns).  Returns 0 with the
+ * container's and conmon's PIDs; -EIO with the runtime's message verbatim
+ * when the runtime fails; -EEXIST when the runtime says the ID exists. */
 int ctr__conmon_create(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
-                       const ctr_oci_create_options_t *opts, pid_t *ret_pid, pid_t *ret_conmon_pid);
+                       const ctr_oci_create_options_t *opts, const ctr_oci_checkpoint_options_t *restore,
+                       pid_t *ret_pid, pid_t *ret_conmon_pid);
 
 /* Run a process in the container through conmon and relay its streams.
  * process_json is the OCI process object (its "terminal" is set here).

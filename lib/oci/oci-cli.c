@@ -37,12 +37,12 @@ struct quirks {
     const char *name;           /* basename prefix */
     bool json_log;              /* --log FILE --log-format json */
     bool no_hybrid_cgroups;     /* refuses the cgroup v1 + v2 "unified" layout */
-    uint64_t caps;
+    uint64_t caps;              /* CTR_OCI_CAP_CHECKPOINT: when criu is found too */
 };
 
 static const struct quirks quirks_table[] = {
-    { "runc", true, false, CAPS_ALL },
-    { "crun", true, true, CAPS_ALL },
+    { "runc", true, false, CAPS_ALL | CTR_OCI_CAP_CHECKPOINT },
+    { "crun", true, true, CAPS_ALL | CTR_OCI_CAP_CHECKPOINT },
     { "krun", true, true, CAPS_ALL },
     { "youki", true, false, CAPS_ALL },
     { "runsc", true, false, CAPS_ALL },
@@ -55,6 +55,7 @@ struct cli {
     char *conmon_path;
     char *state_dir;
     char *root_args[3];     /* --root STATE_DIR NULL */
+    bool criu;              /* a criu binary was found (the runtime runs it from PATH) */
     const struct quirks *q;
     struct ctr__conmon_runtime crt;
 };
@@ -99,6 +100,9 @@ static int cli_open(void **ret_handle, const ctr_oci_options_t *opts, void *user
             h->q = &quirks_table[i];
             break;
         }
+    _cleanup_free_ char *criu = NULL;
+    h->criu = ctr__find_program("criu", &criu) == 0;
+    ctr__err_clear();
     h->crt = (struct ctr__conmon_runtime){
         .conmon_path = h->conmon_path,
         .runtime_path = h->runtime_path,
@@ -115,7 +119,9 @@ static uint64_t cli_capabilities(void *handle)
     struct cli *h = handle;
     uint64_t caps = h->q->caps;
     if (!h->conmon_path)
-        caps &= ~(uint64_t)CAPS_MONITOR;
+        caps &= ~(uint64_t)(CAPS_MONITOR | CTR_OCI_CAP_CHECKPOINT); /* a restore goes through conmon */
+    if (!h->criu)
+        caps &= ~(uint64_t)CTR_OCI_CAP_CHECKPOINT;
     return caps;
 }
 
@@ -214,11 +220,13 @@ static int cgroup_layout(void)
     return CG_LEGACY;
 }
 
-enum op { OP_CREATE, OP_START, OP_KILL, OP_DELETE, OP_PAUSE, OP_RESUME, OP_STATE, OP_UPDATE, OP_EXEC };
+enum op { OP_CREATE, OP_START, OP_KILL, OP_DELETE, OP_PAUSE, OP_RESUME, OP_STATE, OP_UPDATE, OP_EXEC,
+          OP_CHECKPOINT, OP_RESTORE };
 
 static const char *const op_names[] = {
     [OP_CREATE] = "create", [OP_START] = "start", [OP_KILL] = "kill",   [OP_DELETE] = "delete", [OP_PAUSE] = "pause",
     [OP_RESUME] = "resume", [OP_STATE] = "state", [OP_UPDATE] = "update", [OP_EXEC] = "exec",
+    [OP_CHECKPOINT] = "checkpoint", [OP_RESTORE] = "restore",
 };
 
 static bool contains_any(const char *text, const char *const *needles)
@@ -283,16 +291,16 @@ static int simple(struct cli *h, enum op op, const char *id, const char *const *
 
 /* ---- Callbacks ---- */
 
-static int cli_create(void *handle, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
-                      pid_t *ret_pid, pid_t *ret_monitor_pid)
+/* Create or (restore not NULL) restore under conmon. */
+static int create_or_restore(struct cli *h, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
+                             const ctr_oci_checkpoint_options_t *restore, pid_t *ret_pid, pid_t *ret_monitor_pid)
 {
-    struct cli *h = handle;
-    int r = ctr__conmon_create(&h->crt, c, opts, ret_pid, ret_monitor_pid);
+    int r = ctr__conmon_create(&h->crt, c, opts, restore, ret_pid, ret_monitor_pid);
     if (r == -EIO) {
         _cleanup_free_ char *text = strdup(ctr_error_last()->message);
         if (!text)
             return ctr__oom("the runtime's error text");
-        r = runtime_error(h, OP_CREATE, c->id, text);
+        r = runtime_error(h, restore ? OP_RESTORE : OP_CREATE, c->id, text);
     }
     if (r < 0 && r != -EEXIST && r != -ENOENT && r != -ENOMEM) {
         /* conmon may have died after the runtime created the container:
@@ -306,6 +314,47 @@ static int cli_create(void *handle, const ctr_oci_container_t *c, const ctr_oci_
         ctr__err(r, "%s", saved ? saved : "create failed");
     }
     return r;
+}
+
+static int cli_create(void *handle, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
+                      pid_t *ret_pid, pid_t *ret_monitor_pid)
+{
+    return create_or_restore(handle, c, opts, NULL, ret_pid, ret_monitor_pid);
+}
+
+static int cli_restore(void *handle, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
+                       const ctr_oci_checkpoint_options_t *restore, pid_t *ret_pid, pid_t *ret_monitor_pid)
+{
+    struct cli *h = handle;
+    if (!(cli_capabilities(h) & CTR_OCI_CAP_CHECKPOINT))
+        return ctr__err(-EOPNOTSUPP, "%s cannot restore here: %s", h->runtime_name,
+                        h->criu ? "no conmon" : "criu not found (install criu)");
+    return create_or_restore(h, c, opts, restore, ret_pid, ret_monitor_pid);
+}
+
+/* `checkpoint --image-path DIR --work-path DIR [flags] ID`. */
+static int cli_checkpoint(void *handle, const ctr_oci_container_t *c, const ctr_oci_checkpoint_options_t *opts)
+{
+    struct cli *h = handle;
+    if (!(cli_capabilities(h) & CTR_OCI_CAP_CHECKPOINT))
+        return ctr__err(-EOPNOTSUPP, "%s cannot checkpoint here: %s", h->runtime_name,
+                        h->criu ? "no conmon" : "criu not found (install criu)");
+    const char *args[12];
+    size_t n = 0;
+    args[n++] = "checkpoint";
+    args[n++] = "--image-path";
+    args[n++] = opts->image_dir;
+    args[n++] = "--work-path";
+    args[n++] = opts->work_dir;
+    if (opts->flags & CTR_OCI_CHECKPOINT_LEAVE_RUNNING)
+        args[n++] = "--leave-running";
+    if (opts->flags & CTR_OCI_CHECKPOINT_TCP_ESTABLISHED)
+        args[n++] = "--tcp-established";
+    if (opts->flags & CTR_OCI_CHECKPOINT_FILE_LOCKS)
+        args[n++] = "--file-locks";
+    args[n++] = c->id;
+    args[n] = NULL;
+    return simple(h, OP_CHECKPOINT, c->id, args);
 }
 
 static int cli_start(void *handle, const ctr_oci_container_t *c)
@@ -513,4 +562,6 @@ const ctr_oci_backend_t ctr__oci_cli_backend = {
     .exit_status = cli_exit_status,
     .wait_exit = cli_wait_exit,
     .exit_fd = cli_exit_fd,
+    .checkpoint = cli_checkpoint,
+    .restore = cli_restore,
 };

@@ -191,6 +191,8 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
         return ctr__err_keep(r, "opening OCI runtime backend '%s': %s", oci->backend->name, strerror(-r));
     oci->handle = handle;
     oci->caps = oci->backend->capabilities(handle);
+    if (oci->backend->version < 2)
+        oci->caps &= ~(uint64_t)CTR_OCI_CAP_CHECKPOINT; /* it has no callback for it */
     *ret = TAKE_PTR(oci);
     return 0;
 }
@@ -234,6 +236,44 @@ int ctr__oci_create(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci
                                                          isempty(c->exit_dir))))
         return ctr__err(-EINVAL, "OCI create: invalid argument");
     return CALL(oci, c, create, "create", opts, ret_pid, ret_monitor_pid);
+}
+
+/* A version 1 backend's struct ends before the version 2 callbacks. */
+static bool has_v2(const ctr__oci_t *oci, const char *what)
+{
+    if (oci->backend->version >= 2)
+        return true;
+    ctr__err(-EOPNOTSUPP, "OCI runtime backend '%s' does not support %s", oci->backend->name, what);
+    return false;
+}
+
+static int check_checkpoint_opts(const ctr_oci_checkpoint_options_t *o, const char *what)
+{
+    if (!o || isempty(o->image_dir) || isempty(o->work_dir))
+        return ctr__err(-EINVAL, "OCI %s: invalid argument", what);
+    return 0;
+}
+
+int ctr__oci_checkpoint(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_checkpoint_options_t *opts)
+{
+    if (check_checkpoint_opts(opts, "checkpoint") < 0)
+        return -EINVAL;
+    if (!has_v2(oci, "checkpoint"))
+        return -EOPNOTSUPP;
+    return CALL(oci, c, checkpoint, "checkpoint", opts);
+}
+
+int ctr__oci_restore(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
+                     const ctr_oci_checkpoint_options_t *restore, pid_t *ret_pid, pid_t *ret_monitor_pid)
+{
+    if (check_checkpoint_opts(restore, "restore") < 0)
+        return -EINVAL;
+    if (!opts || !ret_pid || !ret_monitor_pid || (c && (isempty(c->bundle_dir) || isempty(c->run_dir) ||
+                                                         isempty(c->exit_dir))))
+        return ctr__err(-EINVAL, "OCI restore: invalid argument");
+    if (!has_v2(oci, "restore"))
+        return -EOPNOTSUPP;
+    return CALL(oci, c, restore, "restore", opts, restore, ret_pid, ret_monitor_pid);
 }
 
 int ctr__oci_start(ctr__oci_t *oci, const ctr_oci_container_t *c)

@@ -75,6 +75,10 @@ static inline ctr_oci_container_t ctr__oci_container(const char *id, const char 
 int ctr__oci_create(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
                     pid_t *ret_pid, pid_t *ret_monitor_pid);
 int ctr__oci_start(ctr__oci_t *oci, const ctr_oci_container_t *c);
+/* Version 2: -EOPNOTSUPP for a version 1 backend. */
+int ctr__oci_checkpoint(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_checkpoint_options_t *opts);
+int ctr__oci_restore(ctr__oci_t *oci, const ctr_oci_container_t *c, const ctr_oci_create_options_t *opts,
+                     const ctr_oci_checkpoint_options_t *restore, pid_t *ret_pid, pid_t *ret_monitor_pid);
 int ctr__oci_kill(ctr__oci_t *oci, const ctr_oci_container_t *c, int signal, uint64_t flags);
 int ctr__oci_remove(ctr__oci_t *oci, const ctr_oci_container_t *c, uint64_t flags);
 int ctr__oci_pause(ctr__oci_t *oci, const ctr_oci_container_t *c);

@@ -182,3 +182,40 @@ int ctr__commit_publish(struct ctr__commit *cm, char **ret_id)
     *ret_id = im.image_id;
     return 0;
 }
+
+int ctr__storage_layer_tar(const struct ctr__settings *set, const struct ctr__config *cfg, int out_fd)
+{
+    _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
+    _cleanup_close_ int base_fd = -1;
+    int r = ctr__store_open(set, &s);
+    if (r < 0 || (r = vfs_base(s, cfg->id, &base_fd)) < 0)
+        return r;
+    _cleanup_free_ char *diff = ctr__layers_container_diff(s, cfg->id);
+    if (!diff)
+        return ctr__oom("path");
+    _cleanup_close_ int dfd = open(diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "%s: %m", diff);
+    return ctr__tar_create_changes(dfd, base_fd, out_fd, CTR__TAR_LAYER, NULL, NULL, NULL);
+}
+
+int ctr__storage_layer_apply(const struct ctr__settings *set, const struct ctr__config *cfg, int fd)
+{
+    _cleanup_(ctr__store_closep) struct ctr__store *s = NULL;
+    int r = ctr__store_open(set, &s);
+    if (r < 0)
+        return r;
+    _cleanup_free_ char *diff = ctr__layers_container_diff(s, cfg->id);
+    if (!diff)
+        return ctr__oom("path");
+    _cleanup_close_ int dfd = open(diff, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return ctr__err(-errno, "%s: %m", diff);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return ctr__err(-errno, "the layer tar: %m");
+    struct ctr__src src = { .fd = fd, .off = 0, .size = (uint64_t)st.st_size };
+    struct ctr__layer_result res;
+    r = ctr__layer_unpack(&src, NULL, NULL, -1, dfd, s->vfs ? CTR__UNPACK_VFS : CTR__UNPACK_OVERLAY, NULL, &res);
+    return r < 0 ? ctr__err_prefix(r, "the root file system changes") : 0;
+}

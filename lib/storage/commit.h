@@ -25,3 +25,10 @@ int ctr__commit_publish(struct ctr__commit *cm, char **ret_id);
 /* Drop what was staged and not published. */
 void ctr__commit_free(struct ctr__commit *cm);
 static inline void ctr__commit_freep(struct ctr__commit **p) { ctr__commit_free(*p); }
+
+/* The container's read-write layer as a layer tar (.wh. whiteouts; with
+ * vfs, what differs from its image's top layer) written to out_fd: what a
+ * checkpoint's export carries. */
+int ctr__storage_layer_tar(const struct ctr__settings *set, const struct ctr__config *cfg, int out_fd);
+/* Unpack such a tar (fd) onto the container's read-write layer. */
+int ctr__storage_layer_apply(const struct ctr__settings *set, const struct ctr__config *cfg, int fd);

@@ -1267,6 +1267,52 @@ static void test_stats_refused(void **state)
     ctr_container_unref(c);
 }
 
+/* Checkpoint and restore before anything runs: bad options, then the state
+ * and the missing checkpoint; an import of what is not an archive. */
+static void test_checkpoint_refused(void **state)
+{
+    struct fixture *f = *state;
+    ctr_container_t *c = test_container_on_root(f->rt, "ckptless");
+    assert_ctr_err(ctr_container_checkpoint(NULL, NULL), -EINVAL);
+    ctr_checkpoint_options_t co = CTR_CHECKPOINT_OPTIONS_INIT;
+    co.flags = 1u << 30;
+    assert_ctr_err(ctr_container_checkpoint(c, &co), -EINVAL);
+    co = (ctr_checkpoint_options_t)CTR_CHECKPOINT_OPTIONS_INIT;
+    co.version = 99;
+    assert_ctr_err(ctr_container_checkpoint(c, &co), -EINVAL);
+    co = (ctr_checkpoint_options_t)CTR_CHECKPOINT_OPTIONS_INIT;
+    co.export_path = "";
+    assert_ctr_err(ctr_container_checkpoint(c, &co), -EINVAL);
+    assert_ctr_err(ctr_container_checkpoint(c, NULL), -EBUSY);
+    assert_string_equal(ctr_error_last()->message,
+                        "\"configured\" is not running, cannot checkpoint: container state improper");
+
+    assert_ctr_err(ctr_container_restore(NULL, NULL), -EINVAL);
+    ctr_restore_options_t ro = CTR_RESTORE_OPTIONS_INIT;
+    ro.name = "other";
+    assert_ctr_err(ctr_container_restore(c, &ro), -EINVAL);
+    ro = (ctr_restore_options_t)CTR_RESTORE_OPTIONS_INIT;
+    ro.flags = 1u << 30;
+    assert_ctr_err(ctr_container_restore(c, &ro), -EINVAL);
+    assert_ctr_err(ctr_container_restore(c, NULL), -ENOENT);
+    assert_non_null(strstr(ctr_error_last()->message,
+                           "a complete checkpoint for this container cannot be found, cannot restore: stat "));
+
+    ro = (ctr_restore_options_t)CTR_RESTORE_OPTIONS_INIT;
+    ctr_container_t *n = (ctr_container_t *)(uintptr_t)1;
+    assert_ctr_err(ctr_runtime_restore(f->rt, &ro, &n), -EINVAL);
+    assert_ctr_err(ctr_runtime_restore(f->rt, NULL, &n), -EINVAL);
+    ro.import_path = "/no/such/archive.tar";
+    assert_ctr_err(ctr_runtime_restore(f->rt, &ro, &n), -ENOENT);
+    assert_string_equal(ctr_error_last()->message,
+                        "failed extracting runtime information from /no/such/archive.tar: failed to open checkpoint "
+                        "archive /no/such/archive.tar for import: open /no/such/archive.tar: no such file or directory");
+    ro.import_path = "/dev/null";
+    assert_ctr_err(ctr_runtime_restore(f->rt, &ro, &n), -EINVAL);
+    assert_ptr_equal(n, (ctr_container_t *)(uintptr_t)1);
+    ctr_container_unref(c);
+}
+
 /* A custom backend registered through the public plug-in API. */
 static void test_register_backend(void **state)
 {
@@ -1310,7 +1356,8 @@ static void test_register_backend(void **state)
     cmocka_unit_test_prestate_setup_teardown(test_copy, setup, teardown, backend),                 \
     cmocka_unit_test_prestate_setup_teardown(test_rename, setup, teardown, backend),               \
     cmocka_unit_test_prestate_setup_teardown(test_update, setup, teardown, backend),                 \
-    cmocka_unit_test_prestate_setup_teardown(test_stats_refused, setup, teardown, backend)
+    cmocka_unit_test_prestate_setup_teardown(test_stats_refused, setup, teardown, backend),                 \
+    cmocka_unit_test_prestate_setup_teardown(test_checkpoint_refused, setup, teardown, backend)
 
 int main(void)
 {

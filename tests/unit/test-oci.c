@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The OCI runtime layer (lib/oci) against real runc, crun and conmon on a
  * busybox root file system.  Needs root; in CI (CI=true) it never skips. */
+#include <stddef.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <libctr/ctr-error.h>
@@ -1110,10 +1111,93 @@ static void test_registry(void **state)
     assert_string_equal(ctr__oci_status_name(CTR_OCI_STATUS_PAUSED), "paused");
 }
 
+/* ---- Version 2: checkpoint and restore ---- */
+
+static uint64_t fake_ckpt_caps(void *h) { return CTR_OCI_CAP_PAUSE | CTR_OCI_CAP_CHECKPOINT; }
+static uint64_t fake_ckpt_flags;
+static int fake_checkpoint(void *h, const ctr_oci_container_t *c, const ctr_oci_checkpoint_options_t *o)
+{
+    fake_ckpt_flags = o->flags;
+    return strcmp(o->image_dir, "/b/checkpoint") == 0 && strcmp(o->work_dir, "/b") == 0 ? 0 : -EINVAL;
+}
+static int fake_restore(void *h, const ctr_oci_container_t *c, const ctr_oci_create_options_t *o,
+                        const ctr_oci_checkpoint_options_t *r, pid_t *p, pid_t *m)
+{
+    *p = 43;
+    *m = 44;
+    return 0;
+}
+
+static void test_checkpoint_versions(void **state)
+{
+    (void)state;
+    char sd[PATH_MAX + 16];
+    snprintf(sd, sizeof sd, "%s/state/fake-v1", base);
+    ctr_oci_container_t c = ctr__oci_container("abc", "/b", "/r", "/e", 0, 0);
+    ctr_oci_checkpoint_options_t co = { .version = CTR_OCI_BACKEND_VERSION, .image_dir = "/b/checkpoint",
+                                        .work_dir = "/b", .flags = CTR_OCI_CHECKPOINT_LEAVE_RUNNING };
+    ctr_oci_create_options_t o = { .version = CTR_OCI_BACKEND_VERSION, .name = "x" };
+    pid_t pid = 0, mon = 0;
+
+    /* A version 1 backend: its struct ends before checkpoint; it claims the
+     * capability, which libctr drops since it has no callback for it. */
+    size_t v1_size = offsetof(ctr_oci_backend_t, checkpoint);
+    ctr_oci_backend_t *v1 = malloc(v1_size);
+    assert_non_null(v1);
+    ctr_oci_backend_t tmpl = fake;
+    tmpl.version = 1;
+    tmpl.name = "fake-v1";
+    tmpl.capabilities = fake_ckpt_caps;
+    memcpy(v1, &tmpl, v1_size);
+    assert_int_equal(ctr_oci_backend_register(v1), 0);
+    ctr__oci_t *oci = NULL;
+    assert_int_equal(ctr__oci_open(&oci, "fake-v1", NULL, sd), 0);
+    assert_true(ctr__oci_has(oci, CTR_OCI_CAP_PAUSE));
+    assert_false(ctr__oci_has(oci, CTR_OCI_CAP_CHECKPOINT));
+    assert_int_equal(ctr__oci_checkpoint(oci, &c, &co), -EOPNOTSUPP);
+    assert_non_null(strstr(ctr_error_last()->message, "does not support checkpoint"));
+    assert_int_equal(ctr__oci_restore(oci, &c, &o, &co, &pid, &mon), -EOPNOTSUPP);
+    ctr__oci_close(oci);
+    rmdir(sd);
+
+    /* A version 2 backend with the callbacks. */
+    static ctr_oci_backend_t v2;
+    v2 = fake;
+    v2.name = "fake-v2";
+    v2.capabilities = fake_ckpt_caps;
+    v2.checkpoint = fake_checkpoint;
+    v2.restore = fake_restore;
+    assert_int_equal(ctr_oci_backend_register(&v2), 0);
+    snprintf(sd, sizeof sd, "%s/state/fake-v2", base);
+    assert_int_equal(ctr__oci_open(&oci, "fake-v2", NULL, sd), 0);
+    assert_true(ctr__oci_has(oci, CTR_OCI_CAP_CHECKPOINT));
+    assert_int_equal(ctr__oci_checkpoint(oci, &c, &co), 0);
+    assert_int_equal(fake_ckpt_flags, CTR_OCI_CHECKPOINT_LEAVE_RUNNING);
+    ctr_oci_checkpoint_options_t bad = co;
+    bad.image_dir = NULL;
+    assert_int_equal(ctr__oci_checkpoint(oci, &c, &bad), -EINVAL);
+    assert_int_equal(ctr__oci_restore(oci, &c, &o, &co, &pid, &mon), 0);
+    assert_int_equal(pid, 43);
+    assert_int_equal(mon, 44);
+    ctr__oci_close(oci);
+    rmdir(sd);
+
+    /* runc with criu installed checkpoints. */
+    snprintf(sd, sizeof sd, "%s/state/runc-ckpt", base);
+    char *criu = NULL;
+    int have_criu = ctr__find_program("criu", &criu) == 0;
+    free(criu);
+    assert_int_equal(ctr__oci_open(&oci, "runc", NULL, sd), 0);
+    assert_int_equal(ctr__oci_has(oci, CTR_OCI_CAP_CHECKPOINT), have_criu);
+    ctr__oci_close(oci);
+    rmdir(sd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_checkpoint_versions),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_sigterm_ignored),
         cmocka_unit_test(test_pause_resume),

@@ -582,3 +582,52 @@ def test_stats(rt, busybox):
         with pytest.raises(libctr.StateError):  # the first round of a stream needs it running
             next(libctr.stats_stream([c], interval=0.1))
         c.remove()
+
+
+COUNTER = "i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 0.1; done"
+
+
+def _counter(c: libctr.Container) -> int:
+    out = c.exec(["cat", "/tmp/c"], capture_output=True).stdout
+    return int(out or b"0")
+
+
+def _wait_counter(c: libctr.Container, n: int) -> int:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        v = _counter(c)
+        if v >= n:
+            return v
+        time.sleep(0.1)
+    raise AssertionError(f"the counter did not reach {n}")
+
+
+@pytest.mark.skipif(shutil.which("criu") is None and os.environ.get("CI") != "true", reason="criu not installed")
+def test_checkpoint_restore(rt, busybox, workdir):
+    """ctr_container_checkpoint(), ctr_container_restore(), ctr_runtime_restore():
+    a counter goes on from where it was, in place and imported with a new name."""
+    with rt.create(name="ckpt", command=sh(COUNTER), **busybox) as c:
+        with pytest.raises(libctr.StateError):
+            c.checkpoint()
+        with pytest.raises(libctr.NotFoundError):
+            c.restore()
+        c.start()
+        before = _wait_counter(c, 15)
+        c.checkpoint()
+        assert c.state is libctr.State.EXITED
+        state = c.inspect()["State"]
+        assert state["Checkpointed"] is True and state["CheckpointPath"].endswith("/checkpoint")
+        c.restore()
+        assert c.state is libctr.State.RUNNING and c.inspect()["State"]["Restored"] is True
+        assert _counter(c) >= before
+        archive = Path(workdir) / "ckpt.tar"
+        c.checkpoint(export=archive, leave_running=True)
+        assert c.state is libctr.State.RUNNING
+        try:
+            with rt.restore(archive, name="ckpt2") as c2:
+                assert c2.name == "ckpt2" and c2.state is libctr.State.RUNNING
+                assert _counter(c2) >= before
+                c2.remove(force=True)
+        finally:
+            archive.unlink()
+        c.remove(force=True)

@@ -67,7 +67,10 @@ enum {
     CTR_OCI_CAP_PAUSE = 1u << 0,
     /** exec() works. */
     CTR_OCI_CAP_EXEC = 1u << 1,
-    /** The runtime can checkpoint and restore (no callback for it yet). */
+    /**
+     * checkpoint() and restore() work (version 2): the runtime can
+     * checkpoint and restore with CRIU, and a `criu` binary was found.
+     */
     CTR_OCI_CAP_CHECKPOINT = 1u << 2,
     /** update() works. */
     CTR_OCI_CAP_UPDATE = 1u << 3,
@@ -287,6 +290,34 @@ typedef struct ctr_oci_exec_options {
     unsigned int timeout;
 } ctr_oci_exec_options_t;
 
+/** Flags of #ctr_oci_checkpoint_options_t (runc's options of the same names). */
+enum {
+    /** The container keeps running after the checkpoint (`--leave-running`). */
+    CTR_OCI_CHECKPOINT_LEAVE_RUNNING = 1u << 0,
+    /** Checkpoint or restore established TCP connections (`--tcp-established`). */
+    CTR_OCI_CHECKPOINT_TCP_ESTABLISHED = 1u << 1,
+    /** Checkpoint or restore file locks (`--file-locks`). */
+    CTR_OCI_CHECKPOINT_FILE_LOCKS = 1u << 2
+};
+
+/**
+ * Where checkpoint() writes and restore() reads a checkpoint (version 2).
+ * Both directories exist; they belong to libctr.
+ */
+typedef struct ctr_oci_checkpoint_options {
+    /** #CTR_OCI_BACKEND_VERSION. */
+    unsigned int version;
+    /** The checkpoint's images (CRIU's `--images-dir`), empty at checkpoint(). */
+    const char *image_dir;
+    /**
+     * Where CRIU runs and writes its log: `dump.log` at checkpoint(),
+     * `restore.log` at restore() (conmon's restore uses the bundle).
+     */
+    const char *work_dir;
+    /** `CTR_OCI_CHECKPOINT_*` flags. */
+    uint64_t flags;
+} ctr_oci_checkpoint_options_t;
+
 /** Return value of attach() and exec() when the detach keys were typed. */
 #define CTR_OCI_DETACHED 1
 
@@ -412,7 +443,7 @@ typedef struct ctr_oci_backend {
      */
     int (*wait_exit)(void *handle, const ctr_oci_container_t *ctr, int timeout_ms, ctr_oci_exit_t *ret);
 
-    /* ---- version 2 ---- */
+    /* ---- version 2 (libctr 0.6); a version 1 backend has none of these ---- */
 
     /**
      * A file descriptor that becomes readable once the container may have
@@ -426,6 +457,25 @@ typedef struct ctr_oci_backend {
      *         exit_status() tells now); -EIO.
      */
     int (*exit_fd)(void *handle, const ctr_oci_container_t *ctr);
+    /**
+     * Checkpoint the running container's processes into
+     * ctr_oci_checkpoint_options_t::image_dir.  Unless
+     * #CTR_OCI_CHECKPOINT_LEAVE_RUNNING, its processes are gone afterwards
+     * and its monitor reports the exit as for any other end.
+     * Optional (#CTR_OCI_CAP_CHECKPOINT).
+     * @return 0; -ENOENT; -EBUSY (not running); -EOPNOTSUPP; -EIO (the
+     *         runtime or CRIU failed: its message is the detail).
+     */
+    int (*checkpoint)(void *handle, const ctr_oci_container_t *ctr, const ctr_oci_checkpoint_options_t *opts);
+    /**
+     * Like create(), but the container's processes come back from the
+     * checkpoint in ctr_oci_checkpoint_options_t::image_dir instead of
+     * being created: on success the container is running (no start()).
+     * Optional (#CTR_OCI_CAP_CHECKPOINT).
+     * @return as create(); -EOPNOTSUPP.
+     */
+    int (*restore)(void *handle, const ctr_oci_container_t *ctr, const ctr_oci_create_options_t *opts,
+                   const ctr_oci_checkpoint_options_t *restore, pid_t *ret_pid, pid_t *ret_monitor_pid);
 } ctr_oci_backend_t;
 
 /**
@@ -436,7 +486,8 @@ typedef struct ctr_oci_backend {
  *         #CTR_OCI_BACKEND_VERSION, a bad name, a missing open, close,
  *         capabilities, create, start, kill, remove, state, exit_status or
  *         wait_exit; the other callbacks may be NULL, which reads as
- *         -EOPNOTSUPP); -EEXIST (the name is taken, built-ins included);
+ *         -EOPNOTSUPP; a version 1 backend has no checkpoint nor restore,
+ *         which read as NULL); -EEXIST (the name is taken, built-ins included);
  *         -ENOMEM.
  */
 int ctr_oci_backend_register(const ctr_oci_backend_t *backend);

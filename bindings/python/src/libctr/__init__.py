@@ -196,6 +196,21 @@ _LOGS_FOLLOW = 1 << 0
 _LOGS_STDOUT = 1 << 1
 _LOGS_STDERR = 1 << 2
 _INSPECT_SIZE = 1 << 0
+_CHECKPOINT_LEAVE_RUNNING = 1 << 0
+_CHECKPOINT_TCP_ESTABLISHED = 1 << 1
+_CHECKPOINT_KEEP = 1 << 2
+_CHECKPOINT_FILE_LOCKS = 1 << 3
+_RESTORE_TCP_ESTABLISHED = 1 << 0
+_RESTORE_KEEP = 1 << 1
+_RESTORE_FILE_LOCKS = 1 << 2
+
+
+def _restore_options(import_path: Union[None, str, "os.PathLike[str]"], name: Optional[str],
+                     tcp_established: bool, keep: bool, file_locks: bool) -> "_ffi.RestoreOptions":
+    return _ffi.RestoreOptions(1, encode(os.fspath(import_path)) if import_path is not None else None,
+                               encode(name) if name is not None else None,
+                               (_RESTORE_TCP_ESTABLISHED if tcp_established else 0)
+                               | (_RESTORE_KEEP if keep else 0) | (_RESTORE_FILE_LOCKS if file_locks else 0))
 _IMAGE_REMOVE_FORCE = 1 << 0
 _IMAGE_PRUNE_ALL = 1 << 1
 _COMMIT_PAUSE = 1 << 0
@@ -640,6 +655,17 @@ class Runtime(_Handle):
                                     health_start_period=health_start_period, health_retries=health_retries)
         out = c_void_p()
         _call("ctr_container_create", byref(out), self._p, byref(o))
+        return Container._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def restore(self, import_path: Union[str, "os.PathLike[str]"], *, name: Optional[str] = None,
+                tcp_established: bool = False, keep: bool = False, file_locks: bool = False) -> "Container":
+        """A new container, running, restored from a checkpoint that
+        :meth:`Container.checkpoint` exported to ``import_path``
+        (``ctr_runtime_restore()``, ``podman container restore --import``),
+        named ``name`` (None: the checkpointed container's name)."""
+        o = _restore_options(import_path, name, tcp_established, keep, file_locks)
+        out = c_void_p()
+        _call("ctr_runtime_restore", self._p, byref(o), byref(out))
         return Container._wrap(out.value, self._keep)  # type: ignore[arg-type]
 
     def get(self, id_or_name: str) -> "Container":
@@ -1233,6 +1259,26 @@ class Container(_Handle):
     def inspect(self, *, size: bool = False) -> Dict[str, Any]:
         """``podman inspect``-shaped data, parsed."""
         return self._json("ctr_container_inspect", _INSPECT_SIZE if size else 0)
+
+    def checkpoint(self, *, export: Union[None, str, "os.PathLike[str]"] = None, leave_running: bool = False,
+                   tcp_established: bool = False, keep: bool = False, file_locks: bool = False) -> None:
+        """Checkpoint the running container with CRIU (``ctr_container_checkpoint()``,
+        ``podman container checkpoint``): it is then exited with
+        ``State.Checkpointed``, unless ``leave_running``; ``export`` also
+        writes the checkpoint to that file for :meth:`Runtime.restore`.
+        Raises :class:`StateError` when it is not running."""
+        flags = ((_CHECKPOINT_LEAVE_RUNNING if leave_running else 0)
+                 | (_CHECKPOINT_TCP_ESTABLISHED if tcp_established else 0)
+                 | (_CHECKPOINT_KEEP if keep else 0) | (_CHECKPOINT_FILE_LOCKS if file_locks else 0))
+        o = _ffi.CheckpointOptions(1, encode(os.fspath(export)) if export is not None else None, flags)
+        _call("ctr_container_checkpoint", self._p, byref(o))
+
+    def restore(self, *, tcp_established: bool = False, keep: bool = False, file_locks: bool = False) -> None:
+        """Restore the checkpointed container in place (``ctr_container_restore()``):
+        its processes go on where they were.  Raises :class:`NotFoundError`
+        when it has no checkpoint, :class:`StateError` while it runs."""
+        o = _restore_options(None, None, tcp_established, keep, file_locks)
+        _call("ctr_container_restore", self._p, byref(o))
 
     def top(self, *descriptors: str) -> Tuple[List[str], List[List[str]]]:
         """The processes of the running container as ``podman top`` shows them

@@ -317,6 +317,16 @@ class Change(Structure):
     _fields_ = [("path", c_char_p), ("kind", c_int)]
 
 
+class CheckpointOptions(Structure):
+    """ctr_checkpoint_options_t (libctr 0.6)."""
+    _fields_ = [("version", c_uint), ("export_path", c_char_p), ("flags", c_uint64)]
+
+
+class RestoreOptions(Structure):
+    """ctr_restore_options_t (libctr 0.6)."""
+    _fields_ = [("version", c_uint), ("import_path", c_char_p), ("name", c_char_p), ("flags", c_uint64)]
+
+
 #: Structs and the C type names they mirror (the tests compare layouts with C).
 class Top(Structure):
     """ctr_top_t (libctr 0.6): the table of ctr_container_top(), made by the library."""
@@ -389,6 +399,8 @@ STRUCTS: Dict[str, type] = {
     "ctr_top_t": Top,
     "ctr_stats_t": Stats,
     "ctr_stats_options_t": StatsOptions,
+    "ctr_checkpoint_options_t": CheckpointOptions,
+    "ctr_restore_options_t": RestoreOptions,
 }
 
 # ---- functions: name -> (restype, argtypes) ----
@@ -498,6 +510,9 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_stats_free": (None, [POINTER(Stats)]),
     "ctr_stats_options_init": (c_int, [POINTER(StatsOptions), c_uint]),
     "ctr_container_stats_stream": (c_int, [POINTER(_P), c_size_t, POINTER(StatsOptions), STATS_FN, c_void_p]),
+    "ctr_container_checkpoint": (c_int, [_P, POINTER(CheckpointOptions)]),
+    "ctr_container_restore": (c_int, [_P, POINTER(RestoreOptions)]),
+    "ctr_runtime_restore": (c_int, [_P, POINTER(RestoreOptions), POINTER(_P)]),
     # ctr-io.h
     "ctr_attach_options_init": (c_int, [POINTER(AttachOptions), c_uint]),
     "ctr_container_attach": (c_int, [_P, POINTER(AttachOptions)]),

@@ -355,6 +355,32 @@ pub type ctr_stats_fn =
 
 pub const CTR_INSPECT_SIZE: u64 = 1 << 0;
 
+/// `ctr_checkpoint_options_t` (libctr 0.6).
+#[repr(C)]
+pub struct ctr_checkpoint_options_t {
+    pub version: c_uint,
+    pub export_path: *const c_char,
+    pub flags: u64,
+}
+pub const CTR_CHECKPOINT_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_CHECKPOINT_LEAVE_RUNNING: u64 = 1 << 0;
+pub const CTR_CHECKPOINT_TCP_ESTABLISHED: u64 = 1 << 1;
+pub const CTR_CHECKPOINT_KEEP: u64 = 1 << 2;
+pub const CTR_CHECKPOINT_FILE_LOCKS: u64 = 1 << 3;
+
+/// `ctr_restore_options_t` (libctr 0.6).
+#[repr(C)]
+pub struct ctr_restore_options_t {
+    pub version: c_uint,
+    pub import_path: *const c_char,
+    pub name: *const c_char,
+    pub flags: u64,
+}
+pub const CTR_RESTORE_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_RESTORE_TCP_ESTABLISHED: u64 = 1 << 0;
+pub const CTR_RESTORE_KEEP: u64 = 1 << 1;
+pub const CTR_RESTORE_FILE_LOCKS: u64 = 1 << 2;
+
 // ---- ctr-io.h ----
 pub const CTR_STREAM_STDOUT: c_int = 1;
 pub const CTR_STREAM_STDERR: c_int = 2;
@@ -746,6 +772,19 @@ pub struct ctr_oci_exec_options_t {
 
 pub const CTR_OCI_DETACHED: c_int = 1;
 
+pub const CTR_OCI_CHECKPOINT_LEAVE_RUNNING: u64 = 1 << 0;
+pub const CTR_OCI_CHECKPOINT_TCP_ESTABLISHED: u64 = 1 << 1;
+pub const CTR_OCI_CHECKPOINT_FILE_LOCKS: u64 = 1 << 2;
+
+/// `ctr_oci_checkpoint_options_t` (version 2).
+#[repr(C)]
+pub struct ctr_oci_checkpoint_options_t {
+    pub version: c_uint,
+    pub image_dir: *const c_char,
+    pub work_dir: *const c_char,
+    pub flags: u64,
+}
+
 type OciCtr = *const ctr_oci_container_t;
 
 #[repr(C)]
@@ -801,8 +840,21 @@ pub struct ctr_oci_backend_t {
     pub wait_exit: Option<
         unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr, timeout_ms: c_int, ret: *mut ctr_oci_exit_t) -> c_int,
     >,
-    // version 2
+    // version 2 (libctr 0.6)
     pub exit_fd: Option<unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr) -> c_int>,
+    pub checkpoint: Option<
+        unsafe extern "C" fn(handle: *mut c_void, ctr: OciCtr, opts: *const ctr_oci_checkpoint_options_t) -> c_int,
+    >,
+    pub restore: Option<
+        unsafe extern "C" fn(
+            handle: *mut c_void,
+            ctr: OciCtr,
+            opts: *const ctr_oci_create_options_t,
+            restore: *const ctr_oci_checkpoint_options_t,
+            ret_pid: *mut pid_t,
+            ret_monitor_pid: *mut pid_t,
+        ) -> c_int,
+    >,
 }
 
 extern "C" {
@@ -979,6 +1031,13 @@ extern "C" {
         opts: *const ctr_events_options_t,
         fn_: ctr_events_fn,
         userdata: *mut c_void,
+    ) -> c_int;
+    pub fn ctr_container_checkpoint(c: *mut ctr_container_t, opts: *const ctr_checkpoint_options_t) -> c_int;
+    pub fn ctr_container_restore(c: *mut ctr_container_t, opts: *const ctr_restore_options_t) -> c_int;
+    pub fn ctr_runtime_restore(
+        rt: *mut ctr_runtime_t,
+        opts: *const ctr_restore_options_t,
+        ret: *mut *mut ctr_container_t,
     ) -> c_int;
 
     // ctr-io.h

@@ -342,6 +342,8 @@ fn layouts() -> BTreeMap<String, usize> {
     layout!(m, ctr_stats_options_t { version, interval_ms, cancel_fd });
     layout!(m, ctr_event_t { version, r#type, status, id, name, image, time_ns, exit_code, json });
     layout!(m, ctr_events_options_t { version, flags, since_ns, until_ns, filters, cancel_fd });
+    layout!(m, ctr_checkpoint_options_t { version, export_path, flags });
+    layout!(m, ctr_restore_options_t { version, import_path, name, flags });
     layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags });
     layout!(m, ctr_logs_options_t { version, flags, since, until, tail });
     layout!(m, ctr_import_options_t { version, reference, name, changes, progress, progress_userdata, cancel, flags });
@@ -418,9 +420,12 @@ fn layouts() -> BTreeMap<String, usize> {
             resize,
             reopen_log,
             exit_status,
-            wait_exit
+            wait_exit,
+            checkpoint,
+            restore
         }
     );
+    layout!(m, ctr_oci_checkpoint_options_t { version, image_dir, work_dir, flags });
     m
 }
 

@@ -32,6 +32,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use libctr_sys as sys;
 
+mod checkpoint;
 mod container;
 mod events;
 mod image;
@@ -42,6 +43,7 @@ mod stats;
 mod volume;
 mod wait;
 
+pub use checkpoint::*;
 pub use container::*;
 pub use events::*;
 pub use image::*;

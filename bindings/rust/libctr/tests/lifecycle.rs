@@ -929,3 +929,48 @@ extern "C" {
     #[link_name = "close"]
     fn libc_close(fd: i32) -> i32;
 }
+
+fn counter(c: &Container) -> i64 {
+    let out = c.exec_output(&ExecOptions::new(["cat", "/tmp/c"]), None).unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(-1)
+}
+
+#[test]
+fn checkpoint_restore() {
+    let t = match TestRuntime::new("ckpt") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(
+        ContainerOptions::new()
+            .name("ckpt")
+            .command(sh("i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 0.1; done")),
+    );
+    assert_eq!(c.checkpoint(&CheckpointOptions::default()).unwrap_err().kind(), ErrorKind::WrongState);
+    assert_eq!(c.restore(&RestoreOptions::default()).unwrap_err().kind(), ErrorKind::NotFound);
+    c.start().unwrap();
+    let mut before = 0;
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(100));
+        before = counter(&c);
+        if before >= 15 {
+            break;
+        }
+    }
+    c.checkpoint(&CheckpointOptions::default()).unwrap();
+    assert_eq!(c.state().unwrap(), State::Exited);
+    c.restore(&RestoreOptions::default()).unwrap();
+    assert!(counter(&c) >= before, "the counter restarted");
+    let dir = std::env::temp_dir().join(format!("libctr-rs-ckpt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let archive = dir.join("ckpt.tar");
+    c.checkpoint(&CheckpointOptions { export: Some(&archive), leave_running: true, ..Default::default() }).unwrap();
+    assert_eq!(c.state().unwrap(), State::Running);
+    let c2 = t.rt().restore(&archive, Some("ckpt2"), &RestoreOptions::default());
+    std::fs::remove_dir_all(&dir).unwrap();
+    let c2 = c2.unwrap();
+    assert_eq!(c2.name(), "ckpt2");
+    assert!(counter(&c2) >= before, "the imported counter restarted");
+    c2.remove(RemoveFlags::FORCE).unwrap();
+    c.remove(RemoveFlags::FORCE).unwrap();
+}
