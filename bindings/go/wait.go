@@ -98,8 +98,8 @@ func stateSet(states []State) C.uint {
 	return m
 }
 
-// Waiter watches one container until its state is in a set (today the set
-// must hold StateExited), through a descriptor: Wait parks the goroutine in
+// Waiter watches one container until its state is in a set, through a
+// descriptor (the monitor's exit, the event journal): Wait parks the goroutine in
 // Go's own poller, so a thousand waits need no thread each.
 type Waiter struct {
 	c    *Container

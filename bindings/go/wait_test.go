@@ -116,8 +116,15 @@ func TestWaiterAndCancel(t *testing.T) {
 	if err != nil || st != libctr.StateExited || code != 137 {
 		t.Fatalf("waiter: %v %d %v", st, code, err)
 	}
-	if _, err := c.NewWaiter(libctr.StateRunning); !errors.Is(err, libctr.ErrInvalid) {
-		t.Fatalf("a set without exited: %v", err)
+	// Another state, through the event journal: started by another goroutine.
+	time.AfterFunc(200*time.Millisecond, func() { c.Start() })
+	ctx, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	if st, _, err := c.WaitFor(ctx, libctr.StateRunning); err != nil || st != libctr.StateRunning {
+		t.Fatalf("wait for running: %v %v", st, err)
+	}
+	if _, err := c.NewWaiter(libctr.State(20)); !errors.Is(err, libctr.ErrInvalid) {
+		t.Fatalf("an unknown state: %v", err)
 	}
 }
 

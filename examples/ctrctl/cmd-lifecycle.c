@@ -220,7 +220,7 @@ int cmd_unpause(ctrctl_t *g, int argc, char **argv)
 
 struct wait_args {
     unsigned int states;
-    int64_t interval_ns;
+    int64_t interval_ns; /* checked, unused: nothing polls */
 };
 
 /* podman's condition names (its container states). */
@@ -242,34 +242,16 @@ static int parse_condition(const char *s, unsigned int *states)
     return ctrctl_error("unknown container state: %s: invalid argument", s);
 }
 
-/* Conditions other than an exit alone: podman looks at the state every
- * interval, and so does this (the library's waiters watch exits only). */
-static int poll_state(ctr_container_t *c, const struct wait_args *a, ctr_state_t *ret)
-{
-    for (;;) {
-        if (ctr_container_state(c, ret) < 0)
-            return ctrctl_fail();
-        if (a->states & CTR_WAIT_STATE(*ret))
-            return 0;
-        struct timespec ts = { (time_t)(a->interval_ns / 1000000000), (long)(a->interval_ns % 1000000000) };
-        nanosleep(&ts, NULL);
-    }
-}
-
 static int wait_one(ctr_container_t *c, const char *name, void *userdata)
 {
     const struct wait_args *a = userdata;
     const unsigned int exited = CTR_WAIT_STATE(CTR_STATE_EXITED);
     int code = -1;
     ctr_state_t st = CTR_STATE_UNKNOWN;
-    if (a->states != exited) {
-        if (poll_state(c, a, &st))
-            return EXIT_ENGINE;
-        if (st == CTR_STATE_EXITED && ctr_container_wait(c, 0, &code) < 0)
-            return ctrctl_fail();
-    } else if (ctr_container_wait_for(c, exited, -1, NULL, &st, &code) < 0) {
+    /* The library's waiter: the monitor's exit and the event journal, no
+     * polling (podman looks every --interval). */
+    if (ctr_container_wait_for(c, a->states, -1, NULL, &st, &code) < 0)
         return ctrctl_fail();
-    }
     /* podman prints -1 for the conditions other than an exit, and 0 for a
      * container that never ran (its exit code field). */
     printf("%d\n", st == CTR_STATE_EXITED ? code : st == CTR_STATE_CONFIGURED && a->states == exited ? 0 : -1);
@@ -293,7 +275,7 @@ int cmd_wait(ctrctl_t *g, int argc, char **argv)
                                 "      --condition STATE  a state to wait for (repeatable, or comma separated):\n"
                                 "                         configured, created, running, stopped, exited, paused,\n"
                                 "                         stopping, removing\n"
-                                "  -i, --interval TIME    how often to look for a state other than an exit (250ms)\n";
+                                "  -i, --interval TIME    accepted as podman's (ctrctl does not poll: it is told)\n";
     static const struct option options[] = {
         { "condition", required_argument, NULL, 'c' },
         { "interval", required_argument, NULL, 'i' },

@@ -100,16 +100,18 @@ typedef struct ctr_waiter ctr_waiter_t;
  * Watch @p c until its state is one of @p states (#CTR_WAIT_STATE() bits;
  * podman's `wait --condition`; #CTR_STATE_EXITED is podman's "stopped" and
  * "exited").  Call ctr_waiter_check() first and again each time
- * ctr_waiter_fd() is readable.  Today only exits are watched:
- * @p states must hold #CTR_STATE_EXITED (and may hold others, which are
- * reported when a check finds them), and a container that is not live
- * (configured, or exited) ends the watch at once with its state, as
- * ctr_container_wait() returns at once for it.
+ * ctr_waiter_fd() is readable.  An exit is watched through the monitor's
+ * pidfd; the other states through the event journal, which every change
+ * writes in whichever process makes it (so a set of other states also
+ * wakes, briefly, for other containers' events).  With the set
+ * {#CTR_STATE_EXITED} alone, a container that is not live (configured, or
+ * exited) ends the watch at once with its state, as ctr_container_wait()
+ * returns at once for it; with other states in the set it is waited for.
  * @param ret  set to the waiter (holding a reference on @p c); free it with
  *             ctr_waiter_free().
- * @return 0; -EINVAL (no state, or no #CTR_STATE_EXITED); -ENOENT
- *         (removed); -EOPNOTSUPP (the OCI runtime backend has no exit
- *         descriptor); -ENOMEM; -EMFILE.
+ * @return 0; -EINVAL (no state, or an unknown one); -ENOENT (removed);
+ *         -EOPNOTSUPP (the set holds #CTR_STATE_EXITED and the OCI runtime
+ *         backend has no exit descriptor); -ENOMEM; -EMFILE.
  */
 int ctr_container_waiter_new(ctr_container_t *c, unsigned int states, ctr_waiter_t **ret);
 
@@ -129,8 +131,9 @@ int ctr_waiter_fd(const ctr_waiter_t *w);
  * @param ret_state      the state found; may be NULL.
  * @param ret_exit_code  its exit code (as ctr_container_wait()) when the
  *                       state is #CTR_STATE_EXITED, else -1; may be NULL.
- * @return 1 (the state is one of the set, or the container is not live);
- *         0 (not yet: wait for the descriptor again); -EINVAL; -ENOENT (removed); -EIO.
+ * @return 1 (the state is one of the set, or, for the exited state alone,
+ *         the container is not live); 0 (not yet: wait for the descriptor
+ *         again); -EINVAL; -ENOENT (removed); -EIO.
  */
 int ctr_waiter_check(ctr_waiter_t *w, ctr_state_t *ret_state, int *ret_exit_code);
 

@@ -499,13 +499,18 @@ static const char *helper_dir(void)
 
 int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret)
 {
+    /* ctr-exit starts ctr-cleanup detached: the monitor ends at once. */
+    _cleanup_free_ char *launcher = ctr__asprintf("%s/ctr-exit", helper_dir());
     _cleanup_free_ char *helper = ctr__asprintf("%s/ctr-cleanup", helper_dir());
-    if (!helper)
+    if (!launcher || !helper)
         return ctr__oom("the exit command");
-    if (helper[0] != '/' || access(helper, X_OK) < 0)
-        return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", helper);
+    const char *missing = helper[0] != '/' || access(helper, X_OK) < 0 ? helper
+                          : access(launcher, X_OK) < 0               ? launcher
+                                                                      : NULL;
+    if (missing)
+        return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", missing);
     const char *args[] = {
-        helper, "--root", rt->set.root, "--runroot", rt->set.run_root, "--state-backend", rt->state.backend->name,
+        launcher, helper, "--root", rt->set.root, "--runroot", rt->set.run_root, "--state-backend", rt->state.backend->name,
         "--runtime", rt->set.oci_runtime, "--storage-driver", rt->set.storage_driver ? rt->set.storage_driver : "",
         "--cni-config-dir", rt->set.cni_config_dir ? rt->set.cni_config_dir : "",
         "--cni-plugin-dir", rt->set.cni_plugin_dir ? rt->set.cni_plugin_dir : "",

@@ -4,7 +4,10 @@
  * ctr_container_wait_for() on top of them.
  *
  * The descriptor is an epoll instance holding the OCI backend's exit
- * descriptor of the container's current monitor (conmon's pidfd).  A check
+ * descriptor of the container's current monitor (conmon's pidfd) and, for a
+ * set with other states than exited, an inotify watch on the event
+ * journal's directory (every state change writes an event, in whichever
+ * process makes it).  A check
  * after it fired reads the monitor's exit file; any other check takes the
  * container's lock, which records an exit the monitor reported, then
  * re-arms: a new monitor (the container was started again)
@@ -16,12 +19,15 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cancel.h"
 #include "base/error.h"
 #include "base/util.h"
 #include "core/container.h"
+#include "core/events.h"
 #include "core/lifecycle.h"
 #include "data/status.h"
 
@@ -29,6 +35,7 @@ struct ctr_waiter {
     ctr_container_t *c;
     unsigned int states;
     int epfd;          /* what the caller polls */
+    int change_fd;     /* in epfd: inotify on the event journal's directory, for states other than exited; or -1 */
     int exit_fd;       /* in epfd: the exit descriptor of monitor d.oci.monitor_pid, or -1 */
     ctr__oci_t *oci;   /* the runtime's, with exit_fd */
     struct ctr__desc d; /* the container as the OCI layer saw it when exit_fd was armed */
@@ -43,6 +50,14 @@ static void exit_fd_close(ctr_waiter_t *w)
     (void)epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->exit_fd, NULL);
     ctr__closep(&w->exit_fd);
     ctr__lifecycle_desc_done(&w->d);
+}
+
+/* Read what an inotify instance has. */
+static void drain(int fd)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
+        ;
 }
 
 /* Watch the exit of c's current monitor (lock held; c live). */
@@ -93,6 +108,27 @@ static int exit_seen(ctr_waiter_t *w, ctr_state_t *ret_state, int *ret_code)
     return 1;
 }
 
+/* Every change of a container's state writes an event: a watch on the
+ * journal's directory wakes the waiter for the states an exit is not. */
+static int change_watch_open(ctr_waiter_t *w)
+{
+    _cleanup_free_ char *dir = ctr__events_dir(ctr_container_runtime(w->c));
+    if (!dir)
+        return ctr__oom("a path");
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return ctr__err(-errno, "cannot create %s: %m", dir);
+    _cleanup_close_ int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (fd < 0)
+        return ctr__err(-errno, "inotify_init1: %m");
+    if (inotify_add_watch(fd, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
+        return ctr__err(-errno, "watching %s: %m", dir);
+    struct epoll_event ev = { .events = EPOLLIN };
+    if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+        return ctr__err(-errno, "epoll_ctl: %m");
+    w->change_fd = TAKE_FD(fd);
+    return 0;
+}
+
 static int check_locked(ctr_waiter_t *w, ctr_state_t *ret_state, int *ret_code)
 {
     /* Inside a batch the lock does not sync: look at the exit file here. */
@@ -102,14 +138,19 @@ static int check_locked(ctr_waiter_t *w, ctr_state_t *ret_state, int *ret_code)
     const struct ctr__status *st = ctr__container_status(w->c);
     *ret_state = st->state;
     *ret_code = st->state == CTR_STATE_EXITED ? st->exit_code : -1;
-    /* Only exits are watched: a container that is not live cannot reach
+    /* With exits alone watched, a container that is not live cannot reach
      * another state by itself, and ends the watch as ctr_container_wait()
-     * does. */
-    if ((w->states & CTR_WAIT_STATE(st->state)) || !ctr__state_is_live(st->state)) {
+     * does; with the change watch, other processes' changes are seen. */
+    bool live = ctr__state_is_live(st->state);
+    if ((w->states & CTR_WAIT_STATE(st->state)) || (!live && w->change_fd < 0)) {
         exit_fd_close(w);
         return 1;
     }
-    r = exit_fd_arm(w);
+    if (!live) {
+        exit_fd_close(w);
+        return 0;
+    }
+    r = (w->states & CTR_WAIT_STATE(CTR_STATE_EXITED)) ? exit_fd_arm(w) : 0;
     return r < 0 ? r : 0;
 }
 
@@ -118,17 +159,20 @@ CTR_EXPORT int ctr_container_waiter_new(ctr_container_t *c, unsigned int states,
     CTR_ENTER();
     CTR_CHECK_ARG(c && ret);
     *ret = NULL;
-    if (!(states & CTR_WAIT_STATE(CTR_STATE_EXITED)) || (states & ~ALL_STATES))
-        return ctr__err(-EINVAL, "a waiter needs the exited state in its set (and only known states): 0x%x", states);
-    _cleanup_free_ ctr_waiter_t *w = calloc(1, sizeof *w);
+    if (!states || (states & ~ALL_STATES))
+        return ctr__err(-EINVAL, "a waiter needs a set of known states: 0x%x", states);
+    _cleanup_(ctr_waiter_freep) ctr_waiter_t *w = calloc(1, sizeof *w);
     if (!w)
         return ctr__oom("a waiter");
+    w->exit_fd = w->change_fd = -1;
+    w->states = states;
+    w->c = ctr_container_ref(c);
     w->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (w->epfd < 0)
         return ctr__err(-errno, "epoll_create1: %m");
-    w->exit_fd = -1;
-    w->states = states;
-    w->c = ctr_container_ref(c);
+    int r = states == CTR_WAIT_STATE(CTR_STATE_EXITED) ? 0 : change_watch_open(w);
+    if (r < 0)
+        return r;
     *ret = TAKE_PTR(w);
     return 0;
 }
@@ -146,6 +190,7 @@ CTR_EXPORT int ctr_waiter_check(ctr_waiter_t *w, ctr_state_t *ret_state, int *re
     CTR_CHECK_ARG(w);
     ctr_state_t state = CTR_STATE_UNKNOWN;
     int code = -1;
+    drain(w->change_fd); /* what woke it is read: this check looks again */
     int r = exit_seen(w, &state, &code);
     if (r == 0)
         r = CTR__WITH_LOCK(w->c, check_locked(w, &state, &code));
@@ -163,6 +208,7 @@ CTR_EXPORT void ctr_waiter_free(ctr_waiter_t *w)
     if (!w)
         return;
     exit_fd_close(w);
+    ctr__closep(&w->change_fd);
     ctr__closep(&w->epfd);
     ctr_container_unref(w->c);
     free(w);

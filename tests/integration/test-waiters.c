@@ -107,7 +107,6 @@ static void test_waiter_bad_input(void **state)
     ctr_container_t *c = make("bad", "true");
     ctr_waiter_t *w = NULL;
     assert_ctr_err(ctr_container_waiter_new(c, 0, &w), -EINVAL);
-    assert_ctr_err(ctr_container_waiter_new(c, CTR_WAIT_STATE(CTR_STATE_RUNNING), &w), -EINVAL);
     assert_ctr_err(ctr_container_waiter_new(c, CTR_WAIT_STATE(CTR_STATE_EXITED) | (1u << 20), &w), -EINVAL);
     assert_ctr_err(ctr_container_waiter_new(NULL, CTR_WAIT_STATE(CTR_STATE_EXITED), &w), -EINVAL);
     assert_null(w);
@@ -136,6 +135,55 @@ static void *trigger_later(void *arg)
     j->at = now_s();
     assert_ctr_ok(ctr_cancel_trigger(j->cancel));
     return NULL;
+}
+
+struct start_job {
+    ctr_container_t *c;
+    bool pause;
+};
+
+static void *start_later(void *arg)
+{
+    struct start_job *j = arg;
+    struct timespec ts = { 0, 200 * 1000000L };
+    nanosleep(&ts, NULL);
+    assert_ctr_ok(j->pause ? ctr_container_pause(j->c) : ctr_container_start(j->c));
+    return NULL;
+}
+
+/* States other than exited: seen through the event journal, from another
+ * thread's (or process's) change, with nothing awake meanwhile. */
+static void test_waiter_other_states(void **state)
+{
+    ctr_container_t *c = make("states", "sleep 100");
+    ctr_waiter_t *w = NULL;
+    assert_ctr_ok(ctr_container_waiter_new(c, CTR_WAIT_STATE(CTR_STATE_RUNNING), &w));
+    ctr_state_t st;
+    assert_int_equal(ctr_waiter_check(w, &st, NULL), 0); /* configured: waited for */
+    assert_int_equal(st, CTR_STATE_CONFIGURED);
+    assert_false(readable(ctr_waiter_fd(w), 200));
+    struct start_job j = { c, false };
+    pthread_t th;
+    pthread_create(&th, NULL, start_later, &j);
+    int woke = 0;
+    int r = 0;
+    while ((r = ctr_waiter_check(w, &st, NULL)) == 0) {
+        assert_true(readable(ctr_waiter_fd(w), 5000));
+        woke++;
+    }
+    pthread_join(th, NULL);
+    assert_int_equal(r, 1);
+    assert_int_equal(st, CTR_STATE_RUNNING);
+    assert_true(woke >= 1 && woke <= 4); /* create's, init's and start's events at most */
+    ctr_waiter_free(w);
+    /* Paused, through the blocking form. */
+    j.pause = true;
+    pthread_create(&th, NULL, start_later, &j);
+    assert_ctr_ok(ctr_container_wait_for(c, CTR_WAIT_STATE(CTR_STATE_PAUSED), 5000, NULL, &st, NULL));
+    pthread_join(th, NULL);
+    assert_int_equal(st, CTR_STATE_PAUSED);
+    assert_ctr_ok(ctr_container_unpause(c));
+    rm(c);
 }
 
 /* Cancelled from another thread, and timeouts. */
@@ -351,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_waiter_restart),
         cmocka_unit_test(test_waiter_not_live),
         cmocka_unit_test(test_waiter_bad_input),
+        cmocka_unit_test(test_waiter_other_states),
         cmocka_unit_test(test_wait_for_cancel),
         cmocka_unit_test(test_follow_and_attach_cancel),
         cmocka_unit_test(test_many_one_thread),

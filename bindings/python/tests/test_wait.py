@@ -63,8 +63,12 @@ def test_wait_for_states_and_cancel(rt, busybox):
             cancel.reset()
             with pytest.raises(libctr.TimeoutError):
                 c.wait_for(timeout=0.2, cancel=cancel)
+        assert c.wait_for(libctr.State.RUNNING, timeout=5) == (libctr.State.RUNNING, -1)
+        threading.Timer(0.2, c.pause).start()
+        assert c.wait_for(libctr.State.PAUSED, timeout=5) == (libctr.State.PAUSED, -1)
+        c.unpause()
         with pytest.raises(libctr.InvalidArgumentError):
-            c.waiter(libctr.State.RUNNING)  # exits only, today
+            c.waiter(20)  # not a state
         c.kill(signal.SIGKILL)
         assert c.wait_for(libctr.State.EXITED, libctr.State.PAUSED) == (libctr.State.EXITED, 137)
         c.remove()

@@ -1194,9 +1194,9 @@ class Container(_Handle):
         return code.value
 
     def waiter(self, *states: "State") -> Waiter:
-        """A :class:`Waiter` until the state is one of ``states`` (default: exited;
-        the set must hold :attr:`State.EXITED`): its ``fileno()`` goes in the
-        caller's own loop, its :meth:`Waiter.check` says when."""
+        """A :class:`Waiter` until the state is one of ``states`` (default: exited):
+        its ``fileno()`` goes in the caller's own loop, its :meth:`Waiter.check`
+        says when."""
         return _StateWaiter(self._p, _wait.state_set(states))
 
     def wait_for(self, *states: "State", timeout: Optional[float] = None,

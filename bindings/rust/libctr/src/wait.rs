@@ -70,8 +70,8 @@ impl Drop for Cancel {
     }
 }
 
-/// A watch on one container until its state is in a set (today the set
-/// must hold [`State::Exited`]), through a descriptor a poll/epoll/mio loop
+/// A watch on one container until its state is in a set (the monitor's
+/// exit, the event journal), through a descriptor a poll/epoll/mio loop
 /// polls: call [`Waiter::check`] first and each time it is readable.
 pub struct Waiter {
     ptr: NonNull<sys::ctr_waiter_t>,
