@@ -118,10 +118,12 @@ stage "sanitizers: unit, api and integration suites under ASan and UBSan"
 rm -rf build-asan
 meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 ninja -C build-asan
-# The kill tests with fewer kills here: their code paths are the same as in
-# the plain run, which does the full number.
+# The kill tests with fewer kills, and the waiters test with fewer containers
+# and a looser bound, here: their code paths are the same as in the plain
+# run, which does the full number.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 CTR_KILL_ROUNDS=10 CTR_KILL_OP_ROUNDS=4 \
+CTR_WAIT_MANY=40 CTR_WAIT_BOUND_MS=250 \
     meson test -C build-asan --suite unit --suite api --suite integration --print-errorlogs \
     --num-processes 2 --logbase testlog-asan || status=1
 

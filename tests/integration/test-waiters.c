@@ -259,15 +259,25 @@ static void test_follow_and_attach_cancel(void **state)
 
 /* ---- many containers, one thread, one epoll ---- */
 
-enum { MANY = 200, KILL_GAP_MS = 100 };
+/* 200 containers and a 50 ms bound by default; the sanitizer stage of
+ * scripts/test.sh asks for fewer and allows more (its code is the same). */
+enum { MANY_MAX = 200, KILL_GAP_MS = 100 };
+static int MANY = MANY_MAX;
+
+static long env_long(const char *name, long def, long max)
+{
+    const char *v = getenv(name);
+    long n = v && *v ? strtol(v, NULL, 10) : def;
+    return n > 0 && n <= max ? n : def;
+}
 
 struct many {
-    ctr_container_t *c[MANY];
-    ctr_waiter_t *w[MANY];
-    double killed_at[MANY];
-    double seen_at[MANY];
-    int code[MANY];
-    pid_t pid[MANY];
+    ctr_container_t *c[MANY_MAX];
+    ctr_waiter_t *w[MANY_MAX];
+    double killed_at[MANY_MAX];
+    double seen_at[MANY_MAX];
+    int code[MANY_MAX];
+    pid_t pid[MANY_MAX];
 };
 
 static void *kill_each(void *arg)
@@ -333,11 +343,13 @@ static void test_many_one_thread(void **state)
 {
     struct rlimit nofile;
     getrlimit(RLIMIT_NOFILE, &nofile);
-    if (nofile.rlim_cur < 4 * MANY + 64) {
+    if (nofile.rlim_cur < (rlim_t)(4 * MANY_MAX + 64)) {
         nofile.rlim_cur = nofile.rlim_max < 4096 ? nofile.rlim_max : 4096;
         setrlimit(RLIMIT_NOFILE, &nofile);
     }
     static struct many m;
+    MANY = (int)env_long("CTR_WAIT_MANY", MANY_MAX, MANY_MAX);
+    double bound = (double)env_long("CTR_WAIT_BOUND_MS", 50, 10000) / 1000;
     int ep = epoll_create1(EPOLL_CLOEXEC);
     many_start(&m, ep);
     /* Idle: nothing is readable, and waiting costs no CPU. */
@@ -350,7 +362,7 @@ static void test_many_one_thread(void **state)
     pthread_create(&th, NULL, kill_each, &m);
     int wakeups = many_loop(&m, ep);
     pthread_join(th, NULL);
-    double late[MANY];
+    double late[MANY_MAX];
     for (int i = 0; i < MANY; i++) {
         assert_int_equal(m.code[i], 137);
         late[i] = m.seen_at[i] - m.killed_at[i];
@@ -360,7 +372,7 @@ static void test_many_one_thread(void **state)
     fprintf(stderr, "%d exits, %d wake-ups; reported after the kill: median %.1f ms, worst %.1f ms\n", MANY,
             wakeups, late[MANY / 2] * 1000, worst * 1000);
     assert_true(wakeups <= MANY);
-    assert_true(worst < 0.05);
+    assert_true(worst < bound);
     close(ep);
     for (int i = 0; i < MANY; i++) {
         ctr_waiter_free(m.w[i]);
