@@ -50,8 +50,26 @@ pm() {
     PERR=$(cat "$tmp/perr")
 }
 # counter NAME: the counter's value, read in the container.
-counter() { c exec "$1" cat /tmp/c; printf '%s' "$OUT"; }
-pcounter() { pm exec "$1" cat /tmp/c; printf '%s' "$POUT"; }
+# The counter's file is empty for a moment at each write (`echo > /tmp/c`
+# truncates it first): a read that finds it so is read again.
+counter() {
+    local _
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        c exec "$1" cat /tmp/c
+        [ -n "$OUT" ] && break
+        sleep 0.02
+    done
+    printf '%s' "$OUT"
+}
+pcounter() {
+    local _
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        pm exec "$1" cat /tmp/c
+        [ -n "$POUT" ] && break
+        sleep 0.02
+    done
+    printf '%s' "$POUT"
+}
 # wait_counter NAME N [podman]: until the counter reaches N (10 s at most).
 wait_counter() {
     local _ v
