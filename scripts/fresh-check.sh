@@ -172,8 +172,11 @@ $plain && stages=plain
 stage "CI=true CTR_TEST_STAGES=$stages scripts/test.sh in the fresh root, as root"
 # In the background, so that a signal reaches the traps at once (a shell waiting
 # for a foreground command runs them only when it ends); teardown stops it.
+# The kill and waiter tests with fewer rounds and containers: this run checks
+# that the set-up is complete; the main run does the full numbers.
 chroot "$run" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 TERM="${TERM:-dumb}" CI=true CTR_TEST_STAGES="$stages" \
+    CTR_KILL_ROUNDS="${CTR_KILL_ROUNDS:-10}" CTR_KILL_OP_ROUNDS="${CTR_KILL_OP_ROUNDS:-4}" CTR_WAIT_MANY="${CTR_WAIT_MANY:-50}" \
     /bin/sh -c 'cd /root/libctr && exec scripts/test.sh' </dev/null &
 child=$!
 rc=0
