@@ -499,7 +499,12 @@ static const char *helper_dir(void)
 
 int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret)
 {
-    _cleanup_free_ char *helper = ctr__asprintf("%s/ctr-cleanup", helper_dir());
+    return ctr__runtime_helper_command(rt, "ctr-cleanup", id, rm ? "--rm" : NULL, ret);
+}
+
+int ctr__runtime_helper_command(ctr_runtime_t *rt, const char *name, const char *id, const char *flag, char ***ret)
+{
+    _cleanup_free_ char *helper = ctr__asprintf("%s/%s", helper_dir(), name);
     if (!helper)
         return ctr__oom("the exit command");
     if (helper[0] != '/' || access(helper, X_OK) < 0)
@@ -515,7 +520,7 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char *
     for (size_t i = 0; v && args[i]; i++)
         if (ctr__strv_push(&v, args[i]) < 0)
             return ctr__oom("the exit command");
-    if (!v || (rm && ctr__strv_push(&v, "--rm") < 0) || ctr__strv_push(&v, id) < 0)
+    if (!v || (flag && ctr__strv_push(&v, flag) < 0) || ctr__strv_push(&v, id) < 0)
         return ctr__oom("the exit command");
     *ret = TAKE_PTR(v);
     return 0;
