@@ -31,7 +31,7 @@ sh "$SRC/tests/lib/make-rootfs.sh" "$tmp/rootfs" >/dev/null || { echo "FAIL: mak
 SCRIPT='trap "exit 0" TERM; while :; do sleep 1; done'
 
 final_cleanup() {
-    "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f -t 0 >/dev/null 2>&1
+    "$CTRCTL" --root "$ROOT" --runroot "$RUNROOT" rm -a -f >/dev/null 2>&1
     "${PODMAN[@]}" ps -a --filter name="^$N-" --format '{{.ID}}' 2>/dev/null | xargs -r "${PODMAN[@]}" rm -f -t 0 >/dev/null 2>&1
     umount_under "$tmp"
     remove_run_root
@@ -220,7 +220,7 @@ check "the schedule's runs write events too: health_status=healthy" has "$OUT" "
 # ---- the schedule ends with the container ----
 c stop -t 0 "$N-ok"
 check "stop: the schedule's process $OK_PID is gone" gone "$OK_PID"
-c rm -f -t 0 "$N-bad"
+c rm -f "$N-bad"
 check "rm -f: the schedule's process $BAD_PID is gone" gone "$BAD_PID"
 run st --health-cmd true --health-interval 1s
 ST_PID=$(helper_pid st)
@@ -262,7 +262,7 @@ c healthcheck run "$N-kl"
 check "--health-on-failure kill: the run fails" rc_has 1 "$OUT" '^unhealthy$'
 c inspect "$N-kl" --format '{{.State.Status}} {{.State.ExitCode}}'
 check "and the container was killed (137)" [ "$OUT" = "exited 137" ]
-c rm -f -t 0 "$N-re"
+c rm -f "$N-re"
 check "rm -f: its schedule is gone" gone "$RE_PID2"
 
 summary
