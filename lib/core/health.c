@@ -145,17 +145,3 @@ CTR_EXPORT int ctr_container_healthcheck_run(ctr_container_t *c, ctr_health_stat
     }
     return res.exit_code == 0 ? 0 : 1;
 }
-
-CTR_EXPORT int ctr_container_health_status(ctr_container_t *c, ctr_health_status_t *ret)
-{
-    CTR_ENTER();
-    CTR_CHECK_ARG(c);
-    CTR_CHECK_ARG(ret);
-    int r = ctr__lifecycle_lock_any(c);
-    if (r < 0)
-        return r;
-    *ret = ctr__health_status(ctr__container_status(c)->health_json,
-                              ctr__process_has_healthcheck(&ctr__container_config(c)->process));
-    ctr__container_unlock(c);
-    return 0;
-}
