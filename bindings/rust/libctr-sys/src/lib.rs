@@ -246,7 +246,7 @@ pub struct ctr_container_options_t {
     pub health_on_failure: *const c_char,
 }
 
-pub type ctr_health_status_t = c_int;
+pub type ctr_health_status_t = c_uint;
 pub const CTR_HEALTH_NONE: ctr_health_status_t = 0;
 pub const CTR_HEALTH_STARTING: ctr_health_status_t = 1;
 pub const CTR_HEALTH_HEALTHY: ctr_health_status_t = 2;

@@ -297,7 +297,8 @@ fn layouts() -> BTreeMap<String, usize> {
             health_timeout,
             health_start_period,
             health_retries,
-            create_command
+            create_command,
+            health_on_failure
         }
     );
     layout!(
@@ -305,7 +306,7 @@ fn layouts() -> BTreeMap<String, usize> {
         ctr_exec_options_t { version, argv, env, user, workdir, flags, stdin_fd, stdout_fd, stderr_fd, detach_keys }
     );
     layout!(m, ctr_top_t { n_columns, header, n_rows, rows });
-    layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags });
+    layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags, cancel });
     layout!(m, ctr_logs_options_t { version, flags, since, until, tail });
     layout!(m, ctr_import_options_t { version, reference, name, changes, progress, progress_userdata, cancel, flags });
     layout!(m, ctr_save_options_t { version, name, progress, progress_userdata, cancel, flags });
