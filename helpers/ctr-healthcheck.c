@@ -11,8 +11,9 @@
  * The worker sleeps the healthcheck's interval, then, while the container
  * still runs the start it was made for, runs the check
  * (ctr_container_healthcheck_run(): the start period, the status, the
- * event and the on-failure action are its), and again.  It ends when the
- * container is no longer running or was started again, and the cleanup of
+ * event and the on-failure action are its), and again (a paused container
+ * is checked at the next interval).  It ends when the container is no
+ * longer running or paused, or was started again, and the cleanup of
  * the container (stop, exit, remove, restart) signals it before.  Built on
  * the public API only. */
 #include <errno.h>
@@ -30,12 +31,12 @@ static void sleep_ns(int64_t ns)
         ;
 }
 
-/* Whether c still runs the start of @started. */
+/* Whether c still runs (or is paused in) the start of @started. */
 static bool same_start(ctr_container_t *c, int64_t started)
 {
     ctr_state_t st = CTR_STATE_UNKNOWN;
     int64_t now_started = 0;
-    return ctr_container_state(c, &st) == 0 && st == CTR_STATE_RUNNING &&
+    return ctr_container_state(c, &st) == 0 && (st == CTR_STATE_RUNNING || st == CTR_STATE_PAUSED) &&
            ctr_container_started_at(c, &now_started) == 0 && now_started == started;
 }
 
@@ -57,9 +58,9 @@ static int schedule(ctr_container_t *c)
             return 0;
         ctr_health_status_t status;
         r = ctr_container_healthcheck_run(c, &status);
-        if (r == -ENOENT || r == -EBUSY || (r >= 0 && !same_start(c, started)))
+        if (r == -ENOENT || !same_start(c, started))
             return 0; /* removed, stopped, or restarted (by its on-failure action) */
-        if (r < 0 && r != -ETIMEDOUT)
+        if (r < 0 && r != -ETIMEDOUT && r != -EBUSY) /* -EBUSY: paused, checked again after it */
             fprintf(stderr, "ctr-healthcheck: %s: %s\n", ctr_container_id(c), ctr_error_last()->message);
     }
 }

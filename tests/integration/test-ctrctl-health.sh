@@ -7,7 +7,7 @@
 # timed-out check and one in its start period, with podman 4.3's output,
 # exit codes and State.Health; health_status events; --health-on-failure
 # restart; the schedule's process gone (by PID) after a stop, a remove and
-# a restart.
+# a restart, and its waiting while the container is paused.
 # usage: test-ctrctl-health.sh CTRCTL SOURCE_ROOT
 set -u
 CTRCTL=$1
@@ -237,6 +237,22 @@ check "a new start is starting again, streak 0, the Log kept" \
     [ "$(hpy "$OUT" "(h['Status'], h['FailingStreak'], len(h['Log']) > 0)")" = "('starting', 0, True)" ]
 c stop -t 0 "$N-ok"
 check "and it ends with the stop" gone "$OK_PID3"
+
+# a paused container keeps its schedule, checked again once unpaused
+run pz --health-cmd true --health-interval 1s
+PZ_PID=$(helper_pid pz)
+c pause "$N-pz"
+check "pause" [ "$RC" = 0 ]
+sleep 1.5
+check "paused: the schedule waits" is_helper "$PZ_PID" "$(cid pz)"
+c unpause "$N-pz"
+health pz
+n1=$(hpy "$OUT" "len(h['Log'] or [])")
+sleep 2.2
+health pz
+check "unpaused: checked again" [ "$(hpy "$OUT" "len(h['Log'] or [])")" -gt "$n1" ]
+c rm -f "$N-pz"
+check "rm -f: its schedule is gone" gone "$PZ_PID"
 
 # ---- --health-on-failure restart ----
 run re --health-cmd 'exit 1' --health-interval 1s --health-retries 2 --health-on-failure restart
