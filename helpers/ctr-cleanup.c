@@ -18,61 +18,14 @@
  * monitor: so the work is done by a detached grandchild, and the process
  * conmon waits for exits at once.  Built on the public API only. */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <libctr/ctr.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-static const char *nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
-/* 0 with *ret_id set, or 2 on bad usage (printed). */
-static int parse(int argc, char **argv, ctr_runtime_options_t *ro, bool *ret_rm, const char **ret_id)
-{
-    enum { ROOT = 256, RUNROOT, BACKEND, RUNTIME, CONMON, DRIVER, CNI_CONFIG, CNI_PLUGIN, RM };
-    static const struct option options[] = {
-        { "root", required_argument, NULL, ROOT },
-        { "runroot", required_argument, NULL, RUNROOT },
-        { "state-backend", required_argument, NULL, BACKEND },
-        { "runtime", required_argument, NULL, RUNTIME },
-        { "conmon", required_argument, NULL, CONMON },
-        { "storage-driver", required_argument, NULL, DRIVER },
-        { "cni-config-dir", required_argument, NULL, CNI_CONFIG },
-        { "cni-plugin-dir", required_argument, NULL, CNI_PLUGIN },
-        { "rm", no_argument, NULL, RM },
-        { NULL, 0, NULL, 0 },
-    };
-    bool rm = false;
-    int o;
-    while ((o = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (o) {
-        case ROOT: ro->root = nonempty(optarg); break;
-        case RUNROOT: ro->run_root = nonempty(optarg); break;
-        case BACKEND: ro->state_backend = nonempty(optarg); break;
-        case RUNTIME: ro->oci_runtime = nonempty(optarg); break;
-        case CONMON: ro->conmon_path = nonempty(optarg); break;
-        case DRIVER: ro->storage_driver = nonempty(optarg); break;
-        case CNI_CONFIG: ro->cni_config_dir = nonempty(optarg); break;
-        case CNI_PLUGIN: ro->cni_plugin_dir = nonempty(optarg); break;
-        case RM: rm = true; break;
-        default: return 2;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "usage: ctr-cleanup [RUNTIME OPTIONS] [--rm] ID\n");
-        return 2;
-    }
-    *ret_rm = rm;
-    *ret_id = argv[optind];
-    return 0;
-}
+#include "helper.h"
 
 /* Record the exit of container id (the state read reconciles it with the
  * monitor's exit file) and, with rm, remove it if it has exited, else apply
@@ -105,30 +58,10 @@ int main(int argc, char **argv)
     ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
     const char *id = NULL;
     bool rm = false;
-    int r = parse(argc, argv, &ro, &rm, &id);
+    int r = helper_parse(argc, argv, "ctr-cleanup", &ro, &rm, &id);
     if (r)
         return r;
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("ctr-cleanup: fork");
-        return 1;
-    }
-    if (pid > 0) {
-        /* The child forks the worker and exits: reap it, then leave. */
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-    }
-    if (setsid() < 0 && errno != EPERM)
-        _exit(1);
-    pid = fork();
-    if (pid != 0)
-        _exit(pid < 0);
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null >= 0) {
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-    }
+    if ((r = helper_detach("ctr-cleanup", false)) != 0)
+        return r;
     _exit(record_exit(&ro, rm, id));
 }

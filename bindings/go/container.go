@@ -179,6 +179,9 @@ type ContainerOptions struct {
 	HealthTimeout     time.Duration // 0: 30 s
 	HealthStartPeriod time.Duration
 	HealthRetries     uint // 0: 3
+	// HealthOnFailure is the action once unhealthy (--health-on-failure):
+	// "none", "kill", "restart" or "stop"; "": none.
+	HealthOnFailure string
 }
 
 // Container is a container handle (ctr_container_t): its immutable config and

@@ -62,6 +62,50 @@ func (c *Container) ApplyRestartPolicy() (restarted bool, err error) {
 	return n == 1, err
 }
 
+// Health is a container's health (ctr_health_status_t); String is podman's State.Health.Status.
+type Health int
+
+const (
+	HealthNoCheck   Health = C.CTR_HEALTH_NONE      // no healthcheck ("")
+	HealthStarting  Health = C.CTR_HEALTH_STARTING  // not yet healthy nor unhealthy
+	HealthHealthy   Health = C.CTR_HEALTH_HEALTHY   // the last check passed
+	HealthUnhealthy Health = C.CTR_HEALTH_UNHEALTHY // retries checks in a row failed
+)
+
+func (h Health) String() string {
+	switch h {
+	case HealthStarting:
+		return "starting"
+	case HealthHealthy:
+		return "healthy"
+	case HealthUnhealthy:
+		return "unhealthy"
+	}
+	return ""
+}
+
+// HealthcheckRun runs the healthcheck once (podman healthcheck run): whether
+// it passed, and the health after it.  A timeout is an error (and recorded
+// as a failure).
+func (c *Container) HealthcheckRun() (passed bool, health Health, err error) {
+	var st C.ctr_health_status_t
+	var n C.int
+	err = c.do("ctr_container_healthcheck_run", func(p *C.ctr_container_t) C.int {
+		n = C.ctr_container_healthcheck_run(p, &st)
+		return n
+	})
+	return err == nil && n == 0, Health(st), err
+}
+
+// Health is the container's health as its last check left it.
+func (c *Container) Health() (Health, error) {
+	var st C.ctr_health_status_t
+	err := c.do("ctr_container_health_status", func(p *C.ctr_container_t) C.int {
+		return C.ctr_container_health_status(p, &st)
+	})
+	return Health(st), err
+}
+
 // Kill sends a signal to the container's first process.
 func (c *Container) Kill(sig syscall.Signal) error {
 	return c.do("ctr_container_kill", func(p *C.ctr_container_t) C.int { return C.ctr_container_kill(p, C.int(sig)) })

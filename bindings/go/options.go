@@ -227,6 +227,7 @@ func (m *cmem) process(o *C.ctr_container_options_t, p *ContainerOptions) {
 	o.health_start_period = C.int64_t(p.HealthStartPeriod)
 	o.health_retries = C.uint(p.HealthRetries)
 	o.create_command = m.strv(p.CreateCommand)
+	o.health_on_failure = m.str(p.HealthOnFailure)
 }
 
 // fillV3 sets the version-3 members of o from opts (C memory in m).
@@ -338,6 +339,7 @@ func goProcess(o *C.ctr_container_options_t, p *ContainerOptions) {
 	p.HealthStartPeriod = time.Duration(o.health_start_period)
 	p.HealthRetries = uint(o.health_retries)
 	p.CreateCommand = optStrv((**C.char)(unsafe.Pointer(o.create_command)))
+	p.HealthOnFailure = C.GoString(o.health_on_failure)
 }
 
 // fieldFlags are the flags that ContainerOptions has fields of their own for.

@@ -263,6 +263,7 @@ func TestOptionsReachLibrary(t *testing.T) {
 		Domainname: "example.org", CreateCommand: argv, RestartPolicy: "on-failure", RestartRetries: 3,
 		HealthCmd: []string{libctr.HealthCmdShell, "true"}, HealthInterval: 10 * time.Second,
 		HealthTimeout: 3 * time.Second, HealthStartPeriod: 5 * time.Second, HealthRetries: 5,
+		HealthOnFailure: "restart",
 	})
 	defer c.Close()
 	defer c.Remove(libctr.RemoveForce)

@@ -174,3 +174,29 @@ func TestRestartAndPolicy(t *testing.T) {
 		t.Fatalf("after a user's kill: %v %v", restarted, err)
 	}
 }
+
+// HealthcheckRun: a failing check turns unhealthy after its retries, a passing one healthy.
+func TestHealthcheckRun(t *testing.T) {
+	rt := newRuntime(t)
+	c := create(t, rt, libctr.ContainerOptions{Name: "hc", Command: sh("sleep 100"),
+		HealthCmd: []string{libctr.HealthCmdShell, "exit 1"}, HealthInterval: time.Hour, HealthRetries: 2})
+	defer c.Close()
+	defer c.Remove(libctr.RemoveForce)
+	if h, err := c.Health(); h != libctr.HealthStarting || err != nil {
+		t.Fatalf("before a check: %v %v", h, err)
+	}
+	must(t, c.Start())
+	for i, want := range []libctr.Health{libctr.HealthStarting, libctr.HealthUnhealthy} {
+		if passed, h, err := c.HealthcheckRun(); passed || h != want || err != nil {
+			t.Fatalf("run %d: %v %v %v", i+1, passed, h, err)
+		}
+	}
+	ok := create(t, rt, libctr.ContainerOptions{Name: "hc-ok", Command: sh("sleep 100"),
+		HealthCmd: []string{libctr.HealthCmd, "/bin/true"}, HealthInterval: time.Hour})
+	defer ok.Close()
+	defer ok.Remove(libctr.RemoveForce)
+	must(t, ok.Start())
+	if passed, h, err := ok.HealthcheckRun(); !passed || h != libctr.HealthHealthy || h.String() != "healthy" || err != nil {
+		t.Fatalf("a passing check: %v %v %v", passed, h, err)
+	}
+}

@@ -20,6 +20,7 @@ struct row {
     int exit_code;
     pid_t pid;
     int64_t started, finished;
+    const char *health; /* NULL: no healthcheck */
     char id[65], command[256], created[64], status[96];
 };
 
@@ -47,7 +48,8 @@ static void status_text(const struct row *r, int64_t now, char *buf, size_t size
     switch (r->state) {
     case CTR_STATE_RUNNING:
         human_duration(now - r->started, d, sizeof d);
-        snprintf(buf, size, "Up %s ago", d); /* as podman 4 */
+        /* as podman 4, with the health after it: "Up 5 seconds ago (healthy)" */
+        snprintf(buf, size, "Up %s ago%s%s%s", d, r->health ? " (" : "", r->health ? r->health : "", r->health ? ")" : "");
         break;
     case CTR_STATE_EXITED:
         human_duration(now - r->finished, d, sizeof d);
@@ -80,6 +82,11 @@ static int fill_row(struct row *r, ctr_container_t *c, bool trunc, int64_t now)
         q = ctr_container_started_at(c, &r->started);
     if (q == 0)
         q = ctr_container_finished_at(c, &r->finished);
+    ctr_health_status_t health = CTR_HEALTH_NONE;
+    if (q == 0)
+        q = ctr_container_health_status(c, &health);
+    static const char *const health_names[] = { NULL, "starting", "healthy", "unhealthy" };
+    r->health = health_names[health];
     if (q == -ENOENT)
         return 1;
     if (q < 0)

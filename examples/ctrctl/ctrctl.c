@@ -28,6 +28,7 @@ static const struct verb {
     { "kill", cmd_kill, "Send a signal to containers" },
     { "login", cmd_login, "Log in to a container registry" },
     { "logout", cmd_logout, "Log out of a container registry" },
+    { "healthcheck", cmd_healthcheck, "Run the health check of a container" },
     { "logs", cmd_logs, "Fetch the logs of a container" },
     { "mount", cmd_mount, "Mount a container's root file system and print where" },
     { "network", cmd_network, "Manage networks (create, ls, inspect, rm)" },

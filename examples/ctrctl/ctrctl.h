@@ -240,7 +240,8 @@ typedef struct process_args {
 } process_args_t;
 enum { OPT_PROC_ENTRYPOINT = 900, OPT_PROC_ENV_FILE, OPT_PROC_INIT, OPT_PROC_INIT_PATH, OPT_PROC_UMASK, OPT_PROC_TZ,
        OPT_PROC_ANNOTATION, OPT_PROC_DOMAINNAME, OPT_PROC_RESTART, OPT_PROC_HEALTH_CMD, OPT_PROC_HEALTH_INTERVAL,
-       OPT_PROC_HEALTH_TIMEOUT, OPT_PROC_HEALTH_START_PERIOD, OPT_PROC_HEALTH_RETRIES, OPT_PROC_NO_HEALTHCHECK };
+       OPT_PROC_HEALTH_TIMEOUT, OPT_PROC_HEALTH_START_PERIOD, OPT_PROC_HEALTH_RETRIES, OPT_PROC_NO_HEALTHCHECK,
+       OPT_PROC_HEALTH_ON_FAILURE };
 #define PROCESS_OPTIONS                                                            \
     { "entrypoint", required_argument, NULL, OPT_PROC_ENTRYPOINT },                \
     { "env-file", required_argument, NULL, OPT_PROC_ENV_FILE },                    \
@@ -256,7 +257,8 @@ enum { OPT_PROC_ENTRYPOINT = 900, OPT_PROC_ENV_FILE, OPT_PROC_INIT, OPT_PROC_INI
     { "health-timeout", required_argument, NULL, OPT_PROC_HEALTH_TIMEOUT },        \
     { "health-start-period", required_argument, NULL, OPT_PROC_HEALTH_START_PERIOD }, \
     { "health-retries", required_argument, NULL, OPT_PROC_HEALTH_RETRIES },        \
-    { "no-healthcheck", no_argument, NULL, OPT_PROC_NO_HEALTHCHECK }
+    { "no-healthcheck", no_argument, NULL, OPT_PROC_NO_HEALTHCHECK },               \
+    { "health-on-failure", required_argument, NULL, OPT_PROC_HEALTH_ON_FAILURE }
 extern const char process_args_usage[];
 int process_args_option(process_args_t *p, ctr_container_options_t *o, int opt, const char *arg);
 int process_args_apply(process_args_t *p, ctr_container_options_t *o);
@@ -322,6 +324,7 @@ int cmd_inspect(ctrctl_t *g, int argc, char **argv);
 int cmd_network(ctrctl_t *g, int argc, char **argv);
 int cmd_port(ctrctl_t *g, int argc, char **argv);
 int cmd_top(ctrctl_t *g, int argc, char **argv);
+int cmd_healthcheck(ctrctl_t *g, int argc, char **argv);
 int cmd_cp(ctrctl_t *g, int argc, char **argv);
 int cmd_update(ctrctl_t *g, int argc, char **argv);
 int cmd_stats(ctrctl_t *g, int argc, char **argv);

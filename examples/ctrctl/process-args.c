@@ -20,11 +20,12 @@ const char process_args_usage[] =
     "      --annotation KEY=VALUE  add an OCI annotation (repeatable)\n"
     "      --domainname NAME       NIS domain name in the container\n"
     "      --restart POLICY        no, always, on-failure[:MAX], unless-stopped (stored only)\n"
-    "      --health-cmd CMD        healthcheck command, a string or a JSON array (stored only)\n"
+    "      --health-cmd CMD        healthcheck command, a string or a JSON array\n"
     "      --health-interval TIME  between checks (default 30s)\n"
     "      --health-timeout TIME   the longest a check may take (default 30s)\n"
     "      --health-start-period TIME  failures in this time after the start do not count\n"
     "      --health-retries N      failures in a row before unhealthy (default 3)\n"
+    "      --health-on-failure ACTION  none, kill, restart or stop, once unhealthy (default none)\n"
     "      --no-healthcheck        no healthcheck, not even the image's\n";
 
 /* A JSON array of strings into @out; false when @s is not one. */
@@ -194,6 +195,7 @@ int process_args_option(process_args_t *p, ctr_container_options_t *o, int opt, 
         return strv_push(&p->annotations, arg) < 0 ? EXIT_ENGINE : 0;
     case OPT_PROC_DOMAINNAME: o->domainname = arg; return 0;
     case OPT_PROC_RESTART: return parse_restart(p, o, arg);
+    case OPT_PROC_HEALTH_ON_FAILURE: o->health_on_failure = arg; return 0;
     default: return parse_health(p, opt, arg);
     }
 }

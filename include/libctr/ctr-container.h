@@ -191,7 +191,7 @@ typedef struct ctr_weight_device {
 } ctr_weight_device_t;
 
 /** Current version of #ctr_container_options_t. */
-#define CTR_CONTAINER_OPTIONS_VERSION 3
+#define CTR_CONTAINER_OPTIONS_VERSION 4
 
 /**
  * What a new container is made of.  Start from #CTR_CONTAINER_OPTIONS_INIT
@@ -414,6 +414,14 @@ typedef struct ctr_container_options {
     unsigned int health_retries;
     /** The command line that made the container, kept for inspect's `Config.CreateCommand` (podman's). */
     const char *const *create_command;
+
+    /* Version 4. */
+    /**
+     * What to do when the container turns unhealthy (`--health-on-failure`):
+     * `none`, `kill`, `restart` (stop with its stop timeout, then start) or
+     * `stop`; NULL: `none`.  Taken by ctr_container_healthcheck_run().
+     */
+    const char *health_on_failure;
 } ctr_container_options_t;
 
 /** Static initializer for #ctr_container_options_t. */

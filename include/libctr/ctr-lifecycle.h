@@ -366,6 +366,47 @@ int ctr_container_restore(ctr_container_t *c, const ctr_restore_options_t *opts)
  */
 int ctr_runtime_restore(ctr_runtime_t *rt, const ctr_restore_options_t *opts, ctr_container_t **ret);
 
+/** A container's health, podman's `State.Health.Status`. */
+typedef enum ctr_health_status {
+    CTR_HEALTH_NONE = 0,  /**< no healthcheck (`""`) */
+    CTR_HEALTH_STARTING,  /**< not yet healthy nor unhealthy (`"starting"`) */
+    CTR_HEALTH_HEALTHY,   /**< the last check passed (`"healthy"`) */
+    CTR_HEALTH_UNHEALTHY, /**< `retries` checks in a row failed (`"unhealthy"`) */
+} ctr_health_status_t;
+
+/**
+ * Run the container's healthcheck once, as `podman healthcheck run`: its
+ * command (`CMD`: the arguments as they are; `CMD-SHELL`: `/bin/sh -c
+ * COMMAND`) is exec'd in the running container with its timeout (the
+ * process is killed then), with its output (stdout and stderr, the first
+ * 500 bytes) kept.  The result is recorded in the container's state with
+ * podman's rules (`State.Health` of inspect): a success makes it healthy
+ * and its failing streak 0; a failure (a non-zero exit code, or the
+ * timeout: exit code -1) after the start period adds one to the streak, and
+ * `retries` in a row make it unhealthy; a failure during the start period
+ * counts for nothing.  The log keeps the last 5 checks.  Each run writes a
+ * `health_status` event with the status after it (podman 4.3 writes one
+ * per run too, but with the status before it).  When the run leaves the
+ * container unhealthy, its `health_on_failure` action is taken (`kill`,
+ * `stop`, `restart`).
+ * @param ret_status receives the container's health after the run; may be NULL.
+ * @return 0 (the check passed), 1 (it failed), -ETIMEDOUT (it took longer
+ *         than its timeout: recorded as a failure); -EINVAL (NULL handle,
+ *         or the container has no healthcheck: "container ID has no defined
+ *         healthcheck"); -ENOENT; -EBUSY (not running: "container ID is not
+ *         running"); the errors of ctr_container_exec() and of the action.
+ */
+int ctr_container_healthcheck_run(ctr_container_t *c, ctr_health_status_t *ret_status);
+
+/**
+ * The container's health as its last check left it (#CTR_HEALTH_STARTING
+ * for a container with a healthcheck that was never checked since its
+ * start, #CTR_HEALTH_NONE without a healthcheck).
+ * @return 0; -EINVAL (a NULL argument); -ENOENT (removed); the state
+ *         backend's errors.
+ */
+int ctr_container_health_status(ctr_container_t *c, ctr_health_status_t *ret);
+
 /**
  * The processes of a running container, as ctr_container_top() returns
  * them: a table of strings, one column per descriptor.  It is made by the

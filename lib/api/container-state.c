@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
+#include "data/health.h"
 
 static int sync_locked(ctr_container_t *c)
 {
@@ -52,6 +53,8 @@ STATE_GETTER(ctr_container_exit_code, int, st->exit_code)
 STATE_GETTER(ctr_container_oom_killed, int, st->oom_killed ? 1 : 0)
 STATE_GETTER(ctr_container_started_at, int64_t, st->started)
 STATE_GETTER(ctr_container_finished_at, int64_t, st->finished)
+STATE_GETTER(ctr_container_health_status, ctr_health_status_t,
+             ctr__health_status(st->health_json, ctr__process_has_healthcheck(&ctr__container_config(c)->process)))
 
 CTR_EXPORT int ctr_container_mounted(ctr_container_t *c, int *ret_mounted, char **ret_path)
 {

@@ -36,7 +36,7 @@
 static const struct ctr__options_type options_type = {
     "container options", CTR_CONTAINER_OPTIONS_VERSION,
     (const size_t[]){ 0, offsetof(ctr_container_options_t, log_size_max), offsetof(ctr_container_options_t, mounts),
-                      sizeof(ctr_container_options_t) }
+                      offsetof(ctr_container_options_t, health_on_failure), sizeof(ctr_container_options_t) }
 };
 
 CTR_EXPORT int ctr_container_options_init(ctr_container_options_t *opts, unsigned int version)

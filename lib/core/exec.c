@@ -10,6 +10,7 @@
 #include "base/options.h"
 #include "base/passwd.h"
 #include "core/events.h"
+#include "core/exec.h"
 #include "core/lifecycle.h"
 
 static const struct ctr__options_type options_type = {
@@ -182,6 +183,11 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
     CTR_CHECK_ARG(c);
     CTR_CHECK_ARG(opts);
     CTR_CHECK_ARG(ret_exit_code);
+    return ctr__exec(c, opts, 0, ret_exit_code);
+}
+
+int ctr__exec(ctr_container_t *c, const ctr_exec_options_t *opts, unsigned int timeout, int *ret_exit_code)
+{
     ctr_exec_options_t o;
     ctr_exec_options_init(&o, CTR_EXEC_OPTIONS_VERSION);
     int r = ctr__options_copy(&options_type, &o, opts);
@@ -204,6 +210,7 @@ CTR_EXPORT int ctr_container_exec(ctr_container_t *c, const ctr_exec_options_t *
         .stderr_fd = o.stderr_fd,
         .detach_keys = o.detach_keys ? o.detach_keys : "",
         .flags = (o.flags & CTR_EXEC_TTY) ? CTR_OCI_EXEC_TTY : 0,
+        .timeout = timeout,
     };
     int code = -1;
     ctr__event_container(c, "exec", 0, NULL);

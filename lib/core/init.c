@@ -15,9 +15,11 @@
 #include "core/container-net.h"
 #include "core/container.h"
 #include "core/events.h"
+#include "core/health-schedule.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
 #include "core/volume.h"
+#include "data/health.h"
 #include "data/spec.h"
 #include "net/etc-files.h"
 
@@ -362,10 +364,13 @@ int ctr__lifecycle_start(ctr_container_t *c, bool by_policy)
     if (r < 0)
         return start_failed(c, oci, &d, r);
     st->state = CTR_STATE_RUNNING;
+    if (ctr__process_has_healthcheck(&ctr__container_config(c)->process) && (r = ctr__health_restart(&st->health_json)) < 0)
+        return r;
     if ((r = ctr__container_save(c)) < 0)
         return r;
     ctr__event_container(c, "start", 0, NULL);
     unlink(marker);
+    ctr__health_schedule(c);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "core/container.h"
 #include "core/lifecycle.h"
 #include "core/rootfs.h"
+#include "data/health.h"
 #include "data/spec.h"
 #include "storage/volume-dir.h"
 
@@ -181,7 +182,8 @@ static void checkpoint_keys(json_object *s, const struct ctr__status *st, const 
         json_object_object_add(s, "Restored", json_object_new_boolean(1));
 }
 
-static json_object *state_obj(const struct ctr__status *st, const char *damage, const char *static_dir)
+static json_object *state_obj(const struct ctr__status *st, const char *damage, const char *static_dir,
+                              bool has_check)
 {
     json_object *s = json_object_new_object();
     if (!s)
@@ -199,11 +201,7 @@ static json_object *state_obj(const struct ctr__status *st, const char *damage, 
     json_object_object_add(s, "Error", json_object_new_string(damage ? damage : ""));
     json_object_object_add(s, "StartedAt", time_str(st->started));
     json_object_object_add(s, "FinishedAt", time_str(st->finished));
-    json_object *health = json_object_new_object();
-    json_object_object_add(health, "Status", json_object_new_string(""));
-    json_object_object_add(health, "FailingStreak", json_object_new_int(0));
-    json_object_object_add(health, "Log", NULL);
-    json_object_object_add(s, "Health", health);
+    json_object_object_add(s, "Health", ctr__health_inspect(st->health_json, has_check));
     checkpoint_keys(s, st, static_dir);
     return s;
 }
@@ -268,7 +266,8 @@ static json_object *config_obj(const struct ctr__config *cfg, const struct ctr__
     json_object_object_add(o, "StopTimeout", json_object_new_int64(cfg->stop_timeout));
     json_object_object_add(o, "Volumes", volumes_obj(cfg->volumes));
     json_object_object_add(o, "OnBuild", NULL);
-    json_object_object_add(o, "HealthcheckOnFailureAction", json_object_new_string("none"));
+    json_object_object_add(o, "HealthcheckOnFailureAction",
+                           json_object_new_string(cfg->process.health_on_failure ? cfg->process.health_on_failure : "none"));
     json_object_object_add(o, "CreateCommand", ctr__json_strv(cfg->create_command));
     json_object_object_add(o, "Timeout", json_object_new_int(0));
     json_object_object_add(o, "Passwd", json_object_new_boolean(1));
@@ -347,7 +346,8 @@ static void add_container(json_object *o, ctr_container_t *c)
     json_object *args = args_obj(cfg, &argv);
     json_object_object_add(o, "Path", str_or_empty(argv ? argv[0] : NULL));
     json_object_object_add(o, "Args", args);
-    json_object_object_add(o, "State", state_obj(st, ctr__container_damage(c), cfg->static_dir));
+    json_object_object_add(o, "State", state_obj(st, ctr__container_damage(c), cfg->static_dir,
+                                                  ctr__process_has_healthcheck(&cfg->process)));
     json_object_object_add(o, "Image", str_or_empty(cfg->image_id));
     json_object_object_add(o, "ImageName", str_or_empty(cfg->image_name));
     json_object_object_add(o, "Rootfs", str_or_empty(cfg->rootfs));

@@ -17,6 +17,7 @@
 #include "core/container-net.h"
 #include "core/container.h"
 #include "core/events.h"
+#include "core/health-schedule.h"
 #include "core/rootfs.h"
 #include "core/volume.h"
 
@@ -110,6 +111,7 @@ int ctr__lifecycle_cleanup(ctr_container_t *c)
     if ((r = ctr__rootfs_unmount(c, false)) < 0)
         return r;
     ctr__volumes_release(c);
+    ctr__health_unschedule(c, d.run_dir);
     r = ctr__rm_rf(d.run_dir);
     if (r < 0)
         return ctr__err(r, "cannot remove %s: %s", d.run_dir, strerror(-r));

@@ -499,18 +499,36 @@ static const char *helper_dir(void)
 
 int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret)
 {
-    /* ctr-exit starts ctr-cleanup detached: the monitor ends at once. */
+    /* ctr-exit starts ctr-cleanup detached and returns: the monitor, which
+     * runs it in its own place, ends at once. */
     _cleanup_free_ char *launcher = ctr__asprintf("%s/ctr-exit", helper_dir());
-    _cleanup_free_ char *helper = ctr__asprintf("%s/ctr-cleanup", helper_dir());
-    if (!launcher || !helper)
+    if (!launcher)
         return ctr__oom("the exit command");
-    const char *missing = helper[0] != '/' || access(helper, X_OK) < 0 ? helper
-                          : access(launcher, X_OK) < 0               ? launcher
-                                                                      : NULL;
-    if (missing)
-        return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", missing);
+    if (access(launcher, X_OK) < 0)
+        return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", launcher);
+    _cleanup_strv_ char **cmd = NULL;
+    int r = ctr__runtime_helper_command(rt, "ctr-cleanup", id, rm ? "--rm" : NULL, &cmd);
+    if (r < 0)
+        return r;
+    _cleanup_strv_ char **v = ctr__strv_copy(NULL);
+    if (!v || ctr__strv_push(&v, launcher) < 0)
+        return ctr__oom("the exit command");
+    for (char **p = cmd; *p; p++)
+        if (ctr__strv_push(&v, *p) < 0)
+            return ctr__oom("the exit command");
+    *ret = TAKE_PTR(v);
+    return 0;
+}
+
+int ctr__runtime_helper_command(ctr_runtime_t *rt, const char *name, const char *id, const char *flag, char ***ret)
+{
+    _cleanup_free_ char *helper = ctr__asprintf("%s/%s", helper_dir(), name);
+    if (!helper)
+        return ctr__oom("the exit command");
+    if (helper[0] != '/' || access(helper, X_OK) < 0)
+        return ctr__err(-ENOENT, "libctr's helper %s is missing: install libctr, or set LIBCTR_HELPER_DIR", helper);
     const char *args[] = {
-        launcher, helper, "--root", rt->set.root, "--runroot", rt->set.run_root, "--state-backend", rt->state.backend->name,
+        helper, "--root", rt->set.root, "--runroot", rt->set.run_root, "--state-backend", rt->state.backend->name,
         "--runtime", rt->set.oci_runtime, "--storage-driver", rt->set.storage_driver ? rt->set.storage_driver : "",
         "--cni-config-dir", rt->set.cni_config_dir ? rt->set.cni_config_dir : "",
         "--cni-plugin-dir", rt->set.cni_plugin_dir ? rt->set.cni_plugin_dir : "",
@@ -520,7 +538,7 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char *
     for (size_t i = 0; v && args[i]; i++)
         if (ctr__strv_push(&v, args[i]) < 0)
             return ctr__oom("the exit command");
-    if (!v || (rm && ctr__strv_push(&v, "--rm") < 0) || ctr__strv_push(&v, id) < 0)
+    if (!v || (flag && ctr__strv_push(&v, flag) < 0) || ctr__strv_push(&v, id) < 0)
         return ctr__oom("the exit command");
     *ret = TAKE_PTR(v);
     return 0;

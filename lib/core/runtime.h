@@ -41,6 +41,10 @@ int ctr__runtime_mark_boot(ctr_runtime_t *rt);
  * the exit (and its died event) and, with rm, removes the container.
  * 0, or -ENOENT (no helper: the message says where it was looked for). */
 int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret);
+/* The command line of libctr's helper @name (ctr-cleanup, ctr-healthcheck)
+ * for container @id, with the options that open this runtime, then @flag
+ * (NULL: none) and @id.  0, or -ENOENT as above. */
+int ctr__runtime_helper_command(ctr_runtime_t *rt, const char *name, const char *id, const char *flag, char ***ret);
 
 /* Paths of a container's directories and files; malloc'ed, NULL on ENOMEM. */
 char *ctr__static_dir(ctr_runtime_t *rt, const char *id);

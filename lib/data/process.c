@@ -88,6 +88,9 @@ static int check_health(const ctr_container_options_t *o)
             return ctr__err(-EINVAL, "healthcheck test %s needs %s", t[0],
                             streq(t[0], "CMD") ? "a command" : "exactly one command string");
     }
+    const char *a = o->health_on_failure;
+    if (a && !streq(a, "none") && !streq(a, "kill") && !streq(a, "restart") && !streq(a, "stop"))
+        return ctr__err(-EINVAL, "invalid on-failure action \"%s\" for health check: supported actions are none,kill,restart,stop", a);
     if (o->health_interval < 0 || o->health_timeout < 0 || o->health_start_period < 0)
         return ctr__err(-EINVAL, "healthcheck times must not be negative");
     if (o->health_interval > 0 && o->health_interval < SECOND)
@@ -95,6 +98,11 @@ static int check_health(const ctr_container_options_t *o)
     if (o->health_timeout > 0 && o->health_timeout < SECOND)
         return ctr__err(-EINVAL, "healthcheck-timeout must be at least 1 second");
     return 0;
+}
+
+bool ctr__process_has_healthcheck(const struct ctr__process *p)
+{
+    return p->health_cmd && p->health_cmd[0] && !streq(p->health_cmd[0], "NONE");
 }
 
 int ctr__process_check(const ctr_container_options_t *o)
@@ -147,6 +155,9 @@ int ctr__process_copy(const ctr_container_options_t *o, struct ctr__process *p)
     if ((r = dup_str(o->init_path, &p->init_path)) < 0 || (r = dup_str(o->timezone, &p->timezone)) < 0 ||
         (r = dup_str(o->domainname, &p->domainname)) < 0 || (r = dup_str(o->restart_policy, &p->restart_policy)) < 0)
         return r;
+    if (o->health_on_failure && !streq(o->health_on_failure, "none") &&
+        (r = dup_str(o->health_on_failure, &p->health_on_failure)) < 0)
+        return r;
     unsigned int m;
     if (o->umask && parse_umask(o->umask, &m) == 0 && !(p->umask = ctr__asprintf("%04o", m)))
         return ctr__oom("the umask");
@@ -169,6 +180,7 @@ void ctr__process_clear(struct ctr__process *p)
     free(p->domainname);
     free(p->restart_policy);
     ctr__strv_free(p->health_cmd);
+    free(p->health_on_failure);
     memset(p, 0, sizeof *p);
 }
 
@@ -191,9 +203,11 @@ int ctr__process_export(const struct ctr__process *p, struct ctr__arena *a, ctr_
     o->health_timeout = p->health_timeout;
     o->health_start_period = p->health_start_period;
     o->health_retries = p->health_retries;
+    o->health_on_failure = ctr__arena_strdup(a, p->health_on_failure);
     const char *strs[][2] = { { p->init_path, o->init_path },   { p->umask, o->umask },
                               { p->timezone, o->timezone },     { p->domainname, o->domainname },
-                              { p->restart_policy, o->restart_policy } };
+                              { p->restart_policy, o->restart_policy },
+                              { p->health_on_failure, o->health_on_failure } };
     for (size_t i = 0; i < ARRAY_SIZE(strs); i++)
         oom |= strs[i][0] && !strs[i][1];
     if (oom || (p->entrypoint_given && p->entrypoint && !o->entrypoint))
@@ -213,7 +227,8 @@ int ctr__process_to_json(const struct ctr__process *p, json_object *doc)
         (p->annotations && p->annotations[0] && ctr__json_add_strv(o, "annotations", p->annotations) < 0) ||
         ctr__json_add_str(o, "initPath", p->init_path) < 0 || ctr__json_add_str(o, "umask", p->umask) < 0 ||
         ctr__json_add_str(o, "timezone", p->timezone) < 0 || ctr__json_add_str(o, "domainname", p->domainname) < 0 ||
-        ctr__json_add_str(o, "restartPolicy", p->restart_policy) < 0)
+        ctr__json_add_str(o, "restartPolicy", p->restart_policy) < 0 ||
+        ctr__json_add_str(o, "healthOnFailure", p->health_on_failure) < 0)
         return ctr__oom("the process settings");
     const struct {
         const char *key;
@@ -261,8 +276,12 @@ int ctr__process_from_json(json_object *doc, struct ctr__process *p)
               (r = ctr__json_get_str(o, "umask", &p->umask)) < 0 ||
               (r = ctr__json_get_str(o, "timezone", &p->timezone)) < 0 ||
               (r = ctr__json_get_str(o, "domainname", &p->domainname)) < 0 ||
-              (r = ctr__json_get_str(o, "restartPolicy", &p->restart_policy)) < 0 || (r = numbers_from_json(o, p)) < 0))
+              (r = ctr__json_get_str(o, "restartPolicy", &p->restart_policy)) < 0 ||
+              (r = ctr__json_get_str(o, "healthOnFailure", &p->health_on_failure)) < 0 || (r = numbers_from_json(o, p)) < 0))
         return r;
+    const char *a = p->health_on_failure;
+    if (a && !streq(a, "kill") && !streq(a, "restart") && !streq(a, "stop"))
+        return ctr__err(-EINVAL, "bad \"healthOnFailure\" \"%s\"", a);
     unsigned int m;
     if (p->umask && parse_umask(p->umask, &m) < 0)
         return ctr__err(-EINVAL, "bad \"umask\" \"%s\"", p->umask);

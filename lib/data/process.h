@@ -24,8 +24,11 @@ struct ctr__process {
     char **health_cmd;           /* NULL: none */
     int64_t health_interval, health_timeout, health_start_period;
     unsigned int health_retries;
+    char *health_on_failure;     /* kill, restart, stop; NULL: none */
 };
 
+/* Whether @p has a healthcheck to run (a test, not NONE). */
+bool ctr__process_has_healthcheck(const struct ctr__process *p);
 /* Check the options' process members; nothing is allocated.  -EINVAL with a message. */
 int ctr__process_check(const ctr_container_options_t *o);
 /* Copy them (checked) into @p; -ENOMEM. */

@@ -32,6 +32,7 @@ void ctr__status_clear(struct ctr__status *st)
     free(st->netns_path);
     free(st->boot_id);
     free(st->networks_json);
+    free(st->health_json);
     ctr__status_init(st);
 }
 
@@ -44,9 +45,11 @@ int ctr__status_copy(struct ctr__status *dst, const struct ctr__status *src)
     n.netns_path = ctr__strdup_null(src->netns_path);
     n.boot_id = ctr__strdup_null(src->boot_id);
     n.networks_json = ctr__strdup_null(src->networks_json);
+    n.health_json = ctr__strdup_null(src->health_json);
     if ((src->config_path && !n.config_path) || (src->run_dir && !n.run_dir) ||
         (src->mount_point && !n.mount_point) || (src->netns_path && !n.netns_path) ||
-        (src->boot_id && !n.boot_id) || (src->networks_json && !n.networks_json)) {
+        (src->boot_id && !n.boot_id) || (src->networks_json && !n.networks_json) ||
+        (src->health_json && !n.health_json)) {
         ctr__status_clear(&n);
         return ctr__oom("a copy of the container state");
     }
@@ -72,6 +75,18 @@ static int add_checkpoint(json_object *o, const struct ctr__status *st)
     return ctr__json_add_bool(o, "checkpointed", st->checkpointed) | ctr__json_add_bool(o, "restored", st->restored) |
            add_time(o, "checkpointedTime", st->checkpointed_at) | add_time(o, "restoredTime", st->restored_at) |
            ctr__json_add_int(o, "checkpointFiles", st->ckpt_files);
+}
+
+/* Add the JSON document text (NULL: nothing) as member key of o. */
+static int add_document(json_object *o, const char *key, const char *text)
+{
+    if (!text)
+        return 0;
+    json_object *n = NULL;
+    int r = ctr__json_parse(text, key, &n);
+    if (r < 0)
+        return r;
+    return ctr__json_set(o, key, n);
 }
 
 int ctr__status_to_json(const struct ctr__status *st, char **ret)
@@ -107,18 +122,10 @@ int ctr__status_to_json(const struct ctr__status *st, char **ret)
     if (st->config_revision > 0)
         r |= ctr__json_add_int(o, "configRevision", (int64_t)st->config_revision);
     r |= add_checkpoint(o, st);
-    if (st->networks_json) {
-        json_object *n = NULL;
-        int k = ctr__json_parse(st->networks_json, "networks", &n);
-        if (k < 0)
-            return k;
-        if (json_object_object_add(o, "networks", n) < 0) {
-            json_object_put(n);
-            return ctr__oom("the container state document");
-        }
-    }
     if (r != 0)
         return ctr__oom("the container state document");
+    if ((r = add_document(o, "networks", st->networks_json)) < 0 || (r = add_document(o, "health", st->health_json)) < 0)
+        return r;
     return ctr__json_to_string(o, ret);
 }
 
@@ -178,6 +185,9 @@ static int status_read(json_object *o, struct ctr__status *st)
     }
     json_object *nets;
     if (json_object_object_get_ex(o, "networks", &nets) && (r = ctr__json_to_string(nets, &st->networks_json)) < 0)
+        return r;
+    json_object *health;
+    if (json_object_object_get_ex(o, "health", &health) && (r = ctr__json_to_string(health, &st->health_json)) < 0)
         return r;
     if (!state)
         return ctr__err(-EINVAL, "\"state\" is required");

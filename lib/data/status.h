@@ -24,6 +24,7 @@ struct ctr__status {
     char *netns_path;
     char *boot_id;        /* boot the run-time fields belong to */
     char *networks_json;  /* network results (network issue), JSON object or NULL */
+    char *health_json;    /* podman's State.Health object (data/health.h), NULL: never checked */
     int restart_count;    /* restarts by the restart policy since the last start by a user */
     bool stopped_by_user; /* the last end was a user's stop or kill: no restart by the policy */
     uint64_t config_revision; /* the revision of the config that goes with it */

@@ -86,7 +86,7 @@ def test_conversion_fills_the_struct():
                     annotations={"a": "b"}, domainname="example.org", create_command=["prog", "run"])
     opt.set_restart_and_health(o, keep, restart_policy="on-failure:3", restart_retries=0, health_cmd="true",
                                no_healthcheck=False, health_interval=10, health_timeout=datetime.timedelta(seconds=3),
-                               health_start_period=0.5, health_retries=5)
+                               health_start_period=0.5, health_retries=5, health_on_failure="restart")
 
     def strs(p):
         return libctr._mem.lent_strv(p)
@@ -115,7 +115,7 @@ def test_conversion_fills_the_struct():
     assert (o.umask, o.timezone, o.domainname) == (b"0077", b"UTC", b"example.org")
     assert strs(o.annotations) == ["a=b"] and strs(o.create_command) == ["prog", "run"]
     assert (o.restart_policy, o.restart_retries) == (b"on-failure", 3)
-    assert strs(o.health_cmd) == ["CMD-SHELL", "true"]
+    assert strs(o.health_cmd) == ["CMD-SHELL", "true"] and o.health_on_failure == b"restart"
     assert (o.health_interval, o.health_timeout, o.health_start_period, o.health_retries) == (
         10_000_000_000, 3_000_000_000, 500_000_000, 5)
     # Unset: NULL and zero (the library's defaults); an empty entrypoint is an empty list, not NULL.

@@ -67,7 +67,7 @@ PIPE = -100
 
 # Versions of the option structs these bindings lay out (the C headers' *_OPTIONS_VERSION).
 _RUNTIME_OPTIONS_VERSION = 2
-_CONTAINER_OPTIONS_VERSION = 3
+_CONTAINER_OPTIONS_VERSION = 4
 # ctr_container_update()'s fields (CTR_UPDATE_*), by keyword.
 _UPDATE_FIELDS = {"memory": 1 << 0, "memory_swap": 1 << 1, "memory_reservation": 1 << 2, "cpus": 1 << 3,
                   "cpu_shares": 1 << 4, "cpu_period": 1 << 5, "cpu_quota": 1 << 6, "cpuset_cpus": 1 << 7,
@@ -98,6 +98,18 @@ class State(enum.IntEnum):
     def __str__(self) -> str:
         """The name podman prints ("running", "exited", ...)."""
         return decode(lib.ctr_state_name(int(self))) or ""
+
+
+class Health(enum.IntEnum):
+    """A container's health (``ctr_health_status_t``); ``str()`` is podman's ``State.Health.Status``."""
+
+    NONE = 0
+    STARTING = 1
+    HEALTHY = 2
+    UNHEALTHY = 3
+
+    def __str__(self) -> str:
+        return "" if self is Health.NONE else self.name.lower()
 
 
 class _StateWaiter(Waiter):
@@ -535,11 +547,12 @@ class Runtime(_Handle):
                init_path: Union[None, str, os.PathLike] = None, umask: Union[None, int, str] = None,
                timezone: Optional[str] = None, annotations: Optional[Mapping[str, str]] = None,
                domainname: Optional[str] = None, create_command: Optional[Sequence[str]] = None,
-               # restart policy and healthcheck (stored and shown; not enforced yet)
+               # restart policy and healthcheck
                restart_policy: Optional[str] = None, restart_retries: int = 0,
                health_cmd: Union[None, str, Sequence[str]] = None, no_healthcheck: bool = False,
                health_interval: _opt.Duration = None, health_timeout: _opt.Duration = None,
-               health_start_period: _opt.Duration = None, health_retries: int = 0) -> "Container":
+               health_start_period: _opt.Duration = None, health_retries: int = 0,
+               health_on_failure: Optional[str] = None) -> "Container":
         """Create a container (state ``CONFIGURED``; nothing runs yet).  See ``ctr_container_create()``.
 
         ``namespaces`` maps a :class:`Namespace` to the container (ID, prefix or
@@ -575,7 +588,8 @@ class Runtime(_Handle):
           string runs in a shell, a list is an argv, or podman's stored form
           ``["CMD", ...]``), ``no_healthcheck``, ``health_interval``,
           ``health_timeout``, ``health_start_period`` (seconds or
-          :class:`datetime.timedelta`) and ``health_retries``.
+          :class:`datetime.timedelta`), ``health_retries`` and ``health_on_failure``
+          (``"none"``, ``"kill"``, ``"restart"``, ``"stop"``: the action once unhealthy).
         """
         o = _ffi.ContainerOptions()
         _call("ctr_container_options_init", byref(o), _CONTAINER_OPTIONS_VERSION)
@@ -652,7 +666,8 @@ class Runtime(_Handle):
         _opt.set_restart_and_health(o, keep, restart_policy=restart_policy, restart_retries=restart_retries,
                                     health_cmd=health_cmd, no_healthcheck=no_healthcheck,
                                     health_interval=health_interval, health_timeout=health_timeout,
-                                    health_start_period=health_start_period, health_retries=health_retries)
+                                    health_start_period=health_start_period, health_retries=health_retries,
+                                    health_on_failure=health_on_failure)
         out = c_void_p()
         _call("ctr_container_create", byref(out), self._p, byref(o))
         return Container._wrap(out.value, self._keep)  # type: ignore[arg-type]
@@ -1314,6 +1329,20 @@ class Container(_Handle):
         _call("ctr_container_stats", self._p, prev._sample.p if prev is not None and prev._sample else None,
               byref(p))
         return Stats._from(p, True)
+
+    def healthcheck_run(self) -> Tuple[bool, "Health"]:
+        """Run the healthcheck once (``podman healthcheck run``): whether it passed, and
+        the health after it.  A timeout raises (it is recorded as a failure)."""
+        st = c_int()
+        r = _call("ctr_container_healthcheck_run", self._p, byref(st))
+        return r == 0, Health(st.value)
+
+    @property
+    def health(self) -> "Health":
+        """The health as the last check left it (``State.Health.Status`` of inspect)."""
+        st = c_int()
+        _call("ctr_container_health_status", self._p, byref(st))
+        return Health(st.value)
 
     def exec(self, argv: Sequence[str], *, env: Union[None, Mapping[str, str], Sequence[str]] = None,
              user: Optional[str] = None, workdir: Optional[str] = None, tty: bool = False,

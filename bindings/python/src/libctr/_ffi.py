@@ -174,6 +174,8 @@ class ContainerOptions(Structure):
         ("health_start_period", c_int64),
         ("health_retries", c_uint),
         ("create_command", c_char_pp),
+        # version 4
+        ("health_on_failure", c_char_p),
     ]
 
 
@@ -604,6 +606,8 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_container_wait_for": (c_int, [_P, c_uint, c_int64, _P, POINTER(c_int), POINTER(c_int)]),
     "ctr_container_restart": (c_int, [_P, c_int]),
     "ctr_container_apply_restart_policy": (c_int, [_P]),
+    "ctr_container_healthcheck_run": (c_int, [_P, POINTER(c_int)]),
+    "ctr_container_health_status": (c_int, [_P, POINTER(c_int)]),
     # ctr-container.h, libctr 0.6
     "ctr_container_rename": (c_int, [_P, c_char_p]),
     "ctr_container_update": (c_int, [_P, POINTER(ContainerOptions), c_uint64]),

@@ -251,7 +251,7 @@ def set_process(o: Any, keep: List[Any], *, entrypoint: Union[None, str, Sequenc
 def set_restart_and_health(o: Any, keep: List[Any], *, restart_policy: Optional[str], restart_retries: int,
                            health_cmd: Union[None, str, Sequence[str]], no_healthcheck: bool,
                            health_interval: Duration, health_timeout: Duration, health_start_period: Duration,
-                           health_retries: int) -> None:
+                           health_retries: int, health_on_failure: Optional[str] = None) -> None:
     """The restart policy (``"on-failure:3"`` is the policy and its retries, unless
     ``restart_retries`` says otherwise) and the healthcheck."""
     if restart_policy is not None and ":" in restart_policy:
@@ -263,6 +263,7 @@ def set_restart_and_health(o: Any, keep: List[Any], *, restart_policy: Optional[
     o.health_timeout = duration_ns(health_timeout)
     o.health_start_period = duration_ns(health_start_period)
     o.health_retries = health_retries
+    o.health_on_failure = encode(health_on_failure)
 
 
 # ---- the reverse: create()'s keyword arguments from a struct ----
@@ -345,4 +346,5 @@ def get_restart_and_health(o: Any) -> Dict[str, Any]:
         "health_cmd": _list(o.health_cmd), "no_healthcheck": False,
         "health_interval": _duration(o.health_interval), "health_timeout": _duration(o.health_timeout),
         "health_start_period": _duration(o.health_start_period), "health_retries": o.health_retries,
+        "health_on_failure": decode(o.health_on_failure),
     }

@@ -129,7 +129,7 @@ pub const CTR_CREATE_NO_READ_ONLY_TMPFS: u64 = 1 << 11;
 pub const CTR_CREATE_OOM_SCORE_ADJ: u64 = 1 << 12;
 pub const CTR_CREATE_IMAGE_VOLUMES_TMPFS: u64 = 1 << 13;
 
-pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 3;
+pub const CTR_CONTAINER_OPTIONS_VERSION: c_uint = 4;
 
 #[repr(C)]
 pub struct ctr_mount_t {
@@ -242,7 +242,15 @@ pub struct ctr_container_options_t {
     pub health_start_period: i64,
     pub health_retries: c_uint,
     pub create_command: *const *const c_char,
+    // version 4
+    pub health_on_failure: *const c_char,
 }
+
+pub type ctr_health_status_t = c_uint;
+pub const CTR_HEALTH_NONE: ctr_health_status_t = 0;
+pub const CTR_HEALTH_STARTING: ctr_health_status_t = 1;
+pub const CTR_HEALTH_HEALTHY: ctr_health_status_t = 2;
+pub const CTR_HEALTH_UNHEALTHY: ctr_health_status_t = 3;
 
 pub type ctr_batch_fn = Option<unsafe extern "C" fn(c: *mut ctr_container_t, userdata: *mut c_void) -> c_int>;
 
@@ -1169,6 +1177,8 @@ extern "C" {
     pub fn ctr_waiter_free(w: *mut ctr_waiter_t);
     pub fn ctr_container_restart(c: *mut ctr_container_t, timeout: c_int) -> c_int;
     pub fn ctr_container_apply_restart_policy(c: *mut ctr_container_t) -> c_int;
+    pub fn ctr_container_healthcheck_run(c: *mut ctr_container_t, ret_status: *mut ctr_health_status_t) -> c_int;
+    pub fn ctr_container_health_status(c: *mut ctr_container_t, ret: *mut ctr_health_status_t) -> c_int;
     pub fn ctr_container_wait_for(
         c: *mut ctr_container_t,
         states: c_uint,

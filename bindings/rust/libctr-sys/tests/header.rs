@@ -297,7 +297,8 @@ fn layouts() -> BTreeMap<String, usize> {
             health_timeout,
             health_start_period,
             health_retries,
-            create_command
+            create_command,
+            health_on_failure
         }
     );
     layout!(
@@ -344,7 +345,7 @@ fn layouts() -> BTreeMap<String, usize> {
     layout!(m, ctr_events_options_t { version, flags, since_ns, until_ns, filters, cancel_fd });
     layout!(m, ctr_checkpoint_options_t { version, export_path, flags });
     layout!(m, ctr_restore_options_t { version, import_path, name, flags });
-    layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags });
+    layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags, cancel });
     layout!(m, ctr_logs_options_t { version, flags, since, until, tail });
     layout!(m, ctr_import_options_t { version, reference, name, changes, progress, progress_userdata, cancel, flags });
     layout!(m, ctr_save_options_t { version, name, progress, progress_userdata, cancel, flags });

@@ -16,6 +16,39 @@ use libctr_sys as sys;
 
 use crate::*;
 
+/// A container's health (`ctr_health_status_t`); `as_str()` is podman's `State.Health.Status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Health {
+    /// No healthcheck (`""`).
+    None,
+    /// Not yet healthy nor unhealthy.
+    Starting,
+    /// The last check passed.
+    Healthy,
+    /// `retries` checks in a row failed.
+    Unhealthy,
+}
+
+impl Health {
+    pub(crate) fn from_raw(s: sys::ctr_health_status_t) -> Health {
+        match s {
+            sys::CTR_HEALTH_STARTING => Health::Starting,
+            sys::CTR_HEALTH_HEALTHY => Health::Healthy,
+            sys::CTR_HEALTH_UNHEALTHY => Health::Unhealthy,
+            _ => Health::None,
+        }
+    }
+    /// podman's name: "", "starting", "healthy", "unhealthy".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::None => "",
+            Health::Starting => "starting",
+            Health::Healthy => "healthy",
+            Health::Unhealthy => "unhealthy",
+        }
+    }
+}
+
 /// Container states (`ctr_state_t`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
@@ -789,6 +822,22 @@ impl Container {
     pub fn apply_restart_policy(&self) -> Result<bool> {
         check("ctr_container_apply_restart_policy", unsafe { sys::ctr_container_apply_restart_policy(self.as_ptr()) })
             .map(|r| r == 1)
+    }
+    /// Run the healthcheck once (`podman healthcheck run`): whether it
+    /// passed, and the health after it.  A timeout is an error (recorded as
+    /// a failure).
+    pub fn healthcheck_run(&self) -> Result<(bool, Health)> {
+        let mut st: sys::ctr_health_status_t = 0;
+        let r = check("ctr_container_healthcheck_run", unsafe {
+            sys::ctr_container_healthcheck_run(self.as_ptr(), &mut st)
+        })?;
+        Ok((r == 0, Health::from_raw(st)))
+    }
+    /// The health as the last check left it (`State.Health.Status` of inspect).
+    pub fn health(&self) -> Result<Health> {
+        let mut st: sys::ctr_health_status_t = 0;
+        check("ctr_container_health_status", unsafe { sys::ctr_container_health_status(self.as_ptr(), &mut st) })?;
+        Ok(Health::from_raw(st))
     }
     /// Send a signal (a number, e.g. 9) to the container's first process.
     pub fn kill(&self, signal: i32) -> Result<()> {

@@ -130,6 +130,7 @@ pub(crate) struct V3 {
     health_start_period: i64,
     health_retries: u32,
     create_command: Option<Vec<String>>,
+    health_on_failure: Option<String>,
 }
 
 fn list<I: IntoIterator<Item = S>, S: Into<String>>(v: I) -> Option<Vec<String>> {
@@ -400,6 +401,11 @@ impl ContainerOptions {
         self.v3.health_retries = n;
         self
     }
+    /// The action once unhealthy (`--health-on-failure`): `none`, `kill`, `restart` or `stop`.
+    pub fn health_on_failure(mut self, v: &str) -> Self {
+        self.v3.health_on_failure = Some(v.into());
+        self
+    }
 }
 
 impl V3 {
@@ -473,6 +479,7 @@ impl V3 {
             health_start_period: c.health_start_period,
             health_retries: c.health_retries as u32,
             create_command: opt_strv(c.create_command),
+            health_on_failure: opt_string(c.health_on_failure),
         }
     }
 }
@@ -686,6 +693,7 @@ impl V3Memory {
         c.health_timeout = v3.health_timeout;
         c.health_start_period = v3.health_start_period;
         c.health_retries = v3.health_retries as c_uint;
+        c.health_on_failure = self.s(op, v3.health_on_failure.as_ref())?;
         Ok(())
     }
 }
@@ -781,7 +789,8 @@ mod tests {
             .health_interval(Duration::from_secs(10))
             .health_timeout(Duration::from_millis(1500))
             .health_start_period(Duration::from_secs(5))
-            .health_retries(5);
+            .health_retries(5)
+            .health_on_failure("restart");
         let mut c = unsafe { std::mem::zeroed::<sys::ctr_container_options_t>() };
         let keep = o.v3.fill("test", &mut c).unwrap();
         unsafe {
@@ -849,6 +858,7 @@ mod tests {
             assert_eq!(sv(c.create_command).unwrap(), ["prog", "run"]);
             assert_eq!((s(c.restart_policy), c.restart_retries), (Some("on-failure".into()), 3));
             assert_eq!(sv(c.health_cmd).unwrap(), ["CMD", "/bin/check", "x"]);
+            assert_eq!(s(c.health_on_failure), Some("restart".into()));
             assert_eq!(
                 (c.health_interval, c.health_timeout, c.health_start_period, c.health_retries),
                 (10_000_000_000, 1_500_000_000, 5_000_000_000, 5)

@@ -98,3 +98,36 @@ fn restart_and_policy() {
     assert!(!c.apply_restart_policy().unwrap()); // a user's kill
     c.remove(RemoveFlags::NONE).unwrap();
 }
+
+#[test]
+fn healthcheck_run() {
+    let t = match TestRuntime::new("health") {
+        Some(v) => v,
+        None => return,
+    };
+    let c = t.create(
+        ContainerOptions::new()
+            .name("rs-health")
+            .command(sh("sleep 100"))
+            .health_cmd(["/bin/sh", "-c", "exit 1"])
+            .health_interval(Duration::from_secs(3600))
+            .health_retries(2),
+    );
+    assert_eq!(c.health().unwrap(), Health::Starting);
+    c.start().unwrap();
+    assert_eq!(c.healthcheck_run().unwrap(), (false, Health::Starting));
+    assert_eq!(c.healthcheck_run().unwrap(), (false, Health::Unhealthy));
+    assert_eq!(c.health().unwrap().as_str(), "unhealthy");
+    c.remove(RemoveFlags::FORCE).unwrap();
+    let ok = t.create(
+        ContainerOptions::new()
+            .name("rs-health-ok")
+            .command(sh("sleep 100"))
+            .health_cmd(["/bin/true"])
+            .health_interval(Duration::from_secs(3600))
+            .health_on_failure("kill"),
+    );
+    ok.start().unwrap();
+    assert_eq!(ok.healthcheck_run().unwrap(), (true, Health::Healthy));
+    ok.remove(RemoveFlags::FORCE).unwrap();
+}
