@@ -271,6 +271,7 @@ check "the schedule that restarted it is gone" gone "$RE_PID"
 RE_PID2=$(helper_pid re)
 check "a new schedule runs for the new start" [ "$RE_PID2" != "$RE_PID" ]
 check "it is ctr-healthcheck for the container" is_helper "$RE_PID2" "$(cid re)"
+sleep 1 # --until is in whole seconds: the restart's events are then before it
 c events --since "$since" --until "$(date +%s)" --filter container="$N-re" --format '{{.Status}}'
 check "events: two health_status, then the restart (died, stop, restart)" \
     has "$(printf '%s\n' "$OUT" | tr '\n' ' ')" "health_status .*health_status died stop restart"
