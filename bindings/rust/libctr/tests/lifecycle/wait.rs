@@ -78,7 +78,7 @@ fn waiter_and_cancel() {
         got = w2.check().unwrap();
     }
     assert_eq!(got, Some((State::Running, -1)));
-    c.remove(RemoveFlags::NONE).unwrap();
+    c.remove(RemoveFlags::FORCE).unwrap();
 }
 
 #[test]
