@@ -538,9 +538,14 @@ static int open_nofollow_walk(int root, const char *path, int flags, mode_t mode
         int next = slash ? openat(cur, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                          : openat(cur, p, flags | O_NOFOLLOW | O_CLOEXEC, mode);
         int e = -errno;
+        /* O_DIRECTORY | O_NOFOLLOW on a symlink says ENOTDIR: a link is
+         * refused (ELOOP), a file that is not a directory stays ENOTDIR. */
+        struct stat lst;
+        if (next < 0 && e == -ENOTDIR && fstatat(cur, p, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
+            e = -ELOOP;
         close(cur);
         if (next < 0)
-            return e == -ENOTDIR ? -ELOOP : e;
+            return e;
         if (!slash) {
             /* O_PATH | O_NOFOLLOW opens a symlink itself: refuse it too. */
             struct stat st;

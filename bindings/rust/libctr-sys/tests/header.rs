@@ -346,7 +346,7 @@ fn layouts() -> BTreeMap<String, usize> {
     layout!(m, ctr_checkpoint_options_t { version, export_path, flags });
     layout!(m, ctr_restore_options_t { version, import_path, name, flags });
     layout!(m, ctr_attach_options_t { version, stdin_fd, stdout_fd, stderr_fd, detach_keys, flags, cancel });
-    layout!(m, ctr_logs_options_t { version, flags, since, until, tail });
+    layout!(m, ctr_logs_options_t { version, flags, since, until, tail, cancel });
     layout!(m, ctr_import_options_t { version, reference, name, changes, progress, progress_userdata, cancel, flags });
     layout!(m, ctr_save_options_t { version, name, progress, progress_userdata, cancel, flags });
     layout!(
@@ -374,7 +374,8 @@ fn layouts() -> BTreeMap<String, usize> {
             obj_save,
             obj_get,
             obj_remove,
-            obj_iterate
+            obj_iterate,
+            rename
         }
     );
     layout!(m, ctr_state_backend_factory_t { version, name, create, userdata });
@@ -392,7 +393,8 @@ fn layouts() -> BTreeMap<String, usize> {
             detach_keys,
             flags,
             attached,
-            attached_userdata
+            attached_userdata,
+            cancel
         }
     );
     layout!(
@@ -422,6 +424,7 @@ fn layouts() -> BTreeMap<String, usize> {
             reopen_log,
             exit_status,
             wait_exit,
+            exit_fd,
             checkpoint,
             restore
         }
