@@ -140,6 +140,8 @@ static void *trigger_later(void *arg)
 struct start_job {
     ctr_container_t *c;
     bool pause;
+    int r;          /* the call's result, checked by the test's thread */
+    char msg[256];
 };
 
 static void *start_later(void *arg)
@@ -147,7 +149,9 @@ static void *start_later(void *arg)
     struct start_job *j = arg;
     struct timespec ts = { 0, 200 * 1000000L };
     nanosleep(&ts, NULL);
-    assert_ctr_ok(j->pause ? ctr_container_pause(j->c) : ctr_container_start(j->c));
+    j->r = j->pause ? ctr_container_pause(j->c) : ctr_container_start(j->c);
+    if (j->r < 0)
+        snprintf(j->msg, sizeof j->msg, "%s", ctr_error_last()->message);
     return NULL;
 }
 
@@ -167,11 +171,14 @@ static void test_waiter_other_states(void **state)
     pthread_create(&th, NULL, start_later, &j);
     int woke = 0;
     int r = 0;
-    while ((r = ctr_waiter_check(w, &st, NULL)) == 0) {
-        assert_true(readable(ctr_waiter_fd(w), 5000));
-        woke++;
+    double t0 = now_s();
+    while ((r = ctr_waiter_check(w, &st, NULL)) == 0 && now_s() - t0 < 20) {
+        if (readable(ctr_waiter_fd(w), 1000))
+            woke++;
     }
     pthread_join(th, NULL);
+    if (j.r < 0)
+        fail_msg("the start on the other thread failed: %d %s", j.r, j.msg);
     assert_int_equal(r, 1);
     assert_int_equal(st, CTR_STATE_RUNNING);
     assert_true(woke >= 1 && woke <= 4); /* create's, init's and start's events at most */
@@ -179,8 +186,11 @@ static void test_waiter_other_states(void **state)
     /* Paused, through the blocking form. */
     j.pause = true;
     pthread_create(&th, NULL, start_later, &j);
-    assert_ctr_ok(ctr_container_wait_for(c, CTR_WAIT_STATE(CTR_STATE_PAUSED), 5000, NULL, &st, NULL));
+    r = ctr_container_wait_for(c, CTR_WAIT_STATE(CTR_STATE_PAUSED), 20000, NULL, &st, NULL);
     pthread_join(th, NULL);
+    if (j.r < 0)
+        fail_msg("the pause on the other thread failed: %d %s", j.r, j.msg);
+    assert_ctr_ok(r);
     assert_int_equal(st, CTR_STATE_PAUSED);
     assert_ctr_ok(ctr_container_unpause(c));
     rm(c);
