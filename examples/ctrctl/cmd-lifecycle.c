@@ -31,6 +31,25 @@ static int for_each(ctrctl_t *g, int argc, char **argv, each_fn fn, void *userda
     return r;
 }
 
+/* Apply fn to every container of the runtime (--all), named by ID. */
+static int for_all(ctrctl_t *g, each_fn fn, void *userdata)
+{
+    ctr_container_t **list = NULL;
+    size_t n = 0;
+    int r = ctrctl_open(g);
+    if (r)
+        return r;
+    if (ctr_runtime_list(g->rt, NULL, NULL, &list, &n) < 0)
+        return ctrctl_fail();
+    for (size_t i = 0; i < n; i++) {
+        int q = fn(list[i], ctr_container_id(list[i]), userdata);
+        if (q)
+            r = q;
+    }
+    ctr_container_list_free(list, n);
+    return r;
+}
+
 /* Parse options that are only --help; 0, HELP_SHOWN or EXIT_ENGINE. */
 static int only_help(int argc, char **argv, const char *usage)
 {
@@ -115,24 +134,6 @@ static int restart_one(ctr_container_t *c, const char *name, void *userdata)
     return done(ctr_container_restart(c, a->timeout), name);
 }
 
-static int restart_all(ctrctl_t *g, struct restart_args *a)
-{
-    ctr_container_t **list = NULL;
-    size_t n = 0;
-    int r = ctrctl_open(g);
-    if (r)
-        return r;
-    if (ctr_runtime_list(g->rt, NULL, NULL, &list, &n) < 0)
-        return ctrctl_fail();
-    for (size_t i = 0; i < n; i++) {
-        int q = restart_one(list[i], ctr_container_id(list[i]), a);
-        if (q)
-            r = q;
-    }
-    ctr_container_list_free(list, n);
-    return r;
-}
-
 int cmd_restart(ctrctl_t *g, int argc, char **argv)
 {
     static const char usage[] = "Usage: ctrctl restart [OPTIONS] CONTAINER...\n\n"
@@ -163,7 +164,7 @@ int cmd_restart(ctrctl_t *g, int argc, char **argv)
         default: return ctrctl_bad_usage(argv[0]);
         }
     }
-    return a.all ? restart_all(g, &a) : for_each(g, argc, argv, restart_one, &a);
+    return a.all ? for_all(g, restart_one, &a) : for_each(g, argc, argv, restart_one, &a);
 }
 
 /* ---- kill ---- */
@@ -305,22 +306,9 @@ int cmd_wait(ctrctl_t *g, int argc, char **argv)
 
 /* ---- rm ---- */
 
-static int rm_all(ctrctl_t *g, uint64_t flags)
+static int rm_one(ctr_container_t *c, const char *name, void *userdata)
 {
-    ctr_container_t **list = NULL;
-    size_t n = 0;
-    int r = ctrctl_open(g);
-    if (r)
-        return r;
-    if (ctr_runtime_list(g->rt, NULL, NULL, &list, &n) < 0)
-        return ctrctl_fail();
-    for (size_t i = 0; i < n; i++) {
-        int q = done(ctr_container_remove(list[i], flags), ctr_container_id(list[i]));
-        if (q)
-            r = q;
-    }
-    ctr_container_list_free(list, n);
-    return r;
+    return done(ctr_container_remove(c, *(const uint64_t *)userdata), name);
 }
 
 int cmd_rm(ctrctl_t *g, int argc, char **argv)
@@ -350,7 +338,7 @@ int cmd_rm(ctrctl_t *g, int argc, char **argv)
         }
     }
     if (all)
-        return optind < argc ? ctrctl_error("rm --all takes no container names") : rm_all(g, flags);
+        return optind < argc ? ctrctl_error("rm --all takes no container names") : for_all(g, rm_one, &flags);
     if (optind >= argc)
         return ctrctl_error("rm needs at least one container (or --all)");
     if ((r = ctrctl_open(g)))
