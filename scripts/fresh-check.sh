@@ -13,10 +13,16 @@
 # on a new copy of it, run-XXXXXX, so no run starts from a root an earlier one
 # dirtied.  Into the copy go only the host's /etc/resolv.conf and apt sources,
 # and a `git clone` of the repository at HEAD (the committed tree, not the work
-# tree).  The copy is bound onto itself (runc needs its root to be a mount
-# point), /proc, /sys and /dev are bound in (rslave) and /run is a new tmpfs.
-# Every mount is undone and the copy removed at the end, also on failure or
-# interrupt.  Exits with the test command's status.
+# tree).  The run gets a mount namespace of its own in which the copy is the
+# root through pivot_root, as a machine's root is: not a chroot, in which runc
+# exec would join a container's mount namespace at the host's root instead of
+# the container's (setns sets the root to the namespace's first mount).  In it
+# the copy is bound onto itself, /proc, /sys and /dev are bound in and /run is a
+# new tmpfs; these mounts and every one the tests make die with the namespace,
+# and none touches the host's.  At the end, also on failure or interrupt, what
+# the run started (the processes in its namespace and their descendants, e.g.
+# containers) is stopped and the copy removed.  Exits with the test command's
+# status.
 # Needs root, debootstrap and git (scripts/setup.sh installs them).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +48,7 @@ case $summary_out in
 esac
 [ -z "$summary_out" ] || rm -f "$summary_out"
 if [ "$(id -u)" != 0 ]; then
-    echo "fresh-check: run as root (it runs debootstrap, mount and chroot)" >&2
+    echo "fresh-check: run as root (it runs debootstrap, mount and unshare)" >&2
     exit 1
 fi
 for tool in debootstrap git; do
@@ -61,23 +67,39 @@ under() {
 
 run=""
 child=""
-mounted=""           # mount points we made, innermost last
-mounted_add() { mounted="$mounted $1"; }
+ns=""                # the run's mount namespace (readlink /proc/PID/ns/mnt)
 
 # shellcheck disable=SC2317 # (called from the traps)
-# Kill what the run left behind: processes whose root is in the copy, which only
-# this run's chroot started.  Then undo our mounts, innermost first.
+# The processes in the run's namespace and all their descendants (containers
+# have namespaces of their own, under a monitor in the run's).
+run_pids() {
+    [ -n "$ns" ] || return 0
+    for p in /proc/[0-9]*; do
+        pid=${p#/proc/}
+        ppid=$(awk '/^PPid:/ { print $2 }' "$p/status" 2>/dev/null) || continue
+        echo "$pid ${ppid:-0} $(readlink "$p/ns/mnt" 2>/dev/null)"
+    done | awk -v ns="$ns" '
+        { parent[$1] = $2; mine[$1] = ($3 == ns) }
+        END {
+            for (p in parent) {
+                q = p
+                for (depth = 0; q + 0 > 1 && depth < 64; depth++) {
+                    if (mine[q]) { printf " %s", p; break }
+                    q = parent[q]
+                }
+            }
+        }'
+}
+
+# shellcheck disable=SC2317 # (called from the traps)
+# Stop what the run left behind, then remove the copy.
 teardown() {
     rc=$?
     trap - EXIT INT TERM HUP
     [ -n "$run" ] || exit "$rc"
     stage "teardown"
-    pids=""
-    [ -z "$child" ] || pids=" $child"
-    for p in /proc/[0-9]*; do
-        r=$(readlink "$p/root" 2>/dev/null) || continue
-        case $r in "$run" | "$run"/*) case "$pids " in *" ${p#/proc/} "*) ;; *) pids="$pids ${p#/proc/}" ;; esac ;; esac
-    done
+    pids=$(run_pids)
+    [ -z "$child" ] || case "$pids " in *" $child "*) ;; *) pids="$pids $child" ;; esac
     if [ -n "$pids" ]; then
         echo "fresh-check: stopping what the run left:$pids"
         # shellcheck disable=SC2086
@@ -85,18 +107,13 @@ teardown() {
         sleep 2
         # shellcheck disable=SC2086
         kill -KILL $pids 2>/dev/null || true
+        sleep 1
     fi
-    # Whatever the tests mounted inside and left (e.g. overlays of a failed test) goes first.
-    inner=$(awk -v r="$run/" 'index($5, r) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
-    for m in $inner; do
-        case " $mounted " in *" $m "*) continue ;; esac
-        umount -l "$m" 2>/dev/null || true
-    done
-    for m in $(echo "$mounted" | tr ' ' '\n' | sed '/^$/d' | sort -r); do
-        umount -R "$m" 2>/dev/null || umount -R -l "$m" 2>/dev/null || umount -l "$m" ||
-            echo "fresh-check: cannot unmount $m" >&2
-    done
-    if under "$run" | grep -q .; then
+    left=$(run_pids)
+    if [ -n "$left" ]; then
+        echo "fresh-check: processes of the run remain ($left); not removing $run" >&2
+        [ "$rc" -ne 0 ] || rc=1
+    elif under "$run" | grep -q .; then
         echo "fresh-check: mounts remain under $run; not removing it" >&2
         under "$run" | sed 's/^/  /' >&2
         [ "$rc" -ne 0 ] || rc=1
@@ -141,18 +158,6 @@ cp -a "$base/." "$run/"
 chmod 0755 "$run"    # it is /: mktemp made it 0700
 rm -f "$run/.libctr-fresh-base"
 
-stage "mounts: the root onto itself, /proc /sys /dev (rslave), a tmpfs /run"
-mount --bind "$run" "$run"
-mounted_add "$run"
-mount --make-private "$run"
-for d in proc sys dev; do
-    mount --rbind "/$d" "$run/$d"
-    mounted_add "$run/$d"
-    mount --make-rslave "$run/$d"
-done
-mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$run/run"
-mounted_add "$run/run"
-
 # Only what apt needs to reach Debian's archive comes from the host.
 cp -L /etc/resolv.conf "$run/etc/resolv.conf"
 if [ -e /etc/apt/sources.list ] || ls /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
@@ -170,15 +175,38 @@ git -C "$run/root/libctr" checkout -q --detach "$commit"
 stages=all
 $plain && stages=plain
 stage "CI=true CTR_TEST_STAGES=$stages scripts/test.sh in the fresh root, as root"
-# In the background, so that a signal reaches the traps at once (a shell waiting
-# for a foreground command runs them only when it ends); teardown stops it.
+# The namespace's set-up, then the tests, in the background, so that a signal
+# reaches the traps at once (a shell waiting for a foreground command runs them
+# only when it ends); teardown stops it.
 # The kill and waiter tests with fewer rounds and containers: this run checks
 # that the set-up is complete; the main run does the full numbers.
-chroot "$run" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+# shellcheck disable=SC2016 # (expanded by the inner shell)
+unshare --mount --propagation private /bin/sh -euc '
+    mount --bind "$1" "$1"
+    cd "$1"
+    for d in proc sys dev; do mount --rbind "/$d" "$d"; done
+    mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs run
+    mkdir .old-root
+    pivot_root . .old-root
+    cd /
+    umount -l /.old-root
+    rmdir /.old-root
+    shift
+    exec /usr/bin/env -i "$@" /bin/sh -c "cd /root/libctr && exec scripts/test.sh"
+' fresh-root "$run" HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 TERM="${TERM:-dumb}" CI=true CTR_TEST_STAGES="$stages" \
     CTR_KILL_ROUNDS="${CTR_KILL_ROUNDS:-10}" CTR_KILL_OP_ROUNDS="${CTR_KILL_OP_ROUNDS:-4}" CTR_WAIT_MANY="${CTR_WAIT_MANY:-50}" \
-    /bin/sh -c 'cd /root/libctr && exec scripts/test.sh' </dev/null &
+    </dev/null &
 child=$!
+host_ns=$(readlink /proc/self/ns/mnt)
+tries=0
+while [ -z "$ns" ] && [ $tries -lt 100 ]; do
+    n=$(readlink "/proc/$child/ns/mnt" 2>/dev/null) || break
+    [ "$n" = "$host_ns" ] || ns=$n
+    [ -n "$ns" ] || sleep 0.1
+    tries=$((tries + 1))
+done
+[ -n "$ns" ] || echo "fresh-check: the run's mount namespace was not seen; what it leaves cannot be found" >&2
 rc=0
 wait "$child" || rc=$?
 child=""

@@ -173,7 +173,7 @@ static void test_waiter_other_states(void **state)
     int r = 0;
     double t0 = now_s();
     while ((r = ctr_waiter_check(w, &st, NULL)) == 0 && now_s() - t0 < 20) {
-        if (readable(ctr_waiter_fd(w), 1000))
+        if (readable(ctr_waiter_fd(w), 20000))
             woke++;
     }
     pthread_join(th, NULL);
@@ -181,7 +181,10 @@ static void test_waiter_other_states(void **state)
         fail_msg("the start on the other thread failed: %d %s", j.r, j.msg);
     assert_int_equal(r, 1);
     assert_int_equal(st, CTR_STATE_RUNNING);
-    assert_true(woke >= 1 && woke <= 4); /* create's, init's and start's events at most */
+    /* Woken by init's and start's events, not by a timer: a waiter that
+     * polled would wake hundreds of times over a slow (sanitized) start. */
+    if (woke < 1 || woke > 10)
+        fail_msg("%d wake-ups before running", woke);
     ctr_waiter_free(w);
     /* Paused, through the blocking form. */
     j.pause = true;
