@@ -22,6 +22,7 @@ static const char common_usage[] =
     "  -u, --user USER[:GROUP]     run as this user\n"
     "  -w, --workdir DIR           working directory in the container\n"
     "      --hostname NAME         host name in the container\n"
+    "      --pod POD|new:NAME      run in a pod (new: makes the pod first)\n"
     "  -i, --interactive           keep stdin open\n"
     "  -t, --tty                   allocate a pseudo-terminal\n"
     "      --read-only             mount the root file system read-only\n"
@@ -38,7 +39,7 @@ static const char run_extra_usage[] =
     "      --detach-keys KEYS      keys to detach (default ctrl-p,ctrl-q)\n";
 
 enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, OPT_STOP_SIGNAL,
-       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_LOG_OPT, OPT_RM, OPT_DETACH_KEYS, OPT_PULL };
+       OPT_STOP_TIMEOUT, OPT_CGROUP_PARENT, OPT_LOG_OPT, OPT_RM, OPT_DETACH_KEYS, OPT_PULL, OPT_POD };
 
 /* The options of create, which run has too. */
 #define COMMON_OPTIONS                                             \
@@ -58,6 +59,7 @@ enum { OPT_ROOTFS = 256, OPT_NAME, OPT_HOSTNAME, OPT_READ_ONLY, OPT_PRIVILEGED, 
     { "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT }, \
     { "log-opt", required_argument, NULL, OPT_LOG_OPT },           \
     { "pull", required_argument, NULL, OPT_PULL },                 \
+    { "pod", required_argument, NULL, OPT_POD },                   \
     NET_OPTIONS,                                                   \
     MOUNT_OPTIONS,                                                 \
     RESOURCE_OPTIONS,                                              \
@@ -151,6 +153,10 @@ static int parse_option(create_args_t *a, int o, const char *verb)
     case OPT_CGROUP_PARENT: a->o.cgroup_parent = optarg; return 0;
     case OPT_LOG_OPT: return parse_log_opt(optarg, &a->o.log_size_max);
     case OPT_PULL: a->pull = optarg; return 0;
+    case OPT_POD:
+        a->pod = optarg;
+        a->o.pod = strncmp(optarg, "new:", 4) == 0 ? optarg + 4 : optarg;
+        return 0;
     case OPT_RM: a->rm = true; return 0;
     case 'd': a->detach = true; return 0;
     case OPT_DETACH_KEYS: a->detach_keys = optarg; return 0;
@@ -234,7 +240,8 @@ int cmd_create(ctrctl_t *g, int argc, char **argv)
     create_args_t a = { .o = CTR_CONTAINER_OPTIONS_INIT };
     ctr_container_t *c = NULL;
     int r = create_args_parse(&a, argc, argv, false);
-    if (r == 0 && !(r = ctrctl_open(g)) && !(r = ctrctl_pull_for_create(g, &a))) {
+    if (r == 0 && !(r = ctrctl_open(g)) && !(r = ctrctl_pull_for_create(g, &a)) &&
+        !(r = ctrctl_pod_for_create(g, a.pod))) {
         if (ctr_container_create(&c, g->rt, &a.o) < 0)
             r = ctrctl_fail();
         else

@@ -171,7 +171,7 @@ int cmd_run(ctrctl_t *g, int argc, char **argv)
     ctr_container_t *c = NULL;
     bool detached = false;
     int r = create_args_parse(&a, argc, argv, true);
-    if (r || (r = ctrctl_open(g)) || (r = ctrctl_pull_for_create(g, &a)))
+    if (r || (r = ctrctl_open(g)) || (r = ctrctl_pull_for_create(g, &a)) || (r = ctrctl_pod_for_create(g, a.pod)))
         goto out;
     if (ctr_container_create(&c, g->rt, &a.o) < 0) {
         r = ctrctl_fail();

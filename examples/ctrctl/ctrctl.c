@@ -33,6 +33,7 @@ static const struct verb {
     { "mount", cmd_mount, "Mount a container's root file system and print where" },
     { "network", cmd_network, "Manage networks (create, ls, inspect, rm)" },
     { "pause", cmd_pause, "Pause all the processes of containers" },
+    { "pod", cmd_pod, "Manage pods (create, ls, inspect, start, stop, kill, pause, unpause, restart, rm)" },
     { "port", cmd_port, "List the port mappings of a container" },
     { "ps", cmd_ps, "List containers" },
     { "pull", cmd_pull, "Pull an image from a registry" },

@@ -281,6 +281,7 @@ typedef struct create_args {
     bool rm, detach, interactive, tty;
     const char *detach_keys;
     const char *pull;      /* --pull POLICY, NULL: missing */
+    const char *pod;       /* --pod POD or new:NAME */
     char *pulled_id;       /* the image pulled by ID (a digest pull names none) */
 } create_args_t;
 /* Parse create/run options and positionals (run: also --rm, -d,
@@ -332,6 +333,11 @@ int cmd_container(ctrctl_t *g, int argc, char **argv);
 /* The top-level verb of that name, or NULL. */
 ctrctl_verb_fn ctrctl_find_verb(const char *name);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
+int cmd_pod(ctrctl_t *g, int argc, char **argv);
+/* create/run --pod new:NAME: make the pod NAME (default settings; the
+ * network of $CTRCTL_NETWORK when it is none or host).  0 for another
+ * --pod, or EXIT_ENGINE (printed). */
+int ctrctl_pod_for_create(ctrctl_t *g, const char *pod_arg);
 /* cmd-image.c, cmd-storage.c */
 /* A progress bar on stderr when it is a terminal (userdata: see cmd-image.c). */
 int progress_cb(uint64_t done, uint64_t total, void *userdata);

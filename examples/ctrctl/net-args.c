@@ -123,7 +123,9 @@ int net_args_option(net_args_t *n, int opt, const char *arg)
 
 int net_args_apply(net_args_t *n, ctr_container_options_t *o)
 {
-    if (!n->mode_set) {
+    if (!n->mode_set && o->pod) {
+        snprintf(n->mode, sizeof n->mode, "pod"); /* the pod's network */
+    } else if (!n->mode_set) {
         const char *env = getenv("CTRCTL_NETWORK");
         int r = set_mode(n, env && *env ? env : "bridge");
         if (r)

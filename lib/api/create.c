@@ -19,6 +19,7 @@
 #include "base/options.h"
 #include "core/events.h"
 #include "core/container.h"
+#include "core/pod.h"
 #include "core/runtime.h"
 #include "core/volume.h"
 #include "storage/container-storage.h"
@@ -311,6 +312,65 @@ static int resolve_namespaces(ctr_runtime_t *rt, const ctr_container_options_t *
     return 0;
 }
 
+/* The namespaces of a pod's infra container that a member joins. */
+static const struct {
+    uint32_t share;
+    ctr_ns_t ns;
+} pod_ns[] = {
+    { CTR_POD_SHARE_IPC, CTR_NS_IPC }, { CTR_POD_SHARE_NET, CTR_NS_NET },      { CTR_POD_SHARE_UTS, CTR_NS_UTS },
+    { CTR_POD_SHARE_PID, CTR_NS_PID }, { CTR_POD_SHARE_CGROUP, CTR_NS_CGROUP },
+};
+
+/* A member joins what its pod shares; what would conflict with that is
+ * refused, as podman refuses it. */
+static int join_infra(const ctr_container_options_t *o, struct ctr__config *cfg, const struct ctr__pod *p)
+{
+    if ((p->share & CTR_POD_SHARE_NET) &&
+        ((o->flags & (CTR_CREATE_NETNS | CTR_CREATE_HOST_NETWORK)) || o->n_port_mappings || o->netns_path ||
+         (o->networks && o->networks[0])))
+        return ctr__err(-EINVAL, "container of pod %s: the pod shares its network namespace, so ports, networks "
+                                 "and a network mode are the pod's (set them when the pod is created)", p->name);
+    if ((p->share & CTR_POD_SHARE_UTS) && o->hostname)
+        return ctr__err(-EINVAL, "container of pod %s: cannot set a host name when joining the pod's UTS namespace",
+                        p->name);
+    for (size_t i = 0; i < ARRAY_SIZE(pod_ns); i++) {
+        if (!(p->share & pod_ns[i].share))
+            continue;
+        if (cfg->ns_ctr[pod_ns[i].ns])
+            return ctr__err(-EINVAL, "container of pod %s: the pod shares its %s namespace; it cannot join another",
+                            p->name, ctr__ns_name(pod_ns[i].ns));
+        if (!(cfg->ns_ctr[pod_ns[i].ns] = strdup(p->infra_id)))
+            return ctr__oom("container config");
+    }
+    if ((p->share & CTR_POD_SHARE_UTS) && !(cfg->hostname = strdup(p->hostname ? p->hostname : p->name)))
+        return ctr__oom("container config");
+    return 0;
+}
+
+/* A container of a pod (runtime lock held): the pod's full ID, its cgroup
+ * as the parent, and, for a member, the infra container's namespaces. */
+static int apply_pod(ctr_runtime_t *rt, const ctr_container_options_t *o, struct ctr__config *cfg)
+{
+    if (!o->pod)
+        return 0;
+    struct ctr__pod p = { 0 };
+    int r = ctr__pod_resolve(rt, o->pod, &p);
+    if (r < 0)
+        return r;
+    free(cfg->pod);
+    cfg->pod = strdup(p.id);
+    if (!o->cgroup_parent) {
+        free(cfg->cgroup_parent);
+        cfg->cgroup_parent = ctr__pod_cgroup_path(&p);
+    }
+    if (!cfg->pod || !cfg->cgroup_parent)
+        r = ctr__oom("container config");
+    else if (!cfg->infra && p.infra_id)
+        r = join_infra(o, cfg, &p);
+    ctr__pod_clear(&p);
+    return r;
+}
+
 static int spec_copy(const char *spec_json, struct ctr__config *cfg)
 {
     if (!spec_json)
@@ -338,7 +398,9 @@ static int build_config(ctr_runtime_t *rt, const ctr_container_options_t *o, str
     if ((r = ctr__mounts_copy(o, &cfg->mounts)) < 0 || (r = ctr__resources_copy(o, &cfg->resources)) < 0 ||
         (r = ctr__security_copy(o, &cfg->security)) < 0 || (r = ctr__process_copy(o, &cfg->process)) < 0)
         return r;
-    return resolve_namespaces(rt, o, cfg);
+    if ((r = resolve_namespaces(rt, o, cfg)) < 0)
+        return r;
+    return apply_pod(rt, o, cfg);
 }
 
 /* Pick a free generated name (runtime lock held). */
@@ -355,12 +417,13 @@ static int generate_name(ctr_runtime_t *rt, char **ret)
         }
         _cleanup_free_ char *id = NULL;
         r = ctr__state_lookup_name(ctr__runtime_state(rt), buf, &id);
-        if (r == -ENOENT) {
+        if (r == -ENOENT && (r = ctr__pod_name_taken(rt, buf)) == 0) {
             *ret = strdup(buf);
             return *ret ? 0 : ctr__oom("container name");
         }
-        if (r < 0)
+        if (r < 0 && r != -ENOENT)
             return r;
+        ctr__err_clear();
     }
     return ctr__err(-EEXIST, "could not find a free generated name");
 }
@@ -488,6 +551,8 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
     int r = build_config(rt, o, cfg);
     if (r < 0 || (!cfg->name && (r = generate_name(rt, &cfg->name)) < 0))
         return r;
+    if (o->name && (r = ctr__pod_name_taken(rt, cfg->name)) != 0)
+        return r < 0 ? r : ctr__err(-EEXIST, "the name \"%s\" is in use by a pod", cfg->name);
     if ((r = mark(rt, cfg->id)) < 0)
         return r;
     r = create_marked(rt, o, cfg);
@@ -504,12 +569,8 @@ int ctr__container_options_copy(ctr_container_options_t *dst, const ctr_containe
     return ctr__options_copy(&options_type, dst, src);
 }
 
-CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts)
+static int create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts, bool infra)
 {
-    CTR_ENTER();
-    CTR_CHECK_ARG(ret);
-    CTR_CHECK_ARG(rt);
-    CTR_CHECK_ARG(opts);
     ctr_container_options_t o;
     int r = ctr__container_options_copy(&o, opts);
     if (r < 0)
@@ -522,6 +583,7 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
     if (!cfg)
         return ctr__oom("container config");
     cfg->refs = 1;
+    cfg->infra = infra;
     if ((r = ctr__lock_acquire(ctr__runtime_lock(rt))) < 0)
         return r;
     r = create_locked(rt, &o, cfg);
@@ -534,4 +596,18 @@ CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, co
         return r;
     ctr__rt_log(rt, CTR_LOG_DEBUG, "created container %s (%s)", cfg->name, cfg->id);
     return 0;
+}
+
+CTR_EXPORT int ctr_container_create(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(ret);
+    CTR_CHECK_ARG(rt);
+    CTR_CHECK_ARG(opts);
+    return create(ret, rt, opts, false);
+}
+
+int ctr__container_create_infra(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts)
+{
+    return create(ret, rt, opts, true);
 }

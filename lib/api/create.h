@@ -17,3 +17,11 @@ void ctr__create_undo_died(ctr_runtime_t *rt);
  * version's defaults: -EINVAL for an unknown version. */
 #include <libctr/ctr-container.h>
 int ctr__container_options_copy(ctr_container_options_t *dst, const ctr_container_options_t *src);
+
+/* ctr_container_create() of a pod's infra container (opts->pod its pod):
+ * marked IsInfra, in the pod's cgroup, joining nothing. */
+int ctr__container_create_infra(ctr_container_t **ret, ctr_runtime_t *rt, const ctr_container_options_t *opts);
+
+/* ctr_container_remove() with the runtime lock held by the caller, an infra
+ * container too (the pod's removal). */
+int ctr__container_remove_locked(ctr_container_t *c, uint64_t flags);

@@ -10,6 +10,7 @@
 #include "core/events.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
+#include "core/pod.h"
 #include "core/volume.h"
 #include "storage/container-storage.h"
 
@@ -100,6 +101,26 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     return 0;
 }
 
+/* An infra container goes only with its pod, as podman's (runtime lock
+ * held); one whose pod's record is gone may go. */
+static int refuse_infra(ctr_container_t *c)
+{
+    const struct ctr__config *cfg = ctr__container_config(c);
+    if (!cfg->infra || !cfg->pod)
+        return 0;
+    struct ctr__pod p = { 0 };
+    int r = ctr__pod_get(ctr_container_runtime(c), cfg->pod, &p);
+    if (r == -ENOENT) {
+        ctr__err_clear();
+        return 0;
+    }
+    if (r == 0)
+        r = ctr__err(-EBUSY, "container %s is the infra container of pod %s and cannot be removed without removing "
+                             "the pod", cfg->id, p.id);
+    ctr__pod_clear(&p);
+    return r;
+}
+
 CTR_EXPORT int ctr_container_remove(ctr_container_t *c, uint64_t flags)
 {
     CTR_ENTER();
@@ -116,9 +137,16 @@ CTR_EXPORT int ctr_container_remove(ctr_container_t *c, uint64_t flags)
     if (r < 0)
         return r;
     ctr__create_undo_died(ctr_container_runtime(c));
-    r = remove_locked(c, flags);
+    r = refuse_infra(c);
+    if (r == 0)
+        r = remove_locked(c, flags);
     ctr__lock_release(rt_lock);
     return r;
+}
+
+int ctr__container_remove_locked(ctr_container_t *c, uint64_t flags)
+{
+    return remove_locked(c, flags);
 }
 
 CTR_EXPORT int ctr_runtime_remove(ctr_runtime_t *rt, const char *id_or_name, uint64_t flags)

@@ -170,3 +170,19 @@ int ctr__json_get_strv(json_object *o, const char *key, char ***ret)
     *ret = TAKE_PTR(r);
     return 0;
 }
+
+json_object *ctr__json_kv_object(char *const *v)
+{
+    json_object *o = json_object_new_object();
+    for (; o && v && *v; v++) {
+        size_t k = strcspn(*v, "=");
+        _cleanup_free_ char *key = strndup(*v, k);
+        json_object *val = json_object_new_string((*v)[k] ? *v + k + 1 : "");
+        if (!key || !val || json_object_object_add(o, key, val) < 0) {
+            json_object_put(val);
+            json_object_put(o);
+            return NULL;
+        }
+    }
+    return o;
+}

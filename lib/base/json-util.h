@@ -27,6 +27,9 @@ int ctr__json_add_int(json_object *o, const char *key, int64_t value);
 int ctr__json_add_bool(json_object *o, const char *key, bool value);
 int ctr__json_add_strv(json_object *o, const char *key, char *const *v);     /* always adds */
 json_object *ctr__json_strv(char *const *v);                                 /* NULL on ENOMEM */
+/* KEY=VALUE strings as an object {KEY: VALUE} (a string without '=' has the
+ * value ""); an empty object for none; NULL on ENOMEM. */
+json_object *ctr__json_kv_object(char *const *v);
 
 /* Getters with type checks: a present member of the wrong type is -EINVAL (with a
  * message naming key); an absent member leaves the output unchanged and returns 0. */

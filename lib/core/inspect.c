@@ -32,17 +32,7 @@ static json_object *time_str(int64_t ns)
 /* KEY=VALUE labels as an object; null when there are none, as podman shows them. */
 static json_object *labels_obj(char *const *labels)
 {
-    if (!labels || !labels[0])
-        return NULL;
-    json_object *o = json_object_new_object();
-    for (; o && labels && *labels; labels++) {
-        size_t k = strcspn(*labels, "=");
-        char key[k + 1];
-        memcpy(key, *labels, k);
-        key[k] = '\0';
-        json_object_object_add(o, key, json_object_new_string(*labels + k + 1));
-    }
-    return o;
+    return labels && labels[0] ? ctr__json_kv_object(labels) : NULL;
 }
 
 static const char *const ns_keys[CTR_NS_MAX] = {
@@ -369,7 +359,7 @@ static void add_container(json_object *o, ctr_container_t *c)
     add_caps(o, cfg);
     json_object_object_add(o, "ExecIDs", json_object_new_array());
     json_object_object_add(o, "Namespace", json_object_new_string(""));
-    json_object_object_add(o, "IsInfra", json_object_new_boolean(0));
+    json_object_object_add(o, "IsInfra", json_object_new_boolean(cfg->infra));
     json_object_object_add(o, "IsService", json_object_new_boolean(0));
 }
 

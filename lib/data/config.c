@@ -238,6 +238,8 @@ int ctr__config_to_json(const struct ctr__config *cfg, char **ret)
     if (cfg->revision > 0)
         r |= ctr__json_add_int(o, "revision", (int64_t)cfg->revision);
     r |= ctr__json_add_str(o, "pod", cfg->pod);
+    if (cfg->infra)
+        r |= ctr__json_add_bool(o, "isInfra", true);
     if (cfg->spec_json) {
         json_object *spec = NULL;
         int k = ctr__json_parse(cfg->spec_json, "spec", &spec);
@@ -351,6 +353,8 @@ static int values_from_json(json_object *o, struct ctr__config *cfg)
         if (b)
             cfg->flags |= flag_keys[i].flag;
     }
+    if ((r = ctr__json_get_bool(o, "isInfra", &cfg->infra)) < 0)
+        return r;
     int64_t shm = 0, sig = 0, timeout = 0, log_max = 0, revision = 0;
     if ((r = ctr__json_get_int(o, "revision", &revision)) < 0 || (r = ctr__json_get_int(o, "shmSize", &shm)) < 0 || (r = ctr__json_get_int(o, "stopSignal", &sig)) < 0 ||
         (r = ctr__json_get_int(o, "stopTimeout", &timeout)) < 0 || (r = ctr__json_get_int(o, "logSize", &log_max)) < 0)

@@ -18,7 +18,8 @@ struct ctr__config {
     uint64_t revision;    /* 0 as created, one more at each change (rename, update) */
     char *id;
     char *name;
-    char *pod;
+    char *pod;            /* the pod's full ID, or NULL */
+    bool infra;           /* the infra container of its pod */
     char *spec_json;      /* spec given by the user (a JSON object), or NULL */
     char *rootfs;         /* directory given at create, or NULL */
     char *image_id;

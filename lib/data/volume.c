@@ -210,22 +210,6 @@ int ctr__volume_mount_args(const struct ctr__volume *v, const char **ret_type, c
 
 /* ---- JSON ---- */
 
-static json_object *kv_object(char *const *v)
-{
-    json_object *o = json_object_new_object();
-    for (; o && v && *v; v++) {
-        size_t k = strcspn(*v, "=");
-        _cleanup_free_ char *key = strndup(*v, k);
-        json_object *val = json_object_new_string((*v)[k] ? *v + k + 1 : "");
-        if (!key || !val || json_object_object_add(o, key, val) < 0) {
-            json_object_put(val);
-            json_object_put(o);
-            return NULL;
-        }
-    }
-    return o;
-}
-
 static int kv_from_object(json_object *o, const char *what, char ***ret)
 {
     _cleanup_strv_ char **v = ctr__strv_copy(NULL);
@@ -255,7 +239,7 @@ int ctr__volume_to_json(const struct ctr__volume *v, char **ret)
     _cleanup_json_ json_object *o = json_object_new_object();
     if (!o)
         return ctr__oom("a volume record");
-    json_object *labels = kv_object(v->labels), *options = kv_object(v->options);
+    json_object *labels = ctr__json_kv_object(v->labels), *options = ctr__json_kv_object(v->options);
     int r = ctr__json_set(o, "labels", labels);
     if (r < 0 || (r = ctr__json_set(o, "options", options)) < 0)
         return r;
@@ -324,9 +308,9 @@ int ctr__volume_inspect(const struct ctr__volume *v, const char *mountpoint, uns
     if ((r = ctr__json_add_str(o, "Name", v->name)) < 0 || (r = ctr__json_add_str(o, "Driver", v->driver)) < 0 ||
         (r = ctr__json_add_str(o, "Mountpoint", mountpoint)) < 0 ||
         (r = ctr__json_add_str(o, "CreatedAt", created)) < 0 ||
-        (r = ctr__json_set(o, "Labels", kv_object(v->labels))) < 0 ||
+        (r = ctr__json_set(o, "Labels", ctr__json_kv_object(v->labels))) < 0 ||
         (r = ctr__json_add_str(o, "Scope", "local")) < 0 ||
-        (r = ctr__json_set(o, "Options", kv_object(v->options))) < 0)
+        (r = ctr__json_set(o, "Options", ctr__json_kv_object(v->options))) < 0)
         return r;
     /* Podman leaves out what is false or zero (omitempty). */
     if ((v->anonymous && (r = ctr__json_add_bool(o, "Anonymous", true)) < 0) ||

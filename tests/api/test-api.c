@@ -220,7 +220,6 @@ static void test_create_all_fields(void **state)
     o.workdir = "/work";
     o.user = "tester:wheel";
     o.hostname = "box";
-    o.pod = "0123456789abcdef";
     o.flags = CTR_CREATE_READ_ONLY | CTR_CREATE_NO_NEW_PRIVS | CTR_CREATE_STDIN | CTR_CREATE_TERMINAL |
               CTR_CREATE_NETNS;
     o.shm_size = 1 << 20;
@@ -251,7 +250,7 @@ static void test_create_all_fields(void **state)
     assert_string_equal(ctr_container_workdir(r), "/work");
     assert_string_equal(ctr_container_user(r), "tester:wheel");
     assert_string_equal(ctr_container_hostname(r), "box");
-    assert_string_equal(ctr_container_pod(r), "0123456789abcdef");
+    assert_null(ctr_container_pod(r));
     assert_int_equal(ctr_container_flags(r), o.flags);
     assert_int_equal(ctr_container_shm_size(r), 1 << 20);
     assert_string_equal(ctr_container_ns_ctr(r, CTR_NS_PID), ctr_container_id(base));

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Pods on a runtime (see pod.h): records, lookup, members, lock, cgroup.
+ *
+ * Locks.  A pod's record is added and removed under the runtime lock and
+ * replaced under the pod's lock; operations on a pod take its lock, then
+ * each member's container lock: runtime → pod → container, never the other
+ * way round. */
+#include "core/pod.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/cgroup.h"
+#include "base/error.h"
+#include "core/runtime.h"
+#include "state/state.h"
+
+int ctr__pod_get(ctr_runtime_t *rt, const char *id, struct ctr__pod *ret)
+{
+    _cleanup_free_ char *doc = NULL;
+    int r = ctr__state_obj_get(ctr__runtime_state(rt), CTR__POD_KIND, id, &doc);
+    if (r == -ENOENT || r == -EINVAL)
+        return ctr__err(-ENOENT, "no pod with ID %s found: no such pod", id);
+    if (r < 0)
+        return r;
+    r = ctr__pod_from_json(doc, ret);
+    return r < 0 ? ctr__err_prefix(r, "pod %.12s", id) : 0;
+}
+
+struct collect {
+    ctr_runtime_t *runtime;
+    struct ctr__pod *v;
+    size_t n, cap;
+};
+
+static int collect_one(const char *name, const char *doc, void *userdata)
+{
+    struct collect *c = userdata;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        struct ctr__pod *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return ctr__oom("the pod list");
+        c->v = v;
+        c->cap = cap;
+    }
+    if (ctr__pod_from_json(doc, &c->v[c->n]) < 0) {
+        ctr__rt_log(c->runtime, CTR_LOG_WARNING, "pod %.12s: %s", name, ctr_error_last()->message);
+        ctr__err_clear();
+        return 0;
+    }
+    c->n++;
+    return 0;
+}
+
+static int by_created(const void *a, const void *b)
+{
+    const struct ctr__pod *x = a, *y = b;
+    return x->created < y->created ? -1 : x->created > y->created ? 1 : strcmp(x->id, y->id);
+}
+
+int ctr__pod_list(ctr_runtime_t *rt, struct ctr__pod **ret, size_t *ret_n)
+{
+    struct collect c = { .runtime = rt };
+    int r = ctr__state_obj_iterate(ctr__runtime_state(rt), CTR__POD_KIND, collect_one, &c);
+    if (r != 0) {
+        ctr__pod_list_free(c.v, c.n);
+        return r;
+    }
+    if (c.n > 1)
+        qsort(c.v, c.n, sizeof *c.v, by_created);
+    *ret = c.v;
+    *ret_n = c.n;
+    return 0;
+}
+
+void ctr__pod_list_free(struct ctr__pod *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ctr__pod_clear(&p[i]);
+    free(p);
+}
+
+/* The index of the pod @ref names in @v: its name or ID first, then a
+ * unique ID prefix; -ENOENT; -EINVAL for an ambiguous prefix. */
+static int find(const struct ctr__pod *v, size_t n, const char *ref)
+{
+    for (size_t i = 0; i < n; i++)
+        if (streq(v[i].name, ref) || streq(v[i].id, ref))
+            return (int)i;
+    int found = -ENOENT;
+    size_t len = strlen(ref);
+    for (size_t i = 0; i < n && strspn(ref, "0123456789abcdef") == len; i++) {
+        if (strncmp(v[i].id, ref, len) != 0)
+            continue;
+        if (found >= 0)
+            return ctr__err(-EINVAL, "more than one pod has an ID beginning with \"%s\"", ref);
+        found = (int)i;
+    }
+    return found == -ENOENT ? ctr__err(-ENOENT, "no pod with name or ID %s found: no such pod", ref) : found;
+}
+
+int ctr__pod_resolve(ctr_runtime_t *rt, const char *ref, struct ctr__pod *ret)
+{
+    if (isempty(ref))
+        return ctr__err(-EINVAL, "a pod's name or ID must not be empty");
+    struct ctr__pod *v = NULL;
+    size_t n = 0;
+    int r = ctr__pod_list(rt, &v, &n);
+    if (r < 0)
+        return r;
+    int i = find(v, n, ref);
+    if (i >= 0) {
+        *ret = v[i];
+        v[i] = (struct ctr__pod){ 0 };
+    }
+    ctr__pod_list_free(v, n);
+    return i < 0 ? i : 0;
+}
+
+int ctr__pod_name_taken(ctr_runtime_t *rt, const char *name)
+{
+    if (!ctr__state_has_objects(ctr__runtime_state(rt)))
+        return 0;
+    struct ctr__pod *v = NULL;
+    size_t n = 0;
+    int r = ctr__pod_list(rt, &v, &n);
+    if (r < 0)
+        return r;
+    bool taken = false;
+    for (size_t i = 0; i < n && !taken; i++)
+        taken = streq(v[i].name, name);
+    ctr__pod_list_free(v, n);
+    return taken;
+}
+
+static int put(ctr_runtime_t *rt, const struct ctr__pod *p, bool add)
+{
+    _cleanup_free_ char *doc = NULL;
+    int r = ctr__pod_to_json(p, &doc);
+    if (r < 0)
+        return r;
+    struct ctr__state *s = ctr__runtime_state(rt);
+    r = add ? ctr__state_obj_add(s, CTR__POD_KIND, p->id, doc) : ctr__state_obj_save(s, CTR__POD_KIND, p->id, doc);
+    return r < 0 ? ctr__err_prefix(r, "the record of pod %s", p->name) : 0;
+}
+
+int ctr__pod_add_locked(ctr_runtime_t *rt, const struct ctr__pod *p)
+{
+    return put(rt, p, true);
+}
+
+int ctr__pod_save(ctr_runtime_t *rt, const struct ctr__pod *p)
+{
+    return put(rt, p, false);
+}
+
+int ctr__pod_delete_locked(ctr_runtime_t *rt, const char *id)
+{
+    int r = ctr__state_obj_remove(ctr__runtime_state(rt), CTR__POD_KIND, id);
+    return r < 0 && r != -ENOENT ? ctr__err_prefix(r, "the record of pod %.12s", id) : 0;
+}
+
+/* ---- members ---- */
+
+struct member {
+    char *id;
+    int64_t created;
+};
+
+struct members {
+    ctr_runtime_t *rt;
+    const struct ctr__pod *pod;
+    struct member *v;
+    size_t n, cap;
+};
+
+static int member_one(const char *id, const char *config, const char *state, void *userdata)
+{
+    struct members *m = userdata;
+    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = NULL;
+    if (ctr__runtime_config(m->rt, id, config, &cfg) < 0) {
+        ctr__err_clear(); /* a damaged record is no member anyone can act on */
+        return 0;
+    }
+    if (!cfg->pod || !streq(cfg->pod, m->pod->id) || (m->pod->infra_id && streq(id, m->pod->infra_id)))
+        return 0;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 8;
+        struct member *v = realloc(m->v, cap * sizeof *v);
+        if (!v)
+            return ctr__oom("the pod's members");
+        m->v = v;
+        m->cap = cap;
+    }
+    if (!(m->v[m->n].id = strdup(id)))
+        return ctr__oom("the pod's members");
+    m->v[m->n++].created = cfg->created;
+    return 0;
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+    const struct member *x = a, *y = b;
+    return x->created < y->created ? -1 : x->created > y->created ? 1 : strcmp(x->id, y->id);
+}
+
+int ctr__pod_members(ctr_runtime_t *rt, const struct ctr__pod *p, char ***ret)
+{
+    struct members m = { .rt = rt, .pod = p };
+    int r = ctr__state_iterate(ctr__runtime_state(rt), CTR_STATE_ITER_CONFIG, member_one, &m);
+    char **ids = r == 0 ? calloc(m.n + 1, sizeof *ids) : NULL;
+    if (r == 0 && !ids)
+        r = ctr__oom("the pod's members");
+    if (m.n > 1)
+        qsort(m.v, m.n, sizeof *m.v, member_cmp);
+    for (size_t i = 0; i < m.n; i++) {
+        if (ids)
+            ids[i] = m.v[i].id;
+        else
+            free(m.v[i].id);
+    }
+    free(m.v);
+    if (r < 0)
+        return r;
+    *ret = ids;
+    return 0;
+}
+
+/* ---- lock, cgroup ---- */
+
+int ctr__pod_lock(ctr_runtime_t *rt, const char *id, struct ctr__lock *l)
+{
+    _cleanup_free_ char *name = ctr__asprintf("pod-%s", id);
+    _cleanup_free_ char *path = name ? ctr__lock_path(rt, name) : NULL;
+    if (!path)
+        return ctr__oom("a lock path");
+    int r = ctr__lock_init(l, path);
+    if (r < 0)
+        return r;
+    if ((r = ctr__lock_acquire(l)) < 0)
+        ctr__lock_done(l);
+    return r;
+}
+
+void ctr__pod_unlock(struct ctr__lock *l, bool remove_file)
+{
+    if (remove_file)
+        ctr__lock_unlink(l);
+    ctr__lock_release(l);
+    ctr__lock_done(l);
+}
+
+/* rmdir PATH below the mount point (the 5th field) of each line of mountinfo's cgroup lines. */
+static void cgroup_rmdir_all(ctr_runtime_t *rt, char *mounts, const char *path)
+{
+    char *save = NULL;
+    for (char *line = strtok_r(mounts, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char mp[4096];
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+            continue;
+        _cleanup_free_ char *dir = ctr__asprintf("%s%s", mp, path);
+        if (dir && rmdir(dir) < 0 && errno != ENOENT)
+            ctr__rt_log(rt, CTR_LOG_WARNING, "cannot remove the pod's cgroup %s: %m", dir);
+    }
+}
+
+void ctr__pod_cgroup_remove(ctr_runtime_t *rt, const struct ctr__pod *p)
+{
+    _cleanup_free_ char *mounts = NULL, *path = ctr__pod_cgroup_path(p);
+    if (!path || ctr__cgroup_mounts(&mounts) < 0)
+        return;
+    cgroup_rmdir_all(rt, mounts, path);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Pods on a runtime: their records in the state backend (kind "pod", keyed
+ * by ID), their lookup by ID, prefix or name, their members (the containers
+ * whose config names the pod), their lock, and their cgroup. */
+#pragma once
+
+#include <libctr/ctr-container.h>
+
+#include "base/lock.h"
+#include "data/pod.h"
+
+/* A pod's record by full ID: -ENOENT "no pod with ID"; -EUCLEAN for a
+ * damaged one; -EOPNOTSUPP when the state backend keeps no objects. */
+int ctr__pod_get(ctr_runtime_t *rt, const char *id, struct ctr__pod *ret);
+/* By full ID, unique ID prefix or name: -ENOENT "no pod with name or ID";
+ * -EINVAL for an empty or ambiguous reference. */
+int ctr__pod_resolve(ctr_runtime_t *rt, const char *ref, struct ctr__pod *ret);
+/* Every pod, oldest first; damaged records are logged and left out; *ret
+ * freed with ctr__pod_list_free(). */
+int ctr__pod_list(ctr_runtime_t *rt, struct ctr__pod **ret, size_t *ret_n);
+void ctr__pod_list_free(struct ctr__pod *p, size_t n);
+/* Whether a pod has this name (0 no, 1 yes, negative on an error); with a
+ * state backend that keeps no objects, no pod has it. */
+int ctr__pod_name_taken(ctr_runtime_t *rt, const char *name);
+
+/* Add, replace and remove the record (runtime lock held for add and
+ * remove, the pod's lock for save). */
+int ctr__pod_add_locked(ctr_runtime_t *rt, const struct ctr__pod *p);
+int ctr__pod_save(ctr_runtime_t *rt, const struct ctr__pod *p);
+int ctr__pod_delete_locked(ctr_runtime_t *rt, const char *id);
+
+/* The pod's members: the full IDs of the containers whose config names the
+ * pod, the infra container left out, oldest first (NULL-terminated). */
+int ctr__pod_members(ctr_runtime_t *rt, const struct ctr__pod *p, char ***ret);
+
+/* The pod's lock, LOCK_DIR/pod-ID.lock, taken after the runtime's and
+ * before a container's.  ctr__pod_unlock() releases and frees it. */
+int ctr__pod_lock(ctr_runtime_t *rt, const char *id, struct ctr__lock *l);
+void ctr__pod_unlock(struct ctr__lock *l, bool remove_file);
+
+/* Remove the pod's cgroup from every hierarchy (members gone): best effort,
+ * a cgroup still busy is logged. */
+void ctr__pod_cgroup_remove(ctr_runtime_t *rt, const struct ctr__pod *p);

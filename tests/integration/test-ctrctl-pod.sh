@@ -1,0 +1,235 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# ctrctl pod end to end, as root, with real runc, conmon, catatonit and CNI:
+# a pod on a bridge network of the test's own (ctrpod0, 10.209.93.0/24:
+# traffic stays on the host) publishing a port on 127.0.0.1, with two
+# members: they share the network (one reaches the other's httpd on
+# 127.0.0.1), IPC and UTS namespaces and not the PID one; the published port
+# reaches the httpd from the host; stop stops both; pause, unpause, kill and
+# restart act on every container; rm leaves no container, infra container,
+# mount, network namespace, veth or cgroup.  --share pid shares PIDs.  Names
+# are unique across pods and containers; a member cannot publish ports; the
+# infra container goes only with its pod; a running pod is removed only with
+# -f.  The inspect document has podman 4.3's keys and types (compared with
+# `podman pod inspect` of a pod made with the same options).
+# usage: test-ctrctl-pod.sh CTRCTL SOURCE_ROOT
+set -u
+CTRCTL=$1
+SRC=$2
+. "$SRC/tests/lib/tap.sh"
+
+[ "$(id -u)" = 0 ] || missing "not root"
+need runc podman ip /usr/bin/python3 catatonit
+command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
+[ -x /usr/lib/cni/bridge ] || missing "the CNI plugins (containernetworking-plugins) not found"
+# One run of the network suites at a time on a machine (as test-ctrctl-net.sh).
+exec 9</usr/lib/cni
+flock 9 || { echo "FAIL: cannot lock /usr/lib/cni"; exit 1; }
+if ip -o link show | grep -qE ': ctrpod0[:@]'; then
+    echo "FAIL: a ctrpod0 bridge exists already (another run, or a leftover)"
+    exit 1
+fi
+
+tmp=$(mktemp -d /tmp/ctrctl-pod-test.XXXXXX)
+ROOT=$tmp/root
+RUNROOT=$(run_root_for "$tmp")
+CNI=$tmp/cni.d
+G=(--root "$ROOT" --runroot "$RUNROOT" --cni-config-dir "$CNI")
+P=(timeout -k 5 120 podman --runtime runc --root "$tmp/proot" --runroot "$tmp/prun" --storage-driver overlay)
+had_var_lib_cni=0
+[ -e /var/lib/cni ] && had_var_lib_cni=1
+HP=$((20000 + $$ % 20000))
+
+final_cleanup() {
+    for p in $("$CTRCTL" "${G[@]}" pod ps -q 2>/dev/null); do "$CTRCTL" "${G[@]}" pod rm -f "$p" >/dev/null 2>&1; done
+    "$CTRCTL" "${G[@]}" rm -a -f >/dev/null 2>&1
+    "$CTRCTL" "${G[@]}" network rm -f ctrpod0 >/dev/null 2>&1
+    ip link del ctrpod0 2>/dev/null
+    rm -rf /var/lib/cni/networks/ctrpod0
+    [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
+    "${P[@]}" pod rm -a -f >/dev/null 2>&1
+    "${P[@]}" rm -a -f >/dev/null 2>&1
+    "${P[@]}" rmi -a -f >/dev/null 2>&1
+    umount_under "$tmp"
+    remove_run_root
+    rm -rf "$tmp"
+}
+trap final_cleanup EXIT
+
+c() {
+    CTRCTL_NETWORK=none timeout -k 5 60 "$CTRCTL" "${G[@]}" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    RC=$?
+    OUT=$(cat "$tmp/out")
+    ERR=$(cat "$tmp/err")
+}
+# state NAME: the container's State.Status.
+state() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Status}}' "$1" 2>/dev/null; }
+pid_of() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Pid}}' "$1" 2>/dev/null; }
+ns_of() { readlink "/proc/$(pid_of "$1")/ns/$2"; }
+pod_status() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["State"])'; }
+# wait_http URL: the body, within 10 s (the server starts in the background).
+wait_http() {
+    /usr/bin/python3 - "$1" <<'EOF'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        print(urllib.request.urlopen(sys.argv[1], timeout=1).read().decode().strip())
+        break
+    except Exception:
+        time.sleep(0.1)
+EOF
+}
+
+"$SRC/bindings/make-test-image.sh" "$tmp/oci" >/dev/null || { echo "FAIL: make-test-image"; exit 1; }
+c image load -q "oci:$tmp/oci:latest" bb
+[ "$RC" = 0 ] || { echo "FAIL: load: $ERR"; exit 1; }
+c network create --subnet 10.209.93.0/24 --interface-name ctrpod0 ctrpod0
+check "network create ctrpod0" [ "$RC" = 0 ]
+
+# ---- a pod, two members ----
+c pod create --name web --network ctrpod0 -p "127.0.0.1:$HP:8080" --label tier=front
+check "pod create prints the pod's ID" rc_is 0 sh -c "printf '%s' '$OUT' | grep -qxE '[0-9a-f]{64}'"
+POD=$OUT
+c pod ps
+check "pod ps lists it, Created, with its infra container" rc_is 0 has "$OUT" "^${POD:0:12} *web *Created .* 1\$"
+INFRA=$("$CTRCTL" "${G[@]}" pod inspect web | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["InfraContainerID"])')
+c inspect --format '{{.IsInfra}} {{.Pod}} {{.Name}} {{.ImageName}}' "$INFRA"
+check "the infra container: IsInfra, the pod, POD-infra, libctr's image" \
+    rc_is 0 [ "$OUT" = "true $POD ${POD:0:12}-infra localhost/libctr-infra:latest" ]
+c ps -a --format '{{.Names}}'
+check "ps -a shows the infra container, as podman" rc_is 0 has "$OUT" "^${POD:0:12}-infra\$"
+
+c run -d --pod web --name srv bb sh -c 'mkdir -p /www && echo hello-from-srv > /www/index.html && exec httpd -f -p 8080 -h /www'
+check "run -d --pod web (httpd)" [ "$RC" = 0 ]
+c run -d --pod web --name cli bb sleep 1000
+check "run -d --pod web (a client)" [ "$RC" = 0 ]
+check "the infra container runs (started with the first member)" [ "$(state "$INFRA")" = running ]
+c exec cli sh -c 'for i in $(seq 50); do wget -q -O- http://127.0.0.1:8080/ 2>/dev/null && exit 0; sleep 0.1; done; exit 1'
+check "one member reaches the other's httpd on 127.0.0.1" rc_is 0 [ "$OUT" = hello-from-srv ]
+check "the host reaches it on the pod's published port" [ "$(wait_http "http://127.0.0.1:$HP/")" = hello-from-srv ]
+check "they share the network namespace (with the infra container)" \
+    sh -c "[ '$(ns_of srv net)' = '$(ns_of cli net)' ] && [ '$(ns_of cli net)' = '$(ns_of "$INFRA" net)' ]"
+check "they share the IPC namespace" [ "$(ns_of srv ipc)" = "$(ns_of cli ipc)" ]
+check "they share the UTS namespace" [ "$(ns_of srv uts)" = "$(ns_of cli uts)" ]
+check "they do not share the PID namespace" [ "$(ns_of srv pid)" != "$(ns_of cli pid)" ]
+c exec cli hostname
+check "the host name is the pod's name" rc_is 0 [ "$OUT" = web ]
+c exec cli ps -o comm
+check "the client does not see the server's processes" rc_is 0 sh -c "! printf '%s' '$OUT' | grep -q httpd"
+c pod ps
+check "pod ps: Running, 3 containers" rc_is 0 has "$OUT" "^${POD:0:12} *web *Running .* 3\$"
+
+# ---- what cannot be done ----
+c pod create --name srv
+check "a pod cannot take a container's name" rc_has 125 "$ERR" 'name "srv" is in use: container already exists'
+c create --name web bb true
+check "a container cannot take a pod's name" rc_has 125 "$ERR" 'in use by a pod'
+c create --pod web -p 8081:80 bb true
+check "a member cannot publish ports" [ "$RC" = 125 ]
+c create --pod web --hostname other bb true
+check "a member cannot set a host name in the pod's UTS namespace" rc_has 125 "$ERR" "host name"
+c rm -f "$INFRA"
+check "the infra container is removed only with its pod" rc_has 125 "$ERR" "cannot be removed without removing the pod"
+c pod rm web
+check "a running pod is removed only with -f" rc_has 125 "$ERR" "running or paused"
+check "... and nothing was removed" [ "$(state srv)" = running ]
+c pod create --name bad --share ipc,mnt
+check "an unknown namespace to share is refused" rc_has 125 "$ERR" "invalid kernel namespace"
+c pod inspect nosuchpod
+check "pod inspect of no pod" rc_has 125 "$ERR" "no pod with name or ID nosuchpod found"
+c pod exists web
+check "pod exists" [ "$RC" = 0 ]
+c pod exists nosuchpod
+check "pod exists of no pod: 1" [ "$RC" = 1 ]
+
+# ---- pause, unpause, kill, stop, restart ----
+c pod pause web
+check "pod pause: every container paused" sh -c "[ $RC = 0 ] && [ '$(state srv)' = paused ] && [ '$(state cli)' = paused ] && [ '$(state "$INFRA")' = paused ]"
+check "pod status Paused" [ "$(pod_status web)" = Paused ]
+c pod unpause web
+check "pod unpause" sh -c "[ $RC = 0 ] && [ '$(state srv)' = running ] && [ '$(state "$INFRA")' = running ]"
+c pod stop -t 2 web
+check "pod stop stops both members and the infra container" \
+    sh -c "[ $RC = 0 ] && [ '$(state srv)' = exited ] && [ '$(state cli)' = exited ] && [ '$(state "$INFRA")' = exited ]"
+check "pod status Exited" [ "$(pod_status web)" = Exited ]
+c pod start web
+check "pod start starts them again" sh -c "[ $RC = 0 ] && [ '$(state srv)' = running ] && [ '$(state cli)' = running ]"
+check "the httpd answers again through the port" [ "$(wait_http "http://127.0.0.1:$HP/")" = hello-from-srv ]
+c pod kill web
+check "pod kill (SIGKILL) ends every container" \
+    sh -c "[ $RC = 0 ] && sleep 1 && [ '$(state srv)' = exited ] && [ '$(state cli)' = exited ]"
+c pod restart web
+check "pod restart runs them again" sh -c "[ $RC = 0 ] && [ '$(state srv)' = running ] && [ '$(state cli)' = running ]"
+
+# ---- the inspect document against podman's ----
+c pod inspect web
+check "pod inspect parses" rc_is 0 py '1'
+ours=$OUT
+"${P[@]}" pod create --name web --network none --label tier=front >/dev/null 2>&1
+theirs=$("${P[@]}" pod inspect web 2>/dev/null)
+check "podman made its pod" [ -n "$theirs" ]
+printf '%s' "$ours" >"$tmp/ours.json"
+printf '%s' "$theirs" >"$tmp/theirs.json"
+check "the keys and their JSON types equal podman's (top level, InfraConfig, Containers)" /usr/bin/python3 - "$tmp/ours.json" "$tmp/theirs.json" <<'EOF'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+def types(d):
+    return {k: type(v).__name__ for k, v in d.items() if v is not None}
+def same(x, y, where, skip=()):
+    tx, ty = types(x), types(y)
+    for k in set(tx) | set(ty):
+        if k in skip or k not in tx or k not in ty:
+            if k not in skip and (k in ty) != (k in tx):
+                print(where, "key", k, "ours" if k in tx else "podman's only")
+                return False
+            continue
+        if tx[k] != ty[k]:
+            print(where, k, tx[k], ty[k])
+            return False
+    return True
+ok = same(a, b, "top", skip=("CreateCommand",))
+ok = ok and same(a["InfraConfig"], b["InfraConfig"], "InfraConfig", skip=("Networks",))
+ok = ok and same(a["Containers"][0], b["Containers"][0], "Containers")
+ok = ok and a["SharedNamespaces"] == b["SharedNamespaces"] == ["ipc", "net", "uts"]
+ok = ok and a["Labels"] == b["Labels"] == {"tier": "front"} and a["ExitPolicy"] == b["ExitPolicy"]
+ok = ok and a["CgroupPath"] == "/libctr_parent/" + a["Id"] and b["CgroupPath"] == "/libpod_parent/" + b["Id"]
+ok = ok and a["InfraConfig"]["PortBindings"] != {} and a["NumContainers"] == 3
+sys.exit(0 if ok else 1)
+EOF
+
+# ---- remove: nothing is left ----
+veths_before=$(ip -o link show master ctrpod0 2>/dev/null | wc -l)
+c pod rm -f web
+check "pod rm -f prints the pod's ID" rc_is 0 [ "$OUT" = "$POD" ]
+c ps -a -q
+check "no container is left (members and infra)" rc_is 0 [ -z "$OUT" ]
+c pod ps -q
+check "no pod is left" rc_is 0 [ -z "$OUT" ]
+check "no mount under the test's root is left" sh -c "! grep -q ' $ROOT/' /proc/self/mountinfo"
+check "no network namespace is left" sh -c "[ -z \"\$(ls -A '$RUNROOT/netns' 2>/dev/null)\" ]"
+check "no veth on the bridge is left (there were $veths_before)" sh -c "[ -z \"\$(ip -o link show master ctrpod0 2>/dev/null)\" ]"
+check "the pod's cgroup is gone from every hierarchy" sh -c "[ -z \"\$(find /sys/fs/cgroup -maxdepth 4 -name '$POD' 2>/dev/null)\" ]"
+check "no process of the pod is left" sh -c "! pgrep -f '[c]onmon.*-c $INFRA' >/dev/null"
+
+# ---- --share pid, and a pod without an infra container ----
+c pod create --name pids --share pid,ipc,uts
+check "pod create --share pid,ipc,uts" [ "$RC" = 0 ]
+c run -d --pod pids --name p1 bb sleep 1001
+c run -d --pod pids --name p2 bb sleep 1002
+c exec p2 ps -o args
+check "with pid shared a member sees the other's processes and catatonit" \
+    rc_is 0 sh -c "printf '%s' '$OUT' | grep -q 'sleep 1001' && printf '%s' '$OUT' | grep -q catatonit"
+check "and its network is its own (not shared)" [ "$(ns_of p1 net)" != "$(ns_of p2 net)" ]
+c pod rm -f pids
+check "pod rm -f of a running pod" [ "$RC" = 0 ]
+c pod create --name bare --infra=false
+check "pod create --infra=false" [ "$RC" = 0 ]
+c pod inspect bare
+check "no infra container, nothing shared" rc_is 0 py 'd["CreateInfra"] is False and d["SharedNamespaces"] == [] and d["NumContainers"] == 0'
+c run --pod bare --rm bb true
+check "a member of a pod without infra runs" [ "$RC" = 0 ]
+c pod rm bare
+check "pod rm of a pod with nothing running" [ "$RC" = 0 ]
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
