@@ -152,6 +152,7 @@ int ctr_pod_create(ctr_runtime_t *rt, const ctr_pod_options_t *opts, ctr_pod_t *
 
 /**
  * Look up a pod by full ID, unique ID prefix, or name.
+ * @param ret receives a handle; release with ctr_pod_unref().
  * @return 0; -EINVAL (empty or invalid reference, or an ambiguous prefix);
  *         -ENOENT (no such pod); -EUCLEAN (its record is damaged).
  */
@@ -169,10 +170,11 @@ int ctr_pod_list(ctr_runtime_t *rt, ctr_pod_t ***ret, size_t *ret_count);
 /** Release the handles of ctr_pod_list() and the array. */
 void ctr_pod_list_free(ctr_pod_t **list, size_t count);
 
-/** Take a reference. @return @p pod. */
+/** Take a reference; returns @p pod (NULL is allowed), which the caller releases with ctr_pod_unref(). */
 ctr_pod_t *ctr_pod_ref(ctr_pod_t *pod);
 /** Drop a reference; the handle is freed with the last one. @return NULL. */
 ctr_pod_t *ctr_pod_unref(ctr_pod_t *pod);
+CTR_DEFINE_CLEANUP(ctr_pod_t, ctr_pod_unref)
 
 /** The pod's full ID (64 hex digits); lent, valid as long as @p pod; NULL when @p pod is NULL. */
 const char *ctr_pod_id(const ctr_pod_t *pod);
@@ -190,8 +192,8 @@ int64_t ctr_pod_created(const ctr_pod_t *pod);
 /**
  * The pod's containers, the infra container first, then the members
  * oldest first, as full IDs read now.
- * @param ret receives a malloc()ed NULL-terminated array of malloc()ed
- *        strings; free each and the array.
+ * @param ret receives a NULL-terminated array of strings; free each and
+ *        the array with ctr_free().
  * @return 0; -ENOENT (the pod was removed); -ENOMEM; a state backend error.
  */
 int ctr_pod_containers(ctr_pod_t *pod, char ***ret);
@@ -202,7 +204,7 @@ int ctr_pod_containers(ctr_pod_t *pod, char ***ret);
  * `Degraded` (some running, not all), `Paused` (all paused), `Stopped`
  * (none running, some exited), `Exited` (all exited).  The infra container
  * counts, as in podman.
- * @param ret receives a malloc()ed string.
+ * @param ret receives the status; free with ctr_free().
  * @return 0; -ENOENT (removed); -ENOMEM.
  */
 int ctr_pod_status(ctr_pod_t *pod, char **ret);
@@ -265,7 +267,7 @@ int ctr_pod_remove(ctr_pod_t *pod, uint64_t flags);
  * `CreateCgroup`, `CgroupParent`, `CgroupPath`, `CreateInfra`,
  * `InfraContainerID`, `InfraConfig`, `SharedNamespaces`, `NumContainers`,
  * `Containers` with each one's `Id`, `Name` and `State`).
- * @param ret receives a malloc()ed string.
+ * @param ret receives the JSON; free with ctr_free().
  * @return 0; -ENOENT; -ENOMEM.
  */
 int ctr_pod_inspect(ctr_pod_t *pod, char **ret);
