@@ -382,13 +382,19 @@ static int all_ids(ctr_pod_t *pod, char ***ret)
     return 0;
 }
 
+/* The pod's containers, -ENOENT when the pod was removed. */
+static int present_ids(ctr_pod_t *pod, char ***ret)
+{
+    int r = pod_present(pod);
+    return r < 0 ? r : all_ids(pod, ret);
+}
+
 CTR_EXPORT int ctr_pod_containers(ctr_pod_t *pod, char ***ret)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
-    int r = pod_present(pod);
-    return r < 0 ? r : all_ids(pod, ret);
+    return present_ids(pod, ret);
 }
 
 /* Each container's state, synced with the runtime (NULL-terminated ids;
@@ -440,10 +446,8 @@ CTR_EXPORT int ctr_pod_status(ctr_pod_t *pod, char **ret)
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
     _cleanup_strv_ char **ids = NULL;
-    int r = pod_present(pod);
-    if (r < 0 || (r = all_ids(pod, &ids)) < 0)
-        return r;
-    return status_string(pod, ids, ret);
+    int r = present_ids(pod, &ids);
+    return r < 0 ? r : status_string(pod, ids, ret);
 }
 
 /* ---- operations on every container ---- */
@@ -661,8 +665,8 @@ static int remove_containers(ctr_pod_t *pod, char **ids, uint64_t flags)
 static int remove_locked(ctr_pod_t *pod, uint64_t flags)
 {
     _cleanup_strv_ char **ids = NULL;
-    int r = pod_present(pod);
-    if (r < 0 || (r = all_ids(pod, &ids)) < 0)
+    int r = present_ids(pod, &ids);
+    if (r < 0)
         return r;
     if (!(flags & CTR_POD_REMOVE_FORCE) && (r = refuse_live(pod, ids)) < 0)
         return r;
@@ -838,8 +842,8 @@ CTR_EXPORT int ctr_pod_inspect(ctr_pod_t *pod, char **ret)
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
     _cleanup_strv_ char **ids = NULL;
-    int r = pod_present(pod);
-    if (r < 0 || (r = all_ids(pod, &ids)) < 0)
+    int r = present_ids(pod, &ids);
+    if (r < 0)
         return r;
     _cleanup_json_ json_object *o = json_object_new_object();
     if (!o)

@@ -30,30 +30,14 @@ int ctr__pod_get(ctr_runtime_t *rt, const char *id, struct ctr__pod *ret)
     return r < 0 ? ctr__err_prefix(r, "pod %.12s", id) : 0;
 }
 
-struct collect {
-    ctr_runtime_t *runtime;
-    struct ctr__pod *v;
-    size_t n, cap;
-};
-
-static int collect_one(const char *name, const char *doc, void *userdata)
+static int parse(const char *doc, void *elem)
 {
-    struct collect *c = userdata;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        struct ctr__pod *v = realloc(c->v, cap * sizeof *v);
-        if (!v)
-            return ctr__oom("the pod list");
-        c->v = v;
-        c->cap = cap;
-    }
-    if (ctr__pod_from_json(doc, &c->v[c->n]) < 0) {
-        ctr__rt_log(c->runtime, CTR_LOG_WARNING, "pod %.12s: %s", name, ctr_error_last()->message);
-        ctr__err_clear();
-        return 0;
-    }
-    c->n++;
-    return 0;
+    return ctr__pod_from_json(doc, elem);
+}
+
+static void clear(void *elem)
+{
+    ctr__pod_clear(elem);
 }
 
 static int by_created(const void *a, const void *b)
@@ -62,26 +46,18 @@ static int by_created(const void *a, const void *b)
     return x->created < y->created ? -1 : x->created > y->created ? 1 : strcmp(x->id, y->id);
 }
 
+static const struct ctr__records_type records = {
+    CTR__POD_KIND, sizeof(struct ctr__pod), parse, clear, by_created,
+};
+
 int ctr__pod_list(ctr_runtime_t *rt, struct ctr__pod **ret, size_t *ret_n)
 {
-    struct collect c = { .runtime = rt };
-    int r = ctr__state_obj_iterate(ctr__runtime_state(rt), CTR__POD_KIND, collect_one, &c);
-    if (r != 0) {
-        ctr__pod_list_free(c.v, c.n);
-        return r;
-    }
-    if (c.n > 1)
-        qsort(c.v, c.n, sizeof *c.v, by_created);
-    *ret = c.v;
-    *ret_n = c.n;
-    return 0;
+    return ctr__runtime_records(rt, &records, (void **)ret, ret_n);
 }
 
 void ctr__pod_list_free(struct ctr__pod *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        ctr__pod_clear(&p[i]);
-    free(p);
+    ctr__runtime_records_free(&records, p, n);
 }
 
 /* The index of the pod @ref names in @v: its name or ID first, then a

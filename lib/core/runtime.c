@@ -662,3 +662,56 @@ int ctr__runtime_dependents(ctr_runtime_t *rt, const char *id, char ***ret_ids)
     *ret_ids = TAKE_PTR(deps);
     return 0;
 }
+
+/* ---- object records ---- */
+
+struct records {
+    ctr_runtime_t *rt;
+    const struct ctr__records_type *t;
+    char *v;
+    size_t n, cap;
+};
+
+static int record_one(const char *name, const char *doc, void *userdata)
+{
+    struct records *c = userdata;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        char *v = realloc(c->v, cap * c->t->size);
+        if (!v)
+            return ctr__oom(c->t->kind);
+        c->v = v;
+        c->cap = cap;
+    }
+    void *elem = c->v + c->n * c->t->size;
+    memset(elem, 0, c->t->size);
+    if (c->t->parse(doc, elem) < 0) {
+        ctr__rt_log(c->rt, CTR_LOG_WARNING, "%s %s: %s", c->t->kind, name, ctr_error_last()->message);
+        ctr__err_clear();
+        return 0;
+    }
+    c->n++;
+    return 0;
+}
+
+int ctr__runtime_records(ctr_runtime_t *rt, const struct ctr__records_type *t, void **ret, size_t *ret_n)
+{
+    struct records c = { .rt = rt, .t = t };
+    int r = ctr__state_obj_iterate(&rt->state, t->kind, record_one, &c);
+    if (r != 0) {
+        ctr__runtime_records_free(t, c.v, c.n);
+        return r;
+    }
+    if (c.n > 1)
+        qsort(c.v, c.n, t->size, t->cmp);
+    *ret = c.v;
+    *ret_n = c.n;
+    return 0;
+}
+
+void ctr__runtime_records_free(const struct ctr__records_type *t, void *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        t->clear((char *)v + i * t->size);
+    free(v);
+}

@@ -68,3 +68,19 @@ bool ctr__id_valid(const char *id);
 
 /* The OCI runtime backend, opened on first use. */
 int ctr__runtime_oci(ctr_runtime_t *rt, ctr__oci_t **ret);
+
+/* The records of one kind of object (volumes, pods) as an array of parsed
+ * elements: parse() fills one from its document (a record it refuses is
+ * logged and left out, not the end of the list), cmp() sorts them, clear()
+ * releases one. */
+struct ctr__records_type {
+    const char *kind;
+    size_t size;
+    int (*parse)(const char *doc, void *elem);
+    void (*clear)(void *elem);
+    int (*cmp)(const void *a, const void *b);
+};
+/* Every record of t->kind (*ret malloc'ed, NULL when none); the errors of
+ * the state backend's obj_iterate(); -ENOMEM. */
+int ctr__runtime_records(ctr_runtime_t *rt, const struct ctr__records_type *t, void **ret, size_t *ret_n);
+void ctr__runtime_records_free(const struct ctr__records_type *t, void *v, size_t n);

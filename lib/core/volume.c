@@ -42,30 +42,14 @@ int ctr__volume_get(ctr_runtime_t *rt, const char *name, struct ctr__volume *ret
     return r < 0 ? ctr__err_prefix(r, "volume %s", name) : 0;
 }
 
-struct collect {
-    ctr_runtime_t *runtime;
-    struct ctr__volume *v;
-    size_t n, cap;
-};
-
-static int collect_one(const char *name, const char *doc, void *userdata)
+static int parse(const char *doc, void *elem)
 {
-    struct collect *c = userdata;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        struct ctr__volume *v = realloc(c->v, cap * sizeof *v);
-        if (!v)
-            return ctr__oom("the volume list");
-        c->v = v;
-        c->cap = cap;
-    }
-    if (ctr__volume_from_json(doc, &c->v[c->n]) < 0) {
-        /* A damaged record is left out of the list, not the end of it. */
-        ctr__rt_log(c->runtime, CTR_LOG_WARNING, "volume %s: %s", name, ctr_error_last()->message);
-        return 0;
-    }
-    c->n++;
-    return 0;
+    return ctr__volume_from_json(doc, elem);
+}
+
+static void clear(void *elem)
+{
+    ctr__volume_clear(elem);
 }
 
 static int by_name(const void *a, const void *b)
@@ -73,26 +57,18 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct ctr__volume *)a)->name, ((const struct ctr__volume *)b)->name);
 }
 
+static const struct ctr__records_type records = {
+    CTR__VOLUME_KIND, sizeof(struct ctr__volume), parse, clear, by_name,
+};
+
 int ctr__volume_list(ctr_runtime_t *rt, struct ctr__volume **ret, size_t *ret_n)
 {
-    struct collect c = { .runtime = rt };
-    int r = ctr__state_obj_iterate(ctr__runtime_state(rt), CTR__VOLUME_KIND, collect_one, &c);
-    if (r != 0) {
-        ctr__volume_list_free(c.v, c.n);
-        return r;
-    }
-    if (c.n > 1)
-        qsort(c.v, c.n, sizeof *c.v, by_name);
-    *ret = c.v;
-    *ret_n = c.n;
-    return 0;
+    return ctr__runtime_records(rt, &records, (void **)ret, ret_n);
 }
 
 void ctr__volume_list_free(struct ctr__volume *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        ctr__volume_clear(&v[i]);
-    free(v);
+    ctr__runtime_records_free(&records, v, n);
 }
 
 int ctr__volume_add_locked(ctr_runtime_t *rt, const struct ctr__volume *v)
