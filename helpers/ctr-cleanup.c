@@ -2,7 +2,8 @@
 /* ctr-cleanup: what a container's monitor runs after the container exited
  * (conmon's --exit-command), so that the exit is recorded, its `died` event
  * written, a container made with CTR_CREATE_AUTO_REMOVE removed and the
- * restart policy of any other applied, with no process of its caller left.
+ * restart policy of any other applied, then, for a member of a pod, the pod's
+ * exit policy, with no process of its caller left.
  *
  *   ctr-cleanup [--root DIR] [--runroot DIR] [--state-backend NAME]
  *               [--runtime NAME|PATH] [--conmon PATH] [--storage-driver NAME]
@@ -27,6 +28,17 @@
 
 #include "helper.h"
 
+/* The exit policy of the pod (ID) of a member that exited. */
+static int pod_exit_policy(ctr_runtime_t *rt, const char *id)
+{
+    ctr_pod_t *pod = NULL;
+    int r = ctr_pod_lookup(rt, id, &pod);
+    if (r == 0)
+        r = ctr_pod_apply_exit_policy(pod);
+    ctr_pod_unref(pod);
+    return r == -ENOENT ? 0 : r < 0 ? r : 0;
+}
+
 /* Record the exit of container id (the state read reconciles it with the
  * monitor's exit file) and, with rm, remove it if it has exited, else apply
  * its restart policy.  0, or 1 after printing why not. */
@@ -40,14 +52,18 @@ static int record_exit(const ctr_runtime_options_t *ro, bool rm, const char *id)
         r = ctr_runtime_lookup(rt, id, &c);
     if (r == 0)
         r = ctr_container_state(c, &st);
+    char *pod = r == 0 && st == CTR_STATE_EXITED && ctr_container_pod(c) ? strdup(ctr_container_pod(c)) : NULL;
     if (r == 0 && rm && st == CTR_STATE_EXITED)
         r = ctr_container_remove(c, CTR_REMOVE_VOLUMES); /* podman run --rm: anonymous volumes too */
     else if (r == 0 && st == CTR_STATE_EXITED && (r = ctr_container_apply_restart_policy(c)) > 0)
         r = 0; /* restarted by its --restart policy */
     if (r == -ENOENT)
         r = 0; /* removed meanwhile (ctrctl rm, a foreground --rm) */
+    if (r == 0 && pod)
+        r = pod_exit_policy(rt, pod);
     if (r < 0)
         fprintf(stderr, "ctr-cleanup: %s: %s\n", id, ctr_error_last()->message);
+    free(pod);
     ctr_container_unref(c);
     ctr_runtime_unref(rt);
     return r < 0;

@@ -243,6 +243,19 @@ int ctr_pod_unpause(ctr_pod_t *pod);
  */
 int ctr_pod_restart(ctr_pod_t *pod);
 
+/**
+ * Apply the pod's exit policy after a member exited: with
+ * #CTR_POD_EXIT_STOP, when no member is running, paused or stopping any
+ * more, stop the infra container (podman's `--exit-policy stop`).
+ * libctr's monitor helper (`ctr-cleanup`) calls it after each exit of a
+ * member, so the policy holds with no caller alive.
+ * @return 1 when the infra container was stopped; 0 when the policy asks
+ *         nothing now (continue, a member still runs, no infra container, or
+ *         it is not running); -ENOENT (the pod was removed); the errors of
+ *         ctr_container_stop().
+ */
+int ctr_pod_apply_exit_policy(ctr_pod_t *pod);
+
 /** Flags of ctr_pod_remove(). */
 enum {
     /** Stop and remove running members too (podman's `pod rm -f`). */

@@ -630,6 +630,49 @@ CTR_EXPORT int ctr_pod_restart(ctr_pod_t *pod)
     return with_lock(pod, "start", false, false, op_start, NULL);
 }
 
+/* ---- the exit policy ---- */
+
+/* Whether a member of ids (the infra container, ids[0], left out) is live. */
+static bool member_live(ctr_pod_t *pod, char **ids)
+{
+    size_t counts[CTR_STATE_REMOVING + 1] = { 0 }, total = 0;
+    count_states(pod, ids + (pod->p.infra_id && ids[0] ? 1 : 0), counts, &total);
+    return counts[CTR_STATE_RUNNING] + counts[CTR_STATE_PAUSED] + counts[CTR_STATE_STOPPING] > 0;
+}
+
+static int exit_policy_locked(ctr_pod_t *pod)
+{
+    _cleanup_strv_ char **ids = NULL;
+    int r = present_ids(pod, &ids);
+    if (r < 0 || !ids[0] || !ids[1] || member_live(pod, ids))
+        return r; /* no member at all has not exited */
+    _cleanup_(ctr_container_unrefp) ctr_container_t *infra = NULL;
+    ctr_state_t st;
+    if ((r = ctr_runtime_lookup(pod->rt, pod->p.infra_id, &infra)) < 0 || (r = ctr_container_state(infra, &st)) < 0)
+        return r == -ENOENT ? (ctr__err_clear(), 0) : r;
+    if (st != CTR_STATE_RUNNING && st != CTR_STATE_PAUSED)
+        return 0;
+    if ((r = ctr_container_stop(infra, -1)) < 0)
+        return r;
+    ctr__rt_log(pod->rt, CTR_LOG_DEBUG, "pod %s: its last member exited: stopped its infra container", pod->p.name);
+    return 1;
+}
+
+CTR_EXPORT int ctr_pod_apply_exit_policy(ctr_pod_t *pod)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(pod);
+    if (pod->p.exit_policy != CTR_POD_EXIT_STOP || !pod->p.infra_id)
+        return 0;
+    struct ctr__lock l;
+    int r = ctr__pod_lock(pod->rt, pod->p.id, &l);
+    if (r < 0)
+        return r;
+    r = exit_policy_locked(pod);
+    ctr__pod_unlock(&l, false);
+    return r;
+}
+
 /* ---- remove ---- */
 
 /* Refuse a pod with a container that runs (without force). */

@@ -66,6 +66,7 @@ c() {
 state() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Status}}' "$1" 2>/dev/null; }
 pid_of() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Pid}}' "$1" 2>/dev/null; }
 ns_of() { readlink "/proc/$(pid_of "$1")/ns/$2"; }
+pod_infra() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["InfraContainerID"])'; }
 pod_status() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["State"])'; }
 # wait_http URL: the body, within 10 s (the server starts in the background).
 wait_http() {
@@ -222,6 +223,23 @@ check "with pid shared a member sees the other's processes and catatonit" \
 check "and its network is its own (not shared)" [ "$(ns_of p1 net)" != "$(ns_of p2 net)" ]
 c pod rm -f pids
 check "pod rm -f of a running pod" [ "$RC" = 0 ]
+# ---- --exit-policy stop: the infra container stops after the last member, with no caller ----
+c pod create --name ep --exit-policy stop
+check "pod create --exit-policy stop" [ "$RC" = 0 ]
+EP_INFRA=$("$CTRCTL" "${G[@]}" pod inspect ep | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["InfraContainerID"])')
+c run -d --pod ep --name short bb sleep 1
+check "a member that exits after a second" [ "$RC" = 0 ]
+for _ in $(seq 100); do [ "$(state "$EP_INFRA")" = exited ] && break; sleep 0.1; done
+check "after it exits the infra container is stopped (ctr-cleanup applied the policy)" [ "$(state "$EP_INFRA")" = exited ]
+check "and the pod shows Exited" [ "$(pod_status ep)" = Exited ]
+c pod rm ep
+check "pod rm of the exited pod" [ "$RC" = 0 ]
+c pod create --name epc
+c run -d --pod epc --name short2 bb true
+sleep 2
+check "with the default policy (continue) the infra container goes on" [ "$(state "$(pod_infra epc)")" = running ]
+c pod rm -f epc
+
 c pod create --name bare --infra=false
 check "pod create --infra=false" [ "$RC" = 0 ]
 c pod inspect bare
