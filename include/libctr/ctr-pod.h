@@ -97,7 +97,7 @@ typedef struct ctr_pod_options {
     const char *name;
     /** Labels as `KEY=VALUE` strings; keys must be unique and non-empty. */
     const char *const *labels;
-    /** `CTR_POD_SHARE_*` bits; 0 means #CTR_POD_SHARE_DEFAULT.  Not with #CTR_POD_CREATE_NO_INFRA unless #CTR_POD_SHARE_NONE. */
+    /** `CTR_POD_SHARE_*` bits; 0 means #CTR_POD_SHARE_DEFAULT (with #CTR_POD_CREATE_NO_INFRA: #CTR_POD_SHARE_NONE, the only value it takes). */
     uint32_t share;
     /** #ctr_pod_exit_policy_t. */
     int exit_policy;

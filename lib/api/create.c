@@ -555,7 +555,16 @@ static int create_locked(ctr_runtime_t *rt, const ctr_container_options_t *o, st
         return r < 0 ? r : ctr__err(-EEXIST, "the name \"%s\" is in use by a pod", cfg->name);
     if ((r = mark(rt, cfg->id)) < 0)
         return r;
-    r = create_marked(rt, o, cfg);
+    bool member = cfg->pod && !cfg->infra;
+    r = member ? ctr__pod_member_add(rt, cfg->pod, cfg->id) : 0; /* before the record: a superset */
+    if (r == 0)
+        r = create_marked(rt, o, cfg);
+    if (r < 0 && member) {
+        struct ctr__err_saved saved;
+        ctr__err_save(&saved);
+        ctr__pod_member_remove(rt, cfg->pod, cfg->id);
+        ctr__err_restore(&saved);
+    }
     CTR_FAULT_POINT("create.after-add");
     unmark(rt, cfg->id);
     if (r == 0)

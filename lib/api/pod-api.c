@@ -122,6 +122,15 @@ static int check_network(const ctr_pod_options_t *o, uint32_t share)
     return 0;
 }
 
+/* What the pod shares: the default set unless said, nothing without an
+ * infra container. */
+static uint32_t share_of(const ctr_pod_options_t *o)
+{
+    if (o->share)
+        return o->share;
+    return (o->flags & CTR_POD_CREATE_NO_INFRA) ? CTR_POD_SHARE_NONE : CTR_POD_SHARE_DEFAULT;
+}
+
 static int check_options(const ctr_pod_options_t *o)
 {
     int r;
@@ -133,7 +142,7 @@ static int check_options(const ctr_pod_options_t *o)
         ((o->share & CTR_POD_SHARE_NONE) && (o->share & SHARE_BITS)))
         return ctr__err(-EINVAL, "bad shared namespaces 0x%x: CTR_POD_SHARE_* bits, or CTR_POD_SHARE_NONE alone",
                         o->share);
-    uint32_t share = o->share ? o->share : CTR_POD_SHARE_DEFAULT;
+    uint32_t share = share_of(o);
     if ((o->flags & CTR_POD_CREATE_NO_INFRA) && !(share & CTR_POD_SHARE_NONE))
         return ctr__err(-EINVAL, "a pod without an infra container shares no namespace (CTR_POD_SHARE_NONE)");
     if (!ctr__pod_exit_policy_name(o->exit_policy))
@@ -201,7 +210,7 @@ static int record_of(ctr_runtime_t *rt, const ctr_pod_options_t *o, struct ctr__
     p->id = strdup(id);
     p->created = ctr__now_ns();
     p->labels = ctr__strv_copy(o->labels);
-    p->share = o->share ? o->share : CTR_POD_SHARE_DEFAULT;
+    p->share = share_of(o);
     p->exit_policy = o->exit_policy;
     p->cgroup_parent = strdup(o->cgroup_parent ? o->cgroup_parent : CTR__POD_CGROUP_PARENT);
     p->hostname = ctr__strdup_null(o->hostname);
@@ -369,7 +378,7 @@ static int pod_present(ctr_pod_t *pod)
 static int all_ids(ctr_pod_t *pod, char ***ret)
 {
     _cleanup_strv_ char **ids = NULL;
-    int r = ctr__pod_members(pod->rt, &pod->p, &ids);
+    int r = ctr__pod_members(pod->rt, pod->p.id, &ids);
     if (r < 0)
         return r;
     _cleanup_strv_ char **out = ctr__strv_copy(NULL);
@@ -460,11 +469,13 @@ struct outcome {
     struct ctr__buf msg;
 };
 
-static void outcome_fail(struct outcome *o, ctr_container_t *c, int r)
+/* A container's failure: @c's name, or (its record unreadable) @id's start. */
+static void outcome_fail(struct outcome *o, ctr_container_t *c, const char *id, int r)
 {
     if (!o->first)
         o->first = r;
-    ctr__buf_printf(&o->msg, "%s%s: %s", o->failed++ ? "; " : "", ctr_container_name(c), ctr_error_last()->message);
+    ctr__buf_printf(&o->msg, "%s%.*s: %s", o->failed++ ? "; " : "", c ? 253 : 12, c ? ctr_container_name(c) : id,
+                    ctr_error_last()->message);
 }
 
 static int outcome_finish(struct outcome *o, const char *what, const ctr_pod_t *pod)
@@ -500,7 +511,7 @@ static int each(ctr_pod_t *pod, bool reverse, pod_op_fn op, void *userdata, stru
         if (r == 0)
             r = op(c, userdata);
         if (r < 0)
-            outcome_fail(out, c, r);
+            outcome_fail(out, c, id, r);
         else if (r > 0)
             out->acted++;
     }
@@ -699,8 +710,8 @@ static int remove_containers(ctr_pod_t *pod, char **ids, uint64_t flags)
         int r = ctr_runtime_lookup(pod->rt, ids[i], &c);
         if (r == 0)
             r = ctr__container_remove_locked(c, cflags);
-        if (r < 0 && r != -ENOENT && c)
-            outcome_fail(&out, c, r);
+        if (r < 0 && r != -ENOENT)
+            outcome_fail(&out, c, ids[i], r);
     }
     return outcome_finish(&out, "remove", pod);
 }

@@ -5,6 +5,7 @@
  * reset the way libpod does (lifecycle.c) and the run root is swept of what
  * no container owns. */
 #include "api/refresh.h"
+#include "api/schema.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -196,11 +197,13 @@ static void restart_always(ctr_runtime_t *rt)
                         ctr_error_last()->message);
 }
 
-/* A new handle's work under the runtime lock: the refresh after a reboot,
- * then the undo of creates that died. */
+/* A new handle's work under the runtime lock: the schema's upgrade, the
+ * refresh after a reboot, then the undo of creates that died. */
 static int open_locked(ctr_runtime_t *rt, bool *ret_rebooted)
 {
-    int r = refresh_after_reboot(rt, ret_rebooted);
+    int r = ctr__schema_open_locked(rt);
+    if (r == 0)
+        r = refresh_after_reboot(rt, ret_rebooted);
     if (r < 0)
         return r;
     ctr__create_undo_died(rt);

@@ -85,6 +85,21 @@ static int remove_container(ctr_container_t *c, uint64_t flags)
     return 0;
 }
 
+/* A removed member out of its pod's member index (after its record: the
+ * index stays a superset); a pod gone meanwhile has no index. */
+static void forget_member(ctr_container_t *c)
+{
+    const struct ctr__config *cfg = ctr__container_config(c);
+    if (!cfg->pod || cfg->infra)
+        return;
+    struct ctr__err_saved saved;
+    ctr__err_save(&saved);
+    int r = ctr__pod_member_remove(ctr_container_runtime(c), cfg->pod, cfg->id);
+    if (r < 0 && r != -ENOENT)
+        ctr__rt_log(ctr_container_runtime(c), CTR_LOG_WARNING, "pod %.12s: %s", cfg->pod, ctr_error_last()->message);
+    ctr__err_restore(&saved);
+}
+
 /* Remove c; the runtime lock is held by the caller. */
 static int remove_locked(ctr_container_t *c, uint64_t flags)
 {
@@ -97,6 +112,7 @@ static int remove_locked(ctr_container_t *c, uint64_t flags)
     ctr__container_unlock(c);
     if (r < 0)
         return r;
+    forget_member(c);
     ctr__rt_log(ctr_container_runtime(c), CTR_LOG_DEBUG, "removed container %s", ctr_container_name(c));
     return 0;
 }

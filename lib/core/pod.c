@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Pods on a runtime (see pod.h): records, lookup, members, lock, cgroup.
  *
- * Locks.  A pod's record is added and removed under the runtime lock and
- * replaced under the pod's lock; operations on a pod take its lock, then
- * each member's container lock: runtime → pod → container, never the other
- * way round. */
+ * Locks.  A pod's record is written (added, replaced for its member index,
+ * removed) only under the runtime lock; operations on a pod take the pod's
+ * lock, then each member's container lock: runtime → pod → container, never
+ * the other way round.
+ *
+ * The member index.  The record lists its members' IDs, so that an operation
+ * on a pod reads its members and not every container: an ID is added before
+ * the member's record and removed after it, so the index is a superset of
+ * the members (a create or remove that died leaves an ID whose container is
+ * gone, or is not the pod's: ctr__pod_members() leaves it out). */
 #include "core/pod.h"
 
 #include <errno.h>
@@ -147,63 +153,86 @@ struct member {
     int64_t created;
 };
 
-struct members {
-    ctr_runtime_t *rt;
-    const struct ctr__pod *pod;
-    struct member *v;
-    size_t n, cap;
-};
-
-static int member_one(const char *id, const char *config, const char *state, void *userdata)
-{
-    struct members *m = userdata;
-    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = NULL;
-    if (ctr__runtime_config(m->rt, id, config, &cfg) < 0) {
-        ctr__err_clear(); /* a damaged record is no member anyone can act on */
-        return 0;
-    }
-    if (!cfg->pod || !streq(cfg->pod, m->pod->id) || (m->pod->infra_id && streq(id, m->pod->infra_id)))
-        return 0;
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 8;
-        struct member *v = realloc(m->v, cap * sizeof *v);
-        if (!v)
-            return ctr__oom("the pod's members");
-        m->v = v;
-        m->cap = cap;
-    }
-    if (!(m->v[m->n].id = strdup(id)))
-        return ctr__oom("the pod's members");
-    m->v[m->n++].created = cfg->created;
-    return 0;
-}
-
 static int member_cmp(const void *a, const void *b)
 {
     const struct member *x = a, *y = b;
     return x->created < y->created ? -1 : x->created > y->created ? 1 : strcmp(x->id, y->id);
 }
 
-int ctr__pod_members(ctr_runtime_t *rt, const struct ctr__pod *p, char ***ret)
+/* Whether container id exists and its config names the pod (its created
+ * time in *ret_created). */
+static bool is_member(ctr_runtime_t *rt, const struct ctr__pod *p, const char *id, int64_t *ret_created)
 {
-    struct members m = { .rt = rt, .pod = p };
-    int r = ctr__state_iterate(ctr__runtime_state(rt), CTR_STATE_ITER_CONFIG, member_one, &m);
-    char **ids = r == 0 ? calloc(m.n + 1, sizeof *ids) : NULL;
-    if (r == 0 && !ids)
-        r = ctr__oom("the pod's members");
-    if (m.n > 1)
-        qsort(m.v, m.n, sizeof *m.v, member_cmp);
-    for (size_t i = 0; i < m.n; i++) {
-        if (ids)
-            ids[i] = m.v[i].id;
-        else
-            free(m.v[i].id);
+    _cleanup_free_ char *config = NULL;
+    _cleanup_(ctr__config_unrefp) struct ctr__config *cfg = NULL;
+    if (ctr__state_get(ctr__runtime_state(rt), id, &config, NULL) < 0 ||
+        ctr__runtime_config(rt, id, config, &cfg) < 0) {
+        ctr__err_clear(); /* gone (a superset of the members is kept), or damaged */
+        return false;
     }
-    free(m.v);
+    *ret_created = cfg->created;
+    return cfg->pod && streq(cfg->pod, p->id) && !cfg->infra;
+}
+
+int ctr__pod_members(ctr_runtime_t *rt, const char *pod_id, char ***ret)
+{
+    struct ctr__pod p = { 0 };
+    int r = ctr__pod_get(rt, pod_id, &p);
     if (r < 0)
         return r;
+    size_t n = ctr__strv_len((const char *const *)p.members), k = 0;
+    _cleanup_free_ struct member *v = calloc(n + 1, sizeof *v);
+    char **ids = v ? calloc(n + 1, sizeof *ids) : NULL;
+    for (size_t i = 0; ids && i < n; i++)
+        if (is_member(rt, &p, p.members[i], &v[k].created))
+            v[k++].id = p.members[i]; /* lent from p */
+    if (k > 1)
+        qsort(v, k, sizeof *v, member_cmp);
+    for (size_t i = 0; ids && i < k; i++) {
+        if (!(ids[i] = strdup(v[i].id))) {
+            ctr__strv_free(ids);
+            ids = NULL;
+        }
+    }
+    ctr__pod_clear(&p);
+    if (!ids)
+        return ctr__oom("the pod's members");
     *ret = ids;
     return 0;
+}
+
+static int member_update(ctr_runtime_t *rt, const char *pod_id, const char *ctr_id, bool add)
+{
+    struct ctr__pod p = { 0 };
+    int r = ctr__pod_get(rt, pod_id, &p);
+    if (r < 0)
+        return r;
+    bool has = ctr__strv_contains((const char *const *)p.members, ctr_id);
+    if (add && !has)
+        r = ctr__strv_push(&p.members, ctr_id) < 0 ? ctr__oom("the pod's members") : ctr__pod_save(rt, &p);
+    else if (!add && has) {
+        char **w = p.members;
+        for (char **m = p.members; *m; m++) {
+            if (streq(*m, ctr_id))
+                free(*m);
+            else
+                *w++ = *m;
+        }
+        *w = NULL;
+        r = ctr__pod_save(rt, &p);
+    }
+    ctr__pod_clear(&p);
+    return r;
+}
+
+int ctr__pod_member_add(ctr_runtime_t *rt, const char *pod_id, const char *ctr_id)
+{
+    return member_update(rt, pod_id, ctr_id, true);
+}
+
+int ctr__pod_member_remove(ctr_runtime_t *rt, const char *pod_id, const char *ctr_id)
+{
+    return member_update(rt, pod_id, ctr_id, false);
 }
 
 /* ---- lock, cgroup ---- */

@@ -23,15 +23,20 @@ void ctr__pod_list_free(struct ctr__pod *p, size_t n);
  * state backend that keeps no objects, no pod has it. */
 int ctr__pod_name_taken(ctr_runtime_t *rt, const char *name);
 
-/* Add, replace and remove the record (runtime lock held for add and
- * remove, the pod's lock for save). */
+/* Add, replace and remove the record (runtime lock held: a pod's record is
+ * written only under it). */
 int ctr__pod_add_locked(ctr_runtime_t *rt, const struct ctr__pod *p);
 int ctr__pod_save(ctr_runtime_t *rt, const struct ctr__pod *p);
 int ctr__pod_delete_locked(ctr_runtime_t *rt, const char *id);
 
-/* The pod's members: the full IDs of the containers whose config names the
- * pod, the infra container left out, oldest first (NULL-terminated). */
-int ctr__pod_members(ctr_runtime_t *rt, const struct ctr__pod *p, char ***ret);
+/* The pod's members, read now: the full IDs of the containers of its member
+ * index that exist and whose config names the pod, the infra container
+ * left out, oldest first (NULL-terminated).  -ENOENT when the pod is gone. */
+int ctr__pod_members(ctr_runtime_t *rt, const char *pod_id, char ***ret);
+/* Add a container's ID to the pod's member index, before its record is
+ * added; remove it after its record is removed (runtime lock held). */
+int ctr__pod_member_add(ctr_runtime_t *rt, const char *pod_id, const char *ctr_id);
+int ctr__pod_member_remove(ctr_runtime_t *rt, const char *pod_id, const char *ctr_id);
 
 /* The pod's lock, LOCK_DIR/pod-ID.lock, taken after the runtime's and
  * before a container's.  ctr__pod_unlock() releases and frees it. */

@@ -3,7 +3,7 @@
  *
  *   {"version":1, "id":..., "name":..., "created":NS, "labels":[K=V...],
  *    "share":["ipc","net","uts"], "exitPolicy":"continue",
- *    "cgroupParent":..., "hostname":..., "infraId":...}
+ *    "cgroupParent":..., "hostname":..., "infraId":..., "members":[ID...]}
  *
  * read back as untrusted input: a record that does not parse, or whose ID
  * or name is not one, is damage (-EUCLEAN). */
@@ -36,6 +36,7 @@ void ctr__pod_clear(struct ctr__pod *p)
     free(p->cgroup_parent);
     free(p->hostname);
     free(p->infra_id);
+    ctr__strv_free(p->members);
     *p = (struct ctr__pod){ 0 };
 }
 
@@ -95,7 +96,8 @@ int ctr__pod_to_json(const struct ctr__pod *p, char **ret)
         (r = ctr__json_add_str(o, "exitPolicy", ctr__pod_exit_policy_name(p->exit_policy))) < 0 ||
         (r = ctr__json_add_str(o, "cgroupParent", p->cgroup_parent)) < 0 ||
         (r = ctr__json_add_str(o, "hostname", p->hostname)) < 0 ||
-        (r = ctr__json_add_str(o, "infraId", p->infra_id)) < 0)
+        (r = ctr__json_add_str(o, "infraId", p->infra_id)) < 0 ||
+        (r = ctr__json_add_strv(o, "members", p->members ? p->members : (char **)ctr__strv_empty)) < 0)
         return r;
     return ctr__json_to_string(o, ret);
 }
@@ -141,8 +143,14 @@ static int from_object(json_object *o, struct ctr__pod *p)
         (r = ctr__json_get_strv(o, "labels", &p->labels)) < 0 ||
         (r = ctr__json_get_str(o, "cgroupParent", &p->cgroup_parent)) < 0 ||
         (r = ctr__json_get_str(o, "hostname", &p->hostname)) < 0 ||
-        (r = ctr__json_get_str(o, "infraId", &p->infra_id)) < 0)
+        (r = ctr__json_get_str(o, "infraId", &p->infra_id)) < 0 ||
+        (r = ctr__json_get_strv(o, "members", &p->members)) < 0)
         return ctr__err(-EUCLEAN, "pod record of %s: a field has the wrong type", p->name);
+    if (!p->members && !(p->members = ctr__strv_copy(NULL)))
+        return ctr__oom("a pod");
+    for (char **m = p->members; *m; m++)
+        if (!id_ok(*m))
+            return ctr__err(-EUCLEAN, "pod record of %s: a member's ID is not one", p->name);
     if (p->infra_id && !id_ok(p->infra_id))
         return ctr__err(-EUCLEAN, "pod record of %s: the infra container's ID is not one", p->name);
     if (!p->labels && !(p->labels = ctr__strv_copy(NULL)))

@@ -26,6 +26,8 @@ struct ctr__pod {
     char *cgroup_parent;
     char *hostname;         /* or NULL */
     char *infra_id;         /* or NULL: no infra container (yet) */
+    char **members;         /* IDs of the members (the infra container left out), never NULL after a
+                               read: a superset (a member's ID is added before its record, removed after) */
 };
 
 void ctr__pod_clear(struct ctr__pod *p);

@@ -42,10 +42,8 @@ static ctr_pod_t *make_pod(ctr_runtime_t *rt, const char *name, uint64_t flags)
 {
     ctr_pod_options_t o = CTR_POD_OPTIONS_INIT;
     o.name = name;
-    o.flags = flags;
-    if (flags & CTR_POD_CREATE_NO_INFRA)
-        o.share = CTR_POD_SHARE_NONE;
-    else
+    o.flags = flags; /* without an infra container: share 0 is none */
+    if (!(flags & CTR_POD_CREATE_NO_INFRA))
         o.network_mode = CTR_POD_NETWORK_NONE;
     ctr_pod_t *p = NULL;
     assert_ctr_ok(ctr_pod_create(rt, &o, &p));
@@ -199,9 +197,10 @@ static void test_bad_input(void **state)
     o = (ctr_pod_options_t)CTR_POD_OPTIONS_INIT;
     o.share = CTR_POD_SHARE_NONE | CTR_POD_SHARE_NET;
     assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
-    o.share = 0;
+    o.share = CTR_POD_SHARE_NET;
     o.flags = CTR_POD_CREATE_NO_INFRA; /* sharing needs an infra container */
     assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
+    o.share = 0;
     o.flags = 0;
     o.exit_policy = 9;
     assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
