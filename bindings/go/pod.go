@@ -86,7 +86,7 @@ type PodOptions struct {
 	PortMappings []PortMapping     // published by the pod (with PodNetworkBridge)
 	Networks     []string          // with PodNetworkBridge; nil: the runtime's default network
 	InfraImage   string            // "": libctr's own catatonit image
-	NoInfra      bool              // no infra container (podman's --infra=false); Share must be 0 or PodShareNone
+	NoInfra      bool              // no infra container (podman's --infra=false); Share must be PodShareNone (libctr refuses 0, the default)
 }
 
 // PodRemoveFlags for Pod.Remove.

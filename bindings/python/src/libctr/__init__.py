@@ -897,7 +897,7 @@ class Runtime(_Handle):
         ``ports`` and ``networks`` the pod's network settings; ``cgroup_parent`` (None:
         ``/libctr_parent``); ``infra_image`` (None: libctr's own catatonit image); ``infra``
         False: no infra container (podman's ``--infra=false``; share must then be
-        :attr:`PodShare.NONE` or None).  Everything is copied.
+        :attr:`PodShare.NONE`: libctr refuses the default).  Everything is copied.
 
         Raises :class:`InvalidArgumentError` (a bad option: the message says which),
         :class:`AlreadyExistsError` (the name is a pod's or a container's),

@@ -337,7 +337,7 @@ impl PodOptions {
         self
     }
     /// No infra container (podman's `--infra=false`): nothing is shared, so
-    /// the share must be [`PodShare::NONE`] or unset.
+    /// the share must be [`PodShare::NONE`] (libctr refuses the default).
     pub fn no_infra(mut self) -> Self {
         self.no_infra = true;
         self
