@@ -105,6 +105,18 @@ func newRuntime(t *testing.T) *libctr.Runtime {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if libctr.HasPods() {
+			// A pod's infra container goes only with its pod.
+			pods, err := rt.Pods()
+			if err != nil {
+				t.Error(err)
+			}
+			for _, pod := range pods {
+				t.Errorf("pod left behind: %s", pod.Name())
+				pod.Remove(libctr.PodRemoveForce)
+				pod.Close()
+			}
+		}
 		list, err := rt.Containers()
 		if err != nil {
 			t.Error(err)

@@ -240,6 +240,40 @@ OPTIONAL(int, libctr_go_volume_remove, ctr_volume_remove, (ctr_runtime_t *rt, co
 OPTIONAL(int, libctr_go_volume_prune, ctr_volume_prune,
          (ctr_runtime_t *rt, const char *const *f, uint64_t flags, char ***ret), (rt, f, flags, ret), -EOPNOTSUPP)
 
+/* Pods (libctr 0.7). */
+OPTIONAL(int, libctr_go_pod_options_init, ctr_pod_options_init, (ctr_pod_options_t *o, unsigned int v), (o, v),
+         -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_create, ctr_pod_create, (ctr_runtime_t *rt, const ctr_pod_options_t *o, ctr_pod_t **ret),
+         (rt, o, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_lookup, ctr_pod_lookup, (ctr_runtime_t *rt, const char *ref, ctr_pod_t **ret),
+         (rt, ref, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_list, ctr_pod_list, (ctr_runtime_t *rt, ctr_pod_t ***ret, size_t *n), (rt, ret, n),
+         -EOPNOTSUPP)
+void libctr_go_pod_list_free(ctr_pod_t **list, size_t count)
+{
+    RESOLVE(ctr_pod_list_free);
+    if (fn)
+        fn(list, count);
+}
+OPTIONAL(ctr_pod_t *, libctr_go_pod_ref, ctr_pod_ref, (ctr_pod_t *pod), (pod), NULL)
+OPTIONAL(ctr_pod_t *, libctr_go_pod_unref, ctr_pod_unref, (ctr_pod_t *pod), (pod), NULL)
+OPTIONAL(const char *, libctr_go_pod_id, ctr_pod_id, (const ctr_pod_t *pod), (pod), NULL)
+OPTIONAL(const char *, libctr_go_pod_name, ctr_pod_name, (const ctr_pod_t *pod), (pod), NULL)
+OPTIONAL(const char *, libctr_go_pod_infra_id, ctr_pod_infra_id, (const ctr_pod_t *pod), (pod), NULL)
+OPTIONAL(const char *, libctr_go_pod_cgroup_path, ctr_pod_cgroup_path, (const ctr_pod_t *pod), (pod), NULL)
+OPTIONAL(uint32_t, libctr_go_pod_share, ctr_pod_share, (const ctr_pod_t *pod), (pod), 0)
+OPTIONAL(int64_t, libctr_go_pod_created, ctr_pod_created, (const ctr_pod_t *pod), (pod), 0)
+OPTIONAL(int, libctr_go_pod_containers, ctr_pod_containers, (ctr_pod_t *pod, char ***ret), (pod, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_status, ctr_pod_status, (ctr_pod_t *pod, char **ret), (pod, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_start, ctr_pod_start, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_stop, ctr_pod_stop, (ctr_pod_t *pod, int timeout), (pod, timeout), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_kill, ctr_pod_kill, (ctr_pod_t *pod, int signal), (pod, signal), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_pause, ctr_pod_pause, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_unpause, ctr_pod_unpause, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_restart, ctr_pod_restart, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_remove, ctr_pod_remove, (ctr_pod_t *pod, uint64_t flags), (pod, flags), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_inspect, ctr_pod_inspect, (ctr_pod_t *pod, char **ret), (pod, ret), -EOPNOTSUPP)
+
 OPTIONAL(int, libctr_go_registry_options_init, ctr_registry_options_init,
          (ctr_registry_options_t *opts, unsigned int version), (opts, version), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_image_pull, ctr_image_pull,

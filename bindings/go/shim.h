@@ -9,6 +9,7 @@
 #include <libctr/ctr-image.h>
 #include <libctr/ctr-network.h>
 #include <libctr/ctr-volume.h>
+#include <libctr/ctr-pod.h>
 #include <libctr/ctr-registry.h>
 #include <libctr/ctr-events.h>
 #include <stdint.h>
@@ -101,6 +102,30 @@ int libctr_go_volume_anonymous(const ctr_volume_t *v);
 int libctr_go_volume_inspect(ctr_volume_t *v, char **ret);
 int libctr_go_volume_remove(ctr_runtime_t *rt, const char *name, uint64_t flags);
 int libctr_go_volume_prune(ctr_runtime_t *rt, const char *const *filters, uint64_t flags, char ***ret_removed);
+
+int libctr_go_pod_options_init(ctr_pod_options_t *opts, unsigned int version);
+int libctr_go_pod_create(ctr_runtime_t *rt, const ctr_pod_options_t *opts, ctr_pod_t **ret);
+int libctr_go_pod_lookup(ctr_runtime_t *rt, const char *ref, ctr_pod_t **ret);
+int libctr_go_pod_list(ctr_runtime_t *rt, ctr_pod_t ***ret, size_t *ret_count);
+void libctr_go_pod_list_free(ctr_pod_t **list, size_t count);
+ctr_pod_t *libctr_go_pod_ref(ctr_pod_t *pod);
+ctr_pod_t *libctr_go_pod_unref(ctr_pod_t *pod);
+const char *libctr_go_pod_id(const ctr_pod_t *pod);
+const char *libctr_go_pod_name(const ctr_pod_t *pod);
+const char *libctr_go_pod_infra_id(const ctr_pod_t *pod);
+const char *libctr_go_pod_cgroup_path(const ctr_pod_t *pod);
+uint32_t libctr_go_pod_share(const ctr_pod_t *pod);
+int64_t libctr_go_pod_created(const ctr_pod_t *pod);
+int libctr_go_pod_containers(ctr_pod_t *pod, char ***ret);
+int libctr_go_pod_status(ctr_pod_t *pod, char **ret);
+int libctr_go_pod_start(ctr_pod_t *pod);
+int libctr_go_pod_stop(ctr_pod_t *pod, int timeout);
+int libctr_go_pod_kill(ctr_pod_t *pod, int signal);
+int libctr_go_pod_pause(ctr_pod_t *pod);
+int libctr_go_pod_unpause(ctr_pod_t *pod);
+int libctr_go_pod_restart(ctr_pod_t *pod);
+int libctr_go_pod_remove(ctr_pod_t *pod, uint64_t flags);
+int libctr_go_pod_inspect(ctr_pod_t *pod, char **ret);
 
 int libctr_go_registry_options_init(ctr_registry_options_t *opts, unsigned int version);
 int libctr_go_image_pull(ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts, ctr_image_t **ret);

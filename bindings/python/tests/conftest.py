@@ -91,8 +91,17 @@ def run_root_for() -> Iterator[Any]:
 
 
 def remove_everything(r: libctr.Runtime) -> list:
-    """Remove every container and image of r, whatever happens; the names of the containers found."""
+    """Remove every pod, container and image of r, whatever happens; the names of the pods and
+    containers found (a pod's infra container goes only with its pod)."""
     left = []
+    if libctr.has_pods():
+        for pod in r.pods():
+            with pod:
+                left.append(f"pod {pod.name}")
+                try:
+                    pod.remove(force=True)
+                except libctr.Error as e:
+                    print(f"cleanup: cannot remove pod {pod.name}: {e}")
     for c in r.containers():
         with c:
             left.append(c.name)

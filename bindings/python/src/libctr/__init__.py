@@ -55,6 +55,7 @@ __all__ = [
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
     "Volume", "has_volumes", "PullPolicy", "TransferPhase", "TransferProgress", "login", "logout", "login_user",
     "resolve_name", "Change", "ChangeKind", "Cancel", "Waiter", "Event", "Events",
+    "Pod", "PodShare", "PodNetwork", "PodExitPolicy", "has_pods",
 ]
 
 __version__ = "0.1.0"
@@ -81,6 +82,7 @@ _SAVE_OPTIONS_VERSION = 1
 _COMMIT_OPTIONS_VERSION = 1
 _NETWORK_OPTIONS_VERSION = 1
 _VOLUME_OPTIONS_VERSION = 1
+_POD_OPTIONS_VERSION = 1
 
 
 class State(enum.IntEnum):
@@ -228,6 +230,43 @@ _IMAGE_PRUNE_ALL = 1 << 1
 _COMMIT_PAUSE = 1 << 0
 _NETWORK_REMOVE_FORCE = 1 << 0
 _VOLUME_REMOVE_FORCE = 1 << 0
+_POD_CREATE_NO_INFRA = 1 << 0
+_POD_REMOVE_FORCE = 1 << 0
+_POD_REMOVE_VOLUMES = 1 << 1
+
+
+class PodShare(enum.IntFlag):
+    """The namespaces a pod's members share (``CTR_POD_SHARE_*``, podman's ``pod create --share``)."""
+
+    IPC = 1 << 0
+    NET = 1 << 1
+    UTS = 1 << 2
+    PID = 1 << 3
+    CGROUP = 1 << 4
+    #: Share nothing (podman's ``--share ""``): the pod is then only a group and a cgroup.
+    NONE = 1 << 30
+    #: What podman shares by default: ``ipc,net,uts`` (``CTR_POD_SHARE_DEFAULT``).
+    DEFAULT = IPC | NET | UTS
+
+
+class PodNetwork(enum.IntEnum):
+    """A pod's network (``ctr_pod_network_mode_t``, podman's ``pod create --network``)."""
+
+    #: A namespace of its own on the pod's networks (default: the runtime's default network).
+    BRIDGE = 0
+    #: A namespace of its own with only a loopback device.
+    NONE = 1
+    #: The host's network namespace.
+    HOST = 2
+
+
+class PodExitPolicy(enum.IntEnum):
+    """What a pod does when its last member exits (``ctr_pod_exit_policy_t``, podman's ``--exit-policy``)."""
+
+    #: The infra container goes on (podman's default).
+    CONTINUE = 0
+    #: The infra container is stopped too.
+    STOP = 1
 
 
 def strerror(code: int) -> str:
@@ -248,6 +287,11 @@ def has_networks() -> bool:
 def has_volumes() -> bool:
     """Whether the loaded libctr has the volume API (``ctr-volume.h``, libctr 0.4)."""
     return lib.has("ctr_volume_create")
+
+
+def has_pods() -> bool:
+    """Whether the loaded libctr has the pod API (``ctr-pod.h``, libctr 0.7)."""
+    return lib.has("ctr_pod_create")
 
 
 def _fn(name: str) -> Any:
@@ -834,6 +878,90 @@ class Runtime(_Handle):
         _call("ctr_volume_prune", self._p, fp, 0, byref(out))
         del fk
         return take_strv(out)
+
+    # ---- pods (ctr-pod.h) ----
+    def create_pod(self, name: Optional[str] = None, *, labels: Optional[Mapping[str, str]] = None,
+                   share: Optional[PodShare] = None, exit_policy: PodExitPolicy = PodExitPolicy.CONTINUE,
+                   network: PodNetwork = PodNetwork.BRIDGE, cgroup_parent: Optional[str] = None,
+                   hostname: Optional[str] = None, dns_servers: Optional[Sequence[str]] = None,
+                   dns_search: Optional[Sequence[str]] = None, dns_options: Optional[Sequence[str]] = None,
+                   hosts_add: Optional[Sequence[str]] = None, ports: Sequence[PortMapping] = (),
+                   networks: Optional[Sequence[str]] = None, infra_image: Optional[str] = None,
+                   infra: bool = True) -> "Pod":
+        """Create a pod and its infra container (``ctr_pod_create()``, podman's ``pod create``).
+
+        ``name`` None: a generated one.  ``share`` the namespaces the members share
+        (:class:`PodShare`; None: :attr:`PodShare.DEFAULT`, ``ipc,net,uts``); ``network`` the
+        pod's network (:class:`PodNetwork`, with :attr:`PodShare.NET`); ``hostname`` the
+        members' host name (None: the pod's name); ``dns_*``, ``hosts_add`` (``HOST:IP``),
+        ``ports`` and ``networks`` the pod's network settings; ``cgroup_parent`` (None:
+        ``/libctr_parent``); ``infra_image`` (None: libctr's own catatonit image); ``infra``
+        False: no infra container (podman's ``--infra=false``; share must then be
+        :attr:`PodShare.NONE`: libctr refuses the default).  Everything is copied.
+
+        Raises :class:`InvalidArgumentError` (a bad option: the message says which),
+        :class:`AlreadyExistsError` (the name is a pod's or a container's),
+        :class:`NotFoundError` (a network or the infra image does not exist),
+        :class:`NotSupportedError` (no pod API, or a state backend without object records),
+        or the errors of :meth:`create` for the infra container.  On failure nothing is left.
+        """
+        o = _ffi.PodOptions()
+        _call("ctr_pod_options_init", byref(o), _POD_OPTIONS_VERSION)
+        keep: List[Any] = []
+
+        def arr(items: Optional[Sequence[str]]) -> Any:
+            p, k = strv(items)
+            keep.append(k)
+            return p
+
+        o.name = encode(name)
+        o.labels = arr([f"{k}={v}" for k, v in labels.items()] if labels is not None else None)
+        o.share = int(share) if share is not None else 0
+        o.exit_policy = int(exit_policy)
+        o.network_mode = int(network)
+        o.cgroup_parent = encode(cgroup_parent)
+        o.hostname = encode(hostname)
+        o.dns_servers = arr(dns_servers)
+        o.dns_search = arr(dns_search)
+        o.dns_options = arr(dns_options)
+        o.hosts_add = arr(hosts_add)
+        if ports:
+            pm = (_ffi.PortMapping * len(ports))()
+            for i, p in enumerate(ports):
+                pm[i].host_ip = encode(p.host_ip)
+                pm[i].host_port = p.host_port
+                pm[i].container_port = p.container_port
+                pm[i].protocol = encode(p.protocol)
+            keep.append(pm)
+            o.port_mappings = ctypes.cast(pm, ctypes.POINTER(_ffi.PortMapping))
+            o.n_port_mappings = len(ports)
+        o.networks = arr(networks)
+        o.infra_image = encode(infra_image)
+        o.flags = 0 if infra else _POD_CREATE_NO_INFRA
+        out = c_void_p()
+        _call("ctr_pod_create", self._p, byref(o), byref(out))
+        del keep
+        return Pod._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def pod(self, ref: str) -> "Pod":
+        """Find a pod by full ID, unique ID prefix or name (``ctr_pod_lookup()``).
+        Raises :class:`NotFoundError` (no such pod), :class:`InvalidArgumentError` (empty
+        or invalid, or an ambiguous prefix), :class:`Error` with ``EUCLEAN`` (a damaged record)."""
+        out = c_void_p()
+        _call("ctr_pod_lookup", self._p, encode(ref), byref(out))
+        return Pod._wrap(out.value, self._keep)  # type: ignore[arg-type]
+
+    def pods(self) -> List["Pod"]:
+        """Every pod, oldest first (``ctr_pod_list()``; a damaged record is skipped with a
+        warning through the log callback).  Close the ones you keep.
+        Raises :class:`NotSupportedError` (no object records)."""
+        arr = ctypes.POINTER(c_void_p)()
+        n = c_size_t()
+        _call("ctr_pod_list", self._p, byref(arr), byref(n))
+        try:
+            return [Pod._wrap(lib.ctr_pod_ref(arr[i]), self._keep) for i in range(n.value)]
+        finally:
+            lib.ctr_pod_list_free(arr, n.value)
 
     # ---- events (ctr-events.h) ----
     def events(self, *filters: str, follow: bool = False, since: Union[None, int, float, _dt.datetime] = None,
@@ -1946,4 +2074,111 @@ class Volume(_Handle):
         """``podman volume inspect``'s object, read anew."""
         out = _ffi.c_str_out()
         _call("ctr_volume_inspect", self._p, byref(out))
+        return json.loads(take_string(out) or "null")
+
+
+class Pod(_Handle):
+    """A pod (``ctr_pod_t``): containers sharing namespaces and a cgroup around an infra
+    container, as podman's.  The properties are a snapshot of its record when the handle
+    was made; :meth:`containers`, :meth:`status` and :meth:`inspect` read anew.  Members
+    are made with :meth:`Runtime.create` and ``pod=`` the pod's ID, ID prefix or name.
+
+    The operations act on the infra container and every member, go on past a member that
+    fails and raise the first error (its message names every failing member).  Each raises
+    :class:`NotFoundError` when the pod was removed meanwhile."""
+
+    _unref_name = "ctr_pod_unref"
+
+    @classmethod
+    def _wrap(cls, ptr: int, keep: Optional[_Keep]) -> "Pod":
+        self = cls.__new__(cls)
+        _Handle.__init__(self, ptr, keep)
+        return self
+
+    def __repr__(self) -> str:
+        return "<libctr.Pod closed>" if self.closed else f"<libctr.Pod {self.name} {self.id[:12]}>"
+
+    @property
+    def id(self) -> str:
+        """The full ID (64 hex digits)."""
+        return decode(lib.ctr_pod_id(self._p)) or ""
+
+    @property
+    def name(self) -> str:
+        return decode(lib.ctr_pod_name(self._p)) or ""
+
+    @property
+    def infra_id(self) -> Optional[str]:
+        """The infra container's full ID; None for a pod made with ``infra=False``."""
+        return decode(lib.ctr_pod_infra_id(self._p))
+
+    @property
+    def cgroup_path(self) -> str:
+        """The pod's cgroup, ``CGROUP_PARENT/POD_ID``."""
+        return decode(lib.ctr_pod_cgroup_path(self._p)) or ""
+
+    @property
+    def share(self) -> PodShare:
+        """The shared namespaces (:attr:`PodShare.NONE` for none)."""
+        return PodShare(lib.ctr_pod_share(self._p))
+
+    @property
+    def created(self) -> Optional[_dt.datetime]:
+        return _time(lib.ctr_pod_created(self._p))
+
+    def containers(self) -> List[str]:
+        """The full IDs of the pod's containers, read now: the infra container first, then the
+        members oldest first."""
+        out = ctypes.POINTER(ctypes.c_char_p)()
+        _call("ctr_pod_containers", self._p, byref(out))
+        return take_strv(out)
+
+    def status(self) -> str:
+        """podman's pod status from the containers' states: ``Created``, ``Running``,
+        ``Degraded``, ``Paused``, ``Stopped`` or ``Exited`` (the infra container counts)."""
+        out = _ffi.c_str_out()
+        _call("ctr_pod_status", self._p, byref(out))
+        return take_string(out) or ""
+
+    def start(self) -> None:
+        """Start the infra container, then every member not running (``podman pod start``)."""
+        _call("ctr_pod_start", self._p)
+
+    def stop(self, timeout: Optional[int] = None) -> None:
+        """Stop every running or paused member, then the infra container, each with its own stop
+        signal and timeout, or ``timeout`` seconds when given (``podman pod stop``)."""
+        _call("ctr_pod_stop", self._p, -1 if timeout is None else int(timeout))
+
+    def kill(self, sig: int = _signal.SIGKILL) -> None:
+        """Send ``sig`` (podman's default: SIGKILL) to every running member and the infra
+        container.  Raises :class:`StateError` when none is running, :class:`InvalidArgumentError`
+        for a bad signal."""
+        _call("ctr_pod_kill", self._p, int(sig))
+
+    def pause(self) -> None:
+        """Pause every running member and the infra container (:class:`StateError`: nothing running)."""
+        _call("ctr_pod_pause", self._p)
+
+    def unpause(self) -> None:
+        """Unpause every paused member and the infra container (:class:`StateError`: nothing paused)."""
+        _call("ctr_pod_unpause", self._p)
+
+    def restart(self) -> None:
+        """Stop (with each member's own timeout), then start (``podman pod restart``)."""
+        _call("ctr_pod_restart", self._p)
+
+    def remove(self, *, force: bool = False, volumes: bool = False) -> None:
+        """Remove the members, the infra container, the pod's cgroup and its record
+        (``podman pod rm``).  A running or paused member raises :class:`StateError` (nothing
+        removed) unless ``force``, which stops them; ``volumes`` removes the members'
+        anonymous volumes.  When a member cannot be removed the pod is kept with it and that
+        error is raised.  The handle stays open (close it)."""
+        _call("ctr_pod_remove", self._p,
+              (_POD_REMOVE_FORCE if force else 0) | (_POD_REMOVE_VOLUMES if volumes else 0))
+
+    def inspect(self) -> Dict[str, Any]:
+        """``podman pod inspect``'s object (``Id``, ``Name``, ``State``, ``InfraContainerID``,
+        ``SharedNamespaces``, ``Containers``...), read anew."""
+        out = _ffi.c_str_out()
+        _call("ctr_pod_inspect", self._p, byref(out))
         return json.loads(take_string(out) or "null")

@@ -14,7 +14,7 @@ import ctypes
 import ctypes.util
 import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint,
-                    c_uint16, c_uint64, c_void_p)
+                    c_uint16, c_uint32, c_uint64, c_void_p)
 from typing import Any, Dict, Optional, Tuple
 
 c_pid_t = c_int
@@ -31,7 +31,8 @@ LOG_LINE_FN = CFUNCTYPE(c_int, c_int, c_int64, POINTER(c_char), c_size_t, c_void
 PROGRESS_FN = CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
 
 
-# ---- structs (ctr-error.h, ctr-runtime.h, ctr-container.h, ctr-lifecycle.h, ctr-io.h, ctr-image.h, ctr-network.h) ----
+# ---- structs (ctr-error.h, ctr-runtime.h, ctr-container.h, ctr-lifecycle.h, ctr-io.h, ctr-image.h, ctr-network.h,
+# ctr-volume.h, ctr-pod.h) ----
 class ErrorRecord(Structure):
     _fields_ = [("code", c_int), ("message", c_char_p)]
 
@@ -279,6 +280,28 @@ class VolumeOptions(Structure):
     ]
 
 
+class PodOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("name", c_char_p),
+        ("labels", c_char_pp),
+        ("share", c_uint32),
+        ("exit_policy", c_int),
+        ("network_mode", c_int),
+        ("cgroup_parent", c_char_p),
+        ("hostname", c_char_p),
+        ("dns_servers", c_char_pp),
+        ("dns_search", c_char_pp),
+        ("dns_options", c_char_pp),
+        ("hosts_add", c_char_pp),
+        ("port_mappings", POINTER(PortMapping)),
+        ("n_port_mappings", c_size_t),
+        ("networks", c_char_pp),
+        ("infra_image", c_char_p),
+        ("flags", c_uint64),
+    ]
+
+
 class TransferProgress(Structure):
     _fields_ = [
         ("phase", c_int),
@@ -395,6 +418,7 @@ STRUCTS: Dict[str, type] = {
     "ctr_commit_options_t": CommitOptions,
     "ctr_network_options_t": NetworkOptions,
     "ctr_volume_options_t": VolumeOptions,
+    "ctr_pod_options_t": PodOptions,
     "ctr_transfer_progress_t": TransferProgress,
     "ctr_registry_options_t": RegistryOptions,
     "ctr_change_t": Change,
@@ -579,6 +603,30 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_volume_inspect": (c_int, [_P, POINTER(c_str_out)]),
     "ctr_volume_remove": (c_int, [_P, c_char_p, c_uint64]),
     "ctr_volume_prune": (c_int, [_P, c_char_pp, c_uint64, POINTER(c_char_pp)]),
+    # ctr-pod.h, libctr 0.7
+    "ctr_pod_options_init": (c_int, [POINTER(PodOptions), c_uint]),
+    "ctr_pod_create": (c_int, [_P, POINTER(PodOptions), c_ptr_p]),
+    "ctr_pod_lookup": (c_int, [_P, c_char_p, c_ptr_p]),
+    "ctr_pod_list": (c_int, [_P, POINTER(c_ptr_p), POINTER(c_size_t)]),
+    "ctr_pod_list_free": (None, [c_ptr_p, c_size_t]),
+    "ctr_pod_ref": (_P, [_P]),
+    "ctr_pod_unref": (_P, [_P]),
+    "ctr_pod_id": (c_char_p, [_P]),
+    "ctr_pod_name": (c_char_p, [_P]),
+    "ctr_pod_infra_id": (c_char_p, [_P]),
+    "ctr_pod_cgroup_path": (c_char_p, [_P]),
+    "ctr_pod_share": (c_uint32, [_P]),
+    "ctr_pod_created": (c_int64, [_P]),
+    "ctr_pod_containers": (c_int, [_P, POINTER(c_char_pp)]),
+    "ctr_pod_status": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_pod_start": (c_int, [_P]),
+    "ctr_pod_stop": (c_int, [_P, c_int]),
+    "ctr_pod_kill": (c_int, [_P, c_int]),
+    "ctr_pod_pause": (c_int, [_P]),
+    "ctr_pod_unpause": (c_int, [_P]),
+    "ctr_pod_restart": (c_int, [_P]),
+    "ctr_pod_remove": (c_int, [_P, c_uint64]),
+    "ctr_pod_inspect": (c_int, [_P, POINTER(c_str_out)]),
     "ctr_container_ip_address": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
     "ctr_container_networks_json": (c_int, [_P, POINTER(c_str_out)]),
     # ctr-registry.h

@@ -6,8 +6,8 @@
 //! each struct's size and field offsets and each constant's value against the
 //! headers.  Use the safe `libctr` crate instead unless you need raw access.
 //!
-//! The image (`ctr-image.h`), network (`ctr-network.h`) and volume
-//! (`ctr-volume.h`) modules and
+//! The image (`ctr-image.h`), network (`ctr-network.h`), volume
+//! (`ctr-volume.h`) and pod (`ctr-pod.h`) modules and
 //! `ctr_runtime_refresh` are newer than the rest: [`optional`] resolves them
 //! at run time, so a program also runs against a libctr built without them.
 #![allow(non_camel_case_types)]
@@ -25,7 +25,7 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t, ctr_cancel_t, ctr_waiter_t, ctr_events_t);
+opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t, ctr_pod_t, ctr_cancel_t, ctr_waiter_t, ctr_events_t);
 
 // ---- ctr-error.h ----
 #[repr(C)]
@@ -513,6 +513,47 @@ pub struct ctr_volume_options_t {
     pub driver: *const c_char,
     pub labels: *const *const c_char,
     pub options: *const *const c_char,
+    pub flags: u64,
+}
+
+// ---- ctr-pod.h (LIBCTR_0.7) ----
+pub const CTR_POD_SHARE_IPC: u32 = 1 << 0;
+pub const CTR_POD_SHARE_NET: u32 = 1 << 1;
+pub const CTR_POD_SHARE_UTS: u32 = 1 << 2;
+pub const CTR_POD_SHARE_PID: u32 = 1 << 3;
+pub const CTR_POD_SHARE_CGROUP: u32 = 1 << 4;
+pub const CTR_POD_SHARE_NONE: u32 = 1 << 30;
+pub const CTR_POD_SHARE_DEFAULT: u32 = CTR_POD_SHARE_IPC | CTR_POD_SHARE_NET | CTR_POD_SHARE_UTS;
+pub type ctr_pod_exit_policy_t = c_uint;
+pub const CTR_POD_EXIT_CONTINUE: c_int = 0;
+pub const CTR_POD_EXIT_STOP: c_int = 1;
+pub type ctr_pod_network_mode_t = c_uint;
+pub const CTR_POD_NETWORK_BRIDGE: c_int = 0;
+pub const CTR_POD_NETWORK_NONE: c_int = 1;
+pub const CTR_POD_NETWORK_HOST: c_int = 2;
+pub const CTR_POD_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_POD_CREATE_NO_INFRA: u64 = 1 << 0;
+pub const CTR_POD_REMOVE_FORCE: u64 = 1 << 0;
+pub const CTR_POD_REMOVE_VOLUMES: u64 = 1 << 1;
+
+#[repr(C)]
+pub struct ctr_pod_options_t {
+    pub version: c_uint,
+    pub name: *const c_char,
+    pub labels: *const *const c_char,
+    pub share: u32,
+    pub exit_policy: c_int,
+    pub network_mode: c_int,
+    pub cgroup_parent: *const c_char,
+    pub hostname: *const c_char,
+    pub dns_servers: *const *const c_char,
+    pub dns_search: *const *const c_char,
+    pub dns_options: *const *const c_char,
+    pub hosts_add: *const *const c_char,
+    pub port_mappings: *const ctr_port_mapping_t,
+    pub n_port_mappings: usize,
+    pub networks: *const *const c_char,
+    pub infra_image: *const c_char,
     pub flags: u64,
 }
 
@@ -1149,6 +1190,31 @@ extern "C" {
         ret_removed: *mut *mut *mut c_char,
     ) -> c_int;
 
+    // ctr-pod.h (LIBCTR_0.7)
+    pub fn ctr_pod_options_init(opts: *mut ctr_pod_options_t, version: c_uint) -> c_int;
+    pub fn ctr_pod_create(rt: *mut ctr_runtime_t, opts: *const ctr_pod_options_t, ret: *mut *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_lookup(rt: *mut ctr_runtime_t, reference: *const c_char, ret: *mut *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_list(rt: *mut ctr_runtime_t, ret: *mut *mut *mut ctr_pod_t, ret_count: *mut usize) -> c_int;
+    pub fn ctr_pod_list_free(list: *mut *mut ctr_pod_t, count: usize);
+    pub fn ctr_pod_ref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
+    pub fn ctr_pod_unref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
+    pub fn ctr_pod_id(pod: *const ctr_pod_t) -> *const c_char;
+    pub fn ctr_pod_name(pod: *const ctr_pod_t) -> *const c_char;
+    pub fn ctr_pod_infra_id(pod: *const ctr_pod_t) -> *const c_char;
+    pub fn ctr_pod_cgroup_path(pod: *const ctr_pod_t) -> *const c_char;
+    pub fn ctr_pod_share(pod: *const ctr_pod_t) -> u32;
+    pub fn ctr_pod_created(pod: *const ctr_pod_t) -> i64;
+    pub fn ctr_pod_containers(pod: *mut ctr_pod_t, ret: *mut *mut *mut c_char) -> c_int;
+    pub fn ctr_pod_status(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
+    pub fn ctr_pod_start(pod: *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_stop(pod: *mut ctr_pod_t, timeout: c_int) -> c_int;
+    pub fn ctr_pod_kill(pod: *mut ctr_pod_t, signal: c_int) -> c_int;
+    pub fn ctr_pod_pause(pod: *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_unpause(pod: *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
+    pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
+
     // sys/ctr-state.h, sys/ctr-oci.h (plug-in APIs)
     pub fn ctr_state_backend_register(backend: *const ctr_state_backend_t) -> c_int;
     // LIBCTR_0.2
@@ -1333,6 +1399,29 @@ pub mod optional {
         pub fn ctr_volume_inspect(v: *mut ctr_volume_t, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_volume_remove(rt: *mut ctr_runtime_t, name: *const c_char, flags: u64) -> c_int;
         pub fn ctr_volume_prune(rt: *mut ctr_runtime_t, filters: *const *const c_char, flags: u64, ret_removed: *mut *mut *mut c_char) -> c_int;
+        pub fn ctr_pod_options_init(opts: *mut ctr_pod_options_t, version: c_uint) -> c_int;
+        pub fn ctr_pod_create(rt: *mut ctr_runtime_t, opts: *const ctr_pod_options_t, ret: *mut *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_lookup(rt: *mut ctr_runtime_t, reference: *const c_char, ret: *mut *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_list(rt: *mut ctr_runtime_t, ret: *mut *mut *mut ctr_pod_t, ret_count: *mut usize) -> c_int;
+        pub fn ctr_pod_list_free(list: *mut *mut ctr_pod_t, count: usize);
+        pub fn ctr_pod_ref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
+        pub fn ctr_pod_unref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
+        pub fn ctr_pod_id(pod: *const ctr_pod_t) -> *const c_char;
+        pub fn ctr_pod_name(pod: *const ctr_pod_t) -> *const c_char;
+        pub fn ctr_pod_infra_id(pod: *const ctr_pod_t) -> *const c_char;
+        pub fn ctr_pod_cgroup_path(pod: *const ctr_pod_t) -> *const c_char;
+        pub fn ctr_pod_share(pod: *const ctr_pod_t) -> u32;
+        pub fn ctr_pod_created(pod: *const ctr_pod_t) -> i64;
+        pub fn ctr_pod_containers(pod: *mut ctr_pod_t, ret: *mut *mut *mut c_char) -> c_int;
+        pub fn ctr_pod_status(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
+        pub fn ctr_pod_start(pod: *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_stop(pod: *mut ctr_pod_t, timeout: c_int) -> c_int;
+        pub fn ctr_pod_kill(pod: *mut ctr_pod_t, signal: c_int) -> c_int;
+        pub fn ctr_pod_pause(pod: *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_unpause(pod: *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
+        pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
         pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
         pub fn ctr_container_copy_to(c: *mut ctr_container_t, src: *const c_char, dst: *const c_char, flags: u64) -> c_int;

@@ -119,6 +119,7 @@ fn c_type(t: &str) -> String {
         "c_void" | "()" | "" => "void",
         "u64" => "uint64_t",
         "i64" => "int64_t",
+        "u32" => "uint32_t",
         "u16" => "uint16_t",
         "usize" => "size_t",
         "OciCtr" => "const ctr_oci_container_t *",
@@ -357,6 +358,28 @@ fn layouts() -> BTreeMap<String, usize> {
     layout!(m, ctr_volume_options_t { version, name, driver, labels, options, flags });
     layout!(
         m,
+        ctr_pod_options_t {
+            version,
+            name,
+            labels,
+            share,
+            exit_policy,
+            network_mode,
+            cgroup_parent,
+            hostname,
+            dns_servers,
+            dns_search,
+            dns_options,
+            hosts_add,
+            port_mappings,
+            n_port_mappings,
+            networks,
+            infra_image,
+            flags
+        }
+    );
+    layout!(
+        m,
         ctr_state_backend_t {
             version,
             name,
@@ -474,7 +497,16 @@ fn rust_structs(src: &str) -> BTreeMap<String, Vec<String>> {
 fn headers() -> String {
     let dir = include_dir().join("libctr");
     let mut text = String::new();
-    for h in ["ctr.h", "ctr-image.h", "ctr-network.h", "ctr-volume.h", "ctr-registry.h", "sys/ctr-state.h", "sys/ctr-oci.h"] {
+    for h in [
+        "ctr.h",
+        "ctr-image.h",
+        "ctr-network.h",
+        "ctr-volume.h",
+        "ctr-pod.h",
+        "ctr-registry.h",
+        "sys/ctr-state.h",
+        "sys/ctr-oci.h",
+    ] {
         text.push_str(&format!("#include <libctr/{}>\n", h));
         assert!(dir.join(h).exists(), "missing header {}", h);
     }
@@ -624,6 +656,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-image.h",
         "ctr-network.h",
         "ctr-volume.h",
+        "ctr-pod.h",
         "ctr-registry.h",
         "ctr-events.h",
         "sys/ctr-state.h",

@@ -18,7 +18,7 @@
 //! Handles ([`Runtime`], [`Container`], [`Image`]) hold references in the C
 //! library and release them on `Drop`; `Clone` takes another reference.
 //! Runtimes and containers are `Send` and `Sync` (the library makes every
-//! call on them safe from any thread); images are `Send`.  Errors carry the
+//! call on them safe from any thread); images, volumes and pods are `Send`.  Errors carry the
 //! library's errno and message ([`Error`]).
 
 use std::ffi::{CStr, CString, OsStr};
@@ -38,6 +38,7 @@ mod events;
 mod image;
 pub mod json;
 mod options;
+mod pod;
 mod registry;
 mod stats;
 mod volume;
@@ -48,6 +49,7 @@ pub use container::*;
 pub use events::*;
 pub use image::*;
 pub use options::{Mount, Ulimit};
+pub use pod::*;
 pub use registry::*;
 pub use stats::*;
 pub use volume::*;

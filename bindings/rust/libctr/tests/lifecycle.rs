@@ -25,6 +25,10 @@ mod wait;
 #[path = "lifecycle/events.rs"]
 mod events;
 
+/// Pods (tests/lifecycle/pod.rs).
+#[path = "lifecycle/pod.rs"]
+mod pod;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {
@@ -140,7 +144,13 @@ impl TestRuntime {
 impl Drop for TestRuntime {
     fn drop(&mut self) {
         let rt = self.rt.take().unwrap();
-        let left: Vec<String> = rt.containers().unwrap().iter().map(|c| c.name().to_string()).collect();
+        // A pod's infra container goes only with its pod.
+        let pods = if has_pods() { rt.pods().unwrap() } else { Vec::new() };
+        let mut left: Vec<String> = pods.iter().map(|p| format!("pod {}", p.name())).collect();
+        for p in pods {
+            let _ = p.remove(PodRemoveFlags::FORCE);
+        }
+        left.extend(rt.containers().unwrap().iter().map(|c| c.name().to_string()));
         for c in rt.containers().unwrap() {
             let _ = c.remove(RemoveFlags::FORCE);
         }
