@@ -227,6 +227,20 @@ func (pod *Pod) Restart() error {
 	return pod.do("ctr_pod_restart", func(p *C.ctr_pod_t) C.int { return C.libctr_go_pod_restart(p) })
 }
 
+// ApplyExitPolicy applies the pod's exit policy after a member exited: with
+// PodExitStop and no member running, paused or stopping any more, it stops
+// the infra container (podman pod create --exit-policy stop) and returns
+// true.  libctr's monitor helper does this after every member's exit, with
+// no caller alive; this is for callers that want it now.  ErrNotFound: the
+// pod was removed.
+func (pod *Pod) ApplyExitPolicy() (bool, error) {
+	defer runtime.KeepAlive(pod)
+	p := pod.ptr()
+	var n C.int
+	err := call("ctr_pod_apply_exit_policy", func() C.int { n = C.libctr_go_pod_apply_exit_policy(p); return n })
+	return err == nil && n == 1, err
+}
+
 // Remove removes the members, the infra container, the pod's cgroup and its
 // record (podman pod rm).  Without PodRemoveForce a running or paused member
 // fails with ErrState and nothing is removed; when a member cannot be

@@ -165,12 +165,18 @@ func TestPodKillAndForceRemove(t *testing.T) {
 		t.Fatalf("killed member's exit %d", code)
 	}
 	must(t, pod.Start())
+	if stopped, err := pod.ApplyExitPolicy(); err != nil || stopped {
+		t.Fatalf("exit policy continue with a member running: %v %v", stopped, err)
+	}
 	must(t, pod.Remove(libctr.PodRemoveForce))
 	if _, err := rt.Lookup(m.ID()); !errors.Is(err, libctr.ErrNotFound) {
 		t.Fatalf("member after a forced remove: %v", err)
 	}
 	if err := pod.Remove(0); !errors.Is(err, libctr.ErrNotFound) {
 		t.Fatalf("second remove: %v", err)
+	}
+	if _, err := pod.ApplyExitPolicy(); !errors.Is(err, libctr.ErrNotFound) {
+		t.Fatalf("exit policy of a removed pod: %v", err)
 	}
 }
 

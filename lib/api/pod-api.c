@@ -673,11 +673,11 @@ CTR_EXPORT int ctr_pod_apply_exit_policy(ctr_pod_t *pod)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(pod);
-    if (pod->p.exit_policy != CTR_POD_EXIT_STOP || !pod->p.infra_id)
-        return 0;
+    int r = pod_present(pod);
+    if (r < 0 || pod->p.exit_policy != CTR_POD_EXIT_STOP || !pod->p.infra_id)
+        return r;
     struct ctr__lock l;
-    int r = ctr__pod_lock(pod->rt, pod->p.id, &l);
-    if (r < 0)
+    if ((r = ctr__pod_lock(pod->rt, pod->p.id, &l)) < 0)
         return r;
     r = exit_policy_locked(pod);
     ctr__pod_unlock(&l, false);

@@ -181,6 +181,7 @@ static void test_upgrade_indexes_members(void **state)
     assert_non_null(ids[0]);
     assert_ctr_ok(ctr_runtime_lookup(rt, ids[0], &c));
     assert_string_equal(ctr_container_name(c), "member");
+    c = ctr_container_unref(c);
     assert_null(ids[1]);
     for (char **i = ids; *i; i++)
         ctr_free(*i);

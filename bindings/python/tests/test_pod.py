@@ -89,10 +89,13 @@ def test_pod_kill_and_force_remove(rt, busybox):
             assert m.wait(20) == 128 + 9
             pod.start()
             assert pod.status() == "Running"
+            assert pod.apply_exit_policy() is False  # continue: nothing to do
             pod.remove(force=True)
             assert m.id not in rt
         with pytest.raises(libctr.NotFoundError):
             pod.remove()
+        with pytest.raises(libctr.NotFoundError):
+            pod.apply_exit_policy()
     assert rt.pods() == []
 
 

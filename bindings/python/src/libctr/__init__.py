@@ -2167,6 +2167,14 @@ class Pod(_Handle):
         """Stop (with each member's own timeout), then start (``podman pod restart``)."""
         _call("ctr_pod_restart", self._p)
 
+    def apply_exit_policy(self) -> bool:
+        """Apply the pod's exit policy after a member exited: with ``exit_policy=STOP`` and no
+        member running, paused or stopping any more, stop the infra container (``podman pod
+        create --exit-policy stop``).  True when it stopped it.  libctr's monitor helper does
+        this after every member's exit, with no caller alive; this is for callers that want it
+        now.  A removed pod raises :class:`NotFoundError`."""
+        return _call("ctr_pod_apply_exit_policy", self._p) == 1
+
     def remove(self, *, force: bool = False, volumes: bool = False) -> None:
         """Remove the members, the infra container, the pod's cgroup and its record
         (``podman pod rm``).  A running or paused member raises :class:`StateError` (nothing

@@ -1212,6 +1212,7 @@ extern "C" {
     pub fn ctr_pod_pause(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_unpause(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_apply_exit_policy(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
     pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
 
@@ -1420,6 +1421,7 @@ pub mod optional {
         pub fn ctr_pod_pause(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_unpause(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_apply_exit_policy(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
         pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;

@@ -200,6 +200,15 @@ impl Pod {
     pub fn restart(&self) -> Result<()> {
         self.op("ctr_pod_restart", unsafe { opt::ctr_pod_restart(self.as_ptr()) })
     }
+    /// Apply the pod's exit policy after a member exited: with
+    /// [`PodExitPolicy::Stop`] and no member running, paused or stopping any
+    /// more, stop the infra container (`podman pod create --exit-policy
+    /// stop`); `true` when it did.  libctr's monitor helper does this after
+    /// every member's exit, with no caller alive; this is for callers that
+    /// want it now.  [`ErrorKind::NotFound`]: the pod was removed.
+    pub fn apply_exit_policy(&self) -> Result<bool> {
+        check_opt("ctr_pod_apply_exit_policy", unsafe { opt::ctr_pod_apply_exit_policy(self.as_ptr()) }).map(|r| r == 1)
+    }
     /// Remove the members, the infra container, the pod's cgroup and its
     /// record (`podman pod rm`).  Without [`PodRemoveFlags::FORCE`] a
     /// running or paused member is [`ErrorKind::WrongState`] and nothing is

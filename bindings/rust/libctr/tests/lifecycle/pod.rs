@@ -94,9 +94,11 @@ fn pod_kill_and_force_remove() {
     pod.kill(9).unwrap();
     assert_eq!(m.wait(SEC10).unwrap(), 128 + 9);
     pod.start().unwrap();
+    assert!(!pod.apply_exit_policy().unwrap()); // continue: nothing to do
     pod.remove(PodRemoveFlags::FORCE).unwrap();
     assert_eq!(rt.lookup(m.id()).unwrap_err().kind(), ErrorKind::NotFound);
     assert_eq!(pod.remove(PodRemoveFlags::NONE).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(pod.apply_exit_policy().unwrap_err().kind(), ErrorKind::NotFound);
 }
 
 #[test]
