@@ -508,8 +508,10 @@ static int each(ctr_pod_t *pod, bool reverse, pod_op_fn op, void *userdata, stru
         _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
         if ((r = ctr_runtime_lookup(pod->rt, id, &c)) == -ENOENT)
             continue; /* removed meanwhile */
-        if (r == 0)
-            r = op(c, userdata);
+        if (r == 0 && (r = op(c, userdata)) == -ENOENT) {
+            ctr__err_clear(); /* removed while the operation went on */
+            continue;
+        }
         if (r < 0)
             outcome_fail(out, c, id, r);
         else if (r > 0)

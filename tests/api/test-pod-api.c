@@ -4,9 +4,13 @@
  * made from catatonit on first use, and without an infra container), lookup
  * by ID, prefix and name, list, names shared with containers, members (the
  * pod's cgroup, the infra container's namespaces), what a member cannot
- * set, the infra container's removal refused, remove, inspect, the errors. */
+ * set, the infra container's removal refused, remove, inspect, the errors;
+ * four processes at once on a pod and its members (the lock order runtime →
+ * pod → container: no deadlock, no member lost or left in the index). */
 #include <errno.h>
 #include <json-c/json.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -244,12 +248,149 @@ static void test_bad_input(void **state)
     ctr_pod_unref(web);
 }
 
+/* ---- four processes at once ---- */
+
+static int rounds(void)
+{
+    const char *v = getenv("CTR_TEST_VALGRIND");
+    return v && *v == '1' ? 8 : 60;
+}
+
+static int bump(ctr_container_t *c, void *userdata)
+{
+    void *data = NULL;
+    int r = ctr_container_artifact_get(c, "n", &data, NULL);
+    if (r < 0)
+        return r;
+    char buf[32];
+    int len = snprintf(buf, sizeof buf, "%ld", strtol(data, NULL, 10) + 1);
+    ctr_free(data);
+    return ctr_container_artifact_add(c, "n", buf, (size_t)len);
+}
+
+/* Process 0: members made and removed (runtime lock, the pod's index);
+ * 1: the pod's operations (its lock, then each member's); 2: batches on a
+ * member and renames (a container's lock; runtime, then container); 3: other
+ * pods made and removed, and the pod's inspect and status. */
+static int worker(ctr_runtime_t *rt, int which, int i)
+{
+    char name[64];
+    ctr_pod_t *pod = NULL;
+    ctr_container_t *c = NULL;
+    char *s = NULL;
+    int r = ctr_pod_lookup(rt, "busy", &pod);
+    if (r == 0 && which == 0) {
+        snprintf(name, sizeof name, "churn-%d", i);
+        ctr_container_options_t co = CTR_CONTAINER_OPTIONS_INIT; /* no cmocka assert in a child */
+        co.name = name;
+        co.rootfs = "/";
+        co.pod = "busy";
+        if ((r = ctr_container_create(&c, rt, &co)) == 0 && i % 2)
+            r = ctr_container_remove(c, 0); /* every other one stays */
+    } else if (r == 0 && which == 1) {
+        r = ctr_pod_stop(pod, 0);
+        if (r == 0 && (r = ctr_pod_apply_exit_policy(pod)) > 0)
+            r = 0;
+        if (r == 0 && (r = ctr_pod_pause(pod)) == -EBUSY) /* nothing runs: refused, not stuck */
+            r = 0;
+    } else if (r == 0 && which == 2) {
+        snprintf(name, sizeof name, "fixed-%d", i);
+        if ((r = ctr_runtime_lookup(rt, i ? "fixed-0" : "fixed", &c)) == -ENOENT)
+            r = ctr_runtime_lookup(rt, "fixed", &c);
+        if (r == 0 && (r = ctr_container_batch(c, bump, NULL)) == 0 && i == 0)
+            r = ctr_container_rename(c, "fixed-0");
+    } else if (r == 0) {
+        snprintf(name, sizeof name, "other-%d", i);
+        ctr_pod_options_t po = CTR_POD_OPTIONS_INIT;
+        po.name = name;
+        po.flags = CTR_POD_CREATE_NO_INFRA;
+        ctr_pod_t *o = NULL;
+        if ((r = ctr_pod_create(rt, &po, &o)) == 0)
+            r = ctr_pod_remove(o, 0);
+        ctr_pod_unref(o);
+        if (r == 0 && (r = ctr_pod_inspect(pod, &s)) == 0) {
+            ctr_free(s);
+            s = NULL;
+            r = ctr_pod_status(pod, &s);
+        }
+    }
+    if (r < 0)
+        fprintf(stderr, "worker %d round %d: %s\n", which, i, ctr_error_last()->message);
+    ctr_free(s);
+    ctr_container_unref(c);
+    ctr_pod_unref(pod);
+    return r;
+}
+
+static void test_concurrent(void **state)
+{
+    struct fix *f = *state;
+    ctr_pod_t *pod = make_pod(f->rt, "busy", 0);
+    ctr_container_t *fixed = member(f->rt, "busy", "fixed");
+    assert_ctr_ok(ctr_container_artifact_add(fixed, "n", "0", 1));
+    ctr_container_unref(fixed);
+    pid_t pids[4];
+    for (int p = 0; p < 4; p++) {
+        pids[p] = fork();
+        assert_true(pids[p] >= 0);
+        if (pids[p] == 0) {
+            alarm(240); /* a deadlock ends the test, not the suite's timeout */
+            ctr_runtime_options_t ro = CTR_RUNTIME_OPTIONS_INIT;
+            ro.root = f->root.root;
+            ro.run_root = f->root.run_root;
+            ro.state_backend = backend_name;
+            ctr_runtime_t *rt = NULL;
+            if (ctr_runtime_new(&rt, &ro) < 0)
+                _exit(2);
+            for (int i = 0; i < rounds(); i++)
+                if (worker(rt, p, i) < 0)
+                    _exit(3);
+            ctr_runtime_unref(rt);
+            _exit(0);
+        }
+    }
+    int status[4] = { 0 };
+    for (int p = 0; p < 4; p++) /* all of them, before a failure removes the root */
+        assert_int_equal(waitpid(pids[p], &status[p], 0), pids[p]);
+    for (int p = 0; p < 4; p++)
+        if (!WIFEXITED(status[p]) || WEXITSTATUS(status[p]) != 0)
+            fail_msg("worker %d: %s %d", p, WIFEXITED(status[p]) ? "exit" : "signal",
+                     WIFEXITED(status[p]) ? WEXITSTATUS(status[p]) : WTERMSIG(status[p]));
+    /* Nothing lost: the members are the infra container, "fixed-0" and the
+     * churn members kept (the even rounds), and no other pod is left. */
+    char **ids = NULL;
+    assert_ctr_ok(ctr_pod_containers(pod, &ids));
+    size_t n = 0;
+    for (char **i = ids; *i; i++, n++)
+        ctr_free(*i);
+    ctr_free(ids);
+    assert_int_equal(n, 2 + (size_t)(rounds() + 1) / 2);
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_runtime_lookup(f->rt, "fixed-0", &c));
+    void *data = NULL;
+    assert_ctr_ok(ctr_container_artifact_get(c, "n", &data, NULL));
+    assert_int_equal(strtol(data, NULL, 10), rounds()); /* every batch counted */
+    ctr_free(data);
+    ctr_container_unref(c);
+    ctr_pod_t **list = NULL;
+    assert_ctr_ok(ctr_pod_list(f->rt, &list, &n));
+    assert_int_equal(n, 1);
+    ctr_pod_list_free(list, n);
+    assert_ctr_ok(ctr_pod_remove(pod, CTR_POD_REMOVE_FORCE));
+    ctr_container_t **all = NULL;
+    assert_ctr_ok(ctr_runtime_list(f->rt, NULL, NULL, &all, &n));
+    assert_int_equal(n, 0); /* every member went with the pod */
+    ctr_container_list_free(all, n);
+    ctr_pod_unref(pod);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_lookup_members, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_and_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
     };
     int failed = 0;
     static const char *const backends[] = { "files", "tdb" };
