@@ -1403,6 +1403,90 @@ static void test_obj_crash(void **state)
     }
 }
 
+/* A pod's record rewritten by two processes at once (its member index grows
+ * and shrinks with every member made or removed) while a third reads it:
+ * every read is one whole document, and the last write is what stays. */
+
+#define OBJ_WRITERS 2
+#define OBJ_WRITES 150
+
+static void obj_writer(const char *dir, int which)
+{
+    void *db = NULL;
+    if (B->open(&db, dir, B->userdata) < 0)
+        _exit(40);
+    for (int i = 0; i < OBJ_WRITES; i++) {
+        /* From a few bytes to a large index, as members come and go. */
+        char *doc = ctr_test_state_make_doc("pod", "busy", "busy", which * OBJ_WRITES + i, (size_t)(i % 7) * 4000);
+        if (!doc || B->obj_save(db, "pod", "busy", doc) < 0)
+            _exit(41);
+        free(doc);
+    }
+    B->close(db);
+    _exit(0);
+}
+
+static void obj_reader(const char *dir, volatile int *done)
+{
+    void *db = NULL;
+    if (B->open(&db, dir, B->userdata) < 0)
+        _exit(42);
+    int bad = 0;
+    while (!*done) {
+        char *doc = NULL;
+        if (B->obj_get(db, "pod", "busy", &doc) < 0)
+            _exit(43); /* a replace must never make the record disappear */
+        if (ctr_test_state_check_doc(doc, "pod", "busy", NULL, NULL, 0))
+            bad++;
+        free(doc);
+    }
+    B->close(db);
+    _exit(bad ? 44 : 0);
+}
+
+static void test_obj_concurrency(void **state)
+{
+    struct t *t = *state;
+    char *first = ctr_test_state_make_doc("pod", "busy", "busy", -1, 10);
+    CHECK_OK(B->obj_add(t->db, "pod", "busy", first));
+    free(first);
+    db_close(t);
+    volatile int *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(done != MAP_FAILED);
+    *done = 0;
+    fflush(NULL);
+    pid_t pids[OBJ_WRITERS + 1];
+    for (int i = 0; i <= OBJ_WRITERS; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            if (i == OBJ_WRITERS)
+                obj_reader(t->dir, done);
+            obj_writer(t->dir, i);
+        }
+    }
+    int failures = 0, status = 0;
+    for (int i = 0; i < OBJ_WRITERS; i++) {
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        failures += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    *done = 1;
+    assert_int_equal(waitpid(pids[OBJ_WRITERS], &status, 0), pids[OBJ_WRITERS]);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        print_error("reader failed: status 0x%x (43: the record was missing, 44: torn)\n", status);
+        failures++;
+    }
+    munmap((void *)done, 4096);
+    assert_int_equal(failures, 0);
+    CHECK_OK(db_open(t));
+    char *doc = NULL;
+    long seq = -2;
+    CHECK_OK(B->obj_get(t->db, "pod", "busy", &doc));
+    CHECK_DOC(doc, "pod", "busy", &seq, NULL, 0);
+    free(doc);
+    assert_true(seq == OBJ_WRITES - 1 || seq == 2 * OBJ_WRITES - 1); /* one writer's last */
+}
+
 /* ------------------------------------------------------------------------- */
 /* Rename (version 4, optional). */
 
@@ -1504,12 +1588,13 @@ int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const c
         cmocka_unit_test_setup_teardown(test_obj_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obj_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obj_crash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obj_concurrency, setup, teardown),
     };
     const struct CMUnitTest rename_test = cmocka_unit_test_setup_teardown(test_rename, setup, teardown);
     struct CMUnitTest all[sizeof tests / sizeof tests[0] + 1];
     size_t n = sizeof tests / sizeof tests[0];
     if (!has_objects())
-        n -= 3;
+        n -= 4;
     memcpy(all, tests, n * sizeof tests[0]);
     /* Version 4: rename, for a backend that has it. */
     if (has_rename())
