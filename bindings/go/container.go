@@ -791,6 +791,12 @@ func (c *Container) Top(descriptors ...string) ([]string, [][]string, error) {
 	}); err != nil {
 		return nil, nil, err
 	}
+	header, rows := topTable(t)
+	return header, rows, nil
+}
+
+// topTable copies a table of ctr_container_top() or ctr_pod_top() and frees it.
+func topTable(t *C.ctr_top_t) ([]string, [][]string) {
 	defer C.ctr_container_top_free(t)
 	ncol, nrow := int(t.n_columns), int(t.n_rows)
 	header := make([]string, ncol)
@@ -804,7 +810,7 @@ func (c *Container) Top(descriptors ...string) ([]string, [][]string, error) {
 			rows[i][j] = C.GoString(s)
 		}
 	}
-	return header, rows, nil
+	return header, rows
 }
 
 // InspectData is the main part of Inspect's document.

@@ -227,6 +227,22 @@ func (pod *Pod) Restart() error {
 	return pod.do("ctr_pod_restart", func(p *C.ctr_pod_t) C.int { return C.libctr_go_pod_restart(p) })
 }
 
+// Top lists the processes of the pod's running containers as podman pod top
+// does (ctr_pod_top()): the header and rows as Container.Top gives them, the
+// containers in the order of Containers.  ErrState: no container of the pod
+// runs; ErrInvalid: an unknown descriptor.
+func (pod *Pod) Top(descriptors ...string) ([]string, [][]string, error) {
+	var m cmem
+	defer m.free()
+	d := m.strv(append([]string{}, descriptors...))
+	var t *C.ctr_top_t
+	if err := pod.do("ctr_pod_top", func(p *C.ctr_pod_t) C.int { return C.libctr_go_pod_top(p, d, &t) }); err != nil {
+		return nil, nil, err
+	}
+	header, rows := topTable(t)
+	return header, rows, nil
+}
+
 // ApplyExitPolicy applies the pod's exit policy after a member exited: with
 // PodExitStop and no member running, paused or stopping any more, it stops
 // the infra container (podman pod create --exit-policy stop) and returns

@@ -66,6 +66,9 @@ func TestPods(t *testing.T) {
 		t.Fatalf("infra inspect IsInfra %v Pod %v", raw["IsInfra"], raw["Pod"])
 	}
 	infra.Close()
+	if _, _, err := pod.Top(); !errors.Is(err, libctr.ErrState) {
+		t.Fatalf("top of a pod with nothing running: %v", err)
+	}
 	if s := podStatus(t, pod); s != "Created" {
 		t.Fatalf("status %s", s)
 	}
@@ -79,6 +82,9 @@ func TestPods(t *testing.T) {
 		t.Fatalf("containers %v", ids)
 	}
 	must(t, pod.Start())
+	if header, rows, err := pod.Top("pid", "args"); err != nil || len(header) != 2 || header[0] != "PID" || len(rows) < 2 {
+		t.Fatalf("pod top: %v %v %v", header, rows, err)
+	}
 	if s := podStatus(t, pod); s != "Running" || state(t, m1) != libctr.StateRunning {
 		t.Fatalf("after start: %s, member %v", s, state(t, m1))
 	}

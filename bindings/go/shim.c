@@ -271,6 +271,7 @@ OPTIONAL(int, libctr_go_pod_kill, ctr_pod_kill, (ctr_pod_t *pod, int signal), (p
 OPTIONAL(int, libctr_go_pod_pause, ctr_pod_pause, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_unpause, ctr_pod_unpause, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_restart, ctr_pod_restart, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_top, ctr_pod_top, (ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret), (pod, descriptors, ret), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_apply_exit_policy, ctr_pod_apply_exit_policy, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_remove, ctr_pod_remove, (ctr_pod_t *pod, uint64_t flags), (pod, flags), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_inspect, ctr_pod_inspect, (ctr_pod_t *pod, char **ret), (pod, ret), -EOPNOTSUPP)

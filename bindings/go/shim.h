@@ -125,6 +125,7 @@ int libctr_go_pod_pause(ctr_pod_t *pod);
 int libctr_go_pod_unpause(ctr_pod_t *pod);
 int libctr_go_pod_restart(ctr_pod_t *pod);
 int libctr_go_pod_apply_exit_policy(ctr_pod_t *pod);
+int libctr_go_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret);
 int libctr_go_pod_remove(ctr_pod_t *pod, uint64_t flags);
 int libctr_go_pod_inspect(ctr_pod_t *pod, char **ret);
 

@@ -25,6 +25,7 @@ static const char pod_usage[] =
     "  rm [-f] POD...            remove pods and their containers\n"
     "  start POD...              start pods\n"
     "  stop [-t SECONDS] POD...  stop pods\n"
+    "  top POD [DESCRIPTORS...]  the processes of the pod's running containers\n"
     "  unpause POD...            unpause the containers of pods\n";
 
 static const char create_usage[] =
@@ -425,6 +426,24 @@ static int pod_exists(ctrctl_t *g, int argc, char **argv)
     return q == 0 ? 0 : q == -ENOENT ? 1 : ctrctl_fail();
 }
 
+/* pod top POD [DESCRIPTORS...]: what follows the pod is descriptors, as podman. */
+static int pod_top(ctrctl_t *g, int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-')
+        return argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+                   ? ctrctl_help(pod_usage)
+                   : ctrctl_error("pod top needs a POD (flags before it are not taken)");
+    int r = ctrctl_open(g);
+    if (r)
+        return r;
+    ctr_pod_t *pod = NULL;
+    ctr_top_t *t = NULL;
+    if (ctr_pod_lookup(g->rt, argv[1], &pod) < 0 || ctr_pod_top(pod, (const char *const *)argv + 2, &t) < 0)
+        r = ctrctl_fail();
+    ctr_pod_unref(pod);
+    return r ? r : ctrctl_print_top(t);
+}
+
 int cmd_pod(ctrctl_t *g, int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
@@ -440,6 +459,8 @@ int cmd_pod(ctrctl_t *g, int argc, char **argv)
         return pod_inspect(g, argc, argv);
     if (strcmp(sub, "exists") == 0)
         return pod_exists(g, argc, argv);
+    if (strcmp(sub, "top") == 0)
+        return pod_top(g, argc, argv);
     static const char *const verbs[] = { "start", "stop", "kill", "pause", "unpause", "restart", "rm" };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcmp(sub, verbs[i]) == 0)

@@ -59,8 +59,11 @@ int cmd_top(ctrctl_t *g, int argc, char **argv)
     ctr_top_t *t = NULL;
     r = ctr_container_top(c, (const char *const *)argv + 2, &t);
     ctr_container_unref(c);
-    if (r < 0)
-        return ctrctl_fail();
+    return r < 0 ? ctrctl_fail() : ctrctl_print_top(t);
+}
+
+int ctrctl_print_top(ctr_top_t *t)
+{
     tmpl_buf_t out = { 0 };
     if (top_text(t, &out) < 0) {
         ctr_container_top_free(t);

@@ -47,6 +47,7 @@
 
 #include <libctr/ctr-common.h>
 #include <libctr/ctr-container.h>
+#include <libctr/ctr-lifecycle.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -273,6 +274,19 @@ enum {
  *         could not be removed).
  */
 int ctr_pod_remove(ctr_pod_t *pod, uint64_t flags);
+
+/**
+ * The processes of the pod's running containers (the infra container's
+ * catatonit and every running member's), as `podman pod top` lists them:
+ * one table, the containers in the order of ctr_pod_containers(), each
+ * one's processes as ctr_container_top() gives them for @p descriptors
+ * (NULL or empty: the default `user pid ppid pcpu etime tty time args`).
+ * A container that stops meanwhile is left out.
+ * @param ret receives the table; free it with ctr_container_top_free().
+ * @return 0; -EINVAL (an unknown descriptor); -ENOENT (removed); -EBUSY (no
+ *         container of the pod runs); the errors of ctr_container_top().
+ */
+int ctr_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret);
 
 /**
  * Inspect the pod: a JSON object with podman's `pod inspect` keys and types

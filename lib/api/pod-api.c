@@ -16,6 +16,7 @@
 #include "core/events.h"
 #include "core/pod.h"
 #include "core/runtime.h"
+#include "core/top.h"
 #include "state/state.h"
 #include "storage/infra-image.h"
 
@@ -751,6 +752,47 @@ CTR_EXPORT int ctr_pod_remove(ctr_pod_t *pod, uint64_t flags)
         ctr__pod_unlock(&l, r == 0);
     }
     ctr__lock_release(rt_lock);
+    return r;
+}
+
+/* ---- top ---- */
+
+/* The table of each running container of ids into tops (*n of them). */
+static int tops_of(ctr_pod_t *pod, char **ids, const char *const *descriptors, ctr_top_t **tops, size_t *n)
+{
+    for (char **p = ids; *p; p++) {
+        _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
+        ctr_state_t st;
+        int r = ctr_runtime_lookup(pod->rt, *p, &c);
+        if (r == 0 && (r = ctr_container_state(c, &st)) == 0 && st == CTR_STATE_RUNNING &&
+            (r = ctr_container_top(c, descriptors, &tops[*n])) == 0)
+            ++*n;
+        if (r == -ENOENT || r == -EBUSY || r == -ESRCH) /* gone or stopped meanwhile */
+            ctr__err_clear();
+        else if (r < 0)
+            return r;
+    }
+    return *n ? 0 : ctr__err(-EBUSY, "no container of pod %s is running", pod->p.name);
+}
+
+CTR_EXPORT int ctr_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(pod);
+    CTR_CHECK_ARG(ret);
+    _cleanup_strv_ char **ids = NULL;
+    int r = present_ids(pod, &ids);
+    if (r < 0)
+        return r;
+    size_t n = 0;
+    ctr_top_t **tops = calloc(ctr__strv_len((const char *const *)ids) + 1, sizeof *tops);
+    if (!tops)
+        return ctr__oom("the pod's processes");
+    if ((r = tops_of(pod, ids, descriptors, tops, &n)) == 0)
+        r = ctr__top_join(tops, n, ret);
+    for (size_t i = 0; i < n; i++)
+        ctr_container_top_free(tops[i]);
+    free(tops);
     return r;
 }
 

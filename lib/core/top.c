@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "base/arena.h"
+#include "core/top.h"
 #include "base/caps.h"
 #include "base/cgroup.h"
 #include "base/error.h"
@@ -823,6 +824,30 @@ CTR_EXPORT int ctr_container_top(ctr_container_t *c, const char *const *descript
     _cleanup_(chosen_done) struct chosen ch = { 0 };
     int r = choose(descriptors, &ch);
     return r < 0 ? r : CTR__WITH_LOCK(c, top_locked(c, &ch, ret));
+}
+
+int ctr__top_join(ctr_top_t *const *tops, size_t n, ctr_top_t **ret)
+{
+    size_t rows_n = 0;
+    for (size_t k = 0; k < n; k++)
+        rows_n += tops[k]->n_rows;
+    _cleanup_(table_freep) struct top_table *tt = calloc(1, sizeof *tt);
+    if (!tt || !n)
+        return tt ? ctr__err(-EINVAL, "no process table to join") : ctr__oom("the process table");
+    tt->magic = TOP_MAGIC;
+    struct ctr__arena *a = &tt->arena;
+    int oom = 0;
+    const char *const *header = ctr__arena_strv(a, (char *const *)tops[0]->header, &oom);
+    const char *const **rows = ctr__arena_alloc(a, (rows_n + 1) * sizeof *rows);
+    size_t i = 0;
+    for (size_t k = 0; rows && !oom && k < n; k++)
+        for (size_t j = 0; j < tops[k]->n_rows && !oom; j++)
+            rows[i++] = ctr__arena_strv(a, (char *const *)tops[k]->rows[j], &oom);
+    if (!header || !rows || oom)
+        return ctr__oom("the process table");
+    tt->pub = (ctr_top_t){ .n_columns = tops[0]->n_columns, .header = header, .n_rows = rows_n, .rows = rows };
+    *ret = &TAKE_PTR(tt)->pub;
+    return 0;
 }
 
 CTR_EXPORT void ctr_container_top_free(ctr_top_t *top)

@@ -243,6 +243,8 @@ static void test_bad_input(void **state)
     assert_ctr_err(ctr_pod_remove(web, 0x80), -EINVAL);
     assert_ctr_err(ctr_pod_kill(web, 0), -EINVAL);
     assert_ctr_err(ctr_pod_kill(web, SIGTERM), -EBUSY); /* nothing runs */
+    ctr_top_t *top = NULL;
+    assert_ctr_err(ctr_pod_top(web, NULL, &top), -EBUSY);
     assert_ctr_ok(ctr_pod_stop(web, 0));                 /* stopped already: nothing to do */
     assert_ctr_ok(ctr_pod_remove(web, 0));
     ctr_pod_unref(web);

@@ -119,6 +119,14 @@ c exec cli ps -o comm
 check "the client does not see the server's processes" rc_is 0 sh -c "! printf '%s' '$OUT' | grep -q httpd"
 c pod ps
 check "pod ps: Running, 3 containers" rc_is 0 has "$OUT" "^${POD:0:12} *web *Running .* 3\$"
+c pod top web pid args
+top_ok() {
+    [ "$(printf '%s\n' "$OUT" | grep -c '^PID')" = 1 ] && has "$OUT" catatonit && has "$OUT" 'httpd -f -p 8080' &&
+        has "$OUT" 'sleep 1000'
+}
+check "pod top: the header once, then catatonit, the httpd and the client's sleep" rc_is 0 top_ok
+c pod top web nosuchdescriptor
+check "pod top with an unknown descriptor" rc_has 125 "$ERR" "nosuchdescriptor"
 
 # ---- what cannot be done ----
 c pod create --name srv

@@ -39,6 +39,9 @@ def test_pod_lifecycle(rt, busybox):
             assert pod.containers() == [pod.infra_id, m1.id]
             pod.start()
             assert pod.status() == "Running" and m1.state == State.RUNNING
+            header, rows = pod.top("pid", "args")
+            assert header == ["PID", "COMMAND"]
+            assert any("catatonit" in r[1] for r in rows) and any(r[1] == "sleep 100" for r in rows)
             pod.pause()
             assert pod.status() == "Paused" and m1.state == State.PAUSED
             pod.unpause()

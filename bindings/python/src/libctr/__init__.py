@@ -305,6 +305,21 @@ def _call(name: str, *args: Any) -> int:
     return check(_fn(name)(*args), name)
 
 
+def _top(fn: str, handle: Any, descriptors: Sequence[str]) -> Tuple[List[str], List[List[str]]]:
+    """The table of ctr_container_top() or ctr_pod_top() as (header, rows), freed."""
+    av, keep = strv(list(descriptors))
+    p = ctypes.POINTER(_ffi.Top)()
+    _call(fn, handle, av, byref(p))
+    del keep
+    try:
+        t = p.contents
+        header = [decode(t.header[j]) or "" for j in range(t.n_columns)]
+        rows = [[decode(t.rows[i][j]) or "" for j in range(t.n_columns)] for i in range(t.n_rows)]
+        return header, rows
+    finally:
+        lib.ctr_container_top_free(p)
+
+
 def _time(ns: int) -> Optional[_dt.datetime]:
     if not ns:
         return None
@@ -1433,17 +1448,7 @@ class Container(_Handle):
         :class:`InvalidArgumentError` for an unknown descriptor and
         :class:`StateError` when the container is not running.
         """
-        av, keep = strv(list(descriptors))
-        p = ctypes.POINTER(_ffi.Top)()
-        _call("ctr_container_top", self._p, av, byref(p))
-        del keep
-        try:
-            t = p.contents
-            header = [decode(t.header[j]) or "" for j in range(t.n_columns)]
-            rows = [[decode(t.rows[i][j]) or "" for j in range(t.n_columns)] for i in range(t.n_rows)]
-            return header, rows
-        finally:
-            lib.ctr_container_top_free(p)
+        return _top("ctr_container_top", self._p, descriptors)
 
     def stats(self, prev: Optional[Stats] = None) -> Stats:
         """One sample of the running container's resource use
@@ -2166,6 +2171,13 @@ class Pod(_Handle):
     def restart(self) -> None:
         """Stop (with each member's own timeout), then start (``podman pod restart``)."""
         _call("ctr_pod_restart", self._p)
+
+    def top(self, *descriptors: str) -> Tuple[List[str], List[List[str]]]:
+        """The processes of the pod's running containers as ``podman pod top`` shows them
+        (``ctr_pod_top()``): ``(header, rows)`` as :meth:`Container.top` gives them, the
+        containers in the order of :meth:`containers`.  Raises :class:`StateError` when no
+        container of the pod runs, :class:`InvalidArgumentError` for an unknown descriptor."""
+        return _top("ctr_pod_top", self._p, descriptors)
 
     def apply_exit_policy(self) -> bool:
         """Apply the pod's exit policy after a member exited: with ``exit_policy=STOP`` and no

@@ -626,6 +626,7 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_pod_unpause": (c_int, [_P]),
     "ctr_pod_restart": (c_int, [_P]),
     "ctr_pod_apply_exit_policy": (c_int, [_P]),
+    "ctr_pod_top": (c_int, [_P, c_char_pp, POINTER(POINTER(Top))]),
     "ctr_pod_remove": (c_int, [_P, c_uint64]),
     "ctr_pod_inspect": (c_int, [_P, POINTER(c_str_out)]),
     "ctr_container_ip_address": (c_int, [_P, c_char_p, POINTER(c_str_out)]),

@@ -1213,6 +1213,7 @@ extern "C" {
     pub fn ctr_pod_unpause(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_apply_exit_policy(pod: *mut ctr_pod_t) -> c_int;
+    pub fn ctr_pod_top(pod: *mut ctr_pod_t, descriptors: *const *const c_char, ret: *mut *mut ctr_top_t) -> c_int;
     pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
     pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
 
@@ -1422,6 +1423,7 @@ pub mod optional {
         pub fn ctr_pod_unpause(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_apply_exit_policy(pod: *mut ctr_pod_t) -> c_int;
+        pub fn ctr_pod_top(pod: *mut ctr_pod_t, descriptors: *const *const c_char, ret: *mut *mut ctr_top_t) -> c_int;
         pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
         pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
         pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;

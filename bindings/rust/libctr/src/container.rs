@@ -900,20 +900,7 @@ impl Container {
         let d = CStrv::new(OP, descriptors)?;
         let mut t: *mut sys::ctr_top_t = ptr::null_mut();
         check(OP, unsafe { sys::ctr_container_top(self.as_ptr(), d.ptrs.as_ptr(), &mut t) })?;
-        let owned = |p: *const c_char| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
-        let out = unsafe {
-            let tt = &*t;
-            let header = (0..tt.n_columns).map(|j| owned(*tt.header.add(j))).collect();
-            let rows = (0..tt.n_rows)
-                .map(|i| {
-                    let r = *tt.rows.add(i);
-                    (0..tt.n_columns).map(|j| owned(*r.add(j))).collect()
-                })
-                .collect();
-            (header, rows)
-        };
-        unsafe { sys::ctr_container_top_free(t) };
-        Ok(out)
+        Ok(unsafe { top_table(t) })
     }
 
     /// Run a process in the running container and return its exit code.
@@ -1323,4 +1310,23 @@ fn _assert_thread_rules() {
     send_sync::<Runtime>();
     send_sync::<Container>();
     let _ = CStr::from_bytes_with_nul(b"\0");
+}
+
+/// The header and rows of a table of `ctr_container_top()` or
+/// `ctr_pod_top()`, copied; the table is freed.
+///
+/// # Safety
+/// `t` is a table the library returned and nothing else frees.
+pub(crate) unsafe fn top_table(t: *mut sys::ctr_top_t) -> (Vec<String>, Vec<Vec<String>>) {
+    let owned = |p: *const c_char| CStr::from_ptr(p).to_string_lossy().into_owned();
+    let tt = &*t;
+    let header = (0..tt.n_columns).map(|j| owned(*tt.header.add(j))).collect();
+    let rows = (0..tt.n_rows)
+        .map(|i| {
+            let r = *tt.rows.add(i);
+            (0..tt.n_columns).map(|j| owned(*r.add(j))).collect()
+        })
+        .collect();
+    sys::ctr_container_top_free(t);
+    (header, rows)
 }

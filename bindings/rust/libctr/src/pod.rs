@@ -200,6 +200,18 @@ impl Pod {
     pub fn restart(&self) -> Result<()> {
         self.op("ctr_pod_restart", unsafe { opt::ctr_pod_restart(self.as_ptr()) })
     }
+    /// The processes of the pod's running containers as `podman pod top`
+    /// shows them (`ctr_pod_top()`): the header and rows as
+    /// [`Container::top`] gives them, the containers in the order of
+    /// [`Pod::containers`].  [`ErrorKind::WrongState`]: no container of the
+    /// pod runs; [`ErrorKind::InvalidArgument`]: an unknown descriptor.
+    pub fn top(&self, descriptors: &[&str]) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+        const OP: &str = "ctr_pod_top";
+        let d = CStrv::new(OP, descriptors)?;
+        let mut t: *mut sys::ctr_top_t = ptr::null_mut();
+        check_opt(OP, unsafe { opt::ctr_pod_top(self.as_ptr(), d.ptrs.as_ptr(), &mut t) })?;
+        Ok(unsafe { crate::container::top_table(t) })
+    }
     /// Apply the pod's exit policy after a member exited: with
     /// [`PodExitPolicy::Stop`] and no member running, paused or stopping any
     /// more, stop the infra container (`podman pod create --exit-policy
