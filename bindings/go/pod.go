@@ -86,7 +86,14 @@ type PodOptions struct {
 	PortMappings []PortMapping     // published by the pod (with PodNetworkBridge)
 	Networks     []string          // with PodNetworkBridge; nil: the runtime's default network
 	InfraImage   string            // "": libctr's own catatonit image
-	NoInfra      bool              // no infra container (podman's --infra=false); Share must be PodShareNone (libctr refuses 0, the default)
+	NoInfra      bool              // no infra container (podman's --infra=false); Share must be PodShareNone or 0
+	// Limits of the pod's cgroup, which all its containers are in (podman's
+	// pod create --memory, --memory-swap, --cpus, --cpuset-cpus, --cpuset-mems).
+	Memory     int64  // bytes; 0: none
+	MemorySwap int64  // memory plus swap; 0: twice Memory, -1: no limit
+	NanoCPUs   int64  // billionths of a CPU (500000000: 50 ms in each 100 ms); 0: none
+	CpusetCPUs string // "0-2,4"
+	CpusetMems string
 }
 
 // PodRemoveFlags for Pod.Remove.
@@ -328,6 +335,11 @@ func (r *Runtime) CreatePod(opts PodOptions) (*Pod, error) {
 	if opts.NoInfra {
 		o.flags |= C.CTR_POD_CREATE_NO_INFRA
 	}
+	o.memory = C.int64_t(opts.Memory)
+	o.memory_swap = C.int64_t(opts.MemorySwap)
+	o.nano_cpus = C.int64_t(opts.NanoCPUs)
+	o.cpuset_cpus = m.str(opts.CpusetCPUs)
+	o.cpuset_mems = m.str(opts.CpusetMems)
 	var p *C.ctr_pod_t
 	if err := call("ctr_pod_create", func() C.int { return C.libctr_go_pod_create(r.ptr(), &o, &p) }); err != nil {
 		return nil, err

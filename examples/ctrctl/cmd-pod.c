@@ -41,7 +41,9 @@ static const char create_usage[] =
     "      --exit-policy POLICY    continue or stop\n"
     "      --network MODE          bridge, NAME[,NAME...], none or host (default $CTRCTL_NETWORK or bridge)\n"
     "  -p, --publish [IP:]HOST:CTR[/PROTO]  publish a port of the pod\n"
-    "      --dns IP, --dns-search DOMAIN, --dns-option OPT, --add-host HOST:IP\n";
+    "      --dns IP, --dns-search DOMAIN, --dns-option OPT, --add-host HOST:IP\n"
+    "  -m, --memory SIZE, --memory-swap SIZE, --cpus N, --cpuset-cpus LIST, --cpuset-mems LIST\n"
+    "                              limits of the pod's cgroup, which all its containers are in\n";
 
 /* --share a,b,c into CTR_POD_SHARE_* bits ("" is none). */
 static int parse_share(const char *arg, uint32_t *ret)
@@ -71,6 +73,7 @@ static int parse_share(const char *arg, uint32_t *ret)
 struct pod_args {
     ctr_pod_options_t o;
     net_args_t net;
+    resource_args_t res; /* the pod's cgroup's limits */
     strv_t labels;
     ctr_container_options_t co; /* what net_args_apply() filled */
 };
@@ -100,6 +103,21 @@ static int apply_network(struct pod_args *a)
     return 0;
 }
 
+/* The resource options into the pod's limits. */
+static int apply_limits(struct pod_args *a)
+{
+    ctr_container_options_t lim = CTR_CONTAINER_OPTIONS_INIT;
+    int r = resource_args_apply(&a->res, &lim);
+    if (r)
+        return r;
+    a->o.memory = lim.memory;
+    a->o.memory_swap = lim.memory_swap;
+    a->o.nano_cpus = lim.nano_cpus;
+    a->o.cpuset_cpus = lim.cpuset_cpus;
+    a->o.cpuset_mems = lim.cpuset_mems;
+    return 0;
+}
+
 enum { OPT_SHARE = 256, OPT_HOSTNAME, OPT_INFRA, OPT_INFRA_IMAGE, OPT_CGROUP_PARENT, OPT_EXIT_POLICY };
 
 static int pod_option(struct pod_args *a, int opt)
@@ -123,6 +141,9 @@ static int pod_option(struct pod_args *a, int opt)
         a->o.exit_policy = strcmp(optarg, "stop") == 0 ? CTR_POD_EXIT_STOP : CTR_POD_EXIT_CONTINUE;
         return 0;
     case 'h': return HELP_SHOWN;
+    case 'm': case OPT_RES_MEMORY_SWAP: case OPT_RES_CPUS: case OPT_RES_CPUSET_CPUS:
+    case OPT_RES_CPUSET_MEMS:
+        return resource_args_option(&a->res, opt, optarg);
     default: {
         int r = net_args_option(&a->net, opt, optarg);
         return r == 1 ? ctrctl_bad_usage("pod create") : r;
@@ -142,18 +163,23 @@ static int pod_create(ctrctl_t *g, int argc, char **argv)
         { "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
         { "exit-policy", required_argument, NULL, OPT_EXIT_POLICY },
         NET_OPTIONS,
+        { "memory", required_argument, NULL, 'm' },
+        { "memory-swap", required_argument, NULL, OPT_RES_MEMORY_SWAP },
+        { "cpus", required_argument, NULL, OPT_RES_CPUS },
+        { "cpuset-cpus", required_argument, NULL, OPT_RES_CPUSET_CPUS },
+        { "cpuset-mems", required_argument, NULL, OPT_RES_CPUSET_MEMS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct pod_args a = { .o = CTR_POD_OPTIONS_INIT, .co = CTR_CONTAINER_OPTIONS_INIT };
     int opt, r = 0;
-    while (r == 0 && (opt = ctrctl_getopt(argc, argv, "n:l:p:h", options)) != -1)
+    while (r == 0 && (opt = ctrctl_getopt(argc, argv, "n:l:p:m:h", options)) != -1)
         r = pod_option(&a, opt);
     if (r == 0 && optind < argc)
         r = ctrctl_error("pod create takes no arguments (the name is --name)");
     if ((a.o.flags & CTR_POD_CREATE_NO_INFRA) && !a.o.share)
         a.o.share = CTR_POD_SHARE_NONE;
-    if (r == 0 && !(r = apply_network(&a)) && !(r = ctrctl_open(g))) {
+    if (r == 0 && !(r = apply_network(&a)) && !(r = apply_limits(&a)) && !(r = ctrctl_open(g))) {
         a.o.labels = (const char *const *)a.labels.v;
         ctr_pod_t *pod = NULL;
         if (ctr_pod_create(g->rt, &a.o, &pod) < 0)
@@ -164,6 +190,7 @@ static int pod_create(ctrctl_t *g, int argc, char **argv)
     }
     strv_clear(&a.labels);
     net_args_clear(&a.net);
+    resource_args_clear(&a.res);
     return r == HELP_SHOWN ? ctrctl_help(create_usage) : r;
 }
 

@@ -89,6 +89,26 @@ static int wait_exit_code(ctr_container_t *c)
     return code;
 }
 
+/* Start the containers c joins that do not run (ctr_container_start()
+ * starts theirs in turn).  0, or negative with the library's error. */
+static int start_dependencies(ctrctl_t *g, ctr_container_t *c)
+{
+    char **deps = NULL;
+    int r = ctr_container_dependencies(c, &deps);
+    for (size_t i = 0; r == 0 && deps && deps[i]; i++) {
+        ctr_container_t *d = NULL;
+        ctr_state_t st;
+        if ((r = ctr_runtime_lookup(g->rt, deps[i], &d)) == 0 && (r = ctr_container_state(d, &st)) == 0 &&
+            st != CTR_STATE_RUNNING && st != CTR_STATE_PAUSED)
+            r = ctr_container_start(d);
+        ctr_container_unref(d);
+    }
+    for (size_t i = 0; deps && deps[i]; i++)
+        ctr_free(deps[i]);
+    ctr_free(deps);
+    return r;
+}
+
 int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty, const char *detach_keys,
                      bool *ret_detached)
 {
@@ -101,8 +121,11 @@ int attach_and_start(ctrctl_t *g, ctr_container_t *c, bool interactive, bool tty
         return ctrctl_fail();
     if (st == CTR_STATE_RUNNING)
         return 0; /* podman: nothing to start, nothing printed */
-    /* Created in the OCI runtime first: attach needs the monitor running. */
-    if ((st == CTR_STATE_CONFIGURED || st == CTR_STATE_EXITED) && ctr_container_init(c) < 0) {
+    /* Created in the OCI runtime first: attach needs the monitor running; the
+     * containers it joins (a pod's infra container) run first, as podman
+     * starts them. */
+    if ((st == CTR_STATE_CONFIGURED || st == CTR_STATE_EXITED) &&
+        (start_dependencies(g, c) < 0 || ctr_container_init(c) < 0)) {
         int code = start_error_exit_code();
         ctrctl_fail();
         return code;

@@ -126,6 +126,25 @@ typedef struct ctr_pod_options {
     const char *infra_image;
     /** `CTR_POD_CREATE_*` flags. */
     uint64_t flags;
+    /**
+     * Limits of the pod's cgroup, which every container of the pod is in
+     * (podman's `pod create --memory`, `--memory-swap`, `--cpus`,
+     * `--cpuset-cpus`, `--cpuset-mems`): made when the pod is, with these
+     * written.  Zero and NULL are no limit.  Memory in bytes; @ref
+     * memory_swap is memory plus swap (0: twice @ref memory, as podman;
+     * -1: no limit on swap; needs @ref memory and is no less than it);
+     * CPUs in billionths (`--cpus 0.5` is 500000000: a quota of 50 ms in
+     * each 100 ms).
+     */
+    int64_t memory;
+    /** See @ref memory. */
+    int64_t memory_swap;
+    /** See @ref memory. */
+    int64_t nano_cpus;
+    /** CPUs allowed (`0-2,4`). */
+    const char *cpuset_cpus;
+    /** Memory nodes allowed. */
+    const char *cpuset_mems;
 } ctr_pod_options_t;
 
 /** Flags of #ctr_pod_options_t. */
@@ -135,7 +154,8 @@ enum {
 };
 
 /** Static initializer for #ctr_pod_options_t. */
-#define CTR_POD_OPTIONS_INIT { CTR_POD_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+#define CTR_POD_OPTIONS_INIT                                                                                 \
+    { CTR_POD_OPTIONS_VERSION, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, 0, NULL, NULL }
 
 /** Initialize @p opts for @p version. @return 0 or -EINVAL. */
 int ctr_pod_options_init(ctr_pod_options_t *opts, unsigned int version);

@@ -132,6 +132,24 @@ static uint32_t share_of(const ctr_pod_options_t *o)
     return (o->flags & CTR_POD_CREATE_NO_INFRA) ? CTR_POD_SHARE_NONE : CTR_POD_SHARE_DEFAULT;
 }
 
+/* The cgroup's limits, podman's checks. */
+static int check_limits(const ctr_pod_options_t *o)
+{
+    if (o->memory < 0 || o->nano_cpus < 0 || o->memory_swap < -1)
+        return ctr__err(-EINVAL, "a pod's memory, memory plus swap and CPUs must not be negative (-1: no swap limit)");
+    if (o->memory_swap && !o->memory)
+        return ctr__err(-EINVAL, "you must provide a memory limit when specifying a memory swap limit");
+    if (o->memory_swap > 0 && o->memory_swap < o->memory)
+        return ctr__err(-EINVAL, "minimum memoryswap limit should be larger than memory limit, see usage");
+    if (o->nano_cpus && o->nano_cpus < 10000000) /* a quota of 1 ms in each 100 ms at least */
+        return ctr__err(-EINVAL, "a pod's CPUs must be 0.01 at least");
+    const char *sets[] = { o->cpuset_cpus, o->cpuset_mems };
+    for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+        if (sets[i] && (!*sets[i] || strspn(sets[i], "0123456789,-") != strlen(sets[i])))
+            return ctr__err(-EINVAL, "invalid cpuset \"%.64s\": a list of numbers and ranges (0-2,4)", sets[i]);
+    return 0;
+}
+
 static int check_options(const ctr_pod_options_t *o)
 {
     int r;
@@ -152,7 +170,7 @@ static int check_options(const ctr_pod_options_t *o)
         return ctr__err(-EINVAL, "cgroup parent \"%s\" must be an absolute path without \"..\"", o->cgroup_parent);
     if (o->hostname && !(share & CTR_POD_SHARE_UTS))
         return ctr__err(-EINVAL, "a pod's host name needs the UTS namespace shared (share uts)");
-    if ((r = check_network(o, share)) < 0)
+    if ((r = check_network(o, share)) < 0 || (r = check_limits(o)) < 0)
         return r;
     _cleanup_strv_ char **labels = ctr__strv_copy(o->labels);
     if (!labels)
@@ -215,7 +233,14 @@ static int record_of(ctr_runtime_t *rt, const ctr_pod_options_t *o, struct ctr__
     p->exit_policy = o->exit_policy;
     p->cgroup_parent = strdup(o->cgroup_parent ? o->cgroup_parent : CTR__POD_CGROUP_PARENT);
     p->hostname = ctr__strdup_null(o->hostname);
-    if (!p->id || !p->labels || !p->cgroup_parent || (o->hostname && !p->hostname))
+    p->memory = o->memory;
+    p->memory_swap = o->memory && !o->memory_swap ? 2 * o->memory : o->memory_swap; /* podman's default */
+    p->cpu_period = o->nano_cpus ? 100000 : 0;
+    p->cpu_quota = o->nano_cpus / 10000; /* billionths of a CPU over 100000 us */
+    p->cpuset_cpus = ctr__strdup_null(o->cpuset_cpus);
+    p->cpuset_mems = ctr__strdup_null(o->cpuset_mems);
+    if (!p->id || !p->labels || !p->cgroup_parent || (o->hostname && !p->hostname) ||
+        (o->cpuset_cpus && !p->cpuset_cpus) || (o->cpuset_mems && !p->cpuset_mems))
         return ctr__oom("a pod");
     return ctr__labels_normalize(p->labels);
 }
@@ -274,9 +299,11 @@ static int create_locked(ctr_runtime_t *rt, const ctr_pod_options_t *o, struct c
     int r = record_of(rt, o, p);
     if (r < 0 || (r = ctr__pod_add_locked(rt, p)) < 0)
         return r;
-    if (!(o->flags & CTR_POD_CREATE_NO_INFRA) && (r = make_infra(rt, o, p)) < 0) {
+    if ((r = ctr__pod_cgroup_create(rt, p)) < 0 ||
+        (!(o->flags & CTR_POD_CREATE_NO_INFRA) && (r = make_infra(rt, o, p)) < 0)) {
         struct ctr__err_saved saved;
         ctr__err_save(&saved);
+        ctr__pod_cgroup_remove(rt, p);
         ctr__pod_delete_locked(rt, p->id);
         ctr__err_restore(&saved);
         return r;
@@ -841,6 +868,23 @@ static void infra_network(json_object *ic, const ctr_container_options_t *o)
     json_object_object_add(ic, "NetworkOptions", NULL);
 }
 
+/* podman's limit keys (omitted when not set). */
+static void limit_keys(json_object *o, const struct ctr__pod *p, bool infra)
+{
+    if (p->cpu_period)
+        json_object_object_add(o, "cpu_period", json_object_new_int64(p->cpu_period));
+    if (p->cpu_quota)
+        json_object_object_add(o, "cpu_quota", json_object_new_int64(p->cpu_quota));
+    if (p->cpuset_cpus)
+        json_object_object_add(o, "cpuset_cpus", json_object_new_string(p->cpuset_cpus));
+    if (p->cpuset_mems)
+        json_object_object_add(o, "cpuset_mems", json_object_new_string(p->cpuset_mems));
+    if (!infra && p->memory)
+        json_object_object_add(o, "memory_limit", json_object_new_int64(p->memory));
+    if (!infra && p->memory_swap)
+        json_object_object_add(o, "memory_swap", json_object_new_int64(p->memory_swap));
+}
+
 /* InfraConfig, from the infra container's options. */
 static json_object *infra_config(ctr_pod_t *pod)
 {
@@ -855,6 +899,7 @@ static json_object *infra_config(ctr_pod_t *pod)
     if (ic) {
         infra_network(ic, o);
         bool pid = pod->p.share & CTR_POD_SHARE_PID, uts = pod->p.share & CTR_POD_SHARE_UTS;
+        limit_keys(ic, &pod->p, true);
         json_object_object_add(ic, "pid_ns", json_object_new_string(pid ? "pod" : "private"));
         json_object_object_add(ic, "userns", json_object_new_string("host"));
         json_object_object_add(ic, "uts_ns", json_object_new_string(uts ? "private" : "host"));
@@ -931,6 +976,7 @@ static int inspect_doc(ctr_pod_t *pod, char **ids, json_object *o)
     json_object_object_add(o, "SharedNamespaces", shared);
     json_object_object_add(o, "NumContainers", json_object_new_int((int)ctr__strv_len((const char *const *)ids)));
     json_object_object_add(o, "Containers", containers_array(pod, ids));
+    limit_keys(o, &pod->p, false);
     return 0;
 }
 

@@ -14,7 +14,9 @@
 #include "core/pod.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -279,4 +281,172 @@ void ctr__pod_cgroup_remove(ctr_runtime_t *rt, const struct ctr__pod *p)
     if (!path || ctr__cgroup_mounts(&mounts) < 0)
         return;
     cgroup_rmdir_all(rt, mounts, path);
+}
+
+/* ---- the cgroup's limits ---- */
+
+static int cg_write(const char *dir, const char *file, const char *value)
+{
+    _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, file);
+    if (!path)
+        return ctr__oom("a path");
+    _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ctr__write_all(fd, value, strlen(value)) < 0)
+        return ctr__err(-errno, "cannot write \"%s\" to %s: %m", value, path);
+    return 0;
+}
+
+/* A new cpuset cgroup has no CPUs nor memory nodes: its parent's. */
+static int cpuset_inherit(const char *dir)
+{
+    static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        _cleanup_free_ char *mine = NULL, *parent = NULL, *ppath = ctr__asprintf("%s/../%s", dir, files[i]);
+        _cleanup_free_ char *path = ctr__asprintf("%s/%s", dir, files[i]);
+        if (!ppath || !path)
+            return ctr__oom("a path");
+        if (ctr__read_file_at(AT_FDCWD, path, &mine, NULL) < 0 || mine[strspn(mine, " \n")])
+            continue; /* none here (v2 before it is enabled), or set */
+        int r = ctr__read_file_at(AT_FDCWD, ppath, &parent, NULL);
+        if (r == 0 && (r = cg_write(dir, files[i], parent)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* mkdir -p of @path below the mount point @mp, each new level a cpuset's
+ * parent's copy (v1), or with the controllers enabled below it (v2). */
+static int cg_mkdir(const char *mp, const char *path, bool cpuset, const char *enable)
+{
+    _cleanup_free_ char *dir = strdup(mp);
+    _cleanup_free_ char *rest = strdup(path);
+    if (!dir || !rest)
+        return ctr__oom("a path");
+    char *save = NULL;
+    for (char *t = strtok_r(rest, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (enable)
+            (void)cg_write(dir, "cgroup.subtree_control", enable); /* one not available is the limit's error */
+        char *next = ctr__asprintf("%s/%s", dir, t);
+        if (!next)
+            return ctr__oom("a path");
+        free(dir);
+        dir = next;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+            return ctr__err(-errno, "cannot create the pod's cgroup %s: %m", dir);
+        int r = cpuset ? cpuset_inherit(dir) : 0;
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+struct limit {
+    const char *controller; /* v1 */
+    const char *file;       /* v1 */
+    const char *file_v2;
+    char value[64];
+    char value_v2[64];
+};
+
+/* The limits of p as cgroup files (an empty value: not set). */
+static size_t limits_of(const struct ctr__pod *p, struct limit *l)
+{
+    size_t n = 0;
+    if (p->memory) {
+        l[n] = (struct limit){ "memory", "memory.limit_in_bytes", "memory.max" };
+        snprintf(l[n].value, sizeof l[n].value, "%lld", (long long)p->memory);
+        snprintf(l[n].value_v2, sizeof l[n].value_v2, "%lld", (long long)p->memory);
+        n++;
+    }
+    if (p->memory && p->memory_swap) {
+        l[n] = (struct limit){ "memory", "memory.memsw.limit_in_bytes", "memory.swap.max" };
+        snprintf(l[n].value, sizeof l[n].value, "%lld", (long long)p->memory_swap);
+        if (p->memory_swap < 0)
+            snprintf(l[n].value_v2, sizeof l[n].value_v2, "max");
+        else
+            snprintf(l[n].value_v2, sizeof l[n].value_v2, "%lld", (long long)(p->memory_swap - p->memory));
+        n++;
+    }
+    if (p->cpu_quota) {
+        l[n] = (struct limit){ "cpu", "cpu.cfs_period_us", NULL };
+        snprintf(l[n].value, sizeof l[n].value, "%lld", (long long)p->cpu_period);
+        n++;
+        l[n] = (struct limit){ "cpu", "cpu.cfs_quota_us", "cpu.max" };
+        snprintf(l[n].value, sizeof l[n].value, "%lld", (long long)p->cpu_quota);
+        snprintf(l[n].value_v2, sizeof l[n].value_v2, "%lld %lld", (long long)p->cpu_quota, (long long)p->cpu_period);
+        n++;
+    }
+    const char *sets[][3] = { { p->cpuset_cpus, "cpuset.cpus" }, { p->cpuset_mems, "cpuset.mems" } };
+    for (size_t i = 0; i < 2; i++) {
+        if (!sets[i][0])
+            continue;
+        l[n] = (struct limit){ "cpuset", sets[i][1], sets[i][1] };
+        snprintf(l[n].value, sizeof l[n].value, "%s", sets[i][0]);
+        snprintf(l[n].value_v2, sizeof l[n].value_v2, "%s", sets[i][0]);
+        n++;
+    }
+    return n;
+}
+
+/* Whether the blank-separated list has the word. */
+static bool has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && (p = strstr(p, word)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+            return true;
+    return false;
+}
+
+/* One hierarchy (a mountinfo line): the limits it has a controller for. */
+static int limits_in(const char *line, const char *path, const struct limit *l, size_t n)
+{
+    char mp[4096], type[32], opts[512];
+    const char *sep = strstr(line, " - ");
+    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 || sscanf(sep, " - %31s %*s %511s", type, opts) != 2)
+        return 0;
+    bool v2 = streq(type, "cgroup2");
+    _cleanup_free_ char *dir = ctr__asprintf("%s%s", mp, path);
+    _cleanup_free_ char *controllers = NULL;
+    if (!dir)
+        return ctr__oom("a path");
+    char ctl[4200];
+    snprintf(ctl, sizeof ctl, "%s/cgroup.controllers", mp);
+    if (v2 && (ctr__read_file_at(AT_FDCWD, ctl, &controllers, NULL) < 0 || !controllers[strspn(controllers, " \n")]))
+        return 0; /* a unified hierarchy without controllers (a hybrid host's) */
+    bool made = false;
+    for (size_t i = 0; i < n; i++) {
+        char want[64];
+        snprintf(want, sizeof want, ",%s,", l[i].controller);
+        _cleanup_free_ char *o = ctr__asprintf(",%s,", opts);
+        if (!o)
+            return ctr__oom("mount options");
+        if (v2 ? !l[i].file_v2 || !has_word(controllers, l[i].controller) : !strstr(o, want))
+            continue; /* not this hierarchy's (v2: a controller it does not have: a hybrid host's v1 has it) */
+        int r = made ? 0 : cg_mkdir(mp, path, v2 || strstr(o, ",cpuset,"), v2 ? "+memory +cpu +cpuset" : NULL);
+        made = true;
+        if (r == 0)
+            r = cg_write(dir, v2 ? l[i].file_v2 : l[i].file, v2 ? l[i].value_v2 : l[i].value);
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+int ctr__pod_cgroup_create(ctr_runtime_t *rt, const struct ctr__pod *p)
+{
+    struct limit l[8];
+    size_t n = limits_of(p, l);
+    if (n == 0)
+        return 0;
+    _cleanup_free_ char *mounts = NULL, *path = ctr__pod_cgroup_path(p);
+    if (!path)
+        return ctr__oom("a path");
+    int r = ctr__cgroup_mounts(&mounts);
+    if (r < 0)
+        return ctr__err(r, "cannot read the cgroup mounts: %s", strerror(-r));
+    char *save = NULL;
+    for (char *line = strtok_r(mounts, "\n", &save); line && r == 0; line = strtok_r(NULL, "\n", &save))
+        r = limits_in(line, path, l, n);
+    return r;
 }

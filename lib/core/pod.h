@@ -43,6 +43,11 @@ int ctr__pod_member_remove(ctr_runtime_t *rt, const char *pod_id, const char *ct
 int ctr__pod_lock(ctr_runtime_t *rt, const char *id, struct ctr__lock *l);
 void ctr__pod_unlock(struct ctr__lock *l, bool remove_file);
 
+/* Make the pod's cgroup with its limits (the record's), in the hierarchies
+ * of the controllers they need (v1: memory, cpu, cpuset; v2: the unified
+ * one, its controllers enabled on the way), when it has limits; nothing
+ * otherwise (the OCI runtime makes the path when a member starts). */
+int ctr__pod_cgroup_create(ctr_runtime_t *rt, const struct ctr__pod *p);
 /* Remove the pod's cgroup from every hierarchy (members gone): best effort,
  * a cgroup still busy is logged. */
 void ctr__pod_cgroup_remove(ctr_runtime_t *rt, const struct ctr__pod *p);

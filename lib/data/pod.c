@@ -36,6 +36,8 @@ void ctr__pod_clear(struct ctr__pod *p)
     free(p->cgroup_parent);
     free(p->hostname);
     free(p->infra_id);
+    free(p->cpuset_cpus);
+    free(p->cpuset_mems);
     ctr__strv_free(p->members);
     *p = (struct ctr__pod){ 0 };
 }
@@ -83,6 +85,37 @@ static json_object *share_array(uint32_t share)
     return a;
 }
 
+/* The cgroup's limits, only those set. */
+static int limits_to(json_object *o, const struct ctr__pod *p)
+{
+    const struct {
+        const char *key;
+        int64_t v;
+    } n[] = { { "memory", p->memory }, { "memorySwap", p->memory_swap }, { "cpuQuota", p->cpu_quota },
+              { "cpuPeriod", p->cpu_period } };
+    int r = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(n) && r == 0; i++)
+        if (n[i].v)
+            r = ctr__json_add_int(o, n[i].key, n[i].v);
+    if (r == 0)
+        r = ctr__json_add_str(o, "cpusetCpus", p->cpuset_cpus);
+    return r == 0 ? ctr__json_add_str(o, "cpusetMems", p->cpuset_mems) : r;
+}
+
+static int limits_from(json_object *o, struct ctr__pod *p)
+{
+    int r;
+    if ((r = ctr__json_get_int(o, "memory", &p->memory)) < 0 || (r = ctr__json_get_int(o, "memorySwap", &p->memory_swap)) < 0 ||
+        (r = ctr__json_get_int(o, "cpuQuota", &p->cpu_quota)) < 0 ||
+        (r = ctr__json_get_int(o, "cpuPeriod", &p->cpu_period)) < 0 ||
+        (r = ctr__json_get_str(o, "cpusetCpus", &p->cpuset_cpus)) < 0 ||
+        (r = ctr__json_get_str(o, "cpusetMems", &p->cpuset_mems)) < 0)
+        return ctr__err(-EUCLEAN, "pod record of %s: a limit has the wrong type", p->name);
+    if (p->memory < 0 || p->memory_swap < -1 || p->cpu_quota < 0 || p->cpu_period < 0)
+        return ctr__err(-EUCLEAN, "pod record of %s: a limit is out of range", p->name);
+    return 0;
+}
+
 int ctr__pod_to_json(const struct ctr__pod *p, char **ret)
 {
     _cleanup_json_ json_object *o = json_object_new_object();
@@ -97,7 +130,8 @@ int ctr__pod_to_json(const struct ctr__pod *p, char **ret)
         (r = ctr__json_add_str(o, "cgroupParent", p->cgroup_parent)) < 0 ||
         (r = ctr__json_add_str(o, "hostname", p->hostname)) < 0 ||
         (r = ctr__json_add_str(o, "infraId", p->infra_id)) < 0 ||
-        (r = ctr__json_add_strv(o, "members", p->members ? p->members : (char **)ctr__strv_empty)) < 0)
+        (r = ctr__json_add_strv(o, "members", p->members ? p->members : (char **)ctr__strv_empty)) < 0 ||
+        (r = limits_to(o, p)) < 0)
         return r;
     return ctr__json_to_string(o, ret);
 }
@@ -157,6 +191,8 @@ static int from_object(json_object *o, struct ctr__pod *p)
         return ctr__oom("a pod");
     if (ctr__labels_normalize(p->labels) < 0)
         return ctr__err(-EUCLEAN, "pod record of %s: bad labels", p->name);
+    if ((r = limits_from(o, p)) < 0)
+        return r;
     return share_from(o, p);
 }
 

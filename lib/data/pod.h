@@ -26,6 +26,9 @@ struct ctr__pod {
     char *cgroup_parent;
     char *hostname;         /* or NULL */
     char *infra_id;         /* or NULL: no infra container (yet) */
+    int64_t memory, memory_swap;  /* bytes; 0 none, memory_swap -1 unlimited */
+    int64_t cpu_quota, cpu_period; /* microseconds; 0 none */
+    char *cpuset_cpus, *cpuset_mems; /* or NULL */
     char **members;         /* IDs of the members (the infra container left out), never NULL after a
                                read: a superset (a member's ID is added before its record, removed after) */
 };

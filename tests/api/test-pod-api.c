@@ -218,6 +218,17 @@ static void test_bad_input(void **state)
     o.labels = (const char *const[]){ "nokey", NULL };
     assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
     o.labels = NULL;
+    o.memory_swap = 1 << 20; /* without a memory limit */
+    assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
+    o.memory = 2 << 20; /* more memory than memory plus swap */
+    assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
+    o.memory = o.memory_swap = 0;
+    o.cpuset_cpus = "0;1";
+    assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
+    o.cpuset_cpus = NULL;
+    o.nano_cpus = -1;
+    assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
+    o.nano_cpus = 0;
     o.version = 99;
     assert_ctr_err(ctr_pod_create(f->rt, &o, &p), -EINVAL);
     assert_ctr_err(ctr_pod_lookup(f->rt, "", &p), -EINVAL);

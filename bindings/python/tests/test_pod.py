@@ -41,7 +41,7 @@ def test_pod_lifecycle(rt, busybox):
             assert pod.status() == "Running" and m1.state == State.RUNNING
             header, rows = pod.top("pid", "args")
             assert header == ["PID", "COMMAND"]
-            assert any("catatonit" in r[1] for r in rows) and any(r[1] == "sleep 100" for r in rows)
+            assert any("catatonit" in r[1] for r in rows) and any("sleep 100" in r[1] for r in rows)
             pod.pause()
             assert pod.status() == "Paused" and m1.state == State.PAUSED
             pod.unpause()
@@ -78,6 +78,16 @@ def test_pod_lifecycle(rt, busybox):
         for cid in ids:
             assert cid not in rt
     assert rt.pods() == []
+
+
+def test_pod_limits(rt):
+    with rt.create_pod("pylim", infra=False, memory=64 << 20, cpus=0.5) as pod:
+        doc = pod.inspect()
+        assert doc["memory_limit"] == 64 << 20 and doc["memory_swap"] == 128 << 20
+        assert doc["cpu_quota"] == 50000 and doc["cpu_period"] == 100000
+        with open(f"/sys/fs/cgroup/memory{pod.cgroup_path}/memory.limit_in_bytes") as f:
+            assert int(f.read()) == 64 << 20
+        pod.remove()
 
 
 def test_pod_kill_and_force_remove(rt, busybox):

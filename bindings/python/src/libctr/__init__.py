@@ -902,7 +902,8 @@ class Runtime(_Handle):
                    dns_search: Optional[Sequence[str]] = None, dns_options: Optional[Sequence[str]] = None,
                    hosts_add: Optional[Sequence[str]] = None, ports: Sequence[PortMapping] = (),
                    networks: Optional[Sequence[str]] = None, infra_image: Optional[str] = None,
-                   infra: bool = True) -> "Pod":
+                   infra: bool = True, memory: int = 0, memory_swap: int = 0, cpus: float = 0,
+                   cpuset_cpus: Optional[str] = None, cpuset_mems: Optional[str] = None) -> "Pod":
         """Create a pod and its infra container (``ctr_pod_create()``, podman's ``pod create``).
 
         ``name`` None: a generated one.  ``share`` the namespaces the members share
@@ -912,7 +913,10 @@ class Runtime(_Handle):
         ``ports`` and ``networks`` the pod's network settings; ``cgroup_parent`` (None:
         ``/libctr_parent``); ``infra_image`` (None: libctr's own catatonit image); ``infra``
         False: no infra container (podman's ``--infra=false``; share must then be
-        :attr:`PodShare.NONE`: libctr refuses the default).  Everything is copied.
+        :attr:`PodShare.NONE`, or None).  ``memory`` (bytes), ``memory_swap`` (memory plus swap;
+        0: twice ``memory``; -1: no limit), ``cpus`` (0.5: 50 ms in each 100 ms), ``cpuset_cpus``
+        and ``cpuset_mems`` limit the pod's cgroup, which all its containers are in (podman's
+        ``pod create --memory`` ...).  Everything is copied.
 
         Raises :class:`InvalidArgumentError` (a bad option: the message says which),
         :class:`AlreadyExistsError` (the name is a pod's or a container's),
@@ -953,6 +957,11 @@ class Runtime(_Handle):
         o.networks = arr(networks)
         o.infra_image = encode(infra_image)
         o.flags = 0 if infra else _POD_CREATE_NO_INFRA
+        o.memory = memory
+        o.memory_swap = memory_swap
+        o.nano_cpus = int(round(cpus * 1_000_000_000))
+        o.cpuset_cpus = encode(cpuset_cpus)
+        o.cpuset_mems = encode(cpuset_mems)
         out = c_void_p()
         _call("ctr_pod_create", self._p, byref(o), byref(out))
         del keep

@@ -299,6 +299,11 @@ class PodOptions(Structure):
         ("networks", c_char_pp),
         ("infra_image", c_char_p),
         ("flags", c_uint64),
+        ("memory", c_int64),
+        ("memory_swap", c_int64),
+        ("nano_cpus", c_int64),
+        ("cpuset_cpus", c_char_p),
+        ("cpuset_mems", c_char_p),
     ]
 
 

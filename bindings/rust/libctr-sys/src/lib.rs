@@ -555,6 +555,11 @@ pub struct ctr_pod_options_t {
     pub networks: *const *const c_char,
     pub infra_image: *const c_char,
     pub flags: u64,
+    pub memory: i64,
+    pub memory_swap: i64,
+    pub nano_cpus: i64,
+    pub cpuset_cpus: *const c_char,
+    pub cpuset_mems: *const c_char,
 }
 
 pub const CTR_CHANGE_MODIFIED: c_int = 0;

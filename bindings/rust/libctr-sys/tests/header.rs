@@ -375,7 +375,12 @@ fn layouts() -> BTreeMap<String, usize> {
             n_port_mappings,
             networks,
             infra_image,
-            flags
+            flags,
+            memory,
+            memory_swap,
+            nano_cpus,
+            cpuset_cpus,
+            cpuset_mems
         }
     );
     layout!(

@@ -280,6 +280,11 @@ pub struct PodOptions {
     networks: Option<Vec<String>>,
     infra_image: Option<String>,
     no_infra: bool,
+    memory: i64,
+    memory_swap: i64,
+    nano_cpus: i64,
+    cpuset_cpus: Option<String>,
+    cpuset_mems: Option<String>,
 }
 
 fn string_list<I: IntoIterator<Item = S>, S: Into<String>>(v: I) -> Option<Vec<String>> {
@@ -353,6 +358,31 @@ impl PodOptions {
         self
     }
     /// The infra container's image (default: libctr's own catatonit image).
+    /// Memory limit of the pod's cgroup, which all its containers are in, in bytes.
+    pub fn memory(mut self, v: i64) -> Self {
+        self.memory = v;
+        self
+    }
+    /// Memory plus swap (0: twice [`PodOptions::memory`]; -1: no limit).
+    pub fn memory_swap(mut self, v: i64) -> Self {
+        self.memory_swap = v;
+        self
+    }
+    /// CPUs of the pod's cgroup (0.5: 50 ms in each 100 ms).
+    pub fn cpus(mut self, v: f64) -> Self {
+        self.nano_cpus = (v * 1e9).round() as i64;
+        self
+    }
+    /// CPUs allowed (`0-2,4`).
+    pub fn cpuset_cpus(mut self, v: &str) -> Self {
+        self.cpuset_cpus = Some(v.into());
+        self
+    }
+    /// Memory nodes allowed.
+    pub fn cpuset_mems(mut self, v: &str) -> Self {
+        self.cpuset_mems = Some(v.into());
+        self
+    }
     pub fn infra_image(mut self, v: &str) -> Self {
         self.infra_image = Some(v.into());
         self
@@ -380,6 +410,7 @@ impl Runtime {
         let s = |v: &Option<String>| opt_cstring(OP, &v.as_ref().map(|s| s.as_bytes().to_vec()));
         let (name, cgroup_parent, hostname, infra_image) =
             (s(&o.name)?, s(&o.cgroup_parent)?, s(&o.hostname)?, s(&o.infra_image)?);
+        let (cpuset_cpus, cpuset_mems) = (s(&o.cpuset_cpus)?, s(&o.cpuset_mems)?);
         let labels = CStrv::opt(OP, &Some(o.labels.clone()))?;
         let dns_servers = CStrv::opt(OP, &o.dns_servers)?;
         let dns_search = CStrv::opt(OP, &o.dns_search)?;
@@ -422,6 +453,11 @@ impl Runtime {
         po.networks = CStrv::as_ptr(&networks);
         po.infra_image = opt_ptr(&infra_image);
         po.flags = if o.no_infra { sys::CTR_POD_CREATE_NO_INFRA } else { 0 };
+        po.memory = o.memory;
+        po.memory_swap = o.memory_swap;
+        po.nano_cpus = o.nano_cpus;
+        po.cpuset_cpus = opt_ptr(&cpuset_cpus);
+        po.cpuset_mems = opt_ptr(&cpuset_mems);
         let mut p = ptr::null_mut();
         check_opt(OP, unsafe { opt::ctr_pod_create(self.as_ptr(), &po, &mut p) })?;
         Pod::from_raw(p, self.keep.clone())
