@@ -48,13 +48,20 @@ static void rm(ctr_container_t *c)
     ctr_container_unref(c);
 }
 
+/* Whether fd becomes readable within timeout_ms; a signal (the SIGCHLD of
+ * a runtime's child, say) does not cut the wait short. */
 static bool readable(int fd, int timeout_ms)
 {
     struct epoll_event ev;
     int ep = epoll_create1(EPOLL_CLOEXEC);
     struct epoll_event add = { .events = EPOLLIN };
     assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &add), 0);
-    int k = epoll_wait(ep, &ev, 1, timeout_ms);
+    double end = now_s() + timeout_ms / 1000.0;
+    int k;
+    do {
+        double left = end - now_s();
+        k = epoll_wait(ep, &ev, 1, left > 0 ? (int)(left * 1000) : 0);
+    } while (k < 0 && errno == EINTR);
     close(ep);
     return k == 1;
 }
