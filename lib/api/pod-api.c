@@ -402,7 +402,8 @@ static int pod_present(ctr_pod_t *pod)
     return r;
 }
 
-/* The infra container (when there is one) and the members, oldest first. */
+/* The infra container (when there is one) and the members, oldest first,
+ * read now: -ENOENT with a message when the pod's record is gone. */
 static int all_ids(ctr_pod_t *pod, char ***ret)
 {
     _cleanup_strv_ char **ids = NULL;
@@ -419,19 +420,12 @@ static int all_ids(ctr_pod_t *pod, char ***ret)
     return 0;
 }
 
-/* The pod's containers, -ENOENT when the pod was removed. */
-static int present_ids(ctr_pod_t *pod, char ***ret)
-{
-    int r = pod_present(pod);
-    return r < 0 ? r : all_ids(pod, ret);
-}
-
 CTR_EXPORT int ctr_pod_containers(ctr_pod_t *pod, char ***ret)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
-    return present_ids(pod, ret);
+    return all_ids(pod, ret);
 }
 
 /* Each container's state, synced with the runtime (NULL-terminated ids;
@@ -483,7 +477,7 @@ CTR_EXPORT int ctr_pod_status(ctr_pod_t *pod, char **ret)
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
     _cleanup_strv_ char **ids = NULL;
-    int r = present_ids(pod, &ids);
+    int r = all_ids(pod, &ids);
     return r < 0 ? r : status_string(pod, ids, ret);
 }
 
@@ -557,8 +551,7 @@ static int with_lock(ctr_pod_t *pod, const char *what, bool reverse, bool need_o
     if (r < 0)
         return r;
     struct outcome out = { 0 };
-    if ((r = pod_present(pod)) == 0)
-        r = each(pod, reverse, op, userdata, &out);
+    r = each(pod, reverse, op, userdata, &out);
     ctr__pod_unlock(&l, false);
     if (r < 0) {
         _cleanup_free_ char *dropped = NULL;
@@ -684,7 +677,7 @@ static bool member_live(ctr_pod_t *pod, char **ids)
 static int exit_policy_locked(ctr_pod_t *pod)
 {
     _cleanup_strv_ char **ids = NULL;
-    int r = present_ids(pod, &ids);
+    int r = all_ids(pod, &ids);
     if (r < 0 || !ids[0] || !ids[1] || member_live(pod, ids))
         return r; /* no member at all has not exited */
     _cleanup_(ctr_container_unrefp) ctr_container_t *infra = NULL;
@@ -703,11 +696,11 @@ CTR_EXPORT int ctr_pod_apply_exit_policy(ctr_pod_t *pod)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(pod);
-    int r = pod_present(pod);
-    if (r < 0 || pod->p.exit_policy != CTR_POD_EXIT_STOP || !pod->p.infra_id)
-        return r;
+    if (pod->p.exit_policy != CTR_POD_EXIT_STOP || !pod->p.infra_id)
+        return pod_present(pod); /* nothing to do, once it is known to be there */
     struct ctr__lock l;
-    if ((r = ctr__pod_lock(pod->rt, pod->p.id, &l)) < 0)
+    int r = ctr__pod_lock(pod->rt, pod->p.id, &l);
+    if (r < 0)
         return r;
     r = exit_policy_locked(pod);
     ctr__pod_unlock(&l, false);
@@ -749,7 +742,7 @@ static int remove_containers(ctr_pod_t *pod, char **ids, uint64_t flags)
 static int remove_locked(ctr_pod_t *pod, uint64_t flags)
 {
     _cleanup_strv_ char **ids = NULL;
-    int r = present_ids(pod, &ids);
+    int r = all_ids(pod, &ids);
     if (r < 0)
         return r;
     if (!(flags & CTR_POD_REMOVE_FORCE) && (r = refuse_live(pod, ids)) < 0)
@@ -808,7 +801,7 @@ CTR_EXPORT int ctr_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_t
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
     _cleanup_strv_ char **ids = NULL;
-    int r = present_ids(pod, &ids);
+    int r = all_ids(pod, &ids);
     if (r < 0)
         return r;
     size_t n = 0;
@@ -986,7 +979,7 @@ CTR_EXPORT int ctr_pod_inspect(ctr_pod_t *pod, char **ret)
     CTR_CHECK_ARG(pod);
     CTR_CHECK_ARG(ret);
     _cleanup_strv_ char **ids = NULL;
-    int r = present_ids(pod, &ids);
+    int r = all_ids(pod, &ids);
     if (r < 0)
         return r;
     _cleanup_json_ json_object *o = json_object_new_object();
