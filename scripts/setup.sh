@@ -18,18 +18,19 @@ export DEBIAN_FRONTEND=noninteractive
 #              setfattr/getfattr (attr: test-storage.c), mount/unshare/flock (util-linux),
 #              timeout/stat/mktemp (coreutils), find/xargs (findutils), modprobe (kmod),
 #              readelf/nm (binutils, via build-essential)
-#  validator:  tests/lib/oci-validate: python3-jsonschema and the OCI JSON schemas
+#  validator:  tests/lib/oci-validate: python3-jsonschema and the OCI JSON schemas;
+#              python3-yaml reads kube YAML in tests/lib/kube-check.py
 #  bindings:   Python (pytest, pip), Go, Rust
 #  stages:     valgrind, abidiff, doxygen (scripts/test.sh)
 #  fresh root: debootstrap, git, ca-certificates (scripts/fresh-check.sh)
 packages="
   build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
   libjson-c-dev libtdb-dev tdb-tools libcap-ng-dev libseccomp-dev libselinux1-dev
-  libmount-dev libarchive-dev libssl-dev libzstd-dev libcmocka-dev libcurl4-openssl-dev
+  libmount-dev libarchive-dev libssl-dev libzstd-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev
   runc crun conmon catatonit tzdata busybox-static umoci skopeo podman containernetworking-plugins criu
   docker-registry apache2-utils openssl zstd bsdutils
   iproute2 iptables nftables procps psmisc attr util-linux coreutils findutils kmod
-  python3 python3-pytest python3-jsonschema python3-setuptools python3-wheel python3-pip
+  python3 python3-pytest python3-jsonschema python3-yaml python3-setuptools python3-wheel python3-pip
   golang-github-opencontainers-specs-dev golang-github-opencontainers-image-spec-dev
   golang-go cargo rustc
   valgrind abigail-tools doxygen

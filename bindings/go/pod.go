@@ -250,6 +250,42 @@ func (pod *Pod) Top(descriptors ...string) ([]string, [][]string, error) {
 	return header, rows, nil
 }
 
+// Stats takes a sample of the resource use of each running (or paused)
+// container of the pod, the infra container included, as podman pod stats
+// lists them (ctr_pod_stats()), in the order of Containers.  With prev
+// (samples of an earlier call), a container's CPUPercent is since its own
+// sample there, else since its start.  A pod with nothing running gives
+// none; ErrNotFound: the pod was removed.
+func (pod *Pod) Stats(prev []*Stats) ([]*Stats, error) {
+	pp := make([]*C.ctr_stats_t, 0, len(prev))
+	for _, s := range prev {
+		if s != nil && s.sample != nil {
+			pp = append(pp, s.sample.p)
+		}
+	}
+	var pprev **C.ctr_stats_t
+	if len(pp) > 0 {
+		pprev = &pp[0] // C pointers in Go memory: allowed by cgo's rules
+	}
+	var arr **C.ctr_stats_t
+	var n C.size_t
+	err := pod.do("ctr_pod_stats", func(p *C.ctr_pod_t) C.int {
+		return C.libctr_go_pod_stats(p, pprev, C.size_t(len(pp)), &arr, &n)
+	})
+	runtime.KeepAlive(prev)
+	if err != nil {
+		return nil, err
+	}
+	defer C.libctr_go_pod_stats_free(arr, 0) // the array only: each sample is its Stats'
+	out := make([]*Stats, 0, int(n))
+	if n > 0 {
+		for _, p := range unsafe.Slice(arr, int(n)) {
+			out = append(out, ownedStats(p))
+		}
+	}
+	return out, nil
+}
+
 // ApplyExitPolicy applies the pod's exit policy after a member exited: with
 // PodExitStop and no member running, paused or stopping any more, it stops
 // the infra container (podman pod create --exit-policy stop) and returns
@@ -361,12 +397,26 @@ func (r *Runtime) Pod(ref string) (*Pod, error) {
 }
 
 // Pods lists every pod, oldest first (a damaged record is skipped with a
-// warning through the log callback).  Close each one.
-func (r *Runtime) Pods() ([]*Pod, error) {
+// warning through the log callback), or with filters those that pass
+// podman's `pod ps --filter` strings ("name=^web", "label=tier=front",
+// "status=running", "ctr-number=3"; the values of one key are
+// alternatives).  Close each one.
+func (r *Runtime) Pods(filters ...string) ([]*Pod, error) {
 	defer runtime.KeepAlive(r)
+	var m cmem
+	defer m.free()
 	var list **C.ctr_pod_t
 	var n C.size_t
-	if err := call("ctr_pod_list", func() C.int { return C.libctr_go_pod_list(r.ptr(), &list, &n) }); err != nil {
+	var err error
+	if len(filters) > 0 {
+		f := m.strv(filters)
+		err = call("ctr_pod_list_filter", func() C.int {
+			return C.libctr_go_pod_list_filter(r.ptr(), (**C.char)(unsafe.Pointer(f)), &list, &n)
+		})
+	} else {
+		err = call("ctr_pod_list", func() C.int { return C.libctr_go_pod_list(r.ptr(), &list, &n) })
+	}
+	if err != nil {
 		return nil, err
 	}
 	defer C.libctr_go_pod_list_free(list, n)

@@ -5,6 +5,8 @@ package libctr_test
 import (
 	"errors"
 	"reflect"
+	"sort"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -16,6 +18,27 @@ func podStatus(t *testing.T, pod *libctr.Pod) string {
 	s, err := pod.Status()
 	must(t, err)
 	return s
+}
+
+// podStatsCheck: a sample of each running container, in the pod's order;
+// a second round, with the first as prev, taken later.
+func podStatsCheck(t *testing.T, pod *libctr.Pod, ids []string) {
+	t.Helper()
+	first, err := pod.Stats(nil)
+	must(t, err)
+	if len(first) != len(ids) {
+		t.Fatalf("pod stats: %d samples for %d containers", len(first), len(ids))
+	}
+	for i, s := range first {
+		if s.ID != ids[i] || s.PIDs < 1 || s.MemUsage == 0 || s.MemLimit == 0 {
+			t.Fatalf("pod stats sample %d: %+v", i, s)
+		}
+	}
+	second, err := pod.Stats(first)
+	must(t, err)
+	if len(second) != len(ids) || second[0].ID != ids[0] || !second[0].Time.After(first[0].Time) {
+		t.Fatalf("pod stats, second round: %+v", second)
+	}
 }
 
 func podContainers(t *testing.T, pod *libctr.Pod) []string {
@@ -69,6 +92,9 @@ func TestPods(t *testing.T) {
 	if _, _, err := pod.Top(); !errors.Is(err, libctr.ErrState) {
 		t.Fatalf("top of a pod with nothing running: %v", err)
 	}
+	if s, err := pod.Stats(nil); err != nil || len(s) != 0 {
+		t.Fatalf("stats of a pod with nothing running: %v %v", s, err)
+	}
 	if s := podStatus(t, pod); s != "Created" {
 		t.Fatalf("status %s", s)
 	}
@@ -85,6 +111,7 @@ func TestPods(t *testing.T) {
 	if header, rows, err := pod.Top("pid", "args"); err != nil || len(header) != 2 || header[0] != "PID" || len(rows) < 2 {
 		t.Fatalf("pod top: %v %v %v", header, rows, err)
 	}
+	podStatsCheck(t, pod, []string{pod.InfraID(), m1.ID()})
 	if s := podStatus(t, pod); s != "Running" || state(t, m1) != libctr.StateRunning {
 		t.Fatalf("after start: %s, member %v", s, state(t, m1))
 	}
@@ -235,6 +262,36 @@ func TestPodErrors(t *testing.T) {
 	if info["CreateInfra"] != false {
 		t.Fatalf("inspect %v", info)
 	}
+	other, err := rt.CreatePod(libctr.PodOptions{Name: "goother", NoInfra: true, Share: libctr.PodShareNone,
+		Labels: map[string]string{"tier": "back"}})
+	must(t, err)
+	defer other.Close()
+	names := func(filters ...string) string {
+		pods, err := rt.Pods(filters...)
+		must(t, err)
+		var out []string
+		for _, p := range pods {
+			out = append(out, p.Name())
+			p.Close()
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	for _, c := range []struct{ got, want string }{
+		{names("name=^go(group|other)$"), "gogroup goother"},
+		{names("label=tier=back"), "goother"},
+		{names("name=group$", "name=other$"), "gogroup goother"},
+		{names("name=^go", "label=tier=front"), ""},
+		{names("ctr-number=0", "status=created"), "gogroup goother"},
+	} {
+		if c.got != c.want {
+			t.Fatalf("pod filters: %q, want %q", c.got, c.want)
+		}
+	}
+	if _, err := rt.Pods("bogus=1"); !errors.Is(err, libctr.ErrInvalid) {
+		t.Fatalf("a bad filter: %v", err)
+	}
+	must(t, other.Remove(0))
 	must(t, group.Remove(0))
 	pods, err := rt.Pods()
 	must(t, err)

@@ -249,6 +249,8 @@ OPTIONAL(int, libctr_go_pod_lookup, ctr_pod_lookup, (ctr_runtime_t *rt, const ch
          (rt, ref, ret), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_list, ctr_pod_list, (ctr_runtime_t *rt, ctr_pod_t ***ret, size_t *n), (rt, ret, n),
          -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_list_filter, ctr_pod_list_filter,
+         (ctr_runtime_t *rt, const char *const *filters, ctr_pod_t ***ret, size_t *n), (rt, filters, ret, n), -EOPNOTSUPP)
 void libctr_go_pod_list_free(ctr_pod_t **list, size_t count)
 {
     RESOLVE(ctr_pod_list_free);
@@ -272,9 +274,41 @@ OPTIONAL(int, libctr_go_pod_pause, ctr_pod_pause, (ctr_pod_t *pod), (pod), -EOPN
 OPTIONAL(int, libctr_go_pod_unpause, ctr_pod_unpause, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_restart, ctr_pod_restart, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_top, ctr_pod_top, (ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret), (pod, descriptors, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_pod_stats, ctr_pod_stats,
+         (ctr_pod_t *pod, const ctr_stats_t *const *prev, size_t n_prev, ctr_stats_t ***ret, size_t *n),
+         (pod, prev, n_prev, ret, n), -EOPNOTSUPP)
+void libctr_go_pod_stats_free(ctr_stats_t **stats, size_t count)
+{
+    RESOLVE(ctr_pod_stats_free);
+    if (fn)
+        fn(stats, count);
+}
 OPTIONAL(int, libctr_go_pod_apply_exit_policy, ctr_pod_apply_exit_policy, (ctr_pod_t *pod), (pod), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_remove, ctr_pod_remove, (ctr_pod_t *pod, uint64_t flags), (pod, flags), -EOPNOTSUPP)
 OPTIONAL(int, libctr_go_pod_inspect, ctr_pod_inspect, (ctr_pod_t *pod, char **ret), (pod, ret), -EOPNOTSUPP)
+OPTIONAL(ctr_runtime_t *, libctr_go_pod_runtime, ctr_pod_runtime, (const ctr_pod_t *pod), (pod), NULL)
+
+/* Kubernetes YAML (libctr 0.7). */
+OPTIONAL(int, libctr_go_pod_generate_kube, ctr_pod_generate_kube, (ctr_pod_t *pod, uint64_t flags, char **ret),
+         (pod, flags, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_container_generate_kube, ctr_container_generate_kube,
+         (ctr_container_t *c, uint64_t flags, char **ret), (c, flags, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_kube_play, ctr_kube_play,
+         (ctr_runtime_t *rt, const char *yaml, size_t len, const ctr_kube_play_options_t *opts,
+          ctr_kube_report_t **ret),
+         (rt, yaml, len, opts, ret), -EOPNOTSUPP)
+OPTIONAL(int, libctr_go_kube_down, ctr_kube_down,
+         (ctr_runtime_t *rt, const char *yaml, size_t len, ctr_kube_report_t **ret), (rt, yaml, len, ret), -EOPNOTSUPP)
+OPTIONAL(size_t, libctr_go_kube_report_count, ctr_kube_report_count,
+         (const ctr_kube_report_t *report, ctr_kube_report_kind_t kind), (report, kind), 0)
+OPTIONAL(const char *, libctr_go_kube_report_get, ctr_kube_report_get,
+         (const ctr_kube_report_t *report, ctr_kube_report_kind_t kind, size_t i), (report, kind, i), NULL)
+void libctr_go_kube_report_free(ctr_kube_report_t *report)
+{
+    RESOLVE(ctr_kube_report_free);
+    if (fn)
+        fn(report);
+}
 
 OPTIONAL(int, libctr_go_registry_options_init, ctr_registry_options_init,
          (ctr_registry_options_t *opts, unsigned int version), (opts, version), -EOPNOTSUPP)

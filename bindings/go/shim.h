@@ -10,6 +10,7 @@
 #include <libctr/ctr-network.h>
 #include <libctr/ctr-volume.h>
 #include <libctr/ctr-pod.h>
+#include <libctr/ctr-kube.h>
 #include <libctr/ctr-registry.h>
 #include <libctr/ctr-events.h>
 #include <stdint.h>
@@ -107,6 +108,7 @@ int libctr_go_pod_options_init(ctr_pod_options_t *opts, unsigned int version);
 int libctr_go_pod_create(ctr_runtime_t *rt, const ctr_pod_options_t *opts, ctr_pod_t **ret);
 int libctr_go_pod_lookup(ctr_runtime_t *rt, const char *ref, ctr_pod_t **ret);
 int libctr_go_pod_list(ctr_runtime_t *rt, ctr_pod_t ***ret, size_t *ret_count);
+int libctr_go_pod_list_filter(ctr_runtime_t *rt, const char *const *filters, ctr_pod_t ***ret, size_t *ret_count);
 void libctr_go_pod_list_free(ctr_pod_t **list, size_t count);
 ctr_pod_t *libctr_go_pod_ref(ctr_pod_t *pod);
 ctr_pod_t *libctr_go_pod_unref(ctr_pod_t *pod);
@@ -126,8 +128,20 @@ int libctr_go_pod_unpause(ctr_pod_t *pod);
 int libctr_go_pod_restart(ctr_pod_t *pod);
 int libctr_go_pod_apply_exit_policy(ctr_pod_t *pod);
 int libctr_go_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret);
+int libctr_go_pod_stats(ctr_pod_t *pod, const ctr_stats_t *const *prev, size_t n_prev, ctr_stats_t ***ret, size_t *n);
+void libctr_go_pod_stats_free(ctr_stats_t **stats, size_t count);
 int libctr_go_pod_remove(ctr_pod_t *pod, uint64_t flags);
 int libctr_go_pod_inspect(ctr_pod_t *pod, char **ret);
+ctr_runtime_t *libctr_go_pod_runtime(const ctr_pod_t *pod);
+
+int libctr_go_pod_generate_kube(ctr_pod_t *pod, uint64_t flags, char **ret);
+int libctr_go_container_generate_kube(ctr_container_t *c, uint64_t flags, char **ret);
+int libctr_go_kube_play(ctr_runtime_t *rt, const char *yaml, size_t len, const ctr_kube_play_options_t *opts,
+                        ctr_kube_report_t **ret);
+int libctr_go_kube_down(ctr_runtime_t *rt, const char *yaml, size_t len, ctr_kube_report_t **ret);
+size_t libctr_go_kube_report_count(const ctr_kube_report_t *report, ctr_kube_report_kind_t kind);
+const char *libctr_go_kube_report_get(const ctr_kube_report_t *report, ctr_kube_report_kind_t kind, size_t i);
+void libctr_go_kube_report_free(ctr_kube_report_t *report);
 
 int libctr_go_registry_options_init(ctr_registry_options_t *opts, unsigned int version);
 int libctr_go_image_pull(ctr_runtime_t *rt, const char *ref, const ctr_registry_options_t *opts, ctr_image_t **ret);

@@ -84,10 +84,16 @@ func (c *Container) Stats(prev *Stats) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := statsFrom(out)
-	s.sample = &statsSample{p: out}
+	return ownedStats(out), nil
+}
+
+// ownedStats converts a sample the caller owns, kept (for a later prev)
+// until the Stats is collected.
+func ownedStats(p *C.ctr_stats_t) *Stats {
+	s := statsFrom(p)
+	s.sample = &statsSample{p: p}
 	runtime.SetFinalizer(s.sample, func(x *statsSample) { C.ctr_stats_free(x.p) })
-	return s, nil
+	return s
 }
 
 // StatsRound is one round of StatsStream: a sample per container, in the

@@ -14,7 +14,7 @@
 static const char events_usage[] =
     "Usage: ctrctl events [OPTIONS]\n\n"
     "Show the events of containers, images, volumes and networks, then follow new ones.\n\n"
-    "      --filter KEY=VALUE  container=, event=, image=, label=, type=, volume=, network=\n"
+    "      --filter KEY=VALUE  container=, event=, image=, label=, pod=, type=, volume=, network=\n"
     "                          (values of one key: any; different keys: all)\n"
     "      --format FORMAT     json, or a Go template (e.g. {{.Status}} {{.Name}})\n"
     "      --since TIME        only events since TIME: RFC 3339, Unix time, or a duration (10m)\n"
@@ -75,7 +75,7 @@ static void print_text(const ctr_event_t *ev, json_object *doc)
     char t[80];
     go_time(ev->time_ns, t, sizeof t);
     const char *id = or_empty(ev->id), *name = or_empty(ev->name);
-    if (strcmp(ev->type, "container") == 0) {
+    if (strcmp(ev->type, "container") == 0 || strcmp(ev->type, "pod") == 0) {
         printf("%s %s %s %s (image=%s, name=%s", t, ev->type, ev->status, id, or_empty(ev->image), name);
         print_attributes(json_object_object_get(doc, "Attributes"));
         printf(")\n");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ctrctl pod (create, ls/ps, inspect, exists, start, stop, kill, pause,
- * unpause, restart, rm), as podman's; and the pod of create/run --pod. */
+ * unpause, restart, rm, top; stats in cmd-pod-stats.c), as podman's; and
+ * the pod of create/run --pod. */
 #include "ctrctl.h"
 
 #include <errno.h>
@@ -19,11 +20,12 @@ static const char pod_usage[] =
     "  exists POD                exit 0 when the pod exists, 1 when not\n"
     "  inspect POD...            print pods as JSON\n"
     "  kill [-s SIGNAL] POD...   send a signal to the containers of pods\n"
-    "  ls, ps [-q] [--no-trunc] [--format json]  list pods\n"
+    "  ls, ps [-q] [--no-trunc] [--format json] [--filter KEY=VALUE]  list pods\n"
     "  pause POD...              pause the containers of pods\n"
     "  restart POD...            restart pods\n"
     "  rm [-f] POD...            remove pods and their containers\n"
     "  start POD...              start pods\n"
+    "  stats [-a] [--no-stream] [--format json|TEMPLATE] [POD...]  the resource use of pods' containers\n"
     "  stop [-t SECONDS] POD...  stop pods\n"
     "  top POD [DESCRIPTORS...]  the processes of the pod's running containers\n"
     "  unpause POD...            unpause the containers of pods\n";
@@ -291,14 +293,16 @@ static int pod_ls(ctrctl_t *g, int argc, char **argv)
     enum { OPT_NO_TRUNC = 256, OPT_FORMAT };
     static const struct option options[] = {
         { "quiet", no_argument, NULL, 'q' },           { "no-trunc", no_argument, NULL, OPT_NO_TRUNC },
-        { "format", required_argument, NULL, OPT_FORMAT }, { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "format", required_argument, NULL, OPT_FORMAT }, { "filter", required_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
     };
     bool quiet = false, no_trunc = false, json = false;
+    strv_t filters = { 0 };
     int opt, r = 0;
-    while (r == 0 && (opt = ctrctl_getopt(argc, argv, "qh", options)) != -1) {
+    while (r == 0 && (opt = ctrctl_getopt(argc, argv, "qf:h", options)) != -1) {
         switch (opt) {
         case 'q': quiet = true; break;
+        case 'f': r = strv_push(&filters, optarg) < 0 ? EXIT_ENGINE : 0; break;
         case OPT_NO_TRUNC: no_trunc = true; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "json") != 0)
@@ -309,13 +313,19 @@ static int pod_ls(ctrctl_t *g, int argc, char **argv)
         default: r = ctrctl_bad_usage("pod ps"); break;
         }
     }
-    if (r == HELP_SHOWN)
+    if (r == HELP_SHOWN) {
+        strv_clear(&filters);
         return ctrctl_help(pod_usage);
+    }
     ctr_pod_t **pods = NULL;
     size_t n = 0;
-    if (r || (r = ctrctl_open(g)))
+    if (r || (r = ctrctl_open(g))) {
+        strv_clear(&filters);
         return r;
-    if (ctr_pod_list(g->rt, &pods, &n) < 0)
+    }
+    int q = ctr_pod_list_filter(g->rt, (const char *const *)filters.v, &pods, &n);
+    strv_clear(&filters);
+    if (q < 0)
         return ctrctl_fail();
     if (json)
         r = print_json(pods, n);
@@ -488,6 +498,8 @@ int cmd_pod(ctrctl_t *g, int argc, char **argv)
         return pod_exists(g, argc, argv);
     if (strcmp(sub, "top") == 0)
         return pod_top(g, argc, argv);
+    if (strcmp(sub, "stats") == 0)
+        return cmd_pod_stats(g, argc, argv);
     static const char *const verbs[] = { "start", "stop", "kill", "pause", "unpause", "restart", "rm" };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         if (strcmp(sub, verbs[i]) == 0)

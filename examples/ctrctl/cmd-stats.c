@@ -4,9 +4,8 @@
  * CPU % MEM USAGE / LIMIT MEM % NET IO BLOCK IO PIDS CPU TIME AVG CPU %),
  * its JSON array of strings (id, name, cpu_time, cpu_percent, avg_cpu,
  * mem_usage, mem_percent, net_io, block_io, pids) and Go templates over its
- * containerStats fields.  Sizes as go-units' HumanSize (4 significant
- * digits, powers of 1000) and BytesSize (powers of 1024), CPU time as a Go
- * duration.  A container that is not running shows zeros, as podman's. */
+ * containerStats fields (sizes and times as stats-format.h makes them).  A
+ * container that is not running shows zeros, as podman's. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 
 #include "ctrctl.h"
+#include "stats-format.h"
 #include "template.h"
 
 static const char stats_usage[] =
@@ -48,66 +48,6 @@ struct stats_args {
     long interval;
 };
 
-/* go-units' CustomSize("%.4g%s"): @base 1000 (HumanSize) or 1024 (BytesSize). */
-static void go_size(uint64_t n, double base, const char *const *units, char *buf, size_t size)
-{
-    double v = (double)n;
-    int u = 0;
-    while (v >= base && units[u + 1]) {
-        v /= base;
-        u++;
-    }
-    snprintf(buf, size, "%.4g%s", v, units[u]);
-}
-
-static void human_size(uint64_t n, char *buf, size_t size)
-{
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB", NULL };
-    go_size(n, 1000.0, units, buf, size);
-}
-
-static void bytes_size(uint64_t n, char *buf, size_t size)
-{
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", NULL };
-    go_size(n, 1024.0, units, buf, size);
-}
-
-/* "A / B" of two sizes. */
-static void size_pair(void (*fmt)(uint64_t, char *, size_t), uint64_t a, uint64_t b, char *buf, size_t size)
-{
-    char x[32], y[32];
-    fmt(a, x, sizeof x);
-    fmt(b, y, sizeof y);
-    snprintf(buf, size, "%s / %s", x, y);
-}
-
-/* A duration as Go's time.Duration.String() prints it. */
-static void go_duration(uint64_t u, char *buf, size_t size)
-{
-    if (u == 0) {
-        snprintf(buf, size, "0s");
-        return;
-    }
-    uint64_t unit = u < 1000 ? 1 : u < 1000000 ? 1000 : u < 1000000000 ? 1000000 : 1000000000;
-    const char *suffix = unit == 1 ? "ns" : unit == 1000 ? "\u00b5s" : unit == 1000000 ? "ms" : "s";
-    int prec = unit == 1 ? 0 : unit == 1000 ? 3 : unit == 1000000 ? 6 : 9;
-    uint64_t whole = u / unit, frac = u % unit;
-    char f[16] = "";
-    if (frac) {
-        snprintf(f, sizeof f, ".%0*" PRIu64, prec, frac);
-        for (size_t n = strlen(f); f[n - 1] == '0'; n--)
-            f[n - 1] = '\0';
-    }
-    if (unit != 1000000000)
-        snprintf(buf, size, "%" PRIu64 "%s%s", whole, f, suffix);
-    else if (whole >= 3600)
-        snprintf(buf, size, "%" PRIu64 "h%" PRIu64 "m%" PRIu64 "%ss", whole / 3600, whole / 60 % 60, whole % 60, f);
-    else if (whole >= 60)
-        snprintf(buf, size, "%" PRIu64 "m%" PRIu64 "%ss", whole / 60, whole % 60, f);
-    else
-        snprintf(buf, size, "%" PRIu64 "%ss", whole, f);
-}
-
 /* One container's row: the strings podman shows, and the numbers behind them. */
 struct row {
     char id[65], name[256], cpu_time[40], cpu_percent[32], avg_cpu[32], mem_usage[80], mem_bytes[80];
@@ -121,15 +61,15 @@ static void fill_row(struct row *w, ctr_container_t *c, const ctr_stats_t *s, bo
     const ctr_stats_t *z = s ? s : &zero;
     snprintf(w->id, sizeof w->id, "%.*s", trunc ? 12 : 64, ctr_container_id(c));
     snprintf(w->name, sizeof w->name, "%s", ctr_container_name(c));
-    go_duration(z->cpu_ns, w->cpu_time, sizeof w->cpu_time);
+    stats_go_duration(z->cpu_ns, w->cpu_time, sizeof w->cpu_time);
     snprintf(w->cpu_percent, sizeof w->cpu_percent, "%.2f%%", z->cpu_percent);
     snprintf(w->avg_cpu, sizeof w->avg_cpu, "%.2f%%", z->avg_cpu_percent);
-    size_pair(human_size, z->mem_usage, z->mem_limit, w->mem_usage, sizeof w->mem_usage);
-    size_pair(bytes_size, z->mem_usage, z->mem_limit, w->mem_bytes, sizeof w->mem_bytes);
+    stats_size_pair(stats_human_size, z->mem_usage, z->mem_limit, w->mem_usage, sizeof w->mem_usage);
+    stats_size_pair(stats_bytes_size, z->mem_usage, z->mem_limit, w->mem_bytes, sizeof w->mem_bytes);
     snprintf(w->mem_percent, sizeof w->mem_percent, "%.2f%%", z->mem_percent);
     /* podman 4.3's order: its NetInput is the interfaces' transmitted bytes, NetOutput the received */
-    size_pair(human_size, z->net_tx_bytes, z->net_rx_bytes, w->net_io, sizeof w->net_io);
-    size_pair(human_size, z->block_read, z->block_write, w->block_io, sizeof w->block_io);
+    stats_size_pair(stats_human_size, z->net_tx_bytes, z->net_rx_bytes, w->net_io, sizeof w->net_io);
+    stats_size_pair(stats_human_size, z->block_read, z->block_write, w->block_io, sizeof w->block_io);
     snprintf(w->pids, sizeof w->pids, "%" PRIu64, z->pids_current);
     w->cpu = z->cpu_percent;
 }

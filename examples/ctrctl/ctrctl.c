@@ -33,6 +33,7 @@ static const struct verb {
     { "mount", cmd_mount, "Mount a container's root file system and print where" },
     { "network", cmd_network, "Manage networks (create, ls, inspect, rm)" },
     { "pause", cmd_pause, "Pause all the processes of containers" },
+    { "kube", cmd_kube, "Generate Kubernetes YAML from pods and containers, play it (generate, play, down)" },
     { "pod", cmd_pod, "Manage pods (create, ls, inspect, start, stop, kill, pause, unpause, restart, rm)" },
     { "port", cmd_port, "List the port mappings of a container" },
     { "ps", cmd_ps, "List containers" },
@@ -71,7 +72,7 @@ static void usage(FILE *f)
           "      --root DIR              persistent root (default /var/lib/libctr)\n"
           "      --runroot DIR           run root (default /run/libctr)\n"
           "      --state-backend NAME    files (default) or tdb\n"
-          "      --runtime NAME|PATH     OCI runtime (default runc)\n"
+          "      --runtime NAME|PATH     OCI runtime (default $CTRCTL_RUNTIME, else runc)\n"
           "      --conmon PATH           conmon binary\n"
           "      --storage-driver NAME   overlay (default) or vfs\n"
           "      --cni-config-dir DIR    CNI network configurations (default /etc/cni/net.d)\n"
@@ -231,6 +232,8 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     ctrctl_t g = { .ro = CTR_RUNTIME_OPTIONS_INIT };
+    /* The default of --runtime (test suites run under each runtime with it). */
+    g.ro.oci_runtime = getenv("CTRCTL_RUNTIME") && *getenv("CTRCTL_RUNTIME") ? getenv("CTRCTL_RUNTIME") : NULL;
     ctrctl_command_line = (const char *const *)argv; /* before a getopt could reorder it */
     int o;
     while ((o = ctrctl_getopt(argc, argv, "+h", options)) != -1) {

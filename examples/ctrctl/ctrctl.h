@@ -334,6 +334,10 @@ int cmd_container(ctrctl_t *g, int argc, char **argv);
 ctrctl_verb_fn ctrctl_find_verb(const char *name);
 int cmd_volume(ctrctl_t *g, int argc, char **argv);
 int cmd_pod(ctrctl_t *g, int argc, char **argv);
+/* cmd-kube.c */
+int cmd_kube(ctrctl_t *g, int argc, char **argv);
+/* ctrctl pod stats (cmd-pod-stats.c): argv[0] is "stats". */
+int cmd_pod_stats(ctrctl_t *g, int argc, char **argv);
 /* Print a process table as podman's top does, and free it.  0 or EXIT_ENGINE. */
 int ctrctl_print_top(ctr_top_t *t);
 /* create/run --pod new:NAME: make the pod NAME (default settings; the

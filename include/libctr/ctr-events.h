@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /**
  * @file ctr-events.h
- * @brief The event journal: what happened to containers, images, volumes
- * and networks, read back or followed as it happens.
+ * @brief The event journal: what happened to containers, pods, images,
+ * volumes and networks, read back or followed as it happens.
  *
  * Every state change and operation is appended, by whichever process makes
  * it (a program using libctr, ctrctl, the helper that a container's monitor
@@ -17,7 +17,10 @@
  * the attribute `signal`, restart, remove, mount, unmount, commit, export,
  * checkpoint, restore, rename, health_status), `image` (pull, push, load,
  * save, tag, untag, remove), `volume` (create, remove), `network` (create,
- * remove).  `died` is written once per exit, by whoever records it.
+ * remove), `pod` (create, start, stop, kill, pause, unpause, remove: one
+ * event for the whole pod, after its containers' own events, with the
+ * pod's ID and name).  `died` is written once per exit, by whoever records
+ * it.
  *
  * The journal is bounded (1 MiB, then the file is rotated and one previous
  * file kept): a reader sees the events of both files, and a follower loses
@@ -42,7 +45,7 @@ extern "C" {
 typedef struct ctr_event {
     /** #CTR_EVENT_VERSION: members are only ever added at the end. */
     unsigned int version;
-    /** `container`, `image`, `volume` or `network`. */
+    /** `container`, `pod`, `image`, `volume` or `network`. */
     const char *type;
     /** What happened: `create`, `start`, `died`, ... */
     const char *status;
@@ -79,7 +82,8 @@ typedef struct ctr_events_options {
     int64_t until_ns;
     /** podman's filters, `KEY=VALUE` each, NULL-terminated, or NULL:
      *  `container=ID|NAME` (an ID prefix), `event=STATUS` (or `status=`),
-     *  `image=NAME|ID`, `label=KEY[=VALUE]`, `type=TYPE`, `volume=NAME`,
+     *  `image=NAME|ID`, `label=KEY[=VALUE]`, `pod=NAME|ID` (pod events of the pod
+     *  named, or of an ID prefix), `type=TYPE`, `volume=NAME`,
      *  `network=NAME|ID`.  Values of one key are alternatives; different
      *  keys must all match.  Copied. */
     const char *const *filters;

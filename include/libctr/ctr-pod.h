@@ -188,6 +188,25 @@ int ctr_pod_lookup(ctr_runtime_t *rt, const char *ref, ctr_pod_t **ret);
  */
 int ctr_pod_list(ctr_runtime_t *rt, ctr_pod_t ***ret, size_t *ret_count);
 
+/**
+ * The pods that pass every filter, as podman's `pod ps --filter`, sorted
+ * as ctr_pod_list() sorts them.  A filter is `KEY=VALUE`; the values of one
+ * key are alternatives (any may match), different keys must all match:
+ * `id=REGEX`, `name=REGEX`, `label=KEY` or `label=KEY=VALUE`, `status=`
+ * (the pod's status: created, running, degraded, paused, stopped, exited),
+ * `until=TIME` (made before: a duration such as `10m` before now, seconds
+ * since the epoch, or RFC 3339), `network=NAME` (the pod's networks),
+ * `ctr-ids=PREFIX`, `ctr-names=REGEX`, `ctr-status=STATE` (a container of
+ * the pod has it: created, running, paused, exited...), `ctr-number=N`
+ * (the pod has N containers, the infra container included).
+ * @param filters NULL-terminated; NULL or empty: every pod.
+ * @param ret receives the array of handles (NULL when none passes); free
+ *        it with ctr_pod_list_free().
+ * @return 0; -EINVAL (an unknown key, a bad regular expression, time or
+ *         number); the errors of ctr_pod_list().
+ */
+int ctr_pod_list_filter(ctr_runtime_t *rt, const char *const *filters, ctr_pod_t ***ret, size_t *ret_count);
+
 /** Release the handles of ctr_pod_list() and the array. */
 void ctr_pod_list_free(ctr_pod_t **list, size_t count);
 
@@ -209,6 +228,8 @@ const char *ctr_pod_cgroup_path(const ctr_pod_t *pod);
 uint32_t ctr_pod_share(const ctr_pod_t *pod);
 /** Creation time in nanoseconds since the epoch; 0 when @p pod is NULL. */
 int64_t ctr_pod_created(const ctr_pod_t *pod);
+/** The runtime the pod belongs to (lent; the handle holds a reference); NULL when @p pod is NULL. */
+ctr_runtime_t *ctr_pod_runtime(const ctr_pod_t *pod);
 
 /**
  * The pod's containers, the infra container first, then the members
@@ -307,6 +328,34 @@ int ctr_pod_remove(ctr_pod_t *pod, uint64_t flags);
  *         container of the pod runs); the errors of ctr_container_top().
  */
 int ctr_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_top_t **ret);
+
+/**
+ * One sample of the resource use of each running (or paused) container of
+ * the pod, the infra container included, as `podman pod stats` lists them:
+ * in the order of ctr_pod_containers(), each taken by ctr_container_stats().
+ * A container that is not running, or that stops or is removed meanwhile,
+ * is left out; a pod with none running gives no sample (0, *ret NULL).
+ * @param prev samples of an earlier call (or NULL), @p n_prev of them
+ *        (entries may be NULL): a container's
+ *        @ref ctr_stats_t::cpu_percent is then since its own sample there,
+ *        found by ID (else since it started); the others are ignored.
+ * @param ret receives a malloc()ed array of samples (NULL with none), owned
+ *        by the caller: free it and them with ctr_pod_stats_free().
+ * @param ret_count receives the number of samples.
+ * @return 0; -EINVAL (a NULL argument, or @p prev NULL with @p n_prev not
+ *         0); -ENOENT (the pod was removed); -ENOMEM; the other errors of
+ *         ctr_container_stats() (-ENOENT when a container's cgroup is not
+ *         there, -EBADMSG, an I/O errno).  Nothing is returned on failure.
+ */
+int ctr_pod_stats(ctr_pod_t *pod, const ctr_stats_t *const *prev, size_t n_prev, ctr_stats_t ***ret,
+                  size_t *ret_count);
+
+/**
+ * Free the first @p count samples of ctr_pod_stats() and their array (NULL
+ * does nothing).  With @p count 0 only the array goes: a caller that keeps
+ * the samples (a binding's objects) frees each with ctr_stats_free().
+ */
+void ctr_pod_stats_free(ctr_stats_t **stats, size_t count);
 
 /**
  * Inspect the pod: a JSON object with podman's `pod inspect` keys and types

@@ -16,6 +16,7 @@
 #include <libctr/ctr-network.h>
 #include <libctr/ctr-volume.h>
 #include <libctr/ctr-pod.h>
+#include <libctr/ctr-kube.h>
 #include <libctr/ctr-registry.h>
 #include <libctr/ctr-events.h>
 

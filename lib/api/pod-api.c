@@ -107,6 +107,11 @@ CTR_EXPORT int64_t ctr_pod_created(const ctr_pod_t *pod)
     return pod ? pod->p.created : 0;
 }
 
+CTR_EXPORT ctr_runtime_t *ctr_pod_runtime(const ctr_pod_t *pod)
+{
+    return pod ? pod->rt : NULL;
+}
+
 /* ---- create ---- */
 
 static int check_network(const ctr_pod_options_t *o, uint32_t share)
@@ -308,7 +313,7 @@ static int create_locked(ctr_runtime_t *rt, const ctr_pod_options_t *o, struct c
         ctr__err_restore(&saved);
         return r;
     }
-    ctr__event_object(rt, "pod", "create", p->id, p->name);
+    ctr__event_object(rt, CTR__EVENT_POD, "create", p->id, p->name);
     return 0;
 }
 
@@ -561,7 +566,7 @@ static int with_lock(ctr_pod_t *pod, const char *what, bool reverse, bool need_o
     if ((r = outcome_finish(&out, what, pod)) == 0 && need_one && !out.acted)
         r = ctr__err(-EBUSY, "%s pod %s: no container is in a state for it", what, pod->p.name);
     if (r == 0)
-        ctr__event_object(pod->rt, "pod", what, pod->p.id, pod->p.name);
+        ctr__event_object(pod->rt, CTR__EVENT_POD, what, pod->p.id, pod->p.name);
     return r;
 }
 
@@ -615,19 +620,25 @@ CTR_EXPORT int ctr_pod_start(ctr_pod_t *pod)
     return with_lock(pod, "start", false, false, op_start, NULL);
 }
 
-/* The stop of every container, each with its own timeout when timeout < 0. */
+/* The stop of every container, each with its own timeout when timeout < 0;
+ * a pod with nothing running is stopped already, which podman reports as a
+ * stop too. */
 static int stop_all(ctr_pod_t *pod, int timeout)
 {
     /* ctr_container_stop() takes a negative timeout as "the container's own". */
-    return with_lock(pod, "stop", true, true, op_stop, &(int){ timeout });
+    int r = with_lock(pod, "stop", true, true, op_stop, &(int){ timeout });
+    if (r != -EBUSY)
+        return r;
+    ctr__err_clear();
+    ctr__event_object(pod->rt, CTR__EVENT_POD, "stop", pod->p.id, pod->p.name);
+    return 0;
 }
 
 CTR_EXPORT int ctr_pod_stop(ctr_pod_t *pod, int timeout)
 {
     CTR_ENTER();
     CTR_CHECK_ARG(pod);
-    int r = stop_all(pod, timeout);
-    return r == -EBUSY ? (ctr__err_clear(), 0) : r; /* nothing running: stopped already */
+    return stop_all(pod, timeout);
 }
 
 CTR_EXPORT int ctr_pod_kill(ctr_pod_t *pod, int signal)
@@ -658,9 +669,8 @@ CTR_EXPORT int ctr_pod_restart(ctr_pod_t *pod)
     CTR_ENTER();
     CTR_CHECK_ARG(pod);
     int r = stop_all(pod, -1);
-    if (r < 0 && r != -EBUSY)
+    if (r < 0)
         return r;
-    ctr__err_clear();
     return with_lock(pod, "start", false, false, op_start, NULL);
 }
 
@@ -752,7 +762,7 @@ static int remove_locked(ctr_pod_t *pod, uint64_t flags)
     ctr__pod_cgroup_remove(pod->rt, &pod->p);
     if ((r = ctr__pod_delete_locked(pod->rt, pod->p.id)) < 0)
         return r;
-    ctr__event_object(pod->rt, "pod", "remove", pod->p.id, pod->p.name);
+    ctr__event_object(pod->rt, CTR__EVENT_POD, "remove", pod->p.id, pod->p.name);
     return 0;
 }
 
@@ -814,6 +824,79 @@ CTR_EXPORT int ctr_pod_top(ctr_pod_t *pod, const char *const *descriptors, ctr_t
         ctr_container_top_free(tops[i]);
     free(tops);
     return r;
+}
+
+/* ---- stats ---- */
+
+/* The sample of prev (n of them) of the container id, or NULL. */
+static const ctr_stats_t *prev_of(const ctr_stats_t *const *prev, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (prev[i] && prev[i]->id && streq(prev[i]->id, id))
+            return prev[i];
+    return NULL;
+}
+
+/* Whether an error of a container's sample means it left meanwhile (stopped
+ * or removed), not that it cannot be read. */
+static bool left_meanwhile(ctr_pod_t *pod, const char *id, int r)
+{
+    if (r == -EBUSY || r == -ESRCH)
+        return true;
+    _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
+    return r == -ENOENT && ctr_runtime_lookup(pod->rt, id, &c) == -ENOENT; /* else: its cgroup is not there */
+}
+
+/* A sample of each running container of ids into out (*n of them). */
+static int samples_of(ctr_pod_t *pod, char **ids, const ctr_stats_t *const *prev, size_t n_prev, ctr_stats_t **out,
+                      size_t *n)
+{
+    for (char **p = ids; *p; p++) {
+        _cleanup_(ctr_container_unrefp) ctr_container_t *c = NULL;
+        int r = ctr_runtime_lookup(pod->rt, *p, &c);
+        if (r == 0 && (r = ctr_container_stats(c, prev_of(prev, n_prev, *p), &out[*n])) == 0)
+            ++*n;
+        else if (r < 0 && !left_meanwhile(pod, *p, r))
+            return r;
+        ctr__err_clear();
+    }
+    return 0;
+}
+
+CTR_EXPORT int ctr_pod_stats(ctr_pod_t *pod, const ctr_stats_t *const *prev, size_t n_prev, ctr_stats_t ***ret,
+                             size_t *ret_count)
+{
+    CTR_ENTER();
+    CTR_CHECK_ARG(pod);
+    CTR_CHECK_ARG(prev || !n_prev);
+    CTR_CHECK_ARG(ret);
+    CTR_CHECK_ARG(ret_count);
+    _cleanup_strv_ char **ids = NULL;
+    int r = all_ids(pod, &ids);
+    if (r < 0)
+        return r;
+    size_t n = 0;
+    ctr_stats_t **out = calloc(ctr__strv_len((const char *const *)ids) + 1, sizeof *out);
+    if (!out)
+        return ctr__oom("the pod's stats");
+    if ((r = samples_of(pod, ids, prev, n_prev, out, &n)) < 0) {
+        ctr_pod_stats_free(out, n);
+        return r;
+    }
+    if (n == 0) {
+        free(out);
+        out = NULL;
+    }
+    *ret = out;
+    *ret_count = n;
+    return 0;
+}
+
+CTR_EXPORT void ctr_pod_stats_free(ctr_stats_t **stats, size_t count)
+{
+    for (size_t i = 0; stats && i < count; i++)
+        ctr_stats_free(stats[i]);
+    free(stats);
 }
 
 /* ---- inspect ---- */

@@ -16,6 +16,7 @@
 #include "core/container-net.h"
 #include "core/container.h"
 #include "core/lifecycle.h"
+#include "core/pod.h"
 #include "core/volume.h"
 #include "storage/container-storage.h"
 
@@ -109,6 +110,29 @@ static int sweep_oci(ctr_runtime_t *rt, char *const *live, bool fresh_boot)
     return 0;
 }
 
+/* The lock files that are no container's and stay: the runtime's, the
+ * volumes', each pod's (another process may hold one: a new file would
+ * be another lock). */
+static int kept_locks(ctr_runtime_t *rt, char ***ret)
+{
+    _cleanup_strv_ char **keep = ctr__strv_copy((const char *const[]){ "runtime.lock", "volumes.lock", NULL });
+    struct ctr__pod *pods = NULL;
+    size_t n = 0;
+    int r = ctr__state_has_objects(ctr__runtime_state(rt)) ? ctr__pod_list(rt, &pods, &n) : 0;
+    if (r < 0)
+        return r;
+    for (size_t i = 0; r == 0 && keep && i < n; i++) {
+        _cleanup_free_ char *name = ctr__asprintf("pod-%s.lock", pods[i].id);
+        if (!name || ctr__strv_push(&keep, name) < 0)
+            r = ctr__oom("the lock list");
+    }
+    ctr__pod_list_free(pods, n);
+    if (r < 0 || !keep)
+        return r < 0 ? r : ctr__oom("the lock list");
+    *ret = TAKE_PTR(keep);
+    return 0;
+}
+
 /* What no container owns: run directories of containers that no longer
  * exist, lock files of removed containers, static directories and layers a
  * crashed create left without a record. */
@@ -117,14 +141,17 @@ static int sweep_orphans(ctr_runtime_t *rt, char *const *ids)
     const struct ctr__settings *set = ctr__runtime_settings(rt);
     _cleanup_free_ char *run = ctr__asprintf("%s/containers", set->run_root);
     _cleanup_free_ char *stat_dir = ctr__asprintf("%s/containers", set->root);
+    _cleanup_strv_ char **keep_locks = NULL;
     if (!run || !stat_dir)
         return ctr__oom("a path");
+    int r = kept_locks(rt, &keep_locks);
+    if (r < 0)
+        return r;
     sweep(run, ids, NULL, NULL);
-    static const char *const keep_locks[] = { "runtime.lock", "volumes.lock", NULL };
-    sweep(set->lock_dir, ids, ".lock", keep_locks);
+    sweep(set->lock_dir, ids, ".lock", (const char *const *)keep_locks);
     sweep(stat_dir, ids, NULL, NULL);
     ctr__volumes_sweep(rt);
-    int r = ctr__storage_sweep(ctr__runtime_settings(rt), ids);
+    r = ctr__storage_sweep(ctr__runtime_settings(rt), ids);
     if (r < 0)
         ctr__rt_log(rt, CTR_LOG_WARNING, "refresh: image store: %s", ctr_error_last()->message);
     return r;

@@ -175,6 +175,26 @@ int ctr__cgroup_controller_dir(const char *cgroup_text, const char *mountinfo_te
     return 0;
 }
 
+int ctr__cgroup_mount_point(const char *mountinfo_text, const char *controller, char **ret_point)
+{
+    _cleanup_free_ char *copy = strdup(mountinfo_text ? mountinfo_text : "");
+    if (!copy)
+        return -ENOMEM;
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *root, *point, *fstype, *opts;
+        if (!split_mount(line, &root, &point, &fstype, &opts))
+            continue;
+        if (controller ? !streq(fstype, "cgroup") || !list_has(opts, strlen(opts), controller)
+                       : !streq(fstype, "cgroup2"))
+            continue;
+        if (!(*ret_point = strdup(point)))
+            return -ENOMEM;
+        return 0;
+    }
+    return -ENOENT;
+}
+
 struct pids {
     pid_t *v;
     size_t n, cap;

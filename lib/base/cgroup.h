@@ -35,6 +35,15 @@ int ctr__cgroup_controller_dir(const char *cgroup_text, const char *mountinfo_te
                                char **ret_dir);
 
 /*
+ * The mount point of the hierarchy of one v1 @controller ("memory",
+ * "name=systemd", ...), or of the unified (v2) one when @controller is NULL,
+ * from the reader's /proc/self/mountinfo text: the first such mount.
+ * @ret_point malloc'ed.
+ * @return 0; -ENOENT (not mounted here: no message); -ENOMEM.
+ */
+int ctr__cgroup_mount_point(const char *mountinfo_text, const char *controller, char **ret_point);
+
+/*
  * The processes (thread group IDs, from each cgroup.procs) of the cgroup
  * directory @dir and of the cgroups below it (16 levels at most), sorted,
  * each once.  *ret malloc'ed (NULL when *ret_n is 0).

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/util.h"
+#include "ctr-config.h"
 
 extern char **environ;
 
@@ -227,4 +228,10 @@ void ctr__spawn_status_string(int status, char *buf, size_t size)
         snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(status), sigabbrev_np(WTERMSIG(status)) ?: "?");
     else
         snprintf(buf, size, "ended with wait status 0x%x", (unsigned)status);
+}
+
+const char *ctr__helper_dir(void)
+{
+    const char *d = secure_getenv("LIBCTR_HELPER_DIR");
+    return d && *d ? d : CTR_HELPER_DIR;
 }

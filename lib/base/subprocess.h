@@ -10,6 +10,9 @@
  * searched in PATH, then in /usr/local/sbin, /usr/local/bin, /usr/sbin,
  * /usr/bin, /sbin, /bin.  -ENOENT when not found. */
 int ctr__find_program(const char *name, char **ret);
+/* Where libctr's helper programs are: $LIBCTR_HELPER_DIR (a build tree's
+ * tests), else where they were installed (LIBEXECDIR/libctr).  Static. */
+const char *ctr__helper_dir(void);
 /* Whether path is a regular file the caller may execute. */
 bool ctr__is_executable(const char *path);
 

@@ -30,5 +30,5 @@ void ctr__event_container(ctr_container_t *c, const char *status, int exit_code,
 void ctr__event_config(ctr_runtime_t *rt, const struct ctr__config *cfg, const char *status, int exit_code,
                        const char *const *extra);
 
-/* An image, volume or network event by ID and name (either may be NULL). */
+/* An image, volume, network or pod event by ID and name (either may be NULL). */
 void ctr__event_object(ctr_runtime_t *rt, const char *type, const char *status, const char *id, const char *name);

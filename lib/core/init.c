@@ -17,6 +17,7 @@
 #include "core/events.h"
 #include "core/health-schedule.h"
 #include "core/lifecycle.h"
+#include "core/pod.h"
 #include "core/rootfs.h"
 #include "core/volume.h"
 #include "data/health.h"
@@ -260,6 +261,16 @@ static int record_created(struct init *x)
     return ctr__container_save(x->c);
 }
 
+/* A member of a pod: the pod's cgroup, with its limits, before the OCI
+ * runtime makes the container's below it (after a reboot it is gone). */
+static int pod_cgroup(struct init *x)
+{
+    if (!x->cfg->pod)
+        return 0;
+    int r = ctr__pod_cgroup_ensure(ctr_container_runtime(x->c), x->cfg->pod);
+    return r < 0 ? ctr__err_prefix(r, "the cgroup of pod %.12s", x->cfg->pod) : 0;
+}
+
 /* An exited container is cleaned up first, and that saved: the record of
  * its last run must not outlive what it describes, or an init that dies
  * next would leave a state that names the old run. */
@@ -286,7 +297,7 @@ static int init_as(ctr_container_t *c, const ctr_oci_checkpoint_options_t *resto
     _cleanup_(init_done) struct init x = { .c = c, .cfg = ctr__container_config(c), .restore = restore };
     /* The run directory first: while the state does not record it, it
      * tells whoever locks the container next that an init died here. */
-    if ((r = dependency_namespaces(&x)) < 0 || (r = ctr__runtime_oci(ctr_container_runtime(c), &x.oci)) < 0 ||
+    if ((r = dependency_namespaces(&x)) < 0 || (r = pod_cgroup(&x)) < 0 || (r = ctr__runtime_oci(ctr_container_runtime(c), &x.oci)) < 0 ||
         (r = make_run_dir(&x)) < 0)
         return r;
     CTR_FAULT_POINT("init.after-shm");

@@ -433,6 +433,16 @@ static int limits_in(const char *line, const char *path, const struct limit *l, 
     return 0;
 }
 
+int ctr__pod_cgroup_ensure(ctr_runtime_t *rt, const char *pod_id)
+{
+    struct ctr__pod p = { 0 };
+    int r = ctr__pod_get(rt, pod_id, &p);
+    if (r == 0)
+        r = ctr__pod_cgroup_create(rt, &p);
+    ctr__pod_clear(&p);
+    return r;
+}
+
 int ctr__pod_cgroup_create(ctr_runtime_t *rt, const struct ctr__pod *p)
 {
     struct limit l[8];

@@ -48,6 +48,11 @@ void ctr__pod_unlock(struct ctr__lock *l, bool remove_file);
  * one, its controllers enabled on the way), when it has limits; nothing
  * otherwise (the OCI runtime makes the path when a member starts). */
 int ctr__pod_cgroup_create(ctr_runtime_t *rt, const struct ctr__pod *p);
+/* Make the cgroup of the pod pod_id as ctr__pod_cgroup_create() does, for a
+ * member about to be made by the OCI runtime: the pod's cgroup (and its
+ * limits) goes with a reboot, and comes back with the first container of
+ * the pod that starts in the new boot.  -ENOENT when the pod is gone. */
+int ctr__pod_cgroup_ensure(ctr_runtime_t *rt, const char *pod_id);
 /* Remove the pod's cgroup from every hierarchy (members gone): best effort,
  * a cgroup still busy is logged. */
 void ctr__pod_cgroup_remove(ctr_runtime_t *rt, const struct ctr__pod *p);

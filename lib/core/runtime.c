@@ -489,19 +489,11 @@ CTR_EXPORT const char *ctr_runtime_run_root(const ctr_runtime_t *rt)
     return rt ? rt->set.run_root : NULL;
 }
 
-/* Where libctr's helper programs are: LIBCTR_HELPER_DIR (a build tree's
- * tests), else where they were installed. */
-static const char *helper_dir(void)
-{
-    const char *d = secure_getenv("LIBCTR_HELPER_DIR");
-    return d && *d ? d : CTR_HELPER_DIR;
-}
-
 int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char ***ret)
 {
     /* ctr-exit starts ctr-cleanup detached and returns: the monitor, which
      * runs it in its own place, ends at once. */
-    _cleanup_free_ char *launcher = ctr__asprintf("%s/ctr-exit", helper_dir());
+    _cleanup_free_ char *launcher = ctr__asprintf("%s/ctr-exit", ctr__helper_dir());
     if (!launcher)
         return ctr__oom("the exit command");
     if (access(launcher, X_OK) < 0)
@@ -522,7 +514,7 @@ int ctr__runtime_exit_command(ctr_runtime_t *rt, const char *id, bool rm, char *
 
 int ctr__runtime_helper_command(ctr_runtime_t *rt, const char *name, const char *id, const char *flag, char ***ret)
 {
-    _cleanup_free_ char *helper = ctr__asprintf("%s/%s", helper_dir(), name);
+    _cleanup_free_ char *helper = ctr__asprintf("%s/%s", ctr__helper_dir(), name);
     if (!helper)
         return ctr__oom("the exit command");
     if (helper[0] != '/' || access(helper, X_OK) < 0)

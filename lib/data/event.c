@@ -151,8 +151,8 @@ int ctr__event_parse(const char *line, size_t len, json_object **ret_doc, struct
 
 /* ---- filters ---- */
 
-static const char *const filter_keys[] = { "container", "event", "status", "image", "label", "type",
-                                           "volume", "network", NULL };
+static const char *const filter_keys[] = { "container", "event", "status", "image", "label", "pod",
+                                           "type",      "volume", "network", NULL };
 
 int ctr__event_filters_check(const char *const *filters)
 {
@@ -207,6 +207,8 @@ static bool filter_match(const struct ctr__event *ev, const char *key, size_t kl
         return eq(ev->image, v) || id_or_name(ev, CTR__EVENT_IMAGE, v);
     if (IS("label"))
         return label_match(ev, v);
+    if (IS("pod"))
+        return id_or_name(ev, CTR__EVENT_POD, v);
     if (IS("type"))
         return eq(ev->type, v);
     if (IS("volume"))

@@ -15,6 +15,7 @@
 #define CTR__EVENT_IMAGE "image"
 #define CTR__EVENT_VOLUME "volume"
 #define CTR__EVENT_NETWORK "network"
+#define CTR__EVENT_POD "pod"
 
 /* One event; every pointer is borrowed (from the emitter, or from the parsed
  * document).  NULL strings are left out of the JSON. */
@@ -41,7 +42,7 @@ int ctr__event_format(const struct ctr__event *ev, char **ret);
 int ctr__event_parse(const char *line, size_t len, json_object **ret_doc, struct ctr__event *ret);
 
 /* Check podman's filters, each "KEY=VALUE" with KEY one of container, event
- * (or status), image, label, type, volume, network.  0, or -EINVAL with
+ * (or status), image, label, pod, type, volume, network.  0, or -EINVAL with
  * podman's message. */
 int ctr__event_filters_check(const char *const *filters);
 

@@ -10,13 +10,13 @@
 #include "data/volume.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "base/error.h"
+#include "base/filters.h"
 #include "base/json-util.h"
 #include "base/util.h"
 #include "data/config.h"
@@ -324,27 +324,6 @@ int ctr__volume_inspect(const struct ctr__volume *v, const char *mountpoint, uns
 
 /* ---- filters ---- */
 
-/* until=: a duration before now (10m, 24h, 90s) or a time (RFC 3339, or
- * seconds since the epoch).  -EINVAL. */
-static int until_ns(const char *s, int64_t *ret)
-{
-    char *end = NULL;
-    errno = 0;
-    double d = strtod(s, &end);
-    if (errno == 0 && end != s && end && *end && !end[1] && strchr("hms", *end) && d >= 0) {
-        double mult = *end == 'h' ? 3600e9 : *end == 'm' ? 60e9 : 1e9;
-        *ret = ctr__now_ns() - (int64_t)(d * mult);
-        return 0;
-    }
-    if (errno == 0 && end != s && end && !*end) {
-        *ret = (int64_t)(d * 1e9);
-        return 0;
-    }
-    if (ctr__parse_time(s, ret) == 0)
-        return 0;
-    return ctr__err(-EINVAL, "invalid until filter \"%.100s\": give a duration (10m, 24h) or a time", s);
-}
-
 static int filter_check(const char *f, bool prune)
 {
     const char *eq = strchr(f, '=');
@@ -360,17 +339,13 @@ static int filter_check(const char *f, bool prune)
         return ctr__err(-EINVAL, "\"%.*s\" is an invalid volume filter", (int)k, f);
     int64_t ns;
     if (k == 5 && strncmp(f, "until", 5) == 0)
-        return until_ns(val, &ns);
+        return ctr__filter_until_ns(val, &ns);
     if (k == 8 && strncmp(f, "dangling", 8) == 0 && !streq(val, "true") && !streq(val, "1") &&
         !streq(val, "false") && !streq(val, "0"))
         return ctr__err(-EINVAL, "\"%.100s\" is not a valid value for the \"dangling\" filter - must be true or false",
                         val);
-    regex_t re;
-    if (k == 4 && strncmp(f, "name", 4) == 0) {
-        if (regcomp(&re, val, REG_EXTENDED | REG_NOSUB) != 0)
-            return ctr__err(-EINVAL, "invalid name filter \"%.100s\": not a regular expression", val);
-        regfree(&re);
-    }
+    if (k == 4 && strncmp(f, "name", 4) == 0)
+        return ctr__filter_regex_check("name", val);
     return 0;
 }
 
@@ -384,45 +359,24 @@ int ctr__volume_filters_check(const char *const *filters, bool prune)
     return 0;
 }
 
-static bool regex_match(const char *pattern, const char *s)
-{
-    regex_t re;
-    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-        return false;
-    bool m = regexec(&re, s, 0, NULL, 0) == 0;
-    regfree(&re);
-    return m;
-}
-
-/* label=KEY or label=KEY=VALUE, opt= the same on the options. */
-static bool kv_match(char *const *v, const char *want)
-{
-    const char *eq = strchr(want, '=');
-    _cleanup_free_ char *key = eq ? strndup(want, (size_t)(eq - want)) : strdup(want);
-    if (!key)
-        return false;
-    const char *val = kv_get((const char *const *)v, key);
-    return val && (!eq || !eq[1] || streq(val, eq + 1));
-}
-
 static bool filter_match(const struct ctr__volume *v, const char *f, bool dangling)
 {
     const char *val = strchr(f, '=') + 1;
     int64_t ns = 0;
     if (strncmp(f, "name=", 5) == 0)
-        return regex_match(val, v->name);
+        return ctr__filter_regex_match(val, v->name);
     if (strncmp(f, "driver=", 7) == 0)
         return streq(val, v->driver);
     if (strncmp(f, "scope=", 6) == 0)
         return streq(val, "local");
     if (strncmp(f, "label=", 6) == 0)
-        return kv_match(v->labels, val);
+        return ctr__filter_kv_match((const char *const *)v->labels, val);
     if (strncmp(f, "opt=", 4) == 0)
-        return kv_match(v->options, val);
+        return ctr__filter_kv_match((const char *const *)v->options, val);
     if (strncmp(f, "dangling=", 9) == 0)
         return dangling == (streq(val, "true") || streq(val, "1"));
     if (strncmp(f, "until=", 6) == 0)
-        return until_ns(val, &ns) == 0 && v->created < ns;
+        return ctr__filter_until_ns(val, &ns) == 0 && v->created < ns;
     return false;
 }
 

@@ -46,6 +46,7 @@ static const struct quirks quirks_table[] = {
     { "krun", true, true, CAPS_ALL },
     { "youki", true, false, CAPS_ALL },
     { "runsc", true, false, CAPS_ALL },
+    { "ctr-oci", true, false, CAPS_ALL }, /* libctr's native runtime (helpers/ctr-oci) */
 };
 static const struct quirks quirks_generic = { "generic", false, false, CAPS_ALL };
 

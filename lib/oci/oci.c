@@ -144,9 +144,16 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
     } else {
         oci->backend = registry_find(runtime);
         const char *binary = runtime;
+        _cleanup_free_ char *native = NULL;
         if (!oci->backend && streq(runtime, ctr__oci_cli_backend.name)) {
             oci->backend = &ctr__oci_cli_backend;
             binary = "runc";
+        } else if (!oci->backend && streq(runtime, "native")) {
+            /* libctr's own runtime, helpers/ctr-oci, driven as runc is. */
+            if (!(native = ctr__asprintf("%s/ctr-oci", ctr__helper_dir())))
+                return ctr__oom("the native runtime's path");
+            oci->backend = &ctr__oci_cli_backend;
+            binary = native;
         }
         r = ctr__find_program(binary, &oci->runtime_path);
         if (r < 0 && r != -ENOENT)
@@ -157,7 +164,7 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
                                 runtime);
             oci->backend = &ctr__oci_cli_backend;
         } else if (oci->backend == &ctr__oci_cli_backend && r == -ENOENT) {
-            return ctr__err(-ENOENT, "OCI runtime 'runc' not found in PATH");
+            return ctr__err(-ENOENT, "OCI runtime '%s' not found (%s)", runtime, binary);
         }
     }
 

@@ -55,10 +55,15 @@ static inline void test_root_make(struct test_root *t)
     }
 }
 
+/* Remove the roots, trying again for 5 s: a container's exit command
+ * (ctr-cleanup, which its monitor runs once the container exited) may still
+ * be writing in the root just after a forced remove returned. */
 static inline void test_root_remove(struct test_root *t)
 {
-    char cmd[384];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", t->root, t->run_root);
+    char cmd[768];
+    snprintf(cmd, sizeof cmd,
+             "for i in $(seq 50); do rm -rf '%s' '%s' 2>/dev/null && exit 0; sleep 0.1; done; rm -rf '%s' '%s'",
+             t->root, t->run_root, t->root, t->run_root);
     if (system(cmd) != 0)
         fail_msg("cannot remove %s", t->root);
 }

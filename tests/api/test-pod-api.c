@@ -5,6 +5,9 @@
  * by ID, prefix and name, list, names shared with containers, members (the
  * pod's cgroup, the infra container's namespaces), what a member cannot
  * set, the infra container's removal refused, remove, inspect, the errors;
+ * the stats of a pod with nothing running (no sample), its events (type
+ * pod, create, stop and remove in order, read with the pod= filter), its
+ * lock file kept by a refresh;
  * four processes at once on a pod and its members (the lock order runtime →
  * pod → container: no deadlock, no member lost or left in the index). */
 #include <errno.h>
@@ -335,6 +338,62 @@ static int worker(ctr_runtime_t *rt, int which, int i)
     return r;
 }
 
+/* The pod's events in the journal, "STATUS NAME" each on a line, for filters. */
+static int pod_event(const ctr_event_t *ev, void *userdata)
+{
+    char *buf = userdata;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 512 - len, "%s %s %s|", ev->type, ev->status, ev->name ? ev->name : "-");
+    return 0;
+}
+
+static void pod_events(ctr_runtime_t *rt, const char *const *filters, char buf[512])
+{
+    ctr_events_options_t o = CTR_EVENTS_OPTIONS_INIT;
+    o.filters = filters;
+    buf[0] = '\0';
+    assert_ctr_ok(ctr_events_read(rt, &o, pod_event, buf));
+}
+
+static void test_stats_and_events(void **state)
+{
+    struct fix *f = *state;
+    ctr_pod_t *p = make_pod(f->rt, "quiet", 0), *other = make_pod(f->rt, "other", CTR_POD_CREATE_NO_INFRA);
+    ctr_container_unref(member(f->rt, "quiet", "q1"));
+    ctr_stats_t *sentinel[1], **stats = sentinel;
+    size_t n = 9;
+    assert_ctr_ok(ctr_pod_stats(p, NULL, 0, &stats, &n));
+    assert_int_equal(n, 0); /* nothing runs: no sample, and no error (podman lists such a pod with no row) */
+    assert_null(stats);
+    assert_ctr_err(ctr_pod_stats(p, NULL, 1, &stats, &n), -EINVAL);
+    assert_ctr_err(ctr_pod_stats(NULL, NULL, 0, &stats, &n), -EINVAL);
+    assert_ctr_err(ctr_pod_stats(p, NULL, 0, NULL, &n), -EINVAL);
+    ctr_pod_stats_free(NULL, 0);
+    assert_ctr_ok(ctr_pod_stop(p, 0)); /* nothing runs: a stop all the same, as podman */
+    /* The pod's lock file (made by the stop) is no orphan to a refresh: another process may hold it. */
+    char lock[512];
+    snprintf(lock, sizeof lock, "%s/locks/pod-%s.lock", f->root.run_root, ctr_pod_id(p));
+    assert_int_equal(access(lock, F_OK), 0);
+    assert_ctr_ok(ctr_runtime_refresh(f->rt));
+    assert_int_equal(access(lock, F_OK), 0);
+    assert_ctr_err(ctr_pod_kill(p, SIGTERM), -EBUSY); /* nothing to kill: no event */
+    assert_ctr_ok(ctr_pod_remove(p, 0));
+    assert_ctr_err(ctr_pod_stats(p, NULL, 0, &stats, &n), -ENOENT);
+    char buf[512];
+    pod_events(f->rt, (const char *[]){ "type=pod", NULL }, buf);
+    assert_string_equal(buf, "pod create quiet|pod create other|pod stop quiet|pod remove quiet|");
+    pod_events(f->rt, (const char *[]){ "pod=quiet", NULL }, buf);
+    assert_string_equal(buf, "pod create quiet|pod stop quiet|pod remove quiet|");
+    char prefix[16];
+    snprintf(prefix, sizeof prefix, "pod=%.6s", ctr_pod_id(other));
+    pod_events(f->rt, (const char *[]){ "pod=quiet", prefix, NULL }, buf);
+    assert_string_equal(buf, "pod create quiet|pod create other|pod stop quiet|pod remove quiet|");
+    pod_events(f->rt, (const char *[]){ "pod=q1", NULL }, buf);
+    assert_string_equal(buf, ""); /* a container's name is no pod's */
+    ctr_pod_unref(p);
+    ctr_pod_unref(other);
+}
+
 static void test_concurrent(void **state)
 {
     struct fix *f = *state;
@@ -403,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_lookup_members, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names_and_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_and_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
     };
     int failed = 0;

@@ -25,6 +25,9 @@ static int die(const char *what)
     exit(1);
 }
 
+/* lifecycle --runtime: the OCI runtime libctr's containers run with. */
+static const char *bench_oci_runtime;
+
 static ctr_runtime_t *open_rt(const char *root, const char *backend)
 {
     char run_root[4096];
@@ -33,6 +36,7 @@ static ctr_runtime_t *open_rt(const char *root, const char *backend)
     o.root = root;
     o.run_root = run_root;
     o.state_backend = backend;
+    o.oci_runtime = bench_oci_runtime;
     ctr_runtime_t *rt = NULL;
     if (ctr_runtime_new(&rt, &o) < 0)
         die("open runtime");
@@ -230,21 +234,28 @@ static double time_runc_run(const char *bundle, const char *state_root, int i)
     return bench_now() - t0;
 }
 
-static double time_runc_split(const char *bundle, const char *state_root, int i)
+/* create + start + state + delete with @runtime (runc's command line). */
+static double time_split(const char *runtime, const char *bundle, const char *state_root, int i)
 {
     char id[64];
     snprintf(id, sizeof id, "ctr-bench-split-%d-%d", (int)getpid(), i);
-    char *const create[] = { "runc", "--root", (char *)state_root, "create", "--bundle", (char *)bundle, id, NULL };
-    char *const start[] = { "runc", "--root", (char *)state_root, "start", id, NULL };
-    char *const state[] = { "runc", "--root", (char *)state_root, "state", id, NULL };
-    char *const del[] = { "runc", "--root", (char *)state_root, "delete", "--force", id, NULL };
+    char *rt = (char *)runtime, *root = (char *)state_root;
+    char *const create[] = { rt, "--root", root, "create", "--bundle", (char *)bundle, id, NULL };
+    char *const start[] = { rt, "--root", root, "start", id, NULL };
+    char *const state[] = { rt, "--root", root, "state", id, NULL };
+    char *const del[] = { rt, "--root", root, "delete", "--force", id, NULL };
     double t0 = bench_now();
     if (bench_run(create, true) != 0 || bench_run(start, true) != 0 || bench_run(state, true) != 0 ||
         bench_run(del, true) != 0) {
-        fprintf(stderr, "ctr-bench: runc create/start/delete failed\n");
+        fprintf(stderr, "ctr-bench: %s create/start/delete failed\n", runtime);
         exit(1);
     }
     return bench_now() - t0;
+}
+
+static double time_runc_split(const char *bundle, const char *state_root, int i)
+{
+    return time_split("runc", bundle, state_root, i);
 }
 
 static double time_ctr(ctr_runtime_t *rt, const char *rootfs)
@@ -307,6 +318,7 @@ static int bench_lifecycle(int argc, char **argv)
     static const struct option opts[] = {
         { "root", required_argument, NULL, 'r' },
         { "network", no_argument, NULL, 'N' },
+        { "runtime", required_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
@@ -316,8 +328,9 @@ static int bench_lifecycle(int argc, char **argv)
         case 'n': n = atoi(optarg); break;
         case 'r': root_arg = optarg; break;
         case 'N': network = true; break;
+        case 'R': bench_oci_runtime = optarg; break;
         default:
-            fprintf(stderr, "usage: ctr-bench lifecycle [-n N] [--root DIR] [--network]\n");
+            fprintf(stderr, "usage: ctr-bench lifecycle [-n N] [--root DIR] [--network] [--runtime PATH]\n");
             return ch == 'h' ? 0 : 2;
         }
     }
@@ -354,8 +367,11 @@ static int bench_lifecycle(int argc, char **argv)
     double *ctr_t = calloc((size_t)n, sizeof(double)), *run_t = calloc((size_t)n, sizeof(double));
     double *split_t = calloc((size_t)n, sizeof(double)), *pod_t = calloc((size_t)n, sizeof(double));
     double *drun_t = calloc((size_t)n, sizeof(double)), *dsplit_t = calloc((size_t)n, sizeof(double));
+    double *osplit_t = calloc((size_t)n, sizeof(double));
     /* One warm-up each, then interleave so drift hits all alike. */
     time_ctr(rt, rootfs);
+    if (bench_oci_runtime)
+        time_split(bench_oci_runtime, same, state_root, -3);
     time_runc_run(same, state_root, -1);
     time_runc_split(same, state_root, -1);
     time_runc_split(bundle, state_root, -2);
@@ -366,6 +382,8 @@ static int bench_lifecycle(int argc, char **argv)
         split_t[i] = time_runc_split(same, state_root, i) * 1e3;
         drun_t[i] = time_runc_run(bundle, state_root, n + i) * 1e3;
         dsplit_t[i] = time_runc_split(bundle, state_root, n + i) * 1e3;
+        if (bench_oci_runtime)
+            osplit_t[i] = time_split(bench_oci_runtime, same, state_root, 2 * n + i) * 1e3;
         if (podman) {
             double t = time_podman(i);
             if (t > 0)
@@ -390,6 +408,16 @@ static int bench_lifecycle(int argc, char **argv)
         printf("  %-60s %9.1f %9.2f\n", "podman run --rm --network none", pod_ms, ctr_ms / pod_ms);
     else
         printf("  %-60s %9s\n", "podman run --rm --network none", "(podman not installed or failing)");
+    if (bench_oci_runtime) {
+        double osplit_ms = bench_median(osplit_t, (size_t)n);
+        printf("  %-60s %9.1f %9.2f\n", "--runtime's create+start+state+delete, libctr's spec", osplit_ms,
+               ctr_ms / osplit_ms);
+        printf("  (libctr above ran with --runtime %s)\n", bench_oci_runtime);
+        printf("lifecycle-native: ctr_ms=%.1f runtime_split_ms=%.1f runc_split_ms=%.1f podman_ms=%s%.1f "
+               "vs_runc_split=%.2f vs_podman=%s%.2f\n",
+               ctr_ms, osplit_ms, split_ms, pods ? "" : "n/a ", pod_ms, split_ms / ctr_ms, pods ? "" : "n/a ",
+               pods ? pod_ms / ctr_ms : 0);
+    }
     printf("lifecycle: ctr_ms=%.1f runc_run_ms=%.1f runc_split_ms=%.1f podman_ms=%s%.1f vs_runc_split=%.2f "
            "vs_podman=%s%.2f\n",
            ctr_ms, run_ms, split_ms, pods ? "" : "n/a ", pod_ms, ctr_ms / split_ms, pods ? "" : "n/a ",
@@ -400,6 +428,7 @@ static int bench_lifecycle(int argc, char **argv)
     free(pod_t);
     free(drun_t);
     free(dsplit_t);
+    free(osplit_t);
     ctr_container_remove(spec_ctr, CTR_REMOVE_FORCE);
     ctr_container_unref(spec_ctr);
     ctr_runtime_unref(rt);

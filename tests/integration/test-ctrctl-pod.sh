@@ -11,7 +11,11 @@
 # are unique across pods and containers; a member cannot publish ports; the
 # infra container goes only with its pod; a running pod is removed only with
 # -f.  The inspect document has podman 4.3's keys and types (compared with
-# `podman pod inspect` of a pod made with the same options).
+# `podman pod inspect` of a pod made with the same options).  pod stats
+# lists the running containers (the infra one too) with podman's columns
+# and JSON keys, and a row of "--" for a pod with none.  The pod events of
+# create, start, stop, kill, pause, unpause and rm come in order, read with
+# --filter type=pod and --filter pod=NAME|ID.
 # usage: test-ctrctl-pod.sh CTRCTL SOURCE_ROOT
 set -u
 CTRCTL=$1
@@ -67,6 +71,10 @@ state() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Status}}' "$1" 2>/dev/n
 pid_of() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Pid}}' "$1" 2>/dev/null; }
 ns_of() { readlink "/proc/$(pid_of "$1")/ns/$2"; }
 pod_infra() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["InfraContainerID"])'; }
+# py_true EXPR: EXPR (Python, d the last output as JSON) is True.
+py_true() { [ "$(py "$1")" = True ]; }
+# has_e TEXT PATTERN: TEXT matches the extended regular expression PATTERN.
+has_e() { printf '%s' "$1" | grep -qE -- "$2"; }
 pod_status() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["State"])'; }
 # wait_http URL: the body, within 10 s (the server starts in the background).
 wait_http() {
@@ -128,6 +136,35 @@ check "pod top: the header once, then catatonit, the httpd and the client's slee
 c pod top web nosuchdescriptor
 check "pod top with an unknown descriptor" rc_has 125 "$ERR" "nosuchdescriptor"
 
+# ---- pod stats ----
+SRV=$("$CTRCTL" "${G[@]}" inspect --format '{{.Id}}' srv)
+CLI=$("$CTRCTL" "${G[@]}" inspect --format '{{.Id}}' cli)
+c pod stats --no-stream web
+stats_table_ok() {
+    printf '%s\n' "$OUT" | head -1 | grep -qxE 'POD +CID +NAME +CPU % +MEM USAGE/ LIMIT +MEM % +NET IO +BLOCK IO +PIDS' &&
+        [ "$(printf '%s\n' "$OUT" | wc -l)" = 4 ] &&
+        has_e "$OUT" "^${POD:0:12} +${INFRA:0:12} +${POD:0:12}-infra +[0-9.]+% +[0-9.]+[kMG]?B / [0-9.]+[kMGT]?B +[0-9.]+% " &&
+        has_e "$OUT" "^${POD:0:12} +${SRV:0:12} +srv +" && has_e "$OUT" "^${POD:0:12} +${CLI:0:12} +cli +.* 1\$"
+}
+check "pod stats: podman's columns, a row per running container (infra, srv, cli; sleep is 1 PID)" rc_is 0 stats_table_ok
+c pod stats --no-stream --format json web
+check "pod stats --format json: podman's keys in its order, strings, IDs cut to 12" rc_is 0 py_true '
+[e["CID"] for e in d] == ["'"${INFRA:0:12}"'", "'"${SRV:0:12}"'", "'"${CLI:0:12}"'"] and
+all(list(e) == ["CPU", "MemUsage", "MemUsageBytes", "Mem", "NetIO", "BlockIO", "PIDS", "Pod", "CID", "Name"] for e in d) and
+all(e["Pod"] == "'"${POD:0:12}"'" and e["PIDS"].isdigit() and int(e["PIDS"]) >= 1 and " / " in e["MemUsage"]
+    and e["MemUsageBytes"].endswith("iB") and e["CPU"].endswith("%") for e in d) and
+[e["Name"] for e in d] == ["'"${POD:0:12}"'-infra", "srv", "cli"]'
+c pod stats --no-stream --format '{{.Name}}={{.PIDS}}' web
+check "pod stats with a template" rc_is 0 has "$OUT" '^cli=1$'
+CTRCTL_NETWORK=none timeout 2.5 "$CTRCTL" "${G[@]}" pod stats --no-reset --format '{{.Name}}' web >"$tmp/out" 2>"$tmp/err" </dev/null
+check "pod stats streams: a round each second until stopped" [ "$(grep -c '^srv$' "$tmp/out")" -ge 2 ]
+c pod stats --no-stream
+check "pod stats with no pod named: every pod" rc_is 0 has_e "$OUT" "^${POD:0:12} +${SRV:0:12} +srv "
+c pod stats --no-stream -a web
+check "pod stats -a with a pod named is refused, as podman" rc_has 125 "$ERR" "cannot be used together"
+c pod stats --no-stream nosuchpod
+check "pod stats of no pod" rc_has 125 "$ERR" "nosuchpod"
+
 # ---- what cannot be done ----
 c pod create --name srv
 check "a pod cannot take a container's name" rc_has 125 "$ERR" 'name "srv" is in use: container already exists'
@@ -161,6 +198,11 @@ c pod stop -t 2 web
 check "pod stop stops both members and the infra container" \
     sh -c "[ $RC = 0 ] && [ '$(state srv)' = exited ] && [ '$(state cli)' = exited ] && [ '$(state "$INFRA")' = exited ]"
 check "pod status Exited" [ "$(pod_status web)" = Exited ]
+c pod stats --no-stream web
+check "pod stats of a stopped pod: the header and a row of --" rc_is 0 \
+    sh -c "[ \"\$(printf '%s\n' '$OUT' | sed -n 2p | tr -s ' ')\" = '-- -- -- -- -- -- -- -- --' ]"
+c pod stats --no-stream --format json web
+check "... and an empty JSON array" rc_is 0 [ "$OUT" = "[]" ]
 c pod start web
 check "pod start starts them again" sh -c "[ $RC = 0 ] && [ '$(state srv)' = running ] && [ '$(state cli)' = running ]"
 check "the httpd answers again through the port" [ "$(wait_http "http://127.0.0.1:$HP/")" = hello-from-srv ]
@@ -286,10 +328,37 @@ sleep 2
 check "with the default policy (continue) the infra container goes on" [ "$(state "$(pod_infra epc)")" = running ]
 c pod rm -f epc
 
+# ---- pod events: what a pod's operations give, in order ----
+c pod create --name evp
+EVP=$OUT
+c pod start evp
+c pod pause evp
+c pod unpause evp
+c pod kill evp
+c pod start evp
+c pod stop -t 1 evp
+c pod rm evp
+c events --stream=false --filter type=pod --filter pod=evp --format '{{.Type}} {{.Status}} {{.Name}} {{.ID}}'
+check "pod events: create start pause unpause kill start stop remove, with the pod's name and ID" rc_is 0 \
+    [ "$(printf '%s\n' "$OUT" | awk '{print $1, $2, $3}' | tr '\n' ,)" = \
+      "pod create evp,pod start evp,pod pause evp,pod unpause evp,pod kill evp,pod start evp,pod stop evp,pod remove evp," ]
+check "... each with the pod's full ID" sh -c "[ \"\$(printf '%s\n' '$OUT' | awk '{print \$4}' | sort -u)\" = '$EVP' ]"
+c events --stream=false --filter pod="${EVP:0:12}" --format '{{.Status}}'
+check "pod events by an ID prefix" rc_is 0 [ "$(printf '%s\n' "$OUT" | tr '\n' ,)" = "create,start,pause,unpause,kill,start,stop,remove," ]
+c events --stream=false --filter pod=evp --format json
+check "pod events as JSON: podman's keys (ID, Name, Status, Time, Type), no Image" rc_is 0 /usr/bin/python3 -c '
+import json, sys
+es = [json.loads(l) for l in sys.argv[1].splitlines()]
+sys.exit(0 if es and all({"ID", "Name", "Status", "Time", "Type"} <= set(e) and "Image" not in e and e["Type"] == "pod" for e in es) else 1)' "$OUT"
+c events --stream=false --filter pod=evp
+check "pod events as text: podman's line" rc_is 0 has "$OUT" "^[0-9-]* [0-9:.]* +0000 UTC pod create $EVP (image=, name=evp)\$"
+c events --stream=false --filter type=container --filter pod=evp
+check "the pod filter takes only pod events" rc_is 0 [ -z "$OUT" ]
+
 c pod create --name bare --infra=false
 check "pod create --infra=false" [ "$RC" = 0 ]
 c pod inspect bare
-check "no infra container, nothing shared" rc_is 0 py 'd["CreateInfra"] is False and d["SharedNamespaces"] == [] and d["NumContainers"] == 0'
+check "no infra container, nothing shared" rc_is 0 py_true 'd["CreateInfra"] is False and d["SharedNamespaces"] == [] and d["NumContainers"] == 0'
 c run --pod bare --rm bb true
 check "a member of a pod without infra runs" [ "$RC" = 0 ]
 c pod rm bare

@@ -56,12 +56,19 @@ same() {
 }
 # cells LINE: the cells of a tabwriter line, one per line (two spaces or more separate them).
 cells() { printf '%s\n' "$1" | sed 's/   */\n/g'; }
+# settled N: top's `args` output (in $OUT) has N rows and one shell: the
+# shell's forked children have exec'd their commands (until then a child's
+# command line is still the shell's).
+settled() {
+    [ "$(printf '%s\n' "$OUT" | tail -n +2 | wc -l)" -ge "$1" ] &&
+        [ "$(printf '%s\n' "$OUT" | tail -n +2 | grep -c '^/bin/sh ')" = 1 ]
+}
 # wait_procs NAME N: until top shows N processes (the shell forks its sleeps).
 wait_procs() {
     local i
     for i in $(seq 50); do
-        c top "$1" pid
-        [ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | wc -l)" -ge $(($2 + 1)) ] && return 0
+        c top "$1" args
+        [ "$RC" = 0 ] && settled "$2" && return 0
         sleep 0.1
     done
     return 1
@@ -69,7 +76,7 @@ wait_procs() {
 podman_wait_procs() {
     local i
     for i in $(seq 50); do
-        [ "$("${PODMAN[@]}" top "$1" pid 2>/dev/null | wc -l)" -ge $(($2 + 1)) ] && return 0
+        OUT=$("${PODMAN[@]}" top "$1" args 2>/dev/null) && settled "$2" && return 0
         sleep 0.1
     done
     return 1

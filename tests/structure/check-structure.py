@@ -29,7 +29,7 @@ OWNERS = {
 # and may not include each other.
 LAYERS = [
     ['base'],
-    ['data'],
+    ['data', 'native'],
     ['state', 'oci', 'registry'],
     ['storage', 'net'],
     ['core'],

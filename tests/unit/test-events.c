@@ -296,6 +296,14 @@ static void test_filters(void **state)
     assert_false(matches(v, (const char *[]){ "label=app", NULL }));
     assert_true(matches(v, (const char *[]){ "volume=data", "type=volume", NULL }));
     assert_false(matches(v, (const char *[]){ "container=data", NULL }));
+    const char *p = "{\"ID\":\"0123abcd\",\"Name\":\"web\",\"Status\":\"start\",\"Time\":\"2026-11-28T09:09:29Z\","
+                    "\"Type\":\"pod\",\"Attributes\":null}";
+    assert_true(matches(p, (const char *[]){ "pod=web", NULL }));
+    assert_true(matches(p, (const char *[]){ "pod=0123", "type=pod", NULL }));
+    assert_false(matches(p, (const char *[]){ "pod=123", NULL }));
+    assert_false(matches(p, (const char *[]){ "container=web", NULL }));
+    assert_false(matches(c, (const char *[]){ "pod=web", NULL })); /* a container's event is not its pod's */
+    assert_false(matches(p, (const char *[]){ "type=container", NULL }));
     assert_int_equal(ctr__event_filters_check((const char *[]){ "nope=1", NULL }), -EINVAL);
     assert_int_equal(ctr__event_filters_check((const char *[]){ "container", NULL }), -EINVAL);
 }

@@ -490,7 +490,12 @@ def test_top(rt, busybox):
             c.top()
         c.start()
         deadline = time.monotonic() + 10
-        while len(c.top("pid")[1]) < 3 and time.monotonic() < deadline:
+        # three processes, the forked children exec'd (until then a child's
+        # command line is still the shell's)
+        while time.monotonic() < deadline:
+            args = [r[0] for r in c.top("args")[1]]
+            if len(args) == 3 and sum(a.startswith("/bin/sh ") for a in args) == 1:
+                break
             time.sleep(0.1)
         header, rows = c.top()
         assert header == ["USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"]

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Pods through the bindings (``ctr-pod.h``, libctr 0.7): create with network mode none (no CNI),
 lookup by name and ID prefix, list, the infra container, members made with ``pod=``, start, pause,
-unpause, restart, stop, kill, inspect, remove; and the errors of the fixed mapping."""
+unpause, restart, top, stats, stop, kill, inspect, remove; and the errors of the fixed mapping."""
 import pytest
 
 import libctr
@@ -33,6 +33,7 @@ def test_pod_lifecycle(rt, busybox):
             doc = infra.inspect()
             assert doc["IsInfra"] is True and doc["Pod"] == pod.id
         assert pod.status() == "Created"
+        assert pod.stats() == []  # nothing runs: no sample
 
         with rt.create(**busybox, name="pymember", pod="pypod", command=["sleep", "100"]) as m1:
             assert m1.pod == pod.id and m1.inspect()["Pod"] == pod.id
@@ -42,6 +43,12 @@ def test_pod_lifecycle(rt, busybox):
             header, rows = pod.top("pid", "args")
             assert header == ["PID", "COMMAND"]
             assert any("catatonit" in r[1] for r in rows) and any("sleep 100" in r[1] for r in rows)
+            first = pod.stats()
+            assert [s.id for s in first] == [pod.infra_id, m1.id]
+            assert all(s.pids_current >= 1 and s.mem_usage > 0 and s.mem_limit > 0 for s in first)
+            second = pod.stats(first)
+            assert [s.id for s in second] == [pod.infra_id, m1.id]
+            assert second[0].timestamp_ns > first[0].timestamp_ns
             pod.pause()
             assert pod.status() == "Paused" and m1.state == State.PAUSED
             pod.unpause()
@@ -146,5 +153,15 @@ def test_pod_without_infra(rt):
         assert pod.containers() == [] and pod.status() == "Created"
         doc = pod.inspect()
         assert doc["CreateInfra"] is False and doc["SharedNamespaces"] == []
+        with rt.create_pod("pyother", infra=False, share=PodShare.NONE, labels={"tier": "back"}) as other:
+            by = lambda *f: sorted(p.name for p in rt.pods(*f))  # noqa: E731
+            assert by("name=^py") == ["pygroup", "pyother"]
+            assert by("label=tier=back") == ["pyother"]
+            assert by("name=group$", "name=other$") == ["pygroup", "pyother"]  # one key: alternatives
+            assert by("name=^py", "label=tier=front") == []  # keys: all
+            assert by("ctr-number=0", "status=created") == ["pygroup", "pyother"]
+            with pytest.raises(libctr.InvalidArgumentError):
+                rt.pods("bogus=1")
+            other.remove()
         pod.remove()
     assert rt.pods() == []

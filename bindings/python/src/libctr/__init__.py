@@ -55,7 +55,7 @@ __all__ = [
     "CancelledError", "ExternalError", "VersionError", "strerror", "PIPE", "has_images", "has_networks",
     "Volume", "has_volumes", "PullPolicy", "TransferPhase", "TransferProgress", "login", "logout", "login_user",
     "resolve_name", "Change", "ChangeKind", "Cancel", "Waiter", "Event", "Events",
-    "Pod", "PodShare", "PodNetwork", "PodExitPolicy", "has_pods",
+    "Pod", "PodShare", "PodNetwork", "PodExitPolicy", "has_pods", "KubeReport", "has_kube",
 ]
 
 __version__ = "0.1.0"
@@ -83,6 +83,7 @@ _COMMIT_OPTIONS_VERSION = 1
 _NETWORK_OPTIONS_VERSION = 1
 _VOLUME_OPTIONS_VERSION = 1
 _POD_OPTIONS_VERSION = 1
+_KUBE_PLAY_OPTIONS_VERSION = 1
 
 
 class State(enum.IntEnum):
@@ -233,6 +234,11 @@ _VOLUME_REMOVE_FORCE = 1 << 0
 _POD_CREATE_NO_INFRA = 1 << 0
 _POD_REMOVE_FORCE = 1 << 0
 _POD_REMOVE_VOLUMES = 1 << 1
+# ctr-kube.h: CTR_KUBE_GENERATE_*, CTR_KUBE_PLAY_*, ctr_kube_report_kind_t
+_KUBE_GENERATE_SERVICE = 1 << 0
+_KUBE_PLAY_REPLACE = 1 << 0
+_KUBE_PLAY_NO_START = 1 << 1
+_KUBE_REPORT_POD, _KUBE_REPORT_CONTAINER, _KUBE_REPORT_VOLUME, _KUBE_REPORT_WARNING = range(4)
 
 
 class PodShare(enum.IntFlag):
@@ -292,6 +298,11 @@ def has_volumes() -> bool:
 def has_pods() -> bool:
     """Whether the loaded libctr has the pod API (``ctr-pod.h``, libctr 0.7)."""
     return lib.has("ctr_pod_create")
+
+
+def has_kube() -> bool:
+    """Whether the loaded libctr has the Kubernetes YAML API (``ctr-kube.h``, libctr 0.7)."""
+    return lib.has("ctr_kube_play")
 
 
 def _fn(name: str) -> Any:
@@ -357,6 +368,51 @@ class PortMapping:
     container_port: int
     protocol: str = "tcp"
     host_ip: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class KubeReport:
+    """What :meth:`Runtime.kube_play` or :meth:`Runtime.kube_down` did (``ctr_kube_report_t``):
+    the full IDs of the pods made (or removed) and of the containers made (init containers
+    left out: they are gone), the names of the volumes made, and the fields and kinds not
+    used, as ``PATH: WHY``."""
+
+    pods: List[str] = field(default_factory=list)
+    containers: List[str] = field(default_factory=list)
+    volumes: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+
+    @classmethod
+    def _take(cls, p: Optional[int]) -> "KubeReport":
+        """Copy a ctr_kube_report_t and free it (None: an empty report)."""
+        if not p:
+            return cls()
+        try:
+            lists = [[decode(lib.ctr_kube_report_get(p, kind, i)) or ""
+                      for i in range(lib.ctr_kube_report_count(p, kind))]
+                     for kind in (_KUBE_REPORT_POD, _KUBE_REPORT_CONTAINER, _KUBE_REPORT_VOLUME,
+                                  _KUBE_REPORT_WARNING)]
+        finally:
+            lib.ctr_kube_report_free(p)
+        return cls(*lists)
+
+
+def _kube_call(name: str, *args: Any) -> KubeReport:
+    """ctr_kube_play() or ctr_kube_down() with a report out-parameter last: the report, freed."""
+    out = c_void_p()
+    try:
+        _call(name, *args, byref(out))
+    except BaseException:
+        if out.value:  # not written on failure; should a report come anyway, do not leak it
+            lib.ctr_kube_report_free(out.value)
+        raise
+    return KubeReport._take(out.value)
+
+
+def _kube_yaml(yaml: Union[str, bytes]) -> bytes:
+    if not isinstance(yaml, (str, bytes)):
+        raise TypeError(f"the YAML must be str or bytes, not {type(yaml).__name__}")
+    return encode(yaml) or b""
 
 
 class _Sample:
@@ -975,17 +1031,64 @@ class Runtime(_Handle):
         _call("ctr_pod_lookup", self._p, encode(ref), byref(out))
         return Pod._wrap(out.value, self._keep)  # type: ignore[arg-type]
 
-    def pods(self) -> List["Pod"]:
+    def pods(self, *filters: str) -> List["Pod"]:
         """Every pod, oldest first (``ctr_pod_list()``; a damaged record is skipped with a
-        warning through the log callback).  Close the ones you keep.
-        Raises :class:`NotSupportedError` (no object records)."""
+        warning through the log callback), or those that pass podman's ``pod ps --filter``
+        strings (``"name=^web"``, ``"label=tier=front"``, ``"status=running"``,
+        ``"ctr-number=3"``: ``ctr_pod_list_filter()``).  Close the ones you keep.
+        Raises :class:`NotSupportedError` (no object records), :class:`InvalidArgumentError`
+        (a bad filter)."""
         arr = ctypes.POINTER(c_void_p)()
         n = c_size_t()
-        _call("ctr_pod_list", self._p, byref(arr), byref(n))
+        if filters:
+            fp, fk = strv(list(filters))
+            _call("ctr_pod_list_filter", self._p, fp, byref(arr), byref(n))
+            del fk
+        else:
+            _call("ctr_pod_list", self._p, byref(arr), byref(n))
         try:
             return [Pod._wrap(lib.ctr_pod_ref(arr[i]), self._keep) for i in range(n.value)]
         finally:
             lib.ctr_pod_list_free(arr, n.value)
+
+    # ---- Kubernetes YAML (ctr-kube.h) ----
+    def kube_play(self, yaml: Union[str, bytes], *, replace: bool = False, start: bool = True,
+                  networks: Optional[Sequence[str]] = None,
+                  configmaps: Optional[Sequence[Union[str, bytes]]] = None) -> KubeReport:
+        """Make the pods, containers and volumes a Kubernetes YAML describes (``ctr_kube_play()``,
+        podman's ``kube play``): ``Pod``, ``Deployment`` (one replica), ``PersistentVolumeClaim``
+        and ``ConfigMap`` documents.  ``replace`` removes the pods the YAML names first
+        (``--replace``); ``start`` False makes everything and starts nothing (``--start=false``);
+        ``networks`` the pods' networks (None: the runtime's default network); ``configmaps``
+        more ConfigMaps, each a YAML text of one or more ``kind: ConfigMap`` documents.  Fields
+        and kinds not used are the report's ``warnings``.  All or nothing: on failure the pods
+        and containers made are removed again (volumes made stay).
+
+        Raises :class:`InvalidArgumentError` (malformed YAML, a field of the wrong type or value,
+        a missing name or image...: the message gives the path, such as
+        ``spec.containers[1].image``), :class:`AlreadyExistsError` (a name is taken and not
+        ``replace``), :class:`Error` with ``EFBIG`` (over 16 MiB) or ``ECHILD`` (an init
+        container failed), and the errors of :meth:`create_pod`, :meth:`create` and
+        :meth:`Pod.start`."""
+        o = _ffi.KubePlayOptions()
+        o.version = _KUBE_PLAY_OPTIONS_VERSION
+        o.flags = (_KUBE_PLAY_REPLACE if replace else 0) | (0 if start else _KUBE_PLAY_NO_START)
+        nets, keep_nets = strv(networks)
+        cms, keep_cms = strv(configmaps)
+        o.networks = nets
+        o.configmaps = cms
+        text = _kube_yaml(yaml)
+        report = _kube_call("ctr_kube_play", self._p, text, len(text), byref(o))
+        del keep_nets, keep_cms
+        return report
+
+    def kube_down(self, yaml: Union[str, bytes]) -> KubeReport:
+        """Remove the pods (with every container) a Kubernetes YAML describes (``ctr_kube_down()``,
+        ``kube play --down``): pods that do not exist are skipped; volumes stay.  The report's
+        ``pods`` are the pods removed.  Raises :class:`InvalidArgumentError` (malformed YAML) and
+        the errors of :meth:`Pod.remove`."""
+        text = _kube_yaml(yaml)
+        return _kube_call("ctr_kube_down", self._p, text, len(text))
 
     # ---- events (ctr-events.h) ----
     def events(self, *filters: str, follow: bool = False, since: Union[None, int, float, _dt.datetime] = None,
@@ -1093,6 +1196,17 @@ class Container(_Handle):
     def runtime(self) -> Runtime:
         """The runtime this container belongs to (a new reference)."""
         return Runtime._wrap(lib.ctr_runtime_ref(lib.ctr_container_runtime(self._p)), self._keep)
+
+    def generate_kube(self, service: bool = False) -> str:
+        """The container as Kubernetes YAML, as podman's ``kube generate``
+        (``ctr_container_generate_kube()``): a member of a pod gives its pod's YAML; a
+        container of its own a ``Pod`` named ``NAME-pod`` holding it.  ``service`` adds a
+        ``Service`` (type NodePort) for the published ports first.  Raises
+        :class:`InvalidArgumentError` for an infra container, :class:`NotFoundError` when the
+        container (or a member of its pod) was removed."""
+        out = _ffi.c_str_out()
+        _call("ctr_container_generate_kube", self._p, _KUBE_GENERATE_SERVICE if service else 0, byref(out))
+        return take_string(out) or ""
 
     id = property(lambda self: self._s("ctr_container_id") or "", doc="Full 64-character ID.")
     name = property(lambda self: self._s("ctr_container_name") or "", doc="Name.")
@@ -2122,6 +2236,11 @@ class Pod(_Handle):
         return decode(lib.ctr_pod_name(self._p)) or ""
 
     @property
+    def runtime(self) -> Runtime:
+        """The runtime this pod belongs to (a new reference)."""
+        return Runtime._wrap(lib.ctr_runtime_ref(lib.ctr_pod_runtime(self._p)), self._keep)
+
+    @property
     def infra_id(self) -> Optional[str]:
         """The infra container's full ID; None for a pod made with ``infra=False``."""
         return decode(lib.ctr_pod_infra_id(self._p))
@@ -2188,6 +2307,23 @@ class Pod(_Handle):
         container of the pod runs, :class:`InvalidArgumentError` for an unknown descriptor."""
         return _top("ctr_pod_top", self._p, descriptors)
 
+    def stats(self, prev: Optional[Sequence[Stats]] = None) -> List[Stats]:
+        """A sample of the resource use of each running (or paused) container of the pod, the
+        infra container included, as ``podman pod stats`` lists them (``ctr_pod_stats()``), in
+        the order of :meth:`containers`.  With ``prev`` (samples of an earlier call), a
+        container's ``cpu_percent`` is since its own sample there, else since its start.  A pod
+        with nothing running gives ``[]``; a removed one raises :class:`NotFoundError`."""
+        kept = [s._sample.p for s in (prev or ()) if s._sample is not None]
+        arr = (ctypes.POINTER(_ffi.Stats) * max(len(kept), 1))(*kept)
+        out = ctypes.POINTER(ctypes.POINTER(_ffi.Stats))()
+        n = c_size_t()
+        _call("ctr_pod_stats", self._p, arr, len(kept), byref(out), byref(n))
+        try:
+            # each sample is its Stats' (cast: a pointer of its own, not a view into the array freed below)
+            return [Stats._from(ctypes.cast(out[i], ctypes.POINTER(_ffi.Stats)), True) for i in range(n.value)]
+        finally:
+            lib.ctr_pod_stats_free(out, 0)  # the array only
+
     def apply_exit_policy(self) -> bool:
         """Apply the pod's exit policy after a member exited: with ``exit_policy=STOP`` and no
         member running, paused or stopping any more, stop the infra container (``podman pod
@@ -2211,3 +2347,13 @@ class Pod(_Handle):
         out = _ffi.c_str_out()
         _call("ctr_pod_inspect", self._p, byref(out))
         return json.loads(take_string(out) or "null")
+
+    def generate_kube(self, service: bool = False) -> str:
+        """The pod as Kubernetes YAML, as podman's ``kube generate`` (``ctr_pod_generate_kube()``):
+        a ``v1`` ``Pod`` that :meth:`Runtime.kube_play` makes again; the infra container is left
+        out, its settings (ports, host name, DNS) go to the pod and its first container.
+        ``service`` adds a ``Service`` (type NodePort) for the published ports first.  Raises
+        :class:`NotFoundError` when the pod or one of its containers was removed."""
+        out = _ffi.c_str_out()
+        _call("ctr_pod_generate_kube", self._p, _KUBE_GENERATE_SERVICE if service else 0, byref(out))
+        return take_string(out) or ""

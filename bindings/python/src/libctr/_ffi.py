@@ -32,7 +32,7 @@ PROGRESS_FN = CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
 
 
 # ---- structs (ctr-error.h, ctr-runtime.h, ctr-container.h, ctr-lifecycle.h, ctr-io.h, ctr-image.h, ctr-network.h,
-# ctr-volume.h, ctr-pod.h) ----
+# ctr-volume.h, ctr-pod.h, ctr-kube.h) ----
 class ErrorRecord(Structure):
     _fields_ = [("code", c_int), ("message", c_char_p)]
 
@@ -403,6 +403,15 @@ class Stats(Structure):
     ]
 
 
+class KubePlayOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("flags", c_uint64),
+        ("networks", c_char_pp),
+        ("configmaps", c_char_pp),
+    ]
+
+
 class StatsOptions(Structure):
     _fields_ = [("version", c_uint), ("interval_ms", c_uint), ("cancel_fd", c_int)]
 
@@ -424,6 +433,7 @@ STRUCTS: Dict[str, type] = {
     "ctr_network_options_t": NetworkOptions,
     "ctr_volume_options_t": VolumeOptions,
     "ctr_pod_options_t": PodOptions,
+    "ctr_kube_play_options_t": KubePlayOptions,
     "ctr_transfer_progress_t": TransferProgress,
     "ctr_registry_options_t": RegistryOptions,
     "ctr_change_t": Change,
@@ -613,6 +623,7 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_pod_create": (c_int, [_P, POINTER(PodOptions), c_ptr_p]),
     "ctr_pod_lookup": (c_int, [_P, c_char_p, c_ptr_p]),
     "ctr_pod_list": (c_int, [_P, POINTER(c_ptr_p), POINTER(c_size_t)]),
+    "ctr_pod_list_filter": (c_int, [_P, c_char_pp, POINTER(c_ptr_p), POINTER(c_size_t)]),
     "ctr_pod_list_free": (None, [c_ptr_p, c_size_t]),
     "ctr_pod_ref": (_P, [_P]),
     "ctr_pod_unref": (_P, [_P]),
@@ -632,8 +643,20 @@ FUNCTIONS: Dict[str, Tuple[Any, list]] = {
     "ctr_pod_restart": (c_int, [_P]),
     "ctr_pod_apply_exit_policy": (c_int, [_P]),
     "ctr_pod_top": (c_int, [_P, c_char_pp, POINTER(POINTER(Top))]),
+    "ctr_pod_stats": (c_int, [_P, POINTER(POINTER(Stats)), c_size_t, POINTER(POINTER(POINTER(Stats))),
+                              POINTER(c_size_t)]),
+    "ctr_pod_stats_free": (None, [POINTER(POINTER(Stats)), c_size_t]),
     "ctr_pod_remove": (c_int, [_P, c_uint64]),
     "ctr_pod_inspect": (c_int, [_P, POINTER(c_str_out)]),
+    "ctr_pod_runtime": (_P, [_P]),
+    # ctr-kube.h, libctr 0.7
+    "ctr_pod_generate_kube": (c_int, [_P, c_uint64, POINTER(c_str_out)]),
+    "ctr_container_generate_kube": (c_int, [_P, c_uint64, POINTER(c_str_out)]),
+    "ctr_kube_play": (c_int, [_P, c_char_p, c_size_t, POINTER(KubePlayOptions), c_ptr_p]),
+    "ctr_kube_down": (c_int, [_P, c_char_p, c_size_t, c_ptr_p]),
+    "ctr_kube_report_count": (c_size_t, [_P, c_int]),
+    "ctr_kube_report_get": (c_char_p, [_P, c_int, c_size_t]),
+    "ctr_kube_report_free": (None, [_P]),
     "ctr_container_ip_address": (c_int, [_P, c_char_p, POINTER(c_str_out)]),
     "ctr_container_networks_json": (c_int, [_P, POINTER(c_str_out)]),
     # ctr-registry.h

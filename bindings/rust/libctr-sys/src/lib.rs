@@ -7,7 +7,7 @@
 //! headers.  Use the safe `libctr` crate instead unless you need raw access.
 //!
 //! The image (`ctr-image.h`), network (`ctr-network.h`), volume
-//! (`ctr-volume.h`) and pod (`ctr-pod.h`) modules and
+//! (`ctr-volume.h`), pod (`ctr-pod.h`) and Kubernetes (`ctr-kube.h`) modules and
 //! `ctr_runtime_refresh` are newer than the rest: [`optional`] resolves them
 //! at run time, so a program also runs against a libctr built without them.
 #![allow(non_camel_case_types)]
@@ -25,7 +25,17 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ctr_runtime_t, ctr_container_t, ctr_image_t, ctr_volume_t, ctr_pod_t, ctr_cancel_t, ctr_waiter_t, ctr_events_t);
+opaque!(
+    ctr_runtime_t,
+    ctr_container_t,
+    ctr_image_t,
+    ctr_volume_t,
+    ctr_pod_t,
+    ctr_kube_report_t,
+    ctr_cancel_t,
+    ctr_waiter_t,
+    ctr_events_t
+);
 
 // ---- ctr-error.h ----
 #[repr(C)]
@@ -560,6 +570,25 @@ pub struct ctr_pod_options_t {
     pub nano_cpus: i64,
     pub cpuset_cpus: *const c_char,
     pub cpuset_mems: *const c_char,
+}
+
+// ---- ctr-kube.h (LIBCTR_0.7) ----
+pub const CTR_KUBE_GENERATE_SERVICE: u64 = 1 << 0;
+pub const CTR_KUBE_PLAY_OPTIONS_VERSION: c_uint = 1;
+pub const CTR_KUBE_PLAY_REPLACE: u64 = 1 << 0;
+pub const CTR_KUBE_PLAY_NO_START: u64 = 1 << 1;
+pub type ctr_kube_report_kind_t = c_uint;
+pub const CTR_KUBE_REPORT_POD: ctr_kube_report_kind_t = 0;
+pub const CTR_KUBE_REPORT_CONTAINER: ctr_kube_report_kind_t = 1;
+pub const CTR_KUBE_REPORT_VOLUME: ctr_kube_report_kind_t = 2;
+pub const CTR_KUBE_REPORT_WARNING: ctr_kube_report_kind_t = 3;
+
+#[repr(C)]
+pub struct ctr_kube_play_options_t {
+    pub version: c_uint,
+    pub flags: u64,
+    pub networks: *const *const c_char,
+    pub configmaps: *const *const c_char,
 }
 
 pub const CTR_CHANGE_MODIFIED: c_int = 0;
@@ -1200,6 +1229,12 @@ extern "C" {
     pub fn ctr_pod_create(rt: *mut ctr_runtime_t, opts: *const ctr_pod_options_t, ret: *mut *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_lookup(rt: *mut ctr_runtime_t, reference: *const c_char, ret: *mut *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_list(rt: *mut ctr_runtime_t, ret: *mut *mut *mut ctr_pod_t, ret_count: *mut usize) -> c_int;
+    pub fn ctr_pod_list_filter(
+        rt: *mut ctr_runtime_t,
+        filters: *const *const c_char,
+        ret: *mut *mut *mut ctr_pod_t,
+        ret_count: *mut usize,
+    ) -> c_int;
     pub fn ctr_pod_list_free(list: *mut *mut ctr_pod_t, count: usize);
     pub fn ctr_pod_ref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
     pub fn ctr_pod_unref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
@@ -1219,8 +1254,41 @@ extern "C" {
     pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_apply_exit_policy(pod: *mut ctr_pod_t) -> c_int;
     pub fn ctr_pod_top(pod: *mut ctr_pod_t, descriptors: *const *const c_char, ret: *mut *mut ctr_top_t) -> c_int;
+    pub fn ctr_pod_stats(
+        pod: *mut ctr_pod_t,
+        prev: *const *const ctr_stats_t,
+        n_prev: usize,
+        ret: *mut *mut *mut ctr_stats_t,
+        ret_count: *mut usize,
+    ) -> c_int;
+    pub fn ctr_pod_stats_free(stats: *mut *mut ctr_stats_t, count: usize);
     pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
     pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
+    pub fn ctr_pod_runtime(pod: *const ctr_pod_t) -> *mut ctr_runtime_t;
+
+    // ctr-kube.h (LIBCTR_0.7)
+    pub fn ctr_pod_generate_kube(pod: *mut ctr_pod_t, flags: u64, ret: *mut *mut c_char) -> c_int;
+    pub fn ctr_container_generate_kube(c: *mut ctr_container_t, flags: u64, ret: *mut *mut c_char) -> c_int;
+    pub fn ctr_kube_play(
+        rt: *mut ctr_runtime_t,
+        yaml: *const c_char,
+        len: usize,
+        opts: *const ctr_kube_play_options_t,
+        ret: *mut *mut ctr_kube_report_t,
+    ) -> c_int;
+    pub fn ctr_kube_down(
+        rt: *mut ctr_runtime_t,
+        yaml: *const c_char,
+        len: usize,
+        ret: *mut *mut ctr_kube_report_t,
+    ) -> c_int;
+    pub fn ctr_kube_report_count(report: *const ctr_kube_report_t, kind: ctr_kube_report_kind_t) -> usize;
+    pub fn ctr_kube_report_get(
+        report: *const ctr_kube_report_t,
+        kind: ctr_kube_report_kind_t,
+        i: usize,
+    ) -> *const c_char;
+    pub fn ctr_kube_report_free(report: *mut ctr_kube_report_t);
 
     // sys/ctr-state.h, sys/ctr-oci.h (plug-in APIs)
     pub fn ctr_state_backend_register(backend: *const ctr_state_backend_t) -> c_int;
@@ -1410,6 +1478,12 @@ pub mod optional {
         pub fn ctr_pod_create(rt: *mut ctr_runtime_t, opts: *const ctr_pod_options_t, ret: *mut *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_lookup(rt: *mut ctr_runtime_t, reference: *const c_char, ret: *mut *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_list(rt: *mut ctr_runtime_t, ret: *mut *mut *mut ctr_pod_t, ret_count: *mut usize) -> c_int;
+        pub fn ctr_pod_list_filter(
+            rt: *mut ctr_runtime_t,
+            filters: *const *const c_char,
+            ret: *mut *mut *mut ctr_pod_t,
+            ret_count: *mut usize,
+        ) -> c_int;
         pub fn ctr_pod_list_free(list: *mut *mut ctr_pod_t, count: usize);
         pub fn ctr_pod_ref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
         pub fn ctr_pod_unref(pod: *mut ctr_pod_t) -> *mut ctr_pod_t;
@@ -1429,8 +1503,18 @@ pub mod optional {
         pub fn ctr_pod_restart(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_apply_exit_policy(pod: *mut ctr_pod_t) -> c_int;
         pub fn ctr_pod_top(pod: *mut ctr_pod_t, descriptors: *const *const c_char, ret: *mut *mut ctr_top_t) -> c_int;
+        pub fn ctr_pod_stats(pod: *mut ctr_pod_t, prev: *const *const ctr_stats_t, n_prev: usize, ret: *mut *mut *mut ctr_stats_t, ret_count: *mut usize) -> c_int;
+        pub fn ctr_pod_stats_free(stats: *mut *mut ctr_stats_t, count: usize);
         pub fn ctr_pod_remove(pod: *mut ctr_pod_t, flags: u64) -> c_int;
         pub fn ctr_pod_inspect(pod: *mut ctr_pod_t, ret: *mut *mut c_char) -> c_int;
+        pub fn ctr_pod_runtime(pod: *const ctr_pod_t) -> *mut ctr_runtime_t;
+        pub fn ctr_pod_generate_kube(pod: *mut ctr_pod_t, flags: u64, ret: *mut *mut c_char) -> c_int;
+        pub fn ctr_container_generate_kube(c: *mut ctr_container_t, flags: u64, ret: *mut *mut c_char) -> c_int;
+        pub fn ctr_kube_play(rt: *mut ctr_runtime_t, yaml: *const c_char, len: usize, opts: *const ctr_kube_play_options_t, ret: *mut *mut ctr_kube_report_t) -> c_int;
+        pub fn ctr_kube_down(rt: *mut ctr_runtime_t, yaml: *const c_char, len: usize, ret: *mut *mut ctr_kube_report_t) -> c_int;
+        pub fn ctr_kube_report_count(report: *const ctr_kube_report_t, kind: ctr_kube_report_kind_t) -> usize;
+        pub fn ctr_kube_report_get(report: *const ctr_kube_report_t, kind: ctr_kube_report_kind_t, i: usize) -> *const c_char;
+        pub fn ctr_kube_report_free(report: *mut ctr_kube_report_t);
         pub fn ctr_container_diff(c: *mut ctr_container_t, ret: *mut *mut ctr_change_t, ret_count: *mut usize) -> c_int;
         pub fn ctr_changes_free(changes: *mut ctr_change_t, count: usize);
         pub fn ctr_container_copy_to(c: *mut ctr_container_t, src: *const c_char, dst: *const c_char, flags: u64) -> c_int;

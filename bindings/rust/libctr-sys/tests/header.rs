@@ -383,6 +383,7 @@ fn layouts() -> BTreeMap<String, usize> {
             cpuset_mems
         }
     );
+    layout!(m, ctr_kube_play_options_t { version, flags, networks, configmaps });
     layout!(
         m,
         ctr_state_backend_t {
@@ -662,6 +663,7 @@ fn struct_layouts_match_the_headers() {
         "ctr-network.h",
         "ctr-volume.h",
         "ctr-pod.h",
+        "ctr-kube.h",
         "ctr-registry.h",
         "ctr-events.h",
         "sys/ctr-state.h",

@@ -126,7 +126,7 @@ impl Pod {
             .map(|ptr| Pod { ptr, _keep: keep })
             .ok_or_else(|| Error::new("ctr_pod", EIO, "the library returned no pod"))
     }
-    fn as_ptr(&self) -> *mut sys::ctr_pod_t {
+    pub(crate) fn as_ptr(&self) -> *mut sys::ctr_pod_t {
         self.ptr.as_ptr()
     }
     fn op(&self, op: &'static str, r: Option<c_int>) -> Result<()> {
@@ -138,6 +138,13 @@ impl Pod {
     }
     pub fn name(&self) -> &str {
         unsafe { lent_str(opt::ctr_pod_name(self.as_ptr()).unwrap_or(ptr::null())) }
+    }
+    /// The runtime the pod belongs to (a new reference).
+    pub fn runtime(&self) -> Runtime {
+        let p = unsafe { opt::ctr_pod_runtime(self.as_ptr()) }.unwrap_or(ptr::null_mut());
+        // A pod handle exists only with the pod API, and holds its runtime.
+        let p = unsafe { sys::ctr_runtime_ref(p) };
+        Runtime { ptr: NonNull::new(p).expect("pod without runtime"), keep: self._keep.clone() }
     }
     /// The infra container's full ID; `None` for a pod made with [`PodOptions::no_infra`].
     pub fn infra_id(&self) -> Option<&str> {
@@ -211,6 +218,24 @@ impl Pod {
         let mut t: *mut sys::ctr_top_t = ptr::null_mut();
         check_opt(OP, unsafe { opt::ctr_pod_top(self.as_ptr(), d.ptrs.as_ptr(), &mut t) })?;
         Ok(unsafe { crate::container::top_table(t) })
+    }
+    /// A sample of the resource use of each running (or paused) container
+    /// of the pod, the infra container included, as `podman pod stats`
+    /// lists them (`ctr_pod_stats()`), in the order of [`Pod::containers`].
+    /// With `prev` (samples of an earlier call), a container's
+    /// `cpu_percent` is since its own sample there, else since its start.
+    /// Nothing running: empty.  [`ErrorKind::NotFound`]: the pod was removed.
+    pub fn stats(&self, prev: &[Stats]) -> Result<Vec<Stats>> {
+        let pp: Vec<*const sys::ctr_stats_t> = prev.iter().map(Stats::raw).filter(|p| !p.is_null()).collect();
+        let mut arr: *mut *mut sys::ctr_stats_t = ptr::null_mut();
+        let mut n = 0usize;
+        check_opt("ctr_pod_stats", unsafe {
+            opt::ctr_pod_stats(self.as_ptr(), pp.as_ptr(), pp.len(), &mut arr, &mut n)
+        })?;
+        // Each sample becomes its Stats'; only the array is freed here.
+        let out = (0..n).map(|i| unsafe { Stats::owned(*arr.add(i)) }).collect();
+        unsafe { opt::ctr_pod_stats_free(arr, 0) };
+        Ok(out)
     }
     /// Apply the pod's exit policy after a member exited: with
     /// [`PodExitPolicy::Stop`] and no member running, paused or stopping any
@@ -479,6 +504,20 @@ impl Runtime {
         let mut list = ptr::null_mut();
         let mut n = 0usize;
         check_opt(OP, unsafe { opt::ctr_pod_list(self.as_ptr(), &mut list, &mut n) })?;
+        self.wrap_pods(list, n)
+    }
+    /// The pods that pass podman's `pod ps --filter` strings (`"name=^web"`,
+    /// `"label=tier=front"`, `"status=running"`, `"ctr-number=3"`; the values
+    /// of one key are alternatives, the keys must all match), oldest first.
+    pub fn pods_filtered(&self, filters: &[&str]) -> Result<Vec<Pod>> {
+        const OP: &str = "ctr_pod_list_filter";
+        let f = CStrv::opt(OP, &Some(filters.iter().map(|s| s.to_string()).collect::<Vec<_>>()))?;
+        let mut list = ptr::null_mut();
+        let mut n = 0usize;
+        check_opt(OP, unsafe { opt::ctr_pod_list_filter(self.as_ptr(), CStrv::as_ptr(&f), &mut list, &mut n) })?;
+        self.wrap_pods(list, n)
+    }
+    fn wrap_pods(&self, list: *mut *mut sys::ctr_pod_t, n: usize) -> Result<Vec<Pod>> {
         let out = (0..n)
             .map(|i| unsafe {
                 let p = *list.add(i);

@@ -97,6 +97,20 @@ impl Stats {
     }
 }
 
+impl Stats {
+    /// A sample the caller owns, kept (for a later `prev`) until the Stats is dropped.
+    pub(crate) unsafe fn owned(p: *mut sys::ctr_stats_t) -> Stats {
+        let mut s = Stats::from_raw(p);
+        s.sample = Some(Sample(p));
+        s
+    }
+
+    /// The C sample behind this Stats, for a later call's `prev` (NULL in a stream's).
+    pub(crate) fn raw(&self) -> *const sys::ctr_stats_t {
+        self.sample.as_ref().map_or(ptr::null(), |s| s.0 as *const sys::ctr_stats_t)
+    }
+}
+
 impl Container {
     /// One sample of the running container (`ctr_container_stats()`), read
     /// from the host without running anything in it; `cpu_percent` is since
@@ -106,9 +120,7 @@ impl Container {
         let pp = prev.and_then(|p| p.sample.as_ref()).map_or(ptr::null(), |s| s.0 as *const sys::ctr_stats_t);
         let mut out: *mut sys::ctr_stats_t = ptr::null_mut();
         check("ctr_container_stats", unsafe { sys::ctr_container_stats(self.as_ptr(), pp, &mut out) })?;
-        let mut s = unsafe { Stats::from_raw(out) };
-        s.sample = Some(Sample(out));
-        Ok(s)
+        Ok(unsafe { Stats::owned(out) })
     }
 
     /// Samples every `interval`, the first at once, each one's `cpu_percent`

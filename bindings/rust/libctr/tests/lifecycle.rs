@@ -29,6 +29,10 @@ mod events;
 #[path = "lifecycle/pod.rs"]
 mod pod;
 
+/// Kubernetes YAML (tests/lifecycle/kube.rs).
+#[path = "lifecycle/kube.rs"]
+mod kube;
+
 const SEC10: Option<Duration> = Some(Duration::from_secs(10));
 
 struct Fixtures {
@@ -97,8 +101,17 @@ fn run_root_for(root: &Path) -> PathBuf {
     }
 }
 
+/// Remove the roots, trying again for 5 s: a container's exit command (run by
+/// its monitor once the container exited) may still write in the root just
+/// after a forced remove returned.
 fn remove_root(root: &Path) -> std::io::Result<()> {
-    let _ = std::fs::remove_dir_all(run_root_for(root));
+    for _ in 0..50 {
+        let _ = std::fs::remove_dir_all(run_root_for(root));
+        if std::fs::remove_dir_all(root).is_ok() || !root.exists() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     std::fs::remove_dir_all(root)
 }
 

@@ -36,6 +36,7 @@ fn pod_lifecycle() {
     assert_eq!(doc["Pod"], id.as_str());
     drop(infra);
     assert_eq!(status(&pod), "Created");
+    assert!(pod.stats(&[]).unwrap().is_empty(), "nothing runs: no sample");
 
     let m1 = t.create(ContainerOptions::new().name("rsmember").pod("rspod").command(["sleep", "100"]));
     assert_eq!(m1.pod(), Some(id.as_str()));
@@ -46,6 +47,12 @@ fn pod_lifecycle() {
     let (header, rows) = pod.top(&["pid", "args"]).unwrap();
     assert_eq!(header, ["PID", "COMMAND"]);
     assert!(rows.iter().any(|r| r[1].contains("catatonit")) && rows.iter().any(|r| r[1].contains("sleep 100")));
+    let first = pod.stats(&[]).unwrap();
+    assert_eq!(first.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [infra_id.as_str(), m1.id()]);
+    assert!(first.iter().all(|s| s.pids_current >= 1 && s.mem_usage > 0 && s.mem_limit > 0));
+    let second = pod.stats(&first).unwrap();
+    assert_eq!(second.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), [infra_id.as_str(), m1.id()]);
+    assert!(second[0].timestamp_ns > first[0].timestamp_ns);
     pod.pause().unwrap();
     assert_eq!((status(&pod).as_str(), m1.state().unwrap()), ("Paused", State::Paused));
     pod.unpause().unwrap();
@@ -135,6 +142,19 @@ fn pod_errors() {
     assert!(group.containers().unwrap().is_empty());
     assert_eq!(status(&group), "Created");
     assert_eq!(group.inspect().unwrap()["CreateInfra"].as_bool(), Some(false));
+    let other = rt.create_pod(&PodOptions::new().name("rsother").no_infra().share(PodShare::NONE).label("tier", "back")).unwrap();
+    let names = |f: &[&str]| {
+        let mut v: Vec<String> = rt.pods_filtered(f).unwrap().iter().map(|p| p.name().to_string()).collect();
+        v.sort();
+        v.join(" ")
+    };
+    assert_eq!(names(&["name=^rs(group|other)$"]), "rsgroup rsother");
+    assert_eq!(names(&["label=tier=back"]), "rsother");
+    assert_eq!(names(&["name=group$", "name=other$"]), "rsgroup rsother");
+    assert_eq!(names(&["name=^rs", "label=tier=front"]), "");
+    assert_eq!(names(&["ctr-number=0", "status=created"]), "rsgroup rsother");
+    assert_eq!(rt.pods_filtered(&["bogus=1"]).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    other.remove(PodRemoveFlags::NONE).unwrap();
     group.remove(PodRemoveFlags::NONE).unwrap();
     assert!(rt.pods().unwrap().is_empty());
 }
