@@ -78,12 +78,15 @@ struct execution {
     struct ctr__native_process process;
     struct ctr__native_seccomp *filter;
     int pidfd, console, sync;
+    int own_pidns; /* our PID namespace, for our children after the exec process's fork */
 };
 
 static void execution_done(struct execution *e)
 {
     if (e->pidfd >= 0)
         close(e->pidfd);
+    if (e->own_pidns >= 0)
+        close(e->own_pidns);
     if (e->console >= 0)
         close(e->console);
     if (e->sync >= 0)
@@ -140,9 +143,22 @@ static int enter_container(struct execution *e)
     ctr__native_cgroup_free(cg);
     if (r < 0)
         return ctr__err_keep(r, "joining the container's cgroup: %s", strerror(-r));
+    e->own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (e->own_pidns < 0)
+        return ctr__err(-errno, "opening our PID namespace: %m");
     if (setns(e->pidfd, CLONE_NEWPID) < 0)
         return ctr__err(-errno, "joining the container's PID namespace: %m");
     return 0;
+}
+
+/* After the exec process's fork, our later children are ours again: back
+ * to our own PID namespace.  A child forked in the container's would be a
+ * process of it (the sanitizers' leak checker's tracer is one, at exit,
+ * and hangs there).  The kernel always allows it (the namespace is the
+ * one we are in), so its result is not checked. */
+static void leave_pid_namespace(struct execution *e)
+{
+    (void)!setns(e->own_pidns, CLONE_NEWPID);
 }
 
 static int connect_socket(const char *path, int *ret)
@@ -175,6 +191,7 @@ static int spawn(struct execution *e, const struct ctr__native_exec_opts *o, pid
         close(sv[0]);
         exec_child_main(&c);
     }
+    leave_pid_namespace(e);
     close(sv[1]);
     if (pid < 0)
         return ctr__err(-errno, "fork of the exec process: %m");
@@ -203,7 +220,7 @@ static int wait_exit(pid_t pid, int *ret_status)
 
 int ctr__native_exec(const char *root, const char *id, const struct ctr__native_exec_opts *o, int *ret_status)
 {
-    struct execution e = {.pidfd = -1, .console = -1, .sync = -1};
+    struct execution e = {.pidfd = -1, .console = -1, .sync = -1, .own_pidns = -1};
     pid_t pid = 0;
     int r = read_process(o->process_file, &e);
 
