@@ -120,6 +120,91 @@ ctr__oci_t *ctr__oci_close(ctr__oci_t *oci)
     return NULL;
 }
 
+/* A runtime given by path: the CLI backend runs it. */
+static int find_runtime_path(ctr__oci_t *oci, const char *runtime)
+{
+    if (runtime[0] != '/')
+        return ctr__err(-EINVAL, "OCI runtime '%s': a path must be absolute", runtime);
+    int r = ctr__find_program(runtime, &oci->runtime_path);
+    if (r == -ENOENT)
+        return ctr__err(-ENOENT, "OCI runtime '%s' does not exist or is not executable", runtime);
+    if (r < 0)
+        return ctr__err(r, "OCI runtime '%s': %s", runtime, strerror(-r));
+    oci->backend = &ctr__oci_cli_backend;
+    return 0;
+}
+
+/* A runtime given by name: a registered backend, the CLI backend's own
+ * name (runc), "native" (helpers/ctr-oci, driven as runc is), or a
+ * program on PATH run by the CLI backend. */
+static int find_runtime_name(ctr__oci_t *oci, const char *runtime)
+{
+    const char *binary = runtime;
+    _cleanup_free_ char *native = NULL;
+
+    oci->backend = registry_find(runtime);
+    if (!oci->backend && streq(runtime, ctr__oci_cli_backend.name)) {
+        oci->backend = &ctr__oci_cli_backend;
+        binary = "runc";
+    } else if (!oci->backend && streq(runtime, "native")) {
+        if (!(native = ctr__asprintf("%s/ctr-oci", ctr__helper_dir())))
+            return ctr__oom("the native runtime's path");
+        oci->backend = &ctr__oci_cli_backend;
+        binary = native;
+    }
+    int r = ctr__find_program(binary, &oci->runtime_path);
+    if (r < 0 && r != -ENOENT)
+        return ctr__err(r, "OCI runtime '%s': %s", runtime, strerror(-r));
+    if (!oci->backend) {
+        if (r == -ENOENT)
+            return ctr__err(-ENOENT, "OCI runtime '%s' not found in PATH and no backend registered under that name",
+                            runtime);
+        oci->backend = &ctr__oci_cli_backend;
+    } else if (oci->backend == &ctr__oci_cli_backend && r == -ENOENT) {
+        return ctr__err(-ENOENT, "OCI runtime '%s' not found (%s)", runtime, binary);
+    }
+    return 0;
+}
+
+static int find_monitor(ctr__oci_t *oci, const char *conmon_path)
+{
+    int r;
+
+    if (!conmon_path) {
+        r = find_conmon(&oci->conmon_path);
+        if (r < 0 && r != -ENOENT)
+            return ctr__err(r, "looking for conmon: %s", strerror(-r));
+        return 0;
+    }
+    r = ctr__find_program(conmon_path, &oci->conmon_path);
+    if (r == -EINVAL)
+        return ctr__err(-EINVAL, "conmon path '%s' must be absolute", conmon_path);
+    if (r < 0)
+        return ctr__err(r, "conmon '%s' does not exist or is not executable", conmon_path);
+    return 0;
+}
+
+static int open_backend(ctr__oci_t *oci, const char *state_dir)
+{
+    ctr_oci_options_t opts = {
+        .version = CTR_OCI_BACKEND_VERSION,
+        .runtime_name = oci->runtime_name,
+        .runtime_path = oci->runtime_path,
+        .conmon_path = oci->conmon_path,
+        .state_dir = state_dir,
+    };
+    void *handle = NULL;
+    ctr__err_clear();
+    int r = oci->backend->open(&handle, &opts, oci->backend->userdata);
+    if (r < 0)
+        return ctr__err_keep(r, "opening OCI runtime backend '%s': %s", oci->backend->name, strerror(-r));
+    oci->handle = handle;
+    oci->caps = oci->backend->capabilities(handle);
+    if (oci->backend->version < 2)
+        oci->caps &= ~(uint64_t)CTR_OCI_CAP_CHECKPOINT; /* it has no callback for it */
+    return 0;
+}
+
 int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path, const char *state_dir)
 {
     if (!ret || isempty(state_dir) || state_dir[0] != '/')
@@ -131,75 +216,17 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
     if (!oci || !(oci->runtime_name = strdup(runtime)))
         return ctr__oom("the OCI runtime handle");
 
-    int r;
-    if (strchr(runtime, '/')) {
-        if (runtime[0] != '/')
-            return ctr__err(-EINVAL, "OCI runtime '%s': a path must be absolute", runtime);
-        r = ctr__find_program(runtime, &oci->runtime_path);
-        if (r == -ENOENT)
-            return ctr__err(-ENOENT, "OCI runtime '%s' does not exist or is not executable", runtime);
-        if (r < 0)
-            return ctr__err(r, "OCI runtime '%s': %s", runtime, strerror(-r));
-        oci->backend = &ctr__oci_cli_backend;
-    } else {
-        oci->backend = registry_find(runtime);
-        const char *binary = runtime;
-        _cleanup_free_ char *native = NULL;
-        if (!oci->backend && streq(runtime, ctr__oci_cli_backend.name)) {
-            oci->backend = &ctr__oci_cli_backend;
-            binary = "runc";
-        } else if (!oci->backend && streq(runtime, "native")) {
-            /* libctr's own runtime, helpers/ctr-oci, driven as runc is. */
-            if (!(native = ctr__asprintf("%s/ctr-oci", ctr__helper_dir())))
-                return ctr__oom("the native runtime's path");
-            oci->backend = &ctr__oci_cli_backend;
-            binary = native;
-        }
-        r = ctr__find_program(binary, &oci->runtime_path);
-        if (r < 0 && r != -ENOENT)
-            return ctr__err(r, "OCI runtime '%s': %s", runtime, strerror(-r));
-        if (!oci->backend) {
-            if (r == -ENOENT)
-                return ctr__err(-ENOENT, "OCI runtime '%s' not found in PATH and no backend registered under that name",
-                                runtime);
-            oci->backend = &ctr__oci_cli_backend;
-        } else if (oci->backend == &ctr__oci_cli_backend && r == -ENOENT) {
-            return ctr__err(-ENOENT, "OCI runtime '%s' not found (%s)", runtime, binary);
-        }
-    }
-
-    if (conmon_path) {
-        r = ctr__find_program(conmon_path, &oci->conmon_path);
-        if (r == -EINVAL)
-            return ctr__err(-EINVAL, "conmon path '%s' must be absolute", conmon_path);
-        if (r < 0)
-            return ctr__err(r, "conmon '%s' does not exist or is not executable", conmon_path);
-    } else {
-        r = find_conmon(&oci->conmon_path);
-        if (r < 0 && r != -ENOENT)
-            return ctr__err(r, "looking for conmon: %s", strerror(-r));
-    }
-
+    int r = strchr(runtime, '/') ? find_runtime_path(oci, runtime) : find_runtime_name(oci, runtime);
+    if (r == 0)
+        r = find_monitor(oci, conmon_path);
+    if (r < 0)
+        return r;
     r = ctr__mkdir_p(state_dir, 0700);
     if (r < 0)
         return ctr__err(r, "creating OCI runtime state directory %s: %s", state_dir, strerror(-r));
-
-    ctr_oci_options_t opts = {
-        .version = CTR_OCI_BACKEND_VERSION,
-        .runtime_name = oci->runtime_name,
-        .runtime_path = oci->runtime_path,
-        .conmon_path = oci->conmon_path,
-        .state_dir = state_dir,
-    };
-    void *handle = NULL;
-    ctr__err_clear();
-    r = oci->backend->open(&handle, &opts, oci->backend->userdata);
+    r = open_backend(oci, state_dir);
     if (r < 0)
-        return ctr__err_keep(r, "opening OCI runtime backend '%s': %s", oci->backend->name, strerror(-r));
-    oci->handle = handle;
-    oci->caps = oci->backend->capabilities(handle);
-    if (oci->backend->version < 2)
-        oci->caps &= ~(uint64_t)CTR_OCI_CAP_CHECKPOINT; /* it has no callback for it */
+        return r;
     *ret = TAKE_PTR(oci);
     return 0;
 }
