@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../api/backend-dir.h"
 #include "../api/test-helpers.h"
 
 static struct test_root root;
@@ -758,6 +759,99 @@ static void test_no_leftovers(void **state)
     assert_int_equal(test_count_entries(cmd), 0);
 }
 
+/* Which saves libctr makes transient (CTR_STATE_SAVE_TRANSIENT,
+ * sys/ctr-state.h): a factory over the tests' "testdir" backend whose
+ * save_state_flags() logs each save's state and flags. */
+#define MAX_SAVES 64
+static struct {
+    int n;
+    unsigned int flags[MAX_SAVES];
+    char state[MAX_SAVES][16];
+} saves;
+
+static int logged_save_flags(void *db, const char *id, const char *state, unsigned int flags)
+{
+    if (saves.n < MAX_SAVES) {
+        const char *p = strstr(state, "\"state\":\"");
+        snprintf(saves.state[saves.n], sizeof saves.state[0], "%.*s", p ? (int)strcspn(p + 9, "\"") : 0,
+                 p ? p + 9 : "");
+        saves.flags[saves.n++] = flags;
+    }
+    return test_backend_dir()->save_state(db, id, state);
+}
+
+static int logged_create(ctr_state_backend_t *b, void *userdata)
+{
+    (void)userdata;
+    *b = *test_backend_dir(); /* libctr restores the name */
+    b->save_state_flags = logged_save_flags;
+    return 0;
+}
+
+/* The index of the last save of state since saves.n was from (-1: none). */
+static int last_save(int from, const char *state)
+{
+    int at = -1;
+    for (int i = from; i < saves.n; i++)
+        if (strcmp(saves.state[i], state) == 0)
+            at = i;
+    return at;
+}
+
+static void expect_save(int from, const char *state, unsigned int flags)
+{
+    int i = last_save(from, state);
+    if (i < 0)
+        fail_msg("no save of the state %s", state);
+    if (saves.flags[i] != flags)
+        fail_msg("the save of %s had the flags %#x, not %#x", state, saves.flags[i], flags);
+}
+
+static void test_transient_saves(void **state)
+{
+    (void)state;
+    ctr_state_backend_factory_t f = CTR_STATE_BACKEND_FACTORY_INIT;
+    f.name = "logged";
+    f.create = logged_create;
+    assert_ctr_ok(ctr_state_backend_factory_register(&f));
+    struct test_root r;
+    test_root_make(&r);
+    ctr_runtime_t *lrt = test_runtime(&r, "logged");
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    const char *cmd[] = { "/bin/sleep", "100", NULL };
+    o.rootfs = rootfs;
+    o.name = "saved";
+    o.command = cmd;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, lrt, &o)); /* add(): no save */
+    int from = saves.n;
+    assert_ctr_ok(ctr_container_init(c));
+    expect_save(from, "created", CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_start(c));
+    expect_save(from, "running", CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_pause(c));
+    expect_save(from, "paused", CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_unpause(c));
+    from = saves.n;
+    assert_ctr_ok(ctr_container_stop(c, 1));
+    expect_save(from, "stopping", 0);
+    expect_save(from, "exited", CTR_STATE_SAVE_TRANSIENT);
+    from = saves.n;
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    expect_save(from, "removing", 0);
+    /* Every save: transient exactly for the states a reboot ends. */
+    for (int i = 0; i < saves.n; i++) {
+        bool transient = strcmp(saves.state[i], "created") == 0 || strcmp(saves.state[i], "running") == 0 ||
+                         strcmp(saves.state[i], "paused") == 0 || strcmp(saves.state[i], "exited") == 0;
+        if (saves.flags[i] != (transient ? CTR_STATE_SAVE_TRANSIENT : 0u))
+            fail_msg("save %d of %s: flags %#x", i, saves.state[i], saves.flags[i]);
+    }
+    ctr_container_unref(c);
+    ctr_runtime_unref(lrt);
+    assert_ctr_ok(ctr_state_backend_unregister("logged"));
+    test_root_remove(&r);
+}
+
 static int group_setup(void **state)
 {
     const char *src = getenv("SOURCE_ROOT");
@@ -803,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_wrong_input),
         cmocka_unit_test(test_fifty_concurrent),
         cmocka_unit_test(test_wait_not_busy),
+        cmocka_unit_test(test_transient_saves),
         cmocka_unit_test(test_no_leftovers),
     };
     return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
