@@ -83,14 +83,15 @@
  * paused or exited (podman's ContainerStateCreated, Running, Paused,
  * Stopped, Exited), and that does not record networks other than those of
  * the document libctr last read or saved (the refresh releases them by that
- * record).
- * Never for add(), remove(), rename(), the config, the object records, nor
- * the states configured, stopping and removing.  Such a save must replace
- * the document atomically exactly as save_state() does (a reader sees the
- * old document or the new one, never a mix, also after a crash or power
- * loss) but need not be durable: after a power loss the document it
- * replaced may come back (an operating-system crash is a power loss here;
- * a process that dies is not: what it saved stays).  A backend may ignore
+ * record).  Never for add(), remove(), rename(), the config, the object
+ * records, nor the states configured, stopping and removing.  Such a save
+ * must replace the document atomically exactly as save_state() does (a
+ * reader sees the old document or the new one, never a mix, also after a
+ * crash or power loss) but need not be durable: after a power loss the
+ * document it replaced may come back, or an older one, back to the last
+ * durable save of that container, never one older than that (an
+ * operating-system crash is a power loss here; a process that dies is not:
+ * what it saved stays).  A backend may ignore
  * the flag and save durably (the built-in `tdb` does: an unsynced
  * transaction torn by a power loss can damage the whole database, not one
  * record); it may also leave save_state_flags() NULL (as versions 1 to 4
