@@ -760,40 +760,14 @@ static void test_no_leftovers(void **state)
 }
 
 /* Which saves libctr makes transient (CTR_STATE_SAVE_TRANSIENT,
- * sys/ctr-state.h): a factory over the tests' "testdir" backend whose
- * save_state_flags() logs each save's state and flags. */
-#define MAX_SAVES 64
-static struct {
-    int n;
-    unsigned int flags[MAX_SAVES];
-    char state[MAX_SAVES][16];
-} saves;
+ * sys/ctr-state.h), as the "logged" backend (backend-dir.h) saw them. */
 
-static int logged_save_flags(void *db, const char *id, const char *state, unsigned int flags)
-{
-    if (saves.n < MAX_SAVES) {
-        const char *p = strstr(state, "\"state\":\"");
-        snprintf(saves.state[saves.n], sizeof saves.state[0], "%.*s", p ? (int)strcspn(p + 9, "\"") : 0,
-                 p ? p + 9 : "");
-        saves.flags[saves.n++] = flags;
-    }
-    return test_backend_dir()->save_state(db, id, state);
-}
-
-static int logged_create(ctr_state_backend_t *b, void *userdata)
-{
-    (void)userdata;
-    *b = *test_backend_dir(); /* libctr restores the name */
-    b->save_state_flags = logged_save_flags;
-    return 0;
-}
-
-/* The index of the last save of state since saves.n was from (-1: none). */
+/* The index of the last save of state since test_saves.n was from (-1: none). */
 static int last_save(int from, const char *state)
 {
     int at = -1;
-    for (int i = from; i < saves.n; i++)
-        if (strcmp(saves.state[i], state) == 0)
+    for (int i = from; i < test_saves.n; i++)
+        if (strcmp(test_saves.state[i], state) == 0)
             at = i;
     return at;
 }
@@ -803,17 +777,14 @@ static void expect_save(int from, const char *state, unsigned int flags)
     int i = last_save(from, state);
     if (i < 0)
         fail_msg("no save of the state %s", state);
-    if (saves.flags[i] != flags)
-        fail_msg("the save of %s had the flags %#x, not %#x", state, saves.flags[i], flags);
+    if (test_saves.flags[i] != flags)
+        fail_msg("the save of %s had the flags %#x, not %#x", state, test_saves.flags[i], flags);
 }
 
 static void test_transient_saves(void **state)
 {
     (void)state;
-    ctr_state_backend_factory_t f = CTR_STATE_BACKEND_FACTORY_INIT;
-    f.name = "logged";
-    f.create = logged_create;
-    assert_ctr_ok(ctr_state_backend_factory_register(&f));
+    assert_ctr_ok(test_backend_logged_register());
     struct test_root r;
     test_root_make(&r);
     ctr_runtime_t *lrt = test_runtime(&r, "logged");
@@ -824,7 +795,7 @@ static void test_transient_saves(void **state)
     o.command = cmd;
     ctr_container_t *c = NULL;
     assert_ctr_ok(ctr_container_create(&c, lrt, &o)); /* add(): no save */
-    int from = saves.n;
+    int from = test_saves.n;
     assert_ctr_ok(ctr_container_init(c));
     expect_save(from, "created", CTR_STATE_SAVE_TRANSIENT);
     assert_ctr_ok(ctr_container_start(c));
@@ -832,19 +803,19 @@ static void test_transient_saves(void **state)
     assert_ctr_ok(ctr_container_pause(c));
     expect_save(from, "paused", CTR_STATE_SAVE_TRANSIENT);
     assert_ctr_ok(ctr_container_unpause(c));
-    from = saves.n;
+    from = test_saves.n;
     assert_ctr_ok(ctr_container_stop(c, 1));
     expect_save(from, "stopping", 0);
     expect_save(from, "exited", CTR_STATE_SAVE_TRANSIENT);
-    from = saves.n;
+    from = test_saves.n;
     assert_ctr_ok(ctr_container_remove(c, 0));
     expect_save(from, "removing", 0);
     /* Every save: transient exactly for the states a reboot ends. */
-    for (int i = 0; i < saves.n; i++) {
-        bool transient = strcmp(saves.state[i], "created") == 0 || strcmp(saves.state[i], "running") == 0 ||
-                         strcmp(saves.state[i], "paused") == 0 || strcmp(saves.state[i], "exited") == 0;
-        if (saves.flags[i] != (transient ? CTR_STATE_SAVE_TRANSIENT : 0u))
-            fail_msg("save %d of %s: flags %#x", i, saves.state[i], saves.flags[i]);
+    for (int i = 0; i < test_saves.n; i++) {
+        bool transient = strcmp(test_saves.state[i], "created") == 0 || strcmp(test_saves.state[i], "running") == 0 ||
+                         strcmp(test_saves.state[i], "paused") == 0 || strcmp(test_saves.state[i], "exited") == 0;
+        if (test_saves.flags[i] != (transient ? CTR_STATE_SAVE_TRANSIENT : 0u))
+            fail_msg("save %d of %s: flags %#x", i, test_saves.state[i], test_saves.flags[i]);
     }
     ctr_container_unref(c);
     ctr_runtime_unref(lrt);
