@@ -26,6 +26,7 @@ struct ctr_container {
     struct ctr__lock lock;   /* the container's lock file + handle mutex */
     struct ctr__status st;   /* guarded by lock */
     unsigned int batch;      /* batch depth, owner thread only */
+    uint64_t stored_net;     /* net_hash() of the networks of the state last read or saved */
     char *damage;            /* why the record cannot be read (the state is unknown), or NULL */
     bool config_damaged;     /* cfg is made up: the stored config cannot be read */
     bool removed;
@@ -140,6 +141,17 @@ static int follow_config(ctr_container_t *c)
 
 /* Parse json into c's state; a document that does not parse, or names
  * paths that are not the container's, makes c damaged. */
+/* FNV-1a of a state's networks record (CNI results), 0 for none. */
+static uint64_t net_hash(const char *networks_json)
+{
+    if (!networks_json)
+        return 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)networks_json; *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+    return h ? h : 1;
+}
+
 static int load_status(ctr_container_t *c, const char *json)
 {
     if (c->config_damaged)
@@ -149,6 +161,7 @@ static int load_status(ctr_container_t *c, const char *json)
         return set_damage(c, ctr_error_last()->message);
     if (r < 0)
         return r;
+    c->stored_net = net_hash(c->st.networks_json);
     char why[256];
     if ((r = check_paths(c, why, sizeof why)) != 0)
         return r < 0 ? r : set_damage(c, why);
@@ -309,6 +322,37 @@ int ctr__container_sync(ctr_container_t *c)
     return load_status(c, json);
 }
 
+/*
+ * The one place that decides which saves may be lost by a power loss
+ * (CTR_STATE_SAVE_TRANSIENT, "Transient saves" in sys/ctr-state.h): those
+ * of the states a reboot ends anyway, created, running, paused and exited
+ * (podman's Created, Running, Paused, Stopped, Exited), which the refresh
+ * after the reboot resets (ctr__lifecycle_reset()) whichever of them it
+ * finds.  Durable: configured (what a refresh leaves), stopping and
+ * removing (marks of operations the next lock finishes), and a save that
+ * records networks other than those of the document last read or saved:
+ * their addresses are leased on disk (host-local IPAM) and the refresh
+ * releases them by that record, so it must not fall back to an older one.
+ * Losing a save that drops the record is harmless (the refresh releases
+ * them again; a DEL is idempotent).  add, remove, rename and the config are
+ * not saves of the state: always durable.
+ */
+static unsigned int save_flags(const ctr_container_t *c)
+{
+    switch (c->st.state) {
+    case CTR_STATE_CREATED:
+    case CTR_STATE_RUNNING:
+    case CTR_STATE_PAUSED:
+    case CTR_STATE_EXITED:
+        break;
+    default:
+        return 0;
+    }
+    if (c->st.networks_json && net_hash(c->st.networks_json) != c->stored_net)
+        return 0;
+    return CTR_STATE_SAVE_TRANSIENT;
+}
+
 int ctr__container_save(ctr_container_t *c)
 {
     _cleanup_free_ char *json = NULL;
@@ -316,9 +360,11 @@ int ctr__container_save(ctr_container_t *c)
     int r = ctr__status_to_json(&c->st, &json);
     if (r < 0)
         return r;
-    r = ctr__state_save(ctr__runtime_state(c->rt), c->cfg->id, json);
+    r = ctr__state_save_flags(ctr__runtime_state(c->rt), c->cfg->id, json, save_flags(c));
     if (r == -ENOENT)
         c->removed = true;
+    if (r >= 0)
+        c->stored_net = net_hash(c->st.networks_json);
     return r;
 }
 

@@ -30,7 +30,9 @@
  *   .#VERSION.RANDOM      a new VERSION being written
  *   obj/KIND/.#obj.RANDOM a new object document being written
  *
- * Invariants (also across a crash or power loss, thanks to the fsyncs):
+ * Invariants (also across a crash or power loss, thanks to the fsyncs;
+ * a transient save, CTR_STATE_SAVE_TRANSIENT, has none: its state.json may
+ * be the one before after a power loss, see do_save_state()):
  *
  *   - ctr/ID appears complete or not at all: its files are written and synced
  *     inside ctr/.tmp-ID before the one rename that publishes it;
@@ -89,9 +91,11 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 
 #include "base/error.h"
@@ -140,6 +144,7 @@ struct files_db {
     uint64_t *gen;     /* the shared counter */
     bool ofd_locks;    /* false: no caching (writers still count) */
     bool noatime;      /* O_NOATIME is allowed */
+    bool rename_orders_data; /* a transient save may skip its fsyncs (transient_ok()) */
     int read_only;     /* -errno: the directory is not writable to us */
     unsigned int iterating;
     struct cache cache;
@@ -523,6 +528,20 @@ static void clean_obj_leftovers(struct files_db *db)
     }
 }
 
+/* Whether the file system of fd writes a file's data before a rename that
+ * replaces another file is committed, so that a state.json renamed into
+ * place without an fsync is, after a power loss, the old document or the
+ * whole new one (never empty or torn): ext4 (auto_da_alloc, in its default
+ * data=ordered mode) and btrfs do; tmpfs loses everything anyway.  Elsewhere
+ * (xfs, ...) a transient save is made durable, as the contract allows. */
+static bool transient_ok(int fd)
+{
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) < 0)
+        return false;
+    return sfs.f_type == EXT4_SUPER_MAGIC || sfs.f_type == BTRFS_SUPER_MAGIC || sfs.f_type == TMPFS_MAGIC;
+}
+
 static int files_open(void **ret_db, const char *dir, void *userdata)
 {
     if (isempty(dir))
@@ -552,6 +571,7 @@ static int files_open(void **ret_db, const char *dir, void *userdata)
     if (r < 0)
         return r;
     db->noatime = true;
+    db->rename_orders_data = transient_ok(db->dirfd);
 
     clean_leftovers(NULL, db->dirfd);
     clean_leftovers(db, db->ctrfd);
@@ -954,10 +974,11 @@ static int do_remove(struct files_db *db, const char *id, const char *name)
     return 0;
 }
 
-/* Sync the new state (fd, ctr/TMP) and rename it to ctr/ID/state.json. */
-static int replace_state(struct files_db *db, int fd, const char *tmp, int idfd, const char *id)
+/* Sync the new state (fd, ctr/TMP), unless transient, and rename it to
+ * ctr/ID/state.json. */
+static int replace_state(struct files_db *db, int fd, const char *tmp, int idfd, const char *id, bool transient)
 {
-    int r = sync_fd(db, fd, true, "the new state.json");
+    int r = transient ? 0 : sync_fd(db, fd, true, "the new state.json");
     CTR_FAULT_POINT("files.save.before-rename");
     if (r < 0)
         return r;
@@ -967,13 +988,18 @@ static int replace_state(struct files_db *db, int fd, const char *tmp, int idfd,
     return 0;
 }
 
-static int do_save_state(struct files_db *db, const char *id, const char *state)
+/* A transient save (CTR_STATE_SAVE_TRANSIENT) is the same write and rename
+ * without the two fsyncs: the rename still replaces state.json atomically,
+ * and, on a file system where transient_ok(), a power loss brings back the
+ * old document or the new one, never a torn one. */
+static int do_save_state(struct files_db *db, const char *id, const char *state, bool transient)
 {
     int r = ctr__state_check_id(id);
     if (r < 0)
         return r;
     if (!state)
         return ctr__err(-EINVAL, "save_state: no state document");
+    transient = transient && db->rename_orders_data;
 
     _cleanup_close_ int idfd = openat(db->ctrfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (idfd < 0) {
@@ -989,12 +1015,13 @@ static int do_save_state(struct files_db *db, const char *id, const char *state)
     if (r < 0)
         return r;
     _cleanup_close_ int fd = -1;
-    if ((r = create_file(db, db->ctrfd, tmp, state, &fd)) < 0 || (r = replace_state(db, fd, tmp, idfd, id)) < 0) {
+    if ((r = create_file(db, db->ctrfd, tmp, state, &fd)) < 0 ||
+        (r = replace_state(db, fd, tmp, idfd, id, transient)) < 0) {
         (void)unlinkat(db->ctrfd, tmp, 0);
         return r;
     }
     CTR_FAULT_POINT("files.save.after-rename");
-    return sync_fd(db, idfd, false, "the container directory");
+    return transient ? 0 : sync_fd(db, idfd, false, "the container directory");
 }
 
 /* What rename() checks before writing: the arguments, and that ctr/ID calls
@@ -1110,15 +1137,23 @@ static int files_remove(void *p, const char *id, const char *name)
     return r;
 }
 
-static int files_save_state(void *p, const char *id, const char *state)
+static int files_save_state_flags(void *p, const char *id, const char *state, unsigned int flags)
 {
     struct files_db *db = p;
+    if (flags & ~(unsigned int)CTR_STATE_SAVE_TRANSIENT)
+        return ctr__err(-EINVAL, "save_state_flags: unknown flags %#x",
+                        flags & ~(unsigned int)CTR_STATE_SAVE_TRANSIENT);
     int r = write_begin(db);
     if (r < 0)
         return r;
-    r = do_save_state(db, id, state);
+    r = do_save_state(db, id, state, flags & CTR_STATE_SAVE_TRANSIENT);
     write_end(db);
     return r;
+}
+
+static int files_save_state(void *p, const char *id, const char *state)
+{
+    return files_save_state_flags(p, id, state, 0);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1576,4 +1611,5 @@ const ctr_state_backend_t ctr__state_backend_files = {
     .obj_remove = files_obj_remove,
     .obj_iterate = files_obj_iterate,
     .rename = files_rename,
+    .save_state_flags = files_save_state_flags,
 };

@@ -556,6 +556,19 @@ static int tdbb_save_state(void *p, const char *id, const char *state)
     return r;
 }
 
+/* CTR_STATE_SAVE_TRANSIENT is accepted and ignored: every save is a synced
+ * transaction.  TDB_NOSYNC would skip the syncs, but tdb's transaction
+ * recovery relies on them: a commit torn by a power loss can damage the
+ * whole state.tdb, every container's record, not just bring one document
+ * back.  The contract lets a backend save a transient state durably. */
+static int tdbb_save_state_flags(void *p, const char *id, const char *state, unsigned int flags)
+{
+    if (flags & ~(unsigned int)CTR_STATE_SAVE_TRANSIENT)
+        return ctr__err(-EINVAL, "save_state_flags: unknown flags %#x",
+                        flags & ~(unsigned int)CTR_STATE_SAVE_TRANSIENT);
+    return tdbb_save_state(p, id, state);
+}
+
 /* Move name/OLD to name/NEW for id (in the caller's transaction): -EEXIST
  * when NEW is another container's. */
 static int move_name(struct shared *s, const char *id, const char *old_name, const char *new_name)
@@ -1029,6 +1042,7 @@ const ctr_state_backend_t ctr__state_backend_tdb = {
     .obj_remove = tdbb_obj_remove,
     .obj_iterate = tdbb_obj_iterate,
     .rename = tdbb_rename,
+    .save_state_flags = tdbb_save_state_flags,
 };
 
 #endif /* HAVE_TDB */

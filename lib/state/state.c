@@ -32,7 +32,8 @@ static const size_t backend_size[] = {
     [1] = offsetof(ctr_state_backend_t, free),
     [2] = offsetof(ctr_state_backend_t, obj_add),
     [3] = offsetof(ctr_state_backend_t, rename),
-    [4] = sizeof(ctr_state_backend_t),
+    [4] = offsetof(ctr_state_backend_t, save_state_flags),
+    [5] = sizeof(ctr_state_backend_t),
 };
 _Static_assert(ARRAY_SIZE(backend_size) == CTR_STATE_BACKEND_VERSION + 1, "a size for every vtable version");
 
@@ -283,6 +284,15 @@ int ctr__state_remove(struct ctr__state *s, const char *id, const char *name)
 int ctr__state_save(struct ctr__state *s, const char *id, const char *state)
 {
     return CALL(s, "save_state", s->vt.save_state(s->db, id, state));
+}
+
+int ctr__state_save_flags(struct ctr__state *s, const char *id, const char *state, unsigned int flags)
+{
+    /* A backend without save_state_flags() (versions 1 to 4, or left NULL)
+     * saves every state durably. */
+    if (s->vt.version < 5 || !s->vt.save_state_flags)
+        return ctr__state_save(s, id, state);
+    return CALL(s, "save_state_flags", s->vt.save_state_flags(s->db, id, state, flags));
 }
 
 int ctr__state_get(struct ctr__state *s, const char *id, char **ret_config, char **ret_state)

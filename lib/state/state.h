@@ -35,6 +35,10 @@ void ctr__state_close(struct ctr__state *s);
 int ctr__state_add(struct ctr__state *s, const char *id, const char *name, const char *config, const char *state);
 int ctr__state_remove(struct ctr__state *s, const char *id, const char *name);
 int ctr__state_save(struct ctr__state *s, const char *id, const char *state);
+/* The backend's save_state_flags() (version 5; see sys/ctr-state.h) with
+ * flags (CTR_STATE_SAVE_TRANSIENT), or, for a backend without one, its
+ * save_state(): durable. */
+int ctr__state_save_flags(struct ctr__state *s, const char *id, const char *state, unsigned int flags);
 int ctr__state_get(struct ctr__state *s, const char *id, char **ret_config, char **ret_state);
 int ctr__state_lookup_name(struct ctr__state *s, const char *name, char **ret_id);
 /* The backend's rename() (version 4; see sys/ctr-state.h), or, for a

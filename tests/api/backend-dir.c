@@ -251,3 +251,32 @@ const ctr_state_backend_t *test_backend_dir(void)
 {
     return &backend;
 }
+
+struct test_saves test_saves;
+
+static int logged_save_flags(void *db, const char *id, const char *state, unsigned int flags)
+{
+    if (test_saves.n < TEST_SAVES_MAX) {
+        const char *p = strstr(state, "\"state\":\"");
+        int len = p ? (int)strcspn(p + 9, "\"") : 0;
+        snprintf(test_saves.state[test_saves.n], sizeof test_saves.state[0], "%.*s", len, p ? p + 9 : "");
+        test_saves.flags[test_saves.n++] = flags;
+    }
+    return backend.save_state(db, id, state);
+}
+
+static int logged_create(ctr_state_backend_t *b, void *userdata)
+{
+    (void)userdata;
+    *b = backend; /* libctr restores the name */
+    b->save_state_flags = logged_save_flags;
+    return 0;
+}
+
+int test_backend_logged_register(void)
+{
+    ctr_state_backend_factory_t f = CTR_STATE_BACKEND_FACTORY_INIT;
+    f.name = "logged";
+    f.create = logged_create;
+    return ctr_state_backend_factory_register(&f);
+}

@@ -223,6 +223,19 @@ static void db_reopen(struct t *t)
     CHECK_OK(db_open(t));
 }
 
+/* Version 5: save_state_flags(), optional. */
+static bool has_save_flags(void)
+{
+    return B->version >= 5 && B->save_state_flags;
+}
+
+/* A save as libctr makes it: save_state_flags() when the backend has it,
+ * else save_state() (durable). */
+static int save(void *db, const char *id, const char *state, unsigned int flags)
+{
+    return has_save_flags() ? B->save_state_flags(db, id, state, flags) : B->save_state(db, id, state);
+}
+
 static int setup(void **state)
 {
     struct t *t = calloc(1, sizeof *t);
@@ -697,6 +710,15 @@ static void test_many(void **state)
         v[i].state = st;
     }
     double save_us = (now_us() - t0) / (MANY / 4);
+    /* The same saves, transient (version 5; durable without the member). */
+    t0 = now_us();
+    for (int i = 0; i < MANY / 4; i++) {
+        char *st = ctr_test_state_make_doc("state", v[i].id, v[i].name, 3, 500);
+        CHECK_OK(save(t->db, v[i].id, st, CTR_STATE_SAVE_TRANSIENT));
+        free(v[i].state);
+        v[i].state = st;
+    }
+    double transient_us = (now_us() - t0) / (MANY / 4);
 
     t0 = now_us();
     for (int i = 0; i < MANY / 2; i++)
@@ -714,8 +736,8 @@ static void test_many(void **state)
         }
     }
 
-    print_message("[ TIMING   ] %s, %d containers: add %.0f/s, save_state %.0f us, remove %.0f us\n", B->name, MANY,
-                  MANY / (add_us / 1e6), save_us, remove_us);
+    print_message("[ TIMING   ] %s, %d containers: add %.0f/s, save_state %.0f us (transient %.0f us), remove %.0f us\n",
+                  B->name, MANY, MANY / (add_us / 1e6), save_us, transient_us, remove_us);
     print_message("[ TIMING   ] %s cold (new handle): get %.1f us, lookup_name %.1f us, iterate IDs %.2f ms, "
                   "iterate config+state %.2f ms\n",
                   B->name, cold.get_us, cold.lookup_us, cold.iter_ids_us / 1e3, cold.iter_us / 1e3);
@@ -828,7 +850,8 @@ static void counter_writer(const char *dir, const char *lock_path, const char *i
             _exit(14);
         free(s);
         char *n = ctr_test_state_make_doc("state", id, name, seq + 1, 64 + (size_t)(seq % 7) * 300);
-        if (!n || B->save_state(db, id, n) < 0)
+        /* Every other save transient: atomic all the same. */
+        if (!n || save(db, id, n, seq % 2 ? CTR_STATE_SAVE_TRANSIENT : 0) < 0)
             _exit(15);
         free(n);
         if (ofd_lock(fd, F_UNLCK) < 0)
@@ -1006,7 +1029,7 @@ static void crash_child(const char *dir, struct crash_shared *sh, int ready_fd)
         } else if (op < 7) {
             struct live *e = &l.v[rng_next(&rng) % l.n];
             char *s = ctr_test_state_make_doc("state", e->id, e->name, ++e->seq, pad);
-            if (!s || B->save_state(db, e->id, s) < 0)
+            if (!s || save(db, e->id, s, op % 2 ? CTR_STATE_SAVE_TRANSIENT : 0) < 0)
                 _exit(33);
             free(s);
         } else {
@@ -1565,6 +1588,66 @@ static void test_rename(void **state)
 }
 
 /* ------------------------------------------------------------------------- */
+/* save_state_flags() (version 5, optional).  Its atomicity is also checked
+ * by the concurrency and crash tests, whose writers make every other save
+ * transient. */
+
+static void test_save_flags(void **state)
+{
+    struct t *t = *state;
+    struct ctr a;
+    ctr_make(&a, "flags", 100, 100);
+    add_ctr(t, &a);
+    char *s1 = ctr_test_state_make_doc("state", a.id, a.name, 2, 300);
+    char *s2 = ctr_test_state_make_doc("state", a.id, a.name, 3, 20000);
+    char *s3 = ctr_test_state_make_doc("state", a.id, a.name, 4, 10);
+    assert_true(s1 && s2 && s3);
+
+    /* Transient: read back at once, by this handle and by another. */
+    CHECK_OK(B->save_state_flags(t->db, a.id, s1, CTR_STATE_SAVE_TRANSIENT));
+    expect_docs(t, a.id, a.config, s1);
+    void *other = NULL;
+    if (g.hooks && (g.hooks->flags & CTR_TEST_STATE_MULTI_OPEN)) {
+        CHECK_OK(B->open(&other, t->dir, B->userdata));
+        char *got = NULL;
+        CHECK_OK(B->get(other, a.id, NULL, &got));
+        assert_string_equal(got, s1);
+        free(got);
+        B->close(other);
+    }
+    /* 0: a plain durable save. */
+    CHECK_OK(B->save_state_flags(t->db, a.id, s2, 0));
+    expect_docs(t, a.id, a.config, s2);
+
+    /* Unknown flags: -EINVAL, nothing written. */
+    assert_int_equal(B->save_state_flags(t->db, a.id, s3, 1u << 1), -EINVAL);
+    assert_int_equal(B->save_state_flags(t->db, a.id, s3, CTR_STATE_SAVE_TRANSIENT | 0x80000000u), -EINVAL);
+    expect_docs(t, a.id, a.config, s2);
+    /* The errors of save_state(). */
+    assert_int_equal(B->save_state_flags(t->db, "0123456789abcdef", s3, CTR_STATE_SAVE_TRANSIENT), -ENOENT);
+    assert_int_equal(B->save_state_flags(t->db, a.id, NULL, CTR_STATE_SAVE_TRANSIENT), -EINVAL);
+    expect_absent(t, "0123456789abcdef");
+
+    /* A transient save replaced by a durable one and the reverse; what the
+     * process saved survives a reopen (only a power loss may undo it). */
+    CHECK_OK(B->save_state_flags(t->db, a.id, s3, CTR_STATE_SAVE_TRANSIENT));
+    db_reopen(t);
+    expect_docs(t, a.id, a.config, s3);
+    struct seen seen;
+    iterate_all(t, CTR_STATE_ITER_STATE, &seen);
+    assert_int_equal(seen.n, 1);
+    assert_string_equal(seen.v[0].state, s3);
+    seen_free(&seen);
+    CHECK_OK(B->remove(t->db, a.id, a.name));
+    assert_int_equal(B->save_state_flags(t->db, a.id, s1, CTR_STATE_SAVE_TRANSIENT), -ENOENT);
+    expect_absent(t, a.id);
+    free(s1);
+    free(s2);
+    free(s3);
+    ctr_done(&a);
+}
+
+/* ------------------------------------------------------------------------- */
 
 int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const char *scratch_dir,
                                      const ctr_test_state_hooks_t *hooks)
@@ -1591,7 +1674,8 @@ int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const c
         cmocka_unit_test_setup_teardown(test_obj_concurrency, setup, teardown),
     };
     const struct CMUnitTest rename_test = cmocka_unit_test_setup_teardown(test_rename, setup, teardown);
-    struct CMUnitTest all[sizeof tests / sizeof tests[0] + 1];
+    const struct CMUnitTest flags_test = cmocka_unit_test_setup_teardown(test_save_flags, setup, teardown);
+    struct CMUnitTest all[sizeof tests / sizeof tests[0] + 2];
     size_t n = sizeof tests / sizeof tests[0];
     if (!has_objects())
         n -= 4;
@@ -1599,6 +1683,9 @@ int ctr_test_state_conformance_hooks(const ctr_state_backend_t *backend, const c
     /* Version 4: rename, for a backend that has it. */
     if (has_rename())
         all[n++] = rename_test;
+    /* Version 5: save_state_flags, for a backend that has it. */
+    if (has_save_flags())
+        all[n++] = flags_test;
     char name[128];
     snprintf(name, sizeof name, "state-conformance[%s]", backend->name);
     return _cmocka_run_group_tests(name, all, n, NULL, NULL);

@@ -50,6 +50,7 @@ struct scenario {
     const char *point;
     enum op op;
     bool reboot;     /* check after a faked reboot */
+    bool transient;  /* "fsync": the operation's saves are transient, it may make none */
     char label[96];
 };
 
@@ -122,7 +123,13 @@ static struct scenario scenarios[] = {
     /* Every fsync(2)/fdatasync(2) the operation makes, the state backend's
      * (tdb's inside its commit too) and the image store's. */
     { "fsync", OP_CREATE },
-    { "fsync", OP_START },
+    /* A start's saves (created, running) are transient
+     * (CTR_STATE_SAVE_TRANSIENT): the files backend syncs none of them. */
+    { "fsync", OP_START, .transient = true },
+    /* Not a crash point: the operation ends, then a power loss takes back
+     * its transient saves (files backend only; see power_loss_once()). */
+    { "power-loss", OP_START, true },
+    { "power-loss", OP_STOP, true },
     { "fsync", OP_STOP },
     { "fsync", OP_REMOVE },
     { "fsync", OP_IMPORT },
@@ -167,6 +174,8 @@ static int problems;
 
 static bool for_backend(const struct scenario *sc)
 {
+    if (strcmp(sc->point, "power-loss") == 0)
+        return strcmp(backend, "files") == 0; /* tdb syncs every save */
     if (strncmp(sc->point, "files.", 6) == 0)
         return strcmp(backend, "files") == 0;
     if (strncmp(sc->point, "tdb.", 4) == 0)
@@ -905,6 +914,79 @@ int fdatasync(int fd)
 
 /* ---- one scenario ---- */
 
+/* A faked reboot, then the check (in a child that sees another boot ID). */
+static int check_after_reboot(const struct scenario *sc, const struct roots *r)
+{
+    reboot_losses(r);
+    pid_t k = fork();
+    assert_true(k >= 0);
+    if (k == 0) {
+        if (enter_new_boot(r) < 0) {
+            fprintf(stderr, "cannot fake a reboot: %s\n", strerror(errno));
+            _exit(100);
+        }
+        _exit(check_after_crash(sc, r));
+    }
+    int status = 0;
+    assert_int_equal(waitpid(k, &status, 0), k);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 101;
+}
+
+/* A fresh root with the scenario's operation prepared. */
+static void prepare_root(const struct scenario *sc, struct roots *r)
+{
+    snprintf(r->root, sizeof r->root, "%s/s-XXXXXX", work);
+    if (!mkdtemp(r->root))
+        fail_msg("mkdtemp: %s", strerror(errno));
+    snprintf(r->run_root, sizeof r->run_root, "%s/run", r->root);
+    assert_int_equal(shell("cp -a %s/storage %s/storage", template_root, r->root), 0);
+    ctr_runtime_t *rt = open_rt(r);
+    if (!rt)
+        fail_msg("open: %s", ctr_error_last()->message);
+    if (prepare(rt, sc->op) < 0)
+        fail_msg("preparing %s: %s", op_names[sc->op], ctr_error_last()->message);
+    ctr_runtime_unref(rt);
+}
+
+/* A power loss after the operation: the files backend does not sync a
+ * transient save (CTR_STATE_SAVE_TRANSIENT, sys/ctr-state.h), so the
+ * state.json it replaced may come back.  The operation runs to its end, each
+ * container's state.json is put back as it was before the operation (its
+ * durable saves, stopping for a stop, are lost too: a harder case than a
+ * real power loss), and the check runs after a faked reboot. */
+static void power_loss_once(const struct scenario *sc)
+{
+    struct roots r;
+    prepare_root(sc, &r);
+    assert_int_equal(shell("cp -a %s/state/files/ctr %s/ctr-before", r.root, r.root), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        alarm(120);
+        ctr_runtime_t *crt = open_rt(&r);
+        int k = crt ? run_op(crt, sc->op) : -1;
+        if (k < 0)
+            fprintf(stderr, "%s: %s\n", op_names[sc->op], ctr_error_last()->message);
+        _exit(k < 0 ? 3 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("%s: the operation failed (status 0x%x)", sc->label, status);
+    /* Fails unless a state.json changed: else the scenario proves nothing. */
+    assert_int_equal(shell("cd %s/ctr-before && n=0 && for d in *; do [ -d ../state/files/ctr/$d ] || continue; "
+                           "cmp -s $d/state.json ../state/files/ctr/$d/state.json || n=$((n + 1)); "
+                           "cp -p $d/state.json ../state/files/ctr/$d/state.json; done; cd .. && rm -rf ctr-before "
+                           "&& [ $n -gt 0 ]",
+                           r.root),
+                     0);
+    int bad = check_after_reboot(sc, &r);
+    if (bad)
+        fail_msg("%s: %d problem%s after the power loss (see above); root kept in %s", sc->label, bad,
+                 bad == 1 ? "" : "s", r.root);
+    shell("rm -rf --one-file-system '%s'", r.root);
+}
+
 /* Prepare a fresh root, crash the operation at the point (or at the nth
  * fsync when fsync_n > 0), check.  Returns false when the operation ended
  * without reaching an fsync_n (the sweep is over); fails the test on
@@ -917,18 +999,7 @@ static bool crash_once(const struct scenario *sc, long fsync_n)
     else
         snprintf(point, sizeof point, "%s", sc->point);
     struct roots r;
-    snprintf(r.root, sizeof r.root, "%s/s-XXXXXX", work);
-    if (!mkdtemp(r.root))
-        fail_msg("mkdtemp: %s", strerror(errno));
-    snprintf(r.run_root, sizeof r.run_root, "%s/run", r.root);
-    assert_int_equal(shell("cp -a %s/storage %s/storage", template_root, r.root), 0);
-
-    ctr_runtime_t *rt = open_rt(&r);
-    if (!rt)
-        fail_msg("open: %s", ctr_error_last()->message);
-    if (prepare(rt, sc->op) < 0)
-        fail_msg("preparing %s: %s", op_names[sc->op], ctr_error_last()->message);
-    ctr_runtime_unref(rt);
+    prepare_root(sc, &r);
 
     /* The crash. */
     char hit[160], nth[32];
@@ -958,9 +1029,10 @@ static bool crash_once(const struct scenario *sc, long fsync_n)
         fclose(f);
         unlink(hit);
     }
-    if (fsync_n > 1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        /* Past the last fsync of the operation: what it left is checked by
-         * the scenarios of other operations. */
+    if ((fsync_n > 1 || sc->transient) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        /* Past the last fsync of the operation (or, for one whose saves are
+         * transient, it made none): what it left is checked by the
+         * scenarios of other operations. */
         ctr_runtime_t *done = open_rt(&r);
         problems = 0;
         if (done)
@@ -972,23 +1044,7 @@ static bool crash_once(const struct scenario *sc, long fsync_n)
     if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL || strcmp(what, point) != 0)
         fail_msg("%s: the child did not die at %s (status 0x%x, hit \"%s\")", sc->label, point, status, what);
 
-    int bad;
-    if (!sc->reboot) {
-        bad = check_after_crash(sc, &r);
-    } else {
-        reboot_losses(&r);
-        pid_t k = fork();
-        assert_true(k >= 0);
-        if (k == 0) {
-            if (enter_new_boot(&r) < 0) {
-                fprintf(stderr, "cannot fake a reboot: %s\n", strerror(errno));
-                _exit(100);
-            }
-            _exit(check_after_crash(sc, &r));
-        }
-        assert_int_equal(waitpid(k, &status, 0), k);
-        bad = WIFEXITED(status) ? WEXITSTATUS(status) : 101;
-    }
+    int bad = sc->reboot ? check_after_reboot(sc, &r) : check_after_crash(sc, &r);
     if (bad)
         fail_msg("%s at %s: %d problem%s after the crash (see above); root kept in %s", sc->label, point, bad,
                  bad == 1 ? "" : "s", r.root);
@@ -1000,6 +1056,10 @@ static bool crash_once(const struct scenario *sc, long fsync_n)
 static void run_scenario(void **state)
 {
     const struct scenario *sc = *state;
+    if (strcmp(sc->point, "power-loss") == 0) {
+        power_loss_once(sc);
+        return;
+    }
     if (strcmp(sc->point, "fsync") != 0) {
         crash_once(sc, 0);
         return;
@@ -1038,7 +1098,7 @@ static void test_every_point_has_a_scenario(void **state)
     pclose(p);
     assert_true(n > 0);
     for (size_t i = 0; i < ARRAY_SIZE_(scenarios); i++) {
-        bool found = strcmp(scenarios[i].point, "fsync") == 0;
+        bool found = strcmp(scenarios[i].point, "fsync") == 0 || strcmp(scenarios[i].point, "power-loss") == 0;
         for (size_t k = 0; k < n && !found; k++)
             found = strcmp(scenarios[i].point, points[k]) == 0;
         if (!found) {

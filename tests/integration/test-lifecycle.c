@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../api/backend-dir.h"
 #include "../api/test-helpers.h"
 
 static struct test_root root;
@@ -758,6 +759,70 @@ static void test_no_leftovers(void **state)
     assert_int_equal(test_count_entries(cmd), 0);
 }
 
+/* Which saves libctr makes transient (CTR_STATE_SAVE_TRANSIENT,
+ * sys/ctr-state.h), as the "logged" backend (backend-dir.h) saw them. */
+
+/* The index of the last save of state since test_saves.n was from (-1: none). */
+static int last_save(int from, const char *state)
+{
+    int at = -1;
+    for (int i = from; i < test_saves.n; i++)
+        if (strcmp(test_saves.state[i], state) == 0)
+            at = i;
+    return at;
+}
+
+static void expect_save(int from, const char *state, unsigned int flags)
+{
+    int i = last_save(from, state);
+    if (i < 0)
+        fail_msg("no save of the state %s", state);
+    if (test_saves.flags[i] != flags)
+        fail_msg("the save of %s had the flags %#x, not %#x", state, test_saves.flags[i], flags);
+}
+
+static void test_transient_saves(void **state)
+{
+    (void)state;
+    assert_ctr_ok(test_backend_logged_register());
+    struct test_root r;
+    test_root_make(&r);
+    ctr_runtime_t *lrt = test_runtime(&r, "logged");
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    const char *cmd[] = { "/bin/sleep", "100", NULL };
+    o.rootfs = rootfs;
+    o.name = "saved";
+    o.command = cmd;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, lrt, &o)); /* add(): no save */
+    int from = test_saves.n;
+    assert_ctr_ok(ctr_container_init(c));
+    expect_save(from, "created", CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_start(c));
+    expect_save(from, "running", CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_pause(c));
+    expect_save(from, "paused", CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_unpause(c));
+    from = test_saves.n;
+    assert_ctr_ok(ctr_container_stop(c, 1));
+    expect_save(from, "stopping", 0);
+    expect_save(from, "exited", CTR_STATE_SAVE_TRANSIENT);
+    from = test_saves.n;
+    assert_ctr_ok(ctr_container_remove(c, 0));
+    expect_save(from, "removing", 0);
+    /* Every save: transient exactly for the states a reboot ends. */
+    for (int i = 0; i < test_saves.n; i++) {
+        bool transient = strcmp(test_saves.state[i], "created") == 0 || strcmp(test_saves.state[i], "running") == 0 ||
+                         strcmp(test_saves.state[i], "paused") == 0 || strcmp(test_saves.state[i], "exited") == 0;
+        if (test_saves.flags[i] != (transient ? CTR_STATE_SAVE_TRANSIENT : 0u))
+            fail_msg("save %d of %s: flags %#x", i, test_saves.state[i], test_saves.flags[i]);
+    }
+    ctr_container_unref(c);
+    ctr_runtime_unref(lrt);
+    assert_ctr_ok(ctr_state_backend_unregister("logged"));
+    test_root_remove(&r);
+}
+
 static int group_setup(void **state)
 {
     const char *src = getenv("SOURCE_ROOT");
@@ -803,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_wrong_input),
         cmocka_unit_test(test_fifty_concurrent),
         cmocka_unit_test(test_wait_not_busy),
+        cmocka_unit_test(test_transient_saves),
         cmocka_unit_test(test_no_leftovers),
     };
     return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../api/backend-dir.h"
 #include "../api/test-helpers.h"
 
 #define PLUGINS "/usr/lib/cni"
@@ -502,7 +503,7 @@ static void test_default_network(void **state)
 }
 
 /* A runtime of its own root and configuration directory, default network NAME. */
-static ctr_runtime_t *other_runtime(const char *dir, const char *default_network)
+static ctr_runtime_t *other_runtime_with(const char *dir, const char *default_network, const char *backend)
 {
     char sub[300], cni[320];
     snprintf(sub, sizeof sub, "%s/%s", root.root, dir);
@@ -516,9 +517,66 @@ static ctr_runtime_t *other_runtime(const char *dir, const char *default_network
     ro.cni_config_dir = cni;
     ro.cni_plugin_dir = PLUGINS;
     ro.default_network = default_network;
+    ro.state_backend = backend;
     ctr_runtime_t *r = NULL;
     assert_ctr_ok(ctr_runtime_new(&r, &ro));
     return r;
+}
+
+static ctr_runtime_t *other_runtime(const char *dir, const char *default_network)
+{
+    return other_runtime_with(dir, default_network, NULL);
+}
+
+/* The flags of the last save of state from the index from on (the "logged"
+ * backend, backend-dir.h); the test fails when there is none. */
+static unsigned int save_flags_of(int from, const char *state)
+{
+    int at = -1;
+    for (int i = from; i < test_saves.n; i++)
+        if (strcmp(test_saves.state[i], state) == 0)
+            at = i;
+    if (at < 0)
+        fail_msg("no save of the state %s", state);
+    return test_saves.flags[at];
+}
+
+/* A save that records networks other than the document read before is
+ * durable: their addresses are leased on disk and the refresh after a
+ * reboot releases them by that record.  The other saves of a running
+ * container, and the one that drops the record, are transient. */
+static void test_network_saves(void **state)
+{
+    assert_ctr_ok(test_backend_logged_register());
+    ctr_runtime_t *r = other_runtime_with("root-saves", "ctrtestdl", "logged");
+    const char *sleep_cmd[] = { "/bin/sleep", "100", NULL };
+    ctr_container_options_t o = CTR_CONTAINER_OPTIONS_INIT;
+    o.rootfs = rootfs;
+    o.command = sleep_cmd;
+    o.flags = CTR_CREATE_NETNS;
+    ctr_container_t *c = NULL;
+    assert_ctr_ok(ctr_container_create(&c, r, &o));
+    int from = test_saves.n;
+    assert_ctr_ok(ctr_container_init(c));
+    assert_int_equal(save_flags_of(from, "created"), 0);
+    assert_ctr_ok(ctr_container_start(c));
+    assert_int_equal(save_flags_of(from, "running"), CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_stop(c, 0));
+    assert_int_equal(save_flags_of(from, "stopping"), 0);
+    assert_int_equal(save_flags_of(from, "exited"), CTR_STATE_SAVE_TRANSIENT);
+    /* Started again: new networks, so a durable save before the transient ones. */
+    from = test_saves.n;
+    assert_ctr_ok(ctr_container_start(c));
+    bool durable = false;
+    for (int i = from; i < test_saves.n; i++)
+        durable = durable || test_saves.flags[i] == 0;
+    assert_true(durable);
+    assert_int_equal(save_flags_of(from, "running"), CTR_STATE_SAVE_TRANSIENT);
+    assert_ctr_ok(ctr_container_remove(c, CTR_REMOVE_FORCE));
+    ctr_container_unref(c);
+    assert_ctr_ok(ctr_network_remove(r, "ctrtestdl", CTR_NETWORK_REMOVE_FORCE));
+    ctr_runtime_unref(r);
+    assert_ctr_ok(ctr_state_backend_unregister("logged"));
 }
 
 /* Key of a network's inspect document: the bridge, or the first subnet. */
@@ -1066,6 +1124,7 @@ int main(void)
         cmocka_unit_test_teardown(test_etc_files, remove_containers),
         cmocka_unit_test_teardown(test_default_network, remove_containers),
         cmocka_unit_test_teardown(test_two_roots, remove_containers),
+        cmocka_unit_test_teardown(test_network_saves, remove_containers),
         cmocka_unit_test_teardown(test_multiple_networks, remove_containers),
         cmocka_unit_test_teardown(test_stop_restart, remove_containers),
         cmocka_unit_test_teardown(test_missing_netns, remove_containers),

@@ -9,7 +9,8 @@
  * backend stores them as opaque NUL-terminated strings.
  *
  * Built-in backends: `files` (a directory per container, atomic replace with
- * fsync) and `tdb` (one database, a transaction per write).  Register another
+ * fsync, none for a transient save) and `tdb` (one database, a transaction
+ * per write, all durable).  Register another
  * with ctr_state_backend_factory_register() (or, as in libctr 0.1, with
  * ctr_state_backend_register()) and name it in
  * ctr_runtime_options_t::state_backend.
@@ -34,15 +35,18 @@
  *   time per `db`), but several processes may open the same directory at once:
  *   writes must be atomic and durable (visible completely or not at all, also
  *   after a crash or power loss), and readers must never see a torn write;
+ *   the one exception is a save_state_flags() with #CTR_STATE_SAVE_TRANSIENT
+ *   (version 5), which must be atomic but need not be durable;
  * - libctr holds its runtime lock around add() and remove(), and the
- *   container's lock around save_state().
+ *   container's lock around save_state() and save_state_flags().
  *
  * The vtable is versioned: set `version` to #CTR_STATE_BACKEND_VERSION
  * (#CTR_STATE_BACKEND_INIT does); later versions only add members at the end,
  * and libctr reads a member only when the vtable's version has it.  Version 1
  * is libctr 0.1's; version 2 (libctr 0.2) adds free(); version 3 (libctr 0.4)
  * adds the object records (obj_add() to obj_iterate()); version 4 (libctr
- * 0.6) adds rename(), optional.  The factory struct is
+ * 0.6) adds rename(), optional; version 5 (libctr 0.8) adds
+ * save_state_flags(), optional.  The factory struct is
  * versioned the same way, by #CTR_STATE_BACKEND_FACTORY_VERSION.
  *
  * Object records (version 3).  Besides containers, a backend keeps documents
@@ -68,6 +72,30 @@
  * (as versions 1 to 3 have none): libctr then does a remove() and an add()
  * under its runtime lock, which a crash between the two can leave without
  * the container's record.
+ *
+ * Transient saves (version 5).  Most saves of a container's state record
+ * what a reboot ends anyway: that it was created in the OCI runtime, runs,
+ * is paused, or has exited, with its PIDs, mounts and times.  After a
+ * reboot, libctr's refresh resets every such container (to configured, or
+ * exited) whatever its state document said.  libctr passes
+ * #CTR_STATE_SAVE_TRANSIENT to save_state_flags() for those saves only: a
+ * state-only save of a container whose new state is created, running,
+ * paused or exited (podman's ContainerStateCreated, Running, Paused,
+ * Stopped, Exited), and that does not record networks other than those of
+ * the document libctr last read or saved (the refresh releases them by that
+ * record).  Never for add(), remove(), rename(), the config, the object
+ * records, nor the states configured, stopping and removing.  Such a save
+ * must replace the document atomically exactly as save_state() does (a
+ * reader sees the old document or the new one, never a mix, also after a
+ * crash or power loss) but need not be durable: after a power loss the
+ * document it replaced may come back, or an older one, back to the last
+ * durable save of that container, never one older than that (an
+ * operating-system crash is a power loss here; a process that dies is not:
+ * what it saved stays).  A backend may ignore
+ * the flag and save durably (the built-in `tdb` does: an unsynced
+ * transaction torn by a power loss can damage the whole database, not one
+ * record); it may also leave save_state_flags() NULL (as versions 1 to 4
+ * have none): libctr then calls save_state() for every save, durable.
  */
 #ifndef LIBCTR_SYS_CTR_STATE_H
 #define LIBCTR_SYS_CTR_STATE_H
@@ -78,8 +106,8 @@
 extern "C" {
 #endif
 
-/** Current version of #ctr_state_backend_t (4 since libctr 0.6). */
-#define CTR_STATE_BACKEND_VERSION 4
+/** Current version of #ctr_state_backend_t (5 since libctr 0.8). */
+#define CTR_STATE_BACKEND_VERSION 5
 
 /** Flags for the iterate() callback: which documents to load. */
 enum {
@@ -100,6 +128,16 @@ typedef int (*ctr_state_iter_fn)(const char *id, const char *config, const char 
  * and is returned by obj_iterate().
  */
 typedef int (*ctr_state_obj_fn)(const char *name, const char *doc, void *userdata);
+
+/** Flags for the save_state_flags() callback (version 5). */
+enum {
+    /**
+     * The save may be lost by a power loss (see "Transient saves" above):
+     * atomic, but not necessarily durable.  A backend may save durably
+     * anyway.
+     */
+    CTR_STATE_SAVE_TRANSIENT = 1u << 0,
+};
 
 /** A state backend. */
 typedef struct ctr_state_backend {
@@ -202,6 +240,25 @@ typedef struct ctr_state_backend {
      */
     int (*rename)(void *db, const char *id, const char *old_name, const char *new_name, const char *config,
                   const char *state);
+
+    /* Version 5 (libctr 0.8): see "Transient saves" above. */
+
+    /**
+     * Replace the state document of container @p id with @p state (lent for
+     * the call; the backend keeps its own copy), as save_state() does, with
+     * @p flags: 0 is exactly save_state() (atomic and durable);
+     * #CTR_STATE_SAVE_TRANSIENT asks for an atomic replace that need not be
+     * durable (the backend may make it durable all the same).  libctr calls
+     * it, when set, for every save of a state document, with the
+     * container's lock held, and passes #CTR_STATE_SAVE_TRANSIENT only for
+     * the saves described in "Transient saves"; never for add(), remove(),
+     * rename() or a config.  Optional: NULL (or a vtable of version 1 to 4)
+     * makes libctr call save_state() instead, for every save.
+     * @return 0; -ENOENT if @p id is absent; -EINVAL for a bad ID, a NULL
+     *         @p state or a flag the backend does not know (nothing is
+     *         written); a negative errno from the storage.
+     */
+    int (*save_state_flags)(void *db, const char *id, const char *state, unsigned int flags);
 } ctr_state_backend_t;
 
 /**
@@ -212,7 +269,7 @@ typedef struct ctr_state_backend {
 #define CTR_STATE_BACKEND_INIT                                                                    \
     {                                                                                             \
         CTR_STATE_BACKEND_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-            NULL, NULL, NULL, NULL, NULL, NULL                                                    \
+            NULL, NULL, NULL, NULL, NULL, NULL, NULL                                              \
     }
 
 /**
@@ -240,7 +297,8 @@ int ctr_state_backend_register(const ctr_state_backend_t *backend);
  * string libctr owns, valid for the instance's life; leave it as it is) and
  * `userdata` set to the factory's @p userdata.  Set `version` to the
  * #CTR_STATE_BACKEND_VERSION you compiled with, every callback from open() to
- * iterate() (and, for version 3, the five object callbacks or none), and, for data of the instance's own, `userdata` and free() (which
+ * iterate() (and, for version 3, the five object callbacks or none; for
+ * version 5, save_state_flags() if you have one), and, for data of the instance's own, `userdata` and free() (which
  * libctr calls with that `userdata` when the runtime is freed).  A struct
  * assignment from a static vtable of yours is fine: libctr restores `name`.
  *

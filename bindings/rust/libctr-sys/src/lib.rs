@@ -658,10 +658,11 @@ pub struct ctr_registry_options_t {
 }
 
 // ---- sys/ctr-state.h ----
-pub const CTR_STATE_BACKEND_VERSION: c_uint = 4;
+pub const CTR_STATE_BACKEND_VERSION: c_uint = 5;
 pub const CTR_STATE_BACKEND_FACTORY_VERSION: c_uint = 1;
 pub const CTR_STATE_ITER_CONFIG: c_uint = 1 << 0;
 pub const CTR_STATE_ITER_STATE: c_uint = 1 << 1;
+pub const CTR_STATE_SAVE_TRANSIENT: c_uint = 1 << 0;
 
 pub type ctr_state_iter_fn = Option<
     unsafe extern "C" fn(
@@ -743,6 +744,10 @@ pub struct ctr_state_backend_t {
             config: *const c_char,
             state: *const c_char,
         ) -> c_int,
+    >,
+    // version 5 (libctr 0.8): optional
+    pub save_state_flags: Option<
+        unsafe extern "C" fn(db: *mut c_void, id: *const c_char, state: *const c_char, flags: c_uint) -> c_int,
     >,
 }
 

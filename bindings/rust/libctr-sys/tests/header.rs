@@ -404,7 +404,8 @@ fn layouts() -> BTreeMap<String, usize> {
             obj_get,
             obj_remove,
             obj_iterate,
-            rename
+            rename,
+            save_state_flags
         }
     );
     layout!(m, ctr_state_backend_factory_t { version, name, create, userdata });
