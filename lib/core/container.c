@@ -139,8 +139,6 @@ static int follow_config(ctr_container_t *c)
     return ctr__container_set_config(c, cfg);
 }
 
-/* Parse json into c's state; a document that does not parse, or names
- * paths that are not the container's, makes c damaged. */
 /* FNV-1a of a state's networks record (CNI results), 0 for none. */
 static uint64_t net_hash(const char *networks_json)
 {
@@ -151,6 +149,9 @@ static uint64_t net_hash(const char *networks_json)
         h = (h ^ *p) * 0x100000001b3ull;
     return h ? h : 1;
 }
+
+/* Parse json into c's state; a document that does not parse, or names
+ * paths that are not the container's, makes c damaged. */
 
 static int load_status(ctr_container_t *c, const char *json)
 {
