@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -22,6 +23,7 @@
 #include "base/json-util.h"
 #include "native/cgroup.h"
 #include "native/container.h"
+#include "native/hooks.h"
 #include "native/process.h"
 #include "native/rootfs.h"
 #include "native/seccomp.h"
@@ -32,8 +34,10 @@
 #define KILL_TIMEOUT_MS 10000
 
 /* Messages of the child on the sync socket (a struct ctr__native_report:
- * err 0 is "ready"). */
+ * err 0 is "ready", or, with HOOKS_REQUEST as its step, "run the prestart
+ * and createRuntime hooks, then go on"); the runtime's answer is SYNC_GO. */
 enum { SYNC_GO = 'g' };
+#define HOOKS_REQUEST "hooks"
 
 /* What the child needs, all made before the clone. */
 struct child {
@@ -45,6 +49,7 @@ struct child {
     int console;    /* connected console socket, -1 */
     int ns_fd[CTR_NS_COUNT];
     int preserve_fds;
+    const char *id;
     bool no_pivot;
 };
 
@@ -98,6 +103,35 @@ static int no_pivot_root(const struct ctr__native_spec *s, struct ctr__native_re
     return 0;
 }
 
+/* The hooks of @kind run by the child, with its own PID as runc gives it. */
+static int child_hooks(const struct child *c, enum ctr__native_hook_kind kind, const char *status,
+                       struct ctr__native_report *rep)
+{
+    if (!c->s->hooks[kind].n)
+        return 0;
+    char *state = ctr__native_hook_state(c->s, c->id, status, getpid());
+    int r = state ? ctr__native_hooks_run(c->s, kind, state, rep) : ctr__native_fail(rep, ENOMEM, "hook state");
+    free(state);
+    return r;
+}
+
+/* Once the mounts are made: the runtime's hooks (prestart, createRuntime:
+ * it runs them and says go), then createContainer, here, before
+ * pivot_root. */
+static int mount_hooks(const struct child *c, struct ctr__native_report *rep)
+{
+    const struct ctr__native_spec *s = c->s;
+    if (s->hooks[CTR_HOOK_PRESTART].n || s->hooks[CTR_HOOK_CREATE_RUNTIME].n) {
+        struct ctr__native_report ask = {.step = HOOKS_REQUEST};
+        if (send(c->sync, &ask, sizeof ask, MSG_NOSIGNAL) != (ssize_t)sizeof ask)
+            return ctr__native_fail(rep, errno, "asking for the runtime's hooks");
+        int r = wait_go(c->sync, rep);
+        if (r < 0)
+            return r;
+    }
+    return child_hooks(c, CTR_HOOK_CREATE_CONTAINER, "creating", rep);
+}
+
 static int set_names(const struct ctr__native_spec *s, struct ctr__native_report *rep)
 {
     if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -119,6 +153,8 @@ static int child_setup(const struct child *c, char *path, size_t size, struct ct
         r = ctr__native_rootfs_prepare(s, rep);
     if (r == 0)
         r = ctr__native_rootfs_mounts(s, c->cg, rep);
+    if (r == 0)
+        r = mount_hooks(c, rep);
     if (r == 0)
         r = c->no_pivot ? no_pivot_root(s, rep) : ctr__native_rootfs_pivot(s, rep);
     if (r == 0 && s->process.terminal)
@@ -168,11 +204,16 @@ static _Noreturn void child_main(const struct child *c)
     if (c->console >= 0)
         close(c->console);
     r = wait_start(c->fifo, &rep);
+    if (r == 0)
+        r = child_hooks(c, CTR_HOOK_START_CONTAINER, "created", &rep);
     if (r == 0) {
         const struct ctr__native_seccomp *late = c->s->process.no_new_privileges ? c->filter : NULL;
         r = ctr__native_process_exec(&c->s->process, path, late, 3 + c->preserve_fds, &rep);
     }
-    dprintf(2, "ctr-oci: %s: %s\n", rep.step, strerror(rep.err));
+    if (rep.whole)
+        dprintf(2, "ctr-oci: %s\n", rep.step);
+    else
+        dprintf(2, "ctr-oci: %s: %s\n", rep.step, strerror(rep.err));
     _exit(127);
 }
 
@@ -243,9 +284,6 @@ static int make_dir(struct creation *cr)
 
 static int check_spec(const struct ctr__native_spec *s)
 {
-    for (int k = 0; k < CTR_HOOK_KINDS; k++)
-        if (s->hooks[k].n)
-            return ctr__err(-EOPNOTSUPP, "config.json: hooks are not supported by the native runtime yet");
     if (!s->ns[CTR_NS_MNT].wanted || s->ns[CTR_NS_MNT].path)
         return ctr__err(-EOPNOTSUPP, "config.json: the native runtime needs a new mount namespace");
     return 0;
@@ -354,8 +392,22 @@ static int clone_flags(const struct ctr__native_spec *s)
     return flags;
 }
 
-/* Clone the child, place it in the cgroup, let it set up, and read its
- * report. */
+/* prestart, then createRuntime: the child's mounts are made. */
+static int runtime_hooks(struct creation *cr)
+{
+    struct ctr__native_report rep = {0};
+    _cleanup_free_ char *state = ctr__native_hook_state(&cr->spec, cr->id, "creating", cr->pid);
+    int r = state ? 0 : ctr__oom("a hook's state");
+
+    if (r == 0)
+        r = ctr__native_hooks_run(&cr->spec, CTR_HOOK_PRESTART, state, &rep);
+    if (r == 0)
+        r = ctr__native_hooks_run(&cr->spec, CTR_HOOK_CREATE_RUNTIME, state, &rep);
+    return r < 0 && rep.err ? ctr__native_report_error(&rep) : r;
+}
+
+/* Clone the child, place it in the cgroup, let it set up (running the
+ * runtime's hooks when it asks), and read its report. */
 static int run_child(struct creation *cr)
 {
     int sv[2];
@@ -378,15 +430,23 @@ static int run_child(struct creation *cr)
         return ctr__err_keep(r, "moving the container's process into its cgroup: %s", strerror(-r));
     if (write(cr->sync, (char[]){SYNC_GO}, 1) != 1)
         return ctr__err(-errno, "starting the container's set-up: %m");
-    struct ctr__native_report rep = {0};
-    ssize_t n;
-    while ((n = recv(cr->sync, &rep, sizeof rep, 0)) < 0 && errno == EINTR)
-        ;
-    if (n != (ssize_t)sizeof rep)
-        return ctr__err(-EIO, "the container's process exited during its set-up");
-    if (rep.err)
-        return ctr__native_report_error(&rep);
-    return 0;
+    struct ctr__native_report rep;
+    for (;;) {
+        ssize_t n;
+        rep = (struct ctr__native_report){0};
+        while ((n = recv(cr->sync, &rep, sizeof rep, 0)) < 0 && errno == EINTR)
+            ;
+        if (n != (ssize_t)sizeof rep)
+            return ctr__err(-EIO, "the container's process exited during its set-up");
+        if (rep.err || !streq(rep.step, HOOKS_REQUEST))
+            break;
+        r = runtime_hooks(cr);
+        if (r < 0)
+            return r;
+        if (write(cr->sync, (char[]){SYNC_GO}, 1) != 1)
+            return ctr__err(-errno, "resuming the container's set-up: %m");
+    }
+    return rep.err ? ctr__native_report_error(&rep) : 0;
 }
 
 static int write_pid_file(const char *path, pid_t pid)
@@ -395,6 +455,15 @@ static int write_pid_file(const char *path, pid_t pid)
     int n = snprintf(text, sizeof text, "%d", (int)pid);
     int r = ctr__write_file_at(AT_FDCWD, path, text, (size_t)n, 0644, false);
     return r < 0 ? ctr__err(r, "writing the pid file %s: %s", path, strerror(-r)) : 0;
+}
+
+static unsigned int hook_kinds(const struct ctr__native_spec *s)
+{
+    unsigned int kinds = 0;
+    for (int k = 0; k < CTR_HOOK_KINDS; k++)
+        if (s->hooks[k].n)
+            kinds |= 1u << k;
+    return kinds;
 }
 
 static int save_created(struct creation *cr)
@@ -410,6 +479,7 @@ static int save_created(struct creation *cr)
         .pid = cr->pid,
         .start_time = ctr__native_pid_start_time(cr->pid),
         .annotations = cr->spec.annotations,
+        .hooks = hook_kinds(&cr->spec),
     };
     if (!st.start_time)
         return ctr__err(-ESRCH, "the container's process exited during create");
@@ -431,7 +501,7 @@ int ctr__native_create(const char *root, const char *id, const struct ctr__nativ
 
     cr.child = (struct child){.s = &cr.spec, .sync = -1, .fifo = -1, .console = -1,
                               .ns_fd = {-1, -1, -1, -1, -1, -1}, .preserve_fds = o->preserve_fds,
-                              .no_pivot = o->no_pivot};
+                              .id = id, .no_pivot = o->no_pivot};
     if (r == 0)
         r = ctr__native_spec_load(o->bundle, &cr.spec);
     if (r == 0)
@@ -464,6 +534,28 @@ int ctr__native_create(const char *root, const char *id, const struct ctr__nativ
 
 /* ---- the other verbs ---- */
 
+static int kill_all(const struct ctr__native_state *st, int sig);
+
+/* The hooks of @kind of a created container, from its bundle's
+ * config.json (read only when create saw such hooks in it). */
+static int state_hooks(const struct ctr__native_state *st, enum ctr__native_hook_kind kind, const char *status,
+                       pid_t pid)
+{
+    struct ctr__native_spec spec;
+    struct ctr__native_report rep = {0};
+
+    if (!(st->hooks & (1u << kind)))
+        return 0;
+    int r = ctr__native_spec_load(st->bundle, &spec);
+    if (r < 0)
+        return ctr__err_prefix(r, "the container's config.json, for its %s hooks", ctr__native_hook_name(kind));
+    char *state = ctr__native_hook_state(&spec, st->id, status, pid);
+    r = state ? ctr__native_hooks_run(&spec, kind, state, &rep) : ctr__oom("a hook's state");
+    free(state);
+    ctr__native_spec_done(&spec);
+    return r < 0 && rep.err ? ctr__native_report_error(&rep) : r;
+}
+
 int ctr__native_start(const char *root, const char *id)
 {
     struct ctr__native_state st;
@@ -491,6 +583,9 @@ int ctr__native_start(const char *root, const char *id)
     }
     if (r == 0)
         (void)unlink(fifo);
+    /* runc's way with a failed poststart hook: the container is killed. */
+    if (r == 0 && (r = state_hooks(&st, CTR_HOOK_POSTSTART, "running", st.pid)) < 0)
+        (void)kill_all(&st, SIGKILL);
     ctr__native_state_done(&st);
     return r;
 }
@@ -618,6 +713,8 @@ int ctr__native_delete(const char *root, const char *id, bool force)
     _cleanup_free_ char *dir = r == 0 ? ctr__native_state_dir(root, id) : NULL;
     if (r == 0)
         r = dir ? ctr__rm_rf(dir) : ctr__oom("state directory");
+    if (r == 0)
+        r = state_hooks(&st, CTR_HOOK_POSTSTOP, "stopped", 0);
     ctr__native_cgroup_free(cg);
     ctr__native_state_done(&st);
     return r;

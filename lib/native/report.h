@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 
 struct ctr__native_report {
     int err;        /* a positive errno, 0: no failure */
+    bool whole;     /* step is the whole message (a hook's failure): no errno text after it */
     char step[480]; /* "mount /proc: ..." */
 };
 
@@ -32,5 +34,7 @@ static inline int _printf_(3, 4) ctr__native_fail(struct ctr__native_report *rep
 static inline int ctr__native_report_error(const struct ctr__native_report *rep)
 {
     char buf[128];
+    if (rep->whole)
+        return ctr__err(-rep->err, "%s", rep->step);
     return ctr__err(-rep->err, "%s: %s", rep->step, ctr__strerror_go(rep->err, buf, sizeof buf));
 }

@@ -585,6 +585,11 @@ static int read_linux(json_object *linux_, struct ctr__native_spec *s)
 static const char *const hook_keys[CTR_HOOK_KINDS] = {"prestart",        "createRuntime", "createContainer",
                                                       "startContainer",  "poststart",     "poststop"};
 
+const char *ctr__native_hook_name(enum ctr__native_hook_kind kind)
+{
+    return kind < CTR_HOOK_KINDS ? hook_keys[kind] : "(unknown)";
+}
+
 static int read_hook(json_object *o, void *item, struct ctr__native_spec *s)
 {
     struct ctr__native_hook *h = item;

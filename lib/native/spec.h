@@ -85,6 +85,9 @@ struct ctr__native_hooks {
     size_t n;
 };
 
+/* The name of @kind in config.json ("prestart", "createRuntime", ...). */
+const char *ctr__native_hook_name(enum ctr__native_hook_kind kind);
+
 /* A process: the container's (process) or an exec's (--process FILE). */
 struct ctr__native_process {
     bool terminal;

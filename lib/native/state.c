@@ -9,6 +9,7 @@
 #include "base/json-util.h"
 #include "base/procfs.h"
 #include "native/cgroup.h"
+#include "native/spec.h"
 #include "native/state.h"
 
 int ctr__native_id_check(const char *id)
@@ -49,6 +50,8 @@ int ctr__native_state_save(const char *dir, const struct ctr__native_state *st)
         r = ctr__json_add_str(o, "created", st->created);
     if (r == 0 && st->annotations)
         r = ctr__json_set(o, "annotations", json_object_get(st->annotations));
+    if (r == 0 && st->hooks)
+        r = ctr__json_add_int(o, "hooks", st->hooks);
     if (r < 0)
         return ctr__oom("state.json");
     const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -58,7 +61,7 @@ int ctr__native_state_save(const char *dir, const struct ctr__native_state *st)
 
 static int state_from_json(json_object *o, struct ctr__native_state *st)
 {
-    int64_t pid = 0, start = 0;
+    int64_t pid = 0, start = 0, hooks = 0;
     int r = ctr__json_get_str(o, "id", &st->id);
 
     if (r == 0)
@@ -73,6 +76,8 @@ static int state_from_json(json_object *o, struct ctr__native_state *st)
         r = ctr__json_get_str(o, "cgroups_path", &st->cgroups_path);
     if (r == 0)
         r = ctr__json_get_str(o, "created", &st->created);
+    if (r == 0)
+        r = ctr__json_get_int(o, "hooks", &hooks);
     if (r == 0 && (!st->id || pid <= 0 || pid > INT32_MAX || start <= 0 || !st->bundle || !st->created))
         r = ctr__err(-EINVAL, "state.json lacks a member");
     json_object *ann = NULL;
@@ -80,6 +85,7 @@ static int state_from_json(json_object *o, struct ctr__native_state *st)
         st->annotations = json_object_get(ann);
     st->pid = (pid_t)pid;
     st->start_time = (uint64_t)start;
+    st->hooks = (unsigned int)hooks & ((1u << CTR_HOOK_KINDS) - 1);
     return r;
 }
 

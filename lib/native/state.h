@@ -14,6 +14,7 @@ struct ctr__native_state {
     pid_t pid;
     uint64_t start_time; /* /proc/PID/stat starttime, guarding against PID reuse */
     json_object *annotations;
+    unsigned int hooks; /* bit K: config.json has hooks of kind K (spec.h), for start and delete */
 };
 
 enum ctr__native_status {

@@ -8,7 +8,8 @@
 # rootfs, resolved inside it), a container process opening its monitor's
 # /proc/PID/exe and fds (host PID namespace), the runtime's descriptors
 # (none reach the container), a cwd of /proc/self/fd/N (a host directory
-# passed with --preserve-fds; CVE-2024-21626).
+# passed with --preserve-fds; CVE-2024-21626); and config.json's hooks, the
+# same as under runc (kinds, env, state on stdin; failures and timeouts).
 # usage: test-native-oci.sh CTRCTL CTR_OCI SOURCE_ROOT
 set -u
 CTRCTL=$1
@@ -191,6 +192,82 @@ d['process']['args'] = ['sh', '-c', 'grep -c \"/host-target/x .* - tmpfs \" /pro
     check "... (it ran)" grep -q '^done' <(printf '%s\n' "$OUT")
 }
 
+# hooks_bundle NAME LOG: a bundle whose six kinds of hooks each append
+# "KIND HOOKVAR STATE" to LOG (startContainer's, in the container, to
+# /hooks/log: LOG's directory bound there).
+hooks_bundle() {
+    bundle "$1" "
+def hook(kind, log):
+    return {'path': '/bin/sh', 'env': ['HOOKVAR=set'],
+            'args': ['sh', '-c', 's=\$(cat); echo \"%s \$HOOKVAR \$s\" >> %s' % (kind, log)]}
+log = '$2'
+d['mounts'].append({'destination': '/hooks', 'type': 'bind', 'source': '${2%/*}', 'options': ['rbind', 'rw']})
+d['process']['args'] = ['true']
+d['hooks'] = {k: [hook(k, '/hooks/log' if k == 'startContainer' else log)]
+              for k in ('prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop')}"
+}
+
+# hooks_log LOG BUNDLE ID: the log with the varying parts named (PIDs, the
+# bundle, the ID, the runtime's ociVersion), in kind order: runc runs
+# poststart while the container's process runs startContainer (their
+# order varies), and gives poststart the status "created" (that process
+# has not exec'd yet); ctr-oci gives "running", what its state says then.
+hooks_log() {
+    /usr/bin/python3 - "$1" "$2" "$3" <<'PYEOF'
+import json, sys
+kinds = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop']
+out = []
+for line in open(sys.argv[1]):
+    kind, var, doc = line.rstrip('\n').split(' ', 2)
+    d = json.loads(doc)
+    d['pid'] = 'container' if d.get('pid') == 1 else 'host' if 'pid' in d else 'none'
+    d['bundle'] = 'BUNDLE' if d.get('bundle') == sys.argv[2] else d.get('bundle')
+    d['id'] = 'ID' if d.get('id') == sys.argv[3] else d.get('id')
+    d['ociVersion'] = 'V' if d.get('ociVersion', '').startswith('1.0.2') else d.get('ociVersion')
+    if kind == 'poststart' and d.get('status') in ('created', 'running'):
+        d['status'] = 'created or running'
+    out.append((kinds.index(kind), kind, var, json.dumps(d, sort_keys=True)))
+for _, kind, var, doc in sorted(out):
+    print(kind, var, doc)
+PYEOF
+}
+
+# The hooks of config.json under runc and ctr-oci: the same kinds in the
+# same order, each with its env only and the same state on stdin; a failing
+# hook and one past its timeout fail the create, leaving nothing.
+hooks() {
+    mkdir -p "$tmp/hooks-runc" "$tmp/hooks-oci"
+    hooks_bundle hooks-runc "$tmp/hooks-runc/log"
+    hooks_bundle hooks-oci "$tmp/hooks-oci/log"
+    local rs=$tmp/runc-state
+    runc --root "$rs" create --bundle "$tmp/b-hooks-runc" hooks </dev/null >/dev/null 2>"$tmp/err" &&
+        runc --root "$rs" start hooks && sleep 0.3 && runc --root "$rs" delete hooks
+    check "runc runs the hooks of the test (reference)" [ -s "$tmp/hooks-runc/log" ]
+    run_bundle hooks-oci
+    check "ctr-oci runs the hooks: create, start, delete" [ "$?" = 0 ] && [ -s "$tmp/hooks-oci/log" ]
+    hooks_log "$tmp/hooks-runc/log" "$tmp/b-hooks-runc" hooks > "$tmp/hooks-runc.norm"
+    hooks_log "$tmp/hooks-oci/log" "$tmp/b-hooks-oci" hooks-oci > "$tmp/hooks-oci.norm"
+    check "the same hooks, env and states as runc's" [ "$(wc -l < "$tmp/hooks-oci.norm")" = 6 ] && diff "$tmp/hooks-runc.norm" "$tmp/hooks-oci.norm"
+
+    bundle hook-fail "d['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'echo out; echo boom >&2; exit 3']}]}"
+    oci create --bundle "$tmp/b-hook-fail" hook-fail
+    check "a failing createRuntime hook fails the create, as runc words it" \
+        rc_has 1 "$ERR" "error running createRuntime hook #0: exit status 3, stdout: out"
+    check "... with its stderr" has "$ERR" "stderr: boom"
+    check "... and nothing of the container is left" nothing_left hook-fail
+    bundle hook-slow "d['hooks'] = {'prestart': [{'path': '/bin/sleep', 'args': ['sleep', '30'], 'timeout': 1}]}"
+    oci create --bundle "$tmp/b-hook-slow" hook-slow
+    check "a hook past its timeout is killed and fails the create" \
+        rc_has 1 "$ERR" "error running prestart hook #0: hook ran past specified timeout of 1.0s"
+    check "... and nothing of the container is left" nothing_left hook-slow
+    bundle hook-missing "d['hooks'] = {'createContainer': [{'path': '/no/such/hook', 'args': ['x']}]}"
+    oci create --bundle "$tmp/b-hook-missing" hook-missing
+    check "a hook that cannot be executed fails the create" \
+        rc_has 1 "$ERR" "error running createContainer hook #0: fork/exec: no such file or directory"
+    check "... and nothing of the container is left" nothing_left hook-missing
+}
+
 podman_drives
 escapes
+hooks
 summary
