@@ -52,7 +52,13 @@ typedef struct ctr_runtime_options {
     const char *run_root;
     /** State backend name: `files` (default), `tdb`, or a registered one. */
     const char *state_backend;
-    /** OCI runtime: a name looked up in PATH (`runc`, the default; `crun`) or an absolute path. */
+    /**
+     * OCI runtime: a name looked up in PATH (`runc`, `crun`), `native`
+     * (libctr's own runtime, `ctr-oci` in libctr's helper directory), a
+     * registered backend's name, or an absolute path.  NULL: the
+     * environment's `LIBCTR_RUNTIME` when set and not empty (not in a
+     * set-uid program), else `runc`.
+     */
     const char *oci_runtime;
     /** conmon binary; default: `conmon` from PATH, `/usr/bin/conmon`, `/usr/libexec/podman/conmon`. */
     const char *conmon_path;

@@ -363,6 +363,21 @@ static void runtime_free(ctr_runtime_t *rt)
     free(rt);
 }
 
+/* The OCI runtime when the options name none: $LIBCTR_RUNTIME (ignored
+ * in a set-uid program), else runc. */
+static const char *default_oci_runtime(void)
+{
+    const char *env = secure_getenv("LIBCTR_RUNTIME");
+    return env && *env ? env : "runc";
+}
+
+static int check_oci_runtime(const char *name, const char *what)
+{
+    if (!*name || (name[0] != '/' && strchr(name, '/')))
+        return ctr__err(-EINVAL, "OCI runtime \"%s\"%s must be a name or an absolute path", name, what);
+    return 0;
+}
+
 static int check_options(const ctr_runtime_options_t *o)
 {
     if (o->flags != 0)
@@ -371,8 +386,10 @@ static int check_options(const ctr_runtime_options_t *o)
     for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
         if (paths[i] && paths[i][0] != '/')
             return ctr__err(-EINVAL, "\"%s\" is not an absolute path", paths[i]);
-    if (o->oci_runtime && (!*o->oci_runtime || (o->oci_runtime[0] != '/' && strchr(o->oci_runtime, '/'))))
-        return ctr__err(-EINVAL, "OCI runtime \"%s\" must be a name or an absolute path", o->oci_runtime);
+    int r = check_oci_runtime(o->oci_runtime ? o->oci_runtime : default_oci_runtime(),
+                              o->oci_runtime ? "" : " (from $LIBCTR_RUNTIME)");
+    if (r < 0)
+        return r;
     if (o->storage_driver && !streq(o->storage_driver, "overlay") && !streq(o->storage_driver, "vfs"))
         return ctr__err(-EINVAL, "unknown storage driver \"%s\" (overlay, vfs)", o->storage_driver);
     return 0;
@@ -386,11 +403,11 @@ static char *strdup_or(const char *s, const char *dflt)
 /* The settings of the options, with their defaults. */
 static int settings_fill(struct ctr__settings *set, const ctr_runtime_options_t *o)
 {
-    set->oci_name = strdup_or(o->oci_runtime, "runc");
+    set->oci_name = strdup_or(o->oci_runtime, default_oci_runtime());
     set->root = strdup_or(o->root, DEFAULT_ROOT);
     set->run_root = strdup_or(o->run_root, DEFAULT_RUN_ROOT);
     set->lock_dir = o->lock_dir ? strdup(o->lock_dir) : ctr__asprintf("%s/locks", set->run_root ? set->run_root : "");
-    set->oci_runtime = find_in_path(o->oci_runtime ? o->oci_runtime : "runc");
+    set->oci_runtime = find_in_path(o->oci_runtime ? o->oci_runtime : default_oci_runtime());
     set->conmon_path = ctr__strdup_null(o->conmon_path); /* NULL: the OCI layer searches */
     set->storage_driver = strdup_or(o->storage_driver, "overlay");
     set->cni_config_dir = strdup_or(o->cni_config_dir, "/etc/cni/net.d");
