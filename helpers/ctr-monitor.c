@@ -64,6 +64,7 @@ struct mon {
      * f.console: the console socket until the master came. */
     struct monitor_fds f;
     int sfd;                /* signalfd: SIGCHLD */
+    int oom;                /* the container's memory cgroup file with "oom_kill N", or -1 */
     int clients[MAX_CLIENTS];
     bool client_eof[MAX_CLIENTS]; /* it shut its writing down: output only */
     const char *log_path;
@@ -290,6 +291,52 @@ static void reap(struct mon *m)
         if (p == m->pid) {
             m->status = status;
             m->exited = true;
+        }
+}
+
+/* The file of the init's memory cgroup that counts OOM kills: v1's
+ * memory.oom_control, else v2's memory.events (cgroupfs at its usual
+ * place). */
+static int open_oom_counter(pid_t pid)
+{
+    char path[128], line[4096], file[4300];
+    snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+    FILE *f = fopen(path, "re");
+    int fd = -1;
+    while (f && fd < 0 && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = '\0';
+        bool v1 = strstr(c1 + 1, "memory") != NULL, v2 = strcmp(line, "0") == 0 && c1[1] == '\0';
+        if (v1)
+            snprintf(file, sizeof file, "/sys/fs/cgroup/memory%s/memory.oom_control", c2 + 1);
+        else if (v2)
+            snprintf(file, sizeof file, "/sys/fs/cgroup%s/memory.events", c2 + 1);
+        if (v1 || v2)
+            fd = open(file, O_RDONLY | O_CLOEXEC);
+    }
+    if (f)
+        fclose(f);
+    return fd;
+}
+
+/* BUNDLE/oom when the kernel OOM-killed a process of the container (what
+ * conmon leaves for inspect's OOMKilled). */
+static void record_oom(const struct mon *m)
+{
+    char buf[1024];
+    ssize_t n = m->oom >= 0 ? pread(m->oom, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    for (char *line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (strncmp(line, "oom_kill ", 9) == 0 && atol(line + 9) > 0) {
+            int fd = openat(m->f.bundle, "oom", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd >= 0)
+                close(fd);
+            return;
         }
 }
 
@@ -564,10 +611,12 @@ static void monitor_main(struct mon *m)
     sigprocmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     m->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    m->oom = open_oom_counter(m->pid);
     reap(m);
     monitor_sync_send(m->f.sync, m->pid, NULL);
     close(m->f.sync);
     loop(m);
+    record_oom(m);
     write_exit_file(m);
     clients_close(m);
     run_exit_command(m->o);
@@ -610,12 +659,24 @@ static void daemonize(const struct opts *o, int sync)
         monitor_fail(o, sync, "becoming the container's subreaper");
 }
 
+/* Descriptors 0-2 open (on /dev/null when they were not): the dup2()s onto
+ * them below must not hit one of ours. */
+static void stdio_ensure(void)
+{
+    int fd;
+    while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd < 3)
+        ;
+    if (fd >= 3)
+        close(fd);
+}
+
 int main(int argc, char **argv)
 {
     struct opts o;
+    stdio_ensure();
     if (monitor_parse(&o, argc, argv) < 0)
         return 1;
-    struct mon m = {.o = &o, .sfd = -1};
+    struct mon m = {.o = &o, .sfd = -1, .oom = -1};
     m.f = (struct monitor_fds){.sync = -1, .bundle = -1, .out = -1, .err = -1, .in = -1, .listen = -1, .ctl = -1,
                                .ctl_w = -1, .log = -1, .console = -1};
     for (int i = 0; i < MAX_CLIENTS; i++)

@@ -4,7 +4,8 @@
 # monitor's pidfile, {"data": PID} (or -1 and a message), the k8s-file log
 # (format, rotation at --log-size-max), the exit file, the exit command,
 # the attach socket (output packets, input, EOF closing stdin) and the ctl
-# FIFO with a terminal, a caller SIGKILLed, no zombie, the monitor's VmHWM.
+# FIFO with a terminal, the oom file, a caller SIGKILLed, no zombie, the
+# monitor's VmHWM.
 # usage: native-monitor.py CTR_MONITOR CTR_OCI SPEC_JSON TMPDIR CGROUP
 import json
 import os
@@ -31,7 +32,7 @@ def check(desc, cond, info=""):
 
 
 class Container:
-    def __init__(self, name, args, terminal=False):
+    def __init__(self, name, args, terminal=False, memory=0):
         self.name = name
         self.bundle = os.path.join(TMP, "b-" + name)
         self.run = os.path.join(TMP, "r-" + name)
@@ -43,6 +44,8 @@ class Container:
         d["process"]["args"] = args
         d["process"]["terminal"] = terminal
         d["linux"]["cgroupsPath"] = "/%s/%s" % (CG, name)
+        if memory:
+            d["linux"].setdefault("resources", {})["memory"] = {"limit": memory, "swap": memory}
         json.dump(d, open(os.path.join(self.bundle, "config.json"), "w"))
 
     def argv(self, extra):
@@ -249,9 +252,28 @@ def test_stdin():
     c.oci("delete")
 
 
+def test_oom():
+    c = Container("oom", ["/bin/sh", "-c", "head -c 67108864 /dev/zero | tail >/dev/null"], memory=32 << 20)
+    status, sync = c.spawn([])
+    rep = c.report(sync)
+    mpid = c.monitor_pid()
+    c.oci("start")
+    check("a 32 MiB container filling 64 MiB: the monitor exits", c.wait_monitor_gone(mpid))
+    check("... BUNDLE/oom written (OOM kill)", os.path.exists(os.path.join(c.bundle, "oom")), c.exit_file())
+    c.oci("delete")
+    c = Container("fits", ["/bin/sh", "-c", "head -c 1048576 /dev/zero | tail >/dev/null"], memory=32 << 20)
+    status, sync = c.spawn([])
+    rep = c.report(sync)
+    mpid = c.monitor_pid()
+    c.oci("start")
+    check("a container within its limit: no BUNDLE/oom", c.wait_monitor_gone(mpid)
+          and not os.path.exists(os.path.join(c.bundle, "oom")) and c.exit_file() == "0", c.exit_file())
+    c.oci("delete")
+
+
 def main():
     os.makedirs(STATE, exist_ok=True)
-    tests = (test_log_exit_command, test_failure, test_stdin, test_tty_caller_killed)
+    tests = (test_log_exit_command, test_failure, test_stdin, test_oom, test_tty_caller_killed)
     only = os.environ.get("NATIVE_MONITOR_ONLY")
     for t in tests:
         if only and t.__name__ != only:
