@@ -67,7 +67,8 @@ stage "unit, api and integration suites"
 meson test -C build-test --print-errorlogs --num-processes 2 || status=1
 
 # The ctrctl suites again with libctr's own runtime (`--runtime native`:
-# helpers/ctr-oci under conmon), as CTRCTL_RUNTIME sets ctrctl's default.
+# helpers/ctr-oci under helpers/ctr-monitor, exec sessions under conmon), as
+# CTRCTL_RUNTIME sets ctrctl's default.
 # Not here: checkpoint (the native runtime has no CRIU support yet) and
 # stats (its figures do not depend on the runtime; 4 minutes).
 stage "native runtime: the ctrctl suites under --runtime native"

@@ -235,3 +235,21 @@ const char *ctr__helper_dir(void)
     const char *d = secure_getenv("LIBCTR_HELPER_DIR");
     return d && *d ? d : CTR_HELPER_DIR;
 }
+
+int ctr__find_conmon(char **ret)
+{
+    int r = ctr__find_program("conmon", ret);
+    if (r != -ENOENT)
+        return r;
+    static const char *const extra[] = { "/usr/libexec/podman/conmon", "/usr/local/libexec/podman/conmon",
+                                         "/usr/lib/podman/conmon" };
+    for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
+        if (ctr__is_executable(extra[i])) {
+            char *s = strdup(extra[i]);
+            if (!s)
+                return ctr__oom("conmon's path");
+            *ret = s;
+            return 0;
+        }
+    return -ENOENT;
+}

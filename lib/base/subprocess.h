@@ -13,6 +13,9 @@ int ctr__find_program(const char *name, char **ret);
 /* Where libctr's helper programs are: $LIBCTR_HELPER_DIR (a build tree's
  * tests), else where they were installed (LIBEXECDIR/libctr).  Static. */
 const char *ctr__helper_dir(void);
+/* conmon's absolute path (PATH, then podman's libexec directories) in
+ * *ret; -ENOENT when there is none. */
+int ctr__find_conmon(char **ret);
 /* Whether path is a regular file the caller may execute. */
 bool ctr__is_executable(const char *path);
 

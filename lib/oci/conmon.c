@@ -1520,9 +1520,14 @@ static void session_dir_removep(char **dir)
     free(*dir);
 }
 
-int ctr__conmon_exec(const struct ctr__conmon_runtime *rt, const ctr_oci_container_t *c,
+int ctr__conmon_exec(const struct ctr__conmon_runtime *crt, const ctr_oci_container_t *c,
                      const ctr_oci_exec_options_t *opts, int *ret_exit_code)
 {
+    /* A create's monitor that does no exec (ctr-monitor) leaves it to conmon. */
+    struct ctr__conmon_runtime exec_rt = *crt;
+    if (crt->exec_conmon_path)
+        exec_rt.conmon_path = crt->exec_conmon_path;
+    const struct ctr__conmon_runtime *rt = &exec_rt;
     if (!rt->conmon_path)
         return conmon_not_found();
 

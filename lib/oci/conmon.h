@@ -11,7 +11,8 @@
 
 /* What every conmon invocation needs to know about the runtime. */
 struct ctr__conmon_runtime {
-    const char *conmon_path;     /* absolute */
+    const char *conmon_path;     /* absolute: the create's monitor (conmon, or helpers/ctr-monitor) */
+    const char *exec_conmon_path; /* absolute: exec's, when it is not conmon_path (ctr-monitor does no exec); NULL */
     const char *runtime_path;    /* absolute */
     const char *runtime_name;    /* for messages: "runc" */
     char *const *runtime_args;   /* global options placed before the command (--root X), NULL-terminated */

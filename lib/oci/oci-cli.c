@@ -54,6 +54,7 @@ struct cli {
     char *runtime_path;
     char *runtime_name;     /* basename, for messages */
     char *conmon_path;
+    char *exec_conmon_path; /* conmon, when conmon_path is ctr-monitor (which does no exec) */
     char *state_dir;
     char *root_args[3];     /* --root STATE_DIR NULL */
     bool criu;              /* a criu binary was found (the runtime runs it from PATH) */
@@ -69,6 +70,7 @@ static void cli_close(void *handle)
     free(h->runtime_path);
     free(h->runtime_name);
     free(h->conmon_path);
+    free(h->exec_conmon_path);
     free(h->state_dir);
     free(h->root_args[0]);
     free(h);
@@ -103,9 +105,12 @@ static int cli_open(void **ret_handle, const ctr_oci_options_t *opts, void *user
         }
     _cleanup_free_ char *criu = NULL;
     h->criu = ctr__find_program("criu", &criu) == 0;
+    if (h->conmon_path && streq(strrchr(h->conmon_path, '/') + 1, CTR__NATIVE_MONITOR))
+        (void)ctr__find_conmon(&h->exec_conmon_path);
     ctr__err_clear();
     h->crt = (struct ctr__conmon_runtime){
         .conmon_path = h->conmon_path,
+        .exec_conmon_path = h->exec_conmon_path,
         .runtime_path = h->runtime_path,
         .runtime_name = h->runtime_name,
         .runtime_args = h->root_args,

@@ -87,24 +87,6 @@ static const ctr_oci_backend_t *registry_find(const char *name)
     return b;
 }
 
-static int find_conmon(char **ret)
-{
-    int r = ctr__find_program("conmon", ret);
-    if (r != -ENOENT)
-        return r;
-    static const char *const extra[] = { "/usr/libexec/podman/conmon", "/usr/local/libexec/podman/conmon",
-                                         "/usr/lib/podman/conmon" };
-    for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
-        if (ctr__is_executable(extra[i])) {
-            char *s = strdup(extra[i]);
-            if (!s)
-                return ctr__oom("conmon's path");
-            *ret = s;
-            return 0;
-        }
-    return -ENOENT;
-}
-
 /* ---- Opening ---- */
 
 ctr__oci_t *ctr__oci_close(ctr__oci_t *oci)
@@ -166,12 +148,24 @@ static int find_runtime_name(ctr__oci_t *oci, const char *runtime)
     return 0;
 }
 
-static int find_monitor(ctr__oci_t *oci, const char *conmon_path)
+/* The create's monitor: conmon_path when given; for the native runtime
+ * helpers/ctr-monitor (when built; else conmon, as for the others); else
+ * conmon found in PATH, or none. */
+static int find_monitor(ctr__oci_t *oci, const char *conmon_path, bool native)
 {
     int r;
 
+    if (!conmon_path && native) {
+        _cleanup_free_ char *monitor = ctr__asprintf("%s/" CTR__NATIVE_MONITOR, ctr__helper_dir());
+        if (!monitor)
+            return ctr__oom("the native monitor's path");
+        if (ctr__is_executable(monitor)) {
+            oci->conmon_path = TAKE_PTR(monitor);
+            return 0;
+        }
+    }
     if (!conmon_path) {
-        r = find_conmon(&oci->conmon_path);
+        r = ctr__find_conmon(&oci->conmon_path);
         if (r < 0 && r != -ENOENT)
             return ctr__err(r, "looking for conmon: %s", strerror(-r));
         return 0;
@@ -218,7 +212,7 @@ int ctr__oci_open(ctr__oci_t **ret, const char *runtime, const char *conmon_path
 
     int r = strchr(runtime, '/') ? find_runtime_path(oci, runtime) : find_runtime_name(oci, runtime);
     if (r == 0)
-        r = find_monitor(oci, conmon_path);
+        r = find_monitor(oci, conmon_path, streq(runtime, "native") && oci->backend == &ctr__oci_cli_backend);
     if (r < 0)
         return r;
     r = ctr__mkdir_p(state_dir, 0700);

@@ -22,6 +22,10 @@ typedef struct ctr__oci {
     uint64_t caps;       /* CTR_OCI_CAP_* */
 } ctr__oci_t;
 
+/* The native runtime's monitor (helpers/ctr-monitor): conmon's contract for
+ * a create, no exec. */
+#define CTR__NATIVE_MONITOR "ctr-monitor"
+
 /*
  * Choose and open a backend.
  *
@@ -35,7 +39,9 @@ typedef struct ctr__oci {
  *
  * conmon_path: an absolute path, or NULL to search `conmon` in PATH,
  * /usr/bin, /usr/libexec/podman, /usr/local/libexec/podman.  Not finding it
- * is not an error here (create() then fails with -ENOENT).
+ * is not an error here (create() then fails with -ENOENT).  For the runtime
+ * "native", NULL means LIBCTR_HELPER_DIR/ctr-monitor when it is there (it
+ * monitors creates; exec sessions stay on conmon, found as above).
  *
  * state_dir: the runtime's --root; created (mode 0700) if missing.
  *

@@ -27,6 +27,10 @@ static int die(const char *what)
 
 /* lifecycle --runtime: the OCI runtime libctr's containers run with. */
 static const char *bench_oci_runtime;
+/* ... and the binary its bare split runs: for "native", ctr-oci of
+ * $LIBCTR_HELPER_DIR (libctr runs it under helpers/ctr-monitor). */
+static const char *bench_split_runtime;
+static char bench_native_path[4200];
 
 static ctr_runtime_t *open_rt(const char *root, const char *backend)
 {
@@ -328,7 +332,13 @@ static int bench_lifecycle(int argc, char **argv)
         case 'n': n = atoi(optarg); break;
         case 'r': root_arg = optarg; break;
         case 'N': network = true; break;
-        case 'R': bench_oci_runtime = optarg; break;
+        case 'R':
+            bench_oci_runtime = bench_split_runtime = optarg;
+            if (strcmp(optarg, "native") == 0 && getenv("LIBCTR_HELPER_DIR")) {
+                snprintf(bench_native_path, sizeof bench_native_path, "%s/ctr-oci", getenv("LIBCTR_HELPER_DIR"));
+                bench_split_runtime = bench_native_path;
+            }
+            break;
         default:
             fprintf(stderr, "usage: ctr-bench lifecycle [-n N] [--root DIR] [--network] [--runtime PATH]\n");
             return ch == 'h' ? 0 : 2;
@@ -371,7 +381,7 @@ static int bench_lifecycle(int argc, char **argv)
     /* One warm-up each, then interleave so drift hits all alike. */
     time_ctr(rt, rootfs);
     if (bench_oci_runtime)
-        time_split(bench_oci_runtime, same, state_root, -3);
+        time_split(bench_split_runtime, same, state_root, -3);
     time_runc_run(same, state_root, -1);
     time_runc_split(same, state_root, -1);
     time_runc_split(bundle, state_root, -2);
@@ -383,7 +393,7 @@ static int bench_lifecycle(int argc, char **argv)
         drun_t[i] = time_runc_run(bundle, state_root, n + i) * 1e3;
         dsplit_t[i] = time_runc_split(bundle, state_root, n + i) * 1e3;
         if (bench_oci_runtime)
-            osplit_t[i] = time_split(bench_oci_runtime, same, state_root, 2 * n + i) * 1e3;
+            osplit_t[i] = time_split(bench_split_runtime, same, state_root, 2 * n + i) * 1e3;
         if (podman) {
             double t = time_podman(i);
             if (t > 0)
