@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -77,6 +79,22 @@ static int join_namespaces(const struct child *c, struct ctr__native_report *rep
     if (setsid() < 0)
         return ctr__native_fail(rep, errno, "setsid");
     return 0;
+}
+
+/* A new network namespace gets its loopback up, as runc does. */
+static int loopback_up(const struct ctr__native_spec *s, struct ctr__native_report *rep)
+{
+    if (!s->ns[CTR_NS_NET].wanted || s->ns[CTR_NS_NET].path)
+        return 0;
+    struct ifreq ifr = {.ifr_name = "lo"};
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int r = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 ? 0 : -errno;
+    ifr.ifr_flags |= IFF_UP;
+    if (r == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        r = -errno;
+    if (fd >= 0)
+        close(fd);
+    return r < 0 ? ctr__native_fail(rep, -r, "bringing up the loopback interface") : 0;
 }
 
 static int write_sysctl(const struct ctr__native_sysctl *sc, struct ctr__native_report *rep)
@@ -149,6 +167,8 @@ static int child_setup(const struct child *c, char *path, size_t size, struct ct
 
     if (r == 0)
         r = join_namespaces(c, rep);
+    if (r == 0)
+        r = loopback_up(s, rep);
     if (r == 0)
         r = ctr__native_rootfs_prepare(s, rep);
     if (r == 0)

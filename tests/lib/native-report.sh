@@ -21,6 +21,8 @@ echo "== oom_score_adj"
 cat /proc/self/oom_score_adj
 echo "== ns"
 for n in cgroup ipc mnt net pid uts; do echo "$n $(readlink /proc/self/ns/$n)"; done
+echo "== net"
+for i in /sys/class/net/*; do echo "${i##*/} $(cat "$i/flags") $(cat "$i/operstate")"; done
 echo "== mounts"
 cat /proc/self/mountinfo
 echo "== dev"
