@@ -66,19 +66,24 @@ make_run_dir
 stage "unit, api and integration suites"
 meson test -C build-test --print-errorlogs --num-processes 2 || status=1
 
-# The ctrctl suites again with libctr's own runtime (`--runtime native`:
-# helpers/ctr-oci under helpers/ctr-monitor, exec sessions under conmon), as
-# CTRCTL_RUNTIME sets ctrctl's default.
-# Not here: checkpoint (the native runtime has no CRIU support yet) and
-# stats (its figures do not depend on the runtime; 4 minutes).
-stage "native runtime: the ctrctl suites under --runtime native"
+# The suites that run containers again with libctr's own runtime
+# (`native`: helpers/ctr-oci under helpers/ctr-monitor, exec sessions under
+# conmon): LIBCTR_RUNTIME sets the library's default runtime (the API suites
+# and the bindings), CTRCTL_RUNTIME ctrctl's.  Then the Python bindings.
+# Not here: checkpoint (the native runtime has no CRIU support yet: the
+# Python suite checks that it is refused) and the kill suites (they check
+# runc's own state root).
+stage "native runtime: the suites that run containers, under the native runtime"
 native_suites="ctrctl ctrctl-mounts ctrctl-security ctrctl-resources ctrctl-update ctrctl-top ctrctl-wait
  ctrctl-restart ctrctl-health ctrctl-events ctrctl-inspect ctrctl-format ctrctl-pod ctrctl-kube ctrctl-cp
- ctrctl-rename ctrctl-diff ctrctl-volumes ctrctl-net"
+ ctrctl-rename ctrctl-diff ctrctl-volumes ctrctl-net ctrctl-stats lifecycle-files waiters-files refresh-files
+ network volumes-files damage api api-concurrency api-pod api-kube api-network api-volume api-events"
+rm -f build-test/bindings-summary-python
 # shellcheck disable=SC2086
-CTRCTL_RUNTIME=native LIBCTR_HELPER_DIR="$PWD/build-test/helpers" \
+CTRCTL_RUNTIME=native LIBCTR_RUNTIME=native LIBCTR_HELPER_DIR="$PWD/build-test/helpers" \
     meson test -C build-test --no-rebuild --print-errorlogs --num-processes 2 --logbase testlog-native \
     $native_suites || status=1
+LIBCTR_RUNTIME=native bindings/run-tests.sh build-test python || status=1
 
 stage "example"
 build-test/examples/hello-data || status=1
@@ -125,7 +130,7 @@ PY
 if [ "$stages" = plain ]; then
     stage "done (plain stages only)"
     summary build-test/meson-logs/testlog.json build-test/meson-logs/testlog-native.json \
-        -- build-test/bindings-summary
+        -- build-test/bindings-summary build-test/bindings-summary-python
     exit $status
 fi
 
@@ -234,6 +239,6 @@ stage "done"
 summary build-test/meson-logs/testlog.json build-test/meson-logs/testlog-native.json \
     build-asan/meson-logs/testlog-asan.json \
     build-test/meson-logs/testlog-valgrind.json build-fault/meson-logs/testlog.json \
-    -- build-test/bindings-summary build-fuzz/summary \
+    -- build-test/bindings-summary build-test/bindings-summary-python build-fuzz/summary \
     build-test/abi-summary
 exit $status
