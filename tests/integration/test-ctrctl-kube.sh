@@ -25,65 +25,9 @@ CTRCTL=$1
 SRC=$2
 . "$SRC/tests/lib/tap.sh"
 
-[ "$(id -u)" = 0 ] || missing "not root"
-need runc podman ip /usr/bin/python3 catatonit
-command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
-[ -x /usr/lib/cni/bridge ] || missing "the CNI plugins (containernetworking-plugins) not found"
+. "$SRC/tests/lib/pod-env.sh"
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || missing "python3-yaml not installed"
-exec 9</usr/lib/cni
-flock 9 || { echo "FAIL: cannot lock /usr/lib/cni"; exit 1; }
-if ip -o link show | grep -qE ': ctrkube0[:@]'; then
-    echo "FAIL: a ctrkube0 bridge exists already (another run, or a leftover)"
-    exit 1
-fi
-
-# lower case only: podman names an image pulled from oci:DIR after DIR
-tmp=/tmp/ctrctl-kube-test.$$
-rm -rf "$tmp" && mkdir -m 700 "$tmp" || { echo "FAIL: mkdir $tmp"; exit 1; }
-ROOT=$tmp/root
-RUNROOT=$(run_root_for "$tmp")
-CNI=$tmp/cni.d
-G=(--root "$ROOT" --runroot "$RUNROOT" --cni-config-dir "$CNI")
-P=(timeout -k 5 120 podman --runtime runc --root "$tmp/proot" --runroot "$tmp/prun" --storage-driver overlay)
-had_var_lib_cni=0
-[ -e /var/lib/cni ] && had_var_lib_cni=1
-HP=$((20000 + $$ % 20000))
-
-final_cleanup() {
-    for p in $("$CTRCTL" "${G[@]}" pod ps -q 2>/dev/null); do "$CTRCTL" "${G[@]}" pod rm -f "$p" >/dev/null 2>&1; done
-    "$CTRCTL" "${G[@]}" rm -a -f >/dev/null 2>&1
-    "$CTRCTL" "${G[@]}" network rm -f ctrkube0 >/dev/null 2>&1
-    ip link del ctrkube0 2>/dev/null
-    rm -rf /var/lib/cni/networks/ctrkube0
-    [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
-    "${P[@]}" pod rm -a -f >/dev/null 2>&1
-    "${P[@]}" rm -a -f >/dev/null 2>&1
-    "${P[@]}" rmi -a -f >/dev/null 2>&1
-    umount_under "$tmp"
-    remove_run_root
-    rm -rf "$tmp"
-}
-trap final_cleanup EXIT
-
-c() {
-    CTRCTL_NETWORK=none timeout -k 5 120 "$CTRCTL" "${G[@]}" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    RC=$?
-    OUT=$(cat "$tmp/out")
-    ERR=$(cat "$tmp/err")
-}
-state() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Status}}' "$1" 2>/dev/null; }
-# wait_http URL: the body, within 10 s.
-wait_http() {
-    /usr/bin/python3 - "$1" <<'EOF'
-import sys, time, urllib.request
-for _ in range(100):
-    try:
-        print(urllib.request.urlopen(sys.argv[1], timeout=1).read().decode().strip())
-        break
-    except Exception:
-        time.sleep(0.1)
-EOF
-}
+pod_env kube ctrkube0
 # in_pod CTR CMD: run CMD (sh -c) in the container, retrying for 5 s until it succeeds.
 in_pod() {
     c exec "$1" sh -c "for i in \$(seq 50); do $2 && exit 0; sleep 0.1; done; exit 1"

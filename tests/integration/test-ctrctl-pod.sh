@@ -22,52 +22,8 @@ CTRCTL=$1
 SRC=$2
 . "$SRC/tests/lib/tap.sh"
 
-[ "$(id -u)" = 0 ] || missing "not root"
-need runc podman ip /usr/bin/python3 catatonit
-command -v conmon >/dev/null || [ -x /usr/libexec/podman/conmon ] || missing "conmon not found"
-[ -x /usr/lib/cni/bridge ] || missing "the CNI plugins (containernetworking-plugins) not found"
-# One run of the network suites at a time on a machine (as test-ctrctl-net.sh).
-exec 9</usr/lib/cni
-flock 9 || { echo "FAIL: cannot lock /usr/lib/cni"; exit 1; }
-if ip -o link show | grep -qE ': ctrpod0[:@]'; then
-    echo "FAIL: a ctrpod0 bridge exists already (another run, or a leftover)"
-    exit 1
-fi
-
-tmp=$(mktemp -d /tmp/ctrctl-pod-test.XXXXXX)
-ROOT=$tmp/root
-RUNROOT=$(run_root_for "$tmp")
-CNI=$tmp/cni.d
-G=(--root "$ROOT" --runroot "$RUNROOT" --cni-config-dir "$CNI")
-P=(timeout -k 5 120 podman --runtime runc --root "$tmp/proot" --runroot "$tmp/prun" --storage-driver overlay)
-had_var_lib_cni=0
-[ -e /var/lib/cni ] && had_var_lib_cni=1
-HP=$((20000 + $$ % 20000))
-
-final_cleanup() {
-    for p in $("$CTRCTL" "${G[@]}" pod ps -q 2>/dev/null); do "$CTRCTL" "${G[@]}" pod rm -f "$p" >/dev/null 2>&1; done
-    "$CTRCTL" "${G[@]}" rm -a -f >/dev/null 2>&1
-    "$CTRCTL" "${G[@]}" network rm -f ctrpod0 >/dev/null 2>&1
-    ip link del ctrpod0 2>/dev/null
-    rm -rf /var/lib/cni/networks/ctrpod0
-    [ "$had_var_lib_cni" = 0 ] && rmdir /var/lib/cni/networks /var/lib/cni 2>/dev/null
-    "${P[@]}" pod rm -a -f >/dev/null 2>&1
-    "${P[@]}" rm -a -f >/dev/null 2>&1
-    "${P[@]}" rmi -a -f >/dev/null 2>&1
-    umount_under "$tmp"
-    remove_run_root
-    rm -rf "$tmp"
-}
-trap final_cleanup EXIT
-
-c() {
-    CTRCTL_NETWORK=none timeout -k 5 60 "$CTRCTL" "${G[@]}" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    RC=$?
-    OUT=$(cat "$tmp/out")
-    ERR=$(cat "$tmp/err")
-}
-# state NAME: the container's State.Status.
-state() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Status}}' "$1" 2>/dev/null; }
+. "$SRC/tests/lib/pod-env.sh"
+pod_env pod ctrpod0
 pid_of() { "$CTRCTL" "${G[@]}" inspect --format '{{.State.Pid}}' "$1" 2>/dev/null; }
 ns_of() { readlink "/proc/$(pid_of "$1")/ns/$2"; }
 pod_infra() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["InfraContainerID"])'; }
@@ -76,18 +32,6 @@ py_true() { [ "$(py "$1")" = True ]; }
 # has_e TEXT PATTERN: TEXT matches the extended regular expression PATTERN.
 has_e() { printf '%s' "$1" | grep -qE -- "$2"; }
 pod_status() { "$CTRCTL" "${G[@]}" pod inspect "$1" 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["State"])'; }
-# wait_http URL: the body, within 10 s (the server starts in the background).
-wait_http() {
-    /usr/bin/python3 - "$1" <<'EOF'
-import sys, time, urllib.request
-for _ in range(100):
-    try:
-        print(urllib.request.urlopen(sys.argv[1], timeout=1).read().decode().strip())
-        break
-    except Exception:
-        time.sleep(0.1)
-EOF
-}
 
 "$SRC/bindings/make-test-image.sh" "$tmp/oci" >/dev/null || { echo "FAIL: make-test-image"; exit 1; }
 c image load -q "oci:$tmp/oci:latest" bb
