@@ -44,7 +44,8 @@ static void log_error(const struct global *g, const char *msg)
         ctr__json_add_str(o, "level", "error");
         ctr__json_add_str(o, "msg", msg);
         ctr__json_add_str(o, "time", now);
-        dprintf(fd, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        dprintf(fd, "%s\n",
+                json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     } else {
         dprintf(fd, "error: %s\n", msg);
     }
@@ -201,7 +202,8 @@ static int cmd_state(const struct global *g, int argc, char **argv)
         return usage(g, "state: exactly one container ID is needed");
     int r = ctr__native_state(g->root, id, &o);
     if (r == 0)
-        printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+        printf("%s\n",
+               json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     return finish(g, r);
 }
@@ -244,19 +246,85 @@ static int cmd_simple(const struct global *g, const char *cmd, int argc, char **
     return finish(g, ctr__native_pause(g->root, id, false));
 }
 
-static int cmd_list(const struct global *g)
+/* The states of @ids (NULL entries for those gone meanwhile). */
+static json_object *list_states(const struct global *g, char **ids)
 {
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && ids[i]; i++) {
+        json_object *o = NULL;
+        if (ctr__native_state(g->root, ids[i], &o) == 0) {
+            (void)json_object_object_add(o, "owner", json_object_new_string("root"));
+            json_object_array_add(arr, o);
+        }
+    }
+    return arr;
+}
+
+/* A member of a state as text (the PID too), "" when absent. */
+static const char *cell(json_object *o, const char *key)
+{
+    const char *v = json_object_get_string(json_object_object_get(o, key));
+    return v ? v : "";
+}
+
+/* runc's table: Go's tabwriter with a minimum width of 12 and a padding
+ * of 3, the last column as it is. */
+static void print_table(json_object *states)
+{
+    static const char *const keys[] = {"id", "pid", "status", "bundle", "created", "owner"};
+    static const char *const heads[] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
+    size_t n = json_object_array_length(states), width[5];
+
+    for (size_t k = 0; k < 5; k++) {
+        width[k] = strlen(heads[k]);
+        for (size_t i = 0; i < n; i++) {
+            const char *v = cell(json_object_array_get_idx(states, i), keys[k]);
+            size_t len = strlen(v);
+            width[k] = len > width[k] ? len : width[k];
+        }
+        width[k] = width[k] + 3 > 12 ? width[k] + 3 : 12;
+    }
+    for (size_t i = 0; i <= n; i++) {
+        json_object *o = i ? json_object_array_get_idx(states, i - 1) : NULL;
+        for (size_t k = 0; k < 6; k++) {
+            const char *v = o ? cell(o, keys[k]) : heads[k];
+            if (k < 5)
+                printf("%-*s", (int)width[k], v);
+            else
+                printf("%s\n", v);
+        }
+    }
+}
+
+static int cmd_list(const struct global *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    const char *format = "table";
+    bool quiet = false;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "+qf:", opts, NULL)) != -1)
+        if (c == 'q')
+            quiet = true;
+        else if (c == 'f')
+            format = optarg;
+        else
+            return usage(g, "list: usage: list [--quiet] [--format table|json]");
+    if (optind < argc || (!streq(format, "table") && !streq(format, "json")))
+        return usage(g, "list: usage: list [--quiet] [--format table|json]");
     _cleanup_strv_ char **ids = NULL;
     int r = ctr__native_list(g->root, &ids);
-
-    printf("ID\tPID\tSTATUS\tBUNDLE\tCREATED\tOWNER\n");
-    for (size_t i = 0; r == 0 && ids[i]; i++) {
-        json_object *o = NULL;
-        if (ctr__native_state(g->root, ids[i], &o) == 0)
-            printf("%s\t%s\t%s\t%s\t%s\troot\n", ids[i], json_object_get_string(json_object_object_get(o, "pid")),
-                   ctr__json_str(o, "status"), ctr__json_str(o, "bundle"), ctr__json_str(o, "created"));
-        json_object_put(o);
-    }
+    _cleanup_json_ json_object *states = r == 0 ? list_states(g, ids) : NULL;
+    if (r == 0 && !states)
+        r = ctr__oom("the list");
+    for (size_t i = 0; r == 0 && quiet && i < json_object_array_length(states); i++)
+        printf("%s\n", ctr__json_str(json_object_array_get_idx(states, i), "id"));
+    int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+    if (r == 0 && !quiet && streq(format, "json")) /* none: null, as runc's Go prints it */
+        printf("%s\n", json_object_array_length(states) ? json_object_to_json_string_ext(states, flags) : "null");
+    else if (r == 0 && !quiet)
+        print_table(states);
     return finish(g, r);
 }
 
@@ -291,7 +359,7 @@ static int run_command(const struct global *g, const char *cmd, int argc, char *
     if (streq(cmd, "update"))
         return cmd_update(g, argc, argv);
     if (streq(cmd, "list"))
-        return cmd_list(g);
+        return cmd_list(g, argc, argv);
     if (streq(cmd, "features"))
         return cmd_features();
     return usage(g, "unknown command; commands: create start state exec kill delete pause resume update "

@@ -71,13 +71,13 @@ meson test -C build-test --print-errorlogs --num-processes 2 || status=1
 # conmon): LIBCTR_RUNTIME sets the library's default runtime (the API suites
 # and the bindings), CTRCTL_RUNTIME ctrctl's.  Then the Python bindings.
 # Not here: checkpoint (the native runtime has no CRIU support yet: the
-# Python suite checks that it is refused) and the kill suites (they check
-# runc's own state root).
+# Python suite checks that it is refused); of the kill suites one backend
+# (the runtime's side is the same).
 stage "native runtime: the suites that run containers, under the native runtime"
 native_suites="ctrctl ctrctl-mounts ctrctl-security ctrctl-resources ctrctl-update ctrctl-top ctrctl-wait
  ctrctl-restart ctrctl-health ctrctl-events ctrctl-inspect ctrctl-format ctrctl-pod ctrctl-kube ctrctl-cp
  ctrctl-rename ctrctl-diff ctrctl-volumes ctrctl-net ctrctl-stats lifecycle-files waiters-files refresh-files
- network volumes-files damage api api-concurrency api-pod api-kube api-network api-volume api-events"
+ network volumes-files damage kill-files api api-concurrency api-pod api-kube api-network api-volume api-events"
 rm -f build-test/bindings-summary-python
 # shellcheck disable=SC2086
 CTRCTL_RUNTIME=native LIBCTR_RUNTIME=native LIBCTR_HELPER_DIR="$PWD/build-test/helpers" \

@@ -54,7 +54,13 @@ had_var_lib_cni=0
 veths_before=$(ip -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1 | sort)
 
 G="--root $ROOT --runroot $RUNROOT --cni-config-dir $CNI --state-backend $BACKEND"
-RUNC="runc --root $RUNROOT/oci/runc"
+# The OCI runtime's own view, under ctrctl's runtime (CTRCTL_RUNTIME):
+# runc, or libctr's native runtime through its command, ctr-oci.
+case ${CTRCTL_RUNTIME:-runc} in
+runc) RUNC="runc --root $RUNROOT/oci/runc" ;;
+native) RUNC="${LIBCTR_HELPER_DIR:?the native runtime needs LIBCTR_HELPER_DIR}/ctr-oci --root $RUNROOT/oci/native" ;;
+*) echo "FAIL: CTRCTL_RUNTIME=$CTRCTL_RUNTIME: runc or native"; exit 1 ;;
+esac
 # purge_nft: delete the elements of libctr's nft table that name the
 # suite's subnet (what a failed round may have left).
 purge_nft() {

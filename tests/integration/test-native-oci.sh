@@ -267,7 +267,40 @@ hooks() {
     check "... and nothing of the container is left" nothing_left hook-missing
 }
 
+# list: runc's table, --quiet and --format json, compared with runc's on
+# the same spec (PIDs, times, bundles and runc's ociVersion named; the
+# table's spacing, which follows the lengths, left out).
+list_norm() {
+    /usr/bin/python3 -c '
+import re, sys
+t = sys.stdin.read()
+t = re.sub(r"[0-9T:.-]{20,}Z", "TIME", t)
+t = re.sub(r"\b[0-9]{2,7}\b", "PID", t)
+t = re.sub(r"list-(runc|oci)\b", "list", t)
+t = re.sub(r" +", " ", t)
+print(t.replace("1.0.2-dev", "1.0.2"), end="")'
+}
+list_cmd() {
+    bundle list-runc "d['process']['args'] = ['sleep', '100']"
+    bundle list-oci "d['process']['args'] = ['sleep', '100']"
+    local rs=$tmp/runc-state
+    runc --root "$rs" create --bundle "$tmp/b-list-runc" lst </dev/null >/dev/null 2>&1
+    "$OCI" --root "$tmp/state" create --bundle "$tmp/b-list-oci" lst </dev/null >/dev/null 2>&1
+    for args in "" "-q" "--format json" "-f table"; do
+        # shellcheck disable=SC2086
+        runc --root "$rs" list $args | list_norm >"$tmp/list-runc"
+        # shellcheck disable=SC2086
+        "$OCI" --root "$tmp/state" list $args | list_norm >"$tmp/list-oci"
+        check "list $args: the same as runc's" diff "$tmp/list-runc" "$tmp/list-oci"
+    done
+    runc --root "$rs" delete -f lst
+    oci delete -f lst
+    oci list -q
+    check "list -q of no container prints nothing" [ "$RC" = 0 ] && [ -z "$OUT" ]
+}
+
 podman_drives
 escapes
 hooks
+list_cmd
 summary
