@@ -155,7 +155,7 @@ CTR_TEST_VALGRIND=1 meson test -C build-test --print-errorlogs --num-processes 2
     --wrap='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect' \
     $valgrind_tests || status=1
 
-stage "fuzzing: every libFuzzer target, ${FUZZ_SECONDS:=40} s each"
+stage "fuzzing: every libFuzzer target, ${FUZZ_SECONDS:=30} s each"
 rm -rf build-fuzz
 CC=clang meson setup build-fuzz -Dfuzzers=true -Dtests=false >/dev/null
 ninja -C build-fuzz
