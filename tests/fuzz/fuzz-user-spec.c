@@ -31,7 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .dns_search = (char **)empty,
         .dns_options = (char **)empty,
         .hosts_add = (char **)empty,
-        .mounts = (char **)empty,
         .labels = (char **)empty,
         .networks = (char **)empty,
         .volumes = (char **)empty,
