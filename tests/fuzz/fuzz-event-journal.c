@@ -41,12 +41,19 @@ static void round_trip(const struct ctr__event *ev)
     (void)ctr__event_match(&back, filters + 2);
 }
 
+static char dir[64];
+
+/* The journal's directory goes with the run. */
+static void remove_dir(void)
+{
+    (void)ctr__rm_rf(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char dir[64];
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/fuzz-event-journal-XXXXXX");
-        if (!mkdtemp(dir))
+        if (!mkdtemp(dir) || atexit(remove_dir) != 0)
             abort();
     }
     char path[128];

@@ -12,15 +12,22 @@
 #include <unistd.h>
 
 #include "base/root-path.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char root[] = "/tmp/fuzz-root-path.XXXXXX";
 
+/* The scratch root goes with the run. */
+static void remove_root(void)
+{
+    (void)ctr__rm_rf(root);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int made;
-    if (!made && !mkdtemp(root))
+    if (!made && (!mkdtemp(root) || atexit(remove_root) != 0))
         abort();
     made = 1;
     if (size > 3 * PATH_MAX)
