@@ -346,7 +346,8 @@ int ctr__proc_parse_idmap(const char *text, struct ctr__idmap **ret, size_t *ret
                 return -EINVAL;
         }
         if (k != 0) {
-            if (k != 3 || n == IDMAP_MAX)
+            /* The kernel's rules: no range wraps past the last ID. */
+            if (k != 3 || n == IDMAP_MAX || (uint64_t)f[0] + f[2] > UINT32_MAX || (uint64_t)f[1] + f[2] > UINT32_MAX)
                 return -EINVAL;
             struct ctr__idmap *nv = realloc(v, (n + 1) * sizeof *nv);
             if (!nv)

@@ -299,6 +299,9 @@ static void test_idmap(void **state)
     assert_int_equal(ctr__proc_parse_idmap("0 0\n", &m, &n), -EINVAL);
     assert_int_equal(ctr__proc_parse_idmap("0 0 1 2\n", &m, &n), -EINVAL);
     assert_int_equal(ctr__proc_parse_idmap("0 -1 1\n", &m, &n), -EINVAL);
+    /* A range past the last ID, inside or outside (the kernel refuses it; fuzzed). */
+    assert_int_equal(ctr__proc_parse_idmap("4294965950 0 429496595\n", &m, &n), -EINVAL);
+    assert_int_equal(ctr__proc_parse_idmap("0 4294967295 2\n", &m, &n), -EINVAL);
     assert_int_equal(ctr__proc_parse_btime("cpu 1 2 3\nbtime x\n", &(int64_t){ 0 }), -EINVAL);
     assert_int_equal(ctr__proc_parse_btime("cpu 1 2 3\n", &(int64_t){ 0 }), -EINVAL);
 }
