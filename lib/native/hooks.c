@@ -39,7 +39,9 @@ char *ctr__native_hook_state(const struct ctr__native_spec *s, const char *id, c
 
 /* One hook's run: its pipes, what it printed, how it ended. */
 struct run {
-    int in, out, err, exec_err; /* our ends; exec_err: its execve's errno, CLOEXEC */
+    int in, out, err, exec_err; /* our ends; exec_err: its execve's errno, CLOEXEC; in non-blocking */
+    const char *state;          /* for stdin */
+    size_t state_len, fed;
     pid_t pid;
     char text[2][OUTPUT_MAX + 1];
     size_t len[2];
@@ -88,53 +90,65 @@ static int spawn(const struct ctr__native_hook *h, struct run *x)
     return r;
 }
 
-/* The state on the hook's stdin; a hook that exits without reading it
- * is no failure (SIGPIPE ignored meanwhile, EPIPE let go). */
-static void feed(struct run *x, const char *state)
+/* Write what of the state the hook's stdin takes now; at the end, or when
+ * the hook closed it (EPIPE: no failure, a hook need not read it), close
+ * our end. */
+static void feed(struct run *x)
 {
-    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
-    sigaction(SIGPIPE, &ign, &old);
-    for (size_t off = 0, n = strlen(state); off < n;) {
-        ssize_t k = write(x->in, state + off, n - off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        off += (size_t)k;
+    ssize_t k = write(x->in, x->state + x->fed, x->state_len - x->fed);
+    if (k > 0)
+        x->fed += (size_t)k;
+    if (x->fed == x->state_len || (k < 0 && errno != EINTR && errno != EAGAIN)) {
+        close(x->in);
+        x->in = -1;
     }
-    sigaction(SIGPIPE, &old, NULL);
-    close(x->in);
-    x->in = -1;
 }
 
-/* Read stdout and stderr until both end or @deadline (ms, 0: none).
+static void take_output(struct run *x, int i, int *fd)
+{
+    char buf[512];
+    ssize_t k = read(*fd, buf, sizeof buf);
+    if (k < 0 && errno == EINTR)
+        return;
+    if (k <= 0) {
+        close(*fd);
+        *fd = -1;
+        return;
+    }
+    size_t room = OUTPUT_MAX - x->len[i], take = (size_t)k < room ? (size_t)k : room;
+    memcpy(x->text[i] + x->len[i], buf, take);
+    x->len[i] += take;
+}
+
+/* Feed the state to stdin and read stdout and stderr, together, until all
+ * three end or @deadline (ms, 0: none); SIGPIPE ignored meanwhile.
  * Returns false on the timeout. */
 static bool drain(struct run *x, int64_t deadline)
 {
-    int *fds[2] = {&x->out, &x->err};
-    while (x->out >= 0 || x->err >= 0) {
-        struct pollfd p[2] = {{.fd = x->out, .events = POLLIN}, {.fd = x->err, .events = POLLIN}};
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    bool in_time = true;
+
+    sigaction(SIGPIPE, &ign, &old);
+    while (x->in >= 0 || x->out >= 0 || x->err >= 0) {
+        struct pollfd p[3] = {{.fd = x->in, .events = POLLOUT},
+                              {.fd = x->out, .events = POLLIN},
+                              {.fd = x->err, .events = POLLIN}};
         int wait = deadline ? (int)(deadline - ctr__mono_ms()) : -1;
-        if (deadline && wait <= 0)
-            return false;
-        if (poll(p, 2, wait) < 0 && errno != EINTR)
-            return true;
-        for (int i = 0; i < 2; i++) {
-            if (!p[i].revents)
-                continue;
-            char buf[512];
-            ssize_t k = read(*fds[i], buf, sizeof buf);
-            if (k <= 0 && !(k < 0 && errno == EINTR)) {
-                close(*fds[i]);
-                *fds[i] = -1;
-                continue;
-            }
-            size_t room = OUTPUT_MAX - x->len[i], take = k > 0 ? (size_t)k : 0;
-            memcpy(x->text[i] + x->len[i], buf, take < room ? take : room);
-            x->len[i] += take < room ? take : room;
+        if (deadline && wait <= 0) {
+            in_time = false;
+            break;
         }
+        if (poll(p, 3, wait) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents)
+            feed(x);
+        if (p[1].revents)
+            take_output(x, 0, &x->out);
+        if (p[2].revents)
+            take_output(x, 1, &x->err);
     }
-    return true;
+    sigaction(SIGPIPE, &old, NULL);
+    return in_time;
 }
 
 /* Go's words for how a process ended: "exit status 3", "signal: killed". */
@@ -197,7 +211,12 @@ static int run_one(const struct ctr__native_hook *h, enum ctr__native_hook_kind 
         return fail_hook(rep, -r, kind, i, "cannot start it");
     }
     int64_t deadline = h->timeout > 0 ? ctr__mono_ms() + (int64_t)h->timeout * 1000 : 0;
-    feed(&x, state);
+    x.state = state;
+    x.state_len = strlen(state);
+    if (fcntl(x.in, F_SETFL, O_NONBLOCK) < 0 || x.state_len == 0) {
+        close(x.in);
+        x.in = -1;
+    }
     bool in_time = drain(&x, deadline);
     r = finish(&x, in_time, h->timeout, kind, i, rep);
     run_close(&x);

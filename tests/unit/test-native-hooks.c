@@ -129,6 +129,30 @@ static void test_unread_stdin(void **state _unused_)
     ctr__native_spec_done(&s);
 }
 
+/* A state larger than a pipe holds: read whole by a hook that reads it, and
+ * no hold on the timeout of one that neither reads it nor exits. */
+static void test_large_state(void **state _unused_)
+{
+    static char big[300000];
+    char hooks[1024];
+    struct ctr__native_spec s;
+    struct ctr__native_report rep = {0};
+    memset(big, 'y', sizeof big - 1);
+    snprintf(hooks, sizeof hooks,
+             "\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat > %s/big\"]}],"
+             "\"poststart\":[{\"path\":\"/bin/sleep\",\"args\":[\"sleep\",\"20\"],\"timeout\":1}]",
+             dir);
+    load(hooks, &s);
+    assert_int_equal(ctr__native_hooks_run(&s, CTR_HOOK_PRESTART, big, &rep), 0);
+    char *got = slurp("big");
+    assert_int_equal(strlen(got), sizeof big - 1);
+    free(got);
+    int64_t t0 = ctr__mono_ms();
+    assert_int_equal(ctr__native_hooks_run(&s, CTR_HOOK_POSTSTART, big, &rep), -ETIMEDOUT);
+    assert_true(ctr__mono_ms() - t0 < 5000);
+    ctr__native_spec_done(&s);
+}
+
 static int setup(void **state _unused_)
 {
     return mkdtemp(dir) ? 0 : -1;
@@ -146,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_order_env_stdin),
         cmocka_unit_test(test_failures),
         cmocka_unit_test(test_unread_stdin),
+        cmocka_unit_test(test_large_state),
     };
     return cmocka_run_group_tests_name("native-hooks", tests, setup, teardown);
 }
